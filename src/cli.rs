@@ -1,0 +1,110 @@
+//! The command line: parse arguments, run a command, print diagnostics, pick the exit code.
+//!
+//! Exit status: 0 success, 1 content or build errors (every one printed), 2 usage errors
+//! (clap's own convention).
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use crate::diagnostics::Diagnostics;
+use crate::pipeline::{self, BuildOptions};
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "equipe",
+    version,
+    about = "Build a bilingual onboarding website for a project team from Markdown"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Build the site into the output folder.
+    Build {
+        /// The site's root folder (where site.yaml is).
+        #[arg(long, default_value = ".")]
+        source: PathBuf,
+        /// Where to write the site (replaced only when the build succeeds).
+        #[arg(long, default_value = "public")]
+        output: PathBuf,
+        /// Absolute URL of the published site (overrides site.yaml's base_url).
+        #[arg(long)]
+        base_url: Option<String>,
+        /// Include pages marked `draft: true`.
+        #[arg(long)]
+        drafts: bool,
+    },
+}
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Build {
+            source,
+            output,
+            base_url,
+            drafts,
+        } => {
+            let output = if output.is_relative() {
+                source.join(output)
+            } else {
+                output
+            };
+            let options = BuildOptions {
+                source,
+                output,
+                base_url,
+                drafts,
+            };
+            build(&options)
+        }
+    }
+}
+
+fn build(options: &BuildOptions) -> ExitCode {
+    if let Some(hint) = pipeline::missing_site_hint(&options.source) {
+        let mut d = Diagnostics::default();
+        d.push(hint);
+        print_diagnostics(&d);
+        return ExitCode::from(1);
+    }
+    let outcome = pipeline::build(options);
+    print_diagnostics(&outcome.diagnostics);
+    match &outcome.rendered {
+        Some(r) if outcome.succeeded() => {
+            let mut err = std::io::stderr().lock();
+            let _ = writeln!(
+                err,
+                "built {} pages ({} files) into {} in {} ms",
+                r.site.pages.len(),
+                r.files.len() + r.statics.len(),
+                options.output.display(),
+                outcome.elapsed.as_millis()
+            );
+            ExitCode::SUCCESS
+        }
+        _ => {
+            let _ = writeln!(
+                std::io::stderr(),
+                "build failed: {} error(s); the previous output was left as it was",
+                outcome.diagnostics.error_count()
+            );
+            ExitCode::from(1)
+        }
+    }
+}
+
+/// Prints every diagnostic to stderr, with snippets.
+pub fn print_diagnostics(diagnostics: &Diagnostics) {
+    let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    let mut err = std::io::stderr().lock();
+    for d in diagnostics.iter() {
+        let _ = writeln!(err, "{}", d.render(color));
+    }
+}

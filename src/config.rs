@@ -1,0 +1,272 @@
+//! `site.yaml`: what the site is called, where it lives and which languages it speaks.
+//!
+//! Read once per build. Languages keep a stable order (the default language first, then
+//! the others by code) so that menus and output are the same on every build.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use serde::Deserialize;
+
+use crate::diagnostics::Diagnostic;
+use crate::yaml;
+
+pub const CONFIG_FILE: &str = "site.yaml";
+
+/// The site's configuration, resolved and checked.
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// The site's root folder (where `site.yaml` is).
+    pub root: PathBuf,
+    /// Site title per language code.
+    pub title: BTreeMap<String, String>,
+    /// Absolute URL of the published site, ending in `/`, if known.
+    pub base_url: Option<String>,
+    /// Languages, the default one first.
+    pub languages: Vec<Language>,
+    pub theme: String,
+    /// Free-form options for the theme (`theme_options:`), passed to templates.
+    pub theme_options: serde_json::Map<String, serde_json::Value>,
+}
+
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct Language {
+    pub code: String,
+    pub name: String,
+    /// `rtl` for right-to-left scripts, else `ltr`.
+    pub dir: String,
+}
+
+impl Config {
+    /// Reads `site.yaml` in `root`.
+    pub fn load(root: &Path) -> Result<Config, Diagnostic> {
+        let path = root.join(CONFIG_FILE);
+        let text = std::fs::read(&path).map_err(|e| {
+            Diagnostic::error(format!("cannot read {CONFIG_FILE}: {e}"))
+                .in_file(CONFIG_FILE)
+                .with_help("run `equipe init DIR` to start a new site, or pass `--source DIR`")
+        })?;
+        let text = String::from_utf8(text).map_err(|e| {
+            Diagnostic::error(format!(
+                "{CONFIG_FILE} is not valid UTF-8 (invalid byte at offset {})",
+                e.utf8_error().valid_up_to()
+            ))
+            .in_file(CONFIG_FILE)
+        })?;
+        Self::parse(root, &text)
+    }
+
+    /// Parses the text of a `site.yaml`.
+    pub fn parse(root: &Path, text: &str) -> Result<Config, Diagnostic> {
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        let source: Arc<str> = Arc::from(text);
+        let raw: RawConfig =
+            yaml::from_str(text, 1).map_err(|e| e.into_diagnostic(CONFIG_FILE, source.clone()))?;
+        let here = |message: String| Diagnostic::error(message).in_file(CONFIG_FILE);
+
+        if raw.languages.is_empty() {
+            return Err(here("`languages` must name at least one language".into())
+                .with_help("for example:\nlanguages:\n  fr: Français\n  en: English"));
+        }
+        let default = match raw.default_language {
+            Some(code) => code,
+            None if raw.languages.len() == 1 => {
+                raw.languages.keys().next().cloned().unwrap_or_default()
+            }
+            None => {
+                return Err(
+                    here("`default_language` is missing".into()).with_help(format!(
+                        "set it to one of: {}",
+                        raw.languages.keys().cloned().collect::<Vec<_>>().join(", ")
+                    )),
+                );
+            }
+        };
+        if !raw.languages.contains_key(&default) {
+            return Err(here(format!(
+                "`default_language: {default}` is not one of `languages` ({})",
+                raw.languages.keys().cloned().collect::<Vec<_>>().join(", ")
+            )));
+        }
+        let mut languages = Vec::new();
+        for (code, spec) in &raw.languages {
+            if !is_language_code(code) {
+                return Err(here(format!(
+                    "`{code}` is not a language code (expected something like `fr`, `en` or `pt-br`)"
+                )));
+            }
+            let (name, dir) = match spec {
+                RawLanguage::Name(name) => (name.clone(), None),
+                RawLanguage::Full { name, dir } => {
+                    (name.clone().unwrap_or_else(|| code.clone()), dir.clone())
+                }
+            };
+            let dir = match dir.as_deref() {
+                None | Some("ltr") => "ltr",
+                Some("rtl") => "rtl",
+                Some(other) => {
+                    return Err(here(format!(
+                        "language `{code}`: `dir: {other}` must be `ltr` or `rtl`"
+                    )));
+                }
+            };
+            languages.push(Language {
+                code: code.clone(),
+                name,
+                dir: dir.to_string(),
+            });
+        }
+        languages.sort_by_key(|l| (l.code != default, l.code.clone()));
+
+        let title = match raw.title {
+            RawTitle::One(t) => languages
+                .iter()
+                .map(|l| (l.code.clone(), t.clone()))
+                .collect(),
+            RawTitle::PerLanguage(map) => {
+                let fallback = map
+                    .get(&default)
+                    .cloned()
+                    .or_else(|| map.values().next().cloned());
+                languages
+                    .iter()
+                    .map(|l| {
+                        let t = map.get(&l.code).cloned().or_else(|| fallback.clone());
+                        (l.code.clone(), t.unwrap_or_default())
+                    })
+                    .collect()
+            }
+        };
+
+        Ok(Config {
+            root: root.to_path_buf(),
+            title,
+            base_url: raw
+                .base_url
+                .filter(|u| !u.trim().is_empty())
+                .map(normalize_base_url),
+            languages,
+            theme: raw.theme.unwrap_or_else(|| "default".to_string()),
+            theme_options: raw.theme_options,
+        })
+    }
+
+    pub fn default_language(&self) -> &str {
+        &self.languages[0].code
+    }
+
+    pub fn has_language(&self, code: &str) -> bool {
+        self.languages.iter().any(|l| l.code == code)
+    }
+
+    pub fn language_codes(&self) -> Vec<&str> {
+        self.languages.iter().map(|l| l.code.as_str()).collect()
+    }
+
+    pub fn content_dir(&self) -> PathBuf {
+        self.root.join("content")
+    }
+}
+
+/// Makes a base URL end in exactly one `/`.
+pub fn normalize_base_url(url: String) -> String {
+    format!("{}/", url.trim().trim_end_matches('/'))
+}
+
+/// `fr`, `en`, `pt-br`, `zh-hant`: what can stand as a language marker in a file name.
+pub fn is_language_code(code: &str) -> bool {
+    let mut parts = code.split('-');
+    let first = parts.next().unwrap_or("");
+    (2..=3).contains(&first.len())
+        && first.bytes().all(|b| b.is_ascii_lowercase())
+        && parts.all(|p| (2..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    title: RawTitle,
+    #[serde(default)]
+    base_url: Option<String>,
+    #[serde(default)]
+    languages: BTreeMap<String, RawLanguage>,
+    #[serde(default)]
+    default_language: Option<String>,
+    #[serde(default)]
+    theme: Option<String>,
+    #[serde(default)]
+    theme_options: serde_json::Map<String, serde_json::Value>,
+}
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum RawTitle {
+    One(String),
+    PerLanguage(BTreeMap<String, String>),
+}
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum RawLanguage {
+    Name(String),
+    Full {
+        name: Option<String>,
+        dir: Option<String>,
+    },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<Config, Diagnostic> {
+        Config::parse(Path::new("."), text)
+    }
+
+    #[test]
+    fn default_language_comes_first() {
+        let c =
+            parse("title: T\ndefault_language: fr\nlanguages:\n  en: English\n  fr: Français\n")
+                .unwrap();
+        assert_eq!(c.language_codes(), vec!["fr", "en"]);
+        assert_eq!(c.title["en"], "T");
+    }
+
+    #[test]
+    fn rtl_and_per_language_titles() {
+        let c = parse(
+            "title:\n  fr: Équipe\n  ar: فريق\ndefault_language: fr\nlanguages:\n  fr: Français\n  ar: {name: العربية, dir: rtl}\n",
+        )
+        .unwrap();
+        assert_eq!(c.languages[1].dir, "rtl");
+        assert_eq!(c.title["ar"], "فريق");
+    }
+
+    #[test]
+    fn unknown_key_points_at_its_line() {
+        let e = parse("title: T\nlanguages:\n  fr: Français\ntheme_color: red\n").unwrap_err();
+        assert_eq!(e.line, Some(4), "{e}");
+    }
+
+    #[test]
+    fn default_language_must_be_configured() {
+        let e = parse("title: T\ndefault_language: de\nlanguages:\n  fr: Français\n").unwrap_err();
+        assert!(e.message.contains("de"), "{e}");
+    }
+
+    #[test]
+    fn base_url_gets_one_trailing_slash() {
+        let c =
+            parse("title: T\nbase_url: https://x.org/team//\nlanguages: {fr: Français}\n").unwrap();
+        assert_eq!(c.base_url.as_deref(), Some("https://x.org/team/"));
+    }
+
+    #[test]
+    fn language_codes() {
+        assert!(is_language_code("fr"));
+        assert!(is_language_code("pt-br"));
+        assert!(!is_language_code("v2"));
+        assert!(!is_language_code("index"));
+    }
+}

@@ -1,0 +1,389 @@
+//! Content loading: `content/` on disk -> typed [`Page`]s.
+//!
+//! The stage reads every Markdown file in parallel, checks that it is UTF-8, splits and
+//! parses its front matter and decides its title, kind and slug. It knows nothing of URLs
+//! or HTML: that is the site and markdown stages' work.
+
+mod front_matter;
+mod source;
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use rayon::prelude::*;
+
+pub use front_matter::{ChecklistEntry, Kind, near_miss};
+pub use source::{SourceFile, discover, display_path};
+
+use crate::config::Config;
+use crate::diagnostics::Diagnostic;
+
+/// One content file in one language, parsed.
+#[derive(Clone, Debug)]
+pub struct Page {
+    pub file: SourceFile,
+    /// The whole file text (LF line endings), kept for diagnostics.
+    pub text: Arc<str>,
+    pub lang: String,
+    /// Translation key: shared by the translations of one page.
+    pub key: String,
+    pub kind: Kind,
+    /// First folder of the key (`roles`), if any.
+    pub section: Option<String>,
+    pub title: String,
+    pub description: Option<String>,
+    /// Last URL segment.
+    pub slug: String,
+    pub weight: i64,
+    pub draft: bool,
+    pub responsibilities: Vec<String>,
+    pub skills: Vec<String>,
+    pub works_with: Vec<String>,
+    pub depends_on: Vec<String>,
+    pub risks: Vec<String>,
+    pub contact: Option<String>,
+    /// `onboarding` of a role or `checklist` of a team, from the front matter.
+    pub checklist: Vec<ChecklistItem>,
+    pub extra: BTreeMap<String, serde_json::Value>,
+    pub key_lines: BTreeMap<String, usize>,
+    /// Markdown body and the file line it starts at.
+    pub body_start: usize,
+    pub body_line: usize,
+}
+
+impl Page {
+    pub fn body(&self) -> &str {
+        &self.text[self.body_start..]
+    }
+
+    /// Line of a front matter key, for messages.
+    pub fn line_of(&self, key: &str) -> Option<usize> {
+        self.key_lines.get(key).copied()
+    }
+
+    /// A diagnostic pointing at this page, at a front matter key's line if known.
+    pub fn diagnostic_at_key(&self, d: Diagnostic, key: &str) -> Diagnostic {
+        let d = d.in_file(&self.file.display).with_source(self.text.clone());
+        match self.line_of(key) {
+            Some(line) => d.at(line, 1),
+            None => d,
+        }
+    }
+}
+
+/// A thing to do or to tell, with an id that survives edits.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct ChecklistItem {
+    pub id: String,
+    pub text: String,
+    pub done: bool,
+}
+
+impl ChecklistItem {
+    /// An explicit id wins; otherwise the id comes from the page's key and the item's
+    /// text, never its position, so inserting or reordering items keeps ticks in place.
+    pub fn new(page_key: &str, id: Option<&str>, text: &str, done: bool) -> ChecklistItem {
+        let id = match id.map(str::trim).filter(|s| !s.is_empty()) {
+            Some(id) => slug::slugify(id),
+            None => format!(
+                "{}-{:08x}",
+                slug::slugify(page_key.replace("_index", "index")),
+                fnv1a(text.trim()) as u32
+            ),
+        };
+        ChecklistItem {
+            id,
+            text: text.trim().to_string(),
+            done,
+        }
+    }
+}
+
+/// FNV-1a: a stable hash (std's hasher may change between Rust versions).
+fn fnv1a(text: &str) -> u64 {
+    text.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
+/// Reads and parses every page. Drafts are left out unless `drafts` is set.
+pub fn load(config: &Config, drafts: bool) -> (Vec<Page>, Vec<Diagnostic>) {
+    let (files, mut diagnostics) = discover(config);
+    let results: Vec<Result<(Page, Vec<Diagnostic>), Diagnostic>> =
+        files.into_par_iter().map(read_page).collect();
+    let mut pages = Vec::new();
+    for result in results {
+        match result {
+            Ok((page, warnings)) => {
+                diagnostics.extend(warnings);
+                if drafts || !page.draft {
+                    pages.push(page);
+                }
+            }
+            Err(d) => diagnostics.push(d),
+        }
+    }
+    (pages, diagnostics)
+}
+
+/// Reads one file from disk and parses it.
+pub fn read_page(file: SourceFile) -> Result<(Page, Vec<Diagnostic>), Diagnostic> {
+    let bytes = std::fs::read(&file.path).map_err(|e| {
+        Diagnostic::error(format!("cannot read the file: {e}")).in_file(&file.display)
+    })?;
+    let text = decode(&bytes).map_err(|d| d.in_file(&file.display))?;
+    parse_page(file, text)
+}
+
+/// Text of a content file: UTF-8 (a BOM is dropped), LF line endings.
+pub fn decode(bytes: &[u8]) -> Result<String, Diagnostic> {
+    let text = std::str::from_utf8(bytes).map_err(|e| {
+        let offset = e.valid_up_to();
+        let line = bytes[..offset].iter().filter(|&&b| b == b'\n').count() + 1;
+        let column = bytes[..offset]
+            .iter()
+            .rev()
+            .take_while(|&&b| b != b'\n')
+            .count()
+            + 1;
+        Diagnostic::error(format!(
+            "the file is not valid UTF-8: invalid byte 0x{:02x} at byte offset {offset}",
+            bytes[offset]
+        ))
+        .at(line, column)
+        .with_help("save the file as UTF-8 (most editors have an \"encoding\" menu)")
+    })?;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    Ok(if text.contains('\r') {
+        text.replace("\r\n", "\n").replace('\r', "\n")
+    } else {
+        text.to_string()
+    })
+}
+
+/// Parses a file already read. Returns the page and its warnings.
+pub fn parse_page(file: SourceFile, text: String) -> Result<(Page, Vec<Diagnostic>), Diagnostic> {
+    let text: Arc<str> = Arc::from(text);
+    let here = |d: Diagnostic| d.in_file(&file.display).with_source(text.clone());
+    if text.trim().is_empty() {
+        return Err(here(Diagnostic::error(
+            "the file is empty: a page needs at least a title",
+        ))
+        .with_help("start it with:\n---\ntitle: A title\n---"));
+    }
+    let split =
+        front_matter::split(&text).map_err(|e| e.into_diagnostic(&file.display, text.clone()))?;
+    let parsed =
+        front_matter::parse(&split).map_err(|e| e.into_diagnostic(&file.display, text.clone()))?;
+    let body_start = text.len() - split.body.len();
+    let body_line = split.body_line;
+    let front = parsed.front;
+
+    let mut warnings = Vec::new();
+    for key in parsed.extra.keys() {
+        if let Some(known) = near_miss(key) {
+            let mut d = here(Diagnostic::warning(format!(
+                "unknown front matter key `{key}`"
+            )))
+            .with_help(format!("did you mean `{known}`?"));
+            if let Some(&line) = parsed.key_lines.get(key) {
+                d = d.at(line, 1);
+            }
+            warnings.push(d);
+        }
+    }
+
+    let title = match front
+        .title
+        .as_deref()
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+    {
+        Some(t) => t.to_string(),
+        None => match first_heading(split.body) {
+            Some(t) => t,
+            None => {
+                let d = here(Diagnostic::error("the page has no title")).with_help(
+                    "add `title: ...` to the front matter, or start the text with a `# Heading`",
+                );
+                return Err(match parsed.key_lines.get("title") {
+                    Some(&line) => d.at(line, 1),
+                    None => d.at(1, 1),
+                });
+            }
+        },
+    };
+
+    let mut dirs = file.dirs();
+    let section = dirs.first().map(|s| s.to_string());
+    let kind = front
+        .kind
+        .unwrap_or(match (file.is_index(), section.as_deref()) {
+            (true, None) => Kind::Home,
+            (true, Some(_)) => Kind::Section,
+            (false, Some("roles")) => Kind::Role,
+            (false, Some("teams")) => Kind::Team,
+            _ => Kind::Page,
+        });
+    let slug = match front.slug.as_deref() {
+        Some(s) => {
+            let slug = slug::slugify(s);
+            if slug.is_empty() {
+                let d = here(Diagnostic::error(format!(
+                    "`slug: {s}` has no letters or digits to make a URL from"
+                )));
+                return Err(match parsed.key_lines.get("slug") {
+                    Some(&line) => d.at(line, 1),
+                    None => d,
+                });
+            }
+            slug
+        }
+        None if file.is_index() => dirs.pop().map(slug::slugify).unwrap_or_default(),
+        None => match slug::slugify(file.stem()) {
+            s if s.is_empty() => "page".to_string(),
+            s => s,
+        },
+    };
+    let key = front
+        .translation_key
+        .as_deref()
+        .map(|k| k.trim().trim_end_matches(".md").to_string())
+        .filter(|k| !k.is_empty())
+        .unwrap_or_else(|| file.key.clone());
+    let checklist = front
+        .onboarding
+        .iter()
+        .chain(&front.checklist)
+        .map(|entry| match entry {
+            ChecklistEntry::Text(t) => ChecklistItem::new(&key, None, t, false),
+            ChecklistEntry::Full { id, text, done } => {
+                ChecklistItem::new(&key, id.as_deref(), text, *done)
+            }
+        })
+        .collect();
+
+    let page = Page {
+        lang: file.lang.clone(),
+        key,
+        kind,
+        section,
+        title,
+        description: front
+            .description
+            .map(|d| d.trim().to_string())
+            .filter(|d| !d.is_empty()),
+        slug,
+        weight: front.weight.unwrap_or(0),
+        draft: front.draft,
+        responsibilities: front.responsibilities,
+        skills: front.skills,
+        works_with: front.works_with,
+        depends_on: front.depends_on,
+        risks: front.risks,
+        contact: front.contact,
+        checklist,
+        extra: parsed.extra,
+        key_lines: parsed.key_lines,
+        body_start,
+        body_line,
+        text,
+        file,
+    };
+    Ok((page, warnings))
+}
+
+/// The text of the body's first `# Heading`, if the body starts with one.
+fn first_heading(body: &str) -> Option<String> {
+    let line = body.lines().find(|l| !l.trim().is_empty())?;
+    let rest = line.trim_start().strip_prefix("# ")?;
+    let rest = rest.trim().trim_end_matches('#').trim();
+    // Let pulldown-cmark decode entities and drop inline markup (`&#39;`, `*x*`).
+    let text: String = pulldown_cmark::Parser::new(rest)
+        .filter_map(|e| match e {
+            pulldown_cmark::Event::Text(t) | pulldown_cmark::Event::Code(t) => {
+                Some(t.into_string())
+            }
+            _ => None,
+        })
+        .collect();
+    Some(text.trim().to_string()).filter(|t| !t.is_empty())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::PathBuf;
+
+    fn file(key: &str) -> SourceFile {
+        SourceFile {
+            path: PathBuf::from(format!("content/{key}.fr.md")),
+            display: PathBuf::from(format!("content/{key}.fr.md")),
+            lang: "fr".into(),
+            key: key.into(),
+        }
+    }
+
+    fn parse(key: &str, text: &str) -> Result<Page, Diagnostic> {
+        parse_page(file(key), decode(text.as_bytes())?).map(|(p, _)| p)
+    }
+
+    #[test]
+    fn title_from_the_first_heading_with_entities_decoded() {
+        let p = parse(
+            "about",
+            "---\nht-degree: 0%\n---\n\n# L&#39;équipe *projet*\n\nText",
+        )
+        .unwrap();
+        assert_eq!(p.title, "L'équipe projet");
+    }
+
+    #[test]
+    fn no_title_is_an_error() {
+        let e = parse("about", "---\ndescription: x\n---\nJust text\n").unwrap_err();
+        assert!(e.message.contains("no title"));
+    }
+
+    #[test]
+    fn kind_and_slug_from_the_path() {
+        let p = parse("roles/Chef De Projet Été", "# X").unwrap();
+        assert_eq!(p.kind, Kind::Role);
+        assert_eq!(p.slug, "chef-de-projet-ete");
+        let p = parse("roles/_index", "# Rôles").unwrap();
+        assert_eq!(p.kind, Kind::Section);
+        assert_eq!(p.slug, "roles");
+    }
+
+    #[test]
+    fn slug_cannot_escape() {
+        let p = parse("x", "---\ntitle: X\nslug: ../../etc/passwd\n---\n").unwrap();
+        assert_eq!(p.slug, "etc-passwd");
+    }
+
+    #[test]
+    fn bom_and_crlf() {
+        let p = parse("x", "\u{feff}---\r\ntitle: X\r\n---\r\nBody\r\n").unwrap();
+        assert_eq!(p.title, "X");
+        assert_eq!(p.body(), "Body\n");
+    }
+
+    #[test]
+    fn invalid_utf8_names_the_offset() {
+        let e = decode(b"---\ntitle: \xff\n").unwrap_err();
+        assert!(e.message.contains("offset 11"), "{}", e.message);
+        assert_eq!(e.line, Some(2));
+    }
+
+    #[test]
+    fn checklist_ids_do_not_depend_on_position() {
+        let a = ChecklistItem::new("teams/warehouse", None, "Tell them the date", false);
+        let b = ChecklistItem::new("teams/warehouse", None, "Tell them the date", false);
+        let c = ChecklistItem::new("teams/warehouse", None, "Another", false);
+        assert_eq!(a.id, b.id);
+        assert_ne!(a.id, c.id);
+        assert_eq!(
+            ChecklistItem::new("k", Some("Launch Date"), "x", false).id,
+            "launch-date"
+        );
+    }
+}

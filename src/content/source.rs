@@ -1,0 +1,243 @@
+//! Finding the content files of a site and what their paths say.
+//!
+//! A path says three things: the file's language (a `.fr.md` suffix or a `fr/` top
+//! folder), its translation key (the path without the language marker and `.md`, which
+//! translations share) and its section (`roles`, `teams`, ...). Names starting with `_`
+//! (except `_index`) or `.` are not pages: snippets, drafts and editor files live there.
+//! Symbolic links are read only when they stay inside the site, and never followed into
+//! folders, so a link loop cannot hang the walk.
+
+use std::path::{Component, Path, PathBuf};
+
+use walkdir::WalkDir;
+
+use crate::config::{Config, is_language_code};
+use crate::diagnostics::Diagnostic;
+
+/// A Markdown file of the site, before it is read.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SourceFile {
+    /// Absolute (or as given) path on disk.
+    pub path: PathBuf,
+    /// Path relative to the site root, with `/`, for messages: `content/roles/a.fr.md`.
+    pub display: PathBuf,
+    pub lang: String,
+    /// Translation key: `roles/project-manager`, `_index`, `roles/_index`.
+    pub key: String,
+}
+
+impl SourceFile {
+    /// The key's folders: `["roles"]` for `roles/project-manager`.
+    pub fn dirs(&self) -> Vec<&str> {
+        let mut parts: Vec<&str> = self.key.split('/').collect();
+        parts.pop();
+        parts
+    }
+
+    /// The key's last part: `project-manager`, `_index`.
+    pub fn stem(&self) -> &str {
+        self.key.rsplit('/').next().unwrap_or(&self.key)
+    }
+
+    pub fn is_index(&self) -> bool {
+        self.stem() == "_index"
+    }
+}
+
+/// Walks `content/` and classifies every Markdown file. Files whose language marker is
+/// not configured are reported, not dropped silently.
+pub fn discover(config: &Config) -> (Vec<SourceFile>, Vec<Diagnostic>) {
+    let content = config.content_dir();
+    let mut files = Vec::new();
+    let mut diagnostics = Vec::new();
+    if !content.is_dir() {
+        diagnostics.push(
+            Diagnostic::error("the site has no `content/` folder")
+                .in_file("content")
+                .with_help("create content/_index.<lang>.md for the home page"),
+        );
+        return (files, diagnostics);
+    }
+    let site_root = std::fs::canonicalize(&config.root).unwrap_or_else(|_| config.root.clone());
+    let walker = WalkDir::new(&content)
+        .follow_links(false)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !is_hidden(&e.file_name().to_string_lossy()));
+    for entry in walker {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                let path = e
+                    .path()
+                    .map(|p| display_path(config, p))
+                    .unwrap_or_default();
+                diagnostics.push(Diagnostic::error(format!("cannot read: {e}")).in_file(path));
+                continue;
+            }
+        };
+        let path = entry.path();
+        if path.extension().and_then(|e| e.to_str()) != Some("md") {
+            continue;
+        }
+        let display = display_path(config, path);
+        if entry.path_is_symlink() {
+            // A link may point anywhere: accept it only if its target is inside the site.
+            match std::fs::canonicalize(path) {
+                Ok(target) if target.starts_with(&site_root) && target.is_file() => {}
+                _ => {
+                    diagnostics.push(
+                        Diagnostic::warning(
+                            "symbolic link skipped: it points outside the site or to nothing",
+                        )
+                        .in_file(&display),
+                    );
+                    continue;
+                }
+            }
+        } else if !entry.file_type().is_file() {
+            continue;
+        }
+        let Ok(relative) = path.strip_prefix(&content) else {
+            continue;
+        };
+        match classify(config, relative) {
+            Ok((lang, key)) => files.push(SourceFile {
+                path: path.to_path_buf(),
+                display,
+                lang,
+                key,
+            }),
+            Err(message) => diagnostics.push(Diagnostic::error(message).in_file(&display)),
+        }
+    }
+    (files, diagnostics)
+}
+
+/// `.git`, `.#file`, `_snippet.md`: not pages. `_index` is.
+fn is_hidden(name: &str) -> bool {
+    name.starts_with('.') || (name.starts_with('_') && !name.starts_with("_index"))
+}
+
+/// The path relative to the site root, with `/` separators.
+pub fn display_path(config: &Config, path: &Path) -> PathBuf {
+    let relative = path.strip_prefix(&config.root).unwrap_or(path);
+    PathBuf::from(slash_path(relative))
+}
+
+fn slash_path(path: &Path) -> String {
+    path.components()
+        .filter_map(|c| match c {
+            Component::Normal(s) => Some(s.to_string_lossy().into_owned()),
+            _ => None,
+        })
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// Language and translation key of a path relative to `content/`.
+pub fn classify(config: &Config, relative: &Path) -> Result<(String, String), String> {
+    let mut parts: Vec<String> = relative
+        .components()
+        .filter_map(|c| match c {
+            Component::Normal(s) => Some(s.to_string_lossy().into_owned()),
+            _ => None,
+        })
+        .collect();
+    let file = parts.pop().unwrap_or_default();
+    let stem = file.strip_suffix(".md").unwrap_or(&file);
+
+    // Folder layout: content/fr/roles/x.md.
+    let mut lang = None;
+    if parts.len() > 0 && config.has_language(&parts[0]) {
+        lang = Some(parts.remove(0));
+    }
+    // Suffix layout: x.fr.md.
+    let (stem, suffix_lang) = match stem.rsplit_once('.') {
+        Some((base, marker)) if is_language_code(marker) && !base.is_empty() => {
+            if !config.has_language(marker) {
+                return Err(format!(
+                    "language marker `.{marker}` is not configured in site.yaml (languages: {})",
+                    config.language_codes().join(", ")
+                ));
+            }
+            (base, Some(marker.to_string()))
+        }
+        _ => (stem, None),
+    };
+    let lang = match (lang, suffix_lang) {
+        (Some(folder), Some(suffix)) if folder != suffix => {
+            return Err(format!(
+                "the folder says the language is `{folder}` but the file name says `{suffix}`"
+            ));
+        }
+        (Some(l), _) | (None, Some(l)) => l,
+        (None, None) => config.default_language().to_string(),
+    };
+    parts.push(stem.to_string());
+    Ok((lang, parts.join("/")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config() -> Config {
+        Config::parse(
+            Path::new("/site"),
+            "title: T\ndefault_language: fr\nlanguages: {fr: Français, en: English}\n",
+        )
+        .unwrap()
+    }
+
+    fn classify_str(p: &str) -> Result<(String, String), String> {
+        classify(&config(), Path::new(p))
+    }
+
+    #[test]
+    fn suffix_layout() {
+        assert_eq!(
+            classify_str("roles/project-manager.en.md").unwrap(),
+            ("en".into(), "roles/project-manager".into())
+        );
+    }
+
+    #[test]
+    fn folder_layout() {
+        assert_eq!(
+            classify_str("en/roles/project-manager.md").unwrap(),
+            ("en".into(), "roles/project-manager".into())
+        );
+    }
+
+    #[test]
+    fn no_marker_is_the_default_language() {
+        assert_eq!(
+            classify_str("about.md").unwrap(),
+            ("fr".into(), "about".into())
+        );
+        assert_eq!(
+            classify_str("v1.2.md").unwrap(),
+            ("fr".into(), "v1.2".into())
+        );
+    }
+
+    #[test]
+    fn unconfigured_marker_is_an_error() {
+        let e = classify_str("roles/x.de.md").unwrap_err();
+        assert!(e.contains("`.de`"), "{e}");
+    }
+
+    #[test]
+    fn disagreeing_markers_are_an_error() {
+        assert!(classify_str("en/roles/x.fr.md").is_err());
+    }
+
+    #[test]
+    fn hidden_names() {
+        assert!(is_hidden(".x.md.swp"));
+        assert!(is_hidden("_snippet.md"));
+        assert!(!is_hidden("_index.fr.md"));
+        assert!(!is_hidden("roles"));
+    }
+}

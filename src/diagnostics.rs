@@ -1,0 +1,321 @@
+//! Errors and warnings about a site, as values.
+//!
+//! Every problem the tool finds in a site (bad YAML, a broken link, a template that does
+//! not compile) becomes a [`Diagnostic`]: a message, the file, and a line and column where
+//! there is one. Stages collect them instead of stopping at the first, so that a build
+//! prints every error at once; the CLI renders them as rustc-style snippets with miette.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, SourceSpan};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Warning,
+    Error,
+}
+
+/// One problem, pointing into a file where it can.
+#[derive(Clone, Debug)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    pub message: String,
+    /// The file, as the user knows it (relative to the site root where possible).
+    pub file: Option<PathBuf>,
+    /// 1-based line and column.
+    pub line: Option<usize>,
+    pub column: Option<usize>,
+    /// The text of the file, for the snippet.
+    pub source: Option<Arc<str>>,
+    /// A label under the caret ("expected a number here").
+    pub label: Option<String>,
+    pub help: Option<String>,
+}
+
+impl Diagnostic {
+    pub fn error(message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Error,
+            message: message.into(),
+            file: None,
+            line: None,
+            column: None,
+            source: None,
+            label: None,
+            help: None,
+        }
+    }
+
+    pub fn warning(message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(message)
+        }
+    }
+
+    pub fn in_file(mut self, file: impl AsRef<Path>) -> Self {
+        self.file = Some(file.as_ref().to_path_buf());
+        self
+    }
+
+    /// Points at a 1-based line and column.
+    pub fn at(mut self, line: usize, column: usize) -> Self {
+        self.line = Some(line.max(1));
+        self.column = Some(column.max(1));
+        self
+    }
+
+    pub fn with_source(mut self, source: Arc<str>) -> Self {
+        self.source = Some(source);
+        self
+    }
+
+    pub fn with_label(mut self, label: impl Into<String>) -> Self {
+        self.label = Some(label.into());
+        self
+    }
+
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+
+    /// `file:line:column`, or as much of it as is known.
+    pub fn location(&self) -> String {
+        let mut out = self
+            .file
+            .as_ref()
+            .map(|f| f.display().to_string())
+            .unwrap_or_default();
+        if let Some(line) = self.line {
+            out.push_str(&format!(":{line}"));
+            if let Some(column) = self.column {
+                out.push_str(&format!(":{column}"));
+            }
+        }
+        out
+    }
+
+    /// Renders the diagnostic with a source snippet and caret, the way rustc does.
+    pub fn render(&self, color: bool) -> String {
+        let theme = if color {
+            GraphicalTheme::unicode()
+        } else {
+            GraphicalTheme::unicode_nocolor()
+        };
+        let handler = GraphicalReportHandler::new_themed(theme).with_context_lines(1);
+        let mut out = String::new();
+        if handler.render_report(&mut out, &Report(self)).is_err() {
+            out = self.to_string();
+        }
+        out
+    }
+
+    /// Byte offset of the line and column in the source, for the snippet.
+    fn offset(&self) -> Option<usize> {
+        let source = self.source.as_deref()?;
+        let line = self.line?;
+        let column = self.column.unwrap_or(1);
+        let line_start = if line == 1 {
+            0
+        } else {
+            source.match_indices('\n').nth(line - 2)?.0 + 1
+        };
+        let line_text = source[line_start..].split('\n').next().unwrap_or("");
+        // Columns count characters; convert to bytes within the line.
+        let in_line = line_text
+            .char_indices()
+            .nth(column - 1)
+            .map_or(line_text.len(), |(i, _)| i);
+        Some(line_start + in_line)
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let kind = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        let location = self.location();
+        if location.is_empty() {
+            write!(f, "{kind}: {}", self.message)
+        } else {
+            write!(f, "{kind}: {location}: {}", self.message)
+        }
+    }
+}
+
+/// Adapter that lets miette draw a [`Diagnostic`].
+struct Report<'a>(&'a Diagnostic);
+
+impl fmt::Debug for Report<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self.0, f)
+    }
+}
+
+impl fmt::Display for Report<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // The location is repeated here so that it shows even where there is no snippet.
+        let location = self.0.location();
+        if location.is_empty() {
+            write!(f, "{}", self.0.message)
+        } else {
+            write!(f, "{location}: {}", self.0.message)
+        }
+    }
+}
+
+impl std::error::Error for Report<'_> {}
+
+impl miette::Diagnostic for Report<'_> {
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(match self.0.severity {
+            Severity::Error => miette::Severity::Error,
+            Severity::Warning => miette::Severity::Warning,
+        })
+    }
+
+    fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        self.0
+            .help
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
+    }
+
+    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
+        self.0.offset()?;
+        Some(self)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        let offset = self.0.offset()?;
+        let span = SourceSpan::new(offset.into(), 0);
+        let label = LabeledSpan::new_with_span(self.0.label.clone(), span);
+        Some(Box::new(std::iter::once(label)))
+    }
+}
+
+impl miette::SourceCode for Report<'_> {
+    fn read_span<'a>(
+        &'a self,
+        span: &SourceSpan,
+        before: usize,
+        after: usize,
+    ) -> Result<Box<dyn miette::SpanContents<'a> + 'a>, miette::MietteError> {
+        let source = self.0.source.as_deref().unwrap_or("");
+        let name = self
+            .0
+            .file
+            .as_ref()
+            .map(|f| f.display().to_string())
+            .unwrap_or_default();
+        let contents = source.read_span(span, before, after)?;
+        Ok(Box::new(miette::MietteSpanContents::new_named(
+            name,
+            contents.data(),
+            *contents.span(),
+            contents.line(),
+            contents.column(),
+            contents.line_count(),
+        )))
+    }
+}
+
+/// The diagnostics of one run, in a stable order.
+#[derive(Debug, Default)]
+pub struct Diagnostics {
+    items: Vec<Diagnostic>,
+}
+
+impl Diagnostics {
+    pub fn push(&mut self, diagnostic: Diagnostic) {
+        self.items.push(diagnostic);
+    }
+
+    pub fn extend(&mut self, diagnostics: impl IntoIterator<Item = Diagnostic>) {
+        self.items.extend(diagnostics);
+    }
+
+    pub fn has_errors(&self) -> bool {
+        self.items.iter().any(Diagnostic::is_error)
+    }
+
+    pub fn error_count(&self) -> usize {
+        self.items.iter().filter(|d| d.is_error()).count()
+    }
+
+    pub fn warning_count(&self) -> usize {
+        self.items.len() - self.error_count()
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.items.iter()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    /// Sorts by file, then position, so that output does not depend on thread timing.
+    pub fn sort(&mut self) {
+        self.items.sort_by(|a, b| {
+            (&a.file, a.line, a.column, &a.message).cmp(&(&b.file, b.line, b.column, &b.message))
+        });
+        self.items
+            .dedup_by(|a, b| a.file == b.file && a.line == b.line && a.message == b.message);
+    }
+
+    pub fn into_vec(self) -> Vec<Diagnostic> {
+        self.items
+    }
+}
+
+impl IntoIterator for Diagnostics {
+    type Item = Diagnostic;
+    type IntoIter = std::vec::IntoIter<Diagnostic>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.items.into_iter()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn renders_file_line_and_caret() {
+        let d = Diagnostic::error("invalid type: string \"ten\", expected i64")
+            .in_file("content/roles/a.fr.md")
+            .at(3, 9)
+            .with_source(Arc::from("---\ntitle: A\nweight: ten\n---\n"));
+        let text = d.render(false);
+        assert!(text.contains("content/roles/a.fr.md:3:9"), "{text}");
+        assert!(text.contains("weight: ten"), "{text}");
+    }
+
+    #[test]
+    fn offset_counts_characters_not_bytes() {
+        let d = Diagnostic::error("x")
+            .at(1, 3)
+            .with_source(Arc::from("éé!"));
+        assert_eq!(d.offset(), Some(4));
+    }
+
+    #[test]
+    fn out_of_range_line_has_no_snippet() {
+        let d = Diagnostic::error("x")
+            .at(40, 1)
+            .with_source(Arc::from("a\nb"));
+        assert_eq!(d.offset(), None);
+        assert!(d.render(false).contains('x'));
+    }
+}

@@ -1,0 +1,367 @@
+//! Markdown -> HTML, with what an onboarding page needs on top of CommonMark.
+//!
+//! One pass over pulldown-cmark's events: headings get stable ids, an anchor link and a
+//! place in the table of contents; links to other content files become the URL of that
+//! page in the page's language; GFM task list items become checklist items with stable
+//! ids and real, labelled checkboxes. The stage knows nothing of URLs itself: a
+//! [`LinkResolver`] given by the site stage answers "where does `x.md` go from here".
+
+use std::collections::HashSet;
+
+use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+
+use crate::content::ChecklistItem;
+
+/// What the site stage answers for a link found in a page.
+pub enum LinkTarget {
+    /// Not a link to a content file: leave it alone.
+    External,
+    /// The URL to use, relative to the page, and the target's language if it differs.
+    Internal {
+        href: String,
+        hreflang: Option<String>,
+    },
+    /// A link to a content file that does not exist.
+    Broken(String),
+}
+
+pub trait LinkResolver {
+    fn resolve(&self, dest: &str) -> LinkTarget;
+}
+
+/// A heading, for the table of contents.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct Heading {
+    pub level: u8,
+    pub id: String,
+    pub text: String,
+}
+
+/// A link that did not resolve, with its line and column in the body.
+#[derive(Debug)]
+pub struct BrokenLink {
+    pub message: String,
+    pub line: usize,
+    pub column: usize,
+}
+
+#[derive(Debug, Default)]
+pub struct Rendered {
+    pub html: String,
+    pub toc: Vec<Heading>,
+    pub tasks: Vec<ChecklistItem>,
+    pub broken_links: Vec<BrokenLink>,
+}
+
+fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_HEADING_ATTRIBUTES
+        | Options::ENABLE_GFM
+}
+
+/// Renders a page body. `page_key` seeds task item ids; a leading `# Title` is dropped
+/// because the template shows the page title as the page's only `<h1>`.
+pub fn render(body: &str, page_key: &str, resolver: &dyn LinkResolver) -> Rendered {
+    let mut events: Vec<(Event, std::ops::Range<usize>)> = Parser::new_ext(body, options())
+        .into_offset_iter()
+        .collect();
+    let mut out = Rendered::default();
+    drop_leading_title(&mut events);
+
+    let mut used_ids = HashSet::new();
+    let mut replaced_links = Vec::new();
+    let mut i = 0;
+    while i < events.len() {
+        match &events[i].0 {
+            Event::Start(Tag::Heading { level, id, .. }) => {
+                let level = *level;
+                let explicit = id.as_ref().map(|s| s.to_string());
+                let end = find_end(&events, i);
+                let text = plain_text(&events[i + 1..end]);
+                let id = unique_id(
+                    explicit.unwrap_or_else(|| slug::slugify(&text)),
+                    &mut used_ids,
+                );
+                if let Event::Start(Tag::Heading { id: slot, .. }) = &mut events[i].0 {
+                    *slot = Some(CowStr::from(id.clone()));
+                }
+                events.insert(
+                    end,
+                    (
+                        Event::InlineHtml(CowStr::from(format!(
+                            " <a class=\"anchor\" href=\"#{id}\" aria-hidden=\"true\" tabindex=\"-1\">#</a>"
+                        ))),
+                        0..0,
+                    ),
+                );
+                if level <= HeadingLevel::H3 {
+                    out.toc.push(Heading {
+                        level: level as u8,
+                        id,
+                        text,
+                    });
+                }
+            }
+            Event::TaskListMarker(checked) => {
+                let checked = *checked;
+                let text = plain_text(&events[i + 1..item_text_end(&events, i)]);
+                let item = ChecklistItem::new(page_key, None, &text, checked);
+                events[i].0 = Event::InlineHtml(CowStr::from(checkbox_html(&item)));
+                out.tasks.push(item);
+            }
+            Event::Start(Tag::Link {
+                dest_url, title, ..
+            }) => match resolver.resolve(dest_url) {
+                LinkTarget::External => replaced_links.push(false),
+                LinkTarget::Internal { href, hreflang } => {
+                    let mut html = format!("<a href=\"{}\"", escape_attr(&href));
+                    if let Some(lang) = hreflang {
+                        html.push_str(&format!(" hreflang=\"{}\"", escape_attr(&lang)));
+                    }
+                    if !title.is_empty() {
+                        html.push_str(&format!(" title=\"{}\"", escape_attr(title)));
+                    }
+                    html.push('>');
+                    events[i].0 = Event::InlineHtml(CowStr::from(html));
+                    replaced_links.push(true);
+                }
+                LinkTarget::Broken(message) => {
+                    let (line, column) = line_col(body, events[i].1.start);
+                    out.broken_links.push(BrokenLink {
+                        message,
+                        line,
+                        column,
+                    });
+                    replaced_links.push(false);
+                }
+            },
+            Event::End(TagEnd::Link) => {
+                if replaced_links.pop() == Some(true) {
+                    events[i].0 = Event::InlineHtml(CowStr::from("</a>"));
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    out.html.reserve(body.len() * 3 / 2);
+    pulldown_cmark::html::push_html(&mut out.html, events.into_iter().map(|(e, _)| e));
+    out
+}
+
+/// Removes a `# Title` that opens the body (it repeats the page title).
+fn drop_leading_title(events: &mut Vec<(Event, std::ops::Range<usize>)>) {
+    if let Some((
+        Event::Start(Tag::Heading {
+            level: HeadingLevel::H1,
+            ..
+        }),
+        _,
+    )) = events.first()
+    {
+        let end = find_end(events, 0);
+        events.drain(..=end);
+    }
+}
+
+/// Index of the event that closes the one opened at `start`.
+fn find_end(events: &[(Event, std::ops::Range<usize>)], start: usize) -> usize {
+    let mut depth = 0;
+    for (j, (e, _)) in events.iter().enumerate().skip(start) {
+        match e {
+            Event::Start(_) => depth += 1,
+            Event::End(_) => {
+                depth -= 1;
+                if depth == 0 {
+                    return j;
+                }
+            }
+            _ => {}
+        }
+    }
+    events.len() - 1
+}
+
+/// Where a task item's own text stops: its end, or a nested list.
+fn item_text_end(events: &[(Event, std::ops::Range<usize>)], marker: usize) -> usize {
+    let mut depth = 0i32;
+    for (j, (e, _)) in events.iter().enumerate().skip(marker + 1) {
+        match e {
+            Event::Start(Tag::List(_)) if depth == 0 => return j,
+            Event::Start(_) => depth += 1,
+            Event::End(_) if depth == 0 => return j,
+            Event::End(_) => depth -= 1,
+            _ => {}
+        }
+    }
+    events.len()
+}
+
+fn plain_text(events: &[(Event, std::ops::Range<usize>)]) -> String {
+    let mut text = String::new();
+    for (e, _) in events {
+        match e {
+            Event::Text(t) | Event::Code(t) => text.push_str(t),
+            Event::SoftBreak | Event::HardBreak => text.push(' '),
+            _ => {}
+        }
+    }
+    text.trim().to_string()
+}
+
+fn unique_id(base: String, used: &mut HashSet<String>) -> String {
+    let base = if base.is_empty() {
+        "section".to_string()
+    } else {
+        base
+    };
+    let mut id = base.clone();
+    let mut n = 1;
+    while !used.insert(id.clone()) {
+        id = format!("{base}-{n}");
+        n += 1;
+    }
+    id
+}
+
+fn checkbox_html(item: &ChecklistItem) -> String {
+    format!(
+        "<input type=\"checkbox\" class=\"check\" data-check=\"{}\" aria-label=\"{}\"{}> ",
+        escape_attr(&item.id),
+        escape_attr(&item.text),
+        if item.done { " checked" } else { "" }
+    )
+}
+
+pub fn escape_attr(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '"' => out.push_str("&quot;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// 1-based line and column (in characters) of a byte offset.
+pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text[..offset.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, column)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct Links;
+    impl LinkResolver for Links {
+        fn resolve(&self, dest: &str) -> LinkTarget {
+            match dest {
+                "architect.md" => LinkTarget::Internal {
+                    href: "../architecte/index.html".into(),
+                    hreflang: None,
+                },
+                "only-fr.md" => LinkTarget::Internal {
+                    href: "../x/index.html".into(),
+                    hreflang: Some("fr".into()),
+                },
+                "missing.md" => LinkTarget::Broken("no page `missing`".into()),
+                _ => LinkTarget::External,
+            }
+        }
+    }
+
+    #[test]
+    fn entities_are_decoded_once() {
+        let r = render(
+            "Chaque magasin a besoin d&#39;une équipe &amp; d'un &lt;plan&gt;",
+            "k",
+            &Links,
+        );
+        assert!(
+            r.html.contains("d'une équipe &amp; d'un &lt;plan&gt;"),
+            "{}",
+            r.html
+        );
+    }
+
+    #[test]
+    fn headings_get_unique_ids_anchors_and_toc() {
+        let r = render(
+            "# Title\n\n## Rôles clés\n\n## Rôles clés\n\n### Détail {#mine}\n",
+            "k",
+            &Links,
+        );
+        assert!(!r.html.contains("<h1"), "leading title dropped: {}", r.html);
+        assert!(r.html.contains("<h2 id=\"roles-cles\">"), "{}", r.html);
+        assert!(r.html.contains("id=\"roles-cles-1\""));
+        assert!(r.html.contains("<h3 id=\"mine\">"));
+        assert_eq!(r.toc.len(), 3);
+        assert_eq!(r.toc[0].text, "Rôles clés");
+    }
+
+    #[test]
+    fn links_to_content_files_are_rewritten() {
+        let r = render(
+            "See [the architect](architect.md) and [x](only-fr.md \"t\") and [web](https://x.org)",
+            "k",
+            &Links,
+        );
+        assert!(
+            r.html
+                .contains("<a href=\"../architecte/index.html\">the architect</a>"),
+            "{}",
+            r.html
+        );
+        assert!(
+            r.html.contains("hreflang=\"fr\" title=\"t\">x</a>"),
+            "{}",
+            r.html
+        );
+        assert!(r.html.contains("<a href=\"https://x.org\">web</a>"));
+    }
+
+    #[test]
+    fn broken_links_have_positions() {
+        let r = render("Line one\n\nSee [gone](missing.md)\n", "k", &Links);
+        assert_eq!(r.broken_links.len(), 1);
+        assert_eq!((r.broken_links[0].line, r.broken_links[0].column), (3, 5));
+    }
+
+    #[test]
+    fn task_items_become_labelled_checkboxes() {
+        let r = render(
+            "- [ ] Tell the warehouse\n- [x] Book the room\n  - [ ] nested\n",
+            "teams/w",
+            &Links,
+        );
+        assert_eq!(r.tasks.len(), 3);
+        assert_eq!(r.tasks[0].text, "Tell the warehouse");
+        assert!(r.tasks[1].done);
+        assert_eq!(r.tasks[1].text, "Book the room");
+        assert!(r.html.contains(&format!(
+            "data-check=\"{}\" aria-label=\"Tell the warehouse\">",
+            r.tasks[0].id
+        )));
+    }
+
+    #[test]
+    fn alerts_and_tables() {
+        let r = render(
+            "> [!NOTE]\n> Read this\n\n| a | b |\n|---|---|\n| 1 | 2 |\n",
+            "k",
+            &Links,
+        );
+        assert!(r.html.contains("markdown-alert-note"), "{}", r.html);
+        assert!(r.html.contains("<table>"));
+    }
+}

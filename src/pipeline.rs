@@ -1,0 +1,172 @@
+//! The build pipeline, stage by stage:
+//!
+//! ```text
+//! config -> theme -> content -> site -> render -> output
+//! ```
+//!
+//! Each stage takes the previous stage's value. Diagnostics of every stage are gathered,
+//! so that one build reports every problem; the output is written only when there is no
+//! error.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use crate::config::{Config, normalize_base_url};
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::render::{self, OutputFile, Renderer};
+use crate::site::{self, GeneratedTitles, Site};
+use crate::theme::{self, StaticFile, Strings};
+use crate::{content, output};
+
+/// What to build, from the command line.
+#[derive(Clone, Debug)]
+pub struct BuildOptions {
+    pub source: PathBuf,
+    pub output: PathBuf,
+    pub base_url: Option<String>,
+    pub drafts: bool,
+}
+
+impl BuildOptions {
+    pub fn new(source: impl Into<PathBuf>) -> BuildOptions {
+        let source = source.into();
+        BuildOptions {
+            output: source.join("public"),
+            source,
+            base_url: None,
+            drafts: false,
+        }
+    }
+}
+
+/// A site rendered in memory.
+pub struct Rendered {
+    pub site: Site,
+    pub files: Vec<OutputFile>,
+    pub statics: Vec<StaticFile>,
+}
+
+/// The result of a build: what was made and every problem found.
+pub struct Outcome {
+    pub rendered: Option<Rendered>,
+    pub diagnostics: Diagnostics,
+    pub elapsed: Duration,
+}
+
+impl Outcome {
+    pub fn succeeded(&self) -> bool {
+        self.rendered.is_some() && !self.diagnostics.has_errors()
+    }
+}
+
+/// Runs every stage in memory. Writes nothing.
+pub fn render_site(options: &BuildOptions) -> Outcome {
+    let start = Instant::now();
+    let mut diagnostics = Diagnostics::default();
+    let rendered = run(options, &mut diagnostics);
+    diagnostics.sort();
+    let rendered = if diagnostics.has_errors() {
+        None
+    } else {
+        rendered
+    };
+    Outcome {
+        rendered,
+        diagnostics,
+        elapsed: start.elapsed(),
+    }
+}
+
+fn run(options: &BuildOptions, diagnostics: &mut Diagnostics) -> Option<Rendered> {
+    let mut config = match Config::load(&options.source) {
+        Ok(c) => c,
+        Err(d) => {
+            diagnostics.push(d);
+            return None;
+        }
+    };
+    if let Some(url) = &options.base_url {
+        config.base_url = Some(normalize_base_url(url.clone()));
+    }
+    // Theme and content do not depend on each other: report both sets of problems.
+    let theme = theme::load(&config);
+    let (pages, content_diagnostics) = content::load(&config, options.drafts);
+    diagnostics.extend(content_diagnostics);
+    let theme = match theme {
+        Ok((theme, warnings)) => {
+            diagnostics.extend(warnings);
+            Some(theme)
+        }
+        Err(errors) => {
+            diagnostics.extend(errors);
+            None
+        }
+    };
+    let titles = SectionTitles(theme.as_ref().map(|t| &t.strings));
+    let (site, site_diagnostics) = site::build(config, pages, &titles);
+    diagnostics.extend(site_diagnostics);
+    let theme = theme?;
+    let renderer = match Renderer::new(&theme, &site) {
+        Ok(r) => r,
+        Err(errors) => {
+            diagnostics.extend(errors);
+            return None;
+        }
+    };
+    let jobs = render::jobs(&site);
+    let (files, errors) = renderer.render_all(&jobs);
+    diagnostics.extend(errors);
+    drop(renderer);
+    Some(Rendered {
+        site,
+        files,
+        statics: theme.static_files,
+    })
+}
+
+/// Builds and writes the site. The output folder is replaced only if the build succeeded.
+pub fn build(options: &BuildOptions) -> Outcome {
+    if let Err(d) = output::check_output_dir(&options.source, &options.output) {
+        let mut diagnostics = Diagnostics::default();
+        diagnostics.push(d);
+        return Outcome {
+            rendered: None,
+            diagnostics,
+            elapsed: Duration::ZERO,
+        };
+    }
+    let mut outcome = render_site(options);
+    if let Some(rendered) = &outcome.rendered {
+        if let Err(d) = output::write_site(&options.output, &rendered.files, &rendered.statics) {
+            outcome.diagnostics.push(d);
+            outcome.rendered = None;
+        }
+    }
+    outcome
+}
+
+/// Section titles for generated section pages, from the UI strings.
+struct SectionTitles<'a>(Option<&'a Strings>);
+
+impl GeneratedTitles for SectionTitles<'_> {
+    fn section_title(&self, lang: &str, section: &str) -> String {
+        self.0
+            .and_then(|s| s.get(lang))
+            .and_then(|s| s.get(section))
+            .cloned()
+            .unwrap_or_else(|| {
+                let mut c = section.chars();
+                c.next()
+                    .map(|f| f.to_uppercase().chain(c).collect())
+                    .unwrap_or_default()
+            })
+    }
+}
+
+/// Shown when the source folder has no `site.yaml`, to help a first run.
+pub fn missing_site_hint(source: &Path) -> Option<Diagnostic> {
+    (!source.join(crate::config::CONFIG_FILE).exists()).then(|| {
+        Diagnostic::error(format!("no site.yaml in `{}`", source.display()))
+            .with_help("run the command from a site's folder, pass `--source DIR`, or start a site with `equipe init DIR`")
+    })
+}

@@ -1,0 +1,511 @@
+//! Rendering: the site model and the theme's templates -> output files.
+//!
+//! The list of outputs is a value ([`Job`]s) that can be printed, tested and filtered.
+//! What every page shares (site title, languages, navigation, UI strings) is built once
+//! into Tera's global context or into cheap-to-clone values; each job then adds only its
+//! own page, and jobs render in parallel.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use rayon::prelude::*;
+use serde::Serialize;
+use tera::{Context, Tera, Value};
+
+use crate::content::{ChecklistItem, Kind};
+use crate::diagnostics::Diagnostic;
+use crate::site::{Site, SitePage, root_prefix};
+use crate::theme::{Strings, Template, Theme};
+
+/// One output file to make.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Job {
+    /// A page of the site (role, team, plain page, home, section list).
+    Page(usize),
+    /// The root `index.html`: choose a language.
+    LanguageChoice,
+    NotFound,
+    Sitemap,
+    Robots,
+}
+
+/// A rendered file, path relative to the output folder.
+#[derive(Debug)]
+pub struct OutputFile {
+    pub path: String,
+    pub bytes: Vec<u8>,
+}
+
+/// Every output of the site, in a stable order.
+pub fn jobs(site: &Site) -> Vec<Job> {
+    let mut jobs: Vec<Job> = (0..site.pages.len()).map(Job::Page).collect();
+    jobs.extend([Job::LanguageChoice, Job::NotFound, Job::Robots]);
+    if site.config.base_url.is_some() {
+        jobs.push(Job::Sitemap);
+    }
+    jobs
+}
+
+/// A compiled theme with the site-wide context, ready to render jobs.
+pub struct Renderer<'a> {
+    tera: Tera,
+    site: &'a Site,
+    /// Per language: navigation and UI strings, shared by its pages.
+    nav: BTreeMap<String, Value>,
+    strings: BTreeMap<String, Value>,
+    /// Per page: title, URL, description (and checklist), for lists and links.
+    summaries: Vec<Value>,
+    template_files: BTreeMap<String, (PathBuf, std::sync::Arc<str>)>,
+}
+
+impl<'a> Renderer<'a> {
+    pub fn new(theme: &Theme, site: &'a Site) -> Result<Renderer<'a>, Vec<Diagnostic>> {
+        let template_files: BTreeMap<String, (PathBuf, std::sync::Arc<str>)> = theme
+            .templates
+            .iter()
+            .map(|t| (t.name.clone(), (t.file.clone(), t.source.clone())))
+            .collect();
+        let tera = compile(&theme.templates, &template_files)?;
+        let summaries: Vec<Value> = site
+            .pages
+            .iter()
+            .map(|p| Value::from_serializable(&Summary::of(p)))
+            .collect();
+        let mut renderer = Renderer {
+            tera,
+            site,
+            nav: BTreeMap::new(),
+            strings: BTreeMap::new(),
+            summaries,
+            template_files,
+        };
+        renderer.build_shared(&theme.strings);
+        Ok(renderer)
+    }
+
+    fn build_shared(&mut self, strings: &Strings) {
+        let site = self.site;
+        let config = &site.config;
+        for lang in &config.languages {
+            let code = &lang.code;
+            let list = |kind| -> Vec<Value> {
+                site.of_kind(kind, code)
+                    .into_iter()
+                    .map(|i| self.summaries[i].clone())
+                    .collect()
+            };
+            let section = |name: &str| {
+                site.find(&format!("{name}/_index"), code)
+                    .map(|i| site.pages[i].path.clone())
+            };
+            let nav = Nav {
+                home: site
+                    .home(code)
+                    .map(|i| site.pages[i].path.clone())
+                    .unwrap_or_default(),
+                roles_url: section("roles").unwrap_or_default(),
+                teams_url: section("teams").unwrap_or_default(),
+                roles: list(Kind::Role),
+                teams: list(Kind::Team),
+                pages: list(Kind::Page),
+            };
+            self.nav
+                .insert(code.clone(), Value::from_serializable(&nav));
+            self.strings
+                .insert(code.clone(), Value::from_serializable(&strings.get(code)));
+        }
+        let global = self.tera.global_context();
+        global.insert(
+            "site",
+            &SiteInfo {
+                title: &config.title,
+                languages: &config.languages,
+                default_language: config.default_language(),
+                base_url: config.base_url.as_deref(),
+                options: &config.theme_options,
+            },
+        );
+    }
+
+    /// Renders every job in parallel. Errors of all jobs are returned together.
+    pub fn render_all(&self, jobs: &[Job]) -> (Vec<OutputFile>, Vec<Diagnostic>) {
+        let results: Vec<Result<OutputFile, Diagnostic>> =
+            jobs.par_iter().map(|j| self.render(j)).collect();
+        let mut files = Vec::with_capacity(results.len());
+        let mut errors = Vec::new();
+        for r in results {
+            match r {
+                Ok(f) => files.push(f),
+                Err(d) => errors.push(d),
+            }
+        }
+        (files, errors)
+    }
+
+    pub fn render(&self, job: &Job) -> Result<OutputFile, Diagnostic> {
+        match job {
+            Job::Page(i) => self.render_page(*i),
+            Job::LanguageChoice => self.render_special("languages.html", "index.html", ""),
+            Job::NotFound => {
+                // The 404 page is served at any depth: its links must not be relative.
+                let root = self
+                    .site
+                    .config
+                    .base_url
+                    .clone()
+                    .unwrap_or_else(|| "/".to_string());
+                self.render_special("404.html", "404.html", &root)
+            }
+            Job::Robots => Ok(OutputFile {
+                path: "robots.txt".into(),
+                bytes: self.robots().into_bytes(),
+            }),
+            Job::Sitemap => Ok(OutputFile {
+                path: "sitemap.xml".into(),
+                bytes: self.sitemap().into_bytes(),
+            }),
+        }
+    }
+
+    fn render_page(&self, i: usize) -> Result<OutputFile, Diagnostic> {
+        let site = self.site;
+        let p = &site.pages[i];
+        let template = match p.page.kind {
+            Kind::Home => "home.html",
+            Kind::Section => "section.html",
+            Kind::Role => "role.html",
+            Kind::Team => "team.html",
+            Kind::Page => "page.html",
+        };
+        let ids =
+            |v: &[usize]| -> Vec<Value> { v.iter().map(|&j| self.summaries[j].clone()).collect() };
+        let view = PageView {
+            title: &p.page.title,
+            description: p.page.description.as_deref(),
+            kind: p.page.kind,
+            key: &p.page.key,
+            url: &p.path,
+            section: p.page.section.as_deref(),
+            toc: &p.toc,
+            responsibilities: &p.page.responsibilities,
+            skills: &p.page.skills,
+            risks: &p.page.risks,
+            contact: p.page.contact.as_deref(),
+            checklist: &p.checklist,
+            extra: &p.page.extra,
+            works_with: ids(&p.works_with),
+            depends_on: ids(&p.depends_on),
+            depended_by: ids(&p.depended_by),
+            members: ids(&p.members),
+            translations: p
+                .translations
+                .iter()
+                .map(|&j| Translation {
+                    lang: site.pages[j].lang(),
+                    name: self.language_name(site.pages[j].lang()),
+                    url: &site.pages[j].path,
+                })
+                .collect(),
+        };
+        let mut context = self.language_context(p.lang(), &root_prefix(&p.path));
+        context.insert("page", &view);
+        context.insert_value("content", Value::safe_string(&p.html));
+        // Languages with no translation of this page get a link to their home instead.
+        let others: Vec<Translation> = site
+            .config
+            .languages
+            .iter()
+            .filter(|l| l.code != p.lang())
+            .map(|l| {
+                let target = p
+                    .translations
+                    .iter()
+                    .map(|&j| &site.pages[j])
+                    .find(|t| t.lang() == l.code)
+                    .or_else(|| site.home(&l.code).map(|h| &site.pages[h]));
+                Translation {
+                    lang: &l.code,
+                    name: &l.name,
+                    url: target.map_or("", |t| &t.path),
+                }
+            })
+            .collect();
+        context.insert("other_languages", &others);
+        self.render_template(template, &context, &p.path)
+    }
+
+    fn language_context(&self, lang: &str, root: &str) -> Context {
+        let mut context = Context::new();
+        let language = self.site.config.languages.iter().find(|l| l.code == lang);
+        context.insert("lang", lang);
+        context.insert("dir", language.map_or("ltr", |l| l.dir.as_str()));
+        context.insert("root", root);
+        context.insert(
+            "site_title",
+            self.site.config.title.get(lang).map_or("", String::as_str),
+        );
+        if let Some(nav) = self.nav.get(lang) {
+            context.insert_value("nav", nav.clone());
+        }
+        if let Some(t) = self.strings.get(lang) {
+            context.insert_value("t", t.clone());
+        }
+        context
+    }
+
+    fn render_special(
+        &self,
+        template: &str,
+        path: &str,
+        root: &str,
+    ) -> Result<OutputFile, Diagnostic> {
+        let site = self.site;
+        let default = site.config.default_language();
+        let mut context = self.language_context(default, root);
+        let homes: Vec<Translation> = site
+            .config
+            .languages
+            .iter()
+            .map(|l| Translation {
+                lang: &l.code,
+                name: &l.name,
+                url: site.home(&l.code).map_or("", |h| &site.pages[h].path),
+            })
+            .collect();
+        let titles: BTreeMap<&str, &Value> = self
+            .strings
+            .iter()
+            .map(|(lang, v)| (lang.as_str(), v))
+            .collect();
+        context.insert("homes", &homes);
+        context.insert("all_strings", &titles);
+        self.render_template(template, &context, path)
+    }
+
+    fn render_template(
+        &self,
+        template: &str,
+        context: &Context,
+        path: &str,
+    ) -> Result<OutputFile, Diagnostic> {
+        let mut bytes = Vec::with_capacity(16 * 1024);
+        self.tera
+            .render_to(template, context, &mut bytes)
+            .map_err(|e| template_error(&e, template, &self.template_files))?;
+        Ok(OutputFile {
+            path: path.to_string(),
+            bytes,
+        })
+    }
+
+    fn language_name<'s>(&'s self, code: &'s str) -> &'s str {
+        self.site
+            .config
+            .languages
+            .iter()
+            .find(|l| l.code == code)
+            .map_or(code, |l| l.name.as_str())
+    }
+
+    fn robots(&self) -> String {
+        let mut out = String::from("User-agent: *\nAllow: /\n");
+        if let Some(base) = &self.site.config.base_url {
+            out.push_str(&format!("\nSitemap: {base}sitemap.xml\n"));
+        }
+        out
+    }
+
+    fn sitemap(&self) -> String {
+        let site = self.site;
+        let base = site.config.base_url.as_deref().unwrap_or("/");
+        let url = |p: &SitePage| format!("{base}{}", p.path.trim_end_matches("index.html"));
+        let mut out = String::from(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" xmlns:xhtml=\"http://www.w3.org/1999/xhtml\">\n",
+        );
+        let mut pages: Vec<&SitePage> = site.pages.iter().collect();
+        pages.sort_by(|a, b| a.path.cmp(&b.path));
+        for p in pages {
+            out.push_str(&format!(
+                "  <url>\n    <loc>{}</loc>\n",
+                xml_escape(&url(p))
+            ));
+            if !p.translations.is_empty() {
+                let mut all: Vec<&SitePage> =
+                    p.translations.iter().map(|&j| &site.pages[j]).collect();
+                all.push(p);
+                all.sort_by(|a, b| a.lang().cmp(b.lang()));
+                for t in &all {
+                    out.push_str(&format!(
+                        "    <xhtml:link rel=\"alternate\" hreflang=\"{}\" href=\"{}\"/>\n",
+                        t.lang(),
+                        xml_escape(&url(t))
+                    ));
+                }
+                let default = site.config.default_language();
+                if let Some(d) = all.iter().find(|t| t.lang() == default) {
+                    out.push_str(&format!(
+                        "    <xhtml:link rel=\"alternate\" hreflang=\"x-default\" href=\"{}\"/>\n",
+                        xml_escape(&url(d))
+                    ));
+                }
+            }
+            out.push_str("  </url>\n");
+        }
+        out.push_str("</urlset>\n");
+        out
+    }
+}
+
+fn xml_escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// Compiles all templates; every syntax error becomes a diagnostic with file and line.
+fn compile(
+    templates: &[Template],
+    files: &BTreeMap<String, (PathBuf, std::sync::Arc<str>)>,
+) -> Result<Tera, Vec<Diagnostic>> {
+    let mut errors = Vec::new();
+    // Check each template alone first, so that every broken one is reported.
+    for t in templates {
+        let mut alone = Tera::new();
+        if let Err(e) = alone.add_raw_template(&t.name, &t.source) {
+            if matches!(e.kind(), tera::ErrorKind::SyntaxError(_)) {
+                errors.push(template_error(&e, &t.name, files));
+            }
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let mut tera = Tera::new();
+    tera.autoescape_on(vec![".html", ".xml"]);
+    tera.add_raw_templates(
+        templates
+            .iter()
+            .map(|t| (t.name.as_str(), t.source.as_ref())),
+    )
+    .map_err(|e| vec![template_error(&e, "", files)])?;
+    for required in [
+        "base.html",
+        "home.html",
+        "section.html",
+        "role.html",
+        "team.html",
+        "page.html",
+        "languages.html",
+        "404.html",
+    ] {
+        if !tera.contains_template(required) {
+            errors.push(
+                Diagnostic::error(format!("the theme has no template `{required}`")).with_help(
+                    "add it to the theme's templates/ folder or to the site's templates/",
+                ),
+            );
+        }
+    }
+    if errors.is_empty() {
+        Ok(tera)
+    } else {
+        Err(errors)
+    }
+}
+
+/// A Tera error as a diagnostic pointing into the template file.
+fn template_error(
+    error: &tera::Error,
+    template: &str,
+    files: &BTreeMap<String, (PathBuf, std::sync::Arc<str>)>,
+) -> Diagnostic {
+    let report = match error.kind() {
+        tera::ErrorKind::SyntaxError(r) | tera::ErrorKind::RenderingError(r) => Some(r),
+        _ => None,
+    };
+    let name = report.map_or(template, |r| r.filename());
+    let mut d = match report {
+        Some(r) => Diagnostic::error(format!("template error: {}", r.message())),
+        None => Diagnostic::error(format!("template `{template}`: {error}")),
+    };
+    if let Some((file, source)) = files.get(name) {
+        d = d.in_file(file).with_source(source.clone());
+        if let Some(r) = report {
+            d = d.at(r.span().start_line, r.span().start_col + 1);
+        }
+    }
+    d
+}
+
+#[derive(Serialize)]
+struct SiteInfo<'a> {
+    title: &'a BTreeMap<String, String>,
+    languages: &'a [crate::config::Language],
+    default_language: &'a str,
+    base_url: Option<&'a str>,
+    options: &'a serde_json::Map<String, serde_json::Value>,
+}
+
+#[derive(Serialize)]
+struct Nav {
+    home: String,
+    roles_url: String,
+    teams_url: String,
+    roles: Vec<Value>,
+    teams: Vec<Value>,
+    pages: Vec<Value>,
+}
+
+/// What lists and links show of a page.
+#[derive(Serialize)]
+struct Summary<'a> {
+    title: &'a str,
+    description: Option<&'a str>,
+    url: &'a str,
+    key: &'a str,
+    kind: Kind,
+    checklist: &'a [ChecklistItem],
+}
+
+impl<'a> Summary<'a> {
+    fn of(p: &'a SitePage) -> Summary<'a> {
+        Summary {
+            title: &p.page.title,
+            description: p.page.description.as_deref(),
+            url: &p.path,
+            key: &p.page.key,
+            kind: p.page.kind,
+            checklist: &p.checklist,
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct Translation<'a> {
+    lang: &'a str,
+    name: &'a str,
+    url: &'a str,
+}
+
+#[derive(Serialize)]
+struct PageView<'a> {
+    title: &'a str,
+    description: Option<&'a str>,
+    kind: Kind,
+    key: &'a str,
+    url: &'a str,
+    section: Option<&'a str>,
+    toc: &'a [crate::markdown::Heading],
+    responsibilities: &'a [String],
+    skills: &'a [String],
+    risks: &'a [String],
+    contact: Option<&'a str>,
+    checklist: &'a [ChecklistItem],
+    extra: &'a BTreeMap<String, serde_json::Value>,
+    works_with: Vec<Value>,
+    depends_on: Vec<Value>,
+    depended_by: Vec<Value>,
+    members: Vec<Value>,
+    translations: Vec<Translation<'a>>,
+}

@@ -1,0 +1,488 @@
+//! The site model: pages linked to each other.
+//!
+//! This stage gives every page its output path, links translations, resolves `works_with`
+//! and `depends_on` (and computes the reverse "who depends on this team"), fills in the
+//! home and section pages that have no `_index` file, and renders each body to HTML with
+//! links to other content files resolved. The result is everything the templates need,
+//! with no I/O left to do.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+
+use rayon::prelude::*;
+
+use crate::config::Config;
+use crate::content::{ChecklistItem, Kind, Page, SourceFile};
+use crate::diagnostics::Diagnostic;
+use crate::markdown::{self, Heading, LinkResolver, LinkTarget};
+
+/// Sections that get a list page in every language even without an `_index` file.
+pub const STANDARD_SECTIONS: &[&str] = &["roles", "teams"];
+
+/// A page with everything resolved.
+#[derive(Debug)]
+pub struct SitePage {
+    pub page: Page,
+    /// Output path relative to the site root: `fr/roles/chef-de-projet/index.html`.
+    pub path: String,
+    /// Made by the tool (a home or section page with no `_index` file).
+    pub generated: bool,
+    pub html: String,
+    pub toc: Vec<Heading>,
+    /// Front matter checklist, then the body's task list items.
+    pub checklist: Vec<ChecklistItem>,
+    pub works_with: Vec<usize>,
+    pub depends_on: Vec<usize>,
+    /// Roles whose `depends_on` names this team.
+    pub depended_by: Vec<usize>,
+    /// For a home or section page: the pages it lists.
+    pub members: Vec<usize>,
+    /// The same page in the other languages, in language order.
+    pub translations: Vec<usize>,
+}
+
+impl SitePage {
+    pub fn lang(&self) -> &str {
+        &self.page.lang
+    }
+}
+
+#[derive(Debug)]
+pub struct Site {
+    pub config: Config,
+    pub pages: Vec<SitePage>,
+    by_key: HashMap<(String, String), usize>,
+}
+
+impl Site {
+    /// The page of a translation key in a language, if there is one.
+    pub fn find(&self, key: &str, lang: &str) -> Option<usize> {
+        self.by_key
+            .get(&(key.to_string(), lang.to_string()))
+            .copied()
+    }
+
+    /// Pages of one kind in one language, ordered by weight then title.
+    pub fn of_kind(&self, kind: Kind, lang: &str) -> Vec<usize> {
+        let mut ids: Vec<usize> = (0..self.pages.len())
+            .filter(|&i| self.pages[i].page.kind == kind && self.pages[i].lang() == lang)
+            .collect();
+        self.sort(&mut ids);
+        ids
+    }
+
+    fn sort(&self, ids: &mut [usize]) {
+        ids.sort_by(|&a, &b| {
+            let (a, b) = (&self.pages[a].page, &self.pages[b].page);
+            (a.weight, &a.title, &a.key).cmp(&(b.weight, &b.title, &b.key))
+        });
+    }
+
+    /// The home page of a language.
+    pub fn home(&self, lang: &str) -> Option<usize> {
+        self.find("_index", lang)
+    }
+}
+
+/// Titles the tool gives to pages it makes itself, per language.
+pub trait GeneratedTitles {
+    fn section_title(&self, lang: &str, section: &str) -> String;
+}
+
+/// Links pages together and renders their bodies.
+pub fn build(
+    config: Config,
+    pages: Vec<Page>,
+    titles: &dyn GeneratedTitles,
+) -> (Site, Vec<Diagnostic>) {
+    let mut diagnostics = Vec::new();
+    let mut pages = pages;
+    pages.sort_by(|a, b| {
+        (&a.key, &a.lang, &a.file.display).cmp(&(&b.key, &b.lang, &b.file.display))
+    });
+    add_generated_pages(&config, &mut pages, titles);
+
+    // Paths, and two pages on one path.
+    let mut site_pages: Vec<SitePage> = pages
+        .into_iter()
+        .map(|page| SitePage {
+            path: output_path(&page),
+            generated: page.file.path.as_os_str().is_empty(),
+            page,
+            html: String::new(),
+            toc: Vec::new(),
+            checklist: Vec::new(),
+            works_with: Vec::new(),
+            depends_on: Vec::new(),
+            depended_by: Vec::new(),
+            members: Vec::new(),
+            translations: Vec::new(),
+        })
+        .collect();
+    let mut by_path: HashMap<&str, usize> = HashMap::new();
+    let mut by_key: HashMap<(String, String), usize> = HashMap::new();
+    let mut dropped = vec![false; site_pages.len()];
+    for (i, p) in site_pages.iter().enumerate() {
+        if let Some(&other) = by_path.get(p.path.as_str()) {
+            diagnostics.push(
+                Diagnostic::error(format!(
+                    "two pages would be written to `{}`: this one and {}",
+                    p.path,
+                    site_pages[other].page.file.display.display()
+                ))
+                .in_file(&p.page.file.display)
+                .with_help("give one of them another `slug`"),
+            );
+            dropped[i] = true;
+            continue;
+        }
+        by_path.insert(&p.path, i);
+        let k = (p.page.key.clone(), p.page.lang.clone());
+        if let Some(&other) = by_key.get(&k) {
+            diagnostics.push(
+                Diagnostic::error(format!(
+                    "two files have translation key `{}` in language `{}`: this one and {}",
+                    k.0,
+                    k.1,
+                    site_pages[other].page.file.display.display()
+                ))
+                .in_file(&p.page.file.display),
+            );
+            dropped[i] = true;
+            continue;
+        }
+        by_key.insert(k, i);
+    }
+    if dropped.iter().any(|&d| d) {
+        let mut keep = dropped.iter().map(|d| !d);
+        site_pages.retain(|_| keep.next().unwrap_or(true));
+        by_key = site_pages
+            .iter()
+            .enumerate()
+            .map(|(i, p)| ((p.page.key.clone(), p.page.lang.clone()), i))
+            .collect();
+    }
+    let mut site = Site {
+        config,
+        pages: site_pages,
+        by_key,
+    };
+
+    link_pages(&mut site, &mut diagnostics);
+
+    // Bodies, in parallel: each needs only read access to the site to resolve links.
+    let rendered: Vec<_> = (0..site.pages.len())
+        .into_par_iter()
+        .map(|i| {
+            let p = &site.pages[i];
+            let resolver = PageLinks {
+                site: &site,
+                from: i,
+            };
+            markdown::render(p.page.body(), &p.page.key, &resolver)
+        })
+        .collect();
+    for (i, r) in rendered.into_iter().enumerate() {
+        let p = &mut site.pages[i];
+        for broken in r.broken_links {
+            let line = p.page.body_line + broken.line - 1;
+            diagnostics.push(
+                Diagnostic::error(broken.message)
+                    .in_file(&p.page.file.display)
+                    .with_source(p.page.text.clone())
+                    .at(line, broken.column)
+                    .with_label("this link"),
+            );
+        }
+        p.html = r.html;
+        p.toc = r.toc;
+        p.checklist = p.page.checklist.clone();
+        p.checklist.extend(r.tasks);
+    }
+    (site, diagnostics)
+}
+
+/// Homes and standard sections that have no `_index` file in a language.
+fn add_generated_pages(config: &Config, pages: &mut Vec<Page>, titles: &dyn GeneratedTitles) {
+    let exists = |pages: &[Page], key: &str, lang: &str| {
+        pages.iter().any(|p| p.key == key && p.lang == lang)
+    };
+    for lang in &config.languages {
+        let code = &lang.code;
+        if !exists(pages, "_index", code) {
+            let title = config.title.get(code).cloned().unwrap_or_default();
+            pages.push(generated_page("_index", code, Kind::Home, title, None));
+        }
+        for section in STANDARD_SECTIONS {
+            let key = format!("{section}/_index");
+            if !exists(pages, &key, code) {
+                let title = titles.section_title(code, section);
+                pages.push(generated_page(
+                    &key,
+                    code,
+                    Kind::Section,
+                    title,
+                    Some(section),
+                ));
+            }
+        }
+    }
+}
+
+fn generated_page(key: &str, lang: &str, kind: Kind, title: String, section: Option<&str>) -> Page {
+    Page {
+        file: SourceFile {
+            path: Default::default(),
+            display: Default::default(),
+            lang: lang.to_string(),
+            key: key.to_string(),
+        },
+        text: Arc::from(""),
+        lang: lang.to_string(),
+        key: key.to_string(),
+        kind,
+        section: section.map(str::to_string),
+        title,
+        description: None,
+        slug: section.unwrap_or_default().to_string(),
+        weight: 0,
+        draft: false,
+        responsibilities: Vec::new(),
+        skills: Vec::new(),
+        works_with: Vec::new(),
+        depends_on: Vec::new(),
+        risks: Vec::new(),
+        contact: None,
+        checklist: Vec::new(),
+        extra: BTreeMap::new(),
+        key_lines: BTreeMap::new(),
+        body_start: 0,
+        body_line: 1,
+    }
+}
+
+/// `fr/roles/chef-de-projet/index.html`. Folders are slugified, so no `..` survives.
+fn output_path(page: &Page) -> String {
+    let mut parts = vec![page.lang.clone()];
+    let dirs = page.file.dirs();
+    let is_index = page.key.ends_with("_index");
+    if is_index {
+        // A section's URL is its folder; its slug may rename the last folder.
+        let key_dirs: Vec<&str> = page.key.split('/').collect();
+        let n = key_dirs.len().saturating_sub(1);
+        for (i, d) in key_dirs[..n].iter().enumerate() {
+            parts.push(if i + 1 == n {
+                page.slug.clone()
+            } else {
+                slug::slugify(d)
+            });
+        }
+    } else {
+        parts.extend(dirs.iter().map(slug::slugify));
+        parts.push(page.slug.clone());
+    }
+    parts.retain(|p| !p.is_empty());
+    format!("{}/index.html", parts.join("/"))
+}
+
+/// Resolves `works_with`, `depends_on`, translations and section members.
+fn link_pages(site: &mut Site, diagnostics: &mut Vec<Diagnostic>) {
+    let default = site.config.default_language().to_string();
+    let codes: Vec<String> = site
+        .config
+        .languages
+        .iter()
+        .map(|l| l.code.clone())
+        .collect();
+    let n = site.pages.len();
+    for i in 0..n {
+        let p = &site.pages[i];
+        let lang = p.lang().to_string();
+        let find = |key: &str| site.find(key, &lang).or_else(|| site.find(key, &default));
+        let resolve = |field: &str,
+                       names: &[String],
+                       section: &str,
+                       diags: &mut Vec<Diagnostic>| {
+            let mut out = Vec::new();
+            for name in names {
+                let key = if name.contains('/') {
+                    name.trim_end_matches(".md").to_string()
+                } else {
+                    format!("{section}/{}", name.trim_end_matches(".md"))
+                };
+                match find(&key) {
+                    Some(j) if j != i => out.push(j),
+                    Some(_) => {}
+                    None => diags.push(p.page.diagnostic_at_key(
+                        Diagnostic::error(format!("`{field}` names `{name}`, but there is no page `{key}`"))
+                            .with_help(format!("the names in `{field}` are file names in content/{section}/ without the language and `.md`")),
+                        field,
+                    )),
+                }
+            }
+            out
+        };
+        let works_with = resolve("works_with", &p.page.works_with, "roles", diagnostics);
+        let depends_on = resolve("depends_on", &p.page.depends_on, "teams", diagnostics);
+        let translations = codes
+            .iter()
+            .filter(|c| **c != lang)
+            .filter_map(|c| site.find(&p.page.key, c))
+            .collect();
+        let mut members: Vec<usize> = match p.page.kind {
+            Kind::Home => Vec::new(),
+            Kind::Section => {
+                let prefix = p.page.key.trim_end_matches("_index");
+                (0..n)
+                    .filter(|&j| {
+                        let q = &site.pages[j];
+                        q.lang() == lang
+                            && q.page.key.starts_with(prefix)
+                            && !q.page.key.ends_with("_index")
+                    })
+                    .collect()
+            }
+            _ => Vec::new(),
+        };
+        site.sort(&mut members);
+        let p = &mut site.pages[i];
+        p.works_with = works_with;
+        p.depends_on = depends_on;
+        p.translations = translations;
+        p.members = members;
+    }
+    for i in 0..n {
+        for j in site.pages[i].depends_on.clone() {
+            if site.pages[j].lang() == site.pages[i].lang() {
+                site.pages[j].depended_by.push(i);
+            }
+        }
+    }
+    for i in 0..n {
+        let mut ids = std::mem::take(&mut site.pages[i].works_with);
+        site.sort(&mut ids);
+        site.pages[i].works_with = ids;
+        let mut ids = std::mem::take(&mut site.pages[i].depends_on);
+        site.sort(&mut ids);
+        site.pages[i].depends_on = ids;
+        let mut ids = std::mem::take(&mut site.pages[i].depended_by);
+        site.sort(&mut ids);
+        site.pages[i].depended_by = ids;
+    }
+}
+
+/// `../../` from a page's folder back to the site root.
+pub fn root_prefix(path: &str) -> String {
+    "../".repeat(path.matches('/').count())
+}
+
+/// Answers link questions for one page's body.
+struct PageLinks<'a> {
+    site: &'a Site,
+    from: usize,
+}
+
+impl LinkResolver for PageLinks<'_> {
+    fn resolve(&self, dest: &str) -> LinkTarget {
+        let from = &self.site.pages[self.from];
+        let (path, fragment) = match dest.split_once('#') {
+            Some((p, f)) => (p, Some(f)),
+            None => (dest, None),
+        };
+        let path = path.split('?').next().unwrap_or(path);
+        if path.is_empty() || is_external(path) || !path.ends_with(".md") {
+            return LinkTarget::External;
+        }
+        let path = path.replace("%20", " ");
+        let stem = path.trim_end_matches(".md");
+        // `x.en.md` asks for a language.
+        let (stem, wanted) = match stem.rsplit_once('.') {
+            Some((base, marker)) if self.site.config.has_language(marker) => {
+                (base, marker.to_string())
+            }
+            _ => (stem, from.lang().to_string()),
+        };
+        let mut candidates = Vec::new();
+        if let Some(absolute) = stem.strip_prefix('/') {
+            candidates.push(normalize(absolute));
+        } else {
+            let dirs = from.page.file.dirs().join("/");
+            candidates.push(normalize(&format!("{dirs}/{stem}")));
+            candidates.push(normalize(stem));
+        }
+        let default = self.site.config.default_language();
+        for key in candidates.into_iter().flatten() {
+            let key = key.trim_end_matches("/index").to_string();
+            let found = self
+                .site
+                .find(&key, &wanted)
+                .or_else(|| self.site.find(&key, default))
+                .or_else(|| {
+                    self.site
+                        .config
+                        .languages
+                        .iter()
+                        .find_map(|l| self.site.find(&key, &l.code))
+                });
+            if let Some(j) = found {
+                let target = &self.site.pages[j];
+                let mut href = format!("{}{}", root_prefix(&from.path), target.path);
+                if let Some(f) = fragment {
+                    href.push('#');
+                    href.push_str(f);
+                }
+                let hreflang = (target.lang() != from.lang()).then(|| target.lang().to_string());
+                return LinkTarget::Internal { href, hreflang };
+            }
+        }
+        LinkTarget::Broken(format!("link to `{dest}`: no such page in content/"))
+    }
+}
+
+fn is_external(path: &str) -> bool {
+    path.starts_with("//")
+        || path
+            .split_once(':')
+            .is_some_and(|(scheme, _)| !scheme.contains('/') && !scheme.is_empty())
+}
+
+/// Resolves `.` and `..` in a `/`-separated path; `None` if it climbs above the root.
+fn normalize(path: &str) -> Option<String> {
+    let mut parts: Vec<&str> = Vec::new();
+    for part in path.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            p => parts.push(p),
+        }
+    }
+    Some(parts.join("/"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn root_prefixes() {
+        assert_eq!(root_prefix("index.html"), "");
+        assert_eq!(root_prefix("fr/index.html"), "../");
+        assert_eq!(root_prefix("fr/roles/x/index.html"), "../../../");
+    }
+
+    #[test]
+    fn normalizing() {
+        assert_eq!(normalize("roles/../teams/x").as_deref(), Some("teams/x"));
+        assert_eq!(normalize("../x"), None);
+    }
+
+    #[test]
+    fn external_links() {
+        assert!(is_external("https://x.org/a.md"));
+        assert!(is_external("mailto:a@b"));
+        assert!(!is_external("roles/x.md"));
+        assert!(!is_external("a/b:c.md"));
+    }
+}

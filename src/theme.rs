@@ -1,0 +1,282 @@
+//! Themes: templates, static files and UI strings, with the site's overrides applied.
+//!
+//! The default theme is compiled into the binary so that an installed `equipe` works
+//! anywhere; a `themes/<name>/` folder in the site wins over it, `templates/<name>`
+//! overrides one template, `static/` adds or replaces files, and `i18n/<lang>.yaml`
+//! overrides UI strings. A UI string missing in a language falls back to the default
+//! language's (then English) and is reported once, never as a hard error.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use include_dir::{Dir, include_dir};
+use walkdir::WalkDir;
+
+use crate::config::Config;
+use crate::diagnostics::Diagnostic;
+use crate::yaml;
+
+static DEFAULT_THEME: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/themes/default");
+
+/// A template, with where it came from for error messages.
+#[derive(Clone, Debug)]
+pub struct Template {
+    /// Tera name: `role.html`.
+    pub name: String,
+    /// Where it came from: `themes/default/templates/role.html`.
+    pub file: PathBuf,
+    pub source: Arc<str>,
+}
+
+/// A file copied as is into the output.
+#[derive(Clone, Debug)]
+pub struct StaticFile {
+    /// Path in the output: `assets/style.css`.
+    pub path: String,
+    pub bytes: StaticBytes,
+}
+
+#[derive(Clone, Debug)]
+pub enum StaticBytes {
+    Embedded(&'static [u8]),
+    Disk(PathBuf),
+}
+
+impl StaticBytes {
+    pub fn read(&self) -> std::io::Result<std::borrow::Cow<'static, [u8]>> {
+        match self {
+            StaticBytes::Embedded(b) => Ok(std::borrow::Cow::Borrowed(b)),
+            StaticBytes::Disk(p) => std::fs::read(p).map(std::borrow::Cow::Owned),
+        }
+    }
+}
+
+/// UI strings per language, complete (fallbacks filled in).
+pub type Strings = BTreeMap<String, BTreeMap<String, String>>;
+
+#[derive(Debug)]
+pub struct Theme {
+    pub templates: Vec<Template>,
+    pub static_files: Vec<StaticFile>,
+    pub strings: Strings,
+}
+
+/// Loads the site's theme with its overrides. Returns warnings beside it.
+pub fn load(config: &Config) -> Result<(Theme, Vec<Diagnostic>), Vec<Diagnostic>> {
+    let mut errors = Vec::new();
+    let mut warnings = Vec::new();
+    let root = &config.root;
+    let theme_dir = root.join("themes").join(&config.theme);
+    let files: Vec<ThemeFile> = if theme_dir.is_dir() {
+        disk_files(root, &theme_dir, &mut errors)
+    } else if config.theme == "default" {
+        embedded_files()
+    } else {
+        return Err(vec![
+            Diagnostic::error(format!(
+                "theme `{}` not found: there is no folder themes/{}/",
+                config.theme, config.theme
+            ))
+            .in_file("site.yaml")
+            .with_help("remove `theme:` to use the built-in default theme"),
+        ]);
+    };
+
+    let mut templates: BTreeMap<String, Template> = BTreeMap::new();
+    let mut static_files: BTreeMap<String, StaticFile> = BTreeMap::new();
+    // Per language, the theme's file then the site's, applied in that order.
+    let mut theme_strings: BTreeMap<String, Vec<(PathBuf, Arc<str>)>> = BTreeMap::new();
+    let mut add = |f: ThemeFile, errors: &mut Vec<Diagnostic>| {
+        if let Some(name) = f.relative.strip_prefix("templates/") {
+            match f.text() {
+                Ok(source) => {
+                    templates.insert(
+                        name.to_string(),
+                        Template {
+                            name: name.to_string(),
+                            file: f.display,
+                            source,
+                        },
+                    );
+                }
+                Err(d) => errors.push(d),
+            }
+        } else if let Some(path) = f.relative.strip_prefix("static/") {
+            static_files.insert(
+                path.to_string(),
+                StaticFile {
+                    path: path.to_string(),
+                    bytes: f.bytes,
+                },
+            );
+        } else if let Some(lang) = f
+            .relative
+            .strip_prefix("i18n/")
+            .and_then(|n| n.strip_suffix(".yaml"))
+        {
+            match f.text() {
+                Ok(source) => theme_strings
+                    .entry(lang.to_string())
+                    .or_default()
+                    .push((f.display, source)),
+                Err(d) => errors.push(d),
+            }
+        }
+    };
+    for f in files {
+        add(f, &mut errors);
+    }
+    // Site overrides.
+    for (folder, prefix) in [
+        ("templates", "templates/"),
+        ("static", "static/"),
+        ("i18n", "i18n/"),
+    ] {
+        let dir = root.join(folder);
+        if dir.is_dir() {
+            for mut f in disk_files(root, &dir, &mut errors) {
+                f.relative = format!("{prefix}{}", f.relative);
+                add(f, &mut errors);
+            }
+        }
+    }
+
+    let strings = resolve_strings(config, &theme_strings, &mut errors, &mut warnings);
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    Ok((
+        Theme {
+            templates: templates.into_values().collect(),
+            static_files: static_files.into_values().collect(),
+            strings,
+        },
+        warnings,
+    ))
+}
+
+struct ThemeFile {
+    /// Relative to the theme (or override) folder, with `/`.
+    relative: String,
+    display: PathBuf,
+    bytes: StaticBytes,
+}
+
+impl ThemeFile {
+    fn text(&self) -> Result<Arc<str>, Diagnostic> {
+        let bytes = self
+            .bytes
+            .read()
+            .map_err(|e| Diagnostic::error(format!("cannot read: {e}")).in_file(&self.display))?;
+        crate::content::decode(&bytes)
+            .map(Arc::from)
+            .map_err(|d| d.in_file(&self.display))
+    }
+}
+
+fn embedded_files() -> Vec<ThemeFile> {
+    fn walk(dir: &'static Dir<'static>, out: &mut Vec<ThemeFile>) {
+        for f in dir.files() {
+            let relative = f.path().to_string_lossy().replace('\\', "/");
+            out.push(ThemeFile {
+                display: PathBuf::from(format!("(built-in default theme)/{relative}")),
+                relative,
+                bytes: StaticBytes::Embedded(f.contents()),
+            });
+        }
+        for d in dir.dirs() {
+            walk(d, out);
+        }
+    }
+    let mut out = Vec::new();
+    walk(&DEFAULT_THEME, &mut out);
+    out
+}
+
+fn disk_files(root: &Path, dir: &Path, errors: &mut Vec<Diagnostic>) -> Vec<ThemeFile> {
+    let mut out = Vec::new();
+    for entry in WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'))
+    {
+        match entry {
+            Ok(e) if e.file_type().is_file() => {
+                let Ok(relative) = e.path().strip_prefix(dir) else {
+                    continue;
+                };
+                let relative = relative.to_string_lossy().replace('\\', "/");
+                out.push(ThemeFile {
+                    relative,
+                    display: e
+                        .path()
+                        .strip_prefix(root)
+                        .unwrap_or(e.path())
+                        .to_path_buf(),
+                    bytes: StaticBytes::Disk(e.path().to_path_buf()),
+                });
+            }
+            Ok(_) => {}
+            Err(e) => errors.push(
+                Diagnostic::error(format!("cannot read: {e}"))
+                    .in_file(dir.strip_prefix(root).unwrap_or(dir)),
+            ),
+        }
+    }
+    out
+}
+
+/// Fills every configured language's strings, falling back to the default language's,
+/// then English's. One warning per language lists the keys that fell back.
+fn resolve_strings(
+    config: &Config,
+    sources: &BTreeMap<String, Vec<(PathBuf, Arc<str>)>>,
+    errors: &mut Vec<Diagnostic>,
+    warnings: &mut Vec<Diagnostic>,
+) -> Strings {
+    let mut parsed: BTreeMap<String, BTreeMap<String, String>> = BTreeMap::new();
+    for (lang, files) in sources {
+        let mut merged = BTreeMap::new();
+        for (file, text) in files {
+            match yaml::from_str::<BTreeMap<String, String>>(text, 1) {
+                Ok(map) => merged.extend(map),
+                Err(e) => errors.push(e.into_diagnostic(file, text.clone())),
+            }
+        }
+        parsed.insert(lang.clone(), merged);
+    }
+    let default = config.default_language();
+    let mut fallback: BTreeMap<String, String> = parsed.get("en").cloned().unwrap_or_default();
+    if let Some(d) = parsed.get(default) {
+        fallback.extend(d.clone());
+    }
+    let mut strings = Strings::new();
+    for lang in &config.languages {
+        let own = parsed.get(&lang.code).cloned().unwrap_or_default();
+        let missing: Vec<&String> = fallback.keys().filter(|k| !own.contains_key(*k)).collect();
+        if !missing.is_empty() {
+            let shown: Vec<String> = missing.iter().take(8).map(|k| format!("`{k}`")).collect();
+            warnings.push(
+                Diagnostic::warning(format!(
+                    "{} UI string(s) missing for language `{}` ({}{}); using the {} text",
+                    missing.len(),
+                    lang.code,
+                    shown.join(", "),
+                    if missing.len() > 8 { ", ..." } else { "" },
+                    if parsed.contains_key(default) {
+                        default
+                    } else {
+                        "en"
+                    },
+                ))
+                .in_file(format!("i18n/{}.yaml", lang.code))
+                .with_help(format!("add them to i18n/{}.yaml in the site", lang.code)),
+            );
+        }
+        let mut all = fallback.clone();
+        all.extend(own);
+        strings.insert(lang.code.clone(), all);
+    }
+    strings
+}
