@@ -40,15 +40,26 @@ pub fn check_output_dir(source: &Path, output: &Path) -> Result<PathBuf, Diagnos
     Ok(output)
 }
 
-/// An absolute path with `.` and `..` resolved, following symbolic links of the parts that exist.
+/// An absolute path with `.` and `..` resolved, and symbolic links resolved in the part
+/// that exists (so that `public -> ./content` is caught).
 fn absolute(path: &Path) -> PathBuf {
     let joined = if path.is_absolute() {
         path.to_path_buf()
     } else {
         std::env::current_dir().unwrap_or_default().join(path)
     };
+    let mut lexical = PathBuf::new();
+    for c in joined.components() {
+        match c {
+            Component::ParentDir => {
+                lexical.pop();
+            }
+            Component::CurDir => {}
+            c => lexical.push(c),
+        }
+    }
     // Canonicalize the longest existing ancestor, then append the rest.
-    let mut existing = joined.clone();
+    let mut existing = lexical.clone();
     let mut rest = Vec::new();
     while !existing.exists() {
         match (existing.file_name(), existing.parent()) {
@@ -60,15 +71,7 @@ fn absolute(path: &Path) -> PathBuf {
         }
     }
     let mut out = std::fs::canonicalize(&existing).unwrap_or(existing);
-    for part in rest.into_iter().rev() {
-        match part.to_str() {
-            Some("..") => {
-                out.pop();
-            }
-            Some(".") => {}
-            _ => out.push(part),
-        }
-    }
+    out.extend(rest.into_iter().rev());
     out
 }
 

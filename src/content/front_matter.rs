@@ -68,14 +68,47 @@ pub enum Kind {
 #[derive(Clone, Debug, Deserialize)]
 #[serde(untagged)]
 pub enum ChecklistEntry {
-    Text(String),
+    Text(Scalar),
     Full {
         #[serde(default)]
-        id: Option<String>,
-        text: String,
+        id: Option<Scalar>,
+        text: Scalar,
         #[serde(default)]
         done: bool,
     },
+}
+
+/// Text that YAML may have typed otherwise: `- 42`, or `- Y` (a YAML 1.1 boolean)
+/// are checklist items too, kept as written.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Scalar(pub String);
+
+impl<'de> Deserialize<'de> for Scalar {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Scalar, D::Error> {
+        struct Visitor;
+        impl serde::de::Visitor<'_> for Visitor {
+            type Value = Scalar;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a text")
+            }
+            fn visit_str<E>(self, v: &str) -> Result<Scalar, E> {
+                Ok(Scalar(v.to_string()))
+            }
+            fn visit_bool<E>(self, v: bool) -> Result<Scalar, E> {
+                Ok(Scalar(v.to_string()))
+            }
+            fn visit_i64<E>(self, v: i64) -> Result<Scalar, E> {
+                Ok(Scalar(v.to_string()))
+            }
+            fn visit_u64<E>(self, v: u64) -> Result<Scalar, E> {
+                Ok(Scalar(v.to_string()))
+            }
+            fn visit_f64<E>(self, v: f64) -> Result<Scalar, E> {
+                Ok(Scalar(v.to_string()))
+            }
+        }
+        d.deserialize_any(Visitor)
+    }
 }
 
 /// A file split into its front matter and its body.

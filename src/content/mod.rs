@@ -199,7 +199,7 @@ pub fn parse_page(file: SourceFile, text: String) -> Result<(Page, Vec<Diagnosti
         .map(str::trim)
         .filter(|t| !t.is_empty())
     {
-        Some(t) => t.to_string(),
+        Some(t) => decode_entities(t),
         None => match first_heading(split.body) {
             Some(t) => t,
             None => {
@@ -256,10 +256,15 @@ pub fn parse_page(file: SourceFile, text: String) -> Result<(Page, Vec<Diagnosti
         .iter()
         .chain(&front.checklist)
         .map(|entry| match entry {
-            ChecklistEntry::Text(t) => ChecklistItem::new(&key, None, t, false),
-            ChecklistEntry::Full { id, text, done } => {
-                ChecklistItem::new(&key, id.as_deref(), text, *done)
+            ChecklistEntry::Text(t) => {
+                ChecklistItem::new(&key, None, &decode_entities(&t.0), false)
             }
+            ChecklistEntry::Full { id, text, done } => ChecklistItem::new(
+                &key,
+                id.as_ref().map(|i| i.0.as_str()),
+                &decode_entities(&text.0),
+                *done,
+            ),
         })
         .collect();
 
@@ -271,17 +276,17 @@ pub fn parse_page(file: SourceFile, text: String) -> Result<(Page, Vec<Diagnosti
         title,
         description: front
             .description
-            .map(|d| d.trim().to_string())
+            .map(|d| decode_entities(d.trim()))
             .filter(|d| !d.is_empty()),
         slug,
         weight: front.weight.unwrap_or(0),
         draft: front.draft,
-        responsibilities: front.responsibilities,
-        skills: front.skills,
+        responsibilities: decode_all(front.responsibilities),
+        skills: decode_all(front.skills),
         works_with: front.works_with,
         depends_on: front.depends_on,
-        risks: front.risks,
-        contact: front.contact,
+        risks: decode_all(front.risks),
+        contact: front.contact.map(|c| decode_entities(&c)),
         checklist,
         extra: parsed.extra,
         key_lines: parsed.key_lines,
@@ -291,6 +296,59 @@ pub fn parse_page(file: SourceFile, text: String) -> Result<(Page, Vec<Diagnosti
         file,
     };
     Ok((page, warnings))
+}
+
+/// Decodes HTML character references (`&#39;`, `&#x27;`, `&amp;`...) in front matter
+/// text: machine-translated corpora leave them there, and templates escape text again,
+/// so left alone they would show as `&#39;`.
+pub fn decode_entities(text: &str) -> String {
+    if !text.contains('&') {
+        return text.to_string();
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(start) = rest.find('&') {
+        out.push_str(&rest[..start]);
+        rest = &rest[start..];
+        let decoded = rest[1..]
+            .find(';')
+            .filter(|&end| end <= 10)
+            .and_then(|end| {
+                let name = &rest[1..=end];
+                let c = match name {
+                    "amp" => Some('&'),
+                    "lt" => Some('<'),
+                    "gt" => Some('>'),
+                    "quot" => Some('"'),
+                    "apos" => Some('\''),
+                    "nbsp" => Some('\u{a0}'),
+                    _ => name
+                        .strip_prefix("#x")
+                        .or_else(|| name.strip_prefix("#X"))
+                        .and_then(|hex| u32::from_str_radix(hex, 16).ok())
+                        .or_else(|| name.strip_prefix('#').and_then(|d| d.parse().ok()))
+                        .and_then(char::from_u32)
+                        .filter(|c| *c != '\0'),
+                };
+                c.map(|c| (c, end + 2))
+            });
+        match decoded {
+            Some((c, len)) => {
+                out.push(c);
+                rest = &rest[len..];
+            }
+            None => {
+                out.push('&');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+fn decode_all(list: Vec<String>) -> Vec<String> {
+    list.iter().map(|s| decode_entities(s)).collect()
 }
 
 /// The text of the body's first `# Heading`, if the body starts with one.
@@ -336,6 +394,15 @@ mod tests {
         )
         .unwrap();
         assert_eq!(p.title, "L'équipe projet");
+    }
+
+    #[test]
+    fn entities_in_front_matter() {
+        assert_eq!(
+            decode_entities("d&#39;une &amp; l&#x27;autre &nbsp;&bogus; & fin"),
+            "d'une & l'autre \u{a0}&bogus; & fin"
+        );
+        assert_eq!(decode_entities("&#0;&#99999999;"), "&#0;&#99999999;");
     }
 
     #[test]

@@ -1,0 +1,186 @@
+//! Test harness: fixture sites in temporary folders, the real binary, HTML read back.
+#![allow(dead_code)] // each test file uses a different part of the harness
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use scraper::{Html, Selector};
+
+/// A site in a temporary folder.
+pub struct TestSite {
+    pub dir: tempfile::TempDir,
+}
+
+pub const TWO_LANGUAGES: &str = "title:\n  fr: Équipe\n  en: Team\nbase_url: https://example.org/team/\ndefault_language: fr\nlanguages:\n  fr: Français\n  en: English\n";
+
+impl TestSite {
+    /// An empty site with the given site.yaml.
+    pub fn new(site_yaml: &str) -> TestSite {
+        let site = TestSite {
+            dir: tempfile::tempdir().expect("temp dir"),
+        };
+        site.write("site.yaml", site_yaml);
+        std::fs::create_dir_all(site.path("content")).expect("content dir");
+        site
+    }
+
+    /// A copy of the repository's example site (content, site.yaml; theme from the binary).
+    pub fn example() -> TestSite {
+        let site = TestSite {
+            dir: tempfile::tempdir().expect("temp dir"),
+        };
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        std::fs::copy(root.join("site.yaml"), site.path("site.yaml")).expect("copy site.yaml");
+        copy_dir(&root.join("content"), &site.path("content"));
+        site
+    }
+
+    pub fn root(&self) -> &Path {
+        self.dir.path()
+    }
+
+    pub fn path(&self, relative: &str) -> PathBuf {
+        self.dir.path().join(relative)
+    }
+
+    pub fn write(&self, relative: &str, text: &str) {
+        self.write_bytes(relative, text.as_bytes());
+    }
+
+    pub fn write_bytes(&self, relative: &str, bytes: &[u8]) {
+        let path = self.path(relative);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).expect("create folder");
+        }
+        std::fs::write(path, bytes).expect("write file");
+    }
+
+    /// Runs `equipe ARGS` with `--source` pointing at this site.
+    pub fn run(&self, args: &[&str]) -> Run {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_equipe"));
+        cmd.args(args)
+            .arg("--source")
+            .arg(self.root())
+            .env("NO_COLOR", "1");
+        Run(cmd.output().expect("run equipe"))
+    }
+
+    pub fn build(&self) -> Run {
+        self.run(&["build"])
+    }
+
+    pub fn output(&self, relative: &str) -> PathBuf {
+        self.path("public").join(relative)
+    }
+
+    pub fn read_output(&self, relative: &str) -> String {
+        std::fs::read_to_string(self.output(relative))
+            .unwrap_or_else(|e| panic!("cannot read public/{relative}: {e}"))
+    }
+
+    pub fn html(&self, relative: &str) -> Html {
+        Html::parse_document(&self.read_output(relative))
+    }
+}
+
+/// The result of running the binary.
+pub struct Run(pub Output);
+
+impl Run {
+    pub fn code(&self) -> i32 {
+        self.0.status.code().unwrap_or(-1)
+    }
+    pub fn stderr(&self) -> String {
+        String::from_utf8_lossy(&self.0.stderr).into_owned()
+    }
+    pub fn stdout(&self) -> String {
+        String::from_utf8_lossy(&self.0.stdout).into_owned()
+    }
+    /// Asserts success and returns self.
+    pub fn ok(self) -> Run {
+        assert_eq!(
+            self.code(),
+            0,
+            "expected success; stderr:\n{}",
+            self.stderr()
+        );
+        self
+    }
+    /// Asserts exit status 1 (content errors) and returns stderr.
+    pub fn fails(self) -> String {
+        assert_eq!(
+            self.code(),
+            1,
+            "expected exit 1; stderr:\n{}",
+            self.stderr()
+        );
+        self.stderr()
+    }
+}
+
+pub fn copy_dir(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.expect("walk");
+        let target = to.join(entry.path().strip_prefix(from).expect("prefix"));
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target).expect("mkdir");
+        } else {
+            std::fs::copy(entry.path(), &target).expect("copy");
+        }
+    }
+}
+
+pub fn select<'a>(html: &'a Html, css: &str) -> Vec<scraper::ElementRef<'a>> {
+    let selector = Selector::parse(css).unwrap_or_else(|e| panic!("bad selector {css}: {e:?}"));
+    html.select(&selector).collect()
+}
+
+pub fn text(element: &scraper::ElementRef<'_>) -> String {
+    element.text().collect::<String>().trim().to_string()
+}
+
+pub fn attr(element: &scraper::ElementRef<'_>, name: &str) -> String {
+    element.value().attr(name).unwrap_or_default().to_string()
+}
+
+/// Resolves a relative href from an output file to a path in the output folder.
+pub fn resolve(from_file: &str, href: &str) -> String {
+    let href = href.split(['#', '?']).next().unwrap_or("");
+    let mut parts: Vec<&str> = from_file.split('/').collect();
+    parts.pop();
+    for part in href.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            p => parts.push(p),
+        }
+    }
+    let mut path = parts.join("/");
+    if href.ends_with('/') || path.is_empty() {
+        path = format!("{path}/index.html")
+            .trim_start_matches('/')
+            .to_string();
+    }
+    path
+}
+
+/// Every file under the output folder, relative, with `/`.
+pub fn output_files(site: &TestSite) -> Vec<String> {
+    let root = site.path("public");
+    let mut files: Vec<String> = walkdir::WalkDir::new(&root)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            e.path()
+                .strip_prefix(&root)
+                .expect("prefix")
+                .to_string_lossy()
+                .replace('\\', "/")
+        })
+        .collect();
+    files.sort();
+    files
+}
