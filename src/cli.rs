@@ -39,6 +39,27 @@ pub enum Command {
         /// Include pages marked `draft: true`.
         #[arg(long)]
         drafts: bool,
+        /// Keep running and rebuild on every change to the sources.
+        #[arg(long)]
+        watch: bool,
+    },
+    /// Serve the site on a local port, rebuilding and reloading the browser on every save.
+    Serve {
+        /// The site's root folder (where site.yaml is).
+        #[arg(long, default_value = ".")]
+        source: PathBuf,
+        /// The port to listen on.
+        #[arg(long, default_value_t = 4800)]
+        port: u16,
+        /// The address to listen on (loopback only unless you change it).
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: std::net::IpAddr,
+        /// Open the site in a browser once it is served.
+        #[arg(long)]
+        open: bool,
+        /// Include pages marked `draft: true`.
+        #[arg(long)]
+        drafts: bool,
     },
 }
 
@@ -50,6 +71,7 @@ pub fn main() -> ExitCode {
             output,
             base_url,
             drafts,
+            watch,
         } => {
             let output = if output.is_relative() {
                 source.join(output)
@@ -62,8 +84,24 @@ pub fn main() -> ExitCode {
                 base_url,
                 drafts,
             };
-            build(&options)
+            if watch {
+                crate::watch::build_and_watch(&options)
+            } else {
+                build(&options)
+            }
         }
+        Command::Serve {
+            source,
+            port,
+            bind,
+            open,
+            drafts,
+        } => crate::serve::serve(&crate::serve::ServeOptions {
+            source,
+            address: std::net::SocketAddr::new(bind, port),
+            open,
+            drafts,
+        }),
     }
 }
 

@@ -12,6 +12,8 @@ pub mod markdown;
 pub mod output;
 pub mod pipeline;
 pub mod render;
+pub mod serve;
 pub mod site;
 pub mod theme;
+pub mod watch;
 pub mod yaml;
