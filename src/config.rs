@@ -10,6 +10,7 @@ use std::sync::Arc;
 use serde::Deserialize;
 
 use crate::diagnostics::Diagnostic;
+use crate::typography::Typography;
 use crate::yaml;
 
 pub const CONFIG_FILE: &str = "site.yaml";
@@ -36,6 +37,9 @@ pub struct Language {
     pub name: String,
     /// `rtl` for right-to-left scripts, else `ltr`.
     pub dir: String,
+    /// Typographic rules for the text of this language's pages.
+    #[serde(skip)]
+    pub typography: Typography,
 }
 
 impl Config {
@@ -96,11 +100,17 @@ impl Config {
                     "`{code}` is not a language code (expected something like `fr`, `en` or `pt-br`)"
                 )));
             }
-            let (name, dir) = match spec {
-                RawLanguage::Name(name) => (name.clone(), None),
-                RawLanguage::Full { name, dir } => {
-                    (name.clone().unwrap_or_else(|| code.clone()), dir.clone())
-                }
+            let (name, dir, typography) = match spec {
+                RawLanguage::Name(name) => (name.clone(), None, None),
+                RawLanguage::Full {
+                    name,
+                    dir,
+                    typography,
+                } => (
+                    name.clone().unwrap_or_else(|| code.clone()),
+                    dir.clone(),
+                    typography.as_deref(),
+                ),
             };
             let dir = match dir.as_deref() {
                 None | Some("ltr") => "ltr",
@@ -115,6 +125,7 @@ impl Config {
                 code: code.clone(),
                 name,
                 dir: dir.to_string(),
+                typography: Typography::for_language(code, typography),
             });
         }
         languages.sort_by_key(|l| (l.code != default, l.code.clone()));
@@ -213,6 +224,7 @@ enum RawLanguage {
     Full {
         name: Option<String>,
         dir: Option<String>,
+        typography: Option<String>,
     },
 }
 

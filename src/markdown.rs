@@ -11,6 +11,7 @@ use std::collections::HashSet;
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
 use crate::content::ChecklistItem;
+use crate::typography::Typography;
 
 /// What the site stage answers for a link found in a page.
 pub enum LinkTarget {
@@ -63,8 +64,14 @@ fn options() -> Options {
 }
 
 /// Renders a page body. `page_key` seeds task item ids; a leading `# Title` is dropped
-/// because the template shows the page title as the page's only `<h1>`.
-pub fn render(body: &str, page_key: &str, resolver: &dyn LinkResolver) -> Rendered {
+/// because the template shows the page title as the page's only `<h1>`; `typography`
+/// applies to prose text only, never to code.
+pub fn render(
+    body: &str,
+    page_key: &str,
+    resolver: &dyn LinkResolver,
+    typography: Typography,
+) -> Rendered {
     let mut events: Vec<(Event, std::ops::Range<usize>)> = Parser::new_ext(body, options())
         .into_offset_iter()
         .collect();
@@ -73,9 +80,27 @@ pub fn render(body: &str, page_key: &str, resolver: &dyn LinkResolver) -> Render
 
     let mut used_ids = HashSet::new();
     let mut replaced_links = Vec::new();
+    let mut in_code_block = false;
     let mut i = 0;
     while i < events.len() {
         match &events[i].0 {
+            Event::Start(Tag::CodeBlock(_)) => in_code_block = true,
+            Event::End(TagEnd::CodeBlock) => in_code_block = false,
+            Event::Text(_) if !in_code_block && typography != Typography::None => {
+                // Entities and smart punctuation split text: join the pieces so that
+                // rules see the characters around them.
+                let mut text = String::new();
+                let mut j = i;
+                while let Some((Event::Text(t), _)) = events.get(j) {
+                    text.push_str(t);
+                    j += 1;
+                }
+                let range = events[i].1.start..events[j - 1].1.end;
+                events.splice(
+                    i..j,
+                    [(Event::Text(CowStr::from(typography.apply(&text))), range)],
+                );
+            }
             Event::Start(Tag::Heading { level, id, .. }) => {
                 let level = *level;
                 let explicit = id.as_ref().map(|s| s.to_string());
@@ -262,6 +287,28 @@ pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
 mod tests {
     use super::*;
 
+    fn render_plain(body: &str, key: &str, links: &dyn LinkResolver) -> Rendered {
+        render(body, key, links, Typography::None)
+    }
+
+    #[test]
+    fn french_typography_spares_code_and_links() {
+        let r = render(
+            "Attention : lire `a : b` et [le site](https://x.org/?q=1) !\n\n```\nx : y ?\n```\n",
+            "k",
+            &Links,
+            Typography::French,
+        );
+        assert!(
+            r.html.contains("Attention\u{a0}: lire <code>a : b</code>"),
+            "{}",
+            r.html
+        );
+        assert!(r.html.contains("href=\"https://x.org/?q=1\""), "{}", r.html);
+        assert!(r.html.contains("</a>\u{202f}!"), "{}", r.html);
+        assert!(r.html.contains("x : y ?"), "{}", r.html);
+    }
+
     struct Links;
     impl LinkResolver for Links {
         fn resolve(&self, dest: &str) -> LinkTarget {
@@ -282,7 +329,7 @@ mod tests {
 
     #[test]
     fn entities_are_decoded_once() {
-        let r = render(
+        let r = render_plain(
             "Chaque magasin a besoin d&#39;une équipe &amp; d'un &lt;plan&gt;",
             "k",
             &Links,
@@ -296,7 +343,7 @@ mod tests {
 
     #[test]
     fn headings_get_unique_ids_anchors_and_toc() {
-        let r = render(
+        let r = render_plain(
             "# Title\n\n## Rôles clés\n\n## Rôles clés\n\n### Détail {#mine}\n",
             "k",
             &Links,
@@ -311,7 +358,7 @@ mod tests {
 
     #[test]
     fn links_to_content_files_are_rewritten() {
-        let r = render(
+        let r = render_plain(
             "See [the architect](architect.md) and [x](only-fr.md \"t\") and [web](https://x.org)",
             "k",
             &Links,
@@ -332,14 +379,14 @@ mod tests {
 
     #[test]
     fn broken_links_have_positions() {
-        let r = render("Line one\n\nSee [gone](missing.md)\n", "k", &Links);
+        let r = render_plain("Line one\n\nSee [gone](missing.md)\n", "k", &Links);
         assert_eq!(r.broken_links.len(), 1);
         assert_eq!((r.broken_links[0].line, r.broken_links[0].column), (3, 5));
     }
 
     #[test]
     fn task_items_become_labelled_checkboxes() {
-        let r = render(
+        let r = render_plain(
             "- [ ] Tell the warehouse\n- [x] Book the room\n  - [ ] nested\n",
             "teams/w",
             &Links,
@@ -356,7 +403,7 @@ mod tests {
 
     #[test]
     fn alerts_and_tables() {
-        let r = render(
+        let r = render_plain(
             "> [!NOTE]\n> Read this\n\n| a | b |\n|---|---|\n| 1 | 2 |\n",
             "k",
             &Links,

@@ -179,7 +179,14 @@ pub fn build(
                 site: &site,
                 from: i,
             };
-            markdown::render(p.page.body(), &p.page.key, &resolver)
+            let typography = site
+                .config
+                .languages
+                .iter()
+                .find(|l| l.code == p.lang())
+                .map(|l| l.typography)
+                .unwrap_or_default();
+            markdown::render(p.page.body(), &p.page.key, &resolver, typography)
         })
         .collect();
     for (i, r) in rendered.into_iter().enumerate() {

@@ -264,7 +264,10 @@ fn seed_like_page_builds_with_entities_decoded_once() {
     copy_dir(&fixture, site.root());
     site.build().ok();
     let html = site.read_output("fr/equipe-de-projet/index.html");
-    assert!(html.contains("besoin d'une équipe"), "entity decoded");
+    assert!(
+        html.contains("besoin d’une équipe"),
+        "entity decoded, apostrophe typographic"
+    );
     assert!(!html.contains("&amp;#39;"), "never double-escaped");
     let doc = site.html("fr/equipe-de-projet/index.html");
     assert_eq!(
@@ -298,7 +301,7 @@ fn the_seed_document_itself_builds_when_present() {
     assert_eq!(text(&select(&doc, "h1")[0]), "Équipes de projet");
     assert!(
         site.read_output("fr/equipe-de-projet/index.html")
-            .contains("d'une équipe")
+            .contains("d’une équipe")
     );
 }
 

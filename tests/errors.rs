@@ -252,7 +252,7 @@ fn inputs_that_must_just_work() {
     assert!(site.output("fr/fiche-role-ete/index.html").exists());
     let entities = site.read_output("fr/entities/index.html");
     assert!(
-        entities.contains("C'est l'équipe &amp; le projet."),
+        entities.contains("C’est l’équipe &amp; le projet."),
         "{entities}"
     );
     assert!(

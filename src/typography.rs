@@ -1,0 +1,153 @@
+//! French typography: the spaces and apostrophes French print rules ask for.
+//!
+//! Applied to the text of French pages only (never code, URLs or HTML attributes, which
+//! never reach it: the markdown stage passes text nodes alone). A narrow no-break space
+//! goes before `;`, `!` and `?`, a no-break space before `:` and inside `« »`, and the
+//! straight apostrophe between letters becomes `’`. Writers who typed the space keep it,
+//! made unbreakable; writers who did not get it added, except where the sign is glued to
+//! something that is not prose (`10:30`, `https://`, `?id=3`, `!important`).
+
+/// Which typographic rules a language uses.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Typography {
+    #[default]
+    None,
+    French,
+}
+
+impl Typography {
+    /// `typography:` of a language in site.yaml; French languages default to French rules.
+    pub fn for_language(code: &str, setting: Option<&str>) -> Typography {
+        match setting {
+            Some("fr") => Typography::French,
+            Some(_) => Typography::None,
+            None if code == "fr" || code.starts_with("fr-") => Typography::French,
+            None => Typography::None,
+        }
+    }
+
+    pub fn apply(self, text: &str) -> String {
+        match self {
+            Typography::None => text.to_string(),
+            Typography::French => french(text),
+        }
+    }
+}
+
+const NNBSP: char = '\u{202f}';
+const NBSP: char = '\u{a0}';
+
+fn french(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len() + 8);
+    for (i, &c) in chars.iter().enumerate() {
+        let prev = i.checked_sub(1).map(|j| chars[j]);
+        let next = chars.get(i + 1).copied();
+        match c {
+            ';' | '!' | '?' | ':' => {
+                let space = if c == ':' { NBSP } else { NNBSP };
+                if needs_space_before(c, prev, next) {
+                    // Replace a typed space, or add one.
+                    if prev == Some(' ') || prev == Some(NBSP) || prev == Some(NNBSP) {
+                        out.pop();
+                    }
+                    out.push(space);
+                }
+                out.push(c);
+            }
+            '«' => {
+                out.push(c);
+                if next != Some(' ') && next != Some(NBSP) && next.is_some() {
+                    out.push(NBSP);
+                }
+            }
+            ' ' if next == Some('»') || (prev == Some('«')) => out.push(NBSP),
+            '»' => {
+                if prev.is_some_and(|p| p != ' ' && p != NBSP && p != NNBSP) {
+                    out.push(NBSP);
+                }
+                out.push(c);
+            }
+            '\'' if prev.is_some_and(char::is_alphabetic)
+                && next.is_some_and(char::is_alphabetic) =>
+            {
+                out.push('’')
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn needs_space_before(c: char, prev: Option<char>, next: Option<char>) -> bool {
+    let Some(prev) = prev else {
+        return false; // start of a text: `?` at the start of a line stays as it is
+    };
+    // Glued to a word on the right: `https://`, `?id=3`, `!important`, `10:30`, `a:b`.
+    if next.is_some_and(|n| n.is_alphanumeric() || n == '/' || n == '=' || n == '_') {
+        return false;
+    }
+    if prev == ' ' || prev == NBSP || prev == NNBSP {
+        return true;
+    }
+    // `?!`, `!!`, `...:` : one space before the group only.
+    if matches!(prev, '!' | '?' | ';' | ':' | '.') {
+        return false;
+    }
+    let _ = c;
+    prev.is_alphanumeric() || matches!(prev, ')' | '»' | '"' | '’' | '\'' | '*' | '_' | ']')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fr(s: &str) -> String {
+        Typography::French.apply(s)
+    }
+
+    #[test]
+    fn spaces_before_double_signs() {
+        assert_eq!(fr("Bonjour !"), "Bonjour\u{202f}!");
+        assert_eq!(fr("Vraiment?"), "Vraiment\u{202f}?");
+        assert_eq!(
+            fr("Note : lire ceci ; puis cela"),
+            "Note\u{a0}: lire ceci\u{202f}; puis cela"
+        );
+        assert_eq!(fr("Quoi ?!"), "Quoi\u{202f}?!");
+    }
+
+    #[test]
+    fn guillemets() {
+        assert_eq!(fr("« Bonjour »"), "«\u{a0}Bonjour\u{a0}»");
+        assert_eq!(fr("«Bonjour»"), "«\u{a0}Bonjour\u{a0}»");
+    }
+
+    #[test]
+    fn apostrophes() {
+        assert_eq!(fr("l'équipe d'entrepôt"), "l’équipe d’entrepôt");
+        assert_eq!(fr("'cité'"), "'cité'");
+    }
+
+    #[test]
+    fn tricky_cases_are_left_alone() {
+        assert_eq!(fr("https://example.org/a?b=1"), "https://example.org/a?b=1");
+        assert_eq!(fr("à 10:30 précises"), "à 10:30 précises");
+        assert_eq!(fr("? au début"), "? au début");
+        assert_eq!(fr("color: red !important"), "color\u{a0}: red !important");
+    }
+
+    #[test]
+    fn other_languages_untouched() {
+        assert_eq!(Typography::None.apply("Hello : world !"), "Hello : world !");
+        assert_eq!(Typography::for_language("fr-ca", None), Typography::French);
+        assert_eq!(
+            Typography::for_language("en", Some("fr")),
+            Typography::French
+        );
+        assert_eq!(
+            Typography::for_language("fr", Some("none")),
+            Typography::None
+        );
+    }
+}
