@@ -4,6 +4,7 @@
 //! through a pipeline of stages (see [`pipeline`]); each stage is a module that takes the
 //! previous stage's value and knows nothing of the later ones.
 
+pub mod checklist;
 pub mod cli;
 pub mod config;
 pub mod content;
@@ -14,6 +15,7 @@ pub mod pipeline;
 pub mod render;
 pub mod serve;
 pub mod site;
+pub mod teammap;
 pub mod theme;
 pub mod watch;
 pub mod yaml;

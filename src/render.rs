@@ -12,9 +12,11 @@ use rayon::prelude::*;
 use serde::Serialize;
 use tera::{Context, Tera, Value};
 
+use crate::checklist;
 use crate::content::{ChecklistItem, Kind};
 use crate::diagnostics::Diagnostic;
 use crate::site::{Site, SitePage, root_prefix};
+use crate::teammap::{self, MapNode, MapText, NodeKind, TeamMap};
 use crate::theme::{Strings, Template, Theme};
 
 /// One output file to make.
@@ -24,6 +26,10 @@ pub enum Job {
     Page(usize),
     /// The root `index.html`: choose a language.
     LanguageChoice,
+    /// `<lang>/checklist/index.html`: every checklist of a language, with progress.
+    Checklist(String),
+    /// `checklists.json`: every checklist item of the site, for other tools.
+    ChecklistsJson,
     NotFound,
     Sitemap,
     Robots,
@@ -39,7 +45,23 @@ pub struct OutputFile {
 /// Every output of the site, in a stable order.
 pub fn jobs(site: &Site) -> Vec<Job> {
     let mut jobs: Vec<Job> = (0..site.pages.len()).map(Job::Page).collect();
-    jobs.extend([Job::LanguageChoice, Job::NotFound, Job::Robots]);
+    // A content page at `<lang>/checklist/` wins over the generated one.
+    jobs.extend(
+        site.config
+            .languages
+            .iter()
+            .filter(|l| {
+                let path = checklist::page_path(&l.code);
+                !site.pages.iter().any(|p| p.path == path)
+            })
+            .map(|l| Job::Checklist(l.code.clone())),
+    );
+    jobs.extend([
+        Job::LanguageChoice,
+        Job::ChecklistsJson,
+        Job::NotFound,
+        Job::Robots,
+    ]);
     if site.config.base_url.is_some() {
         jobs.push(Job::Sitemap);
     }
@@ -53,6 +75,10 @@ pub struct Renderer<'a> {
     /// Per language: navigation and UI strings, shared by its pages.
     nav: BTreeMap<String, Value>,
     strings: BTreeMap<String, Value>,
+    /// Per language: the team map's SVG, for the home page (which sits at `<lang>/`).
+    team_maps: BTreeMap<String, String>,
+    /// Per language: the checklist page's title (a UI string).
+    checklist_titles: BTreeMap<String, String>,
     /// Per page: title, URL, description (and checklist), for lists and links.
     summaries: Vec<Value>,
     template_files: BTreeMap<String, (PathBuf, std::sync::Arc<str>)>,
@@ -76,6 +102,8 @@ impl<'a> Renderer<'a> {
             site,
             nav: BTreeMap::new(),
             strings: BTreeMap::new(),
+            team_maps: BTreeMap::new(),
+            checklist_titles: BTreeMap::new(),
             summaries,
             template_files,
         };
@@ -105,6 +133,7 @@ impl<'a> Renderer<'a> {
                     .unwrap_or_default(),
                 roles_url: section("roles").unwrap_or_default(),
                 teams_url: section("teams").unwrap_or_default(),
+                checklist_url: checklist::page_path(code),
                 roles: list(Kind::Role),
                 teams: list(Kind::Team),
                 pages: list(Kind::Page),
@@ -113,6 +142,32 @@ impl<'a> Renderer<'a> {
                 .insert(code.clone(), Value::from_serializable(&nav));
             self.strings
                 .insert(code.clone(), Value::from_serializable(&strings.get(code)));
+            let ui = |key: &str| {
+                strings
+                    .get(code)
+                    .and_then(|s| s.get(key))
+                    .map_or("", String::as_str)
+            };
+            let map = team_map(site, code);
+            let roles = map.nodes.iter().filter(|n| n.kind == NodeKind::Role);
+            let description = ui("team_map_desc")
+                .replace("{roles}", &roles.count().to_string())
+                .replace(
+                    "{teams}",
+                    &map.nodes
+                        .iter()
+                        .filter(|n| n.kind == NodeKind::Team)
+                        .count()
+                        .to_string(),
+                );
+            let text = MapText {
+                title: ui("team_map"),
+                description: &description,
+            };
+            self.team_maps
+                .insert(code.clone(), teammap::svg(&map, &text, "team-map"));
+            self.checklist_titles
+                .insert(code.clone(), ui("checklists").to_string());
         }
         let global = self.tera.global_context();
         global.insert(
@@ -122,6 +177,7 @@ impl<'a> Renderer<'a> {
                 languages: &config.languages,
                 default_language: config.default_language(),
                 base_url: config.base_url.as_deref(),
+                id: checklist::site_identity(config),
                 options: &config.theme_options,
             },
         );
@@ -146,6 +202,11 @@ impl<'a> Renderer<'a> {
         match job {
             Job::Page(i) => self.render_page(*i),
             Job::LanguageChoice => self.render_special("languages.html", "index.html", ""),
+            Job::Checklist(lang) => self.render_checklist(lang),
+            Job::ChecklistsJson => Ok(OutputFile {
+                path: checklist::JSON_PATH.into(),
+                bytes: checklist::json(self.site).into_bytes(),
+            }),
             Job::NotFound => {
                 // The 404 page is served at any depth: its links must not be relative.
                 let root = self
@@ -192,6 +253,7 @@ impl<'a> Renderer<'a> {
             risks: &p.page.risks,
             contact: p.page.contact.as_deref(),
             checklist: &p.checklist,
+            progress: checklist::Progress::of(&p.checklist),
             extra: &p.page.extra,
             works_with: ids(&p.works_with),
             depends_on: ids(&p.depends_on),
@@ -231,7 +293,47 @@ impl<'a> Renderer<'a> {
             })
             .collect();
         context.insert("other_languages", &others);
+        if p.page.kind == Kind::Home {
+            if let Some(svg) = self.team_maps.get(p.lang()) {
+                context.insert_value("team_map", Value::safe_string(svg));
+            }
+        }
         self.render_template(template, &context, &p.path)
+    }
+
+    /// A language's checklist page; its translations are the other languages' ones.
+    fn render_checklist(&self, lang: &str) -> Result<OutputFile, Diagnostic> {
+        let site = self.site;
+        let path = checklist::page_path(lang);
+        let paths: Vec<(&crate::config::Language, String)> = site
+            .config
+            .languages
+            .iter()
+            .filter(|l| l.code != lang)
+            .map(|l| (l, checklist::page_path(&l.code)))
+            .collect();
+        let others: Vec<Translation> = paths
+            .iter()
+            .map(|(l, url)| Translation {
+                lang: &l.code,
+                name: &l.name,
+                url,
+            })
+            .collect();
+        let title = self.checklist_titles.get(lang).map_or("", String::as_str);
+        let view = ChecklistPageView {
+            title,
+            description: None,
+            kind: "checklist",
+            key: checklist::PAGE_KEY,
+            url: &path,
+            translations: &others,
+        };
+        let mut context = self.language_context(lang, &root_prefix(&path));
+        context.insert("page", &view);
+        context.insert("other_languages", &others);
+        context.insert("checklists", &checklist::for_language(site, lang));
+        self.render_template("checklists.html", &context, &path)
     }
 
     fn language_context(&self, lang: &str, root: &str) -> Context {
@@ -356,6 +458,41 @@ impl<'a> Renderer<'a> {
     }
 }
 
+/// A language's roles and outside teams as a graph, links relative to its home page.
+fn team_map(site: &Site, lang: &str) -> TeamMap {
+    let home = site.home(lang).map_or("", |h| site.pages[h].path.as_str());
+    let root = root_prefix(home);
+    let mut index: BTreeMap<usize, usize> = BTreeMap::new();
+    let mut map = TeamMap::default();
+    for (kind, node_kind) in [(Kind::Role, NodeKind::Role), (Kind::Team, NodeKind::Team)] {
+        for i in site.of_kind(kind, lang) {
+            index.insert(i, map.nodes.len());
+            map.nodes.push(MapNode {
+                label: site.pages[i].page.title.clone(),
+                href: format!("{root}{}", site.pages[i].path),
+                kind: node_kind,
+            });
+        }
+    }
+    // Links to a page missing in this language (resolved in the default one) are left out.
+    for (&page, &node) in &index {
+        let p = &site.pages[page];
+        map.works_with.extend(
+            p.works_with
+                .iter()
+                .filter_map(|j| index.get(j))
+                .map(|&other| (node, other)),
+        );
+        map.depends_on.extend(
+            p.depends_on
+                .iter()
+                .filter_map(|j| index.get(j))
+                .map(|&other| (node, other)),
+        );
+    }
+    map
+}
+
 fn xml_escape(s: &str) -> String {
     s.replace('&', "&amp;")
         .replace('<', "&lt;")
@@ -388,7 +525,7 @@ fn compile(
             .iter()
             .map(|t| (t.name.as_str(), t.source.as_ref())),
     )
-    .map_err(|e| vec![template_error(&e, "", files)])?;
+    .map_err(|e| reference_errors(&e, files))?;
     for required in [
         "base.html",
         "home.html",
@@ -398,6 +535,7 @@ fn compile(
         "page.html",
         "languages.html",
         "404.html",
+        "checklists.html",
     ] {
         if !tera.contains_template(required) {
             errors.push(
@@ -412,6 +550,44 @@ fn compile(
     } else {
         Err(errors)
     }
+}
+
+/// Tera checks filters, tests, functions and includes of all templates at once and joins
+/// its reports (`error: Unknown filter ...\n --> name:line:col`) in one message: split it
+/// back into one diagnostic per report, each pointing into its template file.
+fn reference_errors(
+    error: &tera::Error,
+    files: &BTreeMap<String, (PathBuf, std::sync::Arc<str>)>,
+) -> Vec<Diagnostic> {
+    if !matches!(error.kind(), tera::ErrorKind::Msg(_)) {
+        return vec![template_error(error, "", files)];
+    }
+    let text = error.to_string();
+    let mut out = Vec::new();
+    let mut message: Option<&str> = None;
+    for line in text.lines() {
+        if let Some(m) = line.strip_prefix("error: ") {
+            message = Some(m);
+        } else if let (Some(m), Some(location)) = (message, line.trim().strip_prefix("--> ")) {
+            let mut parts = location.rsplitn(3, ':');
+            let column = parts.next().and_then(|c| c.parse::<usize>().ok());
+            let line_number = parts.next().and_then(|l| l.parse::<usize>().ok());
+            let name = parts.next().unwrap_or_default();
+            let mut d = Diagnostic::error(format!("template error: {m}"));
+            if let Some((file, source)) = files.get(name) {
+                d = d.in_file(file).with_source(source.clone());
+                if let (Some(l), Some(c)) = (line_number, column) {
+                    d = d.at(l, c);
+                }
+            }
+            out.push(d);
+            message = None;
+        }
+    }
+    if out.is_empty() {
+        out.push(template_error(error, "", files));
+    }
+    out
 }
 
 /// A Tera error as a diagnostic pointing into the template file.
@@ -444,6 +620,8 @@ struct SiteInfo<'a> {
     languages: &'a [crate::config::Language],
     default_language: &'a str,
     base_url: Option<&'a str>,
+    /// Tells this site's checklist ticks apart from another's in the browser.
+    id: String,
     options: &'a serde_json::Map<String, serde_json::Value>,
 }
 
@@ -452,6 +630,7 @@ struct Nav {
     home: String,
     roles_url: String,
     teams_url: String,
+    checklist_url: String,
     roles: Vec<Value>,
     teams: Vec<Value>,
     pages: Vec<Value>,
@@ -466,6 +645,7 @@ struct Summary<'a> {
     key: &'a str,
     kind: Kind,
     checklist: &'a [ChecklistItem],
+    progress: checklist::Progress,
 }
 
 impl<'a> Summary<'a> {
@@ -477,8 +657,20 @@ impl<'a> Summary<'a> {
             key: &p.page.key,
             kind: p.page.kind,
             checklist: &p.checklist,
+            progress: checklist::Progress::of(&p.checklist),
         }
     }
+}
+
+/// What `base.html` needs of the generated checklist page.
+#[derive(Serialize)]
+struct ChecklistPageView<'a> {
+    title: &'a str,
+    description: Option<&'a str>,
+    kind: &'a str,
+    key: &'a str,
+    url: &'a str,
+    translations: &'a [Translation<'a>],
 }
 
 #[derive(Serialize)]
@@ -502,6 +694,7 @@ struct PageView<'a> {
     risks: &'a [String],
     contact: Option<&'a str>,
     checklist: &'a [ChecklistItem],
+    progress: checklist::Progress,
     extra: &'a BTreeMap<String, serde_json::Value>,
     works_with: Vec<Value>,
     depends_on: Vec<Value>,

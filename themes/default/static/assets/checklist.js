@@ -1,0 +1,126 @@
+/* equipe checklists: ticks saved in localStorage, progress bars, reset and export.
+   Plain JavaScript, no framework. Without it, checkboxes still work (but are not saved).
+   Key: "equipe:" + site identity (<html data-site>) + ":" + item id, so a box ticked
+   on one page is ticked on every page (and language) that shows the same item id. */
+(function () {
+  "use strict";
+  var site = document.documentElement.getAttribute("data-site") || location.host;
+  var prefix = "equipe:" + site + ":";
+  var store = null;
+  try {
+    store = window.localStorage;
+    store.setItem(prefix + "?", "1");
+    store.removeItem(prefix + "?");
+  } catch (e) {
+    store = null;
+  }
+
+  function boxes(scope) {
+    return (scope || document).querySelectorAll("input.check[data-check]");
+  }
+
+  function each(list, fn) {
+    Array.prototype.forEach.call(list, fn);
+  }
+
+  // The saved state wins over the built default ("- [x]" items are done by default).
+  function restore() {
+    each(boxes(), function (box) {
+      var saved = store && store.getItem(prefix + box.getAttribute("data-check"));
+      box.checked = saved === null || saved === undefined ? box.defaultChecked : saved === "1";
+    });
+    progress();
+  }
+
+  function progress() {
+    each(document.querySelectorAll("[data-progress]"), function (el) {
+      var scope = el.closest("[data-progress-scope]") || document;
+      var seen = {};
+      var done = 0;
+      var total = 0;
+      each(boxes(scope), function (box) {
+        var id = box.getAttribute("data-check");
+        if (seen[id]) return;
+        seen[id] = true;
+        total++;
+        if (box.checked) done++;
+      });
+      var bar = el.querySelector("progress");
+      var text = el.querySelector("[data-text]");
+      if (bar) {
+        bar.max = total;
+        bar.value = done;
+      }
+      if (text) {
+        text.textContent = text.getAttribute("data-text")
+          .replace("{done}", done).replace("{total}", total);
+      }
+    });
+  }
+
+  function saved() {
+    var out = {};
+    if (!store) return out;
+    for (var i = 0; i < store.length; i++) {
+      var key = store.key(i);
+      if (key && key.indexOf(prefix) === 0) out[key.slice(prefix.length)] = store.getItem(key) === "1";
+    }
+    return out;
+  }
+
+  document.addEventListener("change", function (event) {
+    var box = event.target;
+    if (!box.matches || !box.matches("input.check[data-check]")) return;
+    var id = box.getAttribute("data-check");
+    if (store) {
+      try {
+        store.setItem(prefix + id, box.checked ? "1" : "0");
+      } catch (e) { /* full or forbidden: the tick still shows on this page */ }
+    }
+    each(boxes(), function (other) {
+      if (other.getAttribute("data-check") === id) other.checked = box.checked;
+    });
+    progress();
+  });
+
+  // Another tab ticked something.
+  window.addEventListener("storage", function (event) {
+    if (!event.key || event.key.indexOf(prefix) === 0) restore();
+  });
+
+  function setup() {
+    restore();
+    each(document.querySelectorAll("[data-checklist-actions]"), function (el) {
+      el.hidden = !store;
+    });
+    each(document.querySelectorAll("[data-checklist-reset]"), function (button) {
+      button.addEventListener("click", function () {
+        if (!window.confirm(button.getAttribute("data-confirm") || "?")) return;
+        Object.keys(saved()).forEach(function (id) {
+          store.removeItem(prefix + id);
+        });
+        restore();
+      });
+    });
+    each(document.querySelectorAll("[data-checklist-export]"), function (button) {
+      button.addEventListener("click", function () {
+        var data = { site: site, exported: new Date().toISOString(), items: saved() };
+        var blob = new Blob([JSON.stringify(data, null, 2) + "\n"], { type: "application/json" });
+        var link = document.createElement("a");
+        link.href = URL.createObjectURL(blob);
+        link.download = "checklists.json";
+        document.body.appendChild(link);
+        link.click();
+        link.remove();
+        setTimeout(function () { URL.revokeObjectURL(link.href); }, 1000);
+      });
+    });
+  }
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", setup);
+  else setup();
+  // Back/forward cache: another page may have changed the state meanwhile.
+  window.addEventListener("pageshow", function (event) {
+    if (event.persisted) restore();
+  });
+})();
