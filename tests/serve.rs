@@ -1,0 +1,469 @@
+//! `equipe serve` end to end: the real binary on a free port, a fixture site in a
+//! temporary folder edited the ways editors save, and the served pages read back over
+//! HTTP until they change.
+//!
+//! The HTTP client is a raw `TcpStream` (one request per connection), to keep the test
+//! build free of an HTTP client crate.
+
+mod common;
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use common::{TWO_LANGUAGES, TestSite};
+
+/// How long a change may take to show up before a test fails.
+const DEADLINE: Duration = Duration::from_secs(10);
+
+/// A small two-language site: one role, one plain page in a subfolder.
+fn fixture() -> TestSite {
+    let site = TestSite::new(TWO_LANGUAGES);
+    site.write(
+        "content/roles/tester.en.md",
+        "---\ntitle: Tester\n---\nTests things. version-1\n",
+    );
+    site.write(
+        "content/roles/tester.fr.md",
+        "---\ntitle: Testeur\nslug: testeur\n---\nTeste. version-1\n",
+    );
+    site.write(
+        "content/guides/week-one.en.md",
+        "---\ntitle: Week one\n---\nFirst week.\n",
+    );
+    site
+}
+
+/// A running `equipe serve`, killed when dropped.
+struct Server {
+    child: Child,
+    port: u16,
+    log: tempfile::NamedTempFile,
+}
+
+impl Server {
+    fn start(site: &TestSite) -> Server {
+        let port = free_port();
+        let log = tempfile::NamedTempFile::new().expect("log file");
+        let child = Command::new(env!("CARGO_BIN_EXE_equipe"))
+            .args(["serve", "--port", &port.to_string(), "--source"])
+            .arg(site.root())
+            .env("NO_COLOR", "1")
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(log.reopen().expect("log file"))
+            .spawn()
+            .expect("start equipe serve");
+        let server = Server { child, port, log };
+        server.wait_for("the first build", |s| {
+            s.get("/__equipe/status")
+                .is_some_and(|r| r.body.contains("\"built\":true"))
+        });
+        server
+    }
+
+    fn get(&self, path: &str) -> Option<Response> {
+        get(self.port, path)
+    }
+
+    /// The body of a page that must be there.
+    fn page(&self, path: &str) -> String {
+        match self.get(path) {
+            Some(r) if r.status == 200 => r.body,
+            Some(r) => panic!("GET {path}: status {}\n{}", r.status, self.log()),
+            None => panic!("GET {path}: no answer\n{}", self.log()),
+        }
+    }
+
+    fn status(&self, path: &str) -> u16 {
+        self.get(path).map_or(0, |r| r.status)
+    }
+
+    /// Polls until `done` holds, or fails the test with the server's log.
+    fn wait_for(&self, what: &str, done: impl Fn(&Server) -> bool) {
+        let start = Instant::now();
+        while start.elapsed() < DEADLINE {
+            if done(self) {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        panic!(
+            "timed out after {DEADLINE:?} waiting for {what}; server log:\n{}",
+            self.log()
+        );
+    }
+
+    fn wait_for_page(&self, path: &str, text: &str) {
+        self.wait_for(&format!("{path} to contain `{text}`"), |s| {
+            s.get(path)
+                .is_some_and(|r| r.status == 200 && r.body.contains(text))
+        });
+    }
+
+    fn log(&self) -> String {
+        std::fs::read_to_string(self.log.path()).unwrap_or_default()
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
+}
+
+struct Response {
+    status: u16,
+    /// Header lines, names lowercased: `content-type: text/html`.
+    headers: Vec<String>,
+    body: String,
+}
+
+impl Response {
+    fn header(&self, name: &str) -> Option<&str> {
+        let prefix = format!("{name}:");
+        self.headers
+            .iter()
+            .find(|h| h.starts_with(&prefix))
+            .map(|h| h[prefix.len()..].trim())
+    }
+}
+
+/// A plain HTTP/1.1 GET; `None` if the server does not answer.
+fn get(port: u16, path: &str) -> Option<Response> {
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).ok()?;
+    stream.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+    )
+    .ok()?;
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw).ok()?;
+    let raw = String::from_utf8_lossy(&raw);
+    let (head, body) = raw.split_once("\r\n\r\n")?;
+    let mut lines = head.lines();
+    let status = lines.next()?.split(' ').nth(1)?.parse().ok()?;
+    let headers = lines
+        .map(|l| match l.split_once(':') {
+            Some((name, value)) => format!("{}:{value}", name.to_ascii_lowercase()),
+            None => l.to_string(),
+        })
+        .collect();
+    Some(Response {
+        status,
+        headers,
+        body: body.to_string(),
+    })
+}
+
+/// A live-reload connection, read on its own thread.
+struct EventStream {
+    lines: mpsc::Receiver<String>,
+}
+
+impl EventStream {
+    fn open(port: u16) -> EventStream {
+        let mut stream = TcpStream::connect(("127.0.0.1", port)).expect("connect");
+        write!(
+            stream,
+            "GET /__equipe/events HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n\r\n"
+        )
+        .expect("send request");
+        let (sender, lines) = mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stream).lines() {
+                let Ok(line) = line else { break };
+                if sender.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        EventStream { lines }
+    }
+
+    /// Waits for the next event named `name` and returns its data.
+    fn next(&self, name: &str) -> String {
+        let start = Instant::now();
+        let mut seen = Vec::new();
+        let mut in_event = false;
+        while let Some(left) = DEADLINE.checked_sub(start.elapsed()) {
+            let Ok(line) = self.lines.recv_timeout(left) else {
+                break;
+            };
+            if in_event {
+                if let Some(data) = line.strip_prefix("data: ") {
+                    return data.to_string();
+                }
+            }
+            if line.starts_with("event: ") {
+                in_event = line == format!("event: {name}");
+            }
+            seen.push(line);
+        }
+        panic!("no `{name}` event; the stream said: {seen:#?}");
+    }
+}
+
+#[test]
+fn serves_clean_urls_with_types_and_no_store() {
+    let site = fixture();
+    let server = Server::start(&site);
+
+    let page = server.get("/en/roles/tester/").expect("answer");
+    assert_eq!(page.status, 200);
+    assert_eq!(
+        page.header("content-type"),
+        Some("text/html; charset=utf-8")
+    );
+    assert_eq!(page.header("cache-control"), Some("no-store"));
+    assert!(page.body.contains("version-1"));
+    // The live-reload script is added just before </body>.
+    let script_at = page.body.find("/__equipe/events").expect("reload script");
+    let body_end = page.body.rfind("</body>").expect("</body>");
+    assert!(script_at < body_end);
+
+    let redirect = server.get("/en/roles/tester").expect("answer");
+    assert_eq!(redirect.status, 308);
+    assert_eq!(redirect.header("location"), Some("/en/roles/tester/"));
+
+    assert!(server.page("/").contains("<html"));
+    let css = server.get("/assets/style.css").expect("answer");
+    assert_eq!(css.status, 200);
+    assert_eq!(css.header("content-type"), Some("text/css; charset=utf-8"));
+
+    let missing = server.get("/en/roles/nobody/").expect("answer");
+    assert_eq!(missing.status, 404);
+    assert!(missing.body.contains("<html"), "the site's 404.html");
+    assert!(!site.root().join("public").exists(), "serve writes nothing");
+}
+
+#[test]
+fn plain_write_is_served() {
+    let site = fixture();
+    let server = Server::start(&site);
+    site.write(
+        "content/roles/tester.en.md",
+        "---\ntitle: Tester\n---\nTests things. version-2\n",
+    );
+    server.wait_for_page("/en/roles/tester/", "version-2");
+}
+
+#[test]
+fn write_temporary_then_rename_over_is_served() {
+    let site = fixture();
+    let server = Server::start(&site);
+    // vim's and many IDEs' atomic save.
+    site.write(
+        "content/roles/.tester.en.md.tmp",
+        "---\ntitle: Tester\n---\nTests things. renamed-over\n",
+    );
+    std::fs::rename(
+        site.path("content/roles/.tester.en.md.tmp"),
+        site.path("content/roles/tester.en.md"),
+    )
+    .expect("rename over");
+    server.wait_for_page("/en/roles/tester/", "renamed-over");
+    // And a second save the same way: the watch survived the first rename.
+    site.write(
+        "content/roles/tester.en.md~",
+        "---\ntitle: Tester\n---\nTests things. renamed-again\n",
+    );
+    std::fs::rename(
+        site.path("content/roles/tester.en.md~"),
+        site.path("content/roles/tester.en.md"),
+    )
+    .expect("rename over");
+    server.wait_for_page("/en/roles/tester/", "renamed-again");
+}
+
+#[test]
+fn delete_then_create_is_served() {
+    let site = fixture();
+    let server = Server::start(&site);
+    std::fs::remove_file(site.path("content/roles/tester.en.md")).expect("delete");
+    site.write(
+        "content/roles/tester.en.md",
+        "---\ntitle: Tester\n---\nTests things. recreated\n",
+    );
+    server.wait_for_page("/en/roles/tester/", "recreated");
+}
+
+#[test]
+fn new_and_deleted_files_are_served() {
+    let site = fixture();
+    let server = Server::start(&site);
+    assert_eq!(server.status("/en/roles/designer/"), 404);
+    site.write(
+        "content/roles/designer.en.md",
+        "---\ntitle: Designer\n---\nDraws things.\n",
+    );
+    server.wait_for_page("/en/roles/designer/", "Draws things.");
+    std::fs::remove_file(site.path("content/roles/designer.en.md")).expect("delete");
+    server.wait_for("the deleted page to be gone", |s| {
+        s.status("/en/roles/designer/") == 404
+    });
+}
+
+#[test]
+fn renamed_folder_is_served() {
+    let site = fixture();
+    let server = Server::start(&site);
+    assert!(server.page("/en/guides/week-one/").contains("First week."));
+    std::fs::rename(site.path("content/guides"), site.path("content/handbook"))
+        .expect("rename folder");
+    server.wait_for_page("/en/handbook/week-one/", "First week.");
+    assert_eq!(server.status("/en/guides/week-one/"), 404);
+    // Files in the renamed folder are still watched.
+    site.write(
+        "content/handbook/week-one.en.md",
+        "---\ntitle: Week one\n---\nFirst week, edited.\n",
+    );
+    server.wait_for_page("/en/handbook/week-one/", "First week, edited.");
+}
+
+#[test]
+fn template_changes_reload_and_stylesheet_changes_swap() {
+    let site = fixture();
+    let server = Server::start(&site);
+    let events = EventStream::open(server.port);
+    events.next("hello");
+
+    let theme = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default");
+    let role = std::fs::read_to_string(theme.join("templates/role.html")).expect("role.html");
+    assert!(role.contains("{% block content %}"));
+    site.write(
+        "templates/role.html",
+        &role.replacen(
+            "{% block content %}",
+            "{% block content %}<p>template-override</p>",
+            1,
+        ),
+    );
+    server.wait_for_page("/en/roles/tester/", "template-override");
+    events.next("reload");
+
+    let css = server.page("/assets/style.css");
+    site.write(
+        "static/assets/style.css",
+        &format!("{css}\n.served-from-site {{}}\n"),
+    );
+    server.wait_for_page("/assets/style.css", ".served-from-site");
+    let swap = events.next("css");
+    assert!(swap.contains("version"), "{swap}");
+}
+
+#[test]
+fn a_bad_edit_keeps_the_last_good_site_and_the_fix_clears_the_error() {
+    let site = fixture();
+    let server = Server::start(&site);
+    site.write(
+        "content/roles/tester.en.md",
+        "---\ntitle: [unclosed\n---\nTests things. broken\n",
+    );
+    server.wait_for("the error to be reported", |s| {
+        s.get("/__equipe/status")
+            .is_some_and(|r| r.body.contains("tester.en.md:2"))
+    });
+    // The last good page is still served, with the script that will show the overlay.
+    let page = server.page("/en/roles/tester/");
+    assert!(page.contains("version-1") && !page.contains("broken"));
+    // A page that connects now is told about the error at once, with file:line:col.
+    let events = EventStream::open(server.port);
+    events.next("hello");
+    let errors = events.next("errors");
+    assert!(errors.contains("content/roles/tester.en.md:2:"), "{errors}");
+    // The terminal says the same.
+    assert!(
+        server.log().contains("content/roles/tester.en.md:2:"),
+        "{}",
+        server.log()
+    );
+
+    site.write(
+        "content/roles/tester.en.md",
+        "---\ntitle: Tester\n---\nTests things. fixed\n",
+    );
+    server.wait_for_page("/en/roles/tester/", "fixed");
+    // The open page is told to reload, which removes the overlay.
+    events.next("reload");
+    let status = server.get("/__equipe/status").expect("answer").body;
+    assert!(status.contains("\"errors\":[]"), "{status}");
+}
+
+#[test]
+fn a_site_that_never_built_shows_its_errors_then_reloads_when_fixed() {
+    let site = fixture();
+    site.write("content/roles/tester.en.md", "---\ntitle: [\n---\nx\n");
+    let port = free_port();
+    let log = tempfile::NamedTempFile::new().expect("log file");
+    let child = Command::new(env!("CARGO_BIN_EXE_equipe"))
+        .args(["serve", "--port", &port.to_string(), "--source"])
+        .arg(site.root())
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(log.reopen().expect("log file"))
+        .spawn()
+        .expect("start equipe serve");
+    let server = Server { child, port, log };
+    server.wait_for("the not-built page", |s| {
+        s.get("/en/roles/tester/")
+            .is_some_and(|r| r.status == 503 && r.body.contains("/__equipe/events"))
+    });
+    site.write(
+        "content/roles/tester.en.md",
+        "---\ntitle: Tester\n---\nnow it builds\n",
+    );
+    server.wait_for_page("/en/roles/tester/", "now it builds");
+}
+
+#[test]
+fn build_output_has_no_reload_script() {
+    let site = fixture();
+    site.build().ok();
+    let mut html_files = 0;
+    for entry in walk(&site.root().join("public")) {
+        let text = std::fs::read_to_string(&entry).unwrap_or_default();
+        assert!(
+            !text.contains("__equipe") && !text.contains("EventSource"),
+            "{} has the live-reload script",
+            entry.display()
+        );
+        html_files += usize::from(entry.extension().is_some_and(|e| e == "html"));
+    }
+    assert!(html_files > 5, "only {html_files} HTML files");
+}
+
+fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dir).expect("read dir").flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            files.extend(walk(&path));
+        } else {
+            files.push(path);
+        }
+    }
+    files
+}
+
+#[test]
+fn a_port_in_use_is_a_clear_error() {
+    let site = fixture();
+    let taken = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = taken.local_addr().expect("address").port();
+    let run = site.run(&["serve", "--port", &port.to_string()]);
+    let stderr = run.fails();
+    assert!(stderr.contains("--port"), "{stderr}");
+    assert!(stderr.contains(&port.to_string()), "{stderr}");
+}
