@@ -61,6 +61,43 @@ pub enum Command {
         #[arg(long)]
         drafts: bool,
     },
+    /// Check content, links and translations without writing anything.
+    Check {
+        /// The site's root folder (where site.yaml is).
+        #[arg(long, default_value = ".")]
+        source: PathBuf,
+        /// Treat warnings (missing translations, unknown keys...) as errors.
+        #[arg(long)]
+        strict: bool,
+        /// `human` (snippets and a translation table) or `json` (one object per line).
+        #[arg(long, value_enum, default_value_t = crate::check::Format::Human)]
+        format: crate::check::Format,
+    },
+    /// Start a new site in DIR, ready to build.
+    Init {
+        /// The folder to create the site in.
+        dir: PathBuf,
+        /// Languages of the site, the default one first.
+        #[arg(long, default_value = "fr,en")]
+        languages: String,
+        /// Write into a folder that is not empty.
+        #[arg(long)]
+        force: bool,
+        /// Also copy the default theme into DIR/themes/default/ to change it.
+        #[arg(long)]
+        theme_files: bool,
+    },
+    /// Add a role, an outside team or a page, one file per language.
+    New {
+        /// What to add.
+        #[arg(value_enum)]
+        kind: crate::scaffold::NewKind,
+        /// Its key: the file name without language and `.md` (`data-analyst`).
+        key: String,
+        /// The site's root folder (where site.yaml is).
+        #[arg(long, default_value = ".")]
+        source: PathBuf,
+    },
 }
 
 pub fn main() -> ExitCode {
@@ -102,6 +139,55 @@ pub fn main() -> ExitCode {
             open,
             drafts,
         }),
+        Command::Check {
+            source,
+            strict,
+            format,
+        } => crate::check::run(&BuildOptions::new(source), strict, format),
+        Command::Init {
+            dir,
+            languages,
+            force,
+            theme_files,
+        } => report_written(
+            crate::scaffold::parse_languages(&languages)
+                .and_then(|langs| crate::scaffold::init(&dir, &langs, force, theme_files)),
+            Some(&dir),
+        ),
+        Command::New { kind, key, source } => report_written(
+            crate::config::Config::load(&source)
+                .and_then(|config| crate::scaffold::new_page(&config, kind, &key)),
+            None,
+        ),
+    }
+}
+
+/// Prints the files `init` or `new` wrote, or why they wrote nothing.
+fn report_written(
+    result: Result<Vec<PathBuf>, crate::diagnostics::Diagnostic>,
+    site: Option<&std::path::Path>,
+) -> ExitCode {
+    match result {
+        Ok(paths) => {
+            let mut out = std::io::stdout().lock();
+            for path in &paths {
+                let _ = writeln!(out, "wrote {}", path.display());
+            }
+            if let Some(dir) = site {
+                let _ = writeln!(
+                    out,
+                    "\nNext: cd {} && equipe serve   (or equipe build)",
+                    dir.display()
+                );
+            }
+            ExitCode::SUCCESS
+        }
+        Err(d) => {
+            let mut all = Diagnostics::default();
+            all.push(d);
+            print_diagnostics(&all);
+            ExitCode::from(1)
+        }
     }
 }
 

@@ -4,6 +4,11 @@
 //! through a pipeline of stages (see [`pipeline`]); each stage is a module that takes the
 //! previous stage's value and knows nothing of the later ones.
 
+// Errors are `Diagnostic` values (message, file, position, snippet source): large, but
+// built only on the error path, where boxing them would buy nothing but noise.
+#![allow(clippy::result_large_err)]
+
+pub mod check;
 pub mod checklist;
 pub mod cli;
 pub mod config;
@@ -13,9 +18,11 @@ pub mod markdown;
 pub mod output;
 pub mod pipeline;
 pub mod render;
+pub mod scaffold;
 pub mod serve;
 pub mod site;
 pub mod teammap;
 pub mod theme;
+pub mod typography;
 pub mod watch;
 pub mod yaml;

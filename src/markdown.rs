@@ -18,9 +18,12 @@ pub enum LinkTarget {
     /// Not a link to a content file: leave it alone.
     External,
     /// The URL to use, relative to the page, and the target's language if it differs.
+    /// `anchor` is the target's output path and the `#fragment`, to be checked once
+    /// every page is rendered.
     Internal {
         href: String,
         hreflang: Option<String>,
+        anchor: Option<(String, String)>,
     },
     /// A link to a content file that does not exist.
     Broken(String),
@@ -52,6 +55,17 @@ pub struct Rendered {
     pub toc: Vec<Heading>,
     pub tasks: Vec<ChecklistItem>,
     pub broken_links: Vec<BrokenLink>,
+    pub anchors: Vec<AnchorLink>,
+}
+
+/// A link to `#fragment` of another page, with its line and column in the body.
+#[derive(Clone, Debug)]
+pub struct AnchorLink {
+    /// Output path of the target page.
+    pub target: String,
+    pub fragment: String,
+    pub line: usize,
+    pub column: usize,
 }
 
 fn options() -> Options {
@@ -141,7 +155,20 @@ pub fn render(
                 dest_url, title, ..
             }) => match resolver.resolve(dest_url) {
                 LinkTarget::External => replaced_links.push(false),
-                LinkTarget::Internal { href, hreflang } => {
+                LinkTarget::Internal {
+                    href,
+                    hreflang,
+                    anchor,
+                } => {
+                    if let Some((target, fragment)) = anchor {
+                        let (line, column) = line_col(body, events[i].1.start);
+                        out.anchors.push(AnchorLink {
+                            target,
+                            fragment,
+                            line,
+                            column,
+                        });
+                    }
                     let mut html = format!("<a href=\"{}\"", escape_attr(&href));
                     if let Some(lang) = hreflang {
                         html.push_str(&format!(" hreflang=\"{}\"", escape_attr(&lang)));
@@ -163,10 +190,8 @@ pub fn render(
                     replaced_links.push(false);
                 }
             },
-            Event::End(TagEnd::Link) => {
-                if replaced_links.pop() == Some(true) {
-                    events[i].0 = Event::InlineHtml(CowStr::from("</a>"));
-                }
+            Event::End(TagEnd::Link) if replaced_links.pop() == Some(true) => {
+                events[i].0 = Event::InlineHtml(CowStr::from("</a>"));
             }
             _ => {}
         }
@@ -314,10 +339,12 @@ mod tests {
         fn resolve(&self, dest: &str) -> LinkTarget {
             match dest {
                 "architect.md" => LinkTarget::Internal {
+                    anchor: None,
                     href: "../architecte/index.html".into(),
                     hreflang: None,
                 },
                 "only-fr.md" => LinkTarget::Internal {
+                    anchor: None,
                     href: "../x/index.html".into(),
                     hreflang: Some("fr".into()),
                 },

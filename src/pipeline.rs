@@ -117,11 +117,43 @@ fn run(options: &BuildOptions, diagnostics: &mut Diagnostics) -> Option<Rendered
     let (files, errors) = renderer.render_all(&jobs);
     diagnostics.extend(errors);
     drop(renderer);
+    diagnostics.extend(check_anchors(&site, &files));
     Some(Rendered {
         site,
         files,
         statics: theme.static_files,
     })
+}
+
+/// Links to `page.md#fragment`: the fragment must be an id in the target's rendered HTML
+/// (a heading of its body, or a section the template adds, such as `#checklist`).
+fn check_anchors(site: &Site, files: &[OutputFile]) -> Vec<Diagnostic> {
+    let by_path: std::collections::HashMap<&str, &[u8]> = files
+        .iter()
+        .map(|f| (f.path.as_str(), f.bytes.as_slice()))
+        .collect();
+    let mut out = Vec::new();
+    for p in &site.pages {
+        for a in &p.anchors {
+            let Some(html) = by_path.get(a.target.as_str()) else {
+                continue;
+            };
+            let needle = format!("id=\"{}\"", a.fragment);
+            if !html.windows(needle.len()).any(|w| w == needle.as_bytes()) {
+                out.push(
+                    Diagnostic::error(format!(
+                        "link to `#{}`: no such anchor in {}",
+                        a.fragment, a.target
+                    ))
+                    .in_file(&p.page.file.display)
+                    .with_source(p.page.text.clone())
+                    .at(a.line, a.column)
+                    .with_label("this link"),
+                );
+            }
+        }
+    }
+    out
 }
 
 /// Builds and writes the site. The output folder is replaced only if the build succeeded.

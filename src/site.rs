@@ -29,6 +29,8 @@ pub struct SitePage {
     pub generated: bool,
     pub html: String,
     pub toc: Vec<Heading>,
+    /// Links of the body to `#fragment`s of other pages, lines in the file.
+    pub anchors: Vec<markdown::AnchorLink>,
     /// Front matter checklist, then the body's task list items.
     pub checklist: Vec<ChecklistItem>,
     pub works_with: Vec<usize>,
@@ -111,6 +113,7 @@ pub fn build(
             page,
             html: String::new(),
             toc: Vec::new(),
+            anchors: Vec::new(),
             checklist: Vec::new(),
             works_with: Vec::new(),
             depends_on: Vec::new(),
@@ -203,6 +206,14 @@ pub fn build(
         }
         p.html = r.html;
         p.toc = r.toc;
+        p.anchors = r
+            .anchors
+            .into_iter()
+            .map(|a| markdown::AnchorLink {
+                line: p.page.body_line + a.line - 1,
+                ..a
+            })
+            .collect();
         p.checklist = p.page.checklist.clone();
         p.checklist.extend(r.tasks);
     }
@@ -358,6 +369,7 @@ fn link_pages(site: &mut Site, diagnostics: &mut Vec<Diagnostic>) {
         p.translations = translations;
         p.members = members;
     }
+    missing_translations(site, diagnostics);
     for i in 0..n {
         for j in site.pages[i].depends_on.clone() {
             if site.pages[j].lang() == site.pages[i].lang() {
@@ -375,6 +387,47 @@ fn link_pages(site: &mut Site, diagnostics: &mut Vec<Diagnostic>) {
         let mut ids = std::mem::take(&mut site.pages[i].depended_by);
         site.sort(&mut ids);
         site.pages[i].depended_by = ids;
+    }
+}
+
+/// A page that exists in some languages but not all: a warning naming the key and the
+/// missing language, on the file of the default language (or the first one found).
+fn missing_translations(site: &Site, diagnostics: &mut Vec<Diagnostic>) {
+    let mut keys: Vec<&str> = site
+        .pages
+        .iter()
+        .filter(|p| !p.generated)
+        .map(|p| p.page.key.as_str())
+        .collect();
+    keys.sort();
+    keys.dedup();
+    for key in keys {
+        let present: Vec<&SitePage> = site
+            .config
+            .languages
+            .iter()
+            .filter_map(|l| site.find(key, &l.code))
+            .map(|i| &site.pages[i])
+            .filter(|p| !p.generated)
+            .collect();
+        let Some(source) = present.first() else {
+            continue;
+        };
+        for lang in &site.config.languages {
+            if !present.iter().any(|p| p.lang() == lang.code) {
+                diagnostics.push(
+                    Diagnostic::warning(format!(
+                        "`{key}` has no translation in `{}` ({})",
+                        lang.code, lang.name
+                    ))
+                    .in_file(&source.page.file.display)
+                    .with_help(format!(
+                        "add the {} file, or run `equipe new` for a new key",
+                        lang.name
+                    )),
+                );
+            }
+        }
     }
 }
 
@@ -439,7 +492,14 @@ impl LinkResolver for PageLinks<'_> {
                     href.push_str(f);
                 }
                 let hreflang = (target.lang() != from.lang()).then(|| target.lang().to_string());
-                return LinkTarget::Internal { href, hreflang };
+                let anchor = fragment
+                    .filter(|f| !f.is_empty())
+                    .map(|f| (target.path.clone(), f.to_string()));
+                return LinkTarget::Internal {
+                    href,
+                    hreflang,
+                    anchor,
+                };
             }
         }
         LinkTarget::Broken(format!("link to `{dest}`: no such page in content/"))

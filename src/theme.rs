@@ -194,6 +194,17 @@ fn embedded_files() -> Vec<ThemeFile> {
     out
 }
 
+/// The built-in default theme's files, for `equipe init --theme-files`.
+pub fn default_theme_files() -> Vec<(String, &'static [u8])> {
+    embedded_files()
+        .into_iter()
+        .filter_map(|f| match f.bytes {
+            StaticBytes::Embedded(bytes) => Some((f.relative, bytes)),
+            StaticBytes::Disk(_) => None,
+        })
+        .collect()
+}
+
 fn disk_files(root: &Path, dir: &Path, errors: &mut Vec<Diagnostic>) -> Vec<ThemeFile> {
     let mut out = Vec::new();
     for entry in WalkDir::new(dir)

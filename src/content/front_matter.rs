@@ -148,8 +148,7 @@ pub fn split(text: &str) -> Result<Split<'_>, YamlError> {
     };
     let yaml_start = text.len() - rest.len();
     let mut offset = yaml_start;
-    let mut line = 2;
-    for raw_line in rest.split_inclusive('\n') {
+    for (line, raw_line) in (2..).zip(rest.split_inclusive('\n')) {
         let trimmed = raw_line.trim_end();
         if trimmed == "---" || trimmed == "..." {
             let body_start = offset + raw_line.len();
@@ -161,7 +160,6 @@ pub fn split(text: &str) -> Result<Split<'_>, YamlError> {
             });
         }
         offset += raw_line.len();
-        line += 1;
     }
     Err(YamlError {
         message: "the front matter opened here never closes: add a `---` line after it".into(),
@@ -232,8 +230,8 @@ fn edit_distance(a: &str, b: &str) -> usize {
     for (i, row) in d.iter_mut().enumerate() {
         row[0] = i;
     }
-    for j in 0..=b.len() {
-        d[0][j] = j;
+    for (j, cell) in d[0].iter_mut().enumerate() {
+        *cell = j;
     }
     for i in 1..=a.len() {
         for j in 1..=b.len() {

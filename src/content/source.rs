@@ -149,7 +149,7 @@ pub fn classify(config: &Config, relative: &Path) -> Result<(String, String), St
 
     // Folder layout: content/fr/roles/x.md.
     let mut lang = None;
-    if parts.len() > 0 && config.has_language(&parts[0]) {
+    if !parts.is_empty() && config.has_language(&parts[0]) {
         lang = Some(parts.remove(0));
     }
     // Suffix layout: x.fr.md.

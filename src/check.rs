@@ -1,0 +1,123 @@
+//! `equipe check`: the whole build in memory, no writing; findings for people and for CI.
+//!
+//! Findings are the build's own diagnostics (schema, links, anchors, `works_with`,
+//! duplicate URLs, templates) plus its warnings (near-miss keys, missing translations).
+//! `--strict` makes warnings errors; `--format json` prints one JSON object per line for
+//! CI annotations. A human run ends with the translation status of every key.
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use crate::cli::print_diagnostics;
+use crate::diagnostics::{Diagnostic, Diagnostics, Severity};
+use crate::pipeline::{self, BuildOptions};
+use crate::site::Site;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Human,
+    Json,
+}
+
+pub fn run(options: &BuildOptions, strict: bool, format: Format) -> ExitCode {
+    let mut diagnostics = Diagnostics::default();
+    let outcome = match pipeline::missing_site_hint(&options.source) {
+        Some(hint) => {
+            diagnostics.push(hint);
+            None
+        }
+        None => Some(pipeline::render_site(options)),
+    };
+    let site = outcome
+        .as_ref()
+        .and_then(|o| o.rendered.as_ref())
+        .map(|r| &r.site);
+    if let Some(o) = &outcome {
+        for d in o.diagnostics.iter() {
+            let mut d = d.clone();
+            if strict {
+                d.severity = Severity::Error;
+            }
+            diagnostics.push(d);
+        }
+    }
+    match format {
+        Format::Json => {
+            let mut out = std::io::stdout().lock();
+            for d in diagnostics.iter() {
+                let _ = writeln!(out, "{}", json_line(d));
+            }
+        }
+        Format::Human => {
+            print_diagnostics(&diagnostics);
+            if let Some(site) = site {
+                let _ = write!(std::io::stdout().lock(), "{}", translation_table(site));
+            }
+            let _ = writeln!(
+                std::io::stderr(),
+                "check: {} error(s), {} warning(s)",
+                diagnostics.error_count(),
+                diagnostics.warning_count()
+            );
+        }
+    }
+    if diagnostics.has_errors() {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+/// One finding as a JSON object, for CI annotations.
+pub fn json_line(d: &Diagnostic) -> String {
+    serde_json::json!({
+        "severity": d.severity,
+        "message": d.message,
+        "file": d.file.as_ref().map(|f| f.display().to_string()),
+        "line": d.line,
+        "column": d.column,
+        "help": d.help,
+    })
+    .to_string()
+}
+
+/// Every translation key with the languages it exists in.
+pub fn translation_table(site: &Site) -> String {
+    let codes: Vec<&str> = site
+        .config
+        .languages
+        .iter()
+        .map(|l| l.code.as_str())
+        .collect();
+    let mut keys: Vec<&str> = site
+        .pages
+        .iter()
+        .filter(|p| !p.generated)
+        .map(|p| p.page.key.as_str())
+        .collect();
+    keys.sort();
+    keys.dedup();
+    let width = keys
+        .iter()
+        .map(|k| k.chars().count())
+        .max()
+        .unwrap_or(3)
+        .max(15);
+    let mut out = format!("\n{:<width$}", "translation key");
+    for c in &codes {
+        out.push_str(&format!("  {c:<5}"));
+    }
+    out.push('\n');
+    for key in keys {
+        out.push_str(&format!("{key:<width$}"));
+        for c in &codes {
+            let mark = match site.find(key, c) {
+                Some(i) if !site.pages[i].generated => "yes",
+                _ => "MISSING",
+            };
+            out.push_str(&format!("  {mark:<5}"));
+        }
+        out.push('\n');
+    }
+    out
+}

@@ -1,0 +1,373 @@
+//! `equipe init` and `equipe new`: files a user starts from.
+//!
+//! `init` writes a small working site in the languages asked for; `new` adds one role,
+//! team or page in every configured language, with the front matter keys of its kind
+//! filled in. Neither ever overwrites a file: they check every path first and write
+//! nothing if one exists.
+
+use std::path::{Path, PathBuf};
+
+use crate::config::{Config, is_language_code};
+use crate::diagnostics::Diagnostic;
+
+/// What `equipe new` creates.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum NewKind {
+    Role,
+    Team,
+    Page,
+}
+
+/// UI words of the starter content, per language; English for languages not listed.
+struct Words {
+    home_title: &'static str,
+    home_text: &'static str,
+    site_title: &'static str,
+    pm: &'static str,
+    pm_slug: &'static str,
+    pm_text: &'static str,
+    dev: &'static str,
+    dev_slug: &'static str,
+    warehouse: &'static str,
+    warehouse_slug: &'static str,
+    warehouse_text: &'static str,
+    item_charter: &'static str,
+    item_launch: &'static str,
+    risk: &'static str,
+    responsibility: &'static str,
+}
+
+fn words(lang: &str) -> Words {
+    match lang.split('-').next().unwrap_or(lang) {
+        "fr" => Words {
+            home_title: "Bienvenue dans l'équipe",
+            home_text: "Commencez par la page de votre rôle, puis cochez votre liste d'intégration.",
+            site_title: "Notre équipe de projet",
+            pm: "Chef de projet",
+            pm_slug: "chef-de-projet",
+            pm_text: "Le chef de projet tient le planning et informe les équipes externes.",
+            dev: "Développeur",
+            dev_slug: "developpeur",
+            warehouse: "Entrepôt",
+            warehouse_slug: "entrepot",
+            warehouse_text: "L'entrepôt prépare et expédie les commandes : prévenez-le avant chaque lancement.",
+            item_charter: "Lire la charte du projet",
+            item_launch: "La date de lancement",
+            risk: "Un entrepôt en sous-effectif retarde les expéditions",
+            responsibility: "Tenir le planning",
+        },
+        "de" => Words {
+            home_title: "Willkommen im Team",
+            home_text: "Lesen Sie zuerst die Seite Ihrer Rolle und haken Sie dann Ihre Einarbeitungsliste ab.",
+            site_title: "Unser Projektteam",
+            pm: "Projektleiter",
+            pm_slug: "projektleiter",
+            pm_text: "Der Projektleiter hält den Zeitplan und informiert die externen Teams.",
+            dev: "Entwickler",
+            dev_slug: "entwickler",
+            warehouse: "Lager",
+            warehouse_slug: "lager",
+            warehouse_text: "Das Lager packt und versendet die Bestellungen: Informieren Sie es vor jedem Start.",
+            item_charter: "Die Projektcharta lesen",
+            item_launch: "Das Startdatum",
+            risk: "Ein unterbesetztes Lager verzögert den Versand",
+            responsibility: "Den Zeitplan halten",
+        },
+        "es" => Words {
+            home_title: "Bienvenido al equipo",
+            home_text: "Empiece por la página de su rol y luego marque su lista de incorporación.",
+            site_title: "Nuestro equipo de proyecto",
+            pm: "Jefe de proyecto",
+            pm_slug: "jefe-de-proyecto",
+            pm_text: "El jefe de proyecto mantiene el calendario e informa a los equipos externos.",
+            dev: "Desarrollador",
+            dev_slug: "desarrollador",
+            warehouse: "Almacén",
+            warehouse_slug: "almacen",
+            warehouse_text: "El almacén prepara y envía los pedidos: avísele antes de cada lanzamiento.",
+            item_charter: "Leer el acta del proyecto",
+            item_launch: "La fecha de lanzamiento",
+            risk: "Un almacén con poco personal retrasa los envíos",
+            responsibility: "Mantener el calendario",
+        },
+        _ => Words {
+            home_title: "Welcome to the team",
+            home_text: "Start with the page of your role, then tick your onboarding checklist.",
+            site_title: "Our project team",
+            pm: "Project manager",
+            pm_slug: "project-manager",
+            pm_text: "The project manager keeps the plan and tells the outside teams what is coming.",
+            dev: "Developer",
+            dev_slug: "developer",
+            warehouse: "Warehouse",
+            warehouse_slug: "warehouse",
+            warehouse_text: "The warehouse packs and ships the orders: tell it before every launch.",
+            item_charter: "Read the project charter",
+            item_launch: "The launch date",
+            risk: "An understaffed warehouse delays shipping",
+            responsibility: "Keep the plan",
+        },
+    }
+}
+
+fn language_name(code: &str) -> String {
+    match code {
+        "fr" => "Français",
+        "en" => "English",
+        "de" => "Deutsch",
+        "es" => "Español",
+        "it" => "Italiano",
+        "pt" => "Português",
+        "nl" => "Nederlands",
+        "ar" => "العربية",
+        _ => code,
+    }
+    .to_string()
+}
+
+/// Parses `--languages fr,en,de`.
+pub fn parse_languages(list: &str) -> Result<Vec<String>, Diagnostic> {
+    let codes: Vec<String> = list
+        .split(',')
+        .map(|c| c.trim().to_lowercase())
+        .filter(|c| !c.is_empty())
+        .collect();
+    if codes.is_empty() {
+        return Err(Diagnostic::error(
+            "`--languages` needs at least one language code, such as `fr,en`",
+        ));
+    }
+    for code in &codes {
+        if !is_language_code(code) {
+            return Err(Diagnostic::error(format!(
+                "`{code}` is not a language code (expected something like `fr` or `pt-br`)"
+            )));
+        }
+    }
+    Ok(codes)
+}
+
+/// The files of a new site, as (relative path, text).
+pub fn site_files(languages: &[String]) -> Vec<(String, String)> {
+    let default = &languages[0];
+    let mut files = Vec::new();
+    let mut yaml = String::from("# The site's configuration: see the README of equipe.\ntitle:\n");
+    for l in languages {
+        yaml.push_str(&format!("  {l}: {}\n", words(l).site_title));
+    }
+    yaml.push_str(&format!(
+        "# base_url: https://example.org/team/   # for the sitemap and canonical links\ndefault_language: {default}\nlanguages:\n"
+    ));
+    for l in languages {
+        let rtl = if matches!(l.as_str(), "ar" | "he" | "fa" | "ur") {
+            ", dir: rtl"
+        } else {
+            ""
+        };
+        yaml.push_str(&format!("  {l}: {{ name: {}{rtl} }}\n", language_name(l)));
+    }
+    yaml.push_str("theme: default\n# theme_options:\n#   accent_color: \"#1f5f8b\"\n#   logo: logo.svg          # a file in static/\n");
+    files.push(("site.yaml".to_string(), yaml));
+    files.push((
+        ".gitignore".to_string(),
+        "/public\n/.public.equipe-*\n".to_string(),
+    ));
+    for l in languages {
+        let w = words(l);
+        // Keys are English: other languages get a slug in their own words.
+        let slug = |s: &str| {
+            if l == "en" {
+                String::new()
+            } else {
+                format!("slug: {s}\n")
+            }
+        };
+        files.push((
+            format!("content/_index.{l}.md"),
+            format!("---\ntitle: {}\n---\n\n{}\n", w.home_title, w.home_text),
+        ));
+        files.push((
+            format!("content/roles/project-manager.{l}.md"),
+            format!(
+                "---\ntitle: {}\n{}weight: 10\nresponsibilities:\n  - {}\nworks_with: [developer]\ndepends_on: [warehouse]\nonboarding:\n  - id: project-manager-charter\n    text: {}\n---\n\n{}\n",
+                w.pm,
+                slug(w.pm_slug),
+                w.responsibility,
+                w.item_charter,
+                w.pm_text
+            ),
+        ));
+        files.push((
+            format!("content/roles/developer.{l}.md"),
+            format!(
+                "---\ntitle: {}\n{}weight: 20\nworks_with: [project-manager]\n---\n\n- [ ] {}\n",
+                w.dev,
+                slug(w.dev_slug),
+                w.item_charter
+            ),
+        ));
+        files.push((
+            format!("content/teams/warehouse.{l}.md"),
+            format!(
+                "---\ntitle: {}\n{}risks:\n  - {}\nchecklist:\n  - id: warehouse-launch-date\n    text: {}\n---\n\n{}\n",
+                w.warehouse,
+                slug(w.warehouse_slug),
+                w.risk,
+                w.item_launch,
+                w.warehouse_text
+            ),
+        ));
+    }
+    files
+}
+
+/// `equipe init DIR`: a working site. Refuses a non-empty folder unless `force`.
+pub fn init(
+    dir: &Path,
+    languages: &[String],
+    force: bool,
+    theme_files: bool,
+) -> Result<Vec<PathBuf>, Diagnostic> {
+    if dir.exists() && !force {
+        let non_empty = std::fs::read_dir(dir)
+            .map_err(|e| Diagnostic::error(format!("cannot read `{}`: {e}", dir.display())))?
+            .next()
+            .is_some();
+        if non_empty {
+            return Err(Diagnostic::error(format!(
+                "`{}` is not empty: refusing to write a new site there",
+                dir.display()
+            ))
+            .with_help(
+                "choose a new folder, or pass `--force` to write over the files of the same names",
+            ));
+        }
+    }
+    let mut written = Vec::new();
+    for (path, text) in site_files(languages) {
+        written.push(write(&dir.join(path), text.as_bytes())?);
+    }
+    if theme_files {
+        let theme_dir = dir.join("themes/default");
+        for (path, bytes) in crate::theme::default_theme_files() {
+            written.push(write(&theme_dir.join(path), bytes)?);
+        }
+    }
+    Ok(written)
+}
+
+/// `equipe new KIND KEY`: one file per language. Writes nothing if any file exists.
+pub fn new_page(config: &Config, kind: NewKind, key: &str) -> Result<Vec<PathBuf>, Diagnostic> {
+    let key = key.trim().trim_end_matches(".md");
+    let slug = slug::slugify(key);
+    if slug.is_empty() || slug != key {
+        return Err(Diagnostic::error(format!(
+            "`{key}` cannot be a key: use lowercase letters, digits and dashes, like `{}`",
+            if slug.is_empty() {
+                "data-analyst"
+            } else {
+                &slug
+            }
+        )));
+    }
+    let section = match kind {
+        NewKind::Role => Some("roles"),
+        NewKind::Team => Some("teams"),
+        NewKind::Page => None,
+    };
+    let content = config.content_dir();
+    let folder_layout = config
+        .languages
+        .iter()
+        .any(|l| content.join(&l.code).is_dir());
+    let default = config.default_language();
+    let title: String = {
+        let words = slug.replace('-', " ");
+        let mut c = words.chars();
+        c.next()
+            .map(|f| f.to_uppercase().chain(c).collect())
+            .unwrap_or_default()
+    };
+    let mut files = Vec::new();
+    for lang in &config.languages {
+        let relative = match (folder_layout, section) {
+            (true, Some(s)) => format!("{}/{s}/{slug}.md", lang.code),
+            (true, None) => format!("{}/{slug}.md", lang.code),
+            (false, Some(s)) => format!("{s}/{slug}.{}.md", lang.code),
+            (false, None) => format!("{slug}.{}.md", lang.code),
+        };
+        let mut text = format!("---\ntitle: {title}   # TODO: the title in {}\n", lang.name);
+        if lang.code != default {
+            text.push_str(&format!(
+                "slug: {slug}   # TODO: translate the URL segment into {}\n",
+                lang.name
+            ));
+        }
+        text.push_str("description: \"\"\nweight: 100\n");
+        match kind {
+            NewKind::Role => text.push_str(&format!(
+                "responsibilities: []\nskills: []\nworks_with: []   # keys of other roles, e.g. [project-manager]\ndepends_on: []   # keys of outside teams, e.g. [warehouse]\nonboarding:\n  - id: {slug}-first-day\n    text: TODO\n"
+            )),
+            NewKind::Team => text.push_str(&format!(
+                "contact: \"\"\nrisks: []\nchecklist:\n  - id: {slug}-launch-date\n    text: TODO\n"
+            )),
+            NewKind::Page => {}
+        }
+        text.push_str("---\n\nTODO\n");
+        files.push((content.join(relative), text));
+    }
+    if let Some((existing, _)) = files.iter().find(|(p, _)| p.exists()) {
+        return Err(Diagnostic::error(format!(
+            "`{}` already exists: nothing was written",
+            existing.display()
+        ))
+        .with_help("choose another key, or edit the existing files"));
+    }
+    files
+        .iter()
+        .map(|(path, text)| write(path, text.as_bytes()))
+        .collect()
+}
+
+fn write(path: &Path, bytes: &[u8]) -> Result<PathBuf, Diagnostic> {
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent)
+            .map_err(|e| Diagnostic::error(format!("cannot create `{}`: {e}", parent.display())))?;
+    }
+    std::fs::write(path, bytes)
+        .map_err(|e| Diagnostic::error(format!("cannot write `{}`: {e}", path.display())))?;
+    Ok(path.to_path_buf())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn languages_are_checked() {
+        assert_eq!(
+            parse_languages("fr, en,DE").ok(),
+            Some(vec!["fr".into(), "en".into(), "de".into()])
+        );
+        assert!(parse_languages("fr,english").is_err());
+        assert!(parse_languages("").is_err());
+    }
+
+    #[test]
+    fn site_files_are_valid_config() {
+        let files = site_files(&["fr".into(), "en".into(), "ar".into()]);
+        let yaml = &files
+            .iter()
+            .find(|(p, _)| p == "site.yaml")
+            .expect("site.yaml")
+            .1;
+        let config = Config::parse(Path::new("."), yaml).expect("valid site.yaml");
+        assert_eq!(config.language_codes(), vec!["fr", "ar", "en"]);
+        assert_eq!(config.languages[1].dir, "rtl");
+        assert!(
+            files
+                .iter()
+                .any(|(p, _)| p == "content/teams/warehouse.ar.md")
+        );
+    }
+}
