@@ -77,7 +77,6 @@ pub struct NodeBox {
     pub lines: Vec<String>,
 }
 
-
 /// A `works_with` curve: a quadratic Bézier from one role's left side to another's.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Curve {
@@ -288,9 +287,9 @@ pub fn svg(map: &TeamMap, text: &MapText, id: &str) -> String {
     let mut out = String::with_capacity(4096 + 600 * map.nodes.len());
     let (vx, vy, vw, vh) = l.view;
     // `write!` into a String cannot fail.
-    let _ = write!(
+    let _ = writeln!(
         out,
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"team-map-svg\" viewBox=\"{} {} {} {}\" width=\"{}\" height=\"{}\" aria-labelledby=\"{id}-title\" aria-describedby=\"{id}-desc\" font-family=\"system-ui, sans-serif\">\n",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"team-map-svg\" viewBox=\"{} {} {} {}\" width=\"{}\" height=\"{}\" aria-labelledby=\"{id}-title\" aria-describedby=\"{id}-desc\" font-family=\"system-ui, sans-serif\">",
         n(vx),
         n(vy),
         n(vw),
@@ -530,7 +529,8 @@ mod tests {
     fn numbers_are_short_and_never_nan() {
         assert_eq!(n(12.0), "12");
         assert_eq!(n(-0.01), "0");
-        assert_eq!(n(3.14159), "3.1");
+        assert_eq!(n(41.26), "41.3");
+        assert_eq!(n(-12.05), "-12.1");
         assert_eq!(n(f64::NAN), "0");
     }
 }

@@ -1,0 +1,177 @@
+// Browser checks of the built example site: checklists that persist, progress, reset,
+// export, no-JavaScript fallback, and axe-core accessibility on the main page types.
+//
+// Run by tests/browser.rs:  node tests/browser/checklist.mjs http://127.0.0.1:PORT/
+// Exit status 0 when every check passes; each failure is printed.
+import { createRequire } from "node:module";
+import { readFile } from "node:fs/promises";
+
+const require = createRequire(import.meta.url);
+const { chromium } = require("playwright-core");
+const axePath = require.resolve("axe-core/axe.min.js");
+
+const base = process.argv[2];
+if (!base) {
+  console.error("usage: node checklist.mjs BASE_URL");
+  process.exit(2);
+}
+
+const failures = [];
+function check(ok, what) {
+  console.log(`${ok ? "ok  " : "FAIL"} ${what}`);
+  if (!ok) failures.push(what);
+}
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+  args: [
+    "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+  ],
+});
+
+try {
+  // Where things are, from the site's own export rather than hard-coded slugs.
+  const exported = await (await fetch(new URL("checklists.json", base))).json();
+  const pathOf = (key, lang) =>
+    exported.items.find((i) => i.group.key === key && i.language === lang)?.path;
+  const shared = exported.items.find((i) => i.group.kind === "team");
+  check(shared && exported.items.filter((i) => i.id === shared.id).length >= 2,
+    `checklists.json has item ${shared?.id} in more than one language`);
+  const teamKey = shared.group.key;
+  const roleKey = exported.items.find((i) => i.group.kind === "role").group.key;
+  const url = (path) => new URL(path, base).href;
+  const pages = {
+    frHome: url("fr/index.html"), enHome: url("en/index.html"),
+    frChecklist: url("fr/checklist/index.html"), enChecklist: url("en/checklist/index.html"),
+    frTeam: url(pathOf(teamKey, "fr")), enTeam: url(pathOf(teamKey, "en")),
+    frRole: url(pathOf(roleKey, "fr")), enRole: url(pathOf(roleKey, "en")),
+  };
+
+  const context = await browser.newContext({ acceptDownloads: true });
+  const page = await context.newPage();
+  const errors = [];
+  page.on("pageerror", (e) => errors.push(e.message));
+  const box = (id) => page.locator(`input.check[data-check="${id}"]`).first();
+  const total = () => page.locator(".checklist-summary .progress-text").textContent();
+
+  // Tick, reload, still ticked; the progress text follows.
+  await page.goto(pages.frChecklist);
+  const before = await total();
+  check(!(await box(shared.id).isChecked()), "item starts unticked");
+  check(await page.locator("[data-checklist-actions]").isVisible(), "reset and export buttons shown with JavaScript");
+  await box(shared.id).check();
+  const after = await total();
+  check(before !== after && /\b1\b/.test(after), `progress text changes: "${before}" -> "${after}"`);
+  const groupText = await page.locator(`.checklist-group:has([data-check="${shared.id}"]) .progress-text`).textContent();
+  check(/^\s*1\b/.test(groupText), `group progress counts the tick: "${groupText}"`);
+  const bar = await page.locator(".checklist-summary progress").evaluate((p) => [p.value, p.max]);
+  check(bar[0] === 1 && bar[1] === exported.items.filter((i) => i.language === "fr").length,
+    `progress bar value/max ${bar}`);
+  await page.reload();
+  check(await box(shared.id).isChecked(), "tick survives a reload");
+  check((await total()) === after, "progress survives a reload");
+  const keys = await page.evaluate(() => Object.keys(localStorage));
+  check(keys.some((k) => k.includes(exported.site) && k.endsWith(":" + shared.id)),
+    `localStorage key holds the site identity and the item id: ${keys.join(", ")}`);
+
+  // The same item elsewhere: the English checklist page, team page and a role page.
+  for (const [name, target] of [["English checklist", pages.enChecklist], ["English team", pages.enTeam], ["French team", pages.frTeam]]) {
+    await page.goto(target);
+    check(await box(shared.id).isChecked(), `${name} page shows the same item ticked`);
+  }
+  // Tick in English, see it in French.
+  const roleItem = exported.items.find((i) => i.group.key === roleKey && i.language === "en");
+  await page.goto(pages.enRole);
+  await box(roleItem.id).check();
+  await page.goto(pages.frRole);
+  check(await box(roleItem.id).isChecked(), "a box ticked on the English role page is ticked on the French one");
+  // Untick on one page, unticked everywhere.
+  await box(roleItem.id).uncheck();
+  await page.goto(pages.enRole);
+  check(!(await box(roleItem.id).isChecked()), "unticking carries across languages too");
+  await box(roleItem.id).check();
+
+  // Export: a JSON download with the ticked items.
+  await page.goto(pages.enChecklist);
+  const [download] = await Promise.all([
+    page.waitForEvent("download"),
+    page.locator("[data-checklist-export]").click(),
+  ]);
+  const data = JSON.parse(await readFile(await download.path(), "utf8"));
+  check(data.site === exported.site && data.items[shared.id] === true && data.items[roleItem.id] === true,
+    `export holds the ticks: ${JSON.stringify(data.items)}`);
+
+  // Reset: dismissing the confirmation keeps the ticks; accepting clears them.
+  page.once("dialog", (d) => d.dismiss());
+  await page.locator("[data-checklist-reset]").click();
+  check(await box(shared.id).isChecked(), "reset cancelled keeps the ticks");
+  let message = "";
+  page.once("dialog", (d) => { message = d.message(); d.accept(); });
+  await page.locator("[data-checklist-reset]").click();
+  check(message.length > 0, `reset asks first: "${message}"`);
+  check(!(await box(shared.id).isChecked()), "reset clears the ticks");
+  check(/^\s*0\b/.test(await total()), `progress back to zero: "${await total()}"`);
+  await page.goto(pages.frChecklist);
+  check(!(await box(shared.id).isChecked()) && !(await box(roleItem.id).isChecked()), "reset holds after loading another page");
+  check(errors.length === 0, `no JavaScript errors ${errors.join("; ")}`);
+  await context.close();
+
+  // Without JavaScript: plain checkboxes, no dead buttons.
+  const noJs = await browser.newContext({ javaScriptEnabled: false });
+  const plain = await noJs.newPage();
+  await plain.goto(pages.frChecklist);
+  const count = await plain.locator("input.check").count();
+  check(count === exported.items.filter((i) => i.language === "fr").length, `without JavaScript every item is a checkbox (${count})`);
+  check(!(await plain.locator("[data-checklist-actions]").isVisible()), "without JavaScript the buttons are hidden");
+  await plain.locator("input.check").first().check();
+  check(await plain.locator("input.check").first().isChecked(), "without JavaScript a box can still be ticked");
+  await noJs.close();
+
+  // The team map on the home pages: every role and team a link, named for screen readers.
+  const mapPage = await browser.newPage();
+  for (const home of [pages.frHome, pages.enHome]) {
+    await mapPage.goto(home);
+    const svg = mapPage.locator("svg.team-map-svg");
+    check(await svg.count() === 1, `${home}: team map present`);
+    const links = await svg.locator("a").evaluateAll((as) => as.map((a) => a.getAttribute("href")));
+    const cards = await mapPage.locator(".role-card a, .team-card a").evaluateAll((as) => as.map((a) => a.getAttribute("href")));
+    check(links.length > 0 && cards.every((c) => links.includes(c)), `${home}: every role and team card is a node of the map (${links.length})`);
+    const box = await svg.boundingBox();
+    check(box && box.width > 300, `${home}: the map has room (${box?.width}px wide)`);
+    const first = links[0];
+    await svg.locator("a").first().click();
+    check(mapPage.url() === new URL(first, home).href, `${home}: a node leads to its page`);
+  }
+  // A phone: the map is readable (scrolls sideways inside its frame, the page does not).
+  await mapPage.setViewportSize({ width: 360, height: 740 });
+  await mapPage.goto(pages.frHome);
+  const overflow = await mapPage.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  check(overflow <= 0, `phone: the page itself does not scroll sideways (${overflow}px)`);
+  await mapPage.close();
+
+  // Accessibility: axe-core, zero violations.
+  const axePage = await browser.newPage();
+  for (const [name, target] of Object.entries(pages)) {
+    await axePage.goto(target);
+    await axePage.addScriptTag({ path: axePath });
+    const result = await axePage.evaluate(async () => {
+      const r = await window.axe.run(document, { resultTypes: ["violations"] });
+      return {
+        passes: r.passes.length,
+        violations: r.violations.map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(" | ")}`),
+      };
+    });
+    const found = result.violations;
+    check(result.passes > 10 && found.length === 0,
+      `axe ${name}: ${result.passes} rules pass, ${found.length} violations${found.length ? "\n      " + found.join("\n      ") : ""}`);
+  }
+} catch (e) {
+  failures.push(String(e && e.stack || e));
+  console.log("FAIL", e);
+} finally {
+  await browser.close();
+}
+
+console.log(failures.length ? `${failures.length} browser check(s) failed` : "all browser checks passed");
+process.exit(failures.length ? 1 : 0);
