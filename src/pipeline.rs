@@ -93,7 +93,8 @@ fn run(options: &BuildOptions, diagnostics: &mut Diagnostics) -> Option<Rendered
     let (pages, content_diagnostics) = content::load(&config, options.drafts);
     diagnostics.extend(content_diagnostics);
     let theme = match theme {
-        Ok((theme, warnings)) => {
+        Ok((theme, mut warnings)) => {
+            config.theme_options = theme.resolve_options(&config, &mut warnings);
             diagnostics.extend(warnings);
             Some(theme)
         }

@@ -60,6 +60,102 @@ pub struct Theme {
     pub templates: Vec<Template>,
     pub static_files: Vec<StaticFile>,
     pub strings: Strings,
+    /// Options the theme declares in `theme.yaml`, with their defaults.
+    pub options: BTreeMap<String, serde_json::Value>,
+}
+
+/// `theme.yaml`: what the theme is and which `theme_options` it understands.
+#[derive(Debug, Default, serde::Deserialize)]
+struct ThemeManifest {
+    #[serde(default)]
+    options: BTreeMap<String, OptionSpec>,
+}
+
+#[derive(Debug, serde::Deserialize)]
+struct OptionSpec {
+    #[serde(default)]
+    default: serde_json::Value,
+}
+
+impl Theme {
+    /// The site's `theme_options` over the theme's defaults. An option the theme does
+    /// not declare is a warning (a typo would otherwise be silently ignored); an accent
+    /// colour that is not a CSS colour is ignored with a warning, since it lands in CSS.
+    /// `footer_text` may be one text or one per language; it becomes one per language.
+    pub fn resolve_options(
+        &self,
+        config: &Config,
+        warnings: &mut Vec<Diagnostic>,
+    ) -> serde_json::Map<String, serde_json::Value> {
+        let mut options: serde_json::Map<String, serde_json::Value> =
+            self.options.clone().into_iter().collect();
+        for (key, value) in &config.theme_options {
+            if !self.options.contains_key(key) {
+                let known: Vec<&str> = self.options.keys().map(String::as_str).collect();
+                warnings.push(
+                    Diagnostic::warning(format!(
+                        "unknown theme option `{key}`: theme `{}` does not use it",
+                        config.theme
+                    ))
+                    .in_file(crate::config::CONFIG_FILE)
+                    .with_help(format!("the theme's options are: {}", known.join(", "))),
+                );
+                continue;
+            }
+            options.insert(key.clone(), value.clone());
+        }
+        if let Some(color) = options.get("accent_color").and_then(|v| v.as_str()) {
+            if !is_css_color(color) {
+                warnings.push(
+                    Diagnostic::warning(format!(
+                        "theme option `accent_color: {color}` is not a CSS colour; using the theme's"
+                    ))
+                    .in_file(crate::config::CONFIG_FILE)
+                    .with_help("write it as `\"#1f5f8b\"` (with quotes), `rgb(31 95 139)` or a colour name"),
+                );
+                let default = self
+                    .options
+                    .get("accent_color")
+                    .cloned()
+                    .unwrap_or_default();
+                options.insert("accent_color".into(), default);
+            }
+        }
+        if let Some(footer) = options.get("footer_text").cloned() {
+            let per_language: serde_json::Map<String, serde_json::Value> = config
+                .languages
+                .iter()
+                .map(|l| {
+                    let text = match &footer {
+                        serde_json::Value::Object(map) => map
+                            .get(&l.code)
+                            .or_else(|| map.get(config.default_language()))
+                            .cloned(),
+                        other => Some(other.clone()),
+                    };
+                    (l.code.clone(), text.unwrap_or_else(|| "".into()))
+                })
+                .collect();
+            options.insert("footer_text".into(), per_language.into());
+        }
+        options
+    }
+}
+
+/// `#1f5f8b`, `rebeccapurple`, `rgb(31 95 139)`: what may safely stand in a CSS value.
+fn is_css_color(value: &str) -> bool {
+    let v = value.trim();
+    let hex = v.strip_prefix('#').is_some_and(|h| {
+        matches!(h.len(), 3 | 4 | 6 | 8) && h.chars().all(|c| c.is_ascii_hexdigit())
+    });
+    let name = !v.is_empty() && v.chars().all(|c| c.is_ascii_alphabetic());
+    let function = ["rgb(", "rgba(", "hsl(", "hsla(", "oklch("]
+        .iter()
+        .any(|f| v.starts_with(f))
+        && v.ends_with(')')
+        && v.chars()
+            .all(|c| c.is_ascii_alphanumeric() || " (),.%/-".contains(c));
+    hex || name || function
 }
 
 /// Loads the site's theme with its overrides. Returns warnings beside it.
@@ -87,8 +183,14 @@ pub fn load(config: &Config) -> Result<(Theme, Vec<Diagnostic>), Vec<Diagnostic>
     let mut static_files: BTreeMap<String, StaticFile> = BTreeMap::new();
     // Per language, the theme's file then the site's, applied in that order.
     let mut theme_strings: BTreeMap<String, Vec<(PathBuf, Arc<str>)>> = BTreeMap::new();
+    let mut manifest: Option<(PathBuf, Arc<str>)> = None;
     let mut add = |f: ThemeFile, errors: &mut Vec<Diagnostic>| {
-        if let Some(name) = f.relative.strip_prefix("templates/") {
+        if f.relative == "theme.yaml" {
+            match f.text() {
+                Ok(text) => manifest = Some((f.display, text)),
+                Err(d) => errors.push(d),
+            }
+        } else if let Some(name) = f.relative.strip_prefix("templates/") {
             match f.text() {
                 Ok(source) => {
                     templates.insert(
@@ -143,6 +245,16 @@ pub fn load(config: &Config) -> Result<(Theme, Vec<Diagnostic>), Vec<Diagnostic>
     }
 
     let strings = resolve_strings(config, &theme_strings, &mut errors, &mut warnings);
+    let options = match manifest {
+        Some((file, text)) => match yaml::from_str::<ThemeManifest>(&text, 1) {
+            Ok(m) => m.options.into_iter().map(|(k, v)| (k, v.default)).collect(),
+            Err(e) => {
+                errors.push(e.into_diagnostic(file, text));
+                BTreeMap::new()
+            }
+        },
+        None => BTreeMap::new(),
+    };
     if !errors.is_empty() {
         return Err(errors);
     }
@@ -151,6 +263,7 @@ pub fn load(config: &Config) -> Result<(Theme, Vec<Diagnostic>), Vec<Diagnostic>
             templates: templates.into_values().collect(),
             static_files: static_files.into_values().collect(),
             strings,
+            options,
         },
         warnings,
     ))

@@ -212,3 +212,39 @@ fn rtl_languages_set_dir() {
     let html = site.html("ar/a/index.html");
     assert_eq!(attr(&select(&html, "html")[0], "dir"), "rtl");
 }
+
+#[test]
+fn theme_options_set_colour_logo_footer_and_warn_on_unknown_ones() {
+    let site = TestSite::new(&format!(
+        "{TWO_LANGUAGES}theme_options:\n  accent_color: \"#b03a2e\"\n  logo: img/logo.svg\n  footer_text:\n    fr: Pied de page\n    en: Footer text\n  contact_email: lead@example.org\n  acent_color: red\n"
+    ));
+    site.write(
+        "static/img/logo.svg",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\"/>",
+    );
+    site.write("content/a.fr.md", "---\ntitle: A\n---\n");
+    let run = site.build().ok();
+    assert!(
+        run.stderr().contains("unknown theme option `acent_color`"),
+        "{}",
+        run.stderr()
+    );
+    let page = site.read_output("fr/a/index.html");
+    assert!(page.contains("--accent: #b03a2e"), "accent colour");
+    assert!(page.contains("src=\"../../img/logo.svg\""), "logo");
+    assert!(site.output("img/logo.svg").exists());
+    assert!(page.contains("Pied de page") && page.contains("mailto:lead@example.org"));
+    assert!(site.read_output("en/index.html").contains("Footer text"));
+    // A value that is not a colour never reaches the CSS.
+    let site = TestSite::new(&format!(
+        "{TWO_LANGUAGES}theme_options:\n  accent_color: \"red;}} body{{display:none\"\n"
+    ));
+    site.write("content/a.fr.md", "---\ntitle: A\n---\n");
+    let run = site.build().ok();
+    assert!(
+        run.stderr().contains("is not a CSS colour"),
+        "{}",
+        run.stderr()
+    );
+    assert!(!site.read_output("fr/a/index.html").contains("display:none"));
+}
