@@ -11,7 +11,7 @@ use std::process::ExitCode;
 use crate::cli::print_diagnostics;
 use crate::diagnostics::{Diagnostic, Diagnostics, Severity};
 use crate::pipeline::{self, BuildOptions};
-use crate::site::Site;
+use crate::translations;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
@@ -32,14 +32,19 @@ pub fn run(options: &BuildOptions, strict: bool, format: Format) -> ExitCode {
         .as_ref()
         .and_then(|o| o.rendered.as_ref())
         .map(|r| &r.site);
-    if let Some(o) = &outcome {
-        for d in o.diagnostics.iter() {
-            let mut d = d.clone();
-            if strict {
-                d.severity = Severity::Error;
-            }
-            diagnostics.push(d);
+    let statuses = site.map(|s| translations::status(s, true));
+    let mut findings: Vec<Diagnostic> = outcome
+        .as_ref()
+        .map(|o| o.diagnostics.iter().cloned().collect())
+        .unwrap_or_default();
+    if let (Some(site), Some(statuses)) = (site, &statuses) {
+        findings.extend(translations::outdated_warnings(site, statuses));
+    }
+    for mut d in findings {
+        if strict {
+            d.severity = Severity::Error;
         }
+        diagnostics.push(d);
     }
     match format {
         Format::Json => {
@@ -50,8 +55,9 @@ pub fn run(options: &BuildOptions, strict: bool, format: Format) -> ExitCode {
         }
         Format::Human => {
             print_diagnostics(&diagnostics);
-            if let Some(site) = site {
-                let _ = write!(std::io::stdout().lock(), "{}", translation_table(site));
+            if let (Some(site), Some(statuses)) = (site, &statuses) {
+                let table = translations::table(&site.config, statuses);
+                let _ = write!(std::io::stdout().lock(), "{table}");
             }
             let _ = writeln!(
                 std::io::stderr(),
@@ -79,45 +85,4 @@ pub fn json_line(d: &Diagnostic) -> String {
         "help": d.help,
     })
     .to_string()
-}
-
-/// Every translation key with the languages it exists in.
-pub fn translation_table(site: &Site) -> String {
-    let codes: Vec<&str> = site
-        .config
-        .languages
-        .iter()
-        .map(|l| l.code.as_str())
-        .collect();
-    let mut keys: Vec<&str> = site
-        .pages
-        .iter()
-        .filter(|p| !p.generated)
-        .map(|p| p.page.key.as_str())
-        .collect();
-    keys.sort();
-    keys.dedup();
-    let width = keys
-        .iter()
-        .map(|k| k.chars().count())
-        .max()
-        .unwrap_or(3)
-        .max(15);
-    let mut out = format!("\n{:<width$}", "translation key");
-    for c in &codes {
-        out.push_str(&format!("  {c:<5}"));
-    }
-    out.push('\n');
-    for key in keys {
-        out.push_str(&format!("{key:<width$}"));
-        for c in &codes {
-            let mark = match site.find(key, c) {
-                Some(i) if !site.pages[i].generated => "yes",
-                _ => "MISSING",
-            };
-            out.push_str(&format!("  {mark:<5}"));
-        }
-        out.push('\n');
-    }
-    out
 }

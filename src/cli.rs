@@ -73,6 +73,20 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = crate::check::Format::Human)]
         format: crate::check::Format,
     },
+    /// Show the translation status, or stamp translations as up to date with their source.
+    Translations {
+        /// The site's root folder (where site.yaml is).
+        #[arg(long, default_value = ".")]
+        source: PathBuf,
+        /// Record in these translated files the hash of their default-language source.
+        #[arg(long)]
+        stamp: bool,
+        /// With --stamp: every translation of the site.
+        #[arg(long, requires = "stamp")]
+        all: bool,
+        /// Translated files to stamp.
+        files: Vec<PathBuf>,
+    },
     /// Start a new site in DIR, ready to build.
     Init {
         /// The folder to create the site in.
@@ -144,6 +158,12 @@ pub fn main() -> ExitCode {
             strict,
             format,
         } => crate::check::run(&BuildOptions::new(source), strict, format),
+        Command::Translations {
+            source,
+            stamp,
+            all,
+            files,
+        } => translations(&source, stamp, all, &files),
         Command::Init {
             dir,
             languages,
@@ -159,6 +179,36 @@ pub fn main() -> ExitCode {
                 .and_then(|config| crate::scaffold::new_page(&config, kind, &key)),
             None,
         ),
+    }
+}
+
+/// `equipe translations`: the status table, or `--stamp`.
+fn translations(source: &std::path::Path, stamp: bool, all: bool, files: &[PathBuf]) -> ExitCode {
+    if stamp {
+        if files.is_empty() && !all {
+            let mut d = Diagnostics::default();
+            d.push(crate::diagnostics::Diagnostic::error(
+                "`--stamp` needs the translated files to stamp, or `--all`",
+            ));
+            print_diagnostics(&d);
+            return ExitCode::from(2);
+        }
+        return report_written(
+            crate::config::Config::load(source)
+                .and_then(|config| crate::translations::stamp(&config, files, all)),
+            None,
+        );
+    }
+    let outcome = pipeline::render_site(&BuildOptions::new(source));
+    print_diagnostics(&outcome.diagnostics);
+    match &outcome.rendered {
+        Some(r) => {
+            let statuses = crate::translations::status(&r.site, true);
+            let table = crate::translations::table(&r.site.config, &statuses);
+            let _ = write!(std::io::stdout().lock(), "{table}");
+            ExitCode::SUCCESS
+        }
+        None => ExitCode::from(1),
     }
 }
 

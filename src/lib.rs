@@ -23,6 +23,7 @@ pub mod serve;
 pub mod site;
 pub mod teammap;
 pub mod theme;
+pub mod translations;
 pub mod typography;
 pub mod watch;
 pub mod yaml;

@@ -248,3 +248,86 @@ fn theme_options_set_colour_logo_footer_and_warn_on_unknown_ones() {
     );
     assert!(!site.read_output("fr/a/index.html").contains("display:none"));
 }
+
+#[test]
+fn stamped_translation_is_flagged_when_its_source_changes() {
+    let site = TestSite::new(TWO_LANGUAGES);
+    site.write("content/roles/a.fr.md", "---\ntitle: A\n---\nVersion 1\n");
+    site.write("content/roles/a.en.md", "---\ntitle: A\n---\nVersion 1\n");
+    let en = site.path("content/roles/a.en.md");
+    let run = site
+        .run(&["translations", "--stamp", en.to_str().expect("utf-8 path")])
+        .ok();
+    assert!(run.stdout().contains("a.en.md"), "{}", run.stdout());
+    assert!(
+        std::fs::read_to_string(&en)
+            .expect("en")
+            .contains("source_hash: ")
+    );
+    let run = site.run(&["check"]).ok();
+    assert!(!run.stderr().contains("out of date"), "{}", run.stderr());
+    assert!(
+        run.stdout().contains("roles/a") && run.stdout().contains("ok"),
+        "{}",
+        run.stdout()
+    );
+    site.write("content/roles/a.fr.md", "---\ntitle: A\n---\nVersion 2\n");
+    let run = site.run(&["check"]).ok();
+    assert!(
+        run.stderr().contains("content/roles/a.en.md:3") && run.stderr().contains("out of date"),
+        "{}",
+        run.stderr()
+    );
+    assert!(run.stdout().contains("OUTDATED"), "{}", run.stdout());
+    let err = site.run(&["check", "--strict"]).fails();
+    assert!(err.contains("out of date"), "{err}");
+    // Stamping again after updating the translation clears it.
+    site.run(&["translations", "--stamp", "--all"]).ok();
+    assert!(!site.run(&["check"]).ok().stderr().contains("out of date"));
+}
+
+#[test]
+fn source_git_commit_is_compared_with_git_history() {
+    let site = TestSite::new(TWO_LANGUAGES);
+    let git = |args: &[&str]| {
+        let out = Command::new("git")
+            .args(["-c", "user.name=t", "-c", "user.email=t@example.org"])
+            .args(args)
+            .current_dir(site.root())
+            .output()
+            .expect("git");
+        assert!(
+            out.status.success(),
+            "git {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).trim().to_string()
+    };
+    git(&["init", "-q"]);
+    site.write("content/a.fr.md", "---\ntitle: A\n---\nVersion 1\n");
+    git(&["add", "."]);
+    git(&["commit", "-qm", "one"]);
+    let first = git(&["rev-parse", "HEAD"]);
+    site.write(
+        "content/a.en.md",
+        &format!("---\ntitle: A\nsource-git-commit: {first}\n---\n"),
+    );
+    let run = site.run(&["check"]).ok();
+    assert!(!run.stderr().contains("out of date"), "{}", run.stderr());
+    site.write("content/a.fr.md", "---\ntitle: A\n---\nVersion 2\n");
+    git(&["commit", "-qam", "two"]);
+    let run = site.run(&["check"]).ok();
+    assert!(
+        run.stderr()
+            .contains("content/a.fr.md changed in git after commit"),
+        "{}",
+        run.stderr()
+    );
+    // A commit git does not know (the seed's, from another repository) is ignored quietly.
+    site.write(
+        "content/a.en.md",
+        "---\ntitle: A\nsource-git-commit: 226f1925d9ca628c94b67a86888084a21cd7e336\n---\n",
+    );
+    let run = site.run(&["check"]).ok();
+    assert!(!run.stderr().contains("out of date"), "{}", run.stderr());
+}

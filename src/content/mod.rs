@@ -100,7 +100,7 @@ impl ChecklistItem {
 }
 
 /// FNV-1a: a stable hash (std's hasher may change between Rust versions).
-fn fnv1a(text: &str) -> u64 {
+pub fn fnv1a(text: &str) -> u64 {
     text.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
         (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
     })

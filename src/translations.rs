@@ -1,0 +1,324 @@
+//! Translation status: which keys exist in which languages, and which translations may
+//! be out of date.
+//!
+//! A translation is out of date when its source (the default-language file of the same
+//! key) changed after it was made. Two records of "made from" are understood:
+//! `source_hash:`, written by `equipe translations --stamp` (the hash of the source file
+//! when the translation was last brought up to date), and `source-git-commit:`, as
+//! translation pipelines write it (the source's commit; compared with git history when the
+//! site is in a git repository, quietly ignored otherwise).
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use crate::config::Config;
+use crate::content::{self, Page, fnv1a};
+use crate::diagnostics::Diagnostic;
+use crate::site::Site;
+
+/// The state of one translation.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Freshness {
+    /// The default-language file itself.
+    Source,
+    Current,
+    /// No record of what it was made from.
+    Unknown,
+    Outdated(String),
+    Missing,
+}
+
+impl Freshness {
+    pub fn label(&self) -> &'static str {
+        match self {
+            Freshness::Source => "source",
+            Freshness::Current => "ok",
+            Freshness::Unknown => "yes",
+            Freshness::Outdated(_) => "OUTDATED",
+            Freshness::Missing => "MISSING",
+        }
+    }
+}
+
+/// One translation key across the languages, in language order.
+#[derive(Debug)]
+pub struct KeyStatus {
+    pub key: String,
+    pub languages: Vec<(String, Freshness)>,
+}
+
+/// The hash `--stamp` records: of the source file's whole text.
+pub fn source_hash(text: &str) -> String {
+    format!("{:016x}", fnv1a(text))
+}
+
+/// Status of every key of the site. `git` enables `source-git-commit` checks.
+pub fn status(site: &Site, git: bool) -> Vec<KeyStatus> {
+    let default = site.config.default_language();
+    let mut keys: Vec<&str> = site
+        .pages
+        .iter()
+        .filter(|p| !p.generated)
+        .map(|p| p.page.key.as_str())
+        .collect();
+    keys.sort();
+    keys.dedup();
+    let in_git = git && is_git_repository(&site.config.root);
+    keys.into_iter()
+        .map(|key| {
+            let source = site
+                .find(key, default)
+                .map(|i| &site.pages[i])
+                .filter(|p| !p.generated);
+            let languages = site
+                .config
+                .languages
+                .iter()
+                .map(|l| {
+                    let page = site
+                        .find(key, &l.code)
+                        .map(|i| &site.pages[i])
+                        .filter(|p| !p.generated);
+                    let state = match (page, source) {
+                        (None, _) => Freshness::Missing,
+                        (Some(_), _) if l.code == default => Freshness::Source,
+                        (Some(p), Some(s)) => freshness(&site.config, &p.page, &s.page, in_git),
+                        (Some(_), None) => Freshness::Unknown,
+                    };
+                    (l.code.clone(), state)
+                })
+                .collect();
+            KeyStatus {
+                key: key.to_string(),
+                languages,
+            }
+        })
+        .collect()
+}
+
+fn freshness(config: &Config, translation: &Page, source: &Page, git: bool) -> Freshness {
+    if let Some(recorded) = translation
+        .extra
+        .get("source_hash")
+        .and_then(|v| v.as_str())
+    {
+        return if recorded == source_hash(&source.text) {
+            Freshness::Current
+        } else {
+            Freshness::Outdated(format!(
+                "{} changed after this translation was stamped",
+                source.file.display.display()
+            ))
+        };
+    }
+    if let Some(commit) = translation
+        .extra
+        .get("source-git-commit")
+        .and_then(|v| v.as_str())
+    {
+        if git {
+            return match changed_since(&config.root, commit, &source.file.path) {
+                Some(true) => Freshness::Outdated(format!(
+                    "{} changed in git after commit {}",
+                    source.file.display.display(),
+                    &commit[..commit.len().min(12)]
+                )),
+                Some(false) => Freshness::Current,
+                None => Freshness::Unknown,
+            };
+        }
+    }
+    Freshness::Unknown
+}
+
+fn is_git_repository(root: &Path) -> bool {
+    Command::new("git")
+        .args(["rev-parse", "--is-inside-work-tree"])
+        .current_dir(root)
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
+/// Whether `file` changed between `commit` and HEAD; `None` if git does not know the commit.
+fn changed_since(root: &Path, commit: &str, file: &Path) -> Option<bool> {
+    if commit.is_empty() || !commit.chars().all(|c| c.is_ascii_hexdigit()) {
+        return None;
+    }
+    let known = Command::new("git")
+        .args(["cat-file", "-e", &format!("{commit}^{{commit}}")])
+        .current_dir(root)
+        .output()
+        .ok()?;
+    if !known.status.success() {
+        return None;
+    }
+    let diff = Command::new("git")
+        .args(["diff", "--quiet", commit, "HEAD", "--"])
+        .arg(file)
+        .current_dir(root)
+        .output()
+        .ok()?;
+    match diff.status.code() {
+        Some(0) => Some(false),
+        Some(1) => Some(true),
+        _ => None,
+    }
+}
+
+/// Warnings for translations that may be out of date.
+pub fn outdated_warnings(site: &Site, statuses: &[KeyStatus]) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for s in statuses {
+        for (lang, state) in &s.languages {
+            if let Freshness::Outdated(reason) = state {
+                if let Some(i) = site.find(&s.key, lang) {
+                    let page = &site.pages[i].page;
+                    out.push(
+                        page.diagnostic_at_key(
+                            Diagnostic::warning(format!(
+                                "translation may be out of date: {reason}"
+                            ))
+                            .with_help(format!(
+                                "update it, then run `equipe translations --stamp {}`",
+                                page.file.display.display()
+                            )),
+                            "source_hash",
+                        ),
+                    );
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The status as a table, for people.
+pub fn table(config: &Config, statuses: &[KeyStatus]) -> String {
+    let width = statuses
+        .iter()
+        .map(|s| s.key.chars().count())
+        .max()
+        .unwrap_or(0)
+        .max(15);
+    let mut out = format!("\n{:<width$}", "translation key");
+    for l in &config.languages {
+        out.push_str(&format!("  {:<8}", l.code));
+    }
+    out.push('\n');
+    for s in statuses {
+        out.push_str(&format!("{:<width$}", s.key));
+        for (_, state) in &s.languages {
+            out.push_str(&format!("  {:<8}", state.label()));
+        }
+        out.push('\n');
+    }
+    out
+}
+
+/// Records in translated files the hash of their default-language source. With `all`,
+/// every translation of the site; else the files given.
+pub fn stamp(config: &Config, files: &[PathBuf], all: bool) -> Result<Vec<PathBuf>, Diagnostic> {
+    let (pages, diagnostics) = content::load(config, true);
+    if let Some(d) = diagnostics.into_iter().find(Diagnostic::is_error) {
+        return Err(d);
+    }
+    let default = config.default_language();
+    let wanted: Vec<PathBuf> = files
+        .iter()
+        .map(|f| std::fs::canonicalize(f).unwrap_or_else(|_| f.clone()))
+        .collect();
+    let mut stamped = Vec::new();
+    for page in pages.iter().filter(|p| p.lang != default) {
+        let path =
+            std::fs::canonicalize(&page.file.path).unwrap_or_else(|_| page.file.path.clone());
+        if !all && !wanted.contains(&path) {
+            continue;
+        }
+        let Some(source) = pages
+            .iter()
+            .find(|p| p.key == page.key && p.lang == default)
+        else {
+            return Err(Diagnostic::error(format!(
+                "`{}` has no {default} source to stamp it against",
+                page.file.display.display()
+            ))
+            .in_file(&page.file.display));
+        };
+        let text = set_front_matter_key(&page.text, "source_hash", &source_hash(&source.text));
+        std::fs::write(&page.file.path, text).map_err(|e| {
+            Diagnostic::error(format!("cannot write: {e}")).in_file(&page.file.display)
+        })?;
+        stamped.push(page.file.path.clone());
+    }
+    if !all {
+        for f in files {
+            let canonical = std::fs::canonicalize(f).unwrap_or_else(|_| f.clone());
+            if !pages.iter().any(|p| {
+                p.lang != default
+                    && std::fs::canonicalize(&p.file.path).is_ok_and(|c| c == canonical)
+            }) {
+                return Err(Diagnostic::error(format!(
+                    "`{}` is not a translation (a content file in another language than {default})",
+                    f.display()
+                )));
+            }
+        }
+    }
+    Ok(stamped)
+}
+
+/// Sets `key: value` in a file's front matter, replacing the line if the key is there.
+pub fn set_front_matter_key(text: &str, key: &str, value: &str) -> String {
+    let line = format!("{key}: {value}");
+    let Some(rest) = text.strip_prefix("---\n") else {
+        return format!("---\n{line}\n---\n{text}");
+    };
+    let mut out = String::from("---\n");
+    let mut done = false;
+    let mut lines = rest.split_inclusive('\n');
+    for l in lines.by_ref() {
+        let trimmed = l.trim_end();
+        if trimmed == "---" || trimmed == "..." {
+            if !done {
+                out.push_str(&line);
+                out.push('\n');
+            }
+            out.push_str(l);
+            break;
+        }
+        if !done && l.starts_with(&format!("{key}:")) {
+            out.push_str(&line);
+            out.push('\n');
+            done = true;
+        } else {
+            out.push_str(l);
+        }
+    }
+    out.extend(lines);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stamping_inserts_or_replaces_the_key() {
+        assert_eq!(
+            set_front_matter_key("---\ntitle: A\n---\nBody\n", "source_hash", "ab"),
+            "---\ntitle: A\nsource_hash: ab\n---\nBody\n"
+        );
+        assert_eq!(
+            set_front_matter_key(
+                "---\nsource_hash: old\ntitle: A\n---\nBody\n",
+                "source_hash",
+                "ab"
+            ),
+            "---\nsource_hash: ab\ntitle: A\n---\nBody\n"
+        );
+        assert_eq!(
+            set_front_matter_key("# Title\n", "source_hash", "ab"),
+            "---\nsource_hash: ab\n---\n# Title\n"
+        );
+    }
+}
