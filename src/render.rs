@@ -15,6 +15,7 @@ use tera::{Context, Tera, Value};
 use crate::checklist;
 use crate::content::{ChecklistItem, Kind};
 use crate::diagnostics::Diagnostic;
+use crate::search;
 use crate::site::{Site, SitePage, root_prefix};
 use crate::teammap::{self, MapNode, MapText, NodeKind, TeamMap};
 use crate::theme::{Strings, Template, Theme};
@@ -30,6 +31,8 @@ pub enum Job {
     Checklist(String),
     /// `checklists.json`: every checklist item of the site, for other tools.
     ChecklistsJson,
+    /// `assets/search-<lang>.js`: the search index of a language.
+    SearchIndex(String),
     NotFound,
     Sitemap,
     Robots,
@@ -55,6 +58,12 @@ pub fn jobs(site: &Site) -> Vec<Job> {
                 !site.pages.iter().any(|p| p.path == path)
             })
             .map(|l| Job::Checklist(l.code.clone())),
+    );
+    jobs.extend(
+        site.config
+            .languages
+            .iter()
+            .map(|l| Job::SearchIndex(l.code.clone())),
     );
     jobs.extend([
         Job::LanguageChoice,
@@ -203,6 +212,10 @@ impl<'a> Renderer<'a> {
             Job::Page(i) => self.render_page(*i),
             Job::LanguageChoice => self.render_special("languages.html", "index.html", ""),
             Job::Checklist(lang) => self.render_checklist(lang),
+            Job::SearchIndex(lang) => Ok(OutputFile {
+                path: search::index_path(lang),
+                bytes: search::index_js(self.site, lang).into_bytes(),
+            }),
             Job::ChecklistsJson => Ok(OutputFile {
                 path: checklist::JSON_PATH.into(),
                 bytes: checklist::json(self.site).into_bytes(),
@@ -420,36 +433,63 @@ impl<'a> Renderer<'a> {
     fn sitemap(&self) -> String {
         let site = self.site;
         let base = site.config.base_url.as_deref().unwrap_or("/");
-        let url = |p: &SitePage| format!("{base}{}", p.path.trim_end_matches("index.html"));
+        let url = |path: &str| format!("{base}{}", path.trim_end_matches("index.html"));
         let mut out = String::from(
             "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" xmlns:xhtml=\"http://www.w3.org/1999/xhtml\">\n",
         );
-        let mut pages: Vec<&SitePage> = site.pages.iter().collect();
-        pages.sort_by(|a, b| a.path.cmp(&b.path));
-        for p in pages {
+        // Each page with its translations as (language, path); a page alone has none.
+        let mut entries: Vec<(&str, Vec<(&str, &str)>)> = site
+            .pages
+            .iter()
+            .map(|p| {
+                let mut all: Vec<(&str, &str)> = p
+                    .translations
+                    .iter()
+                    .map(|&j| (site.pages[j].lang(), site.pages[j].path.as_str()))
+                    .collect();
+                if !all.is_empty() {
+                    all.push((p.lang(), &p.path));
+                }
+                (p.path.as_str(), all)
+            })
+            .collect();
+        // The generated checklist pages are translations of each other.
+        let checklists: Vec<(&str, String)> = site
+            .config
+            .languages
+            .iter()
+            .map(|l| (l.code.as_str(), checklist::page_path(&l.code)))
+            .filter(|(_, path)| !site.pages.iter().any(|p| &p.path == path))
+            .collect();
+        let alternates: Vec<(&str, &str)> = if checklists.len() > 1 {
+            checklists.iter().map(|(l, p)| (*l, p.as_str())).collect()
+        } else {
+            Vec::new()
+        };
+        entries.extend(
+            checklists
+                .iter()
+                .map(|(_, p)| (p.as_str(), alternates.clone())),
+        );
+        entries.sort_by(|a, b| a.0.cmp(b.0));
+        let default = site.config.default_language();
+        for (path, mut all) in entries {
             out.push_str(&format!(
                 "  <url>\n    <loc>{}</loc>\n",
-                xml_escape(&url(p))
+                xml_escape(&url(path))
             ));
-            if !p.translations.is_empty() {
-                let mut all: Vec<&SitePage> =
-                    p.translations.iter().map(|&j| &site.pages[j]).collect();
-                all.push(p);
-                all.sort_by(|a, b| a.lang().cmp(b.lang()));
-                for t in &all {
-                    out.push_str(&format!(
-                        "    <xhtml:link rel=\"alternate\" hreflang=\"{}\" href=\"{}\"/>\n",
-                        t.lang(),
-                        xml_escape(&url(t))
-                    ));
-                }
-                let default = site.config.default_language();
-                if let Some(d) = all.iter().find(|t| t.lang() == default) {
-                    out.push_str(&format!(
-                        "    <xhtml:link rel=\"alternate\" hreflang=\"x-default\" href=\"{}\"/>\n",
-                        xml_escape(&url(d))
-                    ));
-                }
+            all.sort();
+            for (lang, path) in &all {
+                out.push_str(&format!(
+                    "    <xhtml:link rel=\"alternate\" hreflang=\"{lang}\" href=\"{}\"/>\n",
+                    xml_escape(&url(path))
+                ));
+            }
+            if let Some((_, d)) = all.iter().find(|(lang, _)| *lang == default) {
+                out.push_str(&format!(
+                    "    <xhtml:link rel=\"alternate\" hreflang=\"x-default\" href=\"{}\"/>\n",
+                    xml_escape(&url(d))
+                ));
             }
             out.push_str("  </url>\n");
         }
