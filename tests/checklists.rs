@@ -108,6 +108,9 @@ fn checklist_page_groups_every_checklist_with_progress() {
             .any(|s| attr(s, "src") == "../assets/checklist.js")
     );
     assert!(site.output("assets/checklist.js").is_file());
+    let sitemap = site.read_output("sitemap.xml");
+    assert!(sitemap.contains("<loc>https://example.org/team/en/checklist/</loc>"));
+    assert!(sitemap.contains("hreflang=\"fr\" href=\"https://example.org/team/fr/checklist/\""));
 }
 
 #[test]
