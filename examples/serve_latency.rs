@@ -1,0 +1,241 @@
+//! Measures save-to-served-page latency of `equipe serve`.
+//!
+//! Copies the repository's example site (or generates a site of `--pages N` role pages)
+//! into a temporary folder, starts the binary on a free port, then repeatedly saves a role
+//! page with a new marker and polls the served page every millisecond until the marker is
+//! there. The time from the save to the first response that shows it is the latency a
+//! writer sees (minus the browser's reload). The server's own render times (its "rebuilt in
+//! N ms" lines) are reported beside it, to tell debounce from rendering.
+//!
+//! ```text
+//! cargo build --release
+//! cargo run --release --example serve_latency                 # the example site
+//! cargo run --release --example serve_latency -- --pages 2000 # a generated site
+//! ```
+//!
+//! Options: `--pages N`, `--runs N` (default 20), `--binary PATH` (default
+//! `target/release/equipe`).
+
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, ExitCode, Stdio};
+use std::time::{Duration, Instant};
+
+struct Options {
+    pages: Option<usize>,
+    runs: usize,
+    binary: PathBuf,
+}
+
+fn parse_options() -> Result<Options, String> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut options = Options {
+        pages: None,
+        runs: 20,
+        binary: root.join("target/release/equipe"),
+    };
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
+        let mut value = || args.next().ok_or(format!("{arg} needs a value"));
+        match arg.as_str() {
+            "--pages" => options.pages = Some(value()?.parse().map_err(|e| format!("{e}"))?),
+            "--runs" => options.runs = value()?.parse().map_err(|e| format!("{e}"))?,
+            "--binary" => options.binary = PathBuf::from(value()?),
+            other => return Err(format!("unknown option `{other}`")),
+        }
+    }
+    Ok(options)
+}
+
+/// Kills the server when the benchmark ends, however it ends.
+struct Server(Child);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn main() -> ExitCode {
+    match run() {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("serve_latency: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run() -> Result<(), String> {
+    let options = parse_options()?;
+    let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
+    let site = dir.path();
+    let (page_file, page_url, page_text) = match options.pages {
+        None => copy_example(site)?,
+        Some(n) => generate(site, n)?,
+    };
+    let page_file = site.join(page_file);
+    let port = TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map_err(|e| e.to_string())?
+        .port();
+    let log_path = dir.path().join("server.log");
+    let log = std::fs::File::create(&log_path).map_err(|e| e.to_string())?;
+    let _server = Server(
+        Command::new(&options.binary)
+            .args(["serve", "--port", &port.to_string(), "--source"])
+            .arg(site)
+            .env("NO_COLOR", "1")
+            .stdout(Stdio::null())
+            .stderr(log)
+            .spawn()
+            .map_err(|e| format!("cannot start {}: {e}", options.binary.display()))?,
+    );
+    wait_until(Duration::from_secs(60), || {
+        get(port, "/__equipe/status").is_some_and(|b| b.contains("\"built\":true"))
+    })
+    .ok_or("the server did not build the site within 60 s")?;
+
+    let mut latencies = Vec::with_capacity(options.runs);
+    for run in 0..options.runs {
+        let marker = format!("latency-probe-{run}");
+        let text = format!("{page_text}\n{marker}\n");
+        let saved = Instant::now();
+        std::fs::write(&page_file, text).map_err(|e| e.to_string())?;
+        wait_until(Duration::from_secs(10), || {
+            get(port, &page_url).is_some_and(|b| b.contains(&marker))
+        })
+        .ok_or(format!("run {run}: the change was not served within 10 s"))?;
+        latencies.push(saved.elapsed());
+        std::thread::sleep(Duration::from_millis(150));
+    }
+    let log = std::fs::read_to_string(&log_path).unwrap_or_default();
+    let mut renders: Vec<Duration> = log
+        .lines()
+        .filter_map(|l| l.strip_prefix("rebuilt in "))
+        .filter_map(|l| l.split(' ').next()?.parse().ok())
+        .map(Duration::from_millis)
+        .collect();
+    // The first line is the initial build.
+    let first_build = if renders.is_empty() {
+        Duration::ZERO
+    } else {
+        renders.remove(0)
+    };
+    let pages = log
+        .lines()
+        .find_map(|l| l.strip_prefix("rebuilt in "))
+        .unwrap_or("");
+    println!(
+        "site: {}; initial build {} ms ({pages})",
+        options
+            .pages
+            .map_or("the example site".to_string(), |n| format!(
+                "{n} generated pages"
+            )),
+        first_build.as_millis()
+    );
+    println!(
+        "save -> page served ({} saves): {}",
+        latencies.len(),
+        summary(&mut latencies)
+    );
+    println!("  of which rebuild in memory: {}", summary(&mut renders));
+    Ok(())
+}
+
+/// "min 31 ms, median 36 ms, p90 41 ms, max 44 ms".
+fn summary(values: &mut [Duration]) -> String {
+    if values.is_empty() {
+        return "no data".into();
+    }
+    values.sort();
+    let at = |q: f64| values[((values.len() - 1) as f64 * q).round() as usize].as_secs_f64() * 1e3;
+    format!(
+        "min {:.1} ms, median {:.1} ms, p90 {:.1} ms, max {:.1} ms",
+        at(0.0),
+        at(0.5),
+        at(0.9),
+        at(1.0)
+    )
+}
+
+/// Polls `done` every millisecond; the time it took, or `None` after `limit`.
+fn wait_until(limit: Duration, mut done: impl FnMut() -> bool) -> Option<Duration> {
+    let start = Instant::now();
+    while start.elapsed() < limit {
+        if done() {
+            return Some(start.elapsed());
+        }
+        std::thread::sleep(Duration::from_millis(1));
+    }
+    None
+}
+
+/// The body of a 200 response, or `None`.
+fn get(port: u16, path: &str) -> Option<String> {
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).ok()?;
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+    )
+    .ok()?;
+    let mut raw = String::new();
+    stream.read_to_string(&mut raw).ok()?;
+    raw.starts_with("HTTP/1.1 200").then_some(raw)
+}
+
+/// Copies the repository's example site; returns the page to edit.
+fn copy_example(site: &Path) -> Result<(String, String, String), String> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    std::fs::copy(root.join("site.yaml"), site.join("site.yaml")).map_err(|e| e.to_string())?;
+    copy_dir(&root.join("content"), &site.join("content"))?;
+    let file = "content/roles/tester.en.md".to_string();
+    let text = std::fs::read_to_string(site.join(&file)).map_err(|e| e.to_string())?;
+    Ok((file, "/en/roles/tester/".into(), text))
+}
+
+fn copy_dir(from: &Path, to: &Path) -> Result<(), String> {
+    std::fs::create_dir_all(to).map_err(|e| e.to_string())?;
+    for entry in std::fs::read_dir(from).map_err(|e| e.to_string())? {
+        let entry = entry.map_err(|e| e.to_string())?;
+        let target = to.join(entry.file_name());
+        if entry.path().is_dir() {
+            copy_dir(&entry.path(), &target)?;
+        } else {
+            std::fs::copy(entry.path(), target).map_err(|e| e.to_string())?;
+        }
+    }
+    Ok(())
+}
+
+/// A two-language site of `pages` role pages (half per language); returns the page to edit.
+fn generate(site: &Path, pages: usize) -> Result<(String, String, String), String> {
+    let write = |path: &str, text: &str| -> Result<(), String> {
+        let path = site.join(path);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).map_err(|e| e.to_string())?;
+        }
+        std::fs::write(path, text).map_err(|e| e.to_string())
+    };
+    write(
+        "site.yaml",
+        "title:\n  fr: Équipe\n  en: Team\nbase_url: https://example.org/team/\ndefault_language: fr\nlanguages:\n  fr: Français\n  en: English\n",
+    )?;
+    let body = "Works with the other roles every day.\n\n## Responsibilities\n\n- Plan the work\n- Review the work\n- Ship the work\n\nSome **bold** text, a [link](https://example.org/) and a table:\n\n| a | b |\n|---|---|\n| 1 | 2 |\n";
+    for i in 0..pages.div_ceil(2) {
+        for lang in ["en", "fr"] {
+            write(
+                &format!("content/roles/role-{i:04}.{lang}.md"),
+                &format!(
+                    "---\ntitle: Role {i} {lang}\nweight: {i}\nresponsibilities:\n  - First\n  - Second\nonboarding:\n  - Read the guide\n  - Meet the team\n---\n{body}"
+                ),
+            )?;
+        }
+    }
+    let file = "content/roles/role-0000.en.md".to_string();
+    let text = std::fs::read_to_string(site.join(&file)).map_err(|e| e.to_string())?;
+    Ok((file, "/en/roles/role-0000/".into(), text))
+}
