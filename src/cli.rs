@@ -134,6 +134,7 @@ pub fn main() -> ExitCode {
                 output,
                 base_url,
                 drafts,
+                fingerprint: true,
             };
             if watch {
                 crate::watch::build_and_watch(&options)

@@ -16,7 +16,7 @@ use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::render::{self, OutputFile, Renderer};
 use crate::site::{self, GeneratedTitles, Site};
 use crate::theme::{self, StaticFile, Strings};
-use crate::{content, output};
+use crate::{assets, content, output, search};
 
 /// What to build, from the command line.
 #[derive(Clone, Debug)]
@@ -25,6 +25,8 @@ pub struct BuildOptions {
     pub output: PathBuf,
     pub base_url: Option<String>,
     pub drafts: bool,
+    /// Name CSS and JS assets by a hash of their content (off in `serve`).
+    pub fingerprint: bool,
 }
 
 impl BuildOptions {
@@ -35,6 +37,7 @@ impl BuildOptions {
             source,
             base_url: None,
             drafts: false,
+            fingerprint: true,
         }
     }
 }
@@ -106,19 +109,39 @@ fn run(options: &BuildOptions, diagnostics: &mut Diagnostics) -> Option<Rendered
     let titles = SectionTitles(theme.as_ref().map(|t| &t.strings));
     let (site, site_diagnostics) = site::build(config, pages, &titles);
     diagnostics.extend(site_diagnostics);
-    let theme = theme?;
-    let renderer = match Renderer::new(&theme, &site) {
+    let mut theme = theme?;
+    // Assets that pages link come first: pages carry their fingerprinted names.
+    let mut generated: Vec<OutputFile> = site
+        .config
+        .languages
+        .iter()
+        .map(|l| OutputFile {
+            path: search::index_path(&l.code),
+            bytes: search::index_js(&site, &l.code).into_bytes(),
+        })
+        .collect();
+    let asset_urls =
+        match assets::fingerprint(&mut theme.static_files, &mut generated, options.fingerprint) {
+            Ok(urls) => urls,
+            Err(d) => {
+                diagnostics.push(d);
+                return None;
+            }
+        };
+    let mut renderer = match Renderer::new(&theme, &site) {
         Ok(r) => r,
         Err(errors) => {
             diagnostics.extend(errors);
             return None;
         }
     };
+    renderer.set_assets(&asset_urls);
     let jobs = render::jobs(&site);
-    let (files, errors) = renderer.render_all(&jobs);
+    let (mut files, errors) = renderer.render_all(&jobs);
     diagnostics.extend(errors);
     drop(renderer);
     diagnostics.extend(check_anchors(&site, &files));
+    files.extend(generated);
     Some(Rendered {
         site,
         files,

@@ -15,7 +15,6 @@ use tera::{Context, Tera, Value};
 use crate::checklist;
 use crate::content::{ChecklistItem, Kind};
 use crate::diagnostics::Diagnostic;
-use crate::search;
 use crate::site::{Site, SitePage, root_prefix};
 use crate::teammap::{self, MapNode, MapText, NodeKind, TeamMap};
 use crate::theme::{Strings, Template, Theme};
@@ -31,8 +30,6 @@ pub enum Job {
     Checklist(String),
     /// `checklists.json`: every checklist item of the site, for other tools.
     ChecklistsJson,
-    /// `assets/search-<lang>.js`: the search index of a language.
-    SearchIndex(String),
     NotFound,
     Sitemap,
     Robots,
@@ -58,12 +55,6 @@ pub fn jobs(site: &Site) -> Vec<Job> {
                 !site.pages.iter().any(|p| p.path == path)
             })
             .map(|l| Job::Checklist(l.code.clone())),
-    );
-    jobs.extend(
-        site.config
-            .languages
-            .iter()
-            .map(|l| Job::SearchIndex(l.code.clone())),
     );
     jobs.extend([
         Job::LanguageChoice,
@@ -118,6 +109,11 @@ impl<'a> Renderer<'a> {
         };
         renderer.build_shared(&theme.strings);
         Ok(renderer)
+    }
+
+    /// The names pages link assets by (see [`crate::assets`]), for every template.
+    pub fn set_assets(&mut self, assets: &BTreeMap<String, String>) {
+        self.tera.global_context().insert("assets", assets);
     }
 
     fn build_shared(&mut self, strings: &Strings) {
@@ -212,10 +208,6 @@ impl<'a> Renderer<'a> {
             Job::Page(i) => self.render_page(*i),
             Job::LanguageChoice => self.render_special("languages.html", "index.html", ""),
             Job::Checklist(lang) => self.render_checklist(lang),
-            Job::SearchIndex(lang) => Ok(OutputFile {
-                path: search::index_path(lang),
-                bytes: search::index_js(self.site, lang).into_bytes(),
-            }),
             Job::ChecklistsJson => Ok(OutputFile {
                 path: checklist::JSON_PATH.into(),
                 bytes: checklist::json(self.site).into_bytes(),

@@ -85,7 +85,9 @@ fn plain_text(html: &str, max: usize) -> String {
             '<' => in_tag = true,
             '>' if in_tag => {
                 in_tag = false;
-                out.push(' ');
+                if !out.ends_with(' ') {
+                    out.push(' ');
+                }
             }
             _ if in_tag => {}
             c if c.is_whitespace() => {

@@ -267,6 +267,8 @@ pub fn serve(options: &ServeOptions) -> ExitCode {
     };
     let build_options = BuildOptions {
         drafts: options.drafts,
+        // Stylesheets keep their names, so an edit can be swapped in without a reload.
+        fingerprint: false,
         ..BuildOptions::new(&options.source)
     };
     // Watch before the first build, so that a save during it is not lost.

@@ -49,7 +49,7 @@ pub struct KeyStatus {
 
 /// The hash `--stamp` records: of the source file's whole text.
 pub fn source_hash(text: &str) -> String {
-    format!("{:016x}", fnv1a(text))
+    format!("{:016x}", fnv1a(text.as_bytes()))
 }
 
 /// Status of every key of the site. `git` enables `source-git-commit` checks.

@@ -88,7 +88,7 @@ impl ChecklistItem {
             None => format!(
                 "{}-{:08x}",
                 slug::slugify(page_key.replace("_index", "index")),
-                fnv1a(text.trim()) as u32
+                fnv1a(text.trim().as_bytes()) as u32
             ),
         };
         ChecklistItem {
@@ -100,9 +100,9 @@ impl ChecklistItem {
 }
 
 /// FNV-1a: a stable hash (std's hasher may change between Rust versions).
-pub fn fnv1a(text: &str) -> u64 {
-    text.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
-        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+pub fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3)
     })
 }
 

@@ -1,0 +1,97 @@
+//! Fingerprinted asset names: `assets/style.css` is also written as
+//! `assets/style.3f9a1c2b.css`, named by a hash of its content, so that a CDN or a
+//! browser may cache it forever; templates link the fingerprinted name through the
+//! `assets` map (`{{ root }}{{ assets["assets/style.css"] }}`).
+//!
+//! The unfingerprinted copy stays, for templates of older themes that link it directly.
+//! `equipe serve` turns fingerprinting off so that a stylesheet edit keeps its name and
+//! can be swapped in place without reloading the page.
+
+use std::collections::BTreeMap;
+
+use crate::content::fnv1a;
+use crate::diagnostics::Diagnostic;
+use crate::render::OutputFile;
+use crate::theme::StaticFile;
+
+/// Which files get a fingerprint: what pages link and what changes between releases.
+fn is_fingerprinted(path: &str) -> bool {
+    path.starts_with("assets/") && (path.ends_with(".css") || path.ends_with(".js"))
+}
+
+/// `assets/style.css` + hash -> `assets/style.3f9a1c2b.css`.
+fn fingerprinted_name(path: &str, bytes: &[u8]) -> String {
+    let hash = fnv1a(bytes) as u32;
+    match path.rsplit_once('.') {
+        Some((stem, ext)) => format!("{stem}.{hash:08x}.{ext}"),
+        None => format!("{path}.{hash:08x}"),
+    }
+}
+
+/// Adds fingerprinted copies of the static assets and renames generated ones. Returns the
+/// map from each asset's plain name to the name pages should link.
+pub fn fingerprint(
+    statics: &mut Vec<StaticFile>,
+    generated: &mut [OutputFile],
+    enabled: bool,
+) -> Result<BTreeMap<String, String>, Diagnostic> {
+    let mut urls = BTreeMap::new();
+    let mut copies = Vec::new();
+    for s in statics.iter() {
+        let name = if enabled && is_fingerprinted(&s.path) {
+            let bytes = s.bytes.read().map_err(|e| {
+                Diagnostic::error(format!("cannot read static file `{}`: {e}", s.path))
+            })?;
+            let name = fingerprinted_name(&s.path, &bytes);
+            copies.push(StaticFile {
+                path: name.clone(),
+                bytes: s.bytes.clone(),
+            });
+            name
+        } else {
+            s.path.clone()
+        };
+        urls.insert(s.path.clone(), name);
+    }
+    statics.extend(copies);
+    for f in generated.iter_mut() {
+        let name = if enabled && is_fingerprinted(&f.path) {
+            fingerprinted_name(&f.path, &f.bytes)
+        } else {
+            f.path.clone()
+        };
+        urls.insert(std::mem::replace(&mut f.path, name.clone()), name);
+    }
+    Ok(urls)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_follow_content() {
+        let a = fingerprinted_name("assets/style.css", b"body{}");
+        assert!(
+            a.starts_with("assets/style.")
+                && a.ends_with(".css")
+                && a.len() == "assets/style..css".len() + 8
+        );
+        assert_eq!(a, fingerprinted_name("assets/style.css", b"body{}"));
+        assert_ne!(a, fingerprinted_name("assets/style.css", b"body{ }"));
+    }
+
+    #[test]
+    fn generated_files_are_renamed_and_mapped() {
+        let mut statics = Vec::new();
+        let mut generated = vec![OutputFile {
+            path: "assets/search-fr.js".into(),
+            bytes: b"x".to_vec(),
+        }];
+        let urls = fingerprint(&mut statics, &mut generated, true).expect("fingerprint");
+        assert_eq!(urls["assets/search-fr.js"], generated[0].path);
+        assert_ne!(generated[0].path, "assets/search-fr.js");
+        let urls = fingerprint(&mut statics, &mut generated, false).expect("fingerprint");
+        assert_eq!(urls.values().next(), Some(&generated[0].path));
+    }
+}
