@@ -262,6 +262,13 @@ fn build(options: &BuildOptions) -> ExitCode {
                 options.output.display(),
                 outcome.elapsed.as_millis()
             );
+            if r.site.config.base_url.is_none() {
+                let _ = writeln!(
+                    err,
+                    "note: no base_url (site.yaml or --base-url): sitemap.xml, canonical links, \
+                     absolute hreflang and og:url were left out; internal links work anyway"
+                );
+            }
             ExitCode::SUCCESS
         }
         _ => {
