@@ -115,6 +115,7 @@ pub enum Command {
 }
 
 pub fn main() -> ExitCode {
+    report_panics_as_bugs();
     let cli = Cli::parse();
     match cli.command {
         Command::Build {
@@ -280,6 +281,20 @@ fn build(options: &BuildOptions) -> ExitCode {
             ExitCode::from(1)
         }
     }
+}
+
+/// Bad input never panics: every problem is a diagnostic. A panic is therefore a bug in
+/// equipe, and the message says so and asks for a report, instead of a bare backtrace.
+fn report_panics_as_bugs() {
+    let default = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        default(info);
+        eprintln!(
+            "\nThis is a bug in equipe, not a problem with your site. Please report it at the \
+             project's issue tracker with the command you ran and, if you can, the file that \
+             was being built. The previous output was left as it was."
+        );
+    }));
 }
 
 /// Prints every diagnostic to stderr, with snippets.
