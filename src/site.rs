@@ -80,6 +80,19 @@ impl Site {
         });
     }
 
+    /// Every translation key of the content files (not of generated pages), sorted.
+    pub fn translation_keys(&self) -> Vec<&str> {
+        let mut keys: Vec<&str> = self
+            .pages
+            .iter()
+            .filter(|p| !p.generated)
+            .map(|p| p.page.key.as_str())
+            .collect();
+        keys.sort();
+        keys.dedup();
+        keys
+    }
+
     /// The home page of a language.
     pub fn home(&self, lang: &str) -> Option<usize> {
         self.find("_index", lang)
@@ -393,15 +406,7 @@ fn link_pages(site: &mut Site, diagnostics: &mut Vec<Diagnostic>) {
 /// A page that exists in some languages but not all: a warning naming the key and the
 /// missing language, on the file of the default language (or the first one found).
 fn missing_translations(site: &Site, diagnostics: &mut Vec<Diagnostic>) {
-    let mut keys: Vec<&str> = site
-        .pages
-        .iter()
-        .filter(|p| !p.generated)
-        .map(|p| p.page.key.as_str())
-        .collect();
-    keys.sort();
-    keys.dedup();
-    for key in keys {
+    for key in site.translation_keys() {
         let present: Vec<&SitePage> = site
             .config
             .languages

@@ -55,16 +55,9 @@ pub fn source_hash(text: &str) -> String {
 /// Status of every key of the site. `git` enables `source-git-commit` checks.
 pub fn status(site: &Site, git: bool) -> Vec<KeyStatus> {
     let default = site.config.default_language();
-    let mut keys: Vec<&str> = site
-        .pages
-        .iter()
-        .filter(|p| !p.generated)
-        .map(|p| p.page.key.as_str())
-        .collect();
-    keys.sort();
-    keys.dedup();
     let in_git = git && is_git_repository(&site.config.root);
-    keys.into_iter()
+    site.translation_keys()
+        .into_iter()
         .map(|key| {
             let source = site
                 .find(key, default)
