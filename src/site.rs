@@ -15,6 +15,7 @@ use crate::config::Config;
 use crate::content::{ChecklistItem, Kind, Page, SourceFile};
 use crate::diagnostics::Diagnostic;
 use crate::markdown::{self, Heading, LinkResolver, LinkTarget};
+use crate::typography::Typography;
 
 /// Sections that get a list page in every language even without an `_index` file.
 pub const STANDARD_SECTIONS: &[&str] = &["roles", "teams"];
@@ -116,6 +117,9 @@ pub fn build(
         (&a.key, &a.lang, &a.file.display).cmp(&(&b.key, &b.lang, &b.file.display))
     });
     add_generated_pages(&config, &mut pages, titles);
+    for page in &mut pages {
+        apply_typography(&config, page);
+    }
 
     // Paths, and two pages on one path.
     let mut site_pages: Vec<SitePage> = pages
@@ -231,6 +235,37 @@ pub fn build(
         p.checklist.extend(r.tasks);
     }
     (site, diagnostics)
+}
+
+/// The language's typography on the front matter texts a reader sees (the body gets it
+/// in the markdown stage). Checklist ids were made from the text as written, so they
+/// do not change.
+fn apply_typography(config: &Config, page: &mut Page) {
+    let typography = config
+        .languages
+        .iter()
+        .find(|l| l.code == page.lang)
+        .map(|l| l.typography)
+        .unwrap_or_default();
+    if typography == Typography::None {
+        return;
+    }
+    page.title = typography.apply(&page.title);
+    if let Some(d) = &mut page.description {
+        *d = typography.apply(d);
+    }
+    for text in page
+        .responsibilities
+        .iter_mut()
+        .chain(&mut page.skills)
+        .chain(&mut page.risks)
+        .chain(page.contact.iter_mut())
+    {
+        *text = typography.apply(text);
+    }
+    for item in &mut page.checklist {
+        item.text = typography.apply(&item.text);
+    }
 }
 
 /// Homes and standard sections that have no `_index` file in a language.

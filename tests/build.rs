@@ -282,7 +282,7 @@ fn seed_like_page_builds_with_entities_decoded_once() {
     let description = attr(&select(&doc, "meta[name=description]")[0], "content");
     assert_eq!(
         description,
-        "Constituez l’équipe qu'il faut à votre projet de commerce électronique."
+        "Constituez l’équipe qu’il faut à votre projet de commerce électronique."
     );
 }
 
