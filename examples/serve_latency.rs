@@ -13,8 +13,9 @@
 //! cargo run --release --example serve_latency -- --pages 2000 # a generated site
 //! ```
 //!
-//! Options: `--pages N`, `--runs N` (default 20), `--binary PATH` (default
-//! `target/release/equipe`).
+//! Options: `--pages N`, `--site DIR` (a copy of a site written by the `gen_site`
+//! example, as `benches/run.sh` does; the page edited is `role-00000` in English),
+//! `--runs N` (default 20), `--binary PATH` (default `target/release/equipe`).
 
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -24,6 +25,7 @@ use std::time::{Duration, Instant};
 
 struct Options {
     pages: Option<usize>,
+    site: Option<PathBuf>,
     runs: usize,
     binary: PathBuf,
 }
@@ -32,6 +34,7 @@ fn parse_options() -> Result<Options, String> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut options = Options {
         pages: None,
+        site: None,
         runs: 20,
         binary: root.join("target/release/equipe"),
     };
@@ -40,6 +43,7 @@ fn parse_options() -> Result<Options, String> {
         let mut value = || args.next().ok_or(format!("{arg} needs a value"));
         match arg.as_str() {
             "--pages" => options.pages = Some(value()?.parse().map_err(|e| format!("{e}"))?),
+            "--site" => options.site = Some(PathBuf::from(value()?)),
             "--runs" => options.runs = value()?.parse().map_err(|e| format!("{e}"))?,
             "--binary" => options.binary = PathBuf::from(value()?),
             other => return Err(format!("unknown option `{other}`")),
@@ -72,9 +76,10 @@ fn run() -> Result<(), String> {
     let options = parse_options()?;
     let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
     let site = dir.path();
-    let (page_file, page_url, page_text) = match options.pages {
-        None => copy_example(site)?,
-        Some(n) => generate(site, n)?,
+    let (page_file, page_url, page_text) = match (&options.site, options.pages) {
+        (Some(generated), _) => copy_generated(generated, site)?,
+        (None, None) => copy_example(site)?,
+        (None, Some(n)) => generate(site, n)?,
     };
     let page_file = site.join(page_file);
     let port = TcpListener::bind("127.0.0.1:0")
@@ -130,11 +135,11 @@ fn run() -> Result<(), String> {
         .unwrap_or("");
     println!(
         "site: {}; initial build {} ms ({pages})",
-        options
-            .pages
-            .map_or("the example site".to_string(), |n| format!(
-                "{n} generated pages"
-            )),
+        match (&options.site, options.pages) {
+            (Some(dir), _) => dir.display().to_string(),
+            (None, Some(n)) => format!("{n} generated pages"),
+            (None, None) => "the example site".to_string(),
+        },
         first_build.as_millis()
     );
     println!(
@@ -195,6 +200,15 @@ fn copy_example(site: &Path) -> Result<(String, String, String), String> {
     let file = "content/roles/tester.en.md".to_string();
     let text = std::fs::read_to_string(site.join(&file)).map_err(|e| e.to_string())?;
     Ok((file, "/en/roles/tester/".into(), text))
+}
+
+/// Copies a site written by the `gen_site` example; returns the page to edit.
+fn copy_generated(from: &Path, site: &Path) -> Result<(String, String, String), String> {
+    std::fs::copy(from.join("site.yaml"), site.join("site.yaml")).map_err(|e| e.to_string())?;
+    copy_dir(&from.join("content"), &site.join("content"))?;
+    let file = "content/roles/role-00000.en.md".to_string();
+    let text = std::fs::read_to_string(site.join(&file)).map_err(|e| e.to_string())?;
+    Ok((file, "/en/roles/role-00000/".into(), text))
 }
 
 fn copy_dir(from: &Path, to: &Path) -> Result<(), String> {
