@@ -190,6 +190,22 @@ pub fn render(
                     replaced_links.push(false);
                 }
             },
+            Event::Start(Tag::Image { dest_url, .. }) => match resolver.resolve(dest_url) {
+                LinkTarget::External => {}
+                LinkTarget::Internal { href, .. } => {
+                    if let Event::Start(Tag::Image { dest_url, .. }) = &mut events[i].0 {
+                        *dest_url = CowStr::from(href);
+                    }
+                }
+                LinkTarget::Broken(message) => {
+                    let (line, column) = line_col(body, events[i].1.start);
+                    out.broken_links.push(BrokenLink {
+                        message,
+                        line,
+                        column,
+                    });
+                }
+            },
             Event::End(TagEnd::Link) if replaced_links.pop() == Some(true) => {
                 events[i].0 = Event::InlineHtml(CowStr::from("</a>"));
             }

@@ -106,7 +106,9 @@ pub fn write_site(
     }
     std::fs::create_dir_all(&staging).map_err(|e| io("create", &staging, e))?;
 
+    let t0 = std::time::Instant::now();
     let result = write_all(&staging, files, statics);
+    eprintln!("TIMING write {:?}", t0.elapsed());
     if let Err(d) = result {
         let _ = std::fs::remove_dir_all(&staging);
         return Err(d);
@@ -123,6 +125,7 @@ pub fn write_site(
         return Err(io("move into place", output, e));
     }
     let _ = std::fs::remove_dir_all(&old);
+    eprintln!("TIMING swap+rm {:?}", t0.elapsed());
     Ok(())
 }
 

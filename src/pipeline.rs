@@ -81,6 +81,12 @@ pub fn render_site(options: &BuildOptions) -> Outcome {
 }
 
 fn run(options: &BuildOptions, diagnostics: &mut Diagnostics) -> Option<Rendered> {
+    let t0 = Instant::now();
+    macro_rules! lap {
+        ($n:expr) => {
+            eprintln!("TIMING {} {:?}", $n, t0.elapsed());
+        };
+    }
     let mut config = match Config::load(&options.source) {
         Ok(c) => c,
         Err(d) => {
@@ -93,8 +99,9 @@ fn run(options: &BuildOptions, diagnostics: &mut Diagnostics) -> Option<Rendered
     }
     // Theme and content do not depend on each other: report both sets of problems.
     let theme = theme::load(&config);
-    let (pages, content_diagnostics) = content::load(&config, options.drafts);
+    let (content, content_diagnostics) = content::load(&config, options.drafts);
     diagnostics.extend(content_diagnostics);
+    lap!("theme+content");
     let theme = match theme {
         Ok((theme, mut warnings)) => {
             config.theme_options = theme.resolve_options(&config, &mut warnings);
@@ -107,9 +114,24 @@ fn run(options: &BuildOptions, diagnostics: &mut Diagnostics) -> Option<Rendered
         }
     };
     let titles = SectionTitles(theme.as_ref().map(|t| &t.strings));
-    let (site, site_diagnostics) = site::build(config, pages, &titles);
+    // What pages may link besides pages: static files (the site's override the theme's)
+    // and the files beside the content.
+    let mut statics = theme
+        .as_ref()
+        .map(|t| t.static_files.clone())
+        .unwrap_or_default();
+    statics.extend(content.files);
+    // One file per output path: a file in content/ wins over a static one.
+    statics.reverse();
+    let mut seen = std::collections::BTreeSet::new();
+    statics.retain(|s| seen.insert(s.path.clone()));
+    statics.sort_by(|a, b| a.path.cmp(&b.path));
+    let linkable = seen;
+    let (site, site_diagnostics) = site::build(config, content.pages, linkable, &titles);
     diagnostics.extend(site_diagnostics);
+    lap!("site");
     let mut theme = theme?;
+    theme.static_files = statics;
     // Assets that pages link come first: pages carry their fingerprinted names.
     let mut generated: Vec<OutputFile> = site
         .config
@@ -135,12 +157,15 @@ fn run(options: &BuildOptions, diagnostics: &mut Diagnostics) -> Option<Rendered
             return None;
         }
     };
+    lap!("assets+renderer");
     renderer.set_assets(&asset_urls);
     let jobs = render::jobs(&site);
     let (mut files, errors) = renderer.render_all(&jobs);
     diagnostics.extend(errors);
+    lap!("render");
     drop(renderer);
     diagnostics.extend(check_anchors(&site, &files));
+    lap!("anchors");
     files.extend(generated);
     Some(Rendered {
         site,

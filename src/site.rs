@@ -6,7 +6,7 @@
 //! links to other content files resolved. The result is everything the templates need,
 //! with no I/O left to do.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
 
 use rayon::prelude::*;
@@ -54,6 +54,9 @@ impl SitePage {
 pub struct Site {
     pub config: Config,
     pub pages: Vec<SitePage>,
+    /// Files a page may link or show (static files and files beside the content), by
+    /// output path.
+    pub files: BTreeSet<String>,
     by_key: HashMap<(String, String), usize>,
 }
 
@@ -109,6 +112,7 @@ pub trait GeneratedTitles {
 pub fn build(
     config: Config,
     pages: Vec<Page>,
+    files: BTreeSet<String>,
     titles: &dyn GeneratedTitles,
 ) -> (Site, Vec<Diagnostic>) {
     let mut diagnostics = Vec::new();
@@ -185,6 +189,7 @@ pub fn build(
     let mut site = Site {
         config,
         pages: site_pages,
+        files,
         by_key,
     };
 
@@ -490,8 +495,11 @@ impl LinkResolver for PageLinks<'_> {
             None => (dest, None),
         };
         let path = path.split('?').next().unwrap_or(path);
-        if path.is_empty() || is_external(path) || !path.ends_with(".md") {
+        if path.is_empty() || is_external(path) {
             return LinkTarget::External;
+        }
+        if !path.ends_with(".md") {
+            return self.resolve_file(dest, path);
         }
         let path = path.replace("%20", " ");
         let stem = path.trim_end_matches(".md");
@@ -543,6 +551,47 @@ impl LinkResolver for PageLinks<'_> {
             }
         }
         LinkTarget::Broken(format!("link to `{dest}`: no such page in content/"))
+    }
+}
+
+impl PageLinks<'_> {
+    /// A link or image to a file that is not a page: beside the page in `content/`, or in
+    /// `static/` (from the site root with a leading `/`).
+    fn resolve_file(&self, dest: &str, path: &str) -> LinkTarget {
+        let from = &self.site.pages[self.from];
+        let path = path.replace("%20", " ");
+        let mut candidates = Vec::new();
+        if let Some(absolute) = path.strip_prefix('/') {
+            candidates.push(normalize(absolute));
+        } else {
+            // The folder of the file in content/, language folder included.
+            let display = from.page.file.display.to_string_lossy().replace('\\', "/");
+            let in_content = display.strip_prefix("content/").unwrap_or(&display);
+            let folder = in_content.rsplit_once('/').map_or("", |(d, _)| d);
+            candidates.push(normalize(&format!("{folder}/{path}")));
+            candidates.push(normalize(&path));
+        }
+        for candidate in candidates.into_iter().flatten() {
+            if self.site.files.contains(&candidate) {
+                let mut href = format!("{}{}", root_prefix(&from.path), candidate);
+                if let Some((_, fragment)) = dest.split_once('#') {
+                    href.push('#');
+                    href.push_str(fragment);
+                }
+                return LinkTarget::Internal {
+                    href,
+                    hreflang: None,
+                    anchor: None,
+                };
+            }
+        }
+        if path.ends_with('/') {
+            // A folder URL written by hand: not ours to judge.
+            return LinkTarget::External;
+        }
+        LinkTarget::Broken(format!(
+            "`{dest}` not found: not beside the page in content/, nor in static/"
+        ))
     }
 }
 

@@ -211,7 +211,8 @@ pub fn table(config: &Config, statuses: &[KeyStatus]) -> String {
 /// Records in translated files the hash of their default-language source. With `all`,
 /// every translation of the site; else the files given.
 pub fn stamp(config: &Config, files: &[PathBuf], all: bool) -> Result<Vec<PathBuf>, Diagnostic> {
-    let (pages, diagnostics) = content::load(config, true);
+    let (content, diagnostics) = content::load(config, true);
+    let pages = content.pages;
     if let Some(d) = diagnostics.into_iter().find(Diagnostic::is_error) {
         return Err(d);
     }

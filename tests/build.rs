@@ -411,3 +411,40 @@ fn role_and_team_order_follows_weight_then_title() {
         .collect();
     assert_eq!(titles, vec!["Bêta", "Aaa", "Alpha"]);
 }
+
+#[test]
+fn images_and_files_beside_content_or_in_static_are_linked_and_copied() {
+    let site = TestSite::new(TWO_LANGUAGES);
+    site.write_bytes("content/roles/org-chart.png", b"\x89PNG fake");
+    site.write("static/docs/charter.pdf", "%PDF fake");
+    site.write(
+        "content/roles/a.fr.md",
+        "---\ntitle: A\n---\n![Organigramme](org-chart.png)\n\n[La charte](/docs/charter.pdf)\n",
+    );
+    site.build().ok();
+    let page = site.html("fr/roles/a/index.html");
+    let img = attr(&select(&page, ".prose img")[0], "src");
+    assert_eq!(img, "../../../roles/org-chart.png");
+    assert_eq!(
+        resolve("fr/roles/a/index.html", &img),
+        "roles/org-chart.png"
+    );
+    assert!(site.output("roles/org-chart.png").exists());
+    let pdf = attr(&select(&page, ".prose a")[0], "href");
+    assert_eq!(resolve("fr/roles/a/index.html", &pdf), "docs/charter.pdf");
+    assert!(site.output("docs/charter.pdf").exists());
+}
+
+#[test]
+fn a_missing_image_is_an_error_with_its_line() {
+    let site = TestSite::new(TWO_LANGUAGES);
+    site.write(
+        "content/a.fr.md",
+        "---\ntitle: A\n---\n\n![x](missing.png)\n",
+    );
+    let err = site.build().fails();
+    assert!(
+        err.contains("content/a.fr.md:5:1") && err.contains("missing.png"),
+        "{err}"
+    );
+}

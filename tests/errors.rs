@@ -255,10 +255,7 @@ fn inputs_that_must_just_work() {
         entities.contains("C’est l’équipe &amp; le projet."),
         "{entities}"
     );
-    assert!(
-        entities.contains("<h1>L’équipe</h1>"),
-        "{entities}"
-    );
+    assert!(entities.contains("<h1>L’équipe</h1>"), "{entities}");
     assert!(site.output("fr/teams/index.html").exists());
     assert!(
         std::fs::metadata(site.output("fr/big/index.html"))

@@ -53,7 +53,7 @@ fn run(bytes: &[u8]) -> bool {
         return false;
     };
     let (theme, _) = theme::load(&config).expect("built-in theme");
-    let (site, _) = site::build(config, vec![page], &Titles);
+    let (site, _) = site::build(config, vec![page], Default::default(), &Titles);
     let mut renderer = Renderer::new(&theme, &site).expect("templates compile");
     renderer.set_assets(&asset_names(&theme));
     let (files, errors) = renderer.render_all(&render::jobs(&site));

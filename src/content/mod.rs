@@ -13,7 +13,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 pub use front_matter::{ChecklistEntry, Kind, near_miss};
-pub use source::{SourceFile, discover, display_path};
+pub use source::{Discovered, SourceFile, discover, display_path};
 
 use crate::config::Config;
 use crate::diagnostics::Diagnostic;
@@ -106,9 +106,20 @@ pub fn fnv1a(bytes: &[u8]) -> u64 {
     })
 }
 
+/// The site's content: pages, and the other files beside them.
+pub struct Content {
+    pub pages: Vec<Page>,
+    /// Files in `content/` that are not pages, copied to the same place in the output.
+    pub files: Vec<crate::theme::StaticFile>,
+}
+
 /// Reads and parses every page. Drafts are left out unless `drafts` is set.
-pub fn load(config: &Config, drafts: bool) -> (Vec<Page>, Vec<Diagnostic>) {
-    let (files, mut diagnostics) = discover(config);
+pub fn load(config: &Config, drafts: bool) -> (Content, Vec<Diagnostic>) {
+    let Discovered {
+        pages: files,
+        files: others,
+        mut diagnostics,
+    } = discover(config);
     let results: Vec<Result<(Page, Vec<Diagnostic>), Diagnostic>> =
         files.into_par_iter().map(read_page).collect();
     let mut pages = Vec::new();
@@ -123,7 +134,13 @@ pub fn load(config: &Config, drafts: bool) -> (Vec<Page>, Vec<Diagnostic>) {
             Err(d) => diagnostics.push(d),
         }
     }
-    (pages, diagnostics)
+    (
+        Content {
+            pages,
+            files: others,
+        },
+        diagnostics,
+    )
 }
 
 /// Reads one file from disk and parses it.

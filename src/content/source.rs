@@ -13,6 +13,7 @@ use walkdir::WalkDir;
 
 use crate::config::{Config, is_language_code};
 use crate::diagnostics::Diagnostic;
+use crate::theme::{StaticBytes, StaticFile};
 
 /// A Markdown file of the site, before it is read.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -44,20 +45,33 @@ impl SourceFile {
     }
 }
 
+/// What `content/` holds: Markdown pages, and other files (images, PDFs) that pages link
+/// and that are copied beside them.
+#[derive(Debug, Default)]
+pub struct Discovered {
+    pub pages: Vec<SourceFile>,
+    pub files: Vec<StaticFile>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
 /// Walks `content/` and classifies every Markdown file. Files whose language marker is
 /// not configured are reported, not dropped silently.
-pub fn discover(config: &Config) -> (Vec<SourceFile>, Vec<Diagnostic>) {
+pub fn discover(config: &Config) -> Discovered {
     let content = config.content_dir();
-    let mut files = Vec::new();
-    let mut diagnostics = Vec::new();
+    let mut found = Discovered::default();
     if !content.is_dir() {
-        diagnostics.push(
+        found.diagnostics.push(
             Diagnostic::error("the site has no `content/` folder")
                 .in_file("content")
                 .with_help("create content/_index.<lang>.md for the home page"),
         );
-        return (files, diagnostics);
+        return found;
     }
+    let Discovered {
+        pages: files,
+        files: others,
+        diagnostics,
+    } = &mut found;
     let site_root = std::fs::canonicalize(&config.root).unwrap_or_else(|_| config.root.clone());
     let walker = WalkDir::new(&content)
         .follow_links(false)
@@ -77,10 +91,8 @@ pub fn discover(config: &Config) -> (Vec<SourceFile>, Vec<Diagnostic>) {
             }
         };
         let path = entry.path();
-        if path.extension().and_then(|e| e.to_str()) != Some("md") {
-            continue;
-        }
         let display = display_path(config, path);
+        let is_page = path.extension().and_then(|e| e.to_str()) == Some("md");
         if entry.path_is_symlink() {
             // A link may point anywhere: accept it only if its target is inside the site.
             match std::fs::canonicalize(path) {
@@ -101,6 +113,13 @@ pub fn discover(config: &Config) -> (Vec<SourceFile>, Vec<Diagnostic>) {
         let Ok(relative) = path.strip_prefix(&content) else {
             continue;
         };
+        if !is_page {
+            others.push(StaticFile {
+                path: slash_path(relative),
+                bytes: StaticBytes::Disk(path.to_path_buf()),
+            });
+            continue;
+        }
         match classify(config, relative) {
             Ok((lang, key)) => files.push(SourceFile {
                 path: path.to_path_buf(),
@@ -111,7 +130,7 @@ pub fn discover(config: &Config) -> (Vec<SourceFile>, Vec<Diagnostic>) {
             Err(message) => diagnostics.push(Diagnostic::error(message).in_file(&display)),
         }
     }
-    (files, diagnostics)
+    found
 }
 
 /// `.git`, `.#file`, `_snippet.md`: not pages. `_index` is.
