@@ -59,7 +59,10 @@ fn search_is_per_language_and_accent_insensitive() {
         "{found:?}"
     );
     let found = query(&site, "fr", "equipe de projet").expect("node");
-    assert!(found.iter().any(|t| t == "L'équipe de projet"), "{found:?}");
+    assert!(
+        found.first().is_some_and(|t| t == "L’équipe de projet"),
+        "{found:?}"
+    );
     let found = query(&site, "en", "warehouse").expect("node");
     assert_eq!(
         found.first().map(String::as_str),
