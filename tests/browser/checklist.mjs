@@ -96,11 +96,21 @@ try {
   await page.goto(pages.enChecklist);
   const [download] = await Promise.all([
     page.waitForEvent("download"),
-    page.locator("[data-checklist-export]").click(),
+    page.locator("[data-checklist-export]:not([data-checklist-export=csv])").click(),
   ]);
   const data = JSON.parse(await readFile(await download.path(), "utf8"));
   check(data.site === exported.site && data.items[shared.id] === true && data.items[roleItem.id] === true,
     `export holds the ticks: ${JSON.stringify(data.items)}`);
+  // The same as CSV, one line per item of the page, for a spreadsheet.
+  const [csvDownload] = await Promise.all([
+    page.waitForEvent("download"),
+    page.locator("[data-checklist-export=csv]").click(),
+  ]);
+  const csv = await readFile(await csvDownload.path(), "utf8");
+  const lines = csv.trim().split("\r\n");
+  check(lines[0] === '"id","text","done"', `CSV header: ${lines[0]}`);
+  check(lines.some((l) => l.startsWith(`"${shared.id}",`) && l.endsWith(',"yes"')), "CSV has the ticked item as done");
+  check(lines.length - 1 === exported.items.filter((i) => i.language === "en").length, `CSV has every item once: ${lines.length - 1}`);
 
   // Reset: dismissing the confirmation keeps the ticks; accepting clears them.
   page.once("dialog", (d) => d.dismiss());

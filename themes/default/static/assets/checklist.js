@@ -104,17 +104,41 @@
     });
     each(document.querySelectorAll("[data-checklist-export]"), function (button) {
       button.addEventListener("click", function () {
-        var data = { site: site, exported: new Date().toISOString(), items: saved() };
-        var blob = new Blob([JSON.stringify(data, null, 2) + "\n"], { type: "application/json" });
-        var link = document.createElement("a");
-        link.href = URL.createObjectURL(blob);
-        link.download = "checklists.json";
-        document.body.appendChild(link);
-        link.click();
-        link.remove();
-        setTimeout(function () { URL.revokeObjectURL(link.href); }, 1000);
+        if (button.getAttribute("data-checklist-export") === "csv") {
+          download(new Blob([csv()], { type: "text/csv" }), "checklists.csv");
+        } else {
+          var data = { site: site, exported: new Date().toISOString(), items: saved() };
+          download(new Blob([JSON.stringify(data, null, 2) + "\n"], { type: "application/json" }), "checklists.json");
+        }
       });
     });
+  }
+
+  // Every item of the page once, with its text and state, for a spreadsheet.
+  function csv() {
+    var seen = {};
+    var rows = [["id", "text", "done"]];
+    each(boxes(), function (box) {
+      var id = box.getAttribute("data-check");
+      if (seen[id]) return;
+      seen[id] = true;
+      var label = box.closest("label");
+      var text = box.getAttribute("aria-label") || (label ? label.textContent.trim() : "");
+      rows.push([id, text, box.checked ? "yes" : "no"]);
+    });
+    return rows.map(function (row) {
+      return row.map(function (cell) { return '"' + String(cell).replace(/"/g, '""') + '"'; }).join(",");
+    }).join("\r\n") + "\r\n";
+  }
+
+  function download(blob, name) {
+    var link = document.createElement("a");
+    link.href = URL.createObjectURL(blob);
+    link.download = name;
+    document.body.appendChild(link);
+    link.click();
+    link.remove();
+    setTimeout(function () { URL.revokeObjectURL(link.href); }, 1000);
   }
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", setup);
