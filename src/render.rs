@@ -169,8 +169,13 @@ impl<'a> Renderer<'a> {
                 title: ui("team_map"),
                 description: &description,
             };
-            self.team_maps
-                .insert(code.clone(), teammap::svg(&map, &text, "team-map"));
+            // Wide for screens, narrow for phones: the theme's CSS shows one.
+            let both = format!(
+                "<div class=\"team-map-wide\">{}</div><div class=\"team-map-narrow\">{}</div>",
+                teammap::svg(&map, &text, "team-map", &teammap::Size::WIDE),
+                teammap::svg(&map, &text, "team-map-narrow", &teammap::Size::NARROW)
+            );
+            self.team_maps.insert(code.clone(), both);
             self.checklist_titles
                 .insert(code.clone(), ui("checklists").to_string());
         }

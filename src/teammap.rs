@@ -48,17 +48,54 @@ pub struct MapText<'a> {
     pub description: &'a str,
 }
 
-const FONT: f64 = 15.0;
-const LINE: f64 = 18.0;
-const NODE_W: f64 = 164.0;
-const PAD_Y: f64 = 10.0;
-/// Characters per label line: about 8.5 units each at `FONT`, inside `NODE_W`.
-const MAX_CHARS: usize = 17;
+/// The dimensions of a drawing. The map is drawn twice: wide for screens, narrow for
+/// phones (CSS shows one), because an SVG scaled down to a phone's width would shrink its
+/// text below what can be read; the narrow one is drawn to be read at about 1:1 there.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Size {
+    font: f64,
+    line: f64,
+    node_w: f64,
+    pad_y: f64,
+    /// Characters per label line: about 0.57 × `font` units each, inside `node_w`.
+    max_chars: usize,
+    role_gap: f64,
+    team_gap: f64,
+    /// Horizontal room for the `depends_on` arrows between the role and team columns.
+    column_gap: f64,
+    /// How far left a `works_with` arc reaches: `arc_base + arc_factor × distance`.
+    arc_base: f64,
+    arc_factor: f64,
+}
+
+impl Size {
+    pub const WIDE: Size = Size {
+        font: 15.0,
+        line: 18.0,
+        node_w: 164.0,
+        pad_y: 10.0,
+        max_chars: 17,
+        role_gap: 16.0,
+        team_gap: 36.0,
+        column_gap: 170.0,
+        arc_base: 24.0,
+        arc_factor: 0.5,
+    };
+    pub const NARROW: Size = Size {
+        font: 13.0,
+        line: 15.0,
+        node_w: 116.0,
+        pad_y: 7.0,
+        max_chars: 14,
+        role_gap: 10.0,
+        team_gap: 24.0,
+        column_gap: 44.0,
+        arc_base: 10.0,
+        arc_factor: 0.16,
+    };
+}
+
 const MAX_LINES: usize = 3;
-const ROLE_GAP: f64 = 16.0;
-const TEAM_GAP: f64 = 36.0;
-/// Horizontal room for the `depends_on` arrows between the role and team columns.
-const COLUMN_GAP: f64 = 170.0;
 const MARGIN: f64 = 12.0;
 
 const ROLE_STROKE: &str = "#1f5f8b";
@@ -95,10 +132,14 @@ pub struct Layout {
 }
 
 /// Places every node and edge. Pure and deterministic.
-pub fn layout(map: &TeamMap) -> Layout {
-    let lines: Vec<Vec<String>> = map.nodes.iter().map(|n| wrap(&n.label)).collect();
+pub fn layout(map: &TeamMap, size: &Size) -> Layout {
+    let lines: Vec<Vec<String>> = map
+        .nodes
+        .iter()
+        .map(|n| wrap(&n.label, size.max_chars))
+        .collect();
     let max_lines = lines.iter().map(Vec::len).max().unwrap_or(1).max(1);
-    let h = 2.0 * PAD_Y + LINE * max_lines as f64;
+    let h = 2.0 * size.pad_y + size.line * max_lines as f64;
     let roles: Vec<usize> = kind_indices(map, NodeKind::Role);
     let teams: Vec<usize> = kind_indices(map, NodeKind::Team);
 
@@ -106,17 +147,17 @@ pub fn layout(map: &TeamMap) -> Layout {
         let step = h + gap;
         (step, (count as f64 * step - gap).max(0.0))
     };
-    let (role_step, role_span) = column(roles.len(), ROLE_GAP);
-    let (team_step, team_span) = column(teams.len(), TEAM_GAP);
+    let (role_step, role_span) = column(roles.len(), size.role_gap);
+    let (team_step, team_span) = column(teams.len(), size.team_gap);
     let centre_y = role_span.max(team_span) / 2.0;
-    let team_x = NODE_W + COLUMN_GAP;
+    let team_x = size.node_w + size.column_gap;
 
     let mut boxes: Vec<NodeBox> = lines
         .into_iter()
         .map(|lines| NodeBox {
             x: 0.0,
             y: 0.0,
-            w: NODE_W,
+            w: size.node_w,
             h,
             lines,
         })
@@ -152,9 +193,9 @@ pub fn layout(map: &TeamMap) -> Layout {
     let works_with: Vec<Curve> = pairs
         .iter()
         .map(|&(a, b)| {
-            let from = (boxes[a].x - NODE_W / 2.0, left[&(a, b)]);
-            let to = (boxes[b].x - NODE_W / 2.0, left[&(b, a)]);
-            let reach = 24.0 + 0.5 * (to.1 - from.1).abs();
+            let from = (boxes[a].x - size.node_w / 2.0, left[&(a, b)]);
+            let to = (boxes[b].x - size.node_w / 2.0, left[&(b, a)]);
+            let reach = size.arc_base + size.arc_factor * (to.1 - from.1).abs();
             Curve {
                 from,
                 control: (from.0.min(to.0) - reach, (from.1 + to.1) / 2.0),
@@ -166,8 +207,8 @@ pub fn layout(map: &TeamMap) -> Layout {
         .iter()
         .map(|&(a, b)| {
             (
-                (boxes[a].x + NODE_W / 2.0, out[&(a, b)]),
-                (boxes[b].x - NODE_W / 2.0, into[&(b, a)]),
+                (boxes[a].x + size.node_w / 2.0, out[&(a, b)]),
+                (boxes[b].x - size.node_w / 2.0, into[&(b, a)]),
             )
         })
         .collect();
@@ -233,17 +274,17 @@ fn kind_indices(map: &TeamMap, kind: NodeKind) -> Vec<usize> {
         .collect()
 }
 
-/// Splits a label into at most [`MAX_LINES`] lines of about [`MAX_CHARS`] characters,
+/// Splits a label into at most [`MAX_LINES`] lines of about `max_chars` characters,
 /// on spaces, then on hyphens, then anywhere; what does not fit ends in `…`.
-pub fn wrap(label: &str) -> Vec<String> {
+pub fn wrap(label: &str, max_chars: usize) -> Vec<String> {
     let mut words: Vec<String> = Vec::new();
     for word in label.split_whitespace() {
         let mut rest: Vec<char> = word.chars().collect();
-        while rest.len() > MAX_CHARS {
-            let cut = rest[..MAX_CHARS]
+        while rest.len() > max_chars {
+            let cut = rest[..max_chars]
                 .iter()
                 .rposition(|&c| c == '-')
-                .map_or(MAX_CHARS, |p| p + 1);
+                .map_or(max_chars, |p| p + 1);
             words.push(rest[..cut].iter().collect());
             rest.drain(..cut);
         }
@@ -253,7 +294,7 @@ pub fn wrap(label: &str) -> Vec<String> {
     for word in words {
         match lines.last_mut() {
             Some(line)
-                if line.chars().count() + 1 + word.chars().count() <= MAX_CHARS
+                if line.chars().count() + 1 + word.chars().count() <= max_chars
                     && !line.ends_with('-') =>
             {
                 line.push(' ');
@@ -261,7 +302,7 @@ pub fn wrap(label: &str) -> Vec<String> {
             }
             Some(line)
                 if line.ends_with('-')
-                    && line.chars().count() + word.chars().count() <= MAX_CHARS =>
+                    && line.chars().count() + word.chars().count() <= max_chars =>
             {
                 line.push_str(&word);
             }
@@ -271,7 +312,7 @@ pub fn wrap(label: &str) -> Vec<String> {
     if lines.len() > MAX_LINES {
         lines.truncate(MAX_LINES);
         if let Some(last) = lines.last_mut() {
-            let kept: String = last.chars().take(MAX_CHARS - 1).collect();
+            let kept: String = last.chars().take(max_chars - 1).collect();
             *last = format!("{kept}…");
         }
     }
@@ -282,8 +323,9 @@ pub fn wrap(label: &str) -> Vec<String> {
 }
 
 /// The map as an inline `<svg>` element. `id` prefixes the element ids it defines.
-pub fn svg(map: &TeamMap, text: &MapText, id: &str) -> String {
-    let l = layout(map);
+pub fn svg(map: &TeamMap, text: &MapText, id: &str, size: &Size) -> String {
+    let l = layout(map, size);
+    let (font, line_height) = (size.font, size.line);
     let mut out = String::with_capacity(4096 + 600 * map.nodes.len());
     let (vx, vy, vw, vh) = l.view;
     // `write!` into a String cannot fail.
@@ -345,15 +387,15 @@ pub fn svg(map: &TeamMap, text: &MapText, id: &str) -> String {
             n(b.w),
             n(b.h)
         );
-        let first = b.y - (b.lines.len() as f64 - 1.0) * LINE / 2.0 + FONT * 0.35;
+        let first = b.y - (b.lines.len() as f64 - 1.0) * line_height / 2.0 + font * 0.35;
         let _ = write!(
             out,
-            "<text x=\"{}\" y=\"{}\" text-anchor=\"middle\" font-size=\"{FONT}\" fill=\"{INK}\">",
+            "<text x=\"{}\" y=\"{}\" text-anchor=\"middle\" font-size=\"{font}\" fill=\"{INK}\">",
             n(b.x),
             n(first)
         );
         for (k, line) in b.lines.iter().enumerate() {
-            let dy = if k == 0 { 0.0 } else { LINE };
+            let dy = if k == 0 { 0.0 } else { line_height };
             let _ = write!(
                 out,
                 "<tspan x=\"{}\" dy=\"{}\">{}</tspan>",
@@ -434,19 +476,24 @@ mod tests {
     #[test]
     fn layout_is_deterministic() {
         let map = example();
-        assert_eq!(layout(&map), layout(&map));
-        assert_eq!(svg(&map, &text(), "m"), svg(&map, &text(), "m"));
+        for size in [Size::WIDE, Size::NARROW] {
+            assert_eq!(layout(&map, &size), layout(&map, &size));
+            assert_eq!(
+                svg(&map, &text(), "m", &size),
+                svg(&map, &text(), "m", &size)
+            );
+        }
     }
 
     #[test]
     fn every_node_is_a_link_with_its_label() {
         let map = example();
-        let out = svg(&map, &text(), "m");
+        let out = svg(&map, &text(), "m", &Size::WIDE);
         assert_eq!(out.matches("<a class=\"map-node").count(), map.nodes.len());
         assert_eq!(out.matches("class=\"map-node map-team\"").count(), 3);
         for node in &map.nodes {
             assert!(out.contains(&format!("href=\"{}\"", escape(&node.href))));
-            for line in wrap(&node.label) {
+            for line in wrap(&node.label, Size::WIDE.max_chars) {
                 assert!(
                     out.contains(&format!(">{}</tspan>", escape(&line))),
                     "{line}"
@@ -460,7 +507,7 @@ mod tests {
 
     #[test]
     fn edges_are_deduplicated_and_styled_apart() {
-        let out = svg(&example(), &text(), "m");
+        let out = svg(&example(), &text(), "m", &Size::WIDE);
         // (0, 1) and (1, 0) are one link.
         assert_eq!(out.matches("class=\"map-works-with\"").count(), 6);
         assert_eq!(out.matches("class=\"map-depends-on\"").count(), 5);
@@ -474,55 +521,82 @@ mod tests {
             one.nodes.push(node("Seul", NodeKind::Role));
             one
         }] {
-            let l = layout(&map);
-            let (x, y, w, h) = l.view;
-            assert!([x, y, w, h].iter().all(|v| v.is_finite()));
-            assert!(w > 0.0 && h > 0.0);
-            for b in &l.boxes {
-                assert!(b.x.is_finite() && b.y.is_finite());
-                assert!(b.x - b.w / 2.0 >= x && b.x + b.w / 2.0 <= x + w);
-                assert!(b.y - b.h / 2.0 >= y && b.y + b.h / 2.0 <= y + h);
-            }
-            for (i, a) in l.boxes.iter().enumerate() {
-                for b in &l.boxes[i + 1..] {
-                    let apart = (a.x - b.x).abs() >= (a.w + b.w) / 2.0
-                        || (a.y - b.y).abs() >= (a.h + b.h) / 2.0;
-                    assert!(apart, "{:?} overlaps {:?}", a.lines, b.lines);
+            for size in [Size::WIDE, Size::NARROW] {
+                let l = layout(&map, &size);
+                let (x, y, w, h) = l.view;
+                assert!([x, y, w, h].iter().all(|v| v.is_finite()));
+                assert!(w > 0.0 && h > 0.0);
+                for b in &l.boxes {
+                    assert!(b.x.is_finite() && b.y.is_finite());
+                    assert!(b.x - b.w / 2.0 >= x && b.x + b.w / 2.0 <= x + w);
+                    assert!(b.y - b.h / 2.0 >= y && b.y + b.h / 2.0 <= y + h);
                 }
+                for (i, a) in l.boxes.iter().enumerate() {
+                    for b in &l.boxes[i + 1..] {
+                        let apart = (a.x - b.x).abs() >= (a.w + b.w) / 2.0
+                            || (a.y - b.y).abs() >= (a.h + b.h) / 2.0;
+                        assert!(apart, "{:?} overlaps {:?}", a.lines, b.lines);
+                    }
+                }
+                let out = svg(&map, &text(), "m", &size);
+                assert!(!out.contains("NaN") && !out.contains("inf"));
             }
-            let out = svg(&map, &text(), "m");
-            assert!(!out.contains("NaN") && !out.contains("inf"));
         }
     }
 
     #[test]
+    fn the_narrow_map_fits_a_phone_at_a_readable_size() {
+        // A 360 px wide phone leaves about 320 px for the map: the text must stay at
+        // 11 px or more once the drawing is scaled to that width.
+        let l = layout(&example(), &Size::NARROW);
+        let scale = (320.0 / l.view.2).min(1.0);
+        assert!(
+            Size::NARROW.font * scale >= 11.0,
+            "view {:?}, scale {scale}",
+            l.view
+        );
+        let wide = layout(&example(), &Size::WIDE);
+        assert!(wide.view.2 > l.view.2 * 1.5);
+    }
+
+    #[test]
     fn curves_stay_inside_the_view() {
-        let l = layout(&example());
+        let l = layout(&example(), &Size::WIDE);
         for c in &l.works_with {
             let mid = 0.25 * c.from.0 + 0.5 * c.control.0 + 0.25 * c.to.0;
             assert!(mid >= l.view.0);
         }
     }
 
+    fn wrap_wide(label: &str) -> Vec<String> {
+        wrap(label, Size::WIDE.max_chars)
+    }
+
     #[test]
     fn long_labels_wrap_on_words_and_hyphens() {
-        assert_eq!(wrap("Chef de projet"), ["Chef de projet"]);
+        assert_eq!(wrap_wide("Chef de projet"), ["Chef de projet"]);
         assert_eq!(
-            wrap("Responsable de contenu"),
+            wrap_wide("Responsable de contenu"),
             ["Responsable de", "contenu"]
         );
-        assert_eq!(wrap("Développeur front-end"), ["Développeur", "front-end"]);
+        assert_eq!(
+            wrap_wide("Développeur front-end"),
+            ["Développeur", "front-end"]
+        );
         // Too long for three lines: cut on hyphens, and the last line says so.
         assert_eq!(
-            wrap("Ingénieur-assurance-qualité-logicielle"),
+            wrap_wide("Ingénieur-assurance-qualité-logicielle"),
             ["Ingénieur-", "assurance-", "qualité-…"]
         );
-        assert_eq!(wrap("Ingénieur-qualité"), ["Ingénieur-qualité"]);
-        let many = wrap("un deux trois quatre cinq six sept huit neuf dix onze douze treize");
+        assert_eq!(wrap_wide("Ingénieur-qualité"), ["Ingénieur-qualité"]);
+        let many = wrap_wide("un deux trois quatre cinq six sept huit neuf dix onze douze treize");
         assert_eq!(many.len(), MAX_LINES);
         assert!(many[MAX_LINES - 1].ends_with('…'));
-        assert!(many.iter().all(|l| l.chars().count() <= MAX_CHARS));
-        assert_eq!(wrap(""), [""]);
+        assert!(
+            many.iter()
+                .all(|l| l.chars().count() <= Size::WIDE.max_chars)
+        );
+        assert_eq!(wrap_wide(""), [""]);
     }
 
     #[test]
