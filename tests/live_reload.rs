@@ -1,0 +1,114 @@
+//! `equipe serve` in headless Chromium: every save shows in the browser without a manual
+//! reload, a stylesheet is swapped in place, a broken file shows an overlay and its fix
+//! removes it. Runs `tests/browser/live_reload.mjs` (playwright-core) against the real
+//! binary serving a copy of the example site.
+//!
+//! Skips with `SKIPPED: ...` when Chromium, Node or `node_modules` is missing, except in
+//! CI (`CI=true`), where that is a failure.
+
+mod common;
+
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::*;
+
+fn missing_prerequisite() -> Option<String> {
+    let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    if !Path::new(&chromium).exists() {
+        Some(format!("no Chromium at {chromium}"))
+    } else if !repo.join("node_modules/playwright-core").is_dir() {
+        Some("node_modules/playwright-core is missing (run `npm ci`)".into())
+    } else if Command::new("node").arg("--version").output().is_err() {
+        Some("no `node` on the PATH".into())
+    } else {
+        None
+    }
+}
+
+struct Killed(Child);
+impl Drop for Killed {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn status_body(port: u16) -> Option<String> {
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).ok()?;
+    stream.set_read_timeout(Some(Duration::from_secs(2))).ok()?;
+    write!(
+        stream,
+        "GET /__equipe/status HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+    )
+    .ok()?;
+    let mut body = String::new();
+    stream.read_to_string(&mut body).ok()?;
+    Some(body)
+}
+
+#[test]
+fn the_browser_follows_every_save() {
+    if let Some(why) = missing_prerequisite() {
+        assert!(
+            std::env::var("CI").map_or(true, |v| v != "true"),
+            "live reload test cannot run in CI: {why}"
+        );
+        println!("SKIPPED: live reload browser test: {why}");
+        return;
+    }
+    let site = TestSite::example();
+    // Copies of the theme's files the script edits, outside the watched folders.
+    let theme = Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default");
+    site.write(
+        "themes-copy/style.css",
+        &std::fs::read_to_string(theme.join("static/assets/style.css")).expect("css"),
+    );
+    site.write(
+        "themes-copy/role.html",
+        &std::fs::read_to_string(theme.join("templates/role.html")).expect("template"),
+    );
+    let port = TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("port")
+        .port();
+    let log = tempfile::NamedTempFile::new().expect("log");
+    let _server = Killed(
+        Command::new(env!("CARGO_BIN_EXE_equipe"))
+            .args(["serve", "--port", &port.to_string(), "--source"])
+            .arg(site.root())
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(log.reopen().expect("log"))
+            .spawn()
+            .expect("start equipe serve"),
+    );
+    let start = Instant::now();
+    while !status_body(port).is_some_and(|b| b.contains("\"built\":true")) {
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "server never built:\n{}",
+            std::fs::read_to_string(log.path()).unwrap_or_default()
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let run = Command::new("node")
+        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser/live_reload.mjs"))
+        .arg(format!("http://127.0.0.1:{port}/"))
+        .arg(site.root())
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("run node");
+    let stdout = String::from_utf8_lossy(&run.stdout);
+    println!("{stdout}");
+    assert!(
+        run.status.success(),
+        "live reload checks failed:\n{stdout}\n{}\nserver log:\n{}",
+        String::from_utf8_lossy(&run.stderr),
+        std::fs::read_to_string(log.path()).unwrap_or_default()
+    );
+}
