@@ -253,13 +253,21 @@ fn build(options: &BuildOptions) -> ExitCode {
     let outcome = pipeline::build(options);
     print_diagnostics(&outcome.diagnostics);
     match &outcome.rendered {
+        None if outcome.succeeded() => {
+            eprintln!(
+                "nothing changed since the last build: {} left as it was (checked in {} ms)",
+                options.output.display(),
+                outcome.elapsed.as_millis()
+            );
+            ExitCode::SUCCESS
+        }
         Some(r) if outcome.succeeded() => {
             let mut err = std::io::stderr().lock();
             let _ = writeln!(
                 err,
                 "built {} pages ({} files) into {} in {} ms",
                 r.site.pages.len(),
-                r.files.len() + r.statics.len(),
+                r.file_count,
                 options.output.display(),
                 outcome.elapsed.as_millis()
             );

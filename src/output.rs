@@ -1,15 +1,17 @@
 //! Writing the output folder, whole or not at all.
 //!
 //! A build writes into a fresh sibling folder and swaps it in only once every file is
-//! written, so a failed or killed build leaves the previous site as it was. Every output
-//! path is checked to stay inside the output folder, whatever content or themes say.
+//! written, so a failed or killed build leaves the previous site as it was. Files go to
+//! disk as they are rendered (the site is never whole in memory), and a file that did not
+//! change is hard-linked from the previous output rather than rewritten, so that it keeps
+//! its mtime. Every output path is checked to stay inside the output folder, whatever
+//! content or themes say.
 
 use std::path::{Component, Path, PathBuf};
 
 use rayon::prelude::*;
 
 use crate::diagnostics::Diagnostic;
-use crate::render::OutputFile;
 use crate::theme::StaticFile;
 
 /// Refuses an output folder that would destroy or recurse into the site's sources.
@@ -83,93 +85,225 @@ fn is_safe_relative(path: &str) -> bool {
             .all(|c| matches!(c, Component::Normal(_)))
 }
 
-/// Writes the files and static files into `output`, replacing it only on success.
-pub fn write_site(
-    output: &Path,
-    files: &[OutputFile],
-    statics: &[StaticFile],
-) -> Result<(), Diagnostic> {
-    let name = output
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "public".into());
-    let parent = output.parent().unwrap_or(Path::new("."));
-    std::fs::create_dir_all(parent)
-        .map_err(|e| Diagnostic::error(format!("cannot create `{}`: {e}", parent.display())))?;
-    let staging = parent.join(format!(".{name}.equipe-new"));
-    let old = parent.join(format!(".{name}.equipe-old"));
-    let io = |what: &str, path: &Path, e: std::io::Error| {
-        Diagnostic::error(format!("cannot {what} `{}`: {e}", path.display()))
-    };
-    if staging.exists() {
-        std::fs::remove_dir_all(&staging).map_err(|e| io("remove", &staging, e))?;
-    }
-    std::fs::create_dir_all(&staging).map_err(|e| io("create", &staging, e))?;
-
-    let t0 = std::time::Instant::now();
-    let result = write_all(&staging, files, statics);
-    eprintln!("TIMING write {:?}", t0.elapsed());
-    if let Err(d) = result {
-        let _ = std::fs::remove_dir_all(&staging);
-        return Err(d);
-    }
-    if old.exists() {
-        std::fs::remove_dir_all(&old).map_err(|e| io("remove", &old, e))?;
-    }
-    if output.exists() {
-        std::fs::rename(output, &old).map_err(|e| io("move aside", output, e))?;
-    }
-    if let Err(e) = std::fs::rename(&staging, output) {
-        // Put the previous site back rather than leave nothing.
-        let _ = std::fs::rename(&old, output);
-        return Err(io("move into place", output, e));
-    }
-    let _ = std::fs::remove_dir_all(&old);
-    eprintln!("TIMING swap+rm {:?}", t0.elapsed());
-    Ok(())
+/// A fresh folder beside the output that becomes the output once every file is in it.
+///
+/// Files are written as they are rendered (from any thread), so a build never holds the
+/// whole site in memory. A file whose bytes equal the previous output's file at the same
+/// path is hard-linked from it instead of written: same inode, same mtime, so a rebuild
+/// with nothing changed changes nothing that rsync or a CDN would see. The previous files
+/// are never modified, so a failed or killed build still leaves the previous site whole;
+/// dropping an unfinished `Staging` removes its folder.
+pub struct Staging {
+    output: PathBuf,
+    dir: PathBuf,
+    old: PathBuf,
+    finished: bool,
 }
 
-fn write_all(dir: &Path, files: &[OutputFile], statics: &[StaticFile]) -> Result<(), Diagnostic> {
-    for path in files
-        .iter()
-        .map(|f| &f.path)
-        .chain(statics.iter().map(|s| &s.path))
-    {
+fn io_error(what: &str, path: &Path, e: std::io::Error) -> Diagnostic {
+    Diagnostic::error(format!("cannot {what} `{}`: {e}", path.display()))
+}
+
+impl Staging {
+    /// Creates an empty staging folder beside `output` (removing a stale one).
+    pub fn begin(output: &Path) -> Result<Staging, Diagnostic> {
+        let parent = output.parent().unwrap_or(Path::new("."));
+        std::fs::create_dir_all(parent).map_err(|e| io_error("create", parent, e))?;
+        let dir = sibling(output, "equipe-new");
+        let old = sibling(output, "equipe-old");
+        if dir.exists() {
+            std::fs::remove_dir_all(&dir).map_err(|e| io_error("remove", &dir, e))?;
+        }
+        std::fs::create_dir_all(&dir).map_err(|e| io_error("create", &dir, e))?;
+        Ok(Staging {
+            output: output.to_path_buf(),
+            dir,
+            old,
+            finished: false,
+        })
+    }
+
+    /// Puts one file at `path` (relative, checked to stay inside the folder).
+    pub fn write(&self, path: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
         if !is_safe_relative(path) {
             return Err(Diagnostic::error(format!(
                 "refusing to write `{path}`: it would land outside the output folder"
             )));
         }
+        let target = self.dir.join(path);
+        if let Some(folder) = target.parent() {
+            std::fs::create_dir_all(folder).map_err(|e| io_error("create", folder, e))?;
+        }
+        let previous = self.output.join(path);
+        if same_bytes(&previous, bytes) && std::fs::hard_link(&previous, &target).is_ok() {
+            return Ok(());
+        }
+        std::fs::write(&target, bytes)
+            .map_err(|e| Diagnostic::error(format!("cannot write `{path}`: {e}")))
     }
-    // Folders first (sequentially, they nest), then files in parallel.
-    let mut folders: Vec<PathBuf> = files
-        .iter()
-        .map(|f| f.path.as_str())
-        .chain(statics.iter().map(|s| s.path.as_str()))
-        .filter_map(|p| Path::new(p).parent().map(|d| dir.join(d)))
-        .collect();
-    folders.sort();
-    folders.dedup();
-    for folder in &folders {
-        std::fs::create_dir_all(folder)
-            .map_err(|e| Diagnostic::error(format!("cannot create `{}`: {e}", folder.display())))?;
+
+    /// Copies static files (read from the theme, the site or the content folder).
+    pub fn write_statics(&self, statics: &[StaticFile]) -> Result<(), Diagnostic> {
+        statics.par_iter().try_for_each(|s| {
+            let bytes = s.bytes.read().map_err(|e| {
+                Diagnostic::error(format!("cannot read static file `{}`: {e}", s.path))
+            })?;
+            self.write(&s.path, &bytes)
+        })
     }
-    let rendered = files.par_iter().map(|f| {
-        std::fs::write(dir.join(&f.path), &f.bytes)
-            .map_err(|e| Diagnostic::error(format!("cannot write `{}`: {e}", f.path)))
-    });
-    let copied = statics.par_iter().map(|s| {
-        let bytes = s
-            .bytes
-            .read()
-            .map_err(|e| Diagnostic::error(format!("cannot read static file `{}`: {e}", s.path)))?;
-        std::fs::write(dir.join(&s.path), bytes)
-            .map_err(|e| Diagnostic::error(format!("cannot write `{}`: {e}", s.path)))
-    });
-    rendered
-        .chain(copied)
-        .collect::<Result<Vec<()>, Diagnostic>>()?;
-    Ok(())
+
+    /// Swaps the staging folder in place of the output.
+    pub fn finish(mut self) -> Result<(), Diagnostic> {
+        self.finished = true;
+        let (output, old) = (&self.output, &self.old);
+        if old.exists() {
+            std::fs::remove_dir_all(old).map_err(|e| io_error("remove", old, e))?;
+        }
+        if output.exists() {
+            std::fs::rename(output, old).map_err(|e| io_error("move aside", output, e))?;
+        }
+        if let Err(e) = std::fs::rename(&self.dir, output) {
+            // Put the previous site back rather than leave nothing.
+            let _ = std::fs::rename(old, output);
+            let _ = std::fs::remove_dir_all(&self.dir);
+            return Err(io_error("move into place", output, e));
+        }
+        let _ = std::fs::remove_dir_all(old);
+        Ok(())
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.finished {
+            let _ = std::fs::remove_dir_all(&self.dir);
+        }
+    }
+}
+
+/// The record of the last build that succeeded without a warning: every input file and
+/// every output file with its size and mtime (as make and git trust them). When
+/// the inputs, the settings and the output are all as that build left them, a new build
+/// would write the same bytes: it can stop there. Kept beside the output folder
+/// (`.public.equipe-stamp`), never in it, where it would be published.
+pub struct Stamp {
+    file: PathBuf,
+    /// `None` when an input could not be listed: such a build is never skipped.
+    inputs: Option<String>,
+}
+
+/// What a site's build reads, relative to its source folder.
+const INPUTS: &[&str] = &[
+    "site.yaml",
+    "content",
+    "static",
+    "templates",
+    "i18n",
+    "themes",
+];
+
+impl Stamp {
+    /// Lists the inputs of a build of `source` into `output`; `settings` are the options
+    /// that change the output.
+    pub fn of(source: &Path, output: &Path, settings: &str) -> Stamp {
+        let mut inputs = String::new();
+        inputs.push_str(settings);
+        inputs.push('\n');
+        // A new equipe binary (or another one) may render differently.
+        let binary = std::env::current_exe().and_then(std::fs::metadata);
+        let listed = binary.is_ok_and(|m| {
+            inputs.push_str(&line("equipe", &m));
+            true
+        }) && INPUTS
+            .iter()
+            .all(|name| list(&source.join(name), source, &mut inputs));
+        Stamp {
+            file: sibling(output, "equipe-stamp"),
+            inputs: listed.then_some(inputs),
+        }
+    }
+
+    /// Whether `output` is what the last clean build of these same inputs wrote.
+    pub fn is_current(&self, output: &Path) -> bool {
+        let Some(inputs) = &self.inputs else {
+            return false;
+        };
+        let Ok(saved) = std::fs::read_to_string(&self.file) else {
+            return false;
+        };
+        let mut now = inputs.clone();
+        list(output, output, &mut now) && saved == now
+    }
+
+    /// Forgets the last build: from now on the output may change.
+    pub fn forget(&self) {
+        let _ = std::fs::remove_file(&self.file);
+    }
+
+    /// Records a clean build that just wrote `output`. Best effort: without a stamp the
+    /// next build is a full one, nothing worse.
+    pub fn save(&self, output: &Path) {
+        let Some(inputs) = &self.inputs else {
+            return;
+        };
+        let mut text = inputs.clone();
+        if list(output, output, &mut text) {
+            let _ = std::fs::write(&self.file, text);
+        }
+    }
+}
+
+/// Appends a line per file under `path` (following links, sorted); false if one could not
+/// be read. A missing `path` is an empty list.
+fn list(path: &Path, base: &Path, out: &mut String) -> bool {
+    if std::fs::symlink_metadata(path).is_err() {
+        return true;
+    }
+    for entry in walkdir::WalkDir::new(path)
+        .follow_links(true)
+        .sort_by_file_name()
+    {
+        let Ok(entry) = entry else {
+            return false;
+        };
+        let Ok(metadata) = entry.metadata() else {
+            return false;
+        };
+        if metadata.is_file() {
+            let name = entry.path().strip_prefix(base).unwrap_or(entry.path());
+            out.push_str(&line(&name.to_string_lossy(), &metadata));
+        }
+    }
+    true
+}
+
+fn line(name: &str, m: &std::fs::Metadata) -> String {
+    let mtime = m
+        .modified()
+        .ok()
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .map_or(0, |d| d.as_nanos());
+    format!("{name}\t{}\t{mtime}\n", m.len())
+}
+
+/// `.public.equipe-new` beside `public`.
+fn sibling(output: &Path, suffix: &str) -> PathBuf {
+    let name = output
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "public".into());
+    output
+        .parent()
+        .unwrap_or(Path::new("."))
+        .join(format!(".{name}.{suffix}"))
+}
+
+/// Whether `path` is a regular file holding exactly `bytes` (sizes are compared first, so
+/// a changed page is rarely read).
+fn same_bytes(path: &Path, bytes: &[u8]) -> bool {
+    let same_size =
+        std::fs::symlink_metadata(path).is_ok_and(|m| m.is_file() && m.len() == bytes.len() as u64);
+    same_size && std::fs::read(path).is_ok_and(|old| old == bytes)
 }
 
 #[cfg(test)]
@@ -183,6 +317,55 @@ mod tests {
         assert!(!is_safe_relative("/etc/passwd"));
         assert!(!is_safe_relative("a/../../b"));
         assert!(!is_safe_relative(""));
+    }
+
+    fn mtime(path: &Path) -> std::time::SystemTime {
+        std::fs::metadata(path).and_then(|m| m.modified()).unwrap()
+    }
+
+    #[test]
+    fn unchanged_files_keep_their_inode_and_changed_ones_are_new() {
+        let root = tempfile::tempdir().unwrap();
+        let output = root.path().join("public");
+        let first = Staging::begin(&output).unwrap();
+        first.write("a/index.html", b"same").unwrap();
+        first.write("b/index.html", b"before").unwrap();
+        first.finish().unwrap();
+        let same = mtime(&output.join("a/index.html"));
+        std::thread::sleep(std::time::Duration::from_millis(20));
+
+        let second = Staging::begin(&output).unwrap();
+        second.write("a/index.html", b"same").unwrap();
+        second.write("b/index.html", b"after!").unwrap();
+        second.finish().unwrap();
+        assert_eq!(mtime(&output.join("a/index.html")), same);
+        assert_ne!(mtime(&output.join("b/index.html")), same);
+        assert_eq!(
+            std::fs::read(output.join("b/index.html")).unwrap(),
+            b"after!"
+        );
+        assert!(!root.path().join(".public.equipe-new").exists());
+        assert!(!root.path().join(".public.equipe-old").exists());
+    }
+
+    #[test]
+    fn an_unfinished_staging_folder_leaves_the_output_alone() {
+        let root = tempfile::tempdir().unwrap();
+        let output = root.path().join("public");
+        let first = Staging::begin(&output).unwrap();
+        first.write("index.html", b"published").unwrap();
+        first.finish().unwrap();
+
+        let failed = Staging::begin(&output).unwrap();
+        failed.write("index.html", b"half-built").unwrap();
+        assert!(failed.write("../escape.html", b"x").is_err());
+        drop(failed);
+        assert_eq!(
+            std::fs::read(output.join("index.html")).unwrap(),
+            b"published"
+        );
+        assert!(!root.path().join(".public.equipe-new").exists());
+        assert!(!root.path().join("escape.html").exists());
     }
 
     #[test]

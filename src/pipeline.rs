@@ -5,11 +5,17 @@
 //! ```
 //!
 //! Each stage takes the previous stage's value. Diagnostics of every stage are gathered,
-//! so that one build reports every problem; the output is written only when there is no
-//! error.
+//! so that one build reports every problem; the output is swapped in only when there is no
+//! error. `build` writes each page to a staging folder as soon as it is rendered, so that
+//! memory does not grow with the site's total HTML; `render_site` (for `serve` and
+//! `check`) keeps the files in memory instead.
 
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::{Mutex, PoisonError};
 use std::time::{Duration, Instant};
+
+use rayon::prelude::*;
 
 use crate::config::{Config, normalize_base_url};
 use crate::diagnostics::{Diagnostic, Diagnostics};
@@ -42,11 +48,23 @@ impl BuildOptions {
     }
 }
 
-/// A site rendered in memory.
+/// A rendered site.
 pub struct Rendered {
     pub site: Site,
+    /// The rendered files, in memory (empty after `build`, which wrote them as they came).
     pub files: Vec<OutputFile>,
     pub statics: Vec<StaticFile>,
+    /// How many files the output has, static files included.
+    pub file_count: usize,
+}
+
+/// Where rendered files go.
+#[derive(Clone, Copy)]
+enum Destination<'a> {
+    /// Kept in [`Rendered::files`].
+    Memory,
+    /// Written to the staging folder as they are rendered.
+    Disk(&'a output::Staging),
 }
 
 /// The result of a build: what was made and every problem found.
@@ -54,11 +72,14 @@ pub struct Outcome {
     pub rendered: Option<Rendered>,
     pub diagnostics: Diagnostics,
     pub elapsed: Duration,
+    /// `build` found the output as the last clean build of the same inputs left it, and
+    /// did nothing (`rendered` is `None`).
+    pub up_to_date: bool,
 }
 
 impl Outcome {
     pub fn succeeded(&self) -> bool {
-        self.rendered.is_some() && !self.diagnostics.has_errors()
+        (self.rendered.is_some() || self.up_to_date) && !self.diagnostics.has_errors()
     }
 }
 
@@ -66,7 +87,11 @@ impl Outcome {
 pub fn render_site(options: &BuildOptions) -> Outcome {
     let start = Instant::now();
     let mut diagnostics = Diagnostics::default();
-    let rendered = run(options, &mut diagnostics);
+    let rendered = run(options, &mut diagnostics, Destination::Memory);
+    outcome(start, diagnostics, rendered)
+}
+
+fn outcome(start: Instant, mut diagnostics: Diagnostics, rendered: Option<Rendered>) -> Outcome {
     diagnostics.sort();
     let rendered = if diagnostics.has_errors() {
         None
@@ -77,16 +102,15 @@ pub fn render_site(options: &BuildOptions) -> Outcome {
         rendered,
         diagnostics,
         elapsed: start.elapsed(),
+        up_to_date: false,
     }
 }
 
-fn run(options: &BuildOptions, diagnostics: &mut Diagnostics) -> Option<Rendered> {
-    let t0 = Instant::now();
-    macro_rules! lap {
-        ($n:expr) => {
-            eprintln!("TIMING {} {:?}", $n, t0.elapsed());
-        };
-    }
+fn run(
+    options: &BuildOptions,
+    diagnostics: &mut Diagnostics,
+    destination: Destination,
+) -> Option<Rendered> {
     let mut config = match Config::load(&options.source) {
         Ok(c) => c,
         Err(d) => {
@@ -101,7 +125,6 @@ fn run(options: &BuildOptions, diagnostics: &mut Diagnostics) -> Option<Rendered
     let theme = theme::load(&config);
     let (content, content_diagnostics) = content::load(&config, options.drafts);
     diagnostics.extend(content_diagnostics);
-    lap!("theme+content");
     let theme = match theme {
         Ok((theme, mut warnings)) => {
             config.theme_options = theme.resolve_options(&config, &mut warnings);
@@ -129,14 +152,13 @@ fn run(options: &BuildOptions, diagnostics: &mut Diagnostics) -> Option<Rendered
     let linkable = seen;
     let (site, site_diagnostics) = site::build(config, content.pages, linkable, &titles);
     diagnostics.extend(site_diagnostics);
-    lap!("site");
     let mut theme = theme?;
     theme.static_files = statics;
     // Assets that pages link come first: pages carry their fingerprinted names.
     let mut generated: Vec<OutputFile> = site
         .config
         .languages
-        .iter()
+        .par_iter()
         .map(|l| OutputFile {
             path: search::index_path(&l.code),
             bytes: search::index_js(&site, &l.code).into_bytes(),
@@ -157,73 +179,154 @@ fn run(options: &BuildOptions, diagnostics: &mut Diagnostics) -> Option<Rendered
             return None;
         }
     };
-    lap!("assets+renderer");
     renderer.set_assets(&asset_urls);
     let jobs = render::jobs(&site);
-    let (mut files, errors) = renderer.render_all(&jobs);
+    let anchors = AnchorCheck::new(&site);
+    let keep = |file: OutputFile| -> Result<Option<OutputFile>, Diagnostic> {
+        anchors.observe(&file);
+        match destination {
+            Destination::Memory => Ok(Some(file)),
+            Destination::Disk(staging) => staging.write(&file.path, &file.bytes).map(|()| None),
+        }
+    };
+    let file_count = jobs.len() + generated.len() + theme.static_files.len();
+    // The search indexes first: a build writes and frees them before pages render.
+    let mut kept_generated = Vec::new();
+    for file in generated {
+        match keep(file) {
+            Ok(file) => kept_generated.extend(file),
+            Err(d) => diagnostics.push(d),
+        }
+    }
+    let (kept, errors) = renderer.render_each(&jobs, keep);
     diagnostics.extend(errors);
-    lap!("render");
     drop(renderer);
-    diagnostics.extend(check_anchors(&site, &files));
-    lap!("anchors");
-    files.extend(generated);
+    let mut files: Vec<OutputFile> = kept.into_iter().flatten().collect();
+    files.extend(kept_generated);
+    if let Destination::Disk(staging) = destination {
+        if let Err(d) = staging.write_statics(&theme.static_files) {
+            diagnostics.push(d);
+        }
+    }
+    diagnostics.extend(anchors.errors(&site));
     Some(Rendered {
         site,
         files,
         statics: theme.static_files,
+        file_count,
     })
 }
 
 /// Links to `page.md#fragment`: the fragment must be an id in the target's rendered HTML
-/// (a heading of its body, or a section the template adds, such as `#checklist`).
-fn check_anchors(site: &Site, files: &[OutputFile]) -> Vec<Diagnostic> {
-    let by_path: std::collections::HashMap<&str, &[u8]> = files
-        .iter()
-        .map(|f| (f.path.as_str(), f.bytes.as_slice()))
-        .collect();
-    let mut out = Vec::new();
-    for p in &site.pages {
-        for a in &p.anchors {
-            let Some(html) = by_path.get(a.target.as_str()) else {
-                continue;
-            };
-            let needle = format!("id=\"{}\"", a.fragment);
-            if !html.windows(needle.len()).any(|w| w == needle.as_bytes()) {
-                out.push(
-                    Diagnostic::error(format!(
-                        "link to `#{}`: no such anchor in {}",
-                        a.fragment, a.target
-                    ))
-                    .in_file(&p.page.file.display)
-                    .with_source(p.page.text.clone())
-                    .at(a.line, a.column)
-                    .with_label("this link"),
-                );
-            }
+/// (a heading of its body, or a section the template adds, such as `#checklist`). Each
+/// target is checked as it is rendered, for the fragments linked to it only, so that the
+/// check needs no rendered page kept in memory.
+struct AnchorCheck<'a> {
+    /// The fragments linked, by target output path.
+    wanted: HashMap<&'a str, BTreeSet<&'a str>>,
+    /// Of those, the ones each rendered target has.
+    found: Mutex<HashMap<&'a str, HashSet<&'a str>>>,
+}
+
+impl<'a> AnchorCheck<'a> {
+    fn new(site: &'a Site) -> AnchorCheck<'a> {
+        let mut wanted: HashMap<&str, BTreeSet<&str>> = HashMap::new();
+        for a in site.pages.iter().flat_map(|p| &p.anchors) {
+            wanted
+                .entry(a.target.as_str())
+                .or_default()
+                .insert(a.fragment.as_str());
+        }
+        AnchorCheck {
+            wanted,
+            found: Mutex::default(),
         }
     }
-    out
+
+    fn observe(&self, file: &OutputFile) {
+        let Some((&target, fragments)) = self.wanted.get_key_value(file.path.as_str()) else {
+            return;
+        };
+        let html = String::from_utf8_lossy(&file.bytes);
+        let present: HashSet<&str> = fragments
+            .iter()
+            .copied()
+            .filter(|f| html.contains(&format!("id=\"{f}\"")))
+            .collect();
+        self.found
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(target, present);
+    }
+
+    /// A link to a fragment its (rendered) target does not have is an error.
+    fn errors(self, site: &Site) -> Vec<Diagnostic> {
+        let found = self
+            .found
+            .into_inner()
+            .unwrap_or_else(PoisonError::into_inner);
+        let mut out = Vec::new();
+        for p in &site.pages {
+            for a in &p.anchors {
+                let Some(present) = found.get(a.target.as_str()) else {
+                    continue;
+                };
+                if !present.contains(a.fragment.as_str()) {
+                    out.push(
+                        Diagnostic::error(format!(
+                            "link to `#{}`: no such anchor in {}",
+                            a.fragment, a.target
+                        ))
+                        .in_file(&p.page.file.display)
+                        .with_source(p.page.text.clone())
+                        .at(a.line, a.column)
+                        .with_label("this link"),
+                    );
+                }
+            }
+        }
+        out
+    }
 }
 
 /// Builds and writes the site. The output folder is replaced only if the build succeeded.
+/// When nothing changed since the last clean build (see [`output::Stamp`]), nothing is
+/// done: the outcome has no rendered site and [`Outcome::up_to_date`] is set.
 pub fn build(options: &BuildOptions) -> Outcome {
-    if let Err(d) = output::check_output_dir(&options.source, &options.output) {
-        let mut diagnostics = Diagnostics::default();
-        diagnostics.push(d);
-        return Outcome {
-            rendered: None,
-            diagnostics,
-            elapsed: Duration::ZERO,
-        };
-    }
-    let mut outcome = render_site(options);
-    if let Some(rendered) = &outcome.rendered {
-        if let Err(d) = output::write_site(&options.output, &rendered.files, &rendered.statics) {
-            outcome.diagnostics.push(d);
-            outcome.rendered = None;
+    let start = Instant::now();
+    let mut diagnostics = Diagnostics::default();
+    let staging = output::check_output_dir(&options.source, &options.output).and_then(|_| {
+        let stamp = output::Stamp::of(&options.source, &options.output, &format!("{options:?}"));
+        if stamp.is_current(&options.output) {
+            return Ok(None);
+        }
+        stamp.forget();
+        output::Staging::begin(&options.output).map(|s| Some((stamp, s)))
+    });
+    let (stamp, staging) = match staging {
+        Ok(Some(s)) => s,
+        Ok(None) => {
+            let mut outcome = outcome(start, diagnostics, None);
+            outcome.up_to_date = true;
+            return outcome;
+        }
+        Err(d) => {
+            diagnostics.push(d);
+            return outcome(start, diagnostics, None);
+        }
+    };
+    let mut rendered = run(options, &mut diagnostics, Destination::Disk(&staging));
+    if rendered.is_some() && !diagnostics.has_errors() {
+        match staging.finish() {
+            Ok(()) if diagnostics.is_empty() => stamp.save(&options.output),
+            Ok(()) => {}
+            Err(d) => {
+                diagnostics.push(d);
+                rendered = None;
+            }
         }
     }
-    outcome
+    outcome(start, diagnostics, rendered)
 }
 
 /// Section titles for generated section pages, from the UI strings.

@@ -195,17 +195,30 @@ impl<'a> Renderer<'a> {
 
     /// Renders every job in parallel. Errors of all jobs are returned together.
     pub fn render_all(&self, jobs: &[Job]) -> (Vec<OutputFile>, Vec<Diagnostic>) {
-        let results: Vec<Result<OutputFile, Diagnostic>> =
-            jobs.par_iter().map(|j| self.render(j)).collect();
-        let mut files = Vec::with_capacity(results.len());
+        self.render_each(jobs, Ok)
+    }
+
+    /// Renders every job in parallel and hands each file to `each` as soon as it is
+    /// rendered (to write it, so that rendered pages need not pile up in memory). Errors
+    /// of all jobs, and of `each`, are returned together; results keep the jobs' order.
+    pub fn render_each<T: Send>(
+        &self,
+        jobs: &[Job],
+        each: impl Fn(OutputFile) -> Result<T, Diagnostic> + Sync,
+    ) -> (Vec<T>, Vec<Diagnostic>) {
+        let results: Vec<Result<T, Diagnostic>> = jobs
+            .par_iter()
+            .map(|j| self.render(j).and_then(&each))
+            .collect();
+        let mut done = Vec::with_capacity(results.len());
         let mut errors = Vec::new();
         for r in results {
             match r {
-                Ok(f) => files.push(f),
+                Ok(f) => done.push(f),
                 Err(d) => errors.push(d),
             }
         }
-        (files, errors)
+        (done, errors)
     }
 
     pub fn render(&self, job: &Job) -> Result<OutputFile, Diagnostic> {

@@ -277,6 +277,10 @@ fn build_once(options: &BuildOptions) {
     let outcome = pipeline::build(options);
     print_diagnostics(&outcome.diagnostics);
     match &outcome.rendered {
+        None if outcome.succeeded() => eprintln!(
+            "nothing changed: {} left as it was",
+            options.output.display()
+        ),
         Some(r) if outcome.succeeded() => eprintln!(
             "built {} pages into {} in {} ms",
             r.site.pages.len(),

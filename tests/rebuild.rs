@@ -1,0 +1,108 @@
+//! A second build: what did not change is not written again (its mtime stays, so rsync and
+//! CDNs see no change), what changed is, and a failed build still changes nothing.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::time::SystemTime;
+
+use common::TestSite;
+
+/// Every file of the output with its mtime.
+fn mtimes(dir: &Path) -> BTreeMap<String, SystemTime> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .map(|e| e.expect("a readable output folder"))
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let name = e
+                .path()
+                .strip_prefix(dir)
+                .expect("inside")
+                .display()
+                .to_string();
+            let mtime = std::fs::metadata(e.path())
+                .and_then(|m| m.modified())
+                .expect("an mtime");
+            (name, mtime)
+        })
+        .collect()
+}
+
+/// Lets the clock move on, so that a file written now gets another mtime than before.
+fn tick() {
+    std::thread::sleep(std::time::Duration::from_millis(50));
+}
+
+#[test]
+fn a_second_build_with_nothing_changed_writes_nothing() {
+    let site = TestSite::example();
+    site.build().ok();
+    let first = mtimes(&site.output(""));
+    assert!(first.len() > 20, "the example site has pages");
+    tick();
+    let second = site.build().ok();
+    assert!(
+        second.stderr().contains("nothing changed"),
+        "{}",
+        second.stderr()
+    );
+    assert_eq!(mtimes(&site.output("")), first);
+}
+
+#[test]
+fn a_changed_page_is_written_and_the_others_keep_their_mtime() {
+    let site = TestSite::example();
+    site.build().ok();
+    let first = mtimes(&site.output(""));
+    tick();
+    let page = site.path("content/roles/tester.en.md");
+    let text = std::fs::read_to_string(&page).expect("the tester page");
+    std::fs::write(&page, format!("{text}\nA new paragraph.\n")).expect("an edit");
+    site.build().ok();
+    let second = mtimes(&site.output(""));
+    // Same files, but for the English search index's fingerprinted name.
+    assert_eq!(first.len(), second.len());
+    let changed: Vec<&String> = second
+        .iter()
+        .filter(|(name, mtime)| first.get(*name) != Some(mtime))
+        .map(|(name, _)| name)
+        .collect();
+    assert!(
+        changed.contains(&&"en/roles/tester/index.html".to_string()),
+        "{changed:?}"
+    );
+    assert!(
+        site.read_output("en/roles/tester/index.html")
+            .contains("A new paragraph."),
+        "the page has the new text"
+    );
+    // French pages do not show that text (English ones link the English search index,
+    // whose fingerprinted name changed): they keep their mtime.
+    for unchanged in [
+        "fr/roles/testeur/index.html",
+        "fr/roles/designer/index.html",
+    ] {
+        assert!(
+            !changed.contains(&&unchanged.to_string()),
+            "{unchanged} was rewritten"
+        );
+    }
+}
+
+#[test]
+fn a_build_after_a_failed_one_still_rebuilds() {
+    let site = TestSite::example();
+    site.build().ok();
+    let page = site.path("content/roles/tester.en.md");
+    let text = std::fs::read_to_string(&page).expect("the tester page");
+    std::fs::write(&page, "---\nweight: ten\n---\n").expect("a broken page");
+    site.build().fails();
+    std::fs::write(&page, format!("{text}\nBack again.\n")).expect("the page repaired");
+    site.build().ok();
+    assert!(
+        site.read_output("en/roles/tester/index.html")
+            .contains("Back again.")
+    );
+}
