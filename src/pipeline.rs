@@ -15,8 +15,6 @@ use std::path::{Path, PathBuf};
 use std::sync::{Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
-use rayon::prelude::*;
-
 use crate::config::{Config, normalize_base_url};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::render::{self, OutputFile, Renderer};
@@ -158,7 +156,7 @@ fn run(
     let mut generated: Vec<OutputFile> = site
         .config
         .languages
-        .par_iter()
+        .iter()
         .map(|l| OutputFile {
             path: search::index_path(&l.code),
             bytes: search::index_js(&site, &l.code).into_bytes(),
