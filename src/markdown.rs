@@ -49,6 +49,17 @@ pub struct BrokenLink {
     pub column: usize,
 }
 
+impl BrokenLink {
+    fn at(body: &str, offset: usize, message: String) -> BrokenLink {
+        let (line, column) = line_col(body, offset);
+        BrokenLink {
+            message,
+            line,
+            column,
+        }
+    }
+}
+
 #[derive(Debug, Default)]
 pub struct Rendered {
     pub html: String,
@@ -181,12 +192,8 @@ pub fn render(
                     replaced_links.push(true);
                 }
                 LinkTarget::Broken(message) => {
-                    let (line, column) = line_col(body, events[i].1.start);
-                    out.broken_links.push(BrokenLink {
-                        message,
-                        line,
-                        column,
-                    });
+                    out.broken_links
+                        .push(BrokenLink::at(body, events[i].1.start, message));
                     replaced_links.push(false);
                 }
             },
@@ -198,12 +205,8 @@ pub fn render(
                     }
                 }
                 LinkTarget::Broken(message) => {
-                    let (line, column) = line_col(body, events[i].1.start);
-                    out.broken_links.push(BrokenLink {
-                        message,
-                        line,
-                        column,
-                    });
+                    out.broken_links
+                        .push(BrokenLink::at(body, events[i].1.start, message));
                 }
             },
             Event::End(TagEnd::Link) if replaced_links.pop() == Some(true) => {

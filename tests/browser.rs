@@ -10,41 +10,22 @@
 //! `node_modules`. When one is missing the test prints `SKIPPED: ...` and passes, except
 //! when `CI=true`, where a missing prerequisite is a failure.
 
+mod common;
+
 use std::io::{BufRead, BufReader, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Component, Path, PathBuf};
 use std::process::Command;
 
+use common::{missing_browser, skip};
+
 fn repo() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// What is missing to run the browser, if anything.
-fn missing_prerequisite() -> Option<String> {
-    let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
-    if !Path::new(&chromium).exists() {
-        return Some(format!(
-            "no Chromium at {chromium} (apt-get install chromium)"
-        ));
-    }
-    for module in ["playwright-core", "axe-core"] {
-        if !repo().join("node_modules").join(module).is_dir() {
-            return Some(format!("node_modules/{module} is missing (run `npm ci`)"));
-        }
-    }
-    if Command::new("node").arg("--version").output().is_err() {
-        return Some("no `node` on the PATH".into());
-    }
-    None
-}
-
 #[test]
 fn checklists_and_accessibility_in_chromium() {
-    if let Some(why) = missing_prerequisite() {
-        if std::env::var("CI").is_ok_and(|v| v == "true") {
-            panic!("browser tests cannot run in CI: {why}");
-        }
-        println!("SKIPPED: browser tests: {why}");
+    if skip("browser tests", missing_browser()) {
         return;
     }
 

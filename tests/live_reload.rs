@@ -16,20 +16,6 @@ use std::time::{Duration, Instant};
 
 use common::*;
 
-fn missing_prerequisite() -> Option<String> {
-    let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
-    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
-    if !Path::new(&chromium).exists() {
-        Some(format!("no Chromium at {chromium}"))
-    } else if !repo.join("node_modules/playwright-core").is_dir() {
-        Some("node_modules/playwright-core is missing (run `npm ci`)".into())
-    } else if Command::new("node").arg("--version").output().is_err() {
-        Some("no `node` on the PATH".into())
-    } else {
-        None
-    }
-}
-
 struct Killed(Child);
 impl Drop for Killed {
     fn drop(&mut self) {
@@ -53,12 +39,7 @@ fn status_body(port: u16) -> Option<String> {
 
 #[test]
 fn the_browser_follows_every_save() {
-    if let Some(why) = missing_prerequisite() {
-        assert!(
-            std::env::var("CI").map_or(true, |v| v != "true"),
-            "live reload test cannot run in CI: {why}"
-        );
-        println!("SKIPPED: live reload browser test: {why}");
+    if skip("live reload browser test", missing_browser()) {
         return;
     }
     let site = TestSite::example();

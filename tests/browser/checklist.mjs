@@ -5,9 +5,9 @@
 // Exit status 0 when every check passes; each failure is printed.
 import { createRequire } from "node:module";
 import { readFile } from "node:fs/promises";
+import { check, failures, launch } from "./harness.mjs";
 
 const require = createRequire(import.meta.url);
-const { chromium } = require("playwright-core");
 const axePath = require.resolve("axe-core/axe.min.js");
 
 const base = process.argv[2];
@@ -16,19 +16,7 @@ if (!base) {
   process.exit(2);
 }
 
-const failures = [];
-function check(ok, what) {
-  console.log(`${ok ? "ok  " : "FAIL"} ${what}`);
-  if (!ok) failures.push(what);
-}
-
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-  args: [
-    "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-  ],
-});
+const browser = await launch();
 
 try {
   // Where things are, from the site's own export rather than hard-coded slugs.
@@ -142,8 +130,9 @@ try {
   const mapPage = await browser.newPage();
   for (const home of [pages.frHome, pages.enHome]) {
     await mapPage.goto(home);
-    const svg = mapPage.locator("svg.team-map-svg");
-    check(await svg.count() === 1, `${home}: team map present`);
+    // Two drawings, wide and narrow: CSS shows the one that fits.
+    const svg = mapPage.locator("svg.team-map-svg:visible");
+    check(await svg.count() === 1, `${home}: one team map shown on a wide screen`);
     const links = await svg.locator("a").evaluateAll((as) => as.map((a) => a.getAttribute("href")));
     const cards = await mapPage.locator(".role-card a, .team-card a").evaluateAll((as) => as.map((a) => a.getAttribute("href")));
     check(links.length > 0 && cards.every((c) => links.includes(c)), `${home}: every role and team card is a node of the map (${links.length})`);
@@ -153,11 +142,23 @@ try {
     await svg.locator("a").first().click();
     check(mapPage.url() === new URL(first, home).href, `${home}: a node leads to its page`);
   }
-  // A phone: the map is readable (scrolls sideways inside its frame, the page does not).
+  // A phone: the narrow drawing fits the screen, nothing scrolls sideways, and its text
+  // is drawn at a readable size.
   await mapPage.setViewportSize({ width: 360, height: 740 });
   await mapPage.goto(pages.frHome);
   const overflow = await mapPage.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   check(overflow <= 0, `phone: the page itself does not scroll sideways (${overflow}px)`);
+  const narrow = mapPage.locator("svg.team-map-svg:visible");
+  check(await narrow.count() === 1 && (await narrow.getAttribute("aria-labelledby")) === "team-map-narrow-title",
+    "phone: the narrow team map is the one shown");
+  const fits = await narrow.evaluate((svg) => {
+    const frame = svg.closest(".team-map-frame");
+    const text = svg.querySelector("text");
+    const rendered = text.getBoundingClientRect().height / text.getBBox().height * Number(text.getAttribute("font-size"));
+    return { fits: frame.scrollWidth <= frame.clientWidth, px: rendered };
+  });
+  check(fits.fits, "phone: the map fits its frame without scrolling");
+  check(fits.px >= 11, `phone: map labels are drawn at ${fits.px.toFixed(1)}px`);
   await mapPage.close();
 
   // Accessibility: axe-core, zero violations.

@@ -4,23 +4,14 @@
 // (the overlay goes). The page follows every step without a manual reload.
 //
 // Run by tests/live_reload.rs:  node tests/browser/live_reload.mjs BASE_URL SITE_DIR
-import { createRequire } from "node:module";
 import { readFile, writeFile, rename, mkdir } from "node:fs/promises";
 import path from "node:path";
-
-const require = createRequire(import.meta.url);
-const { chromium } = require("playwright-core");
+import { check, failures, launch } from "./harness.mjs";
 
 const [base, site] = process.argv.slice(2);
 if (!base || !site) {
   console.error("usage: node live_reload.mjs BASE_URL SITE_DIR");
   process.exit(2);
-}
-
-const failures = [];
-function check(ok, what) {
-  console.log(`${ok ? "ok  " : "FAIL"} ${what}`);
-  if (!ok) failures.push(what);
 }
 
 // vim's way: write beside, then rename over the original.
@@ -39,13 +30,7 @@ async function waitFor(page, what, predicate, arg) {
   }
 }
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-  args: [
-    "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-  ],
-});
+const browser = await launch();
 try {
   const page = await browser.newPage();
   const rolePath = path.join(site, "content/roles/project-manager.fr.md");

@@ -184,3 +184,36 @@ pub fn output_files(site: &TestSite) -> Vec<String> {
     files.sort();
     files
 }
+
+/// Why headless Chromium cannot be driven here, if it cannot: Chromium, Node and the npm
+/// packages of `package.json` are needed.
+pub fn missing_browser() -> Option<String> {
+    let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    if !Path::new(&chromium).exists() {
+        return Some(format!(
+            "no Chromium at {chromium} (apt-get install chromium)"
+        ));
+    }
+    for module in ["playwright-core", "axe-core"] {
+        if !repo.join("node_modules").join(module).is_dir() {
+            return Some(format!("node_modules/{module} is missing (run `npm ci`)"));
+        }
+    }
+    if Command::new("node").arg("--version").output().is_err() {
+        return Some("no `node` on the PATH".into());
+    }
+    None
+}
+
+/// With a reason, prints `SKIPPED: what: why` and returns true; in CI (`CI=true`) a
+/// missing prerequisite fails the test instead, so that CI always runs it.
+pub fn skip(what: &str, why: Option<String>) -> bool {
+    let Some(why) = why else { return false };
+    assert!(
+        std::env::var("CI").map_or(true, |v| v != "true"),
+        "{what} cannot run in CI: {why}"
+    );
+    println!("SKIPPED: {what}: {why}");
+    true
+}
