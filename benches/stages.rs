@@ -8,10 +8,11 @@
 //!
 //! ```text
 //! cargo run --release --example gen_site -- 500 /dev/shm/equipe-stages
-//! EQUIPE_BENCH_SITE=/dev/shm/equipe-stages/equipe cargo bench --bench stages
+//! TMPDIR=/dev/shm EQUIPE_BENCH_SITE=/dev/shm/equipe-stages/equipe cargo bench --bench stages
 //! ```
 //!
-//! Without `EQUIPE_BENCH_SITE` it runs on the repository's example site. Full builds against
+//! Without `EQUIPE_BENCH_SITE` it runs on the repository's example site. `write` and
+//! `build` write into a temporary folder: `TMPDIR=/dev/shm` keeps the disk out of it. Full builds against
 //! other generators are `benches/run.sh`'s job; these numbers say where a build's time goes.
 
 use std::collections::BTreeSet;
@@ -20,9 +21,10 @@ use std::path::PathBuf;
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
 use equipe::config::Config;
 use equipe::pipeline::{self, BuildOptions};
+use equipe::render::OutputFile;
 use equipe::render::{self, Renderer};
 use equipe::site::{self, GeneratedTitles};
-use equipe::{content, output, theme};
+use equipe::{assets, content, output, search, theme};
 
 struct Titles;
 
@@ -44,7 +46,7 @@ fn stages(c: &mut Criterion) {
         Ok(config) => config,
         Err(d) => panic!("cannot load {}: {d:?}", root.display()),
     };
-    let Ok((theme, _)) = theme::load(&config) else {
+    let Ok((mut theme, _)) = theme::load(&config) else {
         panic!("the theme does not load");
     };
     let (loaded, _) = content::load(&config, false);
@@ -55,12 +57,28 @@ fn stages(c: &mut Criterion) {
         linkable.clone(),
         &Titles,
     );
-    let renderer = match Renderer::new(&theme, &site) {
+    // Pages link the search indexes and the theme's assets by name, as in a build.
+    let mut generated: Vec<OutputFile> = site
+        .config
+        .languages
+        .iter()
+        .map(|l| OutputFile {
+            path: search::index_path(&l.code),
+            bytes: search::index_js(&site, &l.code).into_bytes(),
+        })
+        .collect();
+    let asset_urls = match assets::fingerprint(&mut theme.static_files, &mut generated, true) {
+        Ok(urls) => urls,
+        Err(d) => panic!("cannot fingerprint the assets: {d:?}"),
+    };
+    let mut renderer = match Renderer::new(&theme, &site) {
         Ok(r) => r,
         Err(d) => panic!("the theme does not compile: {d:?}"),
     };
+    renderer.set_assets(&asset_urls);
     let jobs = render::jobs(&site);
-    let (files, _) = renderer.render_all(&jobs);
+    let (files, errors) = renderer.render_all(&jobs);
+    assert!(errors.is_empty(), "the site renders: {errors:?}");
     let scratch = tempfile::tempdir().expect("a temporary folder");
 
     let mut group = c.benchmark_group("stages");
@@ -91,6 +109,7 @@ fn stages(c: &mut Criterion) {
     });
     let mut options = BuildOptions::new(&root);
     options.output = scratch.path().join("built");
+    assert!(pipeline::build(&options).succeeded(), "the site builds");
     group.bench_function("build", |b| {
         b.iter_batched(
             // A full build each time: without its stamp, nothing is skipped.
