@@ -45,10 +45,10 @@ peak_mib() {
   fi
 }
 
-# mean and stddev of hyperfine's JSON for command number $2.
-stat() { jq -r ".results[$2] | \"\(.mean) \(.stddev // 0)\"" "$1"; }
+# mean and stddev of command number $2 in hyperfine's CSV (command,mean,stddev,...).
+stat() { awk -F, -v row="$2" 'NR == row + 2 { print $2, ($3 == "" ? 0 : $3) }' "$1"; }
 
-row() { # pages program json index peak
+row() { # pages program csv index peak
   read -r mean sd < <(stat "$3" "$4")
   awk -v p="$1" -v n="$2" -v m="$mean" -v s="$sd" -v r="$5" \
     'BEGIN { printf "| %d | %s | %.3f | %.3f | %.0f | %s |\n", p, n, m, s, p / m, r }' >>"$results"
@@ -71,14 +71,14 @@ for pages in "${sizes[@]}"; do
     --prepare "touch $site/equipe/content/roles/role-00000.en.md" -n "equipe (one file touched)" "$equipe")
   [ "$have_hugo" = yes ] && commands+=(--prepare "rm -rf $out/hugo" -n "hugo" "$hugo_cmd")
   hyperfine --style basic --warmup 1 --min-runs 3 --max-runs 10 \
-    --export-json "$work/hyperfine-$pages.json" "${commands[@]}"
+    --export-csv "$work/hyperfine-$pages.csv" "${commands[@]}"
 
   rm -rf "$out/floor" "$out/equipe" "$out/hugo"
-  row "$role_pages" floor "$work/hyperfine-$pages.json" 0 "$(peak_mib $floor)"
-  row "$role_pages" "equipe (first build)" "$work/hyperfine-$pages.json" 1 "$(peak_mib $equipe)"
-  row "$role_pages" "equipe (nothing changed)" "$work/hyperfine-$pages.json" 2 "$(peak_mib $equipe)"
-  row "$role_pages" "equipe (one file touched)" "$work/hyperfine-$pages.json" 3 "-"
-  [ "$have_hugo" = yes ] && row "$role_pages" hugo "$work/hyperfine-$pages.json" 4 "$(peak_mib $hugo_cmd)"
+  row "$role_pages" floor "$work/hyperfine-$pages.csv" 0 "$(peak_mib $floor)"
+  row "$role_pages" "equipe (first build)" "$work/hyperfine-$pages.csv" 1 "$(peak_mib $equipe)"
+  row "$role_pages" "equipe (nothing changed)" "$work/hyperfine-$pages.csv" 2 "$(peak_mib $equipe)"
+  row "$role_pages" "equipe (one file touched)" "$work/hyperfine-$pages.csv" 3 "-"
+  [ "$have_hugo" = yes ] && row "$role_pages" hugo "$work/hyperfine-$pages.csv" 4 "$(peak_mib $hugo_cmd)"
 
   # Save-to-served-page latency of `equipe serve` (in memory), up to 2,000 pages.
   if [ "$pages" -le 2000 ]; then
