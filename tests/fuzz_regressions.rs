@@ -49,7 +49,7 @@ fn run(bytes: &[u8]) -> bool {
     let Ok(text) = content::decode(bytes) else {
         return false;
     };
-    let Ok((page, _)) = content::parse_page(file, text) else {
+    let Ok(page) = content::parse_page(file, text) else {
         return false;
     };
     let (theme, _) = theme::load(&config).expect("built-in theme");

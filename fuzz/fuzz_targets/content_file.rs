@@ -61,7 +61,7 @@ fuzz_target!(|data: &[u8]| {
         key: "roles/x".into(),
     };
     let Ok(text) = content::decode(data) else { return };
-    let Ok((page, _)) = content::parse_page(file, text) else { return };
+    let Ok(page) = content::parse_page(file, text) else { return };
     let (site, _) = site::build(config().clone(), vec![page], Default::default(), &Titles);
     if let Ok(mut renderer) = Renderer::new(theme(), &site) {
         renderer.set_assets(assets());

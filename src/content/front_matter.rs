@@ -181,12 +181,19 @@ pub fn parse(split: &Split<'_>) -> Result<Parsed, YamlError> {
     if split.yaml.trim().is_empty() {
         return Ok(Parsed::default());
     }
-    let front: FrontMatter = yaml::from_str(split.yaml, split.yaml_line)?;
-    let all: BTreeMap<String, serde_json::Value> = yaml::from_str(split.yaml, split.yaml_line)?;
-    let extra = all
-        .into_iter()
-        .filter(|(k, _)| !KNOWN_KEYS.contains(&k.as_str()))
+    // YAML is parsed once, into a map; the typed keys are read from that map. When they
+    // do not fit (a wrong type, or a scalar YAML typed otherwise, like `title: 1984`), the
+    // typed parse of the text decides, with the error's line and column.
+    let mut all: BTreeMap<String, serde_json::Value> = yaml::from_str(split.yaml, split.yaml_line)?;
+    let known: serde_json::Map<String, serde_json::Value> = KNOWN_KEYS
+        .iter()
+        .filter_map(|k| all.remove_entry(*k))
         .collect();
+    let front = match FrontMatter::deserialize(&serde_json::Value::Object(known)) {
+        Ok(front) => front,
+        Err(_) => yaml::from_str(split.yaml, split.yaml_line)?,
+    };
+    let extra = all;
     Ok(Parsed {
         front,
         extra,
@@ -280,6 +287,16 @@ mod tests {
         assert_eq!(p.front.title.as_deref(), Some("Équipes"));
         assert_eq!(p.extra["ht-degree"], "0%");
         assert_eq!(p.key_lines["workflow-type"], 5);
+    }
+
+    #[test]
+    fn scalars_typed_otherwise_by_yaml_still_fit_text_keys() {
+        let p =
+            parse(&split("---\ntitle: 1984\ncontact: yes\nht-degree: 0%\n---\n").unwrap()).unwrap();
+        assert_eq!(p.front.title.as_deref(), Some("1984"));
+        assert_eq!(p.front.contact.as_deref(), Some("yes"));
+        assert_eq!(p.extra["ht-degree"], "0%");
+        assert!(!p.extra.contains_key("title"));
     }
 
     #[test]

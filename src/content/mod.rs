@@ -7,7 +7,7 @@
 mod front_matter;
 mod source;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 use rayon::prelude::*;
@@ -120,13 +120,11 @@ pub fn load(config: &Config, drafts: bool) -> (Content, Vec<Diagnostic>) {
         files: others,
         mut diagnostics,
     } = discover(config);
-    let results: Vec<Result<(Page, Vec<Diagnostic>), Diagnostic>> =
-        files.into_par_iter().map(read_page).collect();
+    let results: Vec<Result<Page, Diagnostic>> = files.into_par_iter().map(read_page).collect();
     let mut pages = Vec::new();
     for result in results {
         match result {
-            Ok((page, warnings)) => {
-                diagnostics.extend(warnings);
+            Ok(page) => {
                 if drafts || !page.draft {
                     pages.push(page);
                 }
@@ -134,6 +132,7 @@ pub fn load(config: &Config, drafts: bool) -> (Content, Vec<Diagnostic>) {
             Err(d) => diagnostics.push(d),
         }
     }
+    diagnostics.extend(near_miss_warnings(&pages));
     (
         Content {
             pages,
@@ -143,8 +142,30 @@ pub fn load(config: &Config, drafts: bool) -> (Content, Vec<Diagnostic>) {
     )
 }
 
+/// "Did you mean `weight`?" for unknown keys one typo away from a known one. Each key name
+/// is judged once for the whole site: a corpus repeats the same metadata on every page.
+pub fn near_miss_warnings(pages: &[Page]) -> Vec<Diagnostic> {
+    let mut verdicts: HashMap<&str, Option<&'static str>> = HashMap::new();
+    let mut warnings = Vec::new();
+    for page in pages {
+        for key in page.extra.keys() {
+            let verdict = *verdicts.entry(key).or_insert_with(|| near_miss(key));
+            if let Some(known) = verdict {
+                warnings.push(
+                    page.diagnostic_at_key(
+                        Diagnostic::warning(format!("unknown front matter key `{key}`"))
+                            .with_help(format!("did you mean `{known}`?")),
+                        key,
+                    ),
+                );
+            }
+        }
+    }
+    warnings
+}
+
 /// Reads one file from disk and parses it.
-pub fn read_page(file: SourceFile) -> Result<(Page, Vec<Diagnostic>), Diagnostic> {
+pub fn read_page(file: SourceFile) -> Result<Page, Diagnostic> {
     let bytes = std::fs::read(&file.path).map_err(|e| {
         Diagnostic::error(format!("cannot read the file: {e}")).in_file(&file.display)
     })?;
@@ -179,7 +200,7 @@ pub fn decode(bytes: &[u8]) -> Result<String, Diagnostic> {
 }
 
 /// Parses a file already read. Returns the page and its warnings.
-pub fn parse_page(file: SourceFile, text: String) -> Result<(Page, Vec<Diagnostic>), Diagnostic> {
+pub fn parse_page(file: SourceFile, text: String) -> Result<Page, Diagnostic> {
     let text: Arc<str> = Arc::from(text);
     let here = |d: Diagnostic| d.in_file(&file.display).with_source(text.clone());
     if text.trim().is_empty() {
@@ -195,20 +216,6 @@ pub fn parse_page(file: SourceFile, text: String) -> Result<(Page, Vec<Diagnosti
     let body_start = text.len() - split.body.len();
     let body_line = split.body_line;
     let front = parsed.front;
-
-    let mut warnings = Vec::new();
-    for key in parsed.extra.keys() {
-        if let Some(known) = near_miss(key) {
-            let mut d = here(Diagnostic::warning(format!(
-                "unknown front matter key `{key}`"
-            )))
-            .with_help(format!("did you mean `{known}`?"));
-            if let Some(&line) = parsed.key_lines.get(key) {
-                d = d.at(line, 1);
-            }
-            warnings.push(d);
-        }
-    }
 
     let title = match front
         .title
@@ -312,7 +319,7 @@ pub fn parse_page(file: SourceFile, text: String) -> Result<(Page, Vec<Diagnosti
         text,
         file,
     };
-    Ok((page, warnings))
+    Ok(page)
 }
 
 /// Decodes HTML character references (`&#39;`, `&#x27;`, `&amp;`...) in front matter
@@ -400,7 +407,7 @@ mod tests {
     }
 
     fn parse(key: &str, text: &str) -> Result<Page, Diagnostic> {
-        parse_page(file(key), decode(text.as_bytes())?).map(|(p, _)| p)
+        parse_page(file(key), decode(text.as_bytes())?)
     }
 
     #[test]
