@@ -64,7 +64,7 @@ fn stages(c: &mut Criterion) {
         .iter()
         .map(|l| OutputFile {
             path: search::index_path(&l.code),
-            bytes: search::index_js(&site, &l.code).into_bytes(),
+            bytes: search::index_js(&site, &l.code),
         })
         .collect();
     let asset_urls = match assets::fingerprint(&mut theme.static_files, &mut generated, true) {

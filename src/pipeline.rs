@@ -159,7 +159,7 @@ fn run(
         .iter()
         .map(|l| OutputFile {
             path: search::index_path(&l.code),
-            bytes: search::index_js(&site, &l.code).into_bytes(),
+            bytes: search::index_js(&site, &l.code),
         })
         .collect();
     let asset_urls =

@@ -153,6 +153,8 @@ impl<'a> Renderer<'a> {
                     .and_then(|s| s.get(key))
                     .map_or("", String::as_str)
             };
+            self.checklist_titles
+                .insert(code.clone(), ui("checklists").to_string());
             let map = team_map(site, code);
             let roles = map.nodes.iter().filter(|n| n.kind == NodeKind::Role);
             let description = ui("team_map_desc")
@@ -169,15 +171,18 @@ impl<'a> Renderer<'a> {
                 title: ui("team_map"),
                 description: &description,
             };
-            // Wide for screens, narrow for phones: the theme's CSS shows one.
+            // Wide for screens, narrow for phones: the theme's CSS shows one. A map of
+            // hundreds of boxes helps nobody and weighs megabytes: past that, none.
+            if map.nodes.len() > teammap::MAX_NODES {
+                self.team_maps.insert(code.clone(), String::new());
+                continue;
+            }
             let both = format!(
                 "<div class=\"team-map-wide\">{}</div><div class=\"team-map-narrow\">{}</div>",
                 teammap::svg(&map, &text, "team-map", &teammap::Size::WIDE),
                 teammap::svg(&map, &text, "team-map-narrow", &teammap::Size::NARROW)
             );
             self.team_maps.insert(code.clone(), both);
-            self.checklist_titles
-                .insert(code.clone(), ui("checklists").to_string());
         }
         let global = self.tera.global_context();
         global.insert(

@@ -34,7 +34,7 @@ struct Entry<'a> {
 }
 
 /// The script for one language: `(window.EQUIPE_SEARCH ||= {})["fr"] = [...]`.
-pub fn index_js(site: &Site, lang: &str) -> String {
+pub fn index_js(site: &Site, lang: &str) -> Vec<u8> {
     let entries: Vec<Entry> = site
         .pages
         .iter()
@@ -66,13 +66,18 @@ pub fn index_js(site: &Site, lang: &str) -> String {
             }
         })
         .collect();
-    let json = serde_json::to_string(&entries).unwrap_or_else(|_| "[]".into());
-    // `</script>` cannot occur in JSON strings that serde escapes? It can: escape `<`.
-    let json = json.replace('<', "\\u003c");
-    format!(
-        "(window.EQUIPE_SEARCH = window.EQUIPE_SEARCH || {{}})[{}] = {json};\n",
+    // The index is a script file of its own (never inline in HTML), so its JSON needs no
+    // escaping beyond JSON's, and it is written once into one buffer.
+    let mut out = format!(
+        "(window.EQUIPE_SEARCH = window.EQUIPE_SEARCH || {{}})[{}] = ",
         serde_json::to_string(lang).unwrap_or_default()
     )
+    .into_bytes();
+    if serde_json::to_writer(&mut out, &entries).is_err() {
+        out.extend_from_slice(b"[]");
+    }
+    out.extend_from_slice(b";\n");
+    out
 }
 
 /// Text of rendered HTML: tags dropped, the few entities the renderer writes decoded,

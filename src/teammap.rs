@@ -96,6 +96,8 @@ impl Size {
 }
 
 const MAX_LINES: usize = 3;
+/// Beyond this many boxes a map is a wall, not a picture: the home page shows none.
+pub const MAX_NODES: usize = 80;
 const MARGIN: f64 = 12.0;
 
 const ROLE_STROKE: &str = "#1f5f8b";

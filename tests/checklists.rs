@@ -165,19 +165,25 @@ fn home_pages_show_the_team_map() {
     for (lang, title) in [("fr", "Carte de l'équipe"), ("en", "Team map")] {
         let from = format!("{lang}/index.html");
         let home = site.html(&from);
-        let svg = select(&home, "svg.team-map-svg");
+        // One drawing for screens, one for phones, the same graph.
+        assert_eq!(select(&home, ".team-map-narrow svg.team-map-svg").len(), 1);
+        assert_eq!(
+            select(&home, ".team-map-narrow svg a").len(),
+            select(&home, ".team-map-wide svg a").len()
+        );
+        let svg = select(&home, ".team-map-wide svg.team-map-svg");
         assert_eq!(svg.len(), 1);
         assert_eq!(attr(&svg[0], "viewBox").split(' ').count(), 4);
         assert_eq!(text(&select(&home, "svg title")[0]), title);
         assert!(!text(&select(&home, "svg desc")[0]).is_empty());
-        let links = select(&home, "svg a");
+        let links = select(&home, ".team-map-wide svg a");
         assert_eq!(links.len(), 3, "two roles and one team");
         for a in links {
             let target = resolve(&from, &attr(&a, "href"));
             assert!(site.output(&target).is_file(), "{target}");
         }
-        assert_eq!(select(&home, "svg .map-works-with").len(), 1);
-        assert_eq!(select(&home, "svg .map-depends-on").len(), 1);
+        assert_eq!(select(&home, ".team-map-wide svg .map-works-with").len(), 1);
+        assert_eq!(select(&home, ".team-map-wide svg .map-depends-on").len(), 1);
     }
 }
 
@@ -192,4 +198,23 @@ fn a_content_page_at_the_checklist_path_wins() {
     let page = site.html("fr/checklist/index.html");
     assert_eq!(text(&select(&page, "h1")[0]), "Ma liste");
     assert!(site.output("en/checklist/index.html").is_file());
+}
+
+#[test]
+fn a_site_too_large_for_a_readable_map_gets_none() {
+    let site = TestSite::new(TWO_LANGUAGES);
+    for i in 0..85 {
+        site.write(
+            &format!("content/roles/r{i}.fr.md"),
+            &format!("---\ntitle: Rôle {i}\n---\n"),
+        );
+    }
+    site.build().ok();
+    let home = site.html("fr/index.html");
+    assert!(select(&home, "svg.team-map-svg").is_empty());
+    assert_eq!(
+        select(&home, ".role-card").len(),
+        85,
+        "the roles are still listed"
+    );
 }
