@@ -42,7 +42,7 @@ pub struct Heading {
 }
 
 /// A link that did not resolve, with its line and column in the body.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct BrokenLink {
     pub message: String,
     pub line: usize,
@@ -60,7 +60,7 @@ impl BrokenLink {
     }
 }
 
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct Rendered {
     pub html: String,
     pub toc: Vec<Heading>,

@@ -17,6 +17,7 @@ use std::time::{Duration, Instant};
 
 use crate::config::{Config, normalize_base_url};
 use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::incremental::{Cache, hash_of};
 use crate::render::{self, OutputFile, Renderer};
 use crate::site::{self, GeneratedTitles, Site};
 use crate::theme::{self, StaticFile, Strings};
@@ -85,7 +86,16 @@ impl Outcome {
 pub fn render_site(options: &BuildOptions) -> Outcome {
     let start = Instant::now();
     let mut diagnostics = Diagnostics::default();
-    let rendered = run(options, &mut diagnostics, Destination::Memory);
+    let rendered = run(options, &mut diagnostics, Destination::Memory, None);
+    outcome(start, diagnostics, rendered)
+}
+
+/// [`render_site`] for a rebuild: reuses from `cache` what cannot have changed since the
+/// previous rebuild (see [`crate::incremental`]), and leaves in it what this one made.
+pub fn render_site_cached(options: &BuildOptions, cache: &mut Cache) -> Outcome {
+    let start = Instant::now();
+    let mut diagnostics = Diagnostics::default();
+    let rendered = run(options, &mut diagnostics, Destination::Memory, Some(cache));
     outcome(start, diagnostics, rendered)
 }
 
@@ -108,6 +118,7 @@ fn run(
     options: &BuildOptions,
     diagnostics: &mut Diagnostics,
     destination: Destination,
+    mut cache: Option<&mut Cache>,
 ) -> Option<Rendered> {
     let mut config = match Config::load(&options.source) {
         Ok(c) => c,
@@ -121,7 +132,8 @@ fn run(
     }
     // Theme and content do not depend on each other: report both sets of problems.
     let theme = theme::load(&config);
-    let (content, content_diagnostics) = content::load(&config, options.drafts);
+    let (content, content_diagnostics) =
+        content::load_cached(&config, options.drafts, cache.as_deref_mut());
     diagnostics.extend(content_diagnostics);
     let theme = match theme {
         Ok((theme, mut warnings)) => {
@@ -148,7 +160,13 @@ fn run(
     statics.retain(|s| seen.insert(s.path.clone()));
     statics.sort_by(|a, b| a.path.cmp(&b.path));
     let linkable = seen;
-    let (site, site_diagnostics) = site::build(config, content.pages, linkable, &titles);
+    let (site, site_diagnostics) = site::build_cached(
+        config,
+        content.pages,
+        linkable,
+        &titles,
+        cache.as_deref_mut(),
+    );
     diagnostics.extend(site_diagnostics);
     let mut theme = theme?;
     theme.static_files = statics;
@@ -178,7 +196,34 @@ fn run(
         }
     };
     renderer.set_assets(&asset_urls);
-    let jobs = render::jobs(&site);
+    let mut jobs = render::jobs(&site);
+    // A rebuild reuses the pages whose inputs are all the same as last time.
+    let page_keys = cache
+        .as_ref()
+        .map(|_| page_keys(&site, &theme, &asset_urls));
+    let mut reused = Vec::new();
+    if let (Some(cache), Some(keys)) = (cache.as_deref(), &page_keys) {
+        jobs.retain(|job| {
+            let render::Job::Page(i) = job else {
+                return true;
+            };
+            let path = &site.pages[*i].path;
+            match cache.outputs.get(path) {
+                Some((key, bytes)) if *key == keys[*i] => {
+                    reused.push(OutputFile {
+                        path: path.clone(),
+                        bytes: bytes.clone(),
+                    });
+                    false
+                }
+                _ => true,
+            }
+        });
+    }
+    let pages_to_render = jobs
+        .iter()
+        .filter(|j| matches!(j, render::Job::Page(_)))
+        .count();
     let anchors = AnchorCheck::new(&site);
     let keep = |file: OutputFile| -> Result<Option<OutputFile>, Diagnostic> {
         anchors.observe(&file);
@@ -187,7 +232,10 @@ fn run(
             Destination::Disk(staging) => staging.write(&file.path, &file.bytes).map(|()| None),
         }
     };
-    let file_count = jobs.len() + generated.len() + theme.static_files.len();
+    let file_count = jobs.len() + reused.len() + generated.len() + theme.static_files.len();
+    for file in &reused {
+        anchors.observe(file);
+    }
     // The search indexes first: a build writes and frees them before pages render.
     let mut kept_generated = Vec::new();
     for file in generated {
@@ -200,6 +248,24 @@ fn run(
     diagnostics.extend(errors);
     drop(renderer);
     let mut files: Vec<OutputFile> = kept.into_iter().flatten().collect();
+    if let (Some(cache), Some(keys)) = (cache, page_keys) {
+        cache.stats.pages_rendered = pages_to_render;
+        let by_path: HashMap<&str, usize> = site
+            .pages
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.path.as_str(), i))
+            .collect();
+        cache.outputs.clear();
+        for f in files.iter().chain(&reused) {
+            if let Some(&i) = by_path.get(f.path.as_str()) {
+                cache
+                    .outputs
+                    .insert(f.path.clone(), (keys[i], f.bytes.clone()));
+            }
+        }
+    }
+    files.extend(reused);
     files.extend(kept_generated);
     if let Destination::Disk(staging) = destination {
         if let Err(d) = staging.write_statics(&theme.static_files) {
@@ -213,6 +279,54 @@ fn run(
         statics: theme.static_files,
         file_count,
     })
+}
+
+/// For each page, a key of everything its rendered file depends on: its own text and
+/// path, and what templates show of the whole site (every page's title, URL, kind,
+/// weight, description, checklist and links between pages; the configuration, the
+/// templates, the UI strings and the asset names). Equal keys, equal output.
+fn page_keys(
+    site: &Site,
+    theme: &theme::Theme,
+    assets: &std::collections::BTreeMap<String, String>,
+) -> Vec<u64> {
+    let config = &site.config;
+    let shared = hash_of(&(
+        site.pages
+            .iter()
+            .map(|p| {
+                (
+                    (&p.page.key, &p.page.lang, &p.path, &p.page.title),
+                    (&p.page.description, p.page.weight, p.page.kind, p.generated),
+                    p.checklist
+                        .iter()
+                        .map(|c| (&c.id, &c.text, c.done))
+                        .collect::<Vec<_>>(),
+                    (&p.works_with, &p.depends_on, &p.depended_by, &p.members),
+                    &p.translations,
+                )
+            })
+            .collect::<Vec<_>>(),
+        (&config.title, &config.base_url, &config.theme),
+        &site.files,
+        config
+            .languages
+            .iter()
+            .map(|l| (&l.code, &l.name, &l.dir))
+            .collect::<Vec<_>>(),
+        serde_json::to_string(&config.theme_options).unwrap_or_default(),
+        theme
+            .templates
+            .iter()
+            .map(|t| (&t.name, &t.source))
+            .collect::<Vec<_>>(),
+        &theme.strings,
+        assets,
+    ));
+    site.pages
+        .iter()
+        .map(|p| hash_of(&(shared, &p.path, &p.page.text, &p.page.file.display)))
+        .collect()
 }
 
 /// Links to `page.md#fragment`: the fragment must be an id in the target's rendered HTML
@@ -313,7 +427,7 @@ pub fn build(options: &BuildOptions) -> Outcome {
             return outcome(start, diagnostics, None);
         }
     };
-    let mut rendered = run(options, &mut diagnostics, Destination::Disk(&staging));
+    let mut rendered = run(options, &mut diagnostics, Destination::Disk(&staging), None);
     if rendered.is_some() && !diagnostics.has_errors() {
         match staging.finish() {
             Ok(()) if diagnostics.is_empty() => stamp.save(&options.output),

@@ -27,7 +27,7 @@ use std::io::Write;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, Mutex, PoisonError, RwLock};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use axum::Router;
@@ -43,6 +43,7 @@ use tokio::sync::broadcast;
 
 use crate::cli::print_diagnostics;
 use crate::diagnostics::{Diagnostic, Diagnostics, Severity};
+use crate::incremental::Cache;
 use crate::pipeline::{self, BuildOptions, Rendered};
 use crate::watch::{SiteWatcher, describe_change};
 
@@ -110,6 +111,8 @@ pub struct Shared {
     notices: broadcast::Sender<Notice>,
     /// Tells this server process from the previous one, so pages reload after a restart.
     instance: String,
+    /// What a rebuild keeps from the previous one (only the rebuild thread uses it).
+    cache: Mutex<Cache>,
 }
 
 impl Shared {
@@ -125,6 +128,7 @@ impl Shared {
             })),
             notices: broadcast::channel(16).0,
             instance: format!("{nanos:x}"),
+            cache: Mutex::default(),
         }
     }
 
@@ -150,7 +154,10 @@ impl Shared {
     /// Renders the site in memory and serves it if it built; otherwise prints and
     /// publishes the errors and keeps the last good site.
     pub fn rebuild(&self, options: &BuildOptions) {
-        let outcome = pipeline::render_site(options);
+        let mut cache = self.cache.lock().unwrap_or_else(PoisonError::into_inner);
+        let outcome = pipeline::render_site_cached(options, &mut cache);
+        let stats = cache.stats;
+        drop(cache);
         print_diagnostics(&outcome.diagnostics);
         let mut diagnostics = outcome.diagnostics;
         let ms = outcome.elapsed.as_millis();
@@ -201,7 +208,13 @@ impl Shared {
             version,
             problems: Arc::new(Vec::new()),
         });
-        eprintln!("rebuilt in {ms} ms: {} file(s) changed", changed.len());
+        eprintln!(
+            "rebuilt in {ms} ms: {} file(s) changed (read {} source file(s), rendered {} body(ies) and {} page(s))",
+            changed.len(),
+            stats.files_read,
+            stats.bodies_rendered,
+            stats.pages_rendered
+        );
         let notice = if css_only {
             Notice::Stylesheets {
                 version: self.version_name(version),

@@ -14,6 +14,7 @@ use rayon::prelude::*;
 use crate::config::Config;
 use crate::content::{ChecklistItem, Kind, Page, SourceFile};
 use crate::diagnostics::Diagnostic;
+use crate::incremental::{Cache, CachedBody, hash_of};
 use crate::markdown::{self, Heading, LinkResolver, LinkTarget};
 use crate::typography::Typography;
 
@@ -115,6 +116,17 @@ pub fn build(
     files: BTreeSet<String>,
     titles: &dyn GeneratedTitles,
 ) -> (Site, Vec<Diagnostic>) {
+    build_cached(config, pages, files, titles, None)
+}
+
+/// [`build`], reusing the rendered bodies of `cache` that cannot have changed.
+pub fn build_cached(
+    config: Config,
+    pages: Vec<Page>,
+    files: BTreeSet<String>,
+    titles: &dyn GeneratedTitles,
+    cache: Option<&mut Cache>,
+) -> (Site, Vec<Diagnostic>) {
     let mut diagnostics = Vec::new();
     let mut pages = pages;
     pages.sort_by(|a, b| {
@@ -196,9 +208,34 @@ pub fn build(
     link_pages(&mut site, &mut diagnostics);
 
     // Bodies, in parallel: each needs only read access to the site to resolve links.
-    let rendered: Vec<_> = (0..site.pages.len())
+    // A body renders the same while its text and every URL it may link are the same.
+    let links_key = hash_of(&(
+        site.pages
+            .iter()
+            .map(|p| (&p.page.key, &p.page.lang, &p.path))
+            .collect::<Vec<_>>(),
+        &site.files,
+        site.config
+            .languages
+            .iter()
+            .map(|l| (&l.code, l.typography))
+            .collect::<Vec<_>>(),
+    ));
+    let body_key =
+        |p: &SitePage| hash_of(&(links_key, &p.page.key, &p.page.file.display, p.page.body()));
+    let cached = |i: usize| -> Option<markdown::Rendered> {
+        let c = cache.as_ref()?.bodies.get(&(
+            site.pages[i].page.key.clone(),
+            site.pages[i].page.lang.clone(),
+        ))?;
+        (c.key == body_key(&site.pages[i])).then(|| c.rendered.clone())
+    };
+    let rendered: Vec<(bool, markdown::Rendered)> = (0..site.pages.len())
         .into_par_iter()
         .map(|i| {
+            if let Some(r) = cached(i) {
+                return (false, r);
+            }
             let p = &site.pages[i];
             let resolver = PageLinks {
                 site: &site,
@@ -211,9 +248,26 @@ pub fn build(
                 .find(|l| l.code == p.lang())
                 .map(|l| l.typography)
                 .unwrap_or_default();
-            markdown::render(p.page.body(), &p.page.key, &resolver, typography)
+            (
+                true,
+                markdown::render(p.page.body(), &p.page.key, &resolver, typography),
+            )
         })
         .collect();
+    if let Some(cache) = cache {
+        cache.stats.bodies_rendered = rendered.iter().filter(|(fresh, _)| *fresh).count();
+        cache.bodies.clear();
+        for (p, (_, r)) in site.pages.iter().zip(&rendered) {
+            cache.bodies.insert(
+                (p.page.key.clone(), p.page.lang.clone()),
+                CachedBody {
+                    key: body_key(p),
+                    rendered: r.clone(),
+                },
+            );
+        }
+    }
+    let rendered = rendered.into_iter().map(|(_, r)| r);
     for (i, r) in rendered.into_iter().enumerate() {
         let p = &mut site.pages[i];
         for broken in r.broken_links {

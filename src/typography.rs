@@ -8,7 +8,7 @@
 //! something that is not prose (`10:30`, `https://`, `?id=3`, `!important`).
 
 /// Which typographic rules a language uses.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub enum Typography {
     #[default]
     None,

@@ -467,3 +467,57 @@ fn a_port_in_use_is_a_clear_error() {
     assert!(stderr.contains("--port"), "{stderr}");
     assert!(stderr.contains(&port.to_string()), "{stderr}");
 }
+
+#[test]
+fn a_body_edit_rebuilds_only_that_page_and_a_title_edit_every_page() {
+    let site = fixture();
+    let server = Server::start(&site);
+    site.write(
+        "content/roles/tester.en.md",
+        "---\ntitle: Tester\n---\nTests things. only-this-page\n",
+    );
+    server.wait_for_page("/en/roles/tester/", "only-this-page");
+    server.wait_for("the rebuild's report", |s| {
+        s.log().contains("rendered 1 body")
+    });
+    assert!(
+        server
+            .log()
+            .contains("read 1 source file(s), rendered 1 body(ies) and 1 page(s)"),
+        "one file read, one page rendered:\n{}",
+        server.log()
+    );
+    // The same page, as served, equals what a full build makes of it.
+    let served = server.page("/en/roles/tester/");
+    let out = tempfile::tempdir().expect("tmp");
+    let build = Command::new(env!("CARGO_BIN_EXE_equipe"))
+        .args(["build", "--source"])
+        .arg(site.root())
+        .arg("--output")
+        .arg(out.path().join("public"))
+        .output()
+        .expect("build");
+    assert!(build.status.success());
+    let built = std::fs::read_to_string(out.path().join("public/en/roles/tester/index.html"))
+        .expect("built page");
+    let strip = |html: &str| -> String {
+        // Serve adds the reload script before `</body>` and does not fingerprint assets.
+        let page = html.split("</footer>").next().unwrap_or(html);
+        page.lines()
+            .filter(|l| !l.contains("assets/"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    assert_eq!(
+        strip(&served),
+        strip(&built),
+        "an incremental rebuild gives the full build's page"
+    );
+    // A title shows on other pages (the home page's role cards): they are rendered again.
+    site.write(
+        "content/roles/tester.en.md",
+        "---\ntitle: Quality tester\n---\nTests things. only-this-page\n",
+    );
+    server.wait_for_page("/en/", "Quality tester");
+    server.wait_for_page("/en/roles/", "Quality tester");
+}

@@ -17,6 +17,7 @@ pub use source::{Discovered, SourceFile, discover, display_path};
 
 use crate::config::Config;
 use crate::diagnostics::Diagnostic;
+use crate::incremental::{Cache, CachedPage};
 
 /// One content file in one language, parsed.
 #[derive(Clone, Debug)]
@@ -106,6 +107,9 @@ pub fn fnv1a(bytes: &[u8]) -> u64 {
     })
 }
 
+/// A file's size and mtime: when both are the same, its page is the same.
+type FileStamp = (u64, std::time::SystemTime);
+
 /// The site's content: pages, and the other files beside them.
 pub struct Content {
     pub pages: Vec<Page>,
@@ -115,12 +119,66 @@ pub struct Content {
 
 /// Reads and parses every page. Drafts are left out unless `drafts` is set.
 pub fn load(config: &Config, drafts: bool) -> (Content, Vec<Diagnostic>) {
+    load_cached(config, drafts, None)
+}
+
+/// [`load`], reusing the pages of `cache` whose file has the same size and mtime.
+pub fn load_cached(
+    config: &Config,
+    drafts: bool,
+    cache: Option<&mut Cache>,
+) -> (Content, Vec<Diagnostic>) {
     let Discovered {
         pages: files,
         files: others,
         mut diagnostics,
     } = discover(config);
-    let results: Vec<Result<Page, Diagnostic>> = files.into_par_iter().map(read_page).collect();
+    let results: Vec<Result<Page, Diagnostic>> = match cache {
+        None => files.into_par_iter().map(read_page).collect(),
+        Some(cache) => {
+            let results: Vec<(Option<FileStamp>, Result<Page, Diagnostic>)> = files
+                .into_par_iter()
+                .map(|file| {
+                    let stamp = std::fs::metadata(&file.path)
+                        .ok()
+                        .and_then(|m| Some((m.len(), m.modified().ok()?)));
+                    match (stamp, cache.pages.get(&file.path)) {
+                        (Some((len, modified)), Some(c))
+                            if c.len == len && c.modified == modified && c.page.file == file =>
+                        {
+                            (None, Ok(c.page.clone()))
+                        }
+                        _ => (stamp, read_page(file)),
+                    }
+                })
+                .collect();
+            cache.stats.files_read = results.iter().filter(|(s, _)| s.is_some()).count();
+            // Forget deleted and renamed files.
+            let present: std::collections::HashSet<&std::path::Path> = results
+                .iter()
+                .filter_map(|(_, r)| r.as_ref().ok().map(|p| p.file.path.as_path()))
+                .collect();
+            cache
+                .pages
+                .retain(|path, _| present.contains(path.as_path()));
+            results
+                .into_iter()
+                .map(|(stamp, result)| {
+                    if let (Some((len, modified)), Ok(page)) = (stamp, &result) {
+                        cache.pages.insert(
+                            page.file.path.clone(),
+                            CachedPage {
+                                len,
+                                modified,
+                                page: page.clone(),
+                            },
+                        );
+                    }
+                    result
+                })
+                .collect()
+        }
+    };
     let mut pages = Vec::new();
     for result in results {
         match result {
