@@ -64,6 +64,9 @@ impl BrokenLink {
 pub struct Rendered {
     pub html: String,
     pub toc: Vec<Heading>,
+    /// The body's text without markup, its first [`PLAIN_TEXT_MAX`] bytes: what search
+    /// indexes. Made here, once per render, rather than by parsing the HTML back.
+    pub plain: String,
     pub tasks: Vec<ChecklistItem>,
     pub broken_links: Vec<BrokenLink>,
     pub anchors: Vec<AnchorLink>,
@@ -216,8 +219,32 @@ pub fn render(
         }
         i += 1;
     }
+    out.plain = searchable_text(&events, PLAIN_TEXT_MAX);
     out.html.reserve(body.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut out.html, events.into_iter().map(|(e, _)| e));
+    out
+}
+
+/// How much of a body's text search keeps: enough to match on, small enough to ship.
+pub const PLAIN_TEXT_MAX: usize = 4_000;
+
+/// The text of the events, blocks separated by a space, cut near `max` bytes.
+fn searchable_text(events: &[(Event, std::ops::Range<usize>)], max: usize) -> String {
+    let mut out = String::with_capacity(max.min(4096));
+    for (e, _) in events {
+        match e {
+            Event::Text(t) | Event::Code(t) => out.push_str(t),
+            Event::SoftBreak | Event::HardBreak | Event::End(_) if !out.ends_with(' ') => {
+                out.push(' ')
+            }
+            _ => {}
+        }
+        if out.len() >= max {
+            break;
+        }
+    }
+    let end = out.trim_end().len();
+    out.truncate(end);
     out
 }
 
@@ -445,6 +472,16 @@ mod tests {
             "data-check=\"{}\" aria-label=\"Tell the warehouse\">",
             r.tasks[0].id
         )));
+    }
+
+    #[test]
+    fn plain_text_for_search() {
+        let r = render_plain(
+            "## Rôle\n\nL&#39;équipe &amp; *moi*\n\n- [ ] tâche\n",
+            "k",
+            &Links,
+        );
+        assert_eq!(r.plain, "Rôle L'équipe & moi tâche");
     }
 
     #[test]

@@ -256,14 +256,17 @@ fn run(
             .enumerate()
             .map(|(i, p)| (p.path.as_str(), i))
             .collect();
-        cache.outputs.clear();
-        for f in files.iter().chain(&reused) {
+        // Reused pages are in the cache already; store the ones just rendered.
+        for f in &files {
             if let Some(&i) = by_path.get(f.path.as_str()) {
                 cache
                     .outputs
                     .insert(f.path.clone(), (keys[i], f.bytes.clone()));
             }
         }
+        cache
+            .outputs
+            .retain(|path, _| by_path.contains_key(path.as_str()));
     }
     files.extend(reused);
     files.extend(kept_generated);
@@ -359,7 +362,11 @@ impl<'a> AnchorCheck<'a> {
         let Some((&target, fragments)) = self.wanted.get_key_value(file.path.as_str()) else {
             return;
         };
-        let html = String::from_utf8_lossy(&file.bytes);
+        // Rendered pages are UTF-8; the lossy copy is only a safety net.
+        let html = match std::str::from_utf8(&file.bytes) {
+            Ok(html) => std::borrow::Cow::Borrowed(html),
+            Err(_) => String::from_utf8_lossy(&file.bytes),
+        };
         let present: HashSet<&str> = fragments
             .iter()
             .copied()

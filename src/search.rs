@@ -16,9 +16,6 @@ pub fn index_path(lang: &str) -> String {
     format!("assets/search-{lang}.js")
 }
 
-/// How much body text an entry keeps: enough to match on, small enough to ship.
-const MAX_TEXT: usize = 4_000;
-
 #[derive(Serialize)]
 struct Entry<'a> {
     /// Title.
@@ -40,7 +37,7 @@ pub fn index_js(site: &Site, lang: &str) -> Vec<u8> {
         .iter()
         .filter(|p| p.lang() == lang && !(p.generated && p.page.kind == Kind::Section))
         .map(|p| {
-            let mut text = plain_text(&p.html, MAX_TEXT);
+            let mut text = p.plain.clone();
             for item in &p.page.responsibilities {
                 text.push(' ');
                 text.push_str(item);
@@ -78,61 +75,4 @@ pub fn index_js(site: &Site, lang: &str) -> Vec<u8> {
     }
     out.extend_from_slice(b";\n");
     out
-}
-
-/// Text of rendered HTML: tags dropped, the few entities the renderer writes decoded,
-/// white space folded, cut at a word boundary near `max` bytes.
-fn plain_text(html: &str, max: usize) -> String {
-    let mut out = String::with_capacity(html.len().min(max));
-    let mut in_tag = false;
-    for c in html.chars() {
-        match c {
-            '<' => in_tag = true,
-            '>' if in_tag => {
-                in_tag = false;
-                if !out.ends_with(' ') {
-                    out.push(' ');
-                }
-            }
-            _ if in_tag => {}
-            c if c.is_whitespace() => {
-                if !out.ends_with(' ') {
-                    out.push(' ');
-                }
-            }
-            c => out.push(c),
-        }
-        if out.len() >= max {
-            break;
-        }
-    }
-    let out = out
-        .replace("&amp;", "&")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'");
-    // The heading anchors (`#`) are not text.
-    out.replace(" # ", " ").trim().to_string()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn plain_text_drops_tags_and_folds_space() {
-        assert_eq!(
-            plain_text(
-                "<h2 id=\"a\">Rôle <a class=\"anchor\" href=\"#a\">#</a></h2>\n<p>L&#39;équipe &amp; <em>moi</em></p>",
-                100
-            ),
-            "Rôle L'équipe & moi"
-        );
-    }
-
-    #[test]
-    fn plain_text_is_bounded() {
-        assert!(plain_text(&"mot ".repeat(10_000), 100).len() <= 104);
-    }
 }

@@ -31,6 +31,8 @@ pub struct SitePage {
     pub generated: bool,
     pub html: String,
     pub toc: Vec<Heading>,
+    /// The body's text without markup, for search.
+    pub plain: String,
     /// Links of the body to `#fragment`s of other pages, lines in the file.
     pub anchors: Vec<markdown::AnchorLink>,
     /// Front matter checklist, then the body's task list items.
@@ -146,6 +148,7 @@ pub fn build_cached(
             page,
             html: String::new(),
             toc: Vec::new(),
+            plain: String::new(),
             anchors: Vec::new(),
             checklist: Vec::new(),
             works_with: Vec::new(),
@@ -256,16 +259,26 @@ pub fn build_cached(
         .collect();
     if let Some(cache) = cache {
         cache.stats.bodies_rendered = rendered.iter().filter(|(fresh, _)| *fresh).count();
-        cache.bodies.clear();
-        for (p, (_, r)) in site.pages.iter().zip(&rendered) {
-            cache.bodies.insert(
-                (p.page.key.clone(), p.page.lang.clone()),
-                CachedBody {
-                    key: body_key(p),
-                    rendered: r.clone(),
-                },
-            );
+        // Keep what was reused as it is; store what was rendered; forget gone pages.
+        for (p, (fresh, r)) in site.pages.iter().zip(&rendered) {
+            if *fresh {
+                cache.bodies.insert(
+                    (p.page.key.clone(), p.page.lang.clone()),
+                    CachedBody {
+                        key: body_key(p),
+                        rendered: r.clone(),
+                    },
+                );
+            }
         }
+        let present: std::collections::HashSet<(&str, &str)> = site
+            .pages
+            .iter()
+            .map(|p| (p.page.key.as_str(), p.page.lang.as_str()))
+            .collect();
+        cache
+            .bodies
+            .retain(|(key, lang), _| present.contains(&(key.as_str(), lang.as_str())));
     }
     let rendered = rendered.into_iter().map(|(_, r)| r);
     for (i, r) in rendered.into_iter().enumerate() {
@@ -282,6 +295,7 @@ pub fn build_cached(
         }
         p.html = r.html;
         p.toc = r.toc;
+        p.plain = r.plain;
         p.anchors = r
             .anchors
             .into_iter()
