@@ -58,7 +58,7 @@ fn stages(c: &mut Criterion) {
         &Titles,
     );
     // Pages link the search indexes and the theme's assets by name, as in a build.
-    let mut generated: Vec<OutputFile> = site
+    let generated: Vec<OutputFile> = site
         .config
         .languages
         .iter()
@@ -67,7 +67,7 @@ fn stages(c: &mut Criterion) {
             bytes: search::index_js(&site, &l.code),
         })
         .collect();
-    let asset_urls = match assets::fingerprint(&mut theme.static_files, &mut generated, true) {
+    let asset_urls = match assets::fingerprint(&mut theme.static_files, &generated, true) {
         Ok(urls) => urls,
         Err(d) => panic!("cannot fingerprint the assets: {d:?}"),
     };

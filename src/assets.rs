@@ -28,11 +28,13 @@ fn fingerprinted_name(path: &str, bytes: &[u8]) -> String {
     }
 }
 
-/// Adds fingerprinted copies of the static assets and renames generated ones. Returns the
-/// map from each asset's plain name to the name pages should link.
+/// Adds fingerprinted copies of the static assets. Returns the map from each asset's plain
+/// name to the name pages should link. Generated assets (the search indexes) keep their
+/// plain names: they change with every text of the site, and a fingerprint in their name
+/// would change every page that links them, so that one edit rewrote the whole site.
 pub fn fingerprint(
     statics: &mut Vec<StaticFile>,
-    generated: &mut [OutputFile],
+    generated: &[OutputFile],
     enabled: bool,
 ) -> Result<BTreeMap<String, String>, Diagnostic> {
     let mut urls = BTreeMap::new();
@@ -54,13 +56,8 @@ pub fn fingerprint(
         urls.insert(s.path.clone(), name);
     }
     statics.extend(copies);
-    for f in generated.iter_mut() {
-        let name = if enabled && is_fingerprinted(&f.path) {
-            fingerprinted_name(&f.path, &f.bytes)
-        } else {
-            f.path.clone()
-        };
-        urls.insert(std::mem::replace(&mut f.path, name.clone()), name);
+    for f in generated {
+        urls.insert(f.path.clone(), f.path.clone());
     }
     Ok(urls)
 }
@@ -82,16 +79,13 @@ mod tests {
     }
 
     #[test]
-    fn generated_files_are_renamed_and_mapped() {
+    fn generated_files_keep_their_names() {
         let mut statics = Vec::new();
-        let mut generated = vec![OutputFile {
+        let generated = vec![OutputFile {
             path: "assets/search-fr.js".into(),
             bytes: b"x".to_vec(),
         }];
-        let urls = fingerprint(&mut statics, &mut generated, true).expect("fingerprint");
-        assert_eq!(urls["assets/search-fr.js"], generated[0].path);
-        assert_ne!(generated[0].path, "assets/search-fr.js");
-        let urls = fingerprint(&mut statics, &mut generated, false).expect("fingerprint");
-        assert_eq!(urls.values().next(), Some(&generated[0].path));
+        let urls = fingerprint(&mut statics, &generated, true).expect("fingerprint");
+        assert_eq!(urls["assets/search-fr.js"], "assets/search-fr.js");
     }
 }

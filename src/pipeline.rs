@@ -171,7 +171,7 @@ fn run(
     let mut theme = theme?;
     theme.static_files = statics;
     // Assets that pages link come first: pages carry their fingerprinted names.
-    let mut generated: Vec<OutputFile> = site
+    let generated: Vec<OutputFile> = site
         .config
         .languages
         .iter()
@@ -181,7 +181,7 @@ fn run(
         })
         .collect();
     let asset_urls =
-        match assets::fingerprint(&mut theme.static_files, &mut generated, options.fingerprint) {
+        match assets::fingerprint(&mut theme.static_files, &generated, options.fingerprint) {
             Ok(urls) => urls,
             Err(d) => {
                 diagnostics.push(d);
