@@ -9,20 +9,12 @@
 mod common;
 
 use std::io::{Read, Write};
-use std::net::{TcpListener, TcpStream};
+use std::net::TcpStream;
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use common::*;
-
-struct Killed(Child);
-impl Drop for Killed {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
 
 fn status_body(port: u16) -> Option<String> {
     let mut stream = TcpStream::connect(("127.0.0.1", port)).ok()?;
@@ -53,10 +45,7 @@ fn the_browser_follows_every_save() {
         "themes-copy/role.html",
         &std::fs::read_to_string(theme.join("templates/role.html")).expect("template"),
     );
-    let port = TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .expect("port")
-        .port();
+    let port = free_port();
     let log = tempfile::NamedTempFile::new().expect("log");
     let _server = Killed(
         Command::new(env!("CARGO_BIN_EXE_equipe"))

@@ -13,7 +13,7 @@ use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use common::{TWO_LANGUAGES, TestSite};
+use common::{TWO_LANGUAGES, TestSite, free_port};
 
 /// How long a change may take to show up before a test fails.
 const DEADLINE: Duration = Duration::from_secs(10);
@@ -113,13 +113,6 @@ impl Drop for Server {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("a free port")
 }
 
 struct Response {

@@ -200,8 +200,10 @@ pub fn missing_browser() -> Option<String> {
             return Some(format!("node_modules/{module} is missing (run `npm ci`)"));
         }
     }
-    if Command::new("node").arg("--version").output().is_err() {
-        return Some("no `node` on the PATH".into());
+    for tool in ["node", "python3"] {
+        if Command::new(tool).arg("--version").output().is_err() {
+            return Some(format!("no `{tool}` on the PATH"));
+        }
     }
     None
 }
@@ -216,4 +218,34 @@ pub fn skip(what: &str, why: Option<String>) -> bool {
     );
     println!("SKIPPED: {what}: {why}");
     true
+}
+
+/// A child process killed when the test ends, however it ends.
+pub struct Killed(pub std::process::Child);
+
+impl Drop for Killed {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// A free port on loopback.
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
+}
+
+/// Waits until something answers on the port, or fails the test after 20 s.
+pub fn wait_for_port(port: u16) {
+    let start = std::time::Instant::now();
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(
+            start.elapsed().as_secs() < 20,
+            "nothing listens on port {port}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
 }
