@@ -21,7 +21,6 @@ use std::path::PathBuf;
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
 use equipe::config::Config;
 use equipe::pipeline::{self, BuildOptions};
-use equipe::render::OutputFile;
 use equipe::render::{self, Renderer};
 use equipe::site::{self, GeneratedTitles};
 use equipe::{assets, content, output, search, theme};
@@ -58,15 +57,7 @@ fn stages(c: &mut Criterion) {
         &Titles,
     );
     // Pages link the search indexes and the theme's assets by name, as in a build.
-    let generated: Vec<OutputFile> = site
-        .config
-        .languages
-        .iter()
-        .map(|l| OutputFile {
-            path: search::index_path(&l.code),
-            bytes: search::index_js(&site, &l.code),
-        })
-        .collect();
+    let generated = search::indexes(&site);
     let asset_urls = match assets::fingerprint(&mut theme.static_files, &generated, true) {
         Ok(urls) => urls,
         Err(d) => panic!("cannot fingerprint the assets: {d:?}"),

@@ -171,15 +171,7 @@ fn run(
     let mut theme = theme?;
     theme.static_files = statics;
     // Assets that pages link come first: pages carry their fingerprinted names.
-    let generated: Vec<OutputFile> = site
-        .config
-        .languages
-        .iter()
-        .map(|l| OutputFile {
-            path: search::index_path(&l.code),
-            bytes: search::index_js(&site, &l.code),
-        })
-        .collect();
+    let generated = search::indexes(&site);
     let asset_urls =
         match assets::fingerprint(&mut theme.static_files, &generated, options.fingerprint) {
             Ok(urls) => urls,

@@ -9,6 +9,7 @@
 use serde::Serialize;
 
 use crate::content::Kind;
+use crate::render::OutputFile;
 use crate::site::Site;
 
 /// Output path of a language's index.
@@ -28,6 +29,19 @@ struct Entry<'a> {
     h: String,
     /// Text and checklist items.
     x: String,
+}
+
+/// Every language's index, as output files (one language at a time: each is large on a
+/// large site, and building them side by side raised peak memory).
+pub fn indexes(site: &Site) -> Vec<OutputFile> {
+    site.config
+        .languages
+        .iter()
+        .map(|l| OutputFile {
+            path: index_path(&l.code),
+            bytes: index_js(site, &l.code),
+        })
+        .collect()
 }
 
 /// The script for one language: `(window.EQUIPE_SEARCH ||= {})["fr"] = [...]`.
