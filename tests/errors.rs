@@ -345,3 +345,22 @@ fn usage_errors_exit_2() {
         .expect("run");
     assert_eq!(out.status.code(), Some(2));
 }
+
+#[test]
+fn a_broken_anchor_in_a_build_shows_its_line_and_snippet() {
+    let site = one_language();
+    site.write("content/a.fr.md", "---\ntitle: A\n---\n## Ici\n");
+    site.write(
+        "content/b.fr.md",
+        "---\ntitle: B\n---\n\nVoir [là](a.md#ailleurs).\n",
+    );
+    let err = site.build().fails();
+    assert!(
+        err.contains("content/b.fr.md:5:6") && err.contains("`#ailleurs`"),
+        "{err}"
+    );
+    assert!(
+        err.contains("Voir [là](a.md#ailleurs)."),
+        "the snippet shows the line: {err}"
+    );
+}
