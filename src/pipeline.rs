@@ -160,7 +160,7 @@ fn run(
     statics.retain(|s| seen.insert(s.path.clone()));
     statics.sort_by(|a, b| a.path.cmp(&b.path));
     let linkable = seen;
-    let (mut site, site_diagnostics) = site::build_cached(
+    let (site, site_diagnostics) = site::build_cached(
         config,
         content.pages,
         linkable,
@@ -172,13 +172,6 @@ fn run(
     theme.static_files = statics;
     // Assets that pages link come first: pages carry their fingerprinted names.
     let generated = search::indexes(&site);
-    if let Destination::Disk(_) = destination {
-        // Past this point a page's source text serves only error snippets, which can
-        // read the file again: on a large site the texts weigh a fifth of the memory.
-        for p in &mut site.pages {
-            p.page.text = std::sync::Arc::from("");
-        }
-    }
     let asset_urls =
         match assets::fingerprint(&mut theme.static_files, &generated, options.fingerprint) {
             Ok(urls) => urls,
@@ -396,7 +389,7 @@ impl<'a> AnchorCheck<'a> {
                             a.fragment, a.target
                         ))
                         .in_file(&p.page.file.display)
-                        .with_source(p.page.source())
+                        .with_source(p.page.text.clone())
                         .at(a.line, a.column)
                         .with_label("this link"),
                     );

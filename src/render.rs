@@ -7,7 +7,6 @@
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
-use std::sync::PoisonError;
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -300,10 +299,7 @@ impl<'a> Renderer<'a> {
         };
         let mut context = self.language_context(p.lang(), &root_prefix(&p.path));
         context.insert("page", &view);
-        // Taken, not copied: a page renders once, and its HTML need not outlive that.
-        let html = std::mem::take(&mut *p.html.lock().unwrap_or_else(PoisonError::into_inner));
-        context.insert_value("content", Value::safe_string(&html));
-        drop(html);
+        context.insert_value("content", Value::safe_string(&p.html));
         // Languages with no translation of this page get a link to their home instead.
         let others: Vec<Translation> = site
             .config

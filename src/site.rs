@@ -7,7 +7,7 @@
 //! with no I/O left to do.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
@@ -29,9 +29,7 @@ pub struct SitePage {
     pub path: String,
     /// Made by the tool (a home or section page with no `_index` file).
     pub generated: bool,
-    /// The body as HTML. The renderer takes it when it renders the page, so that a large
-    /// site's HTML is not kept in memory once written.
-    pub html: Mutex<String>,
+    pub html: String,
     pub toc: Vec<Heading>,
     /// The body's text without markup, for search.
     pub plain: String,
@@ -148,7 +146,7 @@ pub fn build_cached(
             path: output_path(&page),
             generated: page.file.path.as_os_str().is_empty(),
             page,
-            html: Mutex::default(),
+            html: String::new(),
             toc: Vec::new(),
             plain: String::new(),
             anchors: Vec::new(),
@@ -295,7 +293,7 @@ pub fn build_cached(
                     .with_label("this link"),
             );
         }
-        p.html = Mutex::new(r.html);
+        p.html = r.html;
         p.toc = r.toc;
         p.plain = r.plain;
         p.anchors = r

@@ -54,19 +54,7 @@ pub struct Page {
 
 impl Page {
     pub fn body(&self) -> &str {
-        self.text.get(self.body_start..).unwrap_or("")
-    }
-
-    /// The file's text for a diagnostic's snippet: kept, or read again when a build let
-    /// it go to save memory (see [`crate::pipeline`]).
-    pub fn source(&self) -> Arc<str> {
-        if !self.text.is_empty() || self.file.path.as_os_str().is_empty() {
-            return self.text.clone();
-        }
-        std::fs::read(&self.file.path)
-            .ok()
-            .and_then(|bytes| decode(&bytes).ok())
-            .map_or_else(|| self.text.clone(), Arc::from)
+        &self.text[self.body_start..]
     }
 
     /// Line of a front matter key, for messages.
