@@ -262,10 +262,10 @@ fn run(
     }
     files.extend(reused);
     files.extend(kept_generated);
-    if let Destination::Disk(staging) = destination {
-        if let Err(d) = staging.write_statics(&theme.static_files) {
-            diagnostics.push(d);
-        }
+    if let Destination::Disk(staging) = destination
+        && let Err(d) = staging.write_statics(&theme.static_files)
+    {
+        diagnostics.push(d);
     }
     diagnostics.extend(anchors.errors(&site));
     Some(Rendered {

@@ -321,10 +321,10 @@ impl<'a> Renderer<'a> {
             })
             .collect();
         context.insert("other_languages", &others);
-        if p.page.kind == Kind::Home {
-            if let Some(svg) = self.team_maps.get(p.lang()) {
-                context.insert_value("team_map", Value::safe_string(svg));
-            }
+        if p.page.kind == Kind::Home
+            && let Some(svg) = self.team_maps.get(p.lang())
+        {
+            context.insert_value("team_map", Value::safe_string(svg));
         }
         self.render_template(template, &context, &p.path)
     }
@@ -564,10 +564,10 @@ fn compile(
     // Check each template alone first, so that every broken one is reported.
     for t in templates {
         let mut alone = Tera::new();
-        if let Err(e) = alone.add_raw_template(&t.name, &t.source) {
-            if matches!(e.kind(), tera::ErrorKind::SyntaxError(_)) {
-                errors.push(template_error(&e, &t.name, files));
-            }
+        if let Err(e) = alone.add_raw_template(&t.name, &t.source)
+            && matches!(e.kind(), tera::ErrorKind::SyntaxError(_))
+        {
+            errors.push(template_error(&e, &t.name, files));
         }
     }
     if !errors.is_empty() {

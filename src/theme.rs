@@ -104,22 +104,24 @@ impl Theme {
             }
             options.insert(key.clone(), value.clone());
         }
-        if let Some(color) = options.get("accent_color").and_then(|v| v.as_str()) {
-            if !is_css_color(color) {
-                warnings.push(
-                    Diagnostic::warning(format!(
-                        "theme option `accent_color: {color}` is not a CSS colour; using the theme's"
-                    ))
-                    .in_file(crate::config::CONFIG_FILE)
-                    .with_help("write it as `\"#1f5f8b\"` (with quotes), `rgb(31 95 139)` or a colour name"),
-                );
-                let default = self
-                    .options
-                    .get("accent_color")
-                    .cloned()
-                    .unwrap_or_default();
-                options.insert("accent_color".into(), default);
-            }
+        if let Some(color) = options.get("accent_color").and_then(|v| v.as_str())
+            && !is_css_color(color)
+        {
+            warnings.push(
+                Diagnostic::warning(format!(
+                    "theme option `accent_color: {color}` is not a CSS colour; using the theme's"
+                ))
+                .in_file(crate::config::CONFIG_FILE)
+                .with_help(
+                    "write it as `\"#1f5f8b\"` (with quotes), `rgb(31 95 139)` or a colour name",
+                ),
+            );
+            let default = self
+                .options
+                .get("accent_color")
+                .cloned()
+                .unwrap_or_default();
+            options.insert("accent_color".into(), default);
         }
         if let Some(footer) = options.get("footer_text").cloned() {
             let per_language: serde_json::Map<String, serde_json::Value> = config

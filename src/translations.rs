@@ -108,18 +108,17 @@ fn freshness(config: &Config, translation: &Page, source: &Page, git: bool) -> F
         .extra
         .get("source-git-commit")
         .and_then(|v| v.as_str())
+        && git
     {
-        if git {
-            return match changed_since(&config.root, commit, &source.file.path) {
-                Some(true) => Freshness::Outdated(format!(
-                    "{} changed in git after commit {}",
-                    source.file.display.display(),
-                    &commit[..commit.len().min(12)]
-                )),
-                Some(false) => Freshness::Current,
-                None => Freshness::Unknown,
-            };
-        }
+        return match changed_since(&config.root, commit, &source.file.path) {
+            Some(true) => Freshness::Outdated(format!(
+                "{} changed in git after commit {}",
+                source.file.display.display(),
+                &commit[..commit.len().min(12)]
+            )),
+            Some(false) => Freshness::Current,
+            None => Freshness::Unknown,
+        };
     }
     Freshness::Unknown
 }
@@ -163,22 +162,20 @@ pub fn outdated_warnings(site: &Site, statuses: &[KeyStatus]) -> Vec<Diagnostic>
     let mut out = Vec::new();
     for s in statuses {
         for (lang, state) in &s.languages {
-            if let Freshness::Outdated(reason) = state {
-                if let Some(i) = site.find(&s.key, lang) {
-                    let page = &site.pages[i].page;
-                    out.push(
-                        page.diagnostic_at_key(
-                            Diagnostic::warning(format!(
-                                "translation may be out of date: {reason}"
-                            ))
+            if let Freshness::Outdated(reason) = state
+                && let Some(i) = site.find(&s.key, lang)
+            {
+                let page = &site.pages[i].page;
+                out.push(
+                    page.diagnostic_at_key(
+                        Diagnostic::warning(format!("translation may be out of date: {reason}"))
                             .with_help(format!(
                                 "update it, then run `equipe translations --stamp {}`",
                                 page.file.display.display()
                             )),
-                            "source_hash",
-                        ),
-                    );
-                }
+                        "source_hash",
+                    ),
+                );
             }
         }
     }

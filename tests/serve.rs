@@ -194,10 +194,8 @@ impl EventStream {
             let Ok(line) = self.lines.recv_timeout(left) else {
                 break;
             };
-            if in_event {
-                if let Some(data) = line.strip_prefix("data: ") {
-                    return data.to_string();
-                }
+            if in_event && let Some(data) = line.strip_prefix("data: ") {
+                return data.to_string();
             }
             if line.starts_with("event: ") {
                 in_event = line == format!("event: {name}");
