@@ -10,17 +10,9 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use pulldown_cmark::{Options, Parser, html};
+use equipe::markdown::options;
+use pulldown_cmark::{Parser, html};
 use rayon::prelude::*;
-
-fn options() -> Options {
-    Options::ENABLE_TABLES
-        | Options::ENABLE_FOOTNOTES
-        | Options::ENABLE_STRIKETHROUGH
-        | Options::ENABLE_TASKLISTS
-        | Options::ENABLE_HEADING_ATTRIBUTES
-        | Options::ENABLE_GFM
-}
 
 /// The text after a `---` front matter block, or all of it.
 fn body(text: &str) -> &str {

@@ -82,7 +82,8 @@ pub struct AnchorLink {
     pub column: usize,
 }
 
-fn options() -> Options {
+/// The CommonMark extensions pages are parsed with (the benchmark's floor uses the same).
+pub fn options() -> Options {
     Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH

@@ -15,7 +15,7 @@ mod common;
 use std::path::Path;
 use std::process::{Command, Stdio};
 
-use common::{Killed, free_port, missing_browser, skip, wait_for_port};
+use common::{Killed, free_port, missing_browser, run_browser_script, skip, wait_for_port};
 
 fn repo() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -63,18 +63,7 @@ fn checklists_and_accessibility_in_chromium() {
     );
     wait_for_port(port);
 
-    let run = Command::new("node")
-        .arg(repo().join("tests/browser/checklist.mjs"))
-        .arg(format!("http://127.0.0.1:{port}/"))
-        .current_dir(repo())
-        .output()
-        .expect("run node");
-    let stdout = String::from_utf8_lossy(&run.stdout);
-    println!("{stdout}");
-    assert!(
-        run.status.success(),
-        "browser checks failed:\n{stdout}\n{}",
-        String::from_utf8_lossy(&run.stderr)
-    );
+    let url = format!("http://127.0.0.1:{port}/");
+    let stdout = run_browser_script("checklist.mjs", &[url.as_ref()], String::new);
     assert!(stdout.contains("all browser checks passed"));
 }

@@ -66,19 +66,16 @@ fn the_browser_follows_every_save() {
         );
         std::thread::sleep(Duration::from_millis(50));
     }
-    let run = Command::new("node")
-        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser/live_reload.mjs"))
-        .arg(format!("http://127.0.0.1:{port}/"))
-        .arg(site.root())
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .expect("run node");
-    let stdout = String::from_utf8_lossy(&run.stdout);
-    println!("{stdout}");
-    assert!(
-        run.status.success(),
-        "live reload checks failed:\n{stdout}\n{}\nserver log:\n{}",
-        String::from_utf8_lossy(&run.stderr),
-        std::fs::read_to_string(log.path()).unwrap_or_default()
+    let url = format!("http://127.0.0.1:{port}/");
+    let server_log = || {
+        format!(
+            "\nserver log:\n{}",
+            std::fs::read_to_string(log.path()).unwrap_or_default()
+        )
+    };
+    run_browser_script(
+        "live_reload.mjs",
+        &[url.as_ref(), site.root().as_os_str()],
+        server_log,
     );
 }

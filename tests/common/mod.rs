@@ -249,3 +249,29 @@ pub fn wait_for_port(port: u16) {
         std::thread::sleep(std::time::Duration::from_millis(50));
     }
 }
+
+/// Runs a script of `tests/browser/` with Node, prints its `ok`/`FAIL` lines, and fails
+/// the test (with what `context` says then, such as a server's log) when the script
+/// reports a failure.
+pub fn run_browser_script(
+    script: &str,
+    args: &[&std::ffi::OsStr],
+    context: impl Fn() -> String,
+) -> String {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let run = Command::new("node")
+        .arg(repo.join("tests/browser").join(script))
+        .args(args)
+        .current_dir(repo)
+        .output()
+        .expect("run node");
+    let stdout = String::from_utf8_lossy(&run.stdout).into_owned();
+    println!("{stdout}");
+    assert!(
+        run.status.success(),
+        "{script} checks failed:\n{stdout}\n{}{}",
+        String::from_utf8_lossy(&run.stderr),
+        context()
+    );
+    stdout
+}
