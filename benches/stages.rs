@@ -62,11 +62,10 @@ fn stages(c: &mut Criterion) {
         Ok(urls) => urls,
         Err(d) => panic!("cannot fingerprint the assets: {d:?}"),
     };
-    let mut renderer = match Renderer::new(&theme, &site) {
+    let renderer = match Renderer::new(&theme, &site, &asset_urls) {
         Ok(r) => r,
         Err(d) => panic!("the theme does not compile: {d:?}"),
     };
-    renderer.set_assets(&asset_urls);
     let jobs = render::jobs(&site);
     let (files, errors) = renderer.render_all(&jobs);
     assert!(errors.is_empty(), "the site renders: {errors:?}");

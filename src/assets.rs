@@ -83,7 +83,7 @@ mod tests {
         let mut statics = Vec::new();
         let generated = vec![OutputFile {
             path: "assets/search-fr.js".into(),
-            bytes: b"x".to_vec(),
+            bytes: bytes::Bytes::from_static(b"x"),
         }];
         let urls = fingerprint(&mut statics, &generated, true).expect("fingerprint");
         assert_eq!(urls["assets/search-fr.js"], "assets/search-fr.js");

@@ -167,6 +167,15 @@ impl Config {
         &self.languages[0].code
     }
 
+    /// The typography of a language (none for a language the site does not have).
+    pub fn typography(&self, code: &str) -> Typography {
+        self.languages
+            .iter()
+            .find(|l| l.code == code)
+            .map(|l| l.typography)
+            .unwrap_or_default()
+    }
+
     pub fn has_language(&self, code: &str) -> bool {
         self.languages.iter().any(|l| l.code == code)
     }

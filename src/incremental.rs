@@ -3,34 +3,71 @@
 //! A save changes one file; rebuilding the whole site would re-read, re-parse and
 //! re-render thousands of pages for it. The cache keeps, from one rebuild to the next:
 //!
-//! - each content file's parsed page, reused while the file's size and mtime are the same;
-//! - each page's rendered Markdown, reused while its body and every page's URL are the same
-//!   (links in a body resolve to other pages' URLs);
-//! - each rendered page, reused while the page's own text and everything the templates
-//!   show of the other pages (titles, URLs, checklists, team links, UI strings, templates,
-//!   assets) are the same.
+//! - each content file's parsed page, reused while the file's size and mtime are the same
+//!   (a file read again gets a new revision number, which the keys below use instead of
+//!   hashing its text);
+//! - each page's rendered Markdown and search entry, reused while its file and every
+//!   page's URL are the same (links in a body resolve to other pages' URLs);
+//! - what every page shares in rendering (compiled templates, navigation, page summaries,
+//!   team maps), and every output file (pages, checklist pages, `checklists.json`,
+//!   sitemap...), reused while what the templates show of the site (titles, URLs,
+//!   checklists, team links, UI strings, templates, assets) and, for a page, its own file
+//!   are the same.
 //!
 //! So a body edit re-parses one file and re-renders one page; a title edit, which every
 //! page's navigation shows, re-renders every page, still without re-reading the others.
-//! The cache holds values only; the pipeline decides what is still valid with the keys
-//! below, computed from the inputs, never from timing.
+//! Values are shared with the site being served (`Arc`, `Bytes`), not copied. The cache
+//! holds values only; the pipeline decides what is still valid with keys computed from
+//! the inputs, never from timing. A change of `site.yaml` empties it.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::SystemTime;
 
+use bytes::Bytes;
+
+use crate::config::Config;
 use crate::content::Page;
-use crate::markdown;
+use crate::render::Prepared;
+use crate::site::Body;
 
 /// Caches of one `serve` session.
 #[derive(Default)]
 pub struct Cache {
+    /// The configuration the cached pages were read with.
+    config: Option<u64>,
+    /// The last [`Page::revision`] given.
+    revision: AtomicU64,
     pub(crate) pages: HashMap<PathBuf, CachedPage>,
     pub(crate) bodies: HashMap<(String, String), CachedBody>,
-    pub(crate) outputs: HashMap<String, (u64, Vec<u8>)>,
+    pub(crate) outputs: HashMap<String, CachedOutput>,
+    /// What pages share in rendering, and the key of the site it was made for.
+    pub(crate) prepared: Option<(u64, Arc<Prepared>)>,
     /// What the last rebuild reused, for the terminal and for tests.
     pub stats: Stats,
+}
+
+impl Cache {
+    /// Empties the cache when the configuration changed: it decides how files are read
+    /// (languages, typography).
+    pub(crate) fn forget_if_changed(&mut self, config: &Config) {
+        let key = hash_of(&format!("{config:?}"));
+        if self.config != Some(key) {
+            *self = Cache {
+                config: Some(key),
+                revision: AtomicU64::new(*self.revision.get_mut()),
+                ..Cache::default()
+            };
+        }
+    }
+
+    /// A revision number no page of this session had.
+    pub(crate) fn next_revision(&self) -> u64 {
+        self.revision.fetch_add(1, Ordering::Relaxed) + 1
+    }
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -43,12 +80,20 @@ pub struct Stats {
 pub(crate) struct CachedPage {
     pub len: u64,
     pub modified: SystemTime,
-    pub page: Page,
+    pub page: Arc<Page>,
+}
+
+/// A rendered file, by output path.
+pub(crate) struct CachedOutput {
+    pub key: u64,
+    pub bytes: Bytes,
+    /// A page's `id`s, for links to its `#fragment`s.
+    pub ids: Option<Arc<HashSet<String>>>,
 }
 
 pub(crate) struct CachedBody {
     pub key: u64,
-    pub rendered: markdown::Rendered,
+    pub body: Arc<Body>,
 }
 
 /// A hash of anything hashable, for cache keys (stable within one process, which is all a

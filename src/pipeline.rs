@@ -12,12 +12,14 @@
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, PoisonError};
+use std::sync::{Arc, Mutex, PoisonError};
+
+use bytes::Bytes;
 use std::time::{Duration, Instant};
 
 use crate::config::{Config, normalize_base_url};
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::incremental::{Cache, hash_of};
+use crate::incremental::{Cache, CachedOutput, hash_of};
 use crate::render::{self, OutputFile, Renderer};
 use crate::site::{self, GeneratedTitles, Site};
 use crate::theme::{self, StaticFile, Strings};
@@ -180,43 +182,60 @@ fn run(
                 return None;
             }
         };
-    let mut renderer = match Renderer::new(&theme, &site) {
-        Ok(r) => r,
-        Err(errors) => {
-            diagnostics.extend(errors);
-            return None;
-        }
-    };
-    renderer.set_assets(&asset_urls);
     let mut jobs = render::jobs(&site);
-    // A rebuild reuses the pages whose inputs are all the same as last time.
-    let page_keys = cache
+    let anchors = AnchorCheck::new(&site, cache.is_some());
+    // A rebuild reuses the files whose inputs are all the same as last time, and what
+    // pages share while what templates show of the site is the same.
+    let keys = cache
         .as_ref()
-        .map(|_| page_keys(&site, &theme, &asset_urls));
-    let mut reused = Vec::new();
-    if let (Some(cache), Some(keys)) = (cache.as_deref(), &page_keys) {
-        jobs.retain(|job| {
-            let render::Job::Page(i) = job else {
-                return true;
-            };
-            let path = &site.pages[*i].path;
-            match cache.outputs.get(path) {
-                Some((key, bytes)) if *key == keys[*i] => {
-                    reused.push(OutputFile {
-                        path: path.clone(),
-                        bytes: bytes.clone(),
-                    });
-                    false
-                }
-                _ => true,
+        .map(|_| job_keys(&site, &theme, &asset_urls, &jobs));
+    let prepared = match (cache.as_deref(), &keys) {
+        (Some(cache), Some(keys)) => cache
+            .prepared
+            .as_ref()
+            .filter(|(key, _)| *key == keys.shared)
+            .map(|(_, prepared)| Arc::clone(prepared)),
+        _ => None,
+    };
+    let renderer = match prepared {
+        Some(prepared) => Renderer::with(prepared, &site),
+        None => match Renderer::new(&theme, &site, &asset_urls) {
+            Ok(r) => r,
+            Err(errors) => {
+                diagnostics.extend(errors);
+                return None;
             }
-        });
+        },
+    };
+    let mut reused = Vec::new();
+    let mut fresh = Vec::new();
+    if let (Some(cache), Some(keys)) = (cache.as_deref_mut(), keys) {
+        cache.prepared = Some((keys.shared, renderer.prepared()));
+        let mut to_render = Vec::new();
+        for (job, key) in jobs.into_iter().zip(keys.jobs) {
+            let path = job.output_path(&site);
+            match cache.outputs.get(&path) {
+                Some(c) if c.key == key => {
+                    if let Some(ids) = &c.ids {
+                        anchors.observe_ids(&path, Arc::clone(ids));
+                    }
+                    reused.push(OutputFile {
+                        path,
+                        bytes: c.bytes.clone(),
+                    });
+                }
+                _ => {
+                    fresh.push((path, key));
+                    to_render.push(job);
+                }
+            }
+        }
+        jobs = to_render;
     }
     let pages_to_render = jobs
         .iter()
         .filter(|j| matches!(j, render::Job::Page(_)))
         .count();
-    let anchors = AnchorCheck::new(&site);
     let keep = |file: OutputFile| -> Result<Option<OutputFile>, Diagnostic> {
         anchors.observe(&file);
         match destination {
@@ -225,9 +244,6 @@ fn run(
         }
     };
     let file_count = jobs.len() + reused.len() + generated.len() + theme.static_files.len();
-    for file in &reused {
-        anchors.observe(file);
-    }
     // The search indexes first: a build writes and frees them before pages render.
     let mut kept_generated = Vec::new();
     for file in generated {
@@ -240,25 +256,24 @@ fn run(
     diagnostics.extend(errors);
     drop(renderer);
     let mut files: Vec<OutputFile> = kept.into_iter().flatten().collect();
-    if let (Some(cache), Some(keys)) = (cache, page_keys) {
+    if let Some(cache) = cache {
         cache.stats.pages_rendered = pages_to_render;
-        let by_path: HashMap<&str, usize> = site
-            .pages
-            .iter()
-            .enumerate()
-            .map(|(i, p)| (p.path.as_str(), i))
-            .collect();
-        // Reused pages are in the cache already; store the ones just rendered.
-        for f in &files {
-            if let Some(&i) = by_path.get(f.path.as_str()) {
+        // Reused files are in the cache already; store the ones just rendered.
+        let rendered: HashMap<&str, &Bytes> =
+            files.iter().map(|f| (f.path.as_str(), &f.bytes)).collect();
+        let mut present = HashSet::new();
+        for (path, key) in fresh {
+            if let Some(&bytes) = rendered.get(path.as_str()) {
+                let ids = anchors.ids_of(&path);
+                let bytes = bytes.clone();
                 cache
                     .outputs
-                    .insert(f.path.clone(), (keys[i], f.bytes.clone()));
+                    .insert(path.clone(), CachedOutput { key, bytes, ids });
             }
+            present.insert(path);
         }
-        cache
-            .outputs
-            .retain(|path, _| by_path.contains_key(path.as_str()));
+        present.extend(reused.iter().map(|f| f.path.clone()));
+        cache.outputs.retain(|path, _| present.contains(path));
     }
     files.extend(reused);
     files.extend(kept_generated);
@@ -276,15 +291,16 @@ fn run(
     })
 }
 
-/// For each page, a key of everything its rendered file depends on: its own text and
-/// path, and what templates show of the whole site (every page's title, URL, kind,
-/// weight, description, checklist and links between pages; the configuration, the
-/// templates, the UI strings and the asset names). Equal keys, equal output.
-fn page_keys(
+/// For each job, a key of everything its rendered file depends on: what templates show of
+/// the whole site (every page's title, URL, kind, weight, description, checklist and links
+/// between pages; the configuration, the templates, the UI strings and the asset names),
+/// and for a page, its own file (its revision). Equal keys, equal output.
+fn job_keys(
     site: &Site,
     theme: &theme::Theme,
     assets: &std::collections::BTreeMap<String, String>,
-) -> Vec<u64> {
+    jobs: &[render::Job],
+) -> JobKeys {
     let config = &site.config;
     let shared = hash_of(&(
         site.pages
@@ -318,27 +334,44 @@ fn page_keys(
         &theme.strings,
         assets,
     ));
-    site.pages
+    let jobs = jobs
         .iter()
-        .map(|p| hash_of(&(shared, &p.path, &p.page.text, &p.page.file.display)))
-        .collect()
+        .map(|job| match job {
+            render::Job::Page(i) => {
+                let p = &site.pages[*i];
+                hash_of(&(shared, &p.path, p.page.revision, &p.page.file.display))
+            }
+            other => hash_of(&(shared, other)),
+        })
+        .collect();
+    JobKeys { shared, jobs }
+}
+
+/// Keys of a build's jobs (see [`job_keys`]).
+struct JobKeys {
+    /// Of what templates show of the whole site.
+    shared: u64,
+    /// Of each job's output, in the jobs' order.
+    jobs: Vec<u64>,
 }
 
 /// Links to `page.md#fragment`: the fragment must be an id in the target's rendered HTML
 /// (a heading of its body, or a section the template adds, such as `#checklist`). Each
-/// target is checked as it is rendered, for the fragments linked to it only, so that the
-/// check needs no rendered page kept in memory.
+/// target's ids are collected as it is rendered, so that the check needs no rendered page
+/// kept in memory; a rebuild keeps them with the cached file.
 struct AnchorCheck<'a> {
     /// The fragments linked, by target output path.
     wanted: HashMap<&'a str, BTreeSet<&'a str>>,
-    /// Of those, the ones each rendered target has.
-    found: Mutex<HashMap<&'a str, HashSet<&'a str>>>,
+    /// Collect the ids of every page, not only of linked ones (for the cache).
+    every_page: bool,
+    /// The ids of each rendered page, by output path.
+    found: Mutex<HashMap<String, Arc<HashSet<String>>>>,
 }
 
 impl<'a> AnchorCheck<'a> {
-    fn new(site: &'a Site) -> AnchorCheck<'a> {
+    fn new(site: &'a Site, every_page: bool) -> AnchorCheck<'a> {
         let mut wanted: HashMap<&str, BTreeSet<&str>> = HashMap::new();
-        for a in site.pages.iter().flat_map(|p| &p.anchors) {
+        for a in site.pages.iter().flat_map(|p| &p.body.anchors) {
             wanted
                 .entry(a.target.as_str())
                 .or_default()
@@ -346,28 +379,28 @@ impl<'a> AnchorCheck<'a> {
         }
         AnchorCheck {
             wanted,
+            every_page,
             found: Mutex::default(),
         }
     }
 
     fn observe(&self, file: &OutputFile) {
-        let Some((&target, fragments)) = self.wanted.get_key_value(file.path.as_str()) else {
-            return;
-        };
-        // Rendered pages are UTF-8; the lossy copy is only a safety net.
-        let html = match std::str::from_utf8(&file.bytes) {
-            Ok(html) => std::borrow::Cow::Borrowed(html),
-            Err(_) => String::from_utf8_lossy(&file.bytes),
-        };
-        let present: HashSet<&str> = fragments
-            .iter()
-            .copied()
-            .filter(|f| html.contains(&format!("id=\"{f}\"")))
-            .collect();
+        let is_page = file.path.ends_with(".html");
+        if (self.every_page && is_page) || self.wanted.contains_key(file.path.as_str()) {
+            self.observe_ids(&file.path, Arc::new(ids_in(&file.bytes)));
+        }
+    }
+
+    fn observe_ids(&self, path: &str, ids: Arc<HashSet<String>>) {
         self.found
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
-            .insert(target, present);
+            .insert(path.to_string(), ids);
+    }
+
+    fn ids_of(&self, path: &str) -> Option<Arc<HashSet<String>>> {
+        let found = self.found.lock().unwrap_or_else(PoisonError::into_inner);
+        found.get(path).cloned()
     }
 
     /// A link to a fragment its (rendered) target does not have is an error.
@@ -378,7 +411,7 @@ impl<'a> AnchorCheck<'a> {
             .unwrap_or_else(PoisonError::into_inner);
         let mut out = Vec::new();
         for p in &site.pages {
-            for a in &p.anchors {
+            for a in &p.body.anchors {
                 let Some(present) = found.get(a.target.as_str()) else {
                     continue;
                 };
@@ -398,6 +431,27 @@ impl<'a> AnchorCheck<'a> {
         }
         out
     }
+}
+
+/// The values of the `id` attributes of an HTML page.
+fn ids_in(html: &[u8]) -> HashSet<String> {
+    let mut ids = HashSet::new();
+    let mut rest = html;
+    while let Some(at) = find(rest, b"id=\"") {
+        // ` id="`, not `data-id="`.
+        let attribute = at == 0 || rest[at - 1].is_ascii_whitespace();
+        rest = &rest[at + 4..];
+        let end = rest.iter().position(|&b| b == b'"').unwrap_or(rest.len());
+        if attribute {
+            ids.insert(String::from_utf8_lossy(&rest[..end]).into_owned());
+        }
+        rest = &rest[end..];
+    }
+    ids
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
 }
 
 /// Builds and writes the site. The output folder is replaced only if the build succeeded.

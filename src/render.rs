@@ -7,7 +7,9 @@
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
+use std::sync::Arc;
 
+use bytes::Bytes;
 use rayon::prelude::*;
 use serde::Serialize;
 use tera::{Context, Tera, Value};
@@ -20,7 +22,7 @@ use crate::teammap::{self, MapNode, MapText, NodeKind, TeamMap};
 use crate::theme::{Strings, Template, Theme};
 
 /// One output file to make.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Job {
     /// A page of the site (role, team, plain page, home, section list).
     Page(usize),
@@ -35,11 +37,28 @@ pub enum Job {
     Robots,
 }
 
+impl Job {
+    /// The file the job makes, relative to the output folder.
+    pub fn output_path(&self, site: &Site) -> String {
+        match self {
+            Job::Page(i) => site.pages[*i].path.clone(),
+            Job::LanguageChoice => "index.html".into(),
+            Job::Checklist(lang) => checklist::page_path(lang),
+            Job::ChecklistsJson => checklist::JSON_PATH.into(),
+            Job::NotFound => "404.html".into(),
+            Job::Sitemap => "sitemap.xml".into(),
+            Job::Robots => "robots.txt".into(),
+        }
+    }
+}
+
 /// A rendered file, path relative to the output folder.
 #[derive(Debug)]
 pub struct OutputFile {
     pub path: String,
-    pub bytes: Vec<u8>,
+    /// Reference-counted: `serve` keeps a file across rebuilds and serves it without
+    /// copying it.
+    pub bytes: Bytes,
 }
 
 /// Every output of the site, in a stable order.
@@ -70,8 +89,15 @@ pub fn jobs(site: &Site) -> Vec<Job> {
 
 /// A compiled theme with the site-wide context, ready to render jobs.
 pub struct Renderer<'a> {
-    tera: Tera,
     site: &'a Site,
+    prepared: Arc<Prepared>,
+}
+
+/// What every job of a site shares: made once per build, and kept by `serve` while what
+/// templates show of the site is the same (see [`crate::incremental`]).
+pub struct Prepared {
+    /// The compiled templates, with the site-wide global context.
+    tera: Tera,
     /// Per language: navigation and UI strings, shared by its pages.
     nav: BTreeMap<String, Value>,
     strings: BTreeMap<String, Value>,
@@ -81,12 +107,18 @@ pub struct Renderer<'a> {
     checklist_titles: BTreeMap<String, String>,
     /// Per page: title, URL, description (and checklist), for lists and links.
     summaries: Vec<Value>,
-    template_files: BTreeMap<String, (PathBuf, std::sync::Arc<str>)>,
+    template_files: BTreeMap<String, (PathBuf, Arc<str>)>,
 }
 
 impl<'a> Renderer<'a> {
-    pub fn new(theme: &Theme, site: &'a Site) -> Result<Renderer<'a>, Vec<Diagnostic>> {
-        let template_files: BTreeMap<String, (PathBuf, std::sync::Arc<str>)> = theme
+    /// Compiles the theme and prepares what pages share. `assets` maps each asset to the
+    /// name pages link it by (see [`crate::assets`]).
+    pub fn new(
+        theme: &Theme,
+        site: &'a Site,
+        assets: &BTreeMap<String, String>,
+    ) -> Result<Renderer<'a>, Vec<Diagnostic>> {
+        let template_files: BTreeMap<String, (PathBuf, Arc<str>)> = theme
             .templates
             .iter()
             .map(|t| (t.name.clone(), (t.file.clone(), t.source.clone())))
@@ -97,9 +129,8 @@ impl<'a> Renderer<'a> {
             .iter()
             .map(|p| Value::from_serializable(&Summary::of(p)))
             .collect();
-        let mut renderer = Renderer {
+        let mut prepared = Prepared {
             tera,
-            site,
             nav: BTreeMap::new(),
             strings: BTreeMap::new(),
             team_maps: BTreeMap::new(),
@@ -107,17 +138,25 @@ impl<'a> Renderer<'a> {
             summaries,
             template_files,
         };
-        renderer.build_shared(&theme.strings);
-        Ok(renderer)
+        prepared.fill(site, &theme.strings);
+        prepared.tera.global_context().insert("assets", assets);
+        Ok(Renderer::with(Arc::new(prepared), site))
     }
 
-    /// The names pages link assets by (see [`crate::assets`]), for every template.
-    pub fn set_assets(&mut self, assets: &BTreeMap<String, String>) {
-        self.tera.global_context().insert("assets", assets);
+    /// A renderer for `site` with what an earlier build prepared, which must have been
+    /// made from a site that templates show the same (same pages, titles, links...).
+    pub fn with(prepared: Arc<Prepared>, site: &'a Site) -> Renderer<'a> {
+        Renderer { site, prepared }
     }
 
-    fn build_shared(&mut self, strings: &Strings) {
-        let site = self.site;
+    /// What jobs share, to keep for a later build.
+    pub fn prepared(&self) -> Arc<Prepared> {
+        Arc::clone(&self.prepared)
+    }
+}
+
+impl Prepared {
+    fn fill(&mut self, site: &Site, strings: &Strings) {
         let config = &site.config;
         for lang in &config.languages {
             let code = &lang.code;
@@ -197,7 +236,9 @@ impl<'a> Renderer<'a> {
             },
         );
     }
+}
 
+impl Renderer<'_> {
     /// Renders every job in parallel. Errors of all jobs are returned together.
     pub fn render_all(&self, jobs: &[Job]) -> (Vec<OutputFile>, Vec<Diagnostic>) {
         self.render_each(jobs, Ok)
@@ -233,7 +274,7 @@ impl<'a> Renderer<'a> {
             Job::Checklist(lang) => self.render_checklist(lang),
             Job::ChecklistsJson => Ok(OutputFile {
                 path: checklist::JSON_PATH.into(),
-                bytes: checklist::json(self.site).into_bytes(),
+                bytes: checklist::json(self.site).into_bytes().into(),
             }),
             Job::NotFound => {
                 // The 404 page is served at any depth: its links must not be relative.
@@ -247,11 +288,11 @@ impl<'a> Renderer<'a> {
             }
             Job::Robots => Ok(OutputFile {
                 path: "robots.txt".into(),
-                bytes: self.robots().into_bytes(),
+                bytes: self.robots().into_bytes().into(),
             }),
             Job::Sitemap => Ok(OutputFile {
                 path: "sitemap.xml".into(),
-                bytes: self.sitemap().into_bytes(),
+                bytes: self.sitemap().into_bytes().into(),
             }),
         }
     }
@@ -266,8 +307,11 @@ impl<'a> Renderer<'a> {
             Kind::Team => "team.html",
             Kind::Page => "page.html",
         };
-        let ids =
-            |v: &[usize]| -> Vec<Value> { v.iter().map(|&j| self.summaries[j].clone()).collect() };
+        let ids = |v: &[usize]| -> Vec<Value> {
+            v.iter()
+                .map(|&j| self.prepared.summaries[j].clone())
+                .collect()
+        };
         let view = PageView {
             title: &p.page.title,
             description: p.page.description.as_deref(),
@@ -275,7 +319,7 @@ impl<'a> Renderer<'a> {
             key: &p.page.key,
             url: &p.path,
             section: p.page.section.as_deref(),
-            toc: &p.toc,
+            toc: &p.body.toc,
             responsibilities: &p.page.responsibilities,
             skills: &p.page.skills,
             risks: &p.page.risks,
@@ -299,7 +343,7 @@ impl<'a> Renderer<'a> {
         };
         let mut context = self.language_context(p.lang(), &root_prefix(&p.path));
         context.insert("page", &view);
-        context.insert_value("content", Value::safe_string(&p.html));
+        context.insert_value("content", Value::safe_string(&p.body.html));
         // Languages with no translation of this page get a link to their home instead.
         let others: Vec<Translation> = site
             .config
@@ -322,7 +366,7 @@ impl<'a> Renderer<'a> {
             .collect();
         context.insert("other_languages", &others);
         if p.page.kind == Kind::Home
-            && let Some(svg) = self.team_maps.get(p.lang())
+            && let Some(svg) = self.prepared.team_maps.get(p.lang())
         {
             context.insert_value("team_map", Value::safe_string(svg));
         }
@@ -348,7 +392,11 @@ impl<'a> Renderer<'a> {
                 url,
             })
             .collect();
-        let title = self.checklist_titles.get(lang).map_or("", String::as_str);
+        let title = self
+            .prepared
+            .checklist_titles
+            .get(lang)
+            .map_or("", String::as_str);
         let view = ChecklistPageView {
             title,
             description: None,
@@ -374,10 +422,10 @@ impl<'a> Renderer<'a> {
             "site_title",
             self.site.config.title.get(lang).map_or("", String::as_str),
         );
-        if let Some(nav) = self.nav.get(lang) {
+        if let Some(nav) = self.prepared.nav.get(lang) {
             context.insert_value("nav", nav.clone());
         }
-        if let Some(t) = self.strings.get(lang) {
+        if let Some(t) = self.prepared.strings.get(lang) {
             context.insert_value("t", t.clone());
         }
         context
@@ -403,6 +451,7 @@ impl<'a> Renderer<'a> {
             })
             .collect();
         let titles: BTreeMap<&str, &Value> = self
+            .prepared
             .strings
             .iter()
             .map(|(lang, v)| (lang.as_str(), v))
@@ -419,12 +468,13 @@ impl<'a> Renderer<'a> {
         path: &str,
     ) -> Result<OutputFile, Diagnostic> {
         let mut bytes = Vec::with_capacity(16 * 1024);
-        self.tera
+        self.prepared
+            .tera
             .render_to(template, context, &mut bytes)
-            .map_err(|e| template_error(&e, template, &self.template_files))?;
+            .map_err(|e| template_error(&e, template, &self.prepared.template_files))?;
         Ok(OutputFile {
             path: path.to_string(),
-            bytes,
+            bytes: bytes.into(),
         })
     }
 
@@ -558,7 +608,7 @@ fn xml_escape(s: &str) -> String {
 /// Compiles all templates; every syntax error becomes a diagnostic with file and line.
 fn compile(
     templates: &[Template],
-    files: &BTreeMap<String, (PathBuf, std::sync::Arc<str>)>,
+    files: &BTreeMap<String, (PathBuf, Arc<str>)>,
 ) -> Result<Tera, Vec<Diagnostic>> {
     let mut errors = Vec::new();
     // Check each template alone first, so that every broken one is reported.
@@ -612,7 +662,7 @@ fn compile(
 /// back into one diagnostic per report, each pointing into its template file.
 fn reference_errors(
     error: &tera::Error,
-    files: &BTreeMap<String, (PathBuf, std::sync::Arc<str>)>,
+    files: &BTreeMap<String, (PathBuf, Arc<str>)>,
 ) -> Vec<Diagnostic> {
     if !matches!(error.kind(), tera::ErrorKind::Msg(_)) {
         return vec![template_error(error, "", files)];
@@ -649,7 +699,7 @@ fn reference_errors(
 fn template_error(
     error: &tera::Error,
     template: &str,
-    files: &BTreeMap<String, (PathBuf, std::sync::Arc<str>)>,
+    files: &BTreeMap<String, (PathBuf, Arc<str>)>,
 ) -> Diagnostic {
     let report = match error.kind() {
         tera::ErrorKind::SyntaxError(r) | tera::ErrorKind::RenderingError(r) => Some(r),

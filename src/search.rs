@@ -8,9 +8,10 @@
 
 use serde::Serialize;
 
-use crate::content::Kind;
+use crate::content::{ChecklistItem, Kind};
+use crate::markdown::Heading;
 use crate::render::OutputFile;
-use crate::site::Site;
+use crate::site::{Site, SitePage};
 
 /// Output path of a language's index.
 pub fn index_path(lang: &str) -> String {
@@ -31,62 +32,75 @@ struct Entry<'a> {
     x: String,
 }
 
-/// Every language's index, as output files (one language at a time: each is large on a
-/// large site, and building them side by side raised peak memory).
+/// Whether a page has an entry: generated section lists only repeat other pages' titles.
+pub fn is_indexed(p: &SitePage) -> bool {
+    !(p.generated && p.page.kind == Kind::Section)
+}
+
+/// A page's entry, as JSON: made in parallel with its body (see [`crate::site::Body`]),
+/// so that the index is only joined here.
+pub fn entry(p: &SitePage, toc: &[Heading], plain: &str, checklist: &[ChecklistItem]) -> String {
+    let page = &p.page;
+    let mut text = plain.to_string();
+    for item in page
+        .responsibilities
+        .iter()
+        .chain(&page.skills)
+        .chain(&page.risks)
+        .chain(checklist.iter().map(|c| &c.text))
+    {
+        text.push(' ');
+        text.push_str(item);
+    }
+    let entry = Entry {
+        t: &page.title,
+        u: &p.path,
+        d: page.description.as_deref().unwrap_or(""),
+        h: toc
+            .iter()
+            .map(|h| h.text.as_str())
+            .collect::<Vec<_>>()
+            .join(" · "),
+        x: text,
+    };
+    serde_json::to_string(&entry).unwrap_or_default()
+}
+
+/// Every language's index, as output files.
 pub fn indexes(site: &Site) -> Vec<OutputFile> {
     site.config
         .languages
         .iter()
         .map(|l| OutputFile {
             path: index_path(&l.code),
-            bytes: index_js(site, &l.code),
+            bytes: index_js(site, &l.code).into(),
         })
         .collect()
 }
 
-/// The script for one language: `(window.EQUIPE_SEARCH ||= {})["fr"] = [...]`.
+/// The script for one language: `(window.EQUIPE_SEARCH ||= {})["fr"] = [...]`. The index
+/// is a script file of its own (never inline in HTML), so its JSON needs no escaping
+/// beyond JSON's.
 pub fn index_js(site: &Site, lang: &str) -> Vec<u8> {
-    let entries: Vec<Entry> = site
+    let entries: Vec<&str> = site
         .pages
         .iter()
-        .filter(|p| p.lang() == lang && !(p.generated && p.page.kind == Kind::Section))
-        .map(|p| {
-            let mut text = p.plain.clone();
-            for item in &p.page.responsibilities {
-                text.push(' ');
-                text.push_str(item);
-            }
-            for item in p.page.skills.iter().chain(&p.page.risks) {
-                text.push(' ');
-                text.push_str(item);
-            }
-            for item in &p.checklist {
-                text.push(' ');
-                text.push_str(&item.text);
-            }
-            Entry {
-                t: &p.page.title,
-                u: &p.path,
-                d: p.page.description.as_deref().unwrap_or(""),
-                h: p.toc
-                    .iter()
-                    .map(|h| h.text.as_str())
-                    .collect::<Vec<_>>()
-                    .join(" · "),
-                x: text,
-            }
-        })
+        .filter(|p| p.lang() == lang && is_indexed(p))
+        .map(|p| p.body.search_entry.as_str())
         .collect();
-    // The index is a script file of its own (never inline in HTML), so its JSON needs no
-    // escaping beyond JSON's, and it is written once into one buffer.
-    let mut out = format!(
-        "(window.EQUIPE_SEARCH = window.EQUIPE_SEARCH || {{}})[{}] = ",
+    let head = format!(
+        "(window.EQUIPE_SEARCH = window.EQUIPE_SEARCH || {{}})[{}] = [",
         serde_json::to_string(lang).unwrap_or_default()
-    )
-    .into_bytes();
-    if serde_json::to_writer(&mut out, &entries).is_err() {
-        out.extend_from_slice(b"[]");
+    );
+    let size = head.len() + entries.iter().map(|e| e.len() + 1).sum::<usize>() + 3;
+    let mut out = Vec::with_capacity(size);
+    out.extend_from_slice(head.as_bytes());
+    for (i, e) in entries.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        out.extend_from_slice(e.as_bytes());
     }
-    out.extend_from_slice(b";\n");
+    out.extend_from_slice(b"];\n");
     out
 }

@@ -241,16 +241,18 @@ fn in_memory(rendered: Rendered) -> Result<HashMap<String, Bytes>, Box<Diagnosti
     }
     // Rendered pages win over static files of the same path, as in `build`'s output.
     for f in rendered.files {
-        files.insert(f.path, Bytes::from(f.bytes));
+        files.insert(f.path, f.bytes);
     }
     Ok(files)
 }
 
 /// Output paths added, removed or changed between two builds.
 fn changed_paths(old: &HashMap<String, Bytes>, new: &HashMap<String, Bytes>) -> Vec<String> {
+    // A file the rebuild reused is the same buffer: no need to compare its bytes.
+    let same = |a: &Bytes, b: &Bytes| (a.as_ptr() == b.as_ptr() && a.len() == b.len()) || a == b;
     let mut changed: Vec<String> = new
         .iter()
-        .filter(|(path, bytes)| old.get(*path) != Some(bytes))
+        .filter(|(path, bytes)| !old.get(*path).is_some_and(|old| same(old, bytes)))
         .map(|(path, _)| path.clone())
         .chain(old.keys().filter(|p| !new.contains_key(*p)).cloned())
         .collect();

@@ -12,11 +12,11 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use crate::config::Config;
-use crate::content::{ChecklistItem, Kind, Page, SourceFile};
+use crate::content::{self, ChecklistItem, Kind, Page, SourceFile};
 use crate::diagnostics::Diagnostic;
 use crate::incremental::{Cache, CachedBody, hash_of};
 use crate::markdown::{self, Heading, LinkResolver, LinkTarget};
-use crate::typography::Typography;
+use crate::search;
 
 /// Sections that get a list page in every language even without an `_index` file.
 pub const STANDARD_SECTIONS: &[&str] = &["roles", "teams"];
@@ -24,17 +24,13 @@ pub const STANDARD_SECTIONS: &[&str] = &["roles", "teams"];
 /// A page with everything resolved.
 #[derive(Debug)]
 pub struct SitePage {
-    pub page: Page,
+    pub page: Arc<Page>,
     /// Output path relative to the site root: `fr/roles/chef-de-projet/index.html`.
     pub path: String,
     /// Made by the tool (a home or section page with no `_index` file).
     pub generated: bool,
-    pub html: String,
-    pub toc: Vec<Heading>,
-    /// The body's text without markup, for search.
-    pub plain: String,
-    /// Links of the body to `#fragment`s of other pages, lines in the file.
-    pub anchors: Vec<markdown::AnchorLink>,
+    /// The rendered body, shared with `serve`'s cache rather than copied.
+    pub body: Arc<Body>,
     /// Front matter checklist, then the body's task list items.
     pub checklist: Vec<ChecklistItem>,
     pub works_with: Vec<usize>,
@@ -45,6 +41,22 @@ pub struct SitePage {
     pub members: Vec<usize>,
     /// The same page in the other languages, in language order.
     pub translations: Vec<usize>,
+}
+
+/// What a page's Markdown body became, with lines counted in the page's file.
+#[derive(Debug, Default)]
+pub struct Body {
+    pub html: String,
+    pub toc: Vec<Heading>,
+    /// Links of the body to `#fragment`s of other pages.
+    pub anchors: Vec<markdown::AnchorLink>,
+    /// Links to nothing: errors.
+    pub broken_links: Vec<markdown::BrokenLink>,
+    /// The body's task list items.
+    pub tasks: Vec<ChecklistItem>,
+    /// The page's entry in its language's search index (see [`crate::search`]), made
+    /// with the body so that the body's plain text need not be kept.
+    pub search_entry: String,
 }
 
 impl SitePage {
@@ -114,7 +126,7 @@ pub trait GeneratedTitles {
 /// Links pages together and renders their bodies.
 pub fn build(
     config: Config,
-    pages: Vec<Page>,
+    pages: Vec<Arc<Page>>,
     files: BTreeSet<String>,
     titles: &dyn GeneratedTitles,
 ) -> (Site, Vec<Diagnostic>) {
@@ -124,7 +136,7 @@ pub fn build(
 /// [`build`], reusing the rendered bodies of `cache` that cannot have changed.
 pub fn build_cached(
     config: Config,
-    pages: Vec<Page>,
+    pages: Vec<Arc<Page>>,
     files: BTreeSet<String>,
     titles: &dyn GeneratedTitles,
     cache: Option<&mut Cache>,
@@ -135,9 +147,6 @@ pub fn build_cached(
         (&a.key, &a.lang, &a.file.display).cmp(&(&b.key, &b.lang, &b.file.display))
     });
     add_generated_pages(&config, &mut pages, titles);
-    for page in &mut pages {
-        apply_typography(&config, page);
-    }
 
     // Paths, and two pages on one path.
     let mut site_pages: Vec<SitePage> = pages
@@ -146,10 +155,7 @@ pub fn build_cached(
             path: output_path(&page),
             generated: page.file.path.as_os_str().is_empty(),
             page,
-            html: String::new(),
-            toc: Vec::new(),
-            plain: String::new(),
-            anchors: Vec::new(),
+            body: Arc::default(),
             checklist: Vec::new(),
             works_with: Vec::new(),
             depends_on: Vec::new(),
@@ -224,49 +230,41 @@ pub fn build_cached(
             .map(|l| (&l.code, l.typography))
             .collect::<Vec<_>>(),
     ));
-    let body_key =
-        |p: &SitePage| hash_of(&(links_key, &p.page.key, &p.page.file.display, p.page.body()));
-    let cached = |i: usize| -> Option<markdown::Rendered> {
+    // A body is made from its file (a new revision in `serve` when the file changes),
+    // and, for a generated page, from its title.
+    let body_key = |p: &SitePage| {
+        hash_of(&(
+            links_key,
+            &p.page.key,
+            &p.page.file.display,
+            p.page.revision,
+            &p.page.title,
+        ))
+    };
+    let cached = |i: usize| -> Option<Arc<Body>> {
         let c = cache.as_ref()?.bodies.get(&(
             site.pages[i].page.key.clone(),
             site.pages[i].page.lang.clone(),
         ))?;
-        (c.key == body_key(&site.pages[i])).then(|| c.rendered.clone())
+        (c.key == body_key(&site.pages[i])).then(|| Arc::clone(&c.body))
     };
-    let rendered: Vec<(bool, markdown::Rendered)> = (0..site.pages.len())
+    let bodies: Vec<(bool, Arc<Body>)> = (0..site.pages.len())
         .into_par_iter()
-        .map(|i| {
-            if let Some(r) = cached(i) {
-                return (false, r);
-            }
-            let p = &site.pages[i];
-            let resolver = PageLinks {
-                site: &site,
-                from: i,
-            };
-            let typography = site
-                .config
-                .languages
-                .iter()
-                .find(|l| l.code == p.lang())
-                .map(|l| l.typography)
-                .unwrap_or_default();
-            (
-                true,
-                markdown::render(p.page.body(), &p.page.key, &resolver, typography),
-            )
+        .map(|i| match cached(i) {
+            Some(body) => (false, body),
+            None => (true, Arc::new(render_body(&site, i))),
         })
         .collect();
     if let Some(cache) = cache {
-        cache.stats.bodies_rendered = rendered.iter().filter(|(fresh, _)| *fresh).count();
+        cache.stats.bodies_rendered = bodies.iter().filter(|(fresh, _)| *fresh).count();
         // Keep what was reused as it is; store what was rendered; forget gone pages.
-        for (p, (fresh, r)) in site.pages.iter().zip(&rendered) {
+        for (p, (fresh, body)) in site.pages.iter().zip(&bodies) {
             if *fresh {
                 cache.bodies.insert(
                     (p.page.key.clone(), p.page.lang.clone()),
                     CachedBody {
                         key: body_key(p),
-                        rendered: r.clone(),
+                        body: Arc::clone(body),
                     },
                 );
             }
@@ -280,89 +278,80 @@ pub fn build_cached(
             .bodies
             .retain(|(key, lang), _| present.contains(&(key.as_str(), lang.as_str())));
     }
-    let rendered = rendered.into_iter().map(|(_, r)| r);
-    for (i, r) in rendered.into_iter().enumerate() {
-        let p = &mut site.pages[i];
-        for broken in r.broken_links {
-            let line = p.page.body_line + broken.line - 1;
+    for (p, (_, body)) in site.pages.iter_mut().zip(bodies) {
+        for broken in &body.broken_links {
             diagnostics.push(
-                Diagnostic::error(broken.message)
+                Diagnostic::error(broken.message.clone())
                     .in_file(&p.page.file.display)
                     .with_source(p.page.text.clone())
-                    .at(line, broken.column)
+                    .at(broken.line, broken.column)
                     .with_label("this link"),
             );
         }
-        p.html = r.html;
-        p.toc = r.toc;
-        p.plain = r.plain;
-        p.anchors = r
-            .anchors
-            .into_iter()
-            .map(|a| markdown::AnchorLink {
-                line: p.page.body_line + a.line - 1,
-                ..a
-            })
-            .collect();
         p.checklist = p.page.checklist.clone();
-        p.checklist.extend(r.tasks);
+        p.checklist.extend(body.tasks.iter().cloned());
+        p.body = body;
     }
     (site, diagnostics)
 }
 
-/// The language's typography on the front matter texts a reader sees (the body gets it
-/// in the markdown stage). Checklist ids were made from the text as written, so they
-/// do not change.
-fn apply_typography(config: &Config, page: &mut Page) {
-    let typography = config
-        .languages
-        .iter()
-        .find(|l| l.code == page.lang)
-        .map(|l| l.typography)
-        .unwrap_or_default();
-    if typography == Typography::None {
-        return;
-    }
-    page.title = typography.apply(&page.title);
-    if let Some(d) = &mut page.description {
-        *d = typography.apply(d);
-    }
-    for text in page
-        .responsibilities
-        .iter_mut()
-        .chain(&mut page.skills)
-        .chain(&mut page.risks)
-        .chain(page.contact.iter_mut())
-    {
-        *text = typography.apply(text);
-    }
-    for item in &mut page.checklist {
-        item.text = typography.apply(&item.text);
+/// Renders the body of page `i`, its links resolved against the site.
+fn render_body(site: &Site, i: usize) -> Body {
+    let p = &site.pages[i];
+    let resolver = PageLinks { site, from: i };
+    let typography = site.config.typography(p.lang());
+    let r = markdown::render(p.page.body(), &p.page.key, &resolver, typography);
+    // Lines in the body -> lines in the file.
+    let line = |l: usize| p.page.body_line + l - 1;
+    let mut checklist = p.page.checklist.clone();
+    checklist.extend(r.tasks.iter().cloned());
+    let search_entry = if search::is_indexed(p) {
+        search::entry(p, &r.toc, &r.plain, &checklist)
+    } else {
+        String::new()
+    };
+    Body {
+        html: r.html,
+        toc: r.toc,
+        anchors: r
+            .anchors
+            .into_iter()
+            .map(|a| markdown::AnchorLink {
+                line: line(a.line),
+                ..a
+            })
+            .collect(),
+        broken_links: r
+            .broken_links
+            .into_iter()
+            .map(|b| markdown::BrokenLink {
+                line: line(b.line),
+                ..b
+            })
+            .collect(),
+        tasks: r.tasks,
+        search_entry,
     }
 }
 
 /// Homes and standard sections that have no `_index` file in a language.
-fn add_generated_pages(config: &Config, pages: &mut Vec<Page>, titles: &dyn GeneratedTitles) {
-    let exists = |pages: &[Page], key: &str, lang: &str| {
+fn add_generated_pages(config: &Config, pages: &mut Vec<Arc<Page>>, titles: &dyn GeneratedTitles) {
+    let exists = |pages: &[Arc<Page>], key: &str, lang: &str| {
         pages.iter().any(|p| p.key == key && p.lang == lang)
     };
     for lang in &config.languages {
         let code = &lang.code;
         if !exists(pages, "_index", code) {
             let title = config.title.get(code).cloned().unwrap_or_default();
-            pages.push(generated_page("_index", code, Kind::Home, title, None));
+            let page = generated_page("_index", code, Kind::Home, title, None);
+            pages.push(Arc::new(content::typeset(config, page)));
         }
         for section in STANDARD_SECTIONS {
             let key = format!("{section}/_index");
             if !exists(pages, &key, code) {
                 let title = titles.section_title(code, section);
-                pages.push(generated_page(
-                    &key,
-                    code,
-                    Kind::Section,
-                    title,
-                    Some(section),
-                ));
+                let page = generated_page(&key, code, Kind::Section, title, Some(section));
+                pages.push(Arc::new(content::typeset(config, page)));
             }
         }
     }
@@ -397,6 +386,7 @@ fn generated_page(key: &str, lang: &str, kind: Kind, title: String, section: Opt
         key_lines: BTreeMap::new(),
         body_start: 0,
         body_line: 1,
+        revision: 0,
     }
 }
 

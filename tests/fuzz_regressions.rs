@@ -53,9 +53,8 @@ fn run(bytes: &[u8]) -> bool {
         return false;
     };
     let (theme, _) = theme::load(&config).expect("built-in theme");
-    let (site, _) = site::build(config, vec![page], Default::default(), &Titles);
-    let mut renderer = Renderer::new(&theme, &site).expect("templates compile");
-    renderer.set_assets(&asset_names(&theme));
+    let (site, _) = site::build(config, vec![page.into()], Default::default(), &Titles);
+    let renderer = Renderer::new(&theme, &site, &asset_names(&theme)).expect("templates compile");
     let (files, errors) = renderer.render_all(&render::jobs(&site));
     errors.is_empty() && !files.is_empty()
 }

@@ -112,3 +112,74 @@ fn a_build_after_a_failed_one_still_rebuilds() {
             .contains("Back again.")
     );
 }
+
+/// Every file of a rebuild in memory, by path.
+fn files_of(outcome: equipe::pipeline::Outcome) -> BTreeMap<String, Vec<u8>> {
+    assert!(
+        outcome.succeeded(),
+        "the build failed: {:?}",
+        outcome.diagnostics
+    );
+    let rendered = outcome.rendered.expect("a rendered site");
+    rendered
+        .files
+        .into_iter()
+        .map(|f| (f.path, f.bytes.to_vec()))
+        .collect()
+}
+
+/// `serve`'s incremental rebuilds reuse what did not change; what they serve must be
+/// what a rebuild from scratch makes, file for file (pages, checklist pages,
+/// `checklists.json`, search indexes, sitemap), after each kind of edit.
+#[test]
+fn incremental_rebuilds_equal_full_rebuilds_file_for_file() {
+    use equipe::incremental::Cache;
+    use equipe::pipeline::{BuildOptions, render_site, render_site_cached};
+
+    let site = TestSite::example();
+    let mut options = BuildOptions::new(site.root());
+    options.base_url = Some("https://example.org/team/".into());
+    let mut cache = Cache::default();
+    let first = files_of(render_site_cached(&options, &mut cache));
+    assert_eq!(first, files_of(render_site(&options)));
+
+    let again = files_of(render_site_cached(&options, &mut cache));
+    assert_eq!(again, first);
+    assert_eq!(
+        (
+            cache.stats.files_read,
+            cache.stats.bodies_rendered,
+            cache.stats.pages_rendered
+        ),
+        (0, 0, 0),
+        "nothing changed, nothing done"
+    );
+
+    let role = site.path("content/roles/tester.en.md");
+    let text = std::fs::read_to_string(&role).expect("the tester role");
+    let edits = [
+        // A body edit.
+        format!("{text}\nA sentence only the index knows: zanzibar.\n"),
+        // A new task in the body: checklist pages and checklists.json change.
+        format!("{text}\n- [ ] Tell the warehouse about zanzibar\n"),
+        // A new title: every page's navigation shows it.
+        text.replacen("title:", "title: Zanzibar", 1),
+    ];
+    for edit in edits {
+        tick();
+        std::fs::write(&role, &edit).expect("write");
+        let incremental = files_of(render_site_cached(&options, &mut cache));
+        let full = files_of(render_site(&options));
+        assert_eq!(
+            incremental.keys().collect::<Vec<_>>(),
+            full.keys().collect::<Vec<_>>()
+        );
+        for (path, bytes) in &full {
+            assert!(
+                incremental[path] == *bytes,
+                "{path} differs from a full rebuild after the edit:\n{edit}"
+            );
+        }
+        assert!(cache.stats.files_read == 1, "one file read again");
+    }
+}

@@ -62,9 +62,8 @@ fuzz_target!(|data: &[u8]| {
     };
     let Ok(text) = content::decode(data) else { return };
     let Ok(page) = content::parse_page(file, text) else { return };
-    let (site, _) = site::build(config().clone(), vec![page], Default::default(), &Titles);
-    if let Ok(mut renderer) = Renderer::new(theme(), &site) {
-        renderer.set_assets(assets());
+    let (site, _) = site::build(config().clone(), vec![page.into()], Default::default(), &Titles);
+    if let Ok(renderer) = Renderer::new(theme(), &site, assets()) {
         let _ = renderer.render_all(&render::jobs(&site));
     }
 });

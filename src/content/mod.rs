@@ -18,6 +18,7 @@ pub use source::{Discovered, SourceFile, discover, display_path};
 use crate::config::Config;
 use crate::diagnostics::Diagnostic;
 use crate::incremental::{Cache, CachedPage};
+use crate::typography::Typography;
 
 /// One content file in one language, parsed.
 #[derive(Clone, Debug)]
@@ -50,6 +51,10 @@ pub struct Page {
     /// Markdown body and the file line it starts at.
     pub body_start: usize,
     pub body_line: usize,
+    /// Which reading of its file this is, in a `serve` session (0 in a one-off build): a
+    /// file read again gets a new number, so that caches key on it instead of hashing
+    /// the text.
+    pub revision: u64,
 }
 
 impl Page {
@@ -110,9 +115,13 @@ pub fn fnv1a(bytes: &[u8]) -> u64 {
 /// A file's size and mtime: when both are the same, its page is the same.
 type FileStamp = (u64, std::time::SystemTime);
 
+/// A page read, or why it could not be.
+type Loaded = Result<Arc<Page>, Diagnostic>;
+
 /// The site's content: pages, and the other files beside them.
 pub struct Content {
-    pub pages: Vec<Page>,
+    /// Shared with `serve`'s cache, which keeps them between rebuilds.
+    pub pages: Vec<Arc<Page>>,
     /// Files in `content/` that are not pages, copied to the same place in the output.
     pub files: Vec<crate::theme::StaticFile>,
 }
@@ -133,10 +142,16 @@ pub fn load_cached(
         files: others,
         mut diagnostics,
     } = discover(config);
-    let results: Vec<Result<Page, Diagnostic>> = match cache {
-        None => files.into_par_iter().map(read_page).collect(),
+    let read = |file| read_page(file).map(|page| typeset(config, page));
+    let results: Vec<Loaded> = match cache {
+        None => files
+            .into_par_iter()
+            .map(|file| read(file).map(Arc::new))
+            .collect(),
         Some(cache) => {
-            let results: Vec<(Option<FileStamp>, Result<Page, Diagnostic>)> = files
+            // Pages were typeset and their languages told by the configuration.
+            cache.forget_if_changed(config);
+            let results: Vec<(Option<FileStamp>, Loaded)> = files
                 .into_par_iter()
                 .map(|file| {
                     let stamp = std::fs::metadata(&file.path)
@@ -146,9 +161,15 @@ pub fn load_cached(
                         (Some((len, modified)), Some(c))
                             if c.len == len && c.modified == modified && c.page.file == file =>
                         {
-                            (None, Ok(c.page.clone()))
+                            (None, Ok(Arc::clone(&c.page)))
                         }
-                        _ => (stamp, read_page(file)),
+                        _ => {
+                            let page = read(file).map(|mut page| {
+                                page.revision = cache.next_revision();
+                                Arc::new(page)
+                            });
+                            (stamp, page)
+                        }
                     }
                 })
                 .collect();
@@ -170,7 +191,7 @@ pub fn load_cached(
                             CachedPage {
                                 len,
                                 modified,
-                                page: page.clone(),
+                                page: Arc::clone(page),
                             },
                         );
                     }
@@ -202,7 +223,7 @@ pub fn load_cached(
 
 /// "Did you mean `weight`?" for unknown keys one typo away from a known one. Each key name
 /// is judged once for the whole site: a corpus repeats the same metadata on every page.
-pub fn near_miss_warnings(pages: &[Page]) -> Vec<Diagnostic> {
+pub fn near_miss_warnings(pages: &[Arc<Page>]) -> Vec<Diagnostic> {
     let mut verdicts: HashMap<&str, Option<&'static str>> = HashMap::new();
     let mut warnings = Vec::new();
     for page in pages {
@@ -220,6 +241,33 @@ pub fn near_miss_warnings(pages: &[Page]) -> Vec<Diagnostic> {
         }
     }
     warnings
+}
+
+/// The language's typography (see [`crate::typography`]) on the front matter texts a
+/// reader sees; the body gets it in the markdown stage. Checklist ids were made from the
+/// text as written, so they do not change.
+pub fn typeset(config: &Config, mut page: Page) -> Page {
+    let typography = config.typography(&page.lang);
+    if typography == Typography::None {
+        return page;
+    }
+    page.title = typography.apply(&page.title);
+    if let Some(d) = &mut page.description {
+        *d = typography.apply(d);
+    }
+    for text in page
+        .responsibilities
+        .iter_mut()
+        .chain(&mut page.skills)
+        .chain(&mut page.risks)
+        .chain(page.contact.iter_mut())
+    {
+        *text = typography.apply(text);
+    }
+    for item in &mut page.checklist {
+        item.text = typography.apply(&item.text);
+    }
+    page
 }
 
 /// Reads one file from disk and parses it.
@@ -374,6 +422,7 @@ pub fn parse_page(file: SourceFile, text: String) -> Result<Page, Diagnostic> {
         key_lines: parsed.key_lines,
         body_start,
         body_line,
+        revision: 0,
         text,
         file,
     };
