@@ -92,7 +92,7 @@ pub fn for_language<'a>(site: &'a Site, lang: &str) -> LanguageChecklists<'a> {
             .iter()
             .flat_map(|&kind| site.of_kind(kind, lang))
             .map(|i| &site.pages[i])
-            .filter(|p| !p.checklist.is_empty())
+            .filter(|p| !p.checklist().is_empty())
             .map(group)
             .collect()
     };
@@ -118,8 +118,8 @@ fn group(p: &SitePage) -> ChecklistGroup<'_> {
         key: &p.page.key,
         title: &p.page.title,
         url: &p.path,
-        items: &p.checklist,
-        progress: Progress::of(&p.checklist),
+        items: p.checklist(),
+        progress: Progress::of(p.checklist()),
     }
 }
 

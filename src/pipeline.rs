@@ -19,7 +19,7 @@ use std::time::{Duration, Instant};
 
 use crate::config::{Config, normalize_base_url};
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::incremental::{Cache, CachedOutput, hash_of};
+use crate::incremental::{Cache, CachedOutput, hash_all, hash_of};
 use crate::render::{self, OutputFile, Renderer};
 use crate::site::{self, GeneratedTitles, Site};
 use crate::theme::{self, StaticFile, Strings};
@@ -173,7 +173,7 @@ fn run(
     let mut theme = theme?;
     theme.static_files = statics;
     // Assets that pages link come first: pages carry their fingerprinted names.
-    let generated = search::indexes(&site);
+    let generated = search::indexes_cached(&site, cache.as_deref_mut().map(|c| &mut c.indexes));
     let asset_urls =
         match assets::fingerprint(&mut theme.static_files, &generated, options.fingerprint) {
             Ok(urls) => urls,
@@ -303,21 +303,15 @@ fn job_keys(
 ) -> JobKeys {
     let config = &site.config;
     let shared = hash_of(&(
-        site.pages
-            .iter()
-            .map(|p| {
-                (
-                    (&p.page.key, &p.page.lang, &p.path, &p.page.title),
-                    (&p.page.description, p.page.weight, p.page.kind, p.generated),
-                    p.checklist
-                        .iter()
-                        .map(|c| (&c.id, &c.text, c.done))
-                        .collect::<Vec<_>>(),
-                    (&p.works_with, &p.depends_on, &p.depended_by, &p.members),
-                    &p.translations,
-                )
-            })
-            .collect::<Vec<_>>(),
+        hash_all(site.pages.iter().map(|p| {
+            (
+                (&p.page.key, &p.page.lang, &p.path, &p.page.title),
+                (&p.page.description, p.page.weight, p.page.kind, p.generated),
+                p.checklist(),
+                (&p.works_with, &p.depends_on, &p.depended_by, &p.members),
+                &p.translations,
+            )
+        })),
         (&config.title, &config.base_url, &config.theme),
         &site.files,
         config

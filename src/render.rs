@@ -324,8 +324,8 @@ impl Renderer<'_> {
             skills: &p.page.skills,
             risks: &p.page.risks,
             contact: p.page.contact.as_deref(),
-            checklist: &p.checklist,
-            progress: checklist::Progress::of(&p.checklist),
+            checklist: p.checklist(),
+            progress: checklist::Progress::of(p.checklist()),
             extra: &p.page.extra,
             works_with: ids(&p.works_with),
             depends_on: ids(&p.depends_on),
@@ -761,8 +761,8 @@ impl<'a> Summary<'a> {
             url: &p.path,
             key: &p.page.key,
             kind: p.page.kind,
-            checklist: &p.checklist,
-            progress: checklist::Progress::of(&p.checklist),
+            checklist: p.checklist(),
+            progress: checklist::Progress::of(p.checklist()),
         }
     }
 }

@@ -6,9 +6,13 @@
 //! text and the checklist items of a page. Accents are folded by the browser script, so
 //! `equipe` finds `équipe`.
 
+use std::collections::HashMap;
+
+use bytes::Bytes;
 use serde::Serialize;
 
 use crate::content::{ChecklistItem, Kind};
+use crate::incremental::hash_all;
 use crate::markdown::Heading;
 use crate::render::OutputFile;
 use crate::site::{Site, SitePage};
@@ -68,24 +72,49 @@ pub fn entry(p: &SitePage, toc: &[Heading], plain: &str, checklist: &[ChecklistI
 
 /// Every language's index, as output files.
 pub fn indexes(site: &Site) -> Vec<OutputFile> {
+    indexes_cached(site, None)
+}
+
+/// [`indexes`], reusing from `cache` (by path) the indexes whose entries are all the same.
+pub fn indexes_cached(
+    site: &Site,
+    mut cache: Option<&mut HashMap<String, (u64, Bytes)>>,
+) -> Vec<OutputFile> {
     site.config
         .languages
         .iter()
-        .map(|l| OutputFile {
-            path: index_path(&l.code),
-            bytes: index_js(site, &l.code).into(),
+        .map(|l| {
+            let path = index_path(&l.code);
+            // An entry is made with its body: the same bodies, the same index.
+            let key = hash_all(indexed(site, &l.code).map(|p| p.body.key));
+            let bytes = match cache.as_deref_mut() {
+                None => index_js(site, &l.code).into(),
+                Some(cache) => match cache.get(&path) {
+                    Some((k, bytes)) if *k == key => bytes.clone(),
+                    _ => {
+                        let bytes = Bytes::from(index_js(site, &l.code));
+                        cache.insert(path.clone(), (key, bytes.clone()));
+                        bytes
+                    }
+                },
+            };
+            OutputFile { path, bytes }
         })
         .collect()
+}
+
+/// The pages of a language's index, in the site's order.
+fn indexed<'a>(site: &'a Site, lang: &'a str) -> impl Iterator<Item = &'a SitePage> {
+    site.pages
+        .iter()
+        .filter(move |p| p.lang() == lang && is_indexed(p))
 }
 
 /// The script for one language: `(window.EQUIPE_SEARCH ||= {})["fr"] = [...]`. The index
 /// is a script file of its own (never inline in HTML), so its JSON needs no escaping
 /// beyond JSON's.
 pub fn index_js(site: &Site, lang: &str) -> Vec<u8> {
-    let entries: Vec<&str> = site
-        .pages
-        .iter()
-        .filter(|p| p.lang() == lang && is_indexed(p))
+    let entries: Vec<&str> = indexed(site, lang)
         .map(|p| p.body.search_entry.as_str())
         .collect();
     let head = format!(

@@ -14,7 +14,7 @@ use rayon::prelude::*;
 use crate::config::Config;
 use crate::content::{self, ChecklistItem, Kind, Page, SourceFile};
 use crate::diagnostics::Diagnostic;
-use crate::incremental::{Cache, CachedBody, hash_of};
+use crate::incremental::{Cache, hash_all, hash_of};
 use crate::markdown::{self, Heading, LinkResolver, LinkTarget};
 use crate::search;
 
@@ -31,8 +31,6 @@ pub struct SitePage {
     pub generated: bool,
     /// The rendered body, shared with `serve`'s cache rather than copied.
     pub body: Arc<Body>,
-    /// Front matter checklist, then the body's task list items.
-    pub checklist: Vec<ChecklistItem>,
     pub works_with: Vec<usize>,
     pub depends_on: Vec<usize>,
     /// Roles whose `depends_on` names this team.
@@ -46,14 +44,16 @@ pub struct SitePage {
 /// What a page's Markdown body became, with lines counted in the page's file.
 #[derive(Debug, Default)]
 pub struct Body {
+    /// What the body was made from (see [`crate::incremental`]).
+    pub key: u64,
     pub html: String,
     pub toc: Vec<Heading>,
     /// Links of the body to `#fragment`s of other pages.
     pub anchors: Vec<markdown::AnchorLink>,
     /// Links to nothing: errors.
     pub broken_links: Vec<markdown::BrokenLink>,
-    /// The body's task list items.
-    pub tasks: Vec<ChecklistItem>,
+    /// The page's checklist: its front matter's, then the body's task list items.
+    pub checklist: Vec<ChecklistItem>,
     /// The page's entry in its language's search index (see [`crate::search`]), made
     /// with the body so that the body's plain text need not be kept.
     pub search_entry: String,
@@ -62,6 +62,11 @@ pub struct Body {
 impl SitePage {
     pub fn lang(&self) -> &str {
         &self.page.lang
+    }
+
+    /// Front matter checklist, then the body's task list items.
+    pub fn checklist(&self) -> &[ChecklistItem] {
+        &self.body.checklist
     }
 }
 
@@ -72,15 +77,31 @@ pub struct Site {
     /// Files a page may link or show (static files and files beside the content), by
     /// output path.
     pub files: BTreeSet<String>,
-    by_key: HashMap<(String, String), usize>,
+    by_key: KeyIndex,
+}
+
+/// Pages by language, then translation key: looked up by `&str`s without allocating,
+/// many times per page while pages are linked.
+#[derive(Debug, Default)]
+struct KeyIndex(HashMap<String, HashMap<String, usize>>);
+
+impl KeyIndex {
+    fn get(&self, key: &str, lang: &str) -> Option<usize> {
+        self.0.get(lang)?.get(key).copied()
+    }
+
+    fn insert(&mut self, key: &str, lang: &str, i: usize) {
+        self.0
+            .entry(lang.to_string())
+            .or_default()
+            .insert(key.to_string(), i);
+    }
 }
 
 impl Site {
     /// The page of a translation key in a language, if there is one.
     pub fn find(&self, key: &str, lang: &str) -> Option<usize> {
-        self.by_key
-            .get(&(key.to_string(), lang.to_string()))
-            .copied()
+        self.by_key.get(key, lang)
     }
 
     /// Pages of one kind in one language, ordered by weight then title.
@@ -156,7 +177,6 @@ pub fn build_cached(
             generated: page.file.path.as_os_str().is_empty(),
             page,
             body: Arc::default(),
-            checklist: Vec::new(),
             works_with: Vec::new(),
             depends_on: Vec::new(),
             depended_by: Vec::new(),
@@ -165,7 +185,7 @@ pub fn build_cached(
         })
         .collect();
     let mut by_path: HashMap<&str, usize> = HashMap::new();
-    let mut by_key: HashMap<(String, String), usize> = HashMap::new();
+    let mut by_key = KeyIndex::default();
     let mut dropped = vec![false; site_pages.len()];
     for (i, p) in site_pages.iter().enumerate() {
         if let Some(&other) = by_path.get(p.path.as_str()) {
@@ -182,13 +202,12 @@ pub fn build_cached(
             continue;
         }
         by_path.insert(&p.path, i);
-        let k = (p.page.key.clone(), p.page.lang.clone());
-        if let Some(&other) = by_key.get(&k) {
+        if let Some(other) = by_key.get(&p.page.key, &p.page.lang) {
             diagnostics.push(
                 Diagnostic::error(format!(
                     "two files have translation key `{}` in language `{}`: this one and {}",
-                    k.0,
-                    k.1,
+                    p.page.key,
+                    p.page.lang,
                     site_pages[other].page.file.display.display()
                 ))
                 .in_file(&p.page.file.display),
@@ -196,16 +215,15 @@ pub fn build_cached(
             dropped[i] = true;
             continue;
         }
-        by_key.insert(k, i);
+        by_key.insert(&p.page.key, &p.page.lang, i);
     }
     if dropped.iter().any(|&d| d) {
         let mut keep = dropped.iter().map(|d| !d);
         site_pages.retain(|_| keep.next().unwrap_or(true));
-        by_key = site_pages
-            .iter()
-            .enumerate()
-            .map(|(i, p)| ((p.page.key.clone(), p.page.lang.clone()), i))
-            .collect();
+        by_key = KeyIndex::default();
+        for (i, p) in site_pages.iter().enumerate() {
+            by_key.insert(&p.page.key, &p.page.lang, i);
+        }
     }
     let mut site = Site {
         config,
@@ -219,64 +237,48 @@ pub fn build_cached(
     // Bodies, in parallel: each needs only read access to the site to resolve links.
     // A body renders the same while its text and every URL it may link are the same.
     let links_key = hash_of(&(
-        site.pages
-            .iter()
-            .map(|p| (&p.page.key, &p.page.lang, &p.path))
-            .collect::<Vec<_>>(),
+        hash_all(
+            site.pages
+                .iter()
+                .map(|p| (&p.page.key, &p.page.lang, &p.path)),
+        ),
         &site.files,
-        site.config
-            .languages
-            .iter()
-            .map(|l| (&l.code, l.typography))
-            .collect::<Vec<_>>(),
+        hash_all(
+            site.config
+                .languages
+                .iter()
+                .map(|l| (&l.code, l.typography)),
+        ),
     ));
     // A body is made from its file (a new revision in `serve` when the file changes),
-    // and, for a generated page, from its title.
+    // and, for a generated page, from its title; its search entry names its URL.
     let body_key = |p: &SitePage| {
         hash_of(&(
             links_key,
+            &p.path,
             &p.page.key,
             &p.page.file.display,
             p.page.revision,
             &p.page.title,
         ))
     };
-    let cached = |i: usize| -> Option<Arc<Body>> {
-        let c = cache.as_ref()?.bodies.get(&(
-            site.pages[i].page.key.clone(),
-            site.pages[i].page.lang.clone(),
-        ))?;
-        (c.key == body_key(&site.pages[i])).then(|| Arc::clone(&c.body))
-    };
     let bodies: Vec<(bool, Arc<Body>)> = (0..site.pages.len())
         .into_par_iter()
-        .map(|i| match cached(i) {
-            Some(body) => (false, body),
-            None => (true, Arc::new(render_body(&site, i))),
+        .map(|i| {
+            let key = body_key(&site.pages[i]);
+            match cache.as_ref().and_then(|c| c.bodies.get(&key)) {
+                Some(body) => (false, Arc::clone(body)),
+                None => (true, Arc::new(render_body(&site, i, key))),
+            }
         })
         .collect();
     if let Some(cache) = cache {
         cache.stats.bodies_rendered = bodies.iter().filter(|(fresh, _)| *fresh).count();
-        // Keep what was reused as it is; store what was rendered; forget gone pages.
-        for (p, (fresh, body)) in site.pages.iter().zip(&bodies) {
-            if *fresh {
-                cache.bodies.insert(
-                    (p.page.key.clone(), p.page.lang.clone()),
-                    CachedBody {
-                        key: body_key(p),
-                        body: Arc::clone(body),
-                    },
-                );
-            }
-        }
-        let present: std::collections::HashSet<(&str, &str)> = site
-            .pages
+        // Keep the bodies of this site only.
+        cache.bodies = bodies
             .iter()
-            .map(|p| (p.page.key.as_str(), p.page.lang.as_str()))
+            .map(|(_, body)| (body.key, Arc::clone(body)))
             .collect();
-        cache
-            .bodies
-            .retain(|(key, lang), _| present.contains(&(key.as_str(), lang.as_str())));
     }
     for (p, (_, body)) in site.pages.iter_mut().zip(bodies) {
         for broken in &body.broken_links {
@@ -288,15 +290,13 @@ pub fn build_cached(
                     .with_label("this link"),
             );
         }
-        p.checklist = p.page.checklist.clone();
-        p.checklist.extend(body.tasks.iter().cloned());
         p.body = body;
     }
     (site, diagnostics)
 }
 
 /// Renders the body of page `i`, its links resolved against the site.
-fn render_body(site: &Site, i: usize) -> Body {
+fn render_body(site: &Site, i: usize, key: u64) -> Body {
     let p = &site.pages[i];
     let resolver = PageLinks { site, from: i };
     let typography = site.config.typography(p.lang());
@@ -311,6 +311,7 @@ fn render_body(site: &Site, i: usize) -> Body {
         String::new()
     };
     Body {
+        key,
         html: r.html,
         toc: r.toc,
         anchors: r
@@ -329,7 +330,7 @@ fn render_body(site: &Site, i: usize) -> Body {
                 ..b
             })
             .collect(),
-        tasks: r.tasks,
+        checklist,
         search_entry,
     }
 }

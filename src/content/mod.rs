@@ -78,7 +78,7 @@ impl Page {
 }
 
 /// A thing to do or to tell, with an id that survives edits.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize)]
 pub struct ChecklistItem {
     pub id: String,
     pub text: String,
