@@ -82,6 +82,7 @@ fn run() -> Result<(), String> {
         (None, Some(n)) => generate(site, n)?,
     };
     let page_file = site.join(page_file);
+    age_folders(&site.join("content"))?;
     let port = TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())
         .map_err(|e| e.to_string())?
@@ -209,6 +210,22 @@ fn copy_generated(from: &Path, site: &Path) -> Result<(String, String, String), 
     let file = "content/roles/role-00000.en.md".to_string();
     let text = std::fs::read_to_string(site.join(&file)).map_err(|e| e.to_string())?;
     Ok((file, "/en/roles/role-00000/".into(), text))
+}
+
+/// Gives the content folders an mtime of an hour ago, as an author's folders have: the
+/// server walks again only folders that changed since its last walk, and trusts the
+/// mtimes of folders changed more than 2 s before it (see `content::discover_cached`).
+fn age_folders(folder: &Path) -> Result<(), String> {
+    let an_hour_ago = std::time::SystemTime::now() - Duration::from_secs(3600);
+    for entry in std::fs::read_dir(folder).map_err(|e| e.to_string())? {
+        let path = entry.map_err(|e| e.to_string())?.path();
+        if path.is_dir() {
+            age_folders(&path)?;
+        }
+    }
+    std::fs::File::open(folder)
+        .and_then(|f| f.set_modified(an_hour_ago))
+        .map_err(|e| format!("cannot set the mtime of {}: {e}", folder.display()))
 }
 
 fn copy_dir(from: &Path, to: &Path) -> Result<(), String> {

@@ -32,9 +32,13 @@ use std::time::SystemTime;
 use bytes::Bytes;
 
 use crate::config::Config;
-use crate::content::Page;
+use crate::content::{Discovered, Page};
 use crate::render::Prepared;
 use crate::site::Body;
+
+/// A map looked up for every page at every rebuild: aHash, not SipHash (no key comes
+/// from an adversary).
+pub type FastMap<K, V> = HashMap<K, V, ahash::RandomState>;
 
 /// Caches of one `serve` session.
 #[derive(Default)]
@@ -43,12 +47,17 @@ pub struct Cache {
     config: Option<u64>,
     /// The last [`Page::revision`] given.
     revision: AtomicU64,
-    pub(crate) pages: HashMap<PathBuf, CachedPage>,
+    /// The files the watcher saw change since the last rebuild, relative to the site's
+    /// folder; `None` to check every file.
+    pub(crate) changed: Option<HashSet<PathBuf>>,
+    /// The last walk of `content/`.
+    pub(crate) discovered: Option<Arc<Discovered>>,
+    pub(crate) pages: FastMap<PathBuf, CachedPage>,
     /// Rendered bodies, by [`Body::key`].
-    pub(crate) bodies: HashMap<u64, Arc<Body>>,
-    pub(crate) outputs: HashMap<String, CachedOutput>,
+    pub(crate) bodies: FastMap<u64, Arc<Body>>,
+    pub(crate) outputs: FastMap<String, CachedOutput>,
     /// Search indexes, by path, with the key of their entries.
-    pub(crate) indexes: HashMap<String, (u64, Bytes)>,
+    pub(crate) indexes: FastMap<String, (u64, Bytes)>,
     /// What pages share in rendering, and the key of the site it was made for.
     pub(crate) prepared: Option<(u64, Arc<Prepared>)>,
     /// What the last rebuild reused, for the terminal and for tests.
@@ -67,6 +76,13 @@ impl Cache {
                 ..Cache::default()
             };
         }
+    }
+
+    /// Tells the next rebuild that, of the site's files, only these may have changed
+    /// (paths relative to the site's folder), as the file watcher reported: it then
+    /// checks the others' size and mtime no more. Without this, it checks every file.
+    pub fn only_changed(&mut self, relative: impl IntoIterator<Item = PathBuf>) {
+        self.changed = Some(relative.into_iter().collect());
     }
 
     /// A revision number no page of this session had.

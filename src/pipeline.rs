@@ -216,7 +216,7 @@ fn run(
             let path = job.output_path(&site);
             match cache.outputs.get(&path) {
                 Some(c) if c.key == key => {
-                    if let Some(ids) = &c.ids {
+                    if let Some(ids) = c.ids.as_ref().filter(|_| anchors.wants(&path)) {
                         anchors.observe_ids(&path, Arc::clone(ids));
                     }
                     reused.push(OutputFile {
@@ -261,19 +261,21 @@ fn run(
         // Reused files are in the cache already; store the ones just rendered.
         let rendered: HashMap<&str, &Bytes> =
             files.iter().map(|f| (f.path.as_str(), &f.bytes)).collect();
-        let mut present = HashSet::new();
+        let outputs = fresh.len() + reused.len();
         for (path, key) in fresh {
             if let Some(&bytes) = rendered.get(path.as_str()) {
                 let ids = anchors.ids_of(&path);
                 let bytes = bytes.clone();
-                cache
-                    .outputs
-                    .insert(path.clone(), CachedOutput { key, bytes, ids });
+                cache.outputs.insert(path, CachedOutput { key, bytes, ids });
             }
-            present.insert(path);
         }
-        present.extend(reused.iter().map(|f| f.path.clone()));
-        cache.outputs.retain(|path, _| present.contains(path));
+        // Forget the files of pages gone (rare: only then has the cache more files).
+        if cache.outputs.len() > outputs {
+            let present: HashSet<&str> = fresh_paths(&files, &reused);
+            cache
+                .outputs
+                .retain(|path, _| present.contains(path.as_str()));
+        }
     }
     files.extend(reused);
     files.extend(kept_generated);
@@ -341,6 +343,15 @@ fn job_keys(
     JobKeys { shared, jobs }
 }
 
+/// The paths of the files of a rebuild.
+fn fresh_paths<'a>(rendered: &'a [OutputFile], reused: &'a [OutputFile]) -> HashSet<&'a str> {
+    rendered
+        .iter()
+        .chain(reused)
+        .map(|f| f.path.as_str())
+        .collect()
+}
+
 /// Keys of a build's jobs (see [`job_keys`]).
 struct JobKeys {
     /// Of what templates show of the whole site.
@@ -383,6 +394,11 @@ impl<'a> AnchorCheck<'a> {
         if (self.every_page && is_page) || self.wanted.contains_key(file.path.as_str()) {
             self.observe_ids(&file.path, Arc::new(ids_in(&file.bytes)));
         }
+    }
+
+    /// Whether some page links a fragment of `path`.
+    fn wants(&self, path: &str) -> bool {
+        self.wanted.contains_key(path)
     }
 
     fn observe_ids(&self, path: &str, ids: Arc<HashSet<String>>) {

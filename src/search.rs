@@ -6,13 +6,11 @@
 //! text and the checklist items of a page. Accents are folded by the browser script, so
 //! `equipe` finds `équipe`.
 
-use std::collections::HashMap;
-
 use bytes::Bytes;
 use serde::Serialize;
 
 use crate::content::{ChecklistItem, Kind};
-use crate::incremental::hash_all;
+use crate::incremental::{FastMap, hash_all};
 use crate::markdown::Heading;
 use crate::render::OutputFile;
 use crate::site::{Site, SitePage};
@@ -78,7 +76,7 @@ pub fn indexes(site: &Site) -> Vec<OutputFile> {
 /// [`indexes`], reusing from `cache` (by path) the indexes whose entries are all the same.
 pub fn indexes_cached(
     site: &Site,
-    mut cache: Option<&mut HashMap<String, (u64, Bytes)>>,
+    mut cache: Option<&mut FastMap<String, (u64, Bytes)>>,
 ) -> Vec<OutputFile> {
     site.config
         .languages

@@ -45,7 +45,7 @@ use crate::cli::print_diagnostics;
 use crate::diagnostics::{Diagnostic, Diagnostics, Severity};
 use crate::incremental::Cache;
 use crate::pipeline::{self, BuildOptions, Rendered};
-use crate::watch::{SiteWatcher, describe_change};
+use crate::watch::{SiteWatcher, describe_change, relative_changes};
 
 /// Where the browser listens for rebuilds.
 pub const EVENTS_PATH: &str = "/__equipe/events";
@@ -149,6 +149,12 @@ impl Shared {
 
     fn version_name(&self, version: u64) -> String {
         format!("{}-{version}", self.instance)
+    }
+
+    /// Tells the next rebuild which files changed (see [`Cache::only_changed`]).
+    pub fn only_changed(&self, relative: Vec<PathBuf>) {
+        let mut cache = self.cache.lock().unwrap_or_else(PoisonError::into_inner);
+        cache.only_changed(relative);
     }
 
     /// Renders the site in memory and serves it if it built; otherwise prints and
@@ -302,6 +308,9 @@ pub fn serve(options: &ServeOptions) -> ExitCode {
         .spawn(move || {
             while let Some(changed) = watcher.next_change() {
                 eprintln!("{}", describe_change(&changed, &build_options.source));
+                if let Some(relative) = relative_changes(&changed, &build_options.source) {
+                    rebuilder.only_changed(relative);
+                }
                 rebuilder.rebuild(&build_options);
             }
         });

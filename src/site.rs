@@ -83,7 +83,7 @@ pub struct Site {
 /// Pages by language, then translation key: looked up by `&str`s without allocating,
 /// many times per page while pages are linked.
 #[derive(Debug, Default)]
-struct KeyIndex(HashMap<String, HashMap<String, usize>>);
+struct KeyIndex(HashMap<String, HashMap<String, usize, ahash::RandomState>>);
 
 impl KeyIndex {
     fn get(&self, key: &str, lang: &str) -> Option<usize> {
@@ -173,7 +173,7 @@ pub fn build_cached(
     let mut site_pages: Vec<SitePage> = pages
         .into_iter()
         .map(|page| SitePage {
-            path: output_path(&page),
+            path: page.output.clone(),
             generated: page.file.path.as_os_str().is_empty(),
             page,
             body: Arc::default(),
@@ -359,7 +359,8 @@ fn add_generated_pages(config: &Config, pages: &mut Vec<Arc<Page>>, titles: &dyn
 }
 
 fn generated_page(key: &str, lang: &str, kind: Kind, title: String, section: Option<&str>) -> Page {
-    Page {
+    let mut page = Page {
+        output: String::new(),
         file: SourceFile {
             path: Default::default(),
             display: Default::default(),
@@ -388,31 +389,9 @@ fn generated_page(key: &str, lang: &str, kind: Kind, title: String, section: Opt
         body_start: 0,
         body_line: 1,
         revision: 0,
-    }
-}
-
-/// `fr/roles/chef-de-projet/index.html`. Folders are slugified, so no `..` survives.
-fn output_path(page: &Page) -> String {
-    let mut parts = vec![page.lang.clone()];
-    let dirs = page.file.dirs();
-    let is_index = page.key.ends_with("_index");
-    if is_index {
-        // A section's URL is its folder; its slug may rename the last folder.
-        let key_dirs: Vec<&str> = page.key.split('/').collect();
-        let n = key_dirs.len().saturating_sub(1);
-        for (i, d) in key_dirs[..n].iter().enumerate() {
-            parts.push(if i + 1 == n {
-                page.slug.clone()
-            } else {
-                slug::slugify(d)
-            });
-        }
-    } else {
-        parts.extend(dirs.iter().map(slug::slugify));
-        parts.push(page.slug.clone());
-    }
-    parts.retain(|p| !p.is_empty());
-    format!("{}/index.html", parts.join("/"))
+    };
+    page.output = content::output_path(&page);
+    page
 }
 
 /// Resolves `works_with`, `depends_on`, translations and section members.
@@ -429,17 +408,19 @@ fn link_pages(site: &mut Site, diagnostics: &mut Vec<Diagnostic>) {
         let p = &site.pages[i];
         let lang = p.lang().to_string();
         let find = |key: &str| site.find(key, &lang).or_else(|| site.find(key, &default));
-        let resolve = |field: &str,
-                       names: &[String],
-                       section: &str,
-                       diags: &mut Vec<Diagnostic>| {
-            let mut out = Vec::new();
+        let mut key = String::new();
+        let mut resolve = |field: &str,
+                           names: &[String],
+                           section: &str,
+                           diags: &mut Vec<Diagnostic>| {
+            let mut out = Vec::with_capacity(names.len());
             for name in names {
-                let key = if name.contains('/') {
-                    name.trim_end_matches(".md").to_string()
-                } else {
-                    format!("{section}/{}", name.trim_end_matches(".md"))
-                };
+                key.clear();
+                if !name.contains('/') {
+                    key.push_str(section);
+                    key.push('/');
+                }
+                key.push_str(name.trim_end_matches(".md"));
                 match find(&key) {
                     Some(j) if j != i => out.push(j),
                     Some(_) => {}

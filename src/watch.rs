@@ -295,6 +295,19 @@ fn build_once(options: &BuildOptions) {
 }
 
 /// "changed: content/roles/tester.fr.md" for the terminal.
+/// The changed paths relative to the site's folder, for [`crate::incremental::Cache::only_changed`];
+/// `None` when the watcher could not tell which files changed.
+pub fn relative_changes(changed: &[PathBuf], source: &Path) -> Option<Vec<PathBuf>> {
+    if changed.is_empty() {
+        return None;
+    }
+    let source = std::fs::canonicalize(source).ok()?;
+    changed
+        .iter()
+        .map(|p| p.strip_prefix(&source).ok().map(Path::to_path_buf))
+        .collect()
+}
+
 pub fn describe_change(changed: &[PathBuf], source: &Path) -> String {
     let source = std::fs::canonicalize(source).unwrap_or_else(|_| source.to_path_buf());
     let names: Vec<String> = changed

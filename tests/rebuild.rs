@@ -4,7 +4,7 @@
 mod common;
 
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
 use common::TestSite;
@@ -137,6 +137,14 @@ fn incremental_rebuilds_equal_full_rebuilds_file_for_file() {
     use equipe::pipeline::{BuildOptions, render_site, render_site_cached};
 
     let site = TestSite::example();
+    // Folders as an author's are: last changed long ago, so that a rebuild may trust
+    // that a folder whose mtime did not change holds the same files.
+    let an_hour_ago = SystemTime::now() - std::time::Duration::from_secs(3600);
+    for folder in ["content", "content/roles", "content/teams"] {
+        std::fs::File::open(site.path(folder))
+            .and_then(|f| f.set_modified(an_hour_ago))
+            .expect("set a folder's mtime");
+    }
     let mut options = BuildOptions::new(site.root());
     options.base_url = Some("https://example.org/team/".into());
     let mut cache = Cache::default();
@@ -165,21 +173,39 @@ fn incremental_rebuilds_equal_full_rebuilds_file_for_file() {
         // A new title: every page's navigation shows it.
         text.replacen("title:", "title: Zanzibar", 1),
     ];
-    for edit in edits {
-        tick();
-        std::fs::write(&role, &edit).expect("write");
-        let incremental = files_of(render_site_cached(&options, &mut cache));
+    let same_as_full = |cache: &mut Cache, after: &str| {
+        let incremental = files_of(render_site_cached(&options, cache));
         let full = files_of(render_site(&options));
         assert_eq!(
             incremental.keys().collect::<Vec<_>>(),
-            full.keys().collect::<Vec<_>>()
+            full.keys().collect::<Vec<_>>(),
+            "the same files after {after}"
         );
         for (path, bytes) in &full {
             assert!(
                 incremental[path] == *bytes,
-                "{path} differs from a full rebuild after the edit:\n{edit}"
+                "{path} differs from a full rebuild after {after}"
             );
         }
+    };
+    for edit in edits {
+        tick();
+        std::fs::write(&role, &edit).expect("write");
+        // As `serve` does: the watcher names the file that changed.
+        cache.only_changed([PathBuf::from("content/roles/tester.en.md")]);
+        same_as_full(&mut cache, &format!("the edit:\n{edit}"));
         assert!(cache.stats.files_read == 1, "one file read again");
     }
+    // A new page, in a folder last changed an hour ago; then the page removed.
+    let new_role = site.path("content/roles/zanzibar.en.md");
+    std::fs::write(&new_role, "---\ntitle: Zanzibar lead\n---\nLeads.\n").expect("write");
+    cache.only_changed([PathBuf::from("content/roles/zanzibar.en.md")]);
+    same_as_full(&mut cache, "a new page");
+    std::fs::remove_file(&new_role).expect("remove");
+    cache.only_changed([PathBuf::from("content/roles/zanzibar.en.md")]);
+    same_as_full(&mut cache, "a page removed");
+    // Without a word from the watcher, every file's size and mtime is checked.
+    tick();
+    std::fs::write(&role, format!("{text}\nUnannounced.\n")).expect("write");
+    same_as_full(&mut cache, "an edit no watcher reported");
 }

@@ -13,7 +13,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 pub use front_matter::{ChecklistEntry, Kind, near_miss};
-pub use source::{Discovered, SourceFile, discover, display_path};
+pub use source::{Discovered, SourceFile, discover, discover_cached, display_path};
 
 use crate::config::Config;
 use crate::diagnostics::Diagnostic;
@@ -36,6 +36,8 @@ pub struct Page {
     pub description: Option<String>,
     /// Last URL segment.
     pub slug: String,
+    /// Output path, relative to the site root: `fr/roles/chef-de-projet/index.html`.
+    pub output: String,
     pub weight: i64,
     pub draft: bool,
     pub responsibilities: Vec<String>,
@@ -135,36 +137,52 @@ pub fn load(config: &Config, drafts: bool) -> (Content, Vec<Diagnostic>) {
 pub fn load_cached(
     config: &Config,
     drafts: bool,
-    cache: Option<&mut Cache>,
+    mut cache: Option<&mut Cache>,
 ) -> (Content, Vec<Diagnostic>) {
-    let Discovered {
-        pages: files,
-        files: others,
-        mut diagnostics,
-    } = discover(config);
-    let read = |file| read_page(file).map(|page| typeset(config, page));
-    let results: Vec<Loaded> = match cache {
-        None => files
-            .into_par_iter()
-            .map(|file| read(file).map(Arc::new))
-            .collect(),
+    let found = match cache.as_deref_mut() {
         Some(cache) => {
             // Pages were typeset and their languages told by the configuration.
             cache.forget_if_changed(config);
+            let found = discover_cached(config, cache.discovered.as_ref());
+            cache.discovered = Some(Arc::clone(&found));
+            found
+        }
+        None => Arc::new(discover(config)),
+    };
+    let files = &found.pages;
+    let others = found.files.clone();
+    let mut diagnostics = found.diagnostics.clone();
+    let read = |file| read_page(file).map(|page| typeset(config, page));
+    let results: Vec<Loaded> = match cache {
+        None => files
+            .par_iter()
+            .map(|file| read(file.clone()).map(Arc::new))
+            .collect(),
+        Some(cache) => {
+            // What the watcher saw change, if it saw it all: other files need no stat.
+            let hint = cache.changed.take().filter(|_| !found.has_links);
+            let unchanged = |file: &SourceFile| -> Option<Arc<Page>> {
+                let hint = hint.as_ref()?;
+                let c = cache.pages.get(&file.path)?;
+                (!hint.contains(&file.display) && c.page.file == *file).then(|| Arc::clone(&c.page))
+            };
             let results: Vec<(Option<FileStamp>, Loaded)> = files
-                .into_par_iter()
+                .par_iter()
                 .map(|file| {
+                    if let Some(page) = unchanged(file) {
+                        return (None, Ok(page));
+                    }
                     let stamp = std::fs::metadata(&file.path)
                         .ok()
                         .and_then(|m| Some((m.len(), m.modified().ok()?)));
                     match (stamp, cache.pages.get(&file.path)) {
                         (Some((len, modified)), Some(c))
-                            if c.len == len && c.modified == modified && c.page.file == file =>
+                            if c.len == len && c.modified == modified && c.page.file == *file =>
                         {
                             (None, Ok(Arc::clone(&c.page)))
                         }
                         _ => {
-                            let page = read(file).map(|mut page| {
+                            let page = read(file.clone()).map(|mut page| {
                                 page.revision = cache.next_revision();
                                 Arc::new(page)
                             });
@@ -398,7 +416,8 @@ pub fn parse_page(file: SourceFile, text: String) -> Result<Page, Diagnostic> {
         })
         .collect();
 
-    let page = Page {
+    let mut page = Page {
+        output: String::new(),
         lang: file.lang.clone(),
         key,
         kind,
@@ -426,7 +445,32 @@ pub fn parse_page(file: SourceFile, text: String) -> Result<Page, Diagnostic> {
         text,
         file,
     };
+    page.output = output_path(&page);
     Ok(page)
+}
+
+/// `fr/roles/chef-de-projet/index.html`. Folders are slugified, so no `..` survives.
+pub fn output_path(page: &Page) -> String {
+    let mut parts = vec![page.lang.clone()];
+    let dirs = page.file.dirs();
+    let is_index = page.key.ends_with("_index");
+    if is_index {
+        // A section's URL is its folder; its slug may rename the last folder.
+        let key_dirs: Vec<&str> = page.key.split('/').collect();
+        let n = key_dirs.len().saturating_sub(1);
+        for (i, d) in key_dirs[..n].iter().enumerate() {
+            parts.push(if i + 1 == n {
+                page.slug.clone()
+            } else {
+                slug::slugify(d)
+            });
+        }
+    } else {
+        parts.extend(dirs.iter().map(slug::slugify));
+        parts.push(page.slug.clone());
+    }
+    parts.retain(|p| !p.is_empty());
+    format!("{}/index.html", parts.join("/"))
 }
 
 /// Decodes HTML character references (`&#39;`, `&#x27;`, `&amp;`...) in front matter

@@ -8,6 +8,8 @@
 //! folders, so a link loop cannot hang the walk.
 
 use std::path::{Component, Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
 
 use walkdir::WalkDir;
 
@@ -52,6 +54,37 @@ pub struct Discovered {
     pub pages: Vec<SourceFile>,
     pub files: Vec<StaticFile>,
     pub diagnostics: Vec<Diagnostic>,
+    /// Every folder walked, with its mtime: while they stay the same, no entry was added,
+    /// removed or renamed, and the walk would find the same files.
+    folders: Vec<(PathBuf, Option<SystemTime>)>,
+    /// Whether every folder's mtime was old enough, when walked, that a later change
+    /// must give it another one (see [`discover_cached`]).
+    trusted: bool,
+    /// Some page is a symbolic link: an edit of its target is an event on another path.
+    pub has_links: bool,
+}
+
+/// Filesystems with the coarsest mtimes (FAT) count in steps of 2 s.
+const MTIME_STEP: Duration = Duration::from_secs(2);
+
+/// [`discover`], reusing `previous` when no folder of `content/` changed since it was
+/// walked. Folders modified within [`MTIME_STEP`] before that walk could change again
+/// without their mtime changing, on a filesystem that counts in seconds; a walk that saw
+/// one is not reused.
+pub fn discover_cached(config: &Config, previous: Option<&Arc<Discovered>>) -> Arc<Discovered> {
+    if let Some(previous) = previous.filter(|p| p.trusted)
+        && previous
+            .folders
+            .iter()
+            .all(|(folder, mtime)| modified(folder) == *mtime)
+    {
+        return Arc::clone(previous);
+    }
+    Arc::new(discover(config))
+}
+
+fn modified(path: &Path) -> Option<SystemTime> {
+    std::fs::symlink_metadata(path).ok()?.modified().ok()
 }
 
 /// Walks `content/` and classifies every Markdown file. Files whose language marker is
@@ -67,10 +100,14 @@ pub fn discover(config: &Config) -> Discovered {
         );
         return found;
     }
+    let started = SystemTime::now();
     let Discovered {
         pages: files,
         files: others,
         diagnostics,
+        folders,
+        trusted: _,
+        has_links,
     } = &mut found;
     let site_root = std::fs::canonicalize(&config.root).unwrap_or_else(|_| config.root.clone());
     let walker = WalkDir::new(&content)
@@ -94,6 +131,7 @@ pub fn discover(config: &Config) -> Discovered {
         let display = display_path(config, path);
         let is_page = path.extension().and_then(|e| e.to_str()) == Some("md");
         if entry.path_is_symlink() {
+            *has_links = true;
             // A link may point anywhere: accept it only if its target is inside the site.
             match std::fs::canonicalize(path) {
                 Ok(target) if target.starts_with(&site_root) && target.is_file() => {}
@@ -107,6 +145,9 @@ pub fn discover(config: &Config) -> Discovered {
                     continue;
                 }
             }
+        } else if entry.file_type().is_dir() {
+            folders.push((path.to_path_buf(), modified(path)));
+            continue;
         } else if !entry.file_type().is_file() {
             continue;
         }
@@ -130,6 +171,10 @@ pub fn discover(config: &Config) -> Discovered {
             Err(message) => diagnostics.push(Diagnostic::error(message).in_file(&display)),
         }
     }
+    found.trusted = found
+        .folders
+        .iter()
+        .all(|(_, mtime)| mtime.is_some_and(|m| m + MTIME_STEP < started));
     found
 }
 
