@@ -296,7 +296,9 @@ fn run(
 /// For each job, a key of everything its rendered file depends on: what templates show of
 /// the whole site (every page's title, URL, kind, weight, description, checklist and links
 /// between pages; the configuration, the templates, the UI strings and the asset names),
-/// and for a page, its own file (its revision). Equal keys, equal output.
+/// and for a page, its own file. Only for `serve`'s cache: what comes from a file is keyed
+/// by the file's revision (see [`crate::content::Page::revision`]), which a one-off build
+/// does not number. Equal keys, equal output.
 fn job_keys(
     site: &Site,
     theme: &theme::Theme,
@@ -307,9 +309,7 @@ fn job_keys(
     let shared = hash_of(&(
         hash_all(site.pages.iter().map(|p| {
             (
-                (&p.page.key, &p.page.lang, &p.path, &p.page.title),
-                (&p.page.description, p.page.weight, p.page.kind, p.generated),
-                p.checklist(),
+                (p.body.shown, p.generated),
                 (&p.works_with, &p.depends_on, &p.depended_by, &p.members),
                 &p.translations,
             )
@@ -335,7 +335,7 @@ fn job_keys(
         .map(|job| match job {
             render::Job::Page(i) => {
                 let p = &site.pages[*i];
-                hash_of(&(shared, &p.path, p.page.revision, &p.page.file.display))
+                hash_of(&(shared, &p.path, p.page.revision))
             }
             other => hash_of(&(shared, other)),
         })

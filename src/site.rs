@@ -46,6 +46,9 @@ pub struct SitePage {
 pub struct Body {
     /// What the body was made from (see [`crate::incremental`]).
     pub key: u64,
+    /// A key of what other pages show of this one (title, URL, description, weight, kind,
+    /// checklist), made here in parallel rather than hashed again at every rebuild.
+    pub shown: u64,
     pub html: String,
     pub toc: Vec<Heading>,
     /// Links of the body to `#fragment`s of other pages.
@@ -252,16 +255,7 @@ pub fn build_cached(
     ));
     // A body is made from its file (a new revision in `serve` when the file changes),
     // and, for a generated page, from its title; its search entry names its URL.
-    let body_key = |p: &SitePage| {
-        hash_of(&(
-            links_key,
-            &p.path,
-            &p.page.key,
-            &p.page.file.display,
-            p.page.revision,
-            &p.page.title,
-        ))
-    };
+    let body_key = |p: &SitePage| hash_of(&(links_key, &p.path, p.page.revision, &p.page.title));
     let bodies: Vec<(bool, Arc<Body>)> = (0..site.pages.len())
         .into_par_iter()
         .map(|i| {
@@ -310,8 +304,14 @@ fn render_body(site: &Site, i: usize, key: u64) -> Body {
     } else {
         String::new()
     };
+    let shown = hash_of(&(
+        (&p.page.key, &p.page.lang, &p.path, &p.page.title),
+        (&p.page.description, p.page.weight, p.page.kind),
+        &checklist,
+    ));
     Body {
         key,
+        shown,
         html: r.html,
         toc: r.toc,
         anchors: r

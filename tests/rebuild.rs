@@ -188,13 +188,19 @@ fn incremental_rebuilds_equal_full_rebuilds_file_for_file() {
             );
         }
     };
-    for edit in edits {
+    for (i, edit) in edits.into_iter().enumerate() {
         tick();
         std::fs::write(&role, &edit).expect("write");
         // As `serve` does: the watcher names the file that changed.
         cache.only_changed([PathBuf::from("content/roles/tester.en.md")]);
         same_as_full(&mut cache, &format!("the edit:\n{edit}"));
         assert!(cache.stats.files_read == 1, "one file read again");
+        if i == 0 {
+            assert_eq!(
+                cache.stats.pages_rendered, 1,
+                "a body edit renders its own page only"
+            );
+        }
     }
     // A new page, in a folder last changed an hour ago; then the page removed.
     let new_role = site.path("content/roles/zanzibar.en.md");
