@@ -57,7 +57,7 @@ fn stages(c: &mut Criterion) {
         &Titles,
     );
     // Pages link the search indexes and the theme's assets by name, as in a build.
-    let generated = search::indexes(&site);
+    let generated: Vec<String> = search::indexes(&site).into_iter().map(|f| f.path).collect();
     let asset_urls = match assets::fingerprint(&mut theme.static_files, &generated, true) {
         Ok(urls) => urls,
         Err(d) => panic!("cannot fingerprint the assets: {d:?}"),

@@ -11,7 +11,6 @@ use std::collections::BTreeMap;
 
 use crate::content::fnv1a;
 use crate::diagnostics::Diagnostic;
-use crate::render::OutputFile;
 use crate::theme::StaticFile;
 
 /// Which files get a fingerprint: what pages link and what changes between releases.
@@ -34,7 +33,7 @@ fn fingerprinted_name(path: &str, bytes: &[u8]) -> String {
 /// would change every page that links them, so that one edit rewrote the whole site.
 pub fn fingerprint(
     statics: &mut Vec<StaticFile>,
-    generated: &[OutputFile],
+    generated: &[String],
     enabled: bool,
 ) -> Result<BTreeMap<String, String>, Diagnostic> {
     let mut urls = BTreeMap::new();
@@ -56,8 +55,8 @@ pub fn fingerprint(
         urls.insert(s.path.clone(), name);
     }
     statics.extend(copies);
-    for f in generated {
-        urls.insert(f.path.clone(), f.path.clone());
+    for path in generated {
+        urls.insert(path.clone(), path.clone());
     }
     Ok(urls)
 }
@@ -81,10 +80,7 @@ mod tests {
     #[test]
     fn generated_files_keep_their_names() {
         let mut statics = Vec::new();
-        let generated = vec![OutputFile {
-            path: "assets/search-fr.js".into(),
-            bytes: bytes::Bytes::from_static(b"x"),
-        }];
+        let generated = vec!["assets/search-fr.js".to_string()];
         let urls = fingerprint(&mut statics, &generated, true).expect("fingerprint");
         assert_eq!(urls["assets/search-fr.js"], "assets/search-fr.js");
     }

@@ -162,7 +162,7 @@ fn run(
     statics.retain(|s| seen.insert(s.path.clone()));
     statics.sort_by(|a, b| a.path.cmp(&b.path));
     let linkable = seen;
-    let (site, site_diagnostics) = site::build_cached(
+    let (mut site, site_diagnostics) = site::build_cached(
         config,
         content.pages,
         linkable,
@@ -172,10 +172,39 @@ fn run(
     diagnostics.extend(site_diagnostics);
     let mut theme = theme?;
     theme.static_files = statics;
+    // The search indexes. A build writes each as soon as it is made and lets go of its
+    // entries, so that neither piles up in memory; in memory, they are kept (and cached).
+    let index_paths: Vec<String> = site
+        .config
+        .languages
+        .iter()
+        .map(|l| search::index_path(&l.code))
+        .collect();
+    let generated = match destination {
+        Destination::Disk(staging) => {
+            let codes: Vec<String> = site
+                .config
+                .language_codes()
+                .iter()
+                .map(|c| c.to_string())
+                .collect();
+            for lang in &codes {
+                let bytes = search::index_js(&site, lang);
+                if let Err(d) = staging.write(&search::index_path(lang), &bytes) {
+                    diagnostics.push(d);
+                }
+                drop(bytes);
+                search::release_entries(&mut site, lang);
+            }
+            Vec::new()
+        }
+        Destination::Memory => {
+            search::indexes_cached(&site, cache.as_deref_mut().map(|c| &mut c.indexes))
+        }
+    };
     // Assets that pages link come first: pages carry their fingerprinted names.
-    let generated = search::indexes_cached(&site, cache.as_deref_mut().map(|c| &mut c.indexes));
     let asset_urls =
-        match assets::fingerprint(&mut theme.static_files, &generated, options.fingerprint) {
+        match assets::fingerprint(&mut theme.static_files, &index_paths, options.fingerprint) {
             Ok(urls) => urls,
             Err(d) => {
                 diagnostics.push(d);
@@ -243,7 +272,7 @@ fn run(
             Destination::Disk(staging) => staging.write(&file.path, &file.bytes).map(|()| None),
         }
     };
-    let file_count = jobs.len() + reused.len() + generated.len() + theme.static_files.len();
+    let file_count = jobs.len() + reused.len() + index_paths.len() + theme.static_files.len();
     // The search indexes first: a build writes and frees them before pages render.
     let mut kept_generated = Vec::new();
     for file in generated {
@@ -432,7 +461,7 @@ impl<'a> AnchorCheck<'a> {
                             a.fragment, a.target
                         ))
                         .in_file(&p.page.file.display)
-                        .with_source(p.page.text.clone())
+                        .with_source(p.page.source())
                         .at(a.line, a.column)
                         .with_label("this link"),
                     );

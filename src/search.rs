@@ -6,6 +6,8 @@
 //! text and the checklist items of a page. Accents are folded by the browser script, so
 //! `equipe` finds `équipe`.
 
+use std::sync::Arc;
+
 use bytes::Bytes;
 use serde::Serialize;
 
@@ -99,6 +101,16 @@ pub fn indexes_cached(
             OutputFile { path, bytes }
         })
         .collect()
+}
+
+/// Lets go of a language's entries once its index is written. Only a one-off build does
+/// this: its bodies are its own, whereas `serve` shares them with its cache.
+pub fn release_entries(site: &mut Site, lang: &str) {
+    for p in site.pages.iter_mut().filter(|p| p.lang() == lang) {
+        if let Some(body) = Arc::get_mut(&mut p.body) {
+            body.search_entry = String::new();
+        }
+    }
 }
 
 /// The pages of a language's index, in the site's order.

@@ -256,13 +256,21 @@ pub fn build_cached(
     // A body is made from its file (a new revision in `serve` when the file changes),
     // and, for a generated page, from its title; its search entry names its URL.
     let body_key = |p: &SitePage| hash_of(&(links_key, &p.path, p.page.revision, &p.page.title));
-    let bodies: Vec<(bool, Arc<Body>)> = (0..site.pages.len())
+    // A one-off build lets each text go once its body is rendered (`serve`'s cache shares
+    // its pages, which keep theirs).
+    let texts: Vec<Option<Arc<str>>> = site
+        .pages
+        .iter_mut()
+        .map(|p| Arc::get_mut(&mut p.page).map(Page::release_text))
+        .collect();
+    let bodies: Vec<(bool, Arc<Body>)> = texts
         .into_par_iter()
-        .map(|i| {
+        .enumerate()
+        .map(|(i, text)| {
             let key = body_key(&site.pages[i]);
             match cache.as_ref().and_then(|c| c.bodies.get(&key)) {
                 Some(body) => (false, Arc::clone(body)),
-                None => (true, Arc::new(render_body(&site, i, key))),
+                None => (true, Arc::new(render_body(&site, i, key, text.as_deref()))),
             }
         })
         .collect();
@@ -279,7 +287,7 @@ pub fn build_cached(
             diagnostics.push(
                 Diagnostic::error(broken.message.clone())
                     .in_file(&p.page.file.display)
-                    .with_source(p.page.text.clone())
+                    .with_source(p.page.source())
                     .at(broken.line, broken.column)
                     .with_label("this link"),
             );
@@ -290,11 +298,16 @@ pub fn build_cached(
 }
 
 /// Renders the body of page `i`, its links resolved against the site.
-fn render_body(site: &Site, i: usize, key: u64) -> Body {
+/// `text` is the page's file text if the page let go of it.
+fn render_body(site: &Site, i: usize, key: u64, text: Option<&str>) -> Body {
     let p = &site.pages[i];
+    let body = match text {
+        Some(text) => text.get(p.page.body_start..).unwrap_or_default(),
+        None => p.page.body(),
+    };
     let resolver = PageLinks { site, from: i };
     let typography = site.config.typography(p.lang());
-    let r = markdown::render(p.page.body(), &p.page.key, &resolver, typography);
+    let r = markdown::render(body, &p.page.key, &resolver, typography);
     // Lines in the body -> lines in the file.
     let line = |l: usize| p.page.body_line + l - 1;
     let mut checklist = p.page.checklist.clone();

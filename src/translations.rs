@@ -95,7 +95,7 @@ fn freshness(config: &Config, translation: &Page, source: &Page, git: bool) -> F
         .get("source_hash")
         .and_then(|v| v.as_str())
     {
-        return if recorded == source_hash(&source.text) {
+        return if recorded == source_hash(&source.source()) {
             Freshness::Current
         } else {
             Freshness::Outdated(format!(

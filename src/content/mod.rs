@@ -61,7 +61,26 @@ pub struct Page {
 
 impl Page {
     pub fn body(&self) -> &str {
-        &self.text[self.body_start..]
+        self.text.get(self.body_start..).unwrap_or_default()
+    }
+
+    /// The file's text, for a diagnostic's snippet: read again if a build let it go (see
+    /// [`Page::release_text`]).
+    pub fn source(&self) -> Arc<str> {
+        if !self.text.is_empty() || self.file.path.as_os_str().is_empty() {
+            return self.text.clone();
+        }
+        std::fs::read(&self.file.path)
+            .ok()
+            .and_then(|bytes| decode(&bytes).ok())
+            .map_or_else(|| self.text.clone(), Arc::from)
+    }
+
+    /// Takes the file's text out of the page: a one-off build needs it no more once the
+    /// body is rendered, and letting each go as its body is done keeps texts and rendered
+    /// bodies from all being in memory at once.
+    pub fn release_text(&mut self) -> Arc<str> {
+        std::mem::replace(&mut self.text, Arc::from(""))
     }
 
     /// Line of a front matter key, for messages.
@@ -71,7 +90,7 @@ impl Page {
 
     /// A diagnostic pointing at this page, at a front matter key's line if known.
     pub fn diagnostic_at_key(&self, d: Diagnostic, key: &str) -> Diagnostic {
-        let d = d.in_file(&self.file.display).with_source(self.text.clone());
+        let d = d.in_file(&self.file.display).with_source(self.source());
         match self.line_of(key) {
             Some(line) => d.at(line, 1),
             None => d,
