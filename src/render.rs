@@ -63,7 +63,10 @@ pub struct OutputFile {
 
 /// Every output of the site, in a stable order.
 pub fn jobs(site: &Site) -> Vec<Job> {
-    let mut jobs: Vec<Job> = (0..site.pages.len()).map(Job::Page).collect();
+    // The site-wide files first: each is one long job (on a large site, the checklist
+    // pages and `checklists.json` weigh megabytes), best started early than left to end
+    // a build on one thread while the others wait.
+    let mut jobs = vec![Job::ChecklistsJson];
     // A content page at `<lang>/checklist/` wins over the generated one.
     jobs.extend(
         site.config
@@ -75,15 +78,11 @@ pub fn jobs(site: &Site) -> Vec<Job> {
             })
             .map(|l| Job::Checklist(l.code.clone())),
     );
-    jobs.extend([
-        Job::LanguageChoice,
-        Job::ChecklistsJson,
-        Job::NotFound,
-        Job::Robots,
-    ]);
     if site.config.base_url.is_some() {
         jobs.push(Job::Sitemap);
     }
+    jobs.extend([Job::LanguageChoice, Job::NotFound, Job::Robots]);
+    jobs.extend((0..site.pages.len()).map(Job::Page));
     jobs
 }
 
@@ -126,7 +125,7 @@ impl<'a> Renderer<'a> {
         let tera = compile(&theme.templates, &template_files)?;
         let summaries: Vec<Value> = site
             .pages
-            .iter()
+            .par_iter()
             .map(|p| Value::from_serializable(&Summary::of(p)))
             .collect();
         let mut prepared = Prepared {
