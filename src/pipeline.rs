@@ -474,23 +474,15 @@ impl<'a> AnchorCheck<'a> {
 
 /// The values of the `id` attributes of an HTML page.
 fn ids_in(html: &[u8]) -> HashSet<String> {
-    let mut ids = HashSet::new();
-    let mut rest = html;
-    while let Some(at) = find(rest, b"id=\"") {
+    memchr::memmem::find_iter(html, b"id=\"")
         // ` id="`, not `data-id="`.
-        let attribute = at == 0 || rest[at - 1].is_ascii_whitespace();
-        rest = &rest[at + 4..];
-        let end = rest.iter().position(|&b| b == b'"').unwrap_or(rest.len());
-        if attribute {
-            ids.insert(String::from_utf8_lossy(&rest[..end]).into_owned());
-        }
-        rest = &rest[end..];
-    }
-    ids
-}
-
-fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    haystack.windows(needle.len()).position(|w| w == needle)
+        .filter(|&at| at == 0 || html[at - 1].is_ascii_whitespace())
+        .map(|at| {
+            let value = &html[at + 4..];
+            let end = memchr::memchr(b'"', value).unwrap_or(value.len());
+            String::from_utf8_lossy(&value[..end]).into_owned()
+        })
+        .collect()
 }
 
 /// Builds and writes the site. The output folder is replaced only if the build succeeded.

@@ -38,6 +38,10 @@ const NNBSP: char = '\u{202f}';
 const NBSP: char = '\u{a0}';
 
 fn french(text: &str) -> String {
+    // Most text nodes (split by links and emphasis) have no sign to space: copy them.
+    if !text.contains([';', '!', '?', ':', '«', '»', '\'']) {
+        return text.to_string();
+    }
     let chars: Vec<char> = text.chars().collect();
     let mut out = String::with_capacity(text.len() + 8);
     for (i, &c) in chars.iter().enumerate() {
