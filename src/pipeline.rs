@@ -514,8 +514,8 @@ pub fn build(options: &BuildOptions) -> Outcome {
     let mut rendered = run(options, &mut diagnostics, Destination::Disk(&staging), None);
     if rendered.is_some() && !diagnostics.has_errors() {
         match staging.finish() {
-            Ok(()) if diagnostics.is_empty() => stamp.save(&options.output),
-            Ok(()) => {}
+            Ok(listing) if diagnostics.is_empty() => stamp.save(&options.output, listing),
+            Ok(_) => {}
             Err(d) => {
                 diagnostics.push(d);
                 rendered = None;
