@@ -126,6 +126,14 @@ fn group(p: &SitePage) -> ChecklistGroup<'_> {
 /// `checklists.json`: every item of every language, in a stable order (languages as
 /// configured, then groups as on the checklist page, then items as written).
 pub fn json(site: &Site) -> String {
+    let mut out = Vec::new();
+    // Writing to memory cannot fail.
+    let _ = write_json(site, &mut out);
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// [`json`], written to `out` as it is serialized (tens of megabytes on a large site).
+pub fn write_json(site: &Site, mut out: impl std::io::Write) -> std::io::Result<()> {
     let mut items = Vec::new();
     for lang in &site.config.languages {
         let all = for_language(site, &lang.code);
@@ -156,10 +164,8 @@ pub fn json(site: &Site) -> String {
         base_url: site.config.base_url.as_deref(),
         items,
     };
-    // Serializing plain structs of strings cannot fail; fall back to an empty list anyway.
-    let mut out = serde_json::to_string_pretty(&export).unwrap_or_else(|_| "{}".into());
-    out.push('\n');
-    out
+    serde_json::to_writer_pretty(&mut out, &export)?;
+    out.write_all(b"\n")
 }
 
 #[derive(Serialize)]

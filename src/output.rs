@@ -7,6 +7,7 @@
 //! its mtime. Every output path is checked to stay inside the output folder, whatever
 //! content or themes say.
 
+use std::io::Write;
 use std::path::{Component, Path, PathBuf};
 use std::sync::{Mutex, PoisonError};
 
@@ -145,7 +146,48 @@ impl Staging {
             std::fs::write(&target, bytes)
                 .map_err(|e| Diagnostic::error(format!("cannot write `{path}`: {e}")))?;
         }
-        let entry = std::fs::metadata(&target)
+        self.record(path, &target);
+        Ok(())
+    }
+
+    /// Puts one file at `path` whose bytes `fill` writes as they are made, so that a file
+    /// of tens of megabytes is never whole in memory. As with [`Staging::write`], a file
+    /// equal to the previous output's is replaced by a link to it, keeping its mtime.
+    pub fn write_with(
+        &self,
+        path: &str,
+        fill: impl FnOnce(&mut dyn Write) -> Result<(), Diagnostic>,
+    ) -> Result<(), Diagnostic> {
+        if !is_safe_relative(path) {
+            return Err(Diagnostic::error(format!(
+                "refusing to write `{path}`: it would land outside the output folder"
+            )));
+        }
+        let target = self.dir.join(path);
+        if let Some(folder) = target.parent() {
+            std::fs::create_dir_all(folder).map_err(|e| io_error("create", folder, e))?;
+        }
+        let cannot = |e: std::io::Error| Diagnostic::error(format!("cannot write `{path}`: {e}"));
+        let file = std::fs::File::create(&target).map_err(cannot)?;
+        let mut out = std::io::BufWriter::with_capacity(1 << 16, file);
+        fill(&mut out)?;
+        out.flush().map_err(cannot)?;
+        drop(out);
+        let previous = self.output.join(path);
+        if same_files(&previous, &target) {
+            // Linked beside, then renamed over: the new file stays if linking fails.
+            let link = target.with_extension("equipe-link");
+            if std::fs::hard_link(&previous, &link).is_ok() {
+                std::fs::rename(&link, &target).map_err(cannot)?;
+            }
+        }
+        self.record(path, &target);
+        Ok(())
+    }
+
+    /// Notes a written file's stamp line (see [`Staging::finish`]).
+    fn record(&self, path: &str, target: &Path) {
+        let entry = std::fs::metadata(target)
             .ok()
             .map(|m| (PathBuf::from(path), line(path, &m)));
         let mut written = self.written.lock().unwrap_or_else(PoisonError::into_inner);
@@ -153,7 +195,6 @@ impl Staging {
             (Some(list), Some(entry)) => list.push(entry),
             _ => *written = None,
         }
-        Ok(())
     }
 
     /// Copies static files (read from the theme, the site or the content folder).
@@ -335,6 +376,34 @@ fn sibling(output: &Path, suffix: &str) -> PathBuf {
 
 /// Whether `path` is a regular file holding exactly `bytes` (sizes are compared first, so
 /// a changed page is rarely read).
+/// Whether two files have the same bytes, compared a block at a time.
+fn same_files(a: &Path, b: &Path) -> bool {
+    use std::io::Read;
+    let size = |p: &Path| {
+        std::fs::symlink_metadata(p)
+            .ok()
+            .filter(|m| m.is_file())
+            .map(|m| m.len())
+    };
+    if size(a).is_none() || size(a) != size(b) {
+        return false;
+    }
+    let (Ok(mut a), Ok(mut b)) = (std::fs::File::open(a), std::fs::File::open(b)) else {
+        return false;
+    };
+    let (mut x, mut y) = (vec![0u8; 1 << 16], vec![0u8; 1 << 16]);
+    loop {
+        let n = match a.read(&mut x) {
+            Ok(0) => return b.read(&mut y).is_ok_and(|m| m == 0),
+            Ok(n) => n,
+            Err(_) => return false,
+        };
+        if b.read_exact(&mut y[..n]).is_err() || x[..n] != y[..n] {
+            return false;
+        }
+    }
+}
+
 fn same_bytes(path: &Path, bytes: &[u8]) -> bool {
     let same_size =
         std::fs::symlink_metadata(path).is_ok_and(|m| m.is_file() && m.len() == bytes.len() as u64);

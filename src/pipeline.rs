@@ -15,6 +15,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, PoisonError};
 
 use bytes::Bytes;
+use rayon::prelude::*;
 use std::time::{Duration, Instant};
 
 use crate::config::{Config, normalize_base_url};
@@ -281,8 +282,30 @@ fn run(
             Err(d) => diagnostics.push(d),
         }
     }
-    let (kept, errors) = renderer.render_each(&jobs, keep);
+    // A build streams the large site-wide files to disk, beside the other jobs.
+    let streamed: Vec<render::Job> = match destination {
+        Destination::Disk(_) => {
+            let (large, rest) = jobs.into_iter().partition(render::Job::is_large);
+            jobs = rest;
+            large
+        }
+        Destination::Memory => Vec::new(),
+    };
+    let stream = |job: &render::Job| -> Option<Diagnostic> {
+        let Destination::Disk(staging) = destination else {
+            return None;
+        };
+        let path = job.output_path(&site);
+        staging
+            .write_with(&path, |out| renderer.render_to(job, out))
+            .err()
+    };
+    let ((kept, errors), stream_errors) = rayon::join(
+        || renderer.render_each(&jobs, keep),
+        || streamed.par_iter().filter_map(stream).collect::<Vec<_>>(),
+    );
     diagnostics.extend(errors);
+    diagnostics.extend(stream_errors);
     drop(renderer);
     let mut files: Vec<OutputFile> = kept.into_iter().flatten().collect();
     if let Some(cache) = cache {

@@ -38,6 +38,12 @@ pub enum Job {
 }
 
 impl Job {
+    /// A site-wide file of megabytes on a large site (every checklist of a language, or
+    /// of the site): a build streams it to disk rather than making it whole in memory.
+    pub fn is_large(&self) -> bool {
+        matches!(self, Job::Checklist(_) | Job::ChecklistsJson)
+    }
+
     /// The file the job makes, relative to the output folder.
     pub fn output_path(&self, site: &Site) -> String {
         match self {
@@ -266,6 +272,22 @@ impl Renderer<'_> {
         (done, errors)
     }
 
+    /// Renders a job straight into `out` (see [`Job::is_large`]); other jobs are rendered
+    /// whole, then written.
+    pub fn render_to(&self, job: &Job, out: &mut dyn std::io::Write) -> Result<(), Diagnostic> {
+        let cannot = |e: std::io::Error| {
+            Diagnostic::error(format!(
+                "cannot write `{}`: {e}",
+                job.output_path(self.site)
+            ))
+        };
+        match job {
+            Job::Checklist(lang) => self.write_checklist(lang, out),
+            Job::ChecklistsJson => checklist::write_json(self.site, out).map_err(cannot),
+            other => out.write_all(&self.render(other)?.bytes).map_err(cannot),
+        }
+    }
+
     pub fn render(&self, job: &Job) -> Result<OutputFile, Diagnostic> {
         match job {
             Job::Page(i) => self.render_page(*i),
@@ -374,6 +396,16 @@ impl Renderer<'_> {
 
     /// A language's checklist page; its translations are the other languages' ones.
     fn render_checklist(&self, lang: &str) -> Result<OutputFile, Diagnostic> {
+        let mut bytes = Vec::with_capacity(16 * 1024);
+        self.write_checklist(lang, &mut bytes)?;
+        Ok(OutputFile {
+            path: checklist::page_path(lang),
+            bytes: bytes.into(),
+        })
+    }
+
+    /// A language's checklist page, written to `out` as it renders.
+    fn write_checklist(&self, lang: &str, out: &mut dyn std::io::Write) -> Result<(), Diagnostic> {
         let site = self.site;
         let path = checklist::page_path(lang);
         let paths: Vec<(&crate::config::Language, String)> = site
@@ -408,7 +440,11 @@ impl Renderer<'_> {
         context.insert("page", &view);
         context.insert("other_languages", &others);
         context.insert("checklists", &checklist::for_language(site, lang));
-        self.render_template("checklists.html", &context, &path)
+        let template = "checklists.html";
+        self.prepared
+            .tera
+            .render_to(template, &context, out)
+            .map_err(|e| template_error(&e, template, &self.prepared.template_files))
     }
 
     fn language_context(&self, lang: &str, root: &str) -> Context {
