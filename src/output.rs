@@ -475,6 +475,34 @@ mod tests {
     }
 
     #[test]
+    fn a_streamed_file_equal_to_the_previous_one_keeps_its_mtime() {
+        let root = tempfile::tempdir().unwrap();
+        let output = root.path().join("public");
+        let fill = |text: &'static [u8]| {
+            move |out: &mut dyn Write| {
+                out.write_all(text)
+                    .map_err(|e| Diagnostic::error(e.to_string()))
+            }
+        };
+        let first = Staging::begin(&output).unwrap();
+        first.write_with("big.json", fill(b"same")).unwrap();
+        first.write_with("other.json", fill(b"before")).unwrap();
+        first.finish().unwrap();
+        let same = mtime(&output.join("big.json"));
+        std::thread::sleep(std::time::Duration::from_millis(20));
+
+        let second = Staging::begin(&output).unwrap();
+        second.write_with("big.json", fill(b"same")).unwrap();
+        second.write_with("other.json", fill(b"after!")).unwrap();
+        let listing = second.finish().unwrap().expect("listed");
+        assert_eq!(mtime(&output.join("big.json")), same);
+        assert_ne!(mtime(&output.join("other.json")), same);
+        assert_eq!(std::fs::read(output.join("other.json")).unwrap(), b"after!");
+        assert_eq!(listing.lines().count(), 2, "{listing}");
+        assert!(!output.join("big.equipe-link").exists());
+    }
+
+    #[test]
     fn an_unfinished_staging_folder_leaves_the_output_alone() {
         let root = tempfile::tempdir().unwrap();
         let output = root.path().join("public");
