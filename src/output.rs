@@ -132,15 +132,7 @@ impl Staging {
 
     /// Puts one file at `path` (relative, checked to stay inside the folder).
     pub fn write(&self, path: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
-        if !is_safe_relative(path) {
-            return Err(Diagnostic::error(format!(
-                "refusing to write `{path}`: it would land outside the output folder"
-            )));
-        }
-        let target = self.dir.join(path);
-        if let Some(folder) = target.parent() {
-            std::fs::create_dir_all(folder).map_err(|e| io_error("create", folder, e))?;
-        }
+        let target = self.target(path)?;
         let previous = self.output.join(path);
         if !(same_bytes(&previous, bytes) && std::fs::hard_link(&previous, &target).is_ok()) {
             std::fs::write(&target, bytes)
@@ -158,15 +150,7 @@ impl Staging {
         path: &str,
         fill: impl FnOnce(&mut dyn Write) -> Result<(), Diagnostic>,
     ) -> Result<(), Diagnostic> {
-        if !is_safe_relative(path) {
-            return Err(Diagnostic::error(format!(
-                "refusing to write `{path}`: it would land outside the output folder"
-            )));
-        }
-        let target = self.dir.join(path);
-        if let Some(folder) = target.parent() {
-            std::fs::create_dir_all(folder).map_err(|e| io_error("create", folder, e))?;
-        }
+        let target = self.target(path)?;
         let cannot = |e: std::io::Error| Diagnostic::error(format!("cannot write `{path}`: {e}"));
         let file = std::fs::File::create(&target).map_err(cannot)?;
         let mut out = std::io::BufWriter::with_capacity(1 << 16, file);
@@ -183,6 +167,21 @@ impl Staging {
         }
         self.record(path, &target);
         Ok(())
+    }
+
+    /// Where `path` (relative, checked to stay inside the folder) goes in the staging
+    /// folder, its parent folders made.
+    fn target(&self, path: &str) -> Result<PathBuf, Diagnostic> {
+        if !is_safe_relative(path) {
+            return Err(Diagnostic::error(format!(
+                "refusing to write `{path}`: it would land outside the output folder"
+            )));
+        }
+        let target = self.dir.join(path);
+        if let Some(folder) = target.parent() {
+            std::fs::create_dir_all(folder).map_err(|e| io_error("create", folder, e))?;
+        }
+        Ok(target)
     }
 
     /// Notes a written file's stamp line (see [`Staging::finish`]).

@@ -185,13 +185,13 @@ fn run(
         Destination::Disk(staging) => {
             let codes: Vec<String> = site
                 .config
-                .language_codes()
+                .languages
                 .iter()
-                .map(|c| c.to_string())
+                .map(|l| l.code.clone())
                 .collect();
-            for lang in &codes {
+            for (lang, path) in codes.iter().zip(&index_paths) {
                 let bytes = search::index_js(&site, lang);
-                if let Err(d) = staging.write(&search::index_path(lang), &bytes) {
+                if let Err(d) = staging.write(path, &bytes) {
                     diagnostics.push(d);
                 }
                 drop(bytes);
@@ -274,14 +274,6 @@ fn run(
         }
     };
     let file_count = jobs.len() + reused.len() + index_paths.len() + theme.static_files.len();
-    // The search indexes first: a build writes and frees them before pages render.
-    let mut kept_generated = Vec::new();
-    for file in generated {
-        match keep(file) {
-            Ok(file) => kept_generated.extend(file),
-            Err(d) => diagnostics.push(d),
-        }
-    }
     // A build streams the large site-wide files to disk, beside the other jobs.
     let streamed: Vec<render::Job> = match destination {
         Destination::Disk(_) => {
@@ -330,7 +322,8 @@ fn run(
         }
     }
     files.extend(reused);
-    files.extend(kept_generated);
+    // In memory, the search indexes are served with the pages (a build wrote them).
+    files.extend(generated);
     if let Destination::Disk(staging) = destination
         && let Err(d) = staging.write_statics(&theme.static_files)
     {

@@ -440,11 +440,7 @@ impl Renderer<'_> {
         context.insert("page", &view);
         context.insert("other_languages", &others);
         context.insert("checklists", &checklist::for_language(site, lang));
-        let template = "checklists.html";
-        self.prepared
-            .tera
-            .render_to(template, &context, out)
-            .map_err(|e| template_error(&e, template, &self.prepared.template_files))
+        self.render_template_to("checklists.html", &context, out)
     }
 
     fn language_context(&self, lang: &str, root: &str) -> Context {
@@ -503,14 +499,23 @@ impl Renderer<'_> {
         path: &str,
     ) -> Result<OutputFile, Diagnostic> {
         let mut bytes = Vec::with_capacity(16 * 1024);
-        self.prepared
-            .tera
-            .render_to(template, context, &mut bytes)
-            .map_err(|e| template_error(&e, template, &self.prepared.template_files))?;
+        self.render_template_to(template, context, &mut bytes)?;
         Ok(OutputFile {
             path: path.to_string(),
             bytes: bytes.into(),
         })
+    }
+
+    fn render_template_to(
+        &self,
+        template: &str,
+        context: &Context,
+        out: &mut dyn std::io::Write,
+    ) -> Result<(), Diagnostic> {
+        self.prepared
+            .tera
+            .render_to(template, context, out)
+            .map_err(|e| template_error(&e, template, &self.prepared.template_files))
     }
 
     fn language_name<'s>(&'s self, code: &'s str) -> &'s str {
