@@ -214,6 +214,9 @@ impl Prepared {
             let text = MapText {
                 title: ui("team_map"),
                 description: &description,
+                works_with: ui("map_works_with"),
+                keeps_informed: ui("map_keeps_informed"),
+                typography: config.typography(code),
             };
             // Wide for screens, narrow for phones: the theme's CSS shows one. A map of
             // hundreds of boxes helps nobody and weighs megabytes: past that, none.

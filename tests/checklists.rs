@@ -176,13 +176,19 @@ fn home_pages_show_the_team_map() {
         assert_eq!(attr(&svg[0], "viewBox").split(' ').count(), 4);
         assert_eq!(text(&select(&home, "svg title")[0]), title);
         assert!(!text(&select(&home, "svg desc")[0]).is_empty());
-        let links = select(&home, ".team-map-wide svg a");
-        assert_eq!(links.len(), 3, "two roles and one team");
+        // One row per role, each a link; the team is a column of the grid.
+        let links = select(&home, ".team-map-wide svg a.map-row");
+        assert_eq!(links.len(), 2, "two roles");
+        assert_eq!(
+            select(&home, ".team-map-wide svg .map-column-team").len(),
+            1
+        );
         for a in links {
             let target = resolve(&from, &attr(&a, "href"));
             assert!(site.output(&target).is_file(), "{target}");
         }
-        assert_eq!(select(&home, ".team-map-wide svg .map-works-with").len(), 1);
+        // One `works_with` link, marked in both roles' rows; one `depends_on`.
+        assert_eq!(select(&home, ".team-map-wide svg .map-works-with").len(), 2);
         assert_eq!(select(&home, ".team-map-wide svg .map-depends-on").len(), 1);
     }
 }

@@ -126,7 +126,8 @@ try {
   check(await plain.locator("input.check").first().isChecked(), "without JavaScript a box can still be ticked");
   await noJs.close();
 
-  // The team map on the home pages: every role and team a link, named for screen readers.
+  // The team map on the home pages: every role a row that links to its page, named for
+  // screen readers with its relations; every outside team a column.
   const mapPage = await browser.newPage();
   for (const home of [pages.frHome, pages.enHome]) {
     await mapPage.goto(home);
@@ -134,8 +135,17 @@ try {
     const svg = mapPage.locator("svg.team-map-svg:visible");
     check(await svg.count() === 1, `${home}: one team map shown on a wide screen`);
     const links = await svg.locator("a").evaluateAll((as) => as.map((a) => a.getAttribute("href")));
-    const cards = await mapPage.locator(".role-card a, .team-card a").evaluateAll((as) => as.map((a) => a.getAttribute("href")));
-    check(links.length > 0 && cards.every((c) => links.includes(c)), `${home}: every role and team card is a node of the map (${links.length})`);
+    const cards = await mapPage.locator(".role-card a").evaluateAll((as) => as.map((a) => a.getAttribute("href")));
+    check(links.length > 0 && cards.every((c) => links.includes(c)), `${home}: every role card is a row of the map (${links.length})`);
+    const teams = await mapPage.locator(".team-card").count();
+    check(await svg.locator(".map-column-team").count() === teams, `${home}: every outside team is a column of the map`);
+    // Keyboard: Tab reaches the rows in order, and a focused row names its relations.
+    await svg.locator("a").first().focus();
+    const named = await mapPage.evaluate(() => document.activeElement.getAttribute("aria-label"));
+    check(named && named.includes(":"), `${home}: a focused row says its relations (${named})`);
+    await mapPage.keyboard.press("Tab");
+    const second = await mapPage.evaluate(() => document.activeElement.getAttribute("href"));
+    check(second === links[1], `${home}: Tab goes to the next row`);
     const box = await svg.boundingBox();
     check(box && box.width > 300, `${home}: the map has room (${box?.width}px wide)`);
     const first = links[0];
@@ -143,8 +153,8 @@ try {
     check(mapPage.url() === new URL(first, home).href, `${home}: a node leads to its page`);
   }
   // A phone: the narrow drawing fits the screen, nothing scrolls sideways, and its text
-  // is drawn at a readable size.
-  await mapPage.setViewportSize({ width: 360, height: 740 });
+  // is drawn at 12 px or more.
+  await mapPage.setViewportSize({ width: 390, height: 844 });
   await mapPage.goto(pages.frHome);
   const overflow = await mapPage.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   check(overflow <= 0, `phone: the page itself does not scroll sideways (${overflow}px)`);
@@ -153,12 +163,12 @@ try {
     "phone: the narrow team map is the one shown");
   const fits = await narrow.evaluate((svg) => {
     const frame = svg.closest(".team-map-frame");
-    const text = svg.querySelector("text");
-    const rendered = text.getBoundingClientRect().height / text.getBBox().height * Number(text.getAttribute("font-size"));
+    const text = svg.querySelector(".map-row-label");
+    const rendered = text.getBoundingClientRect().height / text.getBBox().height * parseFloat(getComputedStyle(text).fontSize);
     return { fits: frame.scrollWidth <= frame.clientWidth, px: rendered };
   });
   check(fits.fits, "phone: the map fits its frame without scrolling");
-  check(fits.px >= 11, `phone: map labels are drawn at ${fits.px.toFixed(1)}px`);
+  check(fits.px >= 11.95, `phone: map labels are drawn at ${fits.px.toFixed(1)}px`);
   await mapPage.close();
 
   // Accessibility: axe-core, zero violations.
