@@ -798,7 +798,7 @@ mod tests {
         // A 390 px phone leaves about 340 px for the map, shown at 1:1 (no scaling down).
         let l = layout(&example(), &Size::NARROW);
         assert!(l.view.2 <= 336.0, "view {:?}", l.view);
-        assert!(Size::NARROW.font >= 12.0);
+        const { assert!(Size::NARROW.font >= 12.0) };
         // Rows are targets at least 24 px high (WCAG 2.2 target size).
         assert!(l.row_h >= 24.0);
         // Labels stay left of the grid.
