@@ -60,6 +60,10 @@ pub enum Command {
         /// Include pages marked `draft: true`.
         #[arg(long)]
         drafts: bool,
+        /// Also answer requests for this host name (repeatable; `.name` allows its
+        /// subdomains too). Loopback, IP addresses and localhost are always answered.
+        #[arg(long = "allow-host", value_name = "NAME")]
+        allow_host: Vec<String>,
     },
     /// Check content, links and translations without writing anything.
     Check {
@@ -149,11 +153,13 @@ pub fn main() -> ExitCode {
             bind,
             open,
             drafts,
+            allow_host,
         } => crate::serve::serve(&crate::serve::ServeOptions {
             source,
             address: std::net::SocketAddr::new(bind, port),
             open,
             drafts,
+            allowed_hosts: allow_host,
         }),
         Command::Check {
             source,

@@ -18,8 +18,16 @@
 //!   last good site, and sends the same messages to the browser, which draws an overlay;
 //!   the next good build reloads the page, which removes it.
 //!
+//! - **Only for this machine's names.** Requests whose `Host` is not an IP address,
+//!   `localhost` or a name given to `--allow-host` are refused ([`host_check`]: DNS
+//!   rebinding), and a connection that does not send its request gets a few seconds
+//!   ([`connections`]).
+//!
 //! The watcher runs on its own thread (notify's callbacks are synchronous, and rendering
 //! uses rayon); the HTTP side is a small tokio runtime.
+
+mod connections;
+mod host_check;
 
 use std::collections::{HashMap, VecDeque};
 use std::convert::Infallible;
@@ -47,6 +55,8 @@ use crate::incremental::Cache;
 use crate::pipeline::{self, BuildOptions, Rendered};
 use crate::watch::{SiteWatcher, describe_change, relative_changes};
 
+use host_check::{AllowedName, HostCheck};
+
 /// Where the browser listens for rebuilds.
 pub const EVENTS_PATH: &str = "/__equipe/events";
 /// The current version and errors as JSON, for tools and tests.
@@ -59,6 +69,8 @@ pub struct ServeOptions {
     pub address: SocketAddr,
     pub open: bool,
     pub drafts: bool,
+    /// Host names to answer besides loopback, IP addresses and `localhost` (`--allow-host`).
+    pub allowed_hosts: Vec<String>,
 }
 
 /// One problem as the browser shows it: the same words as the terminal.
@@ -279,8 +291,15 @@ pub fn serve(options: &ServeOptions) -> ExitCode {
         print_one(&hint);
         return ExitCode::from(1);
     }
-    let listener = match bind(options.address) {
-        Ok(l) => l,
+    let allowed = match allowed_names(&options.allowed_hosts) {
+        Ok(names) => names,
+        Err(d) => {
+            print_one(&d);
+            return ExitCode::from(1);
+        }
+    };
+    let (listener, address) = match bind(options.address) {
+        Ok(bound) => bound,
         Err(d) => {
             print_one(&d);
             return ExitCode::from(1);
@@ -321,15 +340,22 @@ pub fn serve(options: &ServeOptions) -> ExitCode {
         return ExitCode::from(1);
     }
 
-    let url = display_url(options.address);
+    // With `--port 0` the system picked the port: say the one it picked.
+    let url = display_url(address);
     eprintln!(
         "serving {} at {url} (Ctrl-C to stop)",
         options.source.display()
     );
-    if !options.address.ip().is_loopback() {
+    if !address.ip().is_loopback() {
         eprintln!(
             "warning: listening on {}: other machines on the network can see the site",
-            options.address.ip()
+            address.ip()
+        );
+    }
+    if !options.allowed_hosts.is_empty() {
+        eprintln!(
+            "also answering for host(s): {}",
+            options.allowed_hosts.join(", ")
         );
     }
     if options.open {
@@ -346,14 +372,33 @@ pub fn serve(options: &ServeOptions) -> ExitCode {
             return ExitCode::from(1);
         }
     };
-    let code = runtime.block_on(run_server(listener, shared));
+    let check = Arc::new(HostCheck::new(allowed));
+    let code = runtime.block_on(run_server(listener, shared, check));
     // SSE connections never end by themselves: do not wait for them.
     runtime.shutdown_timeout(Duration::from_millis(100));
     code
 }
 
+/// The `--allow-host` names, or an error naming the first one that is not a host name.
+fn allowed_names(names: &[String]) -> Result<Vec<AllowedName>, Box<Diagnostic>> {
+    names
+        .iter()
+        .map(|text| {
+            AllowedName::parse(text).ok_or_else(|| {
+                Box::new(
+                    Diagnostic::error(format!("`--allow-host {text}` is not a host name"))
+                        .with_help(
+                            "pass a name such as `mybox.local` (or `.example.test` for it and its subdomains); IP addresses and localhost need no allowing",
+                        ),
+                )
+            })
+        })
+        .collect()
+}
+
 /// Binds the port before anything else, so that a port in use is reported at once.
-fn bind(address: SocketAddr) -> Result<std::net::TcpListener, Box<Diagnostic>> {
+/// Returns the address really bound (the port the system chose for `--port 0`).
+fn bind(address: SocketAddr) -> Result<(std::net::TcpListener, SocketAddr), Box<Diagnostic>> {
     let listener = std::net::TcpListener::bind(address).map_err(|e| {
         let d = Diagnostic::error(format!("cannot serve on {address}: {e}"));
         let d = match e.kind() {
@@ -369,10 +414,11 @@ fn bind(address: SocketAddr) -> Result<std::net::TcpListener, Box<Diagnostic>> {
         };
         Box::new(d)
     })?;
-    listener
-        .set_nonblocking(true)
-        .map_err(|e| Box::new(Diagnostic::error(format!("cannot serve on {address}: {e}"))))?;
-    Ok(listener)
+    let cannot =
+        |e: std::io::Error| Box::new(Diagnostic::error(format!("cannot serve on {address}: {e}")));
+    listener.set_nonblocking(true).map_err(cannot)?;
+    let bound = listener.local_addr().map_err(cannot)?;
+    Ok((listener, bound))
 }
 
 fn display_url(address: SocketAddr) -> String {
@@ -403,7 +449,11 @@ fn open_browser(url: &str) {
     }
 }
 
-async fn run_server(listener: std::net::TcpListener, shared: Arc<Shared>) -> ExitCode {
+async fn run_server(
+    listener: std::net::TcpListener,
+    shared: Arc<Shared>,
+    check: Arc<HostCheck>,
+) -> ExitCode {
     let listener = match tokio::net::TcpListener::from_std(listener) {
         Ok(l) => l,
         Err(e) => {
@@ -411,15 +461,9 @@ async fn run_server(listener: std::net::TcpListener, shared: Arc<Shared>) -> Exi
             return ExitCode::from(1);
         }
     };
-    let app = router(shared);
+    let app = router(shared, check);
     tokio::select! {
-        result = axum::serve(listener, app).into_future() => match result {
-            Ok(()) => ExitCode::SUCCESS,
-            Err(e) => {
-                print_one(&Diagnostic::error(format!("the server stopped: {e}")));
-                ExitCode::from(1)
-            }
-        },
+        never = connections::accept_forever(listener, app) => match never {},
         _ = tokio::signal::ctrl_c() => {
             let _ = writeln!(std::io::stderr(), "stopped");
             ExitCode::SUCCESS
@@ -427,12 +471,17 @@ async fn run_server(listener: std::net::TcpListener, shared: Arc<Shared>) -> Exi
     }
 }
 
-fn router(shared: Arc<Shared>) -> Router {
+fn router(shared: Arc<Shared>, check: Arc<HostCheck>) -> Router {
     Router::new()
         .route(EVENTS_PATH, get(events))
         .route(STATUS_PATH, get(status))
         .fallback(page)
         .with_state(shared)
+        // Around everything, the live-reload stream and the 404s included.
+        .layer(axum::middleware::from_fn_with_state(
+            check,
+            host_check::guard,
+        ))
 }
 
 /// The live-reload stream: a greeting with the current version (and the current errors,
@@ -536,7 +585,8 @@ async fn page(State(shared): State<Arc<Shared>>, method: Method, uri: Uri) -> Re
 #[derive(Debug, PartialEq, Eq)]
 enum Resolved {
     File(String),
-    /// To the same path with a trailing slash (a folder asked without it).
+    /// To the same path with a trailing slash (a folder asked without it); always a path
+    /// on this site (one leading `/`).
     Redirect(String),
     NotFound,
 }
@@ -566,7 +616,10 @@ fn resolve(files: &HashMap<String, Bytes>, request_path: &str) -> Resolved {
         return Resolved::File(trimmed.to_string());
     }
     if files.contains_key(&format!("{trimmed}/index.html")) {
-        return Resolved::Redirect(format!("{}/", request_path));
+        // One leading slash, never two: `Location: //evil.example/x/` would send the
+        // browser to another site (a backslash, which browsers read as a slash, was
+        // refused above, escaped or not).
+        return Resolved::Redirect(format!("/{}/", request_path.trim_start_matches('/')));
     }
     Resolved::NotFound
 }
@@ -774,6 +827,23 @@ mod tests {
             Resolved::File("assets/style.css".into())
         );
         assert_eq!(resolve(&f, "/fr/roles/"), Resolved::NotFound);
+        // Never a protocol-relative `//host/...` redirect.
+        assert_eq!(
+            resolve(&f, "//fr/roles/chef-de-projet"),
+            Resolved::Redirect("/fr/roles/chef-de-projet/".into())
+        );
+        assert_eq!(
+            resolve(&f, "///fr/roles/chef-de-projet"),
+            Resolved::Redirect("/fr/roles/chef-de-projet/".into())
+        );
+        assert_eq!(
+            resolve(&f, "/%2F%2Ffr/roles/chef-de-projet"),
+            Resolved::Redirect("/%2F%2Ffr/roles/chef-de-projet/".into())
+        );
+        assert_eq!(
+            resolve(&f, "/\\fr/roles/chef-de-projet"),
+            Resolved::NotFound
+        );
         assert_eq!(resolve(&f, "/nope"), Resolved::NotFound);
     }
 
@@ -788,6 +858,7 @@ mod tests {
         assert_eq!(resolve(&f, "/fr/../a%20b.txt"), Resolved::NotFound);
         assert_eq!(resolve(&f, "/%2e%2e/a%20b.txt"), Resolved::NotFound);
         assert_eq!(resolve(&f, "/%zz"), Resolved::NotFound);
+        assert_eq!(resolve(&f, "/%5Cfr/%C3%A9quipe"), Resolved::NotFound);
         assert_eq!(resolve(&f, "/%"), Resolved::NotFound);
     }
 
