@@ -5,7 +5,7 @@
 //! The HTTP client is a raw `TcpStream` (one request per connection), to keep the test
 //! build free of an HTTP client crate.
 
-mod common;
+use crate::common;
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};

@@ -1,7 +1,7 @@
 //! Checklists and the team map in the built HTML (no browser): the `<lang>/checklist/`
 //! page with its groups and progress, `checklists.json`, and the home page's SVG map.
 
-mod common;
+use crate::common;
 
 use common::{TWO_LANGUAGES, TestSite, attr, resolve, select, text};
 

@@ -1,5 +1,4 @@
 //! Test harness: fixture sites in temporary folders, the real binary, HTML read back.
-#![allow(dead_code)] // each test file uses a different part of the harness
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

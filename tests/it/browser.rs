@@ -10,7 +10,7 @@
 //! `node_modules`. When one is missing the test prints `SKIPPED: ...` and passes, except
 //! when `CI=true`, where a missing prerequisite is a failure.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 use std::process::{Command, Stdio};

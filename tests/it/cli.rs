@@ -1,6 +1,6 @@
 //! `equipe check`, `init` and `new` through the real binary.
 
-mod common;
+use crate::common;
 
 use std::process::Command;
 

@@ -1,7 +1,7 @@
 //! The example site's HTML passes the Nu Html Checker (npm `vnu-jar`, run with Java) with
 //! zero errors, with and without a base URL.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 use std::process::Command;

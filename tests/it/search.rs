@@ -1,7 +1,7 @@
 //! The search index of the example site, queried with the theme's own search script
 //! under Node (the same code the browser runs).
 
-mod common;
+use crate::common;
 
 use std::process::Command;
 

@@ -1,6 +1,6 @@
 //! Building fixture sites through the CLI and reading the HTML back.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeSet;
 

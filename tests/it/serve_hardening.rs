@@ -3,7 +3,7 @@
 //! request. The real binary, started with `--port 0` (so every test also checks that the
 //! printed URL carries the port the system picked), spoken to with raw `TcpStream`s.
 
-mod common;
+use crate::common;
 
 use std::io::{BufRead, BufReader, ErrorKind, Read, Write};
 use std::net::TcpStream;

@@ -1,7 +1,7 @@
 //! Bad input: every case gets a clear message naming the file (and line), exit status 1,
 //! and the previous output stays as it was.
 
-mod common;
+use crate::common;
 
 use common::*;
 

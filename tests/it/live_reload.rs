@@ -6,7 +6,7 @@
 //! Skips with `SKIPPED: ...` when Chromium, Node or `node_modules` is missing, except in
 //! CI (`CI=true`), where that is a failure.
 
-mod common;
+use crate::common;
 
 use std::io::{Read, Write};
 use std::net::TcpStream;

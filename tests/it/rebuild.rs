@@ -1,7 +1,7 @@
 //! A second build: what did not change is not written again (its mtime stays, so rsync and
 //! CDNs see no change), what changed is, and a failed build still changes nothing.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

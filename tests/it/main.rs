@@ -1,0 +1,22 @@
+//! The integration tests, as one binary (as mdBook's `tests/testsuite` and ripgrep's
+//! `tests/integration`): the crate and the harness are linked once, not once per file.
+//!
+//! Each module builds small fixture sites in temporary folders with [`common::TestSite`],
+//! runs the real `equipe` binary or the library on them, and reads the output back with an
+//! HTML parser. `browser`, `live_reload` and `validate` also drive Chromium, Node.js and
+//! the Nu HTML checker; see README.md, section Tests.
+
+mod common;
+
+mod browser;
+mod build;
+mod checklists;
+mod cli;
+mod errors;
+mod fuzz_regressions;
+mod live_reload;
+mod rebuild;
+mod search;
+mod serve;
+mod serve_hardening;
+mod validate;
