@@ -230,6 +230,7 @@ fn lexical(path: &Path) -> PathBuf {
 
 /// Whether a file system is mounted at `path` (it cannot be renamed then): another device
 /// than its parent's, or listed as a mount point (a bind mount of the same device).
+#[cfg_attr(not(unix), allow(unused_variables))]
 fn is_mount_point(path: &Path) -> bool {
     #[cfg(unix)]
     {

@@ -74,6 +74,18 @@ fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
         .collect()
 }
 
+/// Asserts that two sites have the same files with the same bytes, naming the ones that
+/// differ (not printing the bytes).
+#[track_caller]
+fn assert_same(left: &BTreeMap<String, Vec<u8>>, right: &BTreeMap<String, Vec<u8>>, what: &str) {
+    let differ: Vec<&String> = left
+        .keys()
+        .chain(right.keys())
+        .filter(|k| left.get(*k) != right.get(*k))
+        .collect();
+    assert!(differ.is_empty(), "{what}: these files differ: {differ:?}");
+}
+
 /// The names in `dir` that builds leave beside an output named `name` while they run.
 fn leftovers(dir: &Path, name: &str) -> Vec<String> {
     ["equipe-new", "equipe-old"]
@@ -126,14 +138,14 @@ fn a_folder_equipe_did_not_make_is_left_untouched_unless_forced() {
         message.contains("refusing to replace `www`") && message.contains("--force"),
         "{message}"
     );
-    assert_eq!(files(&site.path("www")), before, "untouched");
+    assert_same(&files(&site.path("www")), &before, "untouched");
     assert!(leftovers(site.root(), "www").is_empty());
 
     ok(build(site.root(), &["--output", "www", "--force"], &[]));
     let built = files(&site.path("www"));
     assert!(built.contains_key("index.html") && built.contains_key(".equipe-output"));
     assert!(!built.contains_key("notes.txt") && !built.contains_key("drafts/plan.md"));
-    assert_eq!(built, reference(&site), "the site, and only the site");
+    assert_same(&built, &reference(&site), "the site, and only the site");
     // Now equipe's: a build needs no --force, and the marker is no page.
     ok(build(
         site.root(),
@@ -181,7 +193,7 @@ fn git_folders_home_and_plain_files_are_refused_even_with_force() {
     }
     assert_eq!(std::fs::read(site.path("site.yaml")).unwrap(), config);
     assert!(site.path("site.yaml").is_file());
-    assert_eq!(files(&site.path("repo")), repo);
+    assert_same(&files(&site.path("repo")), &repo, "the repository");
     assert_eq!(
         files(home.path()).keys().collect::<Vec<_>>(),
         [".bashrc"],
@@ -226,7 +238,7 @@ fn two_builds_of_one_output_never_interleave() {
             );
         }
     }
-    assert_eq!(files(&site.output("")), expected);
+    assert_same(&files(&site.output("")), &expected, "the site");
 
     if !has_test_hooks() {
         return;
@@ -252,7 +264,7 @@ fn two_builds_of_one_output_never_interleave() {
         "{second}"
     );
     assert!(first.wait_with_output().expect("a build").status.success());
-    assert_eq!(files(&site.output("")), expected);
+    assert_same(&files(&site.output("")), &expected, "the site");
     assert!(leftovers(site.root(), "public").is_empty());
 }
 
@@ -290,12 +302,12 @@ fn a_build_killed_at_any_step_of_the_swap_leaves_a_whole_site() {
         assert!(!killed.status.success(), "{case}: the build was killed");
         let left = files(&site.output(""));
         match step {
-            "staged" => assert_eq!(left, before, "{case}: the previous site"),
-            "swapped" => assert_eq!(left, after, "{case}: the new site"),
+            "staged" => assert_same(&left, &before, &format!("{case}: the previous site")),
+            "swapped" => assert_same(&left, &after, &format!("{case}: the new site")),
             _ => {
                 // The one moment two renames leave no output: the previous site is beside it.
                 assert!(!site.output("").exists(), "{case}");
-                assert_eq!(files(&site.path(".public.equipe-old")), before, "{case}");
+                assert_same(&files(&site.path(".public.equipe-old")), &before, &case);
             }
         }
 
@@ -306,7 +318,11 @@ fn a_build_killed_at_any_step_of_the_swap_leaves_a_whole_site() {
                 "{case}"
             );
         }
-        assert_eq!(files(&site.output("")), after, "{case}: the next build");
+        assert_same(
+            &files(&site.output("")),
+            &after,
+            &format!("{case}: the next build"),
+        );
         assert!(leftovers(site.root(), "public").is_empty(), "{case}");
     }
     if exchange {
@@ -336,7 +352,7 @@ fn a_symlinked_output_keeps_its_link_and_loses_pages_that_are_gone() {
     );
     let link = std::fs::symlink_metadata(site.path("public")).unwrap();
     assert!(link.file_type().is_symlink(), "the link is kept");
-    assert_eq!(files(&site.path("www")), reference(&site));
+    assert_same(&files(&site.path("www")), &reference(&site), "the site");
 
     std::fs::remove_file(site.path("content/roles/tester.md")).unwrap();
     site.write(
@@ -346,10 +362,10 @@ fn a_symlinked_output_keeps_its_link_and_loses_pages_that_are_gone() {
     ok(site.build().0);
     let link = std::fs::symlink_metadata(site.path("public")).unwrap();
     assert!(link.file_type().is_symlink(), "the link is kept");
-    assert_eq!(
-        files(&site.path("www")),
-        reference(&site),
-        "the old page is gone"
+    assert_same(
+        &files(&site.path("www")),
+        &reference(&site),
+        "the old page is gone",
     );
     assert!(!site.path("www/.equipe-staging").exists());
 }
@@ -400,13 +416,13 @@ fn a_mounted_output_is_written_in_place() {
         "{}",
         stderr(&out)
     );
-    assert_eq!(files(&site.output("")), reference(&site));
+    assert_same(&files(&site.output("")), &reference(&site), "the site");
     std::fs::remove_file(site.path("content/roles/tester.md")).unwrap();
     ok(site.build().0);
-    assert_eq!(
-        files(&site.output("")),
-        reference(&site),
-        "the old page is gone"
+    assert_same(
+        &files(&site.output("")),
+        &reference(&site),
+        "the old page is gone",
     );
 }
 
@@ -447,7 +463,7 @@ fn a_full_disk_is_one_message_and_the_previous_site_stays() {
         !message.contains("template"),
         "not blamed on a template:\n{message}"
     );
-    assert_eq!(files(&output), before, "the previous site");
+    assert_same(&files(&output), &before, "the previous site");
     assert!(
         leftovers(disk.path(), "public").is_empty(),
         "staging removed"
