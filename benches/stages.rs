@@ -20,6 +20,7 @@ use std::path::PathBuf;
 
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
 use equipe::config::Config;
+use equipe::output_folder::OutputFolder;
 use equipe::pipeline::{self, BuildOptions};
 use equipe::render::{self, Renderer};
 use equipe::site::{self, GeneratedTitles};
@@ -86,9 +87,12 @@ fn stages(c: &mut Criterion) {
     group.bench_function("write", |b| {
         b.iter_batched(
             // Into an empty folder: every file written, none linked from a previous output.
-            || std::fs::remove_dir_all(&out).ok(),
-            |_| {
-                let staging = output::Staging::begin(&out).expect("a staging folder");
+            || {
+                std::fs::remove_dir_all(&out).ok();
+                OutputFolder::claim(scratch.path(), &out, false).expect("the output folder")
+            },
+            |folder| {
+                let staging = output::Staging::begin(&folder).expect("a staging folder");
                 for f in &files {
                     staging.write(&f.path, &f.bytes).expect("a written file");
                 }

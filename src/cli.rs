@@ -26,13 +26,24 @@ pub struct Cli {
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Build the site into the output folder.
+    ///
+    /// The output folder is replaced whole, and only when the build succeeds. equipe
+    /// replaces only a folder it made (it holds a `.equipe-output` file) or an empty one;
+    /// any other existing folder or file is an error that changes nothing. One build
+    /// writes an output at a time: a second one fails with "another build is writing".
     Build {
         /// The site's root folder (where site.yaml is).
         #[arg(long, default_value = ".")]
         source: PathBuf,
-        /// Where to write the site (replaced only when the build succeeds).
+        /// Where to write the site (relative to --source): replaced only when the build
+        /// succeeds, and only if equipe made it or it is empty (see --force).
         #[arg(long, default_value = "public")]
         output: PathBuf,
+        /// Replace an existing --output folder that equipe did not make, deleting what it
+        /// holds. Never a plain file, a `.git` folder, a folder holding a git repository,
+        /// the site or your home folder.
+        #[arg(long)]
+        force: bool,
         /// Absolute URL of the published site (overrides site.yaml's base_url).
         #[arg(long)]
         base_url: Option<String>,
@@ -128,6 +139,7 @@ pub fn main() -> ExitCode {
             base_url,
             drafts,
             watch,
+            force,
         } => {
             let output = if output.is_relative() {
                 source.join(output)
@@ -140,6 +152,7 @@ pub fn main() -> ExitCode {
                 base_url,
                 drafts,
                 fingerprint: true,
+                force,
             };
             if watch {
                 crate::watch::build_and_watch(&options)
@@ -257,6 +270,7 @@ fn build(options: &BuildOptions) -> ExitCode {
         return ExitCode::from(1);
     }
     let outcome = pipeline::build(options);
+    print_build_notes(&outcome);
     print_diagnostics(&outcome.diagnostics);
     match &outcome.rendered {
         None if outcome.succeeded() => {
@@ -294,6 +308,15 @@ fn build(options: &BuildOptions) -> ExitCode {
             );
             ExitCode::from(1)
         }
+    }
+}
+
+/// Prints what the build said about its output folder (an interrupted swap finished, an
+/// output that is not replaced atomically).
+pub fn print_build_notes(outcome: &pipeline::Outcome) {
+    let mut err = std::io::stderr().lock();
+    for note in &outcome.notes {
+        let _ = writeln!(err, "{note}");
     }
 }
 

@@ -1,12 +1,14 @@
 //! Writing the output folder, whole or not at all.
 //!
 //! A build writes into a fresh sibling folder and swaps it in only once every file is
-//! written, so a failed or killed build leaves the previous site as it was. Files go to
-//! disk as they are rendered (the site is never whole in memory), and a file that did not
-//! change is hard-linked from the previous output rather than rewritten, so that it keeps
-//! its mtime. Every output path is checked to stay inside the output folder, whatever
-//! content or themes say.
+//! written (see [`crate::swap`]), so a failed or killed build leaves the previous site as
+//! it was. Files go to disk as they are rendered (the site is never whole in memory), and
+//! a file that did not change is hard-linked from the previous output rather than
+//! rewritten, so that it keeps its mtime. Every output path is checked to stay inside the
+//! output folder, whatever content or themes say. Files that cannot be written (a full
+//! disk) are counted by cause, so that a build reports one line per cause, not per file.
 
+use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Component, Path, PathBuf};
 use std::sync::{Mutex, PoisonError};
@@ -14,18 +16,19 @@ use std::sync::{Mutex, PoisonError};
 use rayon::prelude::*;
 
 use crate::diagnostics::Diagnostic;
+use crate::output_folder::{IN_PLACE_STAGING, MARKER, MARKER_TEXT, OutputFolder, Replace};
 use crate::theme::StaticFile;
 
 /// Refuses an output folder that would destroy or recurse into the site's sources.
 pub fn check_output_dir(source: &Path, output: &Path) -> Result<PathBuf, Diagnostic> {
+    let shown = crate::output_folder::shown(source, output);
     let source = absolute(source);
     let output = absolute(output);
     let refuse = |why: &str| {
-        Err(Diagnostic::error(format!(
-            "refusing to write the site into `{}`: {why}",
-            output.display()
-        ))
-        .with_help("pass another folder with `--output`, for example `--output public`"))
+        Err(
+            Diagnostic::error(format!("refusing to write the site into `{shown}`: {why}"))
+                .with_help("pass another folder with `--output`, for example `--output public`"),
+        )
     };
     if output == source {
         return refuse("it is the site's source folder");
@@ -87,7 +90,8 @@ fn is_safe_relative(path: &str) -> bool {
             .all(|c| matches!(c, Component::Normal(_)))
 }
 
-/// A fresh folder beside the output that becomes the output once every file is in it.
+/// A fresh folder that becomes the output once every file is in it: beside the output, or
+/// inside it when the output cannot be renamed (see [`Replace`]).
 ///
 /// Files are written as they are rendered (from any thread), so a build never holds the
 /// whole site in memory. A file whose bytes equal the previous output's file at the same
@@ -95,74 +99,106 @@ fn is_safe_relative(path: &str) -> bool {
 /// with nothing changed changes nothing that rsync or a CDN would see. The previous files
 /// are never modified, so a failed or killed build still leaves the previous site whole;
 /// dropping an unfinished `Staging` removes its folder.
-pub struct Staging {
-    output: PathBuf,
+pub struct Staging<'a> {
+    folder: &'a OutputFolder,
     dir: PathBuf,
-    old: PathBuf,
     finished: bool,
     /// Each file written, with its stamp line (see [`Stamp`]), taken by the writing
     /// threads as they go: listing 20,000 files again at the end took a quarter second.
     /// `None` once a file's metadata could not be read.
     written: Mutex<Option<Vec<(PathBuf, String)>>>,
+    /// Files that could not be written, by cause: how many, and the first one.
+    failed: Mutex<BTreeMap<String, (usize, String)>>,
 }
 
-fn io_error(what: &str, path: &Path, e: std::io::Error) -> Diagnostic {
-    Diagnostic::error(format!("cannot {what} `{}`: {e}", path.display()))
-}
-
-impl Staging {
-    /// Creates an empty staging folder beside `output` (removing a stale one).
-    pub fn begin(output: &Path) -> Result<Staging, Diagnostic> {
-        let parent = output.parent().unwrap_or(Path::new("."));
-        std::fs::create_dir_all(parent).map_err(|e| io_error("create", parent, e))?;
-        let dir = sibling(output, "equipe-new");
-        let old = sibling(output, "equipe-old");
-        if dir.exists() {
-            std::fs::remove_dir_all(&dir).map_err(|e| io_error("remove", &dir, e))?;
+impl<'a> Staging<'a> {
+    /// Creates an empty staging folder for `folder` (removing a stale one), with the
+    /// marker that tells the next build the output is equipe's.
+    pub fn begin(folder: &'a OutputFolder) -> Result<Staging<'a>, Diagnostic> {
+        let dir = match folder.replace {
+            Replace::Swap => sibling(&folder.path, "equipe-new"),
+            Replace::InPlace => folder.target.join(IN_PLACE_STAGING),
+        };
+        let cannot = |what: &str, e: std::io::Error| {
+            Diagnostic::error(format!(
+                "cannot {what} the staging folder of `{}`: {e}",
+                folder.shown
+            ))
+        };
+        if std::fs::symlink_metadata(&dir).is_ok() {
+            std::fs::remove_dir_all(&dir).map_err(|e| cannot("remove", e))?;
         }
-        std::fs::create_dir_all(&dir).map_err(|e| io_error("create", &dir, e))?;
-        Ok(Staging {
-            output: output.to_path_buf(),
+        std::fs::create_dir_all(&dir).map_err(|e| cannot("create", e))?;
+        let staging = Staging {
+            folder,
             dir,
-            old,
             finished: false,
             written: Mutex::new(Some(Vec::new())),
-        })
+            failed: Mutex::default(),
+        };
+        staging.write(MARKER, MARKER_TEXT.as_bytes())?;
+        Ok(staging)
     }
 
-    /// Puts one file at `path` (relative, checked to stay inside the folder).
+    /// Puts one file at `path` (relative, checked to stay inside the folder). A file that
+    /// cannot be written is counted (see [`Staging::failures`]), not returned.
     pub fn write(&self, path: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
         let target = self.target(path)?;
-        let previous = self.output.join(path);
-        if !(same_bytes(&previous, bytes) && std::fs::hard_link(&previous, &target).is_ok()) {
-            std::fs::write(&target, bytes)
-                .map_err(|e| Diagnostic::error(format!("cannot write `{path}`: {e}")))?;
+        let previous = self.folder.target.join(path);
+        let written = make_parent(&target).and_then(|()| {
+            if same_bytes(&previous, bytes) && std::fs::hard_link(&previous, &target).is_ok() {
+                Ok(())
+            } else {
+                std::fs::write(&target, bytes)
+            }
+        });
+        match written {
+            Ok(()) => self.record(path, &target),
+            Err(e) => self.fail(path, &e),
         }
-        self.record(path, &target);
         Ok(())
     }
 
     /// Puts one file at `path` whose bytes `fill` writes as they are made, so that a file
     /// of tens of megabytes is never whole in memory. As with [`Staging::write`], a file
-    /// equal to the previous output's is replaced by a link to it, keeping its mtime.
+    /// equal to the previous output's is replaced by a link to it, keeping its mtime, and
+    /// one that cannot be written is counted; an error of `fill` itself is returned.
     pub fn write_with(
         &self,
         path: &str,
         fill: impl FnOnce(&mut dyn Write) -> Result<(), Diagnostic>,
     ) -> Result<(), Diagnostic> {
         let target = self.target(path)?;
-        let cannot = |e: std::io::Error| Diagnostic::error(format!("cannot write `{path}`: {e}"));
-        let file = std::fs::File::create(&target).map_err(cannot)?;
-        let mut out = std::io::BufWriter::with_capacity(1 << 16, file);
-        fill(&mut out)?;
-        out.flush().map_err(cannot)?;
+        let file = match make_parent(&target).and_then(|()| std::fs::File::create(&target)) {
+            Ok(file) => file,
+            Err(e) => {
+                self.fail(path, &e);
+                return Ok(());
+            }
+        };
+        let mut out = FirstError {
+            inner: std::io::BufWriter::with_capacity(1 << 16, file),
+            error: None,
+        };
+        let filled = fill(&mut out);
+        let flushed = out.flush();
+        // A write that failed is the disk's doing, whatever `fill` made of it (a template
+        // error, for one rendered straight to the file).
+        if let Some(e) = out.error.take().or(flushed.err()) {
+            self.fail(path, &e);
+            return Ok(());
+        }
+        filled?;
         drop(out);
-        let previous = self.output.join(path);
+        let previous = self.folder.target.join(path);
         if same_files(&previous, &target) {
             // Linked beside, then renamed over: the new file stays if linking fails.
             let link = target.with_extension("equipe-link");
-            if std::fs::hard_link(&previous, &link).is_ok() {
-                std::fs::rename(&link, &target).map_err(cannot)?;
+            if std::fs::hard_link(&previous, &link).is_ok()
+                && let Err(e) = std::fs::rename(&link, &target)
+            {
+                self.fail(path, &e);
+                return Ok(());
             }
         }
         self.record(path, &target);
@@ -170,18 +206,14 @@ impl Staging {
     }
 
     /// Where `path` (relative, checked to stay inside the folder) goes in the staging
-    /// folder, its parent folders made.
+    /// folder.
     fn target(&self, path: &str) -> Result<PathBuf, Diagnostic> {
         if !is_safe_relative(path) {
             return Err(Diagnostic::error(format!(
                 "refusing to write `{path}`: it would land outside the output folder"
             )));
         }
-        let target = self.dir.join(path);
-        if let Some(folder) = target.parent() {
-            std::fs::create_dir_all(folder).map_err(|e| io_error("create", folder, e))?;
-        }
-        Ok(target)
+        Ok(self.dir.join(path))
     }
 
     /// Notes a written file's stamp line (see [`Staging::finish`]).
@@ -196,6 +228,35 @@ impl Staging {
         }
     }
 
+    /// Counts a file that could not be written under its cause.
+    fn fail(&self, path: &str, error: &std::io::Error) {
+        let mut failed = self.failed.lock().unwrap_or_else(PoisonError::into_inner);
+        let (count, _) = failed
+            .entry(cause(error))
+            .or_insert_with(|| (0, path.to_string()));
+        *count += 1;
+    }
+
+    /// One error per cause of the files that could not be written ("no space left on
+    /// device: 815 files of `public` not written"). The build must not finish if any.
+    pub fn failures(&self) -> Vec<Diagnostic> {
+        let failed = self.failed.lock().unwrap_or_else(PoisonError::into_inner);
+        let shown = &self.folder.shown;
+        failed
+            .iter()
+            .map(|(cause, (count, first))| {
+                let files = if *count == 1 { "file" } else { "files" };
+                Diagnostic::error(format!(
+                    "{cause}: {count} {files} of `{shown}` not written (the first: `{first}`)"
+                ))
+                .with_help(format!(
+                    "the previous site in `{shown}` was left as it was; fix the cause (free \
+                     space on the disk that holds it, for one) and build again"
+                ))
+            })
+            .collect()
+    }
+
     /// Copies static files (read from the theme, the site or the content folder).
     pub fn write_statics(&self, statics: &[StaticFile]) -> Result<(), Diagnostic> {
         statics.par_iter().try_for_each(|s| {
@@ -206,8 +267,9 @@ impl Staging {
         })
     }
 
-    /// Swaps the staging folder in place of the output. Returns the list of its files for
-    /// [`Stamp::save`] (`None` if a file's metadata could not be read).
+    /// Puts the staging folder in place of the output (call only when
+    /// [`Staging::failures`] is empty). Returns the list of its files for [`Stamp::save`]
+    /// (`None` if a file's metadata could not be read).
     pub fn finish(mut self) -> Result<Option<String>, Diagnostic> {
         self.finished = true;
         let listing = self
@@ -218,32 +280,82 @@ impl Staging {
             .map(|files| {
                 // In the order a walk sorted by file name gives, as `list` makes it (paths
                 // compare by component); a file written twice counts once, as last written.
-                let files: std::collections::BTreeMap<PathBuf, String> =
-                    files.into_iter().collect();
+                let files: BTreeMap<PathBuf, String> = files.into_iter().collect();
                 files.into_values().collect::<String>()
             });
-        let (output, old) = (&self.output, &self.old);
-        if old.exists() {
-            std::fs::remove_dir_all(old).map_err(|e| io_error("remove", old, e))?;
-        }
-        if output.exists() {
-            std::fs::rename(output, old).map_err(|e| io_error("move aside", output, e))?;
-        }
-        if let Err(e) = std::fs::rename(&self.dir, output) {
-            // Put the previous site back rather than leave nothing.
-            let _ = std::fs::rename(old, output);
+        let folder = self.folder;
+        let swapped = match folder.replace {
+            Replace::Swap => crate::swap::swap(&self.dir, &folder.path),
+            Replace::InPlace => crate::swap::update_in_place(&self.dir, &folder.target),
+        };
+        swapped.map_err(|e| {
             let _ = std::fs::remove_dir_all(&self.dir);
-            return Err(io_error("move into place", output, e));
-        }
-        let _ = std::fs::remove_dir_all(old);
+            let previous = match folder.replace {
+                Replace::Swap => "the previous site was left as it was",
+                Replace::InPlace => "it may now hold a mix of the previous site and this one",
+            };
+            Diagnostic::error(format!(
+                "cannot put the new site in place of `{}`: {}; {previous}",
+                folder.shown,
+                cause(&e)
+            ))
+        })?;
         Ok(listing)
     }
 }
 
-impl Drop for Staging {
+impl Drop for Staging<'_> {
     fn drop(&mut self) {
         if !self.finished {
             let _ = std::fs::remove_dir_all(&self.dir);
+        }
+    }
+}
+
+/// Creates the folder `file` goes in.
+fn make_parent(file: &Path) -> std::io::Result<()> {
+    match file.parent() {
+        Some(folder) => std::fs::create_dir_all(folder),
+        None => Ok(()),
+    }
+}
+
+/// What went wrong, without the path (the message names the output) or the OS's error
+/// number: "no space left on device".
+fn cause(error: &std::io::Error) -> String {
+    let text = error.to_string();
+    let text = match text.rfind(" (os error") {
+        Some(at) => &text[..at],
+        None => &text,
+    };
+    let mut chars = text.chars();
+    chars
+        .next()
+        .map(|c| c.to_lowercase().chain(chars).collect())
+        .unwrap_or_default()
+}
+
+/// A writer that remembers its first error, so that a failed write is told apart from an
+/// error of what was writing into it.
+struct FirstError<W> {
+    inner: W,
+    error: Option<std::io::Error>,
+}
+
+impl<W: Write> Write for FirstError<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.inner.write(buf).inspect_err(|e| self.note(e))
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush().inspect_err(|e| self.note(e))
+    }
+}
+
+impl<W> FirstError<W> {
+    fn note(&mut self, e: &std::io::Error) {
+        if self.error.is_none() {
+            self.error = Some(std::io::Error::new(e.kind(), e.to_string()));
         }
     }
 }
@@ -362,7 +474,7 @@ fn line(name: &str, m: &std::fs::Metadata) -> String {
 }
 
 /// `.public.equipe-new` beside `public`.
-fn sibling(output: &Path, suffix: &str) -> PathBuf {
+pub(crate) fn sibling(output: &Path, suffix: &str) -> PathBuf {
     let name = output
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -413,6 +525,11 @@ fn same_bytes(path: &Path, bytes: &[u8]) -> bool {
 mod tests {
     use super::*;
 
+    /// `root/public`, claimed for a build of `root`.
+    fn claim(root: &Path) -> OutputFolder {
+        OutputFolder::claim(root, &root.join("public"), false).unwrap()
+    }
+
     #[test]
     fn unsafe_paths() {
         assert!(is_safe_relative("fr/roles/x/index.html"));
@@ -430,14 +547,17 @@ mod tests {
     fn unchanged_files_keep_their_inode_and_changed_ones_are_new() {
         let root = tempfile::tempdir().unwrap();
         let output = root.path().join("public");
-        let first = Staging::begin(&output).unwrap();
+        let folder = claim(root.path());
+        let first = Staging::begin(&folder).unwrap();
         first.write("a/index.html", b"same").unwrap();
         first.write("b/index.html", b"before").unwrap();
         first.finish().unwrap();
         let same = mtime(&output.join("a/index.html"));
         std::thread::sleep(std::time::Duration::from_millis(20));
 
-        let second = Staging::begin(&output).unwrap();
+        drop(folder);
+        let folder = claim(root.path());
+        let second = Staging::begin(&folder).unwrap();
         second.write("a/index.html", b"same").unwrap();
         second.write("b/index.html", b"after!").unwrap();
         second.finish().unwrap();
@@ -455,7 +575,8 @@ mod tests {
     fn the_files_written_are_listed_as_a_walk_of_the_output_lists_them() {
         let root = tempfile::tempdir().unwrap();
         let output = root.path().join("public");
-        let staging = Staging::begin(&output).unwrap();
+        let folder = claim(root.path());
+        let staging = Staging::begin(&folder).unwrap();
         for path in [
             "b.html",
             "a-c.txt",
@@ -470,7 +591,8 @@ mod tests {
         let mut walked = String::new();
         assert!(list(&output, &output, &mut walked));
         assert_eq!(listing, walked);
-        assert_eq!(listing.lines().count(), 5);
+        // The five files and the marker.
+        assert_eq!(listing.lines().count(), 6);
     }
 
     #[test]
@@ -483,21 +605,24 @@ mod tests {
                     .map_err(|e| Diagnostic::error(e.to_string()))
             }
         };
-        let first = Staging::begin(&output).unwrap();
+        let folder = claim(root.path());
+        let first = Staging::begin(&folder).unwrap();
         first.write_with("big.json", fill(b"same")).unwrap();
         first.write_with("other.json", fill(b"before")).unwrap();
         first.finish().unwrap();
         let same = mtime(&output.join("big.json"));
         std::thread::sleep(std::time::Duration::from_millis(20));
 
-        let second = Staging::begin(&output).unwrap();
+        drop(folder);
+        let folder = claim(root.path());
+        let second = Staging::begin(&folder).unwrap();
         second.write_with("big.json", fill(b"same")).unwrap();
         second.write_with("other.json", fill(b"after!")).unwrap();
         let listing = second.finish().unwrap().expect("listed");
         assert_eq!(mtime(&output.join("big.json")), same);
         assert_ne!(mtime(&output.join("other.json")), same);
         assert_eq!(std::fs::read(output.join("other.json")).unwrap(), b"after!");
-        assert_eq!(listing.lines().count(), 2, "{listing}");
+        assert_eq!(listing.lines().count(), 3, "two and the marker: {listing}");
         assert!(!output.join("big.equipe-link").exists());
     }
 
@@ -505,11 +630,14 @@ mod tests {
     fn an_unfinished_staging_folder_leaves_the_output_alone() {
         let root = tempfile::tempdir().unwrap();
         let output = root.path().join("public");
-        let first = Staging::begin(&output).unwrap();
+        let folder = claim(root.path());
+        let first = Staging::begin(&folder).unwrap();
         first.write("index.html", b"published").unwrap();
         first.finish().unwrap();
 
-        let failed = Staging::begin(&output).unwrap();
+        drop(folder);
+        let folder = claim(root.path());
+        let failed = Staging::begin(&folder).unwrap();
         failed.write("index.html", b"half-built").unwrap();
         assert!(failed.write("../escape.html", b"x").is_err());
         drop(failed);
@@ -519,6 +647,59 @@ mod tests {
         );
         assert!(!root.path().join(".public.equipe-new").exists());
         assert!(!root.path().join("escape.html").exists());
+    }
+
+    #[test]
+    fn files_that_cannot_be_written_are_counted_by_cause() {
+        let root = tempfile::tempdir().unwrap();
+        let folder = claim(root.path());
+        let staging = Staging::begin(&folder).unwrap();
+        staging.write("a", b"a file").unwrap();
+        // Each needs a folder where a file is.
+        for path in ["a/1.html", "a/2.html", "a/3/index.html"] {
+            staging.write(path, b"x").unwrap();
+        }
+        staging
+            .write_with("a/big.json", |out| {
+                out.write_all(b"{}")
+                    .map_err(|e| Diagnostic::error(e.to_string()))
+            })
+            .unwrap();
+        let failures = staging.failures();
+        let messages: Vec<&str> = failures.iter().map(|d| d.message.as_str()).collect();
+        // `a/` cannot be made (a file is there) for three; `a/3/` is under a file for one.
+        assert_eq!(
+            messages,
+            [
+                "file exists: 3 files of `public` not written (the first: `a/1.html`)",
+                "not a directory: 1 file of `public` not written (the first: `a/3/index.html`)"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_failed_write_is_remembered_whatever_the_writer_made_of_it() {
+        /// A disk that is full.
+        struct Full;
+        impl Write for Full {
+            fn write(&mut self, _: &[u8]) -> std::io::Result<usize> {
+                Err(std::io::Error::from_raw_os_error(28))
+            }
+            fn flush(&mut self) -> std::io::Result<()> {
+                Ok(())
+            }
+        }
+        let mut out = FirstError {
+            inner: Full,
+            error: None,
+        };
+        // What a template engine does: turn the write error into its own, and go on.
+        let _ = out
+            .write_all(b"<html>")
+            .map_err(|_| "template `page.html` failed");
+        let _ = out.write_all(b"</html>");
+        let error = out.error.expect("the write error");
+        assert_eq!(cause(&error), "no space left on device");
     }
 
     #[test]

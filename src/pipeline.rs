@@ -21,6 +21,7 @@ use std::time::{Duration, Instant};
 use crate::config::{Config, normalize_base_url};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::incremental::{Cache, CachedOutput, hash_all, hash_of};
+use crate::output_folder::OutputFolder;
 use crate::render::{self, OutputFile, Renderer};
 use crate::site::{self, GeneratedTitles, Site};
 use crate::theme::{self, StaticFile, Strings};
@@ -35,6 +36,8 @@ pub struct BuildOptions {
     pub drafts: bool,
     /// Name CSS and JS assets by a hash of their content (off in `serve`).
     pub fingerprint: bool,
+    /// Replace an output folder that equipe did not make (`build --force`).
+    pub force: bool,
 }
 
 impl BuildOptions {
@@ -46,6 +49,7 @@ impl BuildOptions {
             base_url: None,
             drafts: false,
             fingerprint: true,
+            force: false,
         }
     }
 }
@@ -66,7 +70,7 @@ enum Destination<'a> {
     /// Kept in [`Rendered::files`].
     Memory,
     /// Written to the staging folder as they are rendered.
-    Disk(&'a output::Staging),
+    Disk(&'a output::Staging<'a>),
 }
 
 /// The result of a build: what was made and every problem found.
@@ -77,6 +81,9 @@ pub struct Outcome {
     /// `build` found the output as the last clean build of the same inputs left it, and
     /// did nothing (`rendered` is `None`).
     pub up_to_date: bool,
+    /// What the user should know about the output folder (see
+    /// [`OutputFolder::notes`]), to print whatever the outcome.
+    pub notes: Vec<String>,
 }
 
 impl Outcome {
@@ -114,6 +121,7 @@ fn outcome(start: Instant, mut diagnostics: Diagnostics, rendered: Option<Render
         diagnostics,
         elapsed: start.elapsed(),
         up_to_date: false,
+        notes: Vec::new(),
     }
 }
 
@@ -501,36 +509,42 @@ fn ids_in(html: &[u8]) -> HashSet<String> {
         .collect()
 }
 
-/// Builds and writes the site. The output folder is replaced only if the build succeeded.
-/// When nothing changed since the last clean build (see [`output::Stamp`]), nothing is
-/// done: the outcome has no rendered site and [`Outcome::up_to_date`] is set.
+/// Builds and writes the site. The output folder is replaced only if the build succeeded,
+/// and only if it is equipe's to replace (see [`OutputFolder::claim`]); no other build
+/// writes it meanwhile. When nothing changed since the last clean build (see
+/// [`output::Stamp`]), nothing is done: the outcome has no rendered site and
+/// [`Outcome::up_to_date`] is set.
 pub fn build(options: &BuildOptions) -> Outcome {
     let start = Instant::now();
     let mut diagnostics = Diagnostics::default();
-    let staging = output::check_output_dir(&options.source, &options.output).and_then(|_| {
-        let stamp = output::Stamp::of(&options.source, &options.output, &format!("{options:?}"));
-        if stamp.is_current(&options.output) {
-            return Ok(None);
+    let folder = match OutputFolder::claim(&options.source, &options.output, options.force) {
+        Ok(folder) => folder,
+        Err(d) => {
+            diagnostics.push(d);
+            return outcome(start, diagnostics, None);
         }
-        stamp.forget();
-        output::Staging::begin(&options.output).map(|s| Some((stamp, s)))
-    });
-    let (stamp, staging) = match staging {
-        Ok(Some(s)) => s,
-        Ok(None) => {
-            let mut outcome = outcome(start, diagnostics, None);
-            outcome.up_to_date = true;
-            return outcome;
-        }
+    };
+    let notes = folder.notes.clone();
+    let stamp = output::Stamp::of(&options.source, &folder.path, &format!("{options:?}"));
+    if stamp.is_current(&folder.target) {
+        let mut outcome = outcome(start, diagnostics, None);
+        outcome.up_to_date = true;
+        outcome.notes = notes;
+        return outcome;
+    }
+    stamp.forget();
+    let staging = match output::Staging::begin(&folder) {
+        Ok(staging) => staging,
         Err(d) => {
             diagnostics.push(d);
             return outcome(start, diagnostics, None);
         }
     };
     let mut rendered = run(options, &mut diagnostics, Destination::Disk(&staging), None);
+    diagnostics.extend(staging.failures());
     if rendered.is_some() && !diagnostics.has_errors() {
         match staging.finish() {
-            Ok(listing) if diagnostics.is_empty() => stamp.save(&options.output, listing),
+            Ok(listing) if diagnostics.is_empty() => stamp.save(&folder.target, listing),
             Ok(_) => {}
             Err(d) => {
                 diagnostics.push(d);
@@ -538,7 +552,9 @@ pub fn build(options: &BuildOptions) -> Outcome {
             }
         }
     }
-    outcome(start, diagnostics, rendered)
+    let mut outcome = outcome(start, diagnostics, rendered);
+    outcome.notes = notes;
+    outcome
 }
 
 /// Section titles for generated section pages, from the UI strings.

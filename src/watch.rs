@@ -277,6 +277,7 @@ pub fn build_and_watch(options: &BuildOptions) -> ExitCode {
 
 fn build_once(options: &BuildOptions) {
     let outcome = pipeline::build(options);
+    crate::cli::print_build_notes(&outcome);
     print_diagnostics(&outcome.diagnostics);
     match &outcome.rendered {
         None if outcome.succeeded() => eprintln!(

@@ -15,6 +15,7 @@ mod cli;
 mod errors;
 mod fuzz_regressions;
 mod live_reload;
+mod output_safety;
 mod rebuild;
 mod search;
 mod serve;
