@@ -1,4 +1,5 @@
-//! Writes a synthetic `equipe` site for benchmarks, and the same content as a Hugo site.
+//! Writes a synthetic `equipe` site for benchmarks, and the same content as a Hugo site
+//! and as a Zola site.
 //!
 //! ```text
 //! cargo run --release --example gen_site -- ROLES DIR
@@ -14,7 +15,11 @@
 //! Output, both from the same text so that the generators do the same work:
 //! - `DIR/equipe/`: the `equipe` site (`site.yaml`, `content/`);
 //! - `DIR/hugo/`: a minimal Hugo site (`hugo.yaml`, `content/`, `layouts/`) with
-//!   templates that show the same fields.
+//!   templates that show the same fields;
+//! - `DIR/zola/`: a minimal Zola site (`config.toml`, `content/`, `templates/`) with
+//!   templates that show the same fields. Zola reads only its own front matter keys, so
+//!   the others go under `extra:`; French is its default language (`x.md`), English is
+//!   `x.en.md`.
 //!
 //! The output is a pure function of `ROLES`: a small xorshift generator seeded by the role
 //! number picks words, so runs and machines compare.
@@ -415,6 +420,78 @@ const HUGO_LIST: &str = r#"{{ define "main" }}
 {{ end }}
 "#;
 
+const ZOLA_CONFIG: &str = r##"base_url = "https://example.org/team/"
+title = "Équipe de projet"
+default_language = "fr"
+compile_sass = false
+build_search_index = false
+generate_feeds = false
+
+[languages.en]
+title = "Project team"
+"##;
+
+const ZOLA_BASE: &str = r##"<!DOCTYPE html>
+<html lang="{{ lang }}">
+<head><meta charset="utf-8"><title>{% if page %}{{ page.title }}{% elif section %}{{ section.title }}{% endif %} · {{ config.title }}</title>
+{% if page and page.description %}<meta name="description" content="{{ page.description }}">{% endif %}
+{% if page %}{% for t in page.translations %}<link rel="alternate" hreflang="{{ t.lang }}" href="{{ t.permalink }}">{% endfor %}{% endif %}
+</head>
+<body>
+<header><a href="{{ get_url(path="@/_index.md", lang=lang) }}">{{ config.title }}</a></header>
+<main>{% block main %}{% endblock main %}</main>
+</body>
+</html>
+"##;
+
+const ZOLA_PAGE: &str = r##"{% extends "base.html" %}
+{% block main %}
+{% set suffix = "" %}{% if lang != config.default_language %}{% set suffix = "." ~ lang %}{% endif %}
+<article>
+<h1>{{ page.title }}</h1>
+{% if page.description %}<p class="lead">{{ page.description }}</p>{% endif %}
+<nav>{% for h in page.toc %}<a href="#{{ h.id }}">{{ h.title }}</a>{% endfor %}</nav>
+<div class="prose">{{ page.content | safe }}</div>
+{% if page.extra.responsibilities %}<h2>Responsibilities</h2><ul>{% for r in page.extra.responsibilities %}<li>{{ r }}</li>{% endfor %}</ul>{% endif %}
+{% if page.extra.skills %}<h2>Skills</h2><ul>{% for r in page.extra.skills %}<li>{{ r }}</li>{% endfor %}</ul>{% endif %}
+{% if page.extra.risks %}<h2>Risks</h2><ul>{% for r in page.extra.risks %}<li>{{ r }}</li>{% endfor %}</ul>{% endif %}
+{% if page.extra.onboarding %}<h2 id="onboarding">Onboarding</h2><ul>{% for c in page.extra.onboarding %}<li><input type="checkbox" id="{{ c.id }}"> {{ c.text }}</li>{% endfor %}</ul>{% endif %}
+{% if page.extra.checklist %}<h2 id="checklist">Checklist</h2><ul>{% for c in page.extra.checklist %}<li><input type="checkbox" id="{{ c.id }}"> {{ c.text }}</li>{% endfor %}</ul>{% endif %}
+{% if page.extra.works_with %}{% for k in page.extra.works_with %}{% set p = get_page(path="roles/" ~ k ~ suffix ~ ".md") %}<a href="{{ p.permalink }}">{{ p.title }}</a> {% endfor %}{% endif %}
+{% if page.extra.depends_on %}{% for k in page.extra.depends_on %}{% set p = get_page(path="teams/" ~ k ~ suffix ~ ".md") %}<a href="{{ p.permalink }}">{{ p.title }}</a> {% endfor %}{% endif %}
+</article>
+{% endblock main %}
+"##;
+
+const ZOLA_SECTION: &str = r##"{% extends "base.html" %}
+{% block main %}
+<h1>{{ section.title }}</h1>
+{{ section.content | safe }}
+<ul>{% for p in section.pages %}<li><a href="{{ p.permalink }}">{{ p.title }}</a> {{ p.description }}</li>{% endfor %}</ul>
+{% endblock main %}
+"##;
+
+/// A page for Zola: the same text, with the front matter keys Zola does not know moved
+/// under `extra:` (top-level keys and their indented lines).
+fn zola_page(front_matter: &str, body: &str) -> String {
+    let mut own = String::new();
+    let mut extra = String::new();
+    let mut in_extra = false;
+    for line in front_matter.lines() {
+        if !line.starts_with(' ') {
+            let key = line.split(':').next().unwrap_or("");
+            in_extra = !matches!(key, "title" | "description" | "weight" | "slug" | "draft");
+        }
+        let target = if in_extra { &mut extra } else { &mut own };
+        if in_extra {
+            target.push_str("  ");
+        }
+        target.push_str(line);
+        target.push('\n');
+    }
+    format!("---\n{own}extra:\n{extra}---\n\n{body}")
+}
+
 struct Writer {
     root: PathBuf,
 }
@@ -446,6 +523,14 @@ fn generate(roles: usize, dir: &Path) -> Result<(), String> {
         "hugo.yaml",
         "baseURL: https://example.org/team/\ntitle: Project team\ndefaultContentLanguage: fr\ndefaultContentLanguageInSubdir: true\ndisableKinds: [taxonomy, term, RSS]\nlanguages:\n  fr:\n    languageName: Français\n    weight: 1\n  en:\n    languageName: English\n    weight: 2\nmarkup:\n  goldmark:\n    renderer:\n      unsafe: true\n",
     )?;
+    let zola = Writer {
+        root: dir.join("zola"),
+    };
+    zola.write("config.toml", ZOLA_CONFIG)?;
+    zola.write("templates/base.html", ZOLA_BASE)?;
+    zola.write("templates/page.html", ZOLA_PAGE)?;
+    zola.write("templates/section.html", ZOLA_SECTION)?;
+    zola.write("templates/index.html", ZOLA_SECTION)?;
     hugo.write("layouts/_default/baseof.html", HUGO_BASEOF)?;
     hugo.write("layouts/_default/single.html", HUGO_SINGLE)?;
     hugo.write("layouts/_default/list.html", HUGO_LIST)?;
@@ -455,18 +540,32 @@ fn generate(roles: usize, dir: &Path) -> Result<(), String> {
             Lang::Fr => ("Bienvenue dans l&#39;équipe.", "Rôles", "Équipes"),
             Lang::En => ("Welcome to the team.", "Roles", "Teams"),
         };
-        for site in [&equipe, &hugo] {
+        // Zola: French is the default language (no suffix), English is `.en`.
+        let zola_suffix = match lang {
+            Lang::Fr => String::new(),
+            Lang::En => ".en".to_string(),
+        };
+        for (site, suffix) in [
+            (&equipe, format!(".{code}")),
+            (&hugo, format!(".{code}")),
+            (&zola, zola_suffix.clone()),
+        ] {
+            let sorted = if std::ptr::eq(site, &zola) {
+                "sort_by: weight\n"
+            } else {
+                ""
+            };
             site.write(
-                &format!("content/_index.{code}.md"),
+                &format!("content/_index{suffix}.md"),
                 &format!("---\ntitle: \"{roles_title}\"\n---\n{home}\n"),
             )?;
             site.write(
-                &format!("content/roles/_index.{code}.md"),
-                &format!("---\ntitle: \"{roles_title}\"\n---\n"),
+                &format!("content/roles/_index{suffix}.md"),
+                &format!("---\ntitle: \"{roles_title}\"\n{sorted}---\n"),
             )?;
             site.write(
-                &format!("content/teams/_index.{code}.md"),
-                &format!("---\ntitle: \"{teams_title}\"\n---\n"),
+                &format!("content/teams/_index{suffix}.md"),
+                &format!("---\ntitle: \"{teams_title}\"\n{sorted}---\n"),
             )?;
         }
         for i in 0..roles {
@@ -475,6 +574,10 @@ fn generate(roles: usize, dir: &Path) -> Result<(), String> {
             let path = format!("content/roles/{}.{code}.md", role_key(i));
             equipe.write(&path, &text)?;
             hugo.write(&path, &text)?;
+            zola.write(
+                &format!("content/roles/{}{zola_suffix}.md", role_key(i)),
+                &zola_page(&p.front_matter, &p.body),
+            )?;
         }
         for t in 0..teams {
             let p = team_page(t, lang);
@@ -482,6 +585,10 @@ fn generate(roles: usize, dir: &Path) -> Result<(), String> {
             let path = format!("content/teams/{}.{code}.md", team_key(t));
             equipe.write(&path, &text)?;
             hugo.write(&path, &text)?;
+            zola.write(
+                &format!("content/teams/{}{zola_suffix}.md", team_key(t)),
+                &zola_page(&p.front_matter, &p.body),
+            )?;
         }
     }
     Ok(())
@@ -493,7 +600,7 @@ fn main() -> ExitCode {
         args.first().and_then(|n| n.parse::<usize>().ok()),
         args.get(1),
     ) else {
-        eprintln!("usage: gen_site ROLES DIR   (writes DIR/equipe and DIR/hugo)");
+        eprintln!("usage: gen_site ROLES DIR   (writes DIR/equipe, DIR/hugo and DIR/zola)");
         return ExitCode::from(2);
     };
     if roles < 4 {
