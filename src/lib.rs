@@ -12,6 +12,7 @@ pub mod assets;
 pub mod check;
 pub mod checklist;
 pub mod cli;
+pub mod collisions;
 pub mod config;
 pub mod content;
 pub mod diagnostics;
