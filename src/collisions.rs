@@ -83,8 +83,7 @@ pub fn check(site: &Site, statics: &[StaticFile], fingerprint: bool) -> Collisio
         if from_content {
             found.diagnostics.push(
                 Diagnostic::error(format!(
-                    "`{}` would replace `{}`, {what}, which equipe generates",
-                    file.display(),
+                    "this file would replace `{}`, {what}, which equipe generates",
                     s.path
                 ))
                 .in_file(&file)
@@ -95,8 +94,7 @@ pub fn check(site: &Site, statics: &[StaticFile], fingerprint: bool) -> Collisio
         } else {
             found.diagnostics.push(
                 Diagnostic::warning(format!(
-                    "`{}` replaces `{}`, {what}, which equipe would generate",
-                    file.display(),
+                    "this file replaces `{}`, {what}, which equipe would generate",
                     s.path
                 ))
                 .in_file(&file)
