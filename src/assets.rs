@@ -27,10 +27,25 @@ fn fingerprinted_name(path: &str, bytes: &[u8]) -> String {
     }
 }
 
+/// The fingerprinted name of each asset that gets one: `(plain, fingerprinted)`. An asset
+/// that cannot be read is left out ([`fingerprint`] reports it).
+pub fn fingerprinted_paths(statics: &[StaticFile]) -> Vec<(String, String)> {
+    statics
+        .iter()
+        .filter(|s| is_fingerprinted(&s.path))
+        .filter_map(|s| {
+            let bytes = s.bytes.read().ok()?;
+            Some((s.path.clone(), fingerprinted_name(&s.path, &bytes)))
+        })
+        .collect()
+}
+
 /// Adds fingerprinted copies of the static assets. Returns the map from each asset's plain
 /// name to the name pages should link. Generated assets (the search indexes) keep their
 /// plain names: they change with every text of the site, and a fingerprint in their name
 /// would change every page that links them, so that one edit rewrote the whole site.
+/// A static file already at a fingerprinted name wins over the copy (see
+/// [`crate::collisions`]).
 pub fn fingerprint(
     statics: &mut Vec<StaticFile>,
     generated: &[String],
@@ -38,16 +53,19 @@ pub fn fingerprint(
 ) -> Result<BTreeMap<String, String>, Diagnostic> {
     let mut urls = BTreeMap::new();
     let mut copies = Vec::new();
+    let taken: std::collections::HashSet<String> = statics.iter().map(|s| s.path.clone()).collect();
     for s in statics.iter() {
         let name = if enabled && is_fingerprinted(&s.path) {
             let bytes = s.bytes.read().map_err(|e| {
                 Diagnostic::error(format!("cannot read static file `{}`: {e}", s.path))
             })?;
             let name = fingerprinted_name(&s.path, &bytes);
-            copies.push(StaticFile {
-                path: name.clone(),
-                bytes: s.bytes.clone(),
-            });
+            if !taken.contains(&name) {
+                copies.push(StaticFile {
+                    path: name.clone(),
+                    bytes: s.bytes.clone(),
+                });
+            }
             name
         } else {
             s.path.clone()

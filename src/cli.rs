@@ -45,7 +45,7 @@ pub enum Command {
         #[arg(long)]
         force: bool,
         /// Absolute URL of the published site (overrides site.yaml's base_url).
-        #[arg(long)]
+        #[arg(long, value_parser = crate::config::parse_base_url)]
         base_url: Option<String>,
         /// Include pages marked `draft: true`.
         #[arg(long)]

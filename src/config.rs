@@ -10,6 +10,7 @@ use std::sync::Arc;
 use serde::Deserialize;
 
 use crate::diagnostics::Diagnostic;
+use crate::sanitize::RawHtml;
 use crate::typography::Typography;
 use crate::yaml;
 
@@ -29,6 +30,10 @@ pub struct Config {
     pub theme: String,
     /// Free-form options for the theme (`theme_options:`), passed to templates.
     pub theme_options: serde_json::Map<String, serde_json::Value>,
+    /// What raw HTML in Markdown may do (`markdown: { raw_html: ... }`).
+    pub raw_html: RawHtml,
+    /// The text of `site.yaml`, for the snippets of messages about it.
+    pub source: Arc<str>,
 }
 
 #[derive(Clone, Debug, serde::Serialize)]
@@ -150,17 +155,45 @@ impl Config {
             }
         };
 
-        Ok(Config {
+        let mut config = Config {
             root: root.to_path_buf(),
             title,
-            base_url: raw
-                .base_url
-                .filter(|u| !u.trim().is_empty())
-                .map(normalize_base_url),
+            base_url: None,
             languages,
             theme: raw.theme.unwrap_or_else(|| "default".to_string()),
             theme_options: raw.theme_options,
-        })
+            raw_html: RawHtml::default(),
+            source,
+        };
+        if let Some(url) = raw.base_url.filter(|u| !u.trim().is_empty()) {
+            config.base_url = Some(parse_base_url(&url).map_err(|message| {
+                config.locate(
+                    Diagnostic::error(format!("`base_url: {url}`: {message}")),
+                    &["base_url"],
+                )
+            })?);
+        }
+        if let Some(value) = raw.markdown.raw_html {
+            config.raw_html = RawHtml::parse(&value).ok_or_else(|| {
+                config.locate(
+                    Diagnostic::error(format!(
+                        "`raw_html: {value}` must be `sanitized` (the default) or `trusted`"
+                    )),
+                    &["markdown", "raw_html"],
+                )
+            })?;
+        }
+        Ok(config)
+    }
+
+    /// Points a diagnostic at a key of `site.yaml` (`["theme_options", "logo"]`): its
+    /// line and the column of its value, where the key is written in block style.
+    pub fn locate(&self, d: Diagnostic, path: &[&str]) -> Diagnostic {
+        let d = d.in_file(CONFIG_FILE).with_source(self.source.clone());
+        match key_position(&self.source, path) {
+            Some((line, column)) => d.at(line, column),
+            None => d,
+        }
     }
 
     pub fn default_language(&self) -> &str {
@@ -187,6 +220,63 @@ impl Config {
     pub fn content_dir(&self) -> PathBuf {
         self.root.join("content")
     }
+}
+
+/// Where the value of a key is, 1-based: each key of `path` is searched among the lines
+/// indented deeper than its parent's.
+fn key_position(text: &str, path: &[&str]) -> Option<(usize, usize)> {
+    let mut parent_indent: Option<usize> = None;
+    let mut lines = text.lines().enumerate();
+    let mut found = None;
+    for key in path {
+        found = None;
+        for (i, line) in lines.by_ref() {
+            let content = line.trim_start();
+            let indent = line.len() - content.len();
+            if content.is_empty() || content.starts_with('#') {
+                continue;
+            }
+            if parent_indent.is_some_and(|p| indent <= p) {
+                return None;
+            }
+            let Some(rest) = content
+                .strip_prefix(key)
+                .map(|r| r.trim_start_matches(['"', '\'']))
+                .and_then(|r| r.strip_prefix(':'))
+            else {
+                continue;
+            };
+            let value_at = line.len() - rest.trim_start().len();
+            found = Some((i + 1, line[..value_at].chars().count() + 1));
+            parent_indent = Some(indent);
+            break;
+        }
+        found?;
+    }
+    found
+}
+
+/// Checks a base URL (from `site.yaml` or `--base-url`) and makes it end in one `/`: it
+/// lands in the sitemap, canonical links and `og:url`, so it must be an `http(s)` URL
+/// with a host.
+pub fn parse_base_url(url: &str) -> Result<String, String> {
+    let url = url.trim();
+    let lower = url.to_ascii_lowercase();
+    let rest = lower
+        .strip_prefix("https://")
+        .or_else(|| lower.strip_prefix("http://"))
+        .ok_or("must start with `https://` or `http://`")?;
+    let host = rest.split(['/', '?', '#']).next().unwrap_or("");
+    if host.is_empty() || host.starts_with(':') {
+        return Err("has no host name".into());
+    }
+    if url
+        .chars()
+        .any(|c| c.is_whitespace() || c.is_control() || "\"<>`\\".contains(c))
+    {
+        return Err("may not contain spaces, quotes, `<`, `>` or backslashes".into());
+    }
+    Ok(normalize_base_url(url.to_string()))
 }
 
 /// Makes a base URL end in exactly one `/`.
@@ -217,6 +307,16 @@ struct RawConfig {
     theme: Option<String>,
     #[serde(default)]
     theme_options: serde_json::Map<String, serde_json::Value>,
+    #[serde(default)]
+    markdown: RawMarkdown,
+}
+
+/// `markdown:` in `site.yaml`.
+#[derive(Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawMarkdown {
+    #[serde(default)]
+    raw_html: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -281,6 +381,36 @@ mod tests {
         let c =
             parse("title: T\nbase_url: https://x.org/team//\nlanguages: {fr: Français}\n").unwrap();
         assert_eq!(c.base_url.as_deref(), Some("https://x.org/team/"));
+    }
+
+    #[test]
+    fn base_url_must_be_http_and_points_at_its_value() {
+        let e = parse("title: T\nlanguages: {fr: Français}\nbase_url: javascript:alert(1)\n")
+            .unwrap_err();
+        assert_eq!((e.line, e.column), (Some(3), Some(11)), "{e}");
+        assert!(e.message.contains("https://"), "{e}");
+        for bad in [
+            "ftp://x.org/",
+            "https://",
+            "https:///x",
+            "https://x.org/a b",
+            "x.org",
+        ] {
+            assert!(parse_base_url(bad).is_err(), "{bad}");
+        }
+        assert_eq!(parse_base_url("HTTP://x.org").unwrap(), "HTTP://x.org/");
+    }
+
+    #[test]
+    fn raw_html_policy() {
+        let c = parse("title: T\nlanguages: {fr: Français}\n").unwrap();
+        assert_eq!(c.raw_html, RawHtml::Sanitized);
+        let c =
+            parse("title: T\nlanguages: {fr: Français}\nmarkdown:\n  raw_html: trusted\n").unwrap();
+        assert_eq!(c.raw_html, RawHtml::Trusted);
+        let e =
+            parse("title: T\nlanguages: {fr: Français}\nmarkdown:\n  raw_html: yes\n").unwrap_err();
+        assert_eq!((e.line, e.column), (Some(4), Some(13)), "{e}");
     }
 
     #[test]

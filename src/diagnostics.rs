@@ -112,10 +112,46 @@ impl Diagnostic {
         };
         let handler = GraphicalReportHandler::new_themed(theme).with_context_lines(1);
         let mut out = String::new();
-        if handler.render_report(&mut out, &Report(self)).is_err() {
+        let report = Report {
+            diagnostic: self,
+            snippet: self.snippet(),
+        };
+        if handler.render_report(&mut out, &report).is_err() {
             out = self.to_string();
         }
         out
+    }
+
+    /// The source to draw the snippet from, and the caret's byte offset in it: the
+    /// source itself, except that the lines shown (the caret's and one each side) are cut
+    /// to [`SNIPPET_WIDTH`] characters around the caret's column, so that a minified or
+    /// generated line of a megabyte does not print a megabyte.
+    fn snippet(&self) -> Option<(String, usize)> {
+        let source = self.source.as_deref()?;
+        let offset = self.offset()?;
+        let caret_line = self.line? - 1;
+        let lines: Vec<&str> = source.split('\n').collect();
+        let line_start = source[..offset].rfind('\n').map_or(0, |i| i + 1);
+        let column = source[line_start..offset].chars().count();
+        let first_shown = caret_line.saturating_sub(1);
+        let mut out = String::new();
+        let mut caret = 0;
+        for (i, text) in lines.iter().enumerate().take(caret_line + 2) {
+            if i > 0 {
+                out.push('\n');
+            }
+            if i < first_shown {
+                // Not shown, but it gives the shown lines their numbers.
+                out.push_str(text);
+                continue;
+            }
+            let (cut, at) = window(text, if i == caret_line { column } else { 0 });
+            if i == caret_line {
+                caret = out.len() + at;
+            }
+            out.push_str(&cut);
+        }
+        Some((out, caret))
     }
 
     /// Byte offset of the line and column in the source, for the snippet.
@@ -138,6 +174,37 @@ impl Diagnostic {
     }
 }
 
+/// How many characters of a line a snippet shows at most.
+pub const SNIPPET_WIDTH: usize = 200;
+
+/// At most [`SNIPPET_WIDTH`] characters of `line` around the character `column`, with
+/// `…` where it was cut, and the byte offset of that column in the result.
+fn window(line: &str, column: usize) -> (String, usize) {
+    let len = line.chars().count();
+    let byte_of = |text: &str, chars: usize| {
+        text.char_indices()
+            .nth(chars)
+            .map_or(text.len(), |(b, _)| b)
+    };
+    if len <= SNIPPET_WIDTH {
+        return (line.to_string(), byte_of(line, column));
+    }
+    let start = column
+        .saturating_sub(SNIPPET_WIDTH / 2)
+        .min(len - SNIPPET_WIDTH);
+    let (from, to) = (byte_of(line, start), byte_of(line, start + SNIPPET_WIDTH));
+    let mut out = String::with_capacity(SNIPPET_WIDTH * 4 + 6);
+    if start > 0 {
+        out.push('…');
+    }
+    let caret = out.len() + byte_of(&line[from..to], column - start);
+    out.push_str(&line[from..to]);
+    if to < line.len() {
+        out.push('…');
+    }
+    (out, caret)
+}
+
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let kind = match self.severity {
@@ -153,23 +220,26 @@ impl fmt::Display for Diagnostic {
     }
 }
 
-/// Adapter that lets miette draw a [`Diagnostic`].
-struct Report<'a>(&'a Diagnostic);
+/// Adapter that lets miette draw a [`Diagnostic`], from its cut snippet source.
+struct Report<'a> {
+    diagnostic: &'a Diagnostic,
+    snippet: Option<(String, usize)>,
+}
 
 impl fmt::Debug for Report<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Display::fmt(self.0, f)
+        fmt::Display::fmt(self.diagnostic, f)
     }
 }
 
 impl fmt::Display for Report<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         // The location is repeated here so that it shows even where there is no snippet.
-        let location = self.0.location();
+        let location = self.diagnostic.location();
         if location.is_empty() {
-            write!(f, "{}", self.0.message)
+            write!(f, "{}", self.diagnostic.message)
         } else {
-            write!(f, "{location}: {}", self.0.message)
+            write!(f, "{location}: {}", self.diagnostic.message)
         }
     }
 }
@@ -178,28 +248,28 @@ impl std::error::Error for Report<'_> {}
 
 impl miette::Diagnostic for Report<'_> {
     fn severity(&self) -> Option<miette::Severity> {
-        Some(match self.0.severity {
+        Some(match self.diagnostic.severity {
             Severity::Error => miette::Severity::Error,
             Severity::Warning => miette::Severity::Warning,
         })
     }
 
     fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        self.0
+        self.diagnostic
             .help
             .as_ref()
             .map(|h| Box::new(h) as Box<dyn fmt::Display>)
     }
 
     fn source_code(&self) -> Option<&dyn miette::SourceCode> {
-        self.0.offset()?;
+        self.snippet.as_ref()?;
         Some(self)
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-        let offset = self.0.offset()?;
-        let span = SourceSpan::new(offset.into(), 0);
-        let label = LabeledSpan::new_with_span(self.0.label.clone(), span);
+        let (_, offset) = self.snippet.as_ref()?;
+        let span = SourceSpan::new((*offset).into(), 0);
+        let label = LabeledSpan::new_with_span(self.diagnostic.label.clone(), span);
         Some(Box::new(std::iter::once(label)))
     }
 }
@@ -211,9 +281,9 @@ impl miette::SourceCode for Report<'_> {
         before: usize,
         after: usize,
     ) -> Result<Box<dyn miette::SpanContents<'a> + 'a>, miette::MietteError> {
-        let source = self.0.source.as_deref().unwrap_or("");
+        let source = self.snippet.as_ref().map_or("", |(s, _)| s.as_str());
         let name = self
-            .0
+            .diagnostic
             .file
             .as_ref()
             .map(|f| f.display().to_string())
@@ -308,6 +378,24 @@ mod tests {
             .at(1, 3)
             .with_source(Arc::from("éé!"));
         assert_eq!(d.offset(), Some(4));
+    }
+
+    #[test]
+    fn a_long_line_shows_a_window_around_the_column() {
+        let line = format!("{}MARK{}", "a".repeat(500_000), "é".repeat(500_000));
+        let d = Diagnostic::error("here")
+            .in_file("x.md")
+            .at(2, 500_003)
+            .with_source(Arc::from(format!("first\n{line}\nlast\n")));
+        let text = d.render(false);
+        assert!(text.len() < 2_000, "{} bytes", text.len());
+        assert!(
+            text.contains("MARK") && text.contains("first") && text.contains("last"),
+            "{text}"
+        );
+        assert!(text.contains('…'), "{text}");
+        let (cut, at) = window("abcdef", 3);
+        assert_eq!((cut.as_str(), at), ("abcdef", 3));
     }
 
     #[test]

@@ -5,12 +5,16 @@
 //! page in the page's language; GFM task list items become checklist items with stable
 //! ids and real, labelled checkboxes. The stage knows nothing of URLs itself: a
 //! [`LinkResolver`] given by the site stage answers "where does `x.md` go from here".
+//! Unless the site trusts its content ([`RawHtml::Trusted`]), nothing a body says can run
+//! script: `javascript:` links and images and `on*` heading attributes are dropped with a
+//! warning, and a body with raw HTML is cleaned (see [`crate::sanitize`]).
 
 use std::collections::HashSet;
 
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
 use crate::content::ChecklistItem;
+use crate::sanitize::{self, RawHtml};
 use crate::typography::Typography;
 
 /// What the site stage answers for a link found in a page.
@@ -69,6 +73,8 @@ pub struct Rendered {
     pub plain: String,
     pub tasks: Vec<ChecklistItem>,
     pub broken_links: Vec<BrokenLink>,
+    /// What was dropped because it could run script (warnings), with positions.
+    pub dropped: Vec<BrokenLink>,
     pub anchors: Vec<AnchorLink>,
 }
 
@@ -94,18 +100,27 @@ pub fn options() -> Options {
 
 /// Renders a page body. `page_key` seeds task item ids; a leading `# Title` is dropped
 /// because the template shows the page title as the page's only `<h1>`; `typography`
-/// applies to prose text only, never to code.
+/// applies to prose text only, never to code; `raw_html` says whether the body may run
+/// script.
 pub fn render(
     body: &str,
     page_key: &str,
     resolver: &dyn LinkResolver,
     typography: Typography,
+    raw_html: RawHtml,
 ) -> Rendered {
     let mut events: Vec<(Event, std::ops::Range<usize>)> = Parser::new_ext(body, options())
         .into_offset_iter()
         .collect();
     let mut out = Rendered::default();
     drop_leading_title(&mut events);
+    let sanitized = raw_html == RawHtml::Sanitized;
+    // Only a body that has raw HTML is cleaned: the others stay byte for byte as written.
+    let has_raw_html = sanitized
+        && events
+            .iter()
+            .any(|(e, _)| matches!(e, Event::Html(_) | Event::InlineHtml(_)));
+    let mut dropped_images = Vec::new();
 
     let mut used_ids = HashSet::new();
     let mut replaced_links = Vec::new();
@@ -133,6 +148,20 @@ pub fn render(
             Event::Start(Tag::Heading { level, id, .. }) => {
                 let level = *level;
                 let explicit = id.as_ref().map(|s| s.to_string());
+                let at = events[i].1.start;
+                if sanitized && let Event::Start(Tag::Heading { attrs, .. }) = &mut events[i].0 {
+                    attrs.retain(|(name, _)| {
+                        let handler = name.len() > 2 && name[..2].eq_ignore_ascii_case("on");
+                        if handler {
+                            out.dropped.push(BrokenLink::at(
+                                body,
+                                at,
+                                format!("heading attribute `{name}` dropped: it would run script"),
+                            ));
+                        }
+                        !handler
+                    });
+                }
                 let end = find_end(&events, i);
                 let text = plain_text(&events[i + 1..end]);
                 let id = unique_id(
@@ -146,7 +175,8 @@ pub fn render(
                     end,
                     (
                         Event::InlineHtml(CowStr::from(format!(
-                            " <a class=\"anchor\" href=\"#{id}\" aria-hidden=\"true\" tabindex=\"-1\">#</a>"
+                            " <a class=\"anchor\" href=\"#{}\" aria-hidden=\"true\" tabindex=\"-1\">#</a>",
+                            escape_attr(&id)
                         ))),
                         0..0,
                     ),
@@ -166,10 +196,21 @@ pub fn render(
                 events[i].0 = Event::InlineHtml(CowStr::from(checkbox_html(&item)));
                 out.tasks.push(item);
             }
+            Event::Start(Tag::Link { dest_url, .. })
+                if sanitized && sanitize::is_unsafe_url(dest_url, false) =>
+            {
+                out.dropped.push(BrokenLink::at(
+                    body,
+                    events[i].1.start,
+                    format!("link to `{}` dropped: it would run script", short(dest_url)),
+                ));
+                events[i].0 = Event::InlineHtml(CowStr::from(""));
+                replaced_links.push(Some(""));
+            }
             Event::Start(Tag::Link {
                 dest_url, title, ..
             }) => match resolver.resolve(dest_url) {
-                LinkTarget::External => replaced_links.push(false),
+                LinkTarget::External => replaced_links.push(None),
                 LinkTarget::Internal {
                     href,
                     hreflang,
@@ -193,28 +234,37 @@ pub fn render(
                     }
                     html.push('>');
                     events[i].0 = Event::InlineHtml(CowStr::from(html));
-                    replaced_links.push(true);
+                    replaced_links.push(Some("</a>"));
                 }
                 LinkTarget::Broken(message) => {
                     out.broken_links
                         .push(BrokenLink::at(body, events[i].1.start, message));
-                    replaced_links.push(false);
+                    replaced_links.push(None);
                 }
             },
-            Event::Start(Tag::Image { dest_url, .. }) => match resolver.resolve(dest_url) {
-                LinkTarget::External => {}
-                LinkTarget::Internal { href, .. } => {
-                    if let Event::Start(Tag::Image { dest_url, .. }) = &mut events[i].0 {
-                        *dest_url = CowStr::from(href);
-                    }
+            // An image that would run script is dropped; its alt text stays, as text.
+            Event::Start(Tag::Image { dest_url, .. })
+                if sanitized && sanitize::is_unsafe_url(dest_url, true) =>
+            {
+                out.dropped.push(BrokenLink::at(
+                    body,
+                    events[i].1.start,
+                    format!("image `{}` dropped: it would run script", short(dest_url)),
+                ));
+                events[i].0 = Event::InlineHtml(CowStr::from(""));
+                dropped_images.push(true);
+            }
+            Event::Start(Tag::Image { .. }) => {
+                dropped_images.push(false);
+                image_target(&mut events, i, resolver, body, &mut out);
+            }
+            Event::End(TagEnd::Image) if dropped_images.pop() == Some(true) => {
+                events[i].0 = Event::InlineHtml(CowStr::from(""));
+            }
+            Event::End(TagEnd::Link) => {
+                if let Some(Some(html)) = replaced_links.pop() {
+                    events[i].0 = Event::InlineHtml(CowStr::from(html));
                 }
-                LinkTarget::Broken(message) => {
-                    out.broken_links
-                        .push(BrokenLink::at(body, events[i].1.start, message));
-                }
-            },
-            Event::End(TagEnd::Link) if replaced_links.pop() == Some(true) => {
-                events[i].0 = Event::InlineHtml(CowStr::from("</a>"));
             }
             _ => {}
         }
@@ -223,7 +273,39 @@ pub fn render(
     out.plain = searchable_text(&events, PLAIN_TEXT_MAX);
     out.html.reserve(body.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut out.html, events.into_iter().map(|(e, _)| e));
+    if has_raw_html {
+        out.html = sanitize::clean(&out.html);
+    }
     out
+}
+
+/// Points an image at its page's URL when it names a content file.
+fn image_target(
+    events: &mut [(Event, std::ops::Range<usize>)],
+    i: usize,
+    resolver: &dyn LinkResolver,
+    body: &str,
+    out: &mut Rendered,
+) {
+    let Event::Start(Tag::Image { dest_url, .. }) = &mut events[i].0 else {
+        return;
+    };
+    match resolver.resolve(dest_url) {
+        LinkTarget::External => {}
+        LinkTarget::Internal { href, .. } => *dest_url = CowStr::from(href),
+        LinkTarget::Broken(message) => {
+            out.broken_links
+                .push(BrokenLink::at(body, events[i].1.start, message));
+        }
+    }
+}
+
+/// A URL for a message: its first 60 characters.
+fn short(url: &str) -> String {
+    match url.char_indices().nth(60) {
+        Some((at, _)) => format!("{}...", &url[..at]),
+        None => url.to_string(),
+    }
 }
 
 /// How much of a body's text search keeps: enough to match on, small enough to ship.
@@ -360,7 +442,7 @@ mod tests {
     use super::*;
 
     fn render_plain(body: &str, key: &str, links: &dyn LinkResolver) -> Rendered {
-        render(body, key, links, Typography::None)
+        render(body, key, links, Typography::None, RawHtml::Sanitized)
     }
 
     #[test]
@@ -370,6 +452,7 @@ mod tests {
             "k",
             &Links,
             Typography::French,
+            RawHtml::Sanitized,
         );
         assert!(
             r.html.contains("Attention\u{a0}: lire <code>a : b</code>"),

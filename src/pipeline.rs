@@ -25,7 +25,7 @@ use crate::output_folder::OutputFolder;
 use crate::render::{self, OutputFile, Renderer};
 use crate::site::{self, GeneratedTitles, Site};
 use crate::theme::{self, StaticFile, Strings};
-use crate::{assets, content, output, search};
+use crate::{assets, collisions, content, output, search};
 
 /// What to build, from the command line.
 #[derive(Clone, Debug)]
@@ -180,6 +180,8 @@ fn run(
     );
     diagnostics.extend(site_diagnostics);
     let mut theme = theme?;
+    let collisions = collisions::check(&site, &statics, options.fingerprint);
+    diagnostics.extend(collisions.diagnostics);
     theme.static_files = statics;
     // The search indexes. A build writes each as soon as it is made and lets go of its
     // entries, so that neither piles up in memory; in memory, they are kept (and cached).
@@ -198,6 +200,9 @@ fn run(
                 .map(|l| l.code.clone())
                 .collect();
             for (lang, path) in codes.iter().zip(&index_paths) {
+                if collisions.overridden.contains(path) {
+                    continue;
+                }
                 let bytes = search::index_js(&site, lang);
                 if let Err(d) = staging.write(path, &bytes) {
                     diagnostics.push(d);
@@ -208,7 +213,10 @@ fn run(
             Vec::new()
         }
         Destination::Memory => {
-            search::indexes_cached(&site, cache.as_deref_mut().map(|c| &mut c.indexes))
+            let mut indexes =
+                search::indexes_cached(&site, cache.as_deref_mut().map(|c| &mut c.indexes));
+            indexes.retain(|f| !collisions.overridden.contains(&f.path));
+            indexes
         }
     };
     // Assets that pages link come first: pages carry their fingerprinted names.
@@ -221,6 +229,7 @@ fn run(
             }
         };
     let mut jobs = render::jobs(&site);
+    jobs.retain(|j| !collisions.overridden.contains(&j.output_path(&site)));
     let anchors = AnchorCheck::new(&site, cache.is_some());
     // A rebuild reuses the files whose inputs are all the same as last time, and what
     // pages share while what templates show of the site is the same.

@@ -72,16 +72,12 @@ pub fn jobs(site: &Site) -> Vec<Job> {
     // The site-wide files first: each is one long job (on a large site, the checklist
     // pages and `checklists.json` weigh megabytes), best started early than left to end
     // a build on one thread while the others wait.
+    // A page or file at the path of one of them is reported by [`crate::collisions`].
     let mut jobs = vec![Job::ChecklistsJson];
-    // A content page at `<lang>/checklist/` wins over the generated one.
     jobs.extend(
         site.config
             .languages
             .iter()
-            .filter(|l| {
-                let path = checklist::page_path(&l.code);
-                !site.pages.iter().any(|p| p.path == path)
-            })
             .map(|l| Job::Checklist(l.code.clone())),
     );
     if site.config.base_url.is_some() {

@@ -55,6 +55,8 @@ pub struct Body {
     pub anchors: Vec<markdown::AnchorLink>,
     /// Links to nothing: errors.
     pub broken_links: Vec<markdown::BrokenLink>,
+    /// Links, images and attributes dropped because they would run script: warnings.
+    pub dropped: Vec<markdown::BrokenLink>,
     /// The page's checklist: its front matter's, then the body's task list items.
     pub checklist: Vec<ChecklistItem>,
     /// The page's entry in its language's search index (see [`crate::search`]), made
@@ -252,6 +254,7 @@ pub fn build_cached(
                 .iter()
                 .map(|l| (&l.code, l.typography)),
         ),
+        site.config.raw_html,
     ));
     // A body is made from its file (a new revision in `serve` when the file changes),
     // and, for a generated page, from its title; its search entry names its URL.
@@ -292,6 +295,15 @@ pub fn build_cached(
                     .with_label("this link"),
             );
         }
+        for dropped in &body.dropped {
+            diagnostics.push(
+                Diagnostic::warning(dropped.message.clone())
+                    .in_file(&p.page.file.display)
+                    .with_source(p.page.source())
+                    .at(dropped.line, dropped.column)
+                    .with_help("set `markdown: { raw_html: trusted }` in site.yaml only if every author of the content is trusted"),
+            );
+        }
         p.body = body;
     }
     (site, diagnostics)
@@ -307,7 +319,13 @@ fn render_body(site: &Site, i: usize, key: u64, text: Option<&str>) -> Body {
     };
     let resolver = PageLinks { site, from: i };
     let typography = site.config.typography(p.lang());
-    let r = markdown::render(body, &p.page.key, &resolver, typography);
+    let r = markdown::render(
+        body,
+        &p.page.key,
+        &resolver,
+        typography,
+        site.config.raw_html,
+    );
     // Lines in the body -> lines in the file.
     let line = |l: usize| p.page.body_line + l - 1;
     let mut checklist = p.page.checklist.clone();
@@ -342,6 +360,14 @@ fn render_body(site: &Site, i: usize, key: u64, text: Option<&str>) -> Body {
             .collect(),
         broken_links: r
             .broken_links
+            .into_iter()
+            .map(|b| markdown::BrokenLink {
+                line: line(b.line),
+                ..b
+            })
+            .collect(),
+        dropped: r
+            .dropped
             .into_iter()
             .map(|b| markdown::BrokenLink {
                 line: line(b.line),

@@ -123,6 +123,27 @@ impl Theme {
                 .unwrap_or_default();
             options.insert("accent_color".into(), default);
         }
+        if let Some(logo) = options.get("logo").and_then(|v| v.as_str())
+            && !logo.is_empty()
+            && !self
+                .static_files
+                .iter()
+                .any(|s| s.path == logo.trim_start_matches('/'))
+        {
+            warnings.push(
+                config
+                    .locate(
+                        Diagnostic::warning(format!(
+                            "theme option `logo: {logo}`: there is no such file in static/"
+                        )),
+                        &["theme_options", "logo"],
+                    )
+                    .with_help(format!(
+                        "put the image at static/{}, or correct the path",
+                        logo.trim_start_matches('/')
+                    )),
+            );
+        }
         if let Some(footer) = options.get("footer_text").cloned() {
             let per_language: serde_json::Map<String, serde_json::Value> = config
                 .languages
@@ -160,13 +181,34 @@ fn is_css_color(value: &str) -> bool {
     hex || name || function
 }
 
+/// Whether `themes/<name>/` is there to load. A folder that exists but cannot be read
+/// (no permission, `themes` a file, a broken link) is an error: falling back to the
+/// built-in theme would publish a site that looks nothing like what its authors made.
+fn theme_folder(dir: &Path, name: &str) -> Result<bool, Vec<Diagnostic>> {
+    let fail = |e: std::io::Error| {
+        vec![
+            Diagnostic::error(format!("cannot read the theme folder themes/{name}/: {e}"))
+                .in_file(format!("themes/{name}"))
+                .with_help("fix its permissions, or remove it to use the built-in theme"),
+        ]
+    };
+    match std::fs::metadata(dir) {
+        Ok(m) if m.is_dir() => std::fs::read_dir(dir).map(|_| true).map_err(fail),
+        Ok(_) => Err(fail(std::io::Error::other("it is not a folder"))),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound && dir.symlink_metadata().is_err() => {
+            Ok(false)
+        }
+        Err(e) => Err(fail(e)),
+    }
+}
+
 /// Loads the site's theme with its overrides. Returns warnings beside it.
 pub fn load(config: &Config) -> Result<(Theme, Vec<Diagnostic>), Vec<Diagnostic>> {
     let mut errors = Vec::new();
     let mut warnings = Vec::new();
     let root = &config.root;
     let theme_dir = root.join("themes").join(&config.theme);
-    let files: Vec<ThemeFile> = if theme_dir.is_dir() {
+    let files: Vec<ThemeFile> = if theme_folder(&theme_dir, &config.theme)? {
         disk_files(root, &theme_dir, &mut errors)
     } else if config.theme == "default" {
         embedded_files()

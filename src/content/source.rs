@@ -114,7 +114,9 @@ pub fn discover(config: &Config) -> Discovered {
         .follow_links(false)
         .sort_by_file_name()
         .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !is_hidden(&e.file_name().to_string_lossy()));
+        .filter_entry(|e| {
+            e.depth() == 0 || !is_hidden(&e.file_name().to_string_lossy(), e.file_type().is_dir())
+        });
     for entry in walker {
         let entry = match entry {
             Ok(e) => e,
@@ -178,9 +180,20 @@ pub fn discover(config: &Config) -> Discovered {
     found
 }
 
-/// `.git`, `.#file`, `_snippet.md`: not pages. `_index` is.
-fn is_hidden(name: &str) -> bool {
-    name.starts_with('.') || (name.starts_with('_') && !name.starts_with("_index"))
+/// `.git`, `.#file`, `_snippet.md`, `_drafts/`: not pages. `_index.md` and
+/// `_index.<lang>.md` are; `_index-old.md`, `_index.md.bak` and a folder `_index/` are not.
+fn is_hidden(name: &str, is_dir: bool) -> bool {
+    let is_index = !is_dir
+        && name
+            .strip_prefix("_index")
+            .and_then(|rest| rest.strip_suffix(".md"))
+            .is_some_and(|marker| {
+                marker.is_empty()
+                    || marker
+                        .strip_prefix('.')
+                        .is_some_and(|code| !code.is_empty() && !code.contains('.'))
+            });
+    name.starts_with('.') || (name.starts_with('_') && !is_index)
 }
 
 /// The path relative to the site root, with `/` separators.
@@ -299,9 +312,15 @@ mod tests {
 
     #[test]
     fn hidden_names() {
-        assert!(is_hidden(".x.md.swp"));
-        assert!(is_hidden("_snippet.md"));
-        assert!(!is_hidden("_index.fr.md"));
-        assert!(!is_hidden("roles"));
+        assert!(is_hidden(".x.md.swp", false));
+        assert!(is_hidden("_snippet.md", false));
+        assert!(!is_hidden("_index.fr.md", false));
+        assert!(!is_hidden("_index.md", false));
+        assert!(!is_hidden("roles", true));
+        assert!(is_hidden("_index-old.md", false));
+        assert!(is_hidden("_indexes.md", false));
+        assert!(is_hidden("_index.md.bak", false));
+        assert!(is_hidden("_index", true));
+        assert!(is_hidden("_drafts", true));
     }
 }

@@ -194,16 +194,18 @@ fn home_pages_show_the_team_map() {
 }
 
 #[test]
-fn a_content_page_at_the_checklist_path_wins() {
+fn a_content_page_at_the_checklist_path_is_an_error_naming_both() {
     let site = site();
     site.write(
         "content/checklist.fr.md",
         "---\ntitle: Ma liste\nslug: checklist\n---\nTexte.\n",
     );
-    site.build().ok();
-    let page = site.html("fr/checklist/index.html");
-    assert_eq!(text(&select(&page, "h1")[0]), "Ma liste");
-    assert!(site.output("en/checklist/index.html").is_file());
+    let stderr = site.build().fails();
+    assert!(
+        stderr.contains("content/checklist.fr.md")
+            && stderr.contains("`fr/checklist/index.html` is the checklist page"),
+        "{stderr}"
+    );
 }
 
 #[test]

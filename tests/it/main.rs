@@ -14,6 +14,7 @@ mod checklists;
 mod cli;
 mod errors;
 mod fuzz_regressions;
+mod hostile_content;
 mod live_reload;
 mod output_safety;
 mod rebuild;

@@ -127,8 +127,16 @@
       rows.push([id, text, box.checked ? "yes" : "no"]);
     });
     return rows.map(function (row) {
-      return row.map(function (cell) { return '"' + String(cell).replace(/"/g, '""') + '"'; }).join(",");
+      return row.map(csvCell).join(",");
     }).join("\r\n") + "\r\n";
+  }
+
+  // A cell a spreadsheet would read as a formula (=, +, -, @, tab, CR first) gets a
+  // leading ' as OWASP advises: item texts come from content, not from the reader.
+  function csvCell(cell) {
+    var text = String(cell);
+    if (/^[=+\-@\t\r]/.test(text)) text = "'" + text;
+    return '"' + text.replace(/"/g, '""') + '"';
   }
 
   function download(blob, name) {
