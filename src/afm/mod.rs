@@ -504,7 +504,8 @@ impl<'a> Filter<'a, '_> {
                 self.html("<details class=\"afm-collapse\"><summary>".into(), at);
                 self.summary_open = true;
                 self.depth += 1;
-                let skip = 3 + first[3..].len() - first[3..].trim_start().len();
+                let after = first.strip_prefix("+++").unwrap_or_default();
+                let skip = first.len() - after.trim_start().len();
                 let mut kept = Vec::new();
                 let mut skip = skip;
                 for (event, range) in rest {
