@@ -8,6 +8,7 @@
 // built only on the error path, where boxing them would buy nothing but noise.
 #![allow(clippy::result_large_err)]
 
+pub mod afm;
 pub mod assets;
 pub mod check;
 pub mod checklist;

@@ -109,10 +109,12 @@ pub fn render(
     typography: Typography,
     raw_html: RawHtml,
 ) -> Rendered {
-    let mut events: Vec<(Event, std::ops::Range<usize>)> = Parser::new_ext(body, options())
+    let events: Vec<(Event, std::ops::Range<usize>)> = Parser::new_ext(body, options())
         .into_offset_iter()
         .collect();
     let mut out = Rendered::default();
+    // Adobe Flavored Markdown, read before the rest (see `crate::afm`).
+    let (mut events, afm) = crate::afm::filter(events, resolver);
     drop_leading_title(&mut events);
     let sanitized = raw_html == RawHtml::Sanitized;
     // Only a body that has raw HTML is cleaned: the others stay byte for byte as written.
@@ -269,6 +271,10 @@ pub fn render(
             _ => {}
         }
         i += 1;
+    }
+    crate::afm::apply_attrs(&mut events, &afm.attrs);
+    for (offset, message) in afm.broken {
+        out.broken_links.push(BrokenLink::at(body, offset, message));
     }
     out.plain = searchable_text(&events, PLAIN_TEXT_MAX);
     out.html.reserve(body.len() * 3 / 2);

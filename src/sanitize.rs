@@ -45,10 +45,20 @@ fn cleaner() -> &'static ammonia::Builder<'static> {
         let mut b = ammonia::Builder::default();
         // What pulldown-cmark and equipe write: heading ids and anchors, task-list
         // checkboxes, alerts, footnotes, code languages, table alignment.
-        b.add_tags(["input"])
-            .add_generic_attributes(["class", "id", "dir", "aria-label", "aria-hidden"])
+        // `section` (with `aria-labelledby`), `target`/`rel` and `details open` are what
+        // the Adobe Markdown blocks write (tabs, attribute lists, collapsibles).
+        b.add_tags(["input", "section"])
+            .add_generic_attributes([
+                "class",
+                "id",
+                "dir",
+                "aria-label",
+                "aria-hidden",
+                "aria-labelledby",
+            ])
             .add_generic_attribute_prefixes(["data-"])
-            .add_tag_attributes("a", ["title", "tabindex"])
+            .add_tag_attributes("a", ["title", "tabindex", "target", "rel"])
+            .add_tag_attributes("details", ["open"])
             .add_tag_attributes("img", ["title"])
             .add_tag_attributes("input", ["type", "checked", "disabled"])
             .add_tag_attributes("th", ["style"])
@@ -72,6 +82,11 @@ fn filter_attribute<'u>(element: &str, attribute: &str, value: &'u str) -> Optio
             "text-align: left" | "text-align: center" | "text-align: right"
         ),
         "type" if element == "input" => value.eq_ignore_ascii_case("checkbox"),
+        // A new window, never a named one another page could script.
+        "target" => value == "_blank",
+        "rel" => value
+            .split_ascii_whitespace()
+            .all(|r| matches!(r, "noopener" | "noreferrer" | "nofollow")),
         _ => true,
     };
     keep.then_some(Cow::Borrowed(value))

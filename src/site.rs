@@ -3,14 +3,16 @@
 //! This stage gives every page its output path, links translations, resolves `works_with`
 //! and `depends_on` (and computes the reverse "who depends on this team"), fills in the
 //! home and section pages that have no `_index` file, and renders each body to HTML with
-//! links to other content files resolved. The result is everything the templates need,
-//! with no I/O left to do.
+//! links to other content files resolved (reading the files Adobe-style `{{$include}}`s
+//! name). The result is everything the templates need, with no I/O left to do.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use rayon::prelude::*;
 
+use crate::afm;
 use crate::config::Config;
 use crate::content::{self, ChecklistItem, Kind, Page, SourceFile};
 use crate::diagnostics::Diagnostic;
@@ -319,13 +321,42 @@ fn render_body(site: &Site, i: usize, key: u64, text: Option<&str>) -> Body {
     };
     let resolver = PageLinks { site, from: i };
     let typography = site.config.typography(p.lang());
-    let r = markdown::render(
-        body,
+    // `{{$include …}}` and `{{snippet}}` (Adobe Flavored Markdown), expanded first.
+    let root = content_root(&site.config, &p.page);
+    let includes = afm::include::Includes {
+        root: &root,
+        file: &p.page.file.path,
+    };
+    let (expanded, include_errors) = includes.expand(body);
+    let source = expanded.as_ref().map_or(body, |e| e.text.as_str());
+    let mut r = markdown::render(
+        source,
         &p.page.key,
         &resolver,
         typography,
         site.config.raw_html,
     );
+    if let Some(expanded) = &expanded {
+        // Positions in the expanded text -> positions in the body.
+        let relocate = |line: &mut usize, column: &mut usize| {
+            let offset = offset_of(source, *line, *column);
+            (*line, *column) = markdown::line_col(body, expanded.page_offset(offset));
+        };
+        for b in &mut r.broken_links {
+            relocate(&mut b.line, &mut b.column);
+        }
+        for a in &mut r.anchors {
+            relocate(&mut a.line, &mut a.column);
+        }
+    }
+    for e in include_errors {
+        let (line, column) = markdown::line_col(body, e.offset);
+        r.broken_links.push(markdown::BrokenLink {
+            message: e.message,
+            line,
+            column,
+        });
+    }
     // Lines in the body -> lines in the file.
     let line = |l: usize| p.page.body_line + l - 1;
     let mut checklist = p.page.checklist.clone();
@@ -377,6 +408,41 @@ fn render_body(site: &Site, i: usize, key: u64, text: Option<&str>) -> Body {
         checklist,
         search_entry,
     }
+}
+
+/// The content root of a page's language on disk: `content/fr/` for a page of the folder
+/// layout, `content/` otherwise (where `/help/...` paths of Adobe's guides start).
+fn content_root(config: &Config, page: &Page) -> PathBuf {
+    let content = config.content_dir();
+    match lang_folder(page) {
+        Some(lang) => content.join(lang),
+        None => content,
+    }
+}
+
+/// The page's language folder in `content/`, if it is in one (`content/fr/...`).
+fn lang_folder(page: &Page) -> Option<&str> {
+    let display = page.file.display.to_str()?;
+    let in_content = display.strip_prefix("content/")?;
+    in_content
+        .strip_prefix(page.lang.as_str())
+        .filter(|rest| rest.starts_with('/'))
+        .map(|_| page.lang.as_str())
+}
+
+/// The byte offset of a 1-based line and column (in characters) of `text`.
+fn offset_of(text: &str, line: usize, column: usize) -> usize {
+    let start = text
+        .split_inclusive('\n')
+        .take(line.saturating_sub(1))
+        .map(str::len)
+        .sum::<usize>();
+    start
+        + text[start..]
+            .chars()
+            .take(column.saturating_sub(1))
+            .map(char::len_utf8)
+            .sum::<usize>()
 }
 
 /// Homes and standard sections that have no `_index` file in a language.
@@ -646,6 +712,10 @@ impl PageLinks<'_> {
         let path = path.replace("%20", " ");
         let mut candidates = Vec::new();
         if let Some(absolute) = path.strip_prefix('/') {
+            // `/help/assets/x.png` of Adobe's guides: in the page's language folder first.
+            if let Some(lang) = lang_folder(&from.page) {
+                candidates.push(normalize(&format!("{lang}/{absolute}")));
+            }
             candidates.push(normalize(absolute));
         } else {
             // The folder of the file in content/, language folder included.

@@ -441,10 +441,11 @@ pub fn parse_page(file: SourceFile, text: String) -> Result<Page, Diagnostic> {
         key,
         kind,
         section,
-        title,
+        // Adobe's `[!DNL x]` and `[!UICONTROL x]` read as their text where text is shown.
+        title: crate::afm::plain(&title).into_owned(),
         description: front
             .description
-            .map(|d| decode_entities(d.trim()))
+            .map(|d| crate::afm::plain(&decode_entities(d.trim())).into_owned())
             .filter(|d| !d.is_empty()),
         slug,
         weight: front.weight.unwrap_or(0),

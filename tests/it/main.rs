@@ -8,6 +8,7 @@
 
 mod common;
 
+mod afm;
 mod browser;
 mod build;
 mod checklists;

@@ -1,0 +1,378 @@
+//! `{{$include /help/_includes/file.md}}` and `{{snippet-name}}`: text of other files put
+//! into a page's source before it is parsed.
+//!
+//! Paths starting with `/` are from the language's content root (`content/en/` in the
+//! folder layout, `content/` otherwise), others from the including file; a path may not
+//! leave the root. A snippet is the section of the nearest `_includes/snippets.md` (in
+//! the page's folder or one above it) whose heading ends with `{#name}`, up to the next
+//! heading of the same or a higher level. Directives in code are text. Errors point at
+//! the directive in the page, naming the chain of files that led to them.
+
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use pulldown_cmark::{Event, Parser, Tag};
+
+/// A page's source with its includes expanded, and where each part came from.
+#[derive(Debug)]
+pub struct Expanded {
+    pub text: String,
+    /// Pieces of `text`: where each starts in `text`, and its offset in the page; an
+    /// included piece maps every offset to its directive's.
+    pieces: Vec<(usize, usize, bool)>,
+}
+
+impl Expanded {
+    /// The page offset of an offset of the expanded text.
+    pub fn page_offset(&self, offset: usize) -> usize {
+        let i = self.pieces.partition_point(|(at, ..)| *at <= offset);
+        match i.checked_sub(1).map(|i| self.pieces[i]) {
+            Some((at, orig, true)) => orig + (offset - at),
+            Some((_, orig, false)) => orig,
+            None => offset,
+        }
+    }
+}
+
+/// An include or snippet that could not be read, at a byte offset of the page.
+#[derive(Debug, PartialEq)]
+pub struct IncludeError {
+    pub offset: usize,
+    pub message: String,
+}
+
+/// Where a page's includes are looked up.
+pub struct Includes<'a> {
+    /// The language's content root on disk.
+    pub root: &'a Path,
+    /// The page's file on disk.
+    pub file: &'a Path,
+}
+
+impl Includes<'_> {
+    /// `body` with its includes expanded, or `None` if it has none.
+    pub fn expand(&self, body: &str) -> (Option<Expanded>, Vec<IncludeError>) {
+        let mut errors = Vec::new();
+        if !body.contains("{{") {
+            return (None, errors);
+        }
+        let mut expanded = Expanded {
+            text: String::with_capacity(body.len() * 2),
+            pieces: Vec::new(),
+        };
+        let mut chain = vec![self.file.to_path_buf()];
+        let mut last = 0;
+        let mut changed = false;
+        for (range, directive) in directives(body) {
+            let text = self.resolve(&directive, &mut chain);
+            let text = match text {
+                Ok(t) => t,
+                Err(message) => {
+                    errors.push(IncludeError {
+                        offset: range.start,
+                        message,
+                    });
+                    continue;
+                }
+            };
+            changed = true;
+            expanded.pieces.push((expanded.text.len(), last, true));
+            expanded.text.push_str(&body[last..range.start]);
+            expanded
+                .pieces
+                .push((expanded.text.len(), range.start, false));
+            push_indented(&mut expanded.text, &text, indent_of(body, range.start));
+            last = range.end;
+        }
+        if !changed {
+            return (None, errors);
+        }
+        expanded.pieces.push((expanded.text.len(), last, true));
+        expanded.text.push_str(&body[last..]);
+        (Some(expanded), errors)
+    }
+
+    /// The expanded text of one directive.
+    fn resolve(&self, directive: &Directive, chain: &mut Vec<PathBuf>) -> Result<String, String> {
+        let from = chain.last().cloned().unwrap_or_default();
+        let (path, text) = match directive {
+            Directive::Include(path) => {
+                let file = self
+                    .locate(path, &from)
+                    .ok_or_else(|| format!("include `{path}`: outside the content root"))?;
+                let text =
+                    std::fs::read_to_string(&file).map_err(|e| format!("include `{path}`: {e}"))?;
+                (file, strip_front_matter(&text).to_string())
+            }
+            Directive::Snippet(name) => {
+                let file = self
+                    .snippets_file(&from)
+                    .ok_or_else(|| format!("snippet `{name}`: no `_includes/snippets.md`"))?;
+                let text =
+                    std::fs::read_to_string(&file).map_err(|e| format!("snippet `{name}`: {e}"))?;
+                let section = snippet(&text, name).ok_or_else(|| {
+                    format!(
+                        "snippet `{name}`: no heading with `{{#{name}}}` in _includes/snippets.md"
+                    )
+                })?;
+                (file.with_extension(format!("md#{name}")), section)
+            }
+        };
+        if chain.contains(&path) {
+            let names: Vec<String> = chain.iter().chain([&path]).map(|p| self.shown(p)).collect();
+            return Err(format!("include cycle: {}", names.join(" -> ")));
+        }
+        chain.push(path);
+        let mut out = String::with_capacity(text.len());
+        let mut last = 0;
+        let mut result = Ok(());
+        for (range, inner) in directives(&text) {
+            match self.resolve(&inner, chain) {
+                Ok(t) => {
+                    out.push_str(&text[last..range.start]);
+                    push_indented(&mut out, &t, indent_of(&text, range.start));
+                    last = range.end;
+                }
+                Err(e) => {
+                    result = Err(format!(
+                        "in {}: {e}",
+                        self.shown(chain.last().unwrap_or(&from))
+                    ));
+                    break;
+                }
+            }
+        }
+        chain.pop();
+        result?;
+        out.push_str(&text[last..]);
+        Ok(out)
+    }
+
+    /// A path as written, resolved on disk, if it stays in the root.
+    fn locate(&self, path: &str, from: &Path) -> Option<PathBuf> {
+        let relative = match path.strip_prefix('/') {
+            Some(rooted) => rooted.to_string(),
+            None => {
+                let dir = from.parent()?.strip_prefix(self.root).ok()?;
+                format!("{}/{path}", dir.to_string_lossy().replace('\\', "/"))
+            }
+        };
+        let mut parts: Vec<&str> = Vec::new();
+        for part in relative.split('/') {
+            match part {
+                "" | "." => {}
+                ".." => {
+                    parts.pop()?;
+                }
+                p => parts.push(p),
+            }
+        }
+        Some(self.root.join(parts.join("/")))
+    }
+
+    /// The nearest `_includes/snippets.md` at or above the file's folder, in the root.
+    fn snippets_file(&self, from: &Path) -> Option<PathBuf> {
+        let mut dir = from.parent()?;
+        loop {
+            let candidate = dir.join("_includes/snippets.md");
+            if candidate.is_file() {
+                return Some(candidate);
+            }
+            if dir == self.root {
+                return None;
+            }
+            dir = dir.parent().filter(|d| d.starts_with(self.root))?;
+        }
+    }
+
+    fn shown(&self, path: &Path) -> String {
+        let shown = path.strip_prefix(self.root).unwrap_or(path);
+        format!("/{}", shown.to_string_lossy().replace('\\', "/"))
+    }
+}
+
+#[derive(Debug, PartialEq)]
+enum Directive {
+    Include(String),
+    Snippet(String),
+}
+
+/// The directives of a text outside code spans and code blocks, in order.
+fn directives(text: &str) -> Vec<(Range<usize>, Directive)> {
+    let mut found = Vec::new();
+    if !text.contains("{{") {
+        return found;
+    }
+    let code: Vec<Range<usize>> = Parser::new_ext(text, crate::markdown::options())
+        .into_offset_iter()
+        .filter(|(e, _)| matches!(e, Event::Code(_) | Event::Start(Tag::CodeBlock(_))))
+        .map(|(_, r)| r)
+        .collect();
+    let mut code = code.iter().peekable();
+    for start in memchr::memmem::find_iter(text.as_bytes(), b"{{") {
+        while code.next_if(|r| r.end <= start).is_some() {}
+        if code.peek().is_some_and(|r| r.start <= start) {
+            continue;
+        }
+        let line_end = text[start..].find('\n').map_or(text.len(), |l| start + l);
+        let Some(len) = text[start..line_end].find("}}") else {
+            continue;
+        };
+        if found
+            .last()
+            .is_some_and(|(r, _): &(Range<usize>, _)| r.end > start)
+        {
+            continue;
+        }
+        let inner = text[start + 2..start + len].trim();
+        let directive = match inner.strip_prefix("$include") {
+            Some(path) => Directive::Include(path.trim().to_string()),
+            None if !inner.is_empty()
+                && inner
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') =>
+            {
+                Directive::Snippet(inner.to_string())
+            }
+            None => continue,
+        };
+        found.push((start..start + len + 2, directive));
+    }
+    found
+}
+
+/// The whitespace that starts the directive's line, if only whitespace precedes it.
+fn indent_of(text: &str, at: usize) -> &str {
+    let line_start = text[..at].rfind('\n').map_or(0, |l| l + 1);
+    let before = &text[line_start..at];
+    if before.bytes().all(|b| b == b' ' || b == b'\t') {
+        before
+    } else {
+        ""
+    }
+}
+
+/// Included text, its lines after the first indented like the directive (so that it
+/// stays inside a list item), without its final line break.
+fn push_indented(out: &mut String, text: &str, indent: &str) {
+    let text = text.trim_end_matches(['\n', '\r']);
+    for (i, line) in text.split('\n').enumerate() {
+        if i > 0 {
+            out.push('\n');
+            if !line.trim().is_empty() {
+                out.push_str(indent);
+            }
+        }
+        out.push_str(line);
+    }
+}
+
+fn strip_front_matter(text: &str) -> &str {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let Some(rest) = text
+        .strip_prefix("---\n")
+        .or_else(|| text.strip_prefix("---\r\n"))
+    else {
+        return text;
+    };
+    let mut offset = 0;
+    for line in rest.split_inclusive('\n') {
+        offset += line.len();
+        if line.trim_end() == "---" {
+            return &rest[offset..];
+        }
+    }
+    text
+}
+
+/// The section of a snippets file under the heading that ends with `{#name}`.
+fn snippet(text: &str, name: &str) -> Option<String> {
+    let anchor = format!("{{#{name}}}");
+    let mut level = None;
+    let mut fence: Option<&str> = None;
+    let mut out = String::new();
+    for line in text.split_inclusive('\n') {
+        let trimmed = line.trim_start();
+        if let Some(f) = fence {
+            if trimmed.starts_with(f) {
+                fence = None;
+            }
+        } else if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
+            fence = Some(&trimmed[..3]);
+        } else if let Some(l) = heading_level(line) {
+            match level {
+                Some(open) if l <= open => break,
+                None if line.trim_end().ends_with(&anchor) => {
+                    level = Some(l);
+                    continue;
+                }
+                _ => {}
+            }
+        }
+        if level.is_some() {
+            out.push_str(line);
+        }
+    }
+    level.map(|_| out.trim_matches('\n').to_string())
+}
+
+fn heading_level(line: &str) -> Option<usize> {
+    let hashes = line.bytes().take_while(|b| *b == b'#').count();
+    (1..=6)
+        .contains(&hashes)
+        .then_some(())
+        .filter(|_| matches!(line.as_bytes().get(hashes), Some(b' ' | b'\t')))
+        .map(|_| hashes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn directives_outside_code_only() {
+        let found = directives(
+            "{{a}} `{{b}}` {{$include /x.md}} {{ not one }}\n\n```\n{{c}}\n```\n    \n{{d-e_f}}\n",
+        );
+        let names: Vec<&Directive> = found.iter().map(|(_, d)| d).collect();
+        assert_eq!(
+            names,
+            vec![
+                &Directive::Snippet("a".into()),
+                &Directive::Include("/x.md".into()),
+                &Directive::Snippet("d-e_f".into())
+            ]
+        );
+    }
+
+    #[test]
+    fn snippet_sections_end_at_the_next_heading_of_their_level() {
+        let text = "# Snippets\n\n## One {#one}\n\nFirst\n\n### Sub\n\nmore\n\n```\n## not a heading\n```\n\n## Two {#two}\n\nSecond\n";
+        assert_eq!(
+            snippet(text, "one").unwrap(),
+            "First\n\n### Sub\n\nmore\n\n```\n## not a heading\n```"
+        );
+        assert_eq!(snippet(text, "two").unwrap(), "Second");
+        assert_eq!(snippet(text, "three"), None);
+    }
+
+    #[test]
+    fn front_matter_is_dropped_and_lines_indented() {
+        assert_eq!(strip_front_matter("---\na: 1\n---\nBody\n"), "Body\n");
+        assert_eq!(strip_front_matter("No front\n"), "No front\n");
+        let mut out = String::new();
+        push_indented(&mut out, "a\n\nb\n", "   ");
+        assert_eq!(out, "a\n\n   b");
+    }
+
+    #[test]
+    fn offsets_map_back_to_the_page() {
+        let e = Expanded {
+            text: "ab INCLUDED cd".into(),
+            pieces: vec![(0, 0, true), (3, 3, false), (11, 10, true)],
+        };
+        assert_eq!(e.page_offset(1), 1);
+        assert_eq!(e.page_offset(5), 3);
+        assert_eq!(e.page_offset(12), 11);
+    }
+}

@@ -1,0 +1,442 @@
+//! The inline markers of Adobe Flavored Markdown: `[!DNL text]` (text kept as is by
+//! machine translation), `[!UICONTROL text]` (a label of the user interface) and
+//! `[!BADGE text]{…}`; and the `{key="value" #id .class}` attribute lists written after
+//! links, images and badges.
+//!
+//! pulldown-cmark leaves the markers as literal text (a bracket with no destination is
+//! not a link), so one scan over each run of text finds them; a marker may be opened in
+//! one run and closed in a later one of the same inline container (`[!UICONTROL **x**]`),
+//! hence the [`Open`] stack the caller keeps between runs.
+
+use std::borrow::Cow;
+
+/// A known inline marker.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Marker {
+    Dnl,
+    UiControl,
+    Badge,
+}
+
+impl Marker {
+    fn named(name: &str) -> Option<Marker> {
+        match name {
+            "DNL" => Some(Marker::Dnl),
+            "UICONTROL" => Some(Marker::UiControl),
+            "BADGE" => Some(Marker::Badge),
+            _ => None,
+        }
+    }
+}
+
+/// A piece of a scanned run of text.
+#[derive(Debug, PartialEq)]
+pub enum Piece<'a> {
+    Text(&'a str),
+    /// A marker opens; `raw` is its source text, put back if it never closes.
+    Open(Marker, &'a str),
+    /// The innermost open marker closes, with the attribute list that followed it.
+    Close(Marker, Option<Attrs>),
+}
+
+/// A marker still open, between runs of text.
+#[derive(Clone, Copy, Debug)]
+pub struct Open {
+    pub marker: Marker,
+    /// Plain `[` opened inside the marker and not yet closed.
+    brackets: u32,
+}
+
+/// Splits `text` into text and markers, continuing the markers of `open`.
+pub fn scan<'a>(text: &'a str, open: &mut Vec<Open>) -> Vec<Piece<'a>> {
+    let bytes = text.as_bytes();
+    let mut pieces = Vec::new();
+    let (mut last, mut i) = (0, 0);
+    while let Some(found) = memchr::memchr2(b'[', b']', &bytes[i..]) {
+        let j = i + found;
+        i = j + 1;
+        if bytes[j] == b'[' {
+            if let Some((marker, len)) = opener(&text[j..]) {
+                push_text(&mut pieces, &text[last..j]);
+                pieces.push(Piece::Open(marker, &text[j..j + len]));
+                open.push(Open {
+                    marker,
+                    brackets: 0,
+                });
+                i = j + len;
+                last = i;
+            } else if let Some(top) = open.last_mut() {
+                top.brackets += 1;
+            }
+            continue;
+        }
+        match open.last_mut() {
+            Some(top) if top.brackets > 0 => top.brackets -= 1,
+            Some(top) => {
+                let marker = top.marker;
+                open.pop();
+                push_text(&mut pieces, &text[last..j]);
+                let attrs = match text[i..].starts_with('{') {
+                    true => parse_attrs(&text[i..]),
+                    false => None,
+                };
+                let attrs = attrs.map(|(attrs, len)| {
+                    i += len;
+                    attrs
+                });
+                pieces.push(Piece::Close(marker, attrs));
+                last = i;
+            }
+            None => {}
+        }
+    }
+    push_text(&mut pieces, &text[last..]);
+    pieces
+}
+
+fn push_text<'a>(pieces: &mut Vec<Piece<'a>>, text: &'a str) {
+    if !text.is_empty() {
+        pieces.push(Piece::Text(text));
+    }
+}
+
+/// `[!NAME ` or `[!NAME]` of a known inline marker: the marker and the length to skip
+/// (the `]` of an empty marker is left to close it).
+fn opener(text: &str) -> Option<(Marker, usize)> {
+    let rest = text.strip_prefix("[!")?;
+    let name_len = rest.bytes().take_while(|b| b.is_ascii_uppercase()).count();
+    let marker = Marker::named(&rest[..name_len])?;
+    match rest.as_bytes().get(name_len) {
+        Some(b' ') => Some((marker, 2 + name_len + 1)),
+        Some(b']') => Some((marker, 2 + name_len)),
+        _ => None,
+    }
+}
+
+/// The text of `text` with its inline markers reduced to their words, for places that
+/// show plain text: titles, descriptions, menus, search.
+pub fn plain(text: &str) -> Cow<'_, str> {
+    if !text.contains("[!") {
+        return Cow::Borrowed(text);
+    }
+    let mut open = Vec::new();
+    let pieces = scan(text, &mut open);
+    let mut out = String::with_capacity(text.len());
+    let mut unclosed = Vec::new();
+    for piece in pieces {
+        match piece {
+            Piece::Text(t) => out.push_str(t),
+            Piece::Open(_, raw) => unclosed.push((out.len(), raw)),
+            Piece::Close(..) => {
+                unclosed.pop();
+            }
+        }
+    }
+    // A marker never closed was text after all.
+    for (at, raw) in unclosed.into_iter().rev() {
+        out.insert_str(at, raw);
+    }
+    Cow::Owned(out)
+}
+
+/// `text` (raw HTML: the markers are left alone by the Markdown parser there) with its
+/// markers written as HTML, as in Markdown text.
+pub fn to_html(text: &str) -> Cow<'_, str> {
+    if !text.contains("[!") {
+        return Cow::Borrowed(text);
+    }
+    let mut open = Vec::new();
+    let mut out = String::with_capacity(text.len() + 32);
+    let mut unclosed = Vec::new();
+    for piece in scan(text, &mut open) {
+        match piece {
+            Piece::Text(t) => out.push_str(t),
+            Piece::Open(marker, raw) => {
+                unclosed.push((out.len(), raw));
+                out.push_str(open_html(marker));
+            }
+            Piece::Close(marker, attrs) => {
+                if let (Some((at, _)), Marker::Badge, Some(attrs)) =
+                    (unclosed.last(), marker, &attrs)
+                {
+                    out.replace_range(*at..*at + open_html(marker).len(), &badge_open(attrs));
+                }
+                unclosed.pop();
+                out.push_str(close_html(marker));
+            }
+        }
+    }
+    for (at, raw) in unclosed.into_iter().rev() {
+        out.insert_str(at, raw);
+    }
+    Cow::Owned(out)
+}
+
+pub fn open_html(marker: Marker) -> &'static str {
+    match marker {
+        Marker::Dnl => "",
+        Marker::UiControl => "<span class=\"uicontrol\">",
+        Marker::Badge => "<span class=\"badge\">",
+    }
+}
+
+pub fn close_html(marker: Marker) -> &'static str {
+    match marker {
+        Marker::Dnl => "",
+        Marker::UiControl | Marker::Badge => "</span>",
+    }
+}
+
+/// A badge's opening tag: its `type` as a class, its `tooltip` as a title (escaped).
+pub fn badge_open(attrs: &Attrs) -> String {
+    let mut html = String::from("<span class=\"badge");
+    if let Some(kind) = attrs.get("type").filter(|k| is_name(k)) {
+        html.push_str(" badge-");
+        html.push_str(&kind.to_ascii_lowercase());
+    }
+    html.push('"');
+    if let Some(tip) = attrs.get("tooltip") {
+        html.push_str(&format!(" title=\"{}\"", crate::markdown::escape_attr(tip)));
+    }
+    html.push('>');
+    html
+}
+
+/// Takes off `text` the attribute lists of Adobe's player and link settings written
+/// right after a word (`Files{target="_blank"}` with no link): they are never text.
+pub fn strip_stray_attrs(text: &str) -> Cow<'_, str> {
+    const KEYS: &[&str] = &["target=", "width=", "height=", "zoomable=", "modal="];
+    if !text.contains('{') || !KEYS.iter().any(|k| text.contains(k)) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut last = 0;
+    for at in memchr::memchr_iter(b'{', text.as_bytes()) {
+        if at < last || at == 0 || text.as_bytes()[at - 1].is_ascii_whitespace() {
+            continue;
+        }
+        if let Some((attrs, len)) = parse_attrs(&text[at..])
+            && attrs
+                .pairs
+                .iter()
+                .any(|(k, _)| KEYS.contains(&format!("{k}=").as_str()))
+        {
+            out.push_str(&text[last..at]);
+            last = at + len;
+        }
+    }
+    out.push_str(&text[last..]);
+    Cow::Owned(out)
+}
+
+/// An attribute list: `{#id .class key="value" key=value}`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Attrs {
+    pub id: Option<String>,
+    pub classes: Vec<String>,
+    pub pairs: Vec<(String, String)>,
+}
+
+impl Attrs {
+    pub fn get(&self, key: &str) -> Option<&str> {
+        self.pairs
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// The attributes that are safe to put on an element, as HTML (each with a leading
+    /// space, values escaped): sizes made of digits, classes and ids of plain
+    /// characters, and `target="_blank"` with `rel="noopener"`. `zoomable`, `modal` and
+    /// the rest are Adobe's player settings: dropped.
+    pub fn to_html(&self) -> String {
+        let mut html = String::new();
+        if let Some(id) = self.id.as_deref().filter(|id| is_name(id)) {
+            html.push_str(&format!(" id=\"{id}\""));
+        }
+        let mut classes: Vec<&str> = self.classes.iter().map(String::as_str).collect();
+        classes.extend(
+            self.get("class")
+                .into_iter()
+                .flat_map(str::split_whitespace),
+        );
+        classes.retain(|c| is_name(c));
+        if !classes.is_empty() {
+            html.push_str(&format!(" class=\"{}\"", classes.join(" ")));
+        }
+        for key in ["width", "height"] {
+            if let Some(v) = self.get(key).filter(|v| is_size(v)) {
+                html.push_str(&format!(" {key}=\"{v}\""));
+            }
+        }
+        if self.get("target") == Some("_blank") {
+            html.push_str(" target=\"_blank\" rel=\"noopener\"");
+        }
+        html
+    }
+}
+
+fn is_name(s: &str) -> bool {
+    !s.is_empty()
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
+fn is_size(s: &str) -> bool {
+    let digits = s.strip_suffix('%').unwrap_or(s);
+    !digits.is_empty() && digits.len() <= 5 && digits.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// Parses the attribute list that `text` starts with: the attributes and the length of
+/// the list, or `None` if `text` does not start with a well-formed one.
+pub fn parse_attrs(text: &str) -> Option<(Attrs, usize)> {
+    let inner_start = 1;
+    let bytes = text.as_bytes();
+    if bytes.first() != Some(&b'{') {
+        return None;
+    }
+    let mut attrs = Attrs::default();
+    let mut i = inner_start;
+    loop {
+        while bytes.get(i).is_some_and(|b| *b == b' ' || *b == b'\t') {
+            i += 1;
+        }
+        match bytes.get(i)? {
+            b'}' => break,
+            b'#' | b'.' => {
+                let len = token_len(&text[i + 1..]);
+                if len == 0 {
+                    return None;
+                }
+                let token = text[i + 1..i + 1 + len].to_string();
+                match bytes[i] {
+                    b'#' => attrs.id = Some(token),
+                    _ => attrs.classes.push(token),
+                }
+                i += 1 + len;
+            }
+            _ => {
+                let key_len = token_len(&text[i..]);
+                if key_len == 0 || bytes.get(i + key_len) != Some(&b'=') {
+                    return None;
+                }
+                let key = text[i..i + key_len].to_string();
+                i += key_len + 1;
+                let value = match bytes.get(i)? {
+                    q @ (b'"' | b'\'') => {
+                        let end = i + 1 + memchr::memchr(*q, &bytes[i + 1..])?;
+                        let value = &text[i + 1..end];
+                        i = end + 1;
+                        value
+                    }
+                    _ => {
+                        let len = text[i..].find([' ', '\t', '}']).filter(|&l| l > 0)?;
+                        let value = &text[i..i + len];
+                        i += len;
+                        value
+                    }
+                };
+                attrs.pairs.push((key, value.to_string()));
+            }
+        }
+    }
+    if attrs == Attrs::default() {
+        return None;
+    }
+    Some((attrs, i + 1))
+}
+
+fn token_len(text: &str) -> usize {
+    text.bytes()
+        .take_while(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b':'))
+        .count()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scan_all(text: &str) -> Vec<Piece<'_>> {
+        scan(text, &mut Vec::new())
+    }
+
+    #[test]
+    fn markers_and_their_text() {
+        assert_eq!(
+            scan_all("Go to [!UICONTROL Settings] in [!DNL Commerce]."),
+            vec![
+                Piece::Text("Go to "),
+                Piece::Open(Marker::UiControl, "[!UICONTROL "),
+                Piece::Text("Settings"),
+                Piece::Close(Marker::UiControl, None),
+                Piece::Text(" in "),
+                Piece::Open(Marker::Dnl, "[!DNL "),
+                Piece::Text("Commerce"),
+                Piece::Close(Marker::Dnl, None),
+                Piece::Text("."),
+            ]
+        );
+    }
+
+    #[test]
+    fn brackets_inside_a_marker_and_unknown_markers() {
+        assert_eq!(plain("[!DNL a [b] c] [!FOO x] [x]"), "a [b] c [!FOO x] [x]");
+        assert_eq!(plain("[!UICONTROL]"), "");
+        assert_eq!(plain("[!DNL never closed"), "[!DNL never closed");
+    }
+
+    #[test]
+    fn a_marker_spans_runs() {
+        let mut open = Vec::new();
+        let first = scan("[!UICONTROL ", &mut open);
+        assert_eq!(first, vec![Piece::Open(Marker::UiControl, "[!UICONTROL ")]);
+        assert_eq!(open.len(), 1);
+        let second = scan("] after", &mut open);
+        assert_eq!(
+            second,
+            vec![Piece::Close(Marker::UiControl, None), Piece::Text(" after")]
+        );
+    }
+
+    #[test]
+    fn badges_take_their_attribute_list() {
+        let pieces = scan_all("[!BADGE Supported]{type=Informative tooltip=\"Yes it is\"} x");
+        let Piece::Close(Marker::Badge, Some(attrs)) = &pieces[2] else {
+            panic!("{pieces:?}");
+        };
+        assert_eq!(attrs.get("type"), Some("Informative"));
+        assert_eq!(attrs.get("tooltip"), Some("Yes it is"));
+        assert_eq!(pieces[3], Piece::Text(" x"));
+        assert_eq!(plain("[!BADGE Beta]{type=Neutral} feature"), "Beta feature");
+        assert_eq!(
+            to_html(r#"<td>[!UICONTROL Yes] [!BADGE x]{type=Good tooltip="a<b&"}</td>"#),
+            r#"<td><span class="uicontrol">Yes</span> <span class="badge badge-good" title="a&lt;b&amp;">x</span></td>"#
+        );
+    }
+
+    #[test]
+    fn stray_attribute_lists() {
+        assert_eq!(strip_stray_attrs("Files{target=\"_blank\"}."), "Files.");
+        assert_eq!(
+            strip_stray_attrs("a {target=x} {b=c} x{b=c}"),
+            "a {target=x} {b=c} x{b=c}"
+        );
+    }
+
+    #[test]
+    fn attribute_lists() {
+        let (a, len) = parse_attrs("{width=\"600\" zoomable=\"yes\"} rest").unwrap();
+        assert_eq!(len, 28);
+        assert_eq!(a.to_html(), " width=\"600\"");
+        let (a, _) = parse_attrs("{target=_blank}").unwrap();
+        assert_eq!(a.to_html(), " target=\"_blank\" rel=\"noopener\"");
+        let (a, _) = parse_attrs("{#mine .wide class=\"a b\"}").unwrap();
+        assert_eq!(a.to_html(), " id=\"mine\" class=\"wide a b\"");
+        // Hostile values are dropped, not escaped into place.
+        let (a, _) = parse_attrs("{width=\"1\\\" onload=x\" class='\"><script>'}").unwrap();
+        assert_eq!(a.to_html(), "");
+        for not_a_list in ["{}", "{ just words }", "{width=\"6", "no"] {
+            assert_eq!(parse_attrs(not_a_list), None, "{not_a_list}");
+        }
+    }
+}

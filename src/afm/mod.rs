@@ -1,0 +1,733 @@
+//! Adobe Flavored Markdown (AFM): the Markdown of Adobe's Experience League guides, read
+//! as it is written (see Adobe's `markdown-it-adobe-plugin` for the reference renderer).
+//!
+//! Three parts, so that a plain Markdown page pays almost nothing:
+//! - [`include`]: `{{$include file.md}}` and `{{snippet}}` are expanded in the source
+//!   before it is parsed (included text is Markdown of the page);
+//! - [`filter`]: one pass over pulldown-cmark's events, before the Markdown stage's own,
+//!   turns the blockquote blocks (`>[!NOTE]`, tabs, shade boxes, videos), `+++`
+//!   collapsibles and the inline markers ([`inline`]) into HTML, and takes the attribute
+//!   lists off the text that follows links and images;
+//! - [`apply_attrs`]: once links are resolved, puts those attributes on them.
+//!
+//! Block labels are not written here (this stage does not know the page's language): the
+//! theme's stylesheet names each kind per language, as it does for GFM alerts.
+
+pub mod include;
+pub mod inline;
+
+use std::ops::Range;
+
+use pulldown_cmark::{BlockQuoteKind, CowStr, Event, LinkType, Tag, TagEnd};
+
+use crate::markdown::{LinkResolver, LinkTarget, escape_attr};
+pub use inline::{Attrs, plain};
+use inline::{Marker, Open, Piece};
+
+type Spanned<'a> = (Event<'a>, Range<usize>);
+
+/// What [`filter`] found that later steps need.
+#[derive(Debug, Default)]
+pub struct Found {
+    /// Attribute lists of links and images, by the source offset of the link or image.
+    pub attrs: Vec<(usize, Attrs)>,
+    /// `.md` links of raw HTML that lead nowhere: source offset and message.
+    pub broken: Vec<(usize, String)>,
+}
+
+/// The callout kinds that are blockquotes starting with `[!KIND]`, beyond the five that
+/// pulldown-cmark already reads as GFM alerts.
+const CALLOUTS: &[&str] = &[
+    "NOTE",
+    "TIP",
+    "IMPORTANT",
+    "WARNING",
+    "CAUTION",
+    "INFO",
+    "ADMIN",
+    "ADMINISTRATION",
+    "AVAILABILITY",
+    "PREREQUISITES",
+    "ERROR",
+    "SUCCESS",
+    "MORELIKETHIS",
+];
+
+/// Rewrites the AFM constructs of a page's events (see the module's documentation).
+pub fn filter<'a>(
+    events: Vec<Spanned<'a>>,
+    resolver: &dyn LinkResolver,
+) -> (Vec<Spanned<'a>>, Found) {
+    let mut f = Filter {
+        out: Vec::with_capacity(events.len()),
+        found: Found::default(),
+        opens: Vec::new(),
+        open_at: Vec::new(),
+        depth: 0,
+        images: 0,
+        code: false,
+        links: Vec::new(),
+        last_closed: None,
+        quotes: Vec::new(),
+        tabs: Vec::new(),
+        tab_count: 0,
+        heading_level: 1,
+        shadeboxes: 0,
+        collapsibles: 0,
+        skip_paragraph: false,
+        summary_open: false,
+        resolver,
+    };
+    let mut events = events.into_iter().peekable();
+    while let Some((event, range)) = events.next() {
+        if f.skip_paragraph {
+            f.skip_paragraph = !matches!(event, Event::End(TagEnd::Paragraph));
+            continue;
+        }
+        match event {
+            Event::Text(t) if !f.code => {
+                // Adjacent text is one run: pulldown-cmark splits `[!DNL x]` at brackets.
+                let mut run = t;
+                let mut range = range;
+                while let Some((Event::Text(_), _)) = events.peek() {
+                    if let Some((Event::Text(next), r)) = events.next() {
+                        run = CowStr::from(format!("{run}{next}"));
+                        range.end = r.end;
+                    }
+                }
+                f.text(run, range);
+            }
+            Event::Start(Tag::BlockQuote(kind)) => {
+                let rest = peek_block_start(&mut events);
+                f.block_quote(kind, range, rest);
+            }
+            Event::End(TagEnd::BlockQuote(_)) => {
+                match f.quotes.pop() {
+                    Some(Some(html)) => f.html(html, range.start),
+                    _ => f.push(event, range),
+                }
+                f.end();
+            }
+            Event::Start(Tag::Paragraph) => {
+                let rest = peek_block_start(&mut events);
+                f.paragraph(range, rest);
+            }
+            Event::End(TagEnd::Paragraph) if f.summary_open => {
+                f.summary_open = false;
+                f.html("</summary>\n".into(), range.start);
+                f.end();
+            }
+            Event::Html(ref html) | Event::InlineHtml(ref html)
+                if html.contains(".md") || html.contains("[!") =>
+            {
+                let html = match inline::to_html(html) {
+                    std::borrow::Cow::Borrowed(_) => f.raw_html_links(html, range.start),
+                    std::borrow::Cow::Owned(h) => f.raw_html_links(&h, range.start),
+                };
+                let event = match event {
+                    Event::Html(_) => Event::Html(html),
+                    _ => Event::InlineHtml(html),
+                };
+                f.push(event, range);
+            }
+            // `<name@host>`: a mail link, not a file.
+            Event::Start(Tag::Link {
+                link_type: LinkType::Email,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let event = Event::Start(Tag::Link {
+                    link_type: LinkType::Autolink,
+                    dest_url: CowStr::from(format!("mailto:{dest_url}")),
+                    title,
+                    id,
+                });
+                f.start(event, range);
+            }
+            Event::Start(_) => f.start(event, range),
+            Event::End(_) => {
+                let closes_link = matches!(event, Event::End(TagEnd::Link | TagEnd::Image));
+                match event {
+                    Event::End(TagEnd::Image) => f.images -= 1,
+                    Event::End(TagEnd::CodeBlock) => f.code = false,
+                    _ => {}
+                }
+                f.push(event, range);
+                if closes_link {
+                    f.last_closed = f.links.pop();
+                }
+                f.end();
+            }
+            e => f.push(e, range),
+        }
+    }
+    f.finish();
+    (f.out, f.found)
+}
+
+/// The events after a block's start up to its first non-text inline event, taken off the
+/// stream so that the start can be judged by its first words.
+fn peek_block_start<'a, I: Iterator<Item = Spanned<'a>>>(
+    events: &mut std::iter::Peekable<I>,
+) -> Vec<Spanned<'a>> {
+    let mut taken = Vec::new();
+    // A blockquote's first paragraph start, then its text; or a paragraph's text.
+    if let Some((Event::Start(Tag::Paragraph), _)) = events.peek() {
+        taken.extend(events.next());
+    }
+    while let Some((Event::Text(_) | Event::SoftBreak | Event::HardBreak, _)) = events.peek() {
+        taken.extend(events.next());
+    }
+    // `>[!VIDEO](url)` parses as a link whose text is `!VIDEO`.
+    if let Some((Event::Start(Tag::Link { .. }), _)) = events.peek()
+        && taken.iter().all(|(e, _)| matches!(e, Event::Start(_)))
+    {
+        taken.extend(events.next());
+        while let Some((Event::Text(_) | Event::End(TagEnd::Link), _)) = events.peek() {
+            let end = matches!(events.peek(), Some((Event::End(_), _)));
+            taken.extend(events.next());
+            if end {
+                break;
+            }
+        }
+    }
+    taken
+}
+
+struct Filter<'a, 'r> {
+    out: Vec<Spanned<'a>>,
+    found: Found,
+    /// Inline markers open, and beside each: the output index of its opening, the depth
+    /// it was opened at and its source text.
+    opens: Vec<Open>,
+    open_at: Vec<(usize, usize, String)>,
+    /// Depth of open tags in the output.
+    depth: usize,
+    images: usize,
+    code: bool,
+    /// Source offsets of the links and images open.
+    links: Vec<usize>,
+    /// Offset of the link or image that closed last, while the next event may be its
+    /// attribute list.
+    last_closed: Option<usize>,
+    /// For each open blockquote: the HTML that closes it if it was rewritten.
+    quotes: Vec<Option<String>>,
+    /// For each tab group: whether a tab section is open.
+    tabs: Vec<bool>,
+    tab_count: usize,
+    heading_level: u8,
+    shadeboxes: usize,
+    collapsibles: usize,
+    /// Drop events up to the end of the current paragraph (a marker's own paragraph).
+    skip_paragraph: bool,
+    /// The current paragraph is a collapsible's summary.
+    summary_open: bool,
+    resolver: &'r dyn LinkResolver,
+}
+
+impl<'a> Filter<'a, '_> {
+    fn push(&mut self, event: Event<'a>, range: Range<usize>) {
+        self.last_closed = None;
+        self.out.push((event, range));
+    }
+
+    fn html(&mut self, html: String, at: usize) {
+        self.push(Event::Html(CowStr::from(html)), at..at);
+    }
+
+    fn start(&mut self, event: Event<'a>, range: Range<usize>) {
+        match &event {
+            Event::Start(Tag::Link { .. }) => self.links.push(range.start),
+            Event::Start(Tag::Image { .. }) => {
+                self.links.push(range.start);
+                self.images += 1;
+            }
+            Event::Start(Tag::Heading { level, .. }) => self.heading_level = *level as u8,
+            Event::Start(Tag::CodeBlock(_)) => self.code = true,
+            _ => {}
+        }
+        self.push(event, range);
+        self.depth += 1;
+    }
+
+    /// An end tag was pushed: markers opened inside it and never closed were text.
+    fn end(&mut self) {
+        self.depth = self.depth.saturating_sub(1);
+        while let Some((at, depth, _)) = self.open_at.last()
+            && *depth > self.depth
+        {
+            let at = *at;
+            if let Some((_, _, raw)) = self.open_at.pop() {
+                self.out[at].0 = Event::Text(CowStr::from(raw));
+            }
+            self.opens.pop();
+        }
+    }
+
+    /// A run of text: inline markers, and the attribute list of a link or image.
+    fn text(&mut self, run: CowStr<'a>, range: Range<usize>) {
+        let mut run = run;
+        if let Some(link) = self.last_closed.take()
+            && run.starts_with('{')
+            && let Some((attrs, len)) = inline::parse_attrs(&run)
+        {
+            self.found.attrs.push((link, attrs));
+            run = CowStr::from(run[len..].to_string());
+            if run.is_empty() {
+                return;
+            }
+        }
+        if let std::borrow::Cow::Owned(stripped) = inline::strip_stray_attrs(&run) {
+            run = CowStr::from(stripped);
+        }
+        if !run.contains("[!") && (self.opens.is_empty() || !run.contains(']')) {
+            self.out.push((Event::Text(run), range));
+            return;
+        }
+        let pieces = inline::scan(&run, &mut self.opens);
+        let plain = self.images > 0;
+        for piece in pieces {
+            let event = match piece {
+                Piece::Text(t) => Event::Text(CowStr::from(t.to_string())),
+                Piece::Open(marker, raw) => {
+                    let html = match (marker, plain) {
+                        (Marker::UiControl, false) => "<span class=\"uicontrol\">",
+                        (Marker::Badge, false) => "<span class=\"badge\">",
+                        _ => "",
+                    };
+                    self.open_at
+                        .push((self.out.len(), self.depth, raw.to_string()));
+                    Event::InlineHtml(CowStr::from(html))
+                }
+                Piece::Close(marker, attrs) => {
+                    let Some((at, ..)) = self.open_at.pop() else {
+                        continue;
+                    };
+                    if marker == Marker::Badge
+                        && !plain
+                        && let Some(attrs) = attrs
+                    {
+                        self.out[at].0 =
+                            Event::InlineHtml(CowStr::from(inline::badge_open(&attrs)));
+                    }
+                    match (marker, plain) {
+                        (Marker::UiControl | Marker::Badge, false) => {
+                            Event::InlineHtml(CowStr::from("</span>"))
+                        }
+                        _ => continue,
+                    }
+                }
+            };
+            self.out.push((event, range.clone()));
+        }
+    }
+
+    /// A blockquote: an AFM block if its first words are `[!KIND…]`.
+    fn block_quote(
+        &mut self,
+        kind: Option<BlockQuoteKind>,
+        range: Range<usize>,
+        mut rest: Vec<Spanned<'a>>,
+    ) {
+        let first = first_words(&rest);
+        let Some((name, arg, marker_len)) = block_marker(&first) else {
+            return self.plain_block_quote(kind, range, rest);
+        };
+        let at = range.start;
+        let structural = |html: String, f: &mut Self, rest: Vec<Spanned<'a>>| {
+            f.html(html, at);
+            f.quotes.push(Some(String::new()));
+            f.depth += 1;
+            f.replay_after_marker(rest, marker_len);
+        };
+        match name.as_str() {
+            "BEGINTABS" => {
+                self.tabs.push(false);
+                structural("<div class=\"afm-tabs\">\n".into(), self, rest);
+            }
+            "TAB" => {
+                let mut html = String::new();
+                match self.tabs.last_mut() {
+                    Some(true) => html.push_str("</section>\n"),
+                    Some(open) => *open = true,
+                    None => {
+                        html.push_str("<div class=\"afm-tabs\">\n");
+                        self.tabs.push(true);
+                    }
+                }
+                self.tab_count += 1;
+                let level = (self.heading_level + 1).clamp(2, 6);
+                let id = format!("tab-{}", self.tab_count);
+                html.push_str(&format!(
+                    "<section class=\"afm-tab\" aria-labelledby=\"{id}\">\n<h{level} class=\"afm-tab-title\" id=\"{id}\">{}</h{level}>\n",
+                    escape_attr(&plain(arg.trim()))
+                ));
+                structural(html, self, rest);
+            }
+            "ENDTABS" => {
+                let html = match self.tabs.pop() {
+                    Some(true) => "</section>\n</div>\n",
+                    Some(false) => "</div>\n",
+                    None => "",
+                };
+                structural(html.into(), self, rest);
+            }
+            "BEGINSHADEBOX" => {
+                self.shadeboxes += 1;
+                structural("<div class=\"afm-shadebox\">\n".into(), self, rest);
+            }
+            "ENDSHADEBOX" if self.shadeboxes > 0 => {
+                self.shadeboxes -= 1;
+                structural("</div>\n".into(), self, rest);
+            }
+            "VIDEO" => match video_url(&rest) {
+                Some(url) => {
+                    let url = escape_attr(&url);
+                    let html = format!(
+                        "<p class=\"afm-video\"><a href=\"{url}\" rel=\"noopener\">{url}</a></p>\n"
+                    );
+                    rest.retain(|(e, _)| !is_in_paragraph_head(e));
+                    structural(html, self, rest);
+                }
+                None => self.plain_block_quote(kind, range, rest),
+            },
+            callout if CALLOUTS.contains(&callout) => {
+                let class = callout.to_ascii_lowercase();
+                let mut html = format!("<blockquote class=\"markdown-alert-{class}\">\n");
+                let title = plain(arg.trim());
+                if !title.is_empty() {
+                    html.push_str(&format!(
+                        "<p class=\"markdown-alert-title\">{}</p>\n",
+                        escape_attr(&title)
+                    ));
+                }
+                self.html(html, at);
+                self.quotes.push(Some("</blockquote>\n".into()));
+                self.depth += 1;
+                self.replay_after_marker(rest, marker_len);
+            }
+            _ => self.plain_block_quote(kind, range, rest),
+        }
+    }
+
+    fn plain_block_quote(
+        &mut self,
+        kind: Option<BlockQuoteKind>,
+        range: Range<usize>,
+        rest: Vec<Spanned<'a>>,
+    ) {
+        self.start(Event::Start(Tag::BlockQuote(kind)), range);
+        self.quotes.push(None);
+        self.replay(rest);
+    }
+
+    /// Puts back the events taken to judge a block, the marker's `marker_len` bytes of
+    /// text and its line removed; a first paragraph left empty goes with them.
+    fn replay_after_marker(&mut self, rest: Vec<Spanned<'a>>, marker_len: usize) {
+        let mut skip = marker_len;
+        let mut kept = Vec::with_capacity(rest.len());
+        for (event, range) in rest {
+            match event {
+                Event::Text(t) if skip > 0 => {
+                    if t.len() <= skip {
+                        skip -= t.len();
+                    } else {
+                        let tail = t[skip..].to_string();
+                        skip = 0;
+                        kept.push((Event::Text(CowStr::from(tail)), range));
+                    }
+                }
+                e => kept.push((e, range)),
+            }
+        }
+        // The marker's own line: the rest of it (a title) was read already. If the first
+        // paragraph goes on after that line, it stays, minus the line.
+        if matches!(kept.first(), Some((Event::Start(Tag::Paragraph), _))) {
+            match kept
+                .iter()
+                .position(|(e, _)| matches!(e, Event::SoftBreak | Event::HardBreak))
+            {
+                Some(line_end) => {
+                    kept.drain(1..=line_end);
+                }
+                None => {
+                    kept.clear();
+                    self.skip_paragraph = true;
+                }
+            }
+        }
+        self.replay(kept);
+    }
+
+    fn replay(&mut self, events: Vec<Spanned<'a>>) {
+        let mut events = events.into_iter().peekable();
+        while let Some((event, range)) = events.next() {
+            match event {
+                Event::Text(t) => {
+                    let (mut run, mut range) = (t, range);
+                    while let Some((Event::Text(next), r)) =
+                        events.next_if(|(e, _)| matches!(e, Event::Text(_)))
+                    {
+                        run = CowStr::from(format!("{run}{next}"));
+                        range.end = r.end;
+                    }
+                    self.text(run, range)
+                }
+                Event::Start(_) => self.start(event, range),
+                Event::End(TagEnd::Link) => {
+                    self.push(event, range);
+                    self.last_closed = self.links.pop();
+                    self.end();
+                }
+                e => self.push(e, range),
+            }
+        }
+    }
+
+    /// A paragraph: `+++Title` opens a collapsible, `+++` alone closes it.
+    fn paragraph(&mut self, range: Range<usize>, rest: Vec<Spanned<'a>>) {
+        let first = first_words(&rest);
+        let at = range.start;
+        if first.starts_with("+++") {
+            let title_only = first.trim_end() == "+++";
+            if title_only && rest.len() == first_words_events(&rest) {
+                // `+++` alone: its paragraph end follows.
+                if self.collapsibles > 0 {
+                    self.collapsibles -= 1;
+                    self.html("</details>\n".into(), at);
+                    self.skip_paragraph = true;
+                    return;
+                }
+            } else if !title_only {
+                self.collapsibles += 1;
+                self.html("<details class=\"afm-collapse\"><summary>".into(), at);
+                self.summary_open = true;
+                self.depth += 1;
+                let after = first.strip_prefix("+++").unwrap_or_default();
+                let skip = first.len() - after.trim_start().len();
+                let mut kept = Vec::new();
+                let mut skip = skip;
+                for (event, range) in rest {
+                    match event {
+                        Event::Text(t) if skip > 0 => {
+                            let n = skip.min(t.len());
+                            skip -= n;
+                            if n < t.len() {
+                                kept.push((Event::Text(CowStr::from(t[n..].to_string())), range));
+                            }
+                        }
+                        e => kept.push((e, range)),
+                    }
+                }
+                self.replay(kept);
+                return;
+            }
+        }
+        self.start(Event::Start(Tag::Paragraph), range);
+        self.replay(rest);
+    }
+
+    /// Rewrites the `href="….md"` of raw HTML like Markdown links.
+    fn raw_html_links(&mut self, html: &str, at: usize) -> CowStr<'a> {
+        let mut out = String::with_capacity(html.len());
+        let mut rest = html;
+        while let Some(found) = rest.find("href=\"") {
+            let start = found + 6;
+            let Some(len) = rest[start..].find('"') else {
+                break;
+            };
+            let dest = &rest[start..start + len];
+            out.push_str(&rest[..start]);
+            let path = dest.split(['#', '?']).next().unwrap_or(dest);
+            match path.ends_with(".md").then(|| self.resolver.resolve(dest)) {
+                Some(LinkTarget::Internal { href, .. }) => out.push_str(&escape_attr(&href)),
+                Some(LinkTarget::Broken(message)) => {
+                    self.found.broken.push((at, message));
+                    out.push_str(dest);
+                }
+                _ => out.push_str(dest),
+            }
+            rest = &rest[start + len..];
+        }
+        out.push_str(rest);
+        CowStr::from(out)
+    }
+
+    fn finish(&mut self) {
+        self.found.attrs.sort_by_key(|(offset, _)| *offset);
+        let end = self.out.last().map_or(0, |(_, r)| r.end);
+        let mut html = String::new();
+        for open in self.tabs.drain(..).rev() {
+            html.push_str(if open {
+                "</section>\n</div>\n"
+            } else {
+                "</div>\n"
+            });
+        }
+        html.push_str(&"</div>\n".repeat(self.shadeboxes));
+        html.push_str(&"</details>\n".repeat(self.collapsibles));
+        if !html.is_empty() {
+            self.html(html, end);
+        }
+    }
+}
+
+/// The text a block starts with, up to its first non-text event.
+fn first_words(events: &[Spanned<'_>]) -> String {
+    let mut words = String::new();
+    for (e, _) in events {
+        match e {
+            Event::Start(Tag::Paragraph) => {}
+            Event::Text(t) => words.push_str(t),
+            // `[!VIDEO](url)`: the link's text, bracketed back.
+            Event::Start(Tag::Link { .. }) if words.is_empty() => words.push('['),
+            Event::End(TagEnd::Link) => {
+                words.push(']');
+                break;
+            }
+            _ => break,
+        }
+    }
+    words
+}
+
+/// How many of `events` are the paragraph start and its text.
+fn first_words_events(events: &[Spanned<'_>]) -> usize {
+    events
+        .iter()
+        .take_while(|(e, _)| matches!(e, Event::Start(Tag::Paragraph) | Event::Text(_)))
+        .count()
+}
+
+fn is_in_paragraph_head(e: &Event<'_>) -> bool {
+    matches!(
+        e,
+        Event::Text(_) | Event::Start(Tag::Link { .. }) | Event::End(TagEnd::Link)
+    )
+}
+
+/// `[!NAME]` or `[!NAME argument]` (followed by a title for callouts): the name, the
+/// argument or title, and the length of text the marker takes.
+fn block_marker(words: &str) -> Option<(String, String, usize)> {
+    let rest = words.strip_prefix("[!")?;
+    let name_len = rest.bytes().take_while(|b| b.is_ascii_uppercase()).count();
+    if name_len == 0 {
+        return None;
+    }
+    let name = &rest[..name_len];
+    let after = &rest[name_len..];
+    if let Some(arg) = after.strip_prefix(' ') {
+        // `[!TAB name]`: the argument runs to the last `]` of the line.
+        let line = arg.split('\n').next().unwrap_or(arg);
+        let close = line.rfind(']')?;
+        return Some((
+            name.to_string(),
+            arg[..close].to_string(),
+            2 + name_len + 1 + close + 1,
+        ));
+    }
+    let after = after.strip_prefix(']')?;
+    let title = after.split('\n').next().unwrap_or("");
+    Some((
+        name.to_string(),
+        title.to_string(),
+        2 + name_len + 1 + title.len(),
+    ))
+}
+
+fn video_url(events: &[Spanned<'_>]) -> Option<String> {
+    events.iter().find_map(|(e, _)| match e {
+        Event::Start(Tag::Link { dest_url, .. })
+            if dest_url.starts_with("https://") || dest_url.starts_with("http://") =>
+        {
+            Some(dest_url.to_string())
+        }
+        _ => None,
+    })
+}
+
+/// Puts the attribute lists [`filter`] found on their links and images, once the links
+/// are resolved: a link or image with attributes is written as HTML here.
+pub fn apply_attrs(events: &mut Vec<Spanned<'_>>, attrs: &[(usize, Attrs)]) {
+    if attrs.is_empty() {
+        return;
+    }
+    let find = |offset: usize| {
+        attrs
+            .binary_search_by_key(&offset, |(o, _)| *o)
+            .ok()
+            .map(|i| &attrs[i].1)
+    };
+    let mut out = Vec::with_capacity(events.len());
+    let mut links: Vec<bool> = Vec::new();
+    let mut events_iter = std::mem::take(events).into_iter();
+    while let Some((event, range)) = events_iter.next() {
+        match event {
+            Event::Start(Tag::Image {
+                dest_url, title, ..
+            }) if let Some(a) = find(range.start) => {
+                let mut alt = String::new();
+                let mut depth = 0;
+                for (e, _) in events_iter.by_ref() {
+                    match e {
+                        Event::End(TagEnd::Image) if depth == 0 => break,
+                        Event::Start(_) => depth += 1,
+                        Event::End(_) => depth -= 1,
+                        Event::Text(t) | Event::Code(t) => alt.push_str(&t),
+                        _ => {}
+                    }
+                }
+                let mut html = format!(
+                    "<img src=\"{}\" alt=\"{}\"",
+                    escape_attr(&dest_url),
+                    escape_attr(&alt)
+                );
+                if !title.is_empty() {
+                    html.push_str(&format!(" title=\"{}\"", escape_attr(&title)));
+                }
+                html.push_str(&a.to_html());
+                html.push_str(" />");
+                out.push((Event::InlineHtml(CowStr::from(html)), range));
+            }
+            Event::Start(Tag::Link {
+                ref dest_url,
+                ref title,
+                ..
+            }) => {
+                let Some(a) = find(range.start) else {
+                    links.push(false);
+                    out.push((event, range));
+                    continue;
+                };
+                let mut html = format!("<a href=\"{}\"", escape_attr(dest_url));
+                if !title.is_empty() {
+                    html.push_str(&format!(" title=\"{}\"", escape_attr(title)));
+                }
+                html.push_str(&a.to_html());
+                html.push('>');
+                links.push(true);
+                out.push((Event::InlineHtml(CowStr::from(html)), range));
+            }
+            Event::End(TagEnd::Link) => {
+                let event = match links.pop() {
+                    Some(true) => Event::InlineHtml(CowStr::from("</a>")),
+                    _ => event,
+                };
+                out.push((event, range));
+            }
+            // A link the Markdown stage resolved and wrote as HTML.
+            Event::InlineHtml(ref html) if html.starts_with("<a href=") && html.ends_with('>') => {
+                match find(range.start) {
+                    Some(a) => {
+                        let html = format!("{}{}>", &html[..html.len() - 1], a.to_html());
+                        out.push((Event::InlineHtml(CowStr::from(html)), range));
+                    }
+                    None => out.push((event, range)),
+                }
+            }
+            e => out.push((e, range)),
+        }
+    }
+    *events = out;
+}

@@ -1,0 +1,282 @@
+//! Adobe Flavored Markdown: small sites laid out like Adobe's Experience League guides
+//! (`content/<lang>/help/...`), one construct per test, built by the real binary.
+
+use crate::common;
+
+use common::*;
+
+const ADOBE: &str = "title:\n  en: Guide\n  fr: Guide\ndefault_language: en\nlanguages:\n  en: English\n  fr: Français\n";
+
+/// A guide with one English page `help/page.md` holding `body`.
+fn guide(body: &str) -> TestSite {
+    let site = TestSite::new(ADOBE);
+    site.write(
+        "content/en/help/page.md",
+        &format!("---\ntitle: Page\n---\n# Page\n\n{body}"),
+    );
+    site
+}
+
+fn main_of(site: &TestSite, path: &str) -> scraper::Html {
+    let html = site.read_output(path);
+    let main = html
+        .split_once("<main")
+        .and_then(|(_, m)| m.split_once("</main>"))
+        .map(|(m, _)| m.to_string())
+        .unwrap_or(html);
+    scraper::Html::parse_fragment(&format!("<main{main}</main>"))
+}
+
+const PAGE: &str = "en/help/page/index.html";
+
+#[test]
+fn inline_markers_become_their_text_and_ui_labels() {
+    let site = guide(
+        "Open **[!UICONTROL Stores] > [!UICONTROL Settings]** in [!DNL Adobe Commerce].\n\n\
+         [!BADGE Beta]{type=Informative tooltip=\"Not final & beta\"} feature. `[!DNL kept in code]`\n",
+    );
+    site.build().ok();
+    let main = main_of(&site, PAGE);
+    let labels: Vec<String> = select(&main, "strong .uicontrol")
+        .iter()
+        .map(text)
+        .collect();
+    assert_eq!(labels, ["Stores", "Settings"]);
+    let p = text(&select(&main, "p")[0]);
+    assert_eq!(p, "Open Stores > Settings in Adobe Commerce.");
+    let badge = &select(&main, "span.badge")[0];
+    assert_eq!(text(badge), "Beta");
+    assert_eq!(attr(badge, "title"), "Not final & beta");
+    assert!(attr(badge, "class").contains("badge-informative"));
+    assert_eq!(text(&select(&main, "code")[0]), "[!DNL kept in code]");
+    assert!(!text(&select(&main, "p")[1]).contains('{'));
+}
+
+#[test]
+fn markers_in_titles_descriptions_and_headings_are_plain_text() {
+    let site = TestSite::new(ADOBE);
+    site.write(
+        "content/en/help/page.md",
+        "---\ndescription: About [!DNL Live Search].\n---\n# [!DNL Live Search] setup\n\n## The [!UICONTROL Settings] tab\n",
+    );
+    site.build().ok();
+    let page = site.html(PAGE);
+    assert_eq!(text(&select(&page, "h1")[0]), "Live Search setup");
+    assert!(text(&select(&page, "title")[0]).starts_with("Live Search setup"));
+    let h2 = &select(&page, "h2#the-settings-tab")[0];
+    assert!(text(h2).starts_with("The Settings tab"));
+    let raw = site.read_output(PAGE);
+    assert!(raw.contains("About Live Search."), "description");
+    assert!(
+        !raw.contains("[!DNL"),
+        "no marker left anywhere in the page"
+    );
+}
+
+#[test]
+fn callouts_with_and_without_space_and_with_a_title() {
+    let site = guide(
+        ">[!NOTE]\n>\n>A note.\n\n> [!INFO] Read first\n>\n>Some info.\n\n>[!PREREQUISITES]\n>Before you start.\n\n>[!ADMIN]\n>\n>* [!UICONTROL One]\n",
+    );
+    site.build().ok();
+    let main = main_of(&site, PAGE);
+    let note = &select(&main, "blockquote.markdown-alert-note")[0];
+    assert_eq!(text(note).trim(), "A note.");
+    let info = &select(&main, "blockquote.markdown-alert-info")[0];
+    assert_eq!(
+        text(&select_in(info, ".markdown-alert-title")[0]),
+        "Read first"
+    );
+    assert!(text(info).contains("Some info."));
+    assert!(!text(info).contains("[!"));
+    let pre = &select(&main, "blockquote.markdown-alert-prerequisites")[0];
+    assert_eq!(text(pre).trim(), "Before you start.");
+    let admin = &select(&main, "blockquote.markdown-alert-admin")[0];
+    assert_eq!(text(&select_in(admin, "li .uicontrol")[0]), "One");
+    // Their labels come from the stylesheet, per language.
+    let css = site.read_output("assets/style.css");
+    assert!(css.contains(".markdown-alert-prerequisites::before"));
+    assert!(css.contains(":lang(fr) .markdown-alert-info::before"));
+}
+
+#[test]
+fn tabs_read_as_titled_sections() {
+    let site = guide(
+        "## Add a key\n\n>[!BEGINTABS]\n\n>[!TAB CLI]\n\nUse the **CLI**.\n\n>[!TAB [!DNL Cloud Console]]\n\nUse the console.\n\n>[!ENDTABS]\n\nAfter.\n",
+    );
+    site.build().ok();
+    let main = main_of(&site, PAGE);
+    let tabs = &select(&main, "div.afm-tabs")[0];
+    let sections = select_in(tabs, "section.afm-tab");
+    assert_eq!(sections.len(), 2);
+    let titles: Vec<String> = select_in(tabs, "section > h3.afm-tab-title")
+        .iter()
+        .map(text)
+        .collect();
+    assert_eq!(titles, ["CLI", "Cloud Console"]);
+    assert_eq!(
+        attr(&sections[0], "aria-labelledby"),
+        attr(&select_in(&sections[0], "h3")[0], "id")
+    );
+    assert!(text(&sections[1]).contains("Use the console."));
+    assert!(!text(tabs).contains("After."));
+    assert!(!text(&select(&main, "div")[0]).contains("[!"));
+}
+
+#[test]
+fn shade_boxes_videos_and_collapsibles() {
+    let site = guide(
+        ">[!BEGINSHADEBOX]\n\nShaded text.\n\n>[!ENDSHADEBOX]\n\n>[!VIDEO](https://video.tv.adobe.com/v/29770/?quality=12)\n\n+++Line items **example**\n\nHidden text.\n\n+++\n\nOutside.\n",
+    );
+    site.build().ok();
+    let main = main_of(&site, PAGE);
+    assert_eq!(
+        text(&select(&main, "div.afm-shadebox")[0]).trim(),
+        "Shaded text."
+    );
+    let video = &select(&main, ".afm-video a")[0];
+    assert_eq!(
+        attr(video, "href"),
+        "https://video.tv.adobe.com/v/29770/?quality=12"
+    );
+    assert!(
+        select(&main, "iframe, video").is_empty(),
+        "nothing loads before a click"
+    );
+    let details = &select(&main, "details.afm-collapse")[0];
+    assert_eq!(
+        text(&select_in(details, "summary")[0]),
+        "Line items example"
+    );
+    assert_eq!(select_in(details, "summary strong").len(), 1);
+    assert!(text(details).contains("Hidden text."));
+    assert!(!text(details).contains("Outside."));
+    assert!(!text(&select(&main, "main")[0]).contains("+++"));
+}
+
+#[test]
+fn attribute_lists_apply_when_safe_and_never_show() {
+    let site = guide(
+        "[Site](https://x.org){target=\"_blank\"} [Other](other.md){target=_blank} \
+         ![Shot](/help/assets/shot.png){width=\"600\" zoomable=\"yes\"} \
+         ![Evil](/help/assets/shot.png){width=\"1 onerror=alert(1)\" class=\"ok\"} \
+         See Videos{target=\"_blank\"}.\n",
+    );
+    site.write("content/en/help/other.md", "---\ntitle: Other\n---\nx\n");
+    site.write_bytes("content/en/help/assets/shot.png", b"png");
+    site.build().ok();
+    let main = main_of(&site, PAGE);
+    let links = select(&main, "p a");
+    assert_eq!(attr(&links[0], "target"), "_blank");
+    assert_eq!(attr(&links[0], "rel"), "noopener");
+    assert_eq!(attr(&links[1], "href"), "../../../en/help/other/index.html");
+    assert_eq!(attr(&links[1], "rel"), "noopener");
+    let images = select(&main, "img");
+    assert_eq!(attr(&images[0], "width"), "600");
+    assert_eq!(attr(&images[0], "alt"), "Shot");
+    assert_eq!(attr(&images[0], "src"), "../../../en/help/assets/shot.png");
+    assert_eq!(
+        attr(&images[1], "width"),
+        "",
+        "a width that is not a number is dropped"
+    );
+    assert_eq!(attr(&images[1], "onerror"), "");
+    assert_eq!(attr(&images[1], "class"), "ok");
+    assert!(!text(&select(&main, "p")[0]).contains('{'));
+}
+
+#[test]
+fn includes_and_snippets_expand_from_the_language_root() {
+    let site = guide(
+        "1. Step one\n\n   {{$include /help/_includes/step.md}}\n\n{{admin-login}}\n\n`{{not-a-snippet}}`\n\n```\n{{ACCESS_TOKEN}}\n```\n",
+    );
+    site.write(
+        "content/en/help/_includes/step.md",
+        "---\ntitle: dropped\n---\nIncluded **text**.\n\n{{$include nested.md}}\n",
+    );
+    site.write("content/en/help/_includes/nested.md", "Nested text.\n");
+    site.write(
+        "content/en/help/_includes/snippets.md",
+        "# Snippets\n\n## Admin {#admin-login}\n\n>[!NOTE]\n>\n>Log in to the [!UICONTROL Admin].\n\n## Other {#other}\n\nNot this.\n",
+    );
+    site.build().ok();
+    assert!(!site.output("en/help/_includes/step/index.html").exists());
+    let main = main_of(&site, PAGE);
+    let item = text(&select(&main, "ol li")[0]);
+    assert!(item.contains("Included text."), "{item}");
+    assert!(item.contains("Nested text."), "{item}");
+    let note = &select(&main, "blockquote.markdown-alert-note")[0];
+    assert_eq!(text(&select_in(note, ".uicontrol")[0]), "Admin");
+    let all = text(&select(&main, "main")[0]);
+    assert!(!all.contains("Not this.") && !all.contains("dropped"));
+    assert!(all.contains("{{not-a-snippet}}") && all.contains("{{ACCESS_TOKEN}}"));
+}
+
+#[test]
+fn unknown_includes_snippets_and_cycles_are_errors_at_the_directive() {
+    let site = guide("Text\n\nSee {{nope}}.\n\n{{$include /help/_includes/a.md}}\n");
+    site.write(
+        "content/en/help/_includes/snippets.md",
+        "## One {#one}\n\nx\n",
+    );
+    site.write("content/en/help/_includes/a.md", "{{$include b.md}}\n");
+    site.write("content/en/help/_includes/b.md", "{{$include a.md}}\n");
+    let err = site.build().fails();
+    // Front matter is 3 lines and `# Page` plus a blank line precede the body text.
+    assert!(err.contains("content/en/help/page.md:8:5"), "{err}");
+    assert!(err.contains("snippet `nope`"), "{err}");
+    assert!(err.contains("content/en/help/page.md:10:1"), "{err}");
+    assert!(
+        err.contains("/help/_includes/a.md -> /help/_includes/b.md -> /help/_includes/a.md"),
+        "{err}"
+    );
+}
+
+#[test]
+fn root_paths_resolve_in_the_pages_language_and_mail_links_are_mail() {
+    let site = TestSite::new(ADOBE);
+    for lang in ["en", "fr"] {
+        site.write(
+            &format!("content/{lang}/help/guide/page.md"),
+            "---\ntitle: Page\n---\n![Shot](/help/assets/shot.png) [Other](/help/other.md#top) \
+             <help@example.org> <a href=\"/help/other.md\">raw</a>\n",
+        );
+        site.write(
+            &format!("content/{lang}/help/other.md"),
+            "---\ntitle: Other\n---\n## Top\n",
+        );
+        site.write_bytes(
+            &format!("content/{lang}/help/assets/shot.png"),
+            lang.as_bytes(),
+        );
+    }
+    site.build().ok();
+    let main = main_of(&site, "fr/help/guide/page/index.html");
+    assert_eq!(
+        attr(&select(&main, "img")[0], "src"),
+        "../../../../fr/help/assets/shot.png"
+    );
+    let links = select(&main, "a");
+    assert_eq!(
+        attr(&links[0], "href"),
+        "../../../../fr/help/other/index.html#top"
+    );
+    assert_eq!(attr(&links[1], "href"), "mailto:help@example.org");
+    assert_eq!(
+        attr(&links[2], "href"),
+        "../../../../fr/help/other/index.html"
+    );
+}
+
+#[test]
+fn raw_html_links_to_missing_pages_are_errors() {
+    let site = guide("<a href=\"gone.md\">gone</a>\n");
+    let err = site.build().fails();
+    assert!(err.contains("content/en/help/page.md"), "{err}");
+    assert!(err.contains("gone.md"), "{err}");
+}
+
+fn select_in<'a>(element: &scraper::ElementRef<'a>, css: &str) -> Vec<scraper::ElementRef<'a>> {
+    let selector = scraper::Selector::parse(css).expect("selector");
+    element.select(&selector).collect()
+}
