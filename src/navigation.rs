@@ -86,8 +86,13 @@ impl Navigation {
             current: i,
         };
         html.push_str("<p class=\"guide-title\">");
+        // The title links to the guide's first page, which its menu entry marks.
         match guide.first {
-            Some(first) => link.write(&mut html, first, &guide.title),
+            Some(first) => Link {
+                current: usize::MAX,
+                ..link
+            }
+            .write(&mut html, first, &guide.title),
             None => html.push_str(&escape(&guide.title)),
         }
         html.push_str("</p>\n");
@@ -115,7 +120,8 @@ impl Link<'_> {
         if page == self.current {
             html.push_str(" aria-current=\"page\"");
         }
-        if target.lang() != self.site.pages[self.current].lang() {
+        let from = self.site.pages.get(self.current).unwrap_or(target);
+        if target.lang() != from.lang() {
             let _ = write!(html, " hreflang=\"{}\"", escape(target.lang()));
         }
         let _ = write!(html, ">{}</a>", escape(label));
