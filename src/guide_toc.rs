@@ -12,7 +12,7 @@
 use crate::content::decode_entities;
 
 /// One entry of a guide's table of contents.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct TocEntry {
     /// What the reader sees, Adobe markers removed.
     pub label: String,
@@ -59,7 +59,7 @@ fn nest(items: &mut [(usize, TocEntry)], pos: &mut usize, indent: usize) -> Vec<
     let mut out = Vec::new();
     while *pos < items.len() && items[*pos].0 >= indent {
         let own = items[*pos].0;
-        let mut entry = std::mem::replace(&mut items[*pos].1, TocEntry::default());
+        let mut entry = std::mem::take(&mut items[*pos].1);
         *pos += 1;
         if *pos < items.len() && items[*pos].0 > own {
             let deeper = items[*pos].0;
@@ -68,20 +68,6 @@ fn nest(items: &mut [(usize, TocEntry)], pos: &mut usize, indent: usize) -> Vec<
         out.push(entry);
     }
     out
-}
-
-impl Default for TocEntry {
-    fn default() -> Self {
-        TocEntry {
-            label: String::new(),
-            dest: None,
-            id: None,
-            hidden: false,
-            line: 0,
-            column: 0,
-            children: Vec::new(),
-        }
-    }
 }
 
 /// One list item's text: `[label](dest)`, or `label {#id}`, either after `{hide-from-toc}`.
