@@ -143,14 +143,16 @@ pub fn clean_label(label: &str) -> String {
 mod tests {
     use super::*;
 
-    const LIVE_SEARCH: &str = "# [!DNL Live Search] for Commerce {#live-search}\n\n\
-- [What is [!DNL Live Search]?](overview.md)\n\
-- Admin {#live-search-admin}\n\
-   - [Performance](performance.md)\n\
-   - Facets {#facets}\n\
-      - [Overview](facets.md)\n\
-   - [Indexing](indexing.md)\n\
-- [Return home](https://experienceleague.adobe.com/docs/home.html)\n";
+    const LIVE_SEARCH: &str = r#"# [!DNL Live Search] for Commerce {#live-search}
+
+- [What is [!DNL Live Search]?](overview.md)
+- Admin {#live-search-admin}
+   - [Performance](performance.md)
+   - Facets {#facets}
+      - [Overview](facets.md)
+   - [Indexing](indexing.md)
+- [Return home](https://experienceleague.adobe.com/docs/home.html)
+"#;
 
     #[test]
     fn nested_groups_keep_their_order() {
