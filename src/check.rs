@@ -3,14 +3,19 @@
 //! Findings are the build's own diagnostics (schema, links, anchors, `works_with`,
 //! duplicate URLs, templates) plus its warnings (near-miss keys, missing translations).
 //! `--strict` makes warnings errors; `--format json` prints one JSON object per line for
-//! CI annotations. A human run ends with the translation status of every key.
+//! CI annotations. A human run ends with the translation status of every key, even when
+//! the build has errors.
 
+use std::collections::BTreeSet;
 use std::io::Write;
 use std::process::ExitCode;
 
 use crate::cli::print_diagnostics;
+use crate::config::Config;
+use crate::content;
 use crate::diagnostics::{Diagnostic, Diagnostics, Severity};
 use crate::pipeline::{self, BuildOptions};
+use crate::site::{self, Site};
 use crate::translations;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -28,10 +33,17 @@ pub fn run(options: &BuildOptions, strict: bool, format: Format) -> ExitCode {
         }
         None => Some(pipeline::render_site(options)),
     };
+    // A build with errors renders nothing: the translation table then comes from the
+    // content alone, linked without rendering, so that it is printed all the same.
+    let linked = match outcome.as_ref().map(|o| o.rendered.is_some()) {
+        Some(false) => linked_site(options),
+        _ => None,
+    };
     let site = outcome
         .as_ref()
         .and_then(|o| o.rendered.as_ref())
-        .map(|r| &r.site);
+        .map(|r| &r.site)
+        .or(linked.as_ref());
     let statuses = site.map(|s| translations::status(s, true));
     let mut findings: Vec<Diagnostic> = outcome
         .as_ref()
@@ -71,6 +83,23 @@ pub fn run(options: &BuildOptions, strict: bool, format: Format) -> ExitCode {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
+    }
+}
+
+/// The site's pages linked together, for the translation table of a build that failed.
+fn linked_site(options: &BuildOptions) -> Option<Site> {
+    let config = Config::load(&options.source).ok()?;
+    let (content, _) = content::load(&config, options.drafts);
+    let (site, _) = site::build(config, content.pages, BTreeSet::new(), &KeysOnly);
+    Some(site)
+}
+
+/// Generated pages are not in the translation table: their titles do not matter here.
+struct KeysOnly;
+
+impl site::GeneratedTitles for KeysOnly {
+    fn section_title(&self, _lang: &str, section: &str) -> String {
+        section.to_string()
     }
 }
 

@@ -86,6 +86,14 @@ pub struct LanguageChecklists<'a> {
 }
 
 /// Every non-empty checklist of one language, in site order (weight, then title).
+/// Whether a language has any checklist item: without one, it gets no checklist page (a
+/// documentation site has none) and its menu no link to one.
+pub fn has_items(site: &Site, lang: &str) -> bool {
+    site.pages
+        .iter()
+        .any(|p| p.lang() == lang && !p.checklist().is_empty())
+}
+
 pub fn for_language<'a>(site: &'a Site, lang: &str) -> LanguageChecklists<'a> {
     let groups = |kinds: &[Kind]| -> Vec<ChecklistGroup<'a>> {
         kinds

@@ -346,7 +346,7 @@ fn run(
     {
         diagnostics.push(d);
     }
-    diagnostics.extend(anchors.errors(&site));
+    diagnostics.extend(anchors.findings(&site));
     Some(Rendered {
         site,
         files,
@@ -377,7 +377,7 @@ fn job_keys(
             )
         })),
         (&config.title, &config.base_url, &config.theme),
-        &site.files,
+        (&site.files, site.navigation.key),
         config
             .languages
             .iter()
@@ -475,8 +475,10 @@ impl<'a> AnchorCheck<'a> {
         found.get(path).cloned()
     }
 
-    /// A link to a fragment its (rendered) target does not have is an error.
-    fn errors(self, site: &Site) -> Vec<Diagnostic> {
+    /// A link to a fragment its (rendered) target does not have is a warning, as in
+    /// Docusaurus (`onBrokenAnchors: warn`): the page exists and the reader lands on it.
+    /// `check --strict` makes it an error.
+    fn findings(self, site: &Site) -> Vec<Diagnostic> {
         let found = self
             .found
             .into_inner()
@@ -489,7 +491,7 @@ impl<'a> AnchorCheck<'a> {
                 };
                 if !present.contains(a.fragment.as_str()) {
                     out.push(
-                        Diagnostic::error(format!(
+                        Diagnostic::warning(format!(
                             "link to `#{}`: no such anchor in {}",
                             a.fragment, a.target
                         ))

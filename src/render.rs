@@ -78,6 +78,7 @@ pub fn jobs(site: &Site) -> Vec<Job> {
         site.config
             .languages
             .iter()
+            .filter(|l| generated_checklist_page(site, &l.code))
             .map(|l| Job::Checklist(l.code.clone())),
     );
     if site.config.base_url.is_some() {
@@ -86,6 +87,12 @@ pub fn jobs(site: &Site) -> Vec<Job> {
     jobs.extend([Job::LanguageChoice, Job::NotFound, Job::Robots]);
     jobs.extend((0..site.pages.len()).map(Job::Page));
     jobs
+}
+
+/// Whether a language gets the generated checklist page: it has checklist items (a
+/// content page at that path is then an error, see [`crate::collisions`]).
+fn generated_checklist_page(site: &Site, lang: &str) -> bool {
+    checklist::has_items(site, lang)
 }
 
 /// A compiled theme with the site-wide context, ready to render jobs.
@@ -171,17 +178,45 @@ impl Prepared {
                 site.find(&format!("{name}/_index"), code)
                     .map(|i| site.pages[i].path.clone())
             };
+            let roles = list(Kind::Role);
+            let teams = list(Kind::Team);
+            // The header lists the pages at the content root; pages in folders are in
+            // their guide's sidebar.
+            let pages = site
+                .of_kind(Kind::Page, code)
+                .into_iter()
+                .filter(|&i| !site.pages[i].page.key.contains('/'))
+                .map(|i| self.summaries[i].clone())
+                .collect();
+            // A menu entry only for what this language has.
+            let url_if = |has: bool, url: Option<String>| url.filter(|_| has).unwrap_or_default();
             let nav = Nav {
                 home: site
                     .home(code)
                     .map(|i| site.pages[i].path.clone())
                     .unwrap_or_default(),
-                roles_url: section("roles").unwrap_or_default(),
-                teams_url: section("teams").unwrap_or_default(),
-                checklist_url: checklist::page_path(code),
-                roles: list(Kind::Role),
-                teams: list(Kind::Team),
-                pages: list(Kind::Page),
+                roles_url: url_if(!roles.is_empty(), section("roles")),
+                teams_url: url_if(!teams.is_empty(), section("teams")),
+                checklist_url: url_if(
+                    checklist::has_items(site, code),
+                    Some(checklist::page_path(code)),
+                ),
+                roles,
+                teams,
+                pages,
+                guides: site
+                    .navigation
+                    .guides_in(code)
+                    .filter(|g| g.from_toc)
+                    .map(|g| GuideLink {
+                        title: g.title.clone(),
+                        description: g.description.clone(),
+                        url: g
+                            .first
+                            .map(|i| site.pages[i].path.clone())
+                            .unwrap_or_default(),
+                    })
+                    .collect(),
             };
             self.nav
                 .insert(code.clone(), Value::from_serializable(&nav));
@@ -215,8 +250,9 @@ impl Prepared {
                 typography: config.typography(code),
             };
             // Wide for screens, narrow for phones: the theme's CSS shows one. A map of
-            // hundreds of boxes helps nobody and weighs megabytes: past that, none.
-            if map.nodes.len() > teammap::MAX_NODES {
+            // hundreds of boxes helps nobody and weighs megabytes: past that, none; and
+            // none of no box (a documentation site has no roles and no teams).
+            if map.nodes.is_empty() || map.nodes.len() > teammap::MAX_NODES {
                 self.team_maps.insert(code.clone(), String::new());
                 continue;
             }
@@ -364,6 +400,9 @@ impl Renderer<'_> {
         let mut context = self.language_context(p.lang(), &root_prefix(&p.path));
         context.insert("page", &view);
         context.insert_value("content", Value::safe_string(&p.body.html));
+        if let Some(sidebar) = site.navigation.sidebar(site, i) {
+            context.insert_value("sidebar", Value::safe_string(&sidebar));
+        }
         // Languages with no translation of this page get a link to their home instead.
         let others: Vec<Translation> = site
             .config
@@ -448,6 +487,8 @@ impl Renderer<'_> {
         context.insert("lang", lang);
         context.insert("dir", language.map_or("ltr", |l| l.dir.as_str()));
         context.insert("root", root);
+        // A page in a guide replaces it with its guide's menu (see `render_page`).
+        context.insert("sidebar", "");
         context.insert(
             "site_title",
             self.site.config.title.get(lang).map_or("", String::as_str),
@@ -563,7 +604,7 @@ impl Renderer<'_> {
             .languages
             .iter()
             .map(|l| (l.code.as_str(), checklist::page_path(&l.code)))
-            .filter(|(_, path)| !site.pages.iter().any(|p| &p.path == path))
+            .filter(|(lang, _)| generated_checklist_page(site, lang))
             .collect();
         let alternates: Vec<(&str, &str)> = if checklists.len() > 1 {
             checklists.iter().map(|(l, p)| (*l, p.as_str())).collect()
@@ -778,6 +819,15 @@ struct Nav {
     roles: Vec<Value>,
     teams: Vec<Value>,
     pages: Vec<Value>,
+    /// The guides of the language (folders with a `TOC.md`), for a documentation home.
+    guides: Vec<GuideLink>,
+}
+
+#[derive(Serialize)]
+struct GuideLink {
+    title: String,
+    description: Option<String>,
+    url: String,
 }
 
 /// What lists and links show of a page.

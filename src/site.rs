@@ -18,6 +18,7 @@ use crate::content::{self, ChecklistItem, Kind, Page, SourceFile};
 use crate::diagnostics::Diagnostic;
 use crate::incremental::{Cache, hash_all, hash_of};
 use crate::markdown::{self, Heading, LinkResolver, LinkTarget};
+use crate::navigation::{self, Navigation};
 use crate::search;
 
 /// Sections that get a list page in every language even without an `_index` file.
@@ -84,6 +85,8 @@ pub struct Site {
     /// Files a page may link or show (static files and files beside the content), by
     /// output path.
     pub files: BTreeSet<String>,
+    /// The guides and the sidebar of each page (see [`crate::navigation`]).
+    pub navigation: Navigation,
     by_key: KeyIndex,
 }
 
@@ -120,7 +123,7 @@ impl Site {
         ids
     }
 
-    fn sort(&self, ids: &mut [usize]) {
+    pub(crate) fn sort(&self, ids: &mut [usize]) {
         ids.sort_by(|&a, &b| {
             let (a, b) = (&self.pages[a].page, &self.pages[b].page);
             (a.weight, &a.title, &a.key).cmp(&(b.weight, &b.title, &b.key))
@@ -170,7 +173,10 @@ pub fn build_cached(
     cache: Option<&mut Cache>,
 ) -> (Site, Vec<Diagnostic>) {
     let mut diagnostics = Vec::new();
-    let mut pages = pages;
+    // A guide's TOC.md is its menu, not a page.
+    let (tocs, mut pages): (Vec<_>, Vec<_>) =
+        pages.into_iter().partition(|p| navigation::is_toc(p));
+    pair_by_exl_id(&config, &mut pages);
     pages.sort_by(|a, b| {
         (&a.key, &a.lang, &a.file.display).cmp(&(&b.key, &b.lang, &b.file.display))
     });
@@ -232,14 +238,24 @@ pub fn build_cached(
             by_key.insert(&p.page.key, &p.page.lang, i);
         }
     }
+    // A page paired by `translation_key` or `exl-id` is still found by its own path, so
+    // that links written to its file name resolve.
+    for (i, p) in site_pages.iter().enumerate() {
+        let own = &p.page.file.key;
+        if !p.generated && *own != p.page.key && by_key.get(own, &p.page.lang).is_none() {
+            by_key.insert(own, &p.page.lang, i);
+        }
+    }
     let mut site = Site {
         config,
         pages: site_pages,
         files,
+        navigation: Navigation::default(),
         by_key,
     };
 
     link_pages(&mut site, &mut diagnostics);
+    site.navigation = navigation::build(&site, &tocs, &mut diagnostics);
 
     // Bodies, in parallel: each needs only read access to the site to resolve links.
     // A body renders the same while its text and every URL it may link are the same.
@@ -443,6 +459,48 @@ fn offset_of(text: &str, line: usize, column: usize) -> usize {
             .take(column.saturating_sub(1))
             .map(char::len_utf8)
             .sum::<usize>()
+}
+
+/// Experience League pages carry an `exl-id` that their translations share: files whose
+/// paths differ (a French file renamed) are translations when their `exl-id`s are equal.
+/// Each takes the translation key of the default language's file (else of the first
+/// by key), unless its language has two files with that `exl-id`.
+fn pair_by_exl_id(config: &Config, pages: &mut [Arc<Page>]) {
+    let mut groups: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    for (i, p) in pages.iter().enumerate() {
+        if let Some(id) = p.extra.get("exl-id").and_then(|v| v.as_str()) {
+            groups.entry(id).or_default().push(i);
+        }
+    }
+    let default = config.default_language();
+    let taken: BTreeSet<(&str, &str)> = pages
+        .iter()
+        .map(|p| (p.key.as_str(), p.lang.as_str()))
+        .collect();
+    let mut renames: Vec<(usize, String)> = Vec::new();
+    for members in groups.values() {
+        let langs: BTreeSet<&str> = members.iter().map(|&i| pages[i].lang.as_str()).collect();
+        if langs.len() != members.len() || members.len() < 2 {
+            continue;
+        }
+        let key = members
+            .iter()
+            .find(|&&i| pages[i].lang == default)
+            .or_else(|| members.iter().min_by_key(|&&i| &pages[i].key))
+            .map(|&i| pages[i].key.clone())
+            .unwrap_or_default();
+        renames.extend(
+            members
+                .iter()
+                .filter(|&&i| {
+                    pages[i].key != key && !taken.contains(&(key.as_str(), pages[i].lang.as_str()))
+                })
+                .map(|&i| (i, key.clone())),
+        );
+    }
+    for (i, key) in renames {
+        Arc::make_mut(&mut pages[i]).key = key;
+    }
 }
 
 /// Homes and standard sections that have no `_index` file in a language.

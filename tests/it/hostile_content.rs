@@ -159,6 +159,11 @@ fn content_over_a_generated_file_is_an_error_naming_both() {
     let site = TestSite::new(TWO_LANGUAGES);
     site.write("content/_index.fr.md", "---\ntitle: Accueil\n---\n");
     site.write("content/robots.txt", "User-agent: *\n");
+    // A checklist item, so that the language has a checklist page.
+    site.write(
+        "content/roles/chef.fr.md",
+        "---\ntitle: Chef\nonboarding: [Lire la charte]\n---\n",
+    );
     site.write(
         "content/liste.fr.md",
         "---\ntitle: Ma liste\nslug: checklist\n---\n",

@@ -15,6 +15,7 @@ mod checklists;
 mod cli;
 mod errors;
 mod fuzz_regressions;
+mod guides;
 mod hostile_content;
 mod live_reload;
 mod output_safety;

@@ -1,5 +1,6 @@
 /* equipe search: filters the index of the page's language as you type.
-   The index is a script (assets/search-<lang>.js), so this works from file:// too.
+   The index is a script (assets/search-<lang>.js), loaded when the search field gets
+   the focus or a first keystroke, so this works from file:// too.
    Accent-insensitive: "equipe" finds "équipe". No framework, no network. */
 (function () {
   "use strict";
@@ -40,15 +41,28 @@
     var status = form.querySelector(".search-status");
     var lang = form.getAttribute("data-lang");
     var root = form.getAttribute("data-root") || "";
-    var entries = (window.EQUIPE_SEARCH || {})[lang] || [];
+    var index = form.getAttribute("data-index");
+    function entries() { return (window.EQUIPE_SEARCH || {})[lang] || []; }
+    // The index (megabytes on a large site) loads when someone starts to search, not
+    // with every page: a script element, which works from file:// where fetch does not.
+    var loading = null;
+    function load() {
+      if (loading || !index || (window.EQUIPE_SEARCH || {})[lang]) return;
+      loading = document.createElement("script");
+      loading.src = index;
+      loading.onload = show;
+      document.head.appendChild(loading);
+    }
+    input.addEventListener("focus", load);
     form.hidden = false;
     form.addEventListener("submit", function (event) {
       event.preventDefault();
       var first = list.querySelector("a");
       if (first) window.location.href = first.href;
     });
-    input.addEventListener("input", function () {
-      var found = search(entries, input.value, 8);
+    input.addEventListener("input", function () { load(); show(); });
+    function show() {
+      var found = search(entries(), input.value, 8);
       list.textContent = "";
       found.forEach(function (e) {
         var li = document.createElement("li");
@@ -67,7 +81,7 @@
       list.hidden = found.length === 0;
       var template = found.length === 0 ? status.getAttribute("data-none") : status.getAttribute("data-some");
       status.textContent = input.value.trim() === "" ? "" : template.replace("{n}", String(found.length));
-    });
+    }
     input.addEventListener("keydown", function (event) {
       if (event.key === "Escape") {
         input.value = "";

@@ -1,0 +1,197 @@
+//! `TOC.md`: the table of contents of an Experience League guide.
+//!
+//! Every guide folder of an Adobe documentation repository has a `TOC.md`: front matter
+//! with `user-guide-title` and `user-guide-description`, a `# Heading`, then a nested
+//! list (`-`, `+` or `*`, any indentation) whose items are links to the guide's pages
+//! (`[Install](install.md)`) or group labels (`Admin {#live-search-admin}`) over a deeper
+//! list. `{hide-from-toc}` before a link keeps the page in the guide but out of the menu.
+//! The list is read line by line rather than as CommonMark: labels hold Adobe's
+//! `[!DNL ...]` inside link text, which a CommonMark parser would see as nested links, and
+//! every entry keeps its line for diagnostics.
+
+use crate::content::decode_entities;
+
+/// One entry of a guide's table of contents.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+pub struct TocEntry {
+    /// What the reader sees, Adobe markers removed.
+    pub label: String,
+    /// The link's destination as written (`install.md`, `https://...`); `None` for a
+    /// group label.
+    pub dest: Option<String>,
+    /// A group's `{#id}`.
+    pub id: Option<String>,
+    /// `{hide-from-toc}`: part of the guide, not shown in its menu.
+    pub hidden: bool,
+    /// Line and column of the entry in the `TOC.md` file.
+    pub line: usize,
+    pub column: usize,
+    pub children: Vec<TocEntry>,
+}
+
+/// Parses the list of a `TOC.md` body; `body_line` is the file line the body starts at.
+/// Lines that are not list items (the `# Heading`, blank lines, prose) are skipped.
+pub fn parse(body: &str, body_line: usize) -> Vec<TocEntry> {
+    let mut items: Vec<(usize, TocEntry)> = Vec::new();
+    for (n, line) in body.lines().enumerate() {
+        let indent: usize = line
+            .chars()
+            .take_while(|c| c.is_whitespace())
+            .map(|c| if c == '\t' { 4 } else { 1 })
+            .sum();
+        let rest = line.trim_start();
+        let Some(content) = ["- ", "+ ", "* "]
+            .iter()
+            .find_map(|marker| rest.strip_prefix(marker))
+        else {
+            continue;
+        };
+        let column = line.len() - rest.len() + 3;
+        items.push((indent, entry(content.trim(), body_line + n, column)));
+    }
+    let mut pos = 0;
+    nest(&mut items, &mut pos, 0)
+}
+
+/// The items from `pos` that are at `indent` or deeper, with their deeper items as
+/// children.
+fn nest(items: &mut [(usize, TocEntry)], pos: &mut usize, indent: usize) -> Vec<TocEntry> {
+    let mut out = Vec::new();
+    while *pos < items.len() && items[*pos].0 >= indent {
+        let own = items[*pos].0;
+        let mut entry = std::mem::take(&mut items[*pos].1);
+        *pos += 1;
+        if *pos < items.len() && items[*pos].0 > own {
+            let deeper = items[*pos].0;
+            entry.children = nest(items, pos, deeper);
+        }
+        out.push(entry);
+    }
+    out
+}
+
+/// One list item's text: `[label](dest)`, or `label {#id}`, either after `{hide-from-toc}`.
+fn entry(content: &str, line: usize, column: usize) -> TocEntry {
+    let (hidden, content) = match content.strip_prefix("{hide-from-toc}") {
+        Some(rest) => (true, rest.trim_start()),
+        None => (false, content),
+    };
+    let link = content
+        .strip_prefix('[')
+        .and_then(|c| c.strip_suffix(')'))
+        .and_then(|c| c.rsplit_once("]("));
+    match link {
+        Some((label, dest)) => TocEntry {
+            label: clean_label(label),
+            dest: Some(dest.trim().to_string()),
+            hidden,
+            line,
+            column,
+            ..TocEntry::default()
+        },
+        None => {
+            let (label, id) = match content.rsplit_once("{#") {
+                Some((label, id)) if id.ends_with('}') => {
+                    (label, Some(id.trim_end_matches('}').trim().to_string()))
+                }
+                _ => (content, None),
+            };
+            TocEntry {
+                label: clean_label(label),
+                id,
+                hidden,
+                line,
+                column,
+                ..TocEntry::default()
+            }
+        }
+    }
+}
+
+/// A label as a reader sees it: `[!DNL Live Search]` and `[!UICONTROL Save]` are their
+/// text, entities are characters, runs of spaces (machine translation leaves doubles) are
+/// one space.
+pub fn clean_label(label: &str) -> String {
+    let mut out = String::with_capacity(label.len());
+    let mut rest = label;
+    while let Some(at) = rest.find("[!") {
+        out.push_str(&rest[..at]);
+        let marker = &rest[at + 2..];
+        let word_end = marker
+            .find(|c: char| !c.is_ascii_alphabetic())
+            .unwrap_or(marker.len());
+        match marker[word_end..]
+            .strip_prefix(' ')
+            .map(|t| (t, t.find(']')))
+        {
+            Some((text, Some(end))) if word_end > 0 => {
+                out.push_str(&text[..end]);
+                rest = &text[end + 1..];
+            }
+            _ => {
+                out.push_str("[!");
+                rest = marker;
+            }
+        }
+    }
+    out.push_str(rest);
+    let decoded = decode_entities(&out);
+    decoded.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const LIVE_SEARCH: &str = r#"# [!DNL Live Search] for Commerce {#live-search}
+
+- [What is [!DNL Live Search]?](overview.md)
+- Admin {#live-search-admin}
+   - [Performance](performance.md)
+   - Facets {#facets}
+      - [Overview](facets.md)
+   - [Indexing](indexing.md)
+- [Return home](https://experienceleague.adobe.com/docs/home.html)
+"#;
+
+    #[test]
+    fn nested_groups_keep_their_order() {
+        let toc = parse(LIVE_SEARCH, 9);
+        let labels: Vec<&str> = toc.iter().map(|e| e.label.as_str()).collect();
+        assert_eq!(labels, ["What is Live Search?", "Admin", "Return home"]);
+        assert_eq!(toc[0].dest.as_deref(), Some("overview.md"));
+        assert_eq!(toc[0].line, 11);
+        let admin = &toc[1];
+        assert_eq!(admin.id.as_deref(), Some("live-search-admin"));
+        assert_eq!(admin.dest, None);
+        let inner: Vec<&str> = admin.children.iter().map(|e| e.label.as_str()).collect();
+        assert_eq!(inner, ["Performance", "Facets", "Indexing"]);
+        assert_eq!(
+            admin.children[1].children[0].dest.as_deref(),
+            Some("facets.md")
+        );
+    }
+
+    #[test]
+    fn plus_bullets_and_hidden_entries() {
+        let toc = parse(
+            "+ Release notes {#rn}\n    + [Tools](tools.md)\n    + {hide-from-toc}[Archive](archive.md)\n",
+            1,
+        );
+        assert_eq!(toc.len(), 1);
+        assert_eq!(toc[0].children.len(), 2);
+        assert!(!toc[0].children[0].hidden);
+        assert!(toc[0].children[1].hidden);
+        assert_eq!(toc[0].children[1].dest.as_deref(), Some("archive.md"));
+    }
+
+    #[test]
+    fn labels_lose_adobe_markers_and_double_spaces() {
+        assert_eq!(
+            clean_label("Qu&#39;est-ce que  [!DNL Live Search] ?"),
+            "Qu'est-ce que Live Search ?"
+        );
+        assert_eq!(clean_label("[!UICONTROL Save] [x]"), "Save [x]");
+        assert_eq!(clean_label("a [!b"), "a [!b");
+    }
+}

@@ -1,0 +1,416 @@
+//! Guides and their menus: the sidebar a page carries.
+//!
+//! A documentation site is a set of guides, one per folder with a `TOC.md` (see
+//! [`crate::guide_toc`]): a page belongs to the guide of its nearest such folder, and its
+//! sidebar is that guide's table of contents in its language, not the whole site's (a
+//! site-wide menu of a thousand links on every page is what made pages heavy). A page
+//! in no such folder belongs to the guide of its top folder (`roles/`, `teams/`), whose
+//! menu is the folder tree. Pages at the content root have no sidebar.
+//!
+//! Menus are made here once per build as values; each page's sidebar is rendered as HTML
+//! with its own relative links and its own entry marked `aria-current="page"`.
+
+use std::collections::BTreeMap;
+use std::fmt::Write;
+use std::sync::Arc;
+
+use crate::content::Page;
+use crate::diagnostics::Diagnostic;
+use crate::guide_toc::{self, TocEntry};
+use crate::incremental::hash_of;
+use crate::site::{Site, root_prefix};
+
+/// Every guide of the site, in every language, and the guide of each page.
+#[derive(Debug, Default)]
+pub struct Navigation {
+    pub guides: Vec<Guide>,
+    /// By page index: the guide the page belongs to.
+    of_page: Vec<Option<usize>>,
+    /// A key of everything menus show, for `serve`'s cache.
+    pub key: u64,
+}
+
+/// One guide in one language.
+#[derive(Debug, Hash)]
+pub struct Guide {
+    pub lang: String,
+    /// The guide's folder, as the start of its pages' keys (`help/live-search`).
+    pub folder: String,
+    /// `user-guide-title` of its `TOC.md`, or the title of the folder's `_index` page.
+    pub title: String,
+    pub description: Option<String>,
+    /// From a `TOC.md` (else from the folder tree).
+    pub from_toc: bool,
+    /// The page the guide's title links to: its folder's `_index`, or its menu's first.
+    pub first: Option<usize>,
+    pub menu: Vec<MenuItem>,
+}
+
+/// An entry of a guide's menu.
+#[derive(Debug, Hash)]
+pub struct MenuItem {
+    pub label: String,
+    pub target: Target,
+    pub children: Vec<MenuItem>,
+}
+
+#[derive(Debug, Hash, PartialEq, Eq)]
+pub enum Target {
+    Page(usize),
+    /// Outside the site, as written.
+    Url(String),
+    /// A group label.
+    None,
+}
+
+impl Navigation {
+    /// The guide page `i` belongs to.
+    pub fn guide_of(&self, i: usize) -> Option<&Guide> {
+        self.guides.get((*self.of_page.get(i)?)?)
+    }
+
+    /// The guides of a language, `TOC.md` guides first, each in folder order.
+    pub fn guides_in<'a>(&'a self, lang: &'a str) -> impl Iterator<Item = &'a Guide> + 'a {
+        self.guides.iter().filter(move |g| g.lang == lang)
+    }
+
+    /// Page `i`'s sidebar as HTML: its guide's title and menu, links relative to the page,
+    /// its own entry marked and the groups that hold it open. `None` outside guides.
+    pub fn sidebar(&self, site: &Site, i: usize) -> Option<String> {
+        let guide = self.guide_of(i)?;
+        let mut html = String::with_capacity(4096);
+        let root = root_prefix(&site.pages[i].path);
+        let link = Link {
+            site,
+            root: &root,
+            current: i,
+        };
+        html.push_str("<p class=\"guide-title\">");
+        // The title links to the guide's first page, which its menu entry marks.
+        match guide.first {
+            Some(first) => Link {
+                current: usize::MAX,
+                ..link
+            }
+            .write(&mut html, first, &guide.title),
+            None => html.push_str(&escape(&guide.title)),
+        }
+        html.push_str("</p>\n");
+        link.write_list(&mut html, &guide.menu);
+        Some(html)
+    }
+}
+
+/// Writes menu links from one page.
+struct Link<'a> {
+    site: &'a Site,
+    root: &'a str,
+    current: usize,
+}
+
+impl Link<'_> {
+    fn write(&self, html: &mut String, page: usize, label: &str) {
+        let target = &self.site.pages[page];
+        let _ = write!(
+            html,
+            "<a href=\"{}{}\"",
+            escape(self.root),
+            escape(&target.path)
+        );
+        if page == self.current {
+            html.push_str(" aria-current=\"page\"");
+        }
+        let from = self.site.pages.get(self.current).unwrap_or(target);
+        if target.lang() != from.lang() {
+            let _ = write!(html, " hreflang=\"{}\"", escape(target.lang()));
+        }
+        let _ = write!(html, ">{}</a>", escape(label));
+    }
+
+    fn write_list(&self, html: &mut String, items: &[MenuItem]) {
+        html.push_str("<ul>\n");
+        for item in items {
+            html.push_str("<li>");
+            let target = |html: &mut String| match &item.target {
+                Target::Page(j) => self.write(html, *j, &item.label),
+                Target::Url(url) => {
+                    let _ = write!(
+                        html,
+                        "<a href=\"{}\" rel=\"external\">{}</a>",
+                        escape(url),
+                        escape(&item.label)
+                    );
+                }
+                Target::None => html.push_str(&escape(&item.label)),
+            };
+            if item.children.is_empty() {
+                target(html);
+            } else {
+                html.push_str(if self.holds_current(item) {
+                    "<details open><summary>"
+                } else {
+                    "<details><summary>"
+                });
+                target(html);
+                html.push_str("</summary>\n");
+                self.write_list(html, &item.children);
+                html.push_str("</details>");
+            }
+            html.push_str("</li>\n");
+        }
+        html.push_str("</ul>\n");
+    }
+
+    fn holds_current(&self, item: &MenuItem) -> bool {
+        item.target == Target::Page(self.current)
+            || item.children.iter().any(|c| self.holds_current(c))
+    }
+}
+
+/// Whether a page is a guide's `TOC.md` (its menu, not a page of the site).
+pub fn is_toc(page: &Page) -> bool {
+    page.file.stem() == "TOC"
+}
+
+/// The folder a `TOC.md` is the menu of: its key without `TOC`.
+fn toc_folder(toc: &Page) -> &str {
+    toc.file
+        .key
+        .strip_suffix("TOC")
+        .unwrap_or_default()
+        .trim_end_matches('/')
+}
+
+/// Makes every language's guides from the `TOC.md` files and the folder tree. A menu
+/// link to a page that does not exist is an error on its line of `TOC.md`.
+pub fn build(site: &Site, tocs: &[Arc<Page>], diagnostics: &mut Vec<Diagnostic>) -> Navigation {
+    let default = site.config.default_language();
+    // Folder -> its TOC.md per language.
+    let mut by_folder: BTreeMap<&str, BTreeMap<&str, &Arc<Page>>> = BTreeMap::new();
+    for toc in tocs {
+        by_folder
+            .entry(toc_folder(toc))
+            .or_default()
+            .insert(&toc.lang, toc);
+    }
+    let mut nav = Navigation {
+        of_page: vec![None; site.pages.len()],
+        ..Navigation::default()
+    };
+    for lang in &site.config.languages {
+        let lang = lang.code.as_str();
+        for (&folder, files) in &by_folder {
+            // A language without its own TOC.md uses the default language's.
+            let Some(toc) = files
+                .get(lang)
+                .or_else(|| files.get(default))
+                .or_else(|| files.values().next())
+            else {
+                continue;
+            };
+            let own = toc.lang == lang;
+            let entries = guide_toc::parse(toc.body(), toc.body_line);
+            let mut resolve = |entry: &TocEntry, dest: &str| -> Target {
+                match resolve_toc_link(site, folder, lang, dest) {
+                    Some(target) => target,
+                    None => {
+                        if own {
+                            diagnostics.push(
+                                Diagnostic::error(format!(
+                                    "menu link to `{dest}`: no such page in content/"
+                                ))
+                                .in_file(&toc.file.display)
+                                .with_source(toc.source())
+                                .at(entry.line, entry.column)
+                                .with_label("this entry"),
+                            );
+                        }
+                        Target::None
+                    }
+                }
+            };
+            let menu = menu_of(&entries, &mut resolve);
+            let text = |key: &str| {
+                toc.extra
+                    .get(key)
+                    .and_then(|v| v.as_str())
+                    .map(guide_toc::clean_label)
+                    .filter(|t| !t.is_empty())
+            };
+            let index = site.find(&index_key(folder), lang);
+            nav.guides.push(Guide {
+                lang: lang.to_string(),
+                folder: folder.to_string(),
+                title: text("user-guide-title").unwrap_or_else(|| toc.title.clone()),
+                description: text("user-guide-description"),
+                from_toc: true,
+                first: index.or_else(|| first_page(&menu)),
+                menu,
+            });
+        }
+    }
+    // Each page joins the guide of its deepest TOC.md folder...
+    for (i, p) in site.pages.iter().enumerate() {
+        nav.of_page[i] = nav
+            .guides
+            .iter()
+            .enumerate()
+            .filter(|(_, g)| g.lang == p.lang() && in_folder(&p.page.key, &g.folder))
+            .max_by_key(|(_, g)| g.folder.len())
+            .map(|(g, _)| g);
+    }
+    // ...or else of its top folder, whose menu is the folder tree.
+    let mut trees: BTreeMap<(String, String), Vec<usize>> = BTreeMap::new();
+    for (i, p) in site.pages.iter().enumerate() {
+        if nav.of_page[i].is_some() {
+            continue;
+        }
+        if let Some((top, _)) = p.page.key.split_once('/') {
+            trees
+                .entry((p.lang().to_string(), top.to_string()))
+                .or_default()
+                .push(i);
+        }
+    }
+    for ((lang, top), members) in trees {
+        let index = site.find(&index_key(&top), &lang);
+        let guide = nav.guides.len();
+        for &i in &members {
+            nav.of_page[i] = Some(guide);
+        }
+        nav.guides.push(Guide {
+            title: index.map_or_else(|| top.clone(), |i| site.pages[i].page.title.clone()),
+            description: index.and_then(|i| site.pages[i].page.description.clone()),
+            from_toc: false,
+            first: index,
+            menu: folder_menu(site, &members, &top),
+            lang,
+            folder: top,
+        });
+    }
+    nav.key = hash_of(&(&nav.guides, &nav.of_page));
+    nav
+}
+
+fn index_key(folder: &str) -> String {
+    if folder.is_empty() {
+        "_index".to_string()
+    } else {
+        format!("{folder}/_index")
+    }
+}
+
+fn in_folder(key: &str, folder: &str) -> bool {
+    folder.is_empty()
+        || key
+            .strip_prefix(folder)
+            .is_some_and(|rest| rest.starts_with('/'))
+}
+
+/// A TOC.md list as a menu; hidden entries are left out.
+fn menu_of(
+    entries: &[TocEntry],
+    resolve: &mut dyn FnMut(&TocEntry, &str) -> Target,
+) -> Vec<MenuItem> {
+    entries
+        .iter()
+        .filter(|e| !e.hidden)
+        .map(|e| MenuItem {
+            label: e.label.clone(),
+            target: e.dest.as_deref().map_or(Target::None, |d| resolve(e, d)),
+            children: menu_of(&e.children, resolve),
+        })
+        .collect()
+}
+
+fn first_page(menu: &[MenuItem]) -> Option<usize> {
+    menu.iter().find_map(|item| match item.target {
+        Target::Page(i) => Some(i),
+        _ => first_page(&item.children),
+    })
+}
+
+/// A TOC.md link: a page of the guide's folder (or of the content root with a leading
+/// `/`), in the guide's language if it has one; another destination as written. `None`
+/// for a Markdown file that is no page.
+fn resolve_toc_link(site: &Site, folder: &str, lang: &str, dest: &str) -> Option<Target> {
+    let path = dest.split(['#', '?']).next().unwrap_or(dest);
+    if !path.ends_with(".md") {
+        return Some(Target::Url(dest.to_string()));
+    }
+    let stem = path.trim_end_matches(".md");
+    let joined = match stem.strip_prefix('/') {
+        Some(absolute) => absolute.to_string(),
+        None if folder.is_empty() => stem.to_string(),
+        None => format!("{folder}/{stem}"),
+    };
+    let mut parts: Vec<&str> = Vec::new();
+    for part in joined.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            p => parts.push(p),
+        }
+    }
+    let key = parts.join("/");
+    let key = key.trim_end_matches("/index");
+    site.find(key, lang)
+        .or_else(|| site.find(key, site.config.default_language()))
+        .map(Target::Page)
+}
+
+/// The folder tree under `folder` as a menu: its pages by weight then title, then its
+/// sub-folders as groups named by their `_index` page (or their name).
+fn folder_menu(site: &Site, members: &[usize], folder: &str) -> Vec<MenuItem> {
+    let prefix = format!("{folder}/");
+    let mut pages: Vec<usize> = Vec::new();
+    let mut subfolders: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    for &i in members {
+        let Some(rest) = site.pages[i].page.key.strip_prefix(&prefix) else {
+            continue;
+        };
+        match rest.split_once('/') {
+            Some((sub, _)) => subfolders.entry(sub).or_default().push(i),
+            None if rest == "_index" => {}
+            None => pages.push(i),
+        }
+    }
+    site.sort(&mut pages);
+    let mut menu: Vec<MenuItem> = pages
+        .into_iter()
+        .map(|i| MenuItem {
+            label: site.pages[i].page.title.clone(),
+            target: Target::Page(i),
+            children: Vec::new(),
+        })
+        .collect();
+    for (sub, inside) in subfolders {
+        let path = format!("{prefix}{sub}");
+        let index = inside
+            .iter()
+            .copied()
+            .find(|&i| site.pages[i].page.key == index_key(&path));
+        menu.push(MenuItem {
+            label: index.map_or_else(|| sub.to_string(), |i| site.pages[i].page.title.clone()),
+            target: index.map_or(Target::None, Target::Page),
+            children: folder_menu(site, &inside, &path),
+        });
+    }
+    menu
+}
+
+fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            c => out.push(c),
+        }
+    }
+    out
+}

@@ -1,0 +1,364 @@
+//! Documentation sites: Experience League guides, each a folder with a `TOC.md`, in two
+//! languages. Sidebar from the TOC (order, groups, current page, relative links), the
+//! folder tree without one, light pages, the search index loaded on demand, `exl-id`
+//! pairing, broken anchors as warnings, and a home that lists the guides.
+
+use crate::common;
+
+use common::*;
+
+const SITE: &str = "title:\n  en: Docs\n  fr: Docs\ndefault_language: en\nlanguages:\n  en: English\n  fr: Français\n";
+
+const TOC_EN: &str = r#"---
+user-guide-title: "[!DNL Demo] Guide"
+user-guide-description: Everything about the demo.
+---
+# [!DNL Demo] {#demo}
+
+- [Start](start.md)
+- Setup {#setup}
+   - [Install](install.md)
+   - Advanced {#advanced}
+      - [Tune](advanced/tune.md)
+   - {hide-from-toc} [Secret](secret.md)
+- [Elsewhere](https://example.org/)
+"#;
+
+const TOC_FR: &str = r#"---
+user-guide-title: Guide [!DNL Demo]
+user-guide-description: Tout sur la démo.
+---
+# Démo {#demo}
+
++ [Démarrer](demarrer.md)
++ Installation {#setup}
+    + [Installer](install.md)
+    + Avancé {#advanced}
+        + [Régler](advanced/tune.md)
+"#;
+
+/// A two-language guide; the French start page was renamed and keeps its `exl-id`.
+fn guide_site() -> TestSite {
+    let site = TestSite::new(SITE);
+    site.write("content/en/help/demo/TOC.md", TOC_EN);
+    site.write("content/fr/help/demo/TOC.md", TOC_FR);
+    let page = |lang: &str, file: &str, title: &str, exl: &str, body: &str| {
+        site.write(
+            &format!("content/{lang}/help/demo/{file}"),
+            &format!("---\ntitle: {title}\nexl-id: {exl}\n---\n{body}\n"),
+        );
+    };
+    page("en", "start.md", "Start", "id-start", "Welcome.");
+    page(
+        "en",
+        "install.md",
+        "Install",
+        "id-install",
+        "## Steps\n\nSee [start](start.md).",
+    );
+    page("en", "advanced/tune.md", "Tune", "id-tune", "Tuning.");
+    page(
+        "en",
+        "secret.md",
+        "Secret",
+        "id-secret",
+        "Hidden from the menu.",
+    );
+    page("en", "orphan.md", "Orphan", "id-orphan", "Not in the TOC.");
+    page("fr", "demarrer.md", "Démarrer", "id-start", "Bienvenue.");
+    page(
+        "fr",
+        "install.md",
+        "Installer",
+        "id-install",
+        "Voir [démarrer](demarrer.md).",
+    );
+    page("fr", "advanced/tune.md", "Régler", "id-tune", "Réglage.");
+    page("fr", "secret.md", "Secret", "id-secret", "Caché.");
+    page(
+        "fr",
+        "orphan.md",
+        "Orphelin",
+        "id-orphan",
+        "Hors du sommaire.",
+    );
+    site
+}
+
+/// The labels of the entries of a menu list (its own `li`s, not the nested ones).
+fn entries(list: &scraper::ElementRef<'_>) -> Vec<String> {
+    list.children()
+        .filter_map(scraper::ElementRef::wrap)
+        .filter(|e| e.value().name() == "li")
+        .map(|li| label(&li))
+        .collect()
+}
+
+/// A menu entry's label: a group's summary, else the entry's text.
+fn label(li: &scraper::ElementRef<'_>) -> String {
+    let details = li
+        .children()
+        .filter_map(scraper::ElementRef::wrap)
+        .find(|e| e.value().name() == "details");
+    let summary = details.and_then(|d| {
+        d.children()
+            .filter_map(scraper::ElementRef::wrap)
+            .find(|e| e.value().name() == "summary")
+    });
+    match summary {
+        Some(s) => text(&s),
+        None => text(li),
+    }
+}
+
+#[test]
+fn the_sidebar_follows_the_toc() {
+    let site = guide_site();
+    site.build().ok();
+    let page = "en/help/demo/install/index.html";
+    let html = site.html(page);
+    let nav = select(&html, ".guide-nav nav");
+    assert_eq!(nav.len(), 1, "one guide menu");
+    assert_eq!(text(&select(&html, ".guide-title")[0]), "Demo Guide");
+    let top = entries(&select(&html, ".guide-nav nav > ul")[0]);
+    assert_eq!(top, ["Start", "Setup", "Elsewhere"]);
+    let groups: Vec<String> = select(&html, ".guide-nav details details > summary")
+        .iter()
+        .map(text)
+        .collect();
+    assert_eq!(groups, ["Advanced"], "nested group");
+    let inner = entries(&select(&html, ".guide-nav nav > ul > li > details > ul")[0]);
+    assert_eq!(inner, ["Install", "Advanced"], "hidden entry left out");
+    // The current page is marked, and its group is open; the other group is closed.
+    let current = select(&html, ".guide-nav a[aria-current=page]");
+    assert_eq!(current.len(), 1);
+    assert_eq!(text(&current[0]), "Install");
+    let setup = &select(&html, ".guide-nav nav > ul > li > details")[0];
+    assert_eq!(
+        label(&select(&html, ".guide-nav nav > ul > li")[1]),
+        "Setup"
+    );
+    assert!(setup.value().attr("open").is_some());
+    assert!(
+        select(&html, ".guide-nav details details")[0]
+            .value()
+            .attr("open")
+            .is_none()
+    );
+    // Every internal link is relative and reaches a file of the output.
+    for a in select(&html, ".guide-nav a") {
+        let href = attr(&a, "href");
+        if href.starts_with("https://") {
+            assert_eq!(attr(&a, "rel"), "external");
+            continue;
+        }
+        assert!(href.starts_with("../"), "{href}");
+        let target = resolve(page, &href);
+        assert!(site.output(&target).is_file(), "{href} -> {target}");
+    }
+    // The French page has the French menu.
+    let html = site.html("fr/help/demo/install/index.html");
+    let top = entries(&select(&html, ".guide-nav nav > ul")[0]);
+    assert_eq!(top, ["Démarrer", "Installation"]);
+    assert_eq!(
+        text(&select(&html, ".guide-nav a[aria-current=page]")[0]),
+        "Installer"
+    );
+}
+
+#[test]
+fn toc_md_is_not_a_page_and_a_page_outside_it_keeps_the_guide_menu() {
+    let site = guide_site();
+    site.build().ok();
+    let files = output_files(&site);
+    assert!(
+        files.iter().all(|f| !f.to_lowercase().contains("toc")),
+        "{files:?}"
+    );
+    let index = site.read_output("assets/search-en.js");
+    assert!(
+        !index.contains("help/demo/toc") && !index.contains("Demo Guide"),
+        "{index}"
+    );
+    let html = site.html("en/help/demo/orphan/index.html");
+    assert_eq!(text(&select(&html, ".guide-title")[0]), "Demo Guide");
+    assert!(select(&html, ".guide-nav a[aria-current=page]").is_empty());
+    // The hidden page belongs to the guide too.
+    let html = site.html("en/help/demo/secret/index.html");
+    assert_eq!(select(&html, ".guide-nav").len(), 1);
+}
+
+#[test]
+fn pages_are_light_and_load_the_search_index_on_demand() {
+    let site = guide_site();
+    // A big guide: 400 pages in the TOC.
+    let mut toc = String::from("---\nuser-guide-title: Big\n---\n# Big\n\n");
+    for i in 0..400 {
+        toc.push_str(&format!("- [Page number {i}](p{i}.md)\n"));
+        site.write(
+            &format!("content/en/help/big/p{i}.md"),
+            &format!("---\ntitle: Page number {i}\n---\nText {i}.\n"),
+        );
+    }
+    site.write("content/en/help/big/TOC.md", &toc);
+    site.build().ok();
+    for page in [
+        "en/help/demo/install/index.html",
+        "en/help/big/p7/index.html",
+        "en/index.html",
+    ] {
+        let bytes = site.read_output(page);
+        let start = bytes.find("<main").expect("main");
+        let end = bytes.rfind("</main>").expect("/main") + "</main>".len();
+        let chrome = bytes.len() - (end - start);
+        assert!(chrome < 60_000, "{page}: {chrome} bytes outside <main>");
+        let html = site.html(page);
+        for script in select(&html, "script[src]") {
+            let src = attr(&script, "src");
+            assert!(!src.contains("search-en"), "{page} loads {src}");
+        }
+        let form = &select(&html, "form.search")[0];
+        let index = attr(form, "data-index");
+        assert!(index.ends_with("assets/search-en.js"), "{index}");
+        assert!(site.output(&resolve(page, &index)).is_file());
+    }
+    // A page of one guide carries that guide's menu only.
+    let html = site.html("en/help/demo/install/index.html");
+    assert!(!html.html().contains("Page number"));
+}
+
+#[test]
+fn exl_id_pairs_renamed_translations() {
+    let site = guide_site();
+    site.build().ok();
+    let html = site.html("en/help/demo/start/index.html");
+    let switch = select(&html, ".language-switcher a[hreflang=fr]");
+    assert_eq!(
+        resolve("en/help/demo/start/index.html", &attr(&switch[0], "href")),
+        "fr/help/demo/demarrer/index.html"
+    );
+    let html = site.html("fr/help/demo/demarrer/index.html");
+    let switch = select(&html, ".language-switcher a[hreflang=en]");
+    assert_eq!(
+        resolve(
+            "fr/help/demo/demarrer/index.html",
+            &attr(&switch[0], "href")
+        ),
+        "en/help/demo/start/index.html"
+    );
+    // Links written to the French file name still resolve.
+    let html = site.html("fr/help/demo/install/index.html");
+    let link = select(&html, ".prose a")
+        .into_iter()
+        .find(|a| text(a) == "démarrer")
+        .expect("link");
+    assert_eq!(
+        resolve("fr/help/demo/install/index.html", &attr(&link, "href")),
+        "fr/help/demo/demarrer/index.html"
+    );
+    // No missing translation: the pair is one key.
+    let run = site.run(&["check"]);
+    assert!(
+        !run.stderr().contains("has no translation"),
+        "{}",
+        run.stderr()
+    );
+}
+
+#[test]
+fn a_missing_anchor_warns_and_fails_only_in_strict_mode() {
+    let site = guide_site();
+    site.write(
+        "content/en/help/demo/orphan.md",
+        "---\ntitle: Orphan\nexl-id: id-orphan\n---\nSee [steps](install.md#steps)\nand [nothing](install.md#no-such-part).\n",
+    );
+    let run = site.run(&["check"]);
+    assert_eq!(run.code(), 0, "{}", run.stderr());
+    assert!(run.stderr().contains("no such anchor"), "{}", run.stderr());
+    assert!(
+        !run.stderr().contains("link to `#steps`"),
+        "an existing anchor is fine"
+    );
+    site.build().ok();
+    let run = site.run(&["check", "--strict"]);
+    assert_eq!(run.code(), 1);
+    assert!(run.stderr().contains("no-such-part"));
+    // A missing page stays an error, and the translation table is printed anyway.
+    site.write(
+        "content/en/help/demo/orphan.md",
+        "---\ntitle: Orphan\nexl-id: id-orphan\n---\nSee [gone](gone.md).\n",
+    );
+    let run = site.run(&["check"]);
+    assert_eq!(run.code(), 1);
+    assert!(run.stderr().contains("gone.md"), "{}", run.stderr());
+    assert!(run.stdout().contains("translation key"), "{}", run.stdout());
+    assert!(run.stdout().contains("help/demo/start"), "{}", run.stdout());
+}
+
+#[test]
+fn a_toc_link_to_no_page_is_an_error_on_its_line() {
+    let site = guide_site();
+    site.write(
+        "content/en/help/demo/TOC.md",
+        "---\nuser-guide-title: Demo\n---\n# Demo\n\n- [Start](start.md)\n- [Gone](gone.md)\n",
+    );
+    let out = site.build().fails();
+    assert!(
+        out.contains("content/en/help/demo/TOC.md:7:3") && out.contains("gone.md"),
+        "{out}"
+    );
+}
+
+#[test]
+fn a_documentation_home_lists_its_guides() {
+    let site = guide_site();
+    site.build().ok();
+    let html = site.html("en/index.html");
+    let cards = select(&html, ".guide-card a");
+    assert_eq!(cards.len(), 1);
+    assert!(text(&cards[0]).contains("Demo Guide"));
+    assert!(text(&cards[0]).contains("Everything about the demo."));
+    assert_eq!(
+        resolve("en/index.html", &attr(&cards[0], "href")),
+        "en/help/demo/start/index.html"
+    );
+    assert!(select(&html, ".team-map, #home-roles, #home-teams").is_empty());
+    assert!(select(&html, ".site-nav").is_empty(), "no empty menu");
+    assert!(!site.output("en/checklist/index.html").exists());
+    let fr = site.html("fr/index.html");
+    assert!(text(&select(&fr, ".guide-card a")[0]).contains("Tout sur la démo."));
+}
+
+#[test]
+fn without_a_toc_the_folder_tree_is_the_menu() {
+    let site = TestSite::new(SITE);
+    let page = |path: &str, title: &str, weight: i32| {
+        site.write(
+            &format!("content/en/notes/{path}"),
+            &format!("---\ntitle: {title}\nweight: {weight}\n---\nText.\n"),
+        );
+    };
+    page("_index.md", "Notes", 0);
+    page("zeta.md", "Zeta", 1);
+    page("alpha.md", "Alpha", 2);
+    page("deep/_index.md", "Deep notes", 0);
+    page("deep/inner.md", "Inner", 0);
+    site.write(
+        "content/en/about.md",
+        "---\ntitle: About\n---\nAt the root.\n",
+    );
+    site.build().ok();
+    let html = site.html("en/notes/deep/inner/index.html");
+    assert_eq!(text(&select(&html, ".guide-title")[0]), "Notes");
+    let top = entries(&select(&html, ".guide-nav nav > ul")[0]);
+    assert_eq!(top, ["Zeta", "Alpha", "Deep notes"]);
+    assert_eq!(
+        text(&select(&html, ".guide-nav a[aria-current=page]")[0]),
+        "Inner"
+    );
+    // A page at the content root has no sidebar; it is in the header menu.
+    let html = site.html("en/about/index.html");
+    assert!(select(&html, ".guide-nav").is_empty());
+    let header: Vec<String> = select(&html, ".site-nav a").iter().map(text).collect();
+    assert_eq!(header, ["About"]);
+}
