@@ -1,7 +1,8 @@
 //! `equipe check`: the whole build in memory, no writing; findings for people and for CI.
 //!
 //! Findings are the build's own diagnostics (schema, links, anchors, `works_with`,
-//! duplicate URLs, templates) plus its warnings (near-miss keys, missing translations).
+//! duplicate URLs, templates) plus its warnings (near-miss keys, missing translations),
+//! and the placeholders `equipe new` wrote that are still in a file.
 //! `--strict` makes warnings errors; `--format json` prints one JSON object per line for
 //! CI annotations. A human run ends with the translation status of every key.
 
@@ -11,7 +12,8 @@ use std::process::ExitCode;
 use crate::cli::print_diagnostics;
 use crate::diagnostics::{Diagnostic, Diagnostics, Severity};
 use crate::pipeline::{self, BuildOptions};
-use crate::translations;
+use crate::site::Site;
+use crate::{scaffold, translations};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
@@ -39,6 +41,7 @@ pub fn run(options: &BuildOptions, strict: bool, format: Format) -> ExitCode {
         .unwrap_or_default();
     if let (Some(site), Some(statuses)) = (site, &statuses) {
         findings.extend(translations::outdated_warnings(site, statuses));
+        findings.extend(placeholder_warnings(site));
     }
     for mut d in findings {
         if strict {
@@ -72,6 +75,35 @@ pub fn run(options: &BuildOptions, strict: bool, format: Format) -> ExitCode {
     } else {
         ExitCode::SUCCESS
     }
+}
+
+/// A warning at every [`scaffold::PLACEHOLDER`] left in a content file, so that a page
+/// made with `equipe new` is not published half-written without anyone noticing.
+fn placeholder_warnings(site: &Site) -> Vec<Diagnostic> {
+    let mut warnings = Vec::new();
+    for p in site.pages.iter().filter(|p| !p.generated) {
+        let source = p.page.source();
+        for (line, column, rest) in scaffold::placeholders(&source) {
+            let shown: String = rest
+                .trim_end_matches(['"', '\''])
+                .chars()
+                .take(60)
+                .collect();
+            warnings.push(
+                Diagnostic::warning(format!("placeholder still to replace: `{shown}`"))
+                    .in_file(&p.page.file.display)
+                    .with_source(source.clone())
+                    .at(line, column)
+                    .with_label("placeholder")
+                    .with_help(format!(
+                        "`equipe new` writes `{}` where you have to write something: write it, and delete the `{}` (and its comment)",
+                        scaffold::PLACEHOLDER,
+                        scaffold::PLACEHOLDER
+                    )),
+            );
+        }
+    }
+    warnings
 }
 
 /// One finding as a JSON object, for CI annotations.
