@@ -680,17 +680,17 @@ impl LinkResolver for PageLinks<'_> {
             .flatten()
             .map(|key| key.trim_end_matches("/index").to_string())
             .collect();
-        for key in keys.iter().cloned() {
+        for key in &keys {
             let found = self
                 .site
-                .find(&key, &wanted)
-                .or_else(|| self.site.find(&key, default))
+                .find(key, &wanted)
+                .or_else(|| self.site.find(key, default))
                 .or_else(|| {
                     self.site
                         .config
                         .languages
                         .iter()
-                        .find_map(|l| self.site.find(&key, &l.code))
+                        .find_map(|l| self.site.find(key, &l.code))
                 });
             if let Some(j) = found {
                 let target = &self.site.pages[j];

@@ -280,9 +280,10 @@ fn flow_items(lines: &[&str], start: usize, first_line: usize) -> Vec<(usize, us
         while c < chars.len() {
             let ch = chars[c];
             if let Some(q) = quote {
-                if ch == '\\' && q == '"' {
-                    c += 1;
-                } else if ch == q && q == '\'' && chars.get(c + 1) == Some(&'\'') {
+                // `\"` in double quotes and `''` in single quotes do not close them.
+                let escaped = (ch == '\\' && q == '"')
+                    || (ch == q && q == '\'' && chars.get(c + 1) == Some(&'\''));
+                if escaped {
                     c += 1;
                 } else if ch == q {
                     quote = None;
