@@ -1,7 +1,8 @@
 //! `equipe check`: the whole build in memory, no writing; findings for people and for CI.
 //!
 //! Findings are the build's own diagnostics (schema, links, anchors, `works_with`,
-//! duplicate URLs, templates) plus its warnings (near-miss keys, missing translations).
+//! duplicate URLs, templates) plus its warnings (near-miss keys, missing translations),
+//! and the placeholders `equipe new` wrote that are still in a file.
 //! `--strict` makes warnings errors; `--format json` prints one JSON object per line for
 //! CI annotations. A human run ends with the translation status of every key, even when
 //! the build has errors.
@@ -16,7 +17,7 @@ use crate::content;
 use crate::diagnostics::{Diagnostic, Diagnostics, Severity};
 use crate::pipeline::{self, BuildOptions};
 use crate::site::{self, Site};
-use crate::translations;
+use crate::{scaffold, translations};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
@@ -51,6 +52,7 @@ pub fn run(options: &BuildOptions, strict: bool, format: Format) -> ExitCode {
         .unwrap_or_default();
     if let (Some(site), Some(statuses)) = (site, &statuses) {
         findings.extend(translations::outdated_warnings(site, statuses));
+        findings.extend(placeholder_warnings(site));
     }
     for mut d in findings {
         if strict {
@@ -101,6 +103,35 @@ impl site::GeneratedTitles for KeysOnly {
     fn section_title(&self, _lang: &str, section: &str) -> String {
         section.to_string()
     }
+}
+
+/// A warning at every [`scaffold::PLACEHOLDER`] left in a content file, so that a page
+/// made with `equipe new` is not published half-written without anyone noticing.
+fn placeholder_warnings(site: &Site) -> Vec<Diagnostic> {
+    let mut warnings = Vec::new();
+    for p in site.pages.iter().filter(|p| !p.generated) {
+        let source = p.page.source();
+        for (line, column, rest) in scaffold::placeholders(&source) {
+            let shown: String = rest
+                .trim_end_matches(['"', '\''])
+                .chars()
+                .take(60)
+                .collect();
+            warnings.push(
+                Diagnostic::warning(format!("placeholder still to replace: `{shown}`"))
+                    .in_file(&p.page.file.display)
+                    .with_source(source.clone())
+                    .at(line, column)
+                    .with_label("placeholder")
+                    .with_help(format!(
+                        "`equipe new` writes `{}` where you have to write something: write it, and delete the `{}` (and its comment)",
+                        scaffold::PLACEHOLDER,
+                        scaffold::PLACEHOLDER
+                    )),
+            );
+        }
+    }
+    warnings
 }
 
 /// One finding as a JSON object, for CI annotations.

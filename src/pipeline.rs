@@ -174,6 +174,7 @@ fn run(
     let (mut site, site_diagnostics) = site::build_cached(
         config,
         content.pages,
+        &content.unreadable,
         linkable,
         &titles,
         cache.as_deref_mut(),

@@ -4,11 +4,66 @@
 //! team or page in every configured language, with the front matter keys of its kind
 //! filled in. Neither ever overwrites a file: they check every path first and write
 //! nothing if one exists.
+//!
+//! What `new` cannot know (the title in each language, the first onboarding step, the
+//! text) it writes as a [`PLACEHOLDER`] word, which `equipe check` reports, with its
+//! position, for as long as it is there.
 
 use std::path::{Path, PathBuf};
 
 use crate::config::{Config, is_language_code};
 use crate::diagnostics::Diagnostic;
+
+/// The word `equipe new` writes where the author has to write something.
+pub const PLACEHOLDER: &str = "TODO";
+
+/// Words that are acronyms in role and team keys (`qa-lead` -> "QA lead").
+const ACRONYMS: &[&str] = &[
+    "ai", "api", "b2b", "b2c", "bi", "ceo", "cfo", "cio", "cmo", "coo", "crm", "cto", "cx", "dba",
+    "dpo", "drh", "dsi", "erp", "hr", "it", "ml", "pim", "pm", "po", "pr", "qa", "rh", "rssi",
+    "seo", "sea", "sre", "ui", "ux",
+];
+
+/// Where each [`PLACEHOLDER`] word of a text stands: (line, column), both 1-based, the
+/// column in characters, with the rest of its line (the hint `new` wrote after it).
+pub fn placeholders(text: &str) -> Vec<(usize, usize, &str)> {
+    let is_word = |c: char| c.is_alphanumeric() || c == '_';
+    let mut found = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        for (at, _) in line.match_indices(PLACEHOLDER) {
+            let before = line[..at].chars().next_back();
+            let after = line[at + PLACEHOLDER.len()..].chars().next();
+            if !before.is_some_and(is_word) && !after.is_some_and(is_word) {
+                let column = line[..at].chars().count() + 1;
+                found.push((i + 1, column, line[at..].trim_end()));
+            }
+        }
+    }
+    found
+}
+
+/// A title made from a key for the author to replace: words spaced, the first capitalised,
+/// known acronyms in capitals (`qa-lead` -> "QA lead", `seo-expert` -> "SEO expert").
+fn title_from_key(key: &str) -> String {
+    let words: Vec<String> = key
+        .split('-')
+        .filter(|w| !w.is_empty())
+        .enumerate()
+        .map(|(i, word)| {
+            if ACRONYMS.contains(&word) {
+                word.to_uppercase()
+            } else if i == 0 {
+                let mut c = word.chars();
+                c.next()
+                    .map(|f| f.to_uppercase().chain(c).collect())
+                    .unwrap_or_default()
+            } else {
+                word.to_string()
+            }
+        })
+        .collect();
+    words.join(" ")
+}
 
 /// What `equipe new` creates.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -281,13 +336,7 @@ pub fn new_page(config: &Config, kind: NewKind, key: &str) -> Result<Vec<PathBuf
         .iter()
         .any(|l| content.join(&l.code).is_dir());
     let default = config.default_language();
-    let title: String = {
-        let words = slug.replace('-', " ");
-        let mut c = words.chars();
-        c.next()
-            .map(|f| f.to_uppercase().chain(c).collect())
-            .unwrap_or_default()
-    };
+    let title = title_from_key(&slug);
     let mut files = Vec::new();
     for lang in &config.languages {
         let relative = match (folder_layout, section) {
@@ -296,24 +345,30 @@ pub fn new_page(config: &Config, kind: NewKind, key: &str) -> Result<Vec<PathBuf
             (false, Some(s)) => format!("{s}/{slug}.{}.md", lang.code),
             (false, None) => format!("{slug}.{}.md", lang.code),
         };
-        let mut text = format!("---\ntitle: {title}   # TODO: the title in {}\n", lang.name);
+        let mut text = format!(
+            "---\ntitle: {title}   # {PLACEHOLDER}: the title in {}, then delete this comment\n",
+            lang.name
+        );
         if lang.code != default {
             text.push_str(&format!(
-                "slug: {slug}   # TODO: translate the URL segment into {}\n",
+                "slug: {slug}   # {PLACEHOLDER}: the URL segment in {}, then delete this comment\n",
                 lang.name
             ));
         }
         text.push_str("description: \"\"\nweight: 100\n");
         match kind {
             NewKind::Role => text.push_str(&format!(
-                "responsibilities: []\nskills: []\nworks_with: []   # keys of other roles, e.g. [project-manager]\ndepends_on: []   # keys of outside teams, e.g. [warehouse]\nonboarding:\n  - id: {slug}-first-day\n    text: TODO\n"
+                "responsibilities: []\nskills: []\nworks_with: []   # keys of other roles, e.g. [project-manager]\ndepends_on: []   # keys of outside teams, e.g. [warehouse]\nonboarding:\n  - id: {slug}-first-day\n    text: \"{PLACEHOLDER}: the first thing a new {title} does\"\n"
             )),
             NewKind::Team => text.push_str(&format!(
-                "contact: \"\"\nrisks: []\nchecklist:\n  - id: {slug}-launch-date\n    text: TODO\n"
+                "contact: \"\"\nrisks: []\nchecklist:\n  - id: {slug}-launch-date\n    text: \"{PLACEHOLDER}: what this team must be told before a launch\"\n"
             )),
             NewKind::Page => {}
         }
-        text.push_str("---\n\nTODO\n");
+        text.push_str(&format!(
+            "---\n\n{PLACEHOLDER}: what a newcomer should know, in {}.\n",
+            lang.name
+        ));
         files.push((content.join(relative), text));
     }
     if let Some((existing, _)) = files.iter().find(|(p, _)| p.exists()) {
@@ -351,6 +406,23 @@ mod tests {
         );
         assert!(parse_languages("fr,english").is_err());
         assert!(parse_languages("").is_err());
+    }
+
+    #[test]
+    fn titles_from_keys_keep_acronyms() {
+        assert_eq!(title_from_key("qa-lead"), "QA lead");
+        assert_eq!(title_from_key("lead-ux-designer"), "Lead UX designer");
+        assert_eq!(title_from_key("data-analyst"), "Data analyst");
+        assert_eq!(title_from_key("seo"), "SEO");
+    }
+
+    #[test]
+    fn placeholders_are_whole_words_with_their_position() {
+        let text = "---\ntitle: A   # TODO: the title\n---\nTODOS, MyTODO and é TODO.\n";
+        assert_eq!(
+            placeholders(text),
+            vec![(2, 14, "TODO: the title"), (4, 21, "TODO.")]
+        );
     }
 
     #[test]

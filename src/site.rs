@@ -5,6 +5,11 @@
 //! home and section pages that have no `_index` file, and renders each body to HTML with
 //! links to other content files resolved (reading the files Adobe-style `{{$include}}`s
 //! name). The result is everything the templates need, with no I/O left to do.
+//!
+//! A name or link that points nowhere is an error with the nearest existing name as a
+//! "did you mean". A file that exists but could not be parsed is already an error of its
+//! own: names and links to it are not reported again, and it is not "missing" as a
+//! translation.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::PathBuf;
@@ -14,7 +19,7 @@ use rayon::prelude::*;
 
 use crate::afm;
 use crate::config::Config;
-use crate::content::{self, ChecklistItem, Kind, Page, SourceFile};
+use crate::content::{self, ChecklistItem, Kind, Page, SourceFile, closest};
 use crate::diagnostics::Diagnostic;
 use crate::incremental::{Cache, hash_all, hash_of};
 use crate::markdown::{self, Heading, LinkResolver, LinkTarget};
@@ -88,6 +93,8 @@ pub struct Site {
     /// The guides and the sidebar of each page (see [`crate::navigation`]).
     pub navigation: Navigation,
     by_key: KeyIndex,
+    /// Translation keys of the page files that failed to parse, with their languages.
+    unreadable: BTreeMap<String, BTreeSet<String>>,
 }
 
 /// Pages by language, then translation key: looked up by `&str`s without allocating,
@@ -147,6 +154,43 @@ impl Site {
     pub fn home(&self, lang: &str) -> Option<usize> {
         self.find("_index", lang)
     }
+
+    /// A page file of this key exists, in some language, but failed to parse.
+    fn is_unreadable(&self, key: &str) -> bool {
+        self.unreadable.contains_key(key)
+    }
+
+    /// The names of the content files in `folder` (`roles`), without language or `.md`,
+    /// in every language: what a misspelt name is compared with.
+    fn names_in(&self, folder: &str) -> Vec<&str> {
+        let mut names: Vec<&str> = self
+            .pages
+            .iter()
+            .filter(|p| !p.generated)
+            .filter_map(|p| match p.page.key.rsplit_once('/') {
+                Some((f, name)) if f == folder => Some(name),
+                None if folder.is_empty() => Some(p.page.key.as_str()),
+                _ => None,
+            })
+            .filter(|name| *name != "_index")
+            .collect();
+        names.sort_unstable();
+        names.dedup();
+        names
+    }
+
+    /// The file name in `folder` of a page whose slug is `slug`: links name files, and
+    /// authors write the URL segment they see (`entrepot` for `warehouse.fr.md`).
+    fn name_of_slug(&self, folder: &str, slug: &str) -> Option<&str> {
+        self.pages
+            .iter()
+            .filter(|p| !p.generated && p.page.slug == slug)
+            .find_map(|p| match p.page.key.rsplit_once('/') {
+                Some((f, name)) if f == folder => Some(name),
+                None if folder.is_empty() => Some(p.page.key.as_str()),
+                _ => None,
+            })
+    }
 }
 
 /// Titles the tool gives to pages it makes itself, per language.
@@ -161,13 +205,15 @@ pub fn build(
     files: BTreeSet<String>,
     titles: &dyn GeneratedTitles,
 ) -> (Site, Vec<Diagnostic>) {
-    build_cached(config, pages, files, titles, None)
+    build_cached(config, pages, &[], files, titles, None)
 }
 
 /// [`build`], reusing the rendered bodies of `cache` that cannot have changed.
+/// `unreadable` are the page files that failed to parse (already reported).
 pub fn build_cached(
     config: Config,
     pages: Vec<Arc<Page>>,
+    unreadable: &[SourceFile],
     files: BTreeSet<String>,
     titles: &dyn GeneratedTitles,
     cache: Option<&mut Cache>,
@@ -246,12 +292,20 @@ pub fn build_cached(
             by_key.insert(own, &p.page.lang, i);
         }
     }
+    let mut unreadable_keys: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for file in unreadable {
+        unreadable_keys
+            .entry(file.key.clone())
+            .or_default()
+            .insert(file.lang.clone());
+    }
     let mut site = Site {
         config,
         pages: site_pages,
         files,
         navigation: Navigation::default(),
         by_key,
+        unreadable: unreadable_keys,
     };
 
     link_pages(&mut site, &mut diagnostics);
@@ -305,13 +359,16 @@ pub fn build_cached(
     }
     for (p, (_, body)) in site.pages.iter_mut().zip(bodies) {
         for broken in &body.broken_links {
-            diagnostics.push(
-                Diagnostic::error(broken.message.clone())
-                    .in_file(&p.page.file.display)
-                    .with_source(p.page.source())
-                    .at(broken.line, broken.column)
-                    .with_label("this link"),
-            );
+            let (message, help) = split_help(&broken.message);
+            let mut d = Diagnostic::error(message)
+                .in_file(&p.page.file.display)
+                .with_source(p.page.source())
+                .at(broken.line, broken.column)
+                .with_label("this link");
+            if let Some(help) = help {
+                d = d.with_help(help);
+            }
+            diagnostics.push(d);
         }
         for dropped in &body.dropped {
             diagnostics.push(
@@ -577,30 +634,40 @@ fn link_pages(site: &mut Site, diagnostics: &mut Vec<Diagnostic>) {
         let lang = p.lang().to_string();
         let find = |key: &str| site.find(key, &lang).or_else(|| site.find(key, &default));
         let mut key = String::new();
-        let mut resolve = |field: &str,
-                           names: &[String],
-                           section: &str,
-                           diags: &mut Vec<Diagnostic>| {
-            let mut out = Vec::with_capacity(names.len());
-            for name in names {
-                key.clear();
-                if !name.contains('/') {
-                    key.push_str(section);
-                    key.push('/');
+        let mut resolve =
+            |field: &str, names: &[String], section: &str, diags: &mut Vec<Diagnostic>| {
+                let mut out = Vec::with_capacity(names.len());
+                for (index, name) in names.iter().enumerate() {
+                    key.clear();
+                    if !name.contains('/') {
+                        key.push_str(section);
+                        key.push('/');
+                    }
+                    key.push_str(name.trim_end_matches(".md"));
+                    match find(&key) {
+                        Some(j) if j != i => out.push(j),
+                        Some(_) => {}
+                        // Its file is an error of its own.
+                        None if site.is_unreadable(&key) => {}
+                        None => diags.push(
+                            p.page.diagnostic_at_item(
+                                Diagnostic::error(format!(
+                                    "`{field}` names `{name}`, but there is no page `{key}`"
+                                ))
+                                .with_label(if section == "roles" {
+                                    "no such role"
+                                } else {
+                                    "no such team"
+                                })
+                                .with_help(name_help(site, field, name, &key, section)),
+                                field,
+                                index,
+                            ),
+                        ),
+                    }
                 }
-                key.push_str(name.trim_end_matches(".md"));
-                match find(&key) {
-                    Some(j) if j != i => out.push(j),
-                    Some(_) => {}
-                    None => diags.push(p.page.diagnostic_at_key(
-                        Diagnostic::error(format!("`{field}` names `{name}`, but there is no page `{key}`"))
-                            .with_help(format!("the names in `{field}` are file names in content/{section}/ without the language and `.md`")),
-                        field,
-                    )),
-                }
-            }
-            out
-        };
+                out
+            };
         let works_with = resolve("works_with", &p.page.works_with, "roles", diagnostics);
         let depends_on = resolve("depends_on", &p.page.depends_on, "teams", diagnostics);
         let translations = codes
@@ -651,8 +718,36 @@ fn link_pages(site: &mut Site, diagnostics: &mut Vec<Diagnostic>) {
     }
 }
 
+/// What to say about a `works_with` or `depends_on` name that names no page: the nearest
+/// existing name, or that it names a page of the other list, or what the names are.
+fn name_help(site: &Site, field: &str, name: &str, key: &str, section: &str) -> String {
+    let (folder, stem) = key.rsplit_once('/').unwrap_or(("", key));
+    if let Some(near) = closest(stem, site.names_in(folder)) {
+        let near = if name.contains('/') {
+            format!("{folder}/{near}")
+        } else {
+            near.to_string()
+        };
+        return format!("did you mean `{near}`?");
+    }
+    let (other_section, other_field, what) = if section == "roles" {
+        ("teams", "depends_on", "an outside team")
+    } else {
+        ("roles", "works_with", "a role")
+    };
+    if !name.contains('/') && site.names_in(other_section).contains(&stem) {
+        return format!(
+            "`{name}` is {what} (content/{other_section}/): name it in `{other_field}`"
+        );
+    }
+    format!(
+        "the names in `{field}` are file names in content/{section}/ without the language and `.md`"
+    )
+}
+
 /// A page that exists in some languages but not all: a warning naming the key and the
 /// missing language, on the file of the default language (or the first one found).
+/// A language whose file exists but failed to parse is not missing: its error says enough.
 fn missing_translations(site: &Site, diagnostics: &mut Vec<Diagnostic>) {
     for key in site.translation_keys() {
         let present: Vec<&SitePage> = site
@@ -666,8 +761,11 @@ fn missing_translations(site: &Site, diagnostics: &mut Vec<Diagnostic>) {
         let Some(source) = present.first() else {
             continue;
         };
+        let failed = site.unreadable.get(key);
         for lang in &site.config.languages {
-            if !present.iter().any(|p| p.lang() == lang.code) {
+            if !present.iter().any(|p| p.lang() == lang.code)
+                && !failed.is_some_and(|langs| langs.contains(&lang.code))
+            {
                 diagnostics.push(
                     Diagnostic::warning(format!(
                         "`{key}` has no translation in `{}` ({})",
@@ -727,18 +825,22 @@ impl LinkResolver for PageLinks<'_> {
             candidates.push(normalize(stem));
         }
         let default = self.site.config.default_language();
-        for key in candidates.into_iter().flatten() {
-            let key = key.trim_end_matches("/index").to_string();
+        let keys: Vec<String> = candidates
+            .into_iter()
+            .flatten()
+            .map(|key| key.trim_end_matches("/index").to_string())
+            .collect();
+        for key in &keys {
             let found = self
                 .site
-                .find(&key, &wanted)
-                .or_else(|| self.site.find(&key, default))
+                .find(key, &wanted)
+                .or_else(|| self.site.find(key, default))
                 .or_else(|| {
                     self.site
                         .config
                         .languages
                         .iter()
-                        .find_map(|l| self.site.find(&key, &l.code))
+                        .find_map(|l| self.site.find(key, &l.code))
                 });
             if let Some(j) = found {
                 let target = &self.site.pages[j];
@@ -758,7 +860,35 @@ impl LinkResolver for PageLinks<'_> {
                 };
             }
         }
-        LinkTarget::Broken(format!("link to `{dest}`: no such page in content/"))
+        if keys.iter().any(|key| self.site.is_unreadable(key)) {
+            // The page's file is an error of its own: this link is not another one.
+            return LinkTarget::External;
+        }
+        let message = format!("link to `{dest}`: no such page in content/");
+        let suggestion = keys.iter().find_map(|key| {
+            let (folder, name) = key.rsplit_once('/').unwrap_or(("", key));
+            let near = closest(name, self.site.names_in(folder))
+                .or_else(|| self.site.name_of_slug(folder, name))?;
+            let at = dest.rfind(name)?;
+            Some(format!("{}{near}{}", &dest[..at], &dest[at + name.len()..]))
+        });
+        LinkTarget::Broken(match suggestion {
+            Some(s) => with_help(message, format!("did you mean `{s}`?")),
+            None => message,
+        })
+    }
+}
+
+/// A broken link's message carries its help after a newline (the markdown stage keeps
+/// one string per broken link): [`with_help`] joins them, [`split_help`] parts them.
+fn with_help(message: String, help: String) -> String {
+    format!("{message}\n{help}")
+}
+
+fn split_help(message: &str) -> (&str, Option<&str>) {
+    match message.split_once('\n') {
+        Some((message, help)) => (message, Some(help)),
+        None => (message, None),
     }
 }
 

@@ -3,6 +3,11 @@
 //! Front matter is a slice of a Markdown file, so a YAML error's line is shifted by the line
 //! where the slice starts. Alias expansion is bounded by serde-saphyr's budget, so a
 //! "billion laughs" file is an error rather than a memory blow-up.
+//!
+//! The parser's messages are precise but in its own words ("while parsing a block mapping,
+//! did not find expected key"); the common mistakes of people writing YAML by hand (bad
+//! indentation, a `: ` inside an unquoted text, tabs, an unclosed quote or list) also get a
+//! help line in plain words, with the fix where it can be shown.
 
 use std::path::Path;
 use std::sync::Arc;
@@ -18,6 +23,8 @@ pub struct YamlError {
     pub message: String,
     pub line: Option<usize>,
     pub column: Option<usize>,
+    /// What to do about it, in plain words.
+    pub help: Option<String>,
 }
 
 impl YamlError {
@@ -27,6 +34,9 @@ impl YamlError {
             .with_source(source);
         if let Some(line) = self.line {
             d = d.at(line, self.column.unwrap_or(1));
+        }
+        if let Some(help) = self.help {
+            d = d.with_help(help);
         }
         d
     }
@@ -54,12 +64,78 @@ pub fn from_str<T: DeserializeOwned>(text: &str, first_line: usize) -> Result<T,
             .format_message(err.without_snippet())
             .into_owned();
         let location = err.location().filter(|l| l.line() > 0);
+        let help = location.and_then(|l| {
+            help_for(
+                &message,
+                text,
+                l.line() as usize,
+                l.column() as usize,
+                first_line,
+            )
+        });
         YamlError {
             message,
             line: location.map(|l| l.line() as usize + first_line - 1),
             column: location.map(|l| l.column() as usize),
+            help,
         }
     })
+}
+
+/// A plain help line for the common hand-writing mistakes, recognised from the parser's
+/// message and the text of the line it points at (`line` and `column` are 1-based in
+/// `text`; `first_line` shifts line numbers into the file for the message).
+fn help_for(
+    message: &str,
+    text: &str,
+    line: usize,
+    column: usize,
+    first_line: usize,
+) -> Option<String> {
+    let line_text = text.lines().nth(line.checked_sub(1)?).unwrap_or("");
+    let file_line = line + first_line - 1;
+    let indent = &line_text[..line_text.len() - line_text.trim_start().len()];
+    if indent.contains('\t') || message.contains("tab") {
+        return Some(format!(
+            "YAML does not accept tabs for indentation: replace the tabs at the start of line {file_line} with spaces"
+        ));
+    }
+    if message.contains("mapping values are not allowed") {
+        // A `key: ` before the error's `:` means the text itself holds a `: `.
+        let first_colon = line_text
+            .find(": ")
+            .map(|b| line_text[..b].chars().count() + 1);
+        if let Some((key, value)) = line_text
+            .split_once(": ")
+            .filter(|_| first_colon.is_some_and(|c| c < column))
+        {
+            let value = value.trim().replace('\\', "\\\\").replace('"', "\\\"");
+            return Some(format!(
+                "a `: ` inside a text starts a new key: put the whole text in double quotes, as in\n{key}: \"{value}\""
+            ));
+        }
+        return Some(indentation_help(file_line));
+    }
+    if message.contains("did not find expected") || message.contains("indentation") {
+        return Some(indentation_help(file_line));
+    }
+    if message.contains("unclosed quote") {
+        return Some(
+            "close the quote at the end of the text (quotes are needed only around a text that holds `: ` or ` #`, or starts with a quote, `[` or `{`)".into(),
+        );
+    }
+    if message.contains("unclosed bracket") {
+        return Some(
+            "a list written in brackets closes with `]`, as in `skills: [one, two]`".into(),
+        );
+    }
+    None
+}
+
+fn indentation_help(file_line: usize) -> String {
+    format!(
+        "check the spaces at the start of line {file_line}: the keys of one map start at the same column (top-level keys at column 1), and so do the `-` of one list"
+    )
 }
 
 #[cfg(test)]

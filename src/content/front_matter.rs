@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 
 use serde::Deserialize;
 
+use super::suggest::edit_distance;
 use crate::yaml::{self, YamlError};
 
 /// The typed part of a front matter block.
@@ -165,6 +166,7 @@ pub fn split(text: &str) -> Result<Split<'_>, YamlError> {
         message: "the front matter opened here never closes: add a `---` line after it".into(),
         line: Some(1),
         column: Some(1),
+        help: None,
     })
 }
 
@@ -184,7 +186,8 @@ pub fn parse(split: &Split<'_>) -> Result<Parsed, YamlError> {
     // YAML is parsed once, into a map; the typed keys are read from that map. When they
     // do not fit (a wrong type, or a scalar YAML typed otherwise, like `title: 1984`), the
     // typed parse of the text decides, with the error's line and column.
-    let mut all: BTreeMap<String, serde_json::Value> = yaml::from_str(split.yaml, split.yaml_line)?;
+    let mut all: BTreeMap<String, serde_json::Value> =
+        yaml::from_str(split.yaml, split.yaml_line).map_err(|e| indented_key_help(e, split))?;
     let known: serde_json::Map<String, serde_json::Value> = KNOWN_KEYS
         .iter()
         .filter_map(|k| all.remove_entry(*k))
@@ -201,19 +204,146 @@ pub fn parse(split: &Split<'_>) -> Result<Parsed, YamlError> {
     })
 }
 
+/// A YAML error on a line that holds a known key with spaces before it (` checklist:`):
+/// the key was meant at the top level, so the help says exactly that.
+fn indented_key_help(mut e: YamlError, split: &Split<'_>) -> YamlError {
+    let line = e
+        .line
+        .and_then(|l| l.checked_sub(split.yaml_line))
+        .and_then(|i| split.yaml.lines().nth(i));
+    if let Some(line) = line {
+        let trimmed = line.trim_start_matches(' ');
+        let spaces = line.len() - trimmed.len();
+        if let Some(key) = top_level_key(trimmed).filter(|k| spaces > 0 && KNOWN_KEYS.contains(k)) {
+            e.help = Some(format!(
+                "`{key}` is a front matter key: remove the {spaces} space(s) before it, so that it starts at column 1 like the other keys"
+            ));
+        }
+    }
+    e
+}
+
+/// The key of a top-level `key: value` line, if the line is one.
+fn top_level_key(line: &str) -> Option<&str> {
+    if line.starts_with([' ', '\t', '#', '-']) {
+        return None;
+    }
+    let (key, _) = line.split_once(':')?;
+    Some(key.trim().trim_matches(['"', '\'']))
+}
+
 /// Lines of top-level keys (`key:` at column 1).
 fn key_lines(split: &Split<'_>) -> BTreeMap<String, usize> {
     let mut lines = BTreeMap::new();
     for (i, line) in split.yaml.lines().enumerate() {
-        if line.starts_with([' ', '\t', '#', '-']) {
-            continue;
-        }
-        if let Some((key, _)) = line.split_once(':') {
-            let key = key.trim().trim_matches(['"', '\'']);
+        if let Some(key) = top_level_key(line) {
             lines.entry(key.to_string()).or_insert(split.yaml_line + i);
         }
     }
     lines
+}
+
+/// Where the items of the top-level list `key` stand in the file: the line and column
+/// (1-based, in characters) of each item's first character, inside its quotes if it has
+/// them. Both styles are read: flow (`works_with: [a, "b"]`, over one line or several) and
+/// block (one `- a` line per item). A message about one item then puts its caret on the
+/// item rather than on the key. Empty when `key` is not a list written in either style.
+pub fn list_item_positions(split: &Split<'_>, key: &str) -> Vec<(usize, usize)> {
+    let lines: Vec<&str> = split.yaml.lines().collect();
+    let Some(at) = lines.iter().position(|l| top_level_key(l) == Some(key)) else {
+        return Vec::new();
+    };
+    let first_line = split.yaml_line + at;
+    let after_colon: Vec<char> = lines[at]
+        .split_once(':')
+        .map_or("", |(_, rest)| rest)
+        .chars()
+        .collect();
+    let key_width = lines[at].chars().count() - after_colon.len();
+    match after_colon.iter().position(|c| !c.is_whitespace()) {
+        Some(i) if after_colon[i] == '[' => flow_items(&lines[at..], key_width + i + 1, first_line),
+        Some(i) if after_colon[i] != '#' => Vec::new(),
+        _ => block_items(&lines[at + 1..], first_line + 1),
+    }
+}
+
+/// Items of a flow list whose `[` is just before character `start` of `lines[0]`.
+fn flow_items(lines: &[&str], start: usize, first_line: usize) -> Vec<(usize, usize)> {
+    let mut items = Vec::new();
+    let mut depth = 0usize;
+    let mut expecting_item = true;
+    let mut quote: Option<char> = None;
+    for (i, line) in lines.iter().enumerate() {
+        let chars: Vec<char> = line.chars().collect();
+        let mut c = if i == 0 { start } else { 0 };
+        let mut after_space = true;
+        while c < chars.len() {
+            let ch = chars[c];
+            if let Some(q) = quote {
+                // `\"` in double quotes and `''` in single quotes do not close them.
+                let escaped = (ch == '\\' && q == '"')
+                    || (ch == q && q == '\'' && chars.get(c + 1) == Some(&'\''));
+                if escaped {
+                    c += 1;
+                } else if ch == q {
+                    quote = None;
+                }
+                c += 1;
+                continue;
+            }
+            match ch {
+                ' ' | '\t' => {}
+                '#' if after_space => break,
+                ']' if depth == 0 => return items,
+                ',' if depth == 0 => expecting_item = true,
+                _ => {
+                    if expecting_item && depth == 0 {
+                        expecting_item = false;
+                        let quoted = matches!(ch, '"' | '\'');
+                        items.push((first_line + i, c + 1 + usize::from(quoted)));
+                        if quoted {
+                            quote = Some(ch);
+                        }
+                    }
+                    match ch {
+                        '[' | '{' => depth += 1,
+                        ']' | '}' => depth = depth.saturating_sub(1),
+                        _ => {}
+                    }
+                }
+            }
+            after_space = ch == ' ' || ch == '\t';
+            c += 1;
+        }
+    }
+    items
+}
+
+/// Items of a block list: the `- ` lines right under its key, at the first one's indent.
+fn block_items(lines: &[&str], first_line: usize) -> Vec<(usize, usize)> {
+    let mut items = Vec::new();
+    let mut dash_indent = None;
+    for (i, line) in lines.iter().enumerate() {
+        let trimmed = line.trim_start_matches(' ');
+        if trimmed.trim().is_empty() || trimmed.starts_with('#') {
+            continue;
+        }
+        let indent = line.len() - trimmed.len();
+        let is_item = trimmed == "-" || trimmed.starts_with("- ") || trimmed.starts_with("-\t");
+        match dash_indent {
+            _ if is_item && dash_indent.is_none_or(|d| d == indent) => {
+                dash_indent = Some(indent);
+                let value = trimmed[1..].trim_start();
+                let gap = trimmed[1..].chars().count() - value.chars().count();
+                let quoted = value.starts_with(['"', '\'']);
+                items.push((first_line + i, indent + 2 + gap + usize::from(quoted)));
+            }
+            // A line inside an item (a long text, an item's map).
+            Some(d) if indent > d => {}
+            _ => break,
+        }
+    }
+    items
 }
 
 /// The known key an unknown one was probably meant to be (`weigth` -> `weight`).
@@ -227,31 +357,6 @@ pub fn near_miss(key: &str) -> Option<&'static str> {
         .filter(|(d, k)| *d == 0 || (*d <= 2 && k.len() > 3 && *d < k.len() / 2))
         .min()
         .map(|(_, k)| k)
-}
-
-/// Levenshtein distance, counting a swap of two neighbours as one edit.
-fn edit_distance(a: &str, b: &str) -> usize {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
-    for (i, row) in d.iter_mut().enumerate() {
-        row[0] = i;
-    }
-    for (j, cell) in d[0].iter_mut().enumerate() {
-        *cell = j;
-    }
-    for i in 1..=a.len() {
-        for j in 1..=b.len() {
-            let cost = usize::from(a[i - 1] != b[j - 1]);
-            d[i][j] = (d[i - 1][j] + 1)
-                .min(d[i][j - 1] + 1)
-                .min(d[i - 1][j - 1] + cost);
-            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                d[i][j] = d[i][j].min(d[i - 2][j - 2] + 1);
-            }
-        }
-    }
-    d[a.len()][b.len()]
 }
 
 #[cfg(test)]
@@ -311,6 +416,50 @@ mod tests {
             parse(&split("---\nchecklist:\n  - Tell them\n  - id: x\n    text: Y\n---\n").unwrap())
                 .unwrap();
         assert_eq!(p.front.checklist.len(), 2);
+    }
+
+    fn positions(yaml_and_body: &str, key: &str) -> Vec<(usize, usize)> {
+        list_item_positions(&split(yaml_and_body).unwrap(), key)
+    }
+
+    #[test]
+    fn list_items_in_flow_style() {
+        let text = "---\ntitle: A\nworks_with: [tester, \"lead-dev\" ,x] # c\n---\n";
+        assert_eq!(
+            positions(text, "works_with"),
+            vec![(3, 14), (3, 23), (3, 34)]
+        );
+        let text = "---\nworks_with: [\n  a,  # first\n  'b''c', [n, m],\n  d\n]\n---\n";
+        assert_eq!(
+            positions(text, "works_with"),
+            vec![(3, 3), (4, 4), (4, 11), (5, 3)]
+        );
+        assert_eq!(
+            positions("---\nworks_with: []\n---\n", "works_with"),
+            vec![]
+        );
+    }
+
+    #[test]
+    fn list_items_in_block_style() {
+        let text = "---\ndepends_on:\n  - warehouse\n  -   \"marketing\"\n  # note\n  - x\n    continued\ntitle: A\n- not ours\n---\n";
+        assert_eq!(positions(text, "depends_on"), vec![(3, 5), (4, 8), (6, 5)]);
+        let text = "---\ndepends_on:\n- a\n- b\ntitle: A\n---\n";
+        assert_eq!(positions(text, "depends_on"), vec![(3, 3), (4, 3)]);
+        assert_eq!(positions(text, "title"), vec![]);
+        assert_eq!(positions(text, "skills"), vec![]);
+    }
+
+    #[test]
+    fn indented_known_key_gets_a_plain_help() {
+        let e = parse(&split("---\ntitle: A\nrisks:\n  - x\n checklist:\n  - y\n---\n").unwrap())
+            .unwrap_err();
+        assert_eq!((e.line, e.column), (Some(5), Some(2)));
+        let help = e.help.unwrap();
+        assert!(
+            help.contains("`checklist`") && help.contains("1 space"),
+            "{help}"
+        );
     }
 
     #[test]

@@ -6,6 +6,7 @@
 
 mod front_matter;
 mod source;
+mod suggest;
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
@@ -14,6 +15,7 @@ use rayon::prelude::*;
 
 pub use front_matter::{ChecklistEntry, Kind, near_miss};
 pub use source::{Discovered, SourceFile, discover, discover_cached, display_path};
+pub use suggest::closest;
 
 use crate::config::Config;
 use crate::diagnostics::Diagnostic;
@@ -96,6 +98,24 @@ impl Page {
             None => d,
         }
     }
+
+    /// A diagnostic about item `index` of the front matter list `key`, with its caret on
+    /// the item itself (flow or block style), else on the key's line.
+    pub fn diagnostic_at_item(&self, d: Diagnostic, key: &str, index: usize) -> Diagnostic {
+        let source = self.source();
+        let position = front_matter::split(&source).ok().and_then(|split| {
+            front_matter::list_item_positions(&split, key)
+                .get(index)
+                .copied()
+        });
+        match position {
+            Some((line, column)) => d
+                .in_file(&self.file.display)
+                .with_source(source)
+                .at(line, column),
+            None => self.diagnostic_at_key(d, key),
+        }
+    }
 }
 
 /// A thing to do or to tell, with an id that survives edits.
@@ -145,6 +165,9 @@ pub struct Content {
     pub pages: Vec<Arc<Page>>,
     /// Files in `content/` that are not pages, copied to the same place in the output.
     pub files: Vec<crate::theme::StaticFile>,
+    /// Page files that could not be read or parsed (each already an error): the pages
+    /// that name them are not reported again.
+    pub unreadable: Vec<SourceFile>,
 }
 
 /// Reads and parses every page. Drafts are left out unless `drafts` is set.
@@ -238,14 +261,18 @@ pub fn load_cached(
         }
     };
     let mut pages = Vec::new();
-    for result in results {
+    let mut unreadable = Vec::new();
+    for (file, result) in files.iter().zip(results) {
         match result {
             Ok(page) => {
                 if drafts || !page.draft {
                     pages.push(page);
                 }
             }
-            Err(d) => diagnostics.push(d),
+            Err(d) => {
+                diagnostics.push(d);
+                unreadable.push(file.clone());
+            }
         }
     }
     diagnostics.extend(near_miss_warnings(&pages));
@@ -253,6 +280,7 @@ pub fn load_cached(
         Content {
             pages,
             files: others,
+            unreadable,
         },
         diagnostics,
     )

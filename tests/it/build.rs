@@ -291,7 +291,7 @@ fn the_seed_document_itself_builds_when_present() {
     let seed = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../shared/seed/equipe-de-projet.fr.md");
     let Ok(text_of_seed) = std::fs::read_to_string(&seed) else {
-        eprintln!("SKIPPED: ../shared/seed/equipe-de-projet.fr.md not found beside the repository");
+        say("SKIPPED: ../shared/seed/equipe-de-projet.fr.md not found beside the repository");
         return;
     };
     let site = TestSite::new("title: Guide\nlanguages: {fr: Français}\n");

@@ -1,7 +1,9 @@
 //! Test harness: fixture sites in temporary folders, the real binary, HTML read back.
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
+use std::sync::OnceLock;
 
 use scraper::{Html, Selector};
 
@@ -184,20 +186,74 @@ pub fn output_files(site: &TestSite) -> Vec<String> {
     files
 }
 
+/// The npm packages of `package.json` that the browser and HTML tests use.
+const NPM_PACKAGES: &[&str] = &["playwright-core", "axe-core", "vnu-jar"];
+
+fn missing_npm_package() -> Option<&'static str> {
+    let modules = Path::new(env!("CARGO_MANIFEST_DIR")).join("node_modules");
+    NPM_PACKAGES
+        .iter()
+        .copied()
+        .find(|p| !modules.join(p).join("package.json").is_file())
+}
+
+/// Makes sure the npm packages of `package.json` are in `node_modules`, running `npm ci`
+/// when one is missing and `npm` is on the PATH, so that a bare `cargo test` runs the
+/// browser and HTML tests too. Tests run as threads of one binary and cargo runs test
+/// binaries one after the other, but `cargo test` may run in two terminals at once: a
+/// `OnceLock` installs once per binary, and an exclusive lock on a file of the target
+/// folder makes the other processes wait, then find the packages there. Returns why the
+/// packages are still missing, if they are.
+pub fn npm_packages() -> Option<String> {
+    static MISSING: OnceLock<Option<String>> = OnceLock::new();
+    MISSING.get_or_init(install_npm_packages).clone()
+}
+
+fn install_npm_packages() -> Option<String> {
+    let package = missing_npm_package()?;
+    if Command::new("npm").arg("--version").output().is_err() {
+        return Some(format!(
+            "node_modules/{package} is missing and there is no `npm` to install it (apt-get install npm)"
+        ));
+    }
+    let lock_path = Path::new(env!("CARGO_TARGET_TMPDIR")).join("npm-ci.lock");
+    let lock = std::fs::File::create(&lock_path)
+        .and_then(|file| file.lock().map(|()| file))
+        .map_err(|e| format!("cannot lock {}: {e}", lock_path.display()));
+    let _lock = match lock {
+        Ok(lock) => lock,
+        Err(why) => return Some(why),
+    };
+    // Another test process may have installed them while this one waited.
+    missing_npm_package()?;
+    say("npm ci: installing the npm packages of package.json for the browser and HTML tests");
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let run = Command::new("npm")
+        .args(["ci", "--no-audit", "--no-fund", "--loglevel=error"])
+        .current_dir(repo)
+        .output();
+    match run {
+        Ok(out) if out.status.success() => missing_npm_package()
+            .map(|p| format!("`npm ci` succeeded but node_modules/{p} is missing")),
+        Ok(out) => Some(format!(
+            "`npm ci` failed: {}",
+            String::from_utf8_lossy(&out.stderr).trim()
+        )),
+        Err(e) => Some(format!("cannot run `npm ci`: {e}")),
+    }
+}
+
 /// Why headless Chromium cannot be driven here, if it cannot: Chromium, Node and the npm
-/// packages of `package.json` are needed.
+/// packages of `package.json` (installed by [`npm_packages`] if need be) are needed.
 pub fn missing_browser() -> Option<String> {
     let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
-    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
     if !Path::new(&chromium).exists() {
         return Some(format!(
             "no Chromium at {chromium} (apt-get install chromium)"
         ));
     }
-    for module in ["playwright-core", "axe-core"] {
-        if !repo.join("node_modules").join(module).is_dir() {
-            return Some(format!("node_modules/{module} is missing (run `npm ci`)"));
-        }
+    if let Some(why) = npm_packages() {
+        return Some(why);
     }
     for tool in ["node", "python3"] {
         if Command::new(tool).arg("--version").output().is_err() {
@@ -207,16 +263,26 @@ pub fn missing_browser() -> Option<String> {
     None
 }
 
-/// With a reason, prints `SKIPPED: what: why` and returns true; in CI (`CI=true`) a
-/// missing prerequisite fails the test instead, so that CI always runs it.
+/// With a reason, prints `SKIPPED: what: why` (see [`say`]) and returns true; in CI
+/// (`CI=true`) a missing prerequisite fails the test instead, so that CI always runs it.
 pub fn skip(what: &str, why: Option<String>) -> bool {
     let Some(why) = why else { return false };
     assert!(
         std::env::var("CI").map_or(true, |v| v != "true"),
         "{what} cannot run in CI: {why}"
     );
-    println!("SKIPPED: {what}: {why}");
+    say(&format!("SKIPPED: {what}: {why}"));
     true
+}
+
+/// Prints a line in the output of a plain `cargo test`. libtest captures what a passing
+/// test prints with `println!` and `eprintln!` (and shows it only with `--nocapture`), but
+/// not what is written to the stderr stream directly: a skipped test must not look like
+/// one that passed.
+pub fn say(line: &str) {
+    let _ = std::io::stderr()
+        .lock()
+        .write_all(format!("{line}\n").as_bytes());
 }
 
 /// A child process killed when the test ends, however it ends.

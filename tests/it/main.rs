@@ -9,6 +9,7 @@
 mod common;
 
 mod afm;
+mod author_errors;
 mod browser;
 mod build;
 mod checklists;

@@ -8,25 +8,30 @@ use std::process::Command;
 
 use common::*;
 
-fn vnu_jar() -> Option<std::path::PathBuf> {
-    let jar = Path::new(env!("CARGO_MANIFEST_DIR")).join("node_modules/vnu-jar/build/dist/vnu.jar");
+/// The checker's jar, installed by `npm ci` if need be, or why it cannot run.
+fn vnu_jar() -> Result<std::path::PathBuf, String> {
+    if let Some(why) = npm_packages() {
+        return Err(why);
+    }
     let java = Command::new("java")
         .arg("-version")
         .output()
         .is_ok_and(|o| o.status.success());
-    (jar.is_file() && java).then_some(jar)
+    if !java {
+        return Err("no `java` on the PATH (apt-get install default-jre-headless)".into());
+    }
+    Ok(Path::new(env!("CARGO_MANIFEST_DIR")).join("node_modules/vnu-jar/build/dist/vnu.jar"))
 }
 
 #[test]
 fn example_site_is_valid_html() {
-    let jar = vnu_jar();
-    let why = jar
-        .is_none()
-        .then(|| "java or node_modules/vnu-jar missing (run `npm ci`)".to_string());
-    if skip("HTML validation", why) {
-        return;
-    }
-    let Some(jar) = jar else { return };
+    let jar = match vnu_jar() {
+        Ok(jar) => jar,
+        Err(why) => {
+            skip("HTML validation", Some(why));
+            return;
+        }
+    };
     let site = TestSite::example();
     site.build().ok();
     let no_base = TestSite::example();
