@@ -10,7 +10,7 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use equipe::markdown::options;
+use equipe::internals::markdown_options as options;
 use pulldown_cmark::{Parser, html};
 use rayon::prelude::*;
 

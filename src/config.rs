@@ -16,6 +16,10 @@ use crate::yaml;
 
 pub const CONFIG_FILE: &str = "site.yaml";
 
+/// The folders of a site root whose contents are sources (what `serve` and `build --watch`
+/// watch, and what a build's stamp covers).
+pub const SOURCE_FOLDERS: [&str; 5] = ["content", "static", "templates", "i18n", "themes"];
+
 /// The site's configuration, resolved and checked.
 #[derive(Clone, Debug)]
 pub struct Config {

@@ -344,8 +344,26 @@ impl Diagnostics {
             .dedup_by(|a, b| a.file == b.file && a.line == b.line && a.message == b.message);
     }
 
-    pub fn into_vec(self) -> Vec<Diagnostic> {
-        self.items
+    /// Prints every diagnostic to stderr, with snippets (in colour on a terminal, unless
+    /// `NO_COLOR` is set).
+    pub fn print(&self) {
+        print_all(self.items.iter());
+    }
+}
+
+impl Diagnostic {
+    /// Prints this one diagnostic as [`Diagnostics::print`] does.
+    pub fn print(&self) {
+        print_all(std::iter::once(self));
+    }
+}
+
+fn print_all<'a>(diagnostics: impl Iterator<Item = &'a Diagnostic>) {
+    use std::io::{IsTerminal, Write};
+    let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    let mut err = std::io::stderr().lock();
+    for d in diagnostics {
+        let _ = writeln!(err, "{}", d.render(color));
     }
 }
 

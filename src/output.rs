@@ -36,7 +36,7 @@ pub fn check_output_dir(source: &Path, output: &Path) -> Result<PathBuf, Diagnos
     if source.starts_with(&output) {
         return refuse("it contains the site's source folder");
     }
-    for inside in ["content", "static", "templates", "themes", "i18n"] {
+    for inside in crate::config::SOURCE_FOLDERS {
         if output.starts_with(source.join(inside)) {
             return refuse(&format!("it is inside the site's `{inside}/` folder"));
         }
@@ -371,16 +371,6 @@ pub struct Stamp {
     inputs: Option<String>,
 }
 
-/// What a site's build reads, relative to its source folder.
-const INPUTS: &[&str] = &[
-    "site.yaml",
-    "content",
-    "static",
-    "templates",
-    "i18n",
-    "themes",
-];
-
 impl Stamp {
     /// Lists the inputs of a build of `source` into `output`; `settings` are the options
     /// that change the output.
@@ -393,8 +383,8 @@ impl Stamp {
         let listed = binary.is_ok_and(|m| {
             inputs.push_str(&line("equipe", &m));
             true
-        }) && INPUTS
-            .iter()
+        }) && std::iter::once(crate::config::CONFIG_FILE)
+            .chain(crate::config::SOURCE_FOLDERS)
             .all(|name| list(&source.join(name), source, &mut inputs));
         Stamp {
             file: sibling(output, "equipe-stamp"),

@@ -587,6 +587,15 @@ impl GeneratedTitles for SectionTitles<'_> {
     }
 }
 
+/// The site's pages linked together, without rendering, for the translation table of a
+/// build that failed (see `equipe check`).
+pub fn linked_site(options: &BuildOptions) -> Option<Site> {
+    let config = Config::load(&options.source).ok()?;
+    let (content, _) = content::load(&config, options.drafts);
+    let (site, _) = site::build(config, content.pages, BTreeSet::new(), &SectionTitles(None));
+    Some(site)
+}
+
 /// Shown when the source folder has no `site.yaml`, to help a first run.
 pub fn missing_site_hint(source: &Path) -> Option<Diagnostic> {
     (!source.join(crate::config::CONFIG_FILE).exists()).then(|| {

@@ -13,6 +13,7 @@ use std::path::{Path, PathBuf};
 
 use crate::config::{Config, is_language_code};
 use crate::diagnostics::Diagnostic;
+use crate::site::Site;
 
 /// The word `equipe new` writes where the author has to write something.
 pub const PLACEHOLDER: &str = "TODO";
@@ -40,6 +41,35 @@ pub fn placeholders(text: &str) -> Vec<(usize, usize, &str)> {
         }
     }
     found
+}
+
+/// A warning at every [`PLACEHOLDER`] left in a content file, so that a page
+/// made with `equipe new` is not published half-written without anyone noticing.
+pub fn placeholder_warnings(site: &Site) -> Vec<Diagnostic> {
+    let mut warnings = Vec::new();
+    for p in site.pages.iter().filter(|p| !p.generated) {
+        let source = p.page.source();
+        for (line, column, rest) in placeholders(&source) {
+            let shown: String = rest
+                .trim_end_matches(['"', '\''])
+                .chars()
+                .take(60)
+                .collect();
+            warnings.push(
+                Diagnostic::warning(format!("placeholder still to replace: `{shown}`"))
+                    .in_file(&p.page.file.display)
+                    .with_source(source.clone())
+                    .at(line, column)
+                    .with_label("placeholder")
+                    .with_help(format!(
+                        "`equipe new` writes `{}` where you have to write something: write it, and delete the `{}` (and its comment)",
+                        PLACEHOLDER,
+                        PLACEHOLDER
+                    )),
+            );
+        }
+    }
+    warnings
 }
 
 /// A title made from a key for the author to replace: words spaced, the first capitalised,

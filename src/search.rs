@@ -70,12 +70,8 @@ pub fn entry(p: &SitePage, toc: &[Heading], plain: &str, checklist: &[ChecklistI
     serde_json::to_string(&entry).unwrap_or_default()
 }
 
-/// Every language's index, as output files.
-pub fn indexes(site: &Site) -> Vec<OutputFile> {
-    indexes_cached(site, None)
-}
-
-/// [`indexes`], reusing from `cache` (by path) the indexes whose entries are all the same.
+/// Every language's index, as output files, reusing from `cache` (by path) the indexes
+/// whose entries are all the same.
 pub fn indexes_cached(
     site: &Site,
     mut cache: Option<&mut FastMap<String, (u64, Bytes)>>,

@@ -1,69 +1,10 @@
 //! Arbitrary bytes as a content file, through parsing, the site model and rendering.
-//! Any panic is a bug: bad input must become a diagnostic.
+//! Any panic is a bug: bad input must become a diagnostic. The harness is shared with
+//! the regression test of the inputs found (`tests/it/fuzz_regressions.rs`).
 #![no_main]
 
-use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
-
-use equipe::config::Config;
-use equipe::content::{self, SourceFile};
-use equipe::render::{self, Renderer};
-use equipe::site::{self, GeneratedTitles};
-use equipe::theme::{self, Theme};
 use libfuzzer_sys::fuzz_target;
 
-struct Titles;
-impl GeneratedTitles for Titles {
-    fn section_title(&self, _: &str, section: &str) -> String {
-        section.to_string()
-    }
-}
-
-fn config() -> &'static Config {
-    static CONFIG: OnceLock<Config> = OnceLock::new();
-    CONFIG.get_or_init(|| {
-        Config::parse(
-            Path::new("/nonexistent-equipe-fuzz-site"),
-            "title: F\ndefault_language: fr\nlanguages: {fr: Français, en: English}\n",
-        )
-        .expect("fixed config parses")
-    })
-}
-
-fn theme() -> &'static Theme {
-    static THEME: OnceLock<Theme> = OnceLock::new();
-    THEME.get_or_init(|| theme::load(config()).expect("built-in theme loads").0)
-}
-
-/// Every asset under its plain name: fingerprinting is not what is fuzzed.
-fn assets() -> &'static BTreeMap<String, String> {
-    static ASSETS: OnceLock<BTreeMap<String, String>> = OnceLock::new();
-    ASSETS.get_or_init(|| {
-        let mut names: BTreeMap<String, String> = theme()
-            .static_files
-            .iter()
-            .map(|s| (s.path.clone(), s.path.clone()))
-            .collect();
-        for lang in ["fr", "en"] {
-            let path = equipe::search::index_path(lang);
-            names.insert(path.clone(), path);
-        }
-        names
-    })
-}
-
 fuzz_target!(|data: &[u8]| {
-    let file = SourceFile {
-        path: PathBuf::from("content/roles/x.fr.md"),
-        display: PathBuf::from("content/roles/x.fr.md"),
-        lang: "fr".into(),
-        key: "roles/x".into(),
-    };
-    let Ok(text) = content::decode(data) else { return };
-    let Ok(page) = content::parse_page(file, text) else { return };
-    let (site, _) = site::build(config().clone(), vec![page.into()], Default::default(), &Titles);
-    if let Ok(renderer) = Renderer::new(theme(), &site, assets()) {
-        let _ = renderer.render_all(&render::jobs(&site));
-    }
+    equipe::internals::fuzz_content_file(data);
 });

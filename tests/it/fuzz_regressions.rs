@@ -1,63 +1,11 @@
-//! Inputs that once crashed or might crash the content path, run through the same code as
-//! the fuzz target (`fuzz/fuzz_targets/content_file.rs`): decode, front matter, site model,
+//! Inputs that once crashed or might crash the content path, run through the very function
+//! the fuzz target (`fuzz/fuzz_targets/content_file.rs`) runs: decode, front matter, site model,
 //! Markdown, templates. Each must end in a page or a diagnostic, never a panic. Crashing
 //! inputs found by `cargo fuzz` are added to `tests/fuzz_inputs/`.
 
-use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use equipe::config::Config;
-use equipe::content::{self, SourceFile};
-use equipe::render::{self, Renderer};
-use equipe::site::{self, GeneratedTitles};
-use equipe::theme;
-
-struct Titles;
-impl GeneratedTitles for Titles {
-    fn section_title(&self, _: &str, section: &str) -> String {
-        section.to_string()
-    }
-}
-
-/// Every asset under its plain name (fingerprinting is not what is tested here).
-fn asset_names(theme: &theme::Theme) -> BTreeMap<String, String> {
-    let mut names: BTreeMap<String, String> = theme
-        .static_files
-        .iter()
-        .map(|s| (s.path.clone(), s.path.clone()))
-        .collect();
-    for lang in ["fr", "en"] {
-        let path = equipe::search::index_path(lang);
-        names.insert(path.clone(), path);
-    }
-    names
-}
-
-/// Runs one input through the content path; returns whether it became a rendered page.
-fn run(bytes: &[u8]) -> bool {
-    let config = Config::parse(
-        Path::new("/nonexistent-equipe-fuzz-site"),
-        "title: F\ndefault_language: fr\nlanguages: {fr: Français, en: English}\n",
-    )
-    .expect("config");
-    let file = SourceFile {
-        path: PathBuf::from("content/roles/x.fr.md"),
-        display: PathBuf::from("content/roles/x.fr.md"),
-        lang: "fr".into(),
-        key: "roles/x".into(),
-    };
-    let Ok(text) = content::decode(bytes) else {
-        return false;
-    };
-    let Ok(page) = content::parse_page(file, text) else {
-        return false;
-    };
-    let (theme, _) = theme::load(&config).expect("built-in theme");
-    let (site, _) = site::build(config, vec![page.into()], Default::default(), &Titles);
-    let renderer = Renderer::new(&theme, &site, &asset_names(&theme)).expect("templates compile");
-    let (files, errors) = renderer.render_all(&render::jobs(&site));
-    errors.is_empty() && !files.is_empty()
-}
+use equipe::internals::fuzz_content_file as run;
 
 const TRICKY: &[&[u8]] = &[
     b"",

@@ -114,7 +114,7 @@ fn a_build_after_a_failed_one_still_rebuilds() {
 }
 
 /// Every file of a rebuild in memory, by path.
-fn files_of(outcome: equipe::pipeline::Outcome) -> BTreeMap<String, Vec<u8>> {
+fn files_of(outcome: equipe::Outcome) -> BTreeMap<String, Vec<u8>> {
     assert!(
         outcome.succeeded(),
         "the build failed: {:?}",
@@ -133,8 +133,8 @@ fn files_of(outcome: equipe::pipeline::Outcome) -> BTreeMap<String, Vec<u8>> {
 /// `checklists.json`, search indexes, sitemap), after each kind of edit.
 #[test]
 fn incremental_rebuilds_equal_full_rebuilds_file_for_file() {
-    use equipe::incremental::Cache;
-    use equipe::pipeline::{BuildOptions, render_site, render_site_cached};
+    use equipe::Cache;
+    use equipe::{BuildOptions, render_site, render_site_cached};
 
     let site = TestSite::example();
     // Folders as an author's are: last changed long ago, so that a rebuild may trust

@@ -7,17 +7,11 @@
 //! CI annotations. A human run ends with the translation status of every key, even when
 //! the build has errors.
 
-use std::collections::BTreeSet;
 use std::io::Write;
 use std::process::ExitCode;
 
-use crate::cli::print_diagnostics;
-use crate::config::Config;
-use crate::content;
-use crate::diagnostics::{Diagnostic, Diagnostics, Severity};
-use crate::pipeline::{self, BuildOptions};
-use crate::site::{self, Site};
-use crate::{scaffold, translations};
+use equipe::diagnostics::{Diagnostic, Diagnostics, Severity};
+use equipe::{BuildOptions, scaffold, translations};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
@@ -27,17 +21,17 @@ pub enum Format {
 
 pub fn run(options: &BuildOptions, strict: bool, format: Format) -> ExitCode {
     let mut diagnostics = Diagnostics::default();
-    let outcome = match pipeline::missing_site_hint(&options.source) {
+    let outcome = match equipe::missing_site_hint(&options.source) {
         Some(hint) => {
             diagnostics.push(hint);
             None
         }
-        None => Some(pipeline::render_site(options)),
+        None => Some(equipe::render_site(options)),
     };
     // A build with errors renders nothing: the translation table then comes from the
     // content alone, linked without rendering, so that it is printed all the same.
     let linked = match outcome.as_ref().map(|o| o.rendered.is_some()) {
-        Some(false) => linked_site(options),
+        Some(false) => equipe::linked_site(options),
         _ => None,
     };
     let site = outcome
@@ -52,7 +46,7 @@ pub fn run(options: &BuildOptions, strict: bool, format: Format) -> ExitCode {
         .unwrap_or_default();
     if let (Some(site), Some(statuses)) = (site, &statuses) {
         findings.extend(translations::outdated_warnings(site, statuses));
-        findings.extend(placeholder_warnings(site));
+        findings.extend(scaffold::placeholder_warnings(site));
     }
     for mut d in findings {
         if strict {
@@ -68,7 +62,7 @@ pub fn run(options: &BuildOptions, strict: bool, format: Format) -> ExitCode {
             }
         }
         Format::Human => {
-            print_diagnostics(&diagnostics);
+            diagnostics.print();
             if let (Some(site), Some(statuses)) = (site, &statuses) {
                 let table = translations::table(&site.config, statuses);
                 let _ = write!(std::io::stdout().lock(), "{table}");
@@ -86,52 +80,6 @@ pub fn run(options: &BuildOptions, strict: bool, format: Format) -> ExitCode {
     } else {
         ExitCode::SUCCESS
     }
-}
-
-/// The site's pages linked together, for the translation table of a build that failed.
-fn linked_site(options: &BuildOptions) -> Option<Site> {
-    let config = Config::load(&options.source).ok()?;
-    let (content, _) = content::load(&config, options.drafts);
-    let (site, _) = site::build(config, content.pages, BTreeSet::new(), &KeysOnly);
-    Some(site)
-}
-
-/// Generated pages are not in the translation table: their titles do not matter here.
-struct KeysOnly;
-
-impl site::GeneratedTitles for KeysOnly {
-    fn section_title(&self, _lang: &str, section: &str) -> String {
-        section.to_string()
-    }
-}
-
-/// A warning at every [`scaffold::PLACEHOLDER`] left in a content file, so that a page
-/// made with `equipe new` is not published half-written without anyone noticing.
-fn placeholder_warnings(site: &Site) -> Vec<Diagnostic> {
-    let mut warnings = Vec::new();
-    for p in site.pages.iter().filter(|p| !p.generated) {
-        let source = p.page.source();
-        for (line, column, rest) in scaffold::placeholders(&source) {
-            let shown: String = rest
-                .trim_end_matches(['"', '\''])
-                .chars()
-                .take(60)
-                .collect();
-            warnings.push(
-                Diagnostic::warning(format!("placeholder still to replace: `{shown}`"))
-                    .in_file(&p.page.file.display)
-                    .with_source(source.clone())
-                    .at(line, column)
-                    .with_label("placeholder")
-                    .with_help(format!(
-                        "`equipe new` writes `{}` where you have to write something: write it, and delete the `{}` (and its comment)",
-                        scaffold::PLACEHOLDER,
-                        scaffold::PLACEHOLDER
-                    )),
-            );
-        }
-    }
-    warnings
 }
 
 /// One finding as a JSON object, for CI annotations.

@@ -28,13 +28,8 @@ use notify::event::{EventKind, MetadataKind, ModifyKind};
 use notify::{RecommendedWatcher, RecursiveMode};
 use notify_debouncer_full::{DebounceEventResult, Debouncer, RecommendedCache, new_debouncer};
 
-use crate::cli::print_diagnostics;
-use crate::config::CONFIG_FILE;
-use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::pipeline::{self, BuildOptions};
-
-/// The folders of a site root whose contents are sources.
-pub const SOURCE_FOLDERS: [&str; 5] = ["content", "static", "templates", "i18n", "themes"];
+use equipe::diagnostics::Diagnostic;
+use equipe::{BuildOptions, CONFIG_FILE, SOURCE_FOLDERS};
 
 /// How long a path must stay quiet before its events are reported. An editor's save is a
 /// burst of a few events within a millisecond or two; this keeps save-to-page latency low.
@@ -199,7 +194,7 @@ impl SiteWatcher {
             }
             if relevant {
                 if let Err(d) = self.watch_new_folders() {
-                    print_one(*d);
+                    d.print();
                 }
                 changed.sort();
                 changed.dedup();
@@ -242,24 +237,17 @@ impl SiteWatcher {
     }
 }
 
-/// Prints one diagnostic the way the build prints its own.
-fn print_one(diagnostic: Diagnostic) {
-    let mut all = Diagnostics::default();
-    all.push(diagnostic);
-    print_diagnostics(&all);
-}
-
 /// `equipe build --watch`: builds, then rebuilds into the output folder on every change
 /// until interrupted. A failed build prints its errors and leaves the output as it was.
 pub fn build_and_watch(options: &BuildOptions) -> ExitCode {
-    if let Some(hint) = pipeline::missing_site_hint(&options.source) {
-        print_one(hint);
+    if let Some(hint) = equipe::missing_site_hint(&options.source) {
+        hint.print();
         return ExitCode::from(1);
     }
     let mut watcher = match SiteWatcher::new(&options.source, &options.output) {
         Ok(w) => w,
         Err(d) => {
-            print_one(*d);
+            d.print();
             return ExitCode::from(1);
         }
     };
@@ -276,29 +264,11 @@ pub fn build_and_watch(options: &BuildOptions) -> ExitCode {
 }
 
 fn build_once(options: &BuildOptions) {
-    let outcome = pipeline::build(options);
-    crate::cli::print_build_notes(&outcome);
-    print_diagnostics(&outcome.diagnostics);
-    match &outcome.rendered {
-        None if outcome.succeeded() => eprintln!(
-            "nothing changed: {} left as it was",
-            options.output.display()
-        ),
-        Some(r) if outcome.succeeded() => eprintln!(
-            "built {} pages into {} in {} ms",
-            r.site.pages.len(),
-            options.output.display(),
-            outcome.elapsed.as_millis()
-        ),
-        _ => eprintln!(
-            "build failed: {} error(s); the previous output was left as it was",
-            outcome.diagnostics.error_count()
-        ),
-    }
+    crate::cmd::build::report(options, &equipe::build(options));
 }
 
 /// "changed: content/roles/tester.fr.md" for the terminal.
-/// The changed paths relative to the site's folder, for [`crate::incremental::Cache::only_changed`];
+/// The changed paths relative to the site's folder, for [`equipe::Cache::only_changed`];
 /// `None` when the watcher could not tell which files changed.
 pub fn relative_changes(changed: &[PathBuf], source: &Path) -> Option<Vec<PathBuf>> {
     if changed.is_empty() {

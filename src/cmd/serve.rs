@@ -3,7 +3,7 @@
 //! The shape, and why:
 //!
 //! - **Served from memory.** A rebuild renders the whole site in memory
-//!   ([`pipeline::render_site`], which writes nothing) and the server swaps the new set of
+//!   ([`equipe::render_site`], which writes nothing) and the server swaps the new set of
 //!   files in at once, behind one lock. A reader never sees half a site, nothing is
 //!   written to disk, and a failed rebuild simply does not swap: the last good site stays.
 //! - **No global state.** Everything the server knows is in [`Shared`], passed to the
@@ -49,11 +49,10 @@ use axum::routing::get;
 use futures_util::Stream;
 use tokio::sync::broadcast;
 
-use crate::cli::print_diagnostics;
-use crate::diagnostics::{Diagnostic, Diagnostics, Severity};
-use crate::incremental::Cache;
-use crate::pipeline::{self, BuildOptions, Rendered};
-use crate::watch::{SiteWatcher, describe_change, relative_changes};
+use equipe::diagnostics::{Diagnostic, Severity};
+use equipe::{BuildOptions, Cache, Rendered};
+
+use crate::cmd::watch::{SiteWatcher, describe_change, relative_changes};
 
 use host_check::{AllowedName, HostCheck};
 
@@ -173,17 +172,17 @@ impl Shared {
     /// publishes the errors and keeps the last good site.
     pub fn rebuild(&self, options: &BuildOptions) {
         let mut cache = self.cache.lock().unwrap_or_else(PoisonError::into_inner);
-        let outcome = pipeline::render_site_cached(options, &mut cache);
+        let outcome = equipe::render_site_cached(options, &mut cache);
         let stats = cache.stats;
         drop(cache);
-        print_diagnostics(&outcome.diagnostics);
+        outcome.diagnostics.print();
         let mut diagnostics = outcome.diagnostics;
         let ms = outcome.elapsed.as_millis();
         let files = match outcome.rendered {
             Some(rendered) if !diagnostics.has_errors() => match in_memory(rendered) {
                 Ok(files) => Some(files),
                 Err(d) => {
-                    print_one(&d);
+                    d.print();
                     diagnostics.push(*d);
                     None
                 }
@@ -278,30 +277,24 @@ fn changed_paths(old: &HashMap<String, Bytes>, new: &HashMap<String, Bytes>) -> 
     changed
 }
 
-fn print_one(d: &Diagnostic) {
-    let mut all = Diagnostics::default();
-    all.push(d.clone());
-    print_diagnostics(&all);
-}
-
 /// Runs `equipe serve` until Ctrl-C. Exit status 1 only for problems that stop the
 /// server from starting (no site, port in use); content errors never stop it.
 pub fn serve(options: &ServeOptions) -> ExitCode {
-    if let Some(hint) = pipeline::missing_site_hint(&options.source) {
-        print_one(&hint);
+    if let Some(hint) = equipe::missing_site_hint(&options.source) {
+        hint.print();
         return ExitCode::from(1);
     }
     let allowed = match allowed_names(&options.allowed_hosts) {
         Ok(names) => names,
         Err(d) => {
-            print_one(&d);
+            d.print();
             return ExitCode::from(1);
         }
     };
     let (listener, address) = match bind(options.address) {
         Ok(bound) => bound,
         Err(d) => {
-            print_one(&d);
+            d.print();
             return ExitCode::from(1);
         }
     };
@@ -315,7 +308,7 @@ pub fn serve(options: &ServeOptions) -> ExitCode {
     let mut watcher = match SiteWatcher::new(&build_options.source, &build_options.output) {
         Ok(w) => w,
         Err(d) => {
-            print_one(&d);
+            d.print();
             return ExitCode::from(1);
         }
     };
@@ -334,9 +327,7 @@ pub fn serve(options: &ServeOptions) -> ExitCode {
             }
         });
     if let Err(e) = spawned {
-        print_one(&Diagnostic::error(format!(
-            "cannot start the rebuild thread: {e}"
-        )));
+        Diagnostic::error(format!("cannot start the rebuild thread: {e}")).print();
         return ExitCode::from(1);
     }
 
@@ -368,7 +359,7 @@ pub fn serve(options: &ServeOptions) -> ExitCode {
     {
         Ok(r) => r,
         Err(e) => {
-            print_one(&Diagnostic::error(format!("cannot start the server: {e}")));
+            Diagnostic::error(format!("cannot start the server: {e}")).print();
             return ExitCode::from(1);
         }
     };
@@ -457,7 +448,7 @@ async fn run_server(
     let listener = match tokio::net::TcpListener::from_std(listener) {
         Ok(l) => l,
         Err(e) => {
-            print_one(&Diagnostic::error(format!("cannot serve: {e}")));
+            Diagnostic::error(format!("cannot serve: {e}")).print();
             return ExitCode::from(1);
         }
     };

@@ -1,16 +1,23 @@
 //! The command line: parse arguments, run a command, print diagnostics, pick the exit code.
+//! Each command is a module here; what they run is the library's.
 //!
 //! Exit status: 0 success, 1 content or build errors (every one printed), 2 usage errors
 //! (clap's own convention).
 
-use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-use crate::diagnostics::Diagnostics;
-use crate::pipeline::{self, BuildOptions};
+use equipe::BuildOptions;
+
+mod build;
+mod check;
+mod init;
+mod new;
+mod serve;
+mod translations;
+mod watch;
 
 #[derive(Parser, Debug)]
 #[command(
@@ -18,13 +25,13 @@ use crate::pipeline::{self, BuildOptions};
     version,
     about = "Build a bilingual onboarding website for a project team from Markdown"
 )]
-pub struct Cli {
+struct Cli {
     #[command(subcommand)]
-    pub command: Command,
+    command: Command,
 }
 
 #[derive(Subcommand, Debug)]
-pub enum Command {
+enum Command {
     /// Build the site into the output folder.
     ///
     /// The output folder is replaced whole, and only when the build succeeds. equipe
@@ -45,7 +52,7 @@ pub enum Command {
         #[arg(long)]
         force: bool,
         /// Absolute URL of the published site (overrides site.yaml's base_url).
-        #[arg(long, value_parser = crate::config::parse_base_url)]
+        #[arg(long, value_parser = equipe::parse_base_url)]
         base_url: Option<String>,
         /// Include pages marked `draft: true`.
         #[arg(long)]
@@ -85,8 +92,8 @@ pub enum Command {
         #[arg(long)]
         strict: bool,
         /// `human` (snippets and a translation table) or `json` (one object per line).
-        #[arg(long, value_enum, default_value_t = crate::check::Format::Human)]
-        format: crate::check::Format,
+        #[arg(long, value_enum, default_value_t = check::Format::Human)]
+        format: check::Format,
     },
     /// Show the translation status, or stamp translations as up to date with their source.
     Translations {
@@ -120,7 +127,7 @@ pub enum Command {
     New {
         /// What to add.
         #[arg(value_enum)]
-        kind: crate::scaffold::NewKind,
+        kind: equipe::scaffold::NewKind,
         /// Its key: the file name without language and `.md` (`data-analyst`).
         key: String,
         /// The site's root folder (where site.yaml is).
@@ -129,7 +136,7 @@ pub enum Command {
     },
 }
 
-pub fn main() -> ExitCode {
+pub(crate) fn main() -> ExitCode {
     report_panics_as_bugs();
     let cli = Cli::parse();
     match cli.command {
@@ -155,9 +162,9 @@ pub fn main() -> ExitCode {
                 force,
             };
             if watch {
-                crate::watch::build_and_watch(&options)
+                watch::build_and_watch(&options)
             } else {
-                build(&options)
+                build::run(&options)
             }
         }
         Command::Serve {
@@ -167,7 +174,7 @@ pub fn main() -> ExitCode {
             open,
             drafts,
             allow_host,
-        } => crate::serve::serve(&crate::serve::ServeOptions {
+        } => serve::serve(&serve::ServeOptions {
             source,
             address: std::net::SocketAddr::new(bind, port),
             open,
@@ -178,145 +185,20 @@ pub fn main() -> ExitCode {
             source,
             strict,
             format,
-        } => crate::check::run(&BuildOptions::new(source), strict, format),
+        } => check::run(&BuildOptions::new(source), strict, format),
         Command::Translations {
             source,
             stamp,
             all,
             files,
-        } => translations(&source, stamp, all, &files),
+        } => translations::run(&source, stamp, all, &files),
         Command::Init {
             dir,
             languages,
             force,
             theme_files,
-        } => report_written(
-            crate::scaffold::parse_languages(&languages)
-                .and_then(|langs| crate::scaffold::init(&dir, &langs, force, theme_files)),
-            Some(&dir),
-        ),
-        Command::New { kind, key, source } => report_written(
-            crate::config::Config::load(&source)
-                .and_then(|config| crate::scaffold::new_page(&config, kind, &key)),
-            None,
-        ),
-    }
-}
-
-/// `equipe translations`: the status table, or `--stamp`.
-fn translations(source: &std::path::Path, stamp: bool, all: bool, files: &[PathBuf]) -> ExitCode {
-    if stamp {
-        if files.is_empty() && !all {
-            let mut d = Diagnostics::default();
-            d.push(crate::diagnostics::Diagnostic::error(
-                "`--stamp` needs the translated files to stamp, or `--all`",
-            ));
-            print_diagnostics(&d);
-            return ExitCode::from(2);
-        }
-        return report_written(
-            crate::config::Config::load(source)
-                .and_then(|config| crate::translations::stamp(&config, files, all)),
-            None,
-        );
-    }
-    let outcome = pipeline::render_site(&BuildOptions::new(source));
-    print_diagnostics(&outcome.diagnostics);
-    match &outcome.rendered {
-        Some(r) => {
-            let statuses = crate::translations::status(&r.site, true);
-            let table = crate::translations::table(&r.site.config, &statuses);
-            let _ = write!(std::io::stdout().lock(), "{table}");
-            ExitCode::SUCCESS
-        }
-        None => ExitCode::from(1),
-    }
-}
-
-/// Prints the files `init` or `new` wrote, or why they wrote nothing.
-fn report_written(
-    result: Result<Vec<PathBuf>, crate::diagnostics::Diagnostic>,
-    site: Option<&std::path::Path>,
-) -> ExitCode {
-    match result {
-        Ok(paths) => {
-            let mut out = std::io::stdout().lock();
-            for path in &paths {
-                let _ = writeln!(out, "wrote {}", path.display());
-            }
-            if let Some(dir) = site {
-                let _ = writeln!(
-                    out,
-                    "\nNext: cd {} && equipe serve   (or equipe build)",
-                    dir.display()
-                );
-            }
-            ExitCode::SUCCESS
-        }
-        Err(d) => {
-            let mut all = Diagnostics::default();
-            all.push(d);
-            print_diagnostics(&all);
-            ExitCode::from(1)
-        }
-    }
-}
-
-fn build(options: &BuildOptions) -> ExitCode {
-    if let Some(hint) = pipeline::missing_site_hint(&options.source) {
-        let mut d = Diagnostics::default();
-        d.push(hint);
-        print_diagnostics(&d);
-        return ExitCode::from(1);
-    }
-    let outcome = pipeline::build(options);
-    print_build_notes(&outcome);
-    print_diagnostics(&outcome.diagnostics);
-    match &outcome.rendered {
-        None if outcome.succeeded() => {
-            eprintln!(
-                "nothing changed since the last build: {} left as it was (checked in {} ms)",
-                options.output.display(),
-                outcome.elapsed.as_millis()
-            );
-            ExitCode::SUCCESS
-        }
-        Some(r) if outcome.succeeded() => {
-            let mut err = std::io::stderr().lock();
-            let _ = writeln!(
-                err,
-                "built {} pages ({} files) into {} in {} ms",
-                r.site.pages.len(),
-                r.file_count,
-                options.output.display(),
-                outcome.elapsed.as_millis()
-            );
-            if r.site.config.base_url.is_none() {
-                let _ = writeln!(
-                    err,
-                    "note: no base_url (site.yaml or --base-url): sitemap.xml, canonical links, \
-                     absolute hreflang and og:url were left out; internal links work anyway"
-                );
-            }
-            ExitCode::SUCCESS
-        }
-        _ => {
-            let _ = writeln!(
-                std::io::stderr(),
-                "build failed: {} error(s); the previous output was left as it was",
-                outcome.diagnostics.error_count()
-            );
-            ExitCode::from(1)
-        }
-    }
-}
-
-/// Prints what the build said about its output folder (an interrupted swap finished, an
-/// output that is not replaced atomically).
-pub fn print_build_notes(outcome: &pipeline::Outcome) {
-    let mut err = std::io::stderr().lock();
-    for note in &outcome.notes {
-        let _ = writeln!(err, "{note}");
+        } => init::run(&dir, &languages, force, theme_files),
+        Command::New { kind, key, source } => new::run(&source, kind, &key),
     }
 }
 
@@ -334,11 +216,30 @@ fn report_panics_as_bugs() {
     }));
 }
 
-/// Prints every diagnostic to stderr, with snippets.
-pub fn print_diagnostics(diagnostics: &Diagnostics) {
-    let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-    let mut err = std::io::stderr().lock();
-    for d in diagnostics.iter() {
-        let _ = writeln!(err, "{}", d.render(color));
+/// Prints the files `init` or `new` wrote, or why they wrote nothing.
+fn report_written(
+    result: Result<Vec<PathBuf>, equipe::diagnostics::Diagnostic>,
+    site: Option<&std::path::Path>,
+) -> ExitCode {
+    use std::io::Write;
+    match result {
+        Ok(paths) => {
+            let mut out = std::io::stdout().lock();
+            for path in &paths {
+                let _ = writeln!(out, "wrote {}", path.display());
+            }
+            if let Some(dir) = site {
+                let _ = writeln!(
+                    out,
+                    "\nNext: cd {} && equipe serve   (or equipe build)",
+                    dir.display()
+                );
+            }
+            ExitCode::SUCCESS
+        }
+        Err(d) => {
+            d.print();
+            ExitCode::from(1)
+        }
     }
 }

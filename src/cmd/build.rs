@@ -1,0 +1,70 @@
+//! `equipe build`: build once and report, and the report `build --watch` prints after
+//! each rebuild.
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use equipe::{BuildOptions, Outcome};
+
+/// Builds once; exit status 1 if the build failed.
+pub fn run(options: &BuildOptions) -> ExitCode {
+    if let Some(hint) = equipe::missing_site_hint(&options.source) {
+        hint.print();
+        return ExitCode::from(1);
+    }
+    let outcome = equipe::build(options);
+    if report(options, &outcome) {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    }
+}
+
+/// Prints what a build said (notes on its output folder, diagnostics) and what it did;
+/// returns whether it succeeded.
+pub fn report(options: &BuildOptions, outcome: &Outcome) -> bool {
+    let mut err = std::io::stderr().lock();
+    for note in &outcome.notes {
+        let _ = writeln!(err, "{note}");
+    }
+    drop(err);
+    outcome.diagnostics.print();
+    let mut err = std::io::stderr().lock();
+    match &outcome.rendered {
+        None if outcome.succeeded() => {
+            let _ = writeln!(
+                err,
+                "nothing changed since the last build: {} left as it was (checked in {} ms)",
+                options.output.display(),
+                outcome.elapsed.as_millis()
+            );
+            true
+        }
+        Some(r) if outcome.succeeded() => {
+            let _ = writeln!(
+                err,
+                "built {} pages ({} files) into {} in {} ms",
+                r.site.pages.len(),
+                r.file_count,
+                options.output.display(),
+                outcome.elapsed.as_millis()
+            );
+            if r.site.config.base_url.is_none() {
+                let _ = writeln!(
+                    err,
+                    "note: no base_url (site.yaml or --base-url): sitemap.xml, canonical links, \
+                     absolute hreflang and og:url were left out; internal links work anyway"
+                );
+            }
+            true
+        }
+        _ => {
+            let _ = writeln!(
+                err,
+                "build failed: {} error(s); the previous output was left as it was",
+                outcome.diagnostics.error_count()
+            );
+            false
+        }
+    }
+}
