@@ -9,9 +9,9 @@
 
 use std::collections::BTreeMap;
 
-use crate::content::fnv1a;
 use crate::diagnostics::Diagnostic;
-use crate::theme::StaticFile;
+use crate::files::StaticFile;
+use crate::hash::fnv1a;
 
 /// Which files get a fingerprint: what pages link and what changes between releases.
 fn is_fingerprinted(path: &str) -> bool {

@@ -12,8 +12,9 @@
 
 use serde::Serialize;
 
+use crate::checklist_item::ChecklistItem;
 use crate::config::Config;
-use crate::content::{ChecklistItem, Kind};
+use crate::content::Kind;
 use crate::site::{Site, SitePage};
 
 /// Translation key of the generated checklist page (also its `page.key` in templates).

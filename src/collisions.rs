@@ -11,9 +11,9 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::diagnostics::Diagnostic;
+use crate::files::{StaticBytes, StaticFile};
 use crate::render::{self, Job};
 use crate::site::Site;
-use crate::theme::{StaticBytes, StaticFile};
 use crate::{assets, content, search};
 
 /// What the check found.

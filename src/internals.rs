@@ -11,11 +11,12 @@ use std::sync::{Arc, OnceLock};
 
 use crate::config::Config;
 use crate::content::{self, Page, SourceFile};
+use crate::files::OutputFile;
 use crate::output_folder::OutputFolder;
-use crate::render::{self, OutputFile, Renderer};
+use crate::render::{self, Renderer};
 use crate::site::{self, GeneratedTitles, Site};
 use crate::theme::{self, Theme};
-use crate::{assets, output, search};
+use crate::{assets, bodies, output, search};
 
 /// The CommonMark extensions pages are parsed with (for the `floor` example, which
 /// measures pulldown-cmark alone with the same options).
@@ -44,14 +45,21 @@ pub fn fuzz_content_file(bytes: &[u8]) -> bool {
         lang: "fr".into(),
         key: "roles/x".into(),
     };
-    let Ok(text) = content::decode(bytes) else {
+    let Ok(text) = crate::text::decode(bytes) else {
         return false;
     };
     let Ok(page) = content::parse_page(file, text) else {
         return false;
     };
     let (config, theme, assets) = fuzz_site();
-    let (site, _) = site::build(config.clone(), vec![page.into()], BTreeSet::new(), &Titles);
+    let (mut site, _) = site::build(
+        config.clone(),
+        vec![page.into()],
+        &[],
+        BTreeSet::new(),
+        &Titles,
+    );
+    bodies::render(&mut site, None);
     let renderer = Renderer::new(theme, &site, assets).expect("the built-in theme compiles");
     let (files, errors) = renderer.render_all(&render::jobs(&site));
     errors.is_empty() && !files.is_empty()
@@ -96,7 +104,7 @@ impl Stages {
     pub fn prepare(root: &Path) -> Result<Stages, String> {
         let config = Config::load(root).map_err(|d| format!("{d:?}"))?;
         let (mut theme, _) = theme::load(&config).map_err(|d| format!("{d:?}"))?;
-        let (loaded, _) = content::load(&config, false);
+        let (loaded, _) = content::load(&config, false, None);
         let linkable: BTreeSet<String> = loaded.files.iter().map(|f| f.path.clone()).collect();
         // Pages link the search indexes and the theme's assets by name, as in a build.
         let generated: Vec<String> = config
@@ -117,17 +125,19 @@ impl Stages {
 
     /// Walks `content/` and parses every file.
     pub fn load(&self) -> usize {
-        content::load(&self.config, false).0.pages.len()
+        content::load(&self.config, false, None).0.pages.len()
     }
 
-    /// Links the pages and renders their bodies.
+    /// Links the pages, then renders their bodies.
     pub fn link(&self) -> LinkedSite {
-        let (site, _) = site::build(
+        let (mut site, _) = site::build(
             self.config.clone(),
             self.pages.clone(),
+            &[],
             self.linkable.clone(),
             &Titles,
         );
+        bodies::render(&mut site, None);
         LinkedSite(site)
     }
 

@@ -1,8 +1,26 @@
 //! `equipe`: a static site generator for project-team onboarding sites.
 //!
 //! Markdown role and team descriptions with YAML front matter, in several languages, go
-//! through a pipeline of stages (see `pipeline.rs`); each stage is a module that takes the
-//! previous stage's value and knows nothing of the later ones.
+//! through a pipeline of stages (`pipeline.rs` runs them):
+//!
+//! ```text
+//! config    site.yaml -> Config
+//! theme     embedded default + folders on disk, overrides -> Theme
+//! content   content/ -> sources -> front matter -> pages (and the files beside them)
+//! site      pages linked: translations, roles <-> teams, navigation, URLs -> Site
+//! bodies    Markdown (+ Adobe Flavored Markdown) -> HTML, headings, checklists, search entries
+//! render    Site + templates (tera) -> output files (collisions checked first)
+//! output    lock, stage, swap atomically (or recover), stamp
+//! ```
+//!
+//! Each stage is a module that takes the previous stage's value and imports no later
+//! stage, nor the pipeline, nor the commands (`src/cmd/`, in the binary). What several
+//! stages share are small value modules below them all: `diagnostics`, `files` (static
+//! and rendered files), `text` (decoding), `hash`, `checklist_item`, `typography`,
+//! `sanitize`, `yaml`. The one import against the stream: `collisions`, run before
+//! `render`, asks `render` which files it will write. A stage that a rebuild can reuse
+//! owns its cache (`content::Cache`, `bodies::Cache`); `incremental` gathers them with
+//! the rendered files for `serve`.
 //!
 //! This library is that pipeline. Its API is what the `equipe` binary (whose `src/cmd/`
 //! holds the commands) needs: [`build`] and [`render_site`] with their [`BuildOptions`]
@@ -15,19 +33,20 @@
 // built only on the error path, where boxing them would buy nothing but noise.
 #![allow(clippy::result_large_err)]
 
-mod afm;
 mod assets;
+mod bodies;
 mod checklist;
+mod checklist_item;
 mod collisions;
 mod config;
 mod content;
 pub mod diagnostics;
-mod guide_toc;
+mod files;
+mod hash;
 mod incremental;
 #[doc(hidden)]
 pub mod internals;
 mod markdown;
-mod navigation;
 mod output;
 mod output_folder;
 mod pipeline;
@@ -38,6 +57,7 @@ mod search;
 mod site;
 mod swap;
 mod teammap;
+mod text;
 mod theme;
 pub mod translations;
 mod typography;

@@ -9,11 +9,13 @@
 //! script: `javascript:` links and images and `on*` heading attributes are dropped with a
 //! warning, and a body with raw HTML is cleaned (see [`crate::sanitize`]).
 
+pub mod afm;
+
 use std::collections::HashSet;
 
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
-use crate::content::ChecklistItem;
+use crate::checklist_item::ChecklistItem;
 use crate::sanitize::{self, RawHtml};
 use crate::typography::Typography;
 
@@ -113,8 +115,8 @@ pub fn render(
         .into_offset_iter()
         .collect();
     let mut out = Rendered::default();
-    // Adobe Flavored Markdown, read before the rest (see `crate::afm`).
-    let (mut events, afm) = crate::afm::filter(events, resolver);
+    // Adobe Flavored Markdown, read before the rest (see `crate::markdown::afm`).
+    let (mut events, afm) = crate::markdown::afm::filter(events, resolver);
     drop_leading_title(&mut events);
     let sanitized = raw_html == RawHtml::Sanitized;
     // Only a body that has raw HTML is cleaned: the others stay byte for byte as written.
@@ -272,7 +274,7 @@ pub fn render(
         }
         i += 1;
     }
-    crate::afm::apply_attrs(&mut events, &afm.attrs);
+    crate::markdown::afm::apply_attrs(&mut events, &afm.attrs);
     for (offset, message) in afm.broken {
         out.broken_links.push(BrokenLink::at(body, offset, message));
     }

@@ -16,71 +16,9 @@ use std::sync::{Mutex, PoisonError};
 use rayon::prelude::*;
 
 use crate::diagnostics::Diagnostic;
+use crate::files::StaticFile;
 use crate::output_folder::{IN_PLACE_STAGING, MARKER, MARKER_TEXT, OutputFolder, Replace};
-use crate::theme::StaticFile;
-
-/// Refuses an output folder that would destroy or recurse into the site's sources.
-pub fn check_output_dir(source: &Path, output: &Path) -> Result<PathBuf, Diagnostic> {
-    let shown = crate::output_folder::shown(source, output);
-    let source = absolute(source);
-    let output = absolute(output);
-    let refuse = |why: &str| {
-        Err(
-            Diagnostic::error(format!("refusing to write the site into `{shown}`: {why}"))
-                .with_help("pass another folder with `--output`, for example `--output public`"),
-        )
-    };
-    if output == source {
-        return refuse("it is the site's source folder");
-    }
-    if source.starts_with(&output) {
-        return refuse("it contains the site's source folder");
-    }
-    for inside in crate::config::SOURCE_FOLDERS {
-        if output.starts_with(source.join(inside)) {
-            return refuse(&format!("it is inside the site's `{inside}/` folder"));
-        }
-    }
-    if output.parent().is_none() {
-        return refuse("it is the root of the file system");
-    }
-    Ok(output)
-}
-
-/// An absolute path with `.` and `..` resolved, and symbolic links resolved in the part
-/// that exists (so that `public -> ./content` is caught).
-fn absolute(path: &Path) -> PathBuf {
-    let joined = if path.is_absolute() {
-        path.to_path_buf()
-    } else {
-        std::env::current_dir().unwrap_or_default().join(path)
-    };
-    let mut lexical = PathBuf::new();
-    for c in joined.components() {
-        match c {
-            Component::ParentDir => {
-                lexical.pop();
-            }
-            Component::CurDir => {}
-            c => lexical.push(c),
-        }
-    }
-    // Canonicalize the longest existing ancestor, then append the rest.
-    let mut existing = lexical.clone();
-    let mut rest = Vec::new();
-    while !existing.exists() {
-        match (existing.file_name(), existing.parent()) {
-            (Some(name), Some(parent)) => {
-                rest.push(name.to_os_string());
-                existing = parent.to_path_buf();
-            }
-            _ => break,
-        }
-    }
-    let mut out = std::fs::canonicalize(&existing).unwrap_or(existing);
-    out.extend(rest.into_iter().rev());
-    out
-}
+use crate::swap::sibling;
 
 /// `a/b/c.html` with only plain parts: no `..`, no root, no drive.
 fn is_safe_relative(path: &str) -> bool {
@@ -463,18 +401,6 @@ fn line(name: &str, m: &std::fs::Metadata) -> String {
     format!("{name}\t{}\t{mtime}\n", m.len())
 }
 
-/// `.public.equipe-new` beside `public`.
-pub(crate) fn sibling(output: &Path, suffix: &str) -> PathBuf {
-    let name = output
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "public".into());
-    output
-        .parent()
-        .unwrap_or(Path::new("."))
-        .join(format!(".{name}.{suffix}"))
-}
-
 /// Whether `path` is a regular file holding exactly `bytes` (sizes are compared first, so
 /// a changed page is rarely read).
 /// Whether two files have the same bytes, compared a block at a time.
@@ -696,10 +622,12 @@ mod tests {
     fn refuses_dangerous_output_folders() {
         let site = tempfile::tempdir().unwrap();
         let root = site.path();
-        assert!(check_output_dir(root, root).is_err());
-        assert!(check_output_dir(&root.join("sub"), root).is_err());
-        assert!(check_output_dir(root, &root.join("content/out")).is_err());
-        assert!(check_output_dir(root, &root.join("public")).is_ok());
-        assert!(check_output_dir(root, &root.join("content/../public")).is_ok());
+        assert!(crate::output_folder::check_output_dir(root, root).is_err());
+        assert!(crate::output_folder::check_output_dir(&root.join("sub"), root).is_err());
+        assert!(crate::output_folder::check_output_dir(root, &root.join("content/out")).is_err());
+        assert!(crate::output_folder::check_output_dir(root, &root.join("public")).is_ok());
+        assert!(
+            crate::output_folder::check_output_dir(root, &root.join("content/../public")).is_ok()
+        );
     }
 }

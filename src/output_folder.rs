@@ -10,10 +10,10 @@
 //! see [`crate::swap`].
 
 use std::fs::File;
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 
 use crate::diagnostics::Diagnostic;
-use crate::output::{check_output_dir, sibling};
+use crate::swap::sibling;
 
 /// The file equipe writes into every output folder it makes, so that the next build knows
 /// the folder is its own to replace.
@@ -280,6 +280,69 @@ fn unescape_octal(text: &str) -> String {
         }
     }
     String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Refuses an output folder that would destroy or recurse into the site's sources.
+pub fn check_output_dir(source: &Path, output: &Path) -> Result<PathBuf, Diagnostic> {
+    let shown = shown(source, output);
+    let source = absolute(source);
+    let output = absolute(output);
+    let refuse = |why: &str| {
+        Err(
+            Diagnostic::error(format!("refusing to write the site into `{shown}`: {why}"))
+                .with_help("pass another folder with `--output`, for example `--output public`"),
+        )
+    };
+    if output == source {
+        return refuse("it is the site's source folder");
+    }
+    if source.starts_with(&output) {
+        return refuse("it contains the site's source folder");
+    }
+    for inside in crate::config::SOURCE_FOLDERS {
+        if output.starts_with(source.join(inside)) {
+            return refuse(&format!("it is inside the site's `{inside}/` folder"));
+        }
+    }
+    if output.parent().is_none() {
+        return refuse("it is the root of the file system");
+    }
+    Ok(output)
+}
+
+/// An absolute path with `.` and `..` resolved, and symbolic links resolved in the part
+/// that exists (so that `public -> ./content` is caught).
+fn absolute(path: &Path) -> PathBuf {
+    let joined = if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        std::env::current_dir().unwrap_or_default().join(path)
+    };
+    let mut lexical = PathBuf::new();
+    for c in joined.components() {
+        match c {
+            Component::ParentDir => {
+                lexical.pop();
+            }
+            Component::CurDir => {}
+            c => lexical.push(c),
+        }
+    }
+    // Canonicalize the longest existing ancestor, then append the rest.
+    let mut existing = lexical.clone();
+    let mut rest = Vec::new();
+    while !existing.exists() {
+        match (existing.file_name(), existing.parent()) {
+            (Some(name), Some(parent)) => {
+                rest.push(name.to_os_string());
+                existing = parent.to_path_buf();
+            }
+            _ => break,
+        }
+    }
+    let mut out = std::fs::canonicalize(&existing).unwrap_or(existing);
+    out.extend(rest.into_iter().rev());
+    out
 }
 
 #[cfg(test)]

@@ -1,10 +1,25 @@
 //! The build pipeline, stage by stage:
 //!
 //! ```text
-//! config -> theme -> content -> site -> render -> output
+//! config    site.yaml -> Config
+//! theme     embedded default + folders on disk, overrides -> Theme
+//! content   content/ -> sources -> front matter -> pages (and the files beside them)
+//! site      pages linked: translations, roles <-> teams, navigation, URLs -> Site
+//! bodies    Markdown (+ Adobe Flavored Markdown) -> HTML, headings, checklists, search entries
+//! render    Site + templates (tera) -> output files (collisions checked first)
+//! output    lock, stage, swap atomically (or recover), stamp
 //! ```
 //!
-//! Each stage takes the previous stage's value. Diagnostics of every stage are gathered,
+//! Each stage is a module that takes the previous stage's value and imports no later
+//! stage, nor the pipeline, nor the commands (`src/cmd/`, in the binary). What several
+//! stages share are small value modules below them all: `diagnostics`, `files` (static
+//! and rendered files), `text` (decoding), `hash`, `checklist_item`, `typography`,
+//! `sanitize`, `yaml`. The one import against the stream: `collisions`, run before
+//! `render`, asks `render` which files it will write. A stage that a rebuild can reuse
+//! owns its cache (`content::Cache`, `bodies::Cache`); `incremental` gathers them with
+//! the rendered files for `serve`.
+//!
+//! Diagnostics of every stage are gathered,
 //! so that one build reports every problem; the output is swapped in only when there is no
 //! error. `build` writes each page to a staging folder as soon as it is rendered, so that
 //! memory does not grow with the site's total HTML; `render_site` (for `serve` and
@@ -20,12 +35,14 @@ use std::time::{Duration, Instant};
 
 use crate::config::{Config, normalize_base_url};
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::incremental::{Cache, CachedOutput, hash_all, hash_of};
+use crate::files::{OutputFile, StaticFile};
+use crate::hash::{hash_all, hash_of};
+use crate::incremental::{Cache, CachedOutput};
 use crate::output_folder::OutputFolder;
-use crate::render::{self, OutputFile, Renderer};
+use crate::render::{self, Renderer};
 use crate::site::{self, GeneratedTitles, Site};
-use crate::theme::{self, StaticFile, Strings};
-use crate::{assets, collisions, content, output, search};
+use crate::theme::{self, Strings};
+use crate::{assets, bodies, collisions, content, output, search};
 
 /// What to build, from the command line.
 #[derive(Clone, Debug)]
@@ -141,10 +158,16 @@ fn run(
     if let Some(url) = &options.base_url {
         config.base_url = Some(normalize_base_url(url.clone()));
     }
+    if let Some(cache) = cache.as_deref_mut() {
+        cache.forget_if_changed(&config);
+    }
     // Theme and content do not depend on each other: report both sets of problems.
     let theme = theme::load(&config);
-    let (content, content_diagnostics) =
-        content::load_cached(&config, options.drafts, cache.as_deref_mut());
+    let (content, content_diagnostics) = content::load(
+        &config,
+        options.drafts,
+        cache.as_deref_mut().map(|c| &mut c.content),
+    );
     diagnostics.extend(content_diagnostics);
     let theme = match theme {
         Ok((theme, mut warnings)) => {
@@ -171,15 +194,18 @@ fn run(
     statics.retain(|s| seen.insert(s.path.clone()));
     statics.sort_by(|a, b| a.path.cmp(&b.path));
     let linkable = seen;
-    let (mut site, site_diagnostics) = site::build_cached(
+    let (mut site, site_diagnostics) = site::build(
         config,
         content.pages,
         &content.unreadable,
         linkable,
         &titles,
-        cache.as_deref_mut(),
     );
     diagnostics.extend(site_diagnostics);
+    diagnostics.extend(bodies::render(
+        &mut site,
+        cache.as_deref_mut().map(|c| &mut c.bodies),
+    ));
     let mut theme = theme?;
     let collisions = collisions::check(&site, &statics, options.fingerprint);
     diagnostics.extend(collisions.diagnostics);
@@ -319,7 +345,11 @@ fn run(
     drop(renderer);
     let mut files: Vec<OutputFile> = kept.into_iter().flatten().collect();
     if let Some(cache) = cache {
-        cache.stats.pages_rendered = pages_to_render;
+        cache.stats = crate::incremental::Stats {
+            files_read: cache.content.files_read,
+            bodies_rendered: cache.bodies.rendered,
+            pages_rendered: pages_to_render,
+        };
         // Reused files are in the cache already; store the ones just rendered.
         let rendered: HashMap<&str, &Bytes> =
             files.iter().map(|f| (f.path.as_str(), &f.bytes)).collect();
@@ -591,8 +621,14 @@ impl GeneratedTitles for SectionTitles<'_> {
 /// build that failed (see `equipe check`).
 pub fn linked_site(options: &BuildOptions) -> Option<Site> {
     let config = Config::load(&options.source).ok()?;
-    let (content, _) = content::load(&config, options.drafts);
-    let (site, _) = site::build(config, content.pages, BTreeSet::new(), &SectionTitles(None));
+    let (content, _) = content::load(&config, options.drafts, None);
+    let (site, _) = site::build(
+        config,
+        content.pages,
+        &content.unreadable,
+        BTreeSet::new(),
+        &SectionTitles(None),
+    );
     Some(site)
 }
 

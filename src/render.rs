@@ -9,14 +9,15 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use bytes::Bytes;
 use rayon::prelude::*;
 use serde::Serialize;
 use tera::{Context, Tera, Value};
 
 use crate::checklist;
-use crate::content::{ChecklistItem, Kind};
+use crate::checklist_item::ChecklistItem;
+use crate::content::Kind;
 use crate::diagnostics::Diagnostic;
+use crate::files::OutputFile;
 use crate::site::{Site, SitePage, root_prefix};
 use crate::teammap::{self, MapNode, MapText, NodeKind, TeamMap};
 use crate::theme::{Strings, Template, Theme};
@@ -56,15 +57,6 @@ impl Job {
             Job::Robots => "robots.txt".into(),
         }
     }
-}
-
-/// A rendered file, path relative to the output folder.
-#[derive(Debug)]
-pub struct OutputFile {
-    pub path: String,
-    /// Reference-counted: `serve` keeps a file across rebuilds and serves it without
-    /// copying it.
-    pub bytes: Bytes,
 }
 
 /// Every output of the site, in a stable order.

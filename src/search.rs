@@ -11,10 +11,11 @@ use std::sync::Arc;
 use bytes::Bytes;
 use serde::Serialize;
 
-use crate::content::{ChecklistItem, Kind};
-use crate::incremental::{FastMap, hash_all};
+use crate::checklist_item::ChecklistItem;
+use crate::content::Kind;
+use crate::files::OutputFile;
+use crate::hash::{FastMap, hash_all};
 use crate::markdown::Heading;
-use crate::render::OutputFile;
 use crate::site::{Site, SitePage};
 
 /// Output path of a language's index.

@@ -2,29 +2,26 @@
 //!
 //! This stage gives every page its output path, links translations, resolves `works_with`
 //! and `depends_on` (and computes the reverse "who depends on this team"), fills in the
-//! home and section pages that have no `_index` file, and renders each body to HTML with
-//! links to other content files resolved (reading the files Adobe-style `{{$include}}`s
-//! name). The result is everything the templates need, with no I/O left to do.
+//! home and section pages that have no `_index` file, and builds the guides' navigation.
+//! Each page's [`Body`] is left empty, for the next stage (`bodies.rs`) to fill.
 //!
-//! A name or link that points nowhere is an error with the nearest existing name as a
+//! A name that points nowhere is an error with the nearest existing name as a
 //! "did you mean". A file that exists but could not be parsed is already an error of its
 //! own: names and links to it are not reported again, and it is not "missing" as a
 //! translation.
 
+pub mod guide_toc;
+pub mod navigation;
+
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::path::PathBuf;
 use std::sync::Arc;
 
-use rayon::prelude::*;
-
-use crate::afm;
+use crate::checklist_item::ChecklistItem;
 use crate::config::Config;
-use crate::content::{self, ChecklistItem, Kind, Page, SourceFile, closest};
+use crate::content::{self, Kind, Page, SourceFile, closest};
 use crate::diagnostics::Diagnostic;
-use crate::incremental::{Cache, hash_all, hash_of};
-use crate::markdown::{self, Heading, LinkResolver, LinkTarget};
-use crate::navigation::{self, Navigation};
-use crate::search;
+use crate::markdown::{self, Heading};
+use navigation::Navigation;
 
 /// Sections that get a list page in every language even without an `_index` file.
 pub const STANDARD_SECTIONS: &[&str] = &["roles", "teams"];
@@ -90,7 +87,7 @@ pub struct Site {
     /// Files a page may link or show (static files and files beside the content), by
     /// output path.
     pub files: BTreeSet<String>,
-    /// The guides and the sidebar of each page (see [`crate::navigation`]).
+    /// The guides and the sidebar of each page (see [`crate::site::navigation`]).
     pub navigation: Navigation,
     by_key: KeyIndex,
     /// Translation keys of the page files that failed to parse, with their languages.
@@ -156,13 +153,13 @@ impl Site {
     }
 
     /// A page file of this key exists, in some language, but failed to parse.
-    fn is_unreadable(&self, key: &str) -> bool {
+    pub(crate) fn is_unreadable(&self, key: &str) -> bool {
         self.unreadable.contains_key(key)
     }
 
     /// The names of the content files in `folder` (`roles`), without language or `.md`,
     /// in every language: what a misspelt name is compared with.
-    fn names_in(&self, folder: &str) -> Vec<&str> {
+    pub(crate) fn names_in(&self, folder: &str) -> Vec<&str> {
         let mut names: Vec<&str> = self
             .pages
             .iter()
@@ -181,7 +178,7 @@ impl Site {
 
     /// The file name in `folder` of a page whose slug is `slug`: links name files, and
     /// authors write the URL segment they see (`entrepot` for `warehouse.fr.md`).
-    fn name_of_slug(&self, folder: &str, slug: &str) -> Option<&str> {
+    pub(crate) fn name_of_slug(&self, folder: &str, slug: &str) -> Option<&str> {
         self.pages
             .iter()
             .filter(|p| !p.generated && p.page.slug == slug)
@@ -198,25 +195,15 @@ pub trait GeneratedTitles {
     fn section_title(&self, lang: &str, section: &str) -> String;
 }
 
-/// Links pages together and renders their bodies.
+/// Links pages together. `unreadable` are the page files that failed to parse (already
+/// reported): names and links to them are not reported again. Bodies are the next stage's
+/// (see `bodies.rs`).
 pub fn build(
-    config: Config,
-    pages: Vec<Arc<Page>>,
-    files: BTreeSet<String>,
-    titles: &dyn GeneratedTitles,
-) -> (Site, Vec<Diagnostic>) {
-    build_cached(config, pages, &[], files, titles, None)
-}
-
-/// [`build`], reusing the rendered bodies of `cache` that cannot have changed.
-/// `unreadable` are the page files that failed to parse (already reported).
-pub fn build_cached(
     config: Config,
     pages: Vec<Arc<Page>>,
     unreadable: &[SourceFile],
     files: BTreeSet<String>,
     titles: &dyn GeneratedTitles,
-    cache: Option<&mut Cache>,
 ) -> (Site, Vec<Diagnostic>) {
     let mut diagnostics = Vec::new();
     // A guide's TOC.md is its menu, not a page.
@@ -311,211 +298,7 @@ pub fn build_cached(
     link_pages(&mut site, &mut diagnostics);
     site.navigation = navigation::build(&site, &tocs, &mut diagnostics);
 
-    // Bodies, in parallel: each needs only read access to the site to resolve links.
-    // A body renders the same while its text and every URL it may link are the same.
-    let links_key = hash_of(&(
-        hash_all(
-            site.pages
-                .iter()
-                .map(|p| (&p.page.key, &p.page.lang, &p.path)),
-        ),
-        &site.files,
-        hash_all(
-            site.config
-                .languages
-                .iter()
-                .map(|l| (&l.code, l.typography)),
-        ),
-        site.config.raw_html,
-    ));
-    // A body is made from its file (a new revision in `serve` when the file changes),
-    // and, for a generated page, from its title; its search entry names its URL.
-    let body_key = |p: &SitePage| hash_of(&(links_key, &p.path, p.page.revision, &p.page.title));
-    // A one-off build lets each text go once its body is rendered (`serve`'s cache shares
-    // its pages, which keep theirs).
-    let texts: Vec<Option<Arc<str>>> = site
-        .pages
-        .iter_mut()
-        .map(|p| Arc::get_mut(&mut p.page).map(Page::release_text))
-        .collect();
-    let bodies: Vec<(bool, Arc<Body>)> = texts
-        .into_par_iter()
-        .enumerate()
-        .map(|(i, text)| {
-            let key = body_key(&site.pages[i]);
-            match cache.as_ref().and_then(|c| c.bodies.get(&key)) {
-                Some(body) => (false, Arc::clone(body)),
-                None => (true, Arc::new(render_body(&site, i, key, text.as_deref()))),
-            }
-        })
-        .collect();
-    if let Some(cache) = cache {
-        cache.stats.bodies_rendered = bodies.iter().filter(|(fresh, _)| *fresh).count();
-        // Keep the bodies of this site only.
-        cache.bodies = bodies
-            .iter()
-            .map(|(_, body)| (body.key, Arc::clone(body)))
-            .collect();
-    }
-    for (p, (_, body)) in site.pages.iter_mut().zip(bodies) {
-        for broken in &body.broken_links {
-            let (message, help) = split_help(&broken.message);
-            let mut d = Diagnostic::error(message)
-                .in_file(&p.page.file.display)
-                .with_source(p.page.source())
-                .at(broken.line, broken.column)
-                .with_label("this link");
-            if let Some(help) = help {
-                d = d.with_help(help);
-            }
-            diagnostics.push(d);
-        }
-        for dropped in &body.dropped {
-            diagnostics.push(
-                Diagnostic::warning(dropped.message.clone())
-                    .in_file(&p.page.file.display)
-                    .with_source(p.page.source())
-                    .at(dropped.line, dropped.column)
-                    .with_help("set `markdown: { raw_html: trusted }` in site.yaml only if every author of the content is trusted"),
-            );
-        }
-        p.body = body;
-    }
     (site, diagnostics)
-}
-
-/// Renders the body of page `i`, its links resolved against the site.
-/// `text` is the page's file text if the page let go of it.
-fn render_body(site: &Site, i: usize, key: u64, text: Option<&str>) -> Body {
-    let p = &site.pages[i];
-    let body = match text {
-        Some(text) => text.get(p.page.body_start..).unwrap_or_default(),
-        None => p.page.body(),
-    };
-    let resolver = PageLinks { site, from: i };
-    let typography = site.config.typography(p.lang());
-    // `{{$include …}}` and `{{snippet}}` (Adobe Flavored Markdown), expanded first.
-    let root = content_root(&site.config, &p.page);
-    let includes = afm::include::Includes {
-        root: &root,
-        file: &p.page.file.path,
-    };
-    let (expanded, include_errors) = includes.expand(body);
-    let source = expanded.as_ref().map_or(body, |e| e.text.as_str());
-    let mut r = markdown::render(
-        source,
-        &p.page.key,
-        &resolver,
-        typography,
-        site.config.raw_html,
-    );
-    if let Some(expanded) = &expanded {
-        // Positions in the expanded text -> positions in the body.
-        let relocate = |line: &mut usize, column: &mut usize| {
-            let offset = offset_of(source, *line, *column);
-            (*line, *column) = markdown::line_col(body, expanded.page_offset(offset));
-        };
-        for b in &mut r.broken_links {
-            relocate(&mut b.line, &mut b.column);
-        }
-        for a in &mut r.anchors {
-            relocate(&mut a.line, &mut a.column);
-        }
-    }
-    for e in include_errors {
-        let (line, column) = markdown::line_col(body, e.offset);
-        r.broken_links.push(markdown::BrokenLink {
-            message: e.message,
-            line,
-            column,
-        });
-    }
-    // Lines in the body -> lines in the file.
-    let line = |l: usize| p.page.body_line + l - 1;
-    let mut checklist = p.page.checklist.clone();
-    checklist.extend(r.tasks.iter().cloned());
-    let mut search_entry = if search::is_indexed(p) {
-        search::entry(p, &r.toc, &r.plain, &checklist)
-    } else {
-        String::new()
-    };
-    // Both grew by doubling and are kept until the page renders: give the slack back
-    // (about a quarter of each, 50 MiB at 20,000 pages).
-    let mut html = r.html;
-    html.shrink_to_fit();
-    search_entry.shrink_to_fit();
-    let shown = hash_of(&(
-        (&p.page.key, &p.page.lang, &p.path, &p.page.title),
-        (&p.page.description, p.page.weight, p.page.kind),
-        &checklist,
-    ));
-    Body {
-        key,
-        shown,
-        html,
-        toc: r.toc,
-        anchors: r
-            .anchors
-            .into_iter()
-            .map(|a| markdown::AnchorLink {
-                line: line(a.line),
-                ..a
-            })
-            .collect(),
-        broken_links: r
-            .broken_links
-            .into_iter()
-            .map(|b| markdown::BrokenLink {
-                line: line(b.line),
-                ..b
-            })
-            .collect(),
-        dropped: r
-            .dropped
-            .into_iter()
-            .map(|b| markdown::BrokenLink {
-                line: line(b.line),
-                ..b
-            })
-            .collect(),
-        checklist,
-        search_entry,
-    }
-}
-
-/// The content root of a page's language on disk: `content/fr/` for a page of the folder
-/// layout, `content/` otherwise (where `/help/...` paths of Adobe's guides start).
-fn content_root(config: &Config, page: &Page) -> PathBuf {
-    let content = config.content_dir();
-    match lang_folder(page) {
-        Some(lang) => content.join(lang),
-        None => content,
-    }
-}
-
-/// The page's language folder in `content/`, if it is in one (`content/fr/...`).
-fn lang_folder(page: &Page) -> Option<&str> {
-    let display = page.file.display.to_str()?;
-    let in_content = display.strip_prefix("content/")?;
-    in_content
-        .strip_prefix(page.lang.as_str())
-        .filter(|rest| rest.starts_with('/'))
-        .map(|_| page.lang.as_str())
-}
-
-/// The byte offset of a 1-based line and column (in characters) of `text`.
-fn offset_of(text: &str, line: usize, column: usize) -> usize {
-    let start = text
-        .split_inclusive('\n')
-        .take(line.saturating_sub(1))
-        .map(str::len)
-        .sum::<usize>();
-    start
-        + text[start..]
-            .chars()
-            .take(column.saturating_sub(1))
-            .map(char::len_utf8)
-            .sum::<usize>()
 }
 
 /// Experience League pages carry an `exl-id` that their translations share: files whose
@@ -787,178 +570,6 @@ pub fn root_prefix(path: &str) -> String {
     "../".repeat(path.matches('/').count())
 }
 
-/// Answers link questions for one page's body.
-struct PageLinks<'a> {
-    site: &'a Site,
-    from: usize,
-}
-
-impl LinkResolver for PageLinks<'_> {
-    fn resolve(&self, dest: &str) -> LinkTarget {
-        let from = &self.site.pages[self.from];
-        let (path, fragment) = match dest.split_once('#') {
-            Some((p, f)) => (p, Some(f)),
-            None => (dest, None),
-        };
-        let path = path.split('?').next().unwrap_or(path);
-        if path.is_empty() || is_external(path) {
-            return LinkTarget::External;
-        }
-        if !path.ends_with(".md") {
-            return self.resolve_file(dest, path);
-        }
-        let path = path.replace("%20", " ");
-        let stem = path.trim_end_matches(".md");
-        // `x.en.md` asks for a language.
-        let (stem, wanted) = match stem.rsplit_once('.') {
-            Some((base, marker)) if self.site.config.has_language(marker) => {
-                (base, marker.to_string())
-            }
-            _ => (stem, from.lang().to_string()),
-        };
-        let mut candidates = Vec::new();
-        if let Some(absolute) = stem.strip_prefix('/') {
-            candidates.push(normalize(absolute));
-        } else {
-            let dirs = from.page.file.dirs().join("/");
-            candidates.push(normalize(&format!("{dirs}/{stem}")));
-            candidates.push(normalize(stem));
-        }
-        let default = self.site.config.default_language();
-        let keys: Vec<String> = candidates
-            .into_iter()
-            .flatten()
-            .map(|key| key.trim_end_matches("/index").to_string())
-            .collect();
-        for key in &keys {
-            let found = self
-                .site
-                .find(key, &wanted)
-                .or_else(|| self.site.find(key, default))
-                .or_else(|| {
-                    self.site
-                        .config
-                        .languages
-                        .iter()
-                        .find_map(|l| self.site.find(key, &l.code))
-                });
-            if let Some(j) = found {
-                let target = &self.site.pages[j];
-                let mut href = format!("{}{}", root_prefix(&from.path), target.path);
-                if let Some(f) = fragment {
-                    href.push('#');
-                    href.push_str(f);
-                }
-                let hreflang = (target.lang() != from.lang()).then(|| target.lang().to_string());
-                let anchor = fragment
-                    .filter(|f| !f.is_empty())
-                    .map(|f| (target.path.clone(), f.to_string()));
-                return LinkTarget::Internal {
-                    href,
-                    hreflang,
-                    anchor,
-                };
-            }
-        }
-        if keys.iter().any(|key| self.site.is_unreadable(key)) {
-            // The page's file is an error of its own: this link is not another one.
-            return LinkTarget::External;
-        }
-        let message = format!("link to `{dest}`: no such page in content/");
-        let suggestion = keys.iter().find_map(|key| {
-            let (folder, name) = key.rsplit_once('/').unwrap_or(("", key));
-            let near = closest(name, self.site.names_in(folder))
-                .or_else(|| self.site.name_of_slug(folder, name))?;
-            let at = dest.rfind(name)?;
-            Some(format!("{}{near}{}", &dest[..at], &dest[at + name.len()..]))
-        });
-        LinkTarget::Broken(match suggestion {
-            Some(s) => with_help(message, format!("did you mean `{s}`?")),
-            None => message,
-        })
-    }
-}
-
-/// A broken link's message carries its help after a newline (the markdown stage keeps
-/// one string per broken link): [`with_help`] joins them, [`split_help`] parts them.
-fn with_help(message: String, help: String) -> String {
-    format!("{message}\n{help}")
-}
-
-fn split_help(message: &str) -> (&str, Option<&str>) {
-    match message.split_once('\n') {
-        Some((message, help)) => (message, Some(help)),
-        None => (message, None),
-    }
-}
-
-impl PageLinks<'_> {
-    /// A link or image to a file that is not a page: beside the page in `content/`, or in
-    /// `static/` (from the site root with a leading `/`).
-    fn resolve_file(&self, dest: &str, path: &str) -> LinkTarget {
-        let from = &self.site.pages[self.from];
-        let path = path.replace("%20", " ");
-        let mut candidates = Vec::new();
-        if let Some(absolute) = path.strip_prefix('/') {
-            // `/help/assets/x.png` of Adobe's guides: in the page's language folder first.
-            if let Some(lang) = lang_folder(&from.page) {
-                candidates.push(normalize(&format!("{lang}/{absolute}")));
-            }
-            candidates.push(normalize(absolute));
-        } else {
-            // The folder of the file in content/, language folder included.
-            let display = from.page.file.display.to_string_lossy().replace('\\', "/");
-            let in_content = display.strip_prefix("content/").unwrap_or(&display);
-            let folder = in_content.rsplit_once('/').map_or("", |(d, _)| d);
-            candidates.push(normalize(&format!("{folder}/{path}")));
-            candidates.push(normalize(&path));
-        }
-        for candidate in candidates.into_iter().flatten() {
-            if self.site.files.contains(&candidate) {
-                let mut href = format!("{}{}", root_prefix(&from.path), candidate);
-                if let Some((_, fragment)) = dest.split_once('#') {
-                    href.push('#');
-                    href.push_str(fragment);
-                }
-                return LinkTarget::Internal {
-                    href,
-                    hreflang: None,
-                    anchor: None,
-                };
-            }
-        }
-        if path.ends_with('/') {
-            // A folder URL written by hand: not ours to judge.
-            return LinkTarget::External;
-        }
-        LinkTarget::Broken(format!(
-            "`{dest}` not found: not beside the page in content/, nor in static/"
-        ))
-    }
-}
-
-fn is_external(path: &str) -> bool {
-    path.starts_with("//")
-        || path
-            .split_once(':')
-            .is_some_and(|(scheme, _)| !scheme.contains('/') && !scheme.is_empty())
-}
-
-/// Resolves `.` and `..` in a `/`-separated path; `None` if it climbs above the root.
-fn normalize(path: &str) -> Option<String> {
-    let mut parts: Vec<&str> = Vec::new();
-    for part in path.split('/') {
-        match part {
-            "" | "." => {}
-            ".." => {
-                parts.pop()?;
-            }
-            p => parts.push(p),
-        }
-    }
-    Some(parts.join("/"))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -968,19 +579,5 @@ mod tests {
         assert_eq!(root_prefix("index.html"), "");
         assert_eq!(root_prefix("fr/index.html"), "../");
         assert_eq!(root_prefix("fr/roles/x/index.html"), "../../../");
-    }
-
-    #[test]
-    fn normalizing() {
-        assert_eq!(normalize("roles/../teams/x").as_deref(), Some("teams/x"));
-        assert_eq!(normalize("../x"), None);
-    }
-
-    #[test]
-    fn external_links() {
-        assert!(is_external("https://x.org/a.md"));
-        assert!(is_external("mailto:a@b"));
-        assert!(!is_external("roles/x.md"));
-        assert!(!is_external("a/b:c.md"));
     }
 }

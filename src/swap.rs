@@ -15,10 +15,9 @@
 
 use std::collections::BTreeSet;
 use std::io;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use crate::diagnostics::Diagnostic;
-use crate::output::sibling;
 
 /// Swaps the whole folder `staged` in place of `output`; removes the previous site.
 pub fn swap(staged: &Path, output: &Path) -> io::Result<()> {
@@ -173,6 +172,18 @@ fn crash_point(step: &str) {
 
 #[cfg(not(debug_assertions))]
 fn crash_point(_: &str) {}
+
+/// `.public.equipe-new` beside `public`.
+pub(crate) fn sibling(output: &Path, suffix: &str) -> PathBuf {
+    let name = output
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "public".into());
+    output
+        .parent()
+        .unwrap_or(Path::new("."))
+        .join(format!(".{name}.{suffix}"))
+}
 
 #[cfg(test)]
 mod tests {

@@ -15,6 +15,7 @@ use walkdir::WalkDir;
 
 use crate::config::Config;
 use crate::diagnostics::Diagnostic;
+use crate::files::{StaticBytes, StaticFile};
 use crate::yaml;
 
 static DEFAULT_THEME: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/themes/default");
@@ -27,29 +28,6 @@ pub struct Template {
     /// Where it came from: `themes/default/templates/role.html`.
     pub file: PathBuf,
     pub source: Arc<str>,
-}
-
-/// A file copied as is into the output.
-#[derive(Clone, Debug)]
-pub struct StaticFile {
-    /// Path in the output: `assets/style.css`.
-    pub path: String,
-    pub bytes: StaticBytes,
-}
-
-#[derive(Clone, Debug)]
-pub enum StaticBytes {
-    Embedded(&'static [u8]),
-    Disk(PathBuf),
-}
-
-impl StaticBytes {
-    pub fn read(&self) -> std::io::Result<std::borrow::Cow<'static, [u8]>> {
-        match self {
-            StaticBytes::Embedded(b) => Ok(std::borrow::Cow::Borrowed(b)),
-            StaticBytes::Disk(p) => std::fs::read(p).map(std::borrow::Cow::Owned),
-        }
-    }
 }
 
 /// UI strings per language, complete (fallbacks filled in).
@@ -326,7 +304,7 @@ impl ThemeFile {
             .bytes
             .read()
             .map_err(|e| Diagnostic::error(format!("cannot read: {e}")).in_file(&self.display))?;
-        crate::content::decode(&bytes)
+        crate::text::decode(&bytes)
             .map(Arc::from)
             .map_err(|d| d.in_file(&self.display))
     }

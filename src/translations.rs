@@ -12,8 +12,9 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use crate::config::Config;
-use crate::content::{self, Page, fnv1a};
+use crate::content::{self, Page};
 use crate::diagnostics::Diagnostic;
+use crate::hash::fnv1a;
 use crate::site::Site;
 
 /// The state of one translation.
@@ -208,7 +209,7 @@ pub fn table(config: &Config, statuses: &[KeyStatus]) -> String {
 /// Records in translated files the hash of their default-language source. With `all`,
 /// every translation of the site; else the files given.
 pub fn stamp(config: &Config, files: &[PathBuf], all: bool) -> Result<Vec<PathBuf>, Diagnostic> {
-    let (content, diagnostics) = content::load(config, true);
+    let (content, diagnostics) = content::load(config, true, None);
     let pages = content.pages;
     if let Some(d) = diagnostics.into_iter().find(Diagnostic::is_error) {
         return Err(d);

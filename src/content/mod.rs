@@ -8,8 +8,11 @@ mod front_matter;
 mod source;
 mod suggest;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::PathBuf;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::SystemTime;
 
 use rayon::prelude::*;
 
@@ -17,9 +20,11 @@ pub use front_matter::{ChecklistEntry, Kind, near_miss};
 pub use source::{Discovered, SourceFile, discover, discover_cached, display_path};
 pub use suggest::closest;
 
+use crate::checklist_item::ChecklistItem;
 use crate::config::Config;
 use crate::diagnostics::Diagnostic;
-use crate::incremental::{Cache, CachedPage};
+use crate::hash::FastMap;
+use crate::text::{decode, decode_entities};
 use crate::typography::Typography;
 
 /// One content file in one language, parsed.
@@ -118,41 +123,6 @@ impl Page {
     }
 }
 
-/// A thing to do or to tell, with an id that survives edits.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize)]
-pub struct ChecklistItem {
-    pub id: String,
-    pub text: String,
-    pub done: bool,
-}
-
-impl ChecklistItem {
-    /// An explicit id wins; otherwise the id comes from the page's key and the item's
-    /// text, never its position, so inserting or reordering items keeps ticks in place.
-    pub fn new(page_key: &str, id: Option<&str>, text: &str, done: bool) -> ChecklistItem {
-        let id = match id.map(str::trim).filter(|s| !s.is_empty()) {
-            Some(id) => slug::slugify(id),
-            None => format!(
-                "{}-{:08x}",
-                slug::slugify(page_key.replace("_index", "index")),
-                fnv1a(text.trim().as_bytes()) as u32
-            ),
-        };
-        ChecklistItem {
-            id,
-            text: text.trim().to_string(),
-            done,
-        }
-    }
-}
-
-/// FNV-1a: a stable hash (std's hasher may change between Rust versions).
-pub fn fnv1a(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, b| {
-        (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3)
-    })
-}
-
 /// A file's size and mtime: when both are the same, its page is the same.
 type FileStamp = (u64, std::time::SystemTime);
 
@@ -164,27 +134,65 @@ pub struct Content {
     /// Shared with `serve`'s cache, which keeps them between rebuilds.
     pub pages: Vec<Arc<Page>>,
     /// Files in `content/` that are not pages, copied to the same place in the output.
-    pub files: Vec<crate::theme::StaticFile>,
+    pub files: Vec<crate::files::StaticFile>,
     /// Page files that could not be read or parsed (each already an error): the pages
     /// that name them are not reported again.
     pub unreadable: Vec<SourceFile>,
 }
 
-/// Reads and parses every page. Drafts are left out unless `drafts` is set.
-pub fn load(config: &Config, drafts: bool) -> (Content, Vec<Diagnostic>) {
-    load_cached(config, drafts, None)
+/// What a rebuild of `serve` keeps of the content: the last walk of `content/` and each
+/// file's page, reused while the file's size and mtime are the same (a file read again
+/// gets a new [`Page::revision`], which later stages key on instead of hashing its text).
+#[derive(Default)]
+pub struct Cache {
+    /// The last [`Page::revision`] given.
+    revision: AtomicU64,
+    /// The files the watcher saw change since the last rebuild, relative to the site's
+    /// folder; `None` to check every file.
+    changed: Option<HashSet<PathBuf>>,
+    discovered: Option<Arc<Discovered>>,
+    pages: FastMap<PathBuf, CachedPage>,
+    /// How many files the last run read (the others' pages were reused).
+    pub files_read: usize,
 }
 
-/// [`load`], reusing the pages of `cache` whose file has the same size and mtime.
-pub fn load_cached(
+struct CachedPage {
+    len: u64,
+    modified: SystemTime,
+    page: Arc<Page>,
+}
+
+impl Cache {
+    /// Tells the next run that, of the site's files, only these may have changed (paths
+    /// relative to the site's folder): it then checks the others' size and mtime no more.
+    pub fn only_changed(&mut self, relative: impl IntoIterator<Item = PathBuf>) {
+        self.changed = Some(relative.into_iter().collect());
+    }
+
+    /// An empty cache that goes on numbering revisions where this one stopped.
+    pub fn forget(mut self) -> Cache {
+        Cache {
+            revision: AtomicU64::new(*self.revision.get_mut()),
+            ..Cache::default()
+        }
+    }
+
+    /// A revision number no page of this session had.
+    fn next_revision(&self) -> u64 {
+        self.revision.fetch_add(1, Ordering::Relaxed) + 1
+    }
+}
+
+/// Reads and parses every page (drafts are left out unless `drafts` is set), reusing from
+/// `cache` (the previous rebuild's, if any) the pages whose file has the same size and
+/// mtime, and leaving in it this run's.
+pub fn load(
     config: &Config,
     drafts: bool,
     mut cache: Option<&mut Cache>,
 ) -> (Content, Vec<Diagnostic>) {
     let found = match cache.as_deref_mut() {
         Some(cache) => {
-            // Pages were typeset and their languages told by the configuration.
-            cache.forget_if_changed(config);
             let found = discover_cached(config, cache.discovered.as_ref());
             cache.discovered = Some(Arc::clone(&found));
             found
@@ -233,7 +241,7 @@ pub fn load_cached(
                     }
                 })
                 .collect();
-            cache.stats.files_read = results.iter().filter(|(s, _)| s.is_some()).count();
+            cache.files_read = results.iter().filter(|(s, _)| s.is_some()).count();
             // Forget deleted and renamed files.
             let present: std::collections::HashSet<&std::path::Path> = results
                 .iter()
@@ -344,32 +352,6 @@ pub fn read_page(file: SourceFile) -> Result<Page, Diagnostic> {
     parse_page(file, text)
 }
 
-/// Text of a content file: UTF-8 (a BOM is dropped), LF line endings.
-pub fn decode(bytes: &[u8]) -> Result<String, Diagnostic> {
-    let text = std::str::from_utf8(bytes).map_err(|e| {
-        let offset = e.valid_up_to();
-        let line = bytes[..offset].iter().filter(|&&b| b == b'\n').count() + 1;
-        let column = bytes[..offset]
-            .iter()
-            .rev()
-            .take_while(|&&b| b != b'\n')
-            .count()
-            + 1;
-        Diagnostic::error(format!(
-            "the file is not valid UTF-8: invalid byte 0x{:02x} at byte offset {offset}",
-            bytes[offset]
-        ))
-        .at(line, column)
-        .with_help("save the file as UTF-8 (most editors have an \"encoding\" menu)")
-    })?;
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    Ok(if text.contains('\r') {
-        text.replace("\r\n", "\n").replace('\r', "\n")
-    } else {
-        text.to_string()
-    })
-}
-
 /// Parses a file already read. Returns the page and its warnings.
 pub fn parse_page(file: SourceFile, text: String) -> Result<Page, Diagnostic> {
     let text: Arc<str> = Arc::from(text);
@@ -470,10 +452,10 @@ pub fn parse_page(file: SourceFile, text: String) -> Result<Page, Diagnostic> {
         kind,
         section,
         // Adobe's `[!DNL x]` and `[!UICONTROL x]` read as their text where text is shown.
-        title: crate::afm::plain(&title).into_owned(),
+        title: crate::markdown::afm::plain(&title).into_owned(),
         description: front
             .description
-            .map(|d| crate::afm::plain(&decode_entities(d.trim())).into_owned())
+            .map(|d| crate::markdown::afm::plain(&decode_entities(d.trim())).into_owned())
             .filter(|d| !d.is_empty()),
         slug,
         weight: front.weight.unwrap_or(0),
@@ -519,55 +501,6 @@ pub fn output_path(page: &Page) -> String {
     }
     parts.retain(|p| !p.is_empty());
     format!("{}/index.html", parts.join("/"))
-}
-
-/// Decodes HTML character references (`&#39;`, `&#x27;`, `&amp;`...) in front matter
-/// text: machine-translated corpora leave them there, and templates escape text again,
-/// so left alone they would show as `&#39;`.
-pub fn decode_entities(text: &str) -> String {
-    if !text.contains('&') {
-        return text.to_string();
-    }
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(start) = rest.find('&') {
-        out.push_str(&rest[..start]);
-        rest = &rest[start..];
-        let decoded = rest[1..]
-            .find(';')
-            .filter(|&end| end <= 10)
-            .and_then(|end| {
-                let name = &rest[1..=end];
-                let c = match name {
-                    "amp" => Some('&'),
-                    "lt" => Some('<'),
-                    "gt" => Some('>'),
-                    "quot" => Some('"'),
-                    "apos" => Some('\''),
-                    "nbsp" => Some('\u{a0}'),
-                    _ => name
-                        .strip_prefix("#x")
-                        .or_else(|| name.strip_prefix("#X"))
-                        .and_then(|hex| u32::from_str_radix(hex, 16).ok())
-                        .or_else(|| name.strip_prefix('#').and_then(|d| d.parse().ok()))
-                        .and_then(char::from_u32)
-                        .filter(|c| *c != '\0'),
-                };
-                c.map(|c| (c, end + 2))
-            });
-        match decoded {
-            Some((c, len)) => {
-                out.push(c);
-                rest = &rest[len..];
-            }
-            None => {
-                out.push('&');
-                rest = &rest[1..];
-            }
-        }
-    }
-    out.push_str(rest);
-    out
 }
 
 fn decode_all(list: Vec<String>) -> Vec<String> {

@@ -15,7 +15,7 @@ use walkdir::WalkDir;
 
 use crate::config::{Config, is_language_code};
 use crate::diagnostics::Diagnostic;
-use crate::theme::{StaticBytes, StaticFile};
+use crate::files::{StaticBytes, StaticFile};
 
 /// A Markdown file of the site, before it is read.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -1,7 +1,7 @@
 //! Guides and their menus: the sidebar a page carries.
 //!
 //! A documentation site is a set of guides, one per folder with a `TOC.md` (see
-//! [`crate::guide_toc`]): a page belongs to the guide of its nearest such folder, and its
+//! [`crate::site::guide_toc`]): a page belongs to the guide of its nearest such folder, and its
 //! sidebar is that guide's table of contents in its language, not the whole site's (a
 //! site-wide menu of a thousand links on every page is what made pages heavy). A page
 //! in no such folder belongs to the guide of its top folder (`roles/`, `teams/`), whose
@@ -16,8 +16,8 @@ use std::sync::Arc;
 
 use crate::content::Page;
 use crate::diagnostics::Diagnostic;
-use crate::guide_toc::{self, TocEntry};
-use crate::incremental::hash_of;
+use crate::hash::hash_of;
+use crate::site::guide_toc::{self, TocEntry};
 use crate::site::{Site, root_prefix};
 
 /// Every guide of the site, in every language, and the guide of each page.

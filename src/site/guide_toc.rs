@@ -9,7 +9,7 @@
 //! `[!DNL ...]` inside link text, which a CommonMark parser would see as nested links, and
 //! every entry keeps its line for diagnostics.
 
-use crate::content::decode_entities;
+use crate::text::decode_entities;
 
 /// One entry of a guide's table of contents.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]

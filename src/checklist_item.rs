@@ -1,0 +1,32 @@
+//! A checklist item: from a page's front matter (`onboarding:`, `checklist:`) or a task
+//! list item of its body, with an id that survives edits (the reader's ticks are kept by id).
+
+use crate::hash::fnv1a;
+
+/// A thing to do or to tell, with an id that survives edits.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize)]
+pub struct ChecklistItem {
+    pub id: String,
+    pub text: String,
+    pub done: bool,
+}
+
+impl ChecklistItem {
+    /// An explicit id wins; otherwise the id comes from the page's key and the item's
+    /// text, never its position, so inserting or reordering items keeps ticks in place.
+    pub fn new(page_key: &str, id: Option<&str>, text: &str, done: bool) -> ChecklistItem {
+        let id = match id.map(str::trim).filter(|s| !s.is_empty()) {
+            Some(id) => slug::slugify(id),
+            None => format!(
+                "{}-{:08x}",
+                slug::slugify(page_key.replace("_index", "index")),
+                fnv1a(text.trim().as_bytes()) as u32
+            ),
+        };
+        ChecklistItem {
+            id,
+            text: text.trim().to_string(),
+            done,
+        }
+    }
+}
