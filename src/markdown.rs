@@ -199,10 +199,11 @@ pub fn render(
                     ),
                 );
                 if level <= HeadingLevel::H3 {
+                    // Typeset as the heading itself will be (its text comes next).
                     out.toc.push(Heading {
                         level: level as u8,
                         id,
-                        text,
+                        text: typography.apply(&text),
                     });
                 }
             }

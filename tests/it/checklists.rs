@@ -79,7 +79,7 @@ fn checklist_page_groups_every_checklist_with_progress() {
     let en = site.html("en/checklist/index.html");
     assert_eq!(text(&select(&en, ".progress-text")[0]), "0 of 2 done");
     // Links: group titles to their pages, the switcher to the other checklist page.
-    for a in select(&en, ".checklist-group h3 a") {
+    for a in select(&en, ".checklist-group .group-link a") {
         let target = resolve("en/checklist/index.html", &attr(&a, "href"));
         assert!(site.output(&target).is_file(), "{target}");
     }
