@@ -162,7 +162,7 @@ fn checklists_json_lists_every_item_deterministically() {
 fn home_pages_show_the_team_map() {
     let site = site();
     site.build().ok();
-    for (lang, title) in [("fr", "Carte de l'équipe"), ("en", "Team map")] {
+    for (lang, title) in [("fr", "Carte de l’équipe"), ("en", "Team map")] {
         let from = format!("{lang}/index.html");
         let home = site.html(&from);
         // One drawing for screens, one for phones, the same graph.
