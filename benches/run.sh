@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Times full builds of generated sites: equipe (a first build; a second one with nothing
 # changed, which finds its stamp current and stops; one after a source file was touched,
-# which renders everything and writes nothing) against the floor program and Hugo, and
-# measures peak memory.
+# which renders everything and writes nothing) against the floor program, Zola and Hugo,
+# and measures peak memory.
 #
 #   benches/run.sh                 # 200, 2000 and 20000 pages
 #   benches/run.sh 50              # one small site (what CI could run to keep this working)
@@ -10,7 +10,9 @@
 # Each argument is a number of role pages (half French, half English); the site also has
 # outside teams, homes and section pages. Sites and outputs live on tmpfs (BENCH_DIR,
 # default /dev/shm/equipe-bench) so that the disk is not what is measured. Needs hyperfine;
-# Hugo and GNU time (/usr/bin/time) are used when installed and skipped otherwise.
+# Hugo, Zola and GNU time (/usr/bin/time) are used when installed and skipped otherwise.
+# Zola is not packaged: build it from its source (tag v0.22.1, `cargo build --release
+# --locked`) and put it on the PATH or name it with ZOLA=/path/to/zola.
 # Results: a Markdown table on stdout and in $BENCH_DIR/results.md.
 set -euo pipefail
 
@@ -23,6 +25,8 @@ command -v hyperfine >/dev/null || { echo "run.sh: needs hyperfine" >&2; exit 1;
 cargo build --release --quiet --bin equipe --example gen_site --example floor --example serve_latency
 bin=$PWD/target/release
 have_hugo=$(command -v hugo >/dev/null && echo yes || echo no)
+zola=${ZOLA:-$(command -v zola || true)}
+have_zola=$([ -n "$zola" ] && [ -x "$zola" ] && echo yes || echo no)
 have_time=$([ -x /usr/bin/time ] && echo yes || echo no)
 
 rm -rf "$work"
@@ -30,7 +34,7 @@ mkdir -p "$work"
 results=$work/results.md
 {
   echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(free -g | awk '/Mem:/ {print $2}') GiB"
-  echo "equipe $(git rev-parse --short HEAD 2>/dev/null || echo '?'), $(hugo version 2>/dev/null | cut -d' ' -f2 || echo 'no hugo'), $(hyperfine --version)"
+  echo "equipe $(git rev-parse --short HEAD 2>/dev/null || echo '?'), $(hugo version 2>/dev/null | cut -d' ' -f2 || echo 'no hugo'), $([ "$have_zola" = yes ] && "$zola" --version || echo 'no zola'), $(hyperfine --version)"
   echo
   echo "| pages | program | mean (s) | ± (s) | pages/s | peak RSS (MiB) |"
   echo "|---:|---|---:|---:|---:|---:|"
@@ -64,21 +68,28 @@ for pages in "${sizes[@]}"; do
   equipe="$bin/equipe build --source $site/equipe --output $out/equipe"
   floor="$bin/examples/floor $site/equipe/content $out/floor"
   hugo_cmd="hugo --quiet --source $site/hugo --destination $out/hugo"
+  zola_cmd="$zola --root $site/zola build --output-dir $out/zola"
 
   commands=(--prepare "rm -rf $out/floor" -n floor "$floor"
     --prepare "rm -rf $out/equipe" -n "equipe (first build)" "$equipe"
     --prepare "true" -n "equipe (nothing changed)" "$equipe"
     --prepare "touch $site/equipe/content/roles/role-00000.en.md" -n "equipe (one file touched)" "$equipe")
+  [ "$have_zola" = yes ] && commands+=(--prepare "rm -rf $out/zola" -n "zola" "$zola_cmd")
   [ "$have_hugo" = yes ] && commands+=(--prepare "rm -rf $out/hugo" -n "hugo" "$hugo_cmd")
   hyperfine --style basic --warmup 1 --min-runs 3 --max-runs 10 \
     --export-csv "$work/hyperfine-$pages.csv" "${commands[@]}"
 
-  rm -rf "$out/floor" "$out/equipe" "$out/hugo"
+  rm -rf "$out/floor" "$out/equipe" "$out/hugo" "$out/zola"
   row "$role_pages" floor "$work/hyperfine-$pages.csv" 0 "$(peak_mib $floor)"
   row "$role_pages" "equipe (first build)" "$work/hyperfine-$pages.csv" 1 "$(peak_mib $equipe)"
   row "$role_pages" "equipe (nothing changed)" "$work/hyperfine-$pages.csv" 2 "$(peak_mib $equipe)"
   row "$role_pages" "equipe (one file touched)" "$work/hyperfine-$pages.csv" 3 "-"
-  [ "$have_hugo" = yes ] && row "$role_pages" hugo "$work/hyperfine-$pages.csv" 4 "$(peak_mib $hugo_cmd)"
+  next=4
+  if [ "$have_zola" = yes ]; then
+    row "$role_pages" zola "$work/hyperfine-$pages.csv" $next "$(peak_mib $zola_cmd)"
+    next=$((next + 1))
+  fi
+  [ "$have_hugo" = yes ] && row "$role_pages" hugo "$work/hyperfine-$pages.csv" $next "$(peak_mib $hugo_cmd)"
 
   # Save-to-served-page latency of `equipe serve` (in memory), up to 2,000 pages.
   if [ "$pages" -le 2000 ]; then
@@ -89,5 +100,37 @@ for pages in "${sizes[@]}"; do
 done
 
 [ -f "$work/serve.md" ] && cat "$work/serve.md" >>"$results"
+
+# The speed issue's goals, read back from the table: each says its numbers and whether it holds.
+python3 - "$results" >>"$results" <<'PY'
+import sys
+rows = {}
+for line in open(sys.argv[1]):
+    cells = [c.strip() for c in line.strip().strip("|").split("|")]
+    if len(cells) == 6 and cells[0].isdigit():
+        rows[(int(cells[0]), cells[1])] = (float(cells[2]), cells[5])
+sizes = sorted({p for p, _ in rows})
+def t(p, n): return rows.get((p, n), (None, None))[0]
+print("\ngoals:")
+def say(goal, value, holds):
+    print(f"- {goal}: {value} -> {'holds' if holds else 'does not hold'}")
+big = max(sizes)
+first, floor = t(big, "equipe (first build)"), t(big, "floor")
+if first and floor:
+    say(f"{big} pages within 3x the floor", f"{first / floor:.1f}x", first / floor <= 3)
+for p in sizes:
+    z, e = t(p, "zola"), t(p, "equipe (first build)")
+    if z and e and p >= 2000:
+        say(f"{p} pages at least 5x faster than Zola", f"{z / e:.1f}x", z / e >= 5)
+peak = rows.get((big, "equipe (first build)"), (None, "-"))[1]
+if peak not in ("-", None):
+    say(f"peak memory at {big} pages under 300 MiB", f"{peak} MiB", float(peak) < 300)
+touched = t(big, "equipe (one file touched)")
+if touched and first:
+    say(f"one file touched at {big} pages at most 10% of a first build", f"{100 * touched / first:.0f}%", touched <= first * 0.1)
+per_page = [t(p, "equipe (first build)") / p for p in sizes if t(p, "equipe (first build)")]
+if len(per_page) > 1:
+    say("time per page flat (within 1.5x)", f"{max(per_page) / min(per_page):.2f}x apart", max(per_page) / min(per_page) <= 1.5)
+PY
 echo
 cat "$results"

@@ -144,10 +144,25 @@ pub fn render(
                     j += 1;
                 }
                 let range = events[i].1.start..events[j - 1].1.end;
-                events.splice(
-                    i..j,
-                    [(Event::Text(CowStr::from(typography.apply(&text))), range)],
-                );
+                // Links and emphasis split a sentence into text nodes: the rules see the
+                // letters across them (`l'<a>architecte</a>`).
+                let before = events[..i]
+                    .iter()
+                    .rev()
+                    .find(|(e, _)| !is_inline_boundary(e))
+                    .and_then(|(e, _)| match e {
+                        Event::Text(t) => t.chars().next_back(),
+                        _ => None,
+                    });
+                let after = events[j..]
+                    .iter()
+                    .find(|(e, _)| !is_inline_boundary(e))
+                    .and_then(|(e, _)| match e {
+                        Event::Text(t) => t.chars().next(),
+                        _ => None,
+                    });
+                let typeset = typography.apply_between(&text, before, after);
+                events.splice(i..j, [(Event::Text(CowStr::from(typeset)), range)]);
             }
             Event::Start(Tag::Heading { level, id, .. }) => {
                 let level = *level;
@@ -186,10 +201,11 @@ pub fn render(
                     ),
                 );
                 if level <= HeadingLevel::H3 {
+                    // Typeset as the heading itself will be (its text comes next).
                     out.toc.push(Heading {
                         level: level as u8,
                         id,
-                        text,
+                        text: typography.apply(&text),
                     });
                 }
             }
@@ -285,6 +301,29 @@ pub fn render(
         out.html = sanitize::clean(&out.html);
     }
     out
+}
+
+/// An event that starts or ends an inline element inside a sentence: text on both
+/// sides of it reads as one.
+fn is_inline_boundary(event: &Event) -> bool {
+    matches!(
+        event,
+        Event::Start(
+            Tag::Emphasis
+                | Tag::Strong
+                | Tag::Strikethrough
+                | Tag::Superscript
+                | Tag::Subscript
+                | Tag::Link { .. }
+        ) | Event::End(
+            TagEnd::Emphasis
+                | TagEnd::Strong
+                | TagEnd::Strikethrough
+                | TagEnd::Superscript
+                | TagEnd::Subscript
+                | TagEnd::Link
+        ) | Event::InlineHtml(_)
+    )
 }
 
 /// Points an image at its page's URL when it names a content file.
@@ -451,6 +490,29 @@ mod tests {
 
     fn render_plain(body: &str, key: &str, links: &dyn LinkResolver) -> Rendered {
         render(body, key, links, Typography::None, RawHtml::Sanitized)
+    }
+
+    #[test]
+    fn french_apostrophes_across_links_and_emphasis() {
+        let r = render(
+            "Voir l'[architecte](https://x.org/l'a) et d'*abord* **Note**: l'`code`\n",
+            "k",
+            &Links,
+            Typography::French,
+            RawHtml::Sanitized,
+        );
+        assert!(
+            r.html.contains("l’<a href=\"https://x.org/l&#x27;a\">"),
+            "{}",
+            r.html
+        );
+        assert!(r.html.contains("d’<em>abord</em>"), "{}", r.html);
+        assert!(
+            r.html.contains("<strong>Note</strong>\u{a0}:"),
+            "{}",
+            r.html
+        );
+        assert!(r.html.contains("l'<code>code</code>"), "{}", r.html);
     }
 
     #[test]

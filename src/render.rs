@@ -212,12 +212,19 @@ impl Prepared {
             };
             self.nav
                 .insert(code.clone(), Value::from_serializable(&nav));
+            // UI strings are text of the page too: the language's typography applies.
+            let typography = config.typography(code);
+            let typeset: Option<BTreeMap<&String, String>> = strings.get(code).map(|s| {
+                s.iter()
+                    .map(|(key, text)| (key, typography.apply(text)))
+                    .collect()
+            });
             self.strings
-                .insert(code.clone(), Value::from_serializable(&strings.get(code)));
+                .insert(code.clone(), Value::from_serializable(&typeset));
             let ui = |key: &str| {
-                strings
-                    .get(code)
-                    .and_then(|s| s.get(key))
+                typeset
+                    .as_ref()
+                    .and_then(|s| s.get(&key.to_string()))
                     .map_or("", String::as_str)
             };
             self.checklist_titles
@@ -255,11 +262,16 @@ impl Prepared {
             );
             self.team_maps.insert(code.clone(), both);
         }
+        let titles: BTreeMap<&String, String> = config
+            .title
+            .iter()
+            .map(|(lang, title)| (lang, config.typography(lang).apply(title)))
+            .collect();
         let global = self.tera.global_context();
         global.insert(
             "site",
             &SiteInfo {
-                title: &config.title,
+                title: &titles,
                 languages: &config.languages,
                 default_language: config.default_language(),
                 base_url: config.base_url.as_deref(),
@@ -324,16 +336,9 @@ impl Renderer<'_> {
                 path: checklist::JSON_PATH.into(),
                 bytes: checklist::json(self.site).into_bytes().into(),
             }),
-            Job::NotFound => {
-                // The 404 page is served at any depth: its links must not be relative.
-                let root = self
-                    .site
-                    .config
-                    .base_url
-                    .clone()
-                    .unwrap_or_else(|| "/".to_string());
-                self.render_special("404.html", "404.html", &root)
-            }
+            // The 404 page is served at any depth: its links are relative to the site's
+            // root, which its template's `<base>` names (see 404.html).
+            Job::NotFound => self.render_special("404.html", "404.html", ""),
             Job::Robots => Ok(OutputFile {
                 path: "robots.txt".into(),
                 bytes: self.robots().into_bytes().into(),
@@ -416,6 +421,10 @@ impl Renderer<'_> {
             })
             .collect();
         context.insert("other_languages", &others);
+        // A team's contact, with its email addresses as links to write to.
+        if let Some(contact) = &p.page.contact {
+            context.insert_value("contact", Value::safe_string(&contact_html(contact)));
+        }
         if p.page.kind == Kind::Home
             && let Some(svg) = self.prepared.team_maps.get(p.lang())
         {
@@ -481,9 +490,10 @@ impl Renderer<'_> {
         context.insert("root", root);
         // A page in a guide replaces it with its guide's menu (see `render_page`).
         context.insert("sidebar", "");
+        let typography = self.site.config.typography(lang);
         context.insert(
             "site_title",
-            self.site.config.title.get(lang).map_or("", String::as_str),
+            &typography.apply(self.site.config.title.get(lang).map_or("", String::as_str)),
         );
         if let Some(nav) = self.prepared.nav.get(lang) {
             context.insert_value("nav", nav.clone());
@@ -670,6 +680,55 @@ fn team_map(site: &Site, lang: &str) -> TeamMap {
     map
 }
 
+/// A contact text as HTML: escaped, each email address in it a `mailto:` link.
+fn contact_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 32);
+    let mut rest = text;
+    while !rest.is_empty() {
+        let start = rest
+            .find(|c: char| !c.is_whitespace())
+            .unwrap_or(rest.len());
+        out.push_str(&rest[..start]);
+        rest = &rest[start..];
+        let end = rest.find(char::is_whitespace).unwrap_or(rest.len());
+        let word = &rest[..end];
+        rest = &rest[end..];
+        // Punctuation around an address (`(a@b.org),`) stays outside the link.
+        let inner = word.trim_matches(|c: char| !c.is_alphanumeric());
+        let at = word.find(inner).unwrap_or(0);
+        let address = inner.strip_prefix("mailto:").unwrap_or(inner);
+        if is_email(address) {
+            out.push_str(&xml_escape(&word[..at]));
+            out.push_str(&format!(
+                "<a href=\"mailto:{0}\">{0}</a>",
+                xml_escape(address)
+            ));
+            out.push_str(&xml_escape(&word[at + inner.len()..]));
+        } else {
+            out.push_str(&xml_escape(word));
+        }
+    }
+    out
+}
+
+/// `name@domain.tld`, with the characters addresses are written with.
+fn is_email(word: &str) -> bool {
+    let Some((local, domain)) = word.split_once('@') else {
+        return false;
+    };
+    let local_ok = !local.is_empty()
+        && local
+            .chars()
+            .all(|c| c.is_alphanumeric() || "._%+-'".contains(c));
+    let domain_ok = domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && domain
+            .chars()
+            .all(|c| c.is_alphanumeric() || c == '.' || c == '-');
+    local_ok && domain_ok
+}
+
 fn xml_escape(s: &str) -> String {
     s.replace('&', "&amp;")
         .replace('<', "&lt;")
@@ -793,7 +852,7 @@ fn template_error(
 
 #[derive(Serialize)]
 struct SiteInfo<'a> {
-    title: &'a BTreeMap<String, String>,
+    title: &'a BTreeMap<&'a String, String>,
     languages: &'a [crate::config::Language],
     default_language: &'a str,
     base_url: Option<&'a str>,

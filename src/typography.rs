@@ -27,9 +27,17 @@ impl Typography {
     }
 
     pub fn apply(self, text: &str) -> String {
+        self.apply_between(text, None, None)
+    }
+
+    /// Like [`Typography::apply`] for a text that sits between others, as a text node
+    /// does beside a link or emphasis (`l'<a>architecte</a>`): `before` and `after` are
+    /// the characters that touch it in the neighbouring texts. They decide the rules at
+    /// the edges and are not written.
+    pub fn apply_between(self, text: &str, before: Option<char>, after: Option<char>) -> String {
         match self {
             Typography::None => text.to_string(),
-            Typography::French => french(text),
+            Typography::French => french(text, before, after),
         }
     }
 }
@@ -37,7 +45,7 @@ impl Typography {
 const NNBSP: char = '\u{202f}';
 const NBSP: char = '\u{a0}';
 
-fn french(text: &str) -> String {
+fn french(text: &str, before: Option<char>, after: Option<char>) -> String {
     // Most text nodes (split by links and emphasis) have no sign to space: copy them.
     if !text.contains([';', '!', '?', ':', '«', '»', '\'']) {
         return text.to_string();
@@ -45,14 +53,19 @@ fn french(text: &str) -> String {
     let chars: Vec<char> = text.chars().collect();
     let mut out = String::with_capacity(text.len() + 8);
     for (i, &c) in chars.iter().enumerate() {
-        let prev = i.checked_sub(1).map(|j| chars[j]);
-        let next = chars.get(i + 1).copied();
+        let prev = i.checked_sub(1).map(|j| chars[j]).or(before);
+        let next = chars
+            .get(i + 1)
+            .copied()
+            .or(if i + 1 == chars.len() { after } else { None });
         match c {
             ';' | '!' | '?' | ':' => {
                 let space = if c == ':' { NBSP } else { NNBSP };
-                if needs_space_before(c, prev, next) {
+                let typed = prev == Some(' ') || prev == Some(NBSP) || prev == Some(NNBSP);
+                // A space typed in the text before (`*mot* !`) cannot be replaced here.
+                if needs_space_before(c, prev, next) && !(typed && i == 0) {
                     // Replace a typed space, or add one.
-                    if prev == Some(' ') || prev == Some(NBSP) || prev == Some(NNBSP) {
+                    if typed {
                         out.pop();
                     }
                     out.push(space);
@@ -131,6 +144,20 @@ mod tests {
     fn apostrophes() {
         assert_eq!(fr("l'équipe d'entrepôt"), "l’équipe d’entrepôt");
         assert_eq!(fr("'cité'"), "'cité'");
+    }
+
+    #[test]
+    fn neighbours_decide_at_the_edges() {
+        let fr = Typography::French;
+        // `l'<a>architecte</a>`, `<em>Note</em> :`, `<b>attention</b>!`
+        assert_eq!(fr.apply_between("de l'", Some(' '), Some('a')), "de l’");
+        assert_eq!(fr.apply_between("'s", Some('t'), None), "’s");
+        assert_eq!(
+            fr.apply_between("! suite", Some('n'), None),
+            "\u{202f}! suite"
+        );
+        assert_eq!(fr.apply_between(" !", Some('n'), None), "\u{202f}!");
+        assert_eq!(fr.apply_between("l'", None, Some(' ')), "l'");
     }
 
     #[test]

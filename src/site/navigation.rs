@@ -101,6 +101,11 @@ impl Navigation {
     }
 }
 
+/// Past this many entries, a menu list shows only [`AROUND`] entries on each side of the
+/// current page's.
+const MAX_LISTED: usize = 40;
+const AROUND: usize = 8;
+
 /// Writes menu links from one page.
 struct Link<'a> {
     site: &'a Site,
@@ -127,9 +132,29 @@ impl Link<'_> {
         let _ = write!(html, ">{}</a>", escape(label));
     }
 
+    /// A list longer than [`MAX_LISTED`] (a folder of 10,000 roles) shows the entries
+    /// around the current page's, between `…`: every page must stay light, and the
+    /// guide's title links to the page that lists them all.
     fn write_list(&self, html: &mut String, items: &[MenuItem]) {
         html.push_str("<ul>\n");
-        for item in items {
+        let shown = if items.len() <= MAX_LISTED {
+            0..items.len()
+        } else {
+            let at = items
+                .iter()
+                .position(|item| self.holds_current(item))
+                .unwrap_or(0);
+            let start = at
+                .saturating_sub(AROUND)
+                .min(items.len() - (2 * AROUND + 1));
+            start..start + 2 * AROUND + 1
+        };
+        const MORE: &str = "<li class=\"menu-more\" aria-hidden=\"true\">…</li>\n";
+        if shown.start > 0 {
+            html.push_str(MORE);
+        }
+        let after = shown.end < items.len();
+        for item in &items[shown] {
             html.push_str("<li>");
             let target = |html: &mut String| match &item.target {
                 Target::Page(j) => self.write(html, *j, &item.label),
@@ -157,6 +182,9 @@ impl Link<'_> {
                 html.push_str("</details>");
             }
             html.push_str("</li>\n");
+        }
+        if after {
+            html.push_str(MORE);
         }
         html.push_str("</ul>\n");
     }

@@ -79,7 +79,7 @@ fn checklist_page_groups_every_checklist_with_progress() {
     let en = site.html("en/checklist/index.html");
     assert_eq!(text(&select(&en, ".progress-text")[0]), "0 of 2 done");
     // Links: group titles to their pages, the switcher to the other checklist page.
-    for a in select(&en, ".checklist-group h3 a") {
+    for a in select(&en, ".checklist-group .group-link a") {
         let target = resolve("en/checklist/index.html", &attr(&a, "href"));
         assert!(site.output(&target).is_file(), "{target}");
     }
@@ -162,7 +162,7 @@ fn checklists_json_lists_every_item_deterministically() {
 fn home_pages_show_the_team_map() {
     let site = site();
     site.build().ok();
-    for (lang, title) in [("fr", "Carte de l'équipe"), ("en", "Team map")] {
+    for (lang, title) in [("fr", "Carte de l’équipe"), ("en", "Team map")] {
         let from = format!("{lang}/index.html");
         let home = site.html(&from);
         // One drawing for screens, one for phones, the same graph.

@@ -362,3 +362,43 @@ fn without_a_toc_the_folder_tree_is_the_menu() {
     let header: Vec<String> = select(&html, ".site-nav a").iter().map(text).collect();
     assert_eq!(header, ["About"]);
 }
+
+#[test]
+fn a_folder_of_many_pages_shows_the_entries_around_the_current_one() {
+    let site = TestSite::new(SITE);
+    for k in 0..200 {
+        site.write(
+            &format!("content/en/roles/r{k:03}.md"),
+            &format!("---\ntitle: Role {k:03}\nweight: {k}\n---\nText.\n"),
+        );
+    }
+    site.build().ok();
+    // A menu of 200 entries on each of 200 pages would make the site grow with the
+    // square of its size: each page lists its neighbours, between `…`.
+    let html = site.html("en/roles/r100/index.html");
+    let menu: Vec<String> = select(&html, ".guide-nav nav > ul > li")
+        .iter()
+        .map(text)
+        .collect();
+    assert_eq!(menu.len(), 17 + 2, "{menu:?}");
+    assert_eq!(menu[0], "…");
+    assert_eq!(menu[1], "Role 092");
+    assert_eq!(menu[9], "Role 100");
+    assert_eq!(menu[17], "Role 108");
+    assert_eq!(menu[18], "…");
+    // At the ends of the folder, the window keeps its length.
+    let first = site.html("en/roles/r000/index.html");
+    let menu: Vec<String> = select(&first, ".guide-nav nav > ul > li")
+        .iter()
+        .map(text)
+        .collect();
+    assert_eq!(menu.first().map(String::as_str), Some("Role 000"));
+    assert_eq!(menu.len(), 17 + 1);
+    let last = site.html("en/roles/r199/index.html");
+    let menu: Vec<String> = select(&last, ".guide-nav nav > ul > li")
+        .iter()
+        .map(text)
+        .collect();
+    assert_eq!(menu.last().map(String::as_str), Some("Role 199"));
+    assert_eq!(menu.len(), 17 + 1);
+}

@@ -24,4 +24,5 @@ mod rebuild;
 mod search;
 mod serve;
 mod serve_hardening;
+mod theme;
 mod validate;
