@@ -53,10 +53,10 @@ fn stages(c: &mut Criterion) {
             |_| {
                 files
                     .write(scratch.path(), &out)
-                    .expect("the output swapped in")
+                    .expect("the output swapped in");
             },
             BatchSize::PerIteration,
-        )
+        );
     });
     let mut options = BuildOptions::new(&root);
     options.output = scratch.path().join("built");
@@ -67,7 +67,7 @@ fn stages(c: &mut Criterion) {
             || std::fs::remove_dir_all(&options.output).ok(),
             |_| equipe::build(&options),
             BatchSize::PerIteration,
-        )
+        );
     });
     group.finish();
 }

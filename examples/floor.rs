@@ -38,7 +38,7 @@ fn run(content: &Path, output: &Path) -> Result<usize, String> {
         .into_iter()
         .filter_map(Result::ok)
         .filter(|e| e.file_type().is_file() && e.path().extension().is_some_and(|x| x == "md"))
-        .map(|e| e.into_path())
+        .map(walkdir::DirEntry::into_path)
         .collect();
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(2)

@@ -29,7 +29,7 @@ fn fingerprinted_name(path: &str, bytes: &[u8]) -> String {
 
 /// The fingerprinted name of each asset that gets one: `(plain, fingerprinted)`. An asset
 /// that cannot be read is left out ([`fingerprint`] reports it).
-pub fn fingerprinted_paths(statics: &[StaticFile]) -> Vec<(String, String)> {
+pub(crate) fn fingerprinted_paths(statics: &[StaticFile]) -> Vec<(String, String)> {
     statics
         .iter()
         .filter(|s| is_fingerprinted(&s.path))
@@ -46,7 +46,7 @@ pub fn fingerprinted_paths(statics: &[StaticFile]) -> Vec<(String, String)> {
 /// would change every page that links them, so that one edit rewrote the whole site.
 /// A static file already at a fingerprinted name wins over the copy (see
 /// [`crate::collisions`]).
-pub fn fingerprint(
+pub(crate) fn fingerprint(
     statics: &mut Vec<StaticFile>,
     generated: &[String],
     enabled: bool,

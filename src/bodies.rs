@@ -22,7 +22,7 @@ use crate::site::{Body, Site, SitePage, root_prefix};
 
 /// The bodies a rebuild may reuse, by [`Body::key`].
 #[derive(Default)]
-pub struct Cache {
+pub(crate) struct Cache {
     bodies: FastMap<u64, Arc<Body>>,
     /// How many bodies the last run rendered (the others were reused).
     pub rendered: usize,
@@ -31,7 +31,7 @@ pub struct Cache {
 /// Renders every page's body into the site, reusing from `cache` (the previous rebuild's,
 /// if any) the bodies that cannot have changed, and leaving in it this run's. Returns the
 /// broken links (errors) and the links dropped because they would run script (warnings).
-pub fn render(site: &mut Site, cache: Option<&mut Cache>) -> Vec<Diagnostic> {
+pub(crate) fn render(site: &mut Site, cache: Option<&mut Cache>) -> Vec<Diagnostic> {
     let mut diagnostics = Vec::new();
     // A body renders the same while its text and every URL it may link are the same.
     let links_key = hash_of(&(
@@ -326,7 +326,7 @@ impl LinkResolver for PageLinks<'_> {
             Some(format!("{}{near}{}", &dest[..at], &dest[at + name.len()..]))
         });
         LinkTarget::Broken(match suggestion {
-            Some(s) => with_help(message, format!("did you mean `{s}`?")),
+            Some(s) => with_help(&message, &format!("did you mean `{s}`?")),
             None => message,
         })
     }
@@ -334,7 +334,7 @@ impl LinkResolver for PageLinks<'_> {
 
 /// A broken link's message carries its help after a newline (the markdown stage keeps
 /// one string per broken link): [`with_help`] joins them, [`split_help`] parts them.
-fn with_help(message: String, help: String) -> String {
+fn with_help(message: &str, help: &str) -> String {
     format!("{message}\n{help}")
 }
 

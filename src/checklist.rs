@@ -18,19 +18,19 @@ use crate::content::Kind;
 use crate::site::{Site, SitePage};
 
 /// Translation key of the generated checklist page (also its `page.key` in templates).
-pub const PAGE_KEY: &str = "checklist";
+pub(crate) const PAGE_KEY: &str = "checklist";
 
 /// Output path of a language's checklist page: `fr/checklist/index.html`.
-pub fn page_path(lang: &str) -> String {
+pub(crate) fn page_path(lang: &str) -> String {
     format!("{lang}/{PAGE_KEY}/index.html")
 }
 
 /// Output path of the machine-readable export, at the site root.
-pub const JSON_PATH: &str = "checklists.json";
+pub(crate) const JSON_PATH: &str = "checklists.json";
 
 /// What tells this site's ticks apart from another site's on the same host: the
 /// published URL when known, else the default language's title.
-pub fn site_identity(config: &Config) -> String {
+pub(crate) fn site_identity(config: &Config) -> String {
     match &config.base_url {
         Some(url) => url.clone(),
         None => config
@@ -43,13 +43,13 @@ pub fn site_identity(config: &Config) -> String {
 
 /// How many items are done by default (before the reader ticks anything).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
-pub struct Progress {
+pub(crate) struct Progress {
     pub done: usize,
     pub total: usize,
 }
 
 impl Progress {
-    pub fn of(items: &[ChecklistItem]) -> Progress {
+    pub(crate) fn of(items: &[ChecklistItem]) -> Progress {
         Progress {
             done: items.iter().filter(|i| i.done).count(),
             total: items.len(),
@@ -66,7 +66,7 @@ impl Progress {
 
 /// The checklist of one page, as a group of the checklist page.
 #[derive(Debug, Serialize)]
-pub struct ChecklistGroup<'a> {
+pub(crate) struct ChecklistGroup<'a> {
     pub kind: Kind,
     pub key: &'a str,
     pub title: &'a str,
@@ -78,7 +78,7 @@ pub struct ChecklistGroup<'a> {
 
 /// A language's checklists, grouped for the checklist page.
 #[derive(Debug, Serialize)]
-pub struct LanguageChecklists<'a> {
+pub(crate) struct LanguageChecklists<'a> {
     pub teams: Vec<ChecklistGroup<'a>>,
     pub roles: Vec<ChecklistGroup<'a>>,
     /// Plain pages (and homes, sections) whose body has a task list.
@@ -89,13 +89,13 @@ pub struct LanguageChecklists<'a> {
 /// Every non-empty checklist of one language, in site order (weight, then title).
 /// Whether a language has any checklist item: without one, it gets no checklist page (a
 /// documentation site has none) and its menu no link to one.
-pub fn has_items(site: &Site, lang: &str) -> bool {
+pub(crate) fn has_items(site: &Site, lang: &str) -> bool {
     site.pages
         .iter()
         .any(|p| p.lang() == lang && !p.checklist().is_empty())
 }
 
-pub fn for_language<'a>(site: &'a Site, lang: &str) -> LanguageChecklists<'a> {
+pub(crate) fn for_language<'a>(site: &'a Site, lang: &str) -> LanguageChecklists<'a> {
     let groups = |kinds: &[Kind]| -> Vec<ChecklistGroup<'a>> {
         kinds
             .iter()
@@ -134,7 +134,7 @@ fn group(p: &SitePage) -> ChecklistGroup<'_> {
 
 /// `checklists.json`: every item of every language, in a stable order (languages as
 /// configured, then groups as on the checklist page, then items as written).
-pub fn json(site: &Site) -> String {
+pub(crate) fn json(site: &Site) -> String {
     let mut out = Vec::new();
     // Writing to memory cannot fail.
     let _ = write_json(site, &mut out);
@@ -142,7 +142,7 @@ pub fn json(site: &Site) -> String {
 }
 
 /// [`json`], written to `out` as it is serialized (tens of megabytes on a large site).
-pub fn write_json(site: &Site, mut out: impl std::io::Write) -> std::io::Result<()> {
+pub(crate) fn write_json(site: &Site, mut out: impl std::io::Write) -> std::io::Result<()> {
     let mut items = Vec::new();
     for lang in &site.config.languages {
         let all = for_language(site, &lang.code);

@@ -18,7 +18,7 @@ use crate::{assets, content, search};
 
 /// What the check found.
 #[derive(Debug, Default)]
-pub struct Collisions {
+pub(crate) struct Collisions {
     /// Generated outputs a static file replaces: not to be generated.
     pub overridden: BTreeSet<String>,
     pub diagnostics: Vec<Diagnostic>,
@@ -27,7 +27,7 @@ pub struct Collisions {
 /// Checks the site's pages and files (`statics`: theme, `static/` and the non-Markdown
 /// files of `content/`) against what equipe generates. `fingerprint`: whether the assets
 /// get fingerprinted copies in this build.
-pub fn check(site: &Site, statics: &[StaticFile], fingerprint: bool) -> Collisions {
+pub(crate) fn check(site: &Site, statics: &[StaticFile], fingerprint: bool) -> Collisions {
     let mut generated: BTreeMap<String, String> = BTreeMap::new();
     for job in render::jobs(site) {
         let what = match &job {

@@ -9,7 +9,7 @@
 //! script: `javascript:` links and images and `on*` heading attributes are dropped with a
 //! warning, and a body with raw HTML is cleaned (see [`crate::sanitize`]).
 
-pub mod afm;
+pub(crate) mod afm;
 
 use std::collections::HashSet;
 
@@ -20,7 +20,7 @@ use crate::sanitize::{self, RawHtml};
 use crate::typography::Typography;
 
 /// What the site stage answers for a link found in a page.
-pub enum LinkTarget {
+pub(crate) enum LinkTarget {
     /// Not a link to a content file: leave it alone.
     External,
     /// The URL to use, relative to the page, and the target's language if it differs.
@@ -35,7 +35,7 @@ pub enum LinkTarget {
     Broken(String),
 }
 
-pub trait LinkResolver {
+pub(crate) trait LinkResolver {
     fn resolve(&self, dest: &str) -> LinkTarget;
 }
 
@@ -67,7 +67,7 @@ impl BrokenLink {
 }
 
 #[derive(Clone, Debug, Default)]
-pub struct Rendered {
+pub(crate) struct Rendered {
     pub html: String,
     pub toc: Vec<Heading>,
     /// The body's text without markup, its first [`PLAIN_TEXT_MAX`] bytes: what search
@@ -91,7 +91,7 @@ pub struct AnchorLink {
 }
 
 /// The CommonMark extensions pages are parsed with (the benchmark's floor uses the same).
-pub fn options() -> Options {
+pub(crate) fn options() -> Options {
     Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH
@@ -104,7 +104,11 @@ pub fn options() -> Options {
 /// because the template shows the page title as the page's only `<h1>`; `typography`
 /// applies to prose text only, never to code; `raw_html` says whether the body may run
 /// script.
-pub fn render(
+#[expect(
+    clippy::too_many_lines,
+    reason = "to be split: the redesign issue's step 4"
+)]
+pub(crate) fn render(
     body: &str,
     page_key: &str,
     resolver: &dyn LinkResolver,
@@ -166,7 +170,7 @@ pub fn render(
             }
             Event::Start(Tag::Heading { level, id, .. }) => {
                 let level = *level;
-                let explicit = id.as_ref().map(|s| s.to_string());
+                let explicit = id.as_ref().map(std::string::ToString::to_string);
                 let at = events[i].1.start;
                 if sanitized && let Event::Start(Tag::Heading { attrs, .. }) = &mut events[i].0 {
                     attrs.retain(|(name, _)| {
@@ -356,7 +360,7 @@ fn short(url: &str) -> String {
 }
 
 /// How much of a body's text search keeps: enough to match on, small enough to ship.
-pub const PLAIN_TEXT_MAX: usize = 4_000;
+pub(crate) const PLAIN_TEXT_MAX: usize = 4_000;
 
 /// The text of the events, blocks separated by a space, cut near `max` bytes.
 fn searchable_text(events: &[(Event, std::ops::Range<usize>)], max: usize) -> String {
@@ -365,7 +369,7 @@ fn searchable_text(events: &[(Event, std::ops::Range<usize>)], max: usize) -> St
         match e {
             Event::Text(t) | Event::Code(t) => out.push_str(t),
             Event::SoftBreak | Event::HardBreak | Event::End(_) if !out.ends_with(' ') => {
-                out.push(' ')
+                out.push(' ');
             }
             _ => {}
         }
@@ -462,7 +466,7 @@ fn checkbox_html(item: &ChecklistItem) -> String {
     )
 }
 
-pub fn escape_attr(s: &str) -> String {
+pub(crate) fn escape_attr(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {
@@ -477,7 +481,7 @@ pub fn escape_attr(s: &str) -> String {
 }
 
 /// 1-based line and column (in characters) of a byte offset.
-pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
+pub(crate) fn line_col(text: &str, offset: usize) -> (usize, usize) {
     let before = &text[..offset.min(text.len())];
     let line = before.matches('\n').count() + 1;
     let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;

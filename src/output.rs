@@ -37,7 +37,7 @@ fn is_safe_relative(path: &str) -> bool {
 /// with nothing changed changes nothing that rsync or a CDN would see. The previous files
 /// are never modified, so a failed or killed build still leaves the previous site whole;
 /// dropping an unfinished `Staging` removes its folder.
-pub struct Staging<'a> {
+pub(crate) struct Staging<'a> {
     folder: &'a OutputFolder,
     dir: PathBuf,
     finished: bool,
@@ -52,7 +52,7 @@ pub struct Staging<'a> {
 impl<'a> Staging<'a> {
     /// Creates an empty staging folder for `folder` (removing a stale one), with the
     /// marker that tells the next build the output is equipe's.
-    pub fn begin(folder: &'a OutputFolder) -> Result<Staging<'a>, Diagnostic> {
+    pub(crate) fn begin(folder: &'a OutputFolder) -> Result<Staging<'a>, Diagnostic> {
         let dir = match folder.replace {
             Replace::Swap => sibling(&folder.path, "equipe-new"),
             Replace::InPlace => folder.target.join(IN_PLACE_STAGING),
@@ -80,7 +80,7 @@ impl<'a> Staging<'a> {
 
     /// Puts one file at `path` (relative, checked to stay inside the folder). A file that
     /// cannot be written is counted (see [`Staging::failures`]), not returned.
-    pub fn write(&self, path: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
+    pub(crate) fn write(&self, path: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
         let target = self.target(path)?;
         let previous = self.folder.target.join(path);
         let written = make_parent(&target).and_then(|()| {
@@ -101,7 +101,7 @@ impl<'a> Staging<'a> {
     /// of tens of megabytes is never whole in memory. As with [`Staging::write`], a file
     /// equal to the previous output's is replaced by a link to it, keeping its mtime, and
     /// one that cannot be written is counted; an error of `fill` itself is returned.
-    pub fn write_with(
+    pub(crate) fn write_with(
         &self,
         path: &str,
         fill: impl FnOnce(&mut dyn Write) -> Result<(), Diagnostic>,
@@ -177,7 +177,7 @@ impl<'a> Staging<'a> {
 
     /// One error per cause of the files that could not be written ("no space left on
     /// device: 815 files of `public` not written"). The build must not finish if any.
-    pub fn failures(&self) -> Vec<Diagnostic> {
+    pub(crate) fn failures(&self) -> Vec<Diagnostic> {
         let failed = self.failed.lock().unwrap_or_else(PoisonError::into_inner);
         let shown = &self.folder.shown;
         failed
@@ -196,7 +196,7 @@ impl<'a> Staging<'a> {
     }
 
     /// Copies static files (read from the theme, the site or the content folder).
-    pub fn write_statics(&self, statics: &[StaticFile]) -> Result<(), Diagnostic> {
+    pub(crate) fn write_statics(&self, statics: &[StaticFile]) -> Result<(), Diagnostic> {
         statics.par_iter().try_for_each(|s| {
             let bytes = s.bytes.read().map_err(|e| {
                 Diagnostic::error(format!("cannot read static file `{}`: {e}", s.path))
@@ -208,7 +208,7 @@ impl<'a> Staging<'a> {
     /// Puts the staging folder in place of the output (call only when
     /// [`Staging::failures`] is empty). Returns the list of its files for [`Stamp::save`]
     /// (`None` if a file's metadata could not be read).
-    pub fn finish(mut self) -> Result<Option<String>, Diagnostic> {
+    pub(crate) fn finish(mut self) -> Result<Option<String>, Diagnostic> {
         self.finished = true;
         let listing = self
             .written
@@ -303,7 +303,7 @@ impl<W> FirstError<W> {
 /// the inputs, the settings and the output are all as that build left them, a new build
 /// would write the same bytes: it can stop there. Kept beside the output folder
 /// (`.public.equipe-stamp`), never in it, where it would be published.
-pub struct Stamp {
+pub(crate) struct Stamp {
     file: PathBuf,
     /// `None` when an input could not be listed: such a build is never skipped.
     inputs: Option<String>,
@@ -312,7 +312,7 @@ pub struct Stamp {
 impl Stamp {
     /// Lists the inputs of a build of `source` into `output`; `settings` are the options
     /// that change the output.
-    pub fn of(source: &Path, output: &Path, settings: &str) -> Stamp {
+    pub(crate) fn of(source: &Path, output: &Path, settings: &str) -> Stamp {
         let mut inputs = String::new();
         inputs.push_str(settings);
         inputs.push('\n');
@@ -331,7 +331,7 @@ impl Stamp {
     }
 
     /// Whether `output` is what the last clean build of these same inputs wrote.
-    pub fn is_current(&self, output: &Path) -> bool {
+    pub(crate) fn is_current(&self, output: &Path) -> bool {
         let Some(inputs) = &self.inputs else {
             return false;
         };
@@ -343,14 +343,14 @@ impl Stamp {
     }
 
     /// Forgets the last build: from now on the output may change.
-    pub fn forget(&self) {
+    pub(crate) fn forget(&self) {
         let _ = std::fs::remove_file(&self.file);
     }
 
     /// Records a clean build that just wrote `output`, whose files `listing` lists (from
     /// [`Staging::finish`]; `None` to list the folder). Best effort: without a stamp the
     /// next build is a full one, nothing worse.
-    pub fn save(&self, output: &Path, listing: Option<String>) {
+    pub(crate) fn save(&self, output: &Path, listing: Option<String>) {
         let Some(inputs) = &self.inputs else {
             return;
         };
@@ -401,15 +401,13 @@ fn line(name: &str, m: &std::fs::Metadata) -> String {
     format!("{name}\t{}\t{mtime}\n", m.len())
 }
 
-/// Whether `path` is a regular file holding exactly `bytes` (sizes are compared first, so
-/// a changed page is rarely read).
 /// Whether two files have the same bytes, compared a block at a time.
 fn same_files(a: &Path, b: &Path) -> bool {
     use std::io::Read;
     let size = |p: &Path| {
         std::fs::symlink_metadata(p)
             .ok()
-            .filter(|m| m.is_file())
+            .filter(std::fs::Metadata::is_file)
             .map(|m| m.len())
     };
     if size(a).is_none() || size(a) != size(b) {
@@ -431,6 +429,8 @@ fn same_files(a: &Path, b: &Path) -> bool {
     }
 }
 
+/// Whether `path` is a regular file holding exactly `bytes` (sizes are compared first, so
+/// a changed page is rarely read).
 fn same_bytes(path: &Path, bytes: &[u8]) -> bool {
     let same_size =
         std::fs::symlink_metadata(path).is_ok_and(|m| m.is_file() && m.len() == bytes.len() as u64);

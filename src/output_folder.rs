@@ -17,19 +17,19 @@ use crate::swap::sibling;
 
 /// The file equipe writes into every output folder it makes, so that the next build knows
 /// the folder is its own to replace.
-pub const MARKER: &str = ".equipe-output";
+pub(crate) const MARKER: &str = ".equipe-output";
 
 /// What the marker file says to a person who finds it.
-pub const MARKER_TEXT: &str =
+pub(crate) const MARKER_TEXT: &str =
     "This folder is written by `equipe build`, which replaces it whole on every build.\n";
 
 /// The staging folder of an output that cannot be renamed: inside it, so that each file
 /// is renamed into place on the same file system.
-pub const IN_PLACE_STAGING: &str = ".equipe-staging";
+pub(crate) const IN_PLACE_STAGING: &str = ".equipe-staging";
 
 /// How the new site replaces the previous one.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Replace {
+pub(crate) enum Replace {
     /// Staged beside the output, swapped in by renaming: all or nothing.
     Swap,
     /// The output cannot be renamed (a symbolic link, kept; a mount point): files are
@@ -39,7 +39,7 @@ pub enum Replace {
 
 /// An output folder claimed for one build: checked, locked, recovered. The lock is held
 /// until this value is dropped.
-pub struct OutputFolder {
+pub(crate) struct OutputFolder {
     /// The output as given, made absolute (a symbolic link not followed): the stamp and
     /// the lock sit beside it.
     pub path: PathBuf,
@@ -61,7 +61,11 @@ impl OutputFolder {
     /// a site that an interrupted swap left aside and removes the leftovers of killed
     /// builds. `force` lets a build replace a folder equipe did not make (never one of
     /// those [`refuse_always`] lists).
-    pub fn claim(source: &Path, output: &Path, force: bool) -> Result<OutputFolder, Diagnostic> {
+    pub(crate) fn claim(
+        source: &Path,
+        output: &Path,
+        force: bool,
+    ) -> Result<OutputFolder, Diagnostic> {
         let shown = shown(source, output);
         let resolved = check_output_dir(source, output)?;
         refuse_always(&resolved, &shown)?;
@@ -204,7 +208,7 @@ fn lock(output: &Path, shown: &str) -> Result<File, Diagnostic> {
 
 /// `output` as messages show it: relative to the site's folder when inside it, else as
 /// given.
-pub fn shown(source: &Path, output: &Path) -> String {
+pub(crate) fn shown(source: &Path, output: &Path) -> String {
     let relative = output.strip_prefix(source).unwrap_or(output);
     let relative = relative.strip_prefix(".").unwrap_or(relative);
     let text = relative.display().to_string();
@@ -283,7 +287,7 @@ fn unescape_octal(text: &str) -> String {
 }
 
 /// Refuses an output folder that would destroy or recurse into the site's sources.
-pub fn check_output_dir(source: &Path, output: &Path) -> Result<PathBuf, Diagnostic> {
+pub(crate) fn check_output_dir(source: &Path, output: &Path) -> Result<PathBuf, Diagnostic> {
     let shown = shown(source, output);
     let source = absolute(source);
     let output = absolute(output);

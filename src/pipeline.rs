@@ -142,6 +142,10 @@ fn outcome(start: Instant, mut diagnostics: Diagnostics, rendered: Option<Render
     }
 }
 
+#[expect(
+    clippy::too_many_lines,
+    reason = "to be split: the redesign issue's step 4"
+)]
 fn run(
     options: &BuildOptions,
     diagnostics: &mut Diagnostics,
@@ -156,7 +160,7 @@ fn run(
         }
     };
     if let Some(url) = &options.base_url {
-        config.base_url = Some(normalize_base_url(url.clone()));
+        config.base_url = Some(normalize_base_url(url));
     }
     if let Some(cache) = cache.as_deref_mut() {
         cache.forget_if_changed(&config);

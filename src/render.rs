@@ -24,7 +24,7 @@ use crate::theme::{Strings, Template, Theme};
 
 /// One output file to make.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub enum Job {
+pub(crate) enum Job {
     /// A page of the site (role, team, plain page, home, section list).
     Page(usize),
     /// The root `index.html`: choose a language.
@@ -41,12 +41,12 @@ pub enum Job {
 impl Job {
     /// A site-wide file of megabytes on a large site (every checklist of a language, or
     /// of the site): a build streams it to disk rather than making it whole in memory.
-    pub fn is_large(&self) -> bool {
+    pub(crate) fn is_large(&self) -> bool {
         matches!(self, Job::Checklist(_) | Job::ChecklistsJson)
     }
 
     /// The file the job makes, relative to the output folder.
-    pub fn output_path(&self, site: &Site) -> String {
+    pub(crate) fn output_path(&self, site: &Site) -> String {
         match self {
             Job::Page(i) => site.pages[*i].path.clone(),
             Job::LanguageChoice => "index.html".into(),
@@ -60,7 +60,7 @@ impl Job {
 }
 
 /// Every output of the site, in a stable order.
-pub fn jobs(site: &Site) -> Vec<Job> {
+pub(crate) fn jobs(site: &Site) -> Vec<Job> {
     // The site-wide files first: each is one long job (on a large site, the checklist
     // pages and `checklists.json` weigh megabytes), best started early than left to end
     // a build on one thread while the others wait.
@@ -88,14 +88,14 @@ fn generated_checklist_page(site: &Site, lang: &str) -> bool {
 }
 
 /// A compiled theme with the site-wide context, ready to render jobs.
-pub struct Renderer<'a> {
+pub(crate) struct Renderer<'a> {
     site: &'a Site,
     prepared: Arc<Prepared>,
 }
 
 /// What every job of a site shares: made once per build, and kept by `serve` while what
 /// templates show of the site is the same (see [`crate::incremental`]).
-pub struct Prepared {
+pub(crate) struct Prepared {
     /// The compiled templates, with the site-wide global context.
     tera: Tera,
     /// Per language: navigation and UI strings, shared by its pages.
@@ -113,7 +113,7 @@ pub struct Prepared {
 impl<'a> Renderer<'a> {
     /// Compiles the theme and prepares what pages share. `assets` maps each asset to the
     /// name pages link it by (see [`crate::assets`]).
-    pub fn new(
+    pub(crate) fn new(
         theme: &Theme,
         site: &'a Site,
         assets: &BTreeMap<String, String>,
@@ -145,17 +145,21 @@ impl<'a> Renderer<'a> {
 
     /// A renderer for `site` with what an earlier build prepared, which must have been
     /// made from a site that templates show the same (same pages, titles, links...).
-    pub fn with(prepared: Arc<Prepared>, site: &'a Site) -> Renderer<'a> {
+    pub(crate) fn with(prepared: Arc<Prepared>, site: &'a Site) -> Renderer<'a> {
         Renderer { site, prepared }
     }
 
     /// What jobs share, to keep for a later build.
-    pub fn prepared(&self) -> Arc<Prepared> {
+    pub(crate) fn prepared(&self) -> Arc<Prepared> {
         Arc::clone(&self.prepared)
     }
 }
 
 impl Prepared {
+    #[expect(
+        clippy::too_many_lines,
+        reason = "to be split: the redesign issue's step 4"
+    )]
     fn fill(&mut self, site: &Site, strings: &Strings) {
         let config = &site.config;
         for lang in &config.languages {
@@ -284,14 +288,14 @@ impl Prepared {
 
 impl Renderer<'_> {
     /// Renders every job in parallel. Errors of all jobs are returned together.
-    pub fn render_all(&self, jobs: &[Job]) -> (Vec<OutputFile>, Vec<Diagnostic>) {
+    pub(crate) fn render_all(&self, jobs: &[Job]) -> (Vec<OutputFile>, Vec<Diagnostic>) {
         self.render_each(jobs, Ok)
     }
 
     /// Renders every job in parallel and hands each file to `each` as soon as it is
     /// rendered (to write it, so that rendered pages need not pile up in memory). Errors
     /// of all jobs, and of `each`, are returned together; results keep the jobs' order.
-    pub fn render_each<T: Send>(
+    pub(crate) fn render_each<T: Send>(
         &self,
         jobs: &[Job],
         each: impl Fn(OutputFile) -> Result<T, Diagnostic> + Sync,
@@ -313,7 +317,11 @@ impl Renderer<'_> {
 
     /// Renders a job straight into `out` (see [`Job::is_large`]); other jobs are rendered
     /// whole, then written.
-    pub fn render_to(&self, job: &Job, out: &mut dyn std::io::Write) -> Result<(), Diagnostic> {
+    pub(crate) fn render_to(
+        &self,
+        job: &Job,
+        out: &mut dyn std::io::Write,
+    ) -> Result<(), Diagnostic> {
         let cannot = |e: std::io::Error| {
             Diagnostic::error(format!(
                 "cannot write `{}`: {e}",
@@ -327,7 +335,7 @@ impl Renderer<'_> {
         }
     }
 
-    pub fn render(&self, job: &Job) -> Result<OutputFile, Diagnostic> {
+    pub(crate) fn render(&self, job: &Job) -> Result<OutputFile, Diagnostic> {
         match job {
             Job::Page(i) => self.render_page(*i),
             Job::LanguageChoice => self.render_special("languages.html", "index.html", ""),

@@ -35,7 +35,7 @@ impl RawHtml {
 
 /// Cleans an HTML fragment: tags, attributes and URLs outside the allowlist go; script
 /// and style elements go with their content.
-pub fn clean(html: &str) -> String {
+pub(crate) fn clean(html: &str) -> String {
     cleaner().clean(html).to_string()
 }
 
@@ -96,7 +96,7 @@ fn filter_attribute<'u>(element: &str, attribute: &str, value: &'u str) -> Optio
 /// `data:` (except `data:image/...` where an image is expected). Browsers ignore ASCII
 /// tabs and newlines inside a scheme and spaces before it, and schemes are
 /// case-insensitive, so `  Java\tScript:` counts too.
-pub fn is_unsafe_url(url: &str, image: bool) -> bool {
+pub(crate) fn is_unsafe_url(url: &str, image: bool) -> bool {
     let scheme: String = url
         .trim_start_matches(|c: char| c <= ' ')
         .chars()

@@ -62,9 +62,7 @@ pub fn placeholder_warnings(site: &Site) -> Vec<Diagnostic> {
                     .at(line, column)
                     .with_label("placeholder")
                     .with_help(format!(
-                        "`equipe new` writes `{}` where you have to write something: write it, and delete the `{}` (and its comment)",
-                        PLACEHOLDER,
-                        PLACEHOLDER
+                        "`equipe new` writes `{PLACEHOLDER}` where you have to write something: write it, and delete the `{PLACEHOLDER}` (and its comment)"
                     )),
             );
         }

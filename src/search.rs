@@ -19,7 +19,7 @@ use crate::markdown::Heading;
 use crate::site::{Site, SitePage};
 
 /// Output path of a language's index.
-pub fn index_path(lang: &str) -> String {
+pub(crate) fn index_path(lang: &str) -> String {
     format!("assets/search-{lang}.js")
 }
 
@@ -38,13 +38,18 @@ struct Entry<'a> {
 }
 
 /// Whether a page has an entry: generated section lists only repeat other pages' titles.
-pub fn is_indexed(p: &SitePage) -> bool {
+pub(crate) fn is_indexed(p: &SitePage) -> bool {
     !(p.generated && p.page.kind == Kind::Section)
 }
 
 /// A page's entry, as JSON: made in parallel with its body (see [`crate::site::Body`]),
 /// so that the index is only joined here.
-pub fn entry(p: &SitePage, toc: &[Heading], plain: &str, checklist: &[ChecklistItem]) -> String {
+pub(crate) fn entry(
+    p: &SitePage,
+    toc: &[Heading],
+    plain: &str,
+    checklist: &[ChecklistItem],
+) -> String {
     let page = &p.page;
     let mut text = plain.to_string();
     for item in page
@@ -73,7 +78,7 @@ pub fn entry(p: &SitePage, toc: &[Heading], plain: &str, checklist: &[ChecklistI
 
 /// Every language's index, as output files, reusing from `cache` (by path) the indexes
 /// whose entries are all the same.
-pub fn indexes_cached(
+pub(crate) fn indexes_cached(
     site: &Site,
     mut cache: Option<&mut FastMap<String, (u64, Bytes)>>,
 ) -> Vec<OutputFile> {
@@ -102,7 +107,7 @@ pub fn indexes_cached(
 
 /// Lets go of a language's entries once its index is written. Only a one-off build does
 /// this: its bodies are its own, whereas `serve` shares them with its cache.
-pub fn release_entries(site: &mut Site, lang: &str) {
+pub(crate) fn release_entries(site: &mut Site, lang: &str) {
     for p in site.pages.iter_mut().filter(|p| p.lang() == lang) {
         if let Some(body) = Arc::get_mut(&mut p.body) {
             body.search_entry = String::new();
@@ -120,7 +125,7 @@ fn indexed<'a>(site: &'a Site, lang: &'a str) -> impl Iterator<Item = &'a SitePa
 /// The script for one language: `(window.EQUIPE_SEARCH ||= {})["fr"] = [...]`. The index
 /// is a script file of its own (never inline in HTML), so its JSON needs no escaping
 /// beyond JSON's.
-pub fn index_js(site: &Site, lang: &str) -> Vec<u8> {
+pub(crate) fn index_js(site: &Site, lang: &str) -> Vec<u8> {
     let entries: Vec<&str> = indexed(site, lang)
         .map(|p| p.body.search_entry.as_str())
         .collect();

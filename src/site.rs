@@ -10,8 +10,8 @@
 //! own: names and links to it are not reported again, and it is not "missing" as a
 //! translation.
 
-pub mod guide_toc;
-pub mod navigation;
+pub(crate) mod guide_toc;
+pub(crate) mod navigation;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
@@ -24,7 +24,7 @@ use crate::markdown::{self, Heading};
 use navigation::Navigation;
 
 /// Sections that get a list page in every language even without an `_index` file.
-pub const STANDARD_SECTIONS: &[&str] = &["roles", "teams"];
+pub(crate) const STANDARD_SECTIONS: &[&str] = &["roles", "teams"];
 
 /// A page with everything resolved.
 #[derive(Debug)]
@@ -191,14 +191,14 @@ impl Site {
 }
 
 /// Titles the tool gives to pages it makes itself, per language.
-pub trait GeneratedTitles {
+pub(crate) trait GeneratedTitles {
     fn section_title(&self, lang: &str, section: &str) -> String;
 }
 
 /// Links pages together. `unreadable` are the page files that failed to parse (already
 /// reported): names and links to them are not reported again. Bodies are the next stage's
 /// (see `bodies.rs`).
-pub fn build(
+pub(crate) fn build(
     config: Config,
     pages: Vec<Arc<Page>>,
     unreadable: &[SourceFile],
@@ -566,7 +566,7 @@ fn missing_translations(site: &Site, diagnostics: &mut Vec<Diagnostic>) {
 }
 
 /// `../../` from a page's folder back to the site root.
-pub fn root_prefix(path: &str) -> String {
+pub(crate) fn root_prefix(path: &str) -> String {
     "../".repeat(path.matches('/').count())
 }
 

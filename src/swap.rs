@@ -20,7 +20,7 @@ use std::path::{Path, PathBuf};
 use crate::diagnostics::Diagnostic;
 
 /// Swaps the whole folder `staged` in place of `output`; removes the previous site.
-pub fn swap(staged: &Path, output: &Path) -> io::Result<()> {
+pub(crate) fn swap(staged: &Path, output: &Path) -> io::Result<()> {
     crash_point("staged");
     if std::fs::symlink_metadata(output).is_err() {
         std::fs::rename(staged, output)?;
@@ -76,7 +76,7 @@ fn exchange(_: &Path, _: &Path) -> io::Result<()> {
 /// was moved aside whole (a crash between the two renames of [`swap_by_two_renames`]),
 /// puts it back (returns true); then removes staging and old copies. Call with the
 /// output's lock held, or another build's swap could be mistaken for a crash.
-pub fn recover(output: &Path) -> Result<bool, Diagnostic> {
+pub(crate) fn recover(output: &Path) -> Result<bool, Diagnostic> {
     let old = sibling(output, "equipe-old");
     let staged = sibling(output, "equipe-new");
     let cannot = |what: &str, path: &Path, e: io::Error| {
@@ -100,7 +100,7 @@ pub fn recover(output: &Path) -> Result<bool, Diagnostic> {
 
 /// Moves every file of `staged` (a folder inside `target`) to the same place in `target`,
 /// then removes from `target` what is not part of the new site, and `staged`.
-pub fn update_in_place(staged: &Path, target: &Path) -> io::Result<()> {
+pub(crate) fn update_in_place(staged: &Path, target: &Path) -> io::Result<()> {
     crash_point("staged");
     let mut files = BTreeSet::new();
     for entry in walkdir::WalkDir::new(staged).min_depth(1) {

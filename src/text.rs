@@ -3,7 +3,7 @@
 use crate::diagnostics::Diagnostic;
 
 /// Text of a content file: UTF-8 (a BOM is dropped), LF line endings.
-pub fn decode(bytes: &[u8]) -> Result<String, Diagnostic> {
+pub(crate) fn decode(bytes: &[u8]) -> Result<String, Diagnostic> {
     let text = std::str::from_utf8(bytes).map_err(|e| {
         let offset = e.valid_up_to();
         let line = bytes[..offset].iter().filter(|&&b| b == b'\n').count() + 1;
@@ -31,7 +31,7 @@ pub fn decode(bytes: &[u8]) -> Result<String, Diagnostic> {
 /// Decodes HTML character references (`&#39;`, `&#x27;`, `&amp;`...) in front matter
 /// text: machine-translated corpora leave them there, and templates escape text again,
 /// so left alone they would show as `&#39;`.
-pub fn decode_entities(text: &str) -> String {
+pub(crate) fn decode_entities(text: &str) -> String {
     if !text.contains('&') {
         return text.to_string();
     }

@@ -88,7 +88,7 @@ fn french(text: &str, before: Option<char>, after: Option<char>) -> String {
             '\'' if prev.is_some_and(char::is_alphabetic)
                 && next.is_some_and(char::is_alphabetic) =>
             {
-                out.push('’')
+                out.push('’');
             }
             c => out.push(c),
         }

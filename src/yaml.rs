@@ -19,7 +19,7 @@ use crate::diagnostics::Diagnostic;
 
 /// A YAML error, with a position in the enclosing file.
 #[derive(Debug)]
-pub struct YamlError {
+pub(crate) struct YamlError {
     pub message: String,
     pub line: Option<usize>,
     pub column: Option<usize>,
@@ -28,7 +28,7 @@ pub struct YamlError {
 }
 
 impl YamlError {
-    pub fn into_diagnostic(self, file: impl AsRef<Path>, source: Arc<str>) -> Diagnostic {
+    pub(crate) fn into_diagnostic(self, file: impl AsRef<Path>, source: Arc<str>) -> Diagnostic {
         let mut d = Diagnostic::error(self.message)
             .in_file(file)
             .with_source(source);
@@ -58,7 +58,7 @@ fn options() -> serde_saphyr::Options {
 }
 
 /// Parses `text`, whose first line is line `first_line` of its file.
-pub fn from_str<T: DeserializeOwned>(text: &str, first_line: usize) -> Result<T, YamlError> {
+pub(crate) fn from_str<T: DeserializeOwned>(text: &str, first_line: usize) -> Result<T, YamlError> {
     serde_saphyr::from_str_with_options(text, options()).map_err(|err| {
         let message = UserMessageFormatter
             .format_message(err.without_snippet())

@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use equipe::{BuildOptions, Outcome};
 
 /// Builds once; exit status 1 if the build failed.
-pub fn run(options: &BuildOptions) -> ExitCode {
+pub(super) fn run(options: &BuildOptions) -> ExitCode {
     if let Some(hint) = equipe::missing_site_hint(&options.source) {
         hint.print();
         return ExitCode::from(1);
@@ -22,7 +22,7 @@ pub fn run(options: &BuildOptions) -> ExitCode {
 
 /// Prints what a build said (notes on its output folder, diagnostics) and what it did;
 /// returns whether it succeeded.
-pub fn report(options: &BuildOptions, outcome: &Outcome) -> bool {
+pub(super) fn report(options: &BuildOptions, outcome: &Outcome) -> bool {
     let mut err = std::io::stderr().lock();
     for note in &outcome.notes {
         let _ = writeln!(err, "{note}");

@@ -14,12 +14,12 @@ use equipe::diagnostics::{Diagnostic, Diagnostics, Severity};
 use equipe::{BuildOptions, scaffold, translations};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
-pub enum Format {
+pub(super) enum Format {
     Human,
     Json,
 }
 
-pub fn run(options: &BuildOptions, strict: bool, format: Format) -> ExitCode {
+pub(super) fn run(options: &BuildOptions, strict: bool, format: Format) -> ExitCode {
     let mut diagnostics = Diagnostics::default();
     let outcome = match equipe::missing_site_hint(&options.source) {
         Some(hint) => {
@@ -83,7 +83,7 @@ pub fn run(options: &BuildOptions, strict: bool, format: Format) -> ExitCode {
 }
 
 /// One finding as a JSON object, for CI annotations.
-pub fn json_line(d: &Diagnostic) -> String {
+pub(super) fn json_line(d: &Diagnostic) -> String {
     serde_json::json!({
         "severity": d.severity,
         "message": d.message,

@@ -57,13 +57,13 @@ use crate::cmd::watch::{SiteWatcher, describe_change, relative_changes};
 use host_check::{AllowedName, HostCheck};
 
 /// Where the browser listens for rebuilds.
-pub const EVENTS_PATH: &str = "/__equipe/events";
+pub(super) const EVENTS_PATH: &str = "/__equipe/events";
 /// The current version and errors as JSON, for tools and tests.
-pub const STATUS_PATH: &str = "/__equipe/status";
+pub(super) const STATUS_PATH: &str = "/__equipe/status";
 
 /// What `equipe serve` was asked to do.
 #[derive(Clone, Debug)]
-pub struct ServeOptions {
+pub(super) struct ServeOptions {
     pub source: PathBuf,
     pub address: SocketAddr,
     pub open: bool,
@@ -74,7 +74,7 @@ pub struct ServeOptions {
 
 /// One problem as the browser shows it: the same words as the terminal.
 #[derive(Clone, Debug, serde::Serialize)]
-pub struct Problem {
+pub(super) struct Problem {
     pub severity: Severity,
     /// `file:line:column`.
     pub location: String,
@@ -117,7 +117,7 @@ enum Notice {
 }
 
 /// The state the handlers and the rebuild thread share.
-pub struct Shared {
+pub(super) struct Shared {
     served: RwLock<Arc<Served>>,
     notices: broadcast::Sender<Notice>,
     /// Tells this server process from the previous one, so pages reload after a restart.
@@ -163,14 +163,14 @@ impl Shared {
     }
 
     /// Tells the next rebuild which files changed (see [`Cache::only_changed`]).
-    pub fn only_changed(&self, relative: Vec<PathBuf>) {
+    pub(super) fn only_changed(&self, relative: Vec<PathBuf>) {
         let mut cache = self.cache.lock().unwrap_or_else(PoisonError::into_inner);
         cache.only_changed(relative);
     }
 
     /// Renders the site in memory and serves it if it built; otherwise prints and
     /// publishes the errors and keeps the last good site.
-    pub fn rebuild(&self, options: &BuildOptions) {
+    pub(super) fn rebuild(&self, options: &BuildOptions) {
         let mut cache = self.cache.lock().unwrap_or_else(PoisonError::into_inner);
         let outcome = equipe::render_site_cached(options, &mut cache);
         let stats = cache.stats;
@@ -279,7 +279,7 @@ fn changed_paths(old: &HashMap<String, Bytes>, new: &HashMap<String, Bytes>) -> 
 
 /// Runs `equipe serve` until Ctrl-C. Exit status 1 only for problems that stop the
 /// server from starting (no site, port in use); content errors never stop it.
-pub fn serve(options: &ServeOptions) -> ExitCode {
+pub(super) fn serve(options: &ServeOptions) -> ExitCode {
     if let Some(hint) = equipe::missing_site_hint(&options.source) {
         hint.print();
         return ExitCode::from(1);

@@ -46,14 +46,14 @@ const SETTLE: Duration = Duration::from_millis(4);
 
 /// Decides whether a file system event is a change to the site's sources.
 #[derive(Clone, Debug)]
-pub struct ChangeFilter {
+pub(super) struct ChangeFilter {
     source: PathBuf,
     output: PathBuf,
 }
 
 impl ChangeFilter {
     /// `source` and `output` should be absolute (as the paths in events are).
-    pub fn new(source: impl Into<PathBuf>, output: impl Into<PathBuf>) -> ChangeFilter {
+    pub(super) fn new(source: impl Into<PathBuf>, output: impl Into<PathBuf>) -> ChangeFilter {
         ChangeFilter {
             source: source.into(),
             output: output.into(),
@@ -61,7 +61,7 @@ impl ChangeFilter {
     }
 
     /// True if the event can change the built site.
-    pub fn is_change(&self, kind: &EventKind, paths: &[PathBuf], need_rescan: bool) -> bool {
+    pub(super) fn is_change(&self, kind: &EventKind, paths: &[PathBuf], need_rescan: bool) -> bool {
         if need_rescan {
             // The kernel dropped events: we cannot know what changed.
             return true;
@@ -75,7 +75,7 @@ impl ChangeFilter {
 
     /// True if the path is a site source: `site.yaml` or a file under a source folder,
     /// and not an editor's temporary file or inside the output folder.
-    pub fn is_source(&self, path: &Path) -> bool {
+    pub(super) fn is_source(&self, path: &Path) -> bool {
         if path.starts_with(&self.output) {
             return false;
         }
@@ -83,9 +83,8 @@ impl ChangeFilter {
             return false;
         };
         let mut parts = relative.components();
-        let first = match parts.next() {
-            Some(Component::Normal(first)) => first,
-            _ => return false,
+        let Some(Component::Normal(first)) = parts.next() else {
+            return false;
         };
         let Some(first) = first.to_str() else {
             return false;
@@ -115,7 +114,7 @@ fn is_editor_file(name: &str) -> bool {
 }
 
 /// Watches a site's sources; [`SiteWatcher::next_change`] blocks until they change.
-pub struct SiteWatcher {
+pub(super) struct SiteWatcher {
     debouncer: Debouncer<RecommendedWatcher, RecommendedCache>,
     events: Receiver<DebounceEventResult>,
     filter: ChangeFilter,
@@ -125,7 +124,7 @@ pub struct SiteWatcher {
 
 impl SiteWatcher {
     /// Starts watching `source`; `output` is ignored even if it is inside a source folder.
-    pub fn new(source: &Path, output: &Path) -> Result<SiteWatcher, Box<Diagnostic>> {
+    pub(super) fn new(source: &Path, output: &Path) -> Result<SiteWatcher, Box<Diagnostic>> {
         let cannot = |e: &dyn std::fmt::Display| {
             Diagnostic::error(format!(
                 "cannot watch `{}` for changes: {e}",
@@ -179,7 +178,7 @@ impl SiteWatcher {
     /// Blocks until the sources change; returns the changed source paths (empty when the
     /// watcher lost track and everything must be considered changed). `None` when the
     /// watcher stopped.
-    pub fn next_change(&mut self) -> Option<Vec<PathBuf>> {
+    pub(super) fn next_change(&mut self) -> Option<Vec<PathBuf>> {
         loop {
             let first = self.events.recv().ok()?;
             let mut changed = Vec::new();
@@ -239,7 +238,7 @@ impl SiteWatcher {
 
 /// `equipe build --watch`: builds, then rebuilds into the output folder on every change
 /// until interrupted. A failed build prints its errors and leaves the output as it was.
-pub fn build_and_watch(options: &BuildOptions) -> ExitCode {
+pub(super) fn build_and_watch(options: &BuildOptions) -> ExitCode {
     if let Some(hint) = equipe::missing_site_hint(&options.source) {
         hint.print();
         return ExitCode::from(1);
@@ -267,10 +266,9 @@ fn build_once(options: &BuildOptions) {
     crate::cmd::build::report(options, &equipe::build(options));
 }
 
-/// "changed: content/roles/tester.fr.md" for the terminal.
 /// The changed paths relative to the site's folder, for [`equipe::Cache::only_changed`];
 /// `None` when the watcher could not tell which files changed.
-pub fn relative_changes(changed: &[PathBuf], source: &Path) -> Option<Vec<PathBuf>> {
+pub(super) fn relative_changes(changed: &[PathBuf], source: &Path) -> Option<Vec<PathBuf>> {
     if changed.is_empty() {
         return None;
     }
@@ -281,7 +279,8 @@ pub fn relative_changes(changed: &[PathBuf], source: &Path) -> Option<Vec<PathBu
         .collect()
 }
 
-pub fn describe_change(changed: &[PathBuf], source: &Path) -> String {
+/// "changed: content/roles/tester.fr.md" for the terminal.
+pub(super) fn describe_change(changed: &[PathBuf], source: &Path) -> String {
     let source = std::fs::canonicalize(source).unwrap_or_else(|_| source.to_path_buf());
     let names: Vec<String> = changed
         .iter()

@@ -15,7 +15,7 @@ use crate::yaml::{self, YamlError};
 /// The typed part of a front matter block.
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
-pub struct FrontMatter {
+pub(super) struct FrontMatter {
     pub title: Option<String>,
     pub description: Option<String>,
     pub slug: Option<String>,
@@ -35,7 +35,7 @@ pub struct FrontMatter {
     pub checklist: Vec<ChecklistEntry>,
 }
 
-pub const KNOWN_KEYS: &[&str] = &[
+pub(super) const KNOWN_KEYS: &[&str] = &[
     "title",
     "description",
     "slug",
@@ -68,7 +68,7 @@ pub enum Kind {
 /// A checklist item as written: a string, or a map with an `id`.
 #[derive(Clone, Debug, Deserialize)]
 #[serde(untagged)]
-pub enum ChecklistEntry {
+pub(crate) enum ChecklistEntry {
     Text(Scalar),
     Full {
         #[serde(default)]
@@ -82,7 +82,7 @@ pub enum ChecklistEntry {
 /// Text that YAML may have typed otherwise: `- 42`, or `- Y` (a YAML 1.1 boolean)
 /// are checklist items too, kept as written.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Scalar(pub String);
+pub(crate) struct Scalar(pub String);
 
 impl<'de> Deserialize<'de> for Scalar {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Scalar, D::Error> {
@@ -114,7 +114,7 @@ impl<'de> Deserialize<'de> for Scalar {
 
 /// A file split into its front matter and its body.
 #[derive(Debug, PartialEq, Eq)]
-pub struct Split<'a> {
+pub(super) struct Split<'a> {
     /// The YAML text, without the `---` lines.
     pub yaml: &'a str,
     /// Line of the file where the YAML starts (1-based).
@@ -126,7 +126,7 @@ pub struct Split<'a> {
 
 /// Splits front matter from the body. `text` has LF line endings and no BOM.
 /// A file without an opening `---` has an empty front matter.
-pub fn split(text: &str) -> Result<Split<'_>, YamlError> {
+pub(super) fn split(text: &str) -> Result<Split<'_>, YamlError> {
     let Some(rest) = text.strip_prefix("---") else {
         return Ok(Split {
             yaml: "",
@@ -172,14 +172,14 @@ pub fn split(text: &str) -> Result<Split<'_>, YamlError> {
 
 /// Front matter parsed: the typed keys, the others, and where each key stands.
 #[derive(Debug, Default)]
-pub struct Parsed {
+pub(super) struct Parsed {
     pub front: FrontMatter,
     pub extra: BTreeMap<String, serde_json::Value>,
     /// Line of each top-level key, for messages.
     pub key_lines: BTreeMap<String, usize>,
 }
 
-pub fn parse(split: &Split<'_>) -> Result<Parsed, YamlError> {
+pub(super) fn parse(split: &Split<'_>) -> Result<Parsed, YamlError> {
     if split.yaml.trim().is_empty() {
         return Ok(Parsed::default());
     }
@@ -248,7 +248,7 @@ fn key_lines(split: &Split<'_>) -> BTreeMap<String, usize> {
 /// them. Both styles are read: flow (`works_with: [a, "b"]`, over one line or several) and
 /// block (one `- a` line per item). A message about one item then puts its caret on the
 /// item rather than on the key. Empty when `key` is not a list written in either style.
-pub fn list_item_positions(split: &Split<'_>, key: &str) -> Vec<(usize, usize)> {
+pub(super) fn list_item_positions(split: &Split<'_>, key: &str) -> Vec<(usize, usize)> {
     let lines: Vec<&str> = split.yaml.lines().collect();
     let Some(at) = lines.iter().position(|l| top_level_key(l) == Some(key)) else {
         return Vec::new();
@@ -347,7 +347,7 @@ fn block_items(lines: &[&str], first_line: usize) -> Vec<(usize, usize)> {
 }
 
 /// The known key an unknown one was probably meant to be (`weigth` -> `weight`).
-pub fn near_miss(key: &str) -> Option<&'static str> {
+pub(crate) fn near_miss(key: &str) -> Option<&'static str> {
     let normalized = key.to_lowercase().replace('-', "_");
     KNOWN_KEYS
         .iter()

@@ -16,9 +16,9 @@ use std::time::SystemTime;
 
 use rayon::prelude::*;
 
-pub use front_matter::{ChecklistEntry, Kind, near_miss};
-pub use source::{Discovered, SourceFile, discover, discover_cached, display_path};
-pub use suggest::closest;
+pub(crate) use front_matter::{ChecklistEntry, Kind, near_miss};
+pub(crate) use source::{Discovered, SourceFile, discover, discover_cached, display_path};
+pub(crate) use suggest::closest;
 
 use crate::checklist_item::ChecklistItem;
 use crate::config::Config;
@@ -130,7 +130,7 @@ type FileStamp = (u64, std::time::SystemTime);
 type Loaded = Result<Arc<Page>, Diagnostic>;
 
 /// The site's content: pages, and the other files beside them.
-pub struct Content {
+pub(crate) struct Content {
     /// Shared with `serve`'s cache, which keeps them between rebuilds.
     pub pages: Vec<Arc<Page>>,
     /// Files in `content/` that are not pages, copied to the same place in the output.
@@ -144,7 +144,7 @@ pub struct Content {
 /// file's page, reused while the file's size and mtime are the same (a file read again
 /// gets a new [`Page::revision`], which later stages key on instead of hashing its text).
 #[derive(Default)]
-pub struct Cache {
+pub(crate) struct Cache {
     /// The last [`Page::revision`] given.
     revision: AtomicU64,
     /// The files the watcher saw change since the last rebuild, relative to the site's
@@ -165,12 +165,12 @@ struct CachedPage {
 impl Cache {
     /// Tells the next run that, of the site's files, only these may have changed (paths
     /// relative to the site's folder): it then checks the others' size and mtime no more.
-    pub fn only_changed(&mut self, relative: impl IntoIterator<Item = PathBuf>) {
+    pub(crate) fn only_changed(&mut self, relative: impl IntoIterator<Item = PathBuf>) {
         self.changed = Some(relative.into_iter().collect());
     }
 
     /// An empty cache that goes on numbering revisions where this one stopped.
-    pub fn forget(mut self) -> Cache {
+    pub(crate) fn forget(mut self) -> Cache {
         Cache {
             revision: AtomicU64::new(*self.revision.get_mut()),
             ..Cache::default()
@@ -186,7 +186,7 @@ impl Cache {
 /// Reads and parses every page (drafts are left out unless `drafts` is set), reusing from
 /// `cache` (the previous rebuild's, if any) the pages whose file has the same size and
 /// mtime, and leaving in it this run's.
-pub fn load(
+pub(crate) fn load(
     config: &Config,
     drafts: bool,
     mut cache: Option<&mut Cache>,
@@ -296,7 +296,7 @@ pub fn load(
 
 /// "Did you mean `weight`?" for unknown keys one typo away from a known one. Each key name
 /// is judged once for the whole site: a corpus repeats the same metadata on every page.
-pub fn near_miss_warnings(pages: &[Arc<Page>]) -> Vec<Diagnostic> {
+pub(crate) fn near_miss_warnings(pages: &[Arc<Page>]) -> Vec<Diagnostic> {
     let mut verdicts: HashMap<&str, Option<&'static str>> = HashMap::new();
     let mut warnings = Vec::new();
     for page in pages {
@@ -319,7 +319,7 @@ pub fn near_miss_warnings(pages: &[Arc<Page>]) -> Vec<Diagnostic> {
 /// The language's typography (see [`crate::typography`]) on the front matter texts a
 /// reader sees; the body gets it in the markdown stage. Checklist ids were made from the
 /// text as written, so they do not change.
-pub fn typeset(config: &Config, mut page: Page) -> Page {
+pub(crate) fn typeset(config: &Config, mut page: Page) -> Page {
     let typography = config.typography(&page.lang);
     if typography == Typography::None {
         return page;
@@ -344,7 +344,7 @@ pub fn typeset(config: &Config, mut page: Page) -> Page {
 }
 
 /// Reads one file from disk and parses it.
-pub fn read_page(file: SourceFile) -> Result<Page, Diagnostic> {
+pub(crate) fn read_page(file: SourceFile) -> Result<Page, Diagnostic> {
     let bytes = std::fs::read(&file.path).map_err(|e| {
         Diagnostic::error(format!("cannot read the file: {e}")).in_file(&file.display)
     })?;
@@ -353,7 +353,11 @@ pub fn read_page(file: SourceFile) -> Result<Page, Diagnostic> {
 }
 
 /// Parses a file already read. Returns the page and its warnings.
-pub fn parse_page(file: SourceFile, text: String) -> Result<Page, Diagnostic> {
+#[expect(
+    clippy::too_many_lines,
+    reason = "to be split: the redesign issue's step 4"
+)]
+pub(crate) fn parse_page(file: SourceFile, text: String) -> Result<Page, Diagnostic> {
     let text: Arc<str> = Arc::from(text);
     let here = |d: Diagnostic| d.in_file(&file.display).with_source(text.clone());
     if text.trim().is_empty() {
@@ -392,7 +396,7 @@ pub fn parse_page(file: SourceFile, text: String) -> Result<Page, Diagnostic> {
     };
 
     let mut dirs = file.dirs();
-    let section = dirs.first().map(|s| s.to_string());
+    let section = dirs.first().map(std::string::ToString::to_string);
     let kind = front
         .kind
         .unwrap_or(match (file.is_index(), section.as_deref()) {
@@ -480,7 +484,7 @@ pub fn parse_page(file: SourceFile, text: String) -> Result<Page, Diagnostic> {
 }
 
 /// `fr/roles/chef-de-projet/index.html`. Folders are slugified, so no `..` survives.
-pub fn output_path(page: &Page) -> String {
+pub(crate) fn output_path(page: &Page) -> String {
     let mut parts = vec![page.lang.clone()];
     let dirs = page.file.dirs();
     let is_index = page.key.ends_with("_index");
@@ -504,7 +508,7 @@ pub fn output_path(page: &Page) -> String {
 }
 
 fn decode_all(list: Vec<String>) -> Vec<String> {
-    list.iter().map(|s| decode_entities(s)).collect()
+    list.into_iter().map(|s| decode_entities(&s)).collect()
 }
 
 /// The text of the body's first `# Heading`, if the body starts with one.

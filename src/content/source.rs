@@ -50,7 +50,7 @@ impl SourceFile {
 /// What `content/` holds: Markdown pages, and other files (images, PDFs) that pages link
 /// and that are copied beside them.
 #[derive(Debug, Default)]
-pub struct Discovered {
+pub(crate) struct Discovered {
     pub pages: Vec<SourceFile>,
     pub files: Vec<StaticFile>,
     pub diagnostics: Vec<Diagnostic>,
@@ -71,7 +71,10 @@ const MTIME_STEP: Duration = Duration::from_secs(2);
 /// walked. Folders modified within [`MTIME_STEP`] before that walk could change again
 /// without their mtime changing, on a filesystem that counts in seconds; a walk that saw
 /// one is not reused.
-pub fn discover_cached(config: &Config, previous: Option<&Arc<Discovered>>) -> Arc<Discovered> {
+pub(crate) fn discover_cached(
+    config: &Config,
+    previous: Option<&Arc<Discovered>>,
+) -> Arc<Discovered> {
     if let Some(previous) = previous.filter(|p| p.trusted)
         && previous
             .folders
@@ -89,7 +92,7 @@ fn modified(path: &Path) -> Option<SystemTime> {
 
 /// Walks `content/` and classifies every Markdown file. Files whose language marker is
 /// not configured are reported, not dropped silently.
-pub fn discover(config: &Config) -> Discovered {
+pub(crate) fn discover(config: &Config) -> Discovered {
     let content = config.content_dir();
     let mut found = Discovered::default();
     if !content.is_dir() {
@@ -197,7 +200,7 @@ fn is_hidden(name: &str, is_dir: bool) -> bool {
 }
 
 /// The path relative to the site root, with `/` separators.
-pub fn display_path(config: &Config, path: &Path) -> PathBuf {
+pub(crate) fn display_path(config: &Config, path: &Path) -> PathBuf {
     let relative = path.strip_prefix(&config.root).unwrap_or(path);
     PathBuf::from(slash_path(relative))
 }
@@ -213,7 +216,7 @@ fn slash_path(path: &Path) -> String {
 }
 
 /// Language and translation key of a path relative to `content/`.
-pub fn classify(config: &Config, relative: &Path) -> Result<(String, String), String> {
+pub(super) fn classify(config: &Config, relative: &Path) -> Result<(String, String), String> {
     let mut parts: Vec<String> = relative
         .components()
         .filter_map(|c| match c {

@@ -7,7 +7,10 @@
 /// The candidate nearest to `name`, if it is near enough to be a likely typo: at most one
 /// edit per three characters of the candidate (at least one), case and `_`/`-` ignored.
 /// Ties go to the first candidate in sorted order, so the answer is stable.
-pub fn closest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+pub(crate) fn closest<'a>(
+    name: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
     let wanted = normalize(name);
     candidates
         .into_iter()
@@ -23,7 +26,7 @@ fn normalize(name: &str) -> String {
 }
 
 /// Levenshtein distance, counting a swap of two neighbours as one edit.
-pub fn edit_distance(a: &str, b: &str) -> usize {
+pub(super) fn edit_distance(a: &str, b: &str) -> usize {
     let a: Vec<char> = a.chars().collect();
     let b: Vec<char> = b.chars().collect();
     let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];

@@ -13,7 +13,7 @@ use crate::text::decode_entities;
 
 /// One entry of a guide's table of contents.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
-pub struct TocEntry {
+pub(crate) struct TocEntry {
     /// What the reader sees, Adobe markers removed.
     pub label: String,
     /// The link's destination as written (`install.md`, `https://...`); `None` for a
@@ -31,7 +31,7 @@ pub struct TocEntry {
 
 /// Parses the list of a `TOC.md` body; `body_line` is the file line the body starts at.
 /// Lines that are not list items (the `# Heading`, blank lines, prose) are skipped.
-pub fn parse(body: &str, body_line: usize) -> Vec<TocEntry> {
+pub(crate) fn parse(body: &str, body_line: usize) -> Vec<TocEntry> {
     let mut items: Vec<(usize, TocEntry)> = Vec::new();
     for (n, line) in body.lines().enumerate() {
         let indent: usize = line
@@ -111,7 +111,7 @@ fn entry(content: &str, line: usize, column: usize) -> TocEntry {
 /// A label as a reader sees it: `[!DNL Live Search]` and `[!UICONTROL Save]` are their
 /// text, entities are characters, runs of spaces (machine translation leaves doubles) are
 /// one space.
-pub fn clean_label(label: &str) -> String {
+pub(crate) fn clean_label(label: &str) -> String {
     let mut out = String::with_capacity(label.len());
     let mut rest = label;
     while let Some(at) = rest.find("[!") {

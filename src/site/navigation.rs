@@ -196,7 +196,7 @@ impl Link<'_> {
 }
 
 /// Whether a page is a guide's `TOC.md` (its menu, not a page of the site).
-pub fn is_toc(page: &Page) -> bool {
+pub(crate) fn is_toc(page: &Page) -> bool {
     page.file.stem() == "TOC"
 }
 
@@ -211,7 +211,15 @@ fn toc_folder(toc: &Page) -> &str {
 
 /// Makes every language's guides from the `TOC.md` files and the folder tree. A menu
 /// link to a page that does not exist is an error on its line of `TOC.md`.
-pub fn build(site: &Site, tocs: &[Arc<Page>], diagnostics: &mut Vec<Diagnostic>) -> Navigation {
+#[expect(
+    clippy::too_many_lines,
+    reason = "to be split: the redesign issue's step 4"
+)]
+pub(crate) fn build(
+    site: &Site,
+    tocs: &[Arc<Page>],
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Navigation {
     let default = site.config.default_language();
     // Folder -> its TOC.md per language.
     let mut by_folder: BTreeMap<&str, BTreeMap<&str, &Arc<Page>>> = BTreeMap::new();

@@ -8,15 +8,15 @@ use std::sync::OnceLock;
 use scraper::{Html, Selector};
 
 /// A site in a temporary folder.
-pub struct TestSite {
+pub(crate) struct TestSite {
     pub dir: tempfile::TempDir,
 }
 
-pub const TWO_LANGUAGES: &str = "title:\n  fr: Équipe\n  en: Team\nbase_url: https://example.org/team/\ndefault_language: fr\nlanguages:\n  fr: Français\n  en: English\n";
+pub(crate) const TWO_LANGUAGES: &str = "title:\n  fr: Équipe\n  en: Team\nbase_url: https://example.org/team/\ndefault_language: fr\nlanguages:\n  fr: Français\n  en: English\n";
 
 impl TestSite {
     /// An empty site with the given site.yaml.
-    pub fn new(site_yaml: &str) -> TestSite {
+    pub(crate) fn new(site_yaml: &str) -> TestSite {
         let site = TestSite {
             dir: tempfile::tempdir().expect("temp dir"),
         };
@@ -26,7 +26,7 @@ impl TestSite {
     }
 
     /// A copy of the repository's example site (content, site.yaml; theme from the binary).
-    pub fn example() -> TestSite {
+    pub(crate) fn example() -> TestSite {
         let site = TestSite {
             dir: tempfile::tempdir().expect("temp dir"),
         };
@@ -36,19 +36,19 @@ impl TestSite {
         site
     }
 
-    pub fn root(&self) -> &Path {
+    pub(crate) fn root(&self) -> &Path {
         self.dir.path()
     }
 
-    pub fn path(&self, relative: &str) -> PathBuf {
+    pub(crate) fn path(&self, relative: &str) -> PathBuf {
         self.dir.path().join(relative)
     }
 
-    pub fn write(&self, relative: &str, text: &str) {
+    pub(crate) fn write(&self, relative: &str, text: &str) {
         self.write_bytes(relative, text.as_bytes());
     }
 
-    pub fn write_bytes(&self, relative: &str, bytes: &[u8]) {
+    pub(crate) fn write_bytes(&self, relative: &str, bytes: &[u8]) {
         let path = self.path(relative);
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent).expect("create folder");
@@ -57,7 +57,7 @@ impl TestSite {
     }
 
     /// Runs `equipe ARGS` with `--source` pointing at this site.
-    pub fn run(&self, args: &[&str]) -> Run {
+    pub(crate) fn run(&self, args: &[&str]) -> Run {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_equipe"));
         cmd.args(args)
             .arg("--source")
@@ -66,39 +66,39 @@ impl TestSite {
         Run(cmd.output().expect("run equipe"))
     }
 
-    pub fn build(&self) -> Run {
+    pub(crate) fn build(&self) -> Run {
         self.run(&["build"])
     }
 
-    pub fn output(&self, relative: &str) -> PathBuf {
+    pub(crate) fn output(&self, relative: &str) -> PathBuf {
         self.path("public").join(relative)
     }
 
-    pub fn read_output(&self, relative: &str) -> String {
+    pub(crate) fn read_output(&self, relative: &str) -> String {
         std::fs::read_to_string(self.output(relative))
             .unwrap_or_else(|e| panic!("cannot read public/{relative}: {e}"))
     }
 
-    pub fn html(&self, relative: &str) -> Html {
+    pub(crate) fn html(&self, relative: &str) -> Html {
         Html::parse_document(&self.read_output(relative))
     }
 }
 
 /// The result of running the binary.
-pub struct Run(pub Output);
+pub(crate) struct Run(pub Output);
 
 impl Run {
-    pub fn code(&self) -> i32 {
+    pub(crate) fn code(&self) -> i32 {
         self.0.status.code().unwrap_or(-1)
     }
-    pub fn stderr(&self) -> String {
+    pub(crate) fn stderr(&self) -> String {
         String::from_utf8_lossy(&self.0.stderr).into_owned()
     }
-    pub fn stdout(&self) -> String {
+    pub(crate) fn stdout(&self) -> String {
         String::from_utf8_lossy(&self.0.stdout).into_owned()
     }
     /// Asserts success and returns self.
-    pub fn ok(self) -> Run {
+    pub(crate) fn ok(self) -> Run {
         assert_eq!(
             self.code(),
             0,
@@ -108,7 +108,7 @@ impl Run {
         self
     }
     /// Asserts exit status 1 (content errors) and returns stderr.
-    pub fn fails(self) -> String {
+    pub(crate) fn fails(self) -> String {
         assert_eq!(
             self.code(),
             1,
@@ -119,7 +119,7 @@ impl Run {
     }
 }
 
-pub fn copy_dir(from: &Path, to: &Path) {
+pub(crate) fn copy_dir(from: &Path, to: &Path) {
     for entry in walkdir::WalkDir::new(from) {
         let entry = entry.expect("walk");
         let target = to.join(entry.path().strip_prefix(from).expect("prefix"));
@@ -131,21 +131,21 @@ pub fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
-pub fn select<'a>(html: &'a Html, css: &str) -> Vec<scraper::ElementRef<'a>> {
+pub(crate) fn select<'a>(html: &'a Html, css: &str) -> Vec<scraper::ElementRef<'a>> {
     let selector = Selector::parse(css).unwrap_or_else(|e| panic!("bad selector {css}: {e:?}"));
     html.select(&selector).collect()
 }
 
-pub fn text(element: &scraper::ElementRef<'_>) -> String {
+pub(crate) fn text(element: &scraper::ElementRef<'_>) -> String {
     element.text().collect::<String>().trim().to_string()
 }
 
-pub fn attr(element: &scraper::ElementRef<'_>, name: &str) -> String {
+pub(crate) fn attr(element: &scraper::ElementRef<'_>, name: &str) -> String {
     element.value().attr(name).unwrap_or_default().to_string()
 }
 
 /// Resolves a relative href from an output file to a path in the output folder.
-pub fn resolve(from_file: &str, href: &str) -> String {
+pub(crate) fn resolve(from_file: &str, href: &str) -> String {
     let href = href.split(['#', '?']).next().unwrap_or("");
     let mut parts: Vec<&str> = from_file.split('/').collect();
     parts.pop();
@@ -168,7 +168,7 @@ pub fn resolve(from_file: &str, href: &str) -> String {
 }
 
 /// Every file under the output folder, relative, with `/`.
-pub fn output_files(site: &TestSite) -> Vec<String> {
+pub(crate) fn output_files(site: &TestSite) -> Vec<String> {
     let root = site.path("public");
     let mut files: Vec<String> = walkdir::WalkDir::new(&root)
         .into_iter()
@@ -204,7 +204,7 @@ fn missing_npm_package() -> Option<&'static str> {
 /// `OnceLock` installs once per binary, and an exclusive lock on a file of the target
 /// folder makes the other processes wait, then find the packages there. Returns why the
 /// packages are still missing, if they are.
-pub fn npm_packages() -> Option<String> {
+pub(crate) fn npm_packages() -> Option<String> {
     static MISSING: OnceLock<Option<String>> = OnceLock::new();
     MISSING.get_or_init(install_npm_packages).clone()
 }
@@ -245,7 +245,7 @@ fn install_npm_packages() -> Option<String> {
 
 /// Why headless Chromium cannot be driven here, if it cannot: Chromium, Node and the npm
 /// packages of `package.json` (installed by [`npm_packages`] if need be) are needed.
-pub fn missing_browser() -> Option<String> {
+pub(crate) fn missing_browser() -> Option<String> {
     let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
     if !Path::new(&chromium).exists() {
         return Some(format!(
@@ -265,7 +265,7 @@ pub fn missing_browser() -> Option<String> {
 
 /// With a reason, prints `SKIPPED: what: why` (see [`say`]) and returns true; in CI
 /// (`CI=true`) a missing prerequisite fails the test instead, so that CI always runs it.
-pub fn skip(what: &str, why: Option<String>) -> bool {
+pub(crate) fn skip(what: &str, why: Option<String>) -> bool {
     let Some(why) = why else { return false };
     assert!(
         std::env::var("CI").map_or(true, |v| v != "true"),
@@ -279,14 +279,14 @@ pub fn skip(what: &str, why: Option<String>) -> bool {
 /// test prints with `println!` and `eprintln!` (and shows it only with `--nocapture`), but
 /// not what is written to the stderr stream directly: a skipped test must not look like
 /// one that passed.
-pub fn say(line: &str) {
+pub(crate) fn say(line: &str) {
     let _ = std::io::stderr()
         .lock()
         .write_all(format!("{line}\n").as_bytes());
 }
 
 /// A child process killed when the test ends, however it ends.
-pub struct Killed(pub std::process::Child);
+pub(crate) struct Killed(pub std::process::Child);
 
 impl Drop for Killed {
     fn drop(&mut self) {
@@ -296,7 +296,7 @@ impl Drop for Killed {
 }
 
 /// A free port on loopback.
-pub fn free_port() -> u16 {
+pub(crate) fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())
         .map(|a| a.port())
@@ -304,7 +304,7 @@ pub fn free_port() -> u16 {
 }
 
 /// Waits until something answers on the port, or fails the test after 20 s.
-pub fn wait_for_port(port: u16) {
+pub(crate) fn wait_for_port(port: u16) {
     let start = std::time::Instant::now();
     while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
         assert!(
@@ -318,7 +318,7 @@ pub fn wait_for_port(port: u16) {
 /// Runs a script of `tests/browser/` with Node, prints its `ok`/`FAIL` lines, and fails
 /// the test (with what `context` says then, such as a server's log) when the script
 /// reports a failure.
-pub fn run_browser_script(
+pub(crate) fn run_browser_script(
     script: &str,
     args: &[&std::ffi::OsStr],
     context: impl Fn() -> String,

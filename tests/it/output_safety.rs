@@ -46,14 +46,14 @@ fn ok(out: Output) -> Output {
 }
 
 /// Exit 1 with a message; returns it.
-fn fails(out: Output) -> String {
+fn fails(out: &Output) -> String {
     assert_eq!(
         out.status.code(),
         Some(1),
         "expected exit 1:\n{}",
-        stderr(&out)
+        stderr(out)
     );
-    stderr(&out)
+    stderr(out)
 }
 
 /// Every file under `dir` with its bytes (empty if `dir` is missing).
@@ -133,7 +133,7 @@ fn a_folder_equipe_did_not_make_is_left_untouched_unless_forced() {
     site.write("www/drafts/plan.md", "my plan");
     let before = files(&site.path("www"));
 
-    let message = fails(build(site.root(), &["--output", "www"], &[]));
+    let message = fails(&build(site.root(), &["--output", "www"], &[]));
     assert!(
         message.contains("refusing to replace `www`") && message.contains("--force"),
         "{message}"
@@ -186,7 +186,7 @@ fn git_folders_home_and_plain_files_are_refused_even_with_force() {
                 args.push("--force");
             }
             let home = home.path().to_str().unwrap();
-            let message = fails(build(site.root(), &args, &[("HOME", home)]));
+            let message = fails(&build(site.root(), &args, &[("HOME", home)]));
             assert!(message.contains(why), "--output {output}: {message}");
             assert!(message.contains("nothing was changed"), "{message}");
         }
@@ -233,7 +233,7 @@ fn two_builds_of_one_output_never_interleave() {
         let out = child.wait_with_output().expect("a build");
         if !out.status.success() {
             assert!(
-                fails(out).contains("another build is writing `public/`"),
+                fails(&out).contains("another build is writing `public/`"),
                 "a second build fails only because of the first"
             );
         }
@@ -258,7 +258,7 @@ fn two_builds_of_one_output_never_interleave() {
     .spawn()
     .expect("start a build");
     wait_for(&site.path(".public.equipe-new"), &mut first);
-    let second = fails(build(site.root(), &[], &[]));
+    let second = fails(&build(site.root(), &[], &[]));
     assert!(
         second.contains("another build is writing `public/`"),
         "{second}"
@@ -446,7 +446,7 @@ fn a_full_disk_is_one_message_and_the_previous_site_stays() {
             &format!("---\ntitle: Role {i}\n---\n{body}\n"),
         );
     }
-    let message = fails(build(site.root(), &["--output", output_arg], &[]));
+    let message = fails(&build(site.root(), &["--output", output_arg], &[]));
     let full: Vec<&str> = message
         .lines()
         .filter(|l| l.contains("no space left on device"))

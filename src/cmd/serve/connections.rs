@@ -17,10 +17,10 @@ use hyper_util::service::TowerToHyperService;
 use tokio::net::TcpListener;
 
 /// How long a client has to send a request head. A browser sends it at once.
-pub const HEAD_TIMEOUT: Duration = Duration::from_secs(5);
+pub(super) const HEAD_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// Serves `app` on every connection `listener` accepts; never returns.
-pub async fn accept_forever(listener: TcpListener, app: Router) -> Infallible {
+pub(super) async fn accept_forever(listener: TcpListener, app: Router) -> Infallible {
     let mut http = hyper::server::conn::http1::Builder::new();
     http.timer(TokioTimer::new())
         .header_read_timeout(HEAD_TIMEOUT);

@@ -77,14 +77,14 @@ fn port_is_valid(port: Option<&str>) -> bool {
 /// A name given to `--allow-host`: `name` (that name only) or `.name` (it and its
 /// subdomains). A port, if given, is ignored like the port of a request's `Host`.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct AllowedName {
+pub(super) struct AllowedName {
     name: String,
     subdomains: bool,
 }
 
 impl AllowedName {
     /// `None` if `text` is not a host name (an IP address needs no allowing).
-    pub fn parse(text: &str) -> Option<AllowedName> {
+    pub(super) fn parse(text: &str) -> Option<AllowedName> {
         let (subdomains, rest) = match text.strip_prefix('.') {
             Some(rest) => (true, rest),
             None => (false, text),
@@ -118,14 +118,14 @@ fn is_allowed(authority: &str, allowed: &[AllowedName]) -> bool {
 }
 
 /// The check, shared by every connection.
-pub struct HostCheck {
+pub(super) struct HostCheck {
     allowed: Vec<AllowedName>,
     /// Hosts already named in the terminal.
     reported: Mutex<HashSet<String>>,
 }
 
 impl HostCheck {
-    pub fn new(allowed: Vec<AllowedName>) -> HostCheck {
+    pub(super) fn new(allowed: Vec<AllowedName>) -> HostCheck {
         HostCheck {
             allowed,
             reported: Mutex::default(),
@@ -207,7 +207,11 @@ fn refusal_body(host: &str) -> String {
 }
 
 /// The middleware: every route, the live-reload stream included, goes through it.
-pub async fn guard(State(check): State<Arc<HostCheck>>, request: Request, next: Next) -> Response {
+pub(super) async fn guard(
+    State(check): State<Arc<HostCheck>>,
+    request: Request,
+    next: Next,
+) -> Response {
     let Some(host) = check.refused(&request) else {
         return next.run(request).await;
     };

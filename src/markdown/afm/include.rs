@@ -15,7 +15,7 @@ use pulldown_cmark::{Event, Parser, Tag};
 
 /// A page's source with its includes expanded, and where each part came from.
 #[derive(Debug)]
-pub struct Expanded {
+pub(crate) struct Expanded {
     pub text: String,
     /// Pieces of `text`: where each starts in `text`, and its offset in the page; an
     /// included piece maps every offset to its directive's.
@@ -24,7 +24,7 @@ pub struct Expanded {
 
 impl Expanded {
     /// The page offset of an offset of the expanded text.
-    pub fn page_offset(&self, offset: usize) -> usize {
+    pub(crate) fn page_offset(&self, offset: usize) -> usize {
         let i = self.pieces.partition_point(|(at, ..)| *at <= offset);
         match i.checked_sub(1).map(|i| self.pieces[i]) {
             Some((at, orig, true)) => orig + (offset - at),
@@ -36,13 +36,13 @@ impl Expanded {
 
 /// An include or snippet that could not be read, at a byte offset of the page.
 #[derive(Debug, PartialEq)]
-pub struct IncludeError {
+pub(crate) struct IncludeError {
     pub offset: usize,
     pub message: String,
 }
 
 /// Where a page's includes are looked up.
-pub struct Includes<'a> {
+pub(crate) struct Includes<'a> {
     /// The language's content root on disk.
     pub root: &'a Path,
     /// The page's file on disk.
@@ -51,7 +51,7 @@ pub struct Includes<'a> {
 
 impl Includes<'_> {
     /// `body` with its includes expanded, or `None` if it has none.
-    pub fn expand(&self, body: &str) -> (Option<Expanded>, Vec<IncludeError>) {
+    pub(crate) fn expand(&self, body: &str) -> (Option<Expanded>, Vec<IncludeError>) {
         let mut errors = Vec::new();
         if !body.contains("{{") {
             return (None, errors);

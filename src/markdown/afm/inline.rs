@@ -12,7 +12,7 @@ use std::borrow::Cow;
 
 /// A known inline marker.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Marker {
+pub(crate) enum Marker {
     Dnl,
     UiControl,
     Badge,
@@ -31,7 +31,7 @@ impl Marker {
 
 /// A piece of a scanned run of text.
 #[derive(Debug, PartialEq)]
-pub enum Piece<'a> {
+pub(crate) enum Piece<'a> {
     Text(&'a str),
     /// A marker opens; `raw` is its source text, put back if it never closes.
     Open(Marker, &'a str),
@@ -41,14 +41,14 @@ pub enum Piece<'a> {
 
 /// A marker still open, between runs of text.
 #[derive(Clone, Copy, Debug)]
-pub struct Open {
+pub(crate) struct Open {
     pub marker: Marker,
     /// Plain `[` opened inside the marker and not yet closed.
     brackets: u32,
 }
 
 /// Splits `text` into text and markers, continuing the markers of `open`.
-pub fn scan<'a>(text: &'a str, open: &mut Vec<Open>) -> Vec<Piece<'a>> {
+pub(crate) fn scan<'a>(text: &'a str, open: &mut Vec<Open>) -> Vec<Piece<'a>> {
     let bytes = text.as_bytes();
     let mut pieces = Vec::new();
     let (mut last, mut i) = (0, 0);
@@ -104,7 +104,7 @@ fn push_text<'a>(pieces: &mut Vec<Piece<'a>>, text: &'a str) {
 /// (the `]` of an empty marker is left to close it).
 fn opener(text: &str) -> Option<(Marker, usize)> {
     let rest = text.strip_prefix("[!")?;
-    let name_len = rest.bytes().take_while(|b| b.is_ascii_uppercase()).count();
+    let name_len = rest.bytes().take_while(u8::is_ascii_uppercase).count();
     let marker = Marker::named(&rest[..name_len])?;
     match rest.as_bytes().get(name_len) {
         Some(b' ') => Some((marker, 2 + name_len + 1)),
@@ -115,7 +115,7 @@ fn opener(text: &str) -> Option<(Marker, usize)> {
 
 /// The text of `text` with its inline markers reduced to their words, for places that
 /// show plain text: titles, descriptions, menus, search.
-pub fn plain(text: &str) -> Cow<'_, str> {
+pub(crate) fn plain(text: &str) -> Cow<'_, str> {
     if !text.contains("[!") {
         return Cow::Borrowed(text);
     }
@@ -141,7 +141,7 @@ pub fn plain(text: &str) -> Cow<'_, str> {
 
 /// `text` (raw HTML: the markers are left alone by the Markdown parser there) with its
 /// markers written as HTML, as in Markdown text.
-pub fn to_html(text: &str) -> Cow<'_, str> {
+pub(crate) fn to_html(text: &str) -> Cow<'_, str> {
     if !text.contains("[!") {
         return Cow::Borrowed(text);
     }
@@ -172,7 +172,7 @@ pub fn to_html(text: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
-pub fn open_html(marker: Marker) -> &'static str {
+pub(crate) fn open_html(marker: Marker) -> &'static str {
     match marker {
         Marker::Dnl => "",
         Marker::UiControl => "<span class=\"uicontrol\">",
@@ -180,7 +180,7 @@ pub fn open_html(marker: Marker) -> &'static str {
     }
 }
 
-pub fn close_html(marker: Marker) -> &'static str {
+pub(crate) fn close_html(marker: Marker) -> &'static str {
     match marker {
         Marker::Dnl => "",
         Marker::UiControl | Marker::Badge => "</span>",
@@ -188,7 +188,7 @@ pub fn close_html(marker: Marker) -> &'static str {
 }
 
 /// A badge's opening tag: its `type` as a class, its `tooltip` as a title (escaped).
-pub fn badge_open(attrs: &Attrs) -> String {
+pub(crate) fn badge_open(attrs: &Attrs) -> String {
     let mut html = String::from("<span class=\"badge");
     if let Some(kind) = attrs.get("type").filter(|k| is_name(k)) {
         html.push_str(" badge-");
@@ -204,7 +204,7 @@ pub fn badge_open(attrs: &Attrs) -> String {
 
 /// Takes off `text` the attribute lists of Adobe's player and link settings written
 /// right after a word (`Files{target="_blank"}` with no link): they are never text.
-pub fn strip_stray_attrs(text: &str) -> Cow<'_, str> {
+pub(crate) fn strip_stray_attrs(text: &str) -> Cow<'_, str> {
     const KEYS: &[&str] = &["target=", "width=", "height=", "zoomable=", "modal="];
     if !text.contains('{') || !KEYS.iter().any(|k| text.contains(k)) {
         return Cow::Borrowed(text);
@@ -231,14 +231,14 @@ pub fn strip_stray_attrs(text: &str) -> Cow<'_, str> {
 
 /// An attribute list: `{#id .class key="value" key=value}`.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Attrs {
+pub(crate) struct Attrs {
     pub id: Option<String>,
     pub classes: Vec<String>,
     pub pairs: Vec<(String, String)>,
 }
 
 impl Attrs {
-    pub fn get(&self, key: &str) -> Option<&str> {
+    pub(crate) fn get(&self, key: &str) -> Option<&str> {
         self.pairs
             .iter()
             .find(|(k, _)| k == key)
@@ -249,7 +249,7 @@ impl Attrs {
     /// space, values escaped): sizes made of digits, classes and ids of plain
     /// characters, and `target="_blank"` with `rel="noopener"`. `zoomable`, `modal` and
     /// the rest are Adobe's player settings: dropped.
-    pub fn to_html(&self) -> String {
+    pub(crate) fn to_html(&self) -> String {
         let mut html = String::new();
         if let Some(id) = self.id.as_deref().filter(|id| is_name(id)) {
             html.push_str(&format!(" id=\"{id}\""));
@@ -289,7 +289,7 @@ fn is_size(s: &str) -> bool {
 
 /// Parses the attribute list that `text` starts with: the attributes and the length of
 /// the list, or `None` if `text` does not start with a well-formed one.
-pub fn parse_attrs(text: &str) -> Option<(Attrs, usize)> {
+pub(crate) fn parse_attrs(text: &str) -> Option<(Attrs, usize)> {
     let inner_start = 1;
     let bytes = text.as_bytes();
     if bytes.first() != Some(&b'{') {

@@ -13,22 +13,22 @@
 //! Block labels are not written here (this stage does not know the page's language): the
 //! theme's stylesheet names each kind per language, as it does for GFM alerts.
 
-pub mod include;
-pub mod inline;
+pub(crate) mod include;
+pub(crate) mod inline;
 
 use std::ops::Range;
 
 use pulldown_cmark::{BlockQuoteKind, CowStr, Event, LinkType, Tag, TagEnd};
 
 use crate::markdown::{LinkResolver, LinkTarget, escape_attr};
-pub use inline::{Attrs, plain};
+pub(crate) use inline::{Attrs, plain};
 use inline::{Marker, Open, Piece};
 
 type Spanned<'a> = (Event<'a>, Range<usize>);
 
 /// What [`filter`] found that later steps need.
 #[derive(Debug, Default)]
-pub struct Found {
+pub(crate) struct Found {
     /// Attribute lists of links and images, by the source offset of the link or image.
     pub attrs: Vec<(usize, Attrs)>,
     /// `.md` links of raw HTML that lead nowhere: source offset and message.
@@ -54,7 +54,11 @@ const CALLOUTS: &[&str] = &[
 ];
 
 /// Rewrites the AFM constructs of a page's events (see the module's documentation).
-pub fn filter<'a>(
+#[expect(
+    clippy::too_many_lines,
+    reason = "to be split: the redesign issue's step 4"
+)]
+pub(crate) fn filter<'a>(
     events: Vec<Spanned<'a>>,
     resolver: &dyn LinkResolver,
 ) -> (Vec<Spanned<'a>>, Found) {
@@ -472,7 +476,7 @@ impl<'a> Filter<'a, '_> {
                         run = CowStr::from(format!("{run}{next}"));
                         range.end = r.end;
                     }
-                    self.text(run, range)
+                    self.text(run, range);
                 }
                 Event::Start(_) => self.start(event, range),
                 Event::End(TagEnd::Link) => {
@@ -611,7 +615,7 @@ fn is_in_paragraph_head(e: &Event<'_>) -> bool {
 /// argument or title, and the length of text the marker takes.
 fn block_marker(words: &str) -> Option<(String, String, usize)> {
     let rest = words.strip_prefix("[!")?;
-    let name_len = rest.bytes().take_while(|b| b.is_ascii_uppercase()).count();
+    let name_len = rest.bytes().take_while(u8::is_ascii_uppercase).count();
     if name_len == 0 {
         return None;
     }
@@ -649,7 +653,7 @@ fn video_url(events: &[Spanned<'_>]) -> Option<String> {
 
 /// Puts the attribute lists [`filter`] found on their links and images, once the links
 /// are resolved: a link or image with attributes is written as HTML here.
-pub fn apply_attrs(events: &mut Vec<Spanned<'_>>, attrs: &[(usize, Attrs)]) {
+pub(crate) fn apply_attrs(events: &mut Vec<Spanned<'_>>, attrs: &[(usize, Attrs)]) {
     if attrs.is_empty() {
         return;
     }
