@@ -67,6 +67,5 @@ pub use config::{CONFIG_FILE, Config, SOURCE_FOLDERS, parse_base_url};
 pub use incremental::{Cache, Stats};
 pub use pipeline::{
     BuildOptions, Outcome, Rendered, build, linked_site, missing_site_hint, render_site,
-    render_site_cached,
 };
 pub use site::Site;

@@ -109,20 +109,13 @@ impl Outcome {
     }
 }
 
-/// Runs every stage in memory. Writes nothing.
-pub fn render_site(options: &BuildOptions) -> Outcome {
+/// Runs every stage in memory; writes nothing. With a `cache` (`serve`'s rebuilds), reuses
+/// from it what cannot have changed since the previous rebuild (see `incremental.rs`) and
+/// leaves in it what this one made.
+pub fn render_site(options: &BuildOptions, cache: Option<&mut Cache>) -> Outcome {
     let start = Instant::now();
     let mut diagnostics = Diagnostics::default();
-    let rendered = run(options, &mut diagnostics, Destination::Memory, None);
-    outcome(start, diagnostics, rendered)
-}
-
-/// [`render_site`] for a rebuild: reuses from `cache` what cannot have changed since the
-/// previous rebuild (see [`crate::incremental`]), and leaves in it what this one made.
-pub fn render_site_cached(options: &BuildOptions, cache: &mut Cache) -> Outcome {
-    let start = Instant::now();
-    let mut diagnostics = Diagnostics::default();
-    let rendered = run(options, &mut diagnostics, Destination::Memory, Some(cache));
+    let rendered = run(options, &mut diagnostics, Destination::Memory, cache);
     outcome(start, diagnostics, rendered)
 }
 
@@ -244,8 +237,7 @@ fn run(
             Vec::new()
         }
         Destination::Memory => {
-            let mut indexes =
-                search::indexes_cached(&site, cache.as_deref_mut().map(|c| &mut c.indexes));
+            let mut indexes = search::indexes(&site, cache.as_deref_mut().map(|c| &mut c.indexes));
             indexes.retain(|f| !collisions.overridden.contains(&f.path));
             indexes
         }

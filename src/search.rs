@@ -78,7 +78,7 @@ pub(crate) fn entry(
 
 /// Every language's index, as output files, reusing from `cache` (by path) the indexes
 /// whose entries are all the same.
-pub(crate) fn indexes_cached(
+pub(crate) fn indexes(
     site: &Site,
     mut cache: Option<&mut FastMap<String, (u64, Bytes)>>,
 ) -> Vec<OutputFile> {

@@ -172,7 +172,7 @@ impl Shared {
     /// publishes the errors and keeps the last good site.
     pub(super) fn rebuild(&self, options: &BuildOptions) {
         let mut cache = self.cache.lock().unwrap_or_else(PoisonError::into_inner);
-        let outcome = equipe::render_site_cached(options, &mut cache);
+        let outcome = equipe::render_site(options, Some(&mut cache));
         let stats = cache.stats;
         drop(cache);
         outcome.diagnostics.print();
