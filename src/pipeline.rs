@@ -25,7 +25,7 @@ use crate::output_folder::OutputFolder;
 use crate::render::{self, OutputFile, Renderer};
 use crate::site::{self, GeneratedTitles, Site};
 use crate::theme::{self, StaticFile, Strings};
-use crate::{assets, collisions, content, output, search};
+use crate::{anchors, assets, collisions, content, output, search};
 
 /// What to build, from the command line.
 #[derive(Clone, Debug)]
@@ -180,6 +180,7 @@ fn run(
         cache.as_deref_mut(),
     );
     diagnostics.extend(site_diagnostics);
+    diagnostics.extend(anchors::resolve(&mut site));
     let mut theme = theme?;
     let collisions = collisions::check(&site, &statics, options.fingerprint);
     diagnostics.extend(collisions.diagnostics);
@@ -398,7 +399,7 @@ fn job_keys(
         .map(|job| match job {
             render::Job::Page(i) => {
                 let p = &site.pages[*i];
-                hash_of(&(shared, &p.path, p.page.revision))
+                hash_of(&(shared, &p.path, p.page.revision, p.body.key))
             }
             other => hash_of(&(shared, other)),
         })
