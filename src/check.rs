@@ -32,7 +32,7 @@ pub fn run(options: &BuildOptions, strict: bool, format: Format) -> ExitCode {
             diagnostics.push(hint);
             None
         }
-        None => Some(pipeline::render_site(options)),
+        None => Some(pipeline::check_site(options)),
     };
     // A build with errors renders nothing: the translation table then comes from the
     // content alone, linked without rendering, so that it is printed all the same.

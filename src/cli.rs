@@ -220,7 +220,7 @@ fn translations(source: &std::path::Path, stamp: bool, all: bool, files: &[PathB
             None,
         );
     }
-    let outcome = pipeline::render_site(&BuildOptions::new(source));
+    let outcome = pipeline::check_site(&BuildOptions::new(source));
     print_diagnostics(&outcome.diagnostics);
     match &outcome.rendered {
         Some(r) => {

@@ -9,6 +9,7 @@
 #![allow(clippy::result_large_err)]
 
 pub mod afm;
+pub mod anchors;
 pub mod assets;
 pub mod check;
 pub mod checklist;

@@ -17,6 +17,8 @@ mod cli;
 mod errors;
 mod fuzz_regressions;
 mod guides;
+mod guides_browser;
+mod guides_translation;
 mod hostile_content;
 mod live_reload;
 mod output_safety;
