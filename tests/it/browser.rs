@@ -13,9 +13,9 @@
 use crate::common;
 
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::Command;
 
-use common::{Killed, free_port, missing_browser, run_browser_script, skip, wait_for_port};
+use common::{missing_browser, run_browser_script, skip, static_server};
 
 fn repo() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -43,25 +43,7 @@ fn checklists_and_accessibility_in_chromium() {
         String::from_utf8_lossy(&build.stderr)
     );
 
-    // A plain static server, as a host would serve the output.
-    let port = free_port();
-    let _server = Killed(
-        Command::new("python3")
-            .args([
-                "-m",
-                "http.server",
-                &port.to_string(),
-                "--bind",
-                "127.0.0.1",
-                "--directory",
-            ])
-            .arg(&public)
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start python3 -m http.server"),
-    );
-    wait_for_port(port);
+    let (_server, port) = static_server(&public);
 
     let url = format!("http://127.0.0.1:{port}/");
     let stdout = run_browser_script("checklist.mjs", &[url.as_ref()], String::new);

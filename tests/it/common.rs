@@ -340,3 +340,27 @@ pub fn run_browser_script(
     );
     stdout
 }
+
+/// A plain static server (`python3 -m http.server`) on a free loopback port for `dir`,
+/// as a host would serve the output; stopped when the returned value is dropped.
+pub fn static_server(dir: &Path) -> (Killed, u16) {
+    let port = free_port();
+    let server = Killed(
+        Command::new("python3")
+            .args([
+                "-m",
+                "http.server",
+                &port.to_string(),
+                "--bind",
+                "127.0.0.1",
+            ])
+            .arg("--directory")
+            .arg(dir)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("start python3 -m http.server"),
+    );
+    wait_for_port(port);
+    (server, port)
+}

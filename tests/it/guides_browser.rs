@@ -3,8 +3,6 @@
 //! the guide sidebar opens. Skips (printing why) without Chromium, Node or the npm
 //! packages, as `browser` does.
 
-use std::process::{Command, Stdio};
-
 use crate::common;
 
 use common::*;
@@ -28,24 +26,7 @@ fn tabs_switch_and_the_guide_sidebar_opens_on_a_phone() {
         "---\ntitle: Other\n---\nText.\n",
     );
     site.build().ok();
-    let port = free_port();
-    let _server = Killed(
-        Command::new("python3")
-            .args([
-                "-m",
-                "http.server",
-                &port.to_string(),
-                "--bind",
-                "127.0.0.1",
-            ])
-            .arg("--directory")
-            .arg(site.path("public"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start python3 -m http.server"),
-    );
-    wait_for_port(port);
+    let (_server, port) = static_server(&site.path("public"));
     let url = format!("http://127.0.0.1:{port}/en/help/demo/install/index.html");
     let stdout = run_browser_script("guide_tabs.mjs", &[url.as_ref()], String::new);
     assert!(stdout.contains("all browser checks passed"));

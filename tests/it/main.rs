@@ -20,6 +20,7 @@ mod guides;
 mod guides_browser;
 mod guides_translation;
 mod hostile_content;
+mod http;
 mod live_reload;
 mod output_safety;
 mod rebuild;

@@ -11,6 +11,7 @@ use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
+use crate::http::{self, Response};
 use common::{TWO_LANGUAGES, TestSite};
 
 /// How long the server gives a client to send a request head (`HEAD_TIMEOUT` in
@@ -102,45 +103,9 @@ fn printed_port(log: &str) -> Option<u16> {
     port.parse().ok()
 }
 
-struct Response {
-    status: u16,
-    /// Header lines, names lowercased.
-    headers: Vec<String>,
-    body: String,
-}
-
-impl Response {
-    fn header(&self, name: &str) -> Option<&str> {
-        let prefix = format!("{name}:");
-        self.headers
-            .iter()
-            .find(|h| h.starts_with(&prefix))
-            .map(|h| h[prefix.len()..].trim())
-    }
-}
-
 /// Sends `raw` and reads the answer until the server closes; `None` without an answer.
 fn request(port: u16, raw: &str) -> Option<Response> {
-    let mut stream = TcpStream::connect(("127.0.0.1", port)).ok()?;
-    stream.set_read_timeout(Some(DEADLINE)).ok()?;
-    stream.write_all(raw.as_bytes()).ok()?;
-    let mut bytes = Vec::new();
-    stream.read_to_end(&mut bytes).ok()?;
-    let text = String::from_utf8_lossy(&bytes);
-    let (head, body) = text.split_once("\r\n\r\n")?;
-    let mut lines = head.lines();
-    let status = lines.next()?.split(' ').nth(1)?.parse().ok()?;
-    let headers = lines
-        .map(|l| match l.split_once(':') {
-            Some((name, value)) => format!("{}:{value}", name.to_ascii_lowercase()),
-            None => l.to_string(),
-        })
-        .collect();
-    Some(Response {
-        status,
-        headers,
-        body: body.to_string(),
-    })
+    http::request(port, raw, DEADLINE)
 }
 
 /// The live-reload stream's lines, read on their own thread.
