@@ -144,23 +144,6 @@ fn an_anchor_whose_place_in_the_translation_is_not_certain_is_reported_as_such()
     assert_eq!(site.run(&["check", "--strict"]).code(), 1);
 }
 
-/// Runs git in the site's folder and returns its output.
-fn git(site: &TestSite, args: &[&str]) -> String {
-    let out = Command::new("git")
-        .args(["-c", "user.name=t", "-c", "user.email=t@example.org"])
-        .args(["-c", "commit.gpgsign=false"])
-        .args(args)
-        .current_dir(site.root())
-        .output()
-        .expect("git");
-    assert!(
-        out.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).trim().to_string()
-}
-
 fn has_git() -> bool {
     let found = Command::new("git").arg("--version").output().is_ok();
     if !found {
@@ -177,15 +160,15 @@ fn a_translation_made_before_the_last_commit_of_its_source_is_outdated() {
     let site = TestSite::new(SITE);
     let source = "content/en/help/demo/page.md";
     site.write(source, "---\ntitle: Page\n---\nVersion 1.\n");
-    git(&site, &["init", "-q"]);
-    git(&site, &["add", "."]);
-    git(&site, &["commit", "-qm", "one"]);
-    let one = git(&site, &["rev-parse", "HEAD"]);
+    site.git(&["init", "-q"]);
+    site.git(&["add", "."]);
+    site.git(&["commit", "-qm", "one"]);
+    let one = site.git(&["rev-parse", "HEAD"]);
     // A commit that leaves the source alone, then translations made from each commit.
     site.write("content/en/help/demo/other.md", "---\ntitle: Other\n---\n");
-    git(&site, &["add", "."]);
-    git(&site, &["commit", "-qm", "two"]);
-    let two = git(&site, &["rev-parse", "HEAD"]);
+    site.git(&["add", "."]);
+    site.git(&["commit", "-qm", "two"]);
+    let two = site.git(&["rev-parse", "HEAD"]);
     let translation = |file: &str, commit: &str| {
         site.write(
             &format!("content/fr/help/demo/{file}"),
@@ -199,7 +182,7 @@ fn a_translation_made_before_the_last_commit_of_its_source_is_outdated() {
     assert!(!run.stdout().contains("OUTDATED"), "{}", run.stdout());
     // The source changes in a third commit: the translation made from the first is late.
     site.write(source, "---\ntitle: Page\n---\nVersion 2.\n");
-    git(&site, &["commit", "-qam", "three"]);
+    site.git(&["commit", "-qam", "three"]);
     let run = site.run(&["check"]).ok();
     assert!(
         run.stderr().contains(&format!(

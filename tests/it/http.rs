@@ -2,8 +2,9 @@
 //! tests can send what no client library would (foreign `Host` headers, `//` paths, half
 //! a request), and answers are read until the server closes.
 
-use std::io::{Read, Write};
+use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
+use std::sync::mpsc;
 use std::time::Duration;
 
 pub struct Response {
@@ -55,4 +56,25 @@ pub fn get(port: u16, path: &str) -> Option<Response> {
         &format!("GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"),
         Duration::from_secs(5),
     )
+}
+
+/// The live-reload stream's lines (`/__equipe/events` asked for with `Host: host`), read
+/// on their own thread.
+pub fn event_lines(port: u16, host: &str) -> mpsc::Receiver<String> {
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).expect("connect");
+    write!(
+        stream,
+        "GET /__equipe/events HTTP/1.1\r\nHost: {host}\r\nAccept: text/event-stream\r\n\r\n"
+    )
+    .expect("send request");
+    let (sender, lines) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stream).lines() {
+            let Ok(line) = line else { break };
+            if sender.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    lines
 }

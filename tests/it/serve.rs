@@ -7,8 +7,7 @@
 
 use crate::common;
 
-use std::io::{BufRead, BufReader, Write};
-use std::net::{TcpListener, TcpStream};
+use std::net::TcpListener;
 use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
@@ -123,22 +122,9 @@ struct EventStream {
 
 impl EventStream {
     fn open(port: u16) -> EventStream {
-        let mut stream = TcpStream::connect(("127.0.0.1", port)).expect("connect");
-        write!(
-            stream,
-            "GET /__equipe/events HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n\r\n"
-        )
-        .expect("send request");
-        let (sender, lines) = mpsc::channel();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stream).lines() {
-                let Ok(line) = line else { break };
-                if sender.send(line).is_err() {
-                    break;
-                }
-            }
-        });
-        EventStream { lines }
+        EventStream {
+            lines: crate::http::event_lines(port, "127.0.0.1"),
+        }
     }
 
     /// Waits for the next event named `name` and returns its data.

@@ -5,7 +5,7 @@
 
 use crate::common;
 
-use std::io::{BufRead, BufReader, ErrorKind, Read, Write};
+use std::io::{ErrorKind, Read, Write};
 use std::net::TcpStream;
 use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
@@ -108,26 +108,6 @@ fn request(port: u16, raw: &str) -> Option<Response> {
     http::request(port, raw, DEADLINE)
 }
 
-/// The live-reload stream's lines, read on their own thread.
-fn open_events(port: u16, host: &str) -> mpsc::Receiver<String> {
-    let mut stream = TcpStream::connect(("127.0.0.1", port)).expect("connect");
-    write!(
-        stream,
-        "GET /__equipe/events HTTP/1.1\r\nHost: {host}\r\nAccept: text/event-stream\r\n\r\n"
-    )
-    .expect("send request");
-    let (sender, lines) = mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stream).lines() {
-            let Ok(line) = line else { break };
-            if sender.send(line).is_err() {
-                break;
-            }
-        }
-    });
-    lines
-}
-
 /// Waits for the line `wanted` on the stream; fails with what came instead.
 fn wait_for_line(lines: &mpsc::Receiver<String>, wanted: &str) {
     let start = Instant::now();
@@ -210,7 +190,7 @@ fn foreign_hosts_are_refused_with_a_reason_and_one_terminal_line() {
         assert!(page.body.contains("version-1"));
     }
     // The live-reload stream answers an allowed host.
-    let events = open_events(port, &format!("localhost:{port}"));
+    let events = http::event_lines(port, &format!("localhost:{port}"));
     wait_for_line(&events, "event: hello");
 }
 
@@ -354,7 +334,7 @@ fn idle_and_half_sent_connections_are_closed() {
 fn the_live_reload_stream_outlives_the_head_timeout() {
     let site = fixture();
     let server = Server::start(&site, &[]);
-    let events = open_events(server.port, &server.local());
+    let events = http::event_lines(server.port, &server.local());
     wait_for_line(&events, "event: hello");
     std::thread::sleep(HEAD_TIMEOUT + Duration::from_secs(2));
     site.write(
