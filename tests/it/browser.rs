@@ -77,7 +77,7 @@ fn a_checklist_page_in_parts_from_file_urls_in_chromium() {
     // 2 team items and 230 roles of 20: three parts.
     let site = crate::checklists::split_site(230, 20);
     site.build().ok();
-    let url = format!("file://{}/", site.output("").display());
+    let url = format!("file://{}/", site.path("public").display());
     let stdout = run_browser_script(
         "checklist_parts.mjs",
         &[url.as_ref(), "4602".as_ref()],
