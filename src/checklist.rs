@@ -1,4 +1,4 @@
-//! Checklists across the site: grouping, progress and the `checklists.json` export.
+//! Checklists across the site: grouping, progress, parts and the `checklists.json` export.
 //!
 //! Each page already carries its own items (`SitePage::checklist`: front matter items,
 //! then the body's task list items). This module gathers them per language into groups
@@ -6,9 +6,22 @@
 //! other page with a task list) for the `<lang>/checklist/` page, and flattens them into
 //! a machine-readable list. It knows the site model, not HTML: templates draw the groups.
 //!
+//! Past [`PART_ITEMS`] items a language's checklists are split into parts, whole groups
+//! in site order: one page each (`<lang>/checklist/`, `<lang>/checklist/2/`, ...), so
+//! that no page weighs megabytes (a 20,000-page site made a 21 MB page). Pages link every
+//! part; the site-wide progress and the export need every item of the language, so a
+//! split language also gets small scripts (loaded with `<script src>`, which works from
+//! `file://` where `fetch` does not): the ids of every item for the progress, and each
+//! part's items with their text for the export, loaded only when the reader exports.
+//! `checklists.json` lists each group once with its items, and puts a split language's
+//! groups in one file per part that it lists. A site under the threshold (the example
+//! site) gets exactly one page per language and one JSON file, as before.
+//!
 //! The reader's ticks live in the browser (`localStorage`, see the theme's
 //! `checklist.js`) under a key made of [`site_identity`] and the item id, so two sites on
 //! one host do not share their ticks.
+
+use std::ops::Range;
 
 use serde::Serialize;
 
@@ -20,13 +33,65 @@ use crate::site::{Site, SitePage};
 /// Translation key of the generated checklist page (also its `page.key` in templates).
 pub(crate) const PAGE_KEY: &str = "checklist";
 
+/// Most items on one checklist page (whole groups: a larger group has a page to itself).
+/// About 700 KB of HTML; the example site has 53 items a language.
+pub(crate) const PART_ITEMS: usize = 2_000;
+
 /// Output path of a language's checklist page: `fr/checklist/index.html`.
 pub(crate) fn page_path(lang: &str) -> String {
-    format!("{lang}/{PAGE_KEY}/index.html")
+    part_path(lang, 0)
+}
+
+/// Output path of a part of a language's checklist page (counted from 0; the first is
+/// the page itself): `fr/checklist/index.html`, `fr/checklist/2/index.html`.
+pub(crate) fn part_path(lang: &str, part: usize) -> String {
+    match part {
+        0 => format!("{lang}/{PAGE_KEY}/index.html"),
+        n => format!("{lang}/{PAGE_KEY}/{}/index.html", n + 1),
+    }
 }
 
 /// Output path of the machine-readable export, at the site root.
 pub(crate) const JSON_PATH: &str = "checklists.json";
+
+/// One file the checklists make.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub(crate) enum Output {
+    /// A part of a language's checklist page (the only one below [`PART_ITEMS`]).
+    Page { lang: String, part: usize },
+    /// `<lang>/checklist/data/ids.js`, for a split language: the id of every item, by
+    /// part, and those done by default, for the site-wide progress.
+    Ids { lang: String },
+    /// `<lang>/checklist/data/<n>.js`, for a split language: a part's items with their
+    /// text, for the export.
+    Items { lang: String, part: usize },
+    /// `checklists.json`.
+    Json,
+    /// `checklists/<lang>-<n>.json`: a part of a split language, listed by `checklists.json`.
+    JsonPart { lang: String, part: usize },
+}
+
+impl Output {
+    /// The file, relative to the output folder.
+    pub(crate) fn path(&self) -> String {
+        match self {
+            Output::Page { lang, part } => part_path(lang, *part),
+            Output::Ids { lang } => format!("{lang}/{PAGE_KEY}/data/ids.js"),
+            Output::Items { lang, part } => format!("{lang}/{PAGE_KEY}/data/{}.js", part + 1),
+            Output::Json => JSON_PATH.into(),
+            Output::JsonPart { lang, part } => format!("checklists/{lang}-{}.json", part + 1),
+        }
+    }
+
+    /// What the file is, for messages.
+    pub(crate) fn what(&self) -> &'static str {
+        match self {
+            Output::Page { .. } => "the checklist page",
+            Output::Ids { .. } | Output::Items { .. } => "the checklist page's data",
+            Output::Json | Output::JsonPart { .. } => "the list of checklist items",
+        }
+    }
+}
 
 /// What tells this site's ticks apart from another site's on the same host: the
 /// published URL when known, else the default language's title.
@@ -65,7 +130,7 @@ impl Progress {
 }
 
 /// The checklist of one page, as a group of the checklist page.
-#[derive(Debug, Serialize)]
+#[derive(Clone, Debug, Serialize)]
 pub(crate) struct ChecklistGroup<'a> {
     pub kind: Kind,
     pub key: &'a str,
@@ -74,19 +139,44 @@ pub(crate) struct ChecklistGroup<'a> {
     pub url: &'a str,
     pub items: &'a [ChecklistItem],
     pub progress: Progress,
+    /// The page, for what `checklists.json` says of it (the teams a role depends on).
+    #[serde(skip)]
+    page: &'a SitePage,
 }
 
-/// A language's checklists, grouped for the checklist page.
+/// A language's checklists (or one part of them), grouped for the checklist page.
 #[derive(Debug, Serialize)]
 pub(crate) struct LanguageChecklists<'a> {
     pub teams: Vec<ChecklistGroup<'a>>,
     pub roles: Vec<ChecklistGroup<'a>>,
     /// Plain pages (and homes, sections) whose body has a task list.
     pub pages: Vec<ChecklistGroup<'a>>,
+    /// Of the whole language, also on a part.
     pub progress: Progress,
 }
 
-/// Every non-empty checklist of one language, in site order (weight, then title).
+impl<'a> LanguageChecklists<'a> {
+    /// Every group in page order: teams, roles, other pages.
+    fn groups(&self) -> impl Iterator<Item = &ChecklistGroup<'a>> {
+        self.teams.iter().chain(&self.roles).chain(&self.pages)
+    }
+
+    /// The groups of `range` (indices into [`Self::groups`]), with the language's progress.
+    fn part(&self, range: &Range<usize>) -> LanguageChecklists<'a> {
+        let slice = |groups: &[ChecklistGroup<'a>], offset: usize| {
+            let start = range.start.saturating_sub(offset).min(groups.len());
+            let end = range.end.saturating_sub(offset).min(groups.len());
+            groups[start..end].to_vec()
+        };
+        LanguageChecklists {
+            teams: slice(&self.teams, 0),
+            roles: slice(&self.roles, self.teams.len()),
+            pages: slice(&self.pages, self.teams.len() + self.roles.len()),
+            progress: self.progress,
+        }
+    }
+}
+
 /// Whether a language has any checklist item: without one, it gets no checklist page (a
 /// documentation site has none) and its menu no link to one.
 pub(crate) fn has_items(site: &Site, lang: &str) -> bool {
@@ -95,6 +185,7 @@ pub(crate) fn has_items(site: &Site, lang: &str) -> bool {
         .any(|p| p.lang() == lang && !p.checklist().is_empty())
 }
 
+/// Every non-empty checklist of one language, in site order (weight, then title).
 pub(crate) fn for_language<'a>(site: &'a Site, lang: &str) -> LanguageChecklists<'a> {
     let groups = |kinds: &[Kind]| -> Vec<ChecklistGroup<'a>> {
         kinds
@@ -129,81 +220,329 @@ fn group(p: &SitePage) -> ChecklistGroup<'_> {
         url: &p.path,
         items: p.checklist(),
         progress: Progress::of(p.checklist()),
+        page: p,
     }
 }
 
-/// `checklists.json`: every item of every language, in a stable order (languages as
-/// configured, then groups as on the checklist page, then items as written).
-pub(crate) fn json(site: &Site) -> String {
-    let mut out = Vec::new();
-    // Writing to memory cannot fail.
-    let _ = write_json(site, &mut out);
-    String::from_utf8(out).unwrap_or_default()
+/// Whole groups, in order, into parts of at most [`PART_ITEMS`] items (a larger group
+/// alone). Always at least one part.
+fn split(item_counts: impl IntoIterator<Item = usize>) -> Vec<Range<usize>> {
+    let mut parts = Vec::new();
+    let (mut start, mut items, mut end) = (0, 0, 0);
+    for (i, count) in item_counts.into_iter().enumerate() {
+        if items > 0 && items + count > PART_ITEMS {
+            parts.push(start..i);
+            (start, items) = (i, 0);
+        }
+        items += count;
+        end = i + 1;
+    }
+    parts.push(start..end);
+    parts
 }
 
-/// [`json`], written to `out` as it is serialized (tens of megabytes on a large site).
-pub(crate) fn write_json(site: &Site, mut out: impl std::io::Write) -> std::io::Result<()> {
-    let mut items = Vec::new();
-    for lang in &site.config.languages {
-        let all = for_language(site, &lang.code);
-        for g in all.teams.iter().chain(&all.roles).chain(&all.pages) {
-            for item in g.items {
-                items.push(JsonItem {
-                    id: &item.id,
-                    language: &lang.code,
-                    text: &item.text,
-                    done: item.done,
-                    group: JsonGroup {
-                        key: g.key,
-                        kind: g.kind,
-                        title: g.title,
-                    },
-                    path: g.url,
-                    url: site
-                        .config
-                        .base_url
-                        .as_ref()
-                        .map(|base| format!("{base}{}", g.url.trim_end_matches("index.html"))),
-                });
+/// A language's checklists and how they split into parts.
+struct LanguageParts<'a> {
+    code: &'a str,
+    all: LanguageChecklists<'a>,
+    parts: Vec<Range<usize>>,
+}
+
+impl LanguageParts<'_> {
+    fn is_split(&self) -> bool {
+        self.parts.len() > 1
+    }
+
+    fn items(&self, part: usize) -> impl Iterator<Item = &ChecklistItem> {
+        let range = self.parts.get(part).cloned().unwrap_or_default();
+        self.all
+            .groups()
+            .skip(range.start)
+            .take(range.len())
+            .flat_map(|g| g.items)
+    }
+}
+
+/// Every language's checklists, split into parts: made once per build, shared by the
+/// checklist jobs.
+pub(crate) struct SiteChecklists<'a> {
+    site: &'a Site,
+    /// The languages with checklist items, as configured.
+    languages: Vec<LanguageParts<'a>>,
+}
+
+/// One part of a language's checklist page, for the template.
+#[derive(Serialize)]
+pub(crate) struct PartLink<'a> {
+    /// Counted from 1, as shown.
+    pub number: usize,
+    /// Output path of the page.
+    pub url: String,
+    /// Output path of the script with its items and their text (for the export).
+    pub data: String,
+    /// Titles of its first and last groups.
+    pub first: &'a str,
+    pub last: &'a str,
+    /// How many items it has.
+    pub total: usize,
+    pub current: bool,
+}
+
+/// What a part of the checklist page shows.
+#[derive(Serialize)]
+pub(crate) struct PageParts<'a> {
+    /// The part's groups, with the language's progress.
+    pub checklists: LanguageChecklists<'a>,
+    /// Every part of the language; empty when the page is not split.
+    pub parts: Vec<PartLink<'a>>,
+    /// Output path of the ids script; empty when the page is not split.
+    pub ids: String,
+    /// The next part's index in `parts`, if any.
+    pub next: Option<usize>,
+}
+
+impl<'a> SiteChecklists<'a> {
+    pub(crate) fn of(site: &'a Site) -> SiteChecklists<'a> {
+        let languages = site
+            .config
+            .languages
+            .iter()
+            .filter(|l| has_items(site, &l.code))
+            .map(|l| {
+                let all = for_language(site, &l.code);
+                let parts = split(all.groups().map(|g| g.items.len()));
+                LanguageParts {
+                    code: &l.code,
+                    all,
+                    parts,
+                }
+            })
+            .collect();
+        SiteChecklists { site, languages }
+    }
+
+    /// Every file to make: `checklists.json` first, then per language its pages and, when
+    /// split, their data and its part of the JSON export.
+    pub(crate) fn outputs(&self) -> Vec<Output> {
+        let mut out = vec![Output::Json];
+        for l in &self.languages {
+            let lang = || l.code.to_string();
+            out.extend((0..l.parts.len()).map(|part| Output::Page { lang: lang(), part }));
+            if l.is_split() {
+                out.push(Output::Ids { lang: lang() });
+                out.extend((0..l.parts.len()).map(|part| Output::Items { lang: lang(), part }));
+                out.extend((0..l.parts.len()).map(|part| Output::JsonPart { lang: lang(), part }));
+            }
+        }
+        out
+    }
+
+    fn language(&self, lang: &str) -> Option<&LanguageParts<'a>> {
+        self.languages.iter().find(|l| l.code == lang)
+    }
+
+    /// A part of a language's checklist page (`None`: no such part).
+    pub(crate) fn page(&self, lang: &str, part: usize) -> Option<PageParts<'a>> {
+        let l = self.language(lang)?;
+        let range = l.parts.get(part)?;
+        let groups: Vec<&ChecklistGroup<'a>> = l.all.groups().collect();
+        let parts = if l.is_split() {
+            l.parts
+                .iter()
+                .enumerate()
+                .map(|(i, r)| PartLink {
+                    number: i + 1,
+                    url: part_path(lang, i),
+                    data: Output::Items {
+                        lang: lang.into(),
+                        part: i,
+                    }
+                    .path(),
+                    first: groups.get(r.start).map_or("", |g| g.title),
+                    last: groups.get(r.end.wrapping_sub(1)).map_or("", |g| g.title),
+                    total: groups[r.clone()].iter().map(|g| g.items.len()).sum(),
+                    current: i == part,
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
+        Some(PageParts {
+            checklists: l.all.part(range),
+            next: Some(part + 1).filter(|next| *next < parts.len()),
+            parts,
+            ids: if l.is_split() {
+                Output::Ids { lang: lang.into() }.path()
+            } else {
+                String::new()
+            },
+        })
+    }
+
+    /// Writes a file other than a page (pages are templates, rendered by `render`: for
+    /// one, this writes nothing).
+    pub(crate) fn write(
+        &self,
+        output: &Output,
+        mut out: impl std::io::Write,
+    ) -> std::io::Result<()> {
+        match output {
+            Output::Page { .. } => Ok(()),
+            Output::Json => {
+                let inline = self.languages.iter().filter(|l| !l.is_split());
+                let parts = self
+                    .languages
+                    .iter()
+                    .filter(|l| l.is_split())
+                    .flat_map(|l| {
+                        l.parts.iter().enumerate().map(|(part, r)| JsonPartLink {
+                            language: l.code,
+                            path: Output::JsonPart {
+                                lang: l.code.into(),
+                                part,
+                            }
+                            .path(),
+                            groups: r.len(),
+                            items: l.items(part).count(),
+                        })
+                    })
+                    .collect();
+                let export = JsonExport {
+                    site: site_identity(&self.site.config),
+                    base_url: self.site.config.base_url.as_deref(),
+                    groups: inline
+                        .flat_map(|l| l.all.groups().map(|g| self.json_group(l.code, g)))
+                        .collect(),
+                    parts,
+                };
+                serde_json::to_writer_pretty(&mut out, &export)?;
+                out.write_all(b"\n")
+            }
+            Output::JsonPart { lang, part } => {
+                let groups = self
+                    .language(lang)
+                    .into_iter()
+                    .flat_map(|l| {
+                        let range = l.parts.get(*part).cloned().unwrap_or_default();
+                        l.all
+                            .groups()
+                            .skip(range.start)
+                            .take(range.len())
+                            .map(|g| self.json_group(l.code, g))
+                    })
+                    .collect();
+                let export = JsonExport {
+                    site: site_identity(&self.site.config),
+                    base_url: self.site.config.base_url.as_deref(),
+                    groups,
+                    parts: Vec::new(),
+                };
+                serde_json::to_writer_pretty(&mut out, &export)?;
+                out.write_all(b"\n")
+            }
+            Output::Ids { lang } => {
+                let Some(l) = self.language(lang) else {
+                    return Ok(());
+                };
+                let ids: Vec<Vec<&str>> = (0..l.parts.len())
+                    .map(|part| l.items(part).map(|i| i.id.as_str()).collect())
+                    .collect();
+                let done: Vec<&str> = (0..l.parts.len())
+                    .flat_map(|part| l.items(part).filter(|i| i.done).map(|i| i.id.as_str()))
+                    .collect();
+                out.write_all(b"window.equipeChecklistIds = ")?;
+                serde_json::to_writer(&mut out, &IdsScript { parts: ids, done })?;
+                out.write_all(b";\ndocument.dispatchEvent(new Event(\"equipe:checklist-ids\"));\n")
+            }
+            Output::Items { lang, part } => {
+                let Some(l) = self.language(lang) else {
+                    return Ok(());
+                };
+                let items: Vec<(&str, &str, bool)> = l
+                    .items(*part)
+                    .map(|i| (i.id.as_str(), i.text.as_str(), i.done))
+                    .collect();
+                write!(
+                    out,
+                    "(window.equipeChecklistItems = window.equipeChecklistItems || {{}})[{}] = ",
+                    part + 1
+                )?;
+                serde_json::to_writer(&mut out, &items)?;
+                out.write_all(b";\n")
             }
         }
     }
-    let export = JsonExport {
-        site: site_identity(&site.config),
-        base_url: site.config.base_url.as_deref(),
-        items,
-    };
-    serde_json::to_writer_pretty(&mut out, &export)?;
-    out.write_all(b"\n")
+
+    fn json_group(&self, lang: &'a str, g: &ChecklistGroup<'a>) -> JsonGroup<'a> {
+        let site = self.site;
+        JsonGroup {
+            language: lang,
+            key: g.key,
+            kind: g.kind,
+            title: g.title,
+            path: g.url,
+            url: site
+                .config
+                .base_url
+                .as_ref()
+                .map(|base| format!("{base}{}", g.url.trim_end_matches("index.html"))),
+            depends_on: g
+                .page
+                .depends_on
+                .iter()
+                .map(|&j| site.pages[j].page.key.as_str())
+                .collect(),
+            items: g.items,
+        }
+    }
 }
 
+/// `checklists.json`, and each of its parts: groups of items, each group once.
 #[derive(Serialize)]
 struct JsonExport<'a> {
     /// The site identity used in `localStorage` keys.
     site: String,
     base_url: Option<&'a str>,
-    items: Vec<JsonItem<'a>>,
+    groups: Vec<JsonGroup<'a>>,
+    /// The files that hold the groups of the languages split into parts, in order.
+    parts: Vec<JsonPartLink<'a>>,
 }
 
 #[derive(Serialize)]
-struct JsonItem<'a> {
-    id: &'a str,
+struct JsonPartLink<'a> {
     language: &'a str,
-    text: &'a str,
-    /// Done by default (`- [x]` in the source), not the reader's state.
-    done: bool,
-    group: JsonGroup<'a>,
-    /// Output path of the page, relative to the site root.
-    path: &'a str,
-    /// Absolute URL of the page, when the site's `base_url` is known.
-    url: Option<String>,
+    /// Relative to the site root.
+    path: String,
+    groups: usize,
+    items: usize,
 }
 
 #[derive(Serialize)]
 struct JsonGroup<'a> {
+    language: &'a str,
     key: &'a str,
     kind: Kind,
     title: &'a str,
+    /// Output path of the page, relative to the site root.
+    path: &'a str,
+    /// Absolute URL of the page, when the site's `base_url` is known.
+    url: Option<String>,
+    /// For a role: the keys of the outside teams it keeps informed (their checklists are
+    /// their own groups).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    depends_on: Vec<&'a str>,
+    /// `id`, `text`, and `done`: done by default (`- [x]` in the source), not the
+    /// reader's state.
+    items: &'a [ChecklistItem],
+}
+
+/// `<lang>/checklist/data/ids.js`.
+#[derive(Serialize)]
+struct IdsScript<'a> {
+    /// The ids of each part's items.
+    parts: Vec<Vec<&'a str>>,
+    /// The ids of the items done by default.
+    done: Vec<&'a str>,
 }
 
 #[cfg(test)]
@@ -228,5 +567,16 @@ mod tests {
     #[test]
     fn checklist_page_path_is_per_language() {
         assert_eq!(page_path("fr"), "fr/checklist/index.html");
+        assert_eq!(part_path("fr", 1), "fr/checklist/2/index.html");
+    }
+
+    #[test]
+    fn parts_hold_whole_groups_up_to_the_limit() {
+        assert_eq!(split([3, 4]), vec![Range { start: 0, end: 2 }]);
+        assert_eq!(split([]), vec![Range { start: 0, end: 0 }]);
+        let half = PART_ITEMS / 2;
+        assert_eq!(split([half, half, 1, half]), [0..2, 2..4]);
+        // A group larger than a part is alone in its own.
+        assert_eq!(split([1, PART_ITEMS + 1, 1]), [0..1, 1..2, 2..3]);
     }
 }

@@ -1,7 +1,7 @@
 //! Files of the site that land where equipe writes a file of its own.
 //!
-//! equipe generates `index.html` (the language choice), each language's checklist page,
-//! `checklists.json`, `404.html`, `sitemap.xml`, `robots.txt`, the search indexes and the
+//! equipe generates `index.html` (the language choice), each language's checklist page
+//! (in parts on a large site, with their data scripts), `checklists.json` (and its parts), `404.html`, `sitemap.xml`, `robots.txt`, the search indexes and the
 //! fingerprinted copies of the assets. Content at one of those paths (a page with
 //! `slug: checklist`, a `content/robots.txt`) would replace it without a word: that is an
 //! error naming both. A file of `static/` (or of a theme) there is how a site overrides
@@ -33,8 +33,7 @@ pub(crate) fn check(site: &Site, statics: &[StaticFile], fingerprint: bool) -> C
         let what = match &job {
             Job::Page(_) => continue,
             Job::LanguageChoice => "the language choice page",
-            Job::Checklist(_) => "the checklist page",
-            Job::ChecklistsJson => "the list of checklist items",
+            Job::Checklist(output) => output.what(),
             Job::NotFound => "the page for missing pages",
             Job::Sitemap => "the sitemap",
             Job::Robots => "the robots.txt rules",

@@ -8,7 +8,8 @@
 //! theme     embedded default + folders on disk, overrides -> Theme
 //! content   content/ -> sources -> front matter -> pages (and the files beside them)
 //! site      pages linked: translations, roles <-> teams, navigation, URLs -> Site
-//! bodies    Markdown (+ Adobe Flavored Markdown) -> HTML, headings, checklists, search entries
+//! bodies    Markdown (+ Adobe Flavored Markdown) -> HTML, headings, checklists, search entries;
+//!           then `anchors` resolves links to `#fragment`s
 //! render    Site + templates (tera) -> output files (collisions checked first)
 //! output    lock, stage, swap atomically (or recover), stamp
 //! ```
@@ -33,6 +34,7 @@
 // built only on the error path, where boxing them would buy nothing but noise.
 #![allow(clippy::result_large_err)]
 
+mod anchors;
 mod assets;
 mod bodies;
 mod checklist;
@@ -66,6 +68,6 @@ mod yaml;
 pub use config::{CONFIG_FILE, Config, SOURCE_FOLDERS, parse_base_url};
 pub use incremental::{Cache, Stats};
 pub use pipeline::{
-    BuildOptions, Outcome, Rendered, build, linked_site, missing_site_hint, render_site,
+    BuildOptions, Outcome, Rendered, build, check_site, linked_site, missing_site_hint, render_site,
 };
 pub use site::Site;

@@ -86,6 +86,8 @@ pub struct AnchorLink {
     /// Output path of the target page.
     pub target: String,
     pub fragment: String,
+    /// The `href` as written in the HTML (escaped), for [`crate::anchors`] to rewrite.
+    pub href: String,
     pub line: usize,
     pub column: usize,
 }
@@ -245,6 +247,7 @@ pub(crate) fn render(
                         out.anchors.push(AnchorLink {
                             target,
                             fragment,
+                            href: escape_attr(&href),
                             line,
                             column,
                         });

@@ -5,7 +5,8 @@
 //! theme     embedded default + folders on disk, overrides -> Theme
 //! content   content/ -> sources -> front matter -> pages (and the files beside them)
 //! site      pages linked: translations, roles <-> teams, navigation, URLs -> Site
-//! bodies    Markdown (+ Adobe Flavored Markdown) -> HTML, headings, checklists, search entries
+//! bodies    Markdown (+ Adobe Flavored Markdown) -> HTML, headings, checklists, search entries;
+//!           then `anchors` resolves links to `#fragment`s
 //! render    Site + templates (tera) -> output files (collisions checked first)
 //! output    lock, stage, swap atomically (or recover), stamp
 //! ```
@@ -22,8 +23,9 @@
 //! Diagnostics of every stage are gathered,
 //! so that one build reports every problem; the output is swapped in only when there is no
 //! error. `build` writes each page to a staging folder as soon as it is rendered, so that
-//! memory does not grow with the site's total HTML; `render_site` (for `serve` and
-//! `check`) keeps the files in memory instead.
+//! memory does not grow with the site's total HTML; `render_site` (for `serve`) keeps the
+//! files in memory instead, and `check_site` (for `check`) drops each file once its
+//! anchors are read.
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -42,7 +44,7 @@ use crate::output_folder::OutputFolder;
 use crate::render::{self, Renderer};
 use crate::site::{self, GeneratedTitles, Site};
 use crate::theme::{self, Strings};
-use crate::{assets, bodies, collisions, content, output, search};
+use crate::{anchors, assets, bodies, collisions, content, output, search};
 
 /// What to build, from the command line.
 #[derive(Clone, Debug)]
@@ -88,6 +90,8 @@ enum Destination<'a> {
     Memory,
     /// Written to the staging folder as they are rendered.
     Disk(&'a output::Staging<'a>),
+    /// Rendered, checked, and dropped (`check`): only the findings are kept.
+    Discard,
 }
 
 /// The result of a build: what was made and every problem found.
@@ -116,6 +120,15 @@ pub fn render_site(options: &BuildOptions, cache: Option<&mut Cache>) -> Outcome
     let start = Instant::now();
     let mut diagnostics = Diagnostics::default();
     let rendered = run(options, &mut diagnostics, Destination::Memory, cache);
+    outcome(start, diagnostics, rendered)
+}
+
+/// Runs every stage for the findings alone: each file is dropped once rendered and its
+/// anchors read, so that memory stays near a build's (the outcome has no files).
+pub fn check_site(options: &BuildOptions) -> Outcome {
+    let start = Instant::now();
+    let mut diagnostics = Diagnostics::default();
+    let rendered = run(options, &mut diagnostics, Destination::Discard, None);
     outcome(start, diagnostics, rendered)
 }
 
@@ -203,6 +216,7 @@ fn run(
         &mut site,
         cache.as_deref_mut().map(|c| &mut c.bodies),
     ));
+    diagnostics.extend(anchors::resolve(&mut site));
     let mut theme = theme?;
     let collisions = collisions::check(&site, &statics, options.fingerprint);
     diagnostics.extend(collisions.diagnostics);
@@ -233,6 +247,12 @@ fn run(
                 }
                 drop(bytes);
                 search::release_entries(&mut site, lang);
+            }
+            Vec::new()
+        }
+        Destination::Discard => {
+            for lang in site.config.languages.clone() {
+                search::release_entries(&mut site, &lang.code);
             }
             Vec::new()
         }
@@ -311,12 +331,13 @@ fn run(
         match destination {
             Destination::Memory => Ok(Some(file)),
             Destination::Disk(staging) => staging.write(&file.path, &file.bytes).map(|()| None),
+            Destination::Discard => Ok(None),
         }
     };
     let file_count = jobs.len() + reused.len() + index_paths.len() + theme.static_files.len();
     // A build streams the large site-wide files to disk, beside the other jobs.
     let streamed: Vec<render::Job> = match destination {
-        Destination::Disk(_) => {
+        Destination::Disk(_) | Destination::Discard => {
             let (large, rest) = jobs.into_iter().partition(render::Job::is_large);
             jobs = rest;
             large
@@ -324,13 +345,16 @@ fn run(
         Destination::Memory => Vec::new(),
     };
     let stream = |job: &render::Job| -> Option<Diagnostic> {
-        let Destination::Disk(staging) = destination else {
-            return None;
-        };
-        let path = job.output_path(&site);
-        staging
-            .write_with(&path, |out| renderer.render_to(job, out))
-            .err()
+        match destination {
+            Destination::Disk(staging) => {
+                let path = job.output_path(&site);
+                staging
+                    .write_with(&path, |out| renderer.render_to(job, out))
+                    .err()
+            }
+            Destination::Discard => renderer.render_to(job, &mut std::io::sink()).err(),
+            Destination::Memory => None,
+        }
     };
     let ((kept, errors), stream_errors) = rayon::join(
         || renderer.render_each(&jobs, keep),
@@ -424,7 +448,7 @@ fn job_keys(
         .map(|job| match job {
             render::Job::Page(i) => {
                 let p = &site.pages[*i];
-                hash_of(&(shared, &p.path, p.page.revision))
+                hash_of(&(shared, &p.path, p.page.revision, p.body.key))
             }
             other => hash_of(&(shared, other)),
         })

@@ -29,10 +29,9 @@ pub(crate) enum Job {
     Page(usize),
     /// The root `index.html`: choose a language.
     LanguageChoice,
-    /// `<lang>/checklist/index.html`: every checklist of a language, with progress.
-    Checklist(String),
-    /// `checklists.json`: every checklist item of the site, for other tools.
-    ChecklistsJson,
+    /// The checklist pages (`<lang>/checklist/`, in parts on a large site), their data
+    /// and `checklists.json`.
+    Checklist(checklist::Output),
     NotFound,
     Sitemap,
     Robots,
@@ -42,7 +41,7 @@ impl Job {
     /// A site-wide file of megabytes on a large site (every checklist of a language, or
     /// of the site): a build streams it to disk rather than making it whole in memory.
     pub(crate) fn is_large(&self) -> bool {
-        matches!(self, Job::Checklist(_) | Job::ChecklistsJson)
+        matches!(self, Job::Checklist(_))
     }
 
     /// The file the job makes, relative to the output folder.
@@ -50,8 +49,7 @@ impl Job {
         match self {
             Job::Page(i) => site.pages[*i].path.clone(),
             Job::LanguageChoice => "index.html".into(),
-            Job::Checklist(lang) => checklist::page_path(lang),
-            Job::ChecklistsJson => checklist::JSON_PATH.into(),
+            Job::Checklist(output) => output.path(),
             Job::NotFound => "404.html".into(),
             Job::Sitemap => "sitemap.xml".into(),
             Job::Robots => "robots.txt".into(),
@@ -65,14 +63,11 @@ pub(crate) fn jobs(site: &Site) -> Vec<Job> {
     // pages and `checklists.json` weigh megabytes), best started early than left to end
     // a build on one thread while the others wait.
     // A page or file at the path of one of them is reported by [`crate::collisions`].
-    let mut jobs = vec![Job::ChecklistsJson];
-    jobs.extend(
-        site.config
-            .languages
-            .iter()
-            .filter(|l| generated_checklist_page(site, &l.code))
-            .map(|l| Job::Checklist(l.code.clone())),
-    );
+    let mut jobs: Vec<Job> = checklist::SiteChecklists::of(site)
+        .outputs()
+        .into_iter()
+        .map(Job::Checklist)
+        .collect();
     if site.config.base_url.is_some() {
         jobs.push(Job::Sitemap);
     }
@@ -81,16 +76,12 @@ pub(crate) fn jobs(site: &Site) -> Vec<Job> {
     jobs
 }
 
-/// Whether a language gets the generated checklist page: it has checklist items (a
-/// content page at that path is then an error, see [`crate::collisions`]).
-fn generated_checklist_page(site: &Site, lang: &str) -> bool {
-    checklist::has_items(site, lang)
-}
-
 /// A compiled theme with the site-wide context, ready to render jobs.
 pub(crate) struct Renderer<'a> {
     site: &'a Site,
     prepared: Arc<Prepared>,
+    /// Made by the first checklist job, shared by the others.
+    checklists: std::sync::OnceLock<checklist::SiteChecklists<'a>>,
 }
 
 /// What every job of a site shares: made once per build, and kept by `serve` while what
@@ -146,7 +137,11 @@ impl<'a> Renderer<'a> {
     /// A renderer for `site` with what an earlier build prepared, which must have been
     /// made from a site that templates show the same (same pages, titles, links...).
     pub(crate) fn with(prepared: Arc<Prepared>, site: &'a Site) -> Renderer<'a> {
-        Renderer { site, prepared }
+        Renderer {
+            site,
+            prepared,
+            checklists: std::sync::OnceLock::new(),
+        }
     }
 
     /// What jobs share, to keep for a later build.
@@ -329,8 +324,10 @@ impl Renderer<'_> {
             ))
         };
         match job {
-            Job::Checklist(lang) => self.write_checklist(lang, out),
-            Job::ChecklistsJson => checklist::write_json(self.site, out).map_err(cannot),
+            Job::Checklist(checklist::Output::Page { lang, part }) => {
+                self.write_checklist(lang, *part, out)
+            }
+            Job::Checklist(output) => self.checklists().write(output, out).map_err(cannot),
             other => out.write_all(&self.render(other)?.bytes).map_err(cannot),
         }
     }
@@ -339,11 +336,14 @@ impl Renderer<'_> {
         match job {
             Job::Page(i) => self.render_page(*i),
             Job::LanguageChoice => self.render_special("languages.html", "index.html", ""),
-            Job::Checklist(lang) => self.render_checklist(lang),
-            Job::ChecklistsJson => Ok(OutputFile {
-                path: checklist::JSON_PATH.into(),
-                bytes: checklist::json(self.site).into_bytes().into(),
-            }),
+            Job::Checklist(output) => {
+                let mut bytes = Vec::with_capacity(16 * 1024);
+                self.render_to(job, &mut bytes)?;
+                Ok(OutputFile {
+                    path: output.path(),
+                    bytes: bytes.into(),
+                })
+            }
             // The 404 page is served at any depth: its links are relative to the site's
             // root, which its template's `<base>` names (see 404.html).
             Job::NotFound => self.render_special("404.html", "404.html", ""),
@@ -441,20 +441,24 @@ impl Renderer<'_> {
         self.render_template(template, &context, &p.path)
     }
 
-    /// A language's checklist page; its translations are the other languages' ones.
-    fn render_checklist(&self, lang: &str) -> Result<OutputFile, Diagnostic> {
-        let mut bytes = Vec::with_capacity(16 * 1024);
-        self.write_checklist(lang, &mut bytes)?;
-        Ok(OutputFile {
-            path: checklist::page_path(lang),
-            bytes: bytes.into(),
-        })
+    fn checklists(&self) -> &checklist::SiteChecklists<'_> {
+        self.checklists
+            .get_or_init(|| checklist::SiteChecklists::of(self.site))
     }
 
-    /// A language's checklist page, written to `out` as it renders.
-    fn write_checklist(&self, lang: &str, out: &mut dyn std::io::Write) -> Result<(), Diagnostic> {
+    /// A part of a language's checklist page, written to `out` as it renders; its
+    /// translations are the other languages' checklist pages.
+    fn write_checklist(
+        &self,
+        lang: &str,
+        part: usize,
+        out: &mut dyn std::io::Write,
+    ) -> Result<(), Diagnostic> {
         let site = self.site;
-        let path = checklist::page_path(lang);
+        let path = checklist::part_path(lang, part);
+        let shown = self.checklists().page(lang, part).ok_or_else(|| {
+            Diagnostic::error(format!("`{path}`: no such part of the checklist page"))
+        })?;
         let paths: Vec<(&crate::config::Language, String)> = site
             .config
             .languages
@@ -486,7 +490,10 @@ impl Renderer<'_> {
         let mut context = self.language_context(lang, &root_prefix(&path));
         context.insert("page", &view);
         context.insert("other_languages", &others);
-        context.insert("checklists", &checklist::for_language(site, lang));
+        context.insert("checklists", &shown.checklists);
+        context.insert("checklist_parts", &shown.parts);
+        context.insert("checklist_ids", &shown.ids);
+        context.insert("checklist_next", &shown.next);
         self.render_template_to("checklists.html", &context, out)
     }
 
@@ -608,24 +615,34 @@ impl Renderer<'_> {
                 (p.path.as_str(), all)
             })
             .collect();
-        // The generated checklist pages are translations of each other.
-        let checklists: Vec<(&str, String)> = site
-            .config
-            .languages
+        // The generated checklist pages are translations of each other (their first
+        // parts: the others split each language's checklists differently).
+        let outputs = self.checklists().outputs();
+        let checklists: Vec<(&str, String, usize)> = outputs
             .iter()
-            .map(|l| (l.code.as_str(), checklist::page_path(&l.code)))
-            .filter(|(lang, _)| generated_checklist_page(site, lang))
+            .filter_map(|o| match o {
+                checklist::Output::Page { lang, part } => Some((lang.as_str(), o.path(), *part)),
+                _ => None,
+            })
             .collect();
-        let alternates: Vec<(&str, &str)> = if checklists.len() > 1 {
-            checklists.iter().map(|(l, p)| (*l, p.as_str())).collect()
+        let firsts: Vec<(&str, &str)> = checklists
+            .iter()
+            .filter(|(_, _, part)| *part == 0)
+            .map(|(l, p, _)| (*l, p.as_str()))
+            .collect();
+        let alternates: Vec<(&str, &str)> = if firsts.len() > 1 {
+            firsts.clone()
         } else {
             Vec::new()
         };
-        entries.extend(
-            checklists
-                .iter()
-                .map(|(_, p)| (p.as_str(), alternates.clone())),
-        );
+        entries.extend(checklists.iter().map(|(_, p, part)| {
+            let all = if *part == 0 {
+                alternates.clone()
+            } else {
+                Vec::new()
+            };
+            (p.as_str(), all)
+        }));
         entries.sort_by(|a, b| a.0.cmp(b.0));
         let default = site.config.default_language();
         for (path, mut all) in entries {

@@ -47,7 +47,7 @@ pub struct SitePage {
 }
 
 /// What a page's Markdown body became, with lines counted in the page's file.
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct Body {
     /// What the body was made from (see [`crate::incremental`]).
     pub key: u64,

@@ -5,11 +5,16 @@
 //! key) changed after it was made. Two records of "made from" are understood:
 //! `source_hash:`, written by `equipe translations --stamp` (the hash of the source file
 //! when the translation was last brought up to date), and `source-git-commit:`, as
-//! translation pipelines write it (the source's commit; compared with git history when the
-//! site is in a git repository, quietly ignored otherwise).
+//! translation pipelines write it (the source's commit: the translation is out of date
+//! when the last commit that changed the source is not part of it). Git is asked once for
+//! the history of the whole content folder, then once per distinct recorded commit, never
+//! once per file; when the site is not in a git repository, or git is absent, the
+//! records are quietly ignored.
 
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::sync::Mutex;
 
 use crate::config::Config;
 use crate::content::{self, Page};
@@ -56,7 +61,9 @@ pub fn source_hash(text: &str) -> String {
 /// Status of every key of the site. `git` enables `source-git-commit` checks.
 pub fn status(site: &Site, git: bool) -> Vec<KeyStatus> {
     let default = site.config.default_language();
-    let in_git = git && is_git_repository(&site.config.root);
+    let history = git
+        .then(|| GitHistory::load(&site.config.content_dir()))
+        .flatten();
     site.translation_keys()
         .into_iter()
         .map(|key| {
@@ -76,7 +83,7 @@ pub fn status(site: &Site, git: bool) -> Vec<KeyStatus> {
                     let state = match (page, source) {
                         (None, _) => Freshness::Missing,
                         (Some(_), _) if l.code == default => Freshness::Source,
-                        (Some(p), Some(s)) => freshness(&site.config, &p.page, &s.page, in_git),
+                        (Some(p), Some(s)) => freshness(&p.page, &s.page, history.as_ref()),
                         (Some(_), None) => Freshness::Unknown,
                     };
                     (l.code.clone(), state)
@@ -90,7 +97,7 @@ pub fn status(site: &Site, git: bool) -> Vec<KeyStatus> {
         .collect()
 }
 
-fn freshness(config: &Config, translation: &Page, source: &Page, git: bool) -> Freshness {
+fn freshness(translation: &Page, source: &Page, git: Option<&GitHistory>) -> Freshness {
     if let Some(recorded) = translation
         .extra
         .get("source_hash")
@@ -109,9 +116,9 @@ fn freshness(config: &Config, translation: &Page, source: &Page, git: bool) -> F
         .extra
         .get("source-git-commit")
         .and_then(|v| v.as_str())
-        && git
+        && let Some(git) = git
     {
-        return match changed_since(&config.root, commit, &source.file.path) {
+        return match git.changed_after(commit, &source.file.path) {
             Some(true) => Freshness::Outdated(format!(
                 "{} changed in git after commit {}",
                 source.file.display.display(),
@@ -124,38 +131,91 @@ fn freshness(config: &Config, translation: &Page, source: &Page, git: bool) -> F
     Freshness::Unknown
 }
 
-fn is_git_repository(root: &Path) -> bool {
-    Command::new("git")
-        .args(["rev-parse", "--is-inside-work-tree"])
-        .current_dir(root)
-        .output()
-        .is_ok_and(|o| o.status.success())
+/// What git knows of the content folder's history.
+struct GitHistory {
+    /// The repository's top folder, which git's paths are relative to.
+    top: PathBuf,
+    /// The last commit that changed each file, by path relative to `top`.
+    last: HashMap<PathBuf, String>,
+    /// The commits that changed the content folder up to a recorded commit, by recorded
+    /// commit (`None`: git does not know it), asked once each.
+    up_to: Mutex<HashMap<String, Option<HashSet<String>>>>,
+    content: PathBuf,
 }
 
-/// Whether `file` changed between `commit` and HEAD; `None` if git does not know the commit.
-fn changed_since(root: &Path, commit: &str, file: &Path) -> Option<bool> {
-    if commit.is_empty() || !commit.chars().all(|c| c.is_ascii_hexdigit()) {
-        return None;
+impl GitHistory {
+    /// One `git log` over the content folder; `None` outside a repository or without git.
+    fn load(content: &Path) -> Option<GitHistory> {
+        let top = git_output(content, &["rev-parse", "--show-toplevel"])?;
+        let top = std::fs::canonicalize(top.trim()).ok()?;
+        let log = git_output(
+            content,
+            &[
+                "-c",
+                "core.quotePath=false",
+                "log",
+                "--format=%x00%H",
+                "--name-only",
+                "--no-renames",
+                "--",
+                ".",
+            ],
+        )?;
+        let mut last = HashMap::new();
+        for entry in log.split('\0').filter(|e| !e.is_empty()) {
+            let mut lines = entry.lines();
+            let Some(commit) = lines.next() else {
+                continue;
+            };
+            for file in lines.filter(|l| !l.is_empty()) {
+                last.entry(PathBuf::from(file))
+                    .or_insert_with(|| commit.to_string());
+            }
+        }
+        Some(GitHistory {
+            top,
+            last,
+            up_to: Mutex::default(),
+            content: content.to_path_buf(),
+        })
     }
-    let known = Command::new("git")
-        .args(["cat-file", "-e", &format!("{commit}^{{commit}}")])
-        .current_dir(root)
+
+    /// Whether `file` changed in a commit that `commit` does not contain; `None` if git
+    /// does not know the commit or the file.
+    fn changed_after(&self, commit: &str, file: &Path) -> Option<bool> {
+        if commit.len() < 4 || !commit.chars().all(|c| c.is_ascii_hexdigit()) {
+            return None;
+        }
+        let relative = std::fs::canonicalize(file).ok()?;
+        let last = self.last.get(relative.strip_prefix(&self.top).ok()?)?;
+        if last.starts_with(commit) {
+            return Some(false);
+        }
+        let mut up_to = self
+            .up_to
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let contained = up_to.entry(commit.to_string()).or_insert_with(|| {
+            let log = git_output(
+                &self.content,
+                &["log", "--full-history", "--format=%H", commit, "--", "."],
+            )?;
+            Some(log.lines().map(str::to_string).collect())
+        });
+        contained.as_ref().map(|c| !c.contains(last))
+    }
+}
+
+/// The standard output of a successful git command run in `dir`.
+fn git_output(dir: &Path, args: &[&str]) -> Option<String> {
+    let out = Command::new("git")
+        .args(args)
+        .current_dir(dir)
         .output()
         .ok()?;
-    if !known.status.success() {
-        return None;
-    }
-    let diff = Command::new("git")
-        .args(["diff", "--quiet", commit, "HEAD", "--"])
-        .arg(file)
-        .current_dir(root)
-        .output()
-        .ok()?;
-    match diff.status.code() {
-        Some(0) => Some(false),
-        Some(1) => Some(true),
-        _ => None,
-    }
+    out.status
+        .success()
+        .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
 }
 
 /// Warnings for translations that may be out of date.
@@ -174,7 +234,11 @@ pub fn outdated_warnings(site: &Site, statuses: &[KeyStatus]) -> Vec<Diagnostic>
                                 "update it, then run `equipe translations --stamp {}`",
                                 page.file.display.display()
                             )),
-                        "source_hash",
+                        if page.extra.contains_key("source_hash") {
+                            "source_hash"
+                        } else {
+                            "source-git-commit"
+                        },
                     ),
                 );
             }

@@ -52,7 +52,7 @@ for v in sorted(mods):
 print("cycles (strongly connected groups):", sccs if sccs else "none")
 # Upward imports: the order of layers, bottom first (modules of one layer may not import each other upward either).
 ORDER = ["diagnostics", "typography", "sanitize", "yaml", "hash", "files", "text", "checklist_item",
-         "config", "markdown", "theme", "content", "site", "search", "bodies", "checklist", "teammap",
+         "config", "markdown", "theme", "content", "site", "search", "bodies", "anchors", "checklist", "teammap",
          "assets", "render", "collisions", "swap", "output_folder", "output", "incremental",
          "pipeline", "scaffold", "translations", "internals", "cmd"]
 rank = {m: i for i, m in enumerate(ORDER)}

@@ -26,7 +26,7 @@ pub(super) fn run(options: &BuildOptions, strict: bool, format: Format) -> ExitC
             diagnostics.push(hint);
             None
         }
-        None => Some(equipe::render_site(options, None)),
+        None => Some(equipe::check_site(options)),
     };
     // A build with errors renders nothing: the translation table then comes from the
     // content alone, linked without rendering, so that it is printed all the same.

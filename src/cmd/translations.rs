@@ -18,7 +18,7 @@ pub(super) fn run(source: &Path, stamp: bool, all: bool, files: &[PathBuf]) -> E
             None,
         );
     }
-    let outcome = equipe::render_site(&BuildOptions::new(source), None);
+    let outcome = equipe::check_site(&BuildOptions::new(source));
     outcome.diagnostics.print();
     match &outcome.rendered {
         Some(r) => {

@@ -20,7 +20,10 @@ const browser = await launch();
 
 try {
   // Where things are, from the site's own export rather than hard-coded slugs.
+  // checklists.json lists groups, each with its items: one item per entry here.
   const exported = await (await fetch(new URL("checklists.json", base))).json();
+  exported.items = exported.groups.flatMap((group) =>
+    group.items.map((item) => ({ ...item, language: group.language, group, path: group.path })));
   const pathOf = (key, lang) =>
     exported.items.find((i) => i.group.key === key && i.language === lang)?.path;
   const shared = exported.items.find((i) => i.group.kind === "team");

@@ -4,7 +4,8 @@
 //! with a plain static server (`python3 -m http.server`), and runs
 //! `tests/browser/checklist.mjs` (playwright-core + axe-core from `node_modules`): ticks
 //! that survive a reload and a change of language, progress, reset, export, the team
-//! map, and zero axe-core violations on the main page types in both languages.
+//! map, and zero axe-core violations on the main page types in both languages; and
+//! `tests/browser/checklist_parts.mjs` on a checklist page split into parts, from `file://`.
 //!
 //! Needs `/usr/bin/chromium` (or `$CHROMIUM`), `node` and `npm install`ed
 //! `node_modules`. When one is missing the test prints `SKIPPED: ...` and passes, except
@@ -13,9 +14,9 @@
 use crate::common;
 
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::Command;
 
-use common::{Killed, free_port, missing_browser, run_browser_script, skip, wait_for_port};
+use common::{missing_browser, run_browser_script, skip, static_server};
 
 fn repo() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -43,27 +44,26 @@ fn checklists_and_accessibility_in_chromium() {
         String::from_utf8_lossy(&build.stderr)
     );
 
-    // A plain static server, as a host would serve the output.
-    let port = free_port();
-    let _server = Killed(
-        Command::new("python3")
-            .args([
-                "-m",
-                "http.server",
-                &port.to_string(),
-                "--bind",
-                "127.0.0.1",
-                "--directory",
-            ])
-            .arg(&public)
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start python3 -m http.server"),
-    );
-    wait_for_port(port);
+    let (_server, port) = static_server(&public);
 
     let url = format!("http://127.0.0.1:{port}/");
     let stdout = run_browser_script("checklist.mjs", &[url.as_ref()], String::new);
+    assert!(stdout.contains("all browser checks passed"));
+}
+
+#[test]
+fn a_checklist_page_in_parts_from_file_urls_in_chromium() {
+    if skip("browser tests", missing_browser()) {
+        return;
+    }
+    // 2 team items and 230 roles of 20: three parts.
+    let site = crate::checklists::split_site(230, 20);
+    site.build().ok();
+    let url = format!("file://{}/", site.path("public").display());
+    let stdout = run_browser_script(
+        "checklist_parts.mjs",
+        &[url.as_ref(), "4602".as_ref()],
+        String::new,
+    );
     assert!(stdout.contains("all browser checks passed"));
 }

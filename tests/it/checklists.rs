@@ -135,27 +135,243 @@ fn checklists_json_lists_every_item_deterministically() {
     assert_eq!(first, site.read_output("checklists.json"));
     let json: serde_json::Value = serde_json::from_str(&first).expect("valid JSON");
     assert_eq!(json["site"], "https://example.org/team/");
-    let items = json["items"].as_array().expect("items");
-    assert_eq!(items.len(), 5 + 2);
-    let first = &items[0];
-    assert_eq!(first["id"], "wh-date");
-    assert_eq!(first["language"], "fr");
-    assert_eq!(first["text"], "La date de lancement");
-    assert_eq!(first["group"]["key"], "teams/warehouse");
-    assert_eq!(first["group"]["title"], "Entrepôt");
-    assert_eq!(first["path"], "fr/teams/entrepot/index.html");
-    assert_eq!(first["url"], "https://example.org/team/fr/teams/entrepot/");
-    // An explicit id is the same in both languages.
-    let languages: Vec<&str> = items
+    // A small site: every group here, no part files.
+    assert_eq!(json["parts"], serde_json::json!([]));
+    let groups = json["groups"].as_array().expect("groups");
+    let keys: Vec<(&str, &str)> = groups
         .iter()
-        .filter(|i| i["id"] == "pm-charter")
-        .filter_map(|i| i["language"].as_str())
+        .map(|g| (g["language"].as_str().unwrap(), g["key"].as_str().unwrap()))
         .collect();
-    assert_eq!(languages, ["fr", "en"]);
-    for item in items {
-        let path = item["path"].as_str().expect("path");
+    assert_eq!(
+        keys,
+        [
+            ("fr", "teams/warehouse"),
+            ("fr", "roles/project-manager"),
+            ("en", "teams/warehouse"),
+            ("en", "roles/project-manager")
+        ]
+    );
+    let team = &groups[0];
+    assert_eq!(team["title"], "Entrepôt");
+    assert_eq!(team["kind"], "team");
+    assert_eq!(team["path"], "fr/teams/entrepot/index.html");
+    assert_eq!(team["url"], "https://example.org/team/fr/teams/entrepot/");
+    assert_eq!(team["items"][0]["id"], "wh-date");
+    assert_eq!(team["items"][0]["text"], "La date de lancement");
+    assert_eq!(team["items"][0]["done"], false);
+    assert_eq!(team["items"][1]["done"], true);
+    // A role names the teams it keeps informed, whose items are theirs alone: each item
+    // of a language once.
+    assert_eq!(
+        groups[1]["depends_on"],
+        serde_json::json!(["teams/warehouse"])
+    );
+    let mut ids: Vec<(&str, &str)> = groups
+        .iter()
+        .flat_map(|g| {
+            let lang = g["language"].as_str().unwrap();
+            g["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(move |i| (lang, i["id"].as_str().unwrap()))
+        })
+        .collect();
+    assert_eq!(ids.len(), 5 + 2);
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), 5 + 2, "no item twice in a language");
+    // An explicit id is the same in both languages.
+    assert!(ids.contains(&("fr", "pm-charter")) && ids.contains(&("en", "pm-charter")));
+    for g in groups {
+        let path = g["path"].as_str().expect("path");
         assert!(site.output(path).is_file(), "{path}");
     }
+}
+
+/// Teams, then roles: `roles` roles of `per_role` items in French, a few in English (so
+/// that French alone is split into parts). One team item is done by default.
+pub(crate) fn split_site(roles: usize, per_role: usize) -> TestSite {
+    let site = TestSite::new(TWO_LANGUAGES);
+    site.write(
+        "content/teams/warehouse.fr.md",
+        "---\ntitle: Entrepôt\nslug: entrepot\nchecklist:\n  - id: wh-date\n    text: La date\n---\n- [x] Réserver la salle\n",
+    );
+    site.write(
+        "content/teams/warehouse.en.md",
+        "---\ntitle: Warehouse\nchecklist:\n  - id: wh-date\n    text: The date\n---\n",
+    );
+    for r in 0..roles {
+        let items: String = (0..per_role)
+            .map(|i| format!("  - id: r{r}-{i}\n    text: Étape {i} du rôle {r}\n"))
+            .collect();
+        site.write(
+            &format!("content/roles/role-{r:04}.fr.md"),
+            &format!("---\ntitle: Rôle {r:04}\nweight: {r}\ndepends_on: [warehouse]\nonboarding:\n{items}---\n"),
+        );
+    }
+    site.write(
+        "content/roles/role-0000.en.md",
+        "---\ntitle: Role 0\nonboarding:\n  - id: r0-0\n    text: Step 0\n---\n",
+    );
+    site
+}
+
+#[test]
+fn a_large_checklist_page_comes_in_parts_each_item_once() {
+    // 2 team items, then 230 roles of 20 items: 4,602 items, parts of at most 2,000.
+    let site = split_site(230, 20);
+    site.build().ok();
+    let parts = [
+        "fr/checklist/index.html",
+        "fr/checklist/2/index.html",
+        "fr/checklist/3/index.html",
+    ];
+    assert!(!site.output("fr/checklist/4/index.html").exists());
+    let mut seen: Vec<String> = Vec::new();
+    for (n, path) in parts.iter().enumerate() {
+        let size = std::fs::metadata(site.output(path)).expect("part").len();
+        assert!(size < 1_000_000, "{path}: {size} bytes");
+        let html = site.html(path);
+        // Every part lists every part, itself marked; the links lead to them.
+        let links = select(&html, ".checklist-parts li a");
+        let targets: Vec<String> = links
+            .iter()
+            .map(|a| resolve(path, &attr(a, "href")))
+            .collect();
+        assert_eq!(targets, parts, "{path}");
+        let current: Vec<String> = select(&html, ".checklist-parts a[aria-current=page]")
+            .iter()
+            .map(|a| resolve(path, &attr(a, "href")))
+            .collect();
+        assert_eq!(current, [*path]);
+        // Each part's data script for the export exists and holds its items.
+        let data = resolve(path, &attr(&links[n], "data-checklist-items"));
+        let script = site.read_output(&data);
+        assert!(script.starts_with("(window.equipeChecklistItems"), "{data}");
+        // The summary counts the whole language; the ids script it reads exists.
+        assert_eq!(
+            text(&select(&html, ".checklist-summary .progress-text")[0]),
+            "1 sur 4602 faits"
+        );
+        assert_eq!(select(&html, "article[data-checklist-all]").len(), 1);
+        let ids = resolve(path, &attr(&select(&html, "article script[src]")[0], "src"));
+        assert_eq!(ids, "fr/checklist/data/ids.js");
+        // The next part is linked at the end, except from the last.
+        let next: Vec<String> = select(&html, ".checklist-next a[rel=next]")
+            .iter()
+            .map(|a| resolve(path, &attr(a, "href")))
+            .collect();
+        assert_eq!(
+            next,
+            parts
+                .get(n + 1)
+                .map(std::string::ToString::to_string)
+                .into_iter()
+                .collect::<Vec<_>>()
+        );
+        let boxes = select(&html, "input.check");
+        assert!(boxes.len() <= 2_000, "{path}: {}", boxes.len());
+        for b in &boxes {
+            assert!(script.contains(&format!("\"{}\"", attr(b, "data-check"))));
+        }
+        seen.extend(boxes.iter().map(|b| attr(b, "data-check")));
+    }
+    // Teams first, on the first part; every item on exactly one part.
+    assert_eq!(seen[0], "wh-date");
+    let count = seen.len();
+    seen.sort();
+    seen.dedup();
+    assert_eq!((count, seen.len()), (4_602, 4_602));
+    let ids = site.read_output("fr/checklist/data/ids.js");
+    assert_eq!(ids.matches("\"r").count(), 4_600);
+    // English, with one item, is one page as before.
+    let en = site.html("en/checklist/index.html");
+    assert!(select(&en, ".checklist-parts").is_empty());
+    assert!(!site.output("en/checklist/2/index.html").exists());
+    assert!(!site.output("en/checklist/data/ids.js").exists());
+    // Every part is in the sitemap.
+    let sitemap = site.read_output("sitemap.xml");
+    for part in ["fr/checklist/", "fr/checklist/2/", "fr/checklist/3/"] {
+        assert!(
+            sitemap.contains(&format!("<loc>https://example.org/team/{part}</loc>")),
+            "{part}"
+        );
+    }
+
+    // checklists.json: French groups in one file per part, English inline; each item once.
+    let index: serde_json::Value =
+        serde_json::from_str(&site.read_output("checklists.json")).expect("JSON");
+    let inline = index["groups"].as_array().expect("groups");
+    assert!(inline.iter().all(|g| g["language"] == "en"));
+    let files = index["parts"].as_array().expect("parts");
+    assert_eq!(files.len(), 3);
+    let mut items: Vec<String> = Vec::new();
+    for f in files {
+        assert_eq!(f["language"], "fr");
+        let path = f["path"].as_str().expect("path");
+        let size = std::fs::metadata(site.output(path))
+            .expect("part file")
+            .len();
+        assert!(size < 1_000_000, "{path}: {size} bytes");
+        let part: serde_json::Value = serde_json::from_str(&site.read_output(path)).expect("JSON");
+        let groups = part["groups"].as_array().expect("groups");
+        assert_eq!(f["groups"].as_u64(), Some(groups.len() as u64));
+        let before = items.len();
+        items.extend(groups.iter().flat_map(|g| {
+            g["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|i| i["id"].as_str().unwrap().to_string())
+        }));
+        assert_eq!(f["items"].as_u64(), Some((items.len() - before) as u64));
+    }
+    let count = items.len();
+    items.sort();
+    items.dedup();
+    assert_eq!((count, items.len()), (4_602, 4_602));
+}
+
+#[test]
+fn a_page_at_a_checklist_part_path_is_an_error() {
+    let site = split_site(120, 20);
+    site.write(
+        "content/checklist/2.fr.md",
+        "---\ntitle: Deux\n---\nTexte.\n",
+    );
+    let stderr = site.build().fails();
+    assert!(
+        stderr.contains("`fr/checklist/2/index.html` is the checklist page"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn the_example_site_has_one_checklist_page_a_language() {
+    let site = TestSite::example();
+    site.build().ok();
+    for lang in ["fr", "en"] {
+        let html = site.html(&format!("{lang}/checklist/index.html"));
+        assert!(
+            select(
+                &html,
+                ".checklist-parts, [data-checklist-all], .checklist-next"
+            )
+            .is_empty()
+        );
+        assert!(select(&html, ".checklist-group").len() > 10);
+        assert!(
+            !site
+                .output(&format!("{lang}/checklist/2/index.html"))
+                .exists()
+        );
+        assert!(!site.output(&format!("{lang}/checklist/data")).exists());
+    }
+    let json: serde_json::Value =
+        serde_json::from_str(&site.read_output("checklists.json")).expect("JSON");
+    assert_eq!(json["parts"], serde_json::json!([]));
+    assert!(!site.output("checklists").exists());
 }
 
 #[test]

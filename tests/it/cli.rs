@@ -289,20 +289,7 @@ fn stamped_translation_is_flagged_when_its_source_changes() {
 #[test]
 fn source_git_commit_is_compared_with_git_history() {
     let site = TestSite::new(TWO_LANGUAGES);
-    let git = |args: &[&str]| {
-        let out = Command::new("git")
-            .args(["-c", "user.name=t", "-c", "user.email=t@example.org"])
-            .args(args)
-            .current_dir(site.root())
-            .output()
-            .expect("git");
-        assert!(
-            out.status.success(),
-            "git {args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8_lossy(&out.stdout).trim().to_string()
-    };
+    let git = |args: &[&str]| site.git(args);
     git(&["init", "-q"]);
     site.write("content/a.fr.md", "---\ntitle: A\n---\nVersion 1\n");
     git(&["add", "."]);

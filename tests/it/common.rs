@@ -40,6 +40,24 @@ impl TestSite {
         self.dir.path()
     }
 
+    /// Runs `git ARGS` in the site's folder (a throwaway identity, no signing) and
+    /// returns its output; panics if git fails.
+    pub(crate) fn git(&self, args: &[&str]) -> String {
+        let out = Command::new("git")
+            .args(["-c", "user.name=t", "-c", "user.email=t@example.org"])
+            .args(["-c", "commit.gpgsign=false"])
+            .args(args)
+            .current_dir(self.root())
+            .output()
+            .expect("git");
+        assert!(
+            out.status.success(),
+            "git {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).trim().to_string()
+    }
+
     pub(crate) fn path(&self, relative: &str) -> PathBuf {
         self.dir.path().join(relative)
     }
@@ -339,4 +357,28 @@ pub(crate) fn run_browser_script(
         context()
     );
     stdout
+}
+
+/// A plain static server (`python3 -m http.server`) on a free loopback port for `dir`,
+/// as a host would serve the output; stopped when the returned value is dropped.
+pub(crate) fn static_server(dir: &Path) -> (Killed, u16) {
+    let port = free_port();
+    let server = Killed(
+        Command::new("python3")
+            .args([
+                "-m",
+                "http.server",
+                &port.to_string(),
+                "--bind",
+                "127.0.0.1",
+            ])
+            .arg("--directory")
+            .arg(dir)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("start python3 -m http.server"),
+    );
+    wait_for_port(port);
+    (server, port)
 }

@@ -121,7 +121,7 @@ fn reference(site: &TestSite) -> BTreeMap<String, Vec<u8>> {
 /// Whether this binary has the swap's test hooks (debug builds only).
 fn has_test_hooks() -> bool {
     if !cfg!(debug_assertions) {
-        println!("SKIPPED: the swap's test hooks exist only in debug builds");
+        common::say("SKIPPED: the swap's test hooks exist only in debug builds");
     }
     cfg!(debug_assertions)
 }
@@ -384,14 +384,14 @@ impl Tmpfs {
         match out {
             Ok(out) if out.status.success() => Some(Tmpfs(at.to_path_buf())),
             Ok(out) => {
-                println!(
+                common::say(&format!(
                     "SKIPPED: cannot mount a tmpfs (needs root): {}",
                     String::from_utf8_lossy(&out.stderr).trim()
-                );
+                ));
                 None
             }
             Err(e) => {
-                println!("SKIPPED: cannot run mount: {e}");
+                common::say(&format!("SKIPPED: cannot run mount: {e}"));
                 None
             }
         }

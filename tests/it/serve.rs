@@ -7,12 +7,12 @@
 
 use crate::common;
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{TcpListener, TcpStream};
+use std::net::TcpListener;
 use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
+use crate::http::{Response, get};
 use common::{TWO_LANGUAGES, TestSite, free_port};
 
 /// How long a change may take to show up before a test fails.
@@ -115,51 +115,6 @@ impl Drop for Server {
     }
 }
 
-struct Response {
-    status: u16,
-    /// Header lines, names lowercased: `content-type: text/html`.
-    headers: Vec<String>,
-    body: String,
-}
-
-impl Response {
-    fn header(&self, name: &str) -> Option<&str> {
-        let prefix = format!("{name}:");
-        self.headers
-            .iter()
-            .find(|h| h.starts_with(&prefix))
-            .map(|h| h[prefix.len()..].trim())
-    }
-}
-
-/// A plain HTTP/1.1 GET; `None` if the server does not answer.
-fn get(port: u16, path: &str) -> Option<Response> {
-    let mut stream = TcpStream::connect(("127.0.0.1", port)).ok()?;
-    stream.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
-    write!(
-        stream,
-        "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
-    )
-    .ok()?;
-    let mut raw = Vec::new();
-    stream.read_to_end(&mut raw).ok()?;
-    let raw = String::from_utf8_lossy(&raw);
-    let (head, body) = raw.split_once("\r\n\r\n")?;
-    let mut lines = head.lines();
-    let status = lines.next()?.split(' ').nth(1)?.parse().ok()?;
-    let headers = lines
-        .map(|l| match l.split_once(':') {
-            Some((name, value)) => format!("{}:{value}", name.to_ascii_lowercase()),
-            None => l.to_string(),
-        })
-        .collect();
-    Some(Response {
-        status,
-        headers,
-        body: body.to_string(),
-    })
-}
-
 /// A live-reload connection, read on its own thread.
 struct EventStream {
     lines: mpsc::Receiver<String>,
@@ -167,22 +122,9 @@ struct EventStream {
 
 impl EventStream {
     fn open(port: u16) -> EventStream {
-        let mut stream = TcpStream::connect(("127.0.0.1", port)).expect("connect");
-        write!(
-            stream,
-            "GET /__equipe/events HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n\r\n"
-        )
-        .expect("send request");
-        let (sender, lines) = mpsc::channel();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stream).lines() {
-                let Ok(line) = line else { break };
-                if sender.send(line).is_err() {
-                    break;
-                }
-            }
-        });
-        EventStream { lines }
+        EventStream {
+            lines: crate::http::event_lines(port, "127.0.0.1"),
+        }
     }
 
     /// Waits for the next event named `name` and returns its data.

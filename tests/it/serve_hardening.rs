@@ -5,12 +5,13 @@
 
 use crate::common;
 
-use std::io::{BufRead, BufReader, ErrorKind, Read, Write};
+use std::io::{ErrorKind, Read, Write};
 use std::net::TcpStream;
 use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
+use crate::http::{self, Response};
 use common::{TWO_LANGUAGES, TestSite};
 
 /// How long the server gives a client to send a request head (`HEAD_TIMEOUT` in
@@ -102,65 +103,9 @@ fn printed_port(log: &str) -> Option<u16> {
     port.parse().ok()
 }
 
-struct Response {
-    status: u16,
-    /// Header lines, names lowercased.
-    headers: Vec<String>,
-    body: String,
-}
-
-impl Response {
-    fn header(&self, name: &str) -> Option<&str> {
-        let prefix = format!("{name}:");
-        self.headers
-            .iter()
-            .find(|h| h.starts_with(&prefix))
-            .map(|h| h[prefix.len()..].trim())
-    }
-}
-
 /// Sends `raw` and reads the answer until the server closes; `None` without an answer.
 fn request(port: u16, raw: &str) -> Option<Response> {
-    let mut stream = TcpStream::connect(("127.0.0.1", port)).ok()?;
-    stream.set_read_timeout(Some(DEADLINE)).ok()?;
-    stream.write_all(raw.as_bytes()).ok()?;
-    let mut bytes = Vec::new();
-    stream.read_to_end(&mut bytes).ok()?;
-    let text = String::from_utf8_lossy(&bytes);
-    let (head, body) = text.split_once("\r\n\r\n")?;
-    let mut lines = head.lines();
-    let status = lines.next()?.split(' ').nth(1)?.parse().ok()?;
-    let headers = lines
-        .map(|l| match l.split_once(':') {
-            Some((name, value)) => format!("{}:{value}", name.to_ascii_lowercase()),
-            None => l.to_string(),
-        })
-        .collect();
-    Some(Response {
-        status,
-        headers,
-        body: body.to_string(),
-    })
-}
-
-/// The live-reload stream's lines, read on their own thread.
-fn open_events(port: u16, host: &str) -> mpsc::Receiver<String> {
-    let mut stream = TcpStream::connect(("127.0.0.1", port)).expect("connect");
-    write!(
-        stream,
-        "GET /__equipe/events HTTP/1.1\r\nHost: {host}\r\nAccept: text/event-stream\r\n\r\n"
-    )
-    .expect("send request");
-    let (sender, lines) = mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stream).lines() {
-            let Ok(line) = line else { break };
-            if sender.send(line).is_err() {
-                break;
-            }
-        }
-    });
-    lines
+    http::request(port, raw, DEADLINE)
 }
 
 /// Waits for the line `wanted` on the stream; fails with what came instead.
@@ -245,7 +190,7 @@ fn foreign_hosts_are_refused_with_a_reason_and_one_terminal_line() {
         assert!(page.body.contains("version-1"));
     }
     // The live-reload stream answers an allowed host.
-    let events = open_events(port, &format!("localhost:{port}"));
+    let events = http::event_lines(port, &format!("localhost:{port}"));
     wait_for_line(&events, "event: hello");
 }
 
@@ -389,7 +334,7 @@ fn idle_and_half_sent_connections_are_closed() {
 fn the_live_reload_stream_outlives_the_head_timeout() {
     let site = fixture();
     let server = Server::start(&site, &[]);
-    let events = open_events(server.port, &server.local());
+    let events = http::event_lines(server.port, &server.local());
     wait_for_line(&events, "event: hello");
     std::thread::sleep(HEAD_TIMEOUT + Duration::from_secs(2));
     site.write(

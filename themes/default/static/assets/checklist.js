@@ -33,18 +33,35 @@
   }
 
   function progress() {
+    var states = null;
     each(document.querySelectorAll("[data-progress]"), function (el) {
       var scope = el.closest("[data-progress-scope]") || document;
       var seen = {};
       var done = 0;
       var total = 0;
-      each(boxes(scope), function (box) {
-        var id = box.getAttribute("data-check");
-        if (seen[id]) return;
-        seen[id] = true;
-        total++;
-        if (box.checked) done++;
-      });
+      if (scope.hasAttribute && scope.hasAttribute("data-checklist-all")) {
+        // A part of a split checklist page: its summary counts every item of the
+        // language, whose ids the ids script lists (until it has run, the built count).
+        var all = window.equipeChecklistIds;
+        if (!all) return;
+        states = states || itemStates(all);
+        all.parts.forEach(function (ids) {
+          ids.forEach(function (id) {
+            if (seen[id]) return;
+            seen[id] = true;
+            total++;
+            if (states[id]) done++;
+          });
+        });
+      } else {
+        each(boxes(scope), function (box) {
+          var id = box.getAttribute("data-check");
+          if (seen[id]) return;
+          seen[id] = true;
+          total++;
+          if (box.checked) done++;
+        });
+      }
       var bar = el.querySelector("progress");
       var text = el.querySelector("[data-text]");
       if (bar) {
@@ -56,6 +73,17 @@
           .replace("{done}", done).replace("{total}", total);
       }
     });
+  }
+
+  // Whether each item is done: by default, then as saved, then as ticked on this page
+  // (which is the saved state, unless storage is unavailable).
+  function itemStates(all) {
+    var states = {};
+    all.done.forEach(function (id) { states[id] = true; });
+    var mine = saved();
+    Object.keys(mine).forEach(function (id) { states[id] = mine[id]; });
+    each(boxes(), function (box) { states[box.getAttribute("data-check")] = box.checked; });
+    return states;
   }
 
   function saved() {
@@ -83,6 +111,9 @@
     progress();
   });
 
+  // The ids of a split page's items have arrived (see `checklists.html`).
+  document.addEventListener("equipe:checklist-ids", progress);
+
   // Another tab ticked something.
   window.addEventListener("storage", function (event) {
     if (!event.key || event.key.indexOf(prefix) === 0) restore();
@@ -105,7 +136,9 @@
     each(document.querySelectorAll("[data-checklist-export]"), function (button) {
       button.addEventListener("click", function () {
         if (button.getAttribute("data-checklist-export") === "csv") {
-          download(new Blob([csv()], { type: "text/csv" }), "checklists.csv");
+          partItems(function (items) {
+            download(new Blob([csv(items)], { type: "text/csv" }), "checklists.csv");
+          });
         } else {
           var data = { site: site, exported: new Date().toISOString(), items: saved() };
           download(new Blob([JSON.stringify(data, null, 2) + "\n"], { type: "application/json" }), "checklists.json");
@@ -114,18 +147,54 @@
     });
   }
 
-  // Every item of the page once, with its text and state, for a spreadsheet.
-  function csv() {
+  // A split checklist page's items, [id, text, done by default] for every part, from the
+  // parts' scripts (loaded now: <script src> works from file://, fetch does not); null
+  // on a page that is not split.
+  function partItems(then) {
+    var links = document.querySelectorAll("[data-checklist-items]");
+    if (!links.length) return then(null);
+    var loaded = window.equipeChecklistItems = window.equipeChecklistItems || {};
+    var left = links.length;
+    function one() {
+      if (--left > 0) return;
+      var items = [];
+      each(links, function (link, i) {
+        (loaded[i + 1] || []).forEach(function (item) { items.push(item); });
+      });
+      then(items);
+    }
+    each(links, function (link, i) {
+      if (loaded[i + 1]) return one();
+      var script = document.createElement("script");
+      script.src = link.getAttribute("data-checklist-items");
+      script.onload = script.onerror = one;
+      document.head.appendChild(script);
+    });
+  }
+
+  // Every item once (of the page, or of every part of a split page), with its text and
+  // state, for a spreadsheet.
+  function csv(items) {
     var seen = {};
     var rows = [["id", "text", "done"]];
-    each(boxes(), function (box) {
-      var id = box.getAttribute("data-check");
-      if (seen[id]) return;
-      seen[id] = true;
-      var label = box.closest("label");
-      var text = box.getAttribute("aria-label") || (label ? label.textContent.trim() : "");
-      rows.push([id, text, box.checked ? "yes" : "no"]);
-    });
+    if (items) {
+      var states = itemStates({ done: items.filter(function (item) { return item[2]; })
+        .map(function (item) { return item[0]; }) });
+      items.forEach(function (item) {
+        if (seen[item[0]]) return;
+        seen[item[0]] = true;
+        rows.push([item[0], item[1], states[item[0]] ? "yes" : "no"]);
+      });
+    } else {
+      each(boxes(), function (box) {
+        var id = box.getAttribute("data-check");
+        if (seen[id]) return;
+        seen[id] = true;
+        var label = box.closest("label");
+        var text = box.getAttribute("aria-label") || (label ? label.textContent.trim() : "");
+        rows.push([id, text, box.checked ? "yes" : "no"]);
+      });
+    }
     return rows.map(function (row) {
       return row.map(csvCell).join(",");
     }).join("\r\n") + "\r\n";

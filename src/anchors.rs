@@ -1,0 +1,345 @@
+//! Links to `#anchors` written for another tool's heading ids, sent to the ids equipe
+//! writes. Both cases come from Adobe Experience League guides:
+//!
+//! - Experience League ids a heading as GitHub does (lower case, punctuation dropped,
+//!   each space a `-`): `Provision SSL/TLS certificates` is `provision-ssltls-certificates`
+//!   there and `provision-ssl-tls-certificates` here, `` `CRON_CONSUMERS_RUNNER` `` is
+//!   `cron_consumers_runner` there and `cron-consumers-runner` here. A link written for
+//!   their rule goes to the heading it names under that rule.
+//! - Machine translation keeps a link's English `#anchor` while the French headings get
+//!   French ids. When the anchor is a heading of the target's default-language page (same
+//!   translation key), the link goes to the translated heading at the same place: the two
+//!   pages' headings are aligned by level, so that a heading the translation lacks or adds
+//!   shifts nothing else. Where the place is not certain (the alignment could pair the
+//!   heading with several), the link is left alone and reported as a warning of its own.
+//!
+//! The ids equipe writes do not change (a plain site's output stays the same): links are
+//! rewritten in the linking body's HTML, and the anchor check then sees the new fragment.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use crate::diagnostics::Diagnostic;
+use crate::hash::hash_of;
+use crate::markdown::escape_attr;
+use crate::site::Site;
+
+/// A heading of a rendered body.
+#[derive(Debug, PartialEq, Eq)]
+struct Heading {
+    level: u8,
+    id: String,
+    /// Its id under Experience League's rule.
+    adobe_id: String,
+}
+
+/// What becomes of one link.
+enum Fix {
+    /// Link this fragment instead.
+    To(String),
+    /// The default-language page has the anchor; its translation has no certain match.
+    Unmapped { source: String },
+}
+
+/// Rewrites the links of every body whose fragment is not in its target but names a
+/// heading under Experience League's rule or in the default-language page. Returns a
+/// warning for each link of a translation that could not be mapped (those links are then
+/// left out of the "no such anchor" check, which would say the same thing less usefully).
+pub(crate) fn resolve(site: &mut Site) -> Vec<Diagnostic> {
+    let by_path: HashMap<&str, usize> = site
+        .pages
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.path.as_str(), i))
+        .collect();
+    let default = site.config.default_language().to_string();
+    let mut headings: HashMap<usize, Vec<Heading>> = HashMap::new();
+    let mut fixes: Vec<(usize, Vec<(usize, Fix)>)> = Vec::new();
+    for (i, p) in site.pages.iter().enumerate() {
+        let mut page_fixes = Vec::new();
+        for (j, a) in p.body.anchors.iter().enumerate() {
+            let Some(&t) = by_path.get(a.target.as_str()) else {
+                continue;
+            };
+            let target = &site.pages[t];
+            if has_id(&target.body.html, &a.fragment) {
+                continue;
+            }
+            let of = |headings: &mut HashMap<usize, Vec<Heading>>, k: usize| {
+                headings
+                    .entry(k)
+                    .or_insert_with(|| headings_in(&site.pages[k].body.html));
+            };
+            of(&mut headings, t);
+            let found = &headings[&t];
+            if let Some(h) = found.iter().find(|h| h.adobe_id == a.fragment) {
+                page_fixes.push((j, Fix::To(h.id.clone())));
+                continue;
+            }
+            let Some(s) = site
+                .find(&target.page.key, &default)
+                .filter(|&s| s != t && target.lang() != default)
+            else {
+                continue;
+            };
+            of(&mut headings, s);
+            let (source, translated) = (&headings[&s], &headings[&t]);
+            let Some(k) = source
+                .iter()
+                .position(|h| h.id == a.fragment || h.adobe_id == a.fragment)
+            else {
+                continue;
+            };
+            let fix = match partner(source, translated, k) {
+                Some(l) => Fix::To(translated[l].id.clone()),
+                None => Fix::Unmapped {
+                    source: site.pages[s].path.clone(),
+                },
+            };
+            page_fixes.push((j, fix));
+        }
+        if !page_fixes.is_empty() {
+            fixes.push((i, page_fixes));
+        }
+    }
+    let mut warnings = Vec::new();
+    for (i, page_fixes) in fixes {
+        let p = &mut site.pages[i];
+        let body = Arc::make_mut(&mut p.body);
+        let mut unmapped = Vec::new();
+        for (j, fix) in &page_fixes {
+            let a = &mut body.anchors[*j];
+            match fix {
+                Fix::To(id) => {
+                    let base = a.href.rsplit_once('#').map_or(a.href.as_str(), |(b, _)| b);
+                    let href = format!("{base}#{}", escape_attr(id));
+                    body.html = body
+                        .html
+                        .replace(&format!("href=\"{}\"", a.href), &format!("href=\"{href}\""));
+                    a.href = href;
+                    a.fragment = id.clone();
+                }
+                Fix::Unmapped { source } => {
+                    unmapped.push(*j);
+                    warnings.push(
+                        Diagnostic::warning(format!(
+                            "link to `#{}`: untranslated anchor not mapped, {} has it but no heading of {} matches it for certain",
+                            a.fragment, source, a.target
+                        ))
+                        .in_file(&p.page.file.display)
+                        .with_source(p.page.source())
+                        .at(a.line, a.column)
+                        .with_label("this link")
+                        .with_help("the translation's headings differ from the source's in number or level here: link the translated heading's id"),
+                    );
+                }
+            }
+        }
+        let mut index = 0;
+        body.anchors.retain(|_| {
+            index += 1;
+            !unmapped.contains(&(index - 1))
+        });
+        // `serve` reuses a page's output while its key is the same: the key now says
+        // which fragments were rewritten.
+        let rewritten: Vec<&str> = body.anchors.iter().map(|a| a.fragment.as_str()).collect();
+        body.key = hash_of(&(body.key, rewritten, unmapped));
+    }
+    warnings
+}
+
+/// Whether a body's HTML has an element with this id.
+fn has_id(html: &str, id: &str) -> bool {
+    let wanted = format!(" id=\"{}\"", escape_attr(id));
+    memchr::memmem::find(html.as_bytes(), wanted.as_bytes()).is_some()
+}
+
+/// The headings of a rendered body that have an id, in order.
+fn headings_in(html: &str) -> Vec<Heading> {
+    let bytes = html.as_bytes();
+    let mut out = Vec::new();
+    for at in memchr::memmem::find_iter(bytes, b"<h") {
+        let Some(&digit) = bytes.get(at + 2) else {
+            continue;
+        };
+        if !(b'1'..=b'6').contains(&digit) || !matches!(bytes.get(at + 3), Some(b' ' | b'>')) {
+            continue;
+        }
+        let Some(tag_end) = memchr::memchr(b'>', &bytes[at..]).map(|e| at + e) else {
+            continue;
+        };
+        let Some(id) = attribute(&html[at..tag_end], "id") else {
+            continue;
+        };
+        let close = format!("</h{}>", digit as char);
+        let inner_end = memchr::memmem::find(&bytes[tag_end..], close.as_bytes())
+            .map_or(html.len(), |e| tag_end + e);
+        let inner = &html[tag_end + 1..inner_end.max(tag_end + 1)];
+        // The `#` link equipe adds after the heading's text is not part of it.
+        let inner = inner
+            .find("<a class=\"anchor\"")
+            .map_or(inner, |e| &inner[..e]);
+        out.push(Heading {
+            level: digit - b'0',
+            id: unescape(id),
+            adobe_id: adobe_id(&unescape(&strip_tags(inner))),
+        });
+    }
+    out
+}
+
+/// The value of `name="…"` in a start tag.
+fn attribute<'a>(tag: &'a str, name: &str) -> Option<&'a str> {
+    let key = format!(" {name}=\"");
+    let start = tag.find(&key)? + key.len();
+    let len = tag[start..].find('"')?;
+    Some(&tag[start..start + len])
+}
+
+fn strip_tags(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' if in_tag => in_tag = false,
+            c if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// The character references equipe's HTML writers use.
+fn unescape(text: &str) -> String {
+    if !text.contains('&') {
+        return text.to_string();
+    }
+    text.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&#x27;", "'")
+        .replace("&amp;", "&")
+}
+
+/// A heading's id under Experience League's rule, GitHub's: lower case; letters, digits,
+/// `-` and `_` kept; each space a `-`; everything else dropped.
+pub(crate) fn adobe_id(text: &str) -> String {
+    text.trim()
+        .chars()
+        .flat_map(char::to_lowercase)
+        .filter_map(|c| match c {
+            ' ' => Some('-'),
+            c if c.is_alphanumeric() || c == '-' || c == '_' => Some(c),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The heading of `to` at the place of heading `k` of `from`, if certain: their levels
+/// are aligned (longest common subsequence), and the earliest and the latest of the best
+/// alignments must pair `k` with the same heading.
+fn partner(from: &[Heading], to: &[Heading], k: usize) -> Option<usize> {
+    let a: Vec<u8> = from.iter().map(|h| h.level).collect();
+    let b: Vec<u8> = to.iter().map(|h| h.level).collect();
+    if a == b {
+        return Some(k);
+    }
+    let earliest = align(&a, &b)[k];
+    let reversed = |v: &[u8]| v.iter().rev().copied().collect::<Vec<u8>>();
+    let latest = align(&reversed(&a), &reversed(&b))[a.len() - 1 - k].map(|l| b.len() - 1 - l);
+    earliest.filter(|_| earliest == latest)
+}
+
+/// For each item of `a`, its partner in `b` in the longest common subsequence that pairs
+/// items as early as it can.
+fn align(a: &[u8], b: &[u8]) -> Vec<Option<usize>> {
+    let (n, m) = (a.len(), b.len());
+    // `rest[i][j]`: the length of the longest common subsequence of `a[i..]` and `b[j..]`.
+    let mut rest = vec![vec![0u32; m + 1]; n + 1];
+    for i in (0..n).rev() {
+        for j in (0..m).rev() {
+            rest[i][j] = if a[i] == b[j] {
+                rest[i + 1][j + 1] + 1
+            } else {
+                rest[i + 1][j].max(rest[i][j + 1])
+            };
+        }
+    }
+    let mut pairs = vec![None; n];
+    let (mut i, mut j) = (0, 0);
+    while i < n && j < m {
+        if a[i] == b[j] {
+            pairs[i] = Some(j);
+            i += 1;
+            j += 1;
+        } else if rest[i + 1][j] >= rest[i][j + 1] {
+            i += 1;
+        } else {
+            j += 1;
+        }
+    }
+    pairs
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn levels(levels: &[u8]) -> Vec<Heading> {
+        levels
+            .iter()
+            .enumerate()
+            .map(|(i, &level)| Heading {
+                level,
+                id: format!("h{i}"),
+                adobe_id: String::new(),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn experience_league_ids_are_githubs() {
+        assert_eq!(
+            adobe_id("Provision SSL/TLS certificates"),
+            "provision-ssltls-certificates"
+        );
+        assert_eq!(adobe_id("CRON_CONSUMERS_RUNNER"), "cron_consumers_runner");
+        assert_eq!(adobe_id("Étape 2 : l'accès"), "étape-2--laccès");
+    }
+
+    #[test]
+    fn headings_are_read_back_from_the_html() {
+        let html = "<h2 id=\"a-b\">A &amp; <code>B_C</code> <a class=\"anchor\" href=\"#a-b\">#</a></h2>\n<p>x</p><h3 class=\"afm-tab-title\" id=\"tab-1\">Tab</h3><h4>no id</h4><hr>";
+        assert_eq!(
+            headings_in(html),
+            vec![
+                Heading {
+                    level: 2,
+                    id: "a-b".into(),
+                    adobe_id: "a--b_c".into()
+                },
+                Heading {
+                    level: 3,
+                    id: "tab-1".into(),
+                    adobe_id: "tab".into()
+                }
+            ]
+        );
+    }
+
+    #[test]
+    fn a_heading_more_or_less_shifts_nothing_else() {
+        let en = levels(&[2, 3, 3, 2, 2]);
+        let fr = levels(&[2, 3, 3, 2, 2]);
+        assert_eq!(partner(&en, &fr, 3), Some(3));
+        // The translation lacks the second h3: what follows keeps its place.
+        let fr = levels(&[2, 3, 2, 2]);
+        assert_eq!(partner(&en, &fr, 0), Some(0));
+        assert_eq!(partner(&en, &fr, 3), Some(2));
+        // Which h3 is missing is not certain.
+        assert_eq!(partner(&en, &fr, 1), None);
+        assert_eq!(partner(&en, &levels(&[]), 0), None);
+    }
+}

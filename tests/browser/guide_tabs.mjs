@@ -1,0 +1,87 @@
+// Browser checks of a guide page on a phone (390 px wide): Adobe tabs become a working
+// tablist (click, arrow keys, Home/End, a #link into a tab), the page reads as sections
+// without JavaScript, and the guide sidebar, closed at first, opens from its summary.
+//
+// Run by tests/it/guides_browser.rs:  node tests/browser/guide_tabs.mjs PAGE_URL
+// Exit status 0 when every check passes; each failure is printed.
+import { check, failures, launch } from "./harness.mjs";
+
+const url = process.argv[2];
+if (!url) {
+  console.error("usage: node guide_tabs.mjs PAGE_URL");
+  process.exit(2);
+}
+
+const browser = await launch();
+try {
+  const phone = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true };
+  const page = await (await browser.newContext(phone)).newPage();
+  const errors = [];
+  page.on("pageerror", (e) => errors.push(e.message));
+  await page.goto(url);
+
+  const tabs = page.getByRole("tab");
+  check(await page.getByRole("tablist").count() === 1, "one tablist");
+  check(await tabs.count() === 3, `three tabs: ${await tabs.allTextContents()}`);
+  const selected = async () =>
+    page.locator("[role=tab][aria-selected=true]").allTextContents();
+  const shownPanels = async () =>
+    page.locator("[role=tabpanel]:visible").allTextContents();
+  check(JSON.stringify(await selected()) === '["macOS"]', `first tab selected: ${await selected()}`);
+  let shown = await shownPanels();
+  check(shown.length === 1 && shown[0].includes("brew"), `only the first panel shown: ${shown}`);
+
+  await page.getByRole("tab", { name: "Windows" }).tap();
+  shown = await shownPanels();
+  check(JSON.stringify(await selected()) === '["Windows"]', "a tap selects the tab");
+  check(shown.length === 1 && shown[0].includes("winget"), `its panel is the one shown: ${shown}`);
+  const panel = page.getByRole("tabpanel");
+  check(await panel.getAttribute("aria-labelledby") === await page.getByRole("tab", { name: "Windows" }).getAttribute("id"),
+    "the panel is labelled by its tab");
+
+  await page.getByRole("tab", { name: "Windows" }).focus();
+  await page.keyboard.press("ArrowRight");
+  check(JSON.stringify(await selected()) === '["Linux"]', "ArrowRight moves to the next tab");
+  check(await page.evaluate(() => document.activeElement.textContent) === "Linux", "and focuses it");
+  await page.keyboard.press("ArrowRight");
+  check(JSON.stringify(await selected()) === '["macOS"]', "ArrowRight wraps to the first");
+  await page.keyboard.press("End");
+  check(JSON.stringify(await selected()) === '["Linux"]', "End goes to the last");
+  await page.keyboard.press("Home");
+  check(JSON.stringify(await selected()) === '["macOS"]', "Home goes to the first");
+  await page.keyboard.press("ArrowLeft");
+  check(JSON.stringify(await selected()) === '["Linux"]', "ArrowLeft wraps to the last");
+  const tabIndexes = await tabs.evaluateAll((ts) => ts.map((t) => t.tabIndex));
+  check(JSON.stringify(tabIndexes) === "[-1,-1,0]", `only the selected tab is in the tab order: ${tabIndexes}`);
+
+  // A link to a heading inside a tab shows that tab.
+  const windowsId = await page.locator(".afm-tab-title", { hasText: "Windows" }).getAttribute("id");
+  await page.goto(`${url}#${windowsId}`);
+  check(JSON.stringify(await selected()) === '["Windows"]', `#${windowsId} opens its tab`);
+
+  // The guide sidebar: closed on a phone, opened from its summary.
+  await page.goto(url);
+  const nav = page.locator("details.guide-nav");
+  check(!(await nav.evaluate((d) => d.open)), "the guide sidebar starts closed on a phone");
+  check(!(await page.locator("details.guide-nav nav a").first().isVisible()), "its links are hidden");
+  await page.locator("details.guide-nav > summary").tap();
+  check(await nav.evaluate((d) => d.open), "a tap on its summary opens it");
+  check(await page.locator("details.guide-nav nav a").first().isVisible(), "its links are visible");
+  check(errors.length === 0, `no script errors: ${errors}`);
+
+  // Without JavaScript every tab reads as a titled section.
+  const plain = await (await browser.newContext({ ...phone, javaScriptEnabled: false })).newPage();
+  await plain.goto(url);
+  check(await plain.getByRole("tablist").count() === 0, "no tablist without JavaScript");
+  const sections = await plain.locator("section.afm-tab:visible").count();
+  check(sections === 3, `all three sections shown without JavaScript: ${sections}`);
+  check(await plain.locator("h3.afm-tab-title", { hasText: "Windows" }).isVisible(), "with their titles");
+} finally {
+  await browser.close();
+}
+
+if (failures.length) {
+  console.log(`${failures.length} browser check(s) failed`);
+  process.exit(1);
+}
+console.log("all browser checks passed");

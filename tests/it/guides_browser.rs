@@ -1,0 +1,33 @@
+//! A guide page on a phone in headless Chromium (`tests/browser/guide_tabs.mjs`): Adobe
+//! tabs work as an accessible tablist and still read as sections without JavaScript, and
+//! the guide sidebar opens. Skips (printing why) without Chromium, Node or the npm
+//! packages, as `browser` does.
+
+use crate::common;
+
+use common::*;
+
+#[test]
+fn tabs_switch_and_the_guide_sidebar_opens_on_a_phone() {
+    if skip("guide browser test", missing_browser()) {
+        return;
+    }
+    let site = TestSite::new("title: Docs\nlanguages:\n  en: English\n");
+    site.write(
+        "content/en/help/demo/TOC.md",
+        "# Demo {#demo}\n\n- [Install](install.md)\n- [Other](other.md)\n",
+    );
+    site.write(
+        "content/en/help/demo/install.md",
+        "---\ntitle: Install\n---\n## Install the tool\n\n>[!BEGINTABS]\n\n>[!TAB macOS]\n\nInstall with brew.\n\n>[!TAB Windows]\n\nInstall with winget.\n\n>[!TAB Linux]\n\nInstall with apt.\n\n>[!ENDTABS]\n\nAfter the tabs.\n",
+    );
+    site.write(
+        "content/en/help/demo/other.md",
+        "---\ntitle: Other\n---\nText.\n",
+    );
+    site.build().ok();
+    let (_server, port) = static_server(&site.path("public"));
+    let url = format!("http://127.0.0.1:{port}/en/help/demo/install/index.html");
+    let stdout = run_browser_script("guide_tabs.mjs", &[url.as_ref()], String::new);
+    assert!(stdout.contains("all browser checks passed"));
+}

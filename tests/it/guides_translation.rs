@@ -1,0 +1,219 @@
+//! Guides as translation pipelines leave them: links written for Experience League's
+//! heading ids, English `#anchors` kept in machine-translated French pages (sent to the
+//! French heading at the same place, or reported when that place is not certain), and
+//! `source-git-commit` compared with the history of a real git repository.
+
+use std::process::Command;
+
+use crate::common;
+
+use common::*;
+
+const SITE: &str = "title:\n  en: Docs\n  fr: Docs\ndefault_language: en\nlanguages:\n  en: English\n  fr: Français\n";
+
+/// English and French versions of a page whose headings get different ids in each.
+const TARGET_EN: &str = "---\ntitle: Certificates\n---\n## Provision SSL/TLS certificates\n\nText.\n\n### Renew\n\nText.\n\n## `CRON_CONSUMERS_RUNNER`\n\nText.\n";
+const TARGET_FR: &str = "---\ntitle: Certificats\n---\n## Provisionner les certificats SSL/TLS\n\nTexte.\n\n### Renouveler\n\nTexte.\n\n## `CRON_CONSUMERS_RUNNER`\n\nTexte.\n";
+
+/// A guide whose pages link the target's headings as Experience League ids them.
+fn translated_guide() -> TestSite {
+    let site = TestSite::new(SITE);
+    site.write("content/en/help/demo/certificates.md", TARGET_EN);
+    site.write("content/fr/help/demo/certificates.md", TARGET_FR);
+    site.write(
+        "content/en/help/demo/start.md",
+        "---\ntitle: Start\n---\nSee [certificates](certificates.md#provision-ssltls-certificates), [renewal](certificates.md#renew) and [the variable](certificates.md#cron_consumers_runner).\n",
+    );
+    // Machine translation kept the English anchors.
+    site.write(
+        "content/fr/help/demo/start.md",
+        "---\ntitle: Démarrer\n---\nVoir [les certificats](certificates.md#provision-ssltls-certificates), [le renouvellement](certificates.md#renew) et [la variable](certificates.md#cron_consumers_runner).\n",
+    );
+    site
+}
+
+/// The fragments the links of `page` to `target` name, each with whether `target` has
+/// that id.
+fn linked_ids(site: &TestSite, page: &str, target: &str) -> Vec<(String, bool)> {
+    let html = site.html(page);
+    let ids: Vec<String> = select(&site.html(target), "[id]")
+        .iter()
+        .map(|e| attr(e, "id"))
+        .collect();
+    select(&html, "main a[href*='#']")
+        .iter()
+        .map(|a| attr(a, "href"))
+        .filter(|href| resolve(page, href.split('#').next().unwrap_or("")) == target)
+        .map(|href| {
+            let id = href.rsplit_once('#').map(|(_, f)| f.to_string()).unwrap();
+            let exists = ids.contains(&id);
+            (id, exists)
+        })
+        .collect()
+}
+
+#[test]
+fn english_anchors_of_a_french_page_go_to_the_french_headings() {
+    let site = translated_guide();
+    let run = site.build().ok();
+    assert!(!run.stderr().contains("anchor"), "{}", run.stderr());
+    assert_eq!(
+        linked_ids(
+            &site,
+            "en/help/demo/start/index.html",
+            "en/help/demo/certificates/index.html"
+        ),
+        [
+            ("provision-ssl-tls-certificates".to_string(), true),
+            ("renew".to_string(), true),
+            ("cron-consumers-runner".to_string(), true)
+        ]
+    );
+    assert_eq!(
+        linked_ids(
+            &site,
+            "fr/help/demo/start/index.html",
+            "fr/help/demo/certificates/index.html"
+        ),
+        [
+            ("provisionner-les-certificats-ssl-tls".to_string(), true),
+            ("renouveler".to_string(), true),
+            ("cron-consumers-runner".to_string(), true)
+        ]
+    );
+    // The ids equipe writes are its own, whatever the links ask for.
+    let html = site.read_output("en/help/demo/certificates/index.html");
+    assert!(!html.contains("id=\"provision-ssltls-certificates\""));
+    let run = site.run(&["check"]).ok();
+    assert!(!run.stderr().contains("anchor"), "{}", run.stderr());
+    assert!(run.stdout().contains("translation key"), "{}", run.stdout());
+}
+
+#[test]
+fn an_anchor_whose_place_in_the_translation_is_not_certain_is_reported_as_such() {
+    let site = translated_guide();
+    // The translation lost one of two `###` headings: which one is not certain.
+    site.write(
+        "content/en/help/demo/certificates.md",
+        "---\ntitle: Certificates\n---\n## Setup\n\n### First step\n\n### Second step\n\n## After\n",
+    );
+    site.write(
+        "content/fr/help/demo/certificates.md",
+        "---\ntitle: Certificats\n---\n## Installation\n\n### Étape\n\n## Ensuite\n",
+    );
+    site.write(
+        "content/fr/help/demo/start.md",
+        "---\ntitle: Démarrer\n---\nVoir [l'étape](certificates.md#second-step), [la suite](certificates.md#after)\net [rien](certificates.md#nowhere).\n",
+    );
+    site.write(
+        "content/en/help/demo/start.md",
+        "---\ntitle: Start\n---\nSee [the step](certificates.md#second-step).\n",
+    );
+    let run = site.run(&["check"]);
+    assert_eq!(run.code(), 0, "{}", run.stderr());
+    let err = run.stderr();
+    assert!(
+        err.contains("link to `#second-step`: untranslated anchor not mapped"),
+        "{err}"
+    );
+    assert!(
+        err.contains("content/fr/help/demo/start.md:4:6"),
+        "the warning points at the link: {err}"
+    );
+    // Said once, not again as "no such anchor"; an anchor no page has still is one.
+    assert!(!err.contains("`#second-step`: no such anchor"), "{err}");
+    assert!(err.contains("`#nowhere`: no such anchor"), "{err}");
+    assert!(
+        !err.contains("`#after`"),
+        "the heading after is certain: {err}"
+    );
+    site.build().ok();
+    assert_eq!(
+        linked_ids(
+            &site,
+            "fr/help/demo/start/index.html",
+            "fr/help/demo/certificates/index.html"
+        ),
+        [
+            // Left as written: reported above.
+            ("second-step".to_string(), false),
+            ("ensuite".to_string(), true),
+            ("nowhere".to_string(), false)
+        ]
+    );
+    assert_eq!(site.run(&["check", "--strict"]).code(), 1);
+}
+
+fn has_git() -> bool {
+    let found = Command::new("git").arg("--version").output().is_ok();
+    if !found {
+        eprintln!("skipped: no git command");
+    }
+    found
+}
+
+#[test]
+fn a_translation_made_before_the_last_commit_of_its_source_is_outdated() {
+    if !has_git() {
+        return;
+    }
+    let site = TestSite::new(SITE);
+    let source = "content/en/help/demo/page.md";
+    site.write(source, "---\ntitle: Page\n---\nVersion 1.\n");
+    site.git(&["init", "-q"]);
+    site.git(&["add", "."]);
+    site.git(&["commit", "-qm", "one"]);
+    let one = site.git(&["rev-parse", "HEAD"]);
+    // A commit that leaves the source alone, then translations made from each commit.
+    site.write("content/en/help/demo/other.md", "---\ntitle: Other\n---\n");
+    site.git(&["add", "."]);
+    site.git(&["commit", "-qm", "two"]);
+    let two = site.git(&["rev-parse", "HEAD"]);
+    let translation = |file: &str, commit: &str| {
+        site.write(
+            &format!("content/fr/help/demo/{file}"),
+            &format!("---\ntitle: Page\nsource-git-commit: {commit}\n---\nVersion 1.\n"),
+        );
+    };
+    translation("page.md", &one);
+    translation("other.md", &two);
+    let run = site.run(&["check"]).ok();
+    assert!(!run.stderr().contains("out of date"), "{}", run.stderr());
+    assert!(!run.stdout().contains("OUTDATED"), "{}", run.stdout());
+    // The source changes in a third commit: the translation made from the first is late.
+    site.write(source, "---\ntitle: Page\n---\nVersion 2.\n");
+    site.git(&["commit", "-qam", "three"]);
+    let run = site.run(&["check"]).ok();
+    assert!(
+        run.stderr().contains(&format!(
+            "translation may be out of date: content/en/help/demo/page.md changed in git after commit {}",
+            &one[..12]
+        )),
+        "{}",
+        run.stderr()
+    );
+    assert!(
+        run.stderr().contains("content/fr/help/demo/page.md:3:1"),
+        "at its source-git-commit: {}",
+        run.stderr()
+    );
+    assert_eq!(run.stderr().matches("out of date").count(), 1);
+    let table = site.run(&["translations"]).ok().stdout();
+    let row = |key: &str| {
+        table
+            .lines()
+            .find(|l| l.starts_with(key))
+            .unwrap_or_else(|| panic!("no row {key} in {table}"))
+            .split_whitespace()
+            .skip(1)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(row("help/demo/page "), ["source", "OUTDATED"]);
+    assert_eq!(row("help/demo/other "), ["source", "ok"]);
+    // Without a repository the records are ignored, quietly.
+    std::fs::remove_dir_all(site.path(".git")).expect("remove .git");
+    let run = site.run(&["check"]).ok();
+    assert!(!run.stderr().contains("out of date"), "{}", run.stderr());
+    assert!(!run.stderr().contains("git"), "{}", run.stderr());
+    assert!(run.stdout().contains("help/demo/page"), "{}", run.stdout());
+}
