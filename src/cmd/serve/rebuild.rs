@@ -1,0 +1,178 @@
+//! The rebuild policy: what a save does to the served site and to open pages, and the
+//! thread that waits for saves. A rebuild renders the whole site in memory and swaps it
+//! in at once; a failed one keeps the last good site and publishes its errors; one that
+//! changed only stylesheets asks pages to swap them instead of reloading.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::{Arc, PoisonError};
+
+use axum::body::Bytes;
+
+use equipe::diagnostics::Diagnostic;
+use equipe::{BuildOptions, Rendered};
+
+use crate::cmd::watch::{SiteWatcher, describe_change, relative_changes};
+
+use super::state::{Notice, Problem, Served, Shared};
+
+impl Shared {
+    /// Tells the next rebuild which files changed (see [`Cache::only_changed`]).
+    pub(super) fn only_changed(&self, relative: Vec<PathBuf>) {
+        let mut cache = self.cache.lock().unwrap_or_else(PoisonError::into_inner);
+        cache.only_changed(relative);
+    }
+
+    /// Renders the site in memory and serves it if it built; otherwise prints and
+    /// publishes the errors and keeps the last good site.
+    pub(super) fn rebuild(&self, options: &BuildOptions) {
+        let mut cache = self.cache.lock().unwrap_or_else(PoisonError::into_inner);
+        let outcome = equipe::render_site(options, Some(&mut cache));
+        let stats = cache.stats;
+        drop(cache);
+        outcome.diagnostics.print();
+        let mut diagnostics = outcome.diagnostics;
+        let ms = outcome.elapsed.as_millis();
+        let files = match outcome.rendered {
+            Some(rendered) if !diagnostics.has_errors() => match in_memory(rendered) {
+                Ok(files) => Some(files),
+                Err(d) => {
+                    d.print();
+                    diagnostics.push(*d);
+                    None
+                }
+            },
+            _ => None,
+        };
+        let previous = self.current();
+        let Some(files) = files else {
+            let problems: Vec<Problem> = diagnostics
+                .iter()
+                .filter(|d| d.is_error())
+                .map(Problem::from_diagnostic)
+                .collect();
+            eprintln!(
+                "rebuild failed: {} error(s); still serving the last good site",
+                problems.len()
+            );
+            let problems = Arc::new(problems);
+            self.replace(Served {
+                files: Arc::clone(&previous.files),
+                version: previous.version,
+                problems: Arc::clone(&problems),
+            });
+            let _ = self.notices.send(Notice::Problems(problems));
+            return;
+        };
+        let changed = changed_paths(&previous.files, &files);
+        let had_problems = !previous.problems.is_empty();
+        if changed.is_empty() && !had_problems {
+            eprintln!("rebuilt in {ms} ms: no page changed");
+            return;
+        }
+        let version = previous.version + 1;
+        let css_only = !had_problems
+            && previous.version > 0
+            && !changed.is_empty()
+            && changed.iter().all(|p| p.ends_with(".css"));
+        self.replace(Served {
+            files: Arc::new(files),
+            version,
+            problems: Arc::new(Vec::new()),
+        });
+        eprintln!(
+            "rebuilt in {ms} ms: {} file(s) changed (read {} source file(s), rendered {} body(ies) and {} page(s))",
+            changed.len(),
+            stats.files_read,
+            stats.bodies_rendered,
+            stats.pages_rendered
+        );
+        let notice = if css_only {
+            Notice::Stylesheets {
+                version: self.version_name(version),
+            }
+        } else {
+            Notice::Reload
+        };
+        // No open page is not an error.
+        let _ = self.notices.send(notice);
+    }
+}
+
+/// The rendered files and static files as one map, static files read into memory.
+fn in_memory(rendered: Rendered) -> Result<HashMap<String, Bytes>, Box<Diagnostic>> {
+    let mut files = HashMap::with_capacity(rendered.files.len() + rendered.statics.len());
+    for s in &rendered.statics {
+        let bytes = s.bytes.read().map_err(|e| {
+            Box::new(Diagnostic::error(format!(
+                "cannot read static file `{}`: {e}",
+                s.path
+            )))
+        })?;
+        files.insert(s.path.clone(), Bytes::from(bytes.into_owned()));
+    }
+    // Rendered pages win over static files of the same path, as in `build`'s output.
+    for f in rendered.files {
+        files.insert(f.path, f.bytes);
+    }
+    Ok(files)
+}
+
+/// Output paths added, removed or changed between two builds.
+fn changed_paths(old: &HashMap<String, Bytes>, new: &HashMap<String, Bytes>) -> Vec<String> {
+    // A file the rebuild reused is the same buffer: no need to compare its bytes.
+    let same = |a: &Bytes, b: &Bytes| (a.as_ptr() == b.as_ptr() && a.len() == b.len()) || a == b;
+    let mut changed: Vec<String> = new
+        .iter()
+        .filter(|(path, bytes)| !old.get(*path).is_some_and(|old| same(old, bytes)))
+        .map(|(path, _)| path.clone())
+        .chain(old.keys().filter(|p| !new.contains_key(*p)).cloned())
+        .collect();
+    changed.sort();
+    changed
+}
+
+/// Starts the thread that rebuilds after each save, until the watcher stops.
+pub(super) fn spawn(
+    mut watcher: SiteWatcher,
+    options: BuildOptions,
+    shared: Arc<Shared>,
+) -> std::io::Result<()> {
+    std::thread::Builder::new()
+        .name("equipe rebuild".into())
+        .spawn(move || {
+            while let Some(changed) = watcher.next_change() {
+                eprintln!("{}", describe_change(&changed, &options.source));
+                if let Some(relative) = relative_changes(&changed, &options.source) {
+                    shared.only_changed(relative);
+                }
+                shared.rebuild(&options);
+            }
+        })
+        .map(drop)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn files(paths: &[&str]) -> HashMap<String, Bytes> {
+        paths
+            .iter()
+            .map(|p| (p.to_string(), Bytes::from_static(b"x")))
+            .collect()
+    }
+
+
+    #[test]
+    fn changes_between_builds() {
+        let old = files(&["a.html", "b.css", "gone.html"]);
+        let mut new = files(&["a.html", "b.css", "new.html"]);
+        new.insert("b.css".into(), Bytes::from_static(b"y"));
+        assert_eq!(
+            changed_paths(&old, &new),
+            vec!["b.css".to_string(), "gone.html".into(), "new.html".into()]
+        );
+        assert!(changed_paths(&old, &old).is_empty());
+    }
+}
