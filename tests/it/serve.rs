@@ -165,6 +165,15 @@ fn serves_clean_urls_with_types_and_no_store() {
     let script_at = page.body.find("/__equipe/events").expect("reload script");
     let body_end = page.body.rfind("</body>").expect("</body>");
     assert!(script_at < body_end);
+    // It loads the client, a file of its own that only the server has.
+    assert!(page.body.contains("src=\"/__equipe/live-reload.js\""));
+    let client = server.get("/__equipe/live-reload.js").expect("answer");
+    assert_eq!(client.status, 200);
+    assert_eq!(
+        client.header("content-type"),
+        Some("text/javascript; charset=utf-8")
+    );
+    assert!(client.body.contains("new EventSource(me.dataset.events)"));
 
     let redirect = server.get("/en/roles/tester").expect("answer");
     assert_eq!(redirect.status, 308);
@@ -370,6 +379,11 @@ fn build_output_has_no_reload_script() {
         assert!(
             !text.contains("__equipe") && !text.contains("EventSource"),
             "{} has the live-reload script",
+            entry.display()
+        );
+        assert!(
+            !entry.ends_with("live-reload.js"),
+            "{} is the live-reload client",
             entry.display()
         );
         html_files += usize::from(entry.extension().is_some_and(|e| e == "html"));

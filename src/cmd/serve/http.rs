@@ -18,7 +18,7 @@ use futures_util::Stream;
 use tokio::sync::broadcast;
 
 use super::host_check::{self, HostCheck};
-use super::live_reload::{inject, reload_script};
+use super::live_reload::{self, inject, reload_script};
 use super::state::{Notice, Problem, Shared};
 
 /// Where the browser listens for rebuilds.
@@ -30,6 +30,7 @@ pub(super) fn router(shared: Arc<Shared>, check: Arc<HostCheck>) -> Router {
     Router::new()
         .route(EVENTS_PATH, get(events))
         .route(STATUS_PATH, get(status))
+        .route(live_reload::SCRIPT_PATH, get(live_reload::script))
         .fallback(page)
         .with_state(shared)
         // Around everything, the live-reload stream and the 404s included.
@@ -235,7 +236,7 @@ fn file_response(path: &str, bytes: &Bytes, status: StatusCode, script: &str) ->
     response
 }
 
-fn set_headers(response: &mut Response, content_type: &'static str) {
+pub(super) fn set_headers(response: &mut Response, content_type: &'static str) {
     let headers = response.headers_mut();
     headers.insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
     headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
@@ -274,7 +275,6 @@ fn content_type(path: &str) -> &'static str {
     }
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -285,7 +285,6 @@ mod tests {
             .map(|p| (p.to_string(), Bytes::from_static(b"x")))
             .collect()
     }
-
 
     #[test]
     fn clean_urls() {
@@ -353,5 +352,4 @@ mod tests {
         assert_eq!(content_type("logo.SVG"), "image/svg+xml");
         assert_eq!(content_type("LICENSE"), "application/octet-stream");
     }
-
 }

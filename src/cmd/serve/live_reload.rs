@@ -1,6 +1,25 @@
-//! The live-reload client and where it goes in a served page.
+//! The live-reload client and where it goes in a served page. The client is a real
+//! JavaScript file, `live-reload.js` next to this module, built into the binary and served
+//! at [`SCRIPT_PATH`]; a served HTML page gets one `<script>` tag that loads it and says
+//! which build the page came from. `build` never sees either.
 
-use super::http::EVENTS_PATH;
+use axum::body::Body;
+use axum::response::Response;
+
+use super::http::{EVENTS_PATH, set_headers};
+
+/// Where the server serves the client.
+pub(super) const SCRIPT_PATH: &str = "/__equipe/live-reload.js";
+
+/// The client itself.
+const SCRIPT: &str = include_str!("live-reload.js");
+
+/// `GET /__equipe/live-reload.js`.
+pub(super) async fn script() -> Response {
+    let mut response = Response::new(Body::from(SCRIPT));
+    set_headers(&mut response, "text/javascript; charset=utf-8");
+    response
+}
 
 /// Inserts `script` just before the last `</body>`, or at the end if there is none.
 pub(super) fn inject(html: &[u8], script: &str) -> Vec<u8> {
@@ -15,68 +34,13 @@ pub(super) fn inject(html: &[u8], script: &str) -> Vec<u8> {
     out
 }
 
-/// The live-reload client, for a page of the given build version.
+/// The tag that loads the client, for a page of the given build version (the version
+/// is the server's own `instance-count` name: no HTML escaping needed).
 pub(super) fn reload_script(version: &str) -> String {
-    RELOAD_SCRIPT
-        .replace("__EQUIPE_VERSION__", version)
-        .replace("__EQUIPE_EVENTS__", EVENTS_PATH)
+    format!(
+        "<script src=\"{SCRIPT_PATH}\" data-version=\"{version}\" data-events=\"{EVENTS_PATH}\"></script>\n"
+    )
 }
-
-const RELOAD_SCRIPT: &str = r#"<script data-equipe-live-reload>
-(function () {
-  var version = "__EQUIPE_VERSION__";
-  var overlay = null;
-  function show(problems) {
-    if (overlay) { overlay.remove(); overlay = null; }
-    if (!problems.length) return;
-    overlay = document.createElement("div");
-    overlay.id = "equipe-errors";
-    overlay.setAttribute("role", "alert");
-    overlay.style.cssText = "position:fixed;inset:0;z-index:2147483647;overflow:auto;" +
-      "background:rgba(24,24,24,.95);color:#f2f2f2;padding:2em;" +
-      "font:14px/1.45 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace";
-    var title = document.createElement("h2");
-    title.style.cssText = "margin:0 0 1em;font-size:1.2em;color:#ff8a80";
-    title.textContent = "equipe: the last change did not build (" + problems.length +
-      (problems.length > 1 ? " errors" : " error") + "); the page shows the last good version.";
-    overlay.appendChild(title);
-    problems.forEach(function (p) {
-      var where = document.createElement("div");
-      where.className = "equipe-error";
-      where.style.cssText = "margin-top:1.2em;color:#ffd54f;font-weight:bold";
-      where.textContent = (p.location ? p.location + ": " : "") + p.message;
-      overlay.appendChild(where);
-      var text = document.createElement("pre");
-      text.style.cssText = "white-space:pre-wrap;margin:.4em 0 0";
-      text.textContent = p.text;
-      overlay.appendChild(text);
-    });
-    (document.body || document.documentElement).appendChild(overlay);
-  }
-  function swapStylesheets(next) {
-    document.querySelectorAll('link[rel~="stylesheet"]').forEach(function (old) {
-      var url = new URL(old.href, location.href);
-      url.searchParams.set("equipe", next);
-      var fresh = old.cloneNode();
-      fresh.href = url.href;
-      fresh.onload = fresh.onerror = function () { old.remove(); };
-      old.after(fresh);
-    });
-  }
-  var events = new EventSource("__EQUIPE_EVENTS__");
-  events.addEventListener("hello", function (e) {
-    if (JSON.parse(e.data).version !== version) location.reload();
-  });
-  events.addEventListener("reload", function () { location.reload(); });
-  events.addEventListener("css", function (e) {
-    version = JSON.parse(e.data).version;
-    swapStylesheets(version);
-  });
-  events.addEventListener("errors", function (e) { show(JSON.parse(e.data)); });
-})();
-</script>
-"#;
-
 
 #[cfg(test)]
 mod tests {
@@ -96,10 +60,11 @@ mod tests {
 
     #[test]
     fn the_script_knows_its_version_and_endpoint() {
-        let script = reload_script("abc-3");
-        assert!(script.contains("\"abc-3\""));
-        assert!(script.contains("\"/__equipe/events\""));
-        assert!(!script.contains("__EQUIPE_"));
+        let tag = reload_script("abc-3");
+        assert!(tag.contains("data-version=\"abc-3\""));
+        assert!(tag.contains("data-events=\"/__equipe/events\""));
+        assert!(tag.contains("src=\"/__equipe/live-reload.js\""));
+        // The client reads what the tag gives it.
+        assert!(SCRIPT.contains("dataset.version") && SCRIPT.contains("dataset.events"));
     }
-
 }

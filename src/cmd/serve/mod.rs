@@ -10,7 +10,8 @@
 //!   handlers and the rebuild thread (Zola's process-global `SERVE_ERROR` is what we avoid).
 //! - **Live reload with Server-Sent Events** on `/__equipe/events`: one long GET per open
 //!   tab, which browsers reconnect by themselves after a restart. The script that listens
-//!   is added to HTML responses by the server, so `build` output never contains it. The
+//!   is a real file ([`live_reload`]), served at `/__equipe/live-reload.js`; the server
+//!   adds the tag that loads it to HTML responses, so `build` output never contains it. The
 //!   script knows the version of the build its page came from; the server greets each
 //!   connection with the current version, so a page that missed a rebuild (or a server
 //!   restart) reloads as soon as it reconnects.
@@ -235,4 +236,3 @@ async fn run_server(
         }
     }
 }
-

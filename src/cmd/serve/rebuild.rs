@@ -163,7 +163,6 @@ mod tests {
             .collect()
     }
 
-
     #[test]
     fn changes_between_builds() {
         let old = files(&["a.html", "b.css", "gone.html"]);
