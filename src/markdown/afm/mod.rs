@@ -54,85 +54,78 @@ const CALLOUTS: &[&str] = &[
 ];
 
 /// Rewrites the AFM constructs of a page's events (see the module's documentation).
-#[expect(
-    clippy::too_many_lines,
-    reason = "to be split: the redesign issue's step 4"
-)]
 pub(crate) fn filter<'a>(
     events: Vec<Spanned<'a>>,
     resolver: &dyn LinkResolver,
 ) -> (Vec<Spanned<'a>>, Found) {
-    let mut f = Filter {
-        out: Vec::with_capacity(events.len()),
-        found: Found::default(),
-        opens: Vec::new(),
-        open_at: Vec::new(),
-        depth: 0,
-        images: 0,
-        code: false,
-        links: Vec::new(),
-        last_closed: None,
-        quotes: Vec::new(),
-        tabs: Vec::new(),
-        tab_count: 0,
-        heading_level: 1,
-        shadeboxes: 0,
-        collapsibles: 0,
-        skip_paragraph: false,
-        summary_open: false,
-        resolver,
-    };
+    let mut f = Filter::new(events.len(), resolver);
     let mut events = events.into_iter().peekable();
     while let Some((event, range)) = events.next() {
         if f.skip_paragraph {
             f.skip_paragraph = !matches!(event, Event::End(TagEnd::Paragraph));
             continue;
         }
+        f.event(event, range, &mut events);
+    }
+    f.finish();
+    (f.out, f.found)
+}
+
+/// The rest of a page's events, which a block start reads ahead in.
+type Rest<'a> = std::iter::Peekable<std::vec::IntoIter<Spanned<'a>>>;
+
+impl<'a, 'r> Filter<'a, 'r> {
+    fn new(capacity: usize, resolver: &'r dyn LinkResolver) -> Self {
+        Filter {
+            out: Vec::with_capacity(capacity),
+            found: Found::default(),
+            opens: Vec::new(),
+            open_at: Vec::new(),
+            depth: 0,
+            images: 0,
+            code: false,
+            links: Vec::new(),
+            last_closed: None,
+            quotes: Vec::new(),
+            tabs: Vec::new(),
+            tab_count: 0,
+            heading_level: 1,
+            shadeboxes: 0,
+            collapsibles: 0,
+            skip_paragraph: false,
+            summary_open: false,
+            resolver,
+        }
+    }
+
+    /// One event of the page, `rest` being the events after it.
+    fn event(&mut self, event: Event<'a>, range: Range<usize>, rest: &mut Rest<'a>) {
         match event {
-            Event::Text(t) if !f.code => {
-                // Adjacent text is one run: pulldown-cmark splits `[!DNL x]` at brackets.
-                let mut run = t;
-                let mut range = range;
-                while let Some((Event::Text(_), _)) = events.peek() {
-                    if let Some((Event::Text(next), r)) = events.next() {
-                        run = CowStr::from(format!("{run}{next}"));
-                        range.end = r.end;
-                    }
-                }
-                f.text(run, range);
-            }
+            Event::Text(t) if !self.code => self.text_run(t, range, rest),
             Event::Start(Tag::BlockQuote(kind)) => {
-                let rest = peek_block_start(&mut events);
-                f.block_quote(kind, range, rest);
+                let first = peek_block_start(rest);
+                self.block_quote(kind, range, first);
             }
             Event::End(TagEnd::BlockQuote(_)) => {
-                match f.quotes.pop() {
-                    Some(Some(html)) => f.html(html, range.start),
-                    _ => f.push(event, range),
+                match self.quotes.pop() {
+                    Some(Some(html)) => self.html(html, range.start),
+                    _ => self.push(event, range),
                 }
-                f.end();
+                self.end();
             }
             Event::Start(Tag::Paragraph) => {
-                let rest = peek_block_start(&mut events);
-                f.paragraph(range, rest);
+                let first = peek_block_start(rest);
+                self.paragraph(range, first);
             }
-            Event::End(TagEnd::Paragraph) if f.summary_open => {
-                f.summary_open = false;
-                f.html("</summary>\n".into(), range.start);
-                f.end();
+            Event::End(TagEnd::Paragraph) if self.summary_open => {
+                self.summary_open = false;
+                self.html("</summary>\n".into(), range.start);
+                self.end();
             }
             Event::Html(ref html) | Event::InlineHtml(ref html)
                 if html.contains(".md") || html.contains("[!") =>
             {
-                let html = match inline::to_html(html) {
-                    std::borrow::Cow::Borrowed(_) => f.raw_html_links(html, range.start),
-                    std::borrow::Cow::Owned(h) => f.raw_html_links(&h, range.start),
-                };
-                let event = match event {
-                    Event::Html(_) => Event::Html(html),
-                    _ => Event::InlineHtml(html),
-                };
-                f.push(event, range);
+                self.raw_html(event, range);
             }
             // `<name@host>`: a mail link, not a file.
             Event::Start(Tag::Link {
@@ -147,27 +140,56 @@ pub(crate) fn filter<'a>(
                     title,
                     id,
                 });
-                f.start(event, range);
+                self.start(event, range);
             }
-            Event::Start(_) => f.start(event, range),
-            Event::End(_) => {
-                let closes_link = matches!(event, Event::End(TagEnd::Link | TagEnd::Image));
-                match event {
-                    Event::End(TagEnd::Image) => f.images -= 1,
-                    Event::End(TagEnd::CodeBlock) => f.code = false,
-                    _ => {}
-                }
-                f.push(event, range);
-                if closes_link {
-                    f.last_closed = f.links.pop();
-                }
-                f.end();
-            }
-            e => f.push(e, range),
+            Event::Start(_) => self.start(event, range),
+            Event::End(_) => self.end_tag(event, range),
+            e => self.push(e, range),
         }
     }
-    f.finish();
-    (f.out, f.found)
+
+    /// Adjacent text is one run: pulldown-cmark splits `[!DNL x]` at brackets.
+    fn text_run(&mut self, first: CowStr<'a>, mut range: Range<usize>, rest: &mut Rest<'a>) {
+        let mut run = first;
+        while let Some((Event::Text(_), _)) = rest.peek() {
+            if let Some((Event::Text(next), r)) = rest.next() {
+                run = CowStr::from(format!("{run}{next}"));
+                range.end = r.end;
+            }
+        }
+        self.text(run, range);
+    }
+
+    /// Raw HTML that may hold `.md` links or inline markers.
+    fn raw_html(&mut self, event: Event<'a>, range: Range<usize>) {
+        let (Event::Html(html) | Event::InlineHtml(html)) = &event else {
+            return self.push(event, range);
+        };
+        let html = match inline::to_html(html) {
+            std::borrow::Cow::Borrowed(_) => self.raw_html_links(html, range.start),
+            std::borrow::Cow::Owned(h) => self.raw_html_links(&h, range.start),
+        };
+        let event = match event {
+            Event::Html(_) => Event::Html(html),
+            _ => Event::InlineHtml(html),
+        };
+        self.push(event, range);
+    }
+
+    /// The end of any other tag.
+    fn end_tag(&mut self, event: Event<'a>, range: Range<usize>) {
+        let closes_link = matches!(event, Event::End(TagEnd::Link | TagEnd::Image));
+        match event {
+            Event::End(TagEnd::Image) => self.images -= 1,
+            Event::End(TagEnd::CodeBlock) => self.code = false,
+            _ => {}
+        }
+        self.push(event, range);
+        if closes_link {
+            self.last_closed = self.links.pop();
+        }
+        self.end();
+    }
 }
 
 /// The events after a block's start up to its first non-text inline event, taken off the
