@@ -71,97 +71,19 @@ impl Config {
     }
 
     /// Parses the text of a `site.yaml`.
-    #[expect(
-        clippy::too_many_lines,
-        reason = "to be split: the redesign issue's step 4"
-    )]
     pub fn parse(root: &Path, text: &str) -> Result<Config, Diagnostic> {
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         let source: Arc<str> = Arc::from(text);
         let raw: RawConfig =
             yaml::from_str(text, 1).map_err(|e| e.into_diagnostic(CONFIG_FILE, source.clone()))?;
-        let here = |message: String| Diagnostic::error(message).in_file(CONFIG_FILE);
-
-        if raw.languages.is_empty() {
-            return Err(here("`languages` must name at least one language".into())
-                .with_help("for example:\nlanguages:\n  fr: Français\n  en: English"));
-        }
-        let default = match raw.default_language {
-            Some(code) => code,
-            None if raw.languages.len() == 1 => {
-                raw.languages.keys().next().cloned().unwrap_or_default()
-            }
-            None => {
-                return Err(
-                    here("`default_language` is missing".into()).with_help(format!(
-                        "set it to one of: {}",
-                        raw.languages.keys().cloned().collect::<Vec<_>>().join(", ")
-                    )),
-                );
-            }
-        };
-        if !raw.languages.contains_key(&default) {
-            return Err(here(format!(
-                "`default_language: {default}` is not one of `languages` ({})",
-                raw.languages.keys().cloned().collect::<Vec<_>>().join(", ")
-            )));
-        }
-        let mut languages = Vec::new();
-        for (code, spec) in &raw.languages {
-            if !is_language_code(code) {
-                return Err(here(format!(
-                    "`{code}` is not a language code (expected something like `fr`, `en` or `pt-br`)"
-                )));
-            }
-            let (name, dir, typography) = match spec {
-                RawLanguage::Name(name) => (name.clone(), None, None),
-                RawLanguage::Full {
-                    name,
-                    dir,
-                    typography,
-                } => (
-                    name.clone().unwrap_or_else(|| code.clone()),
-                    dir.clone(),
-                    typography.as_deref(),
-                ),
-            };
-            let dir = match dir.as_deref() {
-                None | Some("ltr") => "ltr",
-                Some("rtl") => "rtl",
-                Some(other) => {
-                    return Err(here(format!(
-                        "language `{code}`: `dir: {other}` must be `ltr` or `rtl`"
-                    )));
-                }
-            };
-            languages.push(Language {
-                code: code.clone(),
-                name,
-                dir: dir.to_string(),
-                typography: Typography::for_language(code, typography),
-            });
-        }
+        let default = default_language(&raw.languages, raw.default_language)?;
+        let mut languages = raw
+            .languages
+            .iter()
+            .map(|(code, spec)| language(code, spec))
+            .collect::<Result<Vec<_>, _>>()?;
         languages.sort_by_key(|l| (l.code != default, l.code.clone()));
-
-        let title = match raw.title {
-            RawTitle::One(t) => languages
-                .iter()
-                .map(|l| (l.code.clone(), t.clone()))
-                .collect(),
-            RawTitle::PerLanguage(map) => {
-                let fallback = map
-                    .get(&default)
-                    .cloned()
-                    .or_else(|| map.values().next().cloned());
-                languages
-                    .iter()
-                    .map(|l| {
-                        let t = map.get(&l.code).cloned().or_else(|| fallback.clone());
-                        (l.code.clone(), t.unwrap_or_default())
-                    })
-                    .collect()
-            }
-        };
+        let title = titles(raw.title, &languages, &default);
 
         let mut config = Config {
             root: root.to_path_buf(),
@@ -299,6 +221,100 @@ pub(crate) fn is_language_code(code: &str) -> bool {
     (2..=3).contains(&first.len())
         && first.bytes().all(|b| b.is_ascii_lowercase())
         && parts.all(|p| (2..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()))
+}
+
+/// A diagnostic about `site.yaml` as a whole.
+fn config_error(message: String) -> Diagnostic {
+    Diagnostic::error(message).in_file(CONFIG_FILE)
+}
+
+/// `default_language`, which may be left out when there is only one language.
+fn default_language(
+    languages: &BTreeMap<String, RawLanguage>,
+    given: Option<String>,
+) -> Result<String, Diagnostic> {
+    if languages.is_empty() {
+        return Err(
+            config_error("`languages` must name at least one language".into())
+                .with_help("for example:\nlanguages:\n  fr: Français\n  en: English"),
+        );
+    }
+    let names = || languages.keys().cloned().collect::<Vec<_>>().join(", ");
+    let default = match given {
+        Some(code) => code,
+        None if languages.len() == 1 => languages.keys().next().cloned().unwrap_or_default(),
+        None => {
+            return Err(config_error("`default_language` is missing".into())
+                .with_help(format!("set it to one of: {}", names())));
+        }
+    };
+    if !languages.contains_key(&default) {
+        return Err(config_error(format!(
+            "`default_language: {default}` is not one of `languages` ({})",
+            names()
+        )));
+    }
+    Ok(default)
+}
+
+/// One entry of `languages`: a name, or a name with a direction and typography.
+fn language(code: &str, spec: &RawLanguage) -> Result<Language, Diagnostic> {
+    if !is_language_code(code) {
+        return Err(config_error(format!(
+            "`{code}` is not a language code (expected something like `fr`, `en` or `pt-br`)"
+        )));
+    }
+    let (name, dir, typography) = match spec {
+        RawLanguage::Name(name) => (name.clone(), None, None),
+        RawLanguage::Full {
+            name,
+            dir,
+            typography,
+        } => (
+            name.clone().unwrap_or_else(|| code.to_string()),
+            dir.clone(),
+            typography.as_deref(),
+        ),
+    };
+    let dir = match dir.as_deref() {
+        None | Some("ltr") => "ltr",
+        Some("rtl") => "rtl",
+        Some(other) => {
+            return Err(config_error(format!(
+                "language `{code}`: `dir: {other}` must be `ltr` or `rtl`"
+            )));
+        }
+    };
+    Ok(Language {
+        code: code.to_string(),
+        name,
+        dir: dir.to_string(),
+        typography: Typography::for_language(code, typography),
+    })
+}
+
+/// The site's title in every language: one for all, or one per language, a missing one
+/// taking the default language's.
+fn titles(raw: RawTitle, languages: &[Language], default: &str) -> BTreeMap<String, String> {
+    match raw {
+        RawTitle::One(t) => languages
+            .iter()
+            .map(|l| (l.code.clone(), t.clone()))
+            .collect(),
+        RawTitle::PerLanguage(map) => {
+            let fallback = map
+                .get(default)
+                .cloned()
+                .or_else(|| map.values().next().cloned());
+            languages
+                .iter()
+                .map(|l| {
+                    let t = map.get(&l.code).cloned().or_else(|| fallback.clone());
+                    (l.code.clone(), t.unwrap_or_default())
+                })
+                .collect()
+        }
+    }
 }
 
 #[derive(Deserialize)]
