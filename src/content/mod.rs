@@ -353,10 +353,6 @@ pub(crate) fn read_page(file: SourceFile) -> Result<Page, Diagnostic> {
 }
 
 /// Parses a file already read. Returns the page and its warnings.
-#[expect(
-    clippy::too_many_lines,
-    reason = "to be split: the redesign issue's step 4"
-)]
 pub(crate) fn parse_page(file: SourceFile, text: String) -> Result<Page, Diagnostic> {
     let text: Arc<str> = Arc::from(text);
     let here = |d: Diagnostic| d.in_file(&file.display).with_source(text.clone());
@@ -373,81 +369,19 @@ pub(crate) fn parse_page(file: SourceFile, text: String) -> Result<Page, Diagnos
     let body_start = text.len() - split.body.len();
     let body_line = split.body_line;
     let front = parsed.front;
-
-    let title = match front
-        .title
-        .as_deref()
-        .map(str::trim)
-        .filter(|t| !t.is_empty())
-    {
-        Some(t) => decode_entities(t),
-        None => match first_heading(split.body) {
-            Some(t) => t,
-            None => {
-                let d = here(Diagnostic::error("the page has no title")).with_help(
-                    "add `title: ...` to the front matter, or start the text with a `# Heading`",
-                );
-                return Err(match parsed.key_lines.get("title") {
-                    Some(&line) => d.at(line, 1),
-                    None => d.at(1, 1),
-                });
-            }
-        },
-    };
-
-    let mut dirs = file.dirs();
-    let section = dirs.first().map(std::string::ToString::to_string);
+    let title = page_title(front.title.as_deref(), split.body, &parsed.key_lines).map_err(here)?;
+    let section = file.dirs().first().map(std::string::ToString::to_string);
     let kind = front
         .kind
-        .unwrap_or(match (file.is_index(), section.as_deref()) {
-            (true, None) => Kind::Home,
-            (true, Some(_)) => Kind::Section,
-            (false, Some("roles")) => Kind::Role,
-            (false, Some("teams")) => Kind::Team,
-            _ => Kind::Page,
-        });
-    let slug = match front.slug.as_deref() {
-        Some(s) => {
-            let slug = slug::slugify(s);
-            if slug.is_empty() {
-                let d = here(Diagnostic::error(format!(
-                    "`slug: {s}` has no letters or digits to make a URL from"
-                )));
-                return Err(match parsed.key_lines.get("slug") {
-                    Some(&line) => d.at(line, 1),
-                    None => d,
-                });
-            }
-            slug
-        }
-        None if file.is_index() => dirs.pop().map(slug::slugify).unwrap_or_default(),
-        None => match slug::slugify(file.stem()) {
-            s if s.is_empty() => "page".to_string(),
-            s => s,
-        },
-    };
+        .unwrap_or_else(|| kind_by_place(&file, section.as_deref()));
+    let slug = page_slug(front.slug.as_deref(), &file, &parsed.key_lines).map_err(here)?;
     let key = front
         .translation_key
         .as_deref()
         .map(|k| k.trim().trim_end_matches(".md").to_string())
         .filter(|k| !k.is_empty())
         .unwrap_or_else(|| file.key.clone());
-    let checklist = front
-        .onboarding
-        .iter()
-        .chain(&front.checklist)
-        .map(|entry| match entry {
-            ChecklistEntry::Text(t) => {
-                ChecklistItem::new(&key, None, &decode_entities(&t.0), false)
-            }
-            ChecklistEntry::Full { id, text, done } => ChecklistItem::new(
-                &key,
-                id.as_ref().map(|i| i.0.as_str()),
-                &decode_entities(&text.0),
-                *done,
-            ),
-        })
-        .collect();
+    let checklist = checklist(&front, &key);
 
     let mut page = Page {
         output: String::new(),
@@ -481,6 +415,81 @@ pub(crate) fn parse_page(file: SourceFile, text: String) -> Result<Page, Diagnos
     };
     page.output = output_path(&page);
     Ok(page)
+}
+
+/// The front matter's `title`, else the body's first heading; an error (without its
+/// file, which the caller adds) if there is neither.
+fn page_title(
+    given: Option<&str>,
+    body: &str,
+    key_lines: &BTreeMap<String, usize>,
+) -> Result<String, Diagnostic> {
+    if let Some(t) = given.map(str::trim).filter(|t| !t.is_empty()) {
+        return Ok(decode_entities(t));
+    }
+    first_heading(body).ok_or_else(|| {
+        Diagnostic::error("the page has no title")
+            .with_help("add `title: ...` to the front matter, or start the text with a `# Heading`")
+            .at(key_lines.get("title").copied().unwrap_or(1), 1)
+    })
+}
+
+/// The kind of a page without `kind:`, from where its file is.
+fn kind_by_place(file: &SourceFile, section: Option<&str>) -> Kind {
+    match (file.is_index(), section) {
+        (true, None) => Kind::Home,
+        (true, Some(_)) => Kind::Section,
+        (false, Some("roles")) => Kind::Role,
+        (false, Some("teams")) => Kind::Team,
+        _ => Kind::Page,
+    }
+}
+
+/// The `slug:` of the front matter, else the file's (or a section's folder's) name,
+/// slugified; an error (without its file) if a given slug has nothing to make a URL from.
+fn page_slug(
+    given: Option<&str>,
+    file: &SourceFile,
+    key_lines: &BTreeMap<String, usize>,
+) -> Result<String, Diagnostic> {
+    match given {
+        Some(s) => {
+            let slug = slug::slugify(s);
+            if slug.is_empty() {
+                let d = Diagnostic::error(format!(
+                    "`slug: {s}` has no letters or digits to make a URL from"
+                ));
+                return Err(match key_lines.get("slug") {
+                    Some(&line) => d.at(line, 1),
+                    None => d,
+                });
+            }
+            Ok(slug)
+        }
+        None if file.is_index() => Ok(file.dirs().pop().map(slug::slugify).unwrap_or_default()),
+        None => Ok(match slug::slugify(file.stem()) {
+            s if s.is_empty() => "page".to_string(),
+            s => s,
+        }),
+    }
+}
+
+/// The page's `onboarding:` and `checklist:` items, in that order.
+fn checklist(front: &front_matter::FrontMatter, key: &str) -> Vec<ChecklistItem> {
+    front
+        .onboarding
+        .iter()
+        .chain(&front.checklist)
+        .map(|entry| match entry {
+            ChecklistEntry::Text(t) => ChecklistItem::new(key, None, &decode_entities(&t.0), false),
+            ChecklistEntry::Full { id, text, done } => ChecklistItem::new(
+                key,
+                id.as_ref().map(|i| i.0.as_str()),
+                &decode_entities(&text.0),
+                *done,
+            ),
+        })
+        .collect()
 }
 
 /// `fr/roles/chef-de-projet/index.html`. Folders are slugified, so no `..` survives.
