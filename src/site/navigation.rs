@@ -211,10 +211,6 @@ fn toc_folder(toc: &Page) -> &str {
 
 /// Makes every language's guides from the `TOC.md` files and the folder tree. A menu
 /// link to a page that does not exist is an error on its line of `TOC.md`.
-#[expect(
-    clippy::too_many_lines,
-    reason = "to be split: the redesign issue's step 4"
-)]
 pub(crate) fn build(
     site: &Site,
     tocs: &[Arc<Page>],
@@ -244,48 +240,68 @@ pub(crate) fn build(
             else {
                 continue;
             };
-            let own = toc.lang == lang;
-            let entries = guide_toc::parse(toc.body(), toc.body_line);
-            let mut resolve = |entry: &TocEntry, dest: &str| -> Target {
-                match resolve_toc_link(site, folder, lang, dest) {
-                    Some(target) => target,
-                    None => {
-                        if own {
-                            diagnostics.push(
-                                Diagnostic::error(format!(
-                                    "menu link to `{dest}`: no such page in content/"
-                                ))
-                                .in_file(&toc.file.display)
-                                .with_source(toc.source())
-                                .at(entry.line, entry.column)
-                                .with_label("this entry"),
-                            );
-                        }
-                        Target::None
-                    }
-                }
-            };
-            let menu = menu_of(&entries, &mut resolve);
-            let text = |key: &str| {
-                toc.extra
-                    .get(key)
-                    .and_then(|v| v.as_str())
-                    .map(guide_toc::clean_label)
-                    .filter(|t| !t.is_empty())
-            };
-            let index = site.find(&index_key(folder), lang);
-            nav.guides.push(Guide {
-                lang: lang.to_string(),
-                folder: folder.to_string(),
-                title: text("user-guide-title").unwrap_or_else(|| toc.title.clone()),
-                description: text("user-guide-description"),
-                from_toc: true,
-                first: index.or_else(|| first_page(&menu)),
-                menu,
-            });
+            nav.guides
+                .push(toc_guide(site, folder, lang, toc, diagnostics));
         }
     }
-    // Each page joins the guide of its deepest TOC.md folder...
+    join_toc_guides(site, &mut nav);
+    add_folder_guides(site, &mut nav);
+    nav.key = hash_of(&(&nav.guides, &nav.of_page));
+    nav
+}
+
+/// The guide of `folder` in `lang`, from `toc` (that language's `TOC.md`, or the one it
+/// falls back on: then its broken links are reported once, for its own language).
+fn toc_guide(
+    site: &Site,
+    folder: &str,
+    lang: &str,
+    toc: &Page,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Guide {
+    let own = toc.lang == lang;
+    let entries = guide_toc::parse(toc.body(), toc.body_line);
+    let mut resolve = |entry: &TocEntry, dest: &str| -> Target {
+        match resolve_toc_link(site, folder, lang, dest) {
+            Some(target) => target,
+            None => {
+                if own {
+                    diagnostics.push(
+                        Diagnostic::error(format!(
+                            "menu link to `{dest}`: no such page in content/"
+                        ))
+                        .in_file(&toc.file.display)
+                        .with_source(toc.source())
+                        .at(entry.line, entry.column)
+                        .with_label("this entry"),
+                    );
+                }
+                Target::None
+            }
+        }
+    };
+    let menu = menu_of(&entries, &mut resolve);
+    let text = |key: &str| {
+        toc.extra
+            .get(key)
+            .and_then(|v| v.as_str())
+            .map(guide_toc::clean_label)
+            .filter(|t| !t.is_empty())
+    };
+    let index = site.find(&index_key(folder), lang);
+    Guide {
+        lang: lang.to_string(),
+        folder: folder.to_string(),
+        title: text("user-guide-title").unwrap_or_else(|| toc.title.clone()),
+        description: text("user-guide-description"),
+        from_toc: true,
+        first: index.or_else(|| first_page(&menu)),
+        menu,
+    }
+}
+
+/// Each page joins the guide of its deepest `TOC.md` folder, if any.
+fn join_toc_guides(site: &Site, nav: &mut Navigation) {
     for (i, p) in site.pages.iter().enumerate() {
         nav.of_page[i] = nav
             .guides
@@ -295,7 +311,10 @@ pub(crate) fn build(
             .max_by_key(|(_, g)| g.folder.len())
             .map(|(g, _)| g);
     }
-    // ...or else of its top folder, whose menu is the folder tree.
+}
+
+/// A page in no `TOC.md` guide joins that of its top folder, whose menu is the folder tree.
+fn add_folder_guides(site: &Site, nav: &mut Navigation) {
     let mut trees: BTreeMap<(String, String), Vec<usize>> = BTreeMap::new();
     for (i, p) in site.pages.iter().enumerate() {
         if nav.of_page[i].is_some() {
@@ -324,8 +343,6 @@ pub(crate) fn build(
             folder: top,
         });
     }
-    nav.key = hash_of(&(&nav.guides, &nav.of_page));
-    nav
 }
 
 fn index_key(folder: &str) -> String {
