@@ -181,45 +181,89 @@ fn theme_folder(dir: &Path, name: &str) -> Result<bool, Vec<Diagnostic>> {
 }
 
 /// Loads the site's theme with its overrides. Returns warnings beside it.
-#[expect(
-    clippy::too_many_lines,
-    reason = "to be split: the redesign issue's step 4"
-)]
 pub(crate) fn load(config: &Config) -> Result<(Theme, Vec<Diagnostic>), Vec<Diagnostic>> {
     let mut errors = Vec::new();
     let mut warnings = Vec::new();
     let root = &config.root;
-    let theme_dir = root.join("themes").join(&config.theme);
-    let files: Vec<ThemeFile> = if theme_folder(&theme_dir, &config.theme)? {
-        disk_files(root, &theme_dir, &mut errors)
+    let mut collected = Collected::default();
+    for f in theme_files(config, &mut errors)? {
+        collected.add(f, &mut errors);
+    }
+    // Site overrides.
+    for (folder, prefix) in [
+        ("templates", "templates/"),
+        ("static", "static/"),
+        ("i18n", "i18n/"),
+    ] {
+        let dir = root.join(folder);
+        if dir.is_dir() {
+            for mut f in disk_files(root, &dir, &mut errors) {
+                f.relative = format!("{prefix}{}", f.relative);
+                collected.add(f, &mut errors);
+            }
+        }
+    }
+    let strings = resolve_strings(config, &collected.theme_strings, &mut errors, &mut warnings);
+    let options = manifest_options(collected.manifest, &mut errors);
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    Ok((
+        Theme {
+            templates: collected.templates.into_values().collect(),
+            static_files: collected.static_files.into_values().collect(),
+            strings,
+            options,
+        },
+        warnings,
+    ))
+}
+
+/// The files of the theme named in `site.yaml`: its folder under `themes/`, or the
+/// built-in default theme.
+fn theme_files(
+    config: &Config,
+    errors: &mut Vec<Diagnostic>,
+) -> Result<Vec<ThemeFile>, Vec<Diagnostic>> {
+    let theme_dir = config.root.join("themes").join(&config.theme);
+    if theme_folder(&theme_dir, &config.theme)? {
+        Ok(disk_files(&config.root, &theme_dir, errors))
     } else if config.theme == "default" {
-        embedded_files()
+        Ok(embedded_files())
     } else {
-        return Err(vec![
+        Err(vec![
             Diagnostic::error(format!(
                 "theme `{}` not found: there is no folder themes/{}/",
                 config.theme, config.theme
             ))
             .in_file("site.yaml")
             .with_help("remove `theme:` to use the built-in default theme"),
-        ]);
-    };
+        ])
+    }
+}
 
-    let mut templates: BTreeMap<String, Template> = BTreeMap::new();
-    let mut static_files: BTreeMap<String, StaticFile> = BTreeMap::new();
-    // Per language, the theme's file then the site's, applied in that order.
-    let mut theme_strings: BTreeMap<String, Vec<(PathBuf, Arc<str>)>> = BTreeMap::new();
-    let mut manifest: Option<(PathBuf, Arc<str>)> = None;
-    let mut add = |f: ThemeFile, errors: &mut Vec<Diagnostic>| {
+/// The theme's files by role, a later file (the site's override) replacing an earlier one.
+#[derive(Default)]
+struct Collected {
+    templates: BTreeMap<String, Template>,
+    static_files: BTreeMap<String, StaticFile>,
+    /// Per language, the theme's file then the site's, applied in that order.
+    theme_strings: BTreeMap<String, Vec<(PathBuf, Arc<str>)>>,
+    manifest: Option<(PathBuf, Arc<str>)>,
+}
+
+impl Collected {
+    /// Files `f` by its place: `theme.yaml`, `templates/`, `static/` or `i18n/`.
+    fn add(&mut self, f: ThemeFile, errors: &mut Vec<Diagnostic>) {
         if f.relative == "theme.yaml" {
             match f.text() {
-                Ok(text) => manifest = Some((f.display, text)),
+                Ok(text) => self.manifest = Some((f.display, text)),
                 Err(d) => errors.push(d),
             }
         } else if let Some(name) = f.relative.strip_prefix("templates/") {
             match f.text() {
                 Ok(source) => {
-                    templates.insert(
+                    self.templates.insert(
                         name.to_string(),
                         Template {
                             name: name.to_string(),
@@ -231,7 +275,7 @@ pub(crate) fn load(config: &Config) -> Result<(Theme, Vec<Diagnostic>), Vec<Diag
                 Err(d) => errors.push(d),
             }
         } else if let Some(path) = f.relative.strip_prefix("static/") {
-            static_files.insert(
+            self.static_files.insert(
                 path.to_string(),
                 StaticFile {
                     path: path.to_string(),
@@ -244,55 +288,32 @@ pub(crate) fn load(config: &Config) -> Result<(Theme, Vec<Diagnostic>), Vec<Diag
             .and_then(|n| n.strip_suffix(".yaml"))
         {
             match f.text() {
-                Ok(source) => theme_strings
+                Ok(source) => self
+                    .theme_strings
                     .entry(lang.to_string())
                     .or_default()
                     .push((f.display, source)),
                 Err(d) => errors.push(d),
             }
         }
-    };
-    for f in files {
-        add(f, &mut errors);
     }
-    // Site overrides.
-    for (folder, prefix) in [
-        ("templates", "templates/"),
-        ("static", "static/"),
-        ("i18n", "i18n/"),
-    ] {
-        let dir = root.join(folder);
-        if dir.is_dir() {
-            for mut f in disk_files(root, &dir, &mut errors) {
-                f.relative = format!("{prefix}{}", f.relative);
-                add(f, &mut errors);
-            }
+}
+
+/// The defaults of the options `theme.yaml` declares.
+fn manifest_options(
+    manifest: Option<(PathBuf, Arc<str>)>,
+    errors: &mut Vec<Diagnostic>,
+) -> BTreeMap<String, serde_json::Value> {
+    let Some((file, text)) = manifest else {
+        return BTreeMap::new();
+    };
+    match yaml::from_str::<ThemeManifest>(&text, 1) {
+        Ok(m) => m.options.into_iter().map(|(k, v)| (k, v.default)).collect(),
+        Err(e) => {
+            errors.push(e.into_diagnostic(file, text));
+            BTreeMap::new()
         }
     }
-
-    let strings = resolve_strings(config, &theme_strings, &mut errors, &mut warnings);
-    let options = match manifest {
-        Some((file, text)) => match yaml::from_str::<ThemeManifest>(&text, 1) {
-            Ok(m) => m.options.into_iter().map(|(k, v)| (k, v.default)).collect(),
-            Err(e) => {
-                errors.push(e.into_diagnostic(file, text));
-                BTreeMap::new()
-            }
-        },
-        None => BTreeMap::new(),
-    };
-    if !errors.is_empty() {
-        return Err(errors);
-    }
-    Ok((
-        Theme {
-            templates: templates.into_values().collect(),
-            static_files: static_files.into_values().collect(),
-            strings,
-            options,
-        },
-        warnings,
-    ))
 }
 
 struct ThemeFile {
