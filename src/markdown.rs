@@ -106,10 +106,6 @@ pub(crate) fn options() -> Options {
 /// because the template shows the page title as the page's only `<h1>`; `typography`
 /// applies to prose text only, never to code; `raw_html` says whether the body may run
 /// script.
-#[expect(
-    clippy::too_many_lines,
-    reason = "to be split: the redesign issue's step 4"
-)]
 pub(crate) fn render(
     body: &str,
     page_key: &str,
@@ -117,10 +113,9 @@ pub(crate) fn render(
     typography: Typography,
     raw_html: RawHtml,
 ) -> Rendered {
-    let events: Vec<(Event, std::ops::Range<usize>)> = Parser::new_ext(body, options())
+    let events: Vec<Spanned> = Parser::new_ext(body, options())
         .into_offset_iter()
         .collect();
-    let mut out = Rendered::default();
     // Adobe Flavored Markdown, read before the rest (see `crate::markdown::afm`).
     let (mut events, afm) = crate::markdown::afm::filter(events, resolver);
     drop_leading_title(&mut events);
@@ -130,173 +125,24 @@ pub(crate) fn render(
         && events
             .iter()
             .any(|(e, _)| matches!(e, Event::Html(_) | Event::InlineHtml(_)));
-    let mut dropped_images = Vec::new();
-
-    let mut used_ids = HashSet::new();
-    let mut replaced_links = Vec::new();
-    let mut in_code_block = false;
+    let mut rewrite = Rewrite {
+        body,
+        page_key,
+        resolver,
+        typography,
+        sanitized,
+        out: Rendered::default(),
+        used_ids: HashSet::new(),
+        replaced_links: Vec::new(),
+        dropped_images: Vec::new(),
+        in_code_block: false,
+    };
     let mut i = 0;
     while i < events.len() {
-        match &events[i].0 {
-            Event::Start(Tag::CodeBlock(_)) => in_code_block = true,
-            Event::End(TagEnd::CodeBlock) => in_code_block = false,
-            Event::Text(_) if !in_code_block && typography != Typography::None => {
-                // Entities and smart punctuation split text: join the pieces so that
-                // rules see the characters around them.
-                let mut text = String::new();
-                let mut j = i;
-                while let Some((Event::Text(t), _)) = events.get(j) {
-                    text.push_str(t);
-                    j += 1;
-                }
-                let range = events[i].1.start..events[j - 1].1.end;
-                // Links and emphasis split a sentence into text nodes: the rules see the
-                // letters across them (`l'<a>architecte</a>`).
-                let before = events[..i]
-                    .iter()
-                    .rev()
-                    .find(|(e, _)| !is_inline_boundary(e))
-                    .and_then(|(e, _)| match e {
-                        Event::Text(t) => t.chars().next_back(),
-                        _ => None,
-                    });
-                let after = events[j..]
-                    .iter()
-                    .find(|(e, _)| !is_inline_boundary(e))
-                    .and_then(|(e, _)| match e {
-                        Event::Text(t) => t.chars().next(),
-                        _ => None,
-                    });
-                let typeset = typography.apply_between(&text, before, after);
-                events.splice(i..j, [(Event::Text(CowStr::from(typeset)), range)]);
-            }
-            Event::Start(Tag::Heading { level, id, .. }) => {
-                let level = *level;
-                let explicit = id.as_ref().map(std::string::ToString::to_string);
-                let at = events[i].1.start;
-                if sanitized && let Event::Start(Tag::Heading { attrs, .. }) = &mut events[i].0 {
-                    attrs.retain(|(name, _)| {
-                        let handler = name.len() > 2 && name[..2].eq_ignore_ascii_case("on");
-                        if handler {
-                            out.dropped.push(BrokenLink::at(
-                                body,
-                                at,
-                                format!("heading attribute `{name}` dropped: it would run script"),
-                            ));
-                        }
-                        !handler
-                    });
-                }
-                let end = find_end(&events, i);
-                let text = plain_text(&events[i + 1..end]);
-                let id = unique_id(
-                    explicit.unwrap_or_else(|| slug::slugify(&text)),
-                    &mut used_ids,
-                );
-                if let Event::Start(Tag::Heading { id: slot, .. }) = &mut events[i].0 {
-                    *slot = Some(CowStr::from(id.clone()));
-                }
-                events.insert(
-                    end,
-                    (
-                        Event::InlineHtml(CowStr::from(format!(
-                            " <a class=\"anchor\" href=\"#{}\" aria-hidden=\"true\" tabindex=\"-1\">#</a>",
-                            escape_attr(&id)
-                        ))),
-                        0..0,
-                    ),
-                );
-                if level <= HeadingLevel::H3 {
-                    // Typeset as the heading itself will be (its text comes next).
-                    out.toc.push(Heading {
-                        level: level as u8,
-                        id,
-                        text: typography.apply(&text),
-                    });
-                }
-            }
-            Event::TaskListMarker(checked) => {
-                let checked = *checked;
-                let text = plain_text(&events[i + 1..item_text_end(&events, i)]);
-                let item = ChecklistItem::new(page_key, None, &text, checked);
-                events[i].0 = Event::InlineHtml(CowStr::from(checkbox_html(&item)));
-                out.tasks.push(item);
-            }
-            Event::Start(Tag::Link { dest_url, .. })
-                if sanitized && sanitize::is_unsafe_url(dest_url, false) =>
-            {
-                out.dropped.push(BrokenLink::at(
-                    body,
-                    events[i].1.start,
-                    format!("link to `{}` dropped: it would run script", short(dest_url)),
-                ));
-                events[i].0 = Event::InlineHtml(CowStr::from(""));
-                replaced_links.push(Some(""));
-            }
-            Event::Start(Tag::Link {
-                dest_url, title, ..
-            }) => match resolver.resolve(dest_url) {
-                LinkTarget::External => replaced_links.push(None),
-                LinkTarget::Internal {
-                    href,
-                    hreflang,
-                    anchor,
-                } => {
-                    if let Some((target, fragment)) = anchor {
-                        let (line, column) = line_col(body, events[i].1.start);
-                        out.anchors.push(AnchorLink {
-                            target,
-                            fragment,
-                            href: escape_attr(&href),
-                            line,
-                            column,
-                        });
-                    }
-                    let mut html = format!("<a href=\"{}\"", escape_attr(&href));
-                    if let Some(lang) = hreflang {
-                        html.push_str(&format!(" hreflang=\"{}\"", escape_attr(&lang)));
-                    }
-                    if !title.is_empty() {
-                        html.push_str(&format!(" title=\"{}\"", escape_attr(title)));
-                    }
-                    html.push('>');
-                    events[i].0 = Event::InlineHtml(CowStr::from(html));
-                    replaced_links.push(Some("</a>"));
-                }
-                LinkTarget::Broken(message) => {
-                    out.broken_links
-                        .push(BrokenLink::at(body, events[i].1.start, message));
-                    replaced_links.push(None);
-                }
-            },
-            // An image that would run script is dropped; its alt text stays, as text.
-            Event::Start(Tag::Image { dest_url, .. })
-                if sanitized && sanitize::is_unsafe_url(dest_url, true) =>
-            {
-                out.dropped.push(BrokenLink::at(
-                    body,
-                    events[i].1.start,
-                    format!("image `{}` dropped: it would run script", short(dest_url)),
-                ));
-                events[i].0 = Event::InlineHtml(CowStr::from(""));
-                dropped_images.push(true);
-            }
-            Event::Start(Tag::Image { .. }) => {
-                dropped_images.push(false);
-                image_target(&mut events, i, resolver, body, &mut out);
-            }
-            Event::End(TagEnd::Image) if dropped_images.pop() == Some(true) => {
-                events[i].0 = Event::InlineHtml(CowStr::from(""));
-            }
-            Event::End(TagEnd::Link) => {
-                if let Some(Some(html)) = replaced_links.pop() {
-                    events[i].0 = Event::InlineHtml(CowStr::from(html));
-                }
-            }
-            _ => {}
-        }
+        rewrite.event(&mut events, i);
         i += 1;
     }
+    let mut out = rewrite.out;
     crate::markdown::afm::apply_attrs(&mut events, &afm.attrs);
     for (offset, message) in afm.broken {
         out.broken_links.push(BrokenLink::at(body, offset, message));
@@ -308,6 +154,217 @@ pub(crate) fn render(
         out.html = sanitize::clean(&out.html);
     }
     out
+}
+
+/// An event and where it is in the body.
+type Spanned<'a> = (Event<'a>, std::ops::Range<usize>);
+
+/// One pass over a body's events that typesets text, gives headings their ids and
+/// anchors, turns task markers into checklist items, resolves links and images, and
+/// drops what would run script (when the body is sanitized).
+struct Rewrite<'r> {
+    body: &'r str,
+    page_key: &'r str,
+    resolver: &'r dyn LinkResolver,
+    typography: Typography,
+    sanitized: bool,
+    out: Rendered,
+    used_ids: HashSet<String>,
+    /// Per open link, what replaces its end: `None` keeps pulldown-cmark's `</a>`.
+    replaced_links: Vec<Option<&'static str>>,
+    /// Per open image, whether it was dropped.
+    dropped_images: Vec<bool>,
+    in_code_block: bool,
+}
+
+impl Rewrite<'_> {
+    /// Rewrites `events[i]` (and, for text and headings, the events around it).
+    fn event(&mut self, events: &mut Vec<Spanned>, i: usize) {
+        match &events[i].0 {
+            Event::Start(Tag::CodeBlock(_)) => self.in_code_block = true,
+            Event::End(TagEnd::CodeBlock) => self.in_code_block = false,
+            Event::Text(_) if !self.in_code_block && self.typography != Typography::None => {
+                self.typeset(events, i);
+            }
+            Event::Start(Tag::Heading { .. }) => self.heading(events, i),
+            Event::TaskListMarker(checked) => {
+                let checked = *checked;
+                let text = plain_text(&events[i + 1..item_text_end(events, i)]);
+                let item = ChecklistItem::new(self.page_key, None, &text, checked);
+                events[i].0 = Event::InlineHtml(CowStr::from(checkbox_html(&item)));
+                self.out.tasks.push(item);
+            }
+            Event::Start(Tag::Link { dest_url, .. })
+                if self.sanitized && sanitize::is_unsafe_url(dest_url, false) =>
+            {
+                let message = format!("link to `{}` dropped: it would run script", short(dest_url));
+                self.drop_script(events, i, message);
+                self.replaced_links.push(Some(""));
+            }
+            Event::Start(Tag::Link { .. }) => self.link(events, i),
+            // An image that would run script is dropped; its alt text stays, as text.
+            Event::Start(Tag::Image { dest_url, .. })
+                if self.sanitized && sanitize::is_unsafe_url(dest_url, true) =>
+            {
+                let message = format!("image `{}` dropped: it would run script", short(dest_url));
+                self.drop_script(events, i, message);
+                self.dropped_images.push(true);
+            }
+            Event::Start(Tag::Image { .. }) => {
+                self.dropped_images.push(false);
+                image_target(events, i, self.resolver, self.body, &mut self.out);
+            }
+            Event::End(TagEnd::Image) if self.dropped_images.pop() == Some(true) => {
+                events[i].0 = Event::InlineHtml(CowStr::from(""));
+            }
+            Event::End(TagEnd::Link) => {
+                if let Some(Some(html)) = self.replaced_links.pop() {
+                    events[i].0 = Event::InlineHtml(CowStr::from(html));
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Replaces `events[i]` with nothing and says why.
+    fn drop_script(&mut self, events: &mut [Spanned], i: usize, message: String) {
+        self.out
+            .dropped
+            .push(BrokenLink::at(self.body, events[i].1.start, message));
+        events[i].0 = Event::InlineHtml(CowStr::from(""));
+    }
+
+    /// Typesets the text run that starts at `events[i]`, as one event.
+    fn typeset(&self, events: &mut Vec<Spanned>, i: usize) {
+        // Entities and smart punctuation split text: join the pieces so that
+        // rules see the characters around them.
+        let mut text = String::new();
+        let mut j = i;
+        while let Some((Event::Text(t), _)) = events.get(j) {
+            text.push_str(t);
+            j += 1;
+        }
+        let range = events[i].1.start..events[j - 1].1.end;
+        // Links and emphasis split a sentence into text nodes: the rules see the
+        // letters across them (`l'<a>architecte</a>`).
+        let before = events[..i]
+            .iter()
+            .rev()
+            .find(|(e, _)| !is_inline_boundary(e))
+            .and_then(|(e, _)| match e {
+                Event::Text(t) => t.chars().next_back(),
+                _ => None,
+            });
+        let after = events[j..]
+            .iter()
+            .find(|(e, _)| !is_inline_boundary(e))
+            .and_then(|(e, _)| match e {
+                Event::Text(t) => t.chars().next(),
+                _ => None,
+            });
+        let typeset = self.typography.apply_between(&text, before, after);
+        events.splice(i..j, [(Event::Text(CowStr::from(typeset)), range)]);
+    }
+
+    /// Gives the heading at `events[i]` its unique id and anchor, drops its event-handler
+    /// attributes when sanitized, and lists it in the table of contents (levels 1 to 3).
+    fn heading(&mut self, events: &mut Vec<Spanned>, i: usize) {
+        let Event::Start(Tag::Heading { level, id, .. }) = &events[i].0 else {
+            return;
+        };
+        let level = *level;
+        let explicit = id.as_ref().map(std::string::ToString::to_string);
+        let at = events[i].1.start;
+        if self.sanitized
+            && let Event::Start(Tag::Heading { attrs, .. }) = &mut events[i].0
+        {
+            let (body, dropped) = (self.body, &mut self.out.dropped);
+            attrs.retain(|(name, _)| {
+                let handler = name.len() > 2 && name[..2].eq_ignore_ascii_case("on");
+                if handler {
+                    dropped.push(BrokenLink::at(
+                        body,
+                        at,
+                        format!("heading attribute `{name}` dropped: it would run script"),
+                    ));
+                }
+                !handler
+            });
+        }
+        let end = find_end(events, i);
+        let text = plain_text(&events[i + 1..end]);
+        let id = unique_id(
+            explicit.unwrap_or_else(|| slug::slugify(&text)),
+            &mut self.used_ids,
+        );
+        if let Event::Start(Tag::Heading { id: slot, .. }) = &mut events[i].0 {
+            *slot = Some(CowStr::from(id.clone()));
+        }
+        events.insert(
+            end,
+            (
+                Event::InlineHtml(CowStr::from(format!(
+                    " <a class=\"anchor\" href=\"#{}\" aria-hidden=\"true\" tabindex=\"-1\">#</a>",
+                    escape_attr(&id)
+                ))),
+                0..0,
+            ),
+        );
+        if level <= HeadingLevel::H3 {
+            // Typeset as the heading itself will be (its text comes next).
+            self.out.toc.push(Heading {
+                level: level as u8,
+                id,
+                text: self.typography.apply(&text),
+            });
+        }
+    }
+
+    /// Resolves the link at `events[i]`: an internal one becomes its page's URL (its
+    /// anchor kept for checking), a broken one is reported.
+    fn link(&mut self, events: &mut [Spanned], i: usize) {
+        let Event::Start(Tag::Link {
+            dest_url, title, ..
+        }) = &events[i].0
+        else {
+            return;
+        };
+        match self.resolver.resolve(dest_url) {
+            LinkTarget::External => self.replaced_links.push(None),
+            LinkTarget::Internal {
+                href,
+                hreflang,
+                anchor,
+            } => {
+                if let Some((target, fragment)) = anchor {
+                    let (line, column) = line_col(self.body, events[i].1.start);
+                    self.out.anchors.push(AnchorLink {
+                        target,
+                        fragment,
+                        href: escape_attr(&href),
+                        line,
+                        column,
+                    });
+                }
+                let mut html = format!("<a href=\"{}\"", escape_attr(&href));
+                if let Some(lang) = hreflang {
+                    html.push_str(&format!(" hreflang=\"{}\"", escape_attr(&lang)));
+                }
+                if !title.is_empty() {
+                    html.push_str(&format!(" title=\"{}\"", escape_attr(title)));
+                }
+                html.push('>');
+                events[i].0 = Event::InlineHtml(CowStr::from(html));
+                self.replaced_links.push(Some("</a>"));
+            }
+            LinkTarget::Broken(message) => {
+                self.out
+                    .broken_links
+                    .push(BrokenLink::at(self.body, events[i].1.start, message));
+                self.replaced_links.push(None);
+            }
+        }
+    }
 }
 
 /// An event that starts or ends an inline element inside a sentence: text on both
