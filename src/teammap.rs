@@ -324,10 +324,6 @@ pub(crate) fn wrap(label: &str, max_chars: usize) -> Vec<String> {
 }
 
 /// The map as an inline `<svg>` element. `id` prefixes the element ids it defines.
-#[expect(
-    clippy::too_many_lines,
-    reason = "to be split: the redesign issue's step 4"
-)]
 pub(crate) fn svg(map: &TeamMap, text: &MapText, id: &str, size: &Size) -> String {
     let l = layout(map, size);
     let font = size.font;
@@ -350,10 +346,19 @@ pub(crate) fn svg(map: &TeamMap, text: &MapText, id: &str, size: &Size) -> Strin
         escape(text.title),
         escape(text.description)
     );
-    let grid_bottom = l.grid_y + l.rows.len() as f64 * l.row_h;
     let grid_right = vx + vw - MARGIN;
+    grid(&mut out, &l, size, grid_right);
+    columns(&mut out, map, text, &l, size);
+    for row in &l.rows {
+        map_row(&mut out, map, text, &l, size, row, grid_right);
+    }
+    out.push_str("</svg>");
+    out
+}
 
-    // The grid: a wash on every other row, a line between columns, the diagonal greyed.
+/// The grid: a wash on every other row, a line between columns, the diagonal greyed.
+fn grid(out: &mut String, l: &Layout, size: &Size, grid_right: f64) {
+    let grid_bottom = l.grid_y + l.rows.len() as f64 * l.row_h;
     out.push_str("<g class=\"map-grid\" aria-hidden=\"true\">\n");
     for (k, row) in l.rows.iter().enumerate() {
         if k % 2 == 1 {
@@ -399,10 +404,13 @@ pub(crate) fn svg(map: &TeamMap, text: &MapText, id: &str, size: &Size) -> Strin
         );
     }
     out.push_str("</g>\n");
+}
 
-    // Column names, written upwards so that twelve of them fit a phone's width. They
-    // repeat what each row says (its accessible name lists its relations): hidden from
-    // screen readers, not links (columns of 19 px would be targets too small to hit).
+/// Column names, written upwards so that twelve of them fit a phone's width. They
+/// repeat what each row says (its accessible name lists its relations): hidden from
+/// screen readers, not links (columns of 19 px would be targets too small to hit).
+fn columns(out: &mut String, map: &TeamMap, text: &MapText, l: &Layout, size: &Size) {
+    let font = size.font;
     out.push_str("<g class=\"map-columns\" aria-hidden=\"true\">\n");
     for c in &l.columns {
         let kind = map.nodes[c.node].kind;
@@ -423,103 +431,115 @@ pub(crate) fn svg(map: &TeamMap, text: &MapText, id: &str, size: &Size) -> Strin
         );
     }
     out.push_str("</g>\n");
+}
 
-    // One link per row: its label, its marks, and a name that says them in words.
-    let cell_r = size.cell.min(l.row_h) * 0.27;
-    for row in &l.rows {
-        let node = &map.nodes[row.node];
-        let label = text.typography.apply(&node.label);
-        let marks: Vec<&Mark> = l.marks.iter().filter(|m| m.row == row.node).collect();
-        let names = |kind: NodeKind| {
-            marks
-                .iter()
-                .filter(|m| m.kind == kind)
-                .map(|m| map.nodes[m.column].label.as_str())
-                .collect::<Vec<_>>()
-                .join(", ")
-        };
-        let mut said = label.clone();
-        for (kind, words) in [
-            (NodeKind::Role, text.works_with),
-            (NodeKind::Team, text.keeps_informed),
-        ] {
-            let list = names(kind);
-            if !list.is_empty() {
-                said.push_str(&text.typography.apply(&format!(". {words}: {list}")));
-            }
+/// One link per row: its label, its marks, and a name that says them in words.
+fn map_row(
+    out: &mut String,
+    map: &TeamMap,
+    text: &MapText,
+    l: &Layout,
+    size: &Size,
+    row: &Row,
+    grid_right: f64,
+) {
+    let font = size.font;
+    let node = &map.nodes[row.node];
+    let label = text.typography.apply(&node.label);
+    let marks: Vec<&Mark> = l.marks.iter().filter(|m| m.row == row.node).collect();
+    let names = |kind: NodeKind| {
+        marks
+            .iter()
+            .filter(|m| m.kind == kind)
+            .map(|m| map.nodes[m.column].label.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let mut said = label.clone();
+    for (kind, words) in [
+        (NodeKind::Role, text.works_with),
+        (NodeKind::Team, text.keeps_informed),
+    ] {
+        let list = names(kind);
+        if !list.is_empty() {
+            said.push_str(&text.typography.apply(&format!(". {words}: {list}")));
         }
-        let _ = writeln!(
-            out,
-            "<a class=\"map-row\" href=\"{}\" aria-label=\"{}\"><rect class=\"map-row-bg\" x=\"0\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"transparent\"/>",
-            escape(&node.href),
-            escape(&said),
-            n(row.y),
-            n(grid_right),
-            n(l.row_h)
-        );
-        let first =
-            row.y + l.row_h / 2.0 - (row.lines.len() as f64 - 1.0) * size.line / 2.0 + font * 0.35;
+    }
+    let _ = writeln!(
+        out,
+        "<a class=\"map-row\" href=\"{}\" aria-label=\"{}\"><rect class=\"map-row-bg\" x=\"0\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"transparent\"/>",
+        escape(&node.href),
+        escape(&said),
+        n(row.y),
+        n(grid_right),
+        n(l.row_h)
+    );
+    let first =
+        row.y + l.row_h / 2.0 - (row.lines.len() as f64 - 1.0) * size.line / 2.0 + font * 0.35;
+    let _ = write!(
+        out,
+        "<text class=\"map-row-label\" x=\"{}\" y=\"{}\" fill=\"{ROLE_COLOR}\">",
+        n(size.pad),
+        n(first)
+    );
+    for (k, line) in row.lines.iter().enumerate() {
+        let dy = if k == 0 { 0.0 } else { size.line };
         let _ = write!(
             out,
-            "<text class=\"map-row-label\" x=\"{}\" y=\"{}\" fill=\"{ROLE_COLOR}\">",
+            "<tspan x=\"{}\" dy=\"{}\">{}</tspan>",
             n(size.pad),
-            n(first)
+            n(dy),
+            escape(&text.typography.apply(line))
         );
-        for (k, line) in row.lines.iter().enumerate() {
-            let dy = if k == 0 { 0.0 } else { size.line };
-            let _ = write!(
-                out,
-                "<tspan x=\"{}\" dy=\"{}\">{}</tspan>",
-                n(size.pad),
-                n(dy),
-                escape(&text.typography.apply(line))
-            );
-        }
-        out.push_str("</text>");
-        for m in marks {
-            let other = text.typography.apply(&map.nodes[m.column].label);
-            let (words, shape) = match m.kind {
-                NodeKind::Role => (
-                    text.works_with,
-                    format!(
-                        "<circle class=\"map-works-with\" cx=\"{}\" cy=\"{}\" r=\"{}\" fill=\"{ROLE_COLOR}\">",
-                        n(m.x),
-                        n(m.y),
-                        n(cell_r)
-                    ),
-                ),
-                NodeKind::Team => {
-                    let r = cell_r * 1.25;
-                    (
-                        text.keeps_informed,
-                        format!(
-                            "<path class=\"map-depends-on\" d=\"M{},{}L{},{}L{},{}L{},{}z\" fill=\"{TEAM_COLOR}\">",
-                            n(m.x),
-                            n(m.y - r),
-                            n(m.x + r),
-                            n(m.y),
-                            n(m.x),
-                            n(m.y + r),
-                            n(m.x - r),
-                            n(m.y)
-                        ),
-                    )
-                }
-            };
-            let tip = text
-                .typography
-                .apply(&format!("{label} — {words}: {other}"));
-            let close = if m.kind == NodeKind::Role {
-                "</circle>"
-            } else {
-                "</path>"
-            };
-            let _ = write!(out, "{shape}<title>{}</title>{close}", escape(&tip));
-        }
-        out.push_str("</a>\n");
     }
-    out.push_str("</svg>");
-    out
+    out.push_str("</text>");
+    let cell_r = size.cell.min(l.row_h) * 0.27;
+    for m in marks {
+        mark(out, map, text, &label, m, cell_r);
+    }
+    out.push_str("</a>\n");
+}
+
+/// One mark of a row: a circle (works with) or a diamond (keeps informed), with a tip.
+fn mark(out: &mut String, map: &TeamMap, text: &MapText, label: &str, m: &Mark, cell_r: f64) {
+    let other = text.typography.apply(&map.nodes[m.column].label);
+    let (words, shape) = match m.kind {
+        NodeKind::Role => (
+            text.works_with,
+            format!(
+                "<circle class=\"map-works-with\" cx=\"{}\" cy=\"{}\" r=\"{}\" fill=\"{ROLE_COLOR}\">",
+                n(m.x),
+                n(m.y),
+                n(cell_r)
+            ),
+        ),
+        NodeKind::Team => {
+            let r = cell_r * 1.25;
+            (
+                text.keeps_informed,
+                format!(
+                    "<path class=\"map-depends-on\" d=\"M{},{}L{},{}L{},{}L{},{}z\" fill=\"{TEAM_COLOR}\">",
+                    n(m.x),
+                    n(m.y - r),
+                    n(m.x + r),
+                    n(m.y),
+                    n(m.x),
+                    n(m.y + r),
+                    n(m.x - r),
+                    n(m.y)
+                ),
+            )
+        }
+    };
+    let tip = text
+        .typography
+        .apply(&format!("{label} — {words}: {other}"));
+    let close = if m.kind == NodeKind::Role {
+        "</circle>"
+    } else {
+        "</path>"
+    };
+    let _ = write!(out, "{shape}<title>{}</title>{close}", escape(&tip));
 }
 
 /// A coordinate as written in the SVG: one decimal, no `-0`, never NaN.
