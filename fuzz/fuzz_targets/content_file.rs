@@ -1,5 +1,6 @@
 //! Arbitrary bytes as a content file, through parsing, the site model and rendering.
-//! Any panic is a bug: bad input must become a diagnostic.
+//! Any panic is a bug: bad input must become a diagnostic. It also checks that the YAML
+//! fast path agrees with serde-saphyr.
 #![no_main]
 
 use std::collections::BTreeMap;
@@ -53,6 +54,20 @@ fn assets() -> &'static BTreeMap<String, String> {
     })
 }
 
+/// The YAML fast path answers only what serde-saphyr answers: checked on the text between
+/// the opening `---` line and the next `---`, where the front matter parser gives it.
+fn check_fast_yaml(text: &str) {
+    let yaml = text
+        .strip_prefix("---\n")
+        .map_or(text, |rest| rest.split("\n---").next().unwrap_or(rest));
+    if let Some(fast) = equipe::yaml::fast::parse(yaml) {
+        assert!(
+            equipe::yaml::from_str(yaml, 1).ok() == Some(fast),
+            "the YAML fast path differs from serde-saphyr on {yaml:?}"
+        );
+    }
+}
+
 fuzz_target!(|data: &[u8]| {
     let file = SourceFile {
         path: PathBuf::from("content/roles/x.fr.md"),
@@ -61,6 +76,7 @@ fuzz_target!(|data: &[u8]| {
         key: "roles/x".into(),
     };
     let Ok(text) = content::decode(data) else { return };
+    check_fast_yaml(&text);
     let Ok(page) = content::parse_page(file, text) else { return };
     let (site, _) = site::build(config().clone(), vec![page.into()], Default::default(), &Titles);
     if let Ok(renderer) = Renderer::new(theme(), &site, assets()) {
