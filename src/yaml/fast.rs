@@ -64,21 +64,19 @@ pub fn parse(text: &str) -> Option<BTreeMap<String, Value>> {
 /// decoding characters.
 fn allowed_text(text: &str) -> bool {
     let bytes = text.as_bytes();
-    bytes.iter().enumerate().all(|(i, &b)| match b {
-        b'\n' | b' '..=b'~' => true,
-        // U+0080 to U+009F (C1 controls, NEL).
-        0xC2 => bytes[i + 1] >= 0xA0,
-        // U+2028, U+2029.
-        0xE2 => !(bytes[i + 1] == 0x80 && matches!(bytes[i + 2], 0xA8 | 0xA9)),
-        // U+FEFF, U+FFFE, U+FFFF.
-        0xEF => !matches!(
-            (bytes[i + 1], bytes[i + 2]),
-            (0xBB, 0xBF) | (0xBF, 0xBE | 0xBF)
-        ),
-        // Other leading and continuation bytes of characters from U+00A0 on.
-        0x80.. => true,
-        _ => false,
-    })
+    // A fold without early exit, so that the compiler checks many bytes at once.
+    let control = bytes
+        .iter()
+        .fold(false, |bad, &b| bad | ((b < b' ' && b != b'\n') | (b == 0x7F)));
+    !control
+        && memchr::memchr3_iter(0xC2, 0xE2, 0xEF, bytes).all(|i| match bytes[i] {
+            // U+0080 to U+009F (C1 controls, NEL).
+            0xC2 => bytes[i + 1] >= 0xA0,
+            // U+2028, U+2029.
+            0xE2 => !(bytes[i + 1] == 0x80 && matches!(bytes[i + 2], 0xA8 | 0xA9)),
+            // U+FEFF, U+FFFE, U+FFFF.
+            _ => !matches!((bytes[i + 1], bytes[i + 2]), (0xBB, 0xBF) | (0xBF, 0xBE | 0xBF)),
+        })
 }
 
 /// Where a comment starts in `text` (a `#` after a space), or its length.
