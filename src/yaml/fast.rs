@@ -65,9 +65,9 @@ pub fn parse(text: &str) -> Option<BTreeMap<String, Value>> {
 fn allowed_text(text: &str) -> bool {
     let bytes = text.as_bytes();
     // A fold without early exit, so that the compiler checks many bytes at once.
-    let control = bytes
-        .iter()
-        .fold(false, |bad, &b| bad | ((b < b' ' && b != b'\n') | (b == 0x7F)));
+    let control = bytes.iter().fold(false, |bad, &b| {
+        bad | ((b < b' ' && b != b'\n') | (b == 0x7F))
+    });
     !control
         && memchr::memchr3_iter(0xC2, 0xE2, 0xEF, bytes).all(|i| match bytes[i] {
             // U+0080 to U+009F (C1 controls, NEL).
@@ -75,7 +75,10 @@ fn allowed_text(text: &str) -> bool {
             // U+2028, U+2029.
             0xE2 => !(bytes[i + 1] == 0x80 && matches!(bytes[i + 2], 0xA8 | 0xA9)),
             // U+FEFF, U+FFFE, U+FFFF.
-            _ => !matches!((bytes[i + 1], bytes[i + 2]), (0xBB, 0xBF) | (0xBF, 0xBE | 0xBF)),
+            _ => !matches!(
+                (bytes[i + 1], bytes[i + 2]),
+                (0xBB, 0xBF) | (0xBF, 0xBE | 0xBF)
+            ),
         })
 }
 
@@ -406,15 +409,26 @@ fn plain_scalar(s: &str) -> Option<Value> {
 }
 
 /// Whether `unsigned` (a scalar after its sign, starting with a digit or `.`) might be read
-/// as a number: a radix prefix, or only characters of decimal and exponent notation with a
-/// sign only after the exponent's `e`. `226f19`, `0%`, `2024-01-01` cannot.
+/// as a number: a radix prefix followed only by digits of that radix, or only characters
+/// of decimal and exponent notation with a sign only after the exponent's `e`.
+/// `226f19`, `0b0bc88c`, `0%`, `2024-01-01` cannot.
 fn might_be_number(unsigned: &str) -> bool {
     let bytes = unsigned.as_bytes();
-    if bytes[0] == b'.'
-        || (bytes[0] == b'0'
-            && matches!(bytes.get(1), Some(b'x' | b'X' | b'o' | b'O' | b'b' | b'B')))
-    {
+    if bytes[0] == b'.' {
         return true;
+    }
+    if bytes[0] == b'0'
+        && let Some(&radix) = bytes.get(1)
+        && b"xXoObB".contains(&radix)
+    {
+        return bytes[2..].iter().all(|&b| {
+            b == b'_'
+                || match radix {
+                    b'x' | b'X' => b.is_ascii_hexdigit(),
+                    b'o' | b'O' => (b'0'..=b'7').contains(&b),
+                    _ => b == b'0' || b == b'1',
+                }
+        });
     }
     bytes.iter().enumerate().all(|(i, b)| match b {
         b'0'..=b'9' | b'.' | b'e' | b'E' | b'_' => true,
