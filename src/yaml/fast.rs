@@ -820,7 +820,10 @@ ht-degree: 0%
     /// (stray indicators, shifted indentation, characters dropped or doubled): whatever the
     /// fast path answers is what serde-saphyr answers.
     #[test]
-    #[expect(clippy::too_many_lines, reason = "the generator's grammar, one rule per line")]
+    #[expect(
+        clippy::too_many_lines,
+        reason = "the generator's grammar, one rule per line"
+    )]
     fn generated_documents_agree() {
         let mut seed = 0x2545_F491_4F6C_DD1Du64;
         let mut next = move |n: usize| {
