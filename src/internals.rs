@@ -35,7 +35,8 @@ impl GeneratedTitles for Titles {
 
 /// Runs arbitrary bytes, as the content file `content/roles/x.fr.md` of a fixed two-language
 /// site, through decoding, front matter, the site model, Markdown and the templates.
-/// Returns whether the input became a rendered page without error; any panic is a bug.
+/// Returns whether the input became a rendered page without error; any panic is a bug,
+/// and so is a YAML fast path that disagrees with serde-saphyr.
 /// The fuzz target (`fuzz/fuzz_targets/content_file.rs`) and the regression test of the
 /// inputs it found (`tests/it/fuzz_regressions.rs`) both run this.
 pub fn fuzz_content_file(bytes: &[u8]) -> bool {
@@ -48,6 +49,7 @@ pub fn fuzz_content_file(bytes: &[u8]) -> bool {
     let Ok(text) = crate::text::decode(bytes) else {
         return false;
     };
+    check_fast_yaml(&text);
     let Ok(page) = content::parse_page(file, text) else {
         return false;
     };
@@ -63,6 +65,36 @@ pub fn fuzz_content_file(bytes: &[u8]) -> bool {
     let renderer = Renderer::new(theme, &site, assets).expect("the built-in theme compiles");
     let (files, errors) = renderer.render_all(&render::jobs(&site));
     errors.is_empty() && !files.is_empty()
+}
+
+/// Front matter YAML read by the fast path alone (`None` outside its subset), for
+/// `examples/front_matter_yaml.rs`.
+pub fn yaml_fast(text: &str) -> Option<BTreeMap<String, serde_json::Value>> {
+    crate::yaml::fast::parse(text)
+}
+
+/// Front matter YAML read by serde-saphyr alone (`fast: false`) or as a build reads it,
+/// the fast path first (`fast: true`); `None` on an error.
+pub fn yaml_map(text: &str, fast: bool) -> Option<BTreeMap<String, serde_json::Value>> {
+    if fast {
+        crate::yaml::map_from_str(text, 1).ok()
+    } else {
+        crate::yaml::from_str(text, 1).ok()
+    }
+}
+
+/// The YAML fast path answers only what serde-saphyr answers: checked on the text between
+/// the opening `---` line and the next `---`, where the front matter parser gives it.
+fn check_fast_yaml(text: &str) {
+    let yaml = text
+        .strip_prefix("---\n")
+        .map_or(text, |rest| rest.split("\n---").next().unwrap_or(rest));
+    if let Some(fast) = crate::yaml::fast::parse(yaml) {
+        assert!(
+            crate::yaml::from_str(yaml, 1).ok() == Some(fast),
+            "the YAML fast path differs from serde-saphyr on {yaml:?}"
+        );
+    }
 }
 
 /// The fixed site of [`fuzz_content_file`], made once: its configuration, the built-in

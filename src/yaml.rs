@@ -9,6 +9,7 @@
 //! indentation, a `: ` inside an unquoted text, tabs, an unclosed quote or list) also get a
 //! help line in plain words, with the fix where it can be shown.
 
+use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -16,6 +17,8 @@ use serde::de::DeserializeOwned;
 use serde_saphyr::{MessageFormatter, UserMessageFormatter};
 
 use crate::diagnostics::Diagnostic;
+
+pub(crate) mod fast;
 
 /// A YAML error, with a position in the enclosing file.
 #[derive(Debug)]
@@ -82,6 +85,18 @@ pub(crate) fn from_str<T: DeserializeOwned>(text: &str, first_line: usize) -> Re
     })
 }
 
+/// Parses `text` into a map of its top-level keys: with the [`fast`] path when the text is
+/// in its subset (the same map, far cheaper), with serde-saphyr otherwise.
+pub(crate) fn map_from_str(
+    text: &str,
+    first_line: usize,
+) -> Result<BTreeMap<String, serde_json::Value>, YamlError> {
+    match fast::parse(text) {
+        Some(map) => Ok(map),
+        None => from_str(text, first_line),
+    }
+}
+
 /// A plain help line for the common hand-writing mistakes, recognised from the parser's
 /// message and the text of the line it points at (`line` and `column` are 1-based in
 /// `text`; `first_line` shifts line numbers into the file for the message).
@@ -141,7 +156,6 @@ fn indentation_help(file_line: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::collections::BTreeMap;
 
     #[derive(serde::Deserialize, Debug)]
     #[allow(dead_code)]

@@ -187,7 +187,7 @@ pub(super) fn parse(split: &Split<'_>) -> Result<Parsed, YamlError> {
     // do not fit (a wrong type, or a scalar YAML typed otherwise, like `title: 1984`), the
     // typed parse of the text decides, with the error's line and column.
     let mut all: BTreeMap<String, serde_json::Value> =
-        yaml::from_str(split.yaml, split.yaml_line).map_err(|e| indented_key_help(e, split))?;
+        yaml::map_from_str(split.yaml, split.yaml_line).map_err(|e| indented_key_help(e, split))?;
     let known: serde_json::Map<String, serde_json::Value> = KNOWN_KEYS
         .iter()
         .filter_map(|k| all.remove_entry(*k))
