@@ -183,6 +183,73 @@ impl Cache {
     }
 }
 
+/// Reads the pages whose file changed since `cache` saw it and takes the others from it;
+/// leaves in `cache` this run's pages (and only those).
+fn read_with_cache(
+    files: &[SourceFile],
+    has_links: bool,
+    cache: &mut Cache,
+    read: &(dyn Fn(SourceFile) -> Result<Page, Diagnostic> + Sync),
+) -> Vec<Loaded> {
+    // What the watcher saw change, if it saw it all: other files need no stat.
+    let hint = cache.changed.take().filter(|_| !has_links);
+    let unchanged = |file: &SourceFile| -> Option<Arc<Page>> {
+        let hint = hint.as_ref()?;
+        let c = cache.pages.get(&file.path)?;
+        (!hint.contains(&file.display) && c.page.file == *file).then(|| Arc::clone(&c.page))
+    };
+    let results: Vec<(Option<FileStamp>, Loaded)> = files
+        .par_iter()
+        .map(|file| {
+            if let Some(page) = unchanged(file) {
+                return (None, Ok(page));
+            }
+            let stamp = std::fs::metadata(&file.path)
+                .ok()
+                .and_then(|m| Some((m.len(), m.modified().ok()?)));
+            match (stamp, cache.pages.get(&file.path)) {
+                (Some((len, modified)), Some(c))
+                    if c.len == len && c.modified == modified && c.page.file == *file =>
+                {
+                    (None, Ok(Arc::clone(&c.page)))
+                }
+                _ => {
+                    let page = read(file.clone()).map(|mut page| {
+                        page.revision = cache.next_revision();
+                        Arc::new(page)
+                    });
+                    (stamp, page)
+                }
+            }
+        })
+        .collect();
+    cache.files_read = results.iter().filter(|(s, _)| s.is_some()).count();
+    // Forget deleted and renamed files.
+    let present: std::collections::HashSet<&std::path::Path> = results
+        .iter()
+        .filter_map(|(_, r)| r.as_ref().ok().map(|p| p.file.path.as_path()))
+        .collect();
+    cache
+        .pages
+        .retain(|path, _| present.contains(path.as_path()));
+    results
+        .into_iter()
+        .map(|(stamp, result)| {
+            if let (Some((len, modified)), Ok(page)) = (stamp, &result) {
+                cache.pages.insert(
+                    page.file.path.clone(),
+                    CachedPage {
+                        len,
+                        modified,
+                        page: Arc::clone(page),
+                    },
+                );
+            }
+            result
+        })
+        .collect()
+}
+
 /// Reads and parses every page (drafts are left out unless `drafts` is set), reusing from
 /// `cache` (the previous rebuild's, if any) the pages whose file has the same size and
 /// mtime, and leaving in it this run's.
@@ -208,65 +275,7 @@ pub(crate) fn load(
             .par_iter()
             .map(|file| read(file.clone()).map(Arc::new))
             .collect(),
-        Some(cache) => {
-            // What the watcher saw change, if it saw it all: other files need no stat.
-            let hint = cache.changed.take().filter(|_| !found.has_links);
-            let unchanged = |file: &SourceFile| -> Option<Arc<Page>> {
-                let hint = hint.as_ref()?;
-                let c = cache.pages.get(&file.path)?;
-                (!hint.contains(&file.display) && c.page.file == *file).then(|| Arc::clone(&c.page))
-            };
-            let results: Vec<(Option<FileStamp>, Loaded)> = files
-                .par_iter()
-                .map(|file| {
-                    if let Some(page) = unchanged(file) {
-                        return (None, Ok(page));
-                    }
-                    let stamp = std::fs::metadata(&file.path)
-                        .ok()
-                        .and_then(|m| Some((m.len(), m.modified().ok()?)));
-                    match (stamp, cache.pages.get(&file.path)) {
-                        (Some((len, modified)), Some(c))
-                            if c.len == len && c.modified == modified && c.page.file == *file =>
-                        {
-                            (None, Ok(Arc::clone(&c.page)))
-                        }
-                        _ => {
-                            let page = read(file.clone()).map(|mut page| {
-                                page.revision = cache.next_revision();
-                                Arc::new(page)
-                            });
-                            (stamp, page)
-                        }
-                    }
-                })
-                .collect();
-            cache.files_read = results.iter().filter(|(s, _)| s.is_some()).count();
-            // Forget deleted and renamed files.
-            let present: std::collections::HashSet<&std::path::Path> = results
-                .iter()
-                .filter_map(|(_, r)| r.as_ref().ok().map(|p| p.file.path.as_path()))
-                .collect();
-            cache
-                .pages
-                .retain(|path, _| present.contains(path.as_path()));
-            results
-                .into_iter()
-                .map(|(stamp, result)| {
-                    if let (Some((len, modified)), Ok(page)) = (stamp, &result) {
-                        cache.pages.insert(
-                            page.file.path.clone(),
-                            CachedPage {
-                                len,
-                                modified,
-                                page: Arc::clone(page),
-                            },
-                        );
-                    }
-                    result
-                })
-                .collect()
-        }
+        Some(cache) => read_with_cache(files, found.has_links, cache, &read),
     };
     let mut pages = Vec::new();
     let mut unreadable = Vec::new();
