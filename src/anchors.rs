@@ -102,6 +102,11 @@ pub(crate) fn resolve(site: &mut Site) -> Vec<Diagnostic> {
             fixes.push((i, page_fixes));
         }
     }
+    apply(site, fixes)
+}
+
+/// Rewrites each page's links by its fixes; a warning for each link left unmapped.
+fn apply(site: &mut Site, fixes: Vec<(usize, Vec<(usize, Fix)>)>) -> Vec<Diagnostic> {
     let mut warnings = Vec::new();
     for (i, page_fixes) in fixes {
         let p = &mut site.pages[i];

@@ -230,6 +230,32 @@ pub(crate) fn build(
             translations: Vec::new(),
         })
         .collect();
+    let by_key = index_pages(&mut site_pages, &mut diagnostics);
+    let mut unreadable_keys: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for file in unreadable {
+        unreadable_keys
+            .entry(file.key.clone())
+            .or_default()
+            .insert(file.lang.clone());
+    }
+    let mut site = Site {
+        config,
+        pages: site_pages,
+        files,
+        navigation: Navigation::default(),
+        by_key,
+        unreadable: unreadable_keys,
+    };
+
+    link_pages(&mut site, &mut diagnostics);
+    site.navigation = navigation::build(&site, &tocs, &mut diagnostics);
+
+    (site, diagnostics)
+}
+
+/// Indexes the pages by translation key and language, leaving out (with an error) a page
+/// on the same output path or with the same key and language as an earlier one.
+fn index_pages(site_pages: &mut Vec<SitePage>, diagnostics: &mut Vec<Diagnostic>) -> KeyIndex {
     let mut by_path: HashMap<&str, usize> = HashMap::new();
     let mut by_key = KeyIndex::default();
     let mut dropped = vec![false; site_pages.len()];
@@ -279,26 +305,7 @@ pub(crate) fn build(
             by_key.insert(own, &p.page.lang, i);
         }
     }
-    let mut unreadable_keys: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-    for file in unreadable {
-        unreadable_keys
-            .entry(file.key.clone())
-            .or_default()
-            .insert(file.lang.clone());
-    }
-    let mut site = Site {
-        config,
-        pages: site_pages,
-        files,
-        navigation: Navigation::default(),
-        by_key,
-        unreadable: unreadable_keys,
-    };
-
-    link_pages(&mut site, &mut diagnostics);
-    site.navigation = navigation::build(&site, &tocs, &mut diagnostics);
-
-    (site, diagnostics)
+    by_key
 }
 
 /// Experience League pages carry an `exl-id` that their translations share: files whose

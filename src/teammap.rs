@@ -209,33 +209,7 @@ pub(crate) fn layout(map: &TeamMap, size: &Size) -> Layout {
         })
         .collect();
 
-    let is = |i: usize, kind: NodeKind| map.nodes.get(i).is_some_and(|n| n.kind == kind);
-    let mut pairs: BTreeSet<(usize, usize)> = BTreeSet::new();
-    for &(a, b) in &map.works_with {
-        if a != b && is(a, NodeKind::Role) && is(b, NodeKind::Role) {
-            pairs.insert((a, b));
-            pairs.insert((b, a));
-        }
-    }
-    for &(a, b) in &map.depends_on {
-        if is(a, NodeKind::Role) && is(b, NodeKind::Team) {
-            pairs.insert((a, b));
-        }
-    }
-    let mut marks = Vec::with_capacity(pairs.len());
-    for row in &rows {
-        for column in &columns {
-            if pairs.contains(&(row.node, column.node)) {
-                marks.push(Mark {
-                    row: row.node,
-                    column: column.node,
-                    kind: map.nodes[column.node].kind,
-                    x: column.x,
-                    y: row.y + row_h / 2.0,
-                });
-            }
-        }
-    }
+    let marks = marks(map, &rows, &columns, row_h);
 
     let right = if teams.is_empty() {
         teams_x
@@ -258,6 +232,38 @@ pub(crate) fn layout(map: &TeamMap, size: &Size) -> Layout {
         teams_x,
         view,
     }
+}
+
+/// A mark where a row's role works with a column's role (both ways) or depends on its team.
+fn marks(map: &TeamMap, rows: &[Row], columns: &[Column], row_h: f64) -> Vec<Mark> {
+    let is = |i: usize, kind: NodeKind| map.nodes.get(i).is_some_and(|n| n.kind == kind);
+    let mut pairs: BTreeSet<(usize, usize)> = BTreeSet::new();
+    for &(a, b) in &map.works_with {
+        if a != b && is(a, NodeKind::Role) && is(b, NodeKind::Role) {
+            pairs.insert((a, b));
+            pairs.insert((b, a));
+        }
+    }
+    for &(a, b) in &map.depends_on {
+        if is(a, NodeKind::Role) && is(b, NodeKind::Team) {
+            pairs.insert((a, b));
+        }
+    }
+    let mut marks = Vec::with_capacity(pairs.len());
+    for row in rows {
+        for column in columns {
+            if pairs.contains(&(row.node, column.node)) {
+                marks.push(Mark {
+                    row: row.node,
+                    column: column.node,
+                    kind: map.nodes[column.node].kind,
+                    x: column.x,
+                    y: row.y + row_h / 2.0,
+                });
+            }
+        }
+    }
+    marks
 }
 
 fn kind_indices(map: &TeamMap, kind: NodeKind) -> Vec<usize> {
