@@ -215,3 +215,192 @@ fn incremental_rebuilds_equal_full_rebuilds_file_for_file() {
     std::fs::write(&role, format!("{text}\nUnannounced.\n")).expect("write");
     same_as_full(&mut cache, "an edit no watcher reported");
 }
+
+/// An edit of one file: replace `from` by `to` (the first time it occurs), or insert `to`
+/// after the front matter's opening line (`from` empty), or write `to` as the whole file
+/// (`from` is `WRITE`). `shown`: whether the example site's output shows it.
+struct Edit {
+    file: &'static str,
+    from: &'static str,
+    to: &'static str,
+    shown: bool,
+}
+
+const WRITE: &str = "\u{0}write";
+
+const fn edit(file: &'static str, from: &'static str, to: &'static str) -> Edit {
+    let shown = true;
+    Edit {
+        file,
+        from,
+        to,
+        shown,
+    }
+}
+
+/// An edit the example site's output does not show (a key its theme leaves out, an
+/// override identical to the theme's file): its rebuild must still equal a full build.
+const fn unshown(file: &'static str, from: &'static str, to: &'static str) -> Edit {
+    let shown = false;
+    Edit {
+        file,
+        from,
+        to,
+        shown,
+    }
+}
+
+const ROLE: &str = "content/roles/tester.en.md";
+const TEAM: &str = "content/teams/customer-service.en.md";
+const PAGE: &str = "content/team.en.md";
+
+/// Every front-matter key of every kind of page, every `site.yaml` key, every kind of
+/// theme file (template, static file, UI strings), one edit each.
+const EDITS: &[Edit] = &[
+    edit(ROLE, "title: Tester", "title: Tester in chief"),
+    edit(ROLE, "description: Checks", "description: Verifies"),
+    edit(ROLE, "weight: 90", "weight: 1"),
+    edit(ROLE, "  - Write test cases", "  - Write many test cases"),
+    edit(
+        ROLE,
+        "  - Attention to detail",
+        "  - Great attention to detail",
+    ),
+    edit(
+        ROLE,
+        ", lead-developer, functional-lead]",
+        ", functional-lead]",
+    ),
+    edit(ROLE, "[warehouse, customer-service]", "[customer-service]"),
+    edit(ROLE, "Read the test plan", "Read the whole test plan"),
+    edit(ROLE, "## The role", "## The tester's role"),
+    edit(ROLE, "", "slug: quality\n"),
+    unshown(ROLE, "", "mascot: owl\n"),
+    edit(TEAM, "title: Customer service", "title: Customer care"),
+    edit(TEAM, "description: The team", "description: The people"),
+    edit(TEAM, "weight: 20", "weight: 2"),
+    edit(TEAM, "customer-service@example.org", "care@example.org"),
+    edit(TEAM, "  - A small team", "  - A tiny team"),
+    edit(TEAM, "The launch date and", "The launch day and"),
+    unshown(TEAM, "", "works_with: [tester]\n"),
+    edit(PAGE, "title: The project team", "title: Our project team"),
+    edit(PAGE, "description: Who", "description: Which people"),
+    unshown(PAGE, "weight: 5", "weight: 500"),
+    edit(
+        PAGE,
+        "",
+        "checklist:\n  - id: read-it\n    text: Read this page\n",
+    ),
+    edit(PAGE, "", "skills: [reading]\n"),
+    edit(
+        "content/extra.en.md",
+        WRITE,
+        "---\ntitle: Extra\n---\nA page.\n",
+    ),
+    edit("content/extra.en.md", "", "draft: true\n"),
+    edit(
+        "site.yaml",
+        "en: E-commerce project team",
+        "en: Online shop team",
+    ),
+    edit(
+        "site.yaml",
+        "https://example.org/equipe/",
+        "https://example.com/shop/",
+    ),
+    edit("site.yaml", "en: English", "en: Anglais"),
+    edit(
+        "site.yaml",
+        "fr: Français",
+        "fr: { name: Français, typography: none }",
+    ),
+    edit("site.yaml", "default_language: fr", "default_language: en"),
+    edit(
+        "site.yaml",
+        "theme: default",
+        "theme: default\ntheme_options:\n  footer_text: Made here\n",
+    ),
+    unshown(
+        "site.yaml",
+        "theme: default",
+        "theme: default\nmarkdown:\n  raw_html: trusted\n",
+    ),
+    unshown("templates/base.html", WRITE, "BASE"),
+    edit(
+        "templates/base.html",
+        "</body>",
+        "<p>A footer line</p></body>",
+    ),
+    unshown("templates/role.html", WRITE, "ROLE"),
+    edit(
+        "templates/role.html",
+        "<article class=\"role\">",
+        "<article class=\"role edited\">",
+    ),
+    edit("static/assets/style.css", WRITE, "body { color: navy }\n"),
+    edit("static/assets/style.css", "navy", "teal"),
+    edit("i18n/en.yaml", WRITE, "roles: People\n"),
+    edit("i18n/en.yaml", "People", "Jobs"),
+];
+
+/// The property `serve` rests on: after any edit, an incremental rebuild makes exactly
+/// the files a full build makes. Edits pile up on one cache, as a day of work does.
+#[test]
+fn after_any_edit_an_incremental_rebuild_equals_a_full_build() {
+    use equipe::{BuildOptions, Cache, render_site};
+
+    let site = TestSite::example();
+    let theme = Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default");
+    let options = BuildOptions::new(site.root());
+    let mut cache = Cache::default();
+    let mut before = files_of(render_site(&options, Some(&mut cache)));
+    let mut unseen = Vec::new();
+    for Edit {
+        file,
+        from,
+        to,
+        shown,
+    } in EDITS
+    {
+        tick();
+        let path = site.path(file);
+        let text = if *from == WRITE {
+            // A new override: the theme's file, marked so that it shows.
+            let original = std::fs::read_to_string(theme.join(file)).unwrap_or_default();
+            std::fs::create_dir_all(path.parent().expect("a folder")).expect("mkdir");
+            match *to {
+                "BASE" | "ROLE" => original,
+                _ => to.to_string(),
+            }
+        } else {
+            let text = std::fs::read_to_string(&path).expect("the file to edit");
+            if from.is_empty() {
+                text.replacen("---\n", &format!("---\n{to}"), 1)
+            } else {
+                assert!(text.contains(from), "{file} has no `{from}`");
+                text.replacen(from, to, 1)
+            }
+        };
+        std::fs::write(&path, text).expect("write");
+        let what = format!("`{from}` -> `{to}` in {file}");
+        let incremental = files_of(render_site(&options, Some(&mut cache)));
+        let full = files_of(render_site(&options, None));
+        assert_eq!(
+            incremental.keys().collect::<Vec<_>>(),
+            full.keys().collect::<Vec<_>>(),
+            "the same files after {what}"
+        );
+        for (output, bytes) in &full {
+            assert!(
+                incremental[output] == *bytes,
+                "{output} differs from a full build after {what}"
+            );
+        }
+        if *shown && full == before {
+            unseen.push(what);
+        }
+        before = full;
+    }
+    // Each edit shows in the output, or the property would hold of nothing.
+    assert!(unseen.is_empty(), "edits no output shows: {unseen:#?}");
+}
