@@ -303,8 +303,10 @@ impl Rewrite<'_> {
         events.insert(
             end,
             (
+                // A link to the heading itself, reachable with Tab (it shows on focus) and
+                // named by the heading it belongs to.
                 Event::InlineHtml(CowStr::from(format!(
-                    " <a class=\"anchor\" href=\"#{}\" aria-hidden=\"true\" tabindex=\"-1\">#</a>",
+                    " <a class=\"anchor\" href=\"#{0}\" aria-labelledby=\"{0}\">#</a>",
                     escape_attr(&id)
                 ))),
                 0..0,

@@ -167,14 +167,13 @@ mod tests {
 
     #[test]
     fn what_equipe_writes_survives() {
-        let html = "<h2 id=\"a\" class=\"c\">T <a class=\"anchor\" href=\"#a\" aria-hidden=\"true\" tabindex=\"-1\">#</a></h2>\
+        let html = "<h2 id=\"a\" class=\"c\">T <a class=\"anchor\" href=\"#a\" aria-labelledby=\"a\">#</a></h2>\
                     <input type=\"checkbox\" class=\"check\" data-check=\"k-1\" aria-label=\"x\" checked>\
                     <table><tr><td style=\"text-align: center\">1</td></tr></table><blockquote class=\"markdown-alert-note\"></blockquote>";
         let out = clean(html);
         for kept in [
             "id=\"a\"",
-            "aria-hidden=\"true\"",
-            "tabindex=\"-1\"",
+            "aria-labelledby=\"a\"",
             "data-check=\"k-1\"",
             "checked",
             "style=\"text-align: center\"",

@@ -103,6 +103,25 @@ try {
     await close();
   }
 
+  // Heading anchors: hidden until the heading is hovered or the anchor focused; Tab
+  // reaches them, and each is named by its heading.
+  {
+    const { page, close } = await open(base + "fr/roles/chef-de-projet/", 1280);
+    const anchor = page.locator(".prose h2 .anchor").first();
+    const hidden = await anchor.evaluate((a) => getComputedStyle(a).color);
+    await anchor.focus();
+    const shown = await anchor.evaluate((a) => ({
+      focused: document.activeElement === a,
+      color: getComputedStyle(a).color,
+      tabIndex: a.tabIndex,
+      name: document.getElementById(a.getAttribute("aria-labelledby"))?.textContent.replace("#", "").trim(),
+    }));
+    check(hidden === "rgba(0, 0, 0, 0)" && shown.focused && shown.tabIndex === 0 && shown.color !== hidden,
+      `a heading anchor is reachable with Tab and shows on focus (${hidden} -> ${shown.color})`);
+    check(shown.name && shown.name.length > 0, `a heading anchor is named by its heading (${shown.name})`);
+    await close();
+  }
+
   // The table of contents follows the reader in the right column at 1280 px.
   {
     const { page, close } = await open(base + "fr/roles/chef-de-projet/", 1280);

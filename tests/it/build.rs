@@ -382,7 +382,7 @@ fn site_theme_folder_and_template_override() {
     site.build().ok();
     assert_eq!(
         site.read_output("fr/teams/entrepot/index.html"),
-        "<p class=custom>Entrepôt</p><h2 id=\"risques\">Risques <a class=\"anchor\" href=\"#risques\" aria-hidden=\"true\" tabindex=\"-1\">#</a></h2>\n<p>Texte.</p>\n"
+        "<p class=custom>Entrepôt</p><h2 id=\"risques\">Risques <a class=\"anchor\" href=\"#risques\" aria-labelledby=\"risques\">#</a></h2>\n<p>Texte.</p>\n"
     );
     // Role pages still use the built-in theme.
     assert!(
