@@ -12,20 +12,7 @@
 
 use std::process::ExitCode;
 
-use equipe::internals::{yaml_fast, yaml_map};
-
-/// The YAML between a file's opening `---` line and the next `---` or `...` line.
-fn front_matter(text: &str) -> Option<&str> {
-    let rest = text.strip_prefix("---\n")?;
-    let mut offset = 0;
-    for line in rest.split_inclusive('\n') {
-        if matches!(line.trim_end(), "---" | "...") {
-            return Some(&rest[..offset]);
-        }
-        offset += line.len();
-    }
-    None
-}
+use equipe::internals::{front_matter_yaml as front_matter, yaml_fast, yaml_map};
 
 fn check(dirs: &[String]) -> ExitCode {
     let (mut files, mut fast, mut differ) = (0, 0, 0);

@@ -83,12 +83,17 @@ pub fn yaml_map(text: &str, fast: bool) -> Option<BTreeMap<String, serde_json::V
     }
 }
 
-/// The YAML fast path answers only what serde-saphyr answers: checked on the text between
-/// the opening `---` line and the next `---`, where the front matter parser gives it.
+/// The front matter YAML of a content file's text, split as a build splits it.
+pub fn front_matter_yaml(text: &str) -> Option<&str> {
+    content::front_matter_yaml(text)
+}
+
+/// The YAML fast path answers only what serde-saphyr answers: checked on the front matter
+/// as a build splits it.
 fn check_fast_yaml(text: &str) {
-    let yaml = text
-        .strip_prefix("---\n")
-        .map_or(text, |rest| rest.split("\n---").next().unwrap_or(rest));
+    let Some(yaml) = content::front_matter_yaml(text) else {
+        return;
+    };
     if let Some(fast) = crate::yaml::fast::parse(yaml) {
         assert!(
             crate::yaml::from_str(yaml, 1).ok() == Some(fast),

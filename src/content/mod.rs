@@ -546,6 +546,15 @@ fn first_heading(body: &str) -> Option<String> {
     Some(text.trim().to_string()).filter(|t| !t.is_empty())
 }
 
+/// The front matter YAML of a content file's text (LF line endings, no BOM), split as a
+/// build splits it; `None` without front matter or when it is not closed.
+pub(crate) fn front_matter_yaml(text: &str) -> Option<&str> {
+    front_matter::split(text)
+        .ok()
+        .map(|s| s.yaml)
+        .filter(|yaml| !yaml.is_empty())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

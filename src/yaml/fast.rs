@@ -462,19 +462,6 @@ mod tests {
         true
     }
 
-    /// The front matter of a content file, split as `content::front_matter::split` does.
-    fn front_matter(text: &str) -> Option<&str> {
-        let rest = text.strip_prefix("---\n")?;
-        let mut offset = 0;
-        for line in rest.split_inclusive('\n') {
-            if matches!(line.trim_end(), "---" | "...") {
-                return Some(&rest[..offset]);
-            }
-            offset += line.len();
-        }
-        None
-    }
-
     /// A role page's front matter as `examples/gen_site.rs` writes it (the benchmark's).
     const BENCH_ROLE: &str = r#"title: "Rôle 0"
 slug: role-fr-00000
@@ -535,7 +522,9 @@ ht-degree: 0%
                     continue;
                 };
                 let text = text.replace("\r\n", "\n");
-                let Some(yaml) = front_matter(text.trim_start_matches('\u{FEFF}')) else {
+                let Some(yaml) =
+                    crate::content::front_matter_yaml(text.trim_start_matches('\u{FEFF}'))
+                else {
                     continue;
                 };
                 files += 1;
