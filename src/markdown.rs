@@ -119,6 +119,7 @@ pub(crate) fn render(
     // Adobe Flavored Markdown, read before the rest (see `crate::markdown::afm`).
     let (mut events, afm) = crate::markdown::afm::filter(events, resolver);
     drop_leading_title(&mut events);
+    let mut events = join_texts(events);
     let sanitized = raw_html == RawHtml::Sanitized;
     // Only a body that has raw HTML is cleaned: the others stay byte for byte as written.
     let has_raw_html = sanitized
@@ -136,12 +137,12 @@ pub(crate) fn render(
         replaced_links: Vec::new(),
         dropped_images: Vec::new(),
         in_code_block: false,
+        anchors: Vec::new(),
     };
-    let mut i = 0;
-    while i < events.len() {
+    for i in 0..events.len() {
         rewrite.event(&mut events, i);
-        i += 1;
     }
+    let mut events = insert_at(events, std::mem::take(&mut rewrite.anchors));
     let mut out = rewrite.out;
     crate::markdown::afm::apply_attrs(&mut events, &afm.attrs);
     for (offset, message) in afm.broken {
@@ -151,8 +152,48 @@ pub(crate) fn render(
     out.html.reserve(body.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut out.html, events.into_iter().map(|(e, _)| e));
     if has_raw_html {
-        out.html = sanitize::clean(&out.html);
+        out.html = match sanitize::plain(&out.html) {
+            Some(std::borrow::Cow::Borrowed(_)) => out.html,
+            Some(std::borrow::Cow::Owned(html)) => html,
+            None => sanitize::clean(&out.html),
+        };
     }
+    out
+}
+
+/// Each run of text events as one: entities and smart punctuation split text into many
+/// pieces, which typography must see whole (joining them one run at a time, in place,
+/// moved every later event each time).
+fn join_texts(events: Vec<Spanned>) -> Vec<Spanned> {
+    let mut joined: Vec<Spanned> = Vec::with_capacity(events.len());
+    for (event, range) in events {
+        if let (Event::Text(next), Some((Event::Text(text), span))) = (&event, joined.last_mut()) {
+            let mut both = text.to_string();
+            both.push_str(next);
+            *text = CowStr::from(both);
+            span.end = range.end;
+            continue;
+        }
+        joined.push((event, range));
+    }
+    joined
+}
+
+/// `events` with each of `inserts` (in the order of their indexes) put before the event at
+/// its index, in one pass.
+fn insert_at<'a>(events: Vec<Spanned<'a>>, inserts: Vec<(usize, Event<'a>)>) -> Vec<Spanned<'a>> {
+    if inserts.is_empty() {
+        return events;
+    }
+    let mut out = Vec::with_capacity(events.len() + inserts.len());
+    let mut inserts = inserts.into_iter().peekable();
+    for (i, spanned) in events.into_iter().enumerate() {
+        while let Some((_, event)) = inserts.next_if(|(at, _)| *at == i) {
+            out.push((event, 0..0));
+        }
+        out.push(spanned);
+    }
+    out.extend(inserts.map(|(_, event)| (event, 0..0)));
     out
 }
 
@@ -175,11 +216,14 @@ struct Rewrite<'r> {
     /// Per open image, whether it was dropped.
     dropped_images: Vec<bool>,
     in_code_block: bool,
+    /// Heading anchors to put in, each before the event at its index: inserting each as
+    /// it was made moved every later event each time.
+    anchors: Vec<(usize, Event<'static>)>,
 }
 
 impl Rewrite<'_> {
     /// Rewrites `events[i]` (and, for text and headings, the events around it).
-    fn event(&mut self, events: &mut Vec<Spanned>, i: usize) {
+    fn event(&mut self, events: &mut [Spanned], i: usize) {
         match &events[i].0 {
             Event::Start(Tag::CodeBlock(_)) => self.in_code_block = true,
             Event::End(TagEnd::CodeBlock) => self.in_code_block = false,
@@ -234,17 +278,11 @@ impl Rewrite<'_> {
         events[i].0 = Event::InlineHtml(CowStr::from(""));
     }
 
-    /// Typesets the text run that starts at `events[i]`, as one event.
-    fn typeset(&self, events: &mut Vec<Spanned>, i: usize) {
-        // Entities and smart punctuation split text: join the pieces so that
-        // rules see the characters around them.
-        let mut text = String::new();
-        let mut j = i;
-        while let Some((Event::Text(t), _)) = events.get(j) {
-            text.push_str(t);
-            j += 1;
-        }
-        let range = events[i].1.start..events[j - 1].1.end;
+    /// Typesets the text at `events[i]` (a whole run: see [`join_texts`]).
+    fn typeset(&self, events: &mut [Spanned], i: usize) {
+        let Event::Text(text) = &events[i].0 else {
+            return;
+        };
         // Links and emphasis split a sentence into text nodes: the rules see the
         // letters across them (`l'<a>architecte</a>`).
         let before = events[..i]
@@ -255,20 +293,20 @@ impl Rewrite<'_> {
                 Event::Text(t) => t.chars().next_back(),
                 _ => None,
             });
-        let after = events[j..]
+        let after = events[i + 1..]
             .iter()
             .find(|(e, _)| !is_inline_boundary(e))
             .and_then(|(e, _)| match e {
                 Event::Text(t) => t.chars().next(),
                 _ => None,
             });
-        let typeset = self.typography.apply_between(&text, before, after);
-        events.splice(i..j, [(Event::Text(CowStr::from(typeset)), range)]);
+        let typeset = self.typography.apply_between(text, before, after);
+        events[i].0 = Event::Text(CowStr::from(typeset));
     }
 
     /// Gives the heading at `events[i]` its unique id and anchor, drops its event-handler
     /// attributes when sanitized, and lists it in the table of contents (levels 1 to 3).
-    fn heading(&mut self, events: &mut Vec<Spanned>, i: usize) {
+    fn heading(&mut self, events: &mut [Spanned], i: usize) {
         let Event::Start(Tag::Heading { level, id, .. }) = &events[i].0 else {
             return;
         };
@@ -300,18 +338,15 @@ impl Rewrite<'_> {
         if let Event::Start(Tag::Heading { id: slot, .. }) = &mut events[i].0 {
             *slot = Some(CowStr::from(id.clone()));
         }
-        events.insert(
+        // A link to the heading itself, reachable with Tab (it shows on focus) and named
+        // by the heading it belongs to; put in after the pass (see `Rewrite::anchors`).
+        self.anchors.push((
             end,
-            (
-                // A link to the heading itself, reachable with Tab (it shows on focus) and
-                // named by the heading it belongs to.
-                Event::InlineHtml(CowStr::from(format!(
-                    " <a class=\"anchor\" href=\"#{0}\" aria-labelledby=\"{0}\">#</a>",
-                    escape_attr(&id)
-                ))),
-                0..0,
-            ),
-        );
+            Event::InlineHtml(CowStr::from(format!(
+                " <a class=\"anchor\" href=\"#{0}\" aria-labelledby=\"{0}\">#</a>",
+                escape_attr(&id)
+            ))),
+        ));
         if level <= HeadingLevel::H3 {
             // Typeset as the heading itself will be (its text comes next).
             self.out.toc.push(Heading {
@@ -439,6 +474,12 @@ fn searchable_text(events: &[(Event, std::ops::Range<usize>)], max: usize) -> St
             break;
         }
     }
+    // At most `max` bytes, whatever the length of the last text.
+    let mut end = out.len().min(max);
+    while !out.is_char_boundary(end) {
+        end -= 1;
+    }
+    out.truncate(end);
     let end = out.trim_end().len();
     out.truncate(end);
     out

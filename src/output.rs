@@ -16,7 +16,7 @@ use std::sync::{Mutex, PoisonError};
 use rayon::prelude::*;
 
 use crate::diagnostics::Diagnostic;
-use crate::files::StaticFile;
+use crate::files::{StaticBytes, StaticFile};
 use crate::output_folder::{IN_PLACE_STAGING, MARKER, MARKER_TEXT, OutputFolder, Replace};
 use crate::swap::sibling;
 
@@ -197,12 +197,40 @@ impl<'a> Staging<'a> {
 
     /// Copies static files (read from the theme, the site or the content folder).
     pub(crate) fn write_statics(&self, statics: &[StaticFile]) -> Result<(), Diagnostic> {
-        statics.par_iter().try_for_each(|s| {
-            let bytes = s.bytes.read().map_err(|e| {
-                Diagnostic::error(format!("cannot read static file `{}`: {e}", s.path))
-            })?;
-            self.write(&s.path, &bytes)
+        statics.par_iter().try_for_each(|s| match &s.bytes {
+            StaticBytes::Disk(source) => self.copy(&s.path, source),
+            StaticBytes::Embedded(bytes) => self.write(&s.path, bytes),
         })
+    }
+
+    /// Copies a file from disk (an image beside the content, say) without reading it into
+    /// memory: the kernel copies it (`copy_file_range`, or a reflink where the file system
+    /// has them). The copy gets the source's modification time, so that the next build
+    /// finds a previous output file of the source's size and time to be the same, as
+    /// rsync's quick check does, and links it instead: no byte is read or written.
+    fn copy(&self, path: &str, source: &Path) -> Result<(), Diagnostic> {
+        let target = self.target(path)?;
+        let from = std::fs::metadata(source)
+            .map_err(|e| Diagnostic::error(format!("cannot read static file `{path}`: {e}")))?;
+        let previous = self.folder.target.join(path);
+        let copied = make_parent(&target).and_then(|()| {
+            if same_size_and_time(&previous, &from)
+                && std::fs::hard_link(&previous, &target).is_ok()
+            {
+                return Ok(());
+            }
+            std::fs::copy(source, &target)?;
+            if let Ok(time) = from.modified() {
+                // Without it, the next build copies the file again: not worth failing for.
+                let _ = std::fs::File::open(&target).and_then(|f| f.set_modified(time));
+            }
+            Ok(())
+        });
+        match copied {
+            Ok(()) => self.record(path, &target),
+            Err(e) => self.fail(path, &e),
+        }
+        Ok(())
     }
 
     /// Puts the staging folder in place of the output (call only when
@@ -427,6 +455,17 @@ fn same_files(a: &Path, b: &Path) -> bool {
             return false;
         }
     }
+}
+
+/// Whether `path` is a regular file of the size and modification time of `source`.
+fn same_size_and_time(path: &Path, source: &std::fs::Metadata) -> bool {
+    std::fs::symlink_metadata(path).is_ok_and(|m| {
+        m.is_file()
+            && m.len() == source.len()
+            && m.modified()
+                .ok()
+                .is_some_and(|t| source.modified().ok() == Some(t))
+    })
 }
 
 /// Whether `path` is a regular file holding exactly `bytes` (sizes are compared first, so

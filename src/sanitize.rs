@@ -92,6 +92,272 @@ fn filter_attribute<'u>(element: &str, attribute: &str, value: &'u str) -> Optio
     keep.then_some(Cow::Borrowed(value))
 }
 
+/// A body's HTML as it can go into the page without `ammonia`, or `None` if it must be
+/// cleaned. Cleaning parses and writes the whole body again, which took a third of a real
+/// guide's build, while most raw HTML in documentation is a `<br>` in a table cell, a
+/// plain `<table>` or a comment. A body passes only if every tag in it is whole, of a
+/// short list of harmless elements with harmless attributes (a subset of what [`clean`]
+/// keeps; URLs checked as it checks them), and opened and closed in order, the body's own
+/// Markdown structure included: then no element of the page's template can be closed by
+/// the body, and nothing can run script. Comments are taken out, as cleaning does (they
+/// are notes to the authors). An unknown tag or attribute, an entity in a URL, a stray
+/// `<`, a comment the HTML parser would end elsewhere or an element left open sends the
+/// body to [`clean`], as before.
+pub(crate) fn plain(html: &str) -> Option<Cow<'_, str>> {
+    let mut open: Vec<&str> = Vec::new();
+    // Set at the first comment: the body without its comments.
+    let mut without_comments: Option<String> = None;
+    let mut rest = html;
+    while let Some(at) = memchr::memchr(b'<', rest.as_bytes()) {
+        if let Some(comment) = rest[at..].strip_prefix("<!--") {
+            let end = comment_end(comment)?;
+            let out =
+                without_comments.get_or_insert_with(|| html[..html.len() - rest.len()].to_string());
+            out.push_str(&rest[..at]);
+            rest = &comment[end..];
+            continue;
+        }
+        let (tag, after) = Tag::parse(&rest[at..])?;
+        if let Some(out) = &mut without_comments {
+            out.push_str(&rest[..rest.len() - after.len()]);
+        }
+        rest = after;
+        match tag {
+            Tag::Open { name, void } => {
+                if !void {
+                    open.push(name);
+                }
+            }
+            Tag::Close(name) => {
+                if open.pop() != Some(name) {
+                    return None;
+                }
+            }
+        }
+    }
+    if !open.is_empty() {
+        return None;
+    }
+    Some(match without_comments {
+        Some(mut out) => {
+            out.push_str(rest);
+            Cow::Owned(out)
+        }
+        None => Cow::Borrowed(html),
+    })
+}
+
+/// Where a comment ends in `text` (what follows its `<!--`): after the first `-->`,
+/// unless the HTML parser would end it elsewhere (`<!-->`, `<!--->`, `--!>`).
+fn comment_end(text: &str) -> Option<usize> {
+    if text.starts_with('>') || text.starts_with("->") {
+        return None;
+    }
+    let end = text.find("-->")?;
+    (!text[..end + 3].contains("--!>")).then_some(end + 3)
+}
+
+/// A tag that [`plain`] accepts.
+enum Tag<'a> {
+    /// An element of the list, with allowed attributes; `void` if it has no end tag.
+    Open {
+        name: &'a str,
+        void: bool,
+    },
+    Close(&'a str),
+}
+
+impl<'a> Tag<'a> {
+    /// The allowed tag `text` starts with (at its `<`), and the text after it.
+    fn parse(text: &'a str) -> Option<(Tag<'a>, &'a str)> {
+        let after_lt = &text[1..];
+        if let Some(closing) = after_lt.strip_prefix('/') {
+            let (name, rest) = tag_name(closing)?;
+            let rest = rest.trim_start_matches(is_space).strip_prefix('>')?;
+            let (known, void) = element(name)?;
+            // `</br>` is a `<br>` to HTML parsers; other void elements have no end tag.
+            return match (known, void) {
+                ("br", _) => Some((Tag::Open { name: known, void }, rest)),
+                (_, true) => None,
+                _ => Some((Tag::Close(known), rest)),
+            };
+        }
+        let (name, mut rest) = tag_name(after_lt)?;
+        let (known, void) = element(name)?;
+        loop {
+            let trimmed = rest.trim_start_matches(is_space);
+            if let Some(end) = trimmed.strip_prefix('>') {
+                return Some((Tag::Open { name: known, void }, end));
+            }
+            if let Some(end) = trimmed.strip_prefix("/>") {
+                // `<br/>`; `<div/>` is an open `<div>` to an HTML parser.
+                return void.then_some((Tag::Open { name: known, void }, end));
+            }
+            // Attributes are separated by space.
+            if trimmed.len() == rest.len() {
+                return None;
+            }
+            let (attribute, value, after) = attribute(trimmed)?;
+            let mut buffer = [0u8; 16];
+            if !allowed(known, lowercase(attribute, &mut buffer)?, value) {
+                return None;
+            }
+            rest = after;
+        }
+    }
+}
+
+fn is_space(c: char) -> bool {
+    matches!(c, ' ' | '\t' | '\n' | '\r' | '\x0c')
+}
+
+/// A tag name (letters, then letters or digits) and the text after it.
+fn tag_name(text: &str) -> Option<(&str, &str)> {
+    let end = text
+        .find(|c: char| !c.is_ascii_alphanumeric())
+        .unwrap_or(text.len());
+    let name = &text[..end];
+    name.starts_with(|c: char| c.is_ascii_alphabetic())
+        .then_some((name, &text[end..]))
+}
+
+/// An attribute: its name, its value (`""` if it has none) and the text after it.
+fn attribute(text: &str) -> Option<(&str, &str, &str)> {
+    let end = text
+        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '-'))
+        .unwrap_or(text.len());
+    let (name, rest) = text.split_at(end);
+    if name.is_empty() {
+        return None;
+    }
+    let Some(value) = rest.trim_start_matches(is_space).strip_prefix('=') else {
+        return Some((name, "", rest));
+    };
+    let value = value.trim_start_matches(is_space);
+    match value.chars().next()? {
+        quote @ ('"' | '\'') => {
+            let inner = &value[1..];
+            let close = inner.find(quote)?;
+            Some((name, &inner[..close], &inner[close + 1..]))
+        }
+        _ => {
+            let end = value
+                .find(|c: char| is_space(c) || matches!(c, '"' | '\'' | '=' | '<' | '>' | '`'))
+                .unwrap_or(value.len());
+            (end > 0).then(|| (name, &value[..end], &value[end..]))
+        }
+    }
+}
+
+/// The element `name` names if [`plain`] lets it through, as written in the list,
+/// and whether it is void.
+fn element(name: &str) -> Option<(&'static str, bool)> {
+    // Sorted, for a binary search.
+    const ELEMENTS: &[(&str, bool)] = &[
+        ("a", false),
+        ("abbr", false),
+        ("b", false),
+        ("blockquote", false),
+        ("br", true),
+        ("caption", false),
+        ("code", false),
+        ("del", false),
+        ("details", false),
+        ("div", false),
+        ("em", false),
+        ("figcaption", false),
+        ("figure", false),
+        ("h1", false),
+        ("h2", false),
+        ("h3", false),
+        ("h4", false),
+        ("h5", false),
+        ("h6", false),
+        ("hr", true),
+        ("i", false),
+        ("img", true),
+        ("input", true),
+        ("ins", false),
+        ("kbd", false),
+        ("li", false),
+        ("mark", false),
+        ("ol", false),
+        ("p", false),
+        ("pre", false),
+        ("q", false),
+        ("s", false),
+        ("samp", false),
+        ("section", false),
+        ("small", false),
+        ("span", false),
+        ("strong", false),
+        ("sub", false),
+        ("summary", false),
+        ("sup", false),
+        ("table", false),
+        ("tbody", false),
+        ("td", false),
+        ("tfoot", false),
+        ("th", false),
+        ("thead", false),
+        ("tr", false),
+        ("u", false),
+        ("ul", false),
+        ("var", false),
+        ("wbr", true),
+    ];
+    let mut buffer = [0u8; 16];
+    let lower = lowercase(name, &mut buffer)?;
+    ELEMENTS
+        .binary_search_by(|(e, _)| e.cmp(&lower))
+        .ok()
+        .map(|i| ELEMENTS[i])
+}
+
+/// `name` in lower case, in `buffer` (no allocation for each tag); `None` if longer.
+fn lowercase<'b>(name: &str, buffer: &'b mut [u8; 16]) -> Option<&'b str> {
+    let bytes = name.as_bytes();
+    let out = buffer.get_mut(..bytes.len())?;
+    out.copy_from_slice(bytes);
+    out.make_ascii_lowercase();
+    std::str::from_utf8(out).ok()
+}
+
+/// Whether [`plain`] lets `attribute="value"` through on `element`.
+fn allowed(element: &str, attribute: &str, value: &str) -> bool {
+    match (element, attribute) {
+        (
+            _,
+            "class" | "id" | "title" | "lang" | "dir" | "aria-label" | "aria-hidden"
+            | "aria-labelledby",
+        )
+        | ("ol", "start")
+        | ("details", "open")
+        | ("td" | "th", "colspan" | "rowspan" | "align")
+        | ("th", "scope")
+        | ("img", "alt" | "width" | "height")
+        | ("input", "checked" | "disabled" | "data-check") => true,
+        ("input", "type") => value.eq_ignore_ascii_case("checkbox"),
+        ("td" | "th", "style") => filter_attribute(element, attribute, value).is_some(),
+        ("a", "target" | "rel") => filter_attribute(element, attribute, value).is_some(),
+        ("a", "href") | ("img", "src") => {
+            // `&amp;` in a query string is common; another entity could spell a scheme.
+            let url = if value.contains('&') {
+                if value.replace("&amp;", "").contains('&') {
+                    return false;
+                }
+                Cow::Owned(value.replace("&amp;", "&"))
+            } else {
+                Cow::Borrowed(value)
+            };
+            !url.chars()
+                .any(|c| c < ' ' && !matches!(c, '\t' | '\n' | '\r'))
+                && !is_unsafe_url(&url, element == "img")
+        }
+        _ => false,
+    }
+}
+
 /// Whether a URL would run script or smuggle a document: `javascript:`, `vbscript:` and
 /// `data:` (except `data:image/...` where an image is expected). Browsers ignore ASCII
 /// tabs and newlines inside a scheme and spaces before it, and schemes are
@@ -147,6 +413,68 @@ mod tests {
             "<img src=\"x\">",
         ] {
             assert!(out.contains(kept), "{kept} not in {out}");
+        }
+    }
+
+    #[test]
+    fn plain_html_is_what_cleaning_would_keep_as_it_is() {
+        for plain in [
+            "<table><thead><tr><th style=\"text-align: center\">A</th></tr></thead><tbody><tr><td>a<br>b</td></tr></tbody></table>",
+            "<p>x <a href=\"https://x.org/?a=1&amp;b=2\" target=\"_blank\" rel=\"noopener\">y</a></p>",
+            "<p><img src=\"a.png\" alt=\"x\" width=\"600\"><strong>b</strong><kbd>Ctrl</kbd></p>",
+            "<details class=\"afm-collapse\"><summary>S</summary><p>t</p></details>",
+            "<h2 id=\"a\">T <a class=\"anchor\" href=\"#a\" aria-labelledby=\"a\">#</a></h2>",
+            "<ul><li><input type=\"checkbox\" class=\"check\" data-check=\"k-1\" aria-label=\"x\" checked=\"\"> a</li></ul>",
+        ] {
+            assert_eq!(self::plain(plain).as_deref(), Some(plain), "not plain");
+            assert_eq!(clean(plain), plain, "cleaning changes it");
+        }
+    }
+
+    #[test]
+    fn comments_go_as_cleaning_takes_them_out() {
+        let html = "<p>a<!-- note <b> --> b</p><!--x-->\n<table><tr><td>1</br>2</td></tr></table>";
+        assert_eq!(
+            plain(html).as_deref(),
+            Some("<p>a b</p>\n<table><tr><td>1</br>2</td></tr></table>")
+        );
+        assert_eq!(
+            clean(html),
+            "<p>a b</p>\n<table><tbody><tr><td>1<br>2</td></tr></tbody></table>"
+        );
+    }
+
+    #[test]
+    fn anything_else_is_cleaned() {
+        for hostile in [
+            "<img src=x onerror=alert(1)>",
+            "<a href=\"javascript:alert(1)\">x</a>",
+            "<a href=\"  JaVa\tScript:alert(1)\">x</a>",
+            "<a href=\"jav&#x61;script:alert(1)\">x</a>",
+            "<img src=\"data:text/html,x\">",
+            "<a href=\"data:image/png,x\">x</a>",
+            "<script>alert(1)</script>",
+            "<style>p{}</style>",
+            "<svg><a href=\"x\">y</a></svg>",
+            "<p style=\"color: red\">x</p>",
+            "<td style=\"background: url(x)\">x</td>",
+            "<a href=\"x\" target=\"frame\">x</a>",
+            "<!--> <p>",
+            "<!---> <p>",
+            "<!-- a --!> <p> -->",
+            "<!-- never closed",
+            "<div>left open",
+            "</div> closes the template's",
+            "<blockquote><div></blockquote></div>",
+            "<div/>",
+            "<p>a < b</p>",
+            "<p title=\"unclosed>x</p>",
+            "<a href=x onclick=y>x</a>",
+            "<a\nhref=\"x\"onclick=\"y\">x</a>",
+            "<project>",
+            "<input type=\"text\">",
+        ] {
+            assert!(plain(hostile).is_none(), "plain: {hostile}");
         }
     }
 
