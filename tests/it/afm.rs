@@ -155,6 +155,49 @@ fn shade_boxes_videos_and_collapsibles() {
 }
 
 #[test]
+fn collapsibles_open_and_close_right_after_text() {
+    let site = guide(
+        "Intro text.\n+++Line items **example**\nHidden text.\n+++\nAfter text.\n\n\
+         +++ **Bold title**\n\nMore hidden.\n+++\n\n\
+         Code text.\n`+++code` stays.\n\n```\n+++In a block\n```\n",
+    );
+    site.build().ok();
+    let main = main_of(&site, PAGE);
+    let details = select(&main, "details.afm-collapse");
+    assert_eq!(details.len(), 2, "{}", main.html());
+    assert_eq!(
+        text(&select_in(&details[0], "summary")[0]),
+        "Line items example"
+    );
+    assert_eq!(select_in(&details[0], "summary strong").len(), 1);
+    assert_eq!(text(&select_in(&details[0], "p")[0]), "Hidden text.");
+    assert!(!text(&details[0]).contains("Intro text."));
+    assert!(!text(&details[0]).contains("After text."));
+    let paragraphs: Vec<String> = select(&main, ".prose > p").iter().map(text).collect();
+    assert!(
+        paragraphs.contains(&"Intro text.".to_string()),
+        "{paragraphs:?}"
+    );
+    assert!(
+        paragraphs.contains(&"After text.".to_string()),
+        "{paragraphs:?}"
+    );
+    assert_eq!(
+        text(&select_in(&details[1], "summary strong")[0]),
+        "Bold title"
+    );
+    assert!(text(&details[1]).contains("More hidden."));
+    // In code, `+++` is text.
+    assert_eq!(text(&select(&main, "p code")[0]), "+++code");
+    assert!(text(&select(&main, "pre code")[0]).contains("+++In a block"));
+    let outside_code: String = select(&main, ".prose > p, details > p, summary")
+        .iter()
+        .map(|e| text(e).replace("+++code", ""))
+        .collect();
+    assert!(!outside_code.contains("+++"), "{outside_code}");
+}
+
+#[test]
 fn attribute_lists_apply_when_safe_and_never_show() {
     let site = guide(
         "[Site](https://x.org){target=\"_blank\"} [Other](other.md){target=_blank} \
