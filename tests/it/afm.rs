@@ -255,6 +255,81 @@ fn includes_and_snippets_expand_from_the_language_root() {
     assert!(all.contains("{{not-a-snippet}}") && all.contains("{{ACCESS_TOKEN}}"));
 }
 
+/// `equipe serve` of a site, stopped when dropped; its terminal output in a file.
+struct Serve {
+    child: std::process::Child,
+    port: u16,
+    log: tempfile::NamedTempFile,
+}
+
+impl Serve {
+    fn start(site: &TestSite) -> Serve {
+        let port = free_port();
+        let log = tempfile::NamedTempFile::new().expect("log file");
+        let child = std::process::Command::new(env!("CARGO_BIN_EXE_equipe"))
+            .args(["serve", "--port", &port.to_string(), "--source"])
+            .arg(site.root())
+            .env("NO_COLOR", "1")
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::null())
+            .stderr(log.reopen().expect("log file"))
+            .spawn()
+            .expect("start equipe serve");
+        let serve = Serve { child, port, log };
+        serve.wait_for("the first build", "/__equipe/status", "\"built\":true");
+        serve
+    }
+
+    /// Polls `path` until its body contains `text`; fails with the server's log after 10 s.
+    fn wait_for(&self, what: &str, path: &str, text: &str) -> String {
+        let start = std::time::Instant::now();
+        while start.elapsed() < std::time::Duration::from_secs(10) {
+            if let Some(r) = crate::http::get(self.port, path)
+                && r.status == 200
+                && r.body.contains(text)
+            {
+                return r.body;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        let log = std::fs::read_to_string(self.log.path()).unwrap_or_default();
+        panic!("timed out waiting for {what} ({path} to contain `{text}`); log:\n{log}");
+    }
+}
+
+impl Drop for Serve {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[test]
+fn serve_renders_a_page_again_when_only_its_include_changes() {
+    let site = guide("Before.\n\n{{$include /help/_includes/note.md}}\n\nAfter.\n");
+    let note = "content/en/help/_includes/note.md";
+    site.write(note, "Included version-1.\n");
+    let serve = Serve::start(&site);
+    let page = "/en/help/page/";
+    serve.wait_for("the include", page, "Included version-1.");
+
+    // Only the included file changes.
+    site.write(note, "Included version-2.\n");
+    let body = serve.wait_for("the edited include", page, "Included version-2.");
+    assert!(!body.contains("version-1"), "{body}");
+
+    // Removed: the page renders again, and its error shows (the last good site stays).
+    std::fs::remove_file(site.path(note)).expect("remove the include");
+    let status = serve.wait_for("the missing include's error", "/__equipe/status", "note.md");
+    assert!(status.contains("content/en/help/page.md"), "{status}");
+    serve.wait_for("the last good site", page, "Included version-2.");
+
+    // Back: the error goes, the page shows the new text.
+    site.write(note, "Included version-3.\n");
+    serve.wait_for("the restored include", page, "Included version-3.");
+    serve.wait_for("no errors", "/__equipe/status", "\"errors\":[]");
+}
+
 #[test]
 fn unknown_includes_snippets_and_cycles_are_errors_at_the_directive() {
     let site = guide("Text\n\nSee {{nope}}.\n\n{{$include /help/_includes/a.md}}\n");
