@@ -6,8 +6,12 @@
 //! their URLs. Bodies render in parallel, each needing only read access to the site. A
 //! link that points nowhere is an error with the nearest existing name as a "did you
 //! mean"; a link to a file that exists but could not be parsed is not reported again.
+//!
+//! `serve` keeps the bodies between rebuilds ([`Cache`]). A body is reused while its page's
+//! file and every URL are the same and each file its includes read (or looked for) holds
+//! what it held: an edit of `_includes/x.md` alone renders again the pages that include it.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use rayon::prelude::*;
@@ -16,16 +20,51 @@ use crate::config::Config;
 use crate::content::{Page, closest};
 use crate::diagnostics::Diagnostic;
 use crate::hash::{FastMap, hash_all, hash_of};
+use crate::markdown::afm::include::IncludedFile;
 use crate::markdown::{self, LinkResolver, LinkTarget, afm};
 use crate::search;
 use crate::site::{Body, Site, SitePage, root_prefix};
 
-/// The bodies a rebuild may reuse, by [`Body::key`].
+/// The bodies a rebuild may reuse, by the key of their page's file and the site's URLs,
+/// each with the files its includes read.
 #[derive(Default)]
 pub(crate) struct Cache {
-    bodies: FastMap<u64, Arc<Body>>,
+    bodies: FastMap<u64, Cached>,
     /// How many bodies the last run rendered (the others were reused).
     pub rendered: usize,
+}
+
+#[derive(Clone)]
+struct Cached {
+    body: Arc<Body>,
+    included: Arc<[IncludedFile]>,
+}
+
+impl Cache {
+    /// The body cached under `key`, if the files its includes read are as they were
+    /// (`now`: what each of those files holds at this run).
+    fn get(&self, key: u64, now: &FastMap<&Path, Option<u64>>) -> Option<&Cached> {
+        self.bodies.get(&key).filter(|c| {
+            c.included
+                .iter()
+                .all(|f| now.get(f.path.as_path()) == Some(&f.hash))
+        })
+    }
+
+    /// What each file read by the includes of a cached body holds now (each read once).
+    fn included_now(&self) -> FastMap<&Path, Option<u64>> {
+        let mut paths: Vec<&Path> = self
+            .bodies
+            .values()
+            .flat_map(|c| c.included.iter().map(|f| f.path.as_path()))
+            .collect();
+        paths.sort_unstable();
+        paths.dedup();
+        paths
+            .into_par_iter()
+            .map(|p| (p, IncludedFile::now(p).hash))
+            .collect()
+    }
 }
 
 /// Renders every page's body into the site, reusing from `cache` (the previous rebuild's,
@@ -60,26 +99,27 @@ pub(crate) fn render(site: &mut Site, cache: Option<&mut Cache>) -> Vec<Diagnost
         .map(|p| Arc::get_mut(&mut p.page).map(Page::release_text))
         .collect();
     let linked: &Site = site;
-    let bodies: Vec<(bool, Arc<Body>)> = texts
+    let now = cache.as_ref().map(|c| c.included_now()).unwrap_or_default();
+    let bodies: Vec<(bool, u64, Cached)> = texts
         .into_par_iter()
         .enumerate()
         .map(|(i, text)| {
             let key = body_key(&linked.pages[i]);
-            match cache.as_ref().and_then(|c| c.bodies.get(&key)) {
-                Some(body) => (false, Arc::clone(body)),
-                None => (true, Arc::new(render_body(linked, i, key, text.as_deref()))),
+            match cache.as_ref().and_then(|c| c.get(key, &now)) {
+                Some(cached) => (false, key, cached.clone()),
+                None => (true, key, render_body(linked, i, key, text.as_deref())),
             }
         })
         .collect();
     if let Some(cache) = cache {
-        cache.rendered = bodies.iter().filter(|(fresh, _)| *fresh).count();
+        cache.rendered = bodies.iter().filter(|(fresh, ..)| *fresh).count();
         // Keep the bodies of this site only.
         cache.bodies = bodies
             .iter()
-            .map(|(_, body)| (body.key, Arc::clone(body)))
+            .map(|(_, key, cached)| (*key, cached.clone()))
             .collect();
     }
-    for (p, (_, body)) in site.pages.iter_mut().zip(bodies) {
+    for (p, (_, _, Cached { body, .. })) in site.pages.iter_mut().zip(bodies) {
         for broken in &body.broken_links {
             let (message, help) = split_help(&broken.message);
             let mut d = Diagnostic::error(message)
@@ -106,9 +146,9 @@ pub(crate) fn render(site: &mut Site, cache: Option<&mut Cache>) -> Vec<Diagnost
     diagnostics
 }
 
-/// Renders the body of page `i`, its links resolved against the site.
-/// `text` is the page's file text if the page let go of it.
-fn render_body(site: &Site, i: usize, key: u64, text: Option<&str>) -> Body {
+/// Renders the body of page `i`, its links resolved against the site, and notes the files
+/// its includes read. `text` is the page's file text if the page let go of it.
+fn render_body(site: &Site, i: usize, key: u64, text: Option<&str>) -> Cached {
     let p = &site.pages[i];
     let body = match text {
         Some(text) => text.get(p.page.body_start..).unwrap_or_default(),
@@ -122,7 +162,8 @@ fn render_body(site: &Site, i: usize, key: u64, text: Option<&str>) -> Body {
         root: &root,
         file: &p.page.file.path,
     };
-    let (expanded, include_errors) = includes.expand(body);
+    let mut included = Vec::new();
+    let (expanded, include_errors) = includes.expand(body, &mut included);
     let source = expanded.as_ref().map_or(body, |e| e.text.as_str());
     let mut r = markdown::render(
         source,
@@ -171,7 +212,13 @@ fn render_body(site: &Site, i: usize, key: u64, text: Option<&str>) -> Body {
         (&p.page.description, p.page.weight, p.page.kind),
         &checklist,
     ));
-    Body {
+    // What is rendered from the body (its page, its search entry) changes with its includes.
+    let key = if included.is_empty() {
+        key
+    } else {
+        hash_of(&(key, &included))
+    };
+    let body = Body {
         key,
         shown,
         html,
@@ -202,6 +249,10 @@ fn render_body(site: &Site, i: usize, key: u64, text: Option<&str>) -> Body {
             .collect(),
         checklist,
         search_entry,
+    };
+    Cached {
+        body: Arc::new(body),
+        included: included.into(),
     }
 }
 

@@ -57,6 +57,8 @@ pub struct BuildOptions {
     pub fingerprint: bool,
     /// Replace an output folder that equipe did not make (`build --force`).
     pub force: bool,
+    /// Warnings are errors: the output is not replaced (`build --strict`).
+    pub strict: bool,
 }
 
 impl BuildOptions {
@@ -69,6 +71,7 @@ impl BuildOptions {
             drafts: false,
             fingerprint: true,
             force: false,
+            strict: false,
         }
     }
 }
@@ -604,6 +607,13 @@ pub fn build(options: &BuildOptions) -> Outcome {
     };
     let mut rendered = run(options, &mut diagnostics, Destination::Disk(&staging), None);
     diagnostics.extend(staging.failures());
+    if options.strict {
+        let found = std::mem::take(&mut diagnostics);
+        diagnostics.extend(found.into_iter().map(|mut d| {
+            d.severity = crate::diagnostics::Severity::Error;
+            d
+        }));
+    }
     if rendered.is_some() && !diagnostics.has_errors() {
         match staging.finish() {
             Ok(listing) if diagnostics.is_empty() => stamp.save(&folder.target, listing),

@@ -61,8 +61,13 @@ pub(super) fn report(options: &BuildOptions, outcome: &Outcome) -> bool {
         _ => {
             let _ = writeln!(
                 err,
-                "build failed: {} error(s); the previous output was left as it was",
-                outcome.diagnostics.error_count()
+                "build failed: {} error(s){}; the previous output was left as it was",
+                outcome.diagnostics.error_count(),
+                if options.strict {
+                    " (--strict: warnings count as errors)"
+                } else {
+                    ""
+                }
             );
             false
         }

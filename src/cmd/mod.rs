@@ -60,6 +60,11 @@ enum Command {
         /// Keep running and rebuild on every change to the sources.
         #[arg(long)]
         watch: bool,
+        /// Treat warnings (a link to a missing #anchor, a missing translation of a UI
+        /// string...) as errors: the build fails with exit status 1 and the previous
+        /// output stays as it was. For CI.
+        #[arg(long)]
+        strict: bool,
     },
     /// Serve the site on a local port, rebuilding and reloading the browser on every save.
     Serve {
@@ -147,6 +152,7 @@ pub(crate) fn main() -> ExitCode {
             drafts,
             watch,
             force,
+            strict,
         } => {
             let output = if output.is_relative() {
                 source.join(output)
@@ -160,6 +166,7 @@ pub(crate) fn main() -> ExitCode {
                 drafts,
                 fingerprint: true,
                 force,
+                strict,
             };
             if watch {
                 watch::build_and_watch(&options)

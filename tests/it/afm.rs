@@ -155,6 +155,49 @@ fn shade_boxes_videos_and_collapsibles() {
 }
 
 #[test]
+fn collapsibles_open_and_close_right_after_text() {
+    let site = guide(
+        "Intro text.\n+++Line items **example**\nHidden text.\n+++\nAfter text.\n\n\
+         +++ **Bold title**\n\nMore hidden.\n+++\n\n\
+         Code text.\n`+++code` stays.\n\n```\n+++In a block\n```\n",
+    );
+    site.build().ok();
+    let main = main_of(&site, PAGE);
+    let details = select(&main, "details.afm-collapse");
+    assert_eq!(details.len(), 2, "{}", main.html());
+    assert_eq!(
+        text(&select_in(&details[0], "summary")[0]),
+        "Line items example"
+    );
+    assert_eq!(select_in(&details[0], "summary strong").len(), 1);
+    assert_eq!(text(&select_in(&details[0], "p")[0]), "Hidden text.");
+    assert!(!text(&details[0]).contains("Intro text."));
+    assert!(!text(&details[0]).contains("After text."));
+    let paragraphs: Vec<String> = select(&main, ".prose > p").iter().map(text).collect();
+    assert!(
+        paragraphs.contains(&"Intro text.".to_string()),
+        "{paragraphs:?}"
+    );
+    assert!(
+        paragraphs.contains(&"After text.".to_string()),
+        "{paragraphs:?}"
+    );
+    assert_eq!(
+        text(&select_in(&details[1], "summary strong")[0]),
+        "Bold title"
+    );
+    assert!(text(&details[1]).contains("More hidden."));
+    // In code, `+++` is text.
+    assert_eq!(text(&select(&main, "p code")[0]), "+++code");
+    assert!(text(&select(&main, "pre code")[0]).contains("+++In a block"));
+    let outside_code: String = select(&main, ".prose > p, details > p, summary")
+        .iter()
+        .map(|e| text(e).replace("+++code", ""))
+        .collect();
+    assert!(!outside_code.contains("+++"), "{outside_code}");
+}
+
+#[test]
 fn attribute_lists_apply_when_safe_and_never_show() {
     let site = guide(
         "[Site](https://x.org){target=\"_blank\"} [Other](other.md){target=_blank} \
@@ -210,6 +253,81 @@ fn includes_and_snippets_expand_from_the_language_root() {
     let all = text(&select(&main, "main")[0]);
     assert!(!all.contains("Not this.") && !all.contains("dropped"));
     assert!(all.contains("{{not-a-snippet}}") && all.contains("{{ACCESS_TOKEN}}"));
+}
+
+/// `equipe serve` of a site, stopped when dropped; its terminal output in a file.
+struct Serve {
+    child: std::process::Child,
+    port: u16,
+    log: tempfile::NamedTempFile,
+}
+
+impl Serve {
+    fn start(site: &TestSite) -> Serve {
+        let port = free_port();
+        let log = tempfile::NamedTempFile::new().expect("log file");
+        let child = std::process::Command::new(env!("CARGO_BIN_EXE_equipe"))
+            .args(["serve", "--port", &port.to_string(), "--source"])
+            .arg(site.root())
+            .env("NO_COLOR", "1")
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::null())
+            .stderr(log.reopen().expect("log file"))
+            .spawn()
+            .expect("start equipe serve");
+        let serve = Serve { child, port, log };
+        serve.wait_for("the first build", "/__equipe/status", "\"built\":true");
+        serve
+    }
+
+    /// Polls `path` until its body contains `text`; fails with the server's log after 10 s.
+    fn wait_for(&self, what: &str, path: &str, text: &str) -> String {
+        let start = std::time::Instant::now();
+        while start.elapsed() < std::time::Duration::from_secs(10) {
+            if let Some(r) = crate::http::get(self.port, path)
+                && r.status == 200
+                && r.body.contains(text)
+            {
+                return r.body;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        let log = std::fs::read_to_string(self.log.path()).unwrap_or_default();
+        panic!("timed out waiting for {what} ({path} to contain `{text}`); log:\n{log}");
+    }
+}
+
+impl Drop for Serve {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[test]
+fn serve_renders_a_page_again_when_only_its_include_changes() {
+    let site = guide("Before.\n\n{{$include /help/_includes/note.md}}\n\nAfter.\n");
+    let note = "content/en/help/_includes/note.md";
+    site.write(note, "Included version-1.\n");
+    let serve = Serve::start(&site);
+    let page = "/en/help/page/";
+    serve.wait_for("the include", page, "Included version-1.");
+
+    // Only the included file changes.
+    site.write(note, "Included version-2.\n");
+    let body = serve.wait_for("the edited include", page, "Included version-2.");
+    assert!(!body.contains("version-1"), "{body}");
+
+    // Removed: the page renders again, and its error shows (the last good site stays).
+    std::fs::remove_file(site.path(note)).expect("remove the include");
+    let status = serve.wait_for("the missing include's error", "/__equipe/status", "note.md");
+    assert!(status.contains("content/en/help/page.md"), "{status}");
+    serve.wait_for("the last good site", page, "Included version-2.");
+
+    // Back: the error goes, the page shows the new text.
+    site.write(note, "Included version-3.\n");
+    serve.wait_for("the restored include", page, "Included version-3.");
+    serve.wait_for("no errors", "/__equipe/status", "\"errors\":[]");
 }
 
 #[test]

@@ -255,7 +255,7 @@ const TEAM: &str = "content/teams/customer-service.en.md";
 const PAGE: &str = "content/team.en.md";
 
 /// Every front-matter key of every kind of page, every `site.yaml` key, every kind of
-/// theme file (template, static file, UI strings), one edit each.
+/// theme file (template, static file, UI strings), a file a page includes, one edit each.
 const EDITS: &[Edit] = &[
     edit(ROLE, "title: Tester", "title: Tester in chief"),
     edit(ROLE, "description: Checks", "description: Verifies"),
@@ -341,6 +341,15 @@ const EDITS: &[Edit] = &[
     edit("static/assets/style.css", "navy", "teal"),
     edit("i18n/en.yaml", WRITE, "roles: People\n"),
     edit("i18n/en.yaml", "People", "Jobs"),
+    // `{{$include}}` (Adobe's guides): a file under `_includes/` is no page, but the pages
+    // that include it show it; an edit of it alone must show in them.
+    unshown("content/_includes/note.md", WRITE, "Included once.\n"),
+    edit(
+        PAGE,
+        "## Outside dependencies",
+        "{{$include /_includes/note.md}}\n\n## Outside dependencies",
+    ),
+    edit("content/_includes/note.md", "once", "twice"),
 ];
 
 /// The property `serve` rests on: after any edit, an incremental rebuild makes exactly

@@ -7,11 +7,41 @@
 //! the page's folder or one above it) whose heading ends with `{#name}`, up to the next
 //! heading of the same or a higher level. Directives in code are text. Errors point at
 //! the directive in the page, naming the chain of files that led to them.
+//!
+//! An expansion notes every file it read or looked for ([`IncludedFile`]): a page's body
+//! cached by `serve` is good only while those files hold what they held.
 
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 use pulldown_cmark::{Event, Parser, Tag};
+
+use crate::hash::hash_of;
+
+/// A file an expansion read or looked for, and a hash of what it held (`None`: there was
+/// no such file, or it could not be read).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub(crate) struct IncludedFile {
+    pub path: PathBuf,
+    pub hash: Option<u64>,
+}
+
+impl IncludedFile {
+    /// What `path` holds now.
+    pub(crate) fn now(path: &Path) -> IncludedFile {
+        IncludedFile::read(path).0
+    }
+
+    /// Reads `path`, noting what it held.
+    fn read(path: &Path) -> (IncludedFile, std::io::Result<String>) {
+        let text = std::fs::read_to_string(path);
+        let file = IncludedFile {
+            path: path.to_path_buf(),
+            hash: text.as_ref().ok().map(hash_of),
+        };
+        (file, text)
+    }
+}
 
 /// A page's source with its includes expanded, and where each part came from.
 #[derive(Debug)]
@@ -50,8 +80,13 @@ pub(crate) struct Includes<'a> {
 }
 
 impl Includes<'_> {
-    /// `body` with its includes expanded, or `None` if it has none.
-    pub(crate) fn expand(&self, body: &str) -> (Option<Expanded>, Vec<IncludeError>) {
+    /// `body` with its includes expanded, or `None` if it has none. Every file read or
+    /// looked for is added to `read`.
+    pub(crate) fn expand(
+        &self,
+        body: &str,
+        read: &mut Vec<IncludedFile>,
+    ) -> (Option<Expanded>, Vec<IncludeError>) {
         let mut errors = Vec::new();
         if !body.contains("{{") {
             return (None, errors);
@@ -64,7 +99,7 @@ impl Includes<'_> {
         let mut last = 0;
         let mut changed = false;
         for (range, directive) in directives(body) {
-            let text = self.resolve(&directive, &mut chain);
+            let text = self.resolve(&directive, &mut chain, read);
             let text = match text {
                 Ok(t) => t,
                 Err(message) => {
@@ -93,23 +128,26 @@ impl Includes<'_> {
     }
 
     /// The expanded text of one directive.
-    fn resolve(&self, directive: &Directive, chain: &mut Vec<PathBuf>) -> Result<String, String> {
+    fn resolve(
+        &self,
+        directive: &Directive,
+        chain: &mut Vec<PathBuf>,
+        read: &mut Vec<IncludedFile>,
+    ) -> Result<String, String> {
         let from = chain.last().cloned().unwrap_or_default();
         let (path, text) = match directive {
             Directive::Include(path) => {
                 let file = self
                     .locate(path, &from)
                     .ok_or_else(|| format!("include `{path}`: outside the content root"))?;
-                let text =
-                    std::fs::read_to_string(&file).map_err(|e| format!("include `{path}`: {e}"))?;
+                let text = note(&file, read).map_err(|e| format!("include `{path}`: {e}"))?;
                 (file, strip_front_matter(&text).to_string())
             }
             Directive::Snippet(name) => {
                 let file = self
-                    .snippets_file(&from)
+                    .snippets_file(&from, read)
                     .ok_or_else(|| format!("snippet `{name}`: no `_includes/snippets.md`"))?;
-                let text =
-                    std::fs::read_to_string(&file).map_err(|e| format!("snippet `{name}`: {e}"))?;
+                let text = note(&file, read).map_err(|e| format!("snippet `{name}`: {e}"))?;
                 let section = snippet(&text, name).ok_or_else(|| {
                     format!(
                         "snippet `{name}`: no heading with `{{#{name}}}` in _includes/snippets.md"
@@ -127,7 +165,7 @@ impl Includes<'_> {
         let mut last = 0;
         let mut result = Ok(());
         for (range, inner) in directives(&text) {
-            match self.resolve(&inner, chain) {
+            match self.resolve(&inner, chain, read) {
                 Ok(t) => {
                     out.push_str(&text[last..range.start]);
                     push_indented(&mut out, &t, indent_of(&text, range.start));
@@ -170,14 +208,19 @@ impl Includes<'_> {
         Some(self.root.join(parts.join("/")))
     }
 
-    /// The nearest `_includes/snippets.md` at or above the file's folder, in the root.
-    fn snippets_file(&self, from: &Path) -> Option<PathBuf> {
+    /// The nearest `_includes/snippets.md` at or above the file's folder, in the root
+    /// (the nearer ones looked for, and not there, are added to `read`).
+    fn snippets_file(&self, from: &Path, read: &mut Vec<IncludedFile>) -> Option<PathBuf> {
         let mut dir = from.parent()?;
         loop {
             let candidate = dir.join("_includes/snippets.md");
             if candidate.is_file() {
                 return Some(candidate);
             }
+            read.push(IncludedFile {
+                path: candidate,
+                hash: None,
+            });
             if dir == self.root {
                 return None;
             }
@@ -265,6 +308,13 @@ fn push_indented(out: &mut String, text: &str, indent: &str) {
         }
         out.push_str(line);
     }
+}
+
+/// Reads an included file, adding it to `read`.
+fn note(path: &Path, read: &mut Vec<IncludedFile>) -> std::io::Result<String> {
+    let (file, text) = IncludedFile::read(path);
+    read.push(file);
+    text
 }
 
 fn strip_front_matter(text: &str) -> &str {

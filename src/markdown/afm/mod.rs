@@ -93,7 +93,6 @@ impl<'a, 'r> Filter<'a, 'r> {
             shadeboxes: 0,
             collapsibles: 0,
             skip_paragraph: false,
-            summary_open: false,
             resolver,
         }
     }
@@ -114,13 +113,13 @@ impl<'a, 'r> Filter<'a, 'r> {
                 self.end();
             }
             Event::Start(Tag::Paragraph) => {
-                let first = peek_block_start(rest);
-                self.paragraph(range, first);
-            }
-            Event::End(TagEnd::Paragraph) if self.summary_open => {
-                self.summary_open = false;
-                self.html("</summary>\n".into(), range.start);
-                self.end();
+                let mut inner = Vec::new();
+                while let Some(next) =
+                    rest.next_if(|(e, _)| !matches!(e, Event::End(TagEnd::Paragraph)))
+                {
+                    inner.push(next);
+                }
+                self.paragraph(range, inner);
             }
             Event::Html(ref html) | Event::InlineHtml(ref html)
                 if html.contains(".md") || html.contains("[!") =>
@@ -247,8 +246,6 @@ struct Filter<'a, 'r> {
     collapsibles: usize,
     /// Drop events up to the end of the current paragraph (a marker's own paragraph).
     skip_paragraph: bool,
-    /// The current paragraph is a collapsible's summary.
-    summary_open: bool,
     resolver: &'r dyn LinkResolver,
 }
 
@@ -511,47 +508,68 @@ impl<'a> Filter<'a, '_> {
         }
     }
 
-    /// A paragraph: `+++Title` opens a collapsible, `+++` alone closes it.
-    fn paragraph(&mut self, range: Range<usize>, rest: Vec<Spanned<'a>>) {
-        let first = first_words(&rest);
-        let at = range.start;
-        if first.starts_with("+++") {
-            let title_only = first.trim_end() == "+++";
-            if title_only && rest.len() == first_words_events(&rest) {
-                // `+++` alone: its paragraph end follows.
-                if self.collapsibles > 0 {
+    /// A paragraph (its inline events; its end follows in the stream). A line of it that
+    /// starts with `+++` is a collapsible's edge, blank lines around it or not: `+++Title`
+    /// opens one titled by the rest of its line, `+++` alone closes the one open. The
+    /// text on either side of such a line stays in paragraphs of its own.
+    fn paragraph(&mut self, range: Range<usize>, inner: Vec<Spanned<'a>>) {
+        let lines = lines_of(&inner);
+        if !lines.iter().any(|l| fold_of(&inner[l.clone()]).is_some()) {
+            self.start(Event::Start(Tag::Paragraph), range);
+            self.inline(inner);
+            return;
+        }
+        let mut part: Vec<Spanned<'a>> = Vec::new();
+        let mut events = inner.into_iter();
+        for line in lines {
+            let line: Vec<Spanned<'a>> = events.by_ref().take(line.len()).collect();
+            let at = line.first().map_or(range.start, |(_, r)| r.start);
+            match fold_of(&line) {
+                Some(Fold::Close) if self.collapsibles > 0 => {
+                    self.part(&mut part, true);
                     self.collapsibles -= 1;
                     self.html("</details>\n".into(), at);
-                    self.skip_paragraph = true;
-                    return;
                 }
-            } else if !title_only {
-                self.collapsibles += 1;
-                self.html("<details class=\"afm-collapse\"><summary>".into(), at);
-                self.summary_open = true;
-                self.depth += 1;
-                let after = first.strip_prefix("+++").unwrap_or_default();
-                let skip = first.len() - after.trim_start().len();
-                let mut kept = Vec::new();
-                let mut skip = skip;
-                for (event, range) in rest {
-                    match event {
-                        Event::Text(t) if skip > 0 => {
-                            let n = skip.min(t.len());
-                            skip -= n;
-                            if n < t.len() {
-                                kept.push((Event::Text(CowStr::from(t[n..].to_string())), range));
-                            }
-                        }
-                        e => kept.push((e, range)),
-                    }
+                Some(Fold::Open) => {
+                    self.part(&mut part, true);
+                    self.collapsibles += 1;
+                    self.html("<details class=\"afm-collapse\"><summary>".into(), at);
+                    self.depth += 1;
+                    self.inline(summary_of(line));
+                    self.html("</summary>\n".into(), at);
+                    self.end();
                 }
-                self.replay(kept);
-                return;
+                _ => part.extend(line),
             }
         }
-        self.start(Event::Start(Tag::Paragraph), range);
-        self.replay(rest);
+        // The paragraph's end, next in the stream, closes the last part.
+        self.part(&mut part, false);
+    }
+
+    /// The text of a paragraph between collapsible edges, as a paragraph of its own;
+    /// `close`d here, or by the paragraph's end to come (dropped if there is no text).
+    fn part(&mut self, part: &mut Vec<Spanned<'a>>, close: bool) {
+        while let Some((Event::SoftBreak | Event::HardBreak, _)) = part.last() {
+            part.pop();
+        }
+        let (Some((_, first)), Some((_, last))) = (part.first(), part.last()) else {
+            self.skip_paragraph = !close;
+            return;
+        };
+        let range = first.start..last.end;
+        self.start(Event::Start(Tag::Paragraph), range.clone());
+        self.inline(std::mem::take(part));
+        if close {
+            self.end_tag(Event::End(TagEnd::Paragraph), range.end..range.end);
+        }
+    }
+
+    /// Inline events of a paragraph, as the stream would have brought them.
+    fn inline(&mut self, events: Vec<Spanned<'a>>) {
+        let mut events = events.into_iter().peekable();
+        while let Some((event, range)) = events.next() {
+            self.event(event, range, &mut events);
+        }
     }
 
     /// Rewrites the `href="….md"` of raw HTML like Markdown links.
@@ -618,12 +636,71 @@ fn first_words(events: &[Spanned<'_>]) -> String {
     words
 }
 
-/// How many of `events` are the paragraph start and its text.
-fn first_words_events(events: &[Spanned<'_>]) -> usize {
-    events
-        .iter()
-        .take_while(|(e, _)| matches!(e, Event::Start(Tag::Paragraph) | Event::Text(_)))
-        .count()
+/// A collapsible's edge: which one a line of a paragraph is.
+#[derive(Debug, PartialEq)]
+enum Fold {
+    Open,
+    Close,
+}
+
+/// Whether a line (inline events, its line break included) is a collapsible's edge.
+fn fold_of(line: &[Spanned<'_>]) -> Option<Fold> {
+    let (Event::Text(first), _) = line.first()? else {
+        return None;
+    };
+    let title = first.strip_prefix("+++")?;
+    let blank = |e: &Event<'_>| match e {
+        Event::Text(t) => t.trim().is_empty(),
+        Event::SoftBreak | Event::HardBreak => true,
+        _ => false,
+    };
+    if title.trim().is_empty() && line[1..].iter().all(|(e, _)| blank(e)) {
+        Some(Fold::Close)
+    } else {
+        Some(Fold::Open)
+    }
+}
+
+/// A `+++Title` line's title: its events without the `+++` and the line break.
+fn summary_of(mut line: Vec<Spanned<'_>>) -> Vec<Spanned<'_>> {
+    while let Some((Event::SoftBreak | Event::HardBreak, _)) = line.last() {
+        line.pop();
+    }
+    if let Some((Event::Text(first), range)) = line.first_mut() {
+        let title = first.strip_prefix("+++").unwrap_or(first).trim_start();
+        let skipped = first.len() - title.len();
+        if title.is_empty() {
+            line.remove(0);
+        } else {
+            *first = CowStr::from(title.to_string());
+            range.start += skipped.min(range.len());
+        }
+    }
+    line
+}
+
+/// The lines of a paragraph's inline events: index ranges, each ending after its line
+/// break. A break inside emphasis or a link does not end a line here (the line that
+/// follows it cannot be an edge without breaking that span).
+fn lines_of(events: &[Spanned<'_>]) -> Vec<Range<usize>> {
+    let mut lines = Vec::new();
+    let mut start = 0;
+    let mut depth = 0usize;
+    for (i, (event, _)) in events.iter().enumerate() {
+        match event {
+            Event::Start(_) => depth += 1,
+            Event::End(_) => depth = depth.saturating_sub(1),
+            Event::SoftBreak | Event::HardBreak if depth == 0 => {
+                lines.push(start..i + 1);
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    if start < events.len() {
+        lines.push(start..events.len());
+    }
+    lines
 }
 
 fn is_in_paragraph_head(e: &Event<'_>) -> bool {
