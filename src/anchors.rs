@@ -22,7 +22,7 @@ use std::sync::Arc;
 use crate::diagnostics::Diagnostic;
 use crate::hash::hash_of;
 use crate::markdown::escape_attr;
-use crate::site::Site;
+use crate::site::{Html, Site};
 
 /// A heading of a rendered body.
 #[derive(Debug, PartialEq, Eq)]
@@ -118,9 +118,10 @@ fn apply(site: &mut Site, fixes: Vec<(usize, Vec<(usize, Fix)>)>) -> Vec<Diagnos
                 Fix::To(id) => {
                     let base = a.href.rsplit_once('#').map_or(a.href.as_str(), |(b, _)| b);
                     let href = format!("{base}#{}", escape_attr(id));
-                    body.html = body
-                        .html
-                        .replace(&format!("href=\"{}\"", a.href), &format!("href=\"{href}\""));
+                    body.html = Html::new(
+                        body.html
+                            .replace(&format!("href=\"{}\"", a.href), &format!("href=\"{href}\"")),
+                    );
                     a.href = href;
                     a.fragment = id.clone();
                 }

@@ -23,7 +23,7 @@ use crate::hash::{FastMap, hash_all, hash_of};
 use crate::markdown::afm::include::IncludedFile;
 use crate::markdown::{self, LinkResolver, LinkTarget, afm};
 use crate::search;
-use crate::site::{Body, Site, SitePage, root_prefix};
+use crate::site::{Body, Html, Site, SitePage, root_prefix};
 
 /// The bodies a rebuild may reuse, by the key of their page's file and the site's URLs,
 /// each with the files its includes read.
@@ -221,7 +221,7 @@ fn render_body(site: &Site, i: usize, key: u64, text: Option<&str>) -> Cached {
     let body = Body {
         key,
         shown,
-        html,
+        html: Html::new(html),
         toc: r.toc,
         anchors: r
             .anchors

@@ -107,7 +107,7 @@ pub(crate) fn site_identity(config: &Config) -> String {
 }
 
 /// How many items are done by default (before the reader ticks anything).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize)]
 pub(crate) struct Progress {
     pub done: usize,
     pub total: usize,
@@ -130,7 +130,7 @@ impl Progress {
 }
 
 /// The checklist of one page, as a group of the checklist page.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Hash, Serialize)]
 pub(crate) struct ChecklistGroup<'a> {
     pub kind: Kind,
     pub key: &'a str,
@@ -139,13 +139,13 @@ pub(crate) struct ChecklistGroup<'a> {
     pub url: &'a str,
     pub items: &'a [ChecklistItem],
     pub progress: Progress,
-    /// The page, for what `checklists.json` says of it (the teams a role depends on).
+    /// The outside teams a role depends on, for `checklists.json` (by page index).
     #[serde(skip)]
-    page: &'a SitePage,
+    depends_on: &'a [usize],
 }
 
 /// A language's checklists (or one part of them), grouped for the checklist page.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Hash, Serialize)]
 pub(crate) struct LanguageChecklists<'a> {
     pub teams: Vec<ChecklistGroup<'a>>,
     pub roles: Vec<ChecklistGroup<'a>>,
@@ -220,7 +220,7 @@ fn group(p: &SitePage) -> ChecklistGroup<'_> {
         url: &p.path,
         items: p.checklist(),
         progress: Progress::of(p.checklist()),
-        page: p,
+        depends_on: &p.depends_on,
     }
 }
 
@@ -272,7 +272,7 @@ pub(crate) struct SiteChecklists<'a> {
 }
 
 /// One part of a language's checklist page, for the template.
-#[derive(Serialize)]
+#[derive(Hash, Serialize)]
 pub(crate) struct PartLink<'a> {
     /// Counted from 1, as shown.
     pub number: usize,
@@ -379,15 +379,12 @@ impl<'a> SiteChecklists<'a> {
         })
     }
 
-    /// Writes a file other than a page (pages are templates, rendered by `render`: for
-    /// one, this writes nothing).
-    pub(crate) fn write(
-        &self,
-        output: &Output,
-        mut out: impl std::io::Write,
-    ) -> std::io::Result<()> {
+    /// What a data file of the checklists holds (`None` for a part of the checklist
+    /// page, which a template shows): the file is written from it alone (see
+    /// [`Data::write`]), so that its hash is the file's key in `serve`'s rebuilds.
+    pub(crate) fn data(&self, output: &Output) -> Option<Data<'_>> {
         match output {
-            Output::Page { .. } => Ok(()),
+            Output::Page { .. } => None,
             Output::Json => {
                 let inline = self.languages.iter().filter(|l| !l.is_split());
                 let parts = self
@@ -407,16 +404,14 @@ impl<'a> SiteChecklists<'a> {
                         })
                     })
                     .collect();
-                let export = JsonExport {
+                Some(Data::Json(JsonExport {
                     site: site_identity(&self.site.config),
                     base_url: self.site.config.base_url.as_deref(),
                     groups: inline
                         .flat_map(|l| l.all.groups().map(|g| self.json_group(l.code, g)))
                         .collect(),
                     parts,
-                };
-                serde_json::to_writer_pretty(&mut out, &export)?;
-                out.write_all(b"\n")
+                }))
             }
             Output::JsonPart { lang, part } => {
                 let groups = self
@@ -431,44 +426,30 @@ impl<'a> SiteChecklists<'a> {
                             .map(|g| self.json_group(l.code, g))
                     })
                     .collect();
-                let export = JsonExport {
+                Some(Data::Json(JsonExport {
                     site: site_identity(&self.site.config),
                     base_url: self.site.config.base_url.as_deref(),
                     groups,
                     parts: Vec::new(),
-                };
-                serde_json::to_writer_pretty(&mut out, &export)?;
-                out.write_all(b"\n")
+                }))
             }
             Output::Ids { lang } => {
-                let Some(l) = self.language(lang) else {
-                    return Ok(());
-                };
-                let ids: Vec<Vec<&str>> = (0..l.parts.len())
+                let l = self.language(lang)?;
+                let parts: Vec<Vec<&str>> = (0..l.parts.len())
                     .map(|part| l.items(part).map(|i| i.id.as_str()).collect())
                     .collect();
                 let done: Vec<&str> = (0..l.parts.len())
                     .flat_map(|part| l.items(part).filter(|i| i.done).map(|i| i.id.as_str()))
                     .collect();
-                out.write_all(b"window.equipeChecklistIds = ")?;
-                serde_json::to_writer(&mut out, &IdsScript { parts: ids, done })?;
-                out.write_all(b";\ndocument.dispatchEvent(new Event(\"equipe:checklist-ids\"));\n")
+                Some(Data::Ids(IdsScript { parts, done }))
             }
             Output::Items { lang, part } => {
-                let Some(l) = self.language(lang) else {
-                    return Ok(());
-                };
-                let items: Vec<(&str, &str, bool)> = l
+                let l = self.language(lang)?;
+                let items = l
                     .items(*part)
                     .map(|i| (i.id.as_str(), i.text.as_str(), i.done))
                     .collect();
-                write!(
-                    out,
-                    "(window.equipeChecklistItems = window.equipeChecklistItems || {{}})[{}] = ",
-                    part + 1
-                )?;
-                serde_json::to_writer(&mut out, &items)?;
-                out.write_all(b";\n")
+                Some(Data::Items { part: *part, items })
             }
         }
     }
@@ -487,7 +468,6 @@ impl<'a> SiteChecklists<'a> {
                 .as_ref()
                 .map(|base| format!("{base}{}", g.url.trim_end_matches("index.html"))),
             depends_on: g
-                .page
                 .depends_on
                 .iter()
                 .map(|&j| site.pages[j].page.key.as_str())
@@ -498,8 +478,8 @@ impl<'a> SiteChecklists<'a> {
 }
 
 /// `checklists.json`, and each of its parts: groups of items, each group once.
-#[derive(Serialize)]
-struct JsonExport<'a> {
+#[derive(Hash, Serialize)]
+pub(crate) struct JsonExport<'a> {
     /// The site identity used in `localStorage` keys.
     site: String,
     base_url: Option<&'a str>,
@@ -508,7 +488,7 @@ struct JsonExport<'a> {
     parts: Vec<JsonPartLink<'a>>,
 }
 
-#[derive(Serialize)]
+#[derive(Hash, Serialize)]
 struct JsonPartLink<'a> {
     language: &'a str,
     /// Relative to the site root.
@@ -517,7 +497,7 @@ struct JsonPartLink<'a> {
     items: usize,
 }
 
-#[derive(Serialize)]
+#[derive(Hash, Serialize)]
 struct JsonGroup<'a> {
     language: &'a str,
     key: &'a str,
@@ -537,12 +517,51 @@ struct JsonGroup<'a> {
 }
 
 /// `<lang>/checklist/data/ids.js`.
-#[derive(Serialize)]
-struct IdsScript<'a> {
+#[derive(Hash, Serialize)]
+pub(crate) struct IdsScript<'a> {
     /// The ids of each part's items.
     parts: Vec<Vec<&'a str>>,
     /// The ids of the items done by default.
     done: Vec<&'a str>,
+}
+
+/// What a data file of the checklists holds (see [`SiteChecklists::data`]).
+#[derive(Hash)]
+pub(crate) enum Data<'a> {
+    /// `checklists.json` or one of its parts.
+    Json(JsonExport<'a>),
+    Ids(IdsScript<'a>),
+    /// A part's items: id, text, done by default.
+    Items {
+        part: usize,
+        items: Vec<(&'a str, &'a str, bool)>,
+    },
+}
+
+impl Data<'_> {
+    /// Writes the file (streamed: on a large site, megabytes).
+    pub(crate) fn write(&self, mut out: impl std::io::Write) -> std::io::Result<()> {
+        match self {
+            Data::Json(export) => {
+                serde_json::to_writer_pretty(&mut out, export)?;
+                out.write_all(b"\n")
+            }
+            Data::Ids(ids) => {
+                out.write_all(b"window.equipeChecklistIds = ")?;
+                serde_json::to_writer(&mut out, ids)?;
+                out.write_all(b";\ndocument.dispatchEvent(new Event(\"equipe:checklist-ids\"));\n")
+            }
+            Data::Items { part, items } => {
+                write!(
+                    out,
+                    "(window.equipeChecklistItems = window.equipeChecklistItems || {{}})[{}] = ",
+                    part + 1
+                )?;
+                serde_json::to_writer(&mut out, items)?;
+                out.write_all(b";\n")
+            }
+        }
+    }
 }
 
 #[cfg(test)]

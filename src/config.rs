@@ -21,7 +21,7 @@ pub const CONFIG_FILE: &str = "site.yaml";
 pub const SOURCE_FOLDERS: [&str; 5] = ["content", "static", "templates", "i18n", "themes"];
 
 /// The site's configuration, resolved and checked.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Hash)]
 pub struct Config {
     /// The site's root folder (where `site.yaml` is).
     pub root: PathBuf,
@@ -40,7 +40,7 @@ pub struct Config {
     pub source: Arc<str>,
 }
 
-#[derive(Clone, Debug, serde::Serialize)]
+#[derive(Clone, Debug, Hash, serde::Serialize)]
 pub struct Language {
     pub code: String,
     pub name: String,

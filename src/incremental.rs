@@ -41,8 +41,8 @@ pub struct Cache {
     pub(crate) outputs: FastMap<String, CachedOutput>,
     /// Search indexes, by path, with the key of their entries.
     pub(crate) indexes: FastMap<String, (u64, Bytes)>,
-    /// What pages share in rendering, and the key of the site it was made for.
-    pub(crate) prepared: Option<(u64, Arc<Prepared>)>,
+    /// What pages share in rendering (it knows its own key).
+    pub(crate) prepared: Option<Arc<Prepared>>,
     /// What the last rebuild reused, for the terminal and for tests.
     pub stats: Stats,
 }
@@ -51,7 +51,7 @@ impl Cache {
     /// Empties the cache when the configuration changed: it decides how files are read
     /// (languages, typography) and what every page shows. Page revisions keep counting.
     pub(crate) fn forget_if_changed(&mut self, config: &Config) {
-        let key = hash_of(&format!("{config:?}"));
+        let key = hash_of(config);
         if self.config != Some(key) {
             *self = Cache {
                 config: Some(key),
@@ -78,6 +78,7 @@ pub struct Stats {
 
 /// A rendered file, by output path.
 pub(crate) struct CachedOutput {
+    /// The key of what it was made from (see `render::Renderer::rebuild`).
     pub key: u64,
     pub bytes: Bytes,
     /// A page's `id`s, for links to its `#fragment`s.

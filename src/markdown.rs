@@ -40,7 +40,7 @@ pub(crate) trait LinkResolver {
 }
 
 /// A heading, for the table of contents.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize)]
 pub struct Heading {
     pub level: u8,
     pub id: String,

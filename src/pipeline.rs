@@ -38,10 +38,9 @@ use std::time::{Duration, Instant};
 use crate::config::{Config, normalize_base_url};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::files::{OutputFile, StaticFile};
-use crate::hash::{hash_all, hash_of};
 use crate::incremental::{Cache, CachedOutput};
 use crate::output_folder::OutputFolder;
-use crate::render::{self, Renderer};
+use crate::render::{self, Rebuilt, Renderer};
 use crate::site::{self, GeneratedTitles, Site};
 use crate::theme::{self, Strings};
 use crate::{anchors, assets, bodies, collisions, content, output, search};
@@ -277,122 +276,28 @@ fn run(
     let mut jobs = render::jobs(&site);
     jobs.retain(|j| !collisions.overridden.contains(&j.output_path(&site)));
     let anchors = AnchorCheck::new(&site, cache.is_some());
-    // A rebuild reuses the files whose inputs are all the same as last time, and what
-    // pages share while what templates show of the site is the same.
-    let keys = cache
-        .as_ref()
-        .map(|_| job_keys(&site, &theme, &asset_urls, &jobs));
-    let prepared = match (cache.as_deref(), &keys) {
-        (Some(cache), Some(keys)) => cache
-            .prepared
-            .as_ref()
-            .filter(|(key, _)| *key == keys.shared)
-            .map(|(_, prepared)| Arc::clone(prepared)),
-        _ => None,
-    };
-    let renderer = match prepared {
-        Some(prepared) => Renderer::with(prepared, &site),
-        None => match Renderer::new(&theme, &site, &asset_urls) {
-            Ok(r) => r,
-            Err(errors) => {
-                diagnostics.extend(errors);
-                return None;
-            }
-        },
-    };
-    let mut reused = Vec::new();
-    let mut fresh = Vec::new();
-    if let (Some(cache), Some(keys)) = (cache.as_deref_mut(), keys) {
-        cache.prepared = Some((keys.shared, renderer.prepared()));
-        let mut to_render = Vec::new();
-        for (job, key) in jobs.into_iter().zip(keys.jobs) {
-            let path = job.output_path(&site);
-            match cache.outputs.get(&path) {
-                Some(c) if c.key == key => {
-                    if let Some(ids) = c.ids.as_ref().filter(|_| anchors.wants(&path)) {
-                        anchors.observe_ids(&path, Arc::clone(ids));
-                    }
-                    reused.push(OutputFile {
-                        path,
-                        bytes: c.bytes.clone(),
-                    });
-                }
-                _ => {
-                    fresh.push((path, key));
-                    to_render.push(job);
-                }
-            }
-        }
-        jobs = to_render;
-    }
-    let pages_to_render = jobs
-        .iter()
-        .filter(|j| matches!(j, render::Job::Page(_)))
-        .count();
-    let keep = |file: OutputFile| -> Result<Option<OutputFile>, Diagnostic> {
-        anchors.observe(&file);
-        match destination {
-            Destination::Memory => Ok(Some(file)),
-            Destination::Disk(staging) => staging.write(&file.path, &file.bytes).map(|()| None),
-            Destination::Discard => Ok(None),
+    let previous = cache.as_ref().and_then(|c| c.prepared.clone());
+    let renderer = match Renderer::new(&theme, &site, &asset_urls, previous.as_ref()) {
+        Ok(r) => r,
+        Err(errors) => {
+            diagnostics.extend(errors);
+            return None;
         }
     };
-    let file_count = jobs.len() + reused.len() + index_paths.len() + theme.static_files.len();
-    // A build streams the large site-wide files to disk, beside the other jobs.
-    let streamed: Vec<render::Job> = match destination {
-        Destination::Disk(_) | Destination::Discard => {
-            let (large, rest) = jobs.into_iter().partition(render::Job::is_large);
-            jobs = rest;
-            large
+    let file_count = jobs.len() + index_paths.len() + theme.static_files.len();
+    let mut files = match (cache, destination) {
+        (Some(cache), Destination::Memory) => {
+            let (files, errors) = rebuild(&renderer, &jobs, cache, &anchors);
+            diagnostics.extend(errors);
+            files
         }
-        Destination::Memory => Vec::new(),
-    };
-    let stream = |job: &render::Job| -> Option<Diagnostic> {
-        match destination {
-            Destination::Disk(staging) => {
-                let path = job.output_path(&site);
-                staging
-                    .write_with(&path, |out| renderer.render_to(job, out))
-                    .err()
-            }
-            Destination::Discard => renderer.render_to(job, &mut std::io::sink()).err(),
-            Destination::Memory => None,
+        _ => {
+            let (files, errors) = render_jobs(&renderer, jobs, destination, &anchors);
+            diagnostics.extend(errors);
+            files
         }
     };
-    let ((kept, errors), stream_errors) = rayon::join(
-        || renderer.render_each(&jobs, keep),
-        || streamed.par_iter().filter_map(stream).collect::<Vec<_>>(),
-    );
-    diagnostics.extend(errors);
-    diagnostics.extend(stream_errors);
     drop(renderer);
-    let mut files: Vec<OutputFile> = kept.into_iter().flatten().collect();
-    if let Some(cache) = cache {
-        cache.stats = crate::incremental::Stats {
-            files_read: cache.content.files_read,
-            bodies_rendered: cache.bodies.rendered,
-            pages_rendered: pages_to_render,
-        };
-        // Reused files are in the cache already; store the ones just rendered.
-        let rendered: HashMap<&str, &Bytes> =
-            files.iter().map(|f| (f.path.as_str(), &f.bytes)).collect();
-        let outputs = fresh.len() + reused.len();
-        for (path, key) in fresh {
-            if let Some(&bytes) = rendered.get(path.as_str()) {
-                let ids = anchors.ids_of(&path);
-                let bytes = bytes.clone();
-                cache.outputs.insert(path, CachedOutput { key, bytes, ids });
-            }
-        }
-        // Forget the files of pages gone (rare: only then has the cache more files).
-        if cache.outputs.len() > outputs {
-            let present: HashSet<&str> = fresh_paths(&files, &reused);
-            cache
-                .outputs
-                .retain(|path, _| present.contains(path.as_str()));
-        }
-    }
-    files.extend(reused);
     // In memory, the search indexes are served with the pages (a build wrote them).
     files.extend(generated);
     if let Destination::Disk(staging) = destination
@@ -409,71 +314,116 @@ fn run(
     })
 }
 
-/// For each job, a key of everything its rendered file depends on: what templates show of
-/// the whole site (every page's title, URL, kind, weight, description, checklist and links
-/// between pages; the configuration, the templates, the UI strings and the asset names),
-/// and for a page, its own file. Only for `serve`'s cache: what comes from a file is keyed
-/// by the file's revision (see [`crate::content::Page::revision`]), which a one-off build
-/// does not number. Equal keys, equal output.
-fn job_keys(
-    site: &Site,
-    theme: &theme::Theme,
-    assets: &std::collections::BTreeMap<String, String>,
-    jobs: &[render::Job],
-) -> JobKeys {
-    let config = &site.config;
-    let shared = hash_of(&(
-        hash_all(site.pages.iter().map(|p| {
-            (
-                (p.body.shown, p.generated),
-                (&p.works_with, &p.depends_on, &p.depended_by, &p.members),
-                &p.translations,
-            )
-        })),
-        (&config.title, &config.base_url, &config.theme),
-        (&site.files, site.navigation.key),
-        config
-            .languages
-            .iter()
-            .map(|l| (&l.code, &l.name, &l.dir))
-            .collect::<Vec<_>>(),
-        serde_json::to_string(&config.theme_options).unwrap_or_default(),
-        theme
-            .templates
-            .iter()
-            .map(|t| (&t.name, &t.source))
-            .collect::<Vec<_>>(),
-        &theme.strings,
-        assets,
-    ));
-    let jobs = jobs
-        .iter()
-        .map(|job| match job {
-            render::Job::Page(i) => {
-                let p = &site.pages[*i];
-                hash_of(&(shared, &p.path, p.page.revision, p.body.key))
+/// Renders every job for a build or a check: each file is written (or dropped) as soon as
+/// it is rendered, and the large site-wide files are streamed beside the other jobs.
+fn render_jobs(
+    renderer: &Renderer,
+    jobs: Vec<render::Job>,
+    destination: Destination,
+    anchors: &AnchorCheck,
+) -> (Vec<OutputFile>, Vec<Diagnostic>) {
+    let keep = |file: OutputFile| -> Result<Option<OutputFile>, Diagnostic> {
+        anchors.observe(&file);
+        match destination {
+            Destination::Memory => Ok(Some(file)),
+            Destination::Disk(staging) => staging.write(&file.path, &file.bytes).map(|()| None),
+            Destination::Discard => Ok(None),
+        }
+    };
+    let (streamed, jobs): (Vec<render::Job>, Vec<render::Job>) = match destination {
+        Destination::Disk(_) | Destination::Discard => {
+            jobs.into_iter().partition(render::Job::is_large)
+        }
+        Destination::Memory => (Vec::new(), jobs),
+    };
+    let stream = |job: &render::Job| -> Option<Diagnostic> {
+        match destination {
+            Destination::Disk(staging) => {
+                let path = job.output_path(renderer.site());
+                staging
+                    .write_with(&path, |out| renderer.render_to(job, out))
+                    .err()
             }
-            other => hash_of(&(shared, other)),
+            Destination::Discard => renderer.render_to(job, &mut std::io::sink()).err(),
+            Destination::Memory => None,
+        }
+    };
+    let ((kept, mut errors), stream_errors) = rayon::join(
+        || renderer.render_each(&jobs, keep),
+        || streamed.par_iter().filter_map(stream).collect::<Vec<_>>(),
+    );
+    errors.extend(stream_errors);
+    (kept.into_iter().flatten().collect(), errors)
+}
+
+/// Renders, for `serve`, the jobs whose template context changed since the previous
+/// rebuild (see [`Renderer::rebuild`]) and takes the others' files from `cache`, which
+/// is left with this rebuild's files.
+fn rebuild(
+    renderer: &Renderer,
+    jobs: &[render::Job],
+    cache: &mut Cache,
+    anchors: &AnchorCheck,
+) -> (Vec<OutputFile>, Vec<Diagnostic>) {
+    cache.prepared = Some(renderer.prepared());
+    let outputs = &cache.outputs;
+    let results: Vec<Result<(String, Rebuilt), Diagnostic>> = jobs
+        .par_iter()
+        .map(|job| {
+            let path = job.output_path(renderer.site());
+            let rebuilt = renderer.rebuild(job, |path, key| {
+                outputs.get(path).is_some_and(|c| c.key == key)
+            })?;
+            Ok((path, rebuilt))
         })
         .collect();
-    JobKeys { shared, jobs }
-}
-
-/// The paths of the files of a rebuild.
-fn fresh_paths<'a>(rendered: &'a [OutputFile], reused: &'a [OutputFile]) -> HashSet<&'a str> {
-    rendered
-        .iter()
-        .chain(reused)
-        .map(|f| f.path.as_str())
-        .collect()
-}
-
-/// Keys of a build's jobs (see [`job_keys`]).
-struct JobKeys {
-    /// Of what templates show of the whole site.
-    shared: u64,
-    /// Of each job's output, in the jobs' order.
-    jobs: Vec<u64>,
+    let mut files = Vec::with_capacity(results.len());
+    let mut errors = Vec::new();
+    let mut fresh: Vec<(String, u64)> = Vec::new();
+    let mut pages_rendered = 0;
+    for (job, result) in jobs.iter().zip(results) {
+        match result {
+            Ok((path, Rebuilt::Same)) => {
+                let cached = &cache.outputs[&path];
+                if let Some(ids) = cached.ids.as_ref().filter(|_| anchors.wants(&path)) {
+                    anchors.observe_ids(&path, Arc::clone(ids));
+                }
+                files.push(OutputFile {
+                    path,
+                    bytes: cached.bytes.clone(),
+                });
+            }
+            Ok((path, Rebuilt::New(file, key))) => {
+                anchors.observe(&file);
+                pages_rendered += usize::from(matches!(job, render::Job::Page(_)));
+                fresh.push((path, key));
+                files.push(file);
+            }
+            Err(d) => errors.push(d),
+        }
+    }
+    let rendered: HashMap<&str, &Bytes> =
+        files.iter().map(|f| (f.path.as_str(), &f.bytes)).collect();
+    for (path, key) in fresh {
+        if let Some(&bytes) = rendered.get(path.as_str()) {
+            let ids = anchors.ids_of(&path);
+            let bytes = bytes.clone();
+            cache.outputs.insert(path, CachedOutput { key, bytes, ids });
+        }
+    }
+    // Forget the files of pages gone (rare: only then has the cache more files).
+    if cache.outputs.len() > files.len() {
+        let present: HashSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
+        cache
+            .outputs
+            .retain(|path, _| present.contains(path.as_str()));
+    }
+    cache.stats = crate::incremental::Stats {
+        files_read: cache.content.files_read,
+        bodies_rendered: cache.bodies.rendered,
+        pages_rendered,
+    };
+    (files, errors)
 }
 
 /// Links to `page.md#fragment`: the fragment must be an id in the target's rendered HTML

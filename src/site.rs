@@ -54,7 +54,7 @@ pub struct Body {
     /// A key of what other pages show of this one (title, URL, description, weight, kind,
     /// checklist), made here in parallel rather than hashed again at every rebuild.
     pub shown: u64,
-    pub html: String,
+    pub html: Html,
     pub toc: Vec<Heading>,
     /// Links of the body to `#fragment`s of other pages.
     pub anchors: Vec<markdown::AnchorLink>,
@@ -67,6 +67,41 @@ pub struct Body {
     /// The page's entry in its language's search index (see [`crate::search`]), made
     /// with the body so that the body's plain text need not be kept.
     pub search_entry: String,
+}
+
+/// A rendered body's HTML with a hash of it, made once with the text: a rebuild keys each
+/// page by the HTML it shows (see `render::views`) without hashing every body again.
+#[derive(Clone, Debug, Default)]
+pub struct Html {
+    text: String,
+    key: u64,
+}
+
+impl Html {
+    pub fn new(text: String) -> Html {
+        Html {
+            key: crate::hash::hash_of(&text),
+            text,
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+}
+
+impl std::ops::Deref for Html {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        &self.text
+    }
+}
+
+impl std::hash::Hash for Html {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.key.hash(state);
+    }
 }
 
 impl SitePage {

@@ -27,14 +27,14 @@ use std::fmt::Write;
 use crate::typography::Typography;
 
 /// What a node stands for.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub(crate) enum NodeKind {
     Role,
     Team,
 }
 
 /// A role or an outside team, with its link (relative to the page the map is on).
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Hash)]
 pub(crate) struct MapNode {
     pub label: String,
     pub href: String,
@@ -42,7 +42,7 @@ pub(crate) struct MapNode {
 }
 
 /// The graph to draw. Edges are pairs of indices into `nodes`.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, Hash)]
 pub(crate) struct TeamMap {
     pub nodes: Vec<MapNode>,
     /// Role with role; shown both ways whatever the direction it was written in.

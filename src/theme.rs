@@ -21,7 +21,7 @@ use crate::yaml;
 static DEFAULT_THEME: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/themes/default");
 
 /// A template, with where it came from for error messages.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Hash)]
 pub(crate) struct Template {
     /// Tera name: `role.html`.
     pub name: String,

@@ -5,22 +5,31 @@
 //! into Tera's global context or into cheap-to-clone values; each job then adds only its
 //! own page, and jobs render in parallel.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 
 use rayon::prelude::*;
-use serde::Serialize;
-use tera::{Context, Tera, Value};
+use tera::{Context, Tera};
 
 use crate::checklist;
-use crate::checklist_item::ChecklistItem;
 use crate::content::Kind;
 use crate::diagnostics::Diagnostic;
 use crate::files::OutputFile;
-use crate::site::{Site, SitePage, root_prefix};
-use crate::teammap::{self, MapNode, MapText, NodeKind, TeamMap};
-use crate::theme::{Strings, Template, Theme};
+use crate::hash::hash_of;
+use crate::site::{Site, root_prefix};
+use crate::theme::{Template, Theme};
+
+mod prepared;
+mod views;
+
+pub(crate) use prepared::Prepared;
+use prepared::SharedViews;
+use views::{
+    ChecklistContext, ChecklistPageView, JobContext, LanguageContext, PageContext, PageView,
+    Shared, SpecialContext, Summary, Translation,
+};
 
 /// One output file to make.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -76,208 +85,61 @@ pub(crate) fn jobs(site: &Site) -> Vec<Job> {
     jobs
 }
 
-/// A compiled theme with the site-wide context, ready to render jobs.
+/// A compiled theme with what pages share, ready to render jobs.
 pub(crate) struct Renderer<'a> {
     site: &'a Site,
     prepared: Arc<Prepared>,
+    /// Of each guide's sidebars (see [`crate::site::navigation::Sidebar`]).
+    guide_keys: Vec<u64>,
     /// Made by the first checklist job, shared by the others.
     checklists: std::sync::OnceLock<checklist::SiteChecklists<'a>>,
 }
 
-/// What every job of a site shares: made once per build, and kept by `serve` while what
-/// templates show of the site is the same (see [`crate::incremental`]).
-pub(crate) struct Prepared {
-    /// The compiled templates, with the site-wide global context.
-    tera: Tera,
-    /// Per language: navigation and UI strings, shared by its pages.
-    nav: BTreeMap<String, Value>,
-    strings: BTreeMap<String, Value>,
-    /// Per language: the team map's SVG, for the home page (which sits at `<lang>/`).
-    team_maps: BTreeMap<String, String>,
-    /// Per language: the checklist page's title (a UI string).
-    checklist_titles: BTreeMap<String, String>,
-    /// Per page: title, URL, description (and checklist), for lists and links.
-    summaries: Vec<Value>,
-    template_files: BTreeMap<String, (PathBuf, Arc<str>)>,
+/// A job of a rebuild: its file is the same as last time's, or new, with its key.
+pub(crate) enum Rebuilt {
+    Same,
+    New(OutputFile, u64),
+}
+
+/// What a job's file is made from (see [`Renderer::source`]); its hash is the file's key.
+#[derive(Hash)]
+enum Source<'a> {
+    Template(&'static str, Box<JobContext<'a>>),
+    Data(checklist::Data<'a>),
+    Text(String),
 }
 
 impl<'a> Renderer<'a> {
-    /// Compiles the theme and prepares what pages share. `assets` maps each asset to the
-    /// name pages link it by (see [`crate::assets`]).
+    /// Compiles the theme and prepares what pages share, or takes `previous` (what an
+    /// earlier build prepared) if it was made of the same. `assets` maps each asset to
+    /// the name pages link it by (see [`crate::assets`]).
     pub(crate) fn new(
         theme: &Theme,
         site: &'a Site,
         assets: &BTreeMap<String, String>,
+        previous: Option<&Arc<Prepared>>,
     ) -> Result<Renderer<'a>, Vec<Diagnostic>> {
-        let template_files: BTreeMap<String, (PathBuf, Arc<str>)> = theme
-            .templates
-            .iter()
-            .map(|t| (t.name.clone(), (t.file.clone(), t.source.clone())))
-            .collect();
-        let tera = compile(&theme.templates, &template_files)?;
-        let summaries: Vec<Value> = site
-            .pages
-            .par_iter()
-            .map(|p| Value::from_serializable(&Summary::of(p)))
-            .collect();
-        let mut prepared = Prepared {
-            tera,
-            nav: BTreeMap::new(),
-            strings: BTreeMap::new(),
-            team_maps: BTreeMap::new(),
-            checklist_titles: BTreeMap::new(),
-            summaries,
-            template_files,
+        let views = SharedViews::of(theme, site, assets);
+        let key = hash_of(&views);
+        let prepared = match previous {
+            Some(p) if p.key == key => Arc::clone(p),
+            _ => Arc::new(Prepared::make(&views)?),
         };
-        prepared.fill(site, &theme.strings);
-        prepared.tera.global_context().insert("assets", assets);
-        Ok(Renderer::with(Arc::new(prepared), site))
-    }
-
-    /// A renderer for `site` with what an earlier build prepared, which must have been
-    /// made from a site that templates show the same (same pages, titles, links...).
-    pub(crate) fn with(prepared: Arc<Prepared>, site: &'a Site) -> Renderer<'a> {
-        Renderer {
+        Ok(Renderer {
             site,
             prepared,
+            guide_keys: site.navigation.guide_keys(site),
             checklists: std::sync::OnceLock::new(),
-        }
+        })
+    }
+
+    pub(crate) fn site(&self) -> &'a Site {
+        self.site
     }
 
     /// What jobs share, to keep for a later build.
     pub(crate) fn prepared(&self) -> Arc<Prepared> {
         Arc::clone(&self.prepared)
-    }
-}
-
-impl Prepared {
-    #[expect(
-        clippy::too_many_lines,
-        reason = "to be split: the redesign issue's step 4"
-    )]
-    fn fill(&mut self, site: &Site, strings: &Strings) {
-        let config = &site.config;
-        for lang in &config.languages {
-            let code = &lang.code;
-            let list = |kind| -> Vec<Value> {
-                site.of_kind(kind, code)
-                    .into_iter()
-                    .map(|i| self.summaries[i].clone())
-                    .collect()
-            };
-            let section = |name: &str| {
-                site.find(&format!("{name}/_index"), code)
-                    .map(|i| site.pages[i].path.clone())
-            };
-            let roles = list(Kind::Role);
-            let teams = list(Kind::Team);
-            // The header lists the pages at the content root; pages in folders are in
-            // their guide's sidebar.
-            let pages = site
-                .of_kind(Kind::Page, code)
-                .into_iter()
-                .filter(|&i| !site.pages[i].page.key.contains('/'))
-                .map(|i| self.summaries[i].clone())
-                .collect();
-            // A menu entry only for what this language has.
-            let url_if = |has: bool, url: Option<String>| url.filter(|_| has).unwrap_or_default();
-            let nav = Nav {
-                home: site
-                    .home(code)
-                    .map(|i| site.pages[i].path.clone())
-                    .unwrap_or_default(),
-                roles_url: url_if(!roles.is_empty(), section("roles")),
-                teams_url: url_if(!teams.is_empty(), section("teams")),
-                checklist_url: url_if(
-                    checklist::has_items(site, code),
-                    Some(checklist::page_path(code)),
-                ),
-                roles,
-                teams,
-                pages,
-                guides: site
-                    .navigation
-                    .guides_in(code)
-                    .filter(|g| g.from_toc)
-                    .map(|g| GuideLink {
-                        title: g.title.clone(),
-                        description: g.description.clone(),
-                        url: g
-                            .first
-                            .map(|i| site.pages[i].path.clone())
-                            .unwrap_or_default(),
-                    })
-                    .collect(),
-            };
-            self.nav
-                .insert(code.clone(), Value::from_serializable(&nav));
-            // UI strings are text of the page too: the language's typography applies.
-            let typography = config.typography(code);
-            let typeset: Option<BTreeMap<&String, String>> = strings.get(code).map(|s| {
-                s.iter()
-                    .map(|(key, text)| (key, typography.apply(text)))
-                    .collect()
-            });
-            self.strings
-                .insert(code.clone(), Value::from_serializable(&typeset));
-            let ui = |key: &str| {
-                typeset
-                    .as_ref()
-                    .and_then(|s| s.get(&key.to_string()))
-                    .map_or("", String::as_str)
-            };
-            self.checklist_titles
-                .insert(code.clone(), ui("checklists").to_string());
-            let map = team_map(site, code);
-            let roles = map.nodes.iter().filter(|n| n.kind == NodeKind::Role);
-            let description = ui("team_map_desc")
-                .replace("{roles}", &roles.count().to_string())
-                .replace(
-                    "{teams}",
-                    &map.nodes
-                        .iter()
-                        .filter(|n| n.kind == NodeKind::Team)
-                        .count()
-                        .to_string(),
-                );
-            let text = MapText {
-                title: ui("team_map"),
-                description: &description,
-                works_with: ui("map_works_with"),
-                keeps_informed: ui("map_keeps_informed"),
-                typography: config.typography(code),
-            };
-            // Wide for screens, narrow for phones: the theme's CSS shows one. A map of
-            // hundreds of boxes helps nobody and weighs megabytes: past that, none; and
-            // none of no box (a documentation site has no roles and no teams).
-            if map.nodes.is_empty() || map.nodes.len() > teammap::MAX_NODES {
-                self.team_maps.insert(code.clone(), String::new());
-                continue;
-            }
-            let both = format!(
-                "<div class=\"team-map-wide\">{}</div><div class=\"team-map-narrow\">{}</div>",
-                teammap::svg(&map, &text, "team-map", &teammap::Size::WIDE),
-                teammap::svg(&map, &text, "team-map-narrow", &teammap::Size::NARROW)
-            );
-            self.team_maps.insert(code.clone(), both);
-        }
-        let titles: BTreeMap<&String, String> = config
-            .title
-            .iter()
-            .map(|(lang, title)| (lang, config.typography(lang).apply(title)))
-            .collect();
-        let global = self.tera.global_context();
-        global.insert(
-            "site",
-            &SiteInfo {
-                title: &titles,
-                languages: &config.languages,
-                default_language: config.default_language(),
-                base_url: config.base_url.as_deref(),
-                id: checklist::site_identity(config),
-                options: &config.theme_options,
-            },
-        );
     }
 }
 
@@ -323,42 +185,93 @@ impl Renderer<'_> {
                 job.output_path(self.site)
             ))
         };
-        match job {
-            Job::Checklist(checklist::Output::Page { lang, part }) => {
-                self.write_checklist(lang, *part, out)
+        match self.source(job)? {
+            Source::Template(template, context) => {
+                let context = self.tera_context(template, &context)?;
+                self.render_template_to(template, &context, out)
             }
-            Job::Checklist(output) => self.checklists().write(output, out).map_err(cannot),
-            other => out.write_all(&self.render(other)?.bytes).map_err(cannot),
+            Source::Data(data) => data.write(out).map_err(cannot),
+            Source::Text(text) => out.write_all(text.as_bytes()).map_err(cannot),
         }
     }
 
     pub(crate) fn render(&self, job: &Job) -> Result<OutputFile, Diagnostic> {
-        match job {
-            Job::Page(i) => self.render_page(*i),
-            Job::LanguageChoice => self.render_special("languages.html", "index.html", ""),
-            Job::Checklist(output) => {
-                let mut bytes = Vec::with_capacity(16 * 1024);
-                self.render_to(job, &mut bytes)?;
-                Ok(OutputFile {
-                    path: output.path(),
-                    bytes: bytes.into(),
-                })
-            }
-            // The 404 page is served at any depth: its links are relative to the site's
-            // root, which its template's `<base>` names (see 404.html).
-            Job::NotFound => self.render_special("404.html", "404.html", ""),
-            Job::Robots => Ok(OutputFile {
-                path: "robots.txt".into(),
-                bytes: self.robots().into_bytes().into(),
-            }),
-            Job::Sitemap => Ok(OutputFile {
-                path: "sitemap.xml".into(),
-                bytes: self.sitemap().into_bytes().into(),
-            }),
-        }
+        let source = self.source(job)?;
+        self.make(job, &source)
     }
 
-    fn render_page(&self, i: usize) -> Result<OutputFile, Diagnostic> {
+    /// Renders a job of `serve`'s rebuild, unless `unchanged` says that the key of what
+    /// its file is made from is the one of the file it has.
+    pub(crate) fn rebuild(
+        &self,
+        job: &Job,
+        unchanged: impl Fn(&str, u64) -> bool,
+    ) -> Result<Rebuilt, Diagnostic> {
+        let source = self.source(job)?;
+        let key = hash_of(&source);
+        if unchanged(&job.output_path(self.site), key) {
+            return Ok(Rebuilt::Same);
+        }
+        Ok(Rebuilt::New(self.make(job, &source)?, key))
+    }
+
+    fn make(&self, job: &Job, source: &Source<'_>) -> Result<OutputFile, Diagnostic> {
+        let mut bytes = Vec::with_capacity(16 * 1024);
+        match source {
+            Source::Template(template, context) => {
+                let context = self.tera_context(template, context)?;
+                self.render_template_to(template, &context, &mut bytes)?;
+            }
+            Source::Data(data) => data
+                .write(&mut bytes)
+                .map_err(|e| Diagnostic::error(format!("cannot write data: {e}")))?,
+            Source::Text(text) => bytes = text.clone().into_bytes(),
+        }
+        Ok(OutputFile {
+            path: job.output_path(self.site),
+            bytes: bytes.into(),
+        })
+    }
+
+    /// What a job's file is made from, and nothing else: a template and its context, the
+    /// checklists' data, or text.
+    fn source(&self, job: &Job) -> Result<Source<'_>, Diagnostic> {
+        let default = self.site.config.default_language();
+        Ok(match job {
+            Job::Page(i) => self.page_context(*i),
+            Job::Checklist(checklist::Output::Page { lang, part }) => Source::Template(
+                "checklists.html",
+                Box::new(JobContext::Checklist(self.checklist_view(lang, *part)?)),
+            ),
+            Job::Checklist(output) => match self.checklists().data(output) {
+                Some(data) => Source::Data(data),
+                None => Source::Text(String::new()),
+            },
+            Job::LanguageChoice => Source::Template(
+                "languages.html",
+                Box::new(self.special_context(default, "")),
+            ),
+            // The 404 page is served at any depth: its links are relative to the site's
+            // root, which its template's `<base>` names (see 404.html).
+            Job::NotFound => {
+                Source::Template("404.html", Box::new(self.special_context(default, "")))
+            }
+            Job::Robots => Source::Text(self.robots()),
+            Job::Sitemap => Source::Text(self.sitemap()),
+        })
+    }
+
+    fn tera_context(
+        &self,
+        template: &str,
+        context: &JobContext<'_>,
+    ) -> Result<Context, Diagnostic> {
+        context
+            .context()
+            .map_err(|e| template_error(&e, template, &self.prepared.template_files))
+    }
+
+    fn page_context(&self, i: usize) -> Source<'_> {
         let site = self.site;
         let p = &site.pages[i];
         let template = match p.page.kind {
@@ -368,10 +281,8 @@ impl Renderer<'_> {
             Kind::Team => "team.html",
             Kind::Page => "page.html",
         };
-        let ids = |v: &[usize]| -> Vec<Value> {
-            v.iter()
-                .map(|&j| self.prepared.summaries[j].clone())
-                .collect()
+        let summaries = |v: &[usize]| -> Vec<Summary> {
+            v.iter().map(|&j| Summary::of(&site.pages[j])).collect()
         };
         let view = PageView {
             title: &p.page.title,
@@ -388,28 +299,22 @@ impl Renderer<'_> {
             checklist: p.checklist(),
             progress: checklist::Progress::of(p.checklist()),
             extra: &p.page.extra,
-            works_with: ids(&p.works_with),
-            depends_on: ids(&p.depends_on),
-            depended_by: ids(&p.depended_by),
-            members: ids(&p.members),
+            works_with: summaries(&p.works_with),
+            depends_on: summaries(&p.depends_on),
+            depended_by: summaries(&p.depended_by),
+            members: summaries(&p.members),
             translations: p
                 .translations
                 .iter()
                 .map(|&j| Translation {
                     lang: site.pages[j].lang(),
                     name: self.language_name(site.pages[j].lang()),
-                    url: &site.pages[j].path,
+                    url: Cow::Borrowed(&site.pages[j].path),
                 })
                 .collect(),
         };
-        let mut context = self.language_context(p.lang(), &root_prefix(&p.path));
-        context.insert("page", &view);
-        context.insert_value("content", Value::safe_string(&p.body.html));
-        if let Some(sidebar) = site.navigation.sidebar(site, i) {
-            context.insert_value("sidebar", Value::safe_string(&sidebar));
-        }
         // Languages with no translation of this page get a link to their home instead.
-        let others: Vec<Translation> = site
+        let other_languages = site
             .config
             .languages
             .iter()
@@ -424,21 +329,24 @@ impl Renderer<'_> {
                 Translation {
                     lang: &l.code,
                     name: &l.name,
-                    url: target.map_or("", |t| &t.path),
+                    url: Cow::Borrowed(target.map_or("", |t| &t.path)),
                 }
             })
             .collect();
-        context.insert("other_languages", &others);
-        // A team's contact, with its email addresses as links to write to.
-        if let Some(contact) = &p.page.contact {
-            context.insert_value("contact", Value::safe_string(&contact_html(contact)));
-        }
-        if p.page.kind == Kind::Home
-            && let Some(svg) = self.prepared.team_maps.get(p.lang())
-        {
-            context.insert_value("team_map", Value::safe_string(svg));
-        }
-        self.render_template(template, &context, &p.path)
+        let team_map = (p.page.kind == Kind::Home)
+            .then(|| self.prepared.team_maps.get(p.lang()))
+            .flatten()
+            .map(String::as_str);
+        let context = PageContext {
+            language: self.language_context(p.lang(), root_prefix(&p.path)),
+            page: view,
+            other_languages,
+            content: &p.body.html,
+            sidebar: site.navigation.sidebar_view(site, i, &self.guide_keys),
+            contact: p.page.contact.as_deref().map(contact_html),
+            team_map,
+        };
+        Source::Template(template, Box::new(JobContext::Page(context)))
     }
 
     fn checklists(&self) -> &checklist::SiteChecklists<'_> {
@@ -446,32 +354,23 @@ impl Renderer<'_> {
             .get_or_init(|| checklist::SiteChecklists::of(self.site))
     }
 
-    /// A part of a language's checklist page, written to `out` as it renders; its
-    /// translations are the other languages' checklist pages.
-    fn write_checklist(
-        &self,
-        lang: &str,
-        part: usize,
-        out: &mut dyn std::io::Write,
-    ) -> Result<(), Diagnostic> {
+    /// A part of a language's checklist page; its translations are the other languages'
+    /// checklist pages.
+    fn checklist_view(&self, lang: &str, part: usize) -> Result<ChecklistContext<'_>, Diagnostic> {
         let site = self.site;
         let path = checklist::part_path(lang, part);
         let shown = self.checklists().page(lang, part).ok_or_else(|| {
             Diagnostic::error(format!("`{path}`: no such part of the checklist page"))
         })?;
-        let paths: Vec<(&crate::config::Language, String)> = site
+        let others: Vec<Translation> = site
             .config
             .languages
             .iter()
             .filter(|l| l.code != lang)
-            .map(|l| (l, checklist::page_path(&l.code)))
-            .collect();
-        let others: Vec<Translation> = paths
-            .iter()
-            .map(|(l, url)| Translation {
+            .map(|l| Translation {
                 lang: &l.code,
                 name: &l.name,
-                url,
+                url: Cow::Owned(checklist::page_path(&l.code)),
             })
             .collect();
         let title = self
@@ -479,87 +378,57 @@ impl Renderer<'_> {
             .checklist_titles
             .get(lang)
             .map_or("", String::as_str);
-        let view = ChecklistPageView {
-            title,
-            description: None,
-            kind: "checklist",
-            key: checklist::PAGE_KEY,
-            url: &path,
-            translations: &others,
-        };
-        let mut context = self.language_context(lang, &root_prefix(&path));
-        context.insert("page", &view);
-        context.insert("other_languages", &others);
-        context.insert("checklists", &shown.checklists);
-        context.insert("checklist_parts", &shown.parts);
-        context.insert("checklist_ids", &shown.ids);
-        context.insert("checklist_next", &shown.next);
-        self.render_template_to("checklists.html", &context, out)
+        let language = self.language_context(lang, root_prefix(&path));
+        Ok(ChecklistContext {
+            language,
+            page: ChecklistPageView {
+                title,
+                description: None,
+                kind: "checklist",
+                key: checklist::PAGE_KEY,
+                url: path,
+                translations: others.clone(),
+            },
+            other_languages: others,
+            checklists: shown.checklists,
+            checklist_parts: shown.parts,
+            checklist_ids: shown.ids,
+            checklist_next: shown.next,
+        })
     }
 
-    fn language_context(&self, lang: &str, root: &str) -> Context {
-        let mut context = Context::new();
-        let language = self.site.config.languages.iter().find(|l| l.code == lang);
-        context.insert("lang", lang);
-        context.insert("dir", language.map_or("ltr", |l| l.dir.as_str()));
-        context.insert("root", root);
-        // A page in a guide replaces it with its guide's menu (see `render_page`).
-        context.insert("sidebar", "");
-        let typography = self.site.config.typography(lang);
-        context.insert(
-            "site_title",
-            &typography.apply(self.site.config.title.get(lang).map_or("", String::as_str)),
-        );
-        if let Some(nav) = self.prepared.nav.get(lang) {
-            context.insert_value("nav", nav.clone());
+    fn language_context(&self, lang: &str, root: String) -> LanguageContext<'_> {
+        let config = &self.site.config;
+        let language = config.languages.iter().find(|l| l.code == lang);
+        LanguageContext {
+            lang: language.map_or(config.default_language(), |l| l.code.as_str()),
+            dir: language.map_or("ltr", |l| l.dir.as_str()),
+            root,
+            site_title: config
+                .typography(lang)
+                .apply(config.title.get(lang).map_or("", String::as_str)),
+            shared: Shared {
+                prepared: &self.prepared,
+                lang: language.map_or(config.default_language(), |l| l.code.as_str()),
+            },
         }
-        if let Some(t) = self.prepared.strings.get(lang) {
-            context.insert_value("t", t.clone());
-        }
-        context
     }
 
-    fn render_special(
-        &self,
-        template: &str,
-        path: &str,
-        root: &str,
-    ) -> Result<OutputFile, Diagnostic> {
+    fn special_context(&self, lang: &str, root: &str) -> JobContext<'_> {
         let site = self.site;
-        let default = site.config.default_language();
-        let mut context = self.language_context(default, root);
-        let homes: Vec<Translation> = site
+        let homes = site
             .config
             .languages
             .iter()
             .map(|l| Translation {
                 lang: &l.code,
                 name: &l.name,
-                url: site.home(&l.code).map_or("", |h| &site.pages[h].path),
+                url: Cow::Borrowed(site.home(&l.code).map_or("", |h| &site.pages[h].path)),
             })
             .collect();
-        let titles: BTreeMap<&str, &Value> = self
-            .prepared
-            .strings
-            .iter()
-            .map(|(lang, v)| (lang.as_str(), v))
-            .collect();
-        context.insert("homes", &homes);
-        context.insert("all_strings", &titles);
-        self.render_template(template, &context, path)
-    }
-
-    fn render_template(
-        &self,
-        template: &str,
-        context: &Context,
-        path: &str,
-    ) -> Result<OutputFile, Diagnostic> {
-        let mut bytes = Vec::with_capacity(16 * 1024);
-        self.render_template_to(template, context, &mut bytes)?;
-        Ok(OutputFile {
-            path: path.to_string(),
-            bytes: bytes.into(),
+        JobContext::Special(SpecialContext {
+            language: self.language_context(lang, root.to_string()),
+            homes,
         })
     }
 
@@ -670,41 +539,6 @@ impl Renderer<'_> {
     }
 }
 
-/// A language's roles and outside teams as a graph, links relative to its home page.
-fn team_map(site: &Site, lang: &str) -> TeamMap {
-    let home = site.home(lang).map_or("", |h| site.pages[h].path.as_str());
-    let root = root_prefix(home);
-    let mut index: BTreeMap<usize, usize> = BTreeMap::new();
-    let mut map = TeamMap::default();
-    for (kind, node_kind) in [(Kind::Role, NodeKind::Role), (Kind::Team, NodeKind::Team)] {
-        for i in site.of_kind(kind, lang) {
-            index.insert(i, map.nodes.len());
-            map.nodes.push(MapNode {
-                label: site.pages[i].page.title.clone(),
-                href: format!("{root}{}", site.pages[i].path),
-                kind: node_kind,
-            });
-        }
-    }
-    // Links to a page missing in this language (resolved in the default one) are left out.
-    for (&page, &node) in &index {
-        let p = &site.pages[page];
-        map.works_with.extend(
-            p.works_with
-                .iter()
-                .filter_map(|j| index.get(j))
-                .map(|&other| (node, other)),
-        );
-        map.depends_on.extend(
-            p.depends_on
-                .iter()
-                .filter_map(|j| index.get(j))
-                .map(|&other| (node, other)),
-        );
-    }
-    map
-}
-
 /// A contact text as HTML: escaped, each email address in it a `mailto:` link.
 fn contact_html(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 32);
@@ -762,7 +596,7 @@ fn xml_escape(s: &str) -> String {
 }
 
 /// Compiles all templates; every syntax error becomes a diagnostic with file and line.
-fn compile(
+pub(super) fn compile(
     templates: &[Template],
     files: &BTreeMap<String, (PathBuf, Arc<str>)>,
 ) -> Result<Tera, Vec<Diagnostic>> {
@@ -873,102 +707,4 @@ fn template_error(
         }
     }
     d
-}
-
-#[derive(Serialize)]
-struct SiteInfo<'a> {
-    title: &'a BTreeMap<&'a String, String>,
-    languages: &'a [crate::config::Language],
-    default_language: &'a str,
-    base_url: Option<&'a str>,
-    /// Tells this site's checklist ticks apart from another's in the browser.
-    id: String,
-    options: &'a serde_json::Map<String, serde_json::Value>,
-}
-
-#[derive(Serialize)]
-struct Nav {
-    home: String,
-    roles_url: String,
-    teams_url: String,
-    checklist_url: String,
-    roles: Vec<Value>,
-    teams: Vec<Value>,
-    pages: Vec<Value>,
-    /// The guides of the language (folders with a `TOC.md`), for a documentation home.
-    guides: Vec<GuideLink>,
-}
-
-#[derive(Serialize)]
-struct GuideLink {
-    title: String,
-    description: Option<String>,
-    url: String,
-}
-
-/// What lists and links show of a page.
-#[derive(Serialize)]
-struct Summary<'a> {
-    title: &'a str,
-    description: Option<&'a str>,
-    url: &'a str,
-    key: &'a str,
-    kind: Kind,
-    checklist: &'a [ChecklistItem],
-    progress: checklist::Progress,
-}
-
-impl<'a> Summary<'a> {
-    fn of(p: &'a SitePage) -> Summary<'a> {
-        Summary {
-            title: &p.page.title,
-            description: p.page.description.as_deref(),
-            url: &p.path,
-            key: &p.page.key,
-            kind: p.page.kind,
-            checklist: p.checklist(),
-            progress: checklist::Progress::of(p.checklist()),
-        }
-    }
-}
-
-/// What `base.html` needs of the generated checklist page.
-#[derive(Serialize)]
-struct ChecklistPageView<'a> {
-    title: &'a str,
-    description: Option<&'a str>,
-    kind: &'a str,
-    key: &'a str,
-    url: &'a str,
-    translations: &'a [Translation<'a>],
-}
-
-#[derive(Serialize)]
-struct Translation<'a> {
-    lang: &'a str,
-    name: &'a str,
-    url: &'a str,
-}
-
-#[derive(Serialize)]
-struct PageView<'a> {
-    title: &'a str,
-    description: Option<&'a str>,
-    kind: Kind,
-    key: &'a str,
-    url: &'a str,
-    section: Option<&'a str>,
-    toc: &'a [crate::markdown::Heading],
-    responsibilities: &'a [String],
-    skills: &'a [String],
-    risks: &'a [String],
-    contact: Option<&'a str>,
-    checklist: &'a [ChecklistItem],
-    progress: checklist::Progress,
-    extra: &'a BTreeMap<String, serde_json::Value>,
-    works_with: Vec<Value>,
-    depends_on: Vec<Value>,
-    depended_by: Vec<Value>,
-    members: Vec<Value>,
-    translations: Vec<Translation<'a>>,
 }

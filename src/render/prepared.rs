@@ -1,0 +1,267 @@
+//! What every template of a site shares: the compiled templates with Tera's global
+//! context, and per language the navigation, the UI strings and the team map.
+//!
+//! It is made from one value, [`SharedViews`], and keyed by that value's hash: `serve`
+//! keeps it from one rebuild to the next while the key is the same (compiling templates
+//! and drawing team maps are the slow part of it), and each page's key includes it (see
+//! [`super::views`]).
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use tera::{Tera, Value};
+
+use super::views::{GuideLink, Nav, SiteInfo, Summary};
+use crate::checklist;
+use crate::content::Kind;
+use crate::diagnostics::Diagnostic;
+use crate::hash::hash_of;
+use crate::site::{Site, root_prefix};
+use crate::teammap::{self, MapNode, MapText, NodeKind, TeamMap};
+use crate::theme::{Strings, Template, Theme};
+use crate::typography::Typography;
+
+/// What every job of a site shares (see the module's documentation).
+pub(crate) struct Prepared {
+    /// The hash of the [`SharedViews`] it was made from.
+    pub(super) key: u64,
+    /// The compiled templates, with the site-wide global context.
+    pub(super) tera: Tera,
+    /// Per language: navigation and UI strings, shared by its pages.
+    pub(super) nav: BTreeMap<String, Value>,
+    pub(super) strings: BTreeMap<String, Value>,
+    /// Per language: the team map's SVG, for the home page (which sits at `<lang>/`).
+    pub(super) team_maps: BTreeMap<String, String>,
+    /// Per language: the checklist page's title (a UI string).
+    pub(super) checklist_titles: BTreeMap<String, String>,
+    /// Each template's file and text, for error messages.
+    pub(super) template_files: BTreeMap<String, (PathBuf, Arc<str>)>,
+}
+
+/// What [`Prepared`] is made of, as views of the site and the theme: cheap to build and
+/// to hash at every rebuild, unlike what is made of them.
+#[derive(Hash)]
+pub(super) struct SharedViews<'a> {
+    templates: &'a [Template],
+    /// Each asset and the name pages link it by (see [`crate::assets`]).
+    assets: &'a BTreeMap<String, String>,
+    site: SiteInfo<'a>,
+    languages: Vec<LanguageViews<'a>>,
+}
+
+/// What a language's pages share.
+#[derive(Hash)]
+struct LanguageViews<'a> {
+    code: &'a str,
+    nav: Nav<'a>,
+    /// The UI strings, typeset (they are text of the page too).
+    strings: Option<BTreeMap<&'a String, String>>,
+    team_map: TeamMap,
+    /// The team map's description for screen readers.
+    map_description: String,
+    typography: Typography,
+}
+
+impl<'a> SharedViews<'a> {
+    pub(super) fn of(
+        theme: &'a Theme,
+        site: &'a Site,
+        assets: &'a BTreeMap<String, String>,
+    ) -> SharedViews<'a> {
+        let config = &site.config;
+        SharedViews {
+            templates: &theme.templates,
+            assets,
+            site: SiteInfo {
+                title: config
+                    .title
+                    .iter()
+                    .map(|(lang, title)| (lang, config.typography(lang).apply(title)))
+                    .collect(),
+                languages: &config.languages,
+                default_language: config.default_language(),
+                base_url: config.base_url.as_deref(),
+                id: checklist::site_identity(config),
+                options: &config.theme_options,
+            },
+            languages: config
+                .languages
+                .iter()
+                .map(|l| LanguageViews::of(site, &theme.strings, &l.code))
+                .collect(),
+        }
+    }
+}
+
+impl<'a> LanguageViews<'a> {
+    fn of(site: &'a Site, strings: &'a Strings, code: &'a str) -> LanguageViews<'a> {
+        let typography = site.config.typography(code);
+        let strings: Option<BTreeMap<&String, String>> = strings.get(code).map(|s| {
+            s.iter()
+                .map(|(key, text)| (key, typography.apply(text)))
+                .collect()
+        });
+        let team_map = team_map(site, code);
+        let count = |kind| team_map.nodes.iter().filter(|n| n.kind == kind).count();
+        let map_description = ui(strings.as_ref(), "team_map_desc")
+            .replace("{roles}", &count(NodeKind::Role).to_string())
+            .replace("{teams}", &count(NodeKind::Team).to_string());
+        LanguageViews {
+            code,
+            nav: nav(site, code),
+            strings,
+            team_map,
+            map_description,
+            typography,
+        }
+    }
+}
+
+/// A UI string, or nothing.
+fn ui<'s>(strings: Option<&'s BTreeMap<&String, String>>, key: &str) -> &'s str {
+    strings
+        .and_then(|s| s.get(&key.to_string()))
+        .map_or("", String::as_str)
+}
+
+/// A language's menu and lists: a menu entry only for what the language has.
+fn nav<'a>(site: &'a Site, code: &'a str) -> Nav<'a> {
+    let list = |kind| -> Vec<Summary<'a>> {
+        site.of_kind(kind, code)
+            .into_iter()
+            .map(|i| Summary::of(&site.pages[i]))
+            .collect()
+    };
+    let section = |name: &str| {
+        site.find(&format!("{name}/_index"), code)
+            .map(|i| site.pages[i].path.clone())
+    };
+    let roles = list(Kind::Role);
+    let teams = list(Kind::Team);
+    let url_if = |has: bool, url: Option<String>| url.filter(|_| has).unwrap_or_default();
+    Nav {
+        home: site.home(code).map_or("", |i| site.pages[i].path.as_str()),
+        roles_url: url_if(!roles.is_empty(), section("roles")),
+        teams_url: url_if(!teams.is_empty(), section("teams")),
+        checklist_url: url_if(
+            checklist::has_items(site, code),
+            Some(checklist::page_path(code)),
+        ),
+        roles,
+        teams,
+        // The header lists the pages at the content root; pages in folders are in their
+        // guide's sidebar.
+        pages: site
+            .of_kind(Kind::Page, code)
+            .into_iter()
+            .filter(|&i| !site.pages[i].page.key.contains('/'))
+            .map(|i| Summary::of(&site.pages[i]))
+            .collect(),
+        guides: site
+            .navigation
+            .guides_in(code)
+            .filter(|g| g.from_toc)
+            .map(|g| GuideLink {
+                title: &g.title,
+                description: g.description.as_deref(),
+                url: g.first.map_or("", |i| site.pages[i].path.as_str()),
+            })
+            .collect(),
+    }
+}
+
+impl Prepared {
+    /// Compiles the templates and makes what pages share, from `views` alone.
+    pub(super) fn make(views: &SharedViews<'_>) -> Result<Prepared, Vec<Diagnostic>> {
+        let template_files: BTreeMap<String, (PathBuf, Arc<str>)> = views
+            .templates
+            .iter()
+            .map(|t| (t.name.clone(), (t.file.clone(), t.source.clone())))
+            .collect();
+        let mut tera = super::compile(views.templates, &template_files)?;
+        let global = tera.global_context();
+        global.insert("site", &views.site);
+        global.insert("assets", views.assets);
+        let mut prepared = Prepared {
+            key: hash_of(views),
+            tera,
+            nav: BTreeMap::new(),
+            strings: BTreeMap::new(),
+            team_maps: BTreeMap::new(),
+            checklist_titles: BTreeMap::new(),
+            template_files,
+        };
+        for language in &views.languages {
+            prepared.add_language(language);
+        }
+        Ok(prepared)
+    }
+
+    fn add_language(&mut self, views: &LanguageViews<'_>) {
+        let code = views.code.to_string();
+        let strings = views.strings.as_ref();
+        self.nav
+            .insert(code.clone(), Value::from_serializable(&views.nav));
+        self.strings
+            .insert(code.clone(), Value::from_serializable(&views.strings));
+        self.checklist_titles
+            .insert(code.clone(), ui(strings, "checklists").to_string());
+        // A map of hundreds of boxes helps nobody and weighs megabytes: past that, none;
+        // and none of no box (a documentation site has no roles and no teams).
+        let map = &views.team_map;
+        if map.nodes.is_empty() || map.nodes.len() > teammap::MAX_NODES {
+            self.team_maps.insert(code, String::new());
+            return;
+        }
+        let text = MapText {
+            title: ui(strings, "team_map"),
+            description: &views.map_description,
+            works_with: ui(strings, "map_works_with"),
+            keeps_informed: ui(strings, "map_keeps_informed"),
+            typography: views.typography,
+        };
+        // Wide for screens, narrow for phones: the theme's CSS shows one.
+        let both = format!(
+            "<div class=\"team-map-wide\">{}</div><div class=\"team-map-narrow\">{}</div>",
+            teammap::svg(map, &text, "team-map", &teammap::Size::WIDE),
+            teammap::svg(map, &text, "team-map-narrow", &teammap::Size::NARROW)
+        );
+        self.team_maps.insert(code, both);
+    }
+}
+
+/// A language's roles and outside teams as a graph, links relative to its home page.
+fn team_map(site: &Site, lang: &str) -> TeamMap {
+    let home = site.home(lang).map_or("", |h| site.pages[h].path.as_str());
+    let root = root_prefix(home);
+    let mut index: BTreeMap<usize, usize> = BTreeMap::new();
+    let mut map = TeamMap::default();
+    for (kind, node_kind) in [(Kind::Role, NodeKind::Role), (Kind::Team, NodeKind::Team)] {
+        for i in site.of_kind(kind, lang) {
+            index.insert(i, map.nodes.len());
+            map.nodes.push(MapNode {
+                label: site.pages[i].page.title.clone(),
+                href: format!("{root}{}", site.pages[i].path),
+                kind: node_kind,
+            });
+        }
+    }
+    // Links to a page missing in this language (resolved in the default one) are left out.
+    for (&page, &node) in &index {
+        let p = &site.pages[page];
+        map.works_with.extend(
+            p.works_with
+                .iter()
+                .filter_map(|j| index.get(j))
+                .map(|&other| (node, other)),
+        );
+        map.depends_on.extend(
+            p.depends_on
+                .iter()
+                .filter_map(|j| index.get(j))
+                .map(|&other| (node, other)),
+        );
+    }
+    map
+}

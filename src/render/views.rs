@@ -1,0 +1,256 @@
+//! What templates receive. Each template's context is made from one value of this module
+//! ([`JobContext`]), and the key that tells `serve` whether an output can be reused is
+//! the hash of that same value: a field added to a view is in the context and in the key,
+//! with nothing else to update. What all templates share (navigation, UI strings, the
+//! site's title, the compiled templates) is a [`Prepared`], keyed the same way (see
+//! [`super::prepared`]); a context names it by that key.
+
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+use std::hash::{Hash, Hasher};
+
+use serde::Serialize;
+use tera::{Context, Value};
+
+use super::prepared::Prepared;
+use crate::checklist::{self, LanguageChecklists, PartLink};
+use crate::checklist_item::ChecklistItem;
+use crate::content::Kind;
+use crate::site::navigation::Sidebar;
+use crate::site::{Html, SitePage};
+
+/// The context of a job that has a template.
+#[derive(Hash)]
+pub(super) enum JobContext<'a> {
+    Page(PageContext<'a>),
+    Checklist(ChecklistContext<'a>),
+    /// The language choice and the 404 page.
+    Special(SpecialContext<'a>),
+}
+
+impl JobContext<'_> {
+    /// The Tera context: the view's fields, the shared values of its language, and the
+    /// HTML the view holds, marked safe.
+    pub(super) fn context(&self) -> Result<Context, tera::Error> {
+        match self {
+            JobContext::Page(page) => {
+                let mut context = Context::from_serialize(page)?;
+                page.language.insert_shared(&mut context);
+                context.insert_value("content", Value::safe_string(page.content));
+                if let Some(sidebar) = &page.sidebar {
+                    context.insert_value("sidebar", Value::safe_string(&sidebar.html()));
+                }
+                if let Some(contact) = &page.contact {
+                    context.insert_value("contact", Value::safe_string(contact));
+                }
+                if let Some(map) = page.team_map {
+                    context.insert_value("team_map", Value::safe_string(map));
+                }
+                Ok(context)
+            }
+            JobContext::Checklist(checklist) => {
+                let mut context = Context::from_serialize(checklist)?;
+                checklist.language.insert_shared(&mut context);
+                Ok(context)
+            }
+            JobContext::Special(special) => {
+                let mut context = Context::from_serialize(special)?;
+                special.language.insert_shared(&mut context);
+                let prepared = special.language.shared.prepared;
+                let strings: BTreeMap<&str, &Value> = prepared
+                    .strings
+                    .iter()
+                    .map(|(lang, v)| (lang.as_str(), v))
+                    .collect();
+                context.insert("all_strings", &strings);
+                Ok(context)
+            }
+        }
+    }
+}
+
+/// What was prepared for every template of the site, seen from one language. In a key:
+/// the key of what was prepared (see [`Prepared::key`]) and the language.
+pub(super) struct Shared<'a> {
+    pub prepared: &'a Prepared,
+    pub lang: &'a str,
+}
+
+impl Hash for Shared<'_> {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.prepared.key.hash(state);
+        self.lang.hash(state);
+    }
+}
+
+/// What every template of a language receives.
+#[derive(Hash, Serialize)]
+pub(super) struct LanguageContext<'a> {
+    pub lang: &'a str,
+    pub dir: &'a str,
+    /// The way from the page to the site's root (`../../`).
+    pub root: String,
+    pub site_title: String,
+    /// The navigation and UI strings, prepared once for all pages.
+    #[serde(skip)]
+    pub shared: Shared<'a>,
+}
+
+impl LanguageContext<'_> {
+    fn insert_shared(&self, context: &mut Context) {
+        let Shared { prepared, lang } = self.shared;
+        // A page in a guide replaces it with its guide's menu.
+        context.insert("sidebar", "");
+        if let Some(nav) = prepared.nav.get(lang) {
+            context.insert_value("nav", nav.clone());
+        }
+        if let Some(t) = prepared.strings.get(lang) {
+            context.insert_value("t", t.clone());
+        }
+    }
+}
+
+/// A page's template context.
+#[derive(Hash, Serialize)]
+pub(super) struct PageContext<'a> {
+    #[serde(flatten)]
+    pub language: LanguageContext<'a>,
+    pub page: PageView<'a>,
+    /// Each other language: the page's translation, or that language's home.
+    pub other_languages: Vec<Translation<'a>>,
+    /// The rendered body.
+    #[serde(skip)]
+    pub content: &'a Html,
+    /// The guide's menu, for a page in a guide.
+    #[serde(skip)]
+    pub sidebar: Option<Sidebar<'a>>,
+    /// A team's contact, email addresses as links (HTML).
+    #[serde(skip)]
+    pub contact: Option<String>,
+    /// The team map (SVG), on a home page.
+    #[serde(skip)]
+    pub team_map: Option<&'a str>,
+}
+
+/// A part of a language's checklist page.
+#[derive(Hash, Serialize)]
+pub(super) struct ChecklistContext<'a> {
+    #[serde(flatten)]
+    pub language: LanguageContext<'a>,
+    pub page: ChecklistPageView<'a>,
+    pub other_languages: Vec<Translation<'a>>,
+    pub checklists: LanguageChecklists<'a>,
+    pub checklist_parts: Vec<PartLink<'a>>,
+    pub checklist_ids: String,
+    pub checklist_next: Option<usize>,
+}
+
+/// The language choice and the 404 page: each language's home (and, from what was
+/// prepared, every language's UI strings).
+#[derive(Hash, Serialize)]
+pub(super) struct SpecialContext<'a> {
+    #[serde(flatten)]
+    pub language: LanguageContext<'a>,
+    pub homes: Vec<Translation<'a>>,
+}
+
+/// What a page template shows of its page.
+#[derive(Hash, Serialize)]
+pub(super) struct PageView<'a> {
+    pub title: &'a str,
+    pub description: Option<&'a str>,
+    pub kind: Kind,
+    pub key: &'a str,
+    pub url: &'a str,
+    pub section: Option<&'a str>,
+    pub toc: &'a [crate::markdown::Heading],
+    pub responsibilities: &'a [String],
+    pub skills: &'a [String],
+    pub risks: &'a [String],
+    pub contact: Option<&'a str>,
+    pub checklist: &'a [ChecklistItem],
+    pub progress: checklist::Progress,
+    pub extra: &'a BTreeMap<String, serde_json::Value>,
+    pub works_with: Vec<Summary<'a>>,
+    pub depends_on: Vec<Summary<'a>>,
+    pub depended_by: Vec<Summary<'a>>,
+    pub members: Vec<Summary<'a>>,
+    pub translations: Vec<Translation<'a>>,
+}
+
+/// What `base.html` needs of the generated checklist page.
+#[derive(Hash, Serialize)]
+pub(super) struct ChecklistPageView<'a> {
+    pub title: &'a str,
+    pub description: Option<&'a str>,
+    pub kind: &'a str,
+    pub key: &'a str,
+    pub url: String,
+    pub translations: Vec<Translation<'a>>,
+}
+
+#[derive(Clone, Hash, Serialize)]
+pub(super) struct Translation<'a> {
+    pub lang: &'a str,
+    pub name: &'a str,
+    pub url: Cow<'a, str>,
+}
+
+/// What lists and links show of a page.
+#[derive(Hash, Serialize)]
+pub(super) struct Summary<'a> {
+    title: &'a str,
+    description: Option<&'a str>,
+    url: &'a str,
+    key: &'a str,
+    kind: Kind,
+    checklist: &'a [ChecklistItem],
+    progress: checklist::Progress,
+}
+
+impl<'a> Summary<'a> {
+    pub(super) fn of(p: &'a SitePage) -> Summary<'a> {
+        Summary {
+            title: &p.page.title,
+            description: p.page.description.as_deref(),
+            url: &p.path,
+            key: &p.page.key,
+            kind: p.page.kind,
+            checklist: p.checklist(),
+            progress: checklist::Progress::of(p.checklist()),
+        }
+    }
+}
+
+/// The site-wide values of Tera's global context (`site`).
+#[derive(Hash, Serialize)]
+pub(super) struct SiteInfo<'a> {
+    pub title: BTreeMap<&'a String, String>,
+    pub languages: &'a [crate::config::Language],
+    pub default_language: &'a str,
+    pub base_url: Option<&'a str>,
+    /// Tells this site's checklist ticks apart from another's in the browser.
+    pub id: String,
+    pub options: &'a serde_json::Map<String, serde_json::Value>,
+}
+
+/// A language's menu and lists (`nav`).
+#[derive(Hash, Serialize)]
+pub(super) struct Nav<'a> {
+    pub home: &'a str,
+    pub roles_url: String,
+    pub teams_url: String,
+    pub checklist_url: String,
+    pub roles: Vec<Summary<'a>>,
+    pub teams: Vec<Summary<'a>>,
+    pub pages: Vec<Summary<'a>>,
+    /// The guides of the language (folders with a `TOC.md`), for a documentation home.
+    pub guides: Vec<GuideLink<'a>>,
+}
+
+#[derive(Hash, Serialize)]
+pub(super) struct GuideLink<'a> {
+    pub title: &'a str,
+    pub description: Option<&'a str>,
+    pub url: &'a str,
+}
