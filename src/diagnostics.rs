@@ -444,6 +444,28 @@ mod tests {
     }
 
     #[test]
+    fn a_snippet_deep_in_a_file_keeps_its_line_numbers() {
+        let source: String = (1..=1200).map(|n| format!("text of line {n}\n")).collect();
+        let d = Diagnostic::warning("here")
+            .in_file("x.md")
+            .at(1000, 6)
+            .with_source(Arc::from(source));
+        let text = d.render(false);
+        assert!(text.contains("x.md:1000:6"), "{text}");
+        for shown in [
+            "999 │ text of line 999",
+            "1000 │ text of line 1000",
+            "1001 │ text of line 1001",
+        ] {
+            assert!(text.contains(shown), "{shown} not in {text}");
+        }
+        assert!(
+            !text.contains("line 998") && !text.contains("line 1002"),
+            "{text}"
+        );
+    }
+
+    #[test]
     fn out_of_range_line_has_no_snippet() {
         let d = Diagnostic::error("x")
             .at(40, 1)
