@@ -336,11 +336,13 @@ enum Directive {
     Snippet(String),
 }
 
-/// The directives of a text outside code spans and code blocks, in order.
+/// The directives of a text outside code spans and code blocks, in order. The text is
+/// parsed for its code only if it has something that reads as a directive (a body with a
+/// `{{ }}` of another tool's costs no second parse).
 fn directives(text: &str) -> Vec<(Range<usize>, Directive)> {
-    let mut found = Vec::new();
-    if !text.contains("{{") {
-        return found;
+    let candidates = candidates(text);
+    if candidates.is_empty() {
+        return candidates;
     }
     let code: Vec<Range<usize>> = Parser::new_ext(text, crate::markdown::options())
         .into_offset_iter()
@@ -348,21 +350,29 @@ fn directives(text: &str) -> Vec<(Range<usize>, Directive)> {
         .map(|(_, r)| r)
         .collect();
     let mut code = code.iter().peekable();
-    for start in memchr::memmem::find_iter(text.as_bytes(), b"{{") {
+    let mut found: Vec<(Range<usize>, Directive)> = Vec::new();
+    for (range, directive) in candidates {
+        let start = range.start;
         while code.next_if(|r| r.end <= start).is_some() {}
         if code.peek().is_some_and(|r| r.start <= start) {
             continue;
         }
+        if found.last().is_some_and(|(r, _)| r.end > start) {
+            continue;
+        }
+        found.push((range, directive));
+    }
+    found
+}
+
+/// Every `{{…}}` of a line that reads as a directive, code or not, in order.
+fn candidates(text: &str) -> Vec<(Range<usize>, Directive)> {
+    let mut found = Vec::new();
+    for start in memchr::memmem::find_iter(text.as_bytes(), b"{{") {
         let line_end = text[start..].find('\n').map_or(text.len(), |l| start + l);
         let Some(len) = text[start..line_end].find("}}") else {
             continue;
         };
-        if found
-            .last()
-            .is_some_and(|(r, _): &(Range<usize>, _)| r.end > start)
-        {
-            continue;
-        }
         let inner = text[start + 2..start + len].trim();
         let directive = match inner.strip_prefix("$include") {
             Some(path) => Directive::Include(path.trim().to_string()),
