@@ -19,10 +19,12 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use rayon::prelude::*;
+
 use crate::diagnostics::Diagnostic;
 use crate::hash::hash_of;
 use crate::markdown::escape_attr;
-use crate::site::{Html, Site};
+use crate::site::{Html, Site, SitePage};
 
 /// A heading of a rendered body.
 #[derive(Debug, PartialEq, Eq)]
@@ -53,56 +55,81 @@ pub(crate) fn resolve(site: &mut Site) -> Vec<Diagnostic> {
         .map(|(i, p)| (p.path.as_str(), i))
         .collect();
     let default = site.config.default_language().to_string();
-    let mut headings: HashMap<usize, Vec<Heading>> = HashMap::new();
-    let mut fixes: Vec<(usize, Vec<(usize, Fix)>)> = Vec::new();
-    for (i, p) in site.pages.iter().enumerate() {
-        let mut page_fixes = Vec::new();
-        for (j, a) in p.body.anchors.iter().enumerate() {
-            let Some(&t) = by_path.get(a.target.as_str()) else {
-                continue;
-            };
-            let target = &site.pages[t];
-            if has_id(&target.body.html, &a.fragment) {
-                continue;
-            }
-            let of = |headings: &mut HashMap<usize, Vec<Heading>>, k: usize| {
-                headings
-                    .entry(k)
-                    .or_insert_with(|| headings_in(&site.pages[k].body.html));
-            };
-            of(&mut headings, t);
-            let found = &headings[&t];
-            if let Some(h) = found.iter().find(|h| h.adobe_id == a.fragment) {
-                page_fixes.push((j, Fix::To(h.id.clone())));
-                continue;
-            }
-            let Some(s) = site
-                .find(&target.page.key, &default)
-                .filter(|&s| s != t && target.lang() != default)
-            else {
-                continue;
-            };
-            of(&mut headings, s);
-            let (source, translated) = (&headings[&s], &headings[&t]);
-            let Some(k) = source
-                .iter()
-                .position(|h| h.id == a.fragment || h.adobe_id == a.fragment)
-            else {
-                continue;
-            };
-            let fix = match partner(source, translated, k) {
-                Some(l) => Fix::To(translated[l].id.clone()),
-                None => Fix::Unmapped {
-                    source: site.pages[s].path.clone(),
-                },
-            };
-            page_fixes.push((j, fix));
-        }
-        if !page_fixes.is_empty() {
-            fixes.push((i, page_fixes));
-        }
-    }
+    let site_ref: &Site = site;
+    // Pages in parallel, each thread with its own headings of the pages linked (read
+    // from their HTML once per thread rather than once per link).
+    let fixes: Vec<(usize, Vec<(usize, Fix)>)> = site_ref
+        .pages
+        .par_iter()
+        .enumerate()
+        .fold(
+            || (HashMap::new(), Vec::new()),
+            |(mut headings, mut fixes), (i, p)| {
+                let page_fixes = fixes_of(site_ref, &by_path, &default, &mut headings, p);
+                if !page_fixes.is_empty() {
+                    fixes.push((i, page_fixes));
+                }
+                (headings, fixes)
+            },
+        )
+        .map(|(_, fixes)| fixes)
+        .flatten_iter()
+        .collect();
     apply(site, fixes)
+}
+
+/// How the links of page `p` to `#anchors` of other pages change (by index in its
+/// anchors); `headings` keeps the headings of the pages linked so far.
+fn fixes_of(
+    site: &Site,
+    by_path: &HashMap<&str, usize>,
+    default: &str,
+    headings: &mut HashMap<usize, Vec<Heading>>,
+    p: &SitePage,
+) -> Vec<(usize, Fix)> {
+    let mut page_fixes = Vec::new();
+    for (j, a) in p.body.anchors.iter().enumerate() {
+        let Some(&t) = by_path.get(a.target.as_str()) else {
+            continue;
+        };
+        let target = &site.pages[t];
+        if has_id(&target.body.html, &a.fragment) {
+            continue;
+        }
+        let of = |headings: &mut HashMap<usize, Vec<Heading>>, k: usize| {
+            headings
+                .entry(k)
+                .or_insert_with(|| headings_in(&site.pages[k].body.html));
+        };
+        of(headings, t);
+        let found = &headings[&t];
+        if let Some(h) = found.iter().find(|h| h.adobe_id == a.fragment) {
+            page_fixes.push((j, Fix::To(h.id.clone())));
+            continue;
+        }
+        let Some(s) = site
+            .find(&target.page.key, default)
+            .filter(|&s| s != t && target.lang() != default)
+        else {
+            continue;
+        };
+        of(headings, s);
+        let (source, translated) = (&headings[&s], &headings[&t]);
+        let Some(k) = source
+            .iter()
+            .position(|h| h.id == a.fragment || h.adobe_id == a.fragment)
+        else {
+            continue;
+        };
+        let fix = match partner(source, translated, k) {
+            Some(l) => Fix::To(translated[l].id.clone()),
+            None => Fix::Unmapped {
+                source: site.pages[s].path.clone(),
+            },
+        };
+        page_fixes.push((j, fix));
+    }
+    page_fixes
 }
 
 /// Rewrites each page's links by its fixes; a warning for each link left unmapped.

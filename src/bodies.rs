@@ -100,6 +100,7 @@ pub(crate) fn render(site: &mut Site, cache: Option<&mut Cache>) -> Vec<Diagnost
         .collect();
     let linked: &Site = site;
     let now = cache.as_ref().map(|c| c.included_now()).unwrap_or_default();
+    let reads = afm::include::Reads::default();
     let bodies: Vec<(bool, u64, Cached)> = texts
         .into_par_iter()
         .enumerate()
@@ -107,7 +108,11 @@ pub(crate) fn render(site: &mut Site, cache: Option<&mut Cache>) -> Vec<Diagnost
             let key = body_key(&linked.pages[i]);
             match cache.as_ref().and_then(|c| c.get(key, &now)) {
                 Some(cached) => (false, key, cached.clone()),
-                None => (true, key, render_body(linked, i, key, text.as_deref())),
+                None => (
+                    true,
+                    key,
+                    render_body(linked, i, key, text.as_deref(), &reads),
+                ),
             }
         })
         .collect();
@@ -147,8 +152,15 @@ pub(crate) fn render(site: &mut Site, cache: Option<&mut Cache>) -> Vec<Diagnost
 }
 
 /// Renders the body of page `i`, its links resolved against the site, and notes the files
-/// its includes read. `text` is the page's file text if the page let go of it.
-fn render_body(site: &Site, i: usize, key: u64, text: Option<&str>) -> Cached {
+/// its includes read (through `reads`, shared by the pages of the run). `text` is the
+/// page's file text if the page let go of it.
+fn render_body(
+    site: &Site,
+    i: usize,
+    key: u64,
+    text: Option<&str>,
+    reads: &afm::include::Reads,
+) -> Cached {
     let p = &site.pages[i];
     let body = match text {
         Some(text) => text.get(p.page.body_start..).unwrap_or_default(),
@@ -161,6 +173,7 @@ fn render_body(site: &Site, i: usize, key: u64, text: Option<&str>) -> Cached {
     let includes = afm::include::Includes {
         root: &root,
         file: &p.page.file.path,
+        reads,
     };
     let mut included = Vec::new();
     let (expanded, include_errors) = includes.expand(body, &mut included);

@@ -122,36 +122,46 @@ impl Diagnostic {
         out
     }
 
-    /// The source to draw the snippet from, and the caret's byte offset in it: the
-    /// source itself, except that the lines shown (the caret's and one each side) are cut
+    /// The lines to draw the snippet from (the caret's and one each side), the caret's
+    /// byte offset in them and the 0-based number of their first line. Each line is cut
     /// to [`SNIPPET_WIDTH`] characters around the caret's column, so that a minified or
-    /// generated line of a megabyte does not print a megabyte.
-    fn snippet(&self) -> Option<(String, usize)> {
+    /// generated line of a megabyte does not print a megabyte; the lines before them are
+    /// left out (their number is enough), so that a warning deep in a long page does not
+    /// copy and scan all of the page.
+    fn snippet(&self) -> Option<Snippet> {
         let source = self.source.as_deref()?;
         let offset = self.offset()?;
         let caret_line = self.line? - 1;
-        let lines: Vec<&str> = source.split('\n').collect();
         let line_start = source[..offset].rfind('\n').map_or(0, |i| i + 1);
         let column = source[line_start..offset].chars().count();
-        let first_shown = caret_line.saturating_sub(1);
-        let mut out = String::new();
+        let first_line = caret_line.saturating_sub(1);
+        let first_start = if first_line == caret_line {
+            line_start
+        } else {
+            source[..line_start - 1].rfind('\n').map_or(0, |i| i + 1)
+        };
+        let mut text = String::new();
         let mut caret = 0;
-        for (i, text) in lines.iter().enumerate().take(caret_line + 2) {
+        for (i, line) in source[first_start..]
+            .split('\n')
+            .enumerate()
+            .take(caret_line + 2 - first_line)
+        {
             if i > 0 {
-                out.push('\n');
+                text.push('\n');
             }
-            if i < first_shown {
-                // Not shown, but it gives the shown lines their numbers.
-                out.push_str(text);
-                continue;
+            let at_caret = first_line + i == caret_line;
+            let (cut, at) = window(line, if at_caret { column } else { 0 });
+            if at_caret {
+                caret = text.len() + at;
             }
-            let (cut, at) = window(text, if i == caret_line { column } else { 0 });
-            if i == caret_line {
-                caret = out.len() + at;
-            }
-            out.push_str(&cut);
+            text.push_str(&cut);
         }
-        Some((out, caret))
+        Some(Snippet {
+            text,
+            caret,
+            first_line,
+        })
     }
 
     /// Byte offset of the line and column in the source, for the snippet.
@@ -220,10 +230,19 @@ impl fmt::Display for Diagnostic {
     }
 }
 
+/// The few lines of a source a diagnostic shows (see [`Diagnostic::snippet`]).
+struct Snippet {
+    text: String,
+    /// The caret's byte offset in `text`.
+    caret: usize,
+    /// The 0-based line number of the first line of `text` in the source.
+    first_line: usize,
+}
+
 /// Adapter that lets miette draw a [`Diagnostic`], from its cut snippet source.
 struct Report<'a> {
     diagnostic: &'a Diagnostic,
-    snippet: Option<(String, usize)>,
+    snippet: Option<Snippet>,
 }
 
 impl fmt::Debug for Report<'_> {
@@ -267,8 +286,8 @@ impl miette::Diagnostic for Report<'_> {
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-        let (_, offset) = self.snippet.as_ref()?;
-        let span = SourceSpan::new((*offset).into(), 0);
+        let caret = self.snippet.as_ref()?.caret;
+        let span = SourceSpan::new(caret.into(), 0);
         let label = LabeledSpan::new_with_span(self.diagnostic.label.clone(), span);
         Some(Box::new(std::iter::once(label)))
     }
@@ -281,7 +300,10 @@ impl miette::SourceCode for Report<'_> {
         before: usize,
         after: usize,
     ) -> Result<Box<dyn miette::SpanContents<'a> + 'a>, miette::MietteError> {
-        let source = self.snippet.as_ref().map_or("", |(s, _)| s.as_str());
+        let (source, first_line) = self
+            .snippet
+            .as_ref()
+            .map_or(("", 0), |s| (s.text.as_str(), s.first_line));
         let name = self
             .diagnostic
             .file
@@ -293,7 +315,7 @@ impl miette::SourceCode for Report<'_> {
             name,
             contents.data(),
             *contents.span(),
-            contents.line(),
+            first_line + contents.line(),
             contents.column(),
             contents.line_count(),
         )))
@@ -359,11 +381,16 @@ impl Diagnostic {
 }
 
 fn print_all<'a>(diagnostics: impl Iterator<Item = &'a Diagnostic>) {
+    use rayon::prelude::*;
     use std::io::{IsTerminal, Write};
     let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    // Drawing a snippet takes longer than printing it: a guide's hundred warnings are
+    // drawn in parallel, then printed in order.
+    let diagnostics: Vec<&Diagnostic> = diagnostics.collect();
+    let drawn: Vec<String> = diagnostics.par_iter().map(|d| d.render(color)).collect();
     let mut err = std::io::stderr().lock();
-    for d in diagnostics {
-        let _ = writeln!(err, "{}", d.render(color));
+    for text in drawn {
+        let _ = writeln!(err, "{text}");
     }
 }
 
@@ -414,6 +441,28 @@ mod tests {
         assert!(text.contains('…'), "{text}");
         let (cut, at) = window("abcdef", 3);
         assert_eq!((cut.as_str(), at), ("abcdef", 3));
+    }
+
+    #[test]
+    fn a_snippet_deep_in_a_file_keeps_its_line_numbers() {
+        let source: String = (1..=1200).map(|n| format!("text of line {n}\n")).collect();
+        let d = Diagnostic::warning("here")
+            .in_file("x.md")
+            .at(1000, 6)
+            .with_source(Arc::from(source));
+        let text = d.render(false);
+        assert!(text.contains("x.md:1000:6"), "{text}");
+        for shown in [
+            "999 │ text of line 999",
+            "1000 │ text of line 1000",
+            "1001 │ text of line 1001",
+        ] {
+            assert!(text.contains(shown), "{shown} not in {text}");
+        }
+        assert!(
+            !text.contains("line 998") && !text.contains("line 1002"),
+            "{text}"
+        );
     }
 
     #[test]

@@ -5,6 +5,12 @@
 
 mod cmd;
 
+/// mimalloc rather than the system allocator: a build allocates and frees many small
+/// strings and event vectors on two threads, and glibc's malloc took about a sixth of a
+/// guide's build (see benches/README.md, "Experience League guides").
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> std::process::ExitCode {
     cmd::main()
 }

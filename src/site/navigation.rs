@@ -11,7 +11,6 @@
 //! with its own relative links and its own entry marked `aria-current="page"`.
 
 use std::collections::BTreeMap;
-use std::fmt::Write;
 use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
@@ -94,7 +93,7 @@ impl Navigation {
                 ..link
             }
             .write(&mut html, first, &guide.title),
-            None => html.push_str(&escape(&guide.title)),
+            None => escape_into(&mut html, &guide.title),
         }
         html.push_str("</p>\n");
         link.write_list(&mut html, &guide.menu);
@@ -188,20 +187,22 @@ struct Link<'a> {
 impl Link<'_> {
     fn write(&self, html: &mut String, page: usize, label: &str) {
         let target = &self.site.pages[page];
-        let _ = write!(
-            html,
-            "<a href=\"{}{}\"",
-            escape(self.root),
-            escape(&target.path)
-        );
+        html.push_str("<a href=\"");
+        escape_into(html, self.root);
+        escape_into(html, &target.path);
+        html.push('"');
         if page == self.current {
             html.push_str(" aria-current=\"page\"");
         }
         let from = self.site.pages.get(self.current).unwrap_or(target);
         if target.lang() != from.lang() {
-            let _ = write!(html, " hreflang=\"{}\"", escape(target.lang()));
+            html.push_str(" hreflang=\"");
+            escape_into(html, target.lang());
+            html.push('"');
         }
-        let _ = write!(html, ">{}</a>", escape(label));
+        html.push('>');
+        escape_into(html, label);
+        html.push_str("</a>");
     }
 
     /// A list longer than [`MAX_LISTED`] (a folder of 10,000 roles) shows the entries
@@ -231,14 +232,13 @@ impl Link<'_> {
             let target = |html: &mut String| match &item.target {
                 Target::Page(j) => self.write(html, *j, &item.label),
                 Target::Url(url) => {
-                    let _ = write!(
-                        html,
-                        "<a href=\"{}\" rel=\"external\">{}</a>",
-                        escape(url),
-                        escape(&item.label)
-                    );
+                    html.push_str("<a href=\"");
+                    escape_into(html, url);
+                    html.push_str("\" rel=\"external\">");
+                    escape_into(html, &item.label);
+                    html.push_str("</a>");
                 }
-                Target::None => html.push_str(&escape(&item.label)),
+                Target::None => escape_into(html, &item.label),
             };
             if item.children.is_empty() {
                 target(html);
@@ -526,16 +526,19 @@ fn folder_menu(site: &Site, members: &[usize], folder: &str) -> Vec<MenuItem> {
     menu
 }
 
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            c => out.push(c),
-        }
+/// Appends `text` to `out`, escaped for HTML text and attribute values.
+fn escape_into(out: &mut String, text: &str) {
+    // Most labels and paths have nothing to escape: whole runs are copied at once.
+    let mut rest = text;
+    while let Some(at) = rest.find(['&', '<', '>', '"']) {
+        out.push_str(&rest[..at]);
+        out.push_str(match rest.as_bytes()[at] {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            _ => "&quot;",
+        });
+        rest = &rest[at + 1..];
     }
-    out
+    out.push_str(rest);
 }

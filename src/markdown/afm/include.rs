@@ -10,13 +10,18 @@
 //!
 //! An expansion notes every file it read or looked for ([`IncludedFile`]): a page's body
 //! cached by `serve` is good only while those files hold what they held.
+//!
+//! The pages of a guide include the same few files (`_includes/snippets.md` above all):
+//! one build reads each file, finds each snippet and the directives in each piece once,
+//! and shares them with every page ([`Reads`]).
 
 use std::ops::Range;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, PoisonError};
 
 use pulldown_cmark::{Event, Parser, Tag};
 
-use crate::hash::hash_of;
+use crate::hash::{FastMap, hash_of};
 
 /// A file an expansion read or looked for, and a hash of what it held (`None`: there was
 /// no such file, or it could not be read).
@@ -40,6 +45,80 @@ impl IncludedFile {
             hash: text.as_ref().ok().map(hash_of),
         };
         (file, text)
+    }
+}
+
+/// What the includes of one build read, shared by its pages (each made once; made
+/// again by the next build, so that an edit of an included file shows).
+#[derive(Default)]
+pub(crate) struct Reads {
+    /// Whether each `_includes/snippets.md` looked for is a file.
+    is_file: Mutex<FastMap<PathBuf, bool>>,
+    /// Each piece (an included file, or one snippet of a snippets file) by its name in a
+    /// chain of includes.
+    pieces: Mutex<FastMap<PathBuf, Arc<Piece>>>,
+}
+
+/// The text a directive puts in before its own directives are expanded, those
+/// directives, and the file it came from as it was read.
+struct Piece {
+    file: IncludedFile,
+    text: String,
+    directives: Vec<(Range<usize>, Directive)>,
+}
+
+impl Reads {
+    fn is_file(&self, path: &Path) -> bool {
+        let known = self
+            .is_file
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(path)
+            .copied();
+        known.unwrap_or_else(|| {
+            let is_file = path.is_file();
+            self.is_file
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .insert(path.to_path_buf(), is_file);
+            is_file
+        })
+    }
+
+    /// The piece named `key`, made by `make` from `file`'s text the first time; an error
+    /// (the file unreadable, no such snippet) is not kept, and `file` is noted in `read`
+    /// either way.
+    fn piece(
+        &self,
+        key: &Path,
+        file: &Path,
+        read: &mut Vec<IncludedFile>,
+        make: impl FnOnce(&str) -> Result<String, String>,
+        unreadable: impl FnOnce(std::io::Error) -> String,
+    ) -> Result<Arc<Piece>, String> {
+        let known = self
+            .pieces
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(key)
+            .cloned();
+        if let Some(piece) = known {
+            read.push(piece.file.clone());
+            return Ok(piece);
+        }
+        let (noted, text) = IncludedFile::read(file);
+        read.push(noted.clone());
+        let text = make(&text.map_err(unreadable)?)?;
+        let piece = Arc::new(Piece {
+            file: noted,
+            directives: directives(&text),
+            text,
+        });
+        self.pieces
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(key.to_path_buf(), Arc::clone(&piece));
+        Ok(piece)
     }
 }
 
@@ -77,6 +156,8 @@ pub(crate) struct Includes<'a> {
     pub root: &'a Path,
     /// The page's file on disk.
     pub file: &'a Path,
+    /// What this build's includes read so far.
+    pub reads: &'a Reads,
 }
 
 impl Includes<'_> {
@@ -135,40 +216,55 @@ impl Includes<'_> {
         read: &mut Vec<IncludedFile>,
     ) -> Result<String, String> {
         let from = chain.last().cloned().unwrap_or_default();
-        let (path, text) = match directive {
+        let (path, piece) = match directive {
             Directive::Include(path) => {
                 let file = self
                     .locate(path, &from)
                     .ok_or_else(|| format!("include `{path}`: outside the content root"))?;
-                let text = note(&file, read).map_err(|e| format!("include `{path}`: {e}"))?;
-                (file, strip_front_matter(&text).to_string())
+                let piece = self.reads.piece(
+                    &file,
+                    &file,
+                    read,
+                    |text| Ok(strip_front_matter(text).to_string()),
+                    |e| format!("include `{path}`: {e}"),
+                )?;
+                (file, piece)
             }
             Directive::Snippet(name) => {
                 let file = self
                     .snippets_file(&from, read)
                     .ok_or_else(|| format!("snippet `{name}`: no `_includes/snippets.md`"))?;
-                let text = note(&file, read).map_err(|e| format!("snippet `{name}`: {e}"))?;
-                let section = snippet(&text, name).ok_or_else(|| {
-                    format!(
-                        "snippet `{name}`: no heading with `{{#{name}}}` in _includes/snippets.md"
-                    )
-                })?;
-                (file.with_extension(format!("md#{name}")), section)
+                let key = file.with_extension(format!("md#{name}"));
+                let piece = self.reads.piece(
+                    &key,
+                    &file,
+                    read,
+                    |text| {
+                        snippet(text, name).ok_or_else(|| {
+                            format!(
+                                "snippet `{name}`: no heading with `{{#{name}}}` in _includes/snippets.md"
+                            )
+                        })
+                    },
+                    |e| format!("snippet `{name}`: {e}"),
+                )?;
+                (key, piece)
             }
         };
         if chain.contains(&path) {
             let names: Vec<String> = chain.iter().chain([&path]).map(|p| self.shown(p)).collect();
             return Err(format!("include cycle: {}", names.join(" -> ")));
         }
+        let text = piece.text.as_str();
         chain.push(path);
         let mut out = String::with_capacity(text.len());
         let mut last = 0;
         let mut result = Ok(());
-        for (range, inner) in directives(&text) {
-            match self.resolve(&inner, chain, read) {
+        for (range, inner) in &piece.directives {
+            match self.resolve(inner, chain, read) {
                 Ok(t) => {
                     out.push_str(&text[last..range.start]);
-                    push_indented(&mut out, &t, indent_of(&text, range.start));
+                    push_indented(&mut out, &t, indent_of(text, range.start));
                     last = range.end;
                 }
                 Err(e) => {
@@ -214,7 +310,7 @@ impl Includes<'_> {
         let mut dir = from.parent()?;
         loop {
             let candidate = dir.join("_includes/snippets.md");
-            if candidate.is_file() {
+            if self.reads.is_file(&candidate) {
                 return Some(candidate);
             }
             read.push(IncludedFile {
@@ -240,11 +336,13 @@ enum Directive {
     Snippet(String),
 }
 
-/// The directives of a text outside code spans and code blocks, in order.
+/// The directives of a text outside code spans and code blocks, in order. The text is
+/// parsed for its code only if it has something that reads as a directive (a body with a
+/// `{{ }}` of another tool's costs no second parse).
 fn directives(text: &str) -> Vec<(Range<usize>, Directive)> {
-    let mut found = Vec::new();
-    if !text.contains("{{") {
-        return found;
+    let candidates = candidates(text);
+    if candidates.is_empty() {
+        return candidates;
     }
     let code: Vec<Range<usize>> = Parser::new_ext(text, crate::markdown::options())
         .into_offset_iter()
@@ -252,21 +350,29 @@ fn directives(text: &str) -> Vec<(Range<usize>, Directive)> {
         .map(|(_, r)| r)
         .collect();
     let mut code = code.iter().peekable();
-    for start in memchr::memmem::find_iter(text.as_bytes(), b"{{") {
+    let mut found: Vec<(Range<usize>, Directive)> = Vec::new();
+    for (range, directive) in candidates {
+        let start = range.start;
         while code.next_if(|r| r.end <= start).is_some() {}
         if code.peek().is_some_and(|r| r.start <= start) {
             continue;
         }
+        if found.last().is_some_and(|(r, _)| r.end > start) {
+            continue;
+        }
+        found.push((range, directive));
+    }
+    found
+}
+
+/// Every `{{…}}` of a line that reads as a directive, code or not, in order.
+fn candidates(text: &str) -> Vec<(Range<usize>, Directive)> {
+    let mut found = Vec::new();
+    for start in memchr::memmem::find_iter(text.as_bytes(), b"{{") {
         let line_end = text[start..].find('\n').map_or(text.len(), |l| start + l);
         let Some(len) = text[start..line_end].find("}}") else {
             continue;
         };
-        if found
-            .last()
-            .is_some_and(|(r, _): &(Range<usize>, _)| r.end > start)
-        {
-            continue;
-        }
         let inner = text[start + 2..start + len].trim();
         let directive = match inner.strip_prefix("$include") {
             Some(path) => Directive::Include(path.trim().to_string()),
@@ -308,13 +414,6 @@ fn push_indented(out: &mut String, text: &str, indent: &str) {
         }
         out.push_str(line);
     }
-}
-
-/// Reads an included file, adding it to `read`.
-fn note(path: &Path, read: &mut Vec<IncludedFile>) -> std::io::Result<String> {
-    let (file, text) = IncludedFile::read(path);
-    read.push(file);
-    text
 }
 
 fn strip_front_matter(text: &str) -> &str {
