@@ -7,12 +7,14 @@
 //!   (a file read again gets a new revision number, which the keys below use instead of
 //!   hashing its text);
 //! - each page's rendered Markdown and search entry, reused while its file and every
-//!   page's URL are the same (links in a body resolve to other pages' URLs);
-//! - what every page shares in rendering (compiled templates, navigation, page summaries,
-//!   team maps), and every output file (pages, checklist pages, `checklists.json`,
-//!   sitemap...), reused while what the templates show of the site (titles, URLs,
-//!   checklists, team links, UI strings, templates, assets) and, for a page, its own file
-//!   are the same.
+//!   page's URL and every file it includes are the same (links in a body resolve to
+//!   other pages' URLs);
+//! - what every page shares in rendering (compiled templates, navigation, UI strings,
+//!   team maps), reused while the views it is made of hash the same;
+//! - every output file (pages, checklist pages, `checklists.json`, sitemap...), reused
+//!   while the value it is made from (its template's context, or the data it writes)
+//!   hashes the same: keys by construction (see `render::views`), with no list of what
+//!   a page depends on to keep up to date.
 //!
 //! So a body edit re-parses one file and re-renders one page; a title edit, which every
 //! page's navigation shows, re-renders every page, still without re-reading the others.

@@ -1,0 +1,106 @@
+//! Links to `page.md#fragment` checked against the ids of the rendered target.
+
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::sync::{Arc, Mutex, PoisonError};
+
+use crate::diagnostics::Diagnostic;
+use crate::files::OutputFile;
+use crate::site::Site;
+
+/// Links to `page.md#fragment`: the fragment must be an id in the target's rendered HTML
+/// (a heading of its body, or a section the template adds, such as `#checklist`). Each
+/// target's ids are collected as it is rendered, so that the check needs no rendered page
+/// kept in memory; a rebuild keeps them with the cached file.
+pub(super) struct AnchorCheck<'a> {
+    /// The fragments linked, by target output path.
+    wanted: HashMap<&'a str, BTreeSet<&'a str>>,
+    /// Collect the ids of every page, not only of linked ones (for the cache).
+    every_page: bool,
+    /// The ids of each rendered page, by output path.
+    found: Mutex<HashMap<String, Arc<HashSet<String>>>>,
+}
+
+impl<'a> AnchorCheck<'a> {
+    pub(super) fn new(site: &'a Site, every_page: bool) -> AnchorCheck<'a> {
+        let mut wanted: HashMap<&str, BTreeSet<&str>> = HashMap::new();
+        for a in site.pages.iter().flat_map(|p| &p.body.anchors) {
+            wanted
+                .entry(a.target.as_str())
+                .or_default()
+                .insert(a.fragment.as_str());
+        }
+        AnchorCheck {
+            wanted,
+            every_page,
+            found: Mutex::default(),
+        }
+    }
+
+    pub(super) fn observe(&self, file: &OutputFile) {
+        let is_page = file.path.ends_with(".html");
+        if (self.every_page && is_page) || self.wanted.contains_key(file.path.as_str()) {
+            self.observe_ids(&file.path, Arc::new(ids_in(&file.bytes)));
+        }
+    }
+
+    /// Whether some page links a fragment of `path`.
+    pub(super) fn wants(&self, path: &str) -> bool {
+        self.wanted.contains_key(path)
+    }
+
+    pub(super) fn observe_ids(&self, path: &str, ids: Arc<HashSet<String>>) {
+        self.found
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(path.to_string(), ids);
+    }
+
+    pub(super) fn ids_of(&self, path: &str) -> Option<Arc<HashSet<String>>> {
+        let found = self.found.lock().unwrap_or_else(PoisonError::into_inner);
+        found.get(path).cloned()
+    }
+
+    /// A link to a fragment its (rendered) target does not have is a warning, as in
+    /// Docusaurus (`onBrokenAnchors: warn`): the page exists and the reader lands on it.
+    /// `check --strict` makes it an error.
+    pub(super) fn findings(self, site: &Site) -> Vec<Diagnostic> {
+        let found = self
+            .found
+            .into_inner()
+            .unwrap_or_else(PoisonError::into_inner);
+        let mut out = Vec::new();
+        for p in &site.pages {
+            for a in &p.body.anchors {
+                let Some(present) = found.get(a.target.as_str()) else {
+                    continue;
+                };
+                if !present.contains(a.fragment.as_str()) {
+                    out.push(
+                        Diagnostic::warning(format!(
+                            "link to `#{}`: no such anchor in {}",
+                            a.fragment, a.target
+                        ))
+                        .in_file(&p.page.file.display)
+                        .with_source(p.page.source())
+                        .at(a.line, a.column)
+                        .with_label("this link"),
+                    );
+                }
+            }
+        }
+        out
+    }
+}
+
+/// The values of the `id` attributes of an HTML page.
+fn ids_in(html: &[u8]) -> HashSet<String> {
+    memchr::memmem::find_iter(html, b"id=\"")
+        // ` id="`, not `data-id="`.
+        .filter(|&at| at == 0 || html[at - 1].is_ascii_whitespace())
+        .map(|at| {
+            let value = &html[at + 4..];
+            let end = memchr::memchr(b'"', value).unwrap_or(value.len());
+            String::from_utf8_lossy(&value[..end]).into_owned()
+        })
+        .collect()
+}

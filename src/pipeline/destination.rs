@@ -1,0 +1,138 @@
+//! Where a build's files go: kept in memory (`serve`), written to a staging folder as
+//! they are made (`build`), or dropped once checked (`check`). Everything that differs
+//! between the three is here, so that the pipeline reads the same for each.
+
+use rayon::prelude::*;
+
+use super::anchor_check::AnchorCheck;
+use crate::collisions::Collisions;
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::files::{OutputFile, StaticFile};
+use crate::incremental::Cache;
+use crate::render::{self, Renderer};
+use crate::site::Site;
+use crate::{output, search};
+
+/// Where rendered files go.
+#[derive(Clone, Copy)]
+pub(super) enum Destination<'a> {
+    /// Kept in [`super::Rendered::files`].
+    Memory,
+    /// Written to the staging folder as they are rendered.
+    Disk(&'a output::Staging<'a>),
+    /// Rendered, checked, and dropped (`check`): only the findings are kept.
+    Discard,
+}
+
+impl Destination<'_> {
+    /// The search indexes. A build writes each as soon as it is made and lets go of its
+    /// entries, so that neither piles up in memory; in memory, they are kept (and
+    /// cached); a check makes none.
+    pub(super) fn search_indexes(
+        self,
+        site: &mut Site,
+        collisions: &Collisions,
+        cache: Option<&mut Cache>,
+        diagnostics: &mut Diagnostics,
+    ) -> Vec<OutputFile> {
+        let languages: Vec<String> = site
+            .config
+            .languages
+            .iter()
+            .map(|l| l.code.clone())
+            .collect();
+        match self {
+            Destination::Disk(staging) => {
+                for lang in &languages {
+                    let path = search::index_path(lang);
+                    if !collisions.overridden.contains(&path) {
+                        let bytes = search::index_js(site, lang);
+                        if let Err(d) = staging.write(&path, &bytes) {
+                            diagnostics.push(d);
+                        }
+                    }
+                    search::release_entries(site, lang);
+                }
+                Vec::new()
+            }
+            Destination::Discard => {
+                for lang in &languages {
+                    search::release_entries(site, lang);
+                }
+                Vec::new()
+            }
+            Destination::Memory => {
+                let mut indexes = search::indexes(site, cache.map(|c| &mut c.indexes));
+                indexes.retain(|f| !collisions.overridden.contains(&f.path));
+                indexes
+            }
+        }
+    }
+
+    /// Renders the jobs: with `serve`'s cache, only those whose sources changed (see
+    /// [`super::rebuild`]).
+    pub(super) fn render(
+        self,
+        renderer: &Renderer,
+        jobs: Vec<render::Job>,
+        anchors: &AnchorCheck,
+        cache: Option<&mut Cache>,
+    ) -> (Vec<OutputFile>, Vec<Diagnostic>) {
+        match (cache, self) {
+            (Some(cache), Destination::Memory) => {
+                super::rebuild::rebuild(renderer, &jobs, cache, anchors)
+            }
+            _ => render_jobs(self, renderer, jobs, anchors),
+        }
+    }
+
+    /// Copies the static files (a build: the others serve or check them where they are).
+    pub(super) fn write_statics(self, statics: &[StaticFile]) -> Option<Diagnostic> {
+        match self {
+            Destination::Disk(staging) => staging.write_statics(statics).err(),
+            Destination::Memory | Destination::Discard => None,
+        }
+    }
+}
+
+/// Renders every job for a build or a check: each file is written (or dropped) as soon as
+/// it is rendered, and the large site-wide files are streamed beside the other jobs.
+fn render_jobs(
+    destination: Destination,
+    renderer: &Renderer,
+    jobs: Vec<render::Job>,
+    anchors: &AnchorCheck,
+) -> (Vec<OutputFile>, Vec<Diagnostic>) {
+    let keep = |file: OutputFile| -> Result<Option<OutputFile>, Diagnostic> {
+        anchors.observe(&file);
+        match destination {
+            Destination::Memory => Ok(Some(file)),
+            Destination::Disk(staging) => staging.write(&file.path, &file.bytes).map(|()| None),
+            Destination::Discard => Ok(None),
+        }
+    };
+    let (streamed, jobs): (Vec<render::Job>, Vec<render::Job>) = match destination {
+        Destination::Disk(_) | Destination::Discard => {
+            jobs.into_iter().partition(render::Job::is_large)
+        }
+        Destination::Memory => (Vec::new(), jobs),
+    };
+    let stream = |job: &render::Job| -> Option<Diagnostic> {
+        match destination {
+            Destination::Disk(staging) => {
+                let path = job.output_path(renderer.site());
+                staging
+                    .write_with(&path, |out| renderer.render_to(job, out))
+                    .err()
+            }
+            Destination::Discard => renderer.render_to(job, &mut std::io::sink()).err(),
+            Destination::Memory => None,
+        }
+    };
+    let ((kept, mut errors), stream_errors) = rayon::join(
+        || renderer.render_each(&jobs, keep),
+        || streamed.par_iter().filter_map(stream).collect::<Vec<_>>(),
+    );
+    errors.extend(stream_errors);
+    (kept.into_iter().flatten().collect(), errors)
+}

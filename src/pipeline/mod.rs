@@ -1,0 +1,360 @@
+//! The build pipeline, stage by stage:
+//!
+//! ```text
+//! config    site.yaml -> Config
+//! theme     embedded default + folders on disk, overrides -> Theme
+//! content   content/ -> sources -> front matter -> pages (and the files beside them)
+//! site      pages linked: translations, roles <-> teams, navigation, URLs -> Site
+//! bodies    Markdown (+ Adobe Flavored Markdown) -> HTML, headings, checklists, search entries;
+//!           then `anchors` resolves links to `#fragment`s
+//! render    Site + templates (tera) -> output files (collisions checked first)
+//! output    lock, stage, swap atomically (or recover), stamp
+//! ```
+//!
+//! Each stage is a module that takes the previous stage's value and imports no later
+//! stage, nor the pipeline, nor the commands (`src/cmd/`, in the binary). What several
+//! stages share are small value modules below them all: `diagnostics`, `files` (static
+//! and rendered files), `text` (decoding), `hash`, `checklist_item`, `typography`,
+//! `sanitize`, `yaml`. The one import against the stream: `collisions`, run before
+//! `render`, asks `render` which files it will write. A stage that a rebuild can reuse
+//! owns its cache (`content::Cache`, `bodies::Cache`; `render::Prepared`, what templates
+//! share); `incremental` gathers them with the rendered files for `serve`, whose rebuilds
+//! render a file only if the value it is made from changed (`rebuild.rs`).
+//!
+//! Diagnostics of every stage are gathered, so that one build reports every problem; the
+//! output is swapped in only when there is no error. Where the files go is the one thing
+//! that differs between `build`, `serve` and `check` (`destination.rs`): `build` writes
+//! each page to a staging folder as soon as it is rendered, so that memory does not grow
+//! with the site's total HTML; `render_site` (for `serve`) keeps the files in memory
+//! instead, and `check_site` (for `check`) drops each file once its anchors are read
+//! (`anchor_check.rs`).
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use crate::config::{Config, normalize_base_url};
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::files::{OutputFile, StaticFile};
+use crate::incremental::Cache;
+use crate::output_folder::OutputFolder;
+use crate::render::{self, Renderer};
+use crate::site::{self, GeneratedTitles, Site};
+use crate::theme::{self, Strings};
+use crate::{anchors, assets, bodies, collisions, content, output, search};
+
+mod anchor_check;
+mod destination;
+mod rebuild;
+
+use anchor_check::AnchorCheck;
+use destination::Destination;
+
+/// What to build, from the command line.
+#[derive(Clone, Debug)]
+pub struct BuildOptions {
+    pub source: PathBuf,
+    pub output: PathBuf,
+    pub base_url: Option<String>,
+    pub drafts: bool,
+    /// Name CSS and JS assets by a hash of their content (off in `serve`).
+    pub fingerprint: bool,
+    /// Replace an output folder that equipe did not make (`build --force`).
+    pub force: bool,
+    /// Warnings are errors: the output is not replaced (`build --strict`).
+    pub strict: bool,
+}
+
+impl BuildOptions {
+    pub fn new(source: impl Into<PathBuf>) -> BuildOptions {
+        let source = source.into();
+        BuildOptions {
+            output: source.join("public"),
+            source,
+            base_url: None,
+            drafts: false,
+            fingerprint: true,
+            force: false,
+            strict: false,
+        }
+    }
+}
+
+/// A rendered site.
+pub struct Rendered {
+    pub site: Site,
+    /// The rendered files, in memory (empty after `build`, which wrote them as they came).
+    pub files: Vec<OutputFile>,
+    pub statics: Vec<StaticFile>,
+    /// How many files the output has, static files included.
+    pub file_count: usize,
+}
+
+/// The result of a build: what was made and every problem found.
+pub struct Outcome {
+    pub rendered: Option<Rendered>,
+    pub diagnostics: Diagnostics,
+    pub elapsed: Duration,
+    /// `build` found the output as the last clean build of the same inputs left it, and
+    /// did nothing (`rendered` is `None`).
+    pub up_to_date: bool,
+    /// What the user should know about the output folder (see
+    /// [`OutputFolder::notes`]), to print whatever the outcome.
+    pub notes: Vec<String>,
+}
+
+impl Outcome {
+    pub fn succeeded(&self) -> bool {
+        (self.rendered.is_some() || self.up_to_date) && !self.diagnostics.has_errors()
+    }
+}
+
+/// Runs every stage in memory; writes nothing. With a `cache` (`serve`'s rebuilds), reuses
+/// from it what cannot have changed since the previous rebuild (see `incremental.rs`) and
+/// leaves in it what this one made.
+pub fn render_site(options: &BuildOptions, cache: Option<&mut Cache>) -> Outcome {
+    let start = Instant::now();
+    let mut diagnostics = Diagnostics::default();
+    let rendered = run(options, &mut diagnostics, Destination::Memory, cache);
+    outcome(start, diagnostics, rendered)
+}
+
+/// Runs every stage for the findings alone: each file is dropped once rendered and its
+/// anchors read, so that memory stays near a build's (the outcome has no files).
+pub fn check_site(options: &BuildOptions) -> Outcome {
+    let start = Instant::now();
+    let mut diagnostics = Diagnostics::default();
+    let rendered = run(options, &mut diagnostics, Destination::Discard, None);
+    outcome(start, diagnostics, rendered)
+}
+
+fn outcome(start: Instant, mut diagnostics: Diagnostics, rendered: Option<Rendered>) -> Outcome {
+    diagnostics.sort();
+    let rendered = if diagnostics.has_errors() {
+        None
+    } else {
+        rendered
+    };
+    Outcome {
+        rendered,
+        diagnostics,
+        elapsed: start.elapsed(),
+        up_to_date: false,
+        notes: Vec::new(),
+    }
+}
+
+/// The pipeline, stage by stage (see the module's documentation).
+fn run(
+    options: &BuildOptions,
+    diagnostics: &mut Diagnostics,
+    destination: Destination,
+    mut cache: Option<&mut Cache>,
+) -> Option<Rendered> {
+    let config = load_config(options, diagnostics)?;
+    if let Some(cache) = cache.as_deref_mut() {
+        cache.forget_if_changed(&config);
+    }
+    let (config, theme, content) = load_sources(config, options, cache.as_deref_mut(), diagnostics);
+    let (statics, linkable) = statics(theme.as_ref(), content.files);
+    let titles = SectionTitles(theme.as_ref().map(|t| &t.strings));
+    let (mut site, site_diagnostics) = site::build(
+        config,
+        content.pages,
+        &content.unreadable,
+        linkable,
+        &titles,
+    );
+    diagnostics.extend(site_diagnostics);
+    diagnostics.extend(bodies::render(
+        &mut site,
+        cache.as_deref_mut().map(|c| &mut c.bodies),
+    ));
+    diagnostics.extend(anchors::resolve(&mut site));
+    let mut theme = theme?;
+    let mut collisions = collisions::check(&site, &statics, options.fingerprint);
+    diagnostics.extend(std::mem::take(&mut collisions.diagnostics));
+    theme.static_files = statics;
+    let indexes =
+        destination.search_indexes(&mut site, &collisions, cache.as_deref_mut(), diagnostics);
+    // Assets that pages link come first: pages carry their fingerprinted names.
+    let index_paths: Vec<String> = site
+        .config
+        .languages
+        .iter()
+        .map(|l| search::index_path(&l.code))
+        .collect();
+    let asset_urls =
+        assets::fingerprint(&mut theme.static_files, &index_paths, options.fingerprint)
+            .map_err(|d| diagnostics.push(d))
+            .ok()?;
+    let mut jobs = render::jobs(&site);
+    jobs.retain(|j| !collisions.overridden.contains(&j.output_path(&site)));
+    let file_count = jobs.len() + index_paths.len() + theme.static_files.len();
+    let anchors = AnchorCheck::new(&site, cache.is_some());
+    let previous = cache.as_ref().and_then(|c| c.prepared.clone());
+    let renderer = Renderer::new(&theme, &site, &asset_urls, previous.as_ref())
+        .map_err(|errors| diagnostics.extend(errors))
+        .ok()?;
+    let (mut files, errors) = destination.render(&renderer, jobs, &anchors, cache);
+    diagnostics.extend(errors);
+    drop(renderer);
+    // In memory, the search indexes are served with the pages (a build wrote them).
+    files.extend(indexes);
+    diagnostics.extend(destination.write_statics(&theme.static_files));
+    diagnostics.extend(anchors.findings(&site));
+    Some(Rendered {
+        site,
+        files,
+        statics: theme.static_files,
+        file_count,
+    })
+}
+
+/// `site.yaml`, with the command line's base URL.
+fn load_config(options: &BuildOptions, diagnostics: &mut Diagnostics) -> Option<Config> {
+    let mut config = Config::load(&options.source)
+        .map_err(|d| diagnostics.push(d))
+        .ok()?;
+    if let Some(url) = &options.base_url {
+        config.base_url = Some(normalize_base_url(url));
+    }
+    Some(config)
+}
+
+/// The theme and the content. They do not depend on each other: both sets of problems
+/// are reported. The theme resolves its options against the configuration.
+fn load_sources(
+    mut config: Config,
+    options: &BuildOptions,
+    cache: Option<&mut Cache>,
+    diagnostics: &mut Diagnostics,
+) -> (Config, Option<theme::Theme>, content::Content) {
+    let theme = theme::load(&config);
+    let (content, content_diagnostics) =
+        content::load(&config, options.drafts, cache.map(|c| &mut c.content));
+    diagnostics.extend(content_diagnostics);
+    let theme = match theme {
+        Ok((theme, mut warnings)) => {
+            config.theme_options = theme.resolve_options(&config, &mut warnings);
+            diagnostics.extend(warnings);
+            Some(theme)
+        }
+        Err(errors) => {
+            diagnostics.extend(errors);
+            None
+        }
+    };
+    (config, theme, content)
+}
+
+/// The static files (the site's override the theme's; a file beside the content wins over
+/// both), one per output path, and their paths: what pages may link besides pages.
+fn statics(
+    theme: Option<&theme::Theme>,
+    content_files: Vec<StaticFile>,
+) -> (Vec<StaticFile>, BTreeSet<String>) {
+    let mut statics = theme.map(|t| t.static_files.clone()).unwrap_or_default();
+    statics.extend(content_files);
+    statics.reverse();
+    let mut seen = BTreeSet::new();
+    statics.retain(|s| seen.insert(s.path.clone()));
+    statics.sort_by(|a, b| a.path.cmp(&b.path));
+    (statics, seen)
+}
+
+/// Builds and writes the site. The output folder is replaced only if the build succeeded,
+/// and only if it is equipe's to replace (see [`OutputFolder::claim`]); no other build
+/// writes it meanwhile. When nothing changed since the last clean build (see
+/// [`output::Stamp`]), nothing is done: the outcome has no rendered site and
+/// [`Outcome::up_to_date`] is set.
+pub fn build(options: &BuildOptions) -> Outcome {
+    let start = Instant::now();
+    let mut diagnostics = Diagnostics::default();
+    let folder = match OutputFolder::claim(&options.source, &options.output, options.force) {
+        Ok(folder) => folder,
+        Err(d) => {
+            diagnostics.push(d);
+            return outcome(start, diagnostics, None);
+        }
+    };
+    let notes = folder.notes.clone();
+    let stamp = output::Stamp::of(&options.source, &folder.path, &format!("{options:?}"));
+    if stamp.is_current(&folder.target) {
+        let mut outcome = outcome(start, diagnostics, None);
+        outcome.up_to_date = true;
+        outcome.notes = notes;
+        return outcome;
+    }
+    stamp.forget();
+    let staging = match output::Staging::begin(&folder) {
+        Ok(staging) => staging,
+        Err(d) => {
+            diagnostics.push(d);
+            return outcome(start, diagnostics, None);
+        }
+    };
+    let mut rendered = run(options, &mut diagnostics, Destination::Disk(&staging), None);
+    diagnostics.extend(staging.failures());
+    if options.strict {
+        let found = std::mem::take(&mut diagnostics);
+        diagnostics.extend(found.into_iter().map(|mut d| {
+            d.severity = crate::diagnostics::Severity::Error;
+            d
+        }));
+    }
+    if rendered.is_some() && !diagnostics.has_errors() {
+        match staging.finish() {
+            Ok(listing) if diagnostics.is_empty() => stamp.save(&folder.target, listing),
+            Ok(_) => {}
+            Err(d) => {
+                diagnostics.push(d);
+                rendered = None;
+            }
+        }
+    }
+    let mut outcome = outcome(start, diagnostics, rendered);
+    outcome.notes = notes;
+    outcome
+}
+
+/// Section titles for generated section pages, from the UI strings.
+struct SectionTitles<'a>(Option<&'a Strings>);
+
+impl GeneratedTitles for SectionTitles<'_> {
+    fn section_title(&self, lang: &str, section: &str) -> String {
+        self.0
+            .and_then(|s| s.get(lang))
+            .and_then(|s| s.get(section))
+            .cloned()
+            .unwrap_or_else(|| {
+                let mut c = section.chars();
+                c.next()
+                    .map(|f| f.to_uppercase().chain(c).collect())
+                    .unwrap_or_default()
+            })
+    }
+}
+
+/// The site's pages linked together, without rendering, for the translation table of a
+/// build that failed (see `equipe check`).
+pub fn linked_site(options: &BuildOptions) -> Option<Site> {
+    let config = Config::load(&options.source).ok()?;
+    let (content, _) = content::load(&config, options.drafts, None);
+    let (site, _) = site::build(
+        config,
+        content.pages,
+        &content.unreadable,
+        BTreeSet::new(),
+        &SectionTitles(None),
+    );
+    Some(site)
+}
+
+/// Shown when the source folder has no `site.yaml`, to help a first run.
+pub fn missing_site_hint(source: &Path) -> Option<Diagnostic> {
+    (!source.join(crate::config::CONFIG_FILE).exists()).then(|| {
+        Diagnostic::error(format!("no site.yaml in `{}`", source.display()))
+            .with_help("run the command from a site's folder, pass `--source DIR`, or start a site with `equipe init DIR`")
+    })
+}
