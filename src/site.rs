@@ -69,19 +69,21 @@ pub struct Body {
     pub search_entry: String,
 }
 
-/// A rendered body's HTML with a hash of it, made once with the text: a rebuild keys each
-/// page by the HTML it shows (see `render::views`) without hashing every body again.
+/// A rendered body's HTML, with a hash of it made the first time it is asked for and kept
+/// with the text (which cannot change after): `serve`'s rebuilds key each page by the
+/// HTML it shows (see `render::views`) without hashing every body again each time, and a
+/// one-off build, which keys nothing, never hashes it.
 #[derive(Clone, Debug, Default)]
 pub struct Html {
     text: String,
-    key: u64,
+    key: std::sync::OnceLock<u64>,
 }
 
 impl Html {
     pub fn new(text: String) -> Html {
         Html {
-            key: crate::hash::hash_of(&text),
             text,
+            key: std::sync::OnceLock::new(),
         }
     }
 
@@ -100,7 +102,9 @@ impl std::ops::Deref for Html {
 
 impl std::hash::Hash for Html {
     fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
-        self.key.hash(state);
+        self.key
+            .get_or_init(|| crate::hash::hash_of(&self.text))
+            .hash(state);
     }
 }
 
