@@ -22,29 +22,21 @@
 //! holds values only; the pipeline decides what is still valid with keys computed from
 //! the inputs, never from timing. A change of `site.yaml` empties it.
 
-use std::collections::HashSet;
 use std::path::PathBuf;
-use std::sync::Arc;
-
-use bytes::Bytes;
 
 use crate::config::Config;
-use crate::hash::{FastMap, hash_of};
-use crate::render::Prepared;
-use crate::{bodies, content};
+use crate::hash::hash_of;
+use crate::{bodies, content, render, search};
 
-/// Caches of one `serve` session: each stage's own, and the pipeline's of output files.
+/// Caches of one `serve` session: each stage's own.
 #[derive(Default)]
 pub struct Cache {
     /// The configuration the cached values were made with.
     config: Option<u64>,
     pub(crate) content: content::Cache,
     pub(crate) bodies: bodies::Cache,
-    pub(crate) outputs: FastMap<String, CachedOutput>,
-    /// Search indexes, by path, with the key of their entries.
-    pub(crate) indexes: FastMap<String, (u64, Bytes)>,
-    /// What pages share in rendering (it knows its own key).
-    pub(crate) prepared: Option<Arc<Prepared>>,
+    pub(crate) search: search::Cache,
+    pub(crate) render: render::Cache,
     /// What the last rebuild reused, for the terminal and for tests.
     pub stats: Stats,
 }
@@ -76,13 +68,4 @@ pub struct Stats {
     pub files_read: usize,
     pub bodies_rendered: usize,
     pub pages_rendered: usize,
-}
-
-/// A rendered file, by output path.
-pub(crate) struct CachedOutput {
-    /// The key of what it was made from (see `render::Renderer::rebuild`).
-    pub key: u64,
-    pub bytes: Bytes,
-    /// A page's `id`s, for links to its `#fragment`s.
-    pub ids: Option<Arc<HashSet<String>>>,
 }

@@ -76,12 +76,16 @@ pub(crate) fn entry(
     serde_json::to_string(&entry).unwrap_or_default()
 }
 
+/// What `serve` keeps of the search indexes from one rebuild to the next.
+#[derive(Default)]
+pub(crate) struct Cache {
+    /// By path, with the key of their entries.
+    indexes: FastMap<String, (u64, Bytes)>,
+}
+
 /// Every language's index, as output files, reusing from `cache` (by path) the indexes
 /// whose entries are all the same.
-pub(crate) fn indexes(
-    site: &Site,
-    mut cache: Option<&mut FastMap<String, (u64, Bytes)>>,
-) -> Vec<OutputFile> {
+pub(crate) fn indexes(site: &Site, mut cache: Option<&mut Cache>) -> Vec<OutputFile> {
     site.config
         .languages
         .iter()
@@ -91,11 +95,11 @@ pub(crate) fn indexes(
             let key = hash_all(indexed(site, &l.code).map(|p| p.body.key));
             let bytes = match cache.as_deref_mut() {
                 None => index_js(site, &l.code).into(),
-                Some(cache) => match cache.get(&path) {
+                Some(cache) => match cache.indexes.get(&path) {
                     Some((k, bytes)) if *k == key => bytes.clone(),
                     _ => {
                         let bytes = Bytes::from(index_js(site, &l.code));
-                        cache.insert(path.clone(), (key, bytes.clone()));
+                        cache.indexes.insert(path.clone(), (key, bytes.clone()));
                         bytes
                     }
                 },

@@ -62,7 +62,7 @@ impl Destination<'_> {
                 Vec::new()
             }
             Destination::Memory => {
-                let mut indexes = search::indexes(site, cache.map(|c| &mut c.indexes));
+                let mut indexes = search::indexes(site, cache.map(|c| &mut c.search));
                 indexes.retain(|f| !collisions.overridden.contains(&f.path));
                 indexes
             }

@@ -17,9 +17,9 @@
 //! and rendered files), `text` (decoding), `hash`, `checklist_item`, `typography`,
 //! `sanitize`, `yaml`. The one import against the stream: `collisions`, run before
 //! `render`, asks `render` which files it will write. A stage that a rebuild can reuse
-//! owns its cache (`content::Cache`, `bodies::Cache`; `render::Prepared`, what templates
-//! share); `incremental` gathers them with the rendered files for `serve`, whose rebuilds
-//! render a file only if the value it is made from changed (`rebuild.rs`).
+//! owns its cache (`content::Cache`, `bodies::Cache`, `search::Cache`, `render::Cache`);
+//! `incremental` holds them for `serve`, whose rebuilds render a file only if the value it
+//! is made from changed (`rebuild.rs`).
 //!
 //! Diagnostics of every stage are gathered, so that one build reports every problem; the
 //! output is swapped in only when there is no error. Where the files go is the one thing
@@ -192,7 +192,7 @@ fn run(
     jobs.retain(|j| !collisions.overridden.contains(&j.output_path(&site)));
     let file_count = jobs.len() + index_paths.len() + theme.static_files.len();
     let anchors = AnchorCheck::new(&site, cache.is_some());
-    let previous = cache.as_ref().and_then(|c| c.prepared.clone());
+    let previous = cache.as_ref().and_then(|c| c.render.prepared.clone());
     let renderer = Renderer::new(&theme, &site, &asset_urls, previous.as_ref())
         .map_err(|errors| diagnostics.extend(errors))
         .ok()?;

@@ -9,8 +9,8 @@ use rayon::prelude::*;
 use super::anchor_check::AnchorCheck;
 use crate::diagnostics::Diagnostic;
 use crate::files::OutputFile;
-use crate::incremental::{Cache, CachedOutput};
-use crate::render::{self, Rebuilt, Renderer};
+use crate::incremental::Cache;
+use crate::render::{self, CachedOutput, Rebuilt, Renderer};
 
 /// Renders, for `serve`, the jobs whose template context changed since the previous
 /// rebuild (see [`Renderer::rebuild`]) and takes the others' files from `cache`, which
@@ -21,8 +21,8 @@ pub(super) fn rebuild(
     cache: &mut Cache,
     anchors: &AnchorCheck,
 ) -> (Vec<OutputFile>, Vec<Diagnostic>) {
-    cache.prepared = Some(renderer.prepared());
-    let outputs = &cache.outputs;
+    cache.render.prepared = Some(renderer.prepared());
+    let outputs = &cache.render.outputs;
     let results: Vec<Result<(String, Rebuilt), Diagnostic>> = jobs
         .par_iter()
         .map(|job| {
@@ -40,7 +40,7 @@ pub(super) fn rebuild(
     for (job, result) in jobs.iter().zip(results) {
         match result {
             Ok((path, Rebuilt::Same)) => {
-                let cached = &cache.outputs[&path];
+                let cached = &cache.render.outputs[&path];
                 if let Some(ids) = cached.ids.as_ref().filter(|_| anchors.wants(&path)) {
                     anchors.observe_ids(&path, Arc::clone(ids));
                 }
@@ -64,13 +64,17 @@ pub(super) fn rebuild(
         if let Some(&bytes) = rendered.get(path.as_str()) {
             let ids = anchors.ids_of(&path);
             let bytes = bytes.clone();
-            cache.outputs.insert(path, CachedOutput { key, bytes, ids });
+            cache
+                .render
+                .outputs
+                .insert(path, CachedOutput { key, bytes, ids });
         }
     }
     // Forget the files of pages gone (rare: only then has the cache more files).
-    if cache.outputs.len() > files.len() {
+    if cache.render.outputs.len() > files.len() {
         let present: HashSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
         cache
+            .render
             .outputs
             .retain(|path, _| present.contains(path.as_str()));
     }

@@ -17,7 +17,7 @@ use crate::checklist;
 use crate::content::Kind;
 use crate::diagnostics::Diagnostic;
 use crate::files::OutputFile;
-use crate::hash::hash_of;
+use crate::hash::{FastMap, hash_of};
 use crate::site::{Site, root_prefix};
 use crate::theme::{Template, Theme};
 
@@ -93,6 +93,24 @@ pub(crate) struct Renderer<'a> {
     guide_keys: Vec<u64>,
     /// Made by the first checklist job, shared by the others.
     checklists: std::sync::OnceLock<checklist::SiteChecklists<'a>>,
+}
+
+/// What `serve` keeps of rendering from one rebuild to the next.
+#[derive(Default)]
+pub(crate) struct Cache {
+    /// What templates share (it knows its own key).
+    pub(crate) prepared: Option<Arc<Prepared>>,
+    /// Every output file, by path.
+    pub(crate) outputs: FastMap<String, CachedOutput>,
+}
+
+/// A rendered file of the cache.
+pub(crate) struct CachedOutput {
+    /// The key of what it was made from (see [`Renderer::rebuild`]).
+    pub key: u64,
+    pub bytes: bytes::Bytes,
+    /// A page's `id`s, for links to its `#fragment`s.
+    pub ids: Option<Arc<std::collections::HashSet<String>>>,
 }
 
 /// A job of a rebuild: its file is the same as last time's, or new, with its key.
