@@ -21,6 +21,7 @@ use crate::content::{Page, closest};
 use crate::diagnostics::Diagnostic;
 use crate::hash::{FastMap, hash_all, hash_of};
 use crate::markdown::afm::include::IncludedFile;
+use crate::markdown::lines::Lines;
 use crate::markdown::{self, LinkResolver, LinkTarget, afm};
 use crate::search;
 use crate::site::{Body, Html, Site, SitePage, root_prefix};
@@ -185,11 +186,13 @@ fn render_body(
         typography,
         site.config.raw_html,
     );
+    let body_lines = Lines::new(body);
     if let Some(expanded) = &expanded {
         // Positions in the expanded text -> positions in the body.
+        let source_lines = Lines::new(source);
         let relocate = |line: &mut usize, column: &mut usize| {
-            let offset = offset_of(source, *line, *column);
-            (*line, *column) = markdown::line_col(body, expanded.page_offset(offset));
+            let offset = source_lines.offset(*line, *column);
+            (*line, *column) = body_lines.line_col(expanded.page_offset(offset));
         };
         for b in &mut r.broken_links {
             relocate(&mut b.line, &mut b.column);
@@ -199,7 +202,7 @@ fn render_body(
         }
     }
     for e in include_errors {
-        let (line, column) = markdown::line_col(body, e.offset);
+        let (line, column) = body_lines.line_col(e.offset);
         r.broken_links.push(markdown::BrokenLink {
             message: e.message,
             line,
@@ -287,21 +290,6 @@ fn lang_folder(page: &Page) -> Option<&str> {
         .strip_prefix(page.lang.as_str())
         .filter(|rest| rest.starts_with('/'))
         .map(|_| page.lang.as_str())
-}
-
-/// The byte offset of a 1-based line and column (in characters) of `text`.
-fn offset_of(text: &str, line: usize, column: usize) -> usize {
-    let start = text
-        .split_inclusive('\n')
-        .take(line.saturating_sub(1))
-        .map(str::len)
-        .sum::<usize>();
-    start
-        + text[start..]
-            .chars()
-            .take(column.saturating_sub(1))
-            .map(char::len_utf8)
-            .sum::<usize>()
 }
 
 /// Answers link questions for one page's body.

@@ -10,12 +10,14 @@
 //! warning, and a body with raw HTML is cleaned (see [`crate::sanitize`]).
 
 pub(crate) mod afm;
+pub(crate) mod lines;
 
 use std::collections::HashSet;
 
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
 use crate::checklist_item::ChecklistItem;
+use crate::markdown::lines::Lines;
 use crate::sanitize::{self, RawHtml};
 use crate::typography::Typography;
 
@@ -56,8 +58,8 @@ pub struct BrokenLink {
 }
 
 impl BrokenLink {
-    fn at(body: &str, offset: usize, message: String) -> BrokenLink {
-        let (line, column) = line_col(body, offset);
+    fn at(body: &Lines, offset: usize, message: String) -> BrokenLink {
+        let (line, column) = body.line_col(offset);
         BrokenLink {
             message,
             line,
@@ -126,8 +128,9 @@ pub(crate) fn render(
         && events
             .iter()
             .any(|(e, _)| matches!(e, Event::Html(_) | Event::InlineHtml(_)));
+    let lines = Lines::new(body);
     let mut rewrite = Rewrite {
-        body,
+        body: &lines,
         page_key,
         resolver,
         typography,
@@ -146,7 +149,7 @@ pub(crate) fn render(
     let mut out = rewrite.out;
     crate::markdown::afm::apply_attrs(&mut events, &afm.attrs);
     for (offset, message) in afm.broken {
-        out.broken_links.push(BrokenLink::at(body, offset, message));
+        out.broken_links.push(BrokenLink::at(&lines, offset, message));
     }
     out.plain = searchable_text(&events, PLAIN_TEXT_MAX);
     out.html.reserve(body.len() * 3 / 2);
@@ -204,7 +207,7 @@ type Spanned<'a> = (Event<'a>, std::ops::Range<usize>);
 /// anchors, turns task markers into checklist items, resolves links and images, and
 /// drops what would run script (when the body is sanitized).
 struct Rewrite<'r> {
-    body: &'r str,
+    body: &'r Lines<'r>,
     page_key: &'r str,
     resolver: &'r dyn LinkResolver,
     typography: Typography,
@@ -374,7 +377,7 @@ impl Rewrite<'_> {
                 anchor,
             } => {
                 if let Some((target, fragment)) = anchor {
-                    let (line, column) = line_col(self.body, events[i].1.start);
+                    let (line, column) = self.body.line_col(events[i].1.start);
                     self.out.anchors.push(AnchorLink {
                         target,
                         fragment,
@@ -432,7 +435,7 @@ fn image_target(
     events: &mut [(Event, std::ops::Range<usize>)],
     i: usize,
     resolver: &dyn LinkResolver,
-    body: &str,
+    body: &Lines,
     out: &mut Rendered,
 ) {
     let Event::Start(Tag::Image { dest_url, .. }) = &mut events[i].0 else {
@@ -583,13 +586,6 @@ pub(crate) fn escape_attr(s: &str) -> String {
     out
 }
 
-/// 1-based line and column (in characters) of a byte offset.
-pub(crate) fn line_col(text: &str, offset: usize) -> (usize, usize) {
-    let before = &text[..offset.min(text.len())];
-    let line = before.matches('\n').count() + 1;
-    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-    (line, column)
-}
 
 #[cfg(test)]
 mod tests {
