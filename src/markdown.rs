@@ -12,7 +12,7 @@
 pub(crate) mod afm;
 pub(crate) mod lines;
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
@@ -136,7 +136,7 @@ pub(crate) fn render(
         typography,
         sanitized,
         out: Rendered::default(),
-        used_ids: HashSet::new(),
+        used_ids: UsedIds::default(),
         replaced_links: Vec::new(),
         dropped_images: Vec::new(),
         in_code_block: false,
@@ -166,20 +166,27 @@ pub(crate) fn render(
 
 /// Each run of text events as one: entities and smart punctuation split text into many
 /// pieces, which typography must see whole (joining them one run at a time, in place,
-/// moved every later event each time).
-fn join_texts(events: Vec<Spanned>) -> Vec<Spanned> {
-    let mut joined: Vec<Spanned> = Vec::with_capacity(events.len());
-    for (event, range) in events {
-        if let (Event::Text(next), Some((Event::Text(text), span))) = (&event, joined.last_mut()) {
-            let mut both = text.to_string();
-            both.push_str(next);
+/// moved every later event each time). Joined in the vector it is given, each event moved
+/// at most once.
+fn join_texts(mut events: Vec<Spanned>) -> Vec<Spanned> {
+    let mut kept: usize = 0;
+    for i in 0..events.len() {
+        let (event, range) = std::mem::replace(&mut events[i], (Event::SoftBreak, 0..0));
+        if let (Event::Text(next), Some((Event::Text(text), span))) = (
+            &event,
+            kept.checked_sub(1).map(|last| &mut events[last]),
+        ) {
+            let mut both = std::mem::replace(text, CowStr::Borrowed("")).into_string();
+            both.push_str(next.as_ref());
             *text = CowStr::from(both);
             span.end = range.end;
             continue;
         }
-        joined.push((event, range));
+        events[kept] = (event, range);
+        kept += 1;
     }
-    joined
+    events.truncate(kept);
+    events
 }
 
 /// `events` with each of `inserts` (in the order of their indexes) put before the event at
@@ -213,7 +220,7 @@ struct Rewrite<'r> {
     typography: Typography,
     sanitized: bool,
     out: Rendered,
-    used_ids: HashSet<String>,
+    used_ids: UsedIds,
     /// Per open link, what replaces its end: `None` keeps pulldown-cmark's `</a>`.
     replaced_links: Vec<Option<&'static str>>,
     /// Per open image, whether it was dropped.
@@ -548,18 +555,35 @@ fn plain_text(events: &[(Event, std::ops::Range<usize>)]) -> String {
     text.trim().to_string()
 }
 
-fn unique_id(base: String, used: &mut HashSet<String>) -> String {
+/// The heading ids of a body so far, and for each id asked for twice the next number to
+/// try after it.
+#[derive(Default)]
+struct UsedIds {
+    ids: HashSet<String>,
+    next: HashMap<String, usize>,
+}
+
+/// `base` (or `section`), else the first of `base-1`, `base-2`, … not used yet. The
+/// numbers tried are remembered: a page with a hundred headings of one name (the
+/// "Exemple" of a French reference page) tried 1, 2, … from the start for each.
+fn unique_id(base: String, used: &mut UsedIds) -> String {
     let base = if base.is_empty() {
         "section".to_string()
     } else {
         base
     };
-    let mut id = base.clone();
-    let mut n = 1;
-    while !used.insert(id.clone()) {
-        id = format!("{base}-{n}");
-        n += 1;
+    if used.ids.insert(base.clone()) {
+        return base;
     }
+    let mut n = used.next.get(&base).copied().unwrap_or(1);
+    let id = loop {
+        let id = format!("{base}-{n}");
+        n += 1;
+        if used.ids.insert(id.clone()) {
+            break id;
+        }
+    };
+    used.next.insert(base, n);
     id
 }
 
@@ -669,6 +693,26 @@ mod tests {
             "{}",
             r.html
         );
+    }
+
+    #[test]
+    fn repeated_heading_ids_are_numbered_as_when_counted_from_one() {
+        // The numbering before the next numbers were remembered.
+        fn counted(base: &str, used: &mut HashSet<String>) -> String {
+            let base = if base.is_empty() { "section" } else { base };
+            let mut id = base.to_string();
+            let mut n = 1;
+            while !used.insert(id.clone()) {
+                id = format!("{base}-{n}");
+                n += 1;
+            }
+            id
+        }
+        let bases = ["a", "a", "a-1", "a", "a-2", "a", "", "", "section-1", "b-3", "b", "b", "b", "b"];
+        let (mut used, mut before) = (UsedIds::default(), HashSet::new());
+        for base in bases {
+            assert_eq!(unique_id(base.to_string(), &mut used), counted(base, &mut before), "{base}");
+        }
     }
 
     #[test]
