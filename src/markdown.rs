@@ -145,15 +145,26 @@ pub(crate) fn render(
     for i in 0..events.len() {
         rewrite.event(&mut events, i);
     }
-    let mut events = insert_at(events, std::mem::take(&mut rewrite.anchors));
+    let anchors = std::mem::take(&mut rewrite.anchors);
     let mut out = rewrite.out;
-    crate::markdown::afm::apply_attrs(&mut events, &afm.attrs);
     for (offset, message) in afm.broken {
         out.broken_links.push(BrokenLink::at(&lines, offset, message));
     }
-    out.plain = searchable_text(&events, PLAIN_TEXT_MAX);
     out.html.reserve(body.len() * 3 / 2);
-    pulldown_cmark::html::push_html(&mut out.html, events.into_iter().map(|(e, _)| e));
+    if afm.attrs.is_empty() {
+        // The heading anchors go in as the HTML is written: no copy of the events for
+        // them. (The searchable text skips raw HTML, so they change nothing there.)
+        out.plain = searchable_text(&events, PLAIN_TEXT_MAX);
+        let events = with_inserts(events, anchors).map(|(e, _)| e);
+        pulldown_cmark::html::push_html(&mut out.html, events);
+    } else {
+        // Attribute lists rewrite images and links with what is around them, anchors
+        // included: they see the events whole.
+        let mut events: Vec<Spanned> = with_inserts(events, anchors).collect();
+        crate::markdown::afm::apply_attrs(&mut events, &afm.attrs);
+        out.plain = searchable_text(&events, PLAIN_TEXT_MAX);
+        pulldown_cmark::html::push_html(&mut out.html, events.into_iter().map(|(e, _)| e));
+    }
     if has_raw_html {
         out.html = match sanitize::plain(&out.html) {
             Some(std::borrow::Cow::Borrowed(_)) => out.html,
@@ -191,20 +202,26 @@ fn join_texts(mut events: Vec<Spanned>) -> Vec<Spanned> {
 
 /// `events` with each of `inserts` (in the order of their indexes) put before the event at
 /// its index, in one pass.
-fn insert_at<'a>(events: Vec<Spanned<'a>>, inserts: Vec<(usize, Event<'a>)>) -> Vec<Spanned<'a>> {
-    if inserts.is_empty() {
-        return events;
-    }
-    let mut out = Vec::with_capacity(events.len() + inserts.len());
+fn with_inserts<'a>(
+    events: Vec<Spanned<'a>>,
+    inserts: Vec<(usize, Event<'a>)>,
+) -> impl Iterator<Item = Spanned<'a>> {
     let mut inserts = inserts.into_iter().peekable();
-    for (i, spanned) in events.into_iter().enumerate() {
-        while let Some((_, event)) = inserts.next_if(|(at, _)| *at == i) {
-            out.push((event, 0..0));
+    let mut events = events.into_iter();
+    // The index of the event `events` gives next.
+    let mut index = 0;
+    std::iter::from_fn(move || {
+        if let Some((_, event)) = inserts.next_if(|(at, _)| *at == index) {
+            return Some((event, 0..0));
         }
-        out.push(spanned);
-    }
-    out.extend(inserts.map(|(_, event)| (event, 0..0)));
-    out
+        match events.next() {
+            Some(spanned) => {
+                index += 1;
+                Some(spanned)
+            }
+            None => inserts.next().map(|(_, event)| (event, 0..0)),
+        }
+    })
 }
 
 /// An event and where it is in the body.
@@ -713,6 +730,20 @@ mod tests {
         for base in bases {
             assert_eq!(unique_id(base.to_string(), &mut used), counted(base, &mut before), "{base}");
         }
+    }
+
+    #[test]
+    fn inserts_go_before_the_event_at_their_index() {
+        let text = |t: &'static str| Event::Text(CowStr::Borrowed(t));
+        let events: Vec<Spanned> = ["a", "b", "c"].iter().map(|t| (text(t), 0..1)).collect();
+        let inserts = vec![(0, text("0")), (2, text("2")), (2, text("2'")), (3, text("end"))];
+        let out: Vec<String> = with_inserts(events, inserts)
+            .map(|(e, _)| match e {
+                Event::Text(t) => t.to_string(),
+                _ => unreachable!(),
+            })
+            .collect();
+        assert_eq!(out, ["0", "a", "b", "2", "2'", "c", "end"]);
     }
 
     #[test]
