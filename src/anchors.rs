@@ -362,7 +362,9 @@ mod tests {
         let html = "<a href=\"a.html#x\">1</a> <a href=\"b.html#y\">2</a> <a href=\"a.html#x\">3</a> \
                     <a href=\"a.html#xx\">4</a> <a data-href=\"b.html#y\">5</a> <a href=\"c\">6</a>";
         let pairs = |list: &[(&str, &str)]| -> Vec<(String, String)> {
-            list.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect()
+            list.iter()
+                .map(|(a, b)| (a.to_string(), b.to_string()))
+                .collect()
         };
         let in_turn = |hrefs: &[(String, String)]| {
             hrefs.iter().fold(html.to_string(), |h, (old, new)| {

@@ -109,11 +109,18 @@ pub(crate) fn render(site: &mut Site, cache: Option<&mut Cache>) -> Vec<Diagnost
             let key = body_key(&linked.pages[i]);
             match cache.as_ref().and_then(|c| c.get(key, &now)) {
                 Some(cached) => (false, key, cached.clone()),
-                None => (
-                    true,
-                    key,
-                    render_body(linked, i, key, text.as_deref(), &reads),
-                ),
+                None => {
+                    let rendered = render_body(linked, i, key, text.as_deref(), &reads);
+                    // A page with something to report keeps its text for the snippets,
+                    // rather than be read again for each of them.
+                    if let Some(text) = text
+                        && !(rendered.body.broken_links.is_empty()
+                            && rendered.body.dropped.is_empty())
+                    {
+                        let _ = linked.pages[i].page.reread.set(text);
+                    }
+                    (true, key, rendered)
+                }
             }
         })
         .collect();

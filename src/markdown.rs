@@ -148,7 +148,8 @@ pub(crate) fn render(
     let anchors = std::mem::take(&mut rewrite.anchors);
     let mut out = rewrite.out;
     for (offset, message) in afm.broken {
-        out.broken_links.push(BrokenLink::at(&lines, offset, message));
+        out.broken_links
+            .push(BrokenLink::at(&lines, offset, message));
     }
     out.html.reserve(body.len() * 3 / 2);
     if afm.attrs.is_empty() {
@@ -183,10 +184,9 @@ fn join_texts(mut events: Vec<Spanned>) -> Vec<Spanned> {
     let mut kept: usize = 0;
     for i in 0..events.len() {
         let (event, range) = std::mem::replace(&mut events[i], (Event::SoftBreak, 0..0));
-        if let (Event::Text(next), Some((Event::Text(text), span))) = (
-            &event,
-            kept.checked_sub(1).map(|last| &mut events[last]),
-        ) {
+        if let (Event::Text(next), Some((Event::Text(text), span))) =
+            (&event, kept.checked_sub(1).map(|last| &mut events[last]))
+        {
             let mut both = std::mem::replace(text, CowStr::Borrowed("")).into_string();
             both.push_str(next.as_ref());
             *text = CowStr::from(both);
@@ -627,7 +627,6 @@ pub(crate) fn escape_attr(s: &str) -> String {
     out
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -725,10 +724,29 @@ mod tests {
             }
             id
         }
-        let bases = ["a", "a", "a-1", "a", "a-2", "a", "", "", "section-1", "b-3", "b", "b", "b", "b"];
+        let bases = [
+            "a",
+            "a",
+            "a-1",
+            "a",
+            "a-2",
+            "a",
+            "",
+            "",
+            "section-1",
+            "b-3",
+            "b",
+            "b",
+            "b",
+            "b",
+        ];
         let (mut used, mut before) = (UsedIds::default(), HashSet::new());
         for base in bases {
-            assert_eq!(unique_id(base.to_string(), &mut used), counted(base, &mut before), "{base}");
+            assert_eq!(
+                unique_id(base.to_string(), &mut used),
+                counted(base, &mut before),
+                "{base}"
+            );
         }
     }
 
@@ -736,7 +754,12 @@ mod tests {
     fn inserts_go_before_the_event_at_their_index() {
         let text = |t: &'static str| Event::Text(CowStr::Borrowed(t));
         let events: Vec<Spanned> = ["a", "b", "c"].iter().map(|t| (text(t), 0..1)).collect();
-        let inserts = vec![(0, text("0")), (2, text("2")), (2, text("2'")), (3, text("end"))];
+        let inserts = vec![
+            (0, text("0")),
+            (2, text("2")),
+            (2, text("2'")),
+            (3, text("end")),
+        ];
         let out: Vec<String> = with_inserts(events, inserts)
             .map(|(e, _)| match e {
                 Event::Text(t) => t.to_string(),

@@ -231,7 +231,14 @@ mod tests {
     fn a_tree_is_removed_whole_and_links_in_it_are_not_followed() {
         let root = tempfile::tempdir().unwrap();
         let (tree, kept) = (root.path().join("old"), root.path().join("kept"));
-        site(&tree, &[("index.html", "i"), ("en/a/index.html", "a"), ("en/b/c/d.txt", "d")]);
+        site(
+            &tree,
+            &[
+                ("index.html", "i"),
+                ("en/a/index.html", "a"),
+                ("en/b/c/d.txt", "d"),
+            ],
+        );
         std::fs::create_dir_all(tree.join("empty")).unwrap();
         site(&kept, &[("file.txt", "k")]);
         #[cfg(unix)]

@@ -74,12 +74,20 @@ mod tests {
             let lines = Lines::new(text);
             for (offset, _) in text.char_indices().chain([(text.len(), ' ')]) {
                 let (line, column) = lines.line_col(offset);
-                assert_eq!((line, column), counted(text, offset), "{text:?} at {offset}");
+                assert_eq!(
+                    (line, column),
+                    counted(text, offset),
+                    "{text:?} at {offset}"
+                );
                 assert_eq!(lines.offset(line, column), offset, "{text:?} at {offset}");
             }
             assert_eq!(lines.line_col(text.len() + 5), counted(text, text.len()));
         }
         assert_eq!(Lines::new("ab\ncd").offset(9, 1), 5);
-        assert_eq!(Lines::new("ab\ncd").offset(1, 9), 5, "columns past a line's end run on");
+        assert_eq!(
+            Lines::new("ab\ncd").offset(1, 9),
+            5,
+            "columns past a line's end run on"
+        );
     }
 }
