@@ -193,29 +193,7 @@ fn render_body(
         typography,
         site.config.raw_html,
     );
-    let body_lines = Lines::new(body);
-    if let Some(expanded) = &expanded {
-        // Positions in the expanded text -> positions in the body.
-        let source_lines = Lines::new(source);
-        let relocate = |line: &mut usize, column: &mut usize| {
-            let offset = source_lines.offset(*line, *column);
-            (*line, *column) = body_lines.line_col(expanded.page_offset(offset));
-        };
-        for b in &mut r.broken_links {
-            relocate(&mut b.line, &mut b.column);
-        }
-        for a in &mut r.anchors {
-            relocate(&mut a.line, &mut a.column);
-        }
-    }
-    for e in include_errors {
-        let (line, column) = body_lines.line_col(e.offset);
-        r.broken_links.push(markdown::BrokenLink {
-            message: e.message,
-            line,
-            column,
-        });
-    }
+    to_body_positions(&mut r, body, expanded.as_ref(), include_errors);
     // Lines in the body -> lines in the file.
     let line = |l: usize| p.page.body_line + l - 1;
     let mut checklist = p.page.checklist.clone();
@@ -276,6 +254,38 @@ fn render_body(
     Cached {
         body: Arc::new(body),
         included: included.into(),
+    }
+}
+
+/// Moves the positions of a render of `body` with its includes expanded to where they are
+/// in `body`, and adds the errors of its includes at theirs.
+fn to_body_positions(
+    r: &mut markdown::Rendered,
+    body: &str,
+    expanded: Option<&afm::include::Expanded>,
+    include_errors: Vec<afm::include::IncludeError>,
+) {
+    let body_lines = Lines::new(body);
+    if let Some(expanded) = expanded {
+        let source_lines = Lines::new(&expanded.text);
+        let relocate = |line: &mut usize, column: &mut usize| {
+            let offset = source_lines.offset(*line, *column);
+            (*line, *column) = body_lines.line_col(expanded.page_offset(offset));
+        };
+        for b in &mut r.broken_links {
+            relocate(&mut b.line, &mut b.column);
+        }
+        for a in &mut r.anchors {
+            relocate(&mut a.line, &mut a.column);
+        }
+    }
+    for e in include_errors {
+        let (line, column) = body_lines.line_col(e.offset);
+        r.broken_links.push(markdown::BrokenLink {
+            message: e.message,
+            line,
+            column,
+        });
     }
 }
 

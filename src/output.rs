@@ -438,8 +438,10 @@ fn walk(path: &Path, base: &Path, out: &mut String) -> bool {
 /// name), its entries listed in parallel; `None` at a symbolic link or an entry that
 /// cannot be read.
 fn list_folder(folder: &Path, base: &Path) -> Option<String> {
-    let mut entries: Vec<std::fs::DirEntry> =
-        std::fs::read_dir(folder).ok()?.collect::<Result<_, _>>().ok()?;
+    let mut entries: Vec<std::fs::DirEntry> = std::fs::read_dir(folder)
+        .ok()?
+        .collect::<Result<_, _>>()
+        .ok()?;
     entries.sort_by_key(std::fs::DirEntry::file_name);
     let lines: Vec<String> = entries
         .par_iter()
@@ -574,7 +576,15 @@ mod tests {
     fn a_folder_is_listed_in_parallel_as_a_walk_lists_it() {
         let root = tempfile::tempdir().unwrap();
         let site = root.path().join("site");
-        for path in ["b.md", "a-c.md", "a/b/c.md", "a/index.md", "a/b.css", "Z.md", "é.md"] {
+        for path in [
+            "b.md",
+            "a-c.md",
+            "a/b/c.md",
+            "a/index.md",
+            "a/b.css",
+            "Z.md",
+            "é.md",
+        ] {
             let path = site.join(path);
             std::fs::create_dir_all(path.parent().unwrap()).unwrap();
             std::fs::write(&path, path.to_string_lossy().as_bytes()).unwrap();
@@ -582,7 +592,10 @@ mod tests {
         std::fs::create_dir_all(site.join("empty/deeper")).unwrap();
         let mut walked = String::new();
         assert!(walk(&site, root.path(), &mut walked));
-        assert_eq!(list_folder(&site, root.path()).as_deref(), Some(walked.as_str()));
+        assert_eq!(
+            list_folder(&site, root.path()).as_deref(),
+            Some(walked.as_str())
+        );
         assert_eq!(walked.lines().count(), 7);
         // A link (which could loop) is left to the walk.
         #[cfg(unix)]
@@ -590,7 +603,10 @@ mod tests {
             std::os::unix::fs::symlink(site.join("a"), site.join("a/b/up")).unwrap();
             assert_eq!(list_folder(&site, root.path()), None);
             let (mut listed, mut walked) = (String::new(), String::new());
-            assert_eq!(list(&site, root.path(), &mut listed), walk(&site, root.path(), &mut walked));
+            assert_eq!(
+                list(&site, root.path(), &mut listed),
+                walk(&site, root.path(), &mut walked)
+            );
             assert_eq!(listed, walked);
         }
     }
