@@ -139,17 +139,15 @@ fn apply(site: &mut Site, fixes: Vec<(usize, Vec<(usize, Fix)>)>) -> Vec<Diagnos
         let p = &mut site.pages[i];
         let body = Arc::make_mut(&mut p.body);
         let mut unmapped = Vec::new();
+        // Each link's href before and after, the HTML rewritten once for all of them.
+        let mut hrefs: Vec<(String, String)> = Vec::new();
         for (j, fix) in &page_fixes {
             let a = &mut body.anchors[*j];
             match fix {
                 Fix::To(id) => {
                     let base = a.href.rsplit_once('#').map_or(a.href.as_str(), |(b, _)| b);
                     let href = format!("{base}#{}", escape_attr(id));
-                    body.html = Html::new(
-                        body.html
-                            .replace(&format!("href=\"{}\"", a.href), &format!("href=\"{href}\"")),
-                    );
-                    a.href = href;
+                    hrefs.push((std::mem::replace(&mut a.href, href.clone()), href));
                     a.fragment = id.clone();
                 }
                 Fix::Unmapped { source } => {
@@ -168,6 +166,9 @@ fn apply(site: &mut Site, fixes: Vec<(usize, Vec<(usize, Fix)>)>) -> Vec<Diagnos
                 }
             }
         }
+        if !hrefs.is_empty() {
+            body.html = Html::new(rewrite_hrefs(body.html.as_str(), &hrefs));
+        }
         let mut index = 0;
         body.anchors.retain(|_| {
             index += 1;
@@ -179,6 +180,42 @@ fn apply(site: &mut Site, fixes: Vec<(usize, Vec<(usize, Fix)>)>) -> Vec<Diagnos
         body.key = hash_of(&(body.key, rewritten, unmapped));
     }
     warnings
+}
+
+/// `html` with every `href="OLD"` of `hrefs` (OLD, NEW) made `href="NEW"`, as replacing
+/// each pair in turn would, in one pass over the HTML rather than one per link (a French
+/// page can have dozens of English anchors to send to French ids).
+fn rewrite_hrefs(html: &str, hrefs: &[(String, String)]) -> String {
+    let mut new: HashMap<&str, &str> = HashMap::with_capacity(hrefs.len());
+    for (old, href) in hrefs {
+        new.entry(old.as_str()).or_insert(href.as_str());
+    }
+    // Replacing in turn could rewrite a new href again, or match across a quote: those
+    // rare cases are left to the replacements themselves.
+    let chained = hrefs.iter().any(|(old, href)| {
+        old.contains('"') || href.contains('"') || (old != href && new.contains_key(href.as_str()))
+    });
+    if chained {
+        return hrefs.iter().fold(html.to_string(), |html, (old, href)| {
+            html.replace(&format!("href=\"{old}\""), &format!("href=\"{href}\""))
+        });
+    }
+    let bytes = html.as_bytes();
+    let mut out = String::with_capacity(html.len() + 64 * hrefs.len());
+    let mut copied = 0;
+    for at in memchr::memmem::find_iter(bytes, b"href=\"") {
+        let value = at + 6;
+        let Some(len) = memchr::memchr(b'"', &bytes[value..]) else {
+            break;
+        };
+        if let Some(href) = new.get(&html[value..value + len]) {
+            out.push_str(&html[copied..value]);
+            out.push_str(href);
+            copied = value + len;
+        }
+    }
+    out.push_str(&html[copied..]);
+    out
 }
 
 /// Whether a body's HTML has an element with this id.
@@ -319,6 +356,31 @@ fn align(a: &[u8], b: &[u8]) -> Vec<Option<usize>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn hrefs_are_rewritten_in_one_pass_as_in_turn() {
+        let html = "<a href=\"a.html#x\">1</a> <a href=\"b.html#y\">2</a> <a href=\"a.html#x\">3</a> \
+                    <a href=\"a.html#xx\">4</a> <a data-href=\"b.html#y\">5</a> <a href=\"c\">6</a>";
+        let pairs = |list: &[(&str, &str)]| -> Vec<(String, String)> {
+            list.iter()
+                .map(|(a, b)| (a.to_string(), b.to_string()))
+                .collect()
+        };
+        let in_turn = |hrefs: &[(String, String)]| {
+            hrefs.iter().fold(html.to_string(), |h, (old, new)| {
+                h.replace(&format!("href=\"{old}\""), &format!("href=\"{new}\""))
+            })
+        };
+        for hrefs in [
+            pairs(&[("a.html#x", "a.html#ex"), ("b.html#y", "b.html#why")]),
+            pairs(&[("a.html#x", "a.html#ex"), ("a.html#x", "a.html#other")]),
+            // A new href that is another's old one: replaced in turn, as before.
+            pairs(&[("a.html#x", "b.html#y"), ("b.html#y", "c")]),
+        ] {
+            assert_eq!(rewrite_hrefs(html, &hrefs), in_turn(&hrefs), "{hrefs:?}");
+        }
+        assert!(rewrite_hrefs(html, &pairs(&[("a.html#x", "a.html#ex")])).contains("a.html#xx"));
+    }
 
     fn levels(levels: &[u8]) -> Vec<Heading> {
         levels

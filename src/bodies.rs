@@ -21,6 +21,7 @@ use crate::content::{Page, closest};
 use crate::diagnostics::Diagnostic;
 use crate::hash::{FastMap, hash_all, hash_of};
 use crate::markdown::afm::include::IncludedFile;
+use crate::markdown::lines::Lines;
 use crate::markdown::{self, LinkResolver, LinkTarget, afm};
 use crate::search;
 use crate::site::{Body, Html, Site, SitePage, root_prefix};
@@ -108,11 +109,18 @@ pub(crate) fn render(site: &mut Site, cache: Option<&mut Cache>) -> Vec<Diagnost
             let key = body_key(&linked.pages[i]);
             match cache.as_ref().and_then(|c| c.get(key, &now)) {
                 Some(cached) => (false, key, cached.clone()),
-                None => (
-                    true,
-                    key,
-                    render_body(linked, i, key, text.as_deref(), &reads),
-                ),
+                None => {
+                    let rendered = render_body(linked, i, key, text.as_deref(), &reads);
+                    // A page with something to report keeps its text for the snippets,
+                    // rather than be read again for each of them.
+                    if let Some(text) = text
+                        && !(rendered.body.broken_links.is_empty()
+                            && rendered.body.dropped.is_empty())
+                    {
+                        let _ = linked.pages[i].page.reread.set(text);
+                    }
+                    (true, key, rendered)
+                }
             }
         })
         .collect();
@@ -185,27 +193,7 @@ fn render_body(
         typography,
         site.config.raw_html,
     );
-    if let Some(expanded) = &expanded {
-        // Positions in the expanded text -> positions in the body.
-        let relocate = |line: &mut usize, column: &mut usize| {
-            let offset = offset_of(source, *line, *column);
-            (*line, *column) = markdown::line_col(body, expanded.page_offset(offset));
-        };
-        for b in &mut r.broken_links {
-            relocate(&mut b.line, &mut b.column);
-        }
-        for a in &mut r.anchors {
-            relocate(&mut a.line, &mut a.column);
-        }
-    }
-    for e in include_errors {
-        let (line, column) = markdown::line_col(body, e.offset);
-        r.broken_links.push(markdown::BrokenLink {
-            message: e.message,
-            line,
-            column,
-        });
-    }
+    to_body_positions(&mut r, body, expanded.as_ref(), include_errors);
     // Lines in the body -> lines in the file.
     let line = |l: usize| p.page.body_line + l - 1;
     let mut checklist = p.page.checklist.clone();
@@ -269,6 +257,38 @@ fn render_body(
     }
 }
 
+/// Moves the positions of a render of `body` with its includes expanded to where they are
+/// in `body`, and adds the errors of its includes at theirs.
+fn to_body_positions(
+    r: &mut markdown::Rendered,
+    body: &str,
+    expanded: Option<&afm::include::Expanded>,
+    include_errors: Vec<afm::include::IncludeError>,
+) {
+    let body_lines = Lines::new(body);
+    if let Some(expanded) = expanded {
+        let source_lines = Lines::new(&expanded.text);
+        let relocate = |line: &mut usize, column: &mut usize| {
+            let offset = source_lines.offset(*line, *column);
+            (*line, *column) = body_lines.line_col(expanded.page_offset(offset));
+        };
+        for b in &mut r.broken_links {
+            relocate(&mut b.line, &mut b.column);
+        }
+        for a in &mut r.anchors {
+            relocate(&mut a.line, &mut a.column);
+        }
+    }
+    for e in include_errors {
+        let (line, column) = body_lines.line_col(e.offset);
+        r.broken_links.push(markdown::BrokenLink {
+            message: e.message,
+            line,
+            column,
+        });
+    }
+}
+
 /// The content root of a page's language on disk: `content/fr/` for a page of the folder
 /// layout, `content/` otherwise (where `/help/...` paths of Adobe's guides start).
 fn content_root(config: &Config, page: &Page) -> PathBuf {
@@ -287,21 +307,6 @@ fn lang_folder(page: &Page) -> Option<&str> {
         .strip_prefix(page.lang.as_str())
         .filter(|rest| rest.starts_with('/'))
         .map(|_| page.lang.as_str())
-}
-
-/// The byte offset of a 1-based line and column (in characters) of `text`.
-fn offset_of(text: &str, line: usize, column: usize) -> usize {
-    let start = text
-        .split_inclusive('\n')
-        .take(line.saturating_sub(1))
-        .map(str::len)
-        .sum::<usize>();
-    start
-        + text[start..]
-            .chars()
-            .take(column.saturating_sub(1))
-            .map(char::len_utf8)
-            .sum::<usize>()
 }
 
 /// Answers link questions for one page's body.

@@ -10,12 +10,14 @@
 //! warning, and a body with raw HTML is cleaned (see [`crate::sanitize`]).
 
 pub(crate) mod afm;
+pub(crate) mod lines;
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
 use crate::checklist_item::ChecklistItem;
+use crate::markdown::lines::Lines;
 use crate::sanitize::{self, RawHtml};
 use crate::typography::Typography;
 
@@ -56,8 +58,8 @@ pub struct BrokenLink {
 }
 
 impl BrokenLink {
-    fn at(body: &str, offset: usize, message: String) -> BrokenLink {
-        let (line, column) = line_col(body, offset);
+    fn at(body: &Lines, offset: usize, message: String) -> BrokenLink {
+        let (line, column) = body.line_col(offset);
         BrokenLink {
             message,
             line,
@@ -126,14 +128,15 @@ pub(crate) fn render(
         && events
             .iter()
             .any(|(e, _)| matches!(e, Event::Html(_) | Event::InlineHtml(_)));
+    let lines = Lines::new(body);
     let mut rewrite = Rewrite {
-        body,
+        body: &lines,
         page_key,
         resolver,
         typography,
         sanitized,
         out: Rendered::default(),
-        used_ids: HashSet::new(),
+        used_ids: UsedIds::default(),
         replaced_links: Vec::new(),
         dropped_images: Vec::new(),
         in_code_block: false,
@@ -142,15 +145,27 @@ pub(crate) fn render(
     for i in 0..events.len() {
         rewrite.event(&mut events, i);
     }
-    let mut events = insert_at(events, std::mem::take(&mut rewrite.anchors));
+    let anchors = std::mem::take(&mut rewrite.anchors);
     let mut out = rewrite.out;
-    crate::markdown::afm::apply_attrs(&mut events, &afm.attrs);
     for (offset, message) in afm.broken {
-        out.broken_links.push(BrokenLink::at(body, offset, message));
+        out.broken_links
+            .push(BrokenLink::at(&lines, offset, message));
     }
-    out.plain = searchable_text(&events, PLAIN_TEXT_MAX);
     out.html.reserve(body.len() * 3 / 2);
-    pulldown_cmark::html::push_html(&mut out.html, events.into_iter().map(|(e, _)| e));
+    if afm.attrs.is_empty() {
+        // The heading anchors go in as the HTML is written: no copy of the events for
+        // them. (The searchable text skips raw HTML, so they change nothing there.)
+        out.plain = searchable_text(&events, PLAIN_TEXT_MAX);
+        let events = with_inserts(events, anchors).map(|(e, _)| e);
+        pulldown_cmark::html::push_html(&mut out.html, events);
+    } else {
+        // Attribute lists rewrite images and links with what is around them, anchors
+        // included: they see the events whole.
+        let mut events: Vec<Spanned> = with_inserts(events, anchors).collect();
+        crate::markdown::afm::apply_attrs(&mut events, &afm.attrs);
+        out.plain = searchable_text(&events, PLAIN_TEXT_MAX);
+        pulldown_cmark::html::push_html(&mut out.html, events.into_iter().map(|(e, _)| e));
+    }
     if has_raw_html {
         out.html = match sanitize::plain(&out.html) {
             Some(std::borrow::Cow::Borrowed(_)) => out.html,
@@ -163,38 +178,50 @@ pub(crate) fn render(
 
 /// Each run of text events as one: entities and smart punctuation split text into many
 /// pieces, which typography must see whole (joining them one run at a time, in place,
-/// moved every later event each time).
-fn join_texts(events: Vec<Spanned>) -> Vec<Spanned> {
-    let mut joined: Vec<Spanned> = Vec::with_capacity(events.len());
-    for (event, range) in events {
-        if let (Event::Text(next), Some((Event::Text(text), span))) = (&event, joined.last_mut()) {
-            let mut both = text.to_string();
-            both.push_str(next);
+/// moved every later event each time). Joined in the vector it is given, each event moved
+/// at most once.
+fn join_texts(mut events: Vec<Spanned>) -> Vec<Spanned> {
+    let mut kept: usize = 0;
+    for i in 0..events.len() {
+        let (event, range) = std::mem::replace(&mut events[i], (Event::SoftBreak, 0..0));
+        if let (Event::Text(next), Some((Event::Text(text), span))) =
+            (&event, kept.checked_sub(1).map(|last| &mut events[last]))
+        {
+            let mut both = std::mem::replace(text, CowStr::Borrowed("")).into_string();
+            both.push_str(next.as_ref());
             *text = CowStr::from(both);
             span.end = range.end;
             continue;
         }
-        joined.push((event, range));
+        events[kept] = (event, range);
+        kept += 1;
     }
-    joined
+    events.truncate(kept);
+    events
 }
 
 /// `events` with each of `inserts` (in the order of their indexes) put before the event at
 /// its index, in one pass.
-fn insert_at<'a>(events: Vec<Spanned<'a>>, inserts: Vec<(usize, Event<'a>)>) -> Vec<Spanned<'a>> {
-    if inserts.is_empty() {
-        return events;
-    }
-    let mut out = Vec::with_capacity(events.len() + inserts.len());
+fn with_inserts<'a>(
+    events: Vec<Spanned<'a>>,
+    inserts: Vec<(usize, Event<'a>)>,
+) -> impl Iterator<Item = Spanned<'a>> {
     let mut inserts = inserts.into_iter().peekable();
-    for (i, spanned) in events.into_iter().enumerate() {
-        while let Some((_, event)) = inserts.next_if(|(at, _)| *at == i) {
-            out.push((event, 0..0));
+    let mut events = events.into_iter();
+    // The index of the event `events` gives next.
+    let mut index = 0;
+    std::iter::from_fn(move || {
+        if let Some((_, event)) = inserts.next_if(|(at, _)| *at == index) {
+            return Some((event, 0..0));
         }
-        out.push(spanned);
-    }
-    out.extend(inserts.map(|(_, event)| (event, 0..0)));
-    out
+        match events.next() {
+            Some(spanned) => {
+                index += 1;
+                Some(spanned)
+            }
+            None => inserts.next().map(|(_, event)| (event, 0..0)),
+        }
+    })
 }
 
 /// An event and where it is in the body.
@@ -204,13 +231,13 @@ type Spanned<'a> = (Event<'a>, std::ops::Range<usize>);
 /// anchors, turns task markers into checklist items, resolves links and images, and
 /// drops what would run script (when the body is sanitized).
 struct Rewrite<'r> {
-    body: &'r str,
+    body: &'r Lines<'r>,
     page_key: &'r str,
     resolver: &'r dyn LinkResolver,
     typography: Typography,
     sanitized: bool,
     out: Rendered,
-    used_ids: HashSet<String>,
+    used_ids: UsedIds,
     /// Per open link, what replaces its end: `None` keeps pulldown-cmark's `</a>`.
     replaced_links: Vec<Option<&'static str>>,
     /// Per open image, whether it was dropped.
@@ -374,7 +401,7 @@ impl Rewrite<'_> {
                 anchor,
             } => {
                 if let Some((target, fragment)) = anchor {
-                    let (line, column) = line_col(self.body, events[i].1.start);
+                    let (line, column) = self.body.line_col(events[i].1.start);
                     self.out.anchors.push(AnchorLink {
                         target,
                         fragment,
@@ -432,7 +459,7 @@ fn image_target(
     events: &mut [(Event, std::ops::Range<usize>)],
     i: usize,
     resolver: &dyn LinkResolver,
-    body: &str,
+    body: &Lines,
     out: &mut Rendered,
 ) {
     let Event::Start(Tag::Image { dest_url, .. }) = &mut events[i].0 else {
@@ -545,18 +572,35 @@ fn plain_text(events: &[(Event, std::ops::Range<usize>)]) -> String {
     text.trim().to_string()
 }
 
-fn unique_id(base: String, used: &mut HashSet<String>) -> String {
+/// The heading ids of a body so far, and for each id asked for twice the next number to
+/// try after it.
+#[derive(Default)]
+struct UsedIds {
+    ids: HashSet<String>,
+    next: HashMap<String, usize>,
+}
+
+/// `base` (or `section`), else the first of `base-1`, `base-2`, … not used yet. The
+/// numbers tried are remembered: a page with a hundred headings of one name (the
+/// "Exemple" of a French reference page) tried 1, 2, … from the start for each.
+fn unique_id(base: String, used: &mut UsedIds) -> String {
     let base = if base.is_empty() {
         "section".to_string()
     } else {
         base
     };
-    let mut id = base.clone();
-    let mut n = 1;
-    while !used.insert(id.clone()) {
-        id = format!("{base}-{n}");
-        n += 1;
+    if used.ids.insert(base.clone()) {
+        return base;
     }
+    let mut n = used.next.get(&base).copied().unwrap_or(1);
+    let id = loop {
+        let id = format!("{base}-{n}");
+        n += 1;
+        if used.ids.insert(id.clone()) {
+            break id;
+        }
+    };
+    used.next.insert(base, n);
     id
 }
 
@@ -581,14 +625,6 @@ pub(crate) fn escape_attr(s: &str) -> String {
         }
     }
     out
-}
-
-/// 1-based line and column (in characters) of a byte offset.
-pub(crate) fn line_col(text: &str, offset: usize) -> (usize, usize) {
-    let before = &text[..offset.min(text.len())];
-    let line = before.matches('\n').count() + 1;
-    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-    (line, column)
 }
 
 #[cfg(test)]
@@ -673,6 +709,64 @@ mod tests {
             "{}",
             r.html
         );
+    }
+
+    #[test]
+    fn repeated_heading_ids_are_numbered_as_when_counted_from_one() {
+        // The numbering before the next numbers were remembered.
+        fn counted(base: &str, used: &mut HashSet<String>) -> String {
+            let base = if base.is_empty() { "section" } else { base };
+            let mut id = base.to_string();
+            let mut n = 1;
+            while !used.insert(id.clone()) {
+                id = format!("{base}-{n}");
+                n += 1;
+            }
+            id
+        }
+        let bases = [
+            "a",
+            "a",
+            "a-1",
+            "a",
+            "a-2",
+            "a",
+            "",
+            "",
+            "section-1",
+            "b-3",
+            "b",
+            "b",
+            "b",
+            "b",
+        ];
+        let (mut used, mut before) = (UsedIds::default(), HashSet::new());
+        for base in bases {
+            assert_eq!(
+                unique_id(base.to_string(), &mut used),
+                counted(base, &mut before),
+                "{base}"
+            );
+        }
+    }
+
+    #[test]
+    fn inserts_go_before_the_event_at_their_index() {
+        let text = |t: &'static str| Event::Text(CowStr::Borrowed(t));
+        let events: Vec<Spanned> = ["a", "b", "c"].iter().map(|t| (text(t), 0..1)).collect();
+        let inserts = vec![
+            (0, text("0")),
+            (2, text("2")),
+            (2, text("2'")),
+            (3, text("end")),
+        ];
+        let out: Vec<String> = with_inserts(events, inserts)
+            .map(|(e, _)| match e {
+                Event::Text(t) => t.to_string(),
+                _ => unreachable!(),
+            })
+            .collect();
+        assert_eq!(out, ["0", "a", "b", "2", "2'", "c", "end"]);
     }
 
     #[test]

@@ -399,9 +399,23 @@ impl Stamp {
 /// Appends a line per file under `path` (following links, sorted); false if one could not
 /// be read. A missing `path` is an empty list.
 fn list(path: &Path, base: &Path, out: &mut String) -> bool {
-    if std::fs::symlink_metadata(path).is_err() {
+    let Ok(metadata) = std::fs::symlink_metadata(path) else {
+        return true;
+    };
+    // Every build lists its whole source before anything else: a folder without links
+    // is listed in parallel; links (which may loop) and unreadable entries are left to
+    // the walk below, which says what they are.
+    if metadata.is_dir()
+        && let Some(listed) = list_folder(path, base)
+    {
+        out.push_str(&listed);
         return true;
     }
+    walk(path, base, out)
+}
+
+/// [`list`] by a walk of `path`, one entry at a time.
+fn walk(path: &Path, base: &Path, out: &mut String) -> bool {
     for entry in walkdir::WalkDir::new(path)
         .follow_links(true)
         .sort_by_file_name()
@@ -418,6 +432,38 @@ fn list(path: &Path, base: &Path, out: &mut String) -> bool {
         }
     }
     true
+}
+
+/// The lines [`list`] makes for a folder, in the same order (a walk sorted by file
+/// name), its entries listed in parallel; `None` at a symbolic link or an entry that
+/// cannot be read.
+fn list_folder(folder: &Path, base: &Path) -> Option<String> {
+    let mut entries: Vec<std::fs::DirEntry> = std::fs::read_dir(folder)
+        .ok()?
+        .collect::<Result<_, _>>()
+        .ok()?;
+    entries.sort_by_key(std::fs::DirEntry::file_name);
+    let lines: Vec<String> = entries
+        .par_iter()
+        .map(|entry| {
+            let kind = entry.file_type().ok()?;
+            if kind.is_symlink() {
+                return None;
+            }
+            let path = entry.path();
+            if kind.is_dir() {
+                return list_folder(&path, base);
+            }
+            let metadata = entry.metadata().ok()?;
+            let name = path.strip_prefix(base).unwrap_or(&path);
+            Some(if metadata.is_file() {
+                line(&name.to_string_lossy(), &metadata)
+            } else {
+                String::new()
+            })
+        })
+        .collect::<Option<_>>()?;
+    Some(lines.concat())
 }
 
 fn line(name: &str, m: &std::fs::Metadata) -> String {
@@ -524,6 +570,45 @@ mod tests {
         );
         assert!(!root.path().join(".public.equipe-new").exists());
         assert!(!root.path().join(".public.equipe-old").exists());
+    }
+
+    #[test]
+    fn a_folder_is_listed_in_parallel_as_a_walk_lists_it() {
+        let root = tempfile::tempdir().unwrap();
+        let site = root.path().join("site");
+        for path in [
+            "b.md",
+            "a-c.md",
+            "a/b/c.md",
+            "a/index.md",
+            "a/b.css",
+            "Z.md",
+            "é.md",
+        ] {
+            let path = site.join(path);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(&path, path.to_string_lossy().as_bytes()).unwrap();
+        }
+        std::fs::create_dir_all(site.join("empty/deeper")).unwrap();
+        let mut walked = String::new();
+        assert!(walk(&site, root.path(), &mut walked));
+        assert_eq!(
+            list_folder(&site, root.path()).as_deref(),
+            Some(walked.as_str())
+        );
+        assert_eq!(walked.lines().count(), 7);
+        // A link (which could loop) is left to the walk.
+        #[cfg(unix)]
+        {
+            std::os::unix::fs::symlink(site.join("a"), site.join("a/b/up")).unwrap();
+            assert_eq!(list_folder(&site, root.path()), None);
+            let (mut listed, mut walked) = (String::new(), String::new());
+            assert_eq!(
+                list(&site, root.path(), &mut listed),
+                walk(&site, root.path(), &mut walked)
+            );
+            assert_eq!(listed, walked);
+        }
     }
 
     #[test]

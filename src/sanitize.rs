@@ -111,8 +111,13 @@ pub(crate) fn plain(html: &str) -> Option<Cow<'_, str>> {
     while let Some(at) = memchr::memchr(b'<', rest.as_bytes()) {
         if let Some(comment) = rest[at..].strip_prefix("<!--") {
             let end = comment_end(comment)?;
-            let out =
-                without_comments.get_or_insert_with(|| html[..html.len() - rest.len()].to_string());
+            // Sized for the whole body at once: grown by doubling, it was copied again
+            // and again in a long page.
+            let out = without_comments.get_or_insert_with(|| {
+                let mut out = String::with_capacity(html.len());
+                out.push_str(&html[..html.len() - rest.len()]);
+                out
+            });
             out.push_str(&rest[..at]);
             rest = &comment[end..];
             continue;

@@ -414,6 +414,7 @@ fn add_generated_pages(config: &Config, pages: &mut Vec<Arc<Page>>, titles: &dyn
 
 fn generated_page(key: &str, lang: &str, kind: Kind, title: String, section: Option<&str>) -> Page {
     let mut page = Page {
+        reread: Arc::default(),
         output: String::new(),
         file: SourceFile {
             path: Default::default(),

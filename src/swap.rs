@@ -31,7 +31,7 @@ pub(crate) fn swap(staged: &Path, output: &Path) -> io::Result<()> {
         Ok(()) => {
             crash_point("swapped");
             // The previous site is under the staging name now.
-            let _ = std::fs::remove_dir_all(staged);
+            let _ = remove_tree(staged);
             Ok(())
         }
         Err(_) => swap_by_two_renames(staged, output),
@@ -52,8 +52,25 @@ fn swap_by_two_renames(staged: &Path, output: &Path) -> io::Result<()> {
         return Err(e);
     }
     crash_point("swapped");
-    let _ = std::fs::remove_dir_all(&old);
+    let _ = remove_tree(&old);
     Ok(())
+}
+
+/// Removes a folder and all it holds, as `std::fs::remove_dir_all` does, its entries in
+/// parallel: the previous site, removed after every build, is a folder per page, and its
+/// removal was the longest serial step at the end of a build. Symbolic links are removed,
+/// not followed.
+fn remove_tree(folder: &Path) -> io::Result<()> {
+    use rayon::prelude::*;
+    let entries: Vec<std::fs::DirEntry> = std::fs::read_dir(folder)?.collect::<Result<_, _>>()?;
+    entries.par_iter().try_for_each(|entry| {
+        if entry.file_type()?.is_dir() {
+            remove_tree(&entry.path())
+        } else {
+            std::fs::remove_file(entry.path())
+        }
+    })?;
+    std::fs::remove_dir(folder)
 }
 
 /// Exchanges two folders in one system call, where the OS has one.
@@ -208,6 +225,28 @@ mod tests {
                 (name, std::fs::read_to_string(e.path()).unwrap())
             })
             .collect()
+    }
+
+    #[test]
+    fn a_tree_is_removed_whole_and_links_in_it_are_not_followed() {
+        let root = tempfile::tempdir().unwrap();
+        let (tree, kept) = (root.path().join("old"), root.path().join("kept"));
+        site(
+            &tree,
+            &[
+                ("index.html", "i"),
+                ("en/a/index.html", "a"),
+                ("en/b/c/d.txt", "d"),
+            ],
+        );
+        std::fs::create_dir_all(tree.join("empty")).unwrap();
+        site(&kept, &[("file.txt", "k")]);
+        #[cfg(unix)]
+        std::os::unix::fs::symlink(&kept, tree.join("en/link")).unwrap();
+        remove_tree(&tree).unwrap();
+        assert!(std::fs::symlink_metadata(&tree).is_err());
+        assert_eq!(files(&kept), vec![("file.txt".into(), "k".into())]);
+        assert!(remove_tree(&tree).is_err(), "a missing folder is an error");
     }
 
     #[test]

@@ -47,7 +47,12 @@ const NBSP: char = '\u{a0}';
 
 fn french(text: &str, before: Option<char>, after: Option<char>) -> String {
     // Most text nodes (split by links and emphasis) have no sign to space: copy them.
-    if !text.contains([';', '!', '?', ':', '«', '»', '\'']) {
+    // Looked for as bytes (`«` and `»` by their last byte, which a few other letters
+    // share: those texts take the long way, to the same result).
+    if !text
+        .bytes()
+        .any(|b| matches!(b, b';' | b'!' | b'?' | b':' | b'\'' | 0xAB | 0xBB))
+    {
         return text.to_string();
     }
     let chars: Vec<char> = text.chars().collect();

@@ -10,8 +10,8 @@ mod suggest;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::PathBuf;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, OnceLock};
 use std::time::SystemTime;
 
 use rayon::prelude::*;
@@ -64,6 +64,9 @@ pub struct Page {
     /// file read again gets a new number, so that caches key on it instead of hashing
     /// the text.
     pub revision: u64,
+    /// The text read again for diagnostics once the page let go of it (see
+    /// [`Page::source`]): a page with nine broken anchors was read and decoded nine times.
+    pub reread: Arc<OnceLock<Arc<str>>>,
 }
 
 impl Page {
@@ -77,10 +80,19 @@ impl Page {
         if !self.text.is_empty() || self.file.path.as_os_str().is_empty() {
             return self.text.clone();
         }
-        std::fs::read(&self.file.path)
-            .ok()
-            .and_then(|bytes| decode(&bytes).ok())
-            .map_or_else(|| self.text.clone(), Arc::from)
+        let read = || {
+            std::fs::read(&self.file.path)
+                .ok()
+                .and_then(|bytes| decode(&bytes).ok())
+                .map(Arc::from)
+        };
+        match self.reread.get() {
+            Some(text) => text.clone(),
+            None => read().map_or_else(
+                || self.text.clone(),
+                |text| self.reread.get_or_init(|| text).clone(),
+            ),
+        }
     }
 
     /// Takes the file's text out of the page: a one-off build needs it no more once the
@@ -393,6 +405,7 @@ pub(crate) fn parse_page(file: SourceFile, text: String) -> Result<Page, Diagnos
     let checklist = checklist(&front, &key);
 
     let mut page = Page {
+        reread: Arc::default(),
         output: String::new(),
         lang: file.lang.clone(),
         key,
@@ -571,6 +584,19 @@ mod tests {
 
     fn parse(key: &str, text: &str) -> Result<Page, Diagnostic> {
         parse_page(file(key), decode(text.as_bytes())?)
+    }
+
+    #[test]
+    fn a_released_text_is_read_again_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.fr.md");
+        std::fs::write(&path, "# A\r\n\nText\r\n").unwrap();
+        let mut p = parse("a", "# A\n\nText\n").unwrap();
+        p.file.path = path.clone();
+        p.release_text();
+        assert_eq!(&*p.source(), "# A\n\nText\n", "read and decoded");
+        std::fs::write(&path, "# Changed\n").unwrap();
+        assert_eq!(&*p.source(), "# A\n\nText\n", "kept from the first reading");
     }
 
     #[test]

@@ -530,7 +530,10 @@ fn folder_menu(site: &Site, members: &[usize], folder: &str) -> Vec<MenuItem> {
 fn escape_into(out: &mut String, text: &str) {
     // Most labels and paths have nothing to escape: whole runs are copied at once.
     let mut rest = text;
-    while let Some(at) = rest.find(['&', '<', '>', '"']) {
+    while let Some(at) = rest
+        .bytes()
+        .position(|b| matches!(b, b'&' | b'<' | b'>' | b'"'))
+    {
         out.push_str(&rest[..at]);
         out.push_str(match rest.as_bytes()[at] {
             b'&' => "&amp;",

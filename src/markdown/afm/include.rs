@@ -344,11 +344,19 @@ fn directives(text: &str) -> Vec<(Range<usize>, Directive)> {
     if candidates.is_empty() {
         return candidates;
     }
-    let code: Vec<Range<usize>> = Parser::new_ext(text, crate::markdown::options())
-        .into_offset_iter()
-        .filter(|(e, _)| matches!(e, Event::Code(_) | Event::Start(Tag::CodeBlock(_))))
-        .map(|(_, r)| r)
-        .collect();
+    let fence = [text.find("```"), text.find("~~~")]
+        .into_iter()
+        .flatten()
+        .min()
+        .unwrap_or(text.len());
+    let code = if candidates
+        .iter()
+        .all(|(range, _)| surely_not_code(text, range.start, fence))
+    {
+        Vec::new()
+    } else {
+        code_ranges(text)
+    };
     let mut code = code.iter().peekable();
     let mut found: Vec<(Range<usize>, Directive)> = Vec::new();
     for (range, directive) in candidates {
@@ -363,6 +371,28 @@ fn directives(text: &str) -> Vec<(Range<usize>, Directive)> {
         found.push((range, directive));
     }
     found
+}
+
+/// Where the code spans and code blocks of a text are.
+fn code_ranges(text: &str) -> Vec<Range<usize>> {
+    Parser::new_ext(text, crate::markdown::options())
+        .into_offset_iter()
+        .filter(|(e, _)| matches!(e, Event::Code(_) | Event::Start(Tag::CodeBlock(_))))
+        .map(|(_, r)| r)
+        .collect()
+}
+
+/// Whether the text at `at` cannot be code, `fence` being where the first ```` ``` ```` or
+/// `~~~` of the text starts: it comes before any fence, no backtick is in its run of
+/// non-blank lines (a code span does not cross a blank line), and no tab or four spaces
+/// come before it on its line (an indented code line has them, whatever its
+/// containers). Such a directive needs no parse of the page to be found outside code:
+/// that parse was a page's second, for a few `{{snippet}}`s.
+fn surely_not_code(text: &str, at: usize, fence: usize) -> bool {
+    let start = text[..at].rfind("\n\n").map_or(0, |i| i + 2);
+    let end = text[at..].find("\n\n").map_or(text.len(), |i| at + i);
+    let line = &text[text[..at].rfind('\n').map_or(0, |i| i + 1)..at];
+    at < fence && !text[start..end].contains('`') && !line.contains('\t') && !line.contains("    ")
 }
 
 /// Every `{{…}}` of a line that reads as a directive, code or not, in order.
@@ -492,6 +522,35 @@ mod tests {
                 &Directive::Snippet("d-e_f".into())
             ]
         );
+    }
+
+    #[test]
+    fn directives_found_without_a_parse_are_those_a_parse_finds() {
+        // What the parse keeps: the candidates outside code, none overlapping another.
+        fn parsed(text: &str) -> Vec<(Range<usize>, Directive)> {
+            let code = code_ranges(text);
+            candidates(text)
+                .into_iter()
+                .filter(|(r, _)| !code.iter().any(|c| c.start <= r.start && r.start < c.end))
+                .collect()
+        }
+        for text in [
+            "# T\n\n{{a}} text {{$include /x.md}}\n\nmore {{b}}\n",
+            "    {{a}}\n",
+            "- item\n\n      {{a}}\n\n{{b}}\n",
+            ">     {{a}}\n>\n> {{b}}\n",
+            "\t{{a}}\n",
+            "a `span\n{{a}} still` b\n\n{{b}}\n",
+            "```\n{{a}}\n\n{{b}}\n```\n\n{{c}}\n",
+            "~~~\n{{a}}\n~~~\n",
+            "{{a}}\n\n```\n{{b}}\n```\n",
+            "<pre>\n{{a}}\n</pre>\n",
+            "  {{a}} and {{a}}\n",
+        ] {
+            assert_eq!(directives(text), parsed(text), "{text:?}");
+        }
+        assert!(surely_not_code("# T\n\n{{a}}\n", 5, usize::MAX));
+        assert!(!surely_not_code("`x\n{{a}}`\n", 3, usize::MAX));
     }
 
     #[test]
