@@ -24,7 +24,7 @@ use rayon::prelude::*;
 use crate::diagnostics::Diagnostic;
 use crate::hash::hash_of;
 use crate::markdown::escape_attr;
-use crate::site::{Html, Site, SitePage};
+use crate::site::{Html, PageId, Site, SitePage};
 
 /// A heading of a rendered body.
 #[derive(Debug, PartialEq, Eq)]
@@ -48,11 +48,9 @@ enum Fix {
 /// warning for each link of a translation that could not be mapped (those links are then
 /// left out of the "no such anchor" check, which would say the same thing less usefully).
 pub(crate) fn resolve(site: &mut Site) -> Vec<Diagnostic> {
-    let by_path: HashMap<&str, usize> = site
-        .pages
-        .iter()
-        .enumerate()
-        .map(|(i, p)| (p.path.as_str(), i))
+    let by_path: HashMap<&str, PageId> = site
+        .ids()
+        .map(|i| (site.pages[i].path.as_str(), i))
         .collect();
     let default = site.config.default_language().to_string();
     let site_ref: &Site = site;
@@ -82,9 +80,9 @@ pub(crate) fn resolve(site: &mut Site) -> Vec<Diagnostic> {
 /// anchors); `headings` keeps the headings of the pages linked so far.
 fn fixes_of(
     site: &Site,
-    by_path: &HashMap<&str, usize>,
+    by_path: &HashMap<&str, PageId>,
     default: &str,
-    headings: &mut HashMap<usize, Vec<Heading>>,
+    headings: &mut HashMap<PageId, Vec<Heading>>,
     p: &SitePage,
 ) -> Vec<(usize, Fix)> {
     let mut page_fixes = Vec::new();
@@ -96,7 +94,7 @@ fn fixes_of(
         if has_id(&target.body.html, &a.fragment) {
             continue;
         }
-        let of = |headings: &mut HashMap<usize, Vec<Heading>>, k: usize| {
+        let of = |headings: &mut HashMap<PageId, Vec<Heading>>, k: PageId| {
             headings
                 .entry(k)
                 .or_insert_with(|| headings_in(&site.pages[k].body.html));

@@ -24,7 +24,7 @@ use crate::markdown::afm::include::IncludedFile;
 use crate::markdown::lines::Lines;
 use crate::markdown::{self, LinkResolver, LinkTarget, afm};
 use crate::search;
-use crate::site::{Body, Html, Site, SitePage, root_prefix};
+use crate::site::{Body, Html, PageId, Site, SitePage, root_prefix};
 
 /// The bodies a rebuild may reuse, by the key of their page's file and the site's URLs,
 /// each with the files its includes read.
@@ -110,7 +110,7 @@ pub(crate) fn render(site: &mut Site, cache: Option<&mut Cache>) -> Vec<Diagnost
             match cache.as_ref().and_then(|c| c.get(key, &now)) {
                 Some(cached) => (false, key, cached.clone()),
                 None => {
-                    let rendered = render_body(linked, i, key, text.as_deref(), &reads);
+                    let rendered = render_body(linked, PageId::at(i), key, text.as_deref(), &reads);
                     // A page with something to report keeps its text for the snippets,
                     // rather than be read again for each of them.
                     if let Some(text) = text
@@ -164,7 +164,7 @@ pub(crate) fn render(site: &mut Site, cache: Option<&mut Cache>) -> Vec<Diagnost
 /// page's file text if the page let go of it.
 fn render_body(
     site: &Site,
-    i: usize,
+    i: PageId,
     key: u64,
     text: Option<&str>,
     reads: &afm::include::Reads,
@@ -312,7 +312,7 @@ fn lang_folder(page: &Page) -> Option<&str> {
 /// Answers link questions for one page's body.
 struct PageLinks<'a> {
     site: &'a Site,
-    from: usize,
+    from: PageId,
 }
 
 impl LinkResolver for PageLinks<'_> {

@@ -28,7 +28,7 @@ use serde::Serialize;
 use crate::checklist_item::ChecklistItem;
 use crate::config::Config;
 use crate::content::Kind;
-use crate::site::{Site, SitePage};
+use crate::site::{PageId, Site, SitePage};
 
 /// Translation key of the generated checklist page (also its `page.key` in templates).
 pub(crate) const PAGE_KEY: &str = "checklist";
@@ -141,7 +141,7 @@ pub(crate) struct ChecklistGroup<'a> {
     pub progress: Progress,
     /// The outside teams a role depends on, for `checklists.json` (by page index).
     #[serde(skip)]
-    depends_on: &'a [usize],
+    depends_on: &'a [PageId],
 }
 
 /// A language's checklists (or one part of them), grouped for the checklist page.

@@ -36,14 +36,44 @@ pub struct SitePage {
     pub generated: bool,
     /// The rendered body, shared with `serve`'s cache rather than copied.
     pub body: Arc<Body>,
-    pub works_with: Vec<usize>,
-    pub depends_on: Vec<usize>,
+    pub works_with: Vec<PageId>,
+    pub depends_on: Vec<PageId>,
     /// Roles whose `depends_on` names this team.
-    pub depended_by: Vec<usize>,
+    pub depended_by: Vec<PageId>,
     /// For a home or section page: the pages it lists.
-    pub members: Vec<usize>,
+    pub members: Vec<PageId>,
     /// The same page in the other languages, in language order.
-    pub translations: Vec<usize>,
+    pub translations: Vec<PageId>,
+}
+
+/// A page of the site, by its place in [`Site::pages`]: what links between pages hold,
+/// rather than bare numbers that could be anything's index.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct PageId(usize);
+
+impl PageId {
+    /// The page at `index` of [`Site::pages`].
+    pub(crate) fn at(index: usize) -> PageId {
+        PageId(index)
+    }
+
+    pub(crate) fn index(self) -> usize {
+        self.0
+    }
+}
+
+impl std::ops::Index<PageId> for Vec<SitePage> {
+    type Output = SitePage;
+
+    fn index(&self, id: PageId) -> &SitePage {
+        &self[id.0]
+    }
+}
+
+impl std::ops::IndexMut<PageId> for Vec<SitePage> {
+    fn index_mut(&mut self, id: PageId) -> &mut SitePage {
+        &mut self[id.0]
+    }
 }
 
 /// What a page's Markdown body became, with lines counted in the page's file.
@@ -136,14 +166,14 @@ pub struct Site {
 /// Pages by language, then translation key: looked up by `&str`s without allocating,
 /// many times per page while pages are linked.
 #[derive(Debug, Default)]
-struct KeyIndex(HashMap<String, HashMap<String, usize, ahash::RandomState>>);
+struct KeyIndex(HashMap<String, HashMap<String, PageId, ahash::RandomState>>);
 
 impl KeyIndex {
-    fn get(&self, key: &str, lang: &str) -> Option<usize> {
+    fn get(&self, key: &str, lang: &str) -> Option<PageId> {
         self.0.get(lang)?.get(key).copied()
     }
 
-    fn insert(&mut self, key: &str, lang: &str, i: usize) {
+    fn insert(&mut self, key: &str, lang: &str, i: PageId) {
         self.0
             .entry(lang.to_string())
             .or_default()
@@ -153,20 +183,26 @@ impl KeyIndex {
 
 impl Site {
     /// The page of a translation key in a language, if there is one.
-    pub fn find(&self, key: &str, lang: &str) -> Option<usize> {
+    pub fn find(&self, key: &str, lang: &str) -> Option<PageId> {
         self.by_key.get(key, lang)
     }
 
     /// Pages of one kind in one language, ordered by weight then title.
-    pub fn of_kind(&self, kind: Kind, lang: &str) -> Vec<usize> {
-        let mut ids: Vec<usize> = (0..self.pages.len())
+    pub fn of_kind(&self, kind: Kind, lang: &str) -> Vec<PageId> {
+        let mut ids: Vec<PageId> = self
+            .ids()
             .filter(|&i| self.pages[i].page.kind == kind && self.pages[i].lang() == lang)
             .collect();
         self.sort(&mut ids);
         ids
     }
 
-    pub(crate) fn sort(&self, ids: &mut [usize]) {
+    /// Every page, in order.
+    pub fn ids(&self) -> impl Iterator<Item = PageId> + use<> {
+        (0..self.pages.len()).map(PageId)
+    }
+
+    pub(crate) fn sort(&self, ids: &mut [PageId]) {
         ids.sort_by(|&a, &b| {
             let (a, b) = (&self.pages[a].page, &self.pages[b].page);
             (a.weight, &a.title, &a.key).cmp(&(b.weight, &b.title, &b.key))
@@ -187,7 +223,7 @@ impl Site {
     }
 
     /// The home page of a language.
-    pub fn home(&self, lang: &str) -> Option<usize> {
+    pub fn home(&self, lang: &str) -> Option<PageId> {
         self.find("_index", lang)
     }
 
@@ -326,14 +362,14 @@ fn index_pages(site_pages: &mut Vec<SitePage>, diagnostics: &mut Vec<Diagnostic>
             dropped[i] = true;
             continue;
         }
-        by_key.insert(&p.page.key, &p.page.lang, i);
+        by_key.insert(&p.page.key, &p.page.lang, PageId::at(i));
     }
     if dropped.iter().any(|&d| d) {
         let mut keep = dropped.iter().map(|d| !d);
         site_pages.retain(|_| keep.next().unwrap_or(true));
         by_key = KeyIndex::default();
         for (i, p) in site_pages.iter().enumerate() {
-            by_key.insert(&p.page.key, &p.page.lang, i);
+            by_key.insert(&p.page.key, &p.page.lang, PageId::at(i));
         }
     }
     // A page paired by `translation_key` or `exl-id` is still found by its own path, so
@@ -341,7 +377,7 @@ fn index_pages(site_pages: &mut Vec<SitePage>, diagnostics: &mut Vec<Diagnostic>
     for (i, p) in site_pages.iter().enumerate() {
         let own = &p.page.file.key;
         if !p.generated && *own != p.page.key && by_key.get(own, &p.page.lang).is_none() {
-            by_key.insert(own, &p.page.lang, i);
+            by_key.insert(own, &p.page.lang, PageId::at(i));
         }
     }
     by_key
@@ -475,7 +511,7 @@ fn link_pages(site: &mut Site, diagnostics: &mut Vec<Diagnostic>) {
                     }
                     key.push_str(name.trim_end_matches(".md"));
                     match find(&key) {
-                        Some(j) if j != i => out.push(j),
+                        Some(j) if j != PageId::at(i) => out.push(j),
                         Some(_) => {}
                         // Its file is an error of its own.
                         None if site.is_unreadable(&key) => {}
@@ -505,7 +541,7 @@ fn link_pages(site: &mut Site, diagnostics: &mut Vec<Diagnostic>) {
             .filter(|c| **c != lang)
             .filter_map(|c| site.find(&p.page.key, c))
             .collect();
-        let mut members: Vec<usize> = match p.page.kind {
+        let mut members: Vec<PageId> = match p.page.kind {
             Kind::Home => Vec::new(),
             Kind::Section => {
                 let prefix = p.page.key.trim_end_matches("_index");
@@ -516,6 +552,7 @@ fn link_pages(site: &mut Site, diagnostics: &mut Vec<Diagnostic>) {
                             && q.page.key.starts_with(prefix)
                             && !q.page.key.ends_with("_index")
                     })
+                    .map(PageId::at)
                     .collect()
             }
             _ => Vec::new(),
@@ -531,7 +568,7 @@ fn link_pages(site: &mut Site, diagnostics: &mut Vec<Diagnostic>) {
     for i in 0..n {
         for j in site.pages[i].depends_on.clone() {
             if site.pages[j].lang() == site.pages[i].lang() {
-                site.pages[j].depended_by.push(i);
+                site.pages[j].depended_by.push(PageId::at(i));
             }
         }
     }

@@ -18,7 +18,7 @@ use crate::content::Kind;
 use crate::diagnostics::Diagnostic;
 use crate::files::OutputFile;
 use crate::hash::{FastMap, hash_of};
-use crate::site::{Site, root_prefix};
+use crate::site::{PageId, Site, root_prefix};
 use crate::theme::{Template, Theme};
 
 mod prepared;
@@ -35,7 +35,7 @@ use views::{
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub(crate) enum Job {
     /// A page of the site (role, team, plain page, home, section list).
-    Page(usize),
+    Page(PageId),
     /// The root `index.html`: choose a language.
     LanguageChoice,
     /// The checklist pages (`<lang>/checklist/`, in parts on a large site), their data
@@ -81,7 +81,7 @@ pub(crate) fn jobs(site: &Site) -> Vec<Job> {
         jobs.push(Job::Sitemap);
     }
     jobs.extend([Job::LanguageChoice, Job::NotFound, Job::Robots]);
-    jobs.extend((0..site.pages.len()).map(Job::Page));
+    jobs.extend(site.ids().map(Job::Page));
     jobs
 }
 
@@ -289,7 +289,7 @@ impl Renderer<'_> {
             .map_err(|e| template_error(&e, template, &self.prepared.template_files))
     }
 
-    fn page_context(&self, i: usize) -> Source<'_> {
+    fn page_context(&self, i: PageId) -> Source<'_> {
         let site = self.site;
         let p = &site.pages[i];
         let template = match p.page.kind {
@@ -299,7 +299,7 @@ impl Renderer<'_> {
             Kind::Team => "team.html",
             Kind::Page => "page.html",
         };
-        let summaries = |v: &[usize]| -> Vec<Summary> {
+        let summaries = |v: &[PageId]| -> Vec<Summary> {
             v.iter().map(|&j| Summary::of(&site.pages[j])).collect()
         };
         let view = PageView {

@@ -17,7 +17,7 @@ use crate::checklist;
 use crate::content::Kind;
 use crate::diagnostics::Diagnostic;
 use crate::hash::hash_of;
-use crate::site::{Site, root_prefix};
+use crate::site::{PageId, Site, root_prefix};
 use crate::teammap::{self, MapNode, MapText, NodeKind, TeamMap};
 use crate::theme::{Strings, Template, Theme};
 use crate::typography::Typography;
@@ -235,7 +235,7 @@ impl Prepared {
 fn team_map(site: &Site, lang: &str) -> TeamMap {
     let home = site.home(lang).map_or("", |h| site.pages[h].path.as_str());
     let root = root_prefix(home);
-    let mut index: BTreeMap<usize, usize> = BTreeMap::new();
+    let mut index: BTreeMap<PageId, usize> = BTreeMap::new();
     let mut map = TeamMap::default();
     for (kind, node_kind) in [(Kind::Role, NodeKind::Role), (Kind::Team, NodeKind::Team)] {
         for i in site.of_kind(kind, lang) {

@@ -18,7 +18,7 @@ use crate::content::Page;
 use crate::diagnostics::Diagnostic;
 use crate::hash::hash_of;
 use crate::site::guide_toc::{self, TocEntry};
-use crate::site::{Site, root_prefix};
+use crate::site::{PageId, Site, root_prefix};
 
 /// Every guide of the site, in every language, and the guide of each page.
 #[derive(Debug, Default)]
@@ -42,7 +42,7 @@ pub struct Guide {
     /// From a `TOC.md` (else from the folder tree).
     pub from_toc: bool,
     /// The page the guide's title links to: its folder's `_index`, or its menu's first.
-    pub first: Option<usize>,
+    pub first: Option<PageId>,
     pub menu: Vec<MenuItem>,
 }
 
@@ -56,7 +56,7 @@ pub struct MenuItem {
 
 #[derive(Debug, Hash, PartialEq, Eq)]
 pub enum Target {
-    Page(usize),
+    Page(PageId),
     /// Outside the site, as written.
     Url(String),
     /// A group label.
@@ -65,8 +65,8 @@ pub enum Target {
 
 impl Navigation {
     /// The guide page `i` belongs to.
-    pub fn guide_of(&self, i: usize) -> Option<&Guide> {
-        self.guides.get((*self.of_page.get(i)?)?)
+    pub fn guide_of(&self, i: PageId) -> Option<&Guide> {
+        self.guides.get((*self.of_page.get(i.index())?)?)
     }
 
     /// The guides of a language, `TOC.md` guides first, each in folder order.
@@ -76,20 +76,20 @@ impl Navigation {
 
     /// Page `i`'s sidebar as HTML: its guide's title and menu, links relative to the page,
     /// its own entry marked and the groups that hold it open. `None` outside guides.
-    pub fn sidebar(&self, site: &Site, i: usize) -> Option<String> {
+    pub fn sidebar(&self, site: &Site, i: PageId) -> Option<String> {
         let guide = self.guide_of(i)?;
         let mut html = String::with_capacity(4096);
         let root = root_prefix(&site.pages[i].path);
         let link = Link {
             site,
             root: &root,
-            current: i,
+            current: Some(i),
         };
         html.push_str("<p class=\"guide-title\">");
         // The title links to the guide's first page, which its menu entry marks.
         match guide.first {
             Some(first) => Link {
-                current: usize::MAX,
+                current: None,
                 ..link
             }
             .write(&mut html, first, &guide.title),
@@ -106,7 +106,7 @@ impl Navigation {
 /// took half of a rebuild of 2,000 pages in a folder.
 pub struct Sidebar<'a> {
     site: &'a Site,
-    page: usize,
+    page: PageId,
     /// The key of its guide (see [`Navigation::guide_keys`]).
     guide_key: u64,
 }
@@ -160,10 +160,10 @@ impl Navigation {
     pub fn sidebar_view<'a>(
         &self,
         site: &'a Site,
-        i: usize,
+        i: PageId,
         guide_keys: &[u64],
     ) -> Option<Sidebar<'a>> {
-        let g = (*self.of_page.get(i)?)?;
+        let g = (*self.of_page.get(i.index())?)?;
         Some(Sidebar {
             site,
             page: i,
@@ -181,20 +181,21 @@ const AROUND: usize = 8;
 struct Link<'a> {
     site: &'a Site,
     root: &'a str,
-    current: usize,
+    /// The page the menu is on (marked), if any.
+    current: Option<PageId>,
 }
 
 impl Link<'_> {
-    fn write(&self, html: &mut String, page: usize, label: &str) {
+    fn write(&self, html: &mut String, page: PageId, label: &str) {
         let target = &self.site.pages[page];
         html.push_str("<a href=\"");
         escape_into(html, self.root);
         escape_into(html, &target.path);
         html.push('"');
-        if page == self.current {
+        if Some(page) == self.current {
             html.push_str(" aria-current=\"page\"");
         }
-        let from = self.site.pages.get(self.current).unwrap_or(target);
+        let from = self.current.map_or(target, |c| &self.site.pages[c]);
         if target.lang() != from.lang() {
             html.push_str(" hreflang=\"");
             escape_into(html, target.lang());
@@ -262,7 +263,7 @@ impl Link<'_> {
     }
 
     fn holds_current(&self, item: &MenuItem) -> bool {
-        item.target == Target::Page(self.current)
+        self.current.is_some_and(|c| item.target == Target::Page(c))
             || item.children.iter().any(|c| self.holds_current(c))
     }
 }
@@ -387,7 +388,7 @@ fn join_toc_guides(site: &Site, nav: &mut Navigation) {
 
 /// A page in no `TOC.md` guide joins that of its top folder, whose menu is the folder tree.
 fn add_folder_guides(site: &Site, nav: &mut Navigation) {
-    let mut trees: BTreeMap<(String, String), Vec<usize>> = BTreeMap::new();
+    let mut trees: BTreeMap<(String, String), Vec<PageId>> = BTreeMap::new();
     for (i, p) in site.pages.iter().enumerate() {
         if nav.of_page[i].is_some() {
             continue;
@@ -396,14 +397,14 @@ fn add_folder_guides(site: &Site, nav: &mut Navigation) {
             trees
                 .entry((p.lang().to_string(), top.to_string()))
                 .or_default()
-                .push(i);
+                .push(PageId::at(i));
         }
     }
     for ((lang, top), members) in trees {
         let index = site.find(&index_key(&top), &lang);
         let guide = nav.guides.len();
         for &i in &members {
-            nav.of_page[i] = Some(guide);
+            nav.of_page[i.index()] = Some(guide);
         }
         nav.guides.push(Guide {
             title: index.map_or_else(|| top.clone(), |i| site.pages[i].page.title.clone()),
@@ -448,7 +449,7 @@ fn menu_of(
         .collect()
 }
 
-fn first_page(menu: &[MenuItem]) -> Option<usize> {
+fn first_page(menu: &[MenuItem]) -> Option<PageId> {
     menu.iter().find_map(|item| match item.target {
         Target::Page(i) => Some(i),
         _ => first_page(&item.children),
@@ -488,10 +489,10 @@ fn resolve_toc_link(site: &Site, folder: &str, lang: &str, dest: &str) -> Option
 
 /// The folder tree under `folder` as a menu: its pages by weight then title, then its
 /// sub-folders as groups named by their `_index` page (or their name).
-fn folder_menu(site: &Site, members: &[usize], folder: &str) -> Vec<MenuItem> {
+fn folder_menu(site: &Site, members: &[PageId], folder: &str) -> Vec<MenuItem> {
     let prefix = format!("{folder}/");
-    let mut pages: Vec<usize> = Vec::new();
-    let mut subfolders: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    let mut pages: Vec<PageId> = Vec::new();
+    let mut subfolders: BTreeMap<&str, Vec<PageId>> = BTreeMap::new();
     for &i in members {
         let Some(rest) = site.pages[i].page.key.strip_prefix(&prefix) else {
             continue;
