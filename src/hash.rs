@@ -16,20 +16,21 @@ pub(crate) type FastMap<K, V> = HashMap<K, V, ahash::RandomState>;
 /// are gathered into a buffer and hashed at once with aHash, which hashes long input many
 /// times faster than it takes small writes one by one (SipHash, std's, was slower still).
 pub(crate) fn hash_of(value: &(impl Hash + ?Sized)) -> u64 {
-    hashed(|h| value.hash(h))
+    hash_with(|h| value.hash(h))
 }
 
 /// [`hash_of`] a sequence, fed item by item rather than collected first.
 pub(crate) fn hash_all<T: Hash>(items: impl IntoIterator<Item = T>) -> u64 {
-    hashed(|h| {
+    hash_with(|h| {
         for item in items {
             item.hash(h);
         }
     })
 }
 
-/// The hash of what `feed` writes, gathered in this thread's buffer.
-fn hashed(feed: impl FnOnce(&mut Buffered)) -> u64 {
+/// The hash of what `feed` writes, gathered in this thread's buffer: for a key made of
+/// parts fed one by one, without collecting them first.
+pub(crate) fn hash_with(feed: impl FnOnce(&mut Buffered)) -> u64 {
     thread_local! {
         static BUFFER: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
     }
@@ -46,7 +47,7 @@ fn hashed(feed: impl FnOnce(&mut Buffered)) -> u64 {
 }
 
 /// A [`Hasher`] that gathers what it is given and hashes it at once (see [`hash_of`]).
-struct Buffered<'b>(&'b mut Vec<u8>);
+pub(crate) struct Buffered<'b>(&'b mut Vec<u8>);
 
 impl Hasher for Buffered<'_> {
     fn write(&mut self, bytes: &[u8]) {

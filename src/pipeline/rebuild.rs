@@ -26,11 +26,9 @@ pub(super) fn rebuild(
     let results: Vec<Result<(String, Rebuilt), Diagnostic>> = jobs
         .par_iter()
         .map(|job| {
-            let path = job.output_path(renderer.site());
-            let rebuilt = renderer.rebuild(job, |path, key| {
+            renderer.rebuild(job, |path, key| {
                 outputs.get(path).is_some_and(|c| c.key == key)
-            })?;
-            Ok((path, rebuilt))
+            })
         })
         .collect();
     let mut files = Vec::with_capacity(results.len());

@@ -190,32 +190,17 @@ impl Renderer<'_> {
         (done, errors)
     }
 
-    /// Renders a job straight into `out` (see [`Job::is_large`]); other jobs are rendered
-    /// whole, then written.
+    /// Renders a job straight into `out` (see [`Job::is_large`]).
     pub(crate) fn render_to(
         &self,
         job: &Job,
         out: &mut dyn std::io::Write,
     ) -> Result<(), Diagnostic> {
-        let cannot = |e: std::io::Error| {
-            Diagnostic::error(format!(
-                "cannot write `{}`: {e}",
-                job.output_path(self.site)
-            ))
-        };
-        match self.source(job)? {
-            Source::Template(template, context) => {
-                let context = self.tera_context(template, &context)?;
-                self.render_template_to(template, &context, out)
-            }
-            Source::Data(data) => data.write(out).map_err(cannot),
-            Source::Text(text) => out.write_all(text.as_bytes()).map_err(cannot),
-        }
+        self.write(&job.output_path(self.site), &self.source(job)?, out)
     }
 
     pub(crate) fn render(&self, job: &Job) -> Result<OutputFile, Diagnostic> {
-        let source = self.source(job)?;
-        self.make(job, &source)
+        self.make(job.output_path(self.site), &self.source(job)?)
     }
 
     /// Renders a job of `serve`'s rebuild, unless `unchanged` says that the key of what
@@ -224,31 +209,42 @@ impl Renderer<'_> {
         &self,
         job: &Job,
         unchanged: impl Fn(&str, u64) -> bool,
-    ) -> Result<Rebuilt, Diagnostic> {
+    ) -> Result<(String, Rebuilt), Diagnostic> {
+        let path = job.output_path(self.site);
         let source = self.source(job)?;
         let key = hash_of(&source);
-        if unchanged(&job.output_path(self.site), key) {
-            return Ok(Rebuilt::Same);
+        if unchanged(&path, key) {
+            return Ok((path, Rebuilt::Same));
         }
-        Ok(Rebuilt::New(self.make(job, &source)?, key))
+        let file = self.make(path.clone(), &source)?;
+        Ok((path, Rebuilt::New(file, key)))
     }
 
-    fn make(&self, job: &Job, source: &Source<'_>) -> Result<OutputFile, Diagnostic> {
+    fn make(&self, path: String, source: &Source<'_>) -> Result<OutputFile, Diagnostic> {
         let mut bytes = Vec::with_capacity(16 * 1024);
+        self.write(&path, source, &mut bytes)?;
+        Ok(OutputFile {
+            path,
+            bytes: bytes.into(),
+        })
+    }
+
+    /// Writes the file of `path` from what it is made of.
+    fn write(
+        &self,
+        path: &str,
+        source: &Source<'_>,
+        out: &mut dyn std::io::Write,
+    ) -> Result<(), Diagnostic> {
+        let cannot = |e: std::io::Error| Diagnostic::error(format!("cannot write `{path}`: {e}"));
         match source {
             Source::Template(template, context) => {
                 let context = self.tera_context(template, context)?;
-                self.render_template_to(template, &context, &mut bytes)?;
+                self.render_template_to(template, &context, out)
             }
-            Source::Data(data) => data
-                .write(&mut bytes)
-                .map_err(|e| Diagnostic::error(format!("cannot write data: {e}")))?,
-            Source::Text(text) => bytes = text.clone().into_bytes(),
+            Source::Data(data) => data.write(out).map_err(cannot),
+            Source::Text(text) => out.write_all(text.as_bytes()).map_err(cannot),
         }
-        Ok(OutputFile {
-            path: job.output_path(self.site),
-            bytes: bytes.into(),
-        })
     }
 
     /// What a job's file is made from, and nothing else: a template and its context, the

@@ -134,7 +134,7 @@ impl Navigation {
     /// page itself: the guide (title, menu labels and targets) and the URL and language
     /// of each page it links.
     pub fn guide_keys(&self, site: &Site) -> Vec<u64> {
-        fn pages(items: &[MenuItem], site: &Site, h: &mut impl std::hash::Hasher) {
+        fn pages(items: &[MenuItem], site: &Site, h: &mut impl Hasher) {
             for item in items {
                 if let Target::Page(j) = item.target {
                     (&site.pages[j].path, site.pages[j].lang()).hash(h);
@@ -145,13 +145,13 @@ impl Navigation {
         self.guides
             .iter()
             .map(|g| {
-                let mut h = ahash::AHasher::default();
-                g.hash(&mut h);
-                if let Some(first) = g.first {
-                    site.pages[first].path.hash(&mut h);
-                }
-                pages(&g.menu, site, &mut h);
-                h.finish()
+                crate::hash::hash_with(|h| {
+                    g.hash(h);
+                    if let Some(first) = g.first {
+                        site.pages[first].path.hash(h);
+                    }
+                    pages(&g.menu, site, h);
+                })
             })
             .collect()
     }
