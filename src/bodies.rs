@@ -35,6 +35,57 @@ pub(crate) struct Cache {
     pub rendered: usize,
 }
 
+/// A cached body as the build cache keeps it: its HTML and search entry are most of the
+/// cache's bytes and compress to about a fifth, each body on its own in parallel.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct Packed {
+    key: u64,
+    included: Arc<[IncludedFile]>,
+    /// The body, serialized (postcard) and compressed (LZ4).
+    body: bytes::Bytes,
+}
+
+impl serde::Serialize for Cache {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let packed: Result<Vec<Packed>, postcard::Error> = self
+            .bodies
+            .par_iter()
+            .map(|(&key, c)| {
+                let body = postcard::to_stdvec(&*c.body)?;
+                Ok(Packed {
+                    key,
+                    included: Arc::clone(&c.included),
+                    body: lz4_flex::compress_prepend_size(&body).into(),
+                })
+            })
+            .collect();
+        packed.map_err(serde::ser::Error::custom)?.serialize(s)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Cache {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Cache, D::Error> {
+        let packed = Vec::<Packed>::deserialize(d)?;
+        let bodies: Option<FastMap<u64, Cached>> = packed
+            .into_par_iter()
+            .map(|p| {
+                let body = lz4_flex::decompress_size_prepended(&p.body).ok()?;
+                let body: Body = postcard::from_bytes(&body).ok()?;
+                let cached = Cached {
+                    body: Arc::new(body),
+                    included: p.included,
+                };
+                Some((p.key, cached))
+            })
+            .collect();
+        let bodies = bodies.ok_or_else(|| serde::de::Error::custom("a body does not read back"))?;
+        Ok(Cache {
+            bodies,
+            rendered: 0,
+        })
+    }
+}
+
 #[derive(Clone)]
 struct Cached {
     body: Arc<Body>,
@@ -89,9 +140,9 @@ pub(crate) fn render(site: &mut Site, cache: Option<&mut Cache>) -> Vec<Diagnost
         ),
         site.config.raw_html,
     ));
-    // A body is made from its file (a new revision in `serve` when the file changes),
-    // and, for a generated page, from its title; its search entry names its URL.
-    let body_key = |p: &SitePage| hash_of(&(links_key, &p.path, p.page.revision, &p.page.title));
+    // A body is made from its file's text and, for a generated page, from its title; its
+    // search entry names its URL.
+    let body_key = |p: &SitePage| hash_of(&(links_key, &p.path, p.page.source_hash, &p.page.title));
     // A one-off build lets each text go once its body is rendered (`serve`'s cache shares
     // its pages, which keep theirs).
     let texts: Vec<Option<Arc<str>>> = site
@@ -170,6 +221,16 @@ fn render_body(
     reads: &afm::include::Reads,
 ) -> Cached {
     let p = &site.pages[i];
+    // A page from the build cache comes without its text: read again (and kept).
+    let reread;
+    let text = match text.filter(|t| !t.is_empty()) {
+        Some(text) => Some(text),
+        None if p.page.text.is_empty() => {
+            reread = p.page.source();
+            Some(&*reread)
+        }
+        None => None,
+    };
     let body = match text {
         Some(text) => text.get(p.page.body_start..).unwrap_or_default(),
         None => p.page.body(),

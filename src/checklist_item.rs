@@ -4,7 +4,7 @@
 use crate::hash::fnv1a;
 
 /// A thing to do or to tell, with an id that survives edits.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct ChecklistItem {
     pub id: String,
     pub text: String,

@@ -2,21 +2,37 @@
 
 use std::cell::RefCell;
 use std::collections::HashMap;
-use std::hash::{Hash, Hasher};
-
-use ahash::AHasher;
+use std::hash::{BuildHasher, Hash, Hasher};
 
 /// A map looked up for every page at every rebuild: aHash, not SipHash (no key comes
 /// from an adversary).
 pub(crate) type FastMap<K, V> = HashMap<K, V, ahash::RandomState>;
 
-/// A hash of anything hashable, for cache keys (stable within one process, which is all a
-/// cache in memory needs). A rebuild keys every page by the view its template receives:
+/// The hasher's keys: fixed, so that a key is the same in every run of one equipe binary
+/// and the build cache beside the output can be read back (`AHasher::default` draws its
+/// keys at random once per process). A cache made by another binary is never read (see
+/// `build_cache`), so that the hash need not stay the same across versions.
+static KEYS: ahash::RandomState = ahash::RandomState::with_seeds(
+    0x6571_7569_7065_2d31,
+    0x9e37_79b9_7f4a_7c15,
+    0xbf58_476d_1ce4_e5b9,
+    0x94d0_49bb_1331_11eb,
+);
+
+/// A hash of anything hashable, for cache keys (the same in every run of one binary). A rebuild keys every page by the view its template receives:
 /// hundreds of small writes each (titles, URLs, checklist items of related pages). They
 /// are gathered into a buffer and hashed at once with aHash, which hashes long input many
 /// times faster than it takes small writes one by one (SipHash, std's, was slower still).
 pub(crate) fn hash_of(value: &(impl Hash + ?Sized)) -> u64 {
     hash_with(|h| value.hash(h))
+}
+
+/// A hash of bytes, taken as they are (a file of hundreds of megabytes is not copied into
+/// [`hash_with`]'s buffer first).
+pub(crate) fn hash_bytes(bytes: &[u8]) -> u64 {
+    let mut h = KEYS.build_hasher();
+    h.write(bytes);
+    h.finish()
 }
 
 /// [`hash_of`] a sequence, fed item by item rather than collected first.
@@ -55,7 +71,7 @@ impl Hasher for Buffered<'_> {
     }
 
     fn finish(&self) -> u64 {
-        let mut h = AHasher::default();
+        let mut h = KEYS.build_hasher();
         h.write(self.0);
         h.finish()
     }

@@ -1,11 +1,11 @@
-//! What a rebuild in `equipe serve` keeps from the previous one.
+//! What a rebuild in `equipe serve`, or a build with the build cache (see
+//! `build_cache`), keeps from the previous one.
 //!
 //! A save changes one file; rebuilding the whole site would re-read, re-parse and
 //! re-render thousands of pages for it. The cache keeps, from one rebuild to the next:
 //!
 //! - each content file's parsed page, reused while the file's size and mtime are the same
-//!   (a file read again gets a new revision number, which the keys below use instead of
-//!   hashing its text);
+//!   (with a hash of its text, which the keys below use instead of hashing it again);
 //! - each page's rendered Markdown and search entry, reused while its file and every
 //!   page's URL and every file it includes are the same (links in a body resolve to
 //!   other pages' URLs);
@@ -21,38 +21,113 @@
 //! Values are shared with the site being served (`Arc`, `Bytes`), not copied. The cache
 //! holds values only; the pipeline decides what is still valid with keys computed from
 //! the inputs, never from timing. A change of `site.yaml` empties it.
+//!
+//! A build keeps pages and bodies the same way, on disk between runs; instead of the
+//! output files themselves it keeps their keys ([`Cache::written`]), and takes each file
+//! whose key is the same from the previous output folder.
 
+use std::collections::HashSet;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
 
 use crate::config::Config;
-use crate::hash::hash_of;
+use crate::hash::{FastMap, hash_of};
+use crate::output::{FileStamp, Staging};
 use crate::{bodies, content, render, search};
 
-/// Caches of one `serve` session: each stage's own.
-#[derive(Default)]
+/// Caches of one `serve` session, or of the builds of one output folder: each stage's
+/// own. What a build keeps on disk is serialized (see `build_cache`); the rest is `serve`'s
+/// alone.
+#[derive(Default, serde::Serialize, serde::Deserialize)]
 pub struct Cache {
     /// The configuration the cached values were made with.
     config: Option<u64>,
     pub(crate) content: content::Cache,
     pub(crate) bodies: bodies::Cache,
+    /// The files of the output folder the last build made, by path (builds only).
+    pub(crate) written: FastMap<String, Written>,
+    /// The files this build is making, by path: [`Cache::written`] once they are in
+    /// place (see [`Cache::finished_writing`]).
+    #[serde(skip)]
+    writing: Mutex<FastMap<String, Written>>,
+    /// How many files this build took from the previous output.
+    #[serde(skip)]
+    reused: AtomicUsize,
+    #[serde(skip)]
     pub(crate) search: search::Cache,
+    #[serde(skip)]
     pub(crate) render: render::Cache,
     /// What the last rebuild reused, for the terminal and for tests.
+    #[serde(skip)]
     pub stats: Stats,
+}
+
+/// A file of the output folder, as the build that made it left it.
+#[derive(Clone, serde::Serialize, serde::Deserialize)]
+pub(crate) struct Written {
+    /// The key of what it was made from (see `render::Keyed`).
+    pub key: u64,
+    /// Its size and mtime then: a file that no longer has them is made again.
+    pub stamp: FileStamp,
+    /// A page's `id`s, for links to its `#fragment`s.
+    pub ids: Option<Arc<HashSet<String>>>,
 }
 
 impl Cache {
     /// Empties the cache when the configuration changed: it decides how files are read
-    /// (languages, typography) and what every page shows. Page revisions keep counting.
+    /// (languages, typography) and what every page shows.
     pub(crate) fn forget_if_changed(&mut self, config: &Config) {
         let key = hash_of(config);
         if self.config != Some(key) {
+            let textless = self.content.textless;
             *self = Cache {
                 config: Some(key),
-                content: std::mem::take(&mut self.content).forget(),
                 ..Cache::default()
             };
+            self.content.textless = textless;
         }
+    }
+
+    /// The previous output's file at `path`, hard-linked into `staging`, if it can stand
+    /// for one made from `key`: the last build recorded that key for it, and the file is
+    /// still as that build left it.
+    pub(crate) fn reuse(&self, staging: &Staging, path: &str, key: u64) -> Option<&Written> {
+        let reused = self
+            .written
+            .get(path)
+            .filter(|w| w.key == key && staging.reuse(path, w.stamp));
+        if reused.is_some() {
+            self.reused.fetch_add(1, Ordering::Relaxed);
+        }
+        reused
+    }
+
+    /// How many files this build took from the previous output (see [`Cache::reuse`]).
+    pub(crate) fn reused(&self) -> usize {
+        self.reused.load(Ordering::Relaxed)
+    }
+
+    /// Notes that this build puts at `path` a file made from `key` (with its `ids`, if a
+    /// page).
+    pub(crate) fn writing(&self, path: &str, key: u64, ids: Option<Arc<HashSet<String>>>) {
+        let stamp = (0, 0);
+        self.writing
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(path.to_string(), Written { key, stamp, ids });
+    }
+
+    /// This build's output is in place: its files, with the size and mtime `stamps` gives
+    /// each, are what the next build will find.
+    pub(crate) fn finished_writing(&mut self, stamps: &FastMap<String, FileStamp>) {
+        let mut writing = std::mem::take(
+            self.writing
+                .get_mut()
+                .unwrap_or_else(PoisonError::into_inner),
+        );
+        writing.retain(|path, w| stamps.get(path).map(|s| w.stamp = *s).is_some());
+        self.written = writing;
     }
 
     /// Tells the next rebuild that, of the site's files, only these may have changed

@@ -37,6 +37,7 @@
 mod anchors;
 mod assets;
 mod bodies;
+mod build_cache;
 mod checklist;
 mod checklist_item;
 mod collisions;
@@ -48,6 +49,7 @@ mod hash;
 mod incremental;
 #[doc(hidden)]
 pub mod internals;
+mod json_text;
 mod markdown;
 mod output;
 mod output_folder;

@@ -42,7 +42,7 @@ pub(crate) trait LinkResolver {
 }
 
 /// A heading, for the table of contents.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct Heading {
     pub level: u8,
     pub id: String,
@@ -50,7 +50,7 @@ pub struct Heading {
 }
 
 /// A link that did not resolve, with its line and column in the body.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct BrokenLink {
     pub message: String,
     pub line: usize,
@@ -83,7 +83,7 @@ pub(crate) struct Rendered {
 }
 
 /// A link to `#fragment` of another page, with its line and column in the body.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct AnchorLink {
     /// Output path of the target page.
     pub target: String,

@@ -17,6 +17,7 @@ use rayon::prelude::*;
 
 use crate::diagnostics::Diagnostic;
 use crate::files::{StaticBytes, StaticFile};
+use crate::hash::FastMap;
 use crate::output_folder::{IN_PLACE_STAGING, MARKER, MARKER_TEXT, OutputFolder, Replace};
 use crate::swap::sibling;
 
@@ -45,6 +46,9 @@ pub(crate) struct Staging<'a> {
     /// threads as they go: listing 20,000 files again at the end took a quarter second.
     /// `None` once a file's metadata could not be read.
     written: Mutex<Option<Vec<(PathBuf, String)>>>,
+    /// Each file put in the folder, with its size and mtime: what the build cache records
+    /// of the output (see [`Staging::reuse`]).
+    stamps: Mutex<FastMap<String, FileStamp>>,
     /// Files that could not be written, by cause: how many, and the first one.
     failed: Mutex<BTreeMap<String, (usize, String)>>,
 }
@@ -72,6 +76,7 @@ impl<'a> Staging<'a> {
             dir,
             finished: false,
             written: Mutex::new(Some(Vec::new())),
+            stamps: Mutex::default(),
             failed: Mutex::default(),
         };
         staging.write(MARKER, MARKER_TEXT.as_bytes())?;
@@ -95,6 +100,30 @@ impl<'a> Staging<'a> {
             Err(e) => self.fail(path, &e),
         }
         Ok(())
+    }
+
+    /// Puts at `path` the previous output's file, hard-linked, if it still has the size
+    /// and mtime `stamp` it had when the build cache recorded it (and so the bytes that
+    /// were made from what the cache says). False if it has not, or cannot be linked: the
+    /// file must then be made again.
+    pub(crate) fn reuse(&self, path: &str, stamp: FileStamp) -> bool {
+        let Ok(target) = self.target(path) else {
+            return false;
+        };
+        let previous = self.folder.target.join(path);
+        let linked = std::fs::symlink_metadata(&previous)
+            .is_ok_and(|m| m.is_file() && stamp_of(&m) == stamp)
+            && make_parent(&target).is_ok()
+            && std::fs::hard_link(&previous, &target).is_ok();
+        if linked {
+            self.record(path, &target);
+        }
+        linked
+    }
+
+    /// The size and mtime of every file put in the folder so far, by path.
+    pub(crate) fn stamps(&self) -> FastMap<String, FileStamp> {
+        std::mem::take(&mut *self.stamps.lock().unwrap_or_else(PoisonError::into_inner))
     }
 
     /// Puts one file at `path` whose bytes `fill` writes as they are made, so that a file
@@ -156,9 +185,14 @@ impl<'a> Staging<'a> {
 
     /// Notes a written file's stamp line (see [`Staging::finish`]).
     fn record(&self, path: &str, target: &Path) {
-        let entry = std::fs::metadata(target)
-            .ok()
-            .map(|m| (PathBuf::from(path), line(path, &m)));
+        let metadata = std::fs::metadata(target).ok();
+        if let Some(m) = &metadata {
+            self.stamps
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .insert(path.to_string(), stamp_of(m));
+        }
+        let entry = metadata.map(|m| (PathBuf::from(path), line(path, &m)));
         let mut written = self.written.lock().unwrap_or_else(PoisonError::into_inner);
         match (written.as_mut(), entry) {
             (Some(list), Some(entry)) => list.push(entry),
@@ -467,12 +501,21 @@ fn list_folder(folder: &Path, base: &Path) -> Option<String> {
 }
 
 fn line(name: &str, m: &std::fs::Metadata) -> String {
+    let (len, mtime) = stamp_of(m);
+    format!("{name}\t{len}\t{mtime}\n")
+}
+
+/// A file's size and mtime (nanoseconds since 1970; 0 if unknown): while both are the
+/// same, make, rsync and equipe take the file to be the same.
+pub(crate) type FileStamp = (u64, u128);
+
+fn stamp_of(m: &std::fs::Metadata) -> FileStamp {
     let mtime = m
         .modified()
         .ok()
         .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
         .map_or(0, |d| d.as_nanos());
-    format!("{name}\t{}\t{mtime}\n", m.len())
+    (m.len(), mtime)
 }
 
 /// Whether two files have the same bytes, compared a block at a time.

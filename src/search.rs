@@ -91,8 +91,7 @@ pub(crate) fn indexes(site: &Site, mut cache: Option<&mut Cache>) -> Vec<OutputF
         .iter()
         .map(|l| {
             let path = index_path(&l.code);
-            // An entry is made with its body: the same bodies, the same index.
-            let key = hash_all(indexed(site, &l.code).map(|p| p.body.key));
+            let key = index_key(site, &l.code);
             let bytes = match cache.as_deref_mut() {
                 None => index_js(site, &l.code).into(),
                 Some(cache) => match cache.indexes.get(&path) {
@@ -111,6 +110,12 @@ pub(crate) fn indexes(site: &Site, mut cache: Option<&mut Cache>) -> Vec<OutputF
 
 /// Lets go of a language's entries once its index is written. Only a one-off build does
 /// this: its bodies are its own, whereas `serve` shares them with its cache.
+/// The key of a language's index: an entry is made with its body, so the same bodies
+/// make the same index.
+pub(crate) fn index_key(site: &Site, lang: &str) -> u64 {
+    hash_all(indexed(site, lang).map(|p| p.body.key))
+}
+
 pub(crate) fn release_entries(site: &mut Site, lang: &str) {
     for p in site.pages.iter_mut().filter(|p| p.lang() == lang) {
         if let Some(body) = Arc::get_mut(&mut p.body) {

@@ -77,7 +77,7 @@ impl std::ops::IndexMut<PageId> for Vec<SitePage> {
 }
 
 /// What a page's Markdown body became, with lines counted in the page's file.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct Body {
     /// What the body was made from (see [`crate::incremental`]).
     pub key: u64,
@@ -103,9 +103,10 @@ pub struct Body {
 /// with the text (which cannot change after): `serve`'s rebuilds key each page by the
 /// HTML it shows (see `render::views`) without hashing every body again each time, and a
 /// one-off build, which keys nothing, never hashes it.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct Html {
     text: String,
+    #[serde(skip)]
     key: std::sync::OnceLock<u64>,
 }
 
@@ -479,7 +480,7 @@ fn generated_page(key: &str, lang: &str, kind: Kind, title: String, section: Opt
         key_lines: BTreeMap::new(),
         body_start: 0,
         body_line: 1,
-        revision: 0,
+        source_hash: 0,
     };
     page.output = content::output_path(&page);
     page

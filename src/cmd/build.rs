@@ -41,9 +41,13 @@ pub(super) fn report(options: &BuildOptions, outcome: &Outcome) -> bool {
             true
         }
         Some(r) if outcome.succeeded() => {
+            let reused = match r.reused {
+                0 => String::new(),
+                n => format!("; {n} rendered files reused from the last build"),
+            };
             let _ = writeln!(
                 err,
-                "built {} pages ({} files) into {} in {} ms",
+                "built {} pages ({} files{reused}) into {} in {} ms",
                 r.site.pages.len(),
                 r.file_count,
                 options.output.display(),

@@ -10,7 +10,6 @@ mod suggest;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, OnceLock};
 use std::time::SystemTime;
 
@@ -27,11 +26,13 @@ use crate::hash::FastMap;
 use crate::text::{decode, decode_entities};
 use crate::typography::Typography;
 
-/// One content file in one language, parsed.
-#[derive(Clone, Debug)]
+/// One content file in one language, parsed. Kept in the build cache without its text,
+/// which is read again when a diagnostic or a body needs it (see [`Page::source`]).
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct Page {
     pub file: SourceFile,
     /// The whole file text (LF line endings), kept for diagnostics.
+    #[serde(skip)]
     pub text: Arc<str>,
     pub lang: String,
     /// Translation key: shared by the translations of one page.
@@ -55,17 +56,18 @@ pub struct Page {
     pub contact: Option<String>,
     /// `onboarding` of a role or `checklist` of a team, from the front matter.
     pub checklist: Vec<ChecklistItem>,
+    #[serde(with = "crate::json_text")]
     pub extra: BTreeMap<String, serde_json::Value>,
     pub key_lines: BTreeMap<String, usize>,
     /// Markdown body and the file line it starts at.
     pub body_start: usize,
     pub body_line: usize,
-    /// Which reading of its file this is, in a `serve` session (0 in a one-off build): a
-    /// file read again gets a new number, so that caches key on it instead of hashing
-    /// the text.
-    pub revision: u64,
+    /// A hash of the file's text (0 for a generated page): later stages key on it rather
+    /// than hash the text again, in `serve`'s rebuilds and in the build cache.
+    pub source_hash: u64,
     /// The text read again for diagnostics once the page let go of it (see
     /// [`Page::source`]): a page with nine broken anchors was read and decoded nine times.
+    #[serde(skip)]
     pub reread: Arc<OnceLock<Arc<str>>>,
 }
 
@@ -152,22 +154,27 @@ pub(crate) struct Content {
     pub unreadable: Vec<SourceFile>,
 }
 
-/// What a rebuild of `serve` keeps of the content: the last walk of `content/` and each
-/// file's page, reused while the file's size and mtime are the same (a file read again
-/// gets a new [`Page::revision`], which later stages key on instead of hashing its text).
-#[derive(Default)]
+/// What a rebuild keeps of the content: the last walk of `content/` and each file's page,
+/// reused while the file's size and mtime are the same. The build cache keeps the pages.
+#[derive(Default, serde::Serialize, serde::Deserialize)]
 pub(crate) struct Cache {
-    /// The last [`Page::revision`] given.
-    revision: AtomicU64,
     /// The files the watcher saw change since the last rebuild, relative to the site's
     /// folder; `None` to check every file.
+    #[serde(skip)]
     changed: Option<HashSet<PathBuf>>,
+    #[serde(skip)]
     discovered: Option<Arc<Discovered>>,
     pages: FastMap<PathBuf, CachedPage>,
+    /// Keep pages without their text (a build: so that the site's pages can let theirs go
+    /// once their body is rendered; `serve` keeps them whole).
+    #[serde(skip)]
+    pub textless: bool,
     /// How many files the last run read (the others' pages were reused).
+    #[serde(skip)]
     pub files_read: usize,
 }
 
+#[derive(serde::Serialize, serde::Deserialize)]
 struct CachedPage {
     len: u64,
     modified: SystemTime,
@@ -179,19 +186,6 @@ impl Cache {
     /// relative to the site's folder): it then checks the others' size and mtime no more.
     pub(crate) fn only_changed(&mut self, relative: impl IntoIterator<Item = PathBuf>) {
         self.changed = Some(relative.into_iter().collect());
-    }
-
-    /// An empty cache that goes on numbering revisions where this one stopped.
-    pub(crate) fn forget(mut self) -> Cache {
-        Cache {
-            revision: AtomicU64::new(*self.revision.get_mut()),
-            ..Cache::default()
-        }
-    }
-
-    /// A revision number no page of this session had.
-    fn next_revision(&self) -> u64 {
-        self.revision.fetch_add(1, Ordering::Relaxed) + 1
     }
 }
 
@@ -226,10 +220,7 @@ fn read_with_cache(
                     (None, Ok(Arc::clone(&c.page)))
                 }
                 _ => {
-                    let page = read(file.clone()).map(|mut page| {
-                        page.revision = cache.next_revision();
-                        Arc::new(page)
-                    });
+                    let page = read(file.clone()).map(Arc::new);
                     (stamp, page)
                 }
             }
@@ -248,12 +239,20 @@ fn read_with_cache(
         .into_iter()
         .map(|(stamp, result)| {
             if let (Some((len, modified)), Ok(page)) = (stamp, &result) {
+                let page = if cache.textless {
+                    Arc::new(Page {
+                        text: Arc::default(),
+                        ..Page::clone(page)
+                    })
+                } else {
+                    Arc::clone(page)
+                };
                 cache.pages.insert(
                     page.file.path.clone(),
                     CachedPage {
                         len,
                         modified,
-                        page: Arc::clone(page),
+                        page,
                     },
                 );
             }
@@ -431,7 +430,7 @@ pub(crate) fn parse_page(file: SourceFile, text: String) -> Result<Page, Diagnos
         key_lines: parsed.key_lines,
         body_start,
         body_line,
-        revision: 0,
+        source_hash: crate::hash::hash_of(&*text),
         text,
         file,
     };

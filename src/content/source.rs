@@ -18,7 +18,7 @@ use crate::diagnostics::Diagnostic;
 use crate::files::{StaticBytes, StaticFile};
 
 /// A Markdown file of the site, before it is read.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct SourceFile {
     /// Absolute (or as given) path on disk.
     pub path: PathBuf,

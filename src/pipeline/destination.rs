@@ -43,11 +43,25 @@ impl Destination<'_> {
             .collect();
         match self {
             Destination::Disk(staging) => {
+                let mut cache = cache;
                 for lang in &languages {
                     let path = search::index_path(lang);
                     if !collisions.overridden.contains(&path) {
-                        let bytes = search::index_js(site, lang);
-                        if let Err(d) = staging.write(&path, &bytes) {
+                        let written = match cache.as_deref_mut() {
+                            // An index is made of its pages' entries, made with their bodies.
+                            Some(cache) => {
+                                let key = search::index_key(site, lang);
+                                let reused = cache.reuse(staging, &path, key).is_some();
+                                cache.writing(&path, key, None);
+                                if reused {
+                                    Ok(())
+                                } else {
+                                    staging.write(&path, &search::index_js(site, lang))
+                                }
+                            }
+                            None => staging.write(&path, &search::index_js(site, lang)),
+                        };
+                        if let Err(d) = written {
                             diagnostics.push(d);
                         }
                     }
@@ -69,7 +83,7 @@ impl Destination<'_> {
         }
     }
 
-    /// Renders the jobs: with `serve`'s cache, only those whose sources changed (see
+    /// Renders the jobs: with a cache, only those whose sources changed (see
     /// [`super::rebuild`]).
     pub(super) fn render(
         self,
@@ -82,6 +96,10 @@ impl Destination<'_> {
             (Some(cache), Destination::Memory) => {
                 super::rebuild::rebuild(renderer, &jobs, cache, anchors)
             }
+            (Some(cache), Destination::Disk(staging)) => (
+                Vec::new(),
+                super::rebuild::to_disk(renderer, &jobs, staging, cache, anchors),
+            ),
             _ => render_jobs(self, renderer, jobs, anchors),
         }
     }

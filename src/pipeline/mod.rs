@@ -33,6 +33,7 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+use crate::build_cache::BuildCache;
 use crate::config::{Config, normalize_base_url};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::files::{OutputFile, StaticFile};
@@ -88,6 +89,9 @@ pub struct Rendered {
     pub statics: Vec<StaticFile>,
     /// How many files the output has, static files included.
     pub file_count: usize,
+    /// How many of the pages and other rendered files a build took from the previous
+    /// output, as the build cache showed them to be the same (see `build_cache`).
+    pub reused: usize,
 }
 
 /// The result of a build: what was made and every problem found.
@@ -196,7 +200,7 @@ fn run(
     let renderer = Renderer::new(&theme, &site, &asset_urls, previous.as_ref())
         .map_err(|errors| diagnostics.extend(errors))
         .ok()?;
-    let (mut files, errors) = destination.render(&renderer, jobs, &anchors, cache);
+    let (mut files, errors) = destination.render(&renderer, jobs, &anchors, cache.as_deref_mut());
     diagnostics.extend(errors);
     drop(renderer);
     // In memory, the search indexes are served with the pages (a build wrote them).
@@ -208,6 +212,7 @@ fn run(
         files,
         statics: theme.static_files,
         file_count,
+        reused: cache.map_or(0, |c| c.reused()),
     })
 }
 
@@ -279,7 +284,8 @@ pub fn build(options: &BuildOptions) -> Outcome {
         }
     };
     let notes = folder.notes.clone();
-    let stamp = output::Stamp::of(&options.source, &folder.path, &format!("{options:?}"));
+    let settings = format!("{options:?}");
+    let stamp = output::Stamp::of(&options.source, &folder.path, &settings);
     if stamp.is_current(&folder.target) {
         let mut outcome = outcome(start, diagnostics, None);
         outcome.up_to_date = true;
@@ -294,7 +300,11 @@ pub fn build(options: &BuildOptions) -> Outcome {
             return outcome(start, diagnostics, None);
         }
     };
-    let mut rendered = run(options, &mut diagnostics, Destination::Disk(&staging), None);
+    let build_cache = BuildCache::beside(&folder.path, &settings);
+    let mut cache = build_cache.load();
+    cache.content.textless = true;
+    let destination = Destination::Disk(&staging);
+    let mut rendered = run(options, &mut diagnostics, destination, Some(&mut cache));
     diagnostics.extend(staging.failures());
     if options.strict {
         let found = std::mem::take(&mut diagnostics);
@@ -304,9 +314,16 @@ pub fn build(options: &BuildOptions) -> Outcome {
         }));
     }
     if rendered.is_some() && !diagnostics.has_errors() {
-        match staging.finish() {
-            Ok(listing) if diagnostics.is_empty() => stamp.save(&folder.target, listing),
-            Ok(_) => {}
+        cache.finished_writing(&staging.stamps());
+        let (finished, cache_written) =
+            rayon::join(|| staging.finish(), || build_cache.write(&cache));
+        build_cache.keep(cache_written, finished.is_ok());
+        match finished {
+            Ok(listing) => {
+                if diagnostics.is_empty() {
+                    stamp.save(&folder.target, listing);
+                }
+            }
             Err(d) => {
                 diagnostics.push(d);
                 rendered = None;

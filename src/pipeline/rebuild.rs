@@ -1,4 +1,5 @@
-//! `serve`'s rebuilds: each output is rendered only if what it is made from changed.
+//! Rebuilds, in `serve` or by a build with the build cache: each output is rendered only
+//! if what it is made from changed.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
@@ -10,6 +11,7 @@ use super::anchor_check::AnchorCheck;
 use crate::diagnostics::Diagnostic;
 use crate::files::OutputFile;
 use crate::incremental::Cache;
+use crate::output::Staging;
 use crate::render::{self, CachedOutput, Rebuilt, Renderer};
 
 /// Renders, for `serve`, the jobs whose template context changed since the previous
@@ -82,4 +84,37 @@ pub(super) fn rebuild(
         pages_rendered,
     };
     (files, errors)
+}
+
+/// Renders, for a build with the build cache, the jobs whose key changed since the build
+/// that made the output folder, and hard-links the others' files from it (see
+/// [`Cache::reuse`]); each file goes to `staging` as soon as it is made.
+pub(super) fn to_disk(
+    renderer: &Renderer,
+    jobs: &[render::Job],
+    staging: &Staging,
+    cache: &Cache,
+    anchors: &AnchorCheck,
+) -> Vec<Diagnostic> {
+    let write = |job: &render::Job| -> Result<(), Diagnostic> {
+        let keyed = renderer.keyed(job)?;
+        if let Some(previous) = cache.reuse(staging, &keyed.path, keyed.key) {
+            if let Some(ids) = &previous.ids {
+                anchors.observe_ids(&keyed.path, Arc::clone(ids));
+            }
+            cache.writing(&keyed.path, keyed.key, previous.ids.clone());
+            return Ok(());
+        }
+        if job.is_large() {
+            // Streamed, as a build without the cache does; its ids are not kept.
+            cache.writing(&keyed.path, keyed.key, None);
+            return staging.write_with(&keyed.path, |out| renderer.write_keyed(&keyed, out));
+        }
+        let key = keyed.key;
+        let file = renderer.make_keyed(keyed)?;
+        anchors.observe(&file);
+        cache.writing(&file.path, key, anchors.ids_of(&file.path));
+        staging.write(&file.path, &file.bytes)
+    };
+    jobs.par_iter().filter_map(|job| write(job).err()).collect()
 }

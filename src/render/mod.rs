@@ -119,6 +119,13 @@ pub(crate) enum Rebuilt {
     New(OutputFile, u64),
 }
 
+/// A job's output path and what its file is made from, with the key of that.
+pub(crate) struct Keyed<'a> {
+    pub path: String,
+    pub key: u64,
+    source: Source<'a>,
+}
+
 /// What a job's file is made from (see [`Renderer::source`]); its hash is the file's key.
 #[derive(Hash)]
 enum Source<'a> {
@@ -210,14 +217,38 @@ impl Renderer<'_> {
         job: &Job,
         unchanged: impl Fn(&str, u64) -> bool,
     ) -> Result<(String, Rebuilt), Diagnostic> {
-        let path = job.output_path(self.site);
-        let source = self.source(job)?;
-        let key = hash_of(&source);
-        if unchanged(&path, key) {
-            return Ok((path, Rebuilt::Same));
+        let keyed = self.keyed(job)?;
+        if unchanged(&keyed.path, keyed.key) {
+            return Ok((keyed.path, Rebuilt::Same));
         }
-        let file = self.make(path.clone(), &source)?;
-        Ok((path, Rebuilt::New(file, key)))
+        let key = keyed.key;
+        let file = self.make(keyed.path, &keyed.source)?;
+        Ok((file.path.clone(), Rebuilt::New(file, key)))
+    }
+
+    /// What a job's file is made from, with its key and path, not yet rendered: for a
+    /// build that takes the file from the previous output when its key is the same.
+    pub(crate) fn keyed(&self, job: &Job) -> Result<Keyed<'_>, Diagnostic> {
+        let source = self.source(job)?;
+        Ok(Keyed {
+            path: job.output_path(self.site),
+            key: hash_of(&source),
+            source,
+        })
+    }
+
+    /// Renders a keyed job into memory.
+    pub(crate) fn make_keyed(&self, keyed: Keyed<'_>) -> Result<OutputFile, Diagnostic> {
+        self.make(keyed.path, &keyed.source)
+    }
+
+    /// Renders a keyed job straight into `out` (see [`Job::is_large`]).
+    pub(crate) fn write_keyed(
+        &self,
+        keyed: &Keyed<'_>,
+        out: &mut dyn std::io::Write,
+    ) -> Result<(), Diagnostic> {
+        self.write(&keyed.path, &keyed.source, out)
     }
 
     fn make(&self, path: String, source: &Source<'_>) -> Result<OutputFile, Diagnostic> {

@@ -15,6 +15,7 @@ mod afm;
 mod author_errors;
 mod browser;
 mod build;
+mod build_cache;
 mod build_strict;
 mod checklists;
 mod cli;

@@ -31,7 +31,7 @@ fn mtimes(dir: &Path) -> BTreeMap<String, SystemTime> {
 }
 
 /// Lets the clock move on, so that a file written now gets another mtime than before.
-fn tick() {
+pub(crate) fn tick() {
     std::thread::sleep(std::time::Duration::from_millis(50));
 }
 
@@ -219,11 +219,39 @@ fn incremental_rebuilds_equal_full_rebuilds_file_for_file() {
 /// An edit of one file: replace `from` by `to` (the first time it occurs), or insert `to`
 /// after the front matter's opening line (`from` empty), or write `to` as the whole file
 /// (`from` is `WRITE`). `shown`: whether the example site's output shows it.
-struct Edit {
+pub(crate) struct Edit {
     file: &'static str,
     from: &'static str,
     to: &'static str,
-    shown: bool,
+    pub(crate) shown: bool,
+}
+
+impl Edit {
+    /// Makes the edit in `site`; returns what it was, for messages.
+    pub(crate) fn apply(&self, site: &TestSite) -> String {
+        let Edit { file, from, to, .. } = self;
+        let theme = Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default");
+        let path = site.path(file);
+        let text = if *from == WRITE {
+            // A new override: the theme's file, marked so that it shows.
+            let original = std::fs::read_to_string(theme.join(file)).unwrap_or_default();
+            std::fs::create_dir_all(path.parent().expect("a folder")).expect("mkdir");
+            match *to {
+                "BASE" | "ROLE" => original,
+                _ => to.to_string(),
+            }
+        } else {
+            let text = std::fs::read_to_string(&path).expect("the file to edit");
+            if from.is_empty() {
+                text.replacen("---\n", &format!("---\n{to}"), 1)
+            } else {
+                assert!(text.contains(from), "{file} has no `{from}`");
+                text.replacen(from, to, 1)
+            }
+        };
+        std::fs::write(&path, text).expect("write");
+        format!("`{from}` -> `{to}` in {file}")
+    }
 }
 
 const WRITE: &str = "\u{0}write";
@@ -256,7 +284,7 @@ const PAGE: &str = "content/team.en.md";
 
 /// Every front-matter key of every kind of page, every `site.yaml` key, every kind of
 /// theme file (template, static file, UI strings), a file a page includes, one edit each.
-const EDITS: &[Edit] = &[
+pub(crate) const EDITS: &[Edit] = &[
     edit(ROLE, "title: Tester", "title: Tester in chief"),
     edit(ROLE, "description: Checks", "description: Verifies"),
     edit(ROLE, "weight: 90", "weight: 1"),
@@ -359,39 +387,13 @@ fn after_any_edit_an_incremental_rebuild_equals_a_full_build() {
     use equipe::{BuildOptions, Cache, render_site};
 
     let site = TestSite::example();
-    let theme = Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default");
     let options = BuildOptions::new(site.root());
     let mut cache = Cache::default();
     let mut before = files_of(render_site(&options, Some(&mut cache)));
     let mut unseen = Vec::new();
-    for Edit {
-        file,
-        from,
-        to,
-        shown,
-    } in EDITS
-    {
+    for edit in EDITS {
         tick();
-        let path = site.path(file);
-        let text = if *from == WRITE {
-            // A new override: the theme's file, marked so that it shows.
-            let original = std::fs::read_to_string(theme.join(file)).unwrap_or_default();
-            std::fs::create_dir_all(path.parent().expect("a folder")).expect("mkdir");
-            match *to {
-                "BASE" | "ROLE" => original,
-                _ => to.to_string(),
-            }
-        } else {
-            let text = std::fs::read_to_string(&path).expect("the file to edit");
-            if from.is_empty() {
-                text.replacen("---\n", &format!("---\n{to}"), 1)
-            } else {
-                assert!(text.contains(from), "{file} has no `{from}`");
-                text.replacen(from, to, 1)
-            }
-        };
-        std::fs::write(&path, text).expect("write");
-        let what = format!("`{from}` -> `{to}` in {file}");
+        let what = edit.apply(&site);
         let incremental = files_of(render_site(&options, Some(&mut cache)));
         let full = files_of(render_site(&options, None));
         assert_eq!(
@@ -405,7 +407,7 @@ fn after_any_edit_an_incremental_rebuild_equals_a_full_build() {
                 "{output} differs from a full build after {what}"
             );
         }
-        if *shown && full == before {
+        if edit.shown && full == before {
             unseen.push(what);
         }
         before = full;

@@ -25,7 +25,7 @@ use crate::hash::{FastMap, hash_of};
 
 /// A file an expansion read or looked for, and a hash of what it held (`None`: there was
 /// no such file, or it could not be read).
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub(crate) struct IncludedFile {
     pub path: PathBuf,
     pub hash: Option<u64>,

@@ -1,0 +1,192 @@
+//! The build cache: what a build keeps beside the output folder (`.public.equipe-cache`,
+//! never inside it, where it would be published) for the next build of the same folder.
+//!
+//! It holds the stage caches a `serve` session keeps in memory (see [`Cache`]): each
+//! content file's parsed page (without its text), each page's rendered body and search
+//! entry, and, for every output file, the key of what it was made from with its size and
+//! mtime. The next build reads only the files whose size or mtime changed, renders only
+//! the bodies and pages whose keys changed, and hard-links every other file from the
+//! previous output. It never trusts what it cannot check: a cache from another equipe
+//! binary, from other settings, that is cut short or altered is ignored (and the build is
+//! a full one), and an output file that is not as the cache recorded it is made again.
+//!
+//! The file: a magic line, the identity of the binary and settings it was made with, a
+//! hash of the rest, and the rest (postcard). It is replaced by a rename, so that a killed
+//! build leaves the previous cache or the new one.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use crate::hash::{fnv1a, hash_bytes};
+use crate::incremental::Cache;
+use crate::swap::sibling;
+
+/// Names the format: a change to what the cache holds changes it.
+const MAGIC: &[u8] = b"equipe build cache 1\n";
+
+/// Where a build keeps its cache, and what a cache must have been made with to be used.
+pub(crate) struct BuildCache {
+    file: PathBuf,
+    /// The binary and settings: `None` when the binary cannot be identified, and then no
+    /// cache is read or written.
+    identity: Option<u64>,
+}
+
+impl BuildCache {
+    /// The cache of the builds of `output` (the output folder's path) with `settings` (the
+    /// options that change the output).
+    pub(crate) fn beside(output: &Path, settings: &str) -> BuildCache {
+        // Another binary may render differently, or hash differently (see `hash`).
+        let binary = std::env::current_exe().and_then(std::fs::metadata);
+        let identity = binary.ok().map(|m| {
+            let modified = m
+                .modified()
+                .ok()
+                .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+                .map(|d| d.as_nanos());
+            fnv1a(
+                format!(
+                    "{} {} {modified:?}\n{settings}",
+                    env!("CARGO_PKG_VERSION"),
+                    m.len()
+                )
+                .as_bytes(),
+            )
+        });
+        BuildCache {
+            file: sibling(output, "equipe-cache"),
+            identity,
+        }
+    }
+
+    /// The cache the last build left, or an empty one if there is none that can be
+    /// trusted.
+    pub(crate) fn load(&self) -> Cache {
+        let Some(identity) = self.identity else {
+            return Cache::default();
+        };
+        read(&self.file, identity).unwrap_or_default()
+    }
+
+    /// Writes `cache` beside the one in use, for [`BuildCache::keep`] to put in its
+    /// place once the output it describes is (so that it can be written while the new
+    /// output is swapped in). Best effort: without it, the next build is a full one.
+    pub(crate) fn write(&self, cache: &Cache) -> bool {
+        let Some(identity) = self.identity else {
+            return false;
+        };
+        let partial = self.partial();
+        // Streamed to the file: the cache of a large site is a hundred megabytes.
+        let write = || -> Result<(), Box<dyn std::error::Error>> {
+            let mut file = std::fs::File::create(&partial)?;
+            file.write_all(MAGIC)?;
+            file.write_all(&identity.to_le_bytes())?;
+            let mut out = postcard::to_io(cache, Checksummed::new(file))?;
+            let checksum = out.flush_chunk()?;
+            Ok(out.file.write_all(&checksum.to_le_bytes())?)
+        };
+        let written = write().is_ok();
+        if !written {
+            let _ = std::fs::remove_file(&partial);
+        }
+        written
+    }
+
+    /// Puts the cache [`BuildCache::write`] wrote in place of the one in use (`keep`: the
+    /// new output is in place), or drops it.
+    pub(crate) fn keep(&self, written: bool, keep: bool) {
+        let kept = written && keep && std::fs::rename(self.partial(), &self.file).is_ok();
+        if written && !kept {
+            let _ = std::fs::remove_file(self.partial());
+        }
+        if keep && !kept {
+            // What the cache in use says of the output no longer holds.
+            self.forget();
+        }
+    }
+
+    fn partial(&self) -> PathBuf {
+        self.file.with_extension("equipe-cache-partial")
+    }
+
+    /// Removes the cache: what it records of the output no longer holds.
+    pub(crate) fn forget(&self) {
+        let _ = std::fs::remove_file(&self.file);
+    }
+}
+
+/// The cache in `file`, if it is one of this binary and settings, whole. The header is
+/// read first: a cache of another binary is not read through.
+fn read(file: &Path, identity: u64) -> Option<Cache> {
+    use std::io::Read;
+    let mut file = std::fs::File::open(file).ok()?;
+    let mut header = [0; MAGIC.len() + 8];
+    file.read_exact(&mut header).ok()?;
+    let made_by = header.strip_prefix(MAGIC)?;
+    if made_by != identity.to_le_bytes() {
+        return None;
+    }
+    let mut rest = Vec::new();
+    file.read_to_end(&mut rest).ok()?;
+    let (payload, checksum) = rest.split_last_chunk::<8>()?;
+    if u64::from_le_bytes(*checksum) != checksum_of(payload.chunks(CHUNK)) {
+        return None;
+    }
+    postcard::from_bytes(payload).ok()
+}
+
+/// The checksum is taken a chunk of this many bytes at a time, as the file is written.
+const CHUNK: usize = 1 << 20;
+
+fn checksum_of<'a>(chunks: impl Iterator<Item = &'a [u8]>) -> u64 {
+    chunks.fold(0, |sum, chunk| sum.rotate_left(7) ^ hash_bytes(chunk))
+}
+
+/// A buffered writer to a file that checksums what it writes, [`CHUNK`] bytes at a time.
+struct Checksummed {
+    file: std::fs::File,
+    chunk: Vec<u8>,
+    sum: u64,
+}
+
+impl Checksummed {
+    fn new(file: std::fs::File) -> Checksummed {
+        Checksummed {
+            file,
+            chunk: Vec::with_capacity(CHUNK),
+            sum: 0,
+        }
+    }
+
+    /// Writes the chunk so far; returns the checksum of everything written.
+    fn flush_chunk(&mut self) -> std::io::Result<u64> {
+        if !self.chunk.is_empty() {
+            self.sum = self.sum.rotate_left(7) ^ hash_bytes(&self.chunk);
+            self.file.write_all(&self.chunk)?;
+            self.chunk.clear();
+        }
+        Ok(self.sum)
+    }
+}
+
+impl Write for Checksummed {
+    fn write(&mut self, mut bytes: &[u8]) -> std::io::Result<usize> {
+        let written = bytes.len();
+        while !bytes.is_empty() {
+            let room = CHUNK - self.chunk.len();
+            let (now, later) = bytes.split_at(room.min(bytes.len()));
+            self.chunk.extend_from_slice(now);
+            bytes = later;
+            if self.chunk.len() == CHUNK {
+                self.flush_chunk()?;
+            }
+        }
+        Ok(written)
+    }
+
+    /// Nothing: a chunk is written whole (the checksum is taken by chunks of the same
+    /// size when the file is read), the last one by [`Checksummed::flush_chunk`].
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}

@@ -1,0 +1,162 @@
+//! The build cache beside the output (`.public.equipe-cache`): a build after an edit
+//! renders only what the edit changed and takes the rest from the previous output, and
+//! gives exactly the files a first build gives; a cache it cannot trust is ignored.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use crate::common::TestSite;
+use crate::rebuild::{EDITS, tick};
+
+/// Every file under `dir`, with its bytes.
+fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .map(|e| e.expect("a readable output folder"))
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let name = e.path().strip_prefix(dir).expect("inside");
+            let bytes = std::fs::read(e.path()).expect("readable");
+            (name.display().to_string(), bytes)
+        })
+        .collect()
+}
+
+/// The files a first build of `site` makes, into a new folder with no cache beside it.
+fn first_build(site: &TestSite) -> BTreeMap<String, Vec<u8>> {
+    let elsewhere = tempfile::tempdir().expect("temp dir");
+    let output = elsewhere.path().join("out");
+    let run = site.run(&["build", "--output", output.to_str().expect("UTF-8")]);
+    assert_eq!(
+        reused(&run.ok().stderr()),
+        0,
+        "a first build reuses nothing"
+    );
+    tree(&output)
+}
+
+/// How many rendered files a build said it took from the previous output.
+fn reused(stderr: &str) -> usize {
+    stderr
+        .split_once(" rendered files reused")
+        .and_then(|(before, _)| before.rsplit(' ').next()?.parse().ok())
+        .unwrap_or(0)
+}
+
+fn assert_same(built: &BTreeMap<String, Vec<u8>>, first: &BTreeMap<String, Vec<u8>>, what: &str) {
+    assert_eq!(
+        built.keys().collect::<Vec<_>>(),
+        first.keys().collect::<Vec<_>>(),
+        "the same files after {what}"
+    );
+    for (path, bytes) in first {
+        assert!(
+            built[path] == *bytes,
+            "{path} differs from a first build after {what}"
+        );
+    }
+}
+
+/// The property the cache rests on: after any edit (every front matter key of every
+/// kind of page, site.yaml, templates, static files, UI strings, includes), a build with
+/// the cache gives the files a first build gives. Edits pile up on one cache.
+#[test]
+fn after_any_edit_a_build_with_its_cache_equals_a_first_build() {
+    let site = TestSite::example();
+    site.build().ok();
+    let mut reuses = Vec::new();
+    for edit in EDITS {
+        tick();
+        let what = edit.apply(&site);
+        let run = site.build().ok();
+        reuses.push((reused(&run.stderr()), what.clone()));
+        assert_same(&tree(&site.output("")), &first_build(&site), &what);
+    }
+    // The cache was used: a body edit reuses every other page; site.yaml's title, which
+    // every page shows, reuses none of them.
+    let of = |what: &str| {
+        reuses
+            .iter()
+            .find(|(_, w)| w.contains(what))
+            .map(|(n, _)| *n)
+            .unwrap_or_else(|| panic!("no edit `{what}`"))
+    };
+    let pages = tree(&site.output(""))
+        .keys()
+        .filter(|p| p.ends_with(".html"))
+        .count();
+    assert!(
+        of("`## The role`") >= pages - 3,
+        "a body edit reuses the other pages: {reuses:#?}"
+    );
+    assert_eq!(of("Online shop team"), 0, "{reuses:#?}");
+}
+
+/// A way to spoil a cache file's bytes.
+type Spoil = fn(&mut Vec<u8>);
+
+/// A cache that is cut short, altered, made by another equipe or for other settings is
+/// ignored: the build is a first one, and right.
+#[test]
+fn a_cache_that_cannot_be_trusted_is_ignored() {
+    let site = TestSite::example();
+    let cache = site.path(".public.equipe-cache");
+    let spoil: [(&str, Spoil); 4] = [
+        ("cut short", |b| b.truncate(b.len() / 2)),
+        ("a byte changed", |b| {
+            let middle = b.len() / 2;
+            b[middle] ^= 0x20;
+        }),
+        // The bytes after the magic line name the binary and settings that made it.
+        ("of another equipe", |b| b[22] ^= 1),
+        ("not a cache", |b| *b = b"equipe".repeat(1000)),
+    ];
+    for (i, (how, spoil)) in spoil.iter().enumerate() {
+        site.build().ok();
+        let mut bytes = std::fs::read(&cache).expect("a build leaves its cache");
+        spoil(&mut bytes);
+        std::fs::write(&cache, bytes).expect("write");
+        tick();
+        let page = site.path("content/roles/tester.en.md");
+        let text = std::fs::read_to_string(&page).expect("read");
+        std::fs::write(&page, format!("{text}\nEdit {i}.\n")).expect("write");
+        let run = site.build().ok();
+        assert_eq!(reused(&run.stderr()), 0, "{how}: {}", run.stderr());
+        let what = format!("a cache {how}");
+        assert_same(&tree(&site.output("")), &first_build(&site), &what);
+        assert!(
+            site.read_output("en/roles/tester/index.html")
+                .contains(&format!("Edit {i}.")),
+            "{how}"
+        );
+    }
+    // Made with other settings: the cache is of the last build, with its own settings.
+    site.run(&["build", "--base-url", "https://example.com/other/"])
+        .ok();
+    let run = site.build().ok();
+    assert_eq!(reused(&run.stderr()), 0, "{}", run.stderr());
+    assert_same(
+        &tree(&site.output("")),
+        &first_build(&site),
+        "other settings",
+    );
+}
+
+/// An output file changed by hand after a build is not what the cache says it was made
+/// from: the next build makes it again rather than keep the change.
+#[test]
+fn an_output_file_changed_by_hand_is_made_again() {
+    let site = TestSite::example();
+    site.build().ok();
+    let tester = site.output("en/roles/tester/index.html");
+    let original = std::fs::read(&tester).expect("read");
+    std::fs::write(&tester, b"changed by hand").expect("write");
+    tick();
+    let page = site.path("content/roles/lead-developer.en.md");
+    let text = std::fs::read_to_string(&page).expect("read");
+    std::fs::write(&page, format!("{text}\nOne more line.\n")).expect("write");
+    let run = site.build().ok();
+    assert!(reused(&run.stderr()) > 10, "{}", run.stderr());
+    assert_eq!(std::fs::read(&tester).expect("read"), original);
+    assert_same(&tree(&site.output("")), &first_build(&site), "a hand edit");
+}
