@@ -51,11 +51,14 @@ impl serde::Serialize for Cache {
             .bodies
             .par_iter()
             .map(|(&key, c)| {
-                let body = postcard::to_stdvec(&*c.body)?;
+                let body = match &c.packed {
+                    Some(packed) => packed.clone(),
+                    None => lz4_flex::compress_prepend_size(&postcard::to_stdvec(&*c.body)?).into(),
+                };
                 Ok(Packed {
                     key,
                     included: Arc::clone(&c.included),
-                    body: lz4_flex::compress_prepend_size(&body).into(),
+                    body,
                 })
             })
             .collect();
@@ -74,6 +77,7 @@ impl<'de> serde::Deserialize<'de> for Cache {
                 let cached = Cached {
                     body: Arc::new(body),
                     included: p.included,
+                    packed: Some(p.body),
                 };
                 Some((p.key, cached))
             })
@@ -90,6 +94,8 @@ impl<'de> serde::Deserialize<'de> for Cache {
 struct Cached {
     body: Arc<Body>,
     included: Arc<[IncludedFile]>,
+    /// The body as the build cache read it (see [`Packed`]): written back as it was.
+    packed: Option<bytes::Bytes>,
 }
 
 impl Cache {
@@ -315,6 +321,7 @@ fn render_body(
     Cached {
         body: Arc::new(body),
         included: included.into(),
+        packed: None,
     }
 }
 

@@ -8,7 +8,7 @@
 //! bodies    Markdown (+ Adobe Flavored Markdown) -> HTML, headings, checklists, search entries;
 //!           then `anchors` resolves links to `#fragment`s
 //! render    Site + templates (tera) -> output files (collisions checked first)
-//! output    lock, stage, swap atomically (or recover), stamp
+//! output    lock, stage, swap atomically (or recover), stamp, build cache
 //! ```
 //!
 //! Each stage is a module that takes the previous stage's value and imports no later
@@ -18,8 +18,9 @@
 //! `sanitize`, `yaml`. The one import against the stream: `collisions`, run before
 //! `render`, asks `render` which files it will write. A stage that a rebuild can reuse
 //! owns its cache (`content::Cache`, `bodies::Cache`, `search::Cache`, `render::Cache`);
-//! `incremental` holds them for `serve`, whose rebuilds render a file only if the value it
-//! is made from changed (`rebuild.rs`).
+//! `incremental` holds them for `serve` and for `build` (which keeps them on disk between
+//! runs, see `build_cache`), whose rebuilds render a file only if the value it is made
+//! from changed (`rebuild.rs`).
 //!
 //! Diagnostics of every stage are gathered, so that one build reports every problem; the
 //! output is swapped in only when there is no error. Where the files go is the one thing
@@ -272,7 +273,9 @@ fn statics(
 /// and only if it is equipe's to replace (see [`OutputFolder::claim`]); no other build
 /// writes it meanwhile. When nothing changed since the last clean build (see
 /// [`output::Stamp`]), nothing is done: the outcome has no rendered site and
-/// [`Outcome::up_to_date`] is set.
+/// [`Outcome::up_to_date`] is set. Otherwise what the build cache beside the output shows
+/// to be the same as the last build's is reused (see `build_cache`), and the cache is
+/// written again for the next build once the new output is in place.
 pub fn build(options: &BuildOptions) -> Outcome {
     let start = Instant::now();
     let mut diagnostics = Diagnostics::default();
