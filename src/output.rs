@@ -116,7 +116,8 @@ impl<'a> Staging<'a> {
             && make_parent(&target).is_ok()
             && std::fs::hard_link(&previous, &target).is_ok();
         if linked {
-            self.record(path, &target);
+            // A link is the same file: same size, same mtime.
+            self.note(path, Some(stamp));
         }
         linked
     }
@@ -185,14 +186,18 @@ impl<'a> Staging<'a> {
 
     /// Notes a written file's stamp line (see [`Staging::finish`]).
     fn record(&self, path: &str, target: &Path) {
-        let metadata = std::fs::metadata(target).ok();
-        if let Some(m) = &metadata {
+        self.note(path, std::fs::metadata(target).ok().map(|m| stamp_of(&m)));
+    }
+
+    /// Notes a file's stamp (`None`: its metadata could not be read).
+    fn note(&self, path: &str, stamp: Option<FileStamp>) {
+        if let Some(stamp) = stamp {
             self.stamps
                 .lock()
                 .unwrap_or_else(PoisonError::into_inner)
-                .insert(path.to_string(), stamp_of(m));
+                .insert(path.to_string(), stamp);
         }
-        let entry = metadata.map(|m| (PathBuf::from(path), line(path, &m)));
+        let entry = stamp.map(|s| (PathBuf::from(path), line(path, s)));
         let mut written = self.written.lock().unwrap_or_else(PoisonError::into_inner);
         match (written.as_mut(), entry) {
             (Some(list), Some(entry)) => list.push(entry),
@@ -381,7 +386,7 @@ impl Stamp {
         // A new equipe binary (or another one) may render differently.
         let binary = std::env::current_exe().and_then(std::fs::metadata);
         let listed = binary.is_ok_and(|m| {
-            inputs.push_str(&line("equipe", &m));
+            inputs.push_str(&line("equipe", stamp_of(&m)));
             true
         }) && std::iter::once(crate::config::CONFIG_FILE)
             .chain(crate::config::SOURCE_FOLDERS)
@@ -462,7 +467,7 @@ fn walk(path: &Path, base: &Path, out: &mut String) -> bool {
         };
         if metadata.is_file() {
             let name = entry.path().strip_prefix(base).unwrap_or(entry.path());
-            out.push_str(&line(&name.to_string_lossy(), &metadata));
+            out.push_str(&line(&name.to_string_lossy(), stamp_of(&metadata)));
         }
     }
     true
@@ -491,7 +496,7 @@ fn list_folder(folder: &Path, base: &Path) -> Option<String> {
             let metadata = entry.metadata().ok()?;
             let name = path.strip_prefix(base).unwrap_or(&path);
             Some(if metadata.is_file() {
-                line(&name.to_string_lossy(), &metadata)
+                line(&name.to_string_lossy(), stamp_of(&metadata))
             } else {
                 String::new()
             })
@@ -500,8 +505,7 @@ fn list_folder(folder: &Path, base: &Path) -> Option<String> {
     Some(lines.concat())
 }
 
-fn line(name: &str, m: &std::fs::Metadata) -> String {
-    let (len, mtime) = stamp_of(m);
+fn line(name: &str, (len, mtime): FileStamp) -> String {
     format!("{name}\t{len}\t{mtime}\n")
 }
 
