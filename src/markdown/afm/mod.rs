@@ -56,13 +56,16 @@ const CALLOUTS: &[&str] = &[
 
 /// Rewrites the AFM constructs of a page's events (see the module's documentation).
 /// `events` come straight from the parser (no vector of them all before this one's),
-/// about `capacity` of them.
+/// about `capacity` of them; they go into `out` (empty: its allocation is reused).
 pub(crate) fn filter<'a>(
     events: impl Iterator<Item = Spanned<'a>>,
+    mut out: Vec<Spanned<'a>>,
     capacity: usize,
     resolver: &dyn LinkResolver,
 ) -> (Vec<Spanned<'a>>, Found) {
-    let mut f = Filter::new(capacity, resolver);
+    out.clear();
+    out.reserve(capacity);
+    let mut f = Filter::new(out, resolver);
     let mut events = events.peekable();
     while let Some((event, range)) = events.next() {
         if f.skip_paragraph {
@@ -75,11 +78,10 @@ pub(crate) fn filter<'a>(
     (f.out, f.found)
 }
 
-
 impl<'a, 'r> Filter<'a, 'r> {
-    fn new(capacity: usize, resolver: &'r dyn LinkResolver) -> Self {
+    fn new(out: Vec<Spanned<'a>>, resolver: &'r dyn LinkResolver) -> Self {
         Filter {
-            out: Vec::with_capacity(capacity),
+            out,
             found: Found::default(),
             opens: Vec::new(),
             open_at: Vec::new(),
