@@ -348,8 +348,10 @@ impl Rewrite<'_> {
                 Event::Text(t) => t.chars().next(),
                 _ => None,
             });
-        let typeset = self.typography.apply_between(text, before, after);
-        events[i].0 = Event::Text(CowStr::from(typeset));
+        if let std::borrow::Cow::Owned(typeset) = self.typography.apply_between(text, before, after)
+        {
+            events[i].0 = Event::Text(CowStr::from(typeset));
+        }
     }
 
     /// Gives the heading at `events[i]` its unique id and anchor, drops its event-handler
