@@ -104,6 +104,27 @@ pub(crate) fn options() -> Options {
         | Options::ENABLE_GFM
 }
 
+/// Bytes of Markdown per event, about, to size a body's vector of events (a twentieth
+/// of the guides' bodies have fewer than 10, half fewer than 21).
+const EVENT_BYTES: usize = 8;
+
+thread_local! {
+    /// Each thread's vector of events, emptied, kept from one body to the next: a new one
+    /// per body was memory the kernel zeroed first, about a twentieth of a guide's build.
+    static EVENTS: std::cell::Cell<Vec<Spanned<'static>>> = const { std::cell::Cell::new(Vec::new()) };
+}
+
+/// An emptied vector of events, as one of events of any body: its allocation, kept
+/// (collected in place, as the standard library does from a vector's own iterator into
+/// elements of the same size).
+fn recycle(mut events: Vec<Spanned<'_>>) -> Vec<Spanned<'static>> {
+    events.clear();
+    events
+        .into_iter()
+        .map(|_| unreachable!("the vector was emptied"))
+        .collect()
+}
+
 /// Renders a page body. `page_key` seeds task item ids; a leading `# Title` is dropped
 /// because the template shows the page title as the page's only `<h1>`; `typography`
 /// applies to prose text only, never to code; `raw_html` says whether the body may run
@@ -115,11 +136,13 @@ pub(crate) fn render(
     typography: Typography,
     raw_html: RawHtml,
 ) -> Rendered {
-    let events: Vec<Spanned> = Parser::new_ext(body, options())
-        .into_offset_iter()
-        .collect();
-    // Adobe Flavored Markdown, read before the rest (see `crate::markdown::afm`).
-    let (mut events, afm) = crate::markdown::afm::filter(events, resolver);
+    // Adobe Flavored Markdown, read before the rest (see `crate::markdown::afm`), as the
+    // parser gives the events: one vector of them, sized once for most bodies (growing it
+    // by doubling copied it and touched fresh memory each time), the thread's own.
+    let events = Parser::new_ext(body, options()).into_offset_iter();
+    let buffer = EVENTS.take();
+    let (mut events, afm) =
+        crate::markdown::afm::filter(events, buffer, body.len() / EVENT_BYTES, resolver);
     drop_leading_title(&mut events);
     let mut events = join_texts(events);
     let sanitized = raw_html == RawHtml::Sanitized;
@@ -156,12 +179,15 @@ pub(crate) fn render(
         // The heading anchors go in as the HTML is written: no copy of the events for
         // them. (The searchable text skips raw HTML, so they change nothing there.)
         out.plain = searchable_text(&events, PLAIN_TEXT_MAX);
-        let events = with_inserts(events, anchors).map(|(e, _)| e);
-        pulldown_cmark::html::push_html(&mut out.html, events);
+        pulldown_cmark::html::push_html(
+            &mut out.html,
+            with_inserts(events.drain(..), anchors).map(|(e, _)| e),
+        );
+        EVENTS.set(recycle(events));
     } else {
         // Attribute lists rewrite images and links with what is around them, anchors
         // included: they see the events whole.
-        let mut events: Vec<Spanned> = with_inserts(events, anchors).collect();
+        let mut events: Vec<Spanned> = with_inserts(events.into_iter(), anchors).collect();
         crate::markdown::afm::apply_attrs(&mut events, &afm.attrs);
         out.plain = searchable_text(&events, PLAIN_TEXT_MAX);
         pulldown_cmark::html::push_html(&mut out.html, events.into_iter().map(|(e, _)| e));
@@ -203,11 +229,10 @@ fn join_texts(mut events: Vec<Spanned>) -> Vec<Spanned> {
 /// `events` with each of `inserts` (in the order of their indexes) put before the event at
 /// its index, in one pass.
 fn with_inserts<'a>(
-    events: Vec<Spanned<'a>>,
+    mut events: impl Iterator<Item = Spanned<'a>>,
     inserts: Vec<(usize, Event<'a>)>,
 ) -> impl Iterator<Item = Spanned<'a>> {
     let mut inserts = inserts.into_iter().peekable();
-    let mut events = events.into_iter();
     // The index of the event `events` gives next.
     let mut index = 0;
     std::iter::from_fn(move || {
@@ -327,8 +352,10 @@ impl Rewrite<'_> {
                 Event::Text(t) => t.chars().next(),
                 _ => None,
             });
-        let typeset = self.typography.apply_between(text, before, after);
-        events[i].0 = Event::Text(CowStr::from(typeset));
+        if let std::borrow::Cow::Owned(typeset) = self.typography.apply_between(text, before, after)
+        {
+            events[i].0 = Event::Text(CowStr::from(typeset));
+        }
     }
 
     /// Gives the heading at `events[i]` its unique id and anchor, drops its event-handler
@@ -751,6 +778,16 @@ mod tests {
     }
 
     #[test]
+    fn a_recycled_vector_of_events_keeps_its_allocation() {
+        let text = String::from("body");
+        let mut events: Vec<Spanned> = Vec::with_capacity(100);
+        events.push((Event::Text(CowStr::Borrowed(&text)), 0..4));
+        let recycled = recycle(events);
+        assert!(recycled.is_empty());
+        assert_eq!(recycled.capacity(), 100);
+    }
+
+    #[test]
     fn inserts_go_before_the_event_at_their_index() {
         let text = |t: &'static str| Event::Text(CowStr::Borrowed(t));
         let events: Vec<Spanned> = ["a", "b", "c"].iter().map(|t| (text(t), 0..1)).collect();
@@ -760,7 +797,7 @@ mod tests {
             (2, text("2'")),
             (3, text("end")),
         ];
-        let out: Vec<String> = with_inserts(events, inserts)
+        let out: Vec<String> = with_inserts(events.into_iter(), inserts)
             .map(|(e, _)| match e {
                 Event::Text(t) => t.to_string(),
                 _ => unreachable!(),

@@ -60,6 +60,58 @@ fn swap_by_two_renames(staged: &Path, output: &Path) -> io::Result<()> {
 /// parallel: the previous site, removed after every build, is a folder per page, and its
 /// removal was the longest serial step at the end of a build. Symbolic links are removed,
 /// not followed.
+#[cfg(unix)]
+fn remove_tree(folder: &Path) -> io::Result<()> {
+    use rustix::fs::{Mode, open};
+    let dir = open(folder, DIR_FLAGS, Mode::empty())?;
+    remove_entries(dir)?;
+    std::fs::remove_dir(folder)
+}
+
+/// How [`remove_tree`] opens a folder: to list it and remove its entries, never through
+/// a symbolic link.
+#[cfg(unix)]
+const DIR_FLAGS: rustix::fs::OFlags = rustix::fs::OFlags::RDONLY
+    .union(rustix::fs::OFlags::DIRECTORY)
+    .union(rustix::fs::OFlags::NOFOLLOW)
+    .union(rustix::fs::OFlags::CLOEXEC);
+
+/// Removes what the open folder `dir` holds. Each entry is named relative to its folder
+/// (`unlinkat`): removing each by its whole path made the kernel walk that path again
+/// for every file of the site.
+#[cfg(unix)]
+fn remove_entries(dir: rustix::fd::OwnedFd) -> io::Result<()> {
+    use rayon::prelude::*;
+    use rustix::fs::{AtFlags, Dir, FileType, Mode, openat, statat, unlinkat};
+    let mut entries = Dir::new(dir)?;
+    let names: Vec<(std::ffi::CString, FileType)> = entries
+        .by_ref()
+        .filter_map(|entry| match entry {
+            Ok(e) if matches!(e.file_name().to_bytes(), b"." | b"..") => None,
+            Ok(e) => Some(Ok((e.file_name().to_owned(), e.file_type()))),
+            Err(e) => Some(Err(io::Error::from(e))),
+        })
+        .collect::<io::Result<_>>()?;
+    let dir = entries.fd()?;
+    names.par_iter().try_for_each(|(name, kind)| {
+        let kind = match kind {
+            FileType::Unknown => FileType::from_raw_mode(
+                statat(dir, name.as_c_str(), AtFlags::SYMLINK_NOFOLLOW)?.st_mode,
+            ),
+            known => *known,
+        };
+        if kind == FileType::Directory {
+            remove_entries(openat(dir, name.as_c_str(), DIR_FLAGS, Mode::empty())?)?;
+            unlinkat(dir, name.as_c_str(), AtFlags::REMOVEDIR)?;
+        } else {
+            unlinkat(dir, name.as_c_str(), AtFlags::empty())?;
+        }
+        Ok(())
+    })
+}
+
+/// See the Unix [`remove_tree`].
+#[cfg(not(unix))]
 fn remove_tree(folder: &Path) -> io::Result<()> {
     use rayon::prelude::*;
     let entries: Vec<std::fs::DirEntry> = std::fs::read_dir(folder)?.collect::<Result<_, _>>()?;

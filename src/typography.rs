@@ -7,6 +7,8 @@
 //! made unbreakable; writers who did not get it added, except where the sign is glued to
 //! something that is not prose (`10:30`, `https://`, `?id=3`, `!important`).
 
+use std::borrow::Cow;
+
 /// Which typographic rules a language uses.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub enum Typography {
@@ -27,16 +29,22 @@ impl Typography {
     }
 
     pub fn apply(self, text: &str) -> String {
-        self.apply_between(text, None, None)
+        self.apply_between(text, None, None).into_owned()
     }
 
     /// Like [`Typography::apply`] for a text that sits between others, as a text node
     /// does beside a link or emphasis (`l'<a>architecte</a>`): `before` and `after` are
     /// the characters that touch it in the neighbouring texts. They decide the rules at
     /// the edges and are not written.
-    pub fn apply_between(self, text: &str, before: Option<char>, after: Option<char>) -> String {
+    /// A text with nothing to change is given back as it is, not copied.
+    pub fn apply_between(
+        self,
+        text: &str,
+        before: Option<char>,
+        after: Option<char>,
+    ) -> Cow<'_, str> {
         match self {
-            Typography::None => text.to_string(),
+            Typography::None => Cow::Borrowed(text),
             Typography::French => french(text, before, after),
         }
     }
@@ -45,15 +53,15 @@ impl Typography {
 const NNBSP: char = '\u{202f}';
 const NBSP: char = '\u{a0}';
 
-fn french(text: &str, before: Option<char>, after: Option<char>) -> String {
-    // Most text nodes (split by links and emphasis) have no sign to space: copy them.
-    // Looked for as bytes (`«` and `»` by their last byte, which a few other letters
+fn french(text: &str, before: Option<char>, after: Option<char>) -> Cow<'_, str> {
+    // Most text nodes (split by links and emphasis) have no sign to space: kept as they
+    // are. Looked for as bytes (`«` and `»` by their last byte, which a few other letters
     // share: those texts take the long way, to the same result).
     if !text
         .bytes()
         .any(|b| matches!(b, b';' | b'!' | b'?' | b':' | b'\'' | 0xAB | 0xBB))
     {
-        return text.to_string();
+        return Cow::Borrowed(text);
     }
     let chars: Vec<char> = text.chars().collect();
     let mut out = String::with_capacity(text.len() + 8);
@@ -98,7 +106,7 @@ fn french(text: &str, before: Option<char>, after: Option<char>) -> String {
             c => out.push(c),
         }
     }
-    out
+    Cow::Owned(out)
 }
 
 fn needs_space_before(c: char, prev: Option<char>, next: Option<char>) -> bool {

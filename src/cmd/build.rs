@@ -13,7 +13,11 @@ pub(super) fn run(options: &BuildOptions) -> ExitCode {
         return ExitCode::from(1);
     }
     let outcome = equipe::build(options);
-    if report(options, &outcome) {
+    let succeeded = report(options, &outcome);
+    // The process ends here: freeing the whole site, page by page, on one thread was
+    // wasted work at the end of every build.
+    std::mem::forget(outcome);
+    if succeeded {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)

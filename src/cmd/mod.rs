@@ -171,6 +171,7 @@ pub(crate) fn main() -> ExitCode {
             if watch {
                 watch::build_and_watch(&options)
             } else {
+                crate::keep_freed_memory();
                 build::run(&options)
             }
         }
@@ -192,7 +193,10 @@ pub(crate) fn main() -> ExitCode {
             source,
             strict,
             format,
-        } => check::run(&BuildOptions::new(source), strict, format),
+        } => {
+            crate::keep_freed_memory();
+            check::run(&BuildOptions::new(source), strict, format)
+        }
         Command::Translations {
             source,
             stamp,

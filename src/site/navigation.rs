@@ -529,7 +529,16 @@ fn folder_menu(site: &Site, members: &[PageId], folder: &str) -> Vec<MenuItem> {
 
 /// Appends `text` to `out`, escaped for HTML text and attribute values.
 fn escape_into(out: &mut String, text: &str) {
-    // Most labels and paths have nothing to escape: whole runs are copied at once.
+    // Most labels and paths have nothing to escape: they are copied whole, after a check
+    // without an early exit, which the compiler vectorizes (a search byte by byte for the
+    // first sign was a fiftieth of a guide's build, for a sidebar of 300 links a page).
+    let escapes = text.bytes().fold(false, |found, b| {
+        found | matches!(b, b'&' | b'<' | b'>' | b'"')
+    });
+    if !escapes {
+        out.push_str(text);
+        return;
+    }
     let mut rest = text;
     while let Some(at) = rest
         .bytes()

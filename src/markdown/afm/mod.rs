@@ -16,6 +16,7 @@
 pub(crate) mod include;
 pub(crate) mod inline;
 
+use std::iter::Peekable;
 use std::ops::Range;
 
 use pulldown_cmark::{BlockQuoteKind, CowStr, Event, LinkType, Tag, TagEnd};
@@ -54,12 +55,18 @@ const CALLOUTS: &[&str] = &[
 ];
 
 /// Rewrites the AFM constructs of a page's events (see the module's documentation).
+/// `events` come straight from the parser (no vector of them all before this one's),
+/// about `capacity` of them; they go into `out` (empty: its allocation is reused).
 pub(crate) fn filter<'a>(
-    events: Vec<Spanned<'a>>,
+    events: impl Iterator<Item = Spanned<'a>>,
+    mut out: Vec<Spanned<'a>>,
+    capacity: usize,
     resolver: &dyn LinkResolver,
 ) -> (Vec<Spanned<'a>>, Found) {
-    let mut f = Filter::new(events.len(), resolver);
-    let mut events = events.into_iter().peekable();
+    out.clear();
+    out.reserve(capacity);
+    let mut f = Filter::new(out, resolver);
+    let mut events = events.peekable();
     while let Some((event, range)) = events.next() {
         if f.skip_paragraph {
             f.skip_paragraph = !matches!(event, Event::End(TagEnd::Paragraph));
@@ -71,13 +78,10 @@ pub(crate) fn filter<'a>(
     (f.out, f.found)
 }
 
-/// The rest of a page's events, which a block start reads ahead in.
-type Rest<'a> = std::iter::Peekable<std::vec::IntoIter<Spanned<'a>>>;
-
 impl<'a, 'r> Filter<'a, 'r> {
-    fn new(capacity: usize, resolver: &'r dyn LinkResolver) -> Self {
+    fn new(out: Vec<Spanned<'a>>, resolver: &'r dyn LinkResolver) -> Self {
         Filter {
-            out: Vec::with_capacity(capacity),
+            out,
             found: Found::default(),
             opens: Vec::new(),
             open_at: Vec::new(),
@@ -97,8 +101,14 @@ impl<'a, 'r> Filter<'a, 'r> {
         }
     }
 
-    /// One event of the page, `rest` being the events after it.
-    fn event(&mut self, event: Event<'a>, range: Range<usize>, rest: &mut Rest<'a>) {
+    /// One event of the page, `rest` being the events after it (which a block start
+    /// reads ahead in).
+    fn event<I: Iterator<Item = Spanned<'a>>>(
+        &mut self,
+        event: Event<'a>,
+        range: Range<usize>,
+        rest: &mut Peekable<I>,
+    ) {
         match event {
             Event::Text(t) if !self.code => self.text_run(t, range, rest),
             Event::Start(Tag::BlockQuote(kind)) => {
@@ -148,7 +158,12 @@ impl<'a, 'r> Filter<'a, 'r> {
     }
 
     /// Adjacent text is one run: pulldown-cmark splits `[!DNL x]` at brackets.
-    fn text_run(&mut self, first: CowStr<'a>, mut range: Range<usize>, rest: &mut Rest<'a>) {
+    fn text_run<I: Iterator<Item = Spanned<'a>>>(
+        &mut self,
+        first: CowStr<'a>,
+        mut range: Range<usize>,
+        rest: &mut Peekable<I>,
+    ) {
         let mut run = first;
         while let Some((Event::Text(_), _)) = rest.peek() {
             if let Some((Event::Text(next), r)) = rest.next() {
