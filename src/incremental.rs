@@ -26,10 +26,9 @@
 //! output files themselves it keeps their keys ([`Cache::written`]), and takes each file
 //! whose key is the same from the previous output folder.
 
-use std::collections::HashSet;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Mutex, PoisonError};
 
 use crate::config::Config;
 use crate::hash::{FastMap, hash_of};
@@ -70,8 +69,6 @@ pub(crate) struct Written {
     pub key: u64,
     /// Its size and mtime then: a file that no longer has them is made again.
     pub stamp: FileStamp,
-    /// A page's `id`s, for links to its `#fragment`s.
-    pub ids: Option<Arc<HashSet<String>>>,
 }
 
 impl Cache {
@@ -89,15 +86,15 @@ impl Cache {
         }
     }
 
-    /// The previous output's file at `path`, hard-linked into `staging`, if it can stand
-    /// for one made from `key`: the last build recorded that key for it, and the file is
-    /// still as that build left it.
-    pub(crate) fn reuse(&self, staging: &Staging, path: &str, key: u64) -> Option<&Written> {
+    /// Whether the previous output's file at `path` was hard-linked into `staging` to
+    /// stand for one made from `key`: the last build recorded that key for it, and the
+    /// file is still as that build left it.
+    pub(crate) fn reuse(&self, staging: &Staging, path: &str, key: u64) -> bool {
         let reused = self
             .written
             .get(path)
-            .filter(|w| w.key == key && staging.reuse(path, w.stamp));
-        if reused.is_some() {
+            .is_some_and(|w| w.key == key && staging.reuse(path, w.stamp));
+        if reused {
             self.reused.fetch_add(1, Ordering::Relaxed);
         }
         reused
@@ -108,14 +105,13 @@ impl Cache {
         self.reused.load(Ordering::Relaxed)
     }
 
-    /// Notes that this build puts at `path` a file made from `key` (with its `ids`, if a
-    /// page).
-    pub(crate) fn writing(&self, path: &str, key: u64, ids: Option<Arc<HashSet<String>>>) {
+    /// Notes that this build puts at `path` a file made from `key`.
+    pub(crate) fn writing(&self, path: &str, key: u64) {
         let stamp = (0, 0);
         self.writing
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
-            .insert(path.to_string(), Written { key, stamp, ids });
+            .insert(path.to_string(), Written { key, stamp });
     }
 
     /// This build's output is in place: its files, with the size and mtime `stamps` gives

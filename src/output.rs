@@ -122,6 +122,11 @@ impl<'a> Staging<'a> {
         linked
     }
 
+    /// The bytes of a file put in the folder (`None` if it cannot be read).
+    pub(crate) fn read(&self, path: &str) -> Option<Vec<u8>> {
+        std::fs::read(self.target(path).ok()?).ok()
+    }
+
     /// The size and mtime of every file put in the folder so far, by path.
     pub(crate) fn stamps(&self) -> FastMap<String, FileStamp> {
         std::mem::take(&mut *self.stamps.lock().unwrap_or_else(PoisonError::into_inner))

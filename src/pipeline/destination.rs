@@ -51,8 +51,8 @@ impl Destination<'_> {
                             // An index is made of its pages' entries, made with their bodies.
                             Some(cache) => {
                                 let key = search::index_key(site, lang);
-                                let reused = cache.reuse(staging, &path, key).is_some();
-                                cache.writing(&path, key, None);
+                                let reused = cache.reuse(staging, &path, key);
+                                cache.writing(&path, key);
                                 if reused {
                                     Ok(())
                                 } else {

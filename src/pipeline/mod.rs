@@ -196,7 +196,10 @@ fn run(
     let mut jobs = render::jobs(&site);
     jobs.retain(|j| !collisions.overridden.contains(&j.output_path(&site)));
     let file_count = jobs.len() + index_paths.len() + theme.static_files.len();
-    let anchors = AnchorCheck::new(&site, cache.is_some());
+    // `serve` keeps every page's ids for its next rebuild; a build reads a reused page's
+    // back from disk when a link needs them.
+    let every_page = cache.is_some() && matches!(destination, Destination::Memory);
+    let anchors = AnchorCheck::new(&site, every_page);
     let previous = cache.as_ref().and_then(|c| c.render.prepared.clone());
     let renderer = Renderer::new(&theme, &site, &asset_urls, previous.as_ref())
         .map_err(|errors| diagnostics.extend(errors))

@@ -98,22 +98,26 @@ pub(super) fn to_disk(
 ) -> Vec<Diagnostic> {
     let write = |job: &render::Job| -> Result<(), Diagnostic> {
         let keyed = renderer.keyed(job)?;
-        if let Some(previous) = cache.reuse(staging, &keyed.path, keyed.key) {
-            if let Some(ids) = &previous.ids {
-                anchors.observe_ids(&keyed.path, Arc::clone(ids));
+        cache.writing(&keyed.path, keyed.key);
+        if cache.reuse(staging, &keyed.path, keyed.key) {
+            // A page other pages link `#fragments` of is read back for its ids (its bytes
+            // are the previous build's): the cache keeps no ids.
+            if anchors.wants(&keyed.path)
+                && let Some(bytes) = staging.read(&keyed.path)
+            {
+                anchors.observe(&OutputFile {
+                    path: keyed.path,
+                    bytes: bytes.into(),
+                });
             }
-            cache.writing(&keyed.path, keyed.key, previous.ids.clone());
             return Ok(());
         }
         if job.is_large() {
-            // Streamed, as a build without the cache does; its ids are not kept.
-            cache.writing(&keyed.path, keyed.key, None);
+            // Streamed, as a build without the cache does.
             return staging.write_with(&keyed.path, |out| renderer.write_keyed(&keyed, out));
         }
-        let key = keyed.key;
         let file = renderer.make_keyed(keyed)?;
         anchors.observe(&file);
-        cache.writing(&file.path, key, anchors.ids_of(&file.path));
         staging.write(&file.path, &file.bytes)
     };
     jobs.par_iter().filter_map(|job| write(job).err()).collect()

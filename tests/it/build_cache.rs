@@ -160,3 +160,26 @@ fn an_output_file_changed_by_hand_is_made_again() {
     assert_eq!(std::fs::read(&tester).expect("read"), original);
     assert_same(&tree(&site.output("")), &first_build(&site), "a hand edit");
 }
+
+/// A link to a `#fragment` of a page the build took from the previous output is checked
+/// against that page's ids all the same (read back from it: the cache keeps none).
+#[test]
+fn links_to_fragments_of_a_reused_page_are_checked() {
+    let site = TestSite::example();
+    site.build().ok();
+    let page = site.path("content/roles/designer.en.md");
+    let text = std::fs::read_to_string(&page).expect("read");
+    tick();
+    std::fs::write(
+        &page,
+        format!("{text}\nSee [the role](tester.md#the-role) and [this](tester.md#no-such-part).\n"),
+    )
+    .expect("write");
+    let run = site.build().ok();
+    let stderr = run.stderr();
+    assert!(reused(&stderr) > 10, "{stderr}");
+    assert!(
+        stderr.contains("no-such-part") && !stderr.contains("`#the-role`"),
+        "{stderr}"
+    );
+}
