@@ -227,17 +227,8 @@ fn render_body(
     reads: &afm::include::Reads,
 ) -> Cached {
     let p = &site.pages[i];
-    // A page from the build cache comes without its text: read again (and kept).
-    let reread;
-    let text = match text.filter(|t| !t.is_empty()) {
-        Some(text) => Some(text),
-        None if p.page.text.is_empty() => {
-            reread = p.page.source();
-            Some(&*reread)
-        }
-        None => None,
-    };
-    let body = match text {
+    // A page from the build cache comes without its text: `body` reads it again.
+    let body = match text.filter(|t| !t.is_empty()) {
         Some(text) => text.get(p.page.body_start..).unwrap_or_default(),
         None => p.page.body(),
     };

@@ -72,29 +72,36 @@ pub struct Page {
 }
 
 impl Page {
+    /// The Markdown after the front matter (read again if the page came without its
+    /// text: see [`Page::source`]).
     pub fn body(&self) -> &str {
-        self.text.get(self.body_start..).unwrap_or_default()
+        let text = match self.reread() {
+            Some(text) => &**text,
+            None => &*self.text,
+        };
+        text.get(self.body_start..).unwrap_or_default()
     }
 
-    /// The file's text, for a diagnostic's snippet: read again if a build let it go (see
-    /// [`Page::release_text`]).
+    /// The file's text, for a diagnostic's snippet or a body: read again (once) if a
+    /// build let it go (see [`Page::release_text`]) or the page came from the build cache,
+    /// which keeps pages without their text.
     pub fn source(&self) -> Arc<str> {
+        self.reread().unwrap_or(&self.text).clone()
+    }
+
+    /// The file's text read again, if the page no longer holds it.
+    fn reread(&self) -> Option<&Arc<str>> {
         if !self.text.is_empty() || self.file.path.as_os_str().is_empty() {
-            return self.text.clone();
+            return None;
         }
-        let read = || {
-            std::fs::read(&self.file.path)
-                .ok()
-                .and_then(|bytes| decode(&bytes).ok())
-                .map(Arc::from)
-        };
-        match self.reread.get() {
-            Some(text) => text.clone(),
-            None => read().map_or_else(
-                || self.text.clone(),
-                |text| self.reread.get_or_init(|| text).clone(),
-            ),
+        if let Some(text) = self.reread.get() {
+            return Some(text);
         }
+        let text: Arc<str> = std::fs::read(&self.file.path)
+            .ok()
+            .and_then(|bytes| decode(&bytes).ok())?
+            .into();
+        Some(self.reread.get_or_init(|| text))
     }
 
     /// Takes the file's text out of the page: a one-off build needs it no more once the

@@ -183,3 +183,65 @@ fn links_to_fragments_of_a_reused_page_are_checked() {
         "{stderr}"
     );
 }
+
+/// A guide (TOC.md menus, includes, translations paired by `exl-id`, a broken anchor):
+/// after edits of a page, of its TOC, of an included file, a build with the cache gives
+/// the files and the warnings of a first build. Pages come from the cache without their
+/// text: what is made from it (the sidebar from `TOC.md`, a body) must read it again.
+#[test]
+fn a_guide_built_with_its_cache_equals_a_first_build() {
+    let site = crate::guides::guide_site();
+    site.write("content/en/help/_includes/note.md", "An included note.\n");
+    site.write(
+        "content/en/help/demo/advanced/tune.md",
+        "---\ntitle: Tune\nexl-id: id-tune\n---\nTuning.\n\n{{$include /help/_includes/note.md}}\n\nSee [install](../install.md#no-such-step).\n",
+    );
+    site.build().ok();
+    let edits: [(&str, &str, &str); 4] = [
+        (
+            "content/en/help/demo/start.md",
+            "Welcome.",
+            "Welcome, reader.",
+        ),
+        (
+            "content/en/help/demo/TOC.md",
+            "[Install](install.md)",
+            "[Installing](install.md)",
+        ),
+        (
+            "content/en/help/_includes/note.md",
+            "An included",
+            "A shared",
+        ),
+        (
+            "content/fr/help/demo/install.md",
+            "title: Installer",
+            "title: Installation",
+        ),
+    ];
+    for (file, from, to) in edits {
+        tick();
+        let text = std::fs::read_to_string(site.path(file)).expect("read");
+        assert!(text.contains(from), "{file} has no `{from}`");
+        site.write(file, &text.replacen(from, to, 1));
+        let what = format!("`{from}` -> `{to}` in {file}");
+        let cached = site.build().ok().stderr();
+        assert!(reused(&cached) > 3, "{what}: {cached}");
+        let elsewhere = tempfile::tempdir().expect("temp dir");
+        let output = elsewhere.path().join("out");
+        let first = site
+            .run(&["build", "--output", output.to_str().expect("UTF-8")])
+            .ok()
+            .stderr();
+        let warnings = |stderr: &str| -> Vec<String> {
+            stderr
+                .lines()
+                .filter(|l| !l.starts_with("built "))
+                .map(String::from)
+                .collect()
+        };
+        assert_eq!(warnings(&cached), warnings(&first), "{what}");
+        assert!(cached.contains("no-such-step"), "{cached}");
+        assert_same(&tree(&site.output("")), &tree(&output), &what);
+    }
+}

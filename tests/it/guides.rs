@@ -38,7 +38,7 @@ user-guide-description: Tout sur la démo.
 "#;
 
 /// A two-language guide; the French start page was renamed and keeps its `exl-id`.
-fn guide_site() -> TestSite {
+pub(crate) fn guide_site() -> TestSite {
     let site = TestSite::new(SITE);
     site.write("content/en/help/demo/TOC.md", TOC_EN);
     site.write("content/fr/help/demo/TOC.md", TOC_FR);
