@@ -30,9 +30,48 @@ use crate::site::{Body, Html, PageId, Site, SitePage, root_prefix};
 /// each with the files its includes read.
 #[derive(Default)]
 pub(crate) struct Cache {
-    bodies: FastMap<u64, Cached>,
+    bodies: FastMap<u64, Stored>,
+    /// Keep bodies compressed (a build, which writes them to disk): the site's bodies are
+    /// then its own, and let go of what they no longer need (search entries once their
+    /// index is written). `serve` keeps them whole, shared with the site it serves.
+    pub packed: bool,
     /// How many bodies the last run rendered (the others were reused).
     pub rendered: usize,
+}
+
+/// A body of the cache: whole, or compressed (see [`Packed`]).
+#[derive(Clone)]
+struct Stored {
+    body: Option<Arc<Body>>,
+    packed: Option<bytes::Bytes>,
+    included: Arc<[IncludedFile]>,
+}
+
+impl Stored {
+    /// The body, whole; `None` if a compressed one does not read back (it is then
+    /// rendered again).
+    fn cached(&self) -> Option<Cached> {
+        let body = match (&self.body, &self.packed) {
+            (Some(body), _) => Arc::clone(body),
+            (None, Some(packed)) => Arc::new(unpack(packed)?),
+            (None, None) => return None,
+        };
+        Some(Cached {
+            body,
+            included: Arc::clone(&self.included),
+            packed: self.packed.clone(),
+        })
+    }
+}
+
+/// A body, serialized (postcard) and compressed (LZ4).
+fn pack(body: &Body) -> Option<bytes::Bytes> {
+    let bytes = postcard::to_stdvec(body).ok()?;
+    Some(lz4_flex::compress_prepend_size(&bytes).into())
+}
+
+fn unpack(packed: &[u8]) -> Option<Body> {
+    postcard::from_bytes(&lz4_flex::decompress_size_prepended(packed).ok()?).ok()
 }
 
 /// A cached body as the build cache keeps it: its HTML and search entry are most of the
@@ -47,66 +86,94 @@ struct Packed {
 
 impl serde::Serialize for Cache {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let packed: Result<Vec<Packed>, postcard::Error> = self
+        let packed: Vec<Packed> = self
             .bodies
             .par_iter()
-            .map(|(&key, c)| {
-                let body = match &c.packed {
-                    Some(packed) => packed.clone(),
-                    None => lz4_flex::compress_prepend_size(&postcard::to_stdvec(&*c.body)?).into(),
+            .filter_map(|(&key, stored)| {
+                let body = match (&stored.packed, &stored.body) {
+                    (Some(packed), _) => packed.clone(),
+                    (None, Some(body)) => pack(body)?,
+                    (None, None) => return None,
                 };
-                Ok(Packed {
+                let included = Arc::clone(&stored.included);
+                Some(Packed {
                     key,
-                    included: Arc::clone(&c.included),
+                    included,
                     body,
                 })
             })
             .collect();
-        packed.map_err(serde::ser::Error::custom)?.serialize(s)
+        packed.serialize(s)
     }
 }
 
+/// Read back compressed: each body is made whole when a page asks for it, in parallel
+/// with the others (see [`Stored::cached`]).
 impl<'de> serde::Deserialize<'de> for Cache {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Cache, D::Error> {
-        let packed = Vec::<Packed>::deserialize(d)?;
-        let bodies: Option<FastMap<u64, Cached>> = packed
-            .into_par_iter()
+        let bodies = Vec::<Packed>::deserialize(d)?
+            .into_iter()
             .map(|p| {
-                let body = lz4_flex::decompress_size_prepended(&p.body).ok()?;
-                let body: Body = postcard::from_bytes(&body).ok()?;
-                let cached = Cached {
-                    body: Arc::new(body),
-                    included: p.included,
+                let stored = Stored {
+                    body: None,
                     packed: Some(p.body),
+                    included: p.included,
                 };
-                Some((p.key, cached))
+                (p.key, stored)
             })
             .collect();
-        let bodies = bodies.ok_or_else(|| serde::de::Error::custom("a body does not read back"))?;
         Ok(Cache {
             bodies,
+            packed: true,
             rendered: 0,
         })
     }
 }
 
-#[derive(Clone)]
+/// A body of this run, with the files its includes read.
 struct Cached {
     body: Arc<Body>,
     included: Arc<[IncludedFile]>,
-    /// The body as the build cache read it (see [`Packed`]): written back as it was.
+    /// The body compressed, if it came so from the cache: kept as it was.
     packed: Option<bytes::Bytes>,
+}
+
+impl Cached {
+    /// What the cache keeps of it (see [`Cache::packed`]).
+    fn stored(&self, packed: bool) -> Option<Stored> {
+        let included = Arc::clone(&self.included);
+        Some(if packed {
+            let packed = match &self.packed {
+                Some(packed) => packed.clone(),
+                None => pack(&self.body)?,
+            };
+            Stored {
+                body: None,
+                packed: Some(packed),
+                included,
+            }
+        } else {
+            Stored {
+                body: Some(Arc::clone(&self.body)),
+                packed: None,
+                included,
+            }
+        })
+    }
 }
 
 impl Cache {
     /// The body cached under `key`, if the files its includes read are as they were
     /// (`now`: what each of those files holds at this run).
-    fn get(&self, key: u64, now: &FastMap<&Path, Option<u64>>) -> Option<&Cached> {
-        self.bodies.get(&key).filter(|c| {
-            c.included
-                .iter()
-                .all(|f| now.get(f.path.as_path()) == Some(&f.hash))
-        })
+    fn get(&self, key: u64, now: &FastMap<&Path, Option<u64>>) -> Option<Cached> {
+        self.bodies
+            .get(&key)
+            .filter(|c| {
+                c.included
+                    .iter()
+                    .all(|f| now.get(f.path.as_path()) == Some(&f.hash))
+            })?
+            .cached()
     }
 
     /// What each file read by the includes of a cached body holds now (each read once).
@@ -165,7 +232,7 @@ pub(crate) fn render(site: &mut Site, cache: Option<&mut Cache>) -> Vec<Diagnost
         .map(|(i, text)| {
             let key = body_key(&linked.pages[i]);
             match cache.as_ref().and_then(|c| c.get(key, &now)) {
-                Some(cached) => (false, key, cached.clone()),
+                Some(cached) => (false, key, cached),
                 None => {
                     let rendered = render_body(linked, PageId::at(i), key, text.as_deref(), &reads);
                     // A page with something to report keeps its text for the snippets,
@@ -184,9 +251,10 @@ pub(crate) fn render(site: &mut Site, cache: Option<&mut Cache>) -> Vec<Diagnost
     if let Some(cache) = cache {
         cache.rendered = bodies.iter().filter(|(fresh, ..)| *fresh).count();
         // Keep the bodies of this site only.
+        let packed = cache.packed;
         cache.bodies = bodies
-            .iter()
-            .map(|(_, key, cached)| (*key, cached.clone()))
+            .par_iter()
+            .filter_map(|(_, key, cached)| Some((*key, cached.stored(packed)?)))
             .collect();
     }
     for (p, (_, _, Cached { body, .. })) in site.pages.iter_mut().zip(bodies) {

@@ -56,23 +56,38 @@ pub(crate) fn hash_with(feed: impl FnOnce(&mut Buffered)) -> u64 {
         let mut shared = buffer.try_borrow_mut();
         let buffer = shared.as_deref_mut().unwrap_or(&mut own);
         buffer.clear();
-        let mut h = Buffered(buffer);
+        let mut h = Buffered {
+            buffer,
+            hasher: KEYS.build_hasher(),
+        };
         feed(&mut h);
         h.finish()
     })
 }
 
-/// A [`Hasher`] that gathers what it is given and hashes it at once (see [`hash_of`]).
-pub(crate) struct Buffered<'b>(&'b mut Vec<u8>);
+/// A [`Hasher`] that gathers what it is given and hashes it a block at a time (see
+/// [`hash_of`]): the data of a site-wide file (every checklist of 20,000 pages) would
+/// otherwise grow each thread's buffer to tens of megabytes, kept for the next key.
+pub(crate) struct Buffered<'b> {
+    buffer: &'b mut Vec<u8>,
+    hasher: ahash::AHasher,
+}
+
+/// What [`Buffered`] gathers before it hashes.
+const BLOCK: usize = 64 * 1024;
 
 impl Hasher for Buffered<'_> {
     fn write(&mut self, bytes: &[u8]) {
-        self.0.extend_from_slice(bytes);
+        self.buffer.extend_from_slice(bytes);
+        if self.buffer.len() >= BLOCK {
+            self.hasher.write(self.buffer);
+            self.buffer.clear();
+        }
     }
 
     fn finish(&self) -> u64 {
-        let mut h = KEYS.build_hasher();
-        h.write(self.0);
+        let mut h = self.hasher.clone();
+        h.write(self.buffer);
         h.finish()
     }
 }

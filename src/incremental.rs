@@ -77,13 +77,22 @@ impl Cache {
     pub(crate) fn forget_if_changed(&mut self, config: &Config) {
         let key = hash_of(config);
         if self.config != Some(key) {
-            let textless = self.content.textless;
+            let on_disk = self.content.textless;
             *self = Cache {
                 config: Some(key),
                 ..Cache::default()
             };
-            self.content.textless = textless;
+            if on_disk {
+                self.kept_on_disk();
+            }
         }
+    }
+
+    /// Keeps what a build writes to disk as the disk holds it: pages without their text,
+    /// bodies compressed; the site's own are let go of as the build goes.
+    pub(crate) fn kept_on_disk(&mut self) {
+        self.content.textless = true;
+        self.bodies.packed = true;
     }
 
     /// Whether the previous output's file at `path` was hard-linked into `staging` to

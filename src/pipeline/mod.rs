@@ -308,7 +308,7 @@ pub fn build(options: &BuildOptions) -> Outcome {
     };
     let build_cache = BuildCache::beside(&folder.path, &settings);
     let mut cache = build_cache.load();
-    cache.content.textless = true;
+    cache.kept_on_disk();
     let destination = Destination::Disk(&staging);
     let mut rendered = run(options, &mut diagnostics, destination, Some(&mut cache));
     diagnostics.extend(staging.failures());
