@@ -3,24 +3,9 @@
 //! gives exactly the files a first build gives; a cache it cannot trust is ignored.
 
 use std::collections::BTreeMap;
-use std::path::Path;
 
-use crate::common::TestSite;
+use crate::common::{TestSite, assert_same, files};
 use crate::rebuild::{EDITS, tick};
-
-/// Every file under `dir`, with its bytes.
-fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    walkdir::WalkDir::new(dir)
-        .into_iter()
-        .map(|e| e.expect("a readable output folder"))
-        .filter(|e| e.file_type().is_file())
-        .map(|e| {
-            let name = e.path().strip_prefix(dir).expect("inside");
-            let bytes = std::fs::read(e.path()).expect("readable");
-            (name.display().to_string(), bytes)
-        })
-        .collect()
-}
 
 /// The files a first build of `site` makes, into a new folder with no cache beside it.
 fn first_build(site: &TestSite) -> BTreeMap<String, Vec<u8>> {
@@ -32,7 +17,7 @@ fn first_build(site: &TestSite) -> BTreeMap<String, Vec<u8>> {
         0,
         "a first build reuses nothing"
     );
-    tree(&output)
+    files(&output)
 }
 
 /// How many rendered files a build said it took from the previous output.
@@ -41,20 +26,6 @@ fn reused(stderr: &str) -> usize {
         .split_once(" rendered files reused")
         .and_then(|(before, _)| before.rsplit(' ').next()?.parse().ok())
         .unwrap_or(0)
-}
-
-fn assert_same(built: &BTreeMap<String, Vec<u8>>, first: &BTreeMap<String, Vec<u8>>, what: &str) {
-    assert_eq!(
-        built.keys().collect::<Vec<_>>(),
-        first.keys().collect::<Vec<_>>(),
-        "the same files after {what}"
-    );
-    for (path, bytes) in first {
-        assert!(
-            built[path] == *bytes,
-            "{path} differs from a first build after {what}"
-        );
-    }
 }
 
 /// The property the cache rests on: after any edit (every front matter key of every
@@ -70,7 +41,7 @@ fn after_any_edit_a_build_with_its_cache_equals_a_first_build() {
         let what = edit.apply(&site);
         let run = site.build().ok();
         reuses.push((reused(&run.stderr()), what.clone()));
-        assert_same(&tree(&site.output("")), &first_build(&site), &what);
+        assert_same(&files(&site.output("")), &first_build(&site), &what);
     }
     // The cache was used: a body edit reuses every other page; site.yaml's title, which
     // every page shows, reuses none of them.
@@ -81,7 +52,7 @@ fn after_any_edit_a_build_with_its_cache_equals_a_first_build() {
             .map(|(n, _)| *n)
             .unwrap_or_else(|| panic!("no edit `{what}`"))
     };
-    let pages = tree(&site.output(""))
+    let pages = files(&site.output(""))
         .keys()
         .filter(|p| p.ends_with(".html"))
         .count();
@@ -123,7 +94,7 @@ fn a_cache_that_cannot_be_trusted_is_ignored() {
         let run = site.build().ok();
         assert_eq!(reused(&run.stderr()), 0, "{how}: {}", run.stderr());
         let what = format!("a cache {how}");
-        assert_same(&tree(&site.output("")), &first_build(&site), &what);
+        assert_same(&files(&site.output("")), &first_build(&site), &what);
         assert!(
             site.read_output("en/roles/tester/index.html")
                 .contains(&format!("Edit {i}.")),
@@ -136,7 +107,7 @@ fn a_cache_that_cannot_be_trusted_is_ignored() {
     let run = site.build().ok();
     assert_eq!(reused(&run.stderr()), 0, "{}", run.stderr());
     assert_same(
-        &tree(&site.output("")),
+        &files(&site.output("")),
         &first_build(&site),
         "other settings",
     );
@@ -158,7 +129,7 @@ fn an_output_file_changed_by_hand_is_made_again() {
     let run = site.build().ok();
     assert!(reused(&run.stderr()) > 10, "{}", run.stderr());
     assert_eq!(std::fs::read(&tester).expect("read"), original);
-    assert_same(&tree(&site.output("")), &first_build(&site), "a hand edit");
+    assert_same(&files(&site.output("")), &first_build(&site), "a hand edit");
 }
 
 /// A link to a `#fragment` of a page the build took from the previous output is checked
@@ -242,6 +213,6 @@ fn a_guide_built_with_its_cache_equals_a_first_build() {
         };
         assert_eq!(warnings(&cached), warnings(&first), "{what}");
         assert!(cached.contains("no-such-step"), "{cached}");
-        assert_same(&tree(&site.output("")), &tree(&output), &what);
+        assert_same(&files(&site.output("")), &files(&output), &what);
     }
 }

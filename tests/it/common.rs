@@ -1,5 +1,6 @@
 //! Test harness: fixture sites in temporary folders, the real binary, HTML read back.
 
+use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -381,4 +382,38 @@ pub(crate) fn static_server(dir: &Path) -> (Killed, u16) {
     );
     wait_for_port(port);
     (server, port)
+}
+
+/// Every file under `dir` with its bytes (empty if `dir` is missing).
+pub(crate) fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    if !dir.exists() {
+        return BTreeMap::new();
+    }
+    walkdir::WalkDir::new(dir)
+        .follow_links(true)
+        .into_iter()
+        .map(|e| e.expect("a readable folder"))
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let name = e.path().strip_prefix(dir).expect("inside");
+            let bytes = std::fs::read(e.path()).expect("a readable file");
+            (name.display().to_string(), bytes)
+        })
+        .collect()
+}
+
+/// Asserts that two sites have the same files with the same bytes, naming the ones that
+/// differ (not printing the bytes).
+#[track_caller]
+pub(crate) fn assert_same(
+    left: &BTreeMap<String, Vec<u8>>,
+    right: &BTreeMap<String, Vec<u8>>,
+    what: &str,
+) {
+    let differ: Vec<&String> = left
+        .keys()
+        .chain(right.keys())
+        .filter(|k| left.get(*k) != right.get(*k))
+        .collect();
+    assert!(differ.is_empty(), "{what}: these files differ: {differ:?}");
 }

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-use common::TestSite;
+use common::{TestSite, assert_same, files};
 
 /// `equipe build --source SITE ARGS` with extra environment variables.
 fn build_command(site: &Path, args: &[&OsStr], env: &[(&str, &str)]) -> Command {
@@ -54,36 +54,6 @@ fn fails(out: &Output) -> String {
         stderr(out)
     );
     stderr(out)
-}
-
-/// Every file under `dir` with its bytes (empty if `dir` is missing).
-fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    if !dir.exists() {
-        return BTreeMap::new();
-    }
-    walkdir::WalkDir::new(dir)
-        .follow_links(true)
-        .into_iter()
-        .map(|e| e.expect("a readable folder"))
-        .filter(|e| e.file_type().is_file())
-        .map(|e| {
-            let name = e.path().strip_prefix(dir).expect("inside");
-            let bytes = std::fs::read(e.path()).expect("a readable file");
-            (name.display().to_string(), bytes)
-        })
-        .collect()
-}
-
-/// Asserts that two sites have the same files with the same bytes, naming the ones that
-/// differ (not printing the bytes).
-#[track_caller]
-fn assert_same(left: &BTreeMap<String, Vec<u8>>, right: &BTreeMap<String, Vec<u8>>, what: &str) {
-    let differ: Vec<&String> = left
-        .keys()
-        .chain(right.keys())
-        .filter(|k| left.get(*k) != right.get(*k))
-        .collect();
-    assert!(differ.is_empty(), "{what}: these files differ: {differ:?}");
 }
 
 /// The names in `dir` that builds leave beside an output named `name` while they run.
