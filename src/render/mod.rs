@@ -28,7 +28,7 @@ pub(crate) use prepared::Prepared;
 use prepared::SharedViews;
 use views::{
     ChecklistContext, ChecklistPageView, JobContext, LanguageContext, PageContext, PageView,
-    Shared, SpecialContext, Summary, Translation,
+    Shared, SpecialContext, Summary, SummaryKeys, Translation,
 };
 
 /// One output file to make.
@@ -91,6 +91,8 @@ pub(crate) struct Renderer<'a> {
     prepared: Arc<Prepared>,
     /// Of each guide's sidebars (see [`crate::site::navigation::Sidebar`]).
     guide_keys: Vec<u64>,
+    /// Of each page's summary (see [`views::Summary`]).
+    summaries: SummaryKeys,
     /// Made by the first checklist job, shared by the others.
     checklists: std::sync::OnceLock<checklist::SiteChecklists<'a>>,
 }
@@ -144,7 +146,8 @@ impl<'a> Renderer<'a> {
         assets: &BTreeMap<String, String>,
         previous: Option<&Arc<Prepared>>,
     ) -> Result<Renderer<'a>, Vec<Diagnostic>> {
-        let views = SharedViews::of(theme, site, assets);
+        let summaries = SummaryKeys::new(site);
+        let views = SharedViews::of(theme, site, assets, &summaries);
         let key = hash_of(&views);
         let prepared = match previous {
             Some(p) if p.key == key => Arc::clone(p),
@@ -154,6 +157,7 @@ impl<'a> Renderer<'a> {
             site,
             prepared,
             guide_keys: site.navigation.guide_keys(site),
+            summaries,
             checklists: std::sync::OnceLock::new(),
         })
     }
@@ -327,7 +331,9 @@ impl Renderer<'_> {
             Kind::Page => "page.html",
         };
         let summaries = |v: &[PageId]| -> Vec<Summary> {
-            v.iter().map(|&j| Summary::of(&site.pages[j])).collect()
+            v.iter()
+                .map(|&j| Summary::of(site, j, &self.summaries))
+                .collect()
         };
         let view = PageView {
             title: &p.page.title,

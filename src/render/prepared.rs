@@ -12,7 +12,7 @@ use std::sync::Arc;
 
 use tera::{Tera, Value};
 
-use super::views::{GuideLink, Nav, SiteInfo, Summary};
+use super::views::{GuideLink, Nav, SiteInfo, Summary, SummaryKeys};
 use crate::checklist;
 use crate::content::Kind;
 use crate::diagnostics::Diagnostic;
@@ -68,6 +68,7 @@ impl<'a> SharedViews<'a> {
         theme: &'a Theme,
         site: &'a Site,
         assets: &'a BTreeMap<String, String>,
+        summaries: &SummaryKeys,
     ) -> SharedViews<'a> {
         let config = &site.config;
         SharedViews {
@@ -88,14 +89,19 @@ impl<'a> SharedViews<'a> {
             languages: config
                 .languages
                 .iter()
-                .map(|l| LanguageViews::of(site, &theme.strings, &l.code))
+                .map(|l| LanguageViews::of(site, &theme.strings, &l.code, summaries))
                 .collect(),
         }
     }
 }
 
 impl<'a> LanguageViews<'a> {
-    fn of(site: &'a Site, strings: &'a Strings, code: &'a str) -> LanguageViews<'a> {
+    fn of(
+        site: &'a Site,
+        strings: &'a Strings,
+        code: &'a str,
+        summaries: &SummaryKeys,
+    ) -> LanguageViews<'a> {
         let typography = site.config.typography(code);
         let strings: Option<BTreeMap<&String, String>> = strings.get(code).map(|s| {
             s.iter()
@@ -109,7 +115,7 @@ impl<'a> LanguageViews<'a> {
             .replace("{teams}", &count(NodeKind::Team).to_string());
         LanguageViews {
             code,
-            nav: nav(site, code),
+            nav: nav(site, code, summaries),
             strings,
             team_map,
             map_description,
@@ -126,11 +132,11 @@ fn ui<'s>(strings: Option<&'s BTreeMap<&String, String>>, key: &str) -> &'s str 
 }
 
 /// A language's menu and lists: a menu entry only for what the language has.
-fn nav<'a>(site: &'a Site, code: &'a str) -> Nav<'a> {
+fn nav<'a>(site: &'a Site, code: &'a str, summaries: &SummaryKeys) -> Nav<'a> {
     let list = |kind| -> Vec<Summary<'a>> {
         site.of_kind(kind, code)
             .into_iter()
-            .map(|i| Summary::of(&site.pages[i]))
+            .map(|i| Summary::of(site, i, summaries))
             .collect()
     };
     let section = |name: &str| {
@@ -156,7 +162,7 @@ fn nav<'a>(site: &'a Site, code: &'a str) -> Nav<'a> {
             .of_kind(Kind::Page, code)
             .into_iter()
             .filter(|&i| !site.pages[i].page.key.contains('/'))
-            .map(|i| Summary::of(&site.pages[i]))
+            .map(|i| Summary::of(site, i, summaries))
             .collect(),
         guides: site
             .navigation

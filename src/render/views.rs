@@ -17,7 +17,7 @@ use crate::checklist::{self, LanguageChecklists, PartLink};
 use crate::checklist_item::ChecklistItem;
 use crate::content::Kind;
 use crate::site::navigation::Sidebar;
-use crate::site::{Html, SitePage};
+use crate::site::{Html, PageId, Site};
 
 /// The context of a job that has a template.
 #[derive(Hash)]
@@ -198,7 +198,7 @@ pub(super) struct Translation<'a> {
 
 /// What lists and links show of a page.
 #[derive(Hash, Serialize)]
-pub(super) struct Summary<'a> {
+struct Shown<'a> {
     title: &'a str,
     description: Option<&'a str>,
     url: &'a str,
@@ -208,9 +208,45 @@ pub(super) struct Summary<'a> {
     progress: checklist::Progress,
 }
 
+/// What lists and links show of a page ([`Shown`]), with its hash, made once per page
+/// and build (see [`SummaryKeys`]): a section lists every role, and each role its related
+/// pages; hashing each of their summaries whole wherever it is listed was most of the
+/// cost of keying the jobs. Templates see the fields alone.
+pub(super) struct Summary<'a> {
+    shown: Shown<'a>,
+    key: u64,
+}
+
+impl Serialize for Summary<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.shown.serialize(s)
+    }
+}
+
+impl Hash for Summary<'_> {
+    fn hash<H: Hasher>(&self, h: &mut H) {
+        self.key.hash(h);
+    }
+}
+
+/// The hash of each page's [`Shown`], made the first time the page is listed in a build.
+pub(crate) struct SummaryKeys(Vec<std::sync::OnceLock<u64>>);
+
+impl SummaryKeys {
+    pub(crate) fn new(site: &Site) -> SummaryKeys {
+        SummaryKeys(
+            site.pages
+                .iter()
+                .map(|_| std::sync::OnceLock::new())
+                .collect(),
+        )
+    }
+}
+
 impl<'a> Summary<'a> {
-    pub(super) fn of(p: &'a SitePage) -> Summary<'a> {
-        Summary {
+    pub(super) fn of(site: &'a Site, i: PageId, keys: &SummaryKeys) -> Summary<'a> {
+        let p = &site.pages[i];
+        let shown = Shown {
             title: &p.page.title,
             description: p.page.description.as_deref(),
             url: &p.path,
@@ -218,7 +254,9 @@ impl<'a> Summary<'a> {
             kind: p.page.kind,
             checklist: p.checklist(),
             progress: checklist::Progress::of(p.checklist()),
-        }
+        };
+        let key = *keys.0[i.index()].get_or_init(|| crate::hash::hash_of(&shown));
+        Summary { shown, key }
     }
 }
 
