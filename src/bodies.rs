@@ -39,27 +39,31 @@ pub(crate) struct Cache {
     pub rendered: usize,
 }
 
-/// A body of the cache: whole, or compressed (see [`Packed`]).
-#[derive(Clone)]
+/// A body of the cache, with the files its includes read.
 struct Stored {
-    body: Option<Arc<Body>>,
-    packed: Option<bytes::Bytes>,
+    body: Held,
     included: Arc<[IncludedFile]>,
+}
+
+/// How the cache holds a body: whole (`serve`, shared with its site) or compressed (a
+/// build, see [`Packed`]).
+enum Held {
+    Whole(Arc<Body>),
+    Packed(bytes::Bytes),
 }
 
 impl Stored {
     /// The body, whole; `None` if a compressed one does not read back (it is then
     /// rendered again).
     fn cached(&self) -> Option<Cached> {
-        let body = match (&self.body, &self.packed) {
-            (Some(body), _) => Arc::clone(body),
-            (None, Some(packed)) => Arc::new(unpack(packed)?),
-            (None, None) => return None,
+        let (body, packed) = match &self.body {
+            Held::Whole(body) => (Arc::clone(body), None),
+            Held::Packed(packed) => (Arc::new(unpack(packed)?), Some(packed.clone())),
         };
         Some(Cached {
             body,
             included: Arc::clone(&self.included),
-            packed: self.packed.clone(),
+            packed,
         })
     }
 }
@@ -90,10 +94,9 @@ impl serde::Serialize for Cache {
             .bodies
             .par_iter()
             .filter_map(|(&key, stored)| {
-                let body = match (&stored.packed, &stored.body) {
-                    (Some(packed), _) => packed.clone(),
-                    (None, Some(body)) => pack(body)?,
-                    (None, None) => return None,
+                let body = match &stored.body {
+                    Held::Packed(packed) => packed.clone(),
+                    Held::Whole(body) => pack(body)?,
                 };
                 let included = Arc::clone(&stored.included);
                 Some(Packed {
@@ -115,8 +118,7 @@ impl<'de> serde::Deserialize<'de> for Cache {
             .into_iter()
             .map(|p| {
                 let stored = Stored {
-                    body: None,
-                    packed: Some(p.body),
+                    body: Held::Packed(p.body),
                     included: p.included,
                 };
                 (p.key, stored)
@@ -141,23 +143,14 @@ struct Cached {
 impl Cached {
     /// What the cache keeps of it (see [`Cache::packed`]).
     fn stored(&self, packed: bool) -> Option<Stored> {
-        let included = Arc::clone(&self.included);
-        Some(if packed {
-            let packed = match &self.packed {
-                Some(packed) => packed.clone(),
-                None => pack(&self.body)?,
-            };
-            Stored {
-                body: None,
-                packed: Some(packed),
-                included,
-            }
-        } else {
-            Stored {
-                body: Some(Arc::clone(&self.body)),
-                packed: None,
-                included,
-            }
+        let body = match (packed, &self.packed) {
+            (false, _) => Held::Whole(Arc::clone(&self.body)),
+            (true, Some(packed)) => Held::Packed(packed.clone()),
+            (true, None) => Held::Packed(pack(&self.body)?),
+        };
+        Some(Stored {
+            body,
+            included: Arc::clone(&self.included),
         })
     }
 }

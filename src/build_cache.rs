@@ -19,6 +19,7 @@ use std::path::{Path, PathBuf};
 
 use crate::hash::{fnv1a, hash_bytes};
 use crate::incremental::Cache;
+use crate::output::this_binary;
 use crate::swap::sibling;
 
 /// Names the format: a change to what the cache holds changes it.
@@ -37,21 +38,9 @@ impl BuildCache {
     /// options that change the output).
     pub(crate) fn beside(output: &Path, settings: &str) -> BuildCache {
         // Another binary may render differently, or hash differently (see `hash`).
-        let binary = std::env::current_exe().and_then(std::fs::metadata);
-        let identity = binary.ok().map(|m| {
-            let modified = m
-                .modified()
-                .ok()
-                .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
-                .map(|d| d.as_nanos());
-            fnv1a(
-                format!(
-                    "{} {} {modified:?}\n{settings}",
-                    env!("CARGO_PKG_VERSION"),
-                    m.len()
-                )
-                .as_bytes(),
-            )
+        let identity = this_binary().map(|(len, modified)| {
+            let version = env!("CARGO_PKG_VERSION");
+            fnv1a(format!("{version} {len} {modified}\n{settings}").as_bytes())
         });
         BuildCache {
             file: sibling(output, "equipe-cache"),

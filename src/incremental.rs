@@ -46,10 +46,10 @@ pub struct Cache {
     pub(crate) bodies: bodies::Cache,
     /// The files of the output folder the last build made, by path (builds only).
     pub(crate) written: FastMap<String, Written>,
-    /// The files this build is making, by path: [`Cache::written`] once they are in
-    /// place (see [`Cache::finished_writing`]).
+    /// The key of each file this build is making, by path: [`Cache::written`] once they
+    /// are in place, with their stamps (see [`Cache::finished_writing`]).
     #[serde(skip)]
-    writing: Mutex<FastMap<String, Written>>,
+    writing: Mutex<FastMap<String, u64>>,
     /// How many files this build took from the previous output.
     #[serde(skip)]
     reused: AtomicUsize,
@@ -116,23 +116,27 @@ impl Cache {
 
     /// Notes that this build puts at `path` a file made from `key`.
     pub(crate) fn writing(&self, path: &str, key: u64) {
-        let stamp = (0, 0);
         self.writing
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
-            .insert(path.to_string(), Written { key, stamp });
+            .insert(path.to_string(), key);
     }
 
     /// This build's output is in place: its files, with the size and mtime `stamps` gives
     /// each, are what the next build will find.
     pub(crate) fn finished_writing(&mut self, stamps: &FastMap<String, FileStamp>) {
-        let mut writing = std::mem::take(
+        let writing = std::mem::take(
             self.writing
                 .get_mut()
                 .unwrap_or_else(PoisonError::into_inner),
         );
-        writing.retain(|path, w| stamps.get(path).map(|s| w.stamp = *s).is_some());
-        self.written = writing;
+        self.written = writing
+            .into_iter()
+            .filter_map(|(path, key)| {
+                let stamp = *stamps.get(&path)?;
+                Some((path, Written { key, stamp }))
+            })
+            .collect();
     }
 
     /// Tells the next rebuild that, of the site's files, only these may have changed

@@ -256,13 +256,10 @@ impl<'a> Staging<'a> {
         let target = self.target(path)?;
         let from = std::fs::metadata(source)
             .map_err(|e| Diagnostic::error(format!("cannot read static file `{path}`: {e}")))?;
-        let previous = self.folder.target.join(path);
+        if from.modified().is_ok() && self.reuse(path, stamp_of(&from)) {
+            return Ok(());
+        }
         let copied = make_parent(&target).and_then(|()| {
-            if same_size_and_time(&previous, &from)
-                && std::fs::hard_link(&previous, &target).is_ok()
-            {
-                return Ok(());
-            }
             std::fs::copy(source, &target)?;
             if let Ok(time) = from.modified() {
                 // Without it, the next build copies the file again: not worth failing for.
@@ -389,9 +386,8 @@ impl Stamp {
         inputs.push_str(settings);
         inputs.push('\n');
         // A new equipe binary (or another one) may render differently.
-        let binary = std::env::current_exe().and_then(std::fs::metadata);
-        let listed = binary.is_ok_and(|m| {
-            inputs.push_str(&line("equipe", stamp_of(&m)));
+        let listed = this_binary().is_some_and(|stamp| {
+            inputs.push_str(&line("equipe", stamp));
             true
         }) && std::iter::once(crate::config::CONFIG_FILE)
             .chain(crate::config::SOURCE_FOLDERS)
@@ -518,6 +514,13 @@ fn line(name: &str, (len, mtime): FileStamp) -> String {
 /// same, make, rsync and equipe take the file to be the same.
 pub(crate) type FileStamp = (u64, u128);
 
+/// The stamp of the running equipe binary: what the stamp and the build cache were made
+/// with (another binary may render, or hash, differently).
+pub(crate) fn this_binary() -> Option<FileStamp> {
+    let binary = std::env::current_exe().and_then(std::fs::metadata).ok()?;
+    Some(stamp_of(&binary))
+}
+
 fn stamp_of(m: &std::fs::Metadata) -> FileStamp {
     let mtime = m
         .modified()
@@ -553,17 +556,6 @@ fn same_files(a: &Path, b: &Path) -> bool {
             return false;
         }
     }
-}
-
-/// Whether `path` is a regular file of the size and modification time of `source`.
-fn same_size_and_time(path: &Path, source: &std::fs::Metadata) -> bool {
-    std::fs::symlink_metadata(path).is_ok_and(|m| {
-        m.is_file()
-            && m.len() == source.len()
-            && m.modified()
-                .ok()
-                .is_some_and(|t| source.modified().ok() == Some(t))
-    })
 }
 
 /// Whether `path` is a regular file holding exactly `bytes` (sizes are compared first, so
