@@ -5,8 +5,8 @@
 //! content file's parsed page (without its text), each page's rendered body and search
 //! entry, and, for every output file, the key of what it was made from with its size and
 //! mtime. The next build reads only the files whose size or mtime changed, renders only
-//! the bodies and pages whose keys changed, and hard-links every other file from the
-//! previous output. It never trusts what it cannot check: a cache from another equipe
+//! the bodies and pages whose keys changed, and leaves every other file of the previous
+//! output where it is (see [`crate::output::Staging::begin_update`]). It never trusts what it cannot check: a cache from another equipe
 //! binary, from other settings, that is cut short or altered is ignored (and the build is
 //! a full one), and an output file that is not as the cache recorded it is made again.
 //!
@@ -23,7 +23,7 @@ use crate::output::this_binary;
 use crate::swap::sibling;
 
 /// Names the format: a change to what the cache holds changes it.
-const MAGIC: &[u8] = b"equipe build cache 1\n";
+const MAGIC: &[u8] = b"equipe build cache 2\n";
 
 /// Where a build keeps its cache, and what a cache must have been made with to be used.
 pub(crate) struct BuildCache {

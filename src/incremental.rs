@@ -46,6 +46,10 @@ pub struct Cache {
     pub(crate) bodies: bodies::Cache,
     /// The files of the output folder the last build made, by path (builds only).
     pub(crate) written: FastMap<String, Written>,
+    /// Every file the last build put in the output folder, static files included: what
+    /// a build that updates the folder in place removes if it no longer makes them (see
+    /// [`crate::output::Staging::begin_update`]).
+    pub(crate) outputs: Vec<String>,
     /// The key of each file this build is making, by path: [`Cache::written`] once they
     /// are in place, with their stamps (see [`Cache::finished_writing`]).
     #[serde(skip)]
@@ -95,9 +99,9 @@ impl Cache {
         self.bodies.packed = true;
     }
 
-    /// Whether the previous output's file at `path` was hard-linked into `staging` to
-    /// stand for one made from `key`: the last build recorded that key for it, and the
-    /// file is still as that build left it.
+    /// Whether the previous output's file at `path` was kept (left in place, or
+    /// hard-linked into `staging`) to stand for one made from `key`: the last build
+    /// recorded that key for it, and the file is still as that build left it.
     pub(crate) fn reuse(&self, staging: &Staging, path: &str, key: u64) -> bool {
         let reused = self
             .written
@@ -130,6 +134,7 @@ impl Cache {
                 .get_mut()
                 .unwrap_or_else(PoisonError::into_inner),
         );
+        self.outputs = stamps.keys().cloned().collect();
         self.written = writing
             .into_iter()
             .filter_map(|(path, key)| {

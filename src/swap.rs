@@ -11,7 +11,9 @@
 //!
 //! An output that cannot be renamed (a mount point, a symbolic link that is kept) is
 //! updated in place instead: each file renamed into it, then the files that are no longer
-//! part of the site removed. That is not atomic, and the build says so.
+//! part of the site removed. That is not atomic, and the build says so. A build with the
+//! build cache updates the output the same way, with only the files that changed (see
+//! [`update`]).
 
 use std::collections::BTreeSet;
 use std::io;
@@ -171,37 +173,7 @@ pub(crate) fn recover(output: &Path) -> Result<bool, Diagnostic> {
 /// then removes from `target` what is not part of the new site, and `staged`.
 pub(crate) fn update_in_place(staged: &Path, target: &Path) -> io::Result<()> {
     crash_point("staged");
-    let mut files = BTreeSet::new();
-    for entry in walkdir::WalkDir::new(staged).min_depth(1) {
-        let entry = entry?;
-        if !entry.file_type().is_dir() {
-            files.insert(
-                entry
-                    .path()
-                    .strip_prefix(staged)
-                    .unwrap_or(entry.path())
-                    .to_path_buf(),
-            );
-        }
-    }
-    for file in &files {
-        let to = target.join(file);
-        // A file where the new site has a folder goes, and a folder where it has a file.
-        let mut at = target.to_path_buf();
-        for part in file.parent().into_iter().flat_map(Path::components) {
-            at.push(part);
-            if std::fs::symlink_metadata(&at).is_ok_and(|m| !m.is_dir()) {
-                std::fs::remove_file(&at)?;
-            }
-        }
-        if let Some(parent) = to.parent() {
-            std::fs::create_dir_all(parent)?;
-        }
-        if std::fs::symlink_metadata(&to).is_ok_and(|m| m.is_dir()) {
-            std::fs::remove_dir_all(&to)?;
-        }
-        std::fs::rename(staged.join(file), &to)?;
-    }
+    let files = move_files(staged, target)?;
     crash_point("swapped");
     // Listed first, then visited backwards: a folder's files before the folder. (walkdir's
     // `contents_first` does not mix with `filter_entry`, which skips the wrong folder.)
@@ -220,6 +192,66 @@ pub(crate) fn update_in_place(staged: &Path, target: &Path) -> io::Result<()> {
         }
     }
     std::fs::remove_dir_all(staged)
+}
+
+/// Moves the files of `staged` (the files of the new site that changed) into `target`
+/// (the previous site), then removes from it the files of the previous site that the
+/// new one has not (`gone`, relative paths) and the folders they leave empty, and
+/// `staged`. Nothing else of `target` is listed or touched.
+pub(crate) fn update(staged: &Path, target: &Path, gone: &[&str]) -> io::Result<()> {
+    crash_point("staged");
+    move_files(staged, target)?;
+    crash_point("swapped");
+    for path in gone {
+        let file = target.join(path);
+        // A folder there now holds files of the new site (see `move_files`).
+        if std::fs::symlink_metadata(&file).is_ok_and(|m| !m.is_dir()) {
+            std::fs::remove_file(&file)?;
+        }
+        for folder in file.ancestors().skip(1) {
+            if folder == target || std::fs::remove_dir(folder).is_err() {
+                break;
+            }
+        }
+    }
+    std::fs::remove_dir_all(staged)
+}
+
+/// Renames every file of `staged` to the same place in `target`; returns their paths,
+/// relative. A file of `target` where a file goes in a folder is removed, and so is a
+/// folder where a file goes.
+fn move_files(staged: &Path, target: &Path) -> io::Result<BTreeSet<PathBuf>> {
+    let mut files = BTreeSet::new();
+    for entry in walkdir::WalkDir::new(staged).min_depth(1) {
+        let entry = entry?;
+        if !entry.file_type().is_dir() {
+            files.insert(
+                entry
+                    .path()
+                    .strip_prefix(staged)
+                    .unwrap_or(entry.path())
+                    .to_path_buf(),
+            );
+        }
+    }
+    for file in &files {
+        let to = target.join(file);
+        let mut at = target.to_path_buf();
+        for part in file.parent().into_iter().flat_map(Path::components) {
+            at.push(part);
+            if std::fs::symlink_metadata(&at).is_ok_and(|m| !m.is_dir()) {
+                std::fs::remove_file(&at)?;
+            }
+        }
+        if let Some(parent) = to.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        if std::fs::symlink_metadata(&to).is_ok_and(|m| m.is_dir()) {
+            std::fs::remove_dir_all(&to)?;
+        }
+        std::fs::rename(staged.join(file), &to)?;
+    }
+    Ok(files)
 }
 
 /// Test hooks, only in debug builds: `EQUIPE_TEST_ABORT_AT=STEP` aborts the process at that

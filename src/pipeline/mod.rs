@@ -299,16 +299,24 @@ pub fn build(options: &BuildOptions) -> Outcome {
         return outcome;
     }
     stamp.forget();
-    let staging = match output::Staging::begin(&folder) {
+    let build_cache = BuildCache::beside(&folder.path, &settings);
+    let mut cache = build_cache.load();
+    cache.kept_on_disk();
+    // The cache lists the previous output's files: the output is updated, not replaced.
+    let previous = std::mem::take(&mut cache.outputs);
+    let updates = !previous.is_empty();
+    let staging = if updates {
+        output::Staging::begin_update(&folder, previous)
+    } else {
+        output::Staging::begin(&folder)
+    };
+    let staging = match staging {
         Ok(staging) => staging,
         Err(d) => {
             diagnostics.push(d);
             return outcome(start, diagnostics, None);
         }
     };
-    let build_cache = BuildCache::beside(&folder.path, &settings);
-    let mut cache = build_cache.load();
-    cache.kept_on_disk();
     let destination = Destination::Disk(&staging);
     let mut rendered = run(options, &mut diagnostics, destination, Some(&mut cache));
     diagnostics.extend(staging.failures());
@@ -321,6 +329,11 @@ pub fn build(options: &BuildOptions) -> Outcome {
     }
     if rendered.is_some() && !diagnostics.has_errors() {
         cache.finished_writing(&staging.stamps());
+        if updates {
+            // An update killed midway leaves a mix that this cache does not describe: the
+            // next build, without it, replaces the output whole.
+            build_cache.forget();
+        }
         let (finished, cache_written) =
             rayon::join(|| staging.finish(), || build_cache.write(&cache));
         build_cache.keep(cache_written, finished.is_ok());

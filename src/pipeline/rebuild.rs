@@ -87,7 +87,7 @@ pub(super) fn rebuild(
 }
 
 /// Renders, for a build with the build cache, the jobs whose key changed since the build
-/// that made the output folder, and hard-links the others' files from it (see
+/// that made the output folder, and keeps the others' files from it (see
 /// [`Cache::reuse`]); each file goes to `staging` as soon as it is made.
 pub(super) fn to_disk(
     renderer: &Renderer,

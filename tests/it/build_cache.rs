@@ -42,6 +42,15 @@ fn after_any_edit_a_build_with_its_cache_equals_a_first_build() {
         let run = site.build().ok();
         reuses.push((reused(&run.stderr()), what.clone()));
         assert_same(&files(&site.output("")), &first_build(&site), &what);
+        // The output is updated in place: a page removed leaves no empty folder.
+        let empty: Vec<_> = walkdir::WalkDir::new(site.output(""))
+            .into_iter()
+            .filter_map(Result::ok)
+            .filter(|e| e.file_type().is_dir())
+            .filter(|e| std::fs::read_dir(e.path()).is_ok_and(|mut d| d.next().is_none()))
+            .map(|e| e.path().display().to_string())
+            .collect();
+        assert!(empty.is_empty(), "{what}: empty folders {empty:?}");
     }
     // The cache was used: a body edit reuses every other page; site.yaml's title, which
     // every page shows, reuses none of them.

@@ -256,6 +256,9 @@ fn a_build_killed_at_any_step_of_the_swap_leaves_a_whole_site() {
         let case = format!("{swap} killed at {step}");
         let site = small_site();
         ok(site.build().0);
+        // Without its build cache, a build replaces the output whole (with the cache, it
+        // updates it: see the next test).
+        std::fs::remove_file(site.path(".public.equipe-cache")).expect("a build cache");
         let before = files(&site.output(""));
         site.write(
             "content/roles/tester.md",
@@ -305,6 +308,70 @@ fn a_build_killed_at_any_step_of_the_swap_leaves_a_whole_site() {
             &[],
             &[("EQUIPE_TEST_ABORT_AT", "moved-aside")],
         ));
+    }
+}
+
+/// A build with the build cache moves the files that changed into the output, then
+/// removes the files of pages that are gone. Killed before, it leaves the previous site;
+/// killed between the two, a mix, and no build cache: the next build replaces it whole.
+#[test]
+fn a_build_killed_while_it_updates_the_output_is_repaired_by_the_next() {
+    if !has_test_hooks() {
+        return;
+    }
+    for step in ["staged", "swapped"] {
+        let site = small_site();
+        site.write(
+            "content/roles/designer.md",
+            "---\ntitle: Designer\n---\nDraws.\n",
+        );
+        ok(site.build().0);
+        assert!(site.path(".public.equipe-cache").exists(), "a build cache");
+        let before = files(&site.output(""));
+        site.write(
+            "content/roles/tester.md",
+            "---\ntitle: Tester\n---\nNew text.\n",
+        );
+        std::fs::remove_file(site.path("content/roles/designer.md")).expect("remove");
+        let after = reference(&site);
+
+        let killed = build(site.root(), &[], &[("EQUIPE_TEST_ABORT_AT", step)]);
+        assert!(!killed.status.success(), "killed at {step}");
+        let left = files(&site.output(""));
+        let tester = "en/roles/tester/index.html";
+        let designer = "en/roles/designer/index.html";
+        if step == "staged" {
+            assert_same(
+                &left,
+                &before,
+                "killed before the update: the previous site",
+            );
+        } else {
+            // The new page is in, the page that is gone not yet removed.
+            assert_eq!(left.get(tester), after.get(tester), "the changed page");
+            assert!(left.contains_key(designer), "{:?}", left.keys());
+        }
+        assert!(
+            !site.path(".public.equipe-cache").exists(),
+            "killed at {step}: no build cache describes the output"
+        );
+
+        let next = ok(build(site.root(), &[], &[]));
+        assert!(
+            !stderr(&next).contains("reused from the last build"),
+            "{}",
+            stderr(&next)
+        );
+        assert_same(
+            &files(&site.output("")),
+            &after,
+            &format!("{step}: the next build"),
+        );
+        assert!(
+            !site.output("en/roles/designer").exists(),
+            "the page's folder is gone"
+        );
+        assert!(leftovers(site.root(), "public").is_empty(), "{step}");
     }
 }
 
