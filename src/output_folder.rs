@@ -125,6 +125,11 @@ impl OutputFolder {
             _lock: lock,
         })
     }
+
+    /// Whether the output holds the marker of a folder equipe made.
+    pub(crate) fn is_equipes(&self) -> bool {
+        self.target.join(MARKER).is_file()
+    }
 }
 
 /// Outputs no flag lets a build replace: a plain file, a `.git` folder or anything in

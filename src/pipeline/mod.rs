@@ -302,9 +302,10 @@ pub fn build(options: &BuildOptions) -> Outcome {
     let build_cache = BuildCache::beside(&folder.path, &settings);
     let mut cache = build_cache.load();
     cache.kept_on_disk();
-    // The cache lists the previous output's files: the output is updated, not replaced.
+    // The cache lists the previous output's files: the output is updated, not replaced,
+    // if it is still the folder equipe made (not one `--force` is to replace whole).
     let previous = std::mem::take(&mut cache.outputs);
-    let updates = !previous.is_empty();
+    let updates = !previous.is_empty() && folder.is_equipes();
     let staging = if updates {
         output::Staging::begin_update(&folder, previous)
     } else {

@@ -225,3 +225,23 @@ fn a_guide_built_with_its_cache_equals_a_first_build() {
         assert_same(&files(&site.output("")), &files(&output), &what);
     }
 }
+
+/// The cache lists what the last build put in the output, and a build with it updates
+/// that folder in place; a folder put in its place that lacks equipe's marker (accepted
+/// because the stamp beside it vouches for an older equipe's output) is replaced whole.
+#[test]
+fn a_folder_without_the_marker_is_replaced_whole_despite_the_cache() {
+    let site = TestSite::example();
+    site.build().ok();
+    assert!(site.path(".public.equipe-cache").exists(), "a build cache");
+    std::fs::remove_dir_all(site.output("")).expect("remove the output");
+    site.write("public/notes.txt", "not part of the site");
+    site.write("public/en/roles/tester/index.html", "old");
+    let run = site.build().ok();
+    assert_eq!(reused(&run.stderr()), 0, "{}", run.stderr());
+    assert_same(
+        &files(&site.output("")),
+        &first_build(&site),
+        "replaced whole",
+    );
+}
