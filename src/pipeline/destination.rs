@@ -56,10 +56,10 @@ impl Destination<'_> {
                                 if reused {
                                     Ok(())
                                 } else {
-                                    staging.write(&path, &search::index_js(site, lang))
+                                    write_index(staging, site, lang)
                                 }
                             }
-                            None => staging.write(&path, &search::index_js(site, lang)),
+                            None => write_index(staging, site, lang),
                         };
                         if let Err(d) = written {
                             diagnostics.push(d);
@@ -111,6 +111,15 @@ impl Destination<'_> {
             Destination::Memory | Destination::Discard => None,
         }
     }
+}
+
+/// Streams a language's search index to its file (a disk error is the staging's to count).
+fn write_index(staging: &output::Staging, site: &Site, lang: &str) -> Result<(), Diagnostic> {
+    staging.write_with(&search::index_path(lang), |out| {
+        search::write_index(site, lang, out).map_err(|e| {
+            Diagnostic::error(format!("cannot write the search index of `{lang}`: {e}"))
+        })
+    })
 }
 
 /// Renders every job for a build or a check: each file is written (or dropped) as soon as
