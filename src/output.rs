@@ -3,9 +3,10 @@
 //! A build writes into a fresh sibling folder and swaps it in only once every file is
 //! written (see [`crate::swap`]), so a failed or killed build leaves the previous site as
 //! it was. A build with the build cache stages only the files that changed and moves
-//! them in at the end ([`Staging::begin_update`]). Files go to disk as they are rendered (the site is never whole in memory), and
-//! a file that did not change is hard-linked from the previous output rather than
-//! rewritten, so that it keeps its mtime. Every output path is checked to stay inside the
+//! them in at the end ([`Staging::begin_update`]). Files go to disk as they are rendered
+//! (the site is never whole in memory), and a file that did not change is kept from the
+//! previous output (left in place, or hard-linked) rather than rewritten, so that it
+//! keeps its mtime. Every output path is checked to stay inside the
 //! output folder, whatever content or themes say. Files that cannot be written (a full
 //! disk) are counted by cause, so that a build reports one line per cause, not per file.
 
@@ -117,13 +118,14 @@ impl<'a> Staging<'a> {
     pub(crate) fn write(&self, path: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
         let target = self.target(path)?;
         let previous = self.folder.target.join(path);
-        if self.update.is_some() && same_bytes(&previous, bytes) {
+        let same = same_bytes(&previous, bytes);
+        if same && self.update.is_some() {
             // Left where it is, as it is.
             self.record(path, &previous);
             return Ok(());
         }
         let written = make_parent(&target).and_then(|()| {
-            if same_bytes(&previous, bytes) && std::fs::hard_link(&previous, &target).is_ok() {
+            if same && std::fs::hard_link(&previous, &target).is_ok() {
                 Ok(())
             } else {
                 std::fs::write(&target, bytes)
@@ -205,13 +207,14 @@ impl<'a> Staging<'a> {
         filled?;
         drop(out);
         let previous = self.folder.target.join(path);
-        if self.update.is_some() && same_files(&previous, &target) {
+        let same = same_files(&previous, &target);
+        if same && self.update.is_some() {
             // Left where it is, as it is.
             let _ = std::fs::remove_file(&target);
             self.record(path, &previous);
             return Ok(());
         }
-        if same_files(&previous, &target) {
+        if same {
             // Linked beside, then renamed over: the new file stays if linking fails.
             let link = target.with_extension("equipe-link");
             if std::fs::hard_link(&previous, &link).is_ok()
@@ -319,9 +322,10 @@ impl<'a> Staging<'a> {
         Ok(())
     }
 
-    /// Puts the staging folder in place of the output (call only when
-    /// [`Staging::failures`] is empty). Returns the list of its files for [`Stamp::save`]
-    /// (`None` if a file's metadata could not be read).
+    /// Puts the staging folder in place of the output, or, for an update, its files into
+    /// the output and the previous files this build did not make out of it (call only
+    /// when [`Staging::failures`] is empty). Returns the list of the output's files for
+    /// [`Stamp::save`] (`None` if a file's metadata could not be read).
     pub(crate) fn finish(mut self) -> Result<Option<String>, Diagnostic> {
         self.finished = true;
         // In the order a walk sorted by file name gives, as `list` makes it (paths compare
