@@ -4,7 +4,7 @@
 //! It holds the stage caches a `serve` session keeps in memory (see [`Cache`]): each
 //! content file's parsed page (without its text), each page's rendered body and search
 //! entry, and, for every output file, the key of what it was made from with its size and
-//! mtime. The next build reads only the files whose size or mtime changed, renders only
+//! mtime (and, for a page other pages link `#fragments` of, its ids). The next build reads only the files whose size or mtime changed, renders only
 //! the bodies and pages whose keys changed, and leaves every other file of the previous
 //! output where it is (see [`crate::output::Staging::begin_update`]). It never trusts
 //! what it cannot check: a cache from another equipe binary, from other settings, that
@@ -24,7 +24,7 @@ use crate::output::this_binary;
 use crate::swap::sibling;
 
 /// Names the format: a change to what the cache holds changes it.
-const MAGIC: &[u8] = b"equipe build cache 2\n";
+const MAGIC: &[u8] = b"equipe build cache 3\n";
 
 /// Where a build keeps its cache, and what a cache must have been made with to be used.
 pub(crate) struct BuildCache {

@@ -96,19 +96,32 @@ pub(super) fn to_disk(
     cache: &Cache,
     anchors: &AnchorCheck,
 ) -> Vec<Diagnostic> {
+    // The ids of a page that others link fragments of go to the cache with the page.
+    let keep_ids = |path: &str| {
+        if let Some(ids) = anchors.ids_of(path) {
+            cache.writing_ids(path, ids);
+        }
+    };
     let write = |job: &render::Job| -> Result<(), Diagnostic> {
         let keyed = renderer.keyed(job)?;
         cache.writing(&keyed.path, keyed.key);
         if cache.reuse(staging, &keyed.path, keyed.key) {
-            // A page other pages link `#fragments` of is read back for its ids (its bytes
-            // are the previous build's): the cache keeps no ids.
-            if anchors.wants(&keyed.path)
-                && let Some(bytes) = staging.read(&keyed.path)
-            {
-                anchors.observe(&OutputFile {
-                    path: keyed.path,
-                    bytes: bytes.into(),
-                });
+            // A page other pages link `#fragments` of brings its ids: from the cache, or
+            // read back (its bytes are the previous build's) if the last build did not
+            // keep them.
+            if anchors.wants(&keyed.path) {
+                match cache.ids_of(&keyed.path) {
+                    Some(ids) => anchors.observe_ids(&keyed.path, ids),
+                    None => {
+                        if let Some(bytes) = staging.read(&keyed.path) {
+                            anchors.observe(&OutputFile {
+                                path: keyed.path.clone(),
+                                bytes: bytes.into(),
+                            });
+                        }
+                    }
+                }
+                keep_ids(&keyed.path);
             }
             return Ok(());
         }
@@ -118,6 +131,9 @@ pub(super) fn to_disk(
         }
         let file = renderer.make_keyed(keyed)?;
         anchors.observe(&file);
+        if anchors.wants(&file.path) {
+            keep_ids(&file.path);
+        }
         staging.write(&file.path, &file.bytes)
     };
     jobs.par_iter().filter_map(|job| write(job).err()).collect()
