@@ -16,13 +16,12 @@
 //! The ids equipe writes do not change (a plain site's output stays the same): links are
 //! rewritten in the linking body's HTML, and the anchor check then sees the new fragment.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use rayon::prelude::*;
 
 use crate::diagnostics::Diagnostic;
-use crate::hash::hash_of;
+use crate::hash::{FastMap, hash_of};
 use crate::markdown::escape_attr;
 use crate::site::{Html, PageId, Site, SitePage};
 
@@ -48,7 +47,7 @@ enum Fix {
 /// warning for each link of a translation that could not be mapped (those links are then
 /// left out of the "no such anchor" check, which would say the same thing less usefully).
 pub(crate) fn resolve(site: &mut Site) -> Vec<Diagnostic> {
-    let by_path: HashMap<&str, PageId> = site
+    let by_path: FastMap<&str, PageId> = site
         .ids()
         .map(|i| (site.pages[i].path.as_str(), i))
         .collect();
@@ -61,7 +60,7 @@ pub(crate) fn resolve(site: &mut Site) -> Vec<Diagnostic> {
         .par_iter()
         .enumerate()
         .fold(
-            || (HashMap::new(), Vec::new()),
+            || (FastMap::default(), Vec::new()),
             |(mut headings, mut fixes), (i, p)| {
                 let page_fixes = fixes_of(site_ref, &by_path, &default, &mut headings, p);
                 if !page_fixes.is_empty() {
@@ -80,9 +79,9 @@ pub(crate) fn resolve(site: &mut Site) -> Vec<Diagnostic> {
 /// anchors); `headings` keeps the headings of the pages linked so far.
 fn fixes_of(
     site: &Site,
-    by_path: &HashMap<&str, PageId>,
+    by_path: &FastMap<&str, PageId>,
     default: &str,
-    headings: &mut HashMap<PageId, Vec<Heading>>,
+    headings: &mut FastMap<PageId, Vec<Heading>>,
     p: &SitePage,
 ) -> Vec<(usize, Fix)> {
     let mut page_fixes = Vec::new();
@@ -94,7 +93,7 @@ fn fixes_of(
         if has_id(&target.body.html, &a.fragment) {
             continue;
         }
-        let of = |headings: &mut HashMap<PageId, Vec<Heading>>, k: PageId| {
+        let of = |headings: &mut FastMap<PageId, Vec<Heading>>, k: PageId| {
             headings
                 .entry(k)
                 .or_insert_with(|| headings_in(&site.pages[k].body.html));
@@ -184,7 +183,8 @@ fn apply(site: &mut Site, fixes: Vec<(usize, Vec<(usize, Fix)>)>) -> Vec<Diagnos
 /// each pair in turn would, in one pass over the HTML rather than one per link (a French
 /// page can have dozens of English anchors to send to French ids).
 fn rewrite_hrefs(html: &str, hrefs: &[(String, String)]) -> String {
-    let mut new: HashMap<&str, &str> = HashMap::with_capacity(hrefs.len());
+    let mut new: FastMap<&str, &str> =
+        FastMap::with_capacity_and_hasher(hrefs.len(), Default::default());
     for (old, href) in hrefs {
         new.entry(old.as_str()).or_insert(href.as_str());
     }

@@ -8,6 +8,9 @@ use std::hash::{BuildHasher, Hash, Hasher};
 /// from an adversary).
 pub(crate) type FastMap<K, V> = HashMap<K, V, ahash::RandomState>;
 
+/// A set, as [`FastMap`].
+pub(crate) type FastSet<T> = std::collections::HashSet<T, ahash::RandomState>;
+
 /// The hasher's keys: fixed, so that a key is the same in every run of one equipe binary
 /// and the build cache beside the output can be read back (`AHasher::default` draws its
 /// keys at random once per process). A cache made by another binary is never read (see

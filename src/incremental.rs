@@ -68,7 +68,7 @@ pub struct Cache {
 }
 
 /// The values of the `id` attributes of a rendered page.
-pub(crate) type PageIds = std::sync::Arc<std::collections::HashSet<String>>;
+pub(crate) type PageIds = std::sync::Arc<crate::hash::FastSet<String>>;
 
 /// A file of the output folder, as the build that made it left it.
 #[derive(Clone, serde::Serialize, serde::Deserialize)]

@@ -13,13 +13,14 @@
 pub(crate) mod guide_toc;
 pub(crate) mod navigation;
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 use crate::checklist_item::ChecklistItem;
 use crate::config::Config;
 use crate::content::{self, Kind, Page, SourceFile, closest};
 use crate::diagnostics::Diagnostic;
+use crate::hash::FastMap;
 use crate::markdown::{self, Heading};
 use navigation::Navigation;
 
@@ -167,7 +168,7 @@ pub struct Site {
 /// Pages by language, then translation key: looked up by `&str`s without allocating,
 /// many times per page while pages are linked.
 #[derive(Debug, Default)]
-struct KeyIndex(HashMap<String, HashMap<String, PageId, ahash::RandomState>>);
+struct KeyIndex(FastMap<String, FastMap<String, PageId>>);
 
 impl KeyIndex {
     fn get(&self, key: &str, lang: &str) -> Option<PageId> {
@@ -332,7 +333,7 @@ pub(crate) fn build(
 /// Indexes the pages by translation key and language, leaving out (with an error) a page
 /// on the same output path or with the same key and language as an earlier one.
 fn index_pages(site_pages: &mut Vec<SitePage>, diagnostics: &mut Vec<Diagnostic>) -> KeyIndex {
-    let mut by_path: HashMap<&str, usize> = HashMap::new();
+    let mut by_path: FastMap<&str, usize> = FastMap::default();
     let mut by_key = KeyIndex::default();
     let mut dropped = vec![false; site_pages.len()];
     for (i, p) in site_pages.iter().enumerate() {

@@ -235,7 +235,7 @@ fn read_with_cache(
         .collect();
     cache.files_read = results.iter().filter(|(s, _)| s.is_some()).count();
     // Forget deleted and renamed files.
-    let present: std::collections::HashSet<&std::path::Path> = results
+    let present: crate::hash::FastSet<&std::path::Path> = results
         .iter()
         .filter_map(|(_, r)| r.as_ref().ok().map(|p| p.file.path.as_path()))
         .collect();

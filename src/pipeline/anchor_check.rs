@@ -1,10 +1,12 @@
 //! Links to `page.md#fragment` checked against the ids of the rendered target.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::BTreeSet;
 use std::sync::{Arc, Mutex, PoisonError};
 
 use crate::diagnostics::Diagnostic;
 use crate::files::OutputFile;
+use crate::hash::{FastMap, FastSet};
+use crate::incremental::PageIds;
 use crate::site::Site;
 
 /// Links to `page.md#fragment`: the fragment must be an id in the target's rendered HTML
@@ -13,16 +15,16 @@ use crate::site::Site;
 /// kept in memory; a rebuild keeps them with the cached file.
 pub(super) struct AnchorCheck<'a> {
     /// The fragments linked, by target output path.
-    wanted: HashMap<&'a str, BTreeSet<&'a str>>,
+    wanted: FastMap<&'a str, BTreeSet<&'a str>>,
     /// Collect the ids of every page, not only of linked ones (for the cache).
     every_page: bool,
     /// The ids of each rendered page, by output path.
-    found: Mutex<HashMap<String, Arc<HashSet<String>>>>,
+    found: Mutex<FastMap<String, PageIds>>,
 }
 
 impl<'a> AnchorCheck<'a> {
     pub(super) fn new(site: &'a Site, every_page: bool) -> AnchorCheck<'a> {
-        let mut wanted: HashMap<&str, BTreeSet<&str>> = HashMap::new();
+        let mut wanted: FastMap<&str, BTreeSet<&str>> = FastMap::default();
         for a in site.pages.iter().flat_map(|p| &p.body.anchors) {
             wanted
                 .entry(a.target.as_str())
@@ -48,14 +50,14 @@ impl<'a> AnchorCheck<'a> {
         self.wanted.contains_key(path)
     }
 
-    pub(super) fn observe_ids(&self, path: &str, ids: Arc<HashSet<String>>) {
+    pub(super) fn observe_ids(&self, path: &str, ids: PageIds) {
         self.found
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .insert(path.to_string(), ids);
     }
 
-    pub(super) fn ids_of(&self, path: &str) -> Option<Arc<HashSet<String>>> {
+    pub(super) fn ids_of(&self, path: &str) -> Option<PageIds> {
         let found = self.found.lock().unwrap_or_else(PoisonError::into_inner);
         found.get(path).cloned()
     }
@@ -93,7 +95,7 @@ impl<'a> AnchorCheck<'a> {
 }
 
 /// The values of the `id` attributes of an HTML page.
-fn ids_in(html: &[u8]) -> HashSet<String> {
+fn ids_in(html: &[u8]) -> FastSet<String> {
     memchr::memmem::find_iter(html, b"id=\"")
         // ` id="`, not `data-id="`.
         .filter(|&at| at == 0 || html[at - 1].is_ascii_whitespace())
