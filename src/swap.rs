@@ -204,6 +204,10 @@ pub(crate) fn update(staged: &Path, target: &Path, gone: &[&str]) -> io::Result<
     crash_point("swapped");
     for path in gone {
         let file = target.join(path);
+        // Never through a symbolic link put in the output: what it names is not equipe's.
+        if through_link(target, &file) {
+            continue;
+        }
         // A folder there now holds files of the new site (see `move_files`).
         if std::fs::symlink_metadata(&file).is_ok_and(|m| !m.is_dir()) {
             std::fs::remove_file(&file)?;
@@ -215,6 +219,14 @@ pub(crate) fn update(staged: &Path, target: &Path, gone: &[&str]) -> io::Result<
         }
     }
     std::fs::remove_dir_all(staged)
+}
+
+/// Whether a folder between `target` and `file` is a symbolic link.
+fn through_link(target: &Path, file: &Path) -> bool {
+    file.ancestors()
+        .skip(1)
+        .take_while(|folder| *folder != target)
+        .any(|folder| std::fs::symlink_metadata(folder).is_ok_and(|m| m.file_type().is_symlink()))
 }
 
 /// Renames every file of `staged` to the same place in `target`; returns their paths,

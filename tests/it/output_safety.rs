@@ -375,6 +375,32 @@ fn a_build_killed_while_it_updates_the_output_is_repaired_by_the_next() {
     }
 }
 
+/// A build that updates the output removes the files of pages that are gone, but never
+/// through a symbolic link put inside the output: the folder it names is someone's.
+#[cfg(unix)]
+#[test]
+fn an_update_never_removes_files_through_a_link_inside_the_output() {
+    let site = small_site();
+    site.write(
+        "content/roles/designer.md",
+        "---\ntitle: Designer\n---\nDraws.\n",
+    );
+    ok(site.build().0);
+    // The page's folder moved elsewhere and linked back, its file the same (a hard
+    // link: same size and mtime, so the build keeps it where it is).
+    let page = site.output("en/roles/designer");
+    std::fs::create_dir(site.path("mine")).unwrap();
+    std::fs::hard_link(page.join("index.html"), site.path("mine/index.html")).unwrap();
+    std::fs::remove_dir_all(&page).unwrap();
+    std::os::unix::fs::symlink(site.path("mine"), &page).unwrap();
+    std::fs::remove_file(site.path("content/roles/designer.md")).unwrap();
+    ok(site.build().0);
+    assert!(
+        site.path("mine/index.html").exists(),
+        "the linked folder's file stays"
+    );
+}
+
 #[cfg(unix)]
 #[test]
 fn a_symlinked_output_keeps_its_link_and_loses_pages_that_are_gone() {
