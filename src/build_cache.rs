@@ -4,12 +4,13 @@
 //! It holds the stage caches a `serve` session keeps in memory (see [`Cache`]): each
 //! content file's parsed page (without its text), each page's rendered body and search
 //! entry, and, for every output file, the key of what it was made from with its size and
-//! mtime (and, for a page other pages link `#fragments` of, its ids). The next build reads only the files whose size or mtime changed, renders only
-//! the bodies and pages whose keys changed, and leaves every other file of the previous
-//! output where it is (see [`crate::output::Staging::begin_update`]). It never trusts
-//! what it cannot check: a cache from another equipe binary, from other settings, that
-//! is cut short or altered is ignored (and the build is a full one), and an output file
-//! that is not as the cache recorded it is made again.
+//! mtime (and, for a page other pages link `#fragments` of, its ids). The next build reads
+//! only the files whose size or mtime changed, renders only the bodies and pages whose
+//! keys changed, and leaves every other file of the previous output where it is (see
+//! [`crate::output::Staging::begin_update`]). It never trusts what it cannot check: a
+//! cache from another equipe binary, from other settings, that is cut short or altered
+//! is ignored (and the build is a full one), and an output file that is not as the cache
+//! recorded it is made again.
 //!
 //! The file: a magic line, the identity of the binary and settings it was made with, a
 //! hash of the rest, and the rest (postcard). It is replaced by a rename, so that a killed

@@ -6,9 +6,9 @@
 //! them in at the end ([`Staging::begin_update`]). Files go to disk as they are rendered
 //! (the site is never whole in memory), and a file that did not change is kept from the
 //! previous output (left in place, or hard-linked) rather than rewritten, so that it
-//! keeps its mtime. Every output path is checked to stay inside the
-//! output folder, whatever content or themes say. Files that cannot be written (a full
-//! disk) are counted by cause, so that a build reports one line per cause, not per file.
+//! keeps its mtime. Every output path is checked to stay inside the output folder,
+//! whatever content or themes say. Files that cannot be written (a full disk) are
+//! counted by cause, so that a build reports one line per cause, not per file.
 
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -160,14 +160,13 @@ impl<'a> Staging<'a> {
         linked
     }
 
-    /// The bytes of a file put in the folder (`None` if it cannot be read).
-    pub(crate) fn read(&self, path: &str) -> Option<Vec<u8>> {
-        let staged = std::fs::read(self.target(path).ok()?).ok();
-        match (staged, &self.update) {
-            // A file an update leaves in place.
-            (None, Some(_)) => std::fs::read(self.folder.target.join(path)).ok(),
-            (staged, _) => staged,
+    /// The bytes of a file [`Staging::reuse`] kept (`None` if it cannot be read): the
+    /// previous output's, whether it was left in place or linked here.
+    pub(crate) fn read_kept(&self, path: &str) -> Option<Vec<u8>> {
+        if !is_safe_relative(path) {
+            return None;
         }
+        std::fs::read(self.folder.target.join(path)).ok()
     }
 
     /// The size and mtime of every file put in the folder so far, by path.

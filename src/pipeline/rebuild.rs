@@ -113,7 +113,7 @@ pub(super) fn to_disk(
                 match cache.ids_of(&keyed.path) {
                     Some(ids) => anchors.observe_ids(&keyed.path, ids),
                     None => {
-                        if let Some(bytes) = staging.read(&keyed.path) {
+                        if let Some(bytes) = staging.read_kept(&keyed.path) {
                             anchors.observe(&OutputFile {
                                 path: keyed.path.clone(),
                                 bytes: bytes.into(),
