@@ -20,8 +20,9 @@ fn main() -> std::process::ExitCode {
 /// arenas, so that touching any byte of a fresh 2 MiB span made the kernel zero all of
 /// it: a guide's first build had twice the resident memory (80 against 35 MiB) and spent
 /// a quarter of its CPU samples in that zeroing, and a first build at 20,000 pages took
-/// 5.9 s of system time against 1.6 s without (benches/README.md, "3 December 2026").
-/// A build ends in seconds; it never gains from huge pages what their faults cost.
+/// 5.1-5.5 s of system time against 1.5-1.7 s without (benches/README.md, "transparent
+/// huge pages off"). A build ends in seconds and `serve` rebuilds in milliseconds: neither
+/// gains from huge pages what their faults cost.
 fn no_transparent_huge_pages() {
     #[cfg(target_os = "linux")]
     {

@@ -28,7 +28,7 @@ pub(crate) use prepared::Prepared;
 use prepared::SharedViews;
 use views::{
     ChecklistContext, ChecklistPageView, JobContext, LanguageContext, PageContext, PageView,
-    Shared, SpecialContext, Summary, SummaryKeys, Translation,
+    Shared, SpecialContext, Summaries, Summary, Translation,
 };
 
 /// One output file to make.
@@ -92,7 +92,7 @@ pub(crate) struct Renderer<'a> {
     /// Of each guide's sidebars (see [`crate::site::navigation::Sidebar`]).
     guide_keys: Vec<u64>,
     /// Of each page's summary (see [`views::Summary`]).
-    summaries: SummaryKeys,
+    summaries: Summaries,
     /// Made by the first checklist job, shared by the others.
     checklists: std::sync::OnceLock<checklist::SiteChecklists<'a>>,
 }
@@ -146,7 +146,7 @@ impl<'a> Renderer<'a> {
         assets: &BTreeMap<String, String>,
         previous: Option<&Arc<Prepared>>,
     ) -> Result<Renderer<'a>, Vec<Diagnostic>> {
-        let summaries = SummaryKeys::new(site);
+        let summaries = Summaries::new(site);
         let views = SharedViews::of(theme, site, assets, &summaries);
         let key = hash_of(&views);
         let prepared = match previous {

@@ -12,7 +12,7 @@ use std::sync::Arc;
 
 use tera::{Tera, Value};
 
-use super::views::{GuideLink, Nav, SiteInfo, Summary, SummaryKeys};
+use super::views::{GuideLink, Nav, SiteInfo, Summaries, Summary};
 use crate::checklist;
 use crate::content::Kind;
 use crate::diagnostics::Diagnostic;
@@ -68,7 +68,7 @@ impl<'a> SharedViews<'a> {
         theme: &'a Theme,
         site: &'a Site,
         assets: &'a BTreeMap<String, String>,
-        summaries: &'a SummaryKeys,
+        summaries: &'a Summaries,
     ) -> SharedViews<'a> {
         let config = &site.config;
         SharedViews {
@@ -100,7 +100,7 @@ impl<'a> LanguageViews<'a> {
         site: &'a Site,
         strings: &'a Strings,
         code: &'a str,
-        summaries: &'a SummaryKeys,
+        summaries: &'a Summaries,
     ) -> LanguageViews<'a> {
         let typography = site.config.typography(code);
         let strings: Option<BTreeMap<&String, String>> = strings.get(code).map(|s| {
@@ -132,7 +132,7 @@ fn ui<'s>(strings: Option<&'s BTreeMap<&String, String>>, key: &str) -> &'s str 
 }
 
 /// A language's menu and lists: a menu entry only for what the language has.
-fn nav<'a>(site: &'a Site, code: &'a str, summaries: &'a SummaryKeys) -> Nav<'a> {
+fn nav<'a>(site: &'a Site, code: &'a str, summaries: &'a Summaries) -> Nav<'a> {
     let list = |kind| -> Vec<Summary<'a>> {
         site.of_kind(kind, code)
             .into_iter()

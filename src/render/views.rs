@@ -210,7 +210,7 @@ struct Shown<'a> {
 }
 
 /// What lists and links show of a page ([`Shown`]), with its hash and its Tera value,
-/// each made once per page and build (see [`SummaryKeys`]): a section lists every role,
+/// each made once per page and build (see [`Summaries`]): a section lists every role,
 /// each role its related pages and each team the roles that depend on it, with their
 /// checklists. Hashing each of their summaries whole wherever it is listed was most of
 /// the cost of keying the jobs, and serializing them again into every context that lists
@@ -243,16 +243,16 @@ impl Hash for Summary<'_> {
 
 /// The hash and the Tera value of each page's [`Shown`], made the first time the page is
 /// listed (and, for the value, rendered) in a build.
-pub(crate) struct SummaryKeys(Vec<(OnceLock<u64>, OnceLock<Value>)>);
+pub(crate) struct Summaries(Vec<(OnceLock<u64>, OnceLock<Value>)>);
 
-impl SummaryKeys {
-    pub(crate) fn new(site: &Site) -> SummaryKeys {
-        SummaryKeys(site.pages.iter().map(|_| Default::default()).collect())
+impl Summaries {
+    pub(crate) fn new(site: &Site) -> Summaries {
+        Summaries(site.pages.iter().map(|_| Default::default()).collect())
     }
 }
 
 impl<'a> Summary<'a> {
-    pub(super) fn of(site: &'a Site, i: PageId, keys: &'a SummaryKeys) -> Summary<'a> {
+    pub(super) fn of(site: &'a Site, i: PageId, keys: &'a Summaries) -> Summary<'a> {
         let p = &site.pages[i];
         let shown = Shown {
             title: &p.page.title,

@@ -190,6 +190,25 @@ fn serves_clean_urls_with_types_and_no_store() {
     assert!(!site.root().join("public").exists(), "serve writes nothing");
 }
 
+/// `equipe` turns transparent huge pages off for its own process (`src/main.rs`): with
+/// them, the kernel zeroed 2 MiB at each first touch of the allocator's memory, which took
+/// half the CPU of a large build and made some rebuilds of `serve` ten times slower. The
+/// running server's `/proc/PID/status` says whether they are on.
+#[cfg(target_os = "linux")]
+#[test]
+fn the_server_runs_without_transparent_huge_pages() {
+    let site = fixture();
+    let server = Server::start(&site);
+    let status = std::fs::read_to_string(format!("/proc/{}/status", server.child.id()))
+        .expect("the server's /proc status");
+    // The line exists since Linux 5.0.
+    let Some(line) = status.lines().find(|l| l.starts_with("THP_enabled:")) else {
+        eprintln!("SKIPPED: this kernel's /proc/PID/status has no THP_enabled line");
+        return;
+    };
+    assert_eq!(line.split_whitespace().nth(1), Some("0"), "{line}");
+}
+
 #[test]
 fn plain_write_is_served() {
     let site = fixture();
