@@ -12,20 +12,24 @@
 //! is ignored (and the build is a full one), and an output file that is not as the cache
 //! recorded it is made again.
 //!
-//! The file: a magic line, the identity of the binary and settings it was made with, a
-//! hash of the rest, and the rest (postcard). It is replaced by a rename, so that a killed
-//! build leaves the previous cache or the new one.
+//! The file: a magic line, the identity of the binary and settings it was made with, then
+//! the bodies (each compressed, tagged, appended as the build renders it, so that the build
+//! need not hold them to its end), the rest of the cache (postcard), and a hash of all but
+//! the header. It is written beside the cache in use and replaced by a rename, so that a
+//! killed build leaves the previous cache or the new one.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, PoisonError};
 
+use crate::bodies::{Packed, Sink};
 use crate::hash::{fnv1a, hash_bytes};
 use crate::incremental::Cache;
 use crate::output::this_binary;
 use crate::swap::sibling;
 
 /// Names the format: a change to what the cache holds changes it.
-const MAGIC: &[u8] = b"equipe build cache 3\n";
+const MAGIC: &[u8] = b"equipe build cache 4\n";
 
 /// Where a build keeps its cache, and what a cache must have been made with to be used.
 pub(crate) struct BuildCache {
@@ -59,28 +63,55 @@ impl BuildCache {
         read(&self.file, identity).unwrap_or_default()
     }
 
-    /// Writes `cache` beside the one in use, for [`BuildCache::keep`] to put in its
-    /// place once the output it describes is (so that it can be written while the new
-    /// output is swapped in). Best effort: without it, the next build is a full one.
-    pub(crate) fn write(&self, cache: &Cache) -> bool {
-        let Some(identity) = self.identity else {
-            return false;
-        };
-        let partial = self.partial();
-        // Streamed to the file: the cache of a large site is a hundred megabytes.
-        let write = || -> Result<(), Box<dyn std::error::Error>> {
-            let mut file = std::fs::File::create(&partial)?;
+    /// Begins the cache of this build beside the one in use: the bodies go to it as they
+    /// are rendered (see [`Partial::sink`]). `None` when no cache can be written.
+    pub(crate) fn begin(&self) -> Option<Arc<Partial>> {
+        let identity = self.identity?;
+        let begun = || -> std::io::Result<std::fs::File> {
+            let mut file = std::fs::File::create(self.partial())?;
             file.write_all(MAGIC)?;
             file.write_all(&identity.to_le_bytes())?;
-            let mut out = postcard::to_io(cache, Checksummed::new(file))?;
+            Ok(file)
+        };
+        match begun() {
+            Ok(file) => Some(Arc::new(Partial {
+                out: Mutex::new(Some(Checksummed::new(file))),
+            })),
+            Err(_) => {
+                self.discard();
+                None
+            }
+        }
+    }
+
+    /// Ends the cache [`BuildCache::begin`] began with the rest of `cache`, for
+    /// [`BuildCache::keep`] to put in place of the one in use once the output it describes
+    /// is (so that it can be written while the new output is swapped in). Best effort:
+    /// without it, the next build is a full one.
+    pub(crate) fn write(&self, partial: &Partial, cache: &Cache) -> bool {
+        let out = partial
+            .out
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take();
+        let write = |mut out: Checksummed| -> Result<(), Box<dyn std::error::Error>> {
+            out.write_all(&[END_OF_BODIES])?;
+            let mut out = postcard::to_io(cache, out)?;
             let checksum = out.flush_chunk()?;
             Ok(out.file.write_all(&checksum.to_le_bytes())?)
         };
-        let written = write().is_ok();
+        // `None`: a body could not be written.
+        let written = out.is_some_and(|out| write(out).is_ok());
         if !written {
-            let _ = std::fs::remove_file(&partial);
+            self.discard();
         }
         written
+    }
+
+    /// Removes the cache this build began: the build failed, and the cache in use still
+    /// describes the output, which it left as it was.
+    pub(crate) fn discard(&self) {
+        let _ = std::fs::remove_file(self.partial());
     }
 
     /// Puts the cache [`BuildCache::write`] wrote in place of the one in use (`keep`: the
@@ -88,7 +119,7 @@ impl BuildCache {
     pub(crate) fn keep(&self, written: bool, keep: bool) {
         let kept = written && keep && std::fs::rename(self.partial(), &self.file).is_ok();
         if written && !kept {
-            let _ = std::fs::remove_file(self.partial());
+            self.discard();
         }
         if keep && !kept {
             // What the cache in use says of the output no longer holds.
@@ -123,7 +154,56 @@ fn read(file: &Path, identity: u64) -> Option<Cache> {
     if u64::from_le_bytes(*checksum) != checksum_of(payload.chunks(CHUNK)) {
         return None;
     }
-    postcard::from_bytes(payload).ok()
+    let mut bodies = Vec::new();
+    let mut payload = payload;
+    loop {
+        let (&tag, after) = payload.split_first()?;
+        match tag {
+            A_BODY => {
+                let (body, after) = postcard::take_from_bytes::<Packed>(after).ok()?;
+                bodies.push(body);
+                payload = after;
+            }
+            END_OF_BODIES => {
+                payload = after;
+                break;
+            }
+            _ => return None,
+        }
+    }
+    let mut cache: Cache = postcard::from_bytes(payload).ok()?;
+    cache.bodies.add_packed(bodies);
+    Some(cache)
+}
+
+/// Before each body of the file.
+const A_BODY: u8 = 1;
+/// After the last body, before the rest of the cache.
+const END_OF_BODIES: u8 = 0;
+
+/// A build's cache file while the build runs: the bodies are appended as they come
+/// ([`Partial::sink`]), the rest by [`BuildCache::write`].
+pub(crate) struct Partial {
+    /// `None` once a write failed: the file is then not a cache.
+    out: Mutex<Option<Checksummed>>,
+}
+
+impl Partial {
+    /// Where the bodies stage sends each body (see [`crate::bodies::Cache::sink`]).
+    pub(crate) fn sink(self: &Arc<Self>) -> Sink {
+        let partial = Arc::clone(self);
+        Arc::new(move |body: &Packed| partial.add(body))
+    }
+
+    fn add(&self, body: &Packed) {
+        let mut out = self.out.lock().unwrap_or_else(PoisonError::into_inner);
+        let added = out.as_mut().is_some_and(|out| {
+            out.write_all(&[A_BODY]).is_ok() && postcard::to_io(body, &mut *out).is_ok()
+        });
+        if !added {
+            *out = None;
+        }
+    }
 }
 
 /// The checksum is taken a chunk of this many bytes at a time, as the file is written.

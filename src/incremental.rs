@@ -91,6 +91,8 @@ impl Cache {
         let key = hash_of(config);
         if self.config != Some(key) {
             let on_disk = self.content.textless;
+            // Where this build writes its own cache stays.
+            let sink = self.bodies.sink.take();
             *self = Cache {
                 config: Some(key),
                 ..Cache::default()
@@ -98,6 +100,7 @@ impl Cache {
             if on_disk {
                 self.kept_on_disk();
             }
+            self.bodies.sink = sink;
         }
     }
 

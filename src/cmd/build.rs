@@ -45,9 +45,11 @@ pub(super) fn report(options: &BuildOptions, outcome: &Outcome) -> bool {
             true
         }
         Some(r) if outcome.succeeded() => {
-            let reused = match r.reused {
-                0 => String::new(),
-                n => format!("; {n} rendered files reused from the last build"),
+            let reused = match (r.reused, r.bodies_reused) {
+                (0, 0) => String::new(),
+                (files, bodies) => format!(
+                    "; {files} rendered files and {bodies} page bodies reused from the last build"
+                ),
             };
             let _ = writeln!(
                 err,

@@ -34,7 +34,7 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use crate::build_cache::BuildCache;
+use crate::build_cache::{BuildCache, Partial};
 use crate::config::{Config, normalize_base_url};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::files::{OutputFile, StaticFile};
@@ -93,6 +93,8 @@ pub struct Rendered {
     /// How many of the pages and other rendered files a build took from the previous
     /// output, as the build cache showed them to be the same (see `build_cache`).
     pub reused: usize,
+    /// How many page bodies (rendered Markdown) it took from the build cache.
+    pub bodies_reused: usize,
 }
 
 /// The result of a build: what was made and every problem found.
@@ -216,6 +218,7 @@ fn run(
         files,
         statics: theme.static_files,
         file_count,
+        bodies_reused: cache.as_ref().map_or(0, |c| c.bodies.reused),
         reused: cache.map_or(0, |c| c.reused()),
     })
 }
@@ -318,6 +321,8 @@ pub fn build(options: &BuildOptions) -> Outcome {
             return outcome(start, diagnostics, None);
         }
     };
+    let partial = build_cache.begin();
+    cache.bodies.sink = partial.as_ref().map(Partial::sink);
     let destination = Destination::Disk(&staging);
     let mut rendered = run(options, &mut diagnostics, destination, Some(&mut cache));
     diagnostics.extend(staging.failures());
@@ -335,8 +340,14 @@ pub fn build(options: &BuildOptions) -> Outcome {
             // next build, without it, replaces the output whole.
             build_cache.forget();
         }
-        let (finished, cache_written) =
-            rayon::join(|| staging.finish(), || build_cache.write(&cache));
+        let (finished, cache_written) = rayon::join(
+            || staging.finish(),
+            || {
+                partial
+                    .as_ref()
+                    .is_some_and(|p| build_cache.write(p, &cache))
+            },
+        );
         build_cache.keep(cache_written, finished.is_ok());
         match finished {
             Ok(listing) => {
@@ -349,6 +360,8 @@ pub fn build(options: &BuildOptions) -> Outcome {
                 rendered = None;
             }
         }
+    } else {
+        build_cache.discard();
     }
     let mut outcome = outcome(start, diagnostics, rendered);
     outcome.notes = notes;

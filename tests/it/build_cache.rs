@@ -22,8 +22,25 @@ fn first_build(site: &TestSite) -> BTreeMap<String, Vec<u8>> {
 
 /// How many rendered files a build said it took from the previous output.
 fn reused(stderr: &str) -> usize {
+    count_before(stderr, " rendered files and ")
+}
+
+/// How many page bodies a build said it took from the build cache.
+fn bodies_reused(stderr: &str) -> usize {
+    count_before(stderr, " page bodies reused")
+}
+
+/// How many pages a build said it built.
+fn built(stderr: &str) -> usize {
     stderr
-        .split_once(" rendered files reused")
+        .split_once("built ")
+        .and_then(|(_, after)| after.split(' ').next()?.parse().ok())
+        .unwrap_or(0)
+}
+
+fn count_before(stderr: &str, words: &str) -> usize {
+    stderr
+        .split_once(words)
         .and_then(|(before, _)| before.rsplit(' ').next()?.parse().ok())
         .unwrap_or(0)
 }
@@ -40,7 +57,13 @@ fn after_any_edit_a_build_with_its_cache_equals_a_first_build() {
         tick();
         let what = edit.apply(&site);
         let run = site.build().ok();
-        reuses.push((reused(&run.stderr()), what.clone()));
+        let stderr = run.stderr();
+        reuses.push((
+            reused(&stderr),
+            bodies_reused(&stderr),
+            built(&stderr),
+            what.clone(),
+        ));
         assert_same(&files(&site.output("")), &first_build(&site), &what);
         // The output is updated in place: a page removed leaves no empty folder.
         let empty: Vec<_> = walkdir::WalkDir::new(site.output(""))
@@ -57,19 +80,27 @@ fn after_any_edit_a_build_with_its_cache_equals_a_first_build() {
     let of = |what: &str| {
         reuses
             .iter()
-            .find(|(_, w)| w.contains(what))
-            .map(|(n, _)| *n)
+            .find(|(.., w)| w.contains(what))
+            .map(|(n, bodies, built, _)| (*n, *bodies, *built))
             .unwrap_or_else(|| panic!("no edit `{what}`"))
     };
     let pages = files(&site.output(""))
         .keys()
         .filter(|p| p.ends_with(".html"))
         .count();
+    let (files_reused, bodies, built) = of("`## The role`");
     assert!(
-        of("`## The role`") >= pages - 3,
+        files_reused >= pages - 3,
         "a body edit reuses the other pages: {reuses:#?}"
     );
-    assert_eq!(of("Online shop team"), 0, "{reuses:#?}");
+    // Every other body comes from the cache file (where the last build streamed them as
+    // it rendered them), and is not rendered again.
+    assert_eq!(
+        bodies,
+        built - 1,
+        "a body edit renders one body: {reuses:#?}"
+    );
+    assert_eq!(of("Online shop team").0, 0, "{reuses:#?}");
 }
 
 /// A way to spoil a cache file's bytes.
@@ -249,4 +280,26 @@ fn a_folder_without_the_marker_is_replaced_whole_despite_the_cache() {
         &first_build(&site),
         "replaced whole",
     );
+}
+
+/// A build that fails leaves the cache in use as it was, and no half-written cache beside
+/// it: the bodies it streamed to its own cache file go with it.
+#[test]
+fn a_failed_build_keeps_the_cache_in_use() {
+    let site = TestSite::example();
+    site.build().ok();
+    let cache = site.path(".public.equipe-cache");
+    let before = std::fs::read(&cache).expect("a build leaves its cache");
+    tick();
+    let page = site.path("content/roles/tester.en.md");
+    let text = std::fs::read_to_string(&page).expect("read");
+    std::fs::write(&page, format!("{text}\n[Broken](nowhere.md)\n")).expect("write");
+    site.build().fails();
+    assert_eq!(std::fs::read(&cache).expect("still there"), before);
+    assert!(!site.path(".public.equipe-cache-partial").exists());
+    // Mended, the next build takes the other bodies from that cache.
+    std::fs::write(&page, format!("{text}\nMended.\n")).expect("write");
+    let run = site.build().ok();
+    let stderr = run.stderr();
+    assert_eq!(bodies_reused(&stderr), built(&stderr) - 1, "{stderr}");
 }
