@@ -110,6 +110,28 @@ pub(crate) struct Packed {
     body: bytes::Bytes,
 }
 
+/// A [`Packed`] as the build cache's file holds it, its body still a slice of the file's
+/// bytes.
+#[derive(serde::Deserialize)]
+pub(crate) struct PackedIn<'a> {
+    key: u64,
+    included: Arc<[IncludedFile]>,
+    #[serde(borrow)]
+    body: &'a [u8],
+}
+
+impl PackedIn<'_> {
+    /// The body shares `file`'s bytes, which hold it, rather than copy them: 72 MB at
+    /// 20,000 pages, let go once the bodies have gone to the next cache.
+    pub(crate) fn within(self, file: &bytes::Bytes) -> Packed {
+        Packed {
+            key: self.key,
+            included: self.included,
+            body: file.slice_ref(self.body),
+        }
+    }
+}
+
 impl serde::Serialize for Cache {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let packed: Vec<Packed> = self

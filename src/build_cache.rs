@@ -22,7 +22,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, PoisonError};
 
-use crate::bodies::{Packed, Sink};
+use crate::bodies::{Packed, PackedIn, Sink};
 use crate::hash::{fnv1a, hash_bytes};
 use crate::incremental::Cache;
 use crate::output::this_binary;
@@ -150,6 +150,7 @@ fn read(file: &Path, identity: u64) -> Option<Cache> {
     }
     let mut rest = Vec::new();
     file.read_to_end(&mut rest).ok()?;
+    let rest = bytes::Bytes::from(rest);
     let (payload, checksum) = rest.split_last_chunk::<8>()?;
     if u64::from_le_bytes(*checksum) != checksum_of(payload.chunks(CHUNK)) {
         return None;
@@ -160,8 +161,8 @@ fn read(file: &Path, identity: u64) -> Option<Cache> {
         let (&tag, after) = payload.split_first()?;
         match tag {
             A_BODY => {
-                let (body, after) = postcard::take_from_bytes::<Packed>(after).ok()?;
-                bodies.push(body);
+                let (body, after) = postcard::take_from_bytes::<PackedIn>(after).ok()?;
+                bodies.push(body.within(&rest));
                 payload = after;
             }
             END_OF_BODIES => {
