@@ -35,9 +35,8 @@ pub(crate) struct Cache {
     /// then its own, and let go of what they no longer need (search entries once their
     /// index is written). `serve` keeps them whole, shared with the site it serves.
     pub packed: bool,
-    /// How many bodies the last run rendered, and how many it took from the cache.
+    /// How many bodies the last run rendered (the others were reused).
     pub rendered: usize,
-    pub reused: usize,
     /// Where a build sends its bodies, compressed, as soon as they are rendered (the
     /// build cache's file, see `build_cache`), instead of keeping them to the end: 72 MB
     /// at 20,000 pages that the build no longer holds.
@@ -278,7 +277,6 @@ pub(crate) fn render(site: &mut Site, cache: Option<&mut Cache>) -> Vec<Diagnost
         .collect();
     if let Some(cache) = cache {
         cache.rendered = bodies.iter().filter(|(fresh, ..)| *fresh).count();
-        cache.reused = bodies.len() - cache.rendered;
         // Keep the bodies of this site only: in the sink's file, or here.
         let packed = cache.packed;
         let stored = bodies

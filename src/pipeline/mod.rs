@@ -213,12 +213,16 @@ fn run(
     files.extend(indexes);
     diagnostics.extend(destination.write_statics(&theme.static_files));
     diagnostics.extend(anchors.findings(&site));
+    // A body is rendered or reused, one for each page.
+    let bodies_reused = cache
+        .as_ref()
+        .map_or(0, |c| site.pages.len() - c.bodies.rendered);
     Some(Rendered {
         site,
         files,
         statics: theme.static_files,
         file_count,
-        bodies_reused: cache.as_ref().map_or(0, |c| c.bodies.reused),
+        bodies_reused,
         reused: cache.map_or(0, |c| c.reused()),
     })
 }
