@@ -243,12 +243,13 @@ pub(crate) fn render(site: &mut Site, cache: Option<&mut Cache>) -> Vec<Diagnost
     // A body is made from its file's text and, for a generated page, from its title; its
     // search entry names its URL.
     let body_key = |p: &SitePage| hash_of(&(links_key, &p.path, p.page.source_hash, &p.page.title));
-    // A one-off build lets each text go once its body is rendered (`serve`'s cache shares
-    // its pages, which keep theirs).
+    // A build lets each text go once its body is rendered (`serve` keeps its pages whole
+    // for its next rebuild).
+    let release = cache.as_ref().is_none_or(|c| c.packed);
     let texts: Vec<Option<Arc<str>>> = site
         .pages
-        .iter_mut()
-        .map(|p| Arc::get_mut(&mut p.page).map(Page::release_text))
+        .iter()
+        .map(|p| release.then(|| p.page.release_text()))
         .collect();
     let linked: &Site = site;
     let now = cache.as_ref().map(|c| c.included_now()).unwrap_or_default();
@@ -268,7 +269,7 @@ pub(crate) fn render(site: &mut Site, cache: Option<&mut Cache>) -> Vec<Diagnost
                         && !(rendered.body.broken_links.is_empty()
                             && rendered.body.dropped.is_empty())
                     {
-                        let _ = linked.pages[i].page.reread.set(text);
+                        linked.pages[i].page.keep_for_diagnostics(text);
                     }
                     (true, key, rendered)
                 }
@@ -332,10 +333,14 @@ fn render_body(
     reads: &afm::include::Reads,
 ) -> Cached {
     let p = &site.pages[i];
-    // A page from the build cache comes without its text: `body` reads it again.
+    // A page from the build cache comes without its text: `source` reads it again.
+    let source;
     let body = match text.filter(|t| !t.is_empty()) {
-        Some(text) => text.get(p.page.body_start..).unwrap_or_default(),
-        None => p.page.body(),
+        Some(text) => p.page.body_of(text),
+        None => {
+            source = p.page.source();
+            p.page.body_of(&source)
+        }
     };
     let resolver = PageLinks { site, from: i };
     let typography = site.config.typography(p.lang());

@@ -90,7 +90,7 @@ impl Cache {
     pub(crate) fn forget_if_changed(&mut self, config: &Config) {
         let key = hash_of(config);
         if self.config != Some(key) {
-            let on_disk = self.content.textless;
+            let on_disk = self.bodies.packed;
             // Where this build writes its own cache stays.
             let sink = self.bodies.sink.take();
             *self = Cache {
@@ -107,7 +107,6 @@ impl Cache {
     /// Keeps what a build writes to disk as the disk holds it: pages without their text,
     /// bodies compressed; the site's own are let go of as the build goes.
     pub(crate) fn kept_on_disk(&mut self) {
-        self.content.textless = true;
         self.bodies.packed = true;
     }
 

@@ -452,7 +452,6 @@ fn add_generated_pages(config: &Config, pages: &mut Vec<Arc<Page>>, titles: &dyn
 
 fn generated_page(key: &str, lang: &str, kind: Kind, title: String, section: Option<&str>) -> Page {
     let mut page = Page {
-        reread: Arc::default(),
         output: String::new(),
         file: SourceFile {
             path: Default::default(),
@@ -460,7 +459,7 @@ fn generated_page(key: &str, lang: &str, kind: Kind, title: String, section: Opt
             lang: lang.to_string(),
             key: key.to_string(),
         },
-        text: Arc::from(""),
+        text: Default::default(),
         lang: lang.to_string(),
         key: key.to_string(),
         kind,

@@ -300,7 +300,11 @@ pub fn stamp(config: &Config, files: &[PathBuf], all: bool) -> Result<Vec<PathBu
             ))
             .in_file(&page.file.display));
         };
-        let text = set_front_matter_key(&page.text, "source_hash", &source_hash(&source.text));
+        let text = set_front_matter_key(
+            &page.source(),
+            "source_hash",
+            &source_hash(&source.source()),
+        );
         std::fs::write(&page.file.path, text).map_err(|e| {
             Diagnostic::error(format!("cannot write: {e}")).in_file(&page.file.display)
         })?;

@@ -10,7 +10,7 @@ mod suggest;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::PathBuf;
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 use std::time::SystemTime;
 
 use rayon::prelude::*;
@@ -31,9 +31,9 @@ use crate::typography::Typography;
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct Page {
     pub file: SourceFile,
-    /// The whole file text (LF line endings), kept for diagnostics.
+    /// The whole file text (LF line endings), until a build lets it go.
     #[serde(skip)]
-    pub text: Arc<str>,
+    pub(crate) text: Text,
     pub lang: String,
     /// Translation key: shared by the translations of one page.
     pub key: String,
@@ -65,50 +65,82 @@ pub struct Page {
     /// A hash of the file's text (0 for a generated page): later stages key on it rather
     /// than hash the text again, in `serve`'s rebuilds and in the build cache.
     pub source_hash: u64,
-    /// The text read again for diagnostics once the page let go of it (see
-    /// [`Page::source`]): a page with nine broken anchors was read and decoded nine times.
-    #[serde(skip)]
-    pub reread: Arc<OnceLock<Arc<str>>>,
+}
+
+/// A page's file text. The build cache and the site share each page, and a build lets
+/// the text go once the page's body is rendered ([`Page::release_text`]): shared, the
+/// page is not copied for the cache without its text (half of what parsed pages take,
+/// some 80 MB at 20,000 pages), and texts and rendered bodies are not all in memory at
+/// once.
+#[derive(Default)]
+pub(crate) struct Text {
+    held: Mutex<Arc<str>>,
+    /// Read again for diagnostics once the page let go of it (see [`Page::source`]): a
+    /// page with nine broken anchors was read and decoded nine times.
+    reread: OnceLock<Arc<str>>,
+}
+
+impl Text {
+    fn held(&self) -> Arc<str> {
+        Arc::clone(&self.held.lock().unwrap_or_else(PoisonError::into_inner))
+    }
+}
+
+impl Clone for Text {
+    fn clone(&self) -> Text {
+        Text {
+            held: Mutex::new(self.held()),
+            reread: self.reread.clone(),
+        }
+    }
+}
+
+impl std::fmt::Debug for Text {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} bytes", self.held().len())
+    }
 }
 
 impl Page {
-    /// The Markdown after the front matter (read again if the page came without its
-    /// text: see [`Page::source`]).
-    pub fn body(&self) -> &str {
-        let text = match self.reread() {
-            Some(text) => &**text,
-            None => &*self.text,
-        };
-        text.get(self.body_start..).unwrap_or_default()
+    /// The Markdown after the front matter in `source` (this page's [`Page::source`]).
+    pub fn body_of<'a>(&self, source: &'a str) -> &'a str {
+        source.get(self.body_start..).unwrap_or_default()
     }
 
     /// The file's text, for a diagnostic's snippet or a body: read again (once) if a
     /// build let it go (see [`Page::release_text`]) or the page came from the build cache,
     /// which keeps pages without their text.
     pub fn source(&self) -> Arc<str> {
-        self.reread().unwrap_or(&self.text).clone()
-    }
-
-    /// The file's text read again, if the page no longer holds it.
-    fn reread(&self) -> Option<&Arc<str>> {
-        if !self.text.is_empty() || self.file.path.as_os_str().is_empty() {
-            return None;
+        let held = self.text.held();
+        if !held.is_empty() || self.file.path.as_os_str().is_empty() {
+            return held;
         }
-        if let Some(text) = self.reread.get() {
-            return Some(text);
+        if let Some(text) = self.text.reread.get() {
+            return Arc::clone(text);
         }
-        let text: Arc<str> = std::fs::read(&self.file.path)
-            .ok()
-            .and_then(|bytes| decode(&bytes).ok())?
-            .into();
-        Some(self.reread.get_or_init(|| text))
+        match std::fs::read(&self.file.path).map(|bytes| decode(&bytes)) {
+            Ok(Ok(text)) => Arc::clone(self.text.reread.get_or_init(|| Arc::from(text))),
+            _ => held,
+        }
     }
 
     /// Takes the file's text out of the page: a one-off build needs it no more once the
     /// body is rendered, and letting each go as its body is done keeps texts and rendered
     /// bodies from all being in memory at once.
-    pub fn release_text(&mut self) -> Arc<str> {
-        std::mem::replace(&mut self.text, Arc::from(""))
+    pub fn release_text(&self) -> Arc<str> {
+        std::mem::take(
+            &mut *self
+                .text
+                .held
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner),
+        )
+    }
+
+    /// Keeps a released text for the diagnostics to come, rather than have it read again
+    /// for each of them.
+    pub fn keep_for_diagnostics(&self, text: Arc<str>) {
+        let _ = self.text.reread.set(text);
     }
 
     /// Line of a front matter key, for messages.
@@ -172,10 +204,6 @@ pub(crate) struct Cache {
     #[serde(skip)]
     discovered: Option<Arc<Discovered>>,
     pages: FastMap<PathBuf, CachedPage>,
-    /// Keep pages without their text (a build: so that the site's pages can let theirs go
-    /// once their body is rendered; `serve` keeps them whole).
-    #[serde(skip)]
-    pub textless: bool,
     /// How many files the last run read (the others' pages were reused).
     #[serde(skip)]
     pub files_read: usize,
@@ -246,14 +274,7 @@ fn read_with_cache(
         .into_iter()
         .map(|(stamp, result)| {
             if let (Some((len, modified)), Ok(page)) = (stamp, &result) {
-                let page = if cache.textless {
-                    Arc::new(Page {
-                        text: Arc::default(),
-                        ..Page::clone(page)
-                    })
-                } else {
-                    Arc::clone(page)
-                };
+                let page = Arc::clone(page);
                 cache.pages.insert(
                     page.file.path.clone(),
                     CachedPage {
@@ -411,7 +432,6 @@ pub(crate) fn parse_page(file: SourceFile, text: String) -> Result<Page, Diagnos
     let checklist = checklist(&front, &key);
 
     let mut page = Page {
-        reread: Arc::default(),
         output: String::new(),
         lang: file.lang.clone(),
         key,
@@ -438,7 +458,10 @@ pub(crate) fn parse_page(file: SourceFile, text: String) -> Result<Page, Diagnos
         body_start,
         body_line,
         source_hash: crate::hash::hash_of(&*text),
-        text,
+        text: Text {
+            held: Mutex::new(text),
+            reread: OnceLock::new(),
+        },
         file,
     };
     page.output = output_path(&page);
@@ -650,7 +673,7 @@ mod tests {
     fn bom_and_crlf() {
         let p = parse("x", "\u{feff}---\r\ntitle: X\r\n---\r\nBody\r\n").unwrap();
         assert_eq!(p.title, "X");
-        assert_eq!(p.body(), "Body\n");
+        assert_eq!(p.body_of(&p.source()), "Body\n");
     }
 
     #[test]

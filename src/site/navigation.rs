@@ -333,7 +333,7 @@ fn toc_guide(
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Guide {
     let own = toc.lang == lang;
-    let entries = guide_toc::parse(toc.body(), toc.body_line);
+    let entries = guide_toc::parse(toc.body_of(&toc.source()), toc.body_line);
     let mut resolve = |entry: &TocEntry, dest: &str| -> Target {
         match resolve_toc_link(site, folder, lang, dest) {
             Some(target) => target,
