@@ -20,19 +20,11 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
+use crate::body_ids::Heading;
 use crate::diagnostics::Diagnostic;
 use crate::hash::{FastMap, hash_of};
 use crate::markdown::escape_attr;
 use crate::site::{Html, PageId, Site, SitePage};
-
-/// A heading of a rendered body.
-#[derive(Debug, PartialEq, Eq)]
-struct Heading {
-    level: u8,
-    id: String,
-    /// Its id under Experience League's rule.
-    adobe_id: String,
-}
 
 /// What becomes of one link.
 enum Fix {
@@ -53,35 +45,24 @@ pub(crate) fn resolve(site: &mut Site) -> Vec<Diagnostic> {
         .collect();
     let default = site.config.default_language().to_string();
     let site_ref: &Site = site;
-    // Pages in parallel, each thread with its own headings of the pages linked (read
-    // from their HTML once per thread rather than once per link).
     let fixes: Vec<(usize, Vec<(usize, Fix)>)> = site_ref
         .pages
         .par_iter()
         .enumerate()
-        .fold(
-            || (FastMap::default(), Vec::new()),
-            |(mut headings, mut fixes), (i, p)| {
-                let page_fixes = fixes_of(site_ref, &by_path, &default, &mut headings, p);
-                if !page_fixes.is_empty() {
-                    fixes.push((i, page_fixes));
-                }
-                (headings, fixes)
-            },
-        )
-        .map(|(_, fixes)| fixes)
-        .flatten_iter()
+        .filter_map(|(i, p)| {
+            let page_fixes = fixes_of(site_ref, &by_path, &default, p);
+            (!page_fixes.is_empty()).then_some((i, page_fixes))
+        })
         .collect();
     apply(site, fixes)
 }
 
 /// How the links of page `p` to `#anchors` of other pages change (by index in its
-/// anchors); `headings` keeps the headings of the pages linked so far.
+/// anchors).
 fn fixes_of(
     site: &Site,
     by_path: &FastMap<&str, PageId>,
     default: &str,
-    headings: &mut FastMap<PageId, Vec<Heading>>,
     p: &SitePage,
 ) -> Vec<(usize, Fix)> {
     let mut page_fixes = Vec::new();
@@ -90,17 +71,11 @@ fn fixes_of(
             continue;
         };
         let target = &site.pages[t];
-        if has_id(&target.body.html, &a.fragment) {
+        let found = target.body.html.ids();
+        if found.has(&a.fragment) {
             continue;
         }
-        let of = |headings: &mut FastMap<PageId, Vec<Heading>>, k: PageId| {
-            headings
-                .entry(k)
-                .or_insert_with(|| headings_in(&site.pages[k].body.html));
-        };
-        of(headings, t);
-        let found = &headings[&t];
-        if let Some(h) = found.iter().find(|h| h.adobe_id == a.fragment) {
+        if let Some(h) = found.headings.iter().find(|h| h.adobe_id == a.fragment) {
             page_fixes.push((j, Fix::To(h.id.clone())));
             continue;
         }
@@ -110,8 +85,7 @@ fn fixes_of(
         else {
             continue;
         };
-        of(headings, s);
-        let (source, translated) = (&headings[&s], &headings[&t]);
+        let (source, translated) = (&site.pages[s].body.html.ids().headings, &found.headings);
         let Some(k) = source
             .iter()
             .position(|h| h.id == a.fragment || h.adobe_id == a.fragment)
@@ -216,95 +190,6 @@ fn rewrite_hrefs(html: &str, hrefs: &[(String, String)]) -> String {
     out
 }
 
-/// Whether a body's HTML has an element with this id.
-fn has_id(html: &str, id: &str) -> bool {
-    let wanted = format!(" id=\"{}\"", escape_attr(id));
-    memchr::memmem::find(html.as_bytes(), wanted.as_bytes()).is_some()
-}
-
-/// The headings of a rendered body that have an id, in order.
-fn headings_in(html: &str) -> Vec<Heading> {
-    let bytes = html.as_bytes();
-    let mut out = Vec::new();
-    for at in memchr::memmem::find_iter(bytes, b"<h") {
-        let Some(&digit) = bytes.get(at + 2) else {
-            continue;
-        };
-        if !(b'1'..=b'6').contains(&digit) || !matches!(bytes.get(at + 3), Some(b' ' | b'>')) {
-            continue;
-        }
-        let Some(tag_end) = memchr::memchr(b'>', &bytes[at..]).map(|e| at + e) else {
-            continue;
-        };
-        let Some(id) = attribute(&html[at..tag_end], "id") else {
-            continue;
-        };
-        let close = format!("</h{}>", digit as char);
-        let inner_end = memchr::memmem::find(&bytes[tag_end..], close.as_bytes())
-            .map_or(html.len(), |e| tag_end + e);
-        let inner = &html[tag_end + 1..inner_end.max(tag_end + 1)];
-        // The `#` link equipe adds after the heading's text is not part of it.
-        let inner = inner
-            .find("<a class=\"anchor\"")
-            .map_or(inner, |e| &inner[..e]);
-        out.push(Heading {
-            level: digit - b'0',
-            id: unescape(id),
-            adobe_id: adobe_id(&unescape(&strip_tags(inner))),
-        });
-    }
-    out
-}
-
-/// The value of `name="…"` in a start tag.
-fn attribute<'a>(tag: &'a str, name: &str) -> Option<&'a str> {
-    let key = format!(" {name}=\"");
-    let start = tag.find(&key)? + key.len();
-    let len = tag[start..].find('"')?;
-    Some(&tag[start..start + len])
-}
-
-fn strip_tags(html: &str) -> String {
-    let mut out = String::with_capacity(html.len());
-    let mut in_tag = false;
-    for c in html.chars() {
-        match c {
-            '<' => in_tag = true,
-            '>' if in_tag => in_tag = false,
-            c if !in_tag => out.push(c),
-            _ => {}
-        }
-    }
-    out
-}
-
-/// The character references equipe's HTML writers use.
-fn unescape(text: &str) -> String {
-    if !text.contains('&') {
-        return text.to_string();
-    }
-    text.replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&#x27;", "'")
-        .replace("&amp;", "&")
-}
-
-/// A heading's id under Experience League's rule, GitHub's: lower case; letters, digits,
-/// `-` and `_` kept; each space a `-`; everything else dropped.
-pub(crate) fn adobe_id(text: &str) -> String {
-    text.trim()
-        .chars()
-        .flat_map(char::to_lowercase)
-        .filter_map(|c| match c {
-            ' ' => Some('-'),
-            c if c.is_alphanumeric() || c == '-' || c == '_' => Some(c),
-            _ => None,
-        })
-        .collect()
-}
-
 /// The heading of `to` at the place of heading `k` of `from`, if certain: their levels
 /// are aligned (longest common subsequence), and the earliest and the latest of the best
 /// alignments must pair `k` with the same heading.
@@ -390,36 +275,6 @@ mod tests {
                 adobe_id: String::new(),
             })
             .collect()
-    }
-
-    #[test]
-    fn experience_league_ids_are_githubs() {
-        assert_eq!(
-            adobe_id("Provision SSL/TLS certificates"),
-            "provision-ssltls-certificates"
-        );
-        assert_eq!(adobe_id("CRON_CONSUMERS_RUNNER"), "cron_consumers_runner");
-        assert_eq!(adobe_id("Étape 2 : l'accès"), "étape-2--laccès");
-    }
-
-    #[test]
-    fn headings_are_read_back_from_the_html() {
-        let html = "<h2 id=\"a-b\">A &amp; <code>B_C</code> <a class=\"anchor\" href=\"#a-b\">#</a></h2>\n<p>x</p><h3 class=\"afm-tab-title\" id=\"tab-1\">Tab</h3><h4>no id</h4><hr>";
-        assert_eq!(
-            headings_in(html),
-            vec![
-                Heading {
-                    level: 2,
-                    id: "a-b".into(),
-                    adobe_id: "a--b_c".into()
-                },
-                Heading {
-                    level: 3,
-                    id: "tab-1".into(),
-                    adobe_id: "tab".into()
-                }
-            ]
-        );
     }
 
     #[test]

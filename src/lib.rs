@@ -37,6 +37,7 @@
 mod anchors;
 mod assets;
 mod bodies;
+mod body_ids;
 mod build_cache;
 mod checklist;
 mod checklist_item;

@@ -16,6 +16,7 @@ pub(crate) mod navigation;
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
+use crate::body_ids::BodyIds;
 use crate::checklist_item::ChecklistItem;
 use crate::config::Config;
 use crate::content::{self, Kind, Page, SourceFile, closest};
@@ -109,6 +110,9 @@ pub struct Html {
     text: String,
     #[serde(skip)]
     key: std::sync::OnceLock<u64>,
+    /// Its ids, read the first time a link to one of its `#anchors` is checked.
+    #[serde(skip)]
+    ids: std::sync::OnceLock<Arc<BodyIds>>,
 }
 
 impl Html {
@@ -116,11 +120,16 @@ impl Html {
         Html {
             text,
             key: std::sync::OnceLock::new(),
+            ids: std::sync::OnceLock::new(),
         }
     }
 
     pub fn as_str(&self) -> &str {
         &self.text
+    }
+
+    pub(crate) fn ids(&self) -> &BodyIds {
+        self.ids.get_or_init(|| Arc::new(BodyIds::of(&self.text)))
     }
 }
 

@@ -3,9 +3,10 @@
 use std::collections::BTreeSet;
 use std::sync::{Arc, Mutex, PoisonError};
 
+use crate::body_ids::ids_in;
 use crate::diagnostics::Diagnostic;
 use crate::files::OutputFile;
-use crate::hash::{FastMap, FastSet};
+use crate::hash::FastMap;
 use crate::incremental::PageIds;
 use crate::site::Site;
 
@@ -92,17 +93,4 @@ impl<'a> AnchorCheck<'a> {
         }
         out
     }
-}
-
-/// The values of the `id` attributes of an HTML page.
-fn ids_in(html: &[u8]) -> FastSet<String> {
-    memchr::memmem::find_iter(html, b"id=\"")
-        // ` id="`, not `data-id="`.
-        .filter(|&at| at == 0 || html[at - 1].is_ascii_whitespace())
-        .map(|at| {
-            let value = &html[at + 4..];
-            let end = memchr::memchr(b'"', value).unwrap_or(value.len());
-            String::from_utf8_lossy(&value[..end]).into_owned()
-        })
-        .collect()
 }

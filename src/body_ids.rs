@@ -1,0 +1,187 @@
+//! The ids of a rendered body's HTML, read once per body: the links to `#anchors` of
+//! other pages are checked and mended against them (see `anchors`), and `serve` keeps
+//! them with the body it reuses, where every rebuild read each linked page's HTML again
+//! (a seventh of a rebuild's CPU at 2,000 pages whose links name a template's section).
+
+use crate::hash::FastSet;
+use crate::markdown::escape_attr;
+
+/// Each element id of a body (as written in its HTML) and its headings.
+#[derive(Debug, Default)]
+pub(crate) struct BodyIds {
+    ids: FastSet<String>,
+    pub headings: Vec<Heading>,
+}
+
+impl BodyIds {
+    pub(crate) fn of(html: &str) -> BodyIds {
+        BodyIds {
+            ids: ids_in(html.as_bytes()),
+            headings: headings_in(html),
+        }
+    }
+
+    /// Whether the body has an element with this id.
+    pub(crate) fn has(&self, id: &str) -> bool {
+        if id.contains(['&', '"', '<', '>']) {
+            self.ids.contains(&escape_attr(id))
+        } else {
+            self.ids.contains(id)
+        }
+    }
+}
+
+/// The value of each ` id="…"` attribute in `html` (not `data-id="…"`), as written.
+pub(crate) fn ids_in(html: &[u8]) -> FastSet<String> {
+    memchr::memmem::find_iter(html, b"id=\"")
+        // ` id="`, not `data-id="`.
+        .filter(|&at| at == 0 || html[at - 1].is_ascii_whitespace())
+        .map(|at| {
+            let value = &html[at + 4..];
+            let end = memchr::memchr(b'"', value).unwrap_or(value.len());
+            String::from_utf8_lossy(&value[..end]).into_owned()
+        })
+        .collect()
+}
+
+/// A heading of a rendered body.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) struct Heading {
+    pub level: u8,
+    pub id: String,
+    /// Its id under Experience League's rule.
+    pub adobe_id: String,
+}
+
+/// The headings of a rendered body that have an id, in order.
+fn headings_in(html: &str) -> Vec<Heading> {
+    let bytes = html.as_bytes();
+    let mut out = Vec::new();
+    for at in memchr::memmem::find_iter(bytes, b"<h") {
+        let Some(&digit) = bytes.get(at + 2) else {
+            continue;
+        };
+        if !(b'1'..=b'6').contains(&digit) || !matches!(bytes.get(at + 3), Some(b' ' | b'>')) {
+            continue;
+        }
+        let Some(tag_end) = memchr::memchr(b'>', &bytes[at..]).map(|e| at + e) else {
+            continue;
+        };
+        let Some(id) = attribute(&html[at..tag_end], "id") else {
+            continue;
+        };
+        let close = format!("</h{}>", digit as char);
+        let inner_end = memchr::memmem::find(&bytes[tag_end..], close.as_bytes())
+            .map_or(html.len(), |e| tag_end + e);
+        let inner = &html[tag_end + 1..inner_end.max(tag_end + 1)];
+        // The `#` link equipe adds after the heading's text is not part of it.
+        let inner = inner
+            .find("<a class=\"anchor\"")
+            .map_or(inner, |e| &inner[..e]);
+        out.push(Heading {
+            level: digit - b'0',
+            id: unescape(id),
+            adobe_id: adobe_id(&unescape(&strip_tags(inner))),
+        });
+    }
+    out
+}
+
+/// The value of `name="…"` in a start tag.
+fn attribute<'a>(tag: &'a str, name: &str) -> Option<&'a str> {
+    let key = format!(" {name}=\"");
+    let start = tag.find(&key)? + key.len();
+    let len = tag[start..].find('"')?;
+    Some(&tag[start..start + len])
+}
+
+fn strip_tags(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' if in_tag => in_tag = false,
+            c if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// The character references equipe's HTML writers use.
+fn unescape(text: &str) -> String {
+    if !text.contains('&') {
+        return text.to_string();
+    }
+    text.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&#x27;", "'")
+        .replace("&amp;", "&")
+}
+
+/// A heading's id under Experience League's rule, GitHub's: lower case; letters, digits,
+/// `-` and `_` kept; each space a `-`; everything else dropped.
+pub(crate) fn adobe_id(text: &str) -> String {
+    text.trim()
+        .chars()
+        .flat_map(char::to_lowercase)
+        .filter_map(|c| match c {
+            ' ' => Some('-'),
+            c if c.is_alphanumeric() || c == '-' || c == '_' => Some(c),
+            _ => None,
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_those_of_id_attributes_as_written() {
+        let ids = BodyIds::of(
+            "<h2 id=\"a-b\">A</h2><p data-id=\"no\">x</p><div\nid=\"q&quot;t\">y</div><p>id=\"text\"</p>",
+        );
+        assert!(ids.has("a-b"));
+        assert!(
+            ids.has("q\"t"),
+            "an id with a quote, escaped as the writers escape it"
+        );
+        assert!(!ids.has("no"), "data-id is not an id");
+        assert!(!ids.has("text"), "not an attribute");
+        assert_eq!(ids.headings.len(), 1);
+    }
+
+    #[test]
+    fn experience_league_ids_are_githubs() {
+        assert_eq!(
+            adobe_id("Provision SSL/TLS certificates"),
+            "provision-ssltls-certificates"
+        );
+        assert_eq!(adobe_id("CRON_CONSUMERS_RUNNER"), "cron_consumers_runner");
+        assert_eq!(adobe_id("Étape 2 : l'accès"), "étape-2--laccès");
+    }
+
+    #[test]
+    fn headings_are_read_back_from_the_html() {
+        let html = "<h2 id=\"a-b\">A &amp; <code>B_C</code> <a class=\"anchor\" href=\"#a-b\">#</a></h2>\n<p>x</p><h3 class=\"afm-tab-title\" id=\"tab-1\">Tab</h3><h4>no id</h4><hr>";
+        assert_eq!(
+            headings_in(html),
+            vec![
+                Heading {
+                    level: 2,
+                    id: "a-b".into(),
+                    adobe_id: "a--b_c".into()
+                },
+                Heading {
+                    level: 3,
+                    id: "tab-1".into(),
+                    adobe_id: "tab".into()
+                }
+            ]
+        );
+    }
+}
