@@ -131,6 +131,11 @@ impl Html {
     pub(crate) fn ids(&self) -> &BodyIds {
         self.ids.get_or_init(|| Arc::new(BodyIds::of(&self.text)))
     }
+
+    /// Lets go of its ids (see [`Html::ids`]).
+    pub(crate) fn forget_ids(&mut self) {
+        self.ids = std::sync::OnceLock::new();
+    }
 }
 
 impl std::ops::Deref for Html {
