@@ -69,6 +69,7 @@ mod typography;
 mod yaml;
 
 pub use config::{CONFIG_FILE, Config, SOURCE_FOLDERS, parse_base_url};
+pub use files::StaticBytes;
 pub use incremental::{Cache, Stats};
 pub use pipeline::{
     BuildOptions, Outcome, Rendered, build, check_site, linked_site, missing_site_hint, render_site,

@@ -322,6 +322,13 @@ fn template_changes_reload_and_stylesheet_changes_swap() {
     server.wait_for_page("/assets/style.css", ".served-from-site");
     let swap = events.next("css");
     assert!(swap.contains("version"), "{swap}");
+    // The same file edited again: served anew, not as the rebuild before read it.
+    site.write(
+        "static/assets/style.css",
+        &format!("{css}\n.served-again {{}}\n"),
+    );
+    server.wait_for_page("/assets/style.css", ".served-again");
+    events.next("css");
 }
 
 #[test]

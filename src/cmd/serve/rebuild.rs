@@ -10,17 +10,28 @@ use std::sync::{Arc, PoisonError};
 use axum::body::Bytes;
 
 use equipe::diagnostics::Diagnostic;
-use equipe::{BuildOptions, Rendered};
+use equipe::{BuildOptions, Rendered, StaticBytes};
 
 use crate::cmd::watch::{SiteWatcher, describe_change, relative_changes};
 
-use super::state::{Notice, Problem, Served, Shared};
+use super::state::{KeptStatics, Notice, Problem, Served, Shared};
 
 impl Shared {
     /// Tells the next rebuild which files changed (see [`Cache::only_changed`]).
     pub(super) fn only_changed(&self, relative: Vec<PathBuf>) {
+        let mut statics = self.statics.lock().unwrap_or_else(PoisonError::into_inner);
+        statics.retain(|source, _| !relative.iter().any(|r| source.ends_with(r)));
+        drop(statics);
         let mut cache = self.cache.lock().unwrap_or_else(PoisonError::into_inner);
         cache.only_changed(relative);
+    }
+
+    /// Forgets every static file read (the watcher could not say what changed).
+    pub(super) fn forget_statics(&self) {
+        self.statics
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clear();
     }
 
     /// Renders the site in memory and serves it if it built; otherwise prints and
@@ -34,7 +45,10 @@ impl Shared {
         let mut diagnostics = outcome.diagnostics;
         let ms = outcome.elapsed.as_millis();
         let files = match outcome.rendered {
-            Some(rendered) if !diagnostics.has_errors() => match in_memory(rendered) {
+            Some(rendered) if !diagnostics.has_errors() => match in_memory(
+                rendered,
+                &mut self.statics.lock().unwrap_or_else(PoisonError::into_inner),
+            ) {
                 Ok(files) => Some(files),
                 Err(d) => {
                     d.print();
@@ -99,18 +113,40 @@ impl Shared {
     }
 }
 
-/// The rendered files and static files as one map, static files read into memory.
-fn in_memory(rendered: Rendered) -> Result<HashMap<String, Bytes>, Box<Diagnostic>> {
+/// The rendered files and static files as one map, static files read into memory. A
+/// static file on disk that the watcher did not report and whose size and modification
+/// time are those it had when `kept` read it is not read again: a guide's 218 images
+/// (21 MB) were read and compared at every rebuild, which took longer than the rebuild.
+/// `kept` is left with the static files of this site only.
+fn in_memory(
+    rendered: Rendered,
+    kept: &mut KeptStatics,
+) -> Result<HashMap<String, Bytes>, Box<Diagnostic>> {
     let mut files = HashMap::with_capacity(rendered.files.len() + rendered.statics.len());
+    let mut now = KeptStatics::with_capacity(kept.len());
     for s in &rendered.statics {
-        let bytes = s.bytes.read().map_err(|e| {
+        let cannot = |e: std::io::Error| {
             Box::new(Diagnostic::error(format!(
                 "cannot read static file `{}`: {e}",
                 s.path
             )))
-        })?;
-        files.insert(s.path.clone(), Bytes::from(bytes.into_owned()));
+        };
+        let bytes = match &s.bytes {
+            StaticBytes::Embedded(bytes) => Bytes::from_static(bytes),
+            StaticBytes::Disk(source) => {
+                let metadata = std::fs::metadata(source).map_err(cannot)?;
+                let stamp = (metadata.len(), metadata.modified().map_err(cannot)?);
+                let bytes = match kept.remove(source) {
+                    Some((len, modified, bytes)) if (len, modified) == stamp => bytes,
+                    _ => Bytes::from(std::fs::read(source).map_err(cannot)?),
+                };
+                now.insert(source.clone(), (stamp.0, stamp.1, bytes.clone()));
+                bytes
+            }
+        };
+        files.insert(s.path.clone(), bytes);
     }
+    *kept = now;
     // Rendered pages win over static files of the same path, as in `build`'s output.
     for f in rendered.files {
         files.insert(f.path, f.bytes);
@@ -143,8 +179,9 @@ pub(super) fn spawn(
         .spawn(move || {
             while let Some(changed) = watcher.next_change() {
                 eprintln!("{}", describe_change(&changed, &options.source));
-                if let Some(relative) = relative_changes(&changed, &options.source) {
-                    shared.only_changed(relative);
+                match relative_changes(&changed, &options.source) {
+                    Some(relative) => shared.only_changed(relative),
+                    None => shared.forget_statics(),
                 }
                 shared.rebuild(&options);
             }

@@ -3,6 +3,7 @@
 //! process-global `SERVE_ERROR` is what we avoid).
 
 use std::collections::HashMap;
+use std::path::PathBuf;
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -64,7 +65,14 @@ pub(super) struct Shared {
     instance: String,
     /// What a rebuild keeps from the previous one (only the rebuild thread uses it).
     pub(super) cache: Mutex<Cache>,
+    /// The static files on disk as the last rebuild read them (only the rebuild thread
+    /// uses it; see `rebuild::in_memory`).
+    pub(super) statics: Mutex<KeptStatics>,
 }
+
+/// Static files read from disk, by source path, with the size and modification time they
+/// had when read.
+pub(super) type KeptStatics = HashMap<PathBuf, (u64, SystemTime, Bytes)>;
 
 impl Shared {
     pub(super) fn new() -> Shared {
@@ -80,6 +88,7 @@ impl Shared {
             notices: broadcast::channel(16).0,
             instance: format!("{nanos:x}"),
             cache: Mutex::default(),
+            statics: Mutex::default(),
         }
     }
 
