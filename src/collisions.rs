@@ -12,7 +12,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::diagnostics::Diagnostic;
 use crate::files::{StaticBytes, StaticFile};
-use crate::render::{self, Job};
+use crate::render::Job;
 use crate::site::Site;
 use crate::{assets, content, search};
 
@@ -25,12 +25,18 @@ pub(crate) struct Collisions {
 }
 
 /// Checks the site's pages and files (`statics`: theme, `static/` and the non-Markdown
-/// files of `content/`) against what equipe generates. `fingerprint`: whether the assets
-/// get fingerprinted copies in this build.
-pub(crate) fn check(site: &Site, statics: &[StaticFile], fingerprint: bool) -> Collisions {
+/// files of `content/`) against what equipe generates (`jobs`, the site's
+/// [`crate::render::jobs`]). `fingerprint`: whether the assets get fingerprinted copies in this
+/// build.
+pub(crate) fn check(
+    site: &Site,
+    jobs: &[Job],
+    statics: &[StaticFile],
+    fingerprint: bool,
+) -> Collisions {
     let mut generated: BTreeMap<String, String> = BTreeMap::new();
-    for job in render::jobs(site) {
-        let what = match &job {
+    for job in jobs {
+        let what = match job {
             Job::Page(_) => continue,
             Job::LanguageChoice => "the language choice page",
             Job::Checklist(output) => output.what(),

@@ -179,7 +179,10 @@ fn run(
     ));
     diagnostics.extend(anchors::resolve(&mut site));
     let mut theme = theme?;
-    let mut collisions = collisions::check(&site, &statics, options.fingerprint);
+    // Made once: the checklists each language has decide the jobs, and working that out
+    // goes over every page.
+    let mut jobs = render::jobs(&site);
+    let mut collisions = collisions::check(&site, &jobs, &statics, options.fingerprint);
     diagnostics.extend(std::mem::take(&mut collisions.diagnostics));
     theme.static_files = statics;
     let indexes =
@@ -195,7 +198,6 @@ fn run(
         assets::fingerprint(&mut theme.static_files, &index_paths, options.fingerprint)
             .map_err(|d| diagnostics.push(d))
             .ok()?;
-    let mut jobs = render::jobs(&site);
     jobs.retain(|j| !collisions.overridden.contains(&j.output_path(&site)));
     let file_count = jobs.len() + index_paths.len() + theme.static_files.len();
     // `serve` keeps every page's ids for its next rebuild; a build reads a reused page's
