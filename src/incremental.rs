@@ -90,22 +90,20 @@ impl Cache {
     pub(crate) fn forget_if_changed(&mut self, config: &Config) {
         let key = hash_of(config);
         if self.config != Some(key) {
-            let on_disk = self.bodies.packed;
-            // Where this build writes its own cache stays.
+            // How this build keeps its bodies, and where it writes its own cache, stay.
+            let packed = self.bodies.packed;
             let sink = self.bodies.sink.take();
             *self = Cache {
                 config: Some(key),
                 ..Cache::default()
             };
-            if on_disk {
-                self.kept_on_disk();
-            }
+            self.bodies.packed = packed;
             self.bodies.sink = sink;
         }
     }
 
-    /// Keeps what a build writes to disk as the disk holds it: pages without their text,
-    /// bodies compressed; the site's own are let go of as the build goes.
+    /// Keeps the bodies compressed, as a build writes them to disk (pages go there without
+    /// their text, which the build lets go of as it renders each body).
     pub(crate) fn kept_on_disk(&mut self) {
         self.bodies.packed = true;
     }
