@@ -95,6 +95,9 @@ pub(crate) struct Renderer<'a> {
     summaries: Summaries,
     /// Made by the first checklist job, shared by the others.
     checklists: std::sync::OnceLock<checklist::SiteChecklists<'a>>,
+    /// Each language's site title with its typography, made once rather than for every
+    /// page's context.
+    site_titles: BTreeMap<String, String>,
 }
 
 /// What `serve` keeps of rendering from one rebuild to the next.
@@ -162,6 +165,15 @@ impl<'a> Renderer<'a> {
             guide_keys: site.navigation.guide_keys(site),
             summaries,
             checklists: std::sync::OnceLock::new(),
+            site_titles: site
+                .config
+                .languages
+                .iter()
+                .map(|l| {
+                    let title = site.config.title.get(&l.code).map_or("", String::as_str);
+                    (l.code.clone(), site.config.typography(&l.code).apply(title))
+                })
+                .collect(),
         })
     }
 
@@ -340,6 +352,7 @@ impl Renderer<'_> {
                 .collect()
         };
         let view = PageView {
+            made_from: (p.body.key, &p.page.key),
             title: &p.page.title,
             description: p.page.description.as_deref(),
             kind: p.page.kind,
@@ -459,9 +472,7 @@ impl Renderer<'_> {
             lang: language.map_or(config.default_language(), |l| l.code.as_str()),
             dir: language.map_or("ltr", |l| l.dir.as_str()),
             root,
-            site_title: config
-                .typography(lang)
-                .apply(config.title.get(lang).map_or("", String::as_str)),
+            site_title: self.site_titles.get(lang).map_or("", String::as_str),
             shared: Shared {
                 prepared: &self.prepared,
                 lang: language.map_or(config.default_language(), |l| l.code.as_str()),

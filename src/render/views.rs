@@ -1,7 +1,10 @@
 //! What templates receive. Each template's context is made from one value of this module
 //! ([`JobContext`]), and the key that tells `serve` whether an output can be reused is
 //! the hash of that same value: a field added to a view is in the context and in the key,
-//! with nothing else to update. What all templates share (navigation, UI strings, the
+//! with nothing else to update. Two views hash what their fields are made from instead,
+//! a key kept with the page's body: a page's own fields ([`PageView`]) and what lists show
+//! of a page ([`Summary`]); hashing those fields for every page was most of a rebuild's
+//! time on a large site. What all templates share (navigation, UI strings, the
 //! site's title, the compiled templates) is a [`Prepared`], keyed the same way (see
 //! [`super::prepared`]); a context names it by that key.
 
@@ -91,7 +94,7 @@ pub(super) struct LanguageContext<'a> {
     pub dir: &'a str,
     /// The way from the page to the site's root (`../../`).
     pub root: String,
-    pub site_title: String,
+    pub site_title: &'a str,
     /// The navigation and UI strings, prepared once for all pages.
     #[serde(skip)]
     pub shared: Shared<'a>,
@@ -156,8 +159,12 @@ pub(super) struct SpecialContext<'a> {
 }
 
 /// What a page template shows of its page.
-#[derive(Hash, Serialize)]
+#[derive(Serialize)]
 pub(super) struct PageView<'a> {
+    /// What the page's own fields are made from: its body's key (its file's text, its
+    /// title, its URL and the site's URLs, the files its includes read) and its key.
+    #[serde(skip)]
+    pub made_from: (u64, &'a str),
     pub title: &'a str,
     pub description: Option<&'a str>,
     pub kind: Kind,
@@ -179,6 +186,42 @@ pub(super) struct PageView<'a> {
     pub translations: Vec<Translation<'a>>,
 }
 
+/// Hashed by what its own fields are made from ([`PageView::made_from`]) rather than by
+/// those fields: they were most of the cost of keying every page at each of `serve`'s
+/// rebuilds (the checklist's texts, the lists, the `extra` map). The other pages it lists
+/// and its translations are hashed as they are. A field added to the view must be either
+/// made from the page alone, or hashed here: the pattern below names every field so that
+/// one added does not compile until it is decided.
+impl Hash for PageView<'_> {
+    fn hash<H: Hasher>(&self, h: &mut H) {
+        let PageView {
+            made_from,
+            title: _,
+            description: _,
+            kind: _,
+            key: _,
+            url: _,
+            section: _,
+            toc: _,
+            responsibilities: _,
+            skills: _,
+            risks: _,
+            contact: _,
+            checklist: _,
+            progress: _,
+            extra: _,
+            works_with,
+            depends_on,
+            depended_by,
+            members,
+            translations,
+        } = self;
+        made_from.hash(h);
+        (works_with, depends_on, depended_by, members).hash(h);
+        translations.hash(h);
+    }
+}
+
 /// What `base.html` needs of the generated checklist page.
 #[derive(Hash, Serialize)]
 pub(super) struct ChecklistPageView<'a> {
@@ -198,7 +241,7 @@ pub(super) struct Translation<'a> {
 }
 
 /// What lists and links show of a page.
-#[derive(Hash, Serialize)]
+#[derive(Serialize)]
 struct Shown<'a> {
     title: &'a str,
     description: Option<&'a str>,
@@ -209,9 +252,9 @@ struct Shown<'a> {
     progress: checklist::Progress,
 }
 
-/// What lists and links show of a page ([`Shown`]), with its hash and its Tera value,
-/// each made once per page and build (see [`Summaries`]): a section lists every role,
-/// each role its related pages and each team the roles that depend on it, with their
+/// What lists and links show of a page ([`Shown`]), with a key of it and its Tera value,
+/// made once per page and build (see [`Summaries`]): a section lists every role, each
+/// role its related pages and each team the roles that depend on it, with their
 /// checklists. Hashing each of their summaries whole wherever it is listed was most of
 /// the cost of keying the jobs, and serializing them again into every context that lists
 /// them was 7% of a first build's CPU at 20,000 pages. Templates see the fields alone.
@@ -241,18 +284,18 @@ impl Hash for Summary<'_> {
     }
 }
 
-/// The hash and the Tera value of each page's [`Shown`], made the first time the page is
-/// listed (and, for the value, rendered) in a build.
-pub(crate) struct Summaries(Vec<(OnceLock<u64>, OnceLock<Value>)>);
+/// The Tera value of each page's [`Shown`], made the first time the page is rendered in
+/// a list in a build.
+pub(crate) struct Summaries(Vec<OnceLock<Value>>);
 
 impl Summaries {
     pub(crate) fn new(site: &Site) -> Summaries {
-        Summaries(site.pages.iter().map(|_| Default::default()).collect())
+        Summaries(site.pages.iter().map(|_| OnceLock::new()).collect())
     }
 }
 
 impl<'a> Summary<'a> {
-    pub(super) fn of(site: &'a Site, i: PageId, keys: &'a Summaries) -> Summary<'a> {
+    pub(super) fn of(site: &'a Site, i: PageId, values: &'a Summaries) -> Summary<'a> {
         let p = &site.pages[i];
         let shown = Shown {
             title: &p.page.title,
@@ -263,9 +306,13 @@ impl<'a> Summary<'a> {
             checklist: p.checklist(),
             progress: checklist::Progress::of(p.checklist()),
         };
-        let (key, value) = &keys.0[i.index()];
-        let key = *key.get_or_init(|| crate::hash::hash_of(&shown));
-        Summary { shown, key, value }
+        Summary {
+            shown,
+            // Its body's key of the same fields, made with the body (and kept with it
+            // from one rebuild to the next) rather than hashed again at each rebuild.
+            key: p.body.shown,
+            value: &values.0[i.index()],
+        }
     }
 }
 
