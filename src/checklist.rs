@@ -21,6 +21,7 @@
 //! `checklist.js`) under a key made of [`site_identity`] and the item id, so two sites on
 //! one host do not share their ticks.
 
+use std::hash::{Hash, Hasher};
 use std::ops::Range;
 
 use serde::Serialize;
@@ -130,8 +131,12 @@ impl Progress {
 }
 
 /// The checklist of one page, as a group of the checklist page.
-#[derive(Clone, Debug, Hash, Serialize)]
+#[derive(Clone, Debug, Serialize)]
 pub(crate) struct ChecklistGroup<'a> {
+    /// The key of what lists show of the page, made with its body (see
+    /// [`crate::site::Body::shown`]): the fields below but `depends_on` are made of it.
+    #[serde(skip)]
+    shown: u64,
     pub kind: Kind,
     pub key: &'a str,
     pub title: &'a str,
@@ -153,6 +158,25 @@ pub(crate) struct LanguageChecklists<'a> {
     pub pages: Vec<ChecklistGroup<'a>>,
     /// Of the whole language, also on a part.
     pub progress: Progress,
+}
+
+/// Hashed by its page's key of them rather than by its fields: every item's text of a
+/// large site, hashed for each checklist file at each of `serve`'s rebuilds. The pattern
+/// names every field so that one added does not compile until it is decided.
+impl Hash for ChecklistGroup<'_> {
+    fn hash<H: Hasher>(&self, h: &mut H) {
+        let ChecklistGroup {
+            shown,
+            kind: _,
+            key: _,
+            title: _,
+            url: _,
+            items: _,
+            progress: _,
+            depends_on,
+        } = self;
+        (shown, depends_on).hash(h);
+    }
 }
 
 impl<'a> LanguageChecklists<'a> {
@@ -214,6 +238,7 @@ pub(crate) fn for_language<'a>(site: &'a Site, lang: &str) -> LanguageChecklists
 
 fn group(p: &SitePage) -> ChecklistGroup<'_> {
     ChecklistGroup {
+        shown: p.body.shown,
         kind: p.page.kind,
         key: &p.page.key,
         title: &p.page.title,
@@ -457,6 +482,7 @@ impl<'a> SiteChecklists<'a> {
     fn json_group(&self, lang: &'a str, g: &ChecklistGroup<'a>) -> JsonGroup<'a> {
         let site = self.site;
         JsonGroup {
+            shown: g.shown,
             language: lang,
             key: g.key,
             kind: g.kind,
@@ -497,8 +523,11 @@ struct JsonPartLink<'a> {
     items: usize,
 }
 
-#[derive(Hash, Serialize)]
+#[derive(Serialize)]
 struct JsonGroup<'a> {
+    /// Of its page, as [`ChecklistGroup::shown`].
+    #[serde(skip)]
+    shown: u64,
     language: &'a str,
     key: &'a str,
     kind: Kind,
@@ -514,6 +543,24 @@ struct JsonGroup<'a> {
     /// `id`, `text`, and `done`: done by default (`- [x]` in the source), not the
     /// reader's state.
     items: &'a [ChecklistItem],
+}
+
+/// Hashed as a [`ChecklistGroup`] is, with what it adds.
+impl Hash for JsonGroup<'_> {
+    fn hash<H: Hasher>(&self, h: &mut H) {
+        let JsonGroup {
+            shown,
+            language,
+            key: _,
+            kind: _,
+            title: _,
+            path: _,
+            url,
+            depends_on,
+            items: _,
+        } = self;
+        (shown, language, url, depends_on).hash(h);
+    }
 }
 
 /// `<lang>/checklist/data/ids.js`.

@@ -410,6 +410,10 @@ fn pair_by_exl_id(config: &Config, pages: &mut [Arc<Page>]) {
             groups.entry(id).or_default().push(i);
         }
     }
+    // Most sites have no `exl-id`: no set of every page's key to make.
+    if groups.is_empty() {
+        return;
+    }
     let default = config.default_language();
     let taken: BTreeSet<(&str, &str)> = pages
         .iter()
