@@ -109,14 +109,14 @@ pub(crate) fn indexes(site: &Site, mut cache: Option<&mut Cache>) -> Vec<OutputF
         .collect()
 }
 
-/// Lets go of a language's entries once its index is written. Only a one-off build does
-/// this: its bodies are its own, whereas `serve` shares them with its cache.
 /// The key of a language's index: an entry is made with its body, so the same bodies
 /// make the same index.
 pub(crate) fn index_key(site: &Site, lang: &str) -> u64 {
     hash_all(indexed(site, lang).map(|p| p.body.key))
 }
 
+/// Lets go of a language's entries once its index is written. Only a one-off build does
+/// this: its bodies are its own, whereas `serve` shares them with its cache.
 pub(crate) fn release_entries(site: &mut Site, lang: &str) {
     for p in site.pages.iter_mut().filter(|p| p.lang() == lang) {
         if let Some(body) = Arc::get_mut(&mut p.body) {
