@@ -95,8 +95,7 @@ pub(crate) struct Renderer<'a> {
     summaries: Summaries,
     /// Made by the first checklist job, shared by the others.
     checklists: std::sync::OnceLock<checklist::SiteChecklists<'a>>,
-    /// Each language's site title with its typography, made once rather than for every
-    /// page's context.
+    /// Each language's site title with its typography (see [`SharedViews::site_titles`]).
     site_titles: BTreeMap<String, String>,
 }
 
@@ -159,21 +158,14 @@ impl<'a> Renderer<'a> {
             Some(p) if p.key == key => Arc::clone(p),
             _ => Arc::new(Prepared::make(&views)?),
         };
+        let site_titles = views.site_titles();
         Ok(Renderer {
             site,
             prepared,
             guide_keys: site.navigation.guide_keys(site),
             summaries,
             checklists: std::sync::OnceLock::new(),
-            site_titles: site
-                .config
-                .languages
-                .iter()
-                .map(|l| {
-                    let title = site.config.title.get(&l.code).map_or("", String::as_str);
-                    (l.code.clone(), site.config.typography(&l.code).apply(title))
-                })
-                .collect(),
+            site_titles,
         })
     }
 

@@ -95,6 +95,18 @@ impl<'a> SharedViews<'a> {
     }
 }
 
+impl SharedViews<'_> {
+    /// Each language's site title, typeset, for the pages' contexts (made once here
+    /// rather than for every page).
+    pub(super) fn site_titles(&self) -> BTreeMap<String, String> {
+        self.site
+            .title
+            .iter()
+            .map(|(lang, title)| ((*lang).clone(), title.clone()))
+            .collect()
+    }
+}
+
 impl<'a> LanguageViews<'a> {
     fn of(
         site: &'a Site,
