@@ -98,6 +98,7 @@ pub struct Body {
     pub checklist: Vec<ChecklistItem>,
     /// The page's entry in its language's search index (see [`crate::search`]), made
     /// with the body so that the body's plain text need not be kept.
+    #[serde(deserialize_with = "crate::text::deserialize_long")]
     pub search_entry: String,
 }
 
@@ -107,6 +108,7 @@ pub struct Body {
 /// one-off build, which keys nothing, never hashes it.
 #[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct Html {
+    #[serde(deserialize_with = "crate::text::deserialize_long")]
     text: String,
     #[serde(skip)]
     key: std::sync::OnceLock<u64>,
