@@ -15,7 +15,7 @@ use serde::Serialize;
 use crate::checklist_item::ChecklistItem;
 use crate::content::Kind;
 use crate::files::OutputFile;
-use crate::hash::{FastMap, hash_all};
+use crate::hash::{FastMap, FastSet, hash_all};
 use crate::markdown::Heading;
 use crate::site::{Site, SitePage};
 
@@ -52,17 +52,13 @@ pub(crate) fn entry(
     checklist: &[ChecklistItem],
 ) -> String {
     let page = &p.page;
-    let mut text = plain.to_string();
-    for item in page
+    let items = page
         .responsibilities
         .iter()
         .chain(&page.skills)
         .chain(&page.risks)
-        .chain(checklist.iter().map(|c| &c.text))
-    {
-        text.push(' ');
-        text.push_str(item);
-    }
+        .chain(checklist.iter().map(|c| &c.text));
+    let text = distinct_words(std::iter::once(plain).chain(items.map(String::as_str)));
     let entry = Entry {
         t: &page.title,
         u: &p.path,
@@ -75,6 +71,30 @@ pub(crate) fn entry(
         x: text,
     };
     serde_json::to_string(&entry).unwrap_or_default()
+}
+
+/// The words of `texts`, each once, in the order they first come, separated by spaces.
+/// The browser's search looks each word of a query (split at white space) up as a part of
+/// this text, and ranks a page by which of its fields hold it, not by how often: a word of
+/// the query is in the text if and only if it is in one of its words, so the same pages
+/// are found in the same order. The index is then about half the size on real guides
+/// (0.55 of the text on the on-cloud guide), for readers to load and for the build to
+/// write. White space is as JavaScript's `\s` reads it and Rust's `is_whitespace` both.
+fn distinct_words<'a>(texts: impl Iterator<Item = &'a str>) -> String {
+    let mut seen: FastSet<&str> = FastSet::default();
+    let mut out = String::new();
+    for word in texts
+        .flat_map(|t| t.split(|c: char| c.is_whitespace() && c != '\u{85}'))
+        .filter(|w| !w.is_empty())
+    {
+        if seen.insert(word) {
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            out.push_str(word);
+        }
+    }
+    out
 }
 
 /// What `serve` keeps of the search indexes from one rebuild to the next.
@@ -160,4 +180,45 @@ pub(crate) fn write_index(site: &Site, lang: &str, out: &mut dyn Write) -> std::
         out.write_all(p.body.search_entry.as_bytes())?;
     }
     out.write_all(b"];\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::distinct_words;
+
+    #[test]
+    fn distinct_words_keep_every_word_once_in_order() {
+        let text = distinct_words(
+            [
+                "Le  stock\tdu stock,\nle stock du entrepôt",
+                "stock\u{a0}final\u{85}x",
+            ]
+            .into_iter(),
+        );
+        assert_eq!(text, "Le stock du stock, le entrepôt final\u{85}x");
+    }
+
+    /// The browser looks each query word (no white space in it) up as a part of the
+    /// text: every part of the original text without white space is in the shorter one.
+    #[test]
+    fn every_part_without_white_space_is_still_found() {
+        let original = "Expédier les commandes et les commandes expédiées: 1.2.58\n\
+                        — voir l’entrepôt; l’entrepôt expédie l’entrepôt.";
+        let short = distinct_words(std::iter::once(original));
+        assert!(short.len() < original.len());
+        let chars: Vec<char> = original.chars().collect();
+        for start in 0..chars.len() {
+            for end in start + 1..=chars.len() {
+                let part: String = chars[start..end].iter().collect();
+                if part.chars().any(char::is_whitespace) {
+                    continue;
+                }
+                assert!(short.contains(&part), "{part:?} is lost");
+            }
+        }
+        // And nothing that was not there: every word of the short text is in the original.
+        for word in short.split(' ') {
+            assert!(original.contains(word));
+        }
+    }
 }
