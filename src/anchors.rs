@@ -146,7 +146,9 @@ fn apply(site: &mut Site, fixes: Vec<(usize, Vec<(usize, Fix)>)>) -> Vec<Diagnos
             }
         }
         if !hrefs.is_empty() {
-            body.html = Html::new(rewrite_hrefs(body.html.as_str(), &hrefs));
+            // Made from the body and the links rewritten.
+            let key = crate::hash::hash_of(&(body.html.key(), &hrefs));
+            body.html = Html::new(rewrite_hrefs(body.html.as_str(), &hrefs), key);
         }
         let mut index = 0;
         body.anchors.retain(|_| {

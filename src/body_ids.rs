@@ -6,8 +6,10 @@
 use crate::hash::FastSet;
 use crate::markdown::escape_attr;
 
-/// Each element id of a body (as written in its HTML) and its headings.
-#[derive(Debug, Default)]
+/// Each element id of a body (as written in its HTML) and its headings. The build cache
+/// keeps them with the body, so that checking a link to a page's `#anchor` does not unpack
+/// its HTML (see [`crate::site::Html`]).
+#[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
 pub(crate) struct BodyIds {
     ids: FastSet<String>,
     pub headings: Vec<Heading>,
@@ -45,7 +47,7 @@ pub(crate) fn ids_in(html: &[u8]) -> FastSet<String> {
 }
 
 /// A heading of a rendered body.
-#[derive(Debug, PartialEq, Eq)]
+#[derive(Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub(crate) struct Heading {
     pub level: u8,
     pub id: String,

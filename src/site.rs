@@ -102,36 +102,102 @@ pub struct Body {
     pub search_entry: String,
 }
 
-/// A rendered body's HTML, with a hash of it made the first time it is asked for and kept
-/// with the text (which cannot change after): `serve`'s rebuilds key each page by the
-/// HTML it shows (see `render::views`) without hashing every body again each time, and a
-/// one-off build, which keys nothing, never hashes it.
-#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
+/// A rendered body's HTML, with a key of what it was made from (its body's key, and the
+/// links the anchors stage rewrote in it): pages are keyed by it (see `render::views`)
+/// without hashing the text. Read back from the build cache, the text stays compressed
+/// until something reads it: after one edit, only the pages rendered again unpack theirs.
+/// Its ids go with it into the cache: links to `#anchors` are checked against them.
+#[derive(Clone, Debug, Default)]
 pub struct Html {
-    #[serde(deserialize_with = "crate::text::deserialize_long")]
-    text: String,
-    #[serde(skip)]
-    key: std::sync::OnceLock<u64>,
+    key: u64,
+    text: std::sync::OnceLock<String>,
+    /// The text compressed (LZ4, its size first), as the build cache holds it.
+    packed: Option<bytes::Bytes>,
     /// Its ids, read the first time a link to one of its `#anchors` is checked.
-    #[serde(skip)]
     ids: std::sync::OnceLock<Arc<BodyIds>>,
 }
 
+/// What the build cache keeps of an [`Html`] with its body: the key and the ids (read
+/// now if they were not yet); the text is kept apart (see [`Html::packed_text`]).
+#[derive(serde::Serialize, serde::Deserialize)]
+struct HtmlKept<T> {
+    key: u64,
+    ids: T,
+}
+
+impl serde::Serialize for Html {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        HtmlKept {
+            key: self.key,
+            ids: self.ids(),
+        }
+        .serialize(s)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Html {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Html, D::Error> {
+        let kept = HtmlKept::<BodyIds>::deserialize(d)?;
+        Ok(Html {
+            key: kept.key,
+            ids: std::sync::OnceLock::from(Arc::new(kept.ids)),
+            ..Html::default()
+        })
+    }
+}
+
 impl Html {
-    pub fn new(text: String) -> Html {
+    /// `key` names what `text` is made from: the same key, the same text.
+    pub fn new(text: String, key: u64) -> Html {
         Html {
-            text,
-            key: std::sync::OnceLock::new(),
+            key,
+            text: std::sync::OnceLock::from(text),
+            packed: None,
             ids: std::sync::OnceLock::new(),
         }
     }
 
+    /// This HTML (read back from the build cache, without its text) with its text kept
+    /// compressed (see [`Html::packed_text`]) until it is read.
+    pub(crate) fn with_packed_text(self, packed: bytes::Bytes) -> Html {
+        Html {
+            packed: Some(packed),
+            ..self
+        }
+    }
+
+    /// The text compressed (LZ4), as it came or compressed now; `None` if it does not fit
+    /// LZ4's sizes.
+    pub(crate) fn packed_text(&self) -> Option<bytes::Bytes> {
+        match &self.packed {
+            Some(packed) => Some(packed.clone()),
+            None => Some(lz4_flex::compress_prepend_size(self.as_str().as_bytes()).into()),
+        }
+    }
+
+    pub fn key(&self) -> u64 {
+        self.key
+    }
+
+    /// The text, unpacked the first time it is read. The build cache's file is checked
+    /// whole (a checksum) before any of it is used, so a text that does not unpack can only
+    /// be a fault of this program: it reads as empty rather than stop the build.
     pub fn as_str(&self) -> &str {
-        &self.text
+        self.text.get_or_init(|| {
+            self.packed
+                .as_ref()
+                .and_then(|packed| lz4_flex::decompress_size_prepended(packed).ok())
+                .and_then(|bytes| {
+                    crate::text::str_of(&bytes).ok()?;
+                    String::from_utf8(bytes).ok()
+                })
+                .unwrap_or_default()
+        })
     }
 
     pub(crate) fn ids(&self) -> &BodyIds {
-        self.ids.get_or_init(|| Arc::new(BodyIds::of(&self.text)))
+        self.ids
+            .get_or_init(|| Arc::new(BodyIds::of(self.as_str())))
     }
 
     /// Lets go of its ids (see [`Html::ids`]).
@@ -144,15 +210,13 @@ impl std::ops::Deref for Html {
     type Target = str;
 
     fn deref(&self) -> &str {
-        &self.text
+        self.as_str()
     }
 }
 
 impl std::hash::Hash for Html {
     fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
-        self.key
-            .get_or_init(|| crate::hash::hash_of(&self.text))
-            .hash(state);
+        self.key.hash(state);
     }
 }
 
@@ -684,5 +748,24 @@ mod tests {
         assert_eq!(root_prefix("index.html"), "");
         assert_eq!(root_prefix("fr/index.html"), "../");
         assert_eq!(root_prefix("fr/roles/x/index.html"), "../../../");
+    }
+
+    /// As the build cache keeps it: the key and the ids with the body, the text apart and
+    /// unpacked when read.
+    #[test]
+    fn html_reads_back_from_the_build_cache_as_it_was() {
+        let text = "<h2 id=\"étape\">Étape</h2><p id=\"x\">é</p>".repeat(3);
+        let html = Html::new(text.clone(), 42);
+        let kept = postcard::to_stdvec(&html).unwrap();
+        let packed = html.packed_text().unwrap();
+        let back: Html = postcard::from_bytes(&kept).unwrap();
+        assert_eq!(back.key(), 42);
+        assert!(back.ids().has("x") && back.ids().has("étape"));
+        assert_eq!(back.ids().headings, html.ids().headings);
+        // Without its text, it reads as empty; with it, as it was.
+        assert_eq!(back.clone().as_str(), "");
+        let back = back.with_packed_text(packed);
+        assert_eq!(back.as_str(), text);
+        assert_eq!(&*back, text);
     }
 }
