@@ -19,7 +19,7 @@ use rayon::prelude::*;
 use crate::config::Config;
 use crate::content::{Page, closest};
 use crate::diagnostics::Diagnostic;
-use crate::hash::{FastMap, hash_all, hash_of};
+use crate::hash::{FastMap, FastSet, hash_all, hash_of};
 use crate::markdown::afm::include::IncludedFile;
 use crate::markdown::lines::Lines;
 use crate::markdown::{self, LinkResolver, LinkTarget, afm};
@@ -305,23 +305,7 @@ pub(crate) fn render(site: &mut Site, cache: Option<&mut Cache>) -> Vec<Diagnost
         })
         .collect();
     if let Some(cache) = cache {
-        cache.rendered = bodies.iter().filter(|(fresh, ..)| *fresh).count();
-        // Keep the bodies of this site only: in the sink's file, or here.
-        let packed = cache.packed;
-        let stored = bodies
-            .par_iter()
-            .filter_map(|(_, key, cached)| Some((*key, cached.stored(packed)?)));
-        cache.bodies = match (packed, &cache.sink) {
-            (true, Some(sink)) => {
-                stored.for_each(|(key, s)| {
-                    if let Some(p) = s.packed(key) {
-                        sink(&p);
-                    }
-                });
-                FastMap::default()
-            }
-            _ => stored.collect(),
-        };
+        keep(cache, linked, &bodies);
     }
     for (p, (_, _, Cached { body, .. })) in site.pages.iter_mut().zip(bodies) {
         for broken in &body.broken_links {
@@ -348,6 +332,44 @@ pub(crate) fn render(site: &mut Site, cache: Option<&mut Cache>) -> Vec<Diagnost
         p.body = body;
     }
     diagnostics
+}
+
+/// Leaves this run's bodies in `cache`: in the sink's file (a build), or in memory.
+fn keep(cache: &mut Cache, site: &Site, bodies: &[(bool, u64, Cached)]) {
+    cache.rendered = bodies.iter().filter(|(fresh, ..)| *fresh).count();
+    // Keep the bodies of this site only: in the sink's file, or here.
+    let packed = cache.packed;
+    // A compressed body keeps the ids of its HTML if links of the site name its
+    // `#anchors`: the next build checks them without unpacking its HTML. The anchors
+    // stage, next, reads those same ids (read once).
+    let targets: FastSet<&str> = if packed {
+        bodies
+            .iter()
+            .flat_map(|(_, _, c)| c.body.anchors.iter().map(|a| a.target.as_str()))
+            .collect()
+    } else {
+        FastSet::default()
+    };
+    let stored = bodies
+        .par_iter()
+        .zip(&site.pages)
+        .filter_map(|((_, key, cached), p)| {
+            if targets.contains(p.path.as_str()) {
+                cached.body.html.ids();
+            }
+            Some((*key, cached.stored(packed)?))
+        });
+    cache.bodies = match (packed, &cache.sink) {
+        (true, Some(sink)) => {
+            stored.for_each(|(key, s)| {
+                if let Some(p) = s.packed(key) {
+                    sink(&p);
+                }
+            });
+            FastMap::default()
+        }
+        _ => stored.collect(),
+    };
 }
 
 /// Renders the body of page `i`, its links resolved against the site, and notes the files

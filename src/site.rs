@@ -117,19 +117,19 @@ pub struct Html {
     ids: std::sync::OnceLock<Arc<BodyIds>>,
 }
 
-/// What the build cache keeps of an [`Html`] with its body: the key and the ids (read
-/// now if they were not yet); the text is kept apart (see [`Html::packed_text`]).
+/// What the build cache keeps of an [`Html`] with its body: the key and the ids if they
+/// were read (see `bodies::render`); the text is kept apart (see [`Html::packed_text`]).
 #[derive(serde::Serialize, serde::Deserialize)]
 struct HtmlKept<T> {
     key: u64,
-    ids: T,
+    ids: Option<T>,
 }
 
 impl serde::Serialize for Html {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         HtmlKept {
             key: self.key,
-            ids: self.ids(),
+            ids: self.ids.get().map(|ids| &**ids),
         }
         .serialize(s)
     }
@@ -138,9 +138,13 @@ impl serde::Serialize for Html {
 impl<'de> serde::Deserialize<'de> for Html {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Html, D::Error> {
         let kept = HtmlKept::<BodyIds>::deserialize(d)?;
+        let ids = std::sync::OnceLock::new();
+        if let Some(kept) = kept.ids {
+            let _ = ids.set(Arc::new(kept));
+        }
         Ok(Html {
             key: kept.key,
-            ids: std::sync::OnceLock::from(Arc::new(kept.ids)),
+            ids,
             ..Html::default()
         })
     }
@@ -756,10 +760,15 @@ mod tests {
     fn html_reads_back_from_the_build_cache_as_it_was() {
         let text = "<h2 id=\"étape\">Étape</h2><p id=\"x\">é</p>".repeat(3);
         let html = Html::new(text.clone(), 42);
+        // Kept without ids unless they were read.
+        let without: Html = postcard::from_bytes(&postcard::to_stdvec(&html).unwrap()).unwrap();
+        assert!(without.ids.get().is_none());
+        html.ids();
         let kept = postcard::to_stdvec(&html).unwrap();
         let packed = html.packed_text().unwrap();
         let back: Html = postcard::from_bytes(&kept).unwrap();
         assert_eq!(back.key(), 42);
+        assert!(back.ids.get().is_some());
         assert!(back.ids().has("x") && back.ids().has("étape"));
         assert_eq!(back.ids().headings, html.ids().headings);
         // Without its text, it reads as empty; with it, as it was.
