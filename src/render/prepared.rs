@@ -10,6 +10,7 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use rayon::prelude::*;
 use tera::{Tera, Value};
 
 use super::views::{GuideLink, Nav, SiteInfo, Summaries, Summary};
@@ -210,6 +211,22 @@ impl Prepared {
             checklist_titles: BTreeMap::new(),
             template_files,
         };
+        // The menus list every role and team of a language: their summaries' values are
+        // made in parallel first (made in turn as the menus were serialized, they took a
+        // tenth of a build after one edit at 20,000 pages, on one thread).
+        views
+            .languages
+            .par_iter()
+            .flat_map(|l| {
+                l.nav
+                    .roles
+                    .par_iter()
+                    .chain(&l.nav.teams)
+                    .chain(&l.nav.pages)
+            })
+            .for_each(|summary| {
+                summary.value();
+            });
         for language in &views.languages {
             prepared.add_language(language);
         }

@@ -268,13 +268,22 @@ impl Serialize for Summary<'_> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         // Into a Tera context, a `Value` is cloned, not serialized again (its maps and
         // lists are shared).
+        match self.value() {
+            Some(value) => value.serialize(s),
+            None => self.shown.serialize(s),
+        }
+    }
+}
+
+impl Summary<'_> {
+    /// Its Tera value, made the first time it is asked for (`None` if it cannot be made:
+    /// it is then serialized as it is).
+    pub(super) fn value(&self) -> Option<&Value> {
         if let Some(value) = self.value.get() {
-            return value.serialize(s);
+            return Some(value);
         }
-        match Value::try_from_serializable(&self.shown) {
-            Ok(value) => self.value.get_or_init(|| value).serialize(s),
-            Err(_) => self.shown.serialize(s),
-        }
+        let value = Value::try_from_serializable(&self.shown).ok()?;
+        Some(self.value.get_or_init(|| value))
     }
 }
 
