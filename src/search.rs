@@ -77,16 +77,17 @@ pub(crate) fn entry(
 /// The browser's search looks each word of a query (split at white space) up as a part of
 /// this text, and ranks a page by which of its fields hold it, not by how often: a word of
 /// the query is in the text if and only if it is in one of its words, so the same pages
-/// are found in the same order. The index is then about half the size on real guides
-/// (0.55 of the text on the on-cloud guide), for readers to load and for the build to
-/// write. White space is as JavaScript's `\s` reads it and Rust's `is_whitespace` both.
-fn distinct_words<'a>(texts: impl Iterator<Item = &'a str>) -> String {
-    let mut seen: FastSet<&str> = FastSet::default();
-    let mut out = String::new();
-    for word in texts
-        .flat_map(|t| t.split(|c: char| c.is_whitespace() && c != '\u{85}'))
-        .filter(|w| !w.is_empty())
-    {
+/// are found in the same order. The index is then about 40% smaller on real guides, for
+/// readers to load and for the build to write. Words are split at ASCII white space only
+/// (fast, byte by byte): JavaScript's `\s` splits at more, so a query word never holds
+/// any of it either.
+fn distinct_words<'a>(texts: impl Iterator<Item = &'a str> + Clone) -> String {
+    let size: usize = texts.clone().map(str::len).sum();
+    // About one word in eight bytes: room enough that the set seldom grows.
+    let mut seen: FastSet<&str> =
+        FastSet::with_capacity_and_hasher(size / 8, ahash::RandomState::default());
+    let mut out = String::with_capacity(size);
+    for word in texts.flat_map(str::split_ascii_whitespace) {
         if seen.insert(word) {
             if !out.is_empty() {
                 out.push(' ');
@@ -94,6 +95,7 @@ fn distinct_words<'a>(texts: impl Iterator<Item = &'a str>) -> String {
             out.push_str(word);
         }
     }
+    out.shrink_to_fit();
     out
 }
 
@@ -195,7 +197,11 @@ mod tests {
             ]
             .into_iter(),
         );
-        assert_eq!(text, "Le stock du stock, le entrepôt final\u{85}x");
+        // Split at ASCII white space only.
+        assert_eq!(
+            text,
+            "Le stock du stock, le entrepôt stock\u{a0}final\u{85}x"
+        );
     }
 
     /// The browser looks each query word (no white space in it) up as a part of the
