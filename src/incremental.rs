@@ -45,6 +45,7 @@ pub struct Cache {
     pub(crate) content: content::Cache,
     pub(crate) bodies: bodies::Cache,
     /// The files of the output folder the last build made, by path (builds only).
+    #[serde(with = "crate::chunked")]
     pub(crate) written: FastMap<String, Written>,
     /// Every file the last build put in the output folder, static files included: what
     /// a build that updates the folder in place removes if it no longer makes them (see

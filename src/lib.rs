@@ -41,6 +41,7 @@ mod body_ids;
 mod build_cache;
 mod checklist;
 mod checklist_item;
+mod chunked;
 mod collisions;
 mod config;
 mod content;

@@ -203,6 +203,7 @@ pub(crate) struct Cache {
     changed: Option<HashSet<PathBuf>>,
     #[serde(skip)]
     discovered: Option<Arc<Discovered>>,
+    #[serde(with = "crate::chunked")]
     pages: FastMap<PathBuf, CachedPage>,
     /// How many files the last run read (the others' pages were reused).
     #[serde(skip)]
