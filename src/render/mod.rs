@@ -468,6 +468,8 @@ impl Renderer<'_> {
             shared: Shared {
                 prepared: &self.prepared,
                 lang: language.map_or(config.default_language(), |l| l.code.as_str()),
+                site: self.site,
+                summaries: &self.summaries,
             },
         }
     }

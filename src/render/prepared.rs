@@ -29,8 +29,9 @@ pub(crate) struct Prepared {
     pub(super) key: u64,
     /// The compiled templates, with the site-wide global context.
     pub(super) tera: Tera,
-    /// Per language: navigation and UI strings, shared by its pages.
-    pub(super) nav: BTreeMap<String, Value>,
+    /// Per language: navigation (made when a page of the language is first rendered, see
+    /// [`Prepared::nav`]) and UI strings, shared by its pages.
+    nav: BTreeMap<String, std::sync::OnceLock<Value>>,
     pub(super) strings: BTreeMap<String, Value>,
     /// Per language: the team map's SVG, for the home page (which sits at `<lang>/`).
     pub(super) team_maps: BTreeMap<String, String>,
@@ -211,22 +212,6 @@ impl Prepared {
             checklist_titles: BTreeMap::new(),
             template_files,
         };
-        // The menus list every role and team of a language: their summaries' values are
-        // made in parallel first (made in turn as the menus were serialized, they took a
-        // tenth of a build after one edit at 20,000 pages, on one thread).
-        views
-            .languages
-            .par_iter()
-            .flat_map(|l| {
-                l.nav
-                    .roles
-                    .par_iter()
-                    .chain(&l.nav.teams)
-                    .chain(&l.nav.pages)
-            })
-            .for_each(|summary| {
-                summary.value();
-            });
         for language in &views.languages {
             prepared.add_language(language);
         }
@@ -236,8 +221,7 @@ impl Prepared {
     fn add_language(&mut self, views: &LanguageViews<'_>) {
         let code = views.code.to_string();
         let strings = views.strings.as_ref();
-        self.nav
-            .insert(code.clone(), Value::from_serializable(&views.nav));
+        self.nav.insert(code.clone(), std::sync::OnceLock::new());
         self.strings
             .insert(code.clone(), Value::from_serializable(&views.strings));
         self.checklist_titles
@@ -263,6 +247,30 @@ impl Prepared {
             teammap::svg(map, &text, "team-map-narrow", &teammap::Size::NARROW)
         );
         self.team_maps.insert(code, both);
+    }
+}
+
+impl Prepared {
+    /// The navigation of language `lang` as a Tera value, made from `site` the first time a
+    /// page of the language renders: it lists every role and team with its summary, which
+    /// a build after one edit, rendering a page or two of one language, no longer makes
+    /// for every page of every language (nor a build after a `touch`, rendering none).
+    pub(super) fn nav(&self, lang: &str, site: &Site, summaries: &Summaries) -> Option<&Value> {
+        let cell = self.nav.get(lang)?;
+        Some(cell.get_or_init(|| {
+            let nav = nav(site, lang, summaries);
+            // The summaries' values are made in parallel first (made in turn as the menu
+            // was serialized, they took a tenth of a build after one edit at 20,000
+            // pages, on one thread).
+            nav.roles
+                .par_iter()
+                .chain(&nav.teams)
+                .chain(&nav.pages)
+                .for_each(|summary| {
+                    summary.value();
+                });
+            Value::from_serializable(&nav)
+        }))
     }
 }
 

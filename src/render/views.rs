@@ -78,6 +78,9 @@ impl JobContext<'_> {
 pub(super) struct Shared<'a> {
     pub prepared: &'a Prepared,
     pub lang: &'a str,
+    /// What the language's navigation is made from, when a page first needs it.
+    pub site: &'a Site,
+    pub summaries: &'a Summaries,
 }
 
 impl Hash for Shared<'_> {
@@ -102,10 +105,15 @@ pub(super) struct LanguageContext<'a> {
 
 impl LanguageContext<'_> {
     fn insert_shared(&self, context: &mut Context) {
-        let Shared { prepared, lang } = self.shared;
+        let Shared {
+            prepared,
+            lang,
+            site,
+            summaries,
+        } = self.shared;
         // A page in a guide replaces it with its guide's menu.
         context.insert("sidebar", "");
-        if let Some(nav) = prepared.nav.get(lang) {
+        if let Some(nav) = prepared.nav(lang, site, summaries) {
             context.insert_value("nav", nav.clone());
         }
         if let Some(t) = prepared.strings.get(lang) {
