@@ -105,7 +105,7 @@ fn pack(body: &Body) -> Option<PackedBody> {
     let rest = postcard::to_stdvec(body).ok()?;
     Some(PackedBody {
         rest: lz4_flex::compress_prepend_size(&rest).into(),
-        html: body.html.packed_text()?,
+        html: body.html.packed_text(),
     })
 }
 

@@ -99,8 +99,6 @@ pub(crate) fn deserialize_long<'de, D: serde::Deserializer<'de>>(d: D) -> Result
             str_of(bytes).map(str::to_owned).map_err(E::custom)
         }
         fn visit_byte_buf<E: serde::de::Error>(self, bytes: Vec<u8>) -> Result<String, E> {
-            str_of(&bytes).map_err(E::custom)?;
-            // Checked just above.
             String::from_utf8(bytes).map_err(E::custom)
         }
         fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<String, E> {

@@ -248,9 +248,7 @@ impl Prepared {
         );
         self.team_maps.insert(code, both);
     }
-}
 
-impl Prepared {
     /// The navigation of language `lang` as a Tera value, made from `site` the first time a
     /// page of the language renders: it lists every role and team with its summary, which
     /// a build after one edit, rendering a page or two of one language, no longer makes
