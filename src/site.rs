@@ -16,6 +16,8 @@ pub(crate) mod navigation;
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
+use rayon::prelude::*;
+
 use crate::body_ids::BodyIds;
 use crate::checklist_item::ChecklistItem;
 use crate::config::Config;
@@ -570,7 +572,17 @@ fn generated_page(key: &str, lang: &str, kind: Kind, title: String, section: Opt
     page
 }
 
-/// Resolves `works_with`, `depends_on`, translations and section members.
+/// What a page links, resolved (see [`link_pages`]), with the errors of its names.
+struct Links {
+    works_with: Vec<PageId>,
+    depends_on: Vec<PageId>,
+    translations: Vec<PageId>,
+    members: Vec<PageId>,
+    diagnostics: Vec<Diagnostic>,
+}
+
+/// Resolves `works_with`, `depends_on`, translations and section members, each page in
+/// parallel: on one thread this was a third of linking a site of 20,000 pages.
 fn link_pages(site: &mut Site, diagnostics: &mut Vec<Diagnostic>) {
     let default = site.config.default_language().to_string();
     let codes: Vec<String> = site
@@ -580,74 +592,17 @@ fn link_pages(site: &mut Site, diagnostics: &mut Vec<Diagnostic>) {
         .map(|l| l.code.clone())
         .collect();
     let n = site.pages.len();
-    for i in 0..n {
-        let p = &site.pages[i];
-        let lang = p.lang().to_string();
-        let find = |key: &str| site.find(key, &lang).or_else(|| site.find(key, &default));
-        let mut key = String::new();
-        let mut resolve =
-            |field: &str, names: &[String], section: &str, diags: &mut Vec<Diagnostic>| {
-                let mut out = Vec::with_capacity(names.len());
-                for (index, name) in names.iter().enumerate() {
-                    key.clear();
-                    if !name.contains('/') {
-                        key.push_str(section);
-                        key.push('/');
-                    }
-                    key.push_str(name.trim_end_matches(".md"));
-                    match find(&key) {
-                        Some(j) if j != PageId::at(i) => out.push(j),
-                        Some(_) => {}
-                        // Its file is an error of its own.
-                        None if site.is_unreadable(&key) => {}
-                        None => diags.push(
-                            p.page.diagnostic_at_item(
-                                Diagnostic::error(format!(
-                                    "`{field}` names `{name}`, but there is no page `{key}`"
-                                ))
-                                .with_label(if section == "roles" {
-                                    "no such role"
-                                } else {
-                                    "no such team"
-                                })
-                                .with_help(name_help(site, field, name, &key, section)),
-                                field,
-                                index,
-                            ),
-                        ),
-                    }
-                }
-                out
-            };
-        let works_with = resolve("works_with", &p.page.works_with, "roles", diagnostics);
-        let depends_on = resolve("depends_on", &p.page.depends_on, "teams", diagnostics);
-        let translations = codes
-            .iter()
-            .filter(|c| **c != lang)
-            .filter_map(|c| site.find(&p.page.key, c))
-            .collect();
-        let mut members: Vec<PageId> = match p.page.kind {
-            Kind::Home => Vec::new(),
-            Kind::Section => {
-                let prefix = p.page.key.trim_end_matches("_index");
-                (0..n)
-                    .filter(|&j| {
-                        let q = &site.pages[j];
-                        q.lang() == lang
-                            && q.page.key.starts_with(prefix)
-                            && !q.page.key.ends_with("_index")
-                    })
-                    .map(PageId::at)
-                    .collect()
-            }
-            _ => Vec::new(),
-        };
-        site.sort(&mut members);
-        let p = &mut site.pages[i];
-        p.works_with = works_with;
-        p.depends_on = depends_on;
-        p.translations = translations;
-        p.members = members;
+    let shared: &Site = site;
+    let links: Vec<Links> = (0..n)
+        .into_par_iter()
+        .map(|i| links_of(shared, PageId::at(i), &default, &codes))
+        .collect();
+    for (p, links) in site.pages.iter_mut().zip(links) {
+        p.works_with = links.works_with;
+        p.depends_on = links.depends_on;
+        p.translations = links.translations;
+        p.members = links.members;
+        diagnostics.extend(links.diagnostics);
     }
     missing_translations(site, diagnostics);
     for i in 0..n {
@@ -657,16 +612,90 @@ fn link_pages(site: &mut Site, diagnostics: &mut Vec<Diagnostic>) {
             }
         }
     }
-    for i in 0..n {
-        let mut ids = std::mem::take(&mut site.pages[i].works_with);
-        site.sort(&mut ids);
-        site.pages[i].works_with = ids;
-        let mut ids = std::mem::take(&mut site.pages[i].depends_on);
-        site.sort(&mut ids);
-        site.pages[i].depends_on = ids;
-        let mut ids = std::mem::take(&mut site.pages[i].depended_by);
-        site.sort(&mut ids);
-        site.pages[i].depended_by = ids;
+    let mut depended_by: Vec<Vec<PageId>> = site
+        .pages
+        .iter_mut()
+        .map(|p| std::mem::take(&mut p.depended_by))
+        .collect();
+    let shared: &Site = site;
+    depended_by.par_iter_mut().for_each(|ids| shared.sort(ids));
+    for (p, ids) in site.pages.iter_mut().zip(depended_by) {
+        p.depended_by = ids;
+    }
+}
+
+/// What page `i` links (see [`link_pages`]), each list sorted as pages are.
+fn links_of(site: &Site, i: PageId, default: &str, codes: &[String]) -> Links {
+    let p = &site.pages[i];
+    let lang = p.lang();
+    let find = |key: &str| site.find(key, lang).or_else(|| site.find(key, default));
+    let mut diagnostics = Vec::new();
+    let mut key = String::new();
+    let mut resolve = |field: &str, names: &[String], section: &str| {
+        let mut out = Vec::with_capacity(names.len());
+        for (index, name) in names.iter().enumerate() {
+            key.clear();
+            if !name.contains('/') {
+                key.push_str(section);
+                key.push('/');
+            }
+            key.push_str(name.trim_end_matches(".md"));
+            match find(&key) {
+                Some(j) if j != i => out.push(j),
+                Some(_) => {}
+                // Its file is an error of its own.
+                None if site.is_unreadable(&key) => {}
+                None => diagnostics.push(
+                    p.page.diagnostic_at_item(
+                        Diagnostic::error(format!(
+                            "`{field}` names `{name}`, but there is no page `{key}`"
+                        ))
+                        .with_label(if section == "roles" {
+                            "no such role"
+                        } else {
+                            "no such team"
+                        })
+                        .with_help(name_help(site, field, name, &key, section)),
+                        field,
+                        index,
+                    ),
+                ),
+            }
+        }
+        site.sort(&mut out);
+        out
+    };
+    let works_with = resolve("works_with", &p.page.works_with, "roles");
+    let depends_on = resolve("depends_on", &p.page.depends_on, "teams");
+    let translations = codes
+        .iter()
+        .filter(|c| **c != lang)
+        .filter_map(|c| site.find(&p.page.key, c))
+        .collect();
+    let mut members: Vec<PageId> = match p.page.kind {
+        Kind::Home => Vec::new(),
+        Kind::Section => {
+            let prefix = p.page.key.trim_end_matches("_index");
+            site.pages
+                .iter()
+                .enumerate()
+                .filter(|(_, q)| {
+                    q.lang() == lang
+                        && q.page.key.starts_with(prefix)
+                        && !q.page.key.ends_with("_index")
+                })
+                .map(|(j, _)| PageId::at(j))
+                .collect()
+        }
+        _ => Vec::new(),
+    };
+    site.sort(&mut members);
+    Links {
+        works_with,
+        depends_on,
+        translations,
+        members,
+        diagnostics,
     }
 }
 
