@@ -6,6 +6,10 @@
 use crate::hash::FastSet;
 use crate::markdown::escape_attr;
 
+/// The values of the `id` attributes of a rendered page (of its whole HTML, where
+/// [`BodyIds`] are its body's).
+pub(crate) type PageIds = std::sync::Arc<FastSet<String>>;
+
 /// Each element id of a body (as written in its HTML) and its headings. The build cache
 /// keeps them with the body, so that checking a link to a page's `#anchor` does not unpack
 /// its HTML (see [`crate::site::Html`]).

@@ -30,6 +30,7 @@ use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Mutex, PoisonError};
 
+use crate::body_ids::PageIds;
 use crate::config::Config;
 use crate::hash::{FastMap, hash_of};
 use crate::output::{FileStamp, Staging};
@@ -67,9 +68,6 @@ pub struct Cache {
     #[serde(skip)]
     pub stats: Stats,
 }
-
-/// The values of the `id` attributes of a rendered page.
-pub(crate) type PageIds = std::sync::Arc<crate::hash::FastSet<String>>;
 
 /// A file of the output folder, as the build that made it left it.
 #[derive(Clone, serde::Serialize, serde::Deserialize)]

@@ -3,11 +3,11 @@
 use std::collections::BTreeSet;
 use std::sync::{Arc, Mutex, PoisonError};
 
+use crate::body_ids::PageIds;
 use crate::body_ids::ids_in;
 use crate::diagnostics::Diagnostic;
 use crate::files::OutputFile;
 use crate::hash::FastMap;
-use crate::incremental::PageIds;
 use crate::site::Site;
 
 /// Links to `page.md#fragment`: the fragment must be an id in the target's rendered HTML

@@ -114,7 +114,7 @@ pub(crate) struct CachedOutput {
     pub key: u64,
     pub bytes: bytes::Bytes,
     /// A page's `id`s, for links to its `#fragment`s.
-    pub ids: Option<crate::incremental::PageIds>,
+    pub ids: Option<crate::body_ids::PageIds>,
 }
 
 /// A job of a rebuild: its file is the same as last time's, or new, with its key.
