@@ -463,7 +463,36 @@ impl Stamp {
             return false;
         }
         let mut now = inputs.clone();
+        now.push('\n');
         list(output, output, &mut now) && saved == now
+    }
+
+    /// The input files (relative to the site's folder) whose size or mtime is not what
+    /// the last clean build listed, or that it did not list; `None` if there is no such
+    /// build, if it had other settings or another binary, or if a name is not UTF-8. Call
+    /// before [`Stamp::forget`]. The build cache on disk, if any, is that build's (a
+    /// build that keeps its output and cannot write its cache removes the old one), so
+    /// that every other file is as the cache read it: a build after one edit checks only
+    /// these, rather than stat every file a second time.
+    pub(crate) fn changed_inputs(&self) -> Option<Vec<PathBuf>> {
+        let inputs = self.inputs.as_ref()?;
+        let saved = std::fs::read_to_string(&self.file).ok()?;
+        // The inputs end at the empty line before the output's list.
+        let (saved, _) = saved.split_once("\n\n")?;
+        let (mut before, mut now) = (saved.lines(), inputs.lines());
+        // The settings and the binary.
+        for _ in 0..2 {
+            if before.next()? != now.next()? {
+                return None;
+            }
+        }
+        let before: crate::hash::FastSet<&str> = before.collect();
+        now.filter(|line| !before.contains(line))
+            .map(|line| {
+                let name = line.split('\t').next().unwrap_or(line);
+                (!name.contains('\u{fffd}')).then(|| PathBuf::from(name))
+            })
+            .collect()
     }
 
     /// Forgets the last build: from now on the output may change.
@@ -479,6 +508,8 @@ impl Stamp {
             return;
         };
         let mut text = inputs.clone();
+        // An empty line (no listed line is empty) between the inputs and the output.
+        text.push('\n');
         let listed = match listing {
             Some(listing) => {
                 text.push_str(&listing);

@@ -307,9 +307,13 @@ pub fn build(options: &BuildOptions) -> Outcome {
         outcome.notes = notes;
         return outcome;
     }
+    let changed = stamp.changed_inputs();
     stamp.forget();
     let build_cache = BuildCache::beside(&folder.path, &settings);
     let mut cache = build_cache.load();
+    if let Some(changed) = changed {
+        cache.only_changed(changed);
+    }
     cache.kept_on_disk();
     // The cache lists the previous output's files: the output is updated, not replaced,
     // if it is still the folder equipe made (not one `--force` is to replace whole).
