@@ -427,6 +427,8 @@ pub(crate) struct Stamp {
     file: PathBuf,
     /// `None` when an input could not be listed: such a build is never skipped.
     inputs: Option<String>,
+    /// What the last clean build saved in `file`, read once (see [`Stamp::saved`]).
+    saved: std::sync::OnceLock<Option<String>>,
 }
 
 impl Stamp {
@@ -446,7 +448,16 @@ impl Stamp {
         Stamp {
             file: sibling(output, "equipe-stamp"),
             inputs: listed.then_some(inputs),
+            saved: std::sync::OnceLock::new(),
         }
+    }
+
+    /// The last clean build's stamp, read the first time it is asked for: whether the
+    /// output is current and which inputs changed are both read from it.
+    fn saved(&self) -> Option<&str> {
+        self.saved
+            .get_or_init(|| std::fs::read_to_string(&self.file).ok())
+            .as_deref()
     }
 
     /// Whether `output` is what the last clean build of these same inputs wrote.
@@ -454,7 +465,7 @@ impl Stamp {
         let Some(inputs) = &self.inputs else {
             return false;
         };
-        let Ok(saved) = std::fs::read_to_string(&self.file) else {
+        let Some(saved) = self.saved() else {
             return false;
         };
         // A changed source is seen without listing the output: at 20,000 pages that
@@ -476,9 +487,8 @@ impl Stamp {
     /// these, rather than stat every file a second time.
     pub(crate) fn changed_inputs(&self) -> Option<Vec<PathBuf>> {
         let inputs = self.inputs.as_ref()?;
-        let saved = std::fs::read_to_string(&self.file).ok()?;
         // The inputs end at the empty line before the output's list.
-        let (saved, _) = saved.split_once("\n\n")?;
+        let (saved, _) = self.saved()?.split_once("\n\n")?;
         let (mut before, mut now) = (saved.lines(), inputs.lines());
         // The settings and the binary.
         for _ in 0..2 {
