@@ -148,7 +148,8 @@ fn apply(site: &mut Site, fixes: Vec<(usize, Vec<(usize, Fix)>)>) -> Vec<Diagnos
         if !hrefs.is_empty() {
             // Made from the body and the links rewritten.
             let key = crate::hash::hash_of(&(body.html.key(), &hrefs));
-            body.html = Html::new(rewrite_hrefs(body.html.as_str(), &hrefs), key);
+            // Kept whole: few pages have links rewritten.
+            body.html = Html::new(rewrite_hrefs(&body.html.text(), &hrefs), key);
         }
         let mut index = 0;
         body.anchors.retain(|_| {

@@ -274,6 +274,8 @@ pub(crate) fn render(site: &mut Site, cache: Option<&mut Cache>) -> Vec<Diagnost
     // A build lets each text go once its body is rendered (`serve` keeps its pages whole
     // for its next rebuild).
     let release = cache.as_ref().is_none_or(|c| c.packed);
+    // A build keeps each body's HTML compressed from the start, as its cache does.
+    let pack = cache.as_ref().is_some_and(|c| c.packed);
     let texts: Vec<Option<Arc<str>>> = site
         .pages
         .iter()
@@ -290,7 +292,8 @@ pub(crate) fn render(site: &mut Site, cache: Option<&mut Cache>) -> Vec<Diagnost
             match cache.as_ref().and_then(|c| c.get(key, &now)) {
                 Some(cached) => (false, key, cached),
                 None => {
-                    let rendered = render_body(linked, PageId::at(i), key, text.as_deref(), &reads);
+                    let rendered =
+                        render_body(linked, PageId::at(i), key, text.as_deref(), &reads, pack);
                     // A page with something to report keeps its text for the snippets,
                     // rather than be read again for each of them.
                     if let Some(text) = text
@@ -381,6 +384,7 @@ fn render_body(
     key: u64,
     text: Option<&str>,
     reads: &afm::include::Reads,
+    pack: bool,
 ) -> Cached {
     let p = &site.pages[i];
     // A page from the build cache comes without its text: `source` reads it again.
@@ -421,10 +425,8 @@ fn render_body(
     } else {
         String::new()
     };
-    // Both grew by doubling and are kept until the page renders: give the slack back
-    // (about a quarter of each, 50 MiB at 20,000 pages).
-    let mut html = r.html;
-    html.shrink_to_fit();
+    // The entry and the HTML grew by doubling and are kept until the page renders: give
+    // the slack back (about a quarter of each, 50 MiB at 20,000 pages).
     search_entry.shrink_to_fit();
     let shown = hash_of(&(
         (&p.page.key, &p.page.lang, &p.path, &p.page.title),
@@ -440,7 +442,13 @@ fn render_body(
     let body = Body {
         key,
         shown,
-        html: Html::new(html, key),
+        html: if pack {
+            Html::packed(&r.html, key)
+        } else {
+            let mut html = r.html;
+            html.shrink_to_fit();
+            Html::new(html, key)
+        },
         toc: r.toc,
         anchors: r
             .anchors

@@ -85,6 +85,14 @@ pub(crate) fn str_of(bytes: &[u8]) -> Result<&str, std::str::Utf8Error> {
     simdutf8::basic::from_utf8(bytes).or_else(|_| std::str::from_utf8(bytes))
 }
 
+/// Bytes as a `String`, checked as [`str_of`] does (`None` if they are not UTF-8).
+pub(crate) fn string_of(bytes: Vec<u8>) -> Option<String> {
+    // SAFETY: the bytes were just checked to be UTF-8.
+    simdutf8::basic::from_utf8(&bytes)
+        .is_ok()
+        .then(|| unsafe { String::from_utf8_unchecked(bytes) })
+}
+
 /// Deserializes a long text (a body's HTML, its search entry) as bytes checked by
 /// [`str_of`], where serde's `String` would check them with std's `from_utf8`. The build
 /// cache's format (postcard) writes a text and bytes alike, so the file is unchanged.
@@ -99,7 +107,10 @@ pub(crate) fn deserialize_long<'de, D: serde::Deserializer<'de>>(d: D) -> Result
             str_of(bytes).map(str::to_owned).map_err(E::custom)
         }
         fn visit_byte_buf<E: serde::de::Error>(self, bytes: Vec<u8>) -> Result<String, E> {
-            String::from_utf8(bytes).map_err(E::custom)
+            match string_of(bytes) {
+                Some(text) => Ok(text),
+                None => Err(E::custom("invalid UTF-8")),
+            }
         }
         fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<String, E> {
             Ok(text.to_owned())

@@ -40,7 +40,7 @@ impl JobContext<'_> {
             JobContext::Page(page) => {
                 let mut context = Context::from_serialize(page)?;
                 page.language.insert_shared(&mut context);
-                context.insert_value("content", Value::safe_string(page.content));
+                context.insert_value("content", Value::safe_string(&page.content.text()));
                 if let Some(sidebar) = &page.sidebar {
                     context.insert_value("sidebar", Value::safe_string(&sidebar.html()));
                 }
