@@ -44,7 +44,7 @@ pub(crate) struct Cache {
 }
 
 /// Takes a compressed body for the build cache's file (which notes its own write errors).
-pub(crate) type Sink = Arc<dyn Fn(&Packed) + Send + Sync>;
+pub(crate) type Sink = Arc<dyn Fn(Packed) + Send + Sync>;
 
 /// A body of the cache, with the files its includes read.
 struct Stored {
@@ -366,7 +366,7 @@ fn keep(cache: &mut Cache, site: &Site, bodies: &[(bool, u64, Cached)]) {
         (true, Some(sink)) => {
             stored.for_each(|(key, s)| {
                 if let Some(p) = s.packed(key) {
-                    sink(&p);
+                    sink(p);
                 }
             });
             FastMap::default()

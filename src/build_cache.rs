@@ -20,7 +20,8 @@
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Mutex, PoisonError, mpsc};
+use std::thread::JoinHandle;
 
 use crate::bodies::{Packed, PackedIn, Sink};
 use crate::hash::{fnv1a, hash_bytes};
@@ -73,10 +74,8 @@ impl BuildCache {
             file.write_all(&identity.to_le_bytes())?;
             Ok(file)
         };
-        match begun() {
-            Ok(file) => Some(Arc::new(Partial {
-                out: Mutex::new(Some(Checksummed::new(file))),
-            })),
+        match begun().and_then(|file| Partial::new(Checksummed::new(file))) {
+            Ok(partial) => Some(Arc::new(partial)),
             Err(_) => {
                 self.discard();
                 None
@@ -89,11 +88,7 @@ impl BuildCache {
     /// is (so that it can be written while the new output is swapped in). Best effort:
     /// without it, the next build is a full one.
     pub(crate) fn write(&self, partial: &Partial, cache: &Cache) -> bool {
-        let out = partial
-            .out
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .take();
+        let out = partial.finish();
         let write = |mut out: Checksummed| -> Result<(), Box<dyn std::error::Error>> {
             out.write_all(&[END_OF_BODIES])?;
             let mut out = postcard::to_io(cache, out)?;
@@ -184,26 +179,78 @@ const END_OF_BODIES: u8 = 0;
 
 /// A build's cache file while the build runs: the bodies are appended as they come
 /// ([`Partial::sink`]), the rest by [`BuildCache::write`].
+///
+/// The bodies are written by a thread of its own, in the order they come: written by the
+/// threads that render them, under a lock, they were a serial stretch of every build (66
+/// ms of a build after one edit at 20,000 pages, 186 ms of a first build), when the
+/// stages after the bodies leave a core idle.
 pub(crate) struct Partial {
-    /// `None` once a write failed: the file is then not a cache.
-    out: Mutex<Option<Checksummed>>,
+    /// To the writing thread; `None` once [`Partial::finish`] closed it.
+    queue: Mutex<Option<mpsc::Sender<Packed>>>,
+    /// The writing thread, which gives the file back (`None` if a write failed: the file
+    /// is then not a cache).
+    writer: Mutex<Option<JoinHandle<Option<Checksummed>>>>,
 }
 
 impl Partial {
+    fn new(file: Checksummed) -> std::io::Result<Partial> {
+        let (queue, bodies) = mpsc::channel::<Packed>();
+        let writer = std::thread::Builder::new()
+            .name("equipe-cache".into())
+            .spawn(move || {
+                let mut out = Some(file);
+                for body in bodies {
+                    if let Some(file) = &mut out
+                        && !(file.write_all(&[A_BODY]).is_ok()
+                            && postcard::to_io(&body, &mut *file).is_ok())
+                    {
+                        out = None;
+                    }
+                }
+                out
+            })?;
+        Ok(Partial {
+            queue: Mutex::new(Some(queue)),
+            writer: Mutex::new(Some(writer)),
+        })
+    }
+
     /// Where the bodies stage sends each body (see [`crate::bodies::Cache::sink`]).
     pub(crate) fn sink(self: &Arc<Self>) -> Sink {
         let partial = Arc::clone(self);
-        Arc::new(move |body: &Packed| partial.add(body))
+        Arc::new(move |body: Packed| partial.add(body))
     }
 
-    fn add(&self, body: &Packed) {
-        let mut out = self.out.lock().unwrap_or_else(PoisonError::into_inner);
-        let added = out.as_mut().is_some_and(|out| {
-            out.write_all(&[A_BODY]).is_ok() && postcard::to_io(body, &mut *out).is_ok()
-        });
-        if !added {
-            *out = None;
+    fn add(&self, body: Packed) {
+        if let Some(queue) = &*self.queue.lock().unwrap_or_else(PoisonError::into_inner) {
+            // Refused only once the thread is gone: `finish` then finds the file lacking.
+            let _ = queue.send(body);
         }
+    }
+
+    /// The file, once every body sent is written (`None` if one could not be, or if the
+    /// file was already taken).
+    fn finish(&self) -> Option<Checksummed> {
+        drop(
+            self.queue
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .take(),
+        );
+        let writer = self
+            .writer
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take()?;
+        writer.join().ok().flatten()
+    }
+}
+
+/// A build that ends without writing its cache still waits for the thread, which holds the
+/// file.
+impl Drop for Partial {
+    fn drop(&mut self) {
+        self.finish();
     }
 }
 
