@@ -172,22 +172,22 @@ fn read(file: &Path, identity: u64) -> Option<Cache> {
     Some(cache)
 }
 
-/// The file's bytes after its header: mapped, where the system maps files, and shared by
-/// the bodies read from it (see [`PackedIn::within`]).
-#[cfg(unix)]
+/// The file's bytes after its header, shared by the bodies read from it (see
+/// [`PackedIn::within`]): mapped where the system maps files, read otherwise.
 fn contents(file: &mut std::fs::File, header: usize) -> Option<bytes::Bytes> {
-    // SAFETY: a mapped file must not change while it is mapped. equipe never writes a
-    // cache file in place: a build writes its cache beside it and renames it over (a new
-    // file; this one stays as it is for as long as it is mapped), and no other build of
-    // the same output runs meanwhile (`OutputFolder` holds its lock).
-    let map = unsafe { memmap2::MmapOptions::new().populate().map(&*file) }.ok()?;
-    let all = bytes::Bytes::from_owner(map);
-    (all.len() >= header).then(|| all.slice(header..))
-}
-
-/// The file's bytes after its header, read (the header was).
-#[cfg(not(unix))]
-fn contents(file: &mut std::fs::File, _header: usize) -> Option<bytes::Bytes> {
+    #[cfg(unix)]
+    {
+        // SAFETY: a mapped file must not change while it is mapped. equipe never writes a
+        // cache file in place: a build writes its cache beside it and renames it over (a
+        // new file; this one stays as it is for as long as it is mapped), and no other
+        // build of the same output runs meanwhile (`OutputFolder` holds its lock).
+        if let Ok(map) = unsafe { memmap2::MmapOptions::new().populate().map(&*file) } {
+            let all = bytes::Bytes::from_owner(map);
+            return (all.len() >= header).then(|| all.slice(header..));
+        }
+    }
+    // Where it cannot be mapped (a file system that does not map files), it is read; the
+    // header was.
     use std::io::Read;
     let mut rest = Vec::new();
     file.read_to_end(&mut rest).ok()?;
