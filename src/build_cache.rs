@@ -13,9 +13,9 @@
 //! recorded it is made again.
 //!
 //! The file: a magic line, the identity of the binary and settings it was made with, then
-//! the bodies (each compressed, tagged, appended as the build renders it, so that the build
-//! need not hold them to its end), the rest of the cache (postcard), and a hash of all but
-//! the header. It is written beside the cache in use and replaced by a rename, so that a
+//! tagged records appended while the build runs (the parsed pages once the content is
+//! read, each body as it is rendered, compressed, so that the build need not hold them to
+//! its end), the rest of the cache (postcard), and a hash of all but the header. It is written beside the cache in use and replaced by a rename, so that a
 //! killed build leaves the previous cache or the new one.
 
 use std::io::Write;
@@ -26,6 +26,7 @@ use std::thread::JoinHandle;
 use rayon::prelude::*;
 
 use crate::bodies::{Packed, PackedIn, Sink};
+use crate::content::{Pages, PagesSink};
 use crate::hash::{fnv1a, hash_bytes};
 use crate::incremental::Cache;
 use crate::output::this_binary;
@@ -92,7 +93,7 @@ impl BuildCache {
     pub(crate) fn write(&self, partial: &Partial, cache: &Cache) -> bool {
         let out = partial.finish();
         let write = |mut out: Checksummed| -> Result<(), Box<dyn std::error::Error>> {
-            out.write_all(&[END_OF_BODIES])?;
+            out.write_all(&[END_OF_RECORDS])?;
             let mut out = postcard::to_io(cache, out)?;
             let checksum = out.flush_chunk()?;
             Ok(out.file.write_all(&checksum.to_le_bytes())?)
@@ -151,6 +152,7 @@ fn read(file: &Path, identity: u64) -> Option<Cache> {
         return None;
     }
     let mut bodies = Vec::new();
+    let mut pages = None;
     let mut payload = payload;
     loop {
         let (&tag, after) = payload.split_first()?;
@@ -160,7 +162,12 @@ fn read(file: &Path, identity: u64) -> Option<Cache> {
                 bodies.push(body.within(&rest));
                 payload = after;
             }
-            END_OF_BODIES => {
+            PAGES => {
+                let (read, after) = postcard::take_from_bytes::<Pages>(after).ok()?;
+                pages = Some(read);
+                payload = after;
+            }
+            END_OF_RECORDS => {
                 payload = after;
                 break;
             }
@@ -169,6 +176,8 @@ fn read(file: &Path, identity: u64) -> Option<Cache> {
     }
     let mut cache: Cache = postcard::from_bytes(payload).ok()?;
     cache.bodies.add_packed(bodies);
+    // A cache without its pages is not whole.
+    cache.content.pages = pages?;
     Some(cache)
 }
 
@@ -196,8 +205,10 @@ fn contents(file: &mut std::fs::File, header: usize) -> Option<bytes::Bytes> {
 
 /// Before each body of the file.
 const A_BODY: u8 = 1;
-/// After the last body, before the rest of the cache.
-const END_OF_BODIES: u8 = 0;
+/// Before the parsed pages.
+const PAGES: u8 = 2;
+/// After the last body and the pages, before the rest of the cache.
+const END_OF_RECORDS: u8 = 0;
 
 /// A build's cache file while the build runs: the bodies are appended as they come
 /// ([`Partial::sink`]), the rest by [`BuildCache::write`].
@@ -208,7 +219,7 @@ const END_OF_BODIES: u8 = 0;
 /// stages after the bodies leave a core idle.
 pub(crate) struct Partial {
     /// To the writing thread; `None` once [`Partial::finish`] closed it.
-    queue: Mutex<Option<mpsc::Sender<Packed>>>,
+    queue: Mutex<Option<mpsc::Sender<Record>>>,
     /// The writing thread, which gives the file back (`None` if a write failed: the file
     /// is then not a cache).
     writer: Mutex<Option<JoinHandle<Option<Checksummed>>>>,
@@ -216,15 +227,14 @@ pub(crate) struct Partial {
 
 impl Partial {
     fn new(file: Checksummed) -> std::io::Result<Partial> {
-        let (queue, bodies) = mpsc::channel::<Packed>();
+        let (queue, records) = mpsc::channel::<Record>();
         let writer = std::thread::Builder::new()
             .name("equipe-cache".into())
             .spawn(move || {
                 let mut out = Some(file);
-                for body in bodies {
+                for record in records {
                     if let Some(file) = &mut out
-                        && !(file.write_all(&[A_BODY]).is_ok()
-                            && postcard::to_io(&body, &mut *file).is_ok())
+                        && record.write(file).is_err()
                     {
                         out = None;
                     }
@@ -240,13 +250,19 @@ impl Partial {
     /// Where the bodies stage sends each body (see [`crate::bodies::Cache::sink`]).
     pub(crate) fn sink(self: &Arc<Self>) -> Sink {
         let partial = Arc::clone(self);
-        Arc::new(move |body: Packed| partial.add(body))
+        Arc::new(move |body: Packed| partial.add(Record::Body(body)))
     }
 
-    fn add(&self, body: Packed) {
+    /// Where the content stage sends the parsed pages (see [`crate::content::Cache::sink`]).
+    pub(crate) fn pages_sink(self: &Arc<Self>) -> PagesSink {
+        let partial = Arc::clone(self);
+        Arc::new(move |pages: Pages| partial.add(Record::Pages(pages)))
+    }
+
+    fn add(&self, record: Record) {
         if let Some(queue) = &*self.queue.lock().unwrap_or_else(PoisonError::into_inner) {
             // Refused only once the thread is gone: `finish` then finds the file lacking.
-            let _ = queue.send(body);
+            let _ = queue.send(record);
         }
     }
 
@@ -265,6 +281,28 @@ impl Partial {
             .unwrap_or_else(PoisonError::into_inner)
             .take()?;
         writer.join().ok().flatten()
+    }
+}
+
+/// What the writing thread appends to the file, tagged.
+enum Record {
+    Body(Packed),
+    Pages(Pages),
+}
+
+impl Record {
+    fn write(&self, file: &mut Checksummed) -> Result<(), Box<dyn std::error::Error>> {
+        match self {
+            Record::Body(body) => {
+                file.write_all(&[A_BODY])?;
+                postcard::to_io(body, file)?;
+            }
+            Record::Pages(pages) => {
+                file.write_all(&[PAGES])?;
+                pages.write_to(file)?;
+            }
+        }
+        Ok(())
     }
 }
 

@@ -30,6 +30,27 @@ where
     chunks.serialize(s)
 }
 
+/// Writes `map` as [`serialize`] does, one chunk at a time on this thread: for a map
+/// written while other stages run (see `content::Cache::sink`), with one chunk in memory
+/// at a time rather than all of them.
+pub(crate) fn write<K, V>(
+    map: &FastMap<K, V>,
+    out: &mut impl std::io::Write,
+) -> postcard::Result<()>
+where
+    K: Serialize,
+    V: Serialize,
+{
+    let entries: Vec<(&K, &V)> = map.iter().collect();
+    let chunks = entries.chunks(ENTRIES);
+    // postcard writes a sequence's length, then each of its items: here, byte strings.
+    postcard::to_io(&chunks.len(), &mut *out)?;
+    for chunk in chunks {
+        postcard::to_io(&bytes::Bytes::from(postcard::to_stdvec(chunk)?), &mut *out)?;
+    }
+    Ok(())
+}
+
 pub(crate) fn deserialize<'de, K, V, D>(d: D) -> Result<FastMap<K, V>, D::Error>
 where
     K: DeserializeOwned + Hash + Eq + Send,
@@ -76,6 +97,9 @@ mod tests {
                 .collect();
             let holder = Holder { map };
             let bytes = postcard::to_stdvec(&holder).unwrap();
+            let mut written = Vec::new();
+            super::write(&holder.map, &mut written).unwrap();
+            assert_eq!(written, bytes, "written as serialized");
             let back: Holder = postcard::from_bytes(&bytes).unwrap();
             assert_eq!(back, holder);
         }

@@ -43,6 +43,8 @@ use crate::{bodies, content, render, search};
 pub struct Cache {
     /// The configuration the cached values were made with.
     config: Option<u64>,
+    /// Its pages go to the build cache's file on their own (see `content::Cache::sink`).
+    #[serde(skip)]
     pub(crate) content: content::Cache,
     pub(crate) bodies: bodies::Cache,
     /// The files of the output folder the last build made, by path (builds only).
@@ -92,12 +94,14 @@ impl Cache {
             // How this build keeps its bodies, and where it writes its own cache, stay.
             let packed = self.bodies.packed;
             let sink = self.bodies.sink.take();
+            let pages_sink = self.content.sink.take();
             *self = Cache {
                 config: Some(key),
                 ..Cache::default()
             };
             self.bodies.packed = packed;
             self.bodies.sink = sink;
+            self.content.sink = pages_sink;
         }
     }
 

@@ -194,21 +194,36 @@ pub(crate) struct Content {
 }
 
 /// What a rebuild keeps of the content: the last walk of `content/` and each file's page,
-/// reused while the file's size and mtime are the same. The build cache keeps the pages.
-#[derive(Default, serde::Serialize, serde::Deserialize)]
+/// reused while the file's size and mtime are the same. The build cache keeps the pages
+/// (see [`Cache::sink`]).
+#[derive(Default)]
 pub(crate) struct Cache {
     /// The files the watcher saw change since the last rebuild, relative to the site's
     /// folder; `None` to check every file.
-    #[serde(skip)]
     changed: Option<HashSet<PathBuf>>,
-    #[serde(skip)]
     discovered: Option<Arc<Discovered>>,
-    #[serde(with = "crate::chunked")]
-    pages: FastMap<PathBuf, CachedPage>,
+    pub(crate) pages: Pages,
     /// How many files the last run read (the others' pages were reused).
-    #[serde(skip)]
     pub files_read: usize,
+    /// Where a build sends this run's pages once they are read (the build cache's file,
+    /// see `build_cache`), to be written while the later stages run rather than at the
+    /// end of the build, when nothing else is left to do.
+    pub sink: Option<PagesSink>,
 }
+
+/// Each content file's parsed page, by path, as the build cache keeps them.
+#[derive(Default, serde::Deserialize)]
+pub(crate) struct Pages(#[serde(with = "crate::chunked")] FastMap<PathBuf, CachedPage>);
+
+impl Pages {
+    /// Writes them as they are read back (see [`crate::chunked::write`]).
+    pub(crate) fn write_to(&self, out: &mut impl std::io::Write) -> postcard::Result<()> {
+        crate::chunked::write(&self.0, out)
+    }
+}
+
+/// Takes a build's parsed pages for the build cache's file.
+pub(crate) type PagesSink = Arc<dyn Fn(Pages) + Send + Sync>;
 
 #[derive(serde::Serialize, serde::Deserialize)]
 struct CachedPage {
@@ -237,7 +252,7 @@ fn read_with_cache(
     let hint = cache.changed.take().filter(|_| !has_links);
     let unchanged = |file: &SourceFile| -> Option<Arc<Page>> {
         let hint = hint.as_ref()?;
-        let c = cache.pages.get(&file.path)?;
+        let c = cache.pages.0.get(&file.path)?;
         (!hint.contains(&file.display) && c.page.file == *file).then(|| Arc::clone(&c.page))
     };
     let results: Vec<(Option<FileStamp>, Loaded)> = files
@@ -249,7 +264,7 @@ fn read_with_cache(
             let stamp = std::fs::metadata(&file.path)
                 .ok()
                 .and_then(|m| Some((m.len(), m.modified().ok()?)));
-            match (stamp, cache.pages.get(&file.path)) {
+            match (stamp, cache.pages.0.get(&file.path)) {
                 (Some((len, modified)), Some(c))
                     if c.len == len && c.modified == modified && c.page.file == *file =>
                 {
@@ -270,13 +285,14 @@ fn read_with_cache(
         .collect();
     cache
         .pages
+        .0
         .retain(|path, _| present.contains(path.as_path()));
     results
         .into_iter()
         .map(|(stamp, result)| {
             if let (Some((len, modified)), Ok(page)) = (stamp, &result) {
                 let page = Arc::clone(page);
-                cache.pages.insert(
+                cache.pages.0.insert(
                     page.file.path.clone(),
                     CachedPage {
                         len,
@@ -315,7 +331,14 @@ pub(crate) fn load(
             .par_iter()
             .map(|file| read(file.clone()).map(Arc::new))
             .collect(),
-        Some(cache) => read_with_cache(files, found.has_links, cache, &read),
+        Some(cache) => {
+            let results = read_with_cache(files, found.has_links, cache, &read);
+            // The pages go to the build cache now: no later stage reads them from here.
+            if let Some(sink) = &cache.sink {
+                sink(std::mem::take(&mut cache.pages));
+            }
+            results
+        }
     };
     let mut pages = Vec::new();
     let mut unreadable = Vec::new();

@@ -333,6 +333,7 @@ pub fn build(options: &BuildOptions) -> Outcome {
     };
     let partial = build_cache.begin();
     cache.bodies.sink = partial.as_ref().map(Partial::sink);
+    cache.content.sink = partial.as_ref().map(Partial::pages_sink);
     let destination = Destination::Disk(&staging);
     let mut rendered = run(options, &mut diagnostics, destination, Some(&mut cache));
     diagnostics.extend(staging.failures());
