@@ -3,8 +3,7 @@
 use std::collections::BTreeSet;
 use std::sync::{Arc, Mutex, PoisonError};
 
-use crate::body_ids::PageIds;
-use crate::body_ids::ids_in;
+use crate::body_ids::{PageIds, ids_in};
 use crate::diagnostics::Diagnostic;
 use crate::files::OutputFile;
 use crate::hash::FastMap;
