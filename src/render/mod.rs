@@ -360,7 +360,11 @@ impl Renderer<'_> {
             progress: checklist::Progress::of(p.checklist()),
             extra: &p.page.extra,
             works_with: summaries(&p.works_with),
-            depends_on: summaries(&p.depends_on),
+            depends_on: p
+                .depends_on
+                .iter()
+                .map(|&j| Summary::told(site, j, &self.summaries))
+                .collect(),
             depended_by: summaries(&p.depended_by),
             members: summaries(&p.members),
             translations: p
