@@ -587,7 +587,6 @@ fn generated_page(key: &str, lang: &str, kind: Kind, title: String, section: Opt
         contact: None,
         checklist: Vec::new(),
         extra: BTreeMap::new(),
-        key_lines: BTreeMap::new(),
         body_start: 0,
         body_line: 1,
         source_hash: 0,

@@ -170,13 +170,11 @@ pub(super) fn split(text: &str) -> Result<Split<'_>, YamlError> {
     })
 }
 
-/// Front matter parsed: the typed keys, the others, and where each key stands.
+/// Front matter parsed: the typed keys and the others.
 #[derive(Debug, Default)]
 pub(super) struct Parsed {
     pub front: FrontMatter,
     pub extra: BTreeMap<String, serde_json::Value>,
-    /// Line of each top-level key, for messages.
-    pub key_lines: BTreeMap<String, usize>,
 }
 
 pub(super) fn parse(split: &Split<'_>) -> Result<Parsed, YamlError> {
@@ -197,11 +195,7 @@ pub(super) fn parse(split: &Split<'_>) -> Result<Parsed, YamlError> {
         Err(_) => yaml::from_str(split.yaml, split.yaml_line)?,
     };
     let extra = all;
-    Ok(Parsed {
-        front,
-        extra,
-        key_lines: key_lines(split),
-    })
+    Ok(Parsed { front, extra })
 }
 
 /// A YAML error on a line that holds a known key with spaces before it (` checklist:`):
@@ -232,15 +226,15 @@ fn top_level_key(line: &str) -> Option<&str> {
     Some(key.trim().trim_matches(['"', '\'']))
 }
 
-/// Lines of top-level keys (`key:` at column 1).
-fn key_lines(split: &Split<'_>) -> BTreeMap<String, usize> {
-    let mut lines = BTreeMap::new();
-    for (i, line) in split.yaml.lines().enumerate() {
-        if let Some(key) = top_level_key(line) {
-            lines.entry(key.to_string()).or_insert(split.yaml_line + i);
-        }
-    }
-    lines
+/// The line of top-level key `key` (`key:` at column 1), for messages: found in the text
+/// when a message needs it rather than kept with every page (a dozen small strings a
+/// page, 7.5 MB at 20,000 pages).
+pub(crate) fn key_line(split: &Split<'_>, key: &str) -> Option<usize> {
+    split
+        .yaml
+        .lines()
+        .position(|line| top_level_key(line) == Some(key))
+        .map(|i| split.yaml_line + i)
 }
 
 /// Where the items of the top-level list `key` stand in the file: the line and column
@@ -391,7 +385,7 @@ mod tests {
         let p = parse(&split(text).unwrap()).unwrap();
         assert_eq!(p.front.title.as_deref(), Some("Équipes"));
         assert_eq!(p.extra["ht-degree"], "0%");
-        assert_eq!(p.key_lines["workflow-type"], 5);
+        assert_eq!(key_line(&split(text).unwrap(), "workflow-type"), Some(5));
     }
 
     #[test]

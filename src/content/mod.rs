@@ -58,7 +58,6 @@ pub struct Page {
     pub checklist: Vec<ChecklistItem>,
     #[serde(with = "crate::json_text")]
     pub extra: BTreeMap<String, serde_json::Value>,
-    pub key_lines: BTreeMap<String, usize>,
     /// Markdown body and the file line it starts at.
     pub body_start: usize,
     pub body_line: usize,
@@ -143,9 +142,11 @@ impl Page {
         let _ = self.text.reread.set(text);
     }
 
-    /// Line of a front matter key, for messages.
+    /// Line of a front matter key, for messages (the text is read again if the page let
+    /// go of it).
     pub fn line_of(&self, key: &str) -> Option<usize> {
-        self.key_lines.get(key).copied()
+        let source = self.source();
+        front_matter::key_line(&front_matter::split(&source).ok()?, key)
     }
 
     /// A diagnostic pointing at this page, at a front matter key's line if known.
@@ -441,12 +442,12 @@ pub(crate) fn parse_page(file: SourceFile, text: String) -> Result<Page, Diagnos
     let body_start = text.len() - split.body.len();
     let body_line = split.body_line;
     let front = parsed.front;
-    let title = page_title(front.title.as_deref(), split.body, &parsed.key_lines).map_err(here)?;
+    let title = page_title(front.title.as_deref(), &split).map_err(here)?;
     let section = file.dirs().first().map(std::string::ToString::to_string);
     let kind = front
         .kind
         .unwrap_or_else(|| kind_by_place(&file, section.as_deref()));
-    let slug = page_slug(front.slug.as_deref(), &file, &parsed.key_lines).map_err(here)?;
+    let slug = page_slug(front.slug.as_deref(), &file, &split).map_err(here)?;
     let key = front
         .translation_key
         .as_deref()
@@ -478,7 +479,6 @@ pub(crate) fn parse_page(file: SourceFile, text: String) -> Result<Page, Diagnos
         contact: front.contact.map(|c| decode_entities(&c)),
         checklist,
         extra: parsed.extra,
-        key_lines: parsed.key_lines,
         body_start,
         body_line,
         source_hash: crate::hash::hash_of(&*text),
@@ -494,18 +494,14 @@ pub(crate) fn parse_page(file: SourceFile, text: String) -> Result<Page, Diagnos
 
 /// The front matter's `title`, else the body's first heading; an error (without its
 /// file, which the caller adds) if there is neither.
-fn page_title(
-    given: Option<&str>,
-    body: &str,
-    key_lines: &BTreeMap<String, usize>,
-) -> Result<String, Diagnostic> {
+fn page_title(given: Option<&str>, split: &front_matter::Split<'_>) -> Result<String, Diagnostic> {
     if let Some(t) = given.map(str::trim).filter(|t| !t.is_empty()) {
         return Ok(decode_entities(t));
     }
-    first_heading(body).ok_or_else(|| {
+    first_heading(split.body).ok_or_else(|| {
         Diagnostic::error("the page has no title")
             .with_help("add `title: ...` to the front matter, or start the text with a `# Heading`")
-            .at(key_lines.get("title").copied().unwrap_or(1), 1)
+            .at(front_matter::key_line(split, "title").unwrap_or(1), 1)
     })
 }
 
@@ -525,7 +521,7 @@ fn kind_by_place(file: &SourceFile, section: Option<&str>) -> Kind {
 fn page_slug(
     given: Option<&str>,
     file: &SourceFile,
-    key_lines: &BTreeMap<String, usize>,
+    split: &front_matter::Split<'_>,
 ) -> Result<String, Diagnostic> {
     match given {
         Some(s) => {
@@ -534,8 +530,8 @@ fn page_slug(
                 let d = Diagnostic::error(format!(
                     "`slug: {s}` has no letters or digits to make a URL from"
                 ));
-                return Err(match key_lines.get("slug") {
-                    Some(&line) => d.at(line, 1),
+                return Err(match front_matter::key_line(split, "slug") {
+                    Some(line) => d.at(line, 1),
                     None => d,
                 });
             }
