@@ -586,7 +586,7 @@ fn generated_page(key: &str, lang: &str, kind: Kind, title: String, section: Opt
         risks: Vec::new(),
         contact: None,
         checklist: Vec::new(),
-        extra: BTreeMap::new(),
+        extra: crate::content::Extra::default(),
         body_start: 0,
         body_line: 1,
         source_hash: 0,

@@ -4,17 +4,19 @@
 //! parses its front matter and decides its title, kind and slug. It knows nothing of URLs
 //! or HTML: that is the site and markdown stages' work.
 
+mod extra;
 mod front_matter;
 mod source;
 mod suggest;
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 use std::time::SystemTime;
 
 use rayon::prelude::*;
 
+pub(crate) use extra::Extra;
 pub(crate) use front_matter::{ChecklistEntry, Kind, near_miss};
 pub(crate) use source::{Discovered, SourceFile, discover, discover_cached, display_path};
 pub(crate) use suggest::closest;
@@ -57,7 +59,7 @@ pub struct Page {
     /// `onboarding` of a role or `checklist` of a team, from the front matter.
     pub checklist: Vec<ChecklistItem>,
     #[serde(with = "crate::json_text")]
-    pub extra: BTreeMap<String, serde_json::Value>,
+    pub extra: Extra,
     /// Markdown body and the file line it starts at.
     pub body_start: usize,
     pub body_line: usize,
@@ -478,7 +480,7 @@ pub(crate) fn parse_page(file: SourceFile, text: String) -> Result<Page, Diagnos
         risks: decode_all(front.risks),
         contact: front.contact.map(|c| decode_entities(&c)),
         checklist,
-        extra: parsed.extra,
+        extra: Extra::from(parsed.extra),
         body_start,
         body_line,
         source_hash: crate::hash::hash_of(&*text),

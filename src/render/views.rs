@@ -186,7 +186,7 @@ pub(super) struct PageView<'a> {
     pub contact: Option<&'a str>,
     pub checklist: &'a [ChecklistItem],
     pub progress: checklist::Progress,
-    pub extra: &'a BTreeMap<String, serde_json::Value>,
+    pub extra: &'a crate::content::Extra,
     pub works_with: Vec<Summary<'a>>,
     pub depends_on: Vec<Summary<'a>>,
     pub depended_by: Vec<Summary<'a>>,
