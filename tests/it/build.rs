@@ -392,20 +392,21 @@ fn site_theme_folder_and_template_override() {
 }
 
 /// Lists of pages (the menu's, a page's related pages) give each page's title, URL and
-/// checklist progress; the items themselves are the page's own `page.checklist`.
+/// checklist progress; the items are the page's own `page.checklist` and, in a role's
+/// `depends_on`, what to tell each team. The menu, which lists every role, has none.
 #[test]
 fn lists_of_pages_give_each_pages_progress() {
     let site = two_language_site();
     site.write(
         "templates/role.html",
-        "{% for t in page.depends_on %}{{ t.title }} {{ t.url }} {{ t.kind }} {{ t.progress.done }}/{{ t.progress.total }};{% endfor %}\
-         {% for r in nav.roles %}{{ r.title }} {{ r.progress.total }};{% endfor %}\
+        "{% for t in page.depends_on %}{{ t.title }} {{ t.url }} {{ t.kind }} {{ t.progress.done }}/{{ t.progress.total }} {% for i in t.checklist %}{{ i.text }}{% endfor %};{% endfor %}\
+         {% for r in nav.roles %}{{ r.title }} {{ r.progress.total }} {{ r.checklist is defined }};{% endfor %}\
          {% for i in page.checklist %}{{ i.id }};{% endfor %}",
     );
     site.build().ok();
     assert_eq!(
         site.read_output("fr/roles/chef-de-projet/index.html"),
-        "Entrepôt fr/teams/entrepot/index.html team 0/1;Chef de projet 1;Testeur 0;pm-charter;"
+        "Entrepôt fr/teams/entrepot/index.html team 0/1 La date de lancement;Chef de projet 1 false;Testeur 0 false;pm-charter;"
     );
 }
 #[test]
