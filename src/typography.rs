@@ -56,57 +56,94 @@ const NBSP: char = '\u{a0}';
 fn french(text: &str, before: Option<char>, after: Option<char>) -> Cow<'_, str> {
     // Most text nodes (split by links and emphasis) have no sign to space: kept as they
     // are. Looked for as bytes (`«` and `»` by their last byte, which a few other letters
-    // share: those texts take the long way, to the same result).
-    if !text
-        .bytes()
-        .any(|b| matches!(b, b';' | b'!' | b'?' | b':' | b'\'' | 0xAB | 0xBB))
-    {
+    // share: those are passed over).
+    let is_sign = |b: &u8| matches!(b, b';' | b'!' | b'?' | b':' | b'\'' | 0xAB | 0xBB);
+    let Some(mut at) = text.bytes().position(|b| is_sign(&b)) else {
         return Cow::Borrowed(text);
-    }
-    let chars: Vec<char> = text.chars().collect();
+    };
     let mut out = String::with_capacity(text.len() + 8);
-    for (i, &c) in chars.iter().enumerate() {
-        let prev = i.checked_sub(1).map(|j| chars[j]).or(before);
-        let next = chars
-            .get(i + 1)
-            .copied()
-            .or(if i + 1 == chars.len() { after } else { None });
-        match c {
-            ';' | '!' | '?' | ':' => {
-                let space = if c == ':' { NBSP } else { NNBSP };
-                let typed = prev == Some(' ') || prev == Some(NBSP) || prev == Some(NNBSP);
-                // A space typed in the text before (`*mot* !`) cannot be replaced here.
-                if needs_space_before(c, prev, next) && !(typed && i == 0) {
-                    // Replace a typed space, or add one.
-                    if typed {
-                        out.pop();
-                    }
-                    out.push(space);
-                }
-                out.push(c);
+    // `text[..copied]` is in `out`, rewritten; the text between signs is copied whole.
+    let mut copied = 0;
+    // A space the neighbouring text's `«` opens is unbreakable.
+    if text.starts_with(' ') && before == Some('«') {
+        out.push(NBSP);
+        copied = 1;
+    }
+    loop {
+        let mut start = at;
+        while !text.is_char_boundary(start) {
+            start -= 1;
+        }
+        let c = text[start..].chars().next().unwrap_or_default();
+        let end = start + c.len_utf8();
+        if matches!(c, ';' | '!' | '?' | ':' | '\'' | '«' | '»') {
+            out.push_str(&text[copied..start]);
+            copied = end;
+            let prev = text[..start].chars().next_back().or(before);
+            let next = text[end..]
+                .chars()
+                .next()
+                .or(if end == text.len() { after } else { None });
+            sign(&mut out, c, start == 0, prev, next);
+            // The space after a `«` is unbreakable.
+            if c == '«' && text[end..].starts_with(' ') {
+                out.push(NBSP);
+                copied += 1;
             }
-            '«' => {
-                out.push(c);
-                if next != Some(' ') && next != Some(NBSP) && next.is_some() {
-                    out.push(NBSP);
-                }
-            }
-            ' ' if next == Some('»') || (prev == Some('«')) => out.push(NBSP),
-            '»' => {
-                if prev.is_some_and(|p| p != ' ' && p != NBSP && p != NNBSP) {
-                    out.push(NBSP);
-                }
-                out.push(c);
-            }
-            '\'' if prev.is_some_and(char::is_alphabetic)
-                && next.is_some_and(char::is_alphabetic) =>
-            {
-                out.push('’');
-            }
-            c => out.push(c),
+        }
+        match text.as_bytes()[end.max(copied)..].iter().position(is_sign) {
+            Some(n) => at = end.max(copied) + n,
+            None => break,
         }
     }
+    out.push_str(&text[copied..]);
+    // A space before the neighbouring text's `»` is unbreakable.
+    if after == Some('»') && copied < text.len() && out.ends_with(' ') {
+        out.pop();
+        out.push(NBSP);
+    }
     Cow::Owned(out)
+}
+
+/// Writes sign `c` (at the start of its text if `first`, between `prev` and `next`) with
+/// the spaces it takes before it and after it.
+fn sign(out: &mut String, c: char, first: bool, prev: Option<char>, next: Option<char>) {
+    let spaced = |p: Option<char>| p == Some(' ') || p == Some(NBSP) || p == Some(NNBSP);
+    match c {
+        ';' | '!' | '?' | ':' => {
+            let space = if c == ':' { NBSP } else { NNBSP };
+            let typed = spaced(prev);
+            // A space typed in the text before (`*mot* !`) cannot be replaced here.
+            if needs_space_before(c, prev, next) && !(typed && first) {
+                // Replace a typed space, or add one.
+                if typed {
+                    out.pop();
+                }
+                out.push(space);
+            }
+            out.push(c);
+        }
+        '«' => {
+            out.push(c);
+            if next != Some(' ') && next != Some(NBSP) && next.is_some() {
+                out.push(NBSP);
+            }
+        }
+        '»' => {
+            // The space typed before it, written as it was.
+            if prev == Some(' ') && !first && out.ends_with(' ') {
+                out.pop();
+                out.push(NBSP);
+            } else if prev.is_some() && !spaced(prev) {
+                out.push(NBSP);
+            }
+            out.push(c);
+        }
+        '\'' if prev.is_some_and(char::is_alphabetic) && next.is_some_and(char::is_alphabetic) => {
+            out.push('’');
+        }
+        c => out.push(c),
+    }
 }
 
 fn needs_space_before(c: char, prev: Option<char>, next: Option<char>) -> bool {
@@ -134,6 +171,90 @@ mod tests {
 
     fn fr(s: &str) -> String {
         Typography::French.apply(s)
+    }
+
+    /// The rules written char by char, as they were before `french` copied the text
+    /// between signs whole: the reference the fast version is checked against.
+    fn french_reference(text: &str, before: Option<char>, after: Option<char>) -> String {
+        if !text
+            .bytes()
+            .any(|b| matches!(b, b';' | b'!' | b'?' | b':' | b'\'' | 0xAB | 0xBB))
+        {
+            return text.to_string();
+        }
+        let chars: Vec<char> = text.chars().collect();
+        let mut out = String::new();
+        for (i, &c) in chars.iter().enumerate() {
+            let prev = i.checked_sub(1).map(|j| chars[j]).or(before);
+            let next =
+                chars
+                    .get(i + 1)
+                    .copied()
+                    .or(if i + 1 == chars.len() { after } else { None });
+            match c {
+                ';' | '!' | '?' | ':' => {
+                    let space = if c == ':' { NBSP } else { NNBSP };
+                    let typed = prev == Some(' ') || prev == Some(NBSP) || prev == Some(NNBSP);
+                    if needs_space_before(c, prev, next) && !(typed && i == 0) {
+                        if typed {
+                            out.pop();
+                        }
+                        out.push(space);
+                    }
+                    out.push(c);
+                }
+                '«' => {
+                    out.push(c);
+                    if next != Some(' ') && next != Some(NBSP) && next.is_some() {
+                        out.push(NBSP);
+                    }
+                }
+                ' ' if next == Some('»') || (prev == Some('«')) => out.push(NBSP),
+                '»' => {
+                    if prev.is_some_and(|p| p != ' ' && p != NBSP && p != NNBSP) {
+                        out.push(NBSP);
+                    }
+                    out.push(c);
+                }
+                '\'' if prev.is_some_and(char::is_alphabetic)
+                    && next.is_some_and(char::is_alphabetic) =>
+                {
+                    out.push('’');
+                }
+                c => out.push(c),
+            }
+        }
+        out
+    }
+
+    /// Every text of up to 4 characters from an alphabet of the signs, spaces, letters
+    /// and a letter sharing `»`'s last byte, between every pair of neighbours.
+    #[test]
+    fn same_as_the_rules_char_by_char() {
+        let alphabet = [
+            ';', '!', '?', ':', '\'', '«', '»', ' ', NBSP, NNBSP, 'a', '1', '/', '.', 'л',
+        ];
+        let edges = [None, Some(' '), Some('a'), Some('«'), Some('»'), Some('!')];
+        let mut texts = vec![String::new()];
+        let mut last = texts.clone();
+        for _ in 0..4 {
+            last = last
+                .iter()
+                .flat_map(|t| alphabet.iter().map(move |&c| format!("{t}{c}")))
+                .collect();
+            texts.extend(last.iter().cloned());
+        }
+        for text in &texts {
+            for &before in &edges {
+                for &after in &edges {
+                    assert_eq!(
+                        Typography::French.apply_between(text, before, after),
+                        french_reference(text, before, after),
+                        "{text:?} between {before:?} and {after:?}"
+                    );
+                }
+            }
+        }
     }
 
     #[test]
