@@ -16,6 +16,7 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
+use crate::checklist_item::Checklist;
 use crate::config::Config;
 use crate::content::{Page, closest};
 use crate::diagnostics::Diagnostic;
@@ -418,10 +419,12 @@ fn render_body(
     to_body_positions(&mut r, body, expanded.as_ref(), include_errors);
     // Lines in the body -> lines in the file.
     let line = |l: usize| p.page.body_line + l - 1;
-    let mut checklist = p.page.checklist.clone();
-    checklist.extend(r.tasks.iter().cloned());
+    let checklist = Checklist {
+        front: &p.page.checklist,
+        tasks: &r.tasks,
+    };
     let mut search_entry = if search::is_indexed(p) {
-        search::entry(p, &r.toc, &r.plain, &checklist)
+        search::entry(p, &r.toc, &r.plain, checklist)
     } else {
         String::new()
     };
@@ -474,7 +477,11 @@ fn render_body(
                 ..b
             })
             .collect(),
-        checklist,
+        tasks: {
+            let mut tasks = r.tasks;
+            tasks.shrink_to_fit();
+            tasks
+        },
         search_entry,
     };
     Cached {

@@ -26,7 +26,7 @@ use std::ops::Range;
 
 use serde::Serialize;
 
-use crate::checklist_item::ChecklistItem;
+use crate::checklist_item::{Checklist, ChecklistItem};
 use crate::config::Config;
 use crate::content::Kind;
 use crate::site::{PageId, Site, SitePage};
@@ -115,7 +115,7 @@ pub(crate) struct Progress {
 }
 
 impl Progress {
-    pub(crate) fn of(items: &[ChecklistItem]) -> Progress {
+    pub(crate) fn of(items: Checklist<'_>) -> Progress {
         Progress {
             done: items.iter().filter(|i| i.done).count(),
             total: items.len(),
@@ -142,7 +142,7 @@ pub(crate) struct ChecklistGroup<'a> {
     pub title: &'a str,
     /// Output path of the page: `fr/teams/entrepot/index.html`.
     pub url: &'a str,
-    pub items: &'a [ChecklistItem],
+    pub items: Checklist<'a>,
     pub progress: Progress,
     /// The outside teams a role depends on, for `checklists.json` (by page index).
     #[serde(skip)]
@@ -284,7 +284,7 @@ impl LanguageParts<'_> {
             .groups()
             .skip(range.start)
             .take(range.len())
-            .flat_map(|g| g.items)
+            .flat_map(|g| g.items.iter())
     }
 }
 
@@ -542,7 +542,7 @@ struct JsonGroup<'a> {
     depends_on: Vec<&'a str>,
     /// `id`, `text`, and `done`: done by default (`- [x]` in the source), not the
     /// reader's state.
-    items: &'a [ChecklistItem],
+    items: Checklist<'a>,
 }
 
 /// Hashed as a [`ChecklistGroup`] is, with what it adds.
@@ -621,12 +621,22 @@ mod tests {
 
     #[test]
     fn progress_counts_items_done_by_default() {
-        let items = [item("a", true), item("b", false), item("c", true)];
-        assert_eq!(Progress::of(&items), Progress { done: 2, total: 3 });
-        assert_eq!(Progress::of(&[]), Progress::default());
+        let front = [item("a", true), item("b", false)];
+        let tasks = [item("c", true)];
+        let items = Checklist {
+            front: &front,
+            tasks: &tasks,
+        };
+        assert_eq!(Progress::of(items), Progress { done: 2, total: 3 });
+        assert_eq!(Progress::of(Checklist::default()), Progress::default());
         assert_eq!(
-            Progress::of(&items).add(Progress { done: 1, total: 4 }),
+            Progress::of(items).add(Progress { done: 1, total: 4 }),
             Progress { done: 3, total: 7 }
+        );
+        // One list, the front matter's items first.
+        assert_eq!(
+            serde_json::to_value(items).unwrap()[2]["text"],
+            serde_json::json!("c")
         );
     }
 

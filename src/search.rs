@@ -12,7 +12,7 @@ use std::sync::Arc;
 use bytes::Bytes;
 use serde::Serialize;
 
-use crate::checklist_item::ChecklistItem;
+use crate::checklist_item::Checklist;
 use crate::content::Kind;
 use crate::files::OutputFile;
 use crate::hash::{FastMap, FastSet, hash_all};
@@ -49,7 +49,7 @@ pub(crate) fn entry(
     p: &SitePage,
     toc: &[Heading],
     plain: &str,
-    checklist: &[ChecklistItem],
+    checklist: Checklist<'_>,
 ) -> String {
     let page = &p.page;
     let items = page

@@ -19,7 +19,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use crate::body_ids::BodyIds;
-use crate::checklist_item::ChecklistItem;
+use crate::checklist_item::{Checklist, ChecklistItem};
 use crate::config::Config;
 use crate::content::{self, Kind, Page, SourceFile, closest};
 use crate::diagnostics::Diagnostic;
@@ -96,8 +96,9 @@ pub struct Body {
     pub broken_links: Vec<markdown::BrokenLink>,
     /// Links, images and attributes dropped because they would run script: warnings.
     pub dropped: Vec<markdown::BrokenLink>,
-    /// The page's checklist: its front matter's, then the body's task list items.
-    pub checklist: Vec<ChecklistItem>,
+    /// The body's task list items (the page's checklist after its front matter's: see
+    /// [`SitePage::checklist`]).
+    pub tasks: Vec<ChecklistItem>,
     /// The page's entry in its language's search index (see [`crate::search`]), made
     /// with the body so that the body's plain text need not be kept.
     #[serde(deserialize_with = "crate::text::deserialize_long")]
@@ -252,8 +253,11 @@ impl SitePage {
     }
 
     /// Front matter checklist, then the body's task list items.
-    pub fn checklist(&self) -> &[ChecklistItem] {
-        &self.body.checklist
+    pub fn checklist(&self) -> Checklist<'_> {
+        Checklist {
+            front: &self.page.checklist,
+            tasks: &self.body.tasks,
+        }
     }
 }
 

@@ -18,7 +18,7 @@ use tera::{Context, Value};
 
 use super::prepared::Prepared;
 use crate::checklist::{self, LanguageChecklists, PartLink};
-use crate::checklist_item::ChecklistItem;
+use crate::checklist_item::Checklist;
 use crate::content::Kind;
 use crate::site::navigation::Sidebar;
 use crate::site::{Html, PageId, Site};
@@ -184,7 +184,7 @@ pub(super) struct PageView<'a> {
     pub skills: &'a [String],
     pub risks: &'a [String],
     pub contact: Option<&'a str>,
-    pub checklist: &'a [ChecklistItem],
+    pub checklist: Checklist<'a>,
     pub progress: checklist::Progress,
     pub extra: &'a crate::content::Extra,
     pub works_with: Vec<Summary<'a>>,
@@ -259,7 +259,7 @@ struct Shown<'a> {
     progress: checklist::Progress,
     /// The items, in a role's `depends_on` only (see [`Summary::told`]).
     #[serde(skip_serializing_if = "Option::is_none")]
-    checklist: Option<&'a [ChecklistItem]>,
+    checklist: Option<Checklist<'a>>,
 }
 
 /// What lists and links show of a page ([`Shown`]), with a key of it and its Tera value,
