@@ -477,11 +477,7 @@ fn render_body(
                 ..b
             })
             .collect(),
-        tasks: {
-            let mut tasks = r.tasks;
-            tasks.shrink_to_fit();
-            tasks
-        },
+        tasks: r.tasks,
         search_entry,
     };
     Cached {

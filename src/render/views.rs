@@ -327,7 +327,7 @@ impl<'a> Summary<'a> {
     /// Page `i` in a list, with its checklist's progress. Not its items: a language's
     /// menu and its roles section list every role, and their items as Tera values, kept
     /// for the build, were a fifth of a first build's peak memory at 20,000 pages (390
-    /// against 312 MiB) and a tenth of its time.
+    /// against 312 MiB).
     pub(super) fn of(site: &'a Site, i: PageId, values: &'a Summaries) -> Summary<'a> {
         let p = &site.pages[i];
         let shown = Shown {
