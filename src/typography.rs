@@ -173,8 +173,9 @@ mod tests {
         Typography::French.apply(s)
     }
 
-    /// The rules written char by char, as they were before `french` copied the text
-    /// between signs whole: the reference the fast version is checked against.
+    /// The rules applied char by char, as they were before `french` copied the text
+    /// between signs whole (the signs' own rules are `sign`'s, checked by the examples
+    /// above): the reference the text's copying is checked against.
     fn french_reference(text: &str, before: Option<char>, after: Option<char>) -> String {
         if !text
             .bytes()
@@ -192,23 +193,7 @@ mod tests {
                     .copied()
                     .or(if i + 1 == chars.len() { after } else { None });
             match c {
-                ';' | '!' | '?' | ':' => {
-                    let space = if c == ':' { NBSP } else { NNBSP };
-                    let typed = prev == Some(' ') || prev == Some(NBSP) || prev == Some(NNBSP);
-                    if needs_space_before(c, prev, next) && !(typed && i == 0) {
-                        if typed {
-                            out.pop();
-                        }
-                        out.push(space);
-                    }
-                    out.push(c);
-                }
-                '«' => {
-                    out.push(c);
-                    if next != Some(' ') && next != Some(NBSP) && next.is_some() {
-                        out.push(NBSP);
-                    }
-                }
+                // Spaces beside guillemets, one char at a time.
                 ' ' if next == Some('»') || (prev == Some('«')) => out.push(NBSP),
                 '»' => {
                     if prev.is_some_and(|p| p != ' ' && p != NBSP && p != NNBSP) {
@@ -216,11 +201,7 @@ mod tests {
                     }
                     out.push(c);
                 }
-                '\'' if prev.is_some_and(char::is_alphabetic)
-                    && next.is_some_and(char::is_alphabetic) =>
-                {
-                    out.push('’');
-                }
+                ';' | '!' | '?' | ':' | '\'' | '«' => sign(&mut out, c, i == 0, prev, next),
                 c => out.push(c),
             }
         }
