@@ -16,6 +16,7 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
+use crate::checklist::Progress;
 use crate::checklist_item::Checklist;
 use crate::config::Config;
 use crate::content::{Page, closest};
@@ -477,6 +478,7 @@ fn render_body(
                 ..b
             })
             .collect(),
+        progress: Progress::of(checklist),
         tasks: r.tasks,
         search_entry,
     };

@@ -108,7 +108,7 @@ pub(crate) fn site_identity(config: &Config) -> String {
 }
 
 /// How many items are done by default (before the reader ticks anything).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, serde::Deserialize)]
 pub(crate) struct Progress {
     pub done: usize,
     pub total: usize,
@@ -244,7 +244,7 @@ fn group(p: &SitePage) -> ChecklistGroup<'_> {
         title: &p.page.title,
         url: &p.path,
         items: p.checklist(),
-        progress: Progress::of(p.checklist()),
+        progress: p.progress(),
         depends_on: &p.depends_on,
     }
 }

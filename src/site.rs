@@ -19,6 +19,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use crate::body_ids::BodyIds;
+use crate::checklist::Progress;
 use crate::checklist_item::{Checklist, ChecklistItem};
 use crate::config::Config;
 use crate::content::{self, Kind, Page, SourceFile, closest};
@@ -99,6 +100,10 @@ pub struct Body {
     /// The body's task list items (the page's checklist after its front matter's: see
     /// [`SitePage::checklist`]).
     pub tasks: Vec<ChecklistItem>,
+    /// Of the page's whole checklist, counted once: lists show it for each page they
+    /// list, and counting it there read every listed page's items again when keying each
+    /// page of a rebuild (2% of a build after one edit at 20,000 pages).
+    pub(crate) progress: Progress,
     /// The page's entry in its language's search index (see [`crate::search`]), made
     /// with the body so that the body's plain text need not be kept.
     #[serde(deserialize_with = "crate::text::deserialize_long")]
@@ -250,6 +255,11 @@ impl std::hash::Hash for Html {
 impl SitePage {
     pub fn lang(&self) -> &str {
         &self.page.lang
+    }
+
+    /// How many of [`SitePage::checklist`]'s items are done by default.
+    pub(crate) fn progress(&self) -> Progress {
+        self.body.progress
     }
 
     /// Front matter checklist, then the body's task list items.

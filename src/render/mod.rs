@@ -357,7 +357,7 @@ impl Renderer<'_> {
             risks: &p.page.risks,
             contact: p.page.contact.as_deref(),
             checklist: p.checklist(),
-            progress: checklist::Progress::of(p.checklist()),
+            progress: p.progress(),
             extra: &p.page.extra,
             works_with: summaries(&p.works_with),
             depends_on: p

@@ -336,7 +336,7 @@ impl<'a> Summary<'a> {
             url: &p.path,
             key: &p.page.key,
             kind: p.page.kind,
-            progress: checklist::Progress::of(p.checklist()),
+            progress: p.progress(),
             checklist: None,
         };
         Summary {
