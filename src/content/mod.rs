@@ -9,7 +9,6 @@ mod front_matter;
 mod source;
 mod suggest;
 
-use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 use std::time::SystemTime;
@@ -24,7 +23,7 @@ pub(crate) use suggest::closest;
 use crate::checklist_item::ChecklistItem;
 use crate::config::Config;
 use crate::diagnostics::Diagnostic;
-use crate::hash::FastMap;
+use crate::hash::{FastMap, FastSet};
 use crate::text::{decode, decode_entities};
 use crate::typography::Typography;
 
@@ -203,7 +202,7 @@ pub(crate) struct Content {
 pub(crate) struct Cache {
     /// The files the watcher saw change since the last rebuild, relative to the site's
     /// folder; `None` to check every file.
-    changed: Option<HashSet<PathBuf>>,
+    changed: Option<FastSet<PathBuf>>,
     discovered: Option<Arc<Discovered>>,
     pub(crate) pages: Pages,
     /// How many files the last run read (the others' pages were reused).
@@ -282,7 +281,7 @@ fn read_with_cache(
         .collect();
     cache.files_read = results.iter().filter(|(s, _)| s.is_some()).count();
     // Forget deleted and renamed files.
-    let present: crate::hash::FastSet<&std::path::Path> = results
+    let present: FastSet<&std::path::Path> = results
         .iter()
         .filter_map(|(_, r)| r.as_ref().ok().map(|p| p.file.path.as_path()))
         .collect();
@@ -372,7 +371,7 @@ pub(crate) fn load(
 /// "Did you mean `weight`?" for unknown keys one typo away from a known one. Each key name
 /// is judged once for the whole site: a corpus repeats the same metadata on every page.
 pub(crate) fn near_miss_warnings(pages: &[Arc<Page>]) -> Vec<Diagnostic> {
-    let mut verdicts: HashMap<&str, Option<&'static str>> = HashMap::new();
+    let mut verdicts: FastMap<&str, Option<&'static str>> = FastMap::default();
     let mut warnings = Vec::new();
     for page in pages {
         for key in page.extra.keys() {
