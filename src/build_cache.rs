@@ -15,8 +15,9 @@
 //! The file: a magic line, the identity of the binary and settings it was made with, then
 //! tagged records appended while the build runs (the parsed pages once the content is
 //! read, each body as it is rendered, compressed, so that the build need not hold them to
-//! its end), the rest of the cache (postcard), and a hash of all but the header. It is written beside the cache in use and replaced by a rename, so that a
-//! killed build leaves the previous cache or the new one.
+//! its end), the rest of the cache (postcard), and a hash of all but the header. It is
+//! written beside the cache in use and replaced by a rename, so that a killed build leaves
+//! the previous cache or the new one.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
