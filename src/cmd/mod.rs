@@ -171,7 +171,7 @@ pub(crate) fn main() -> ExitCode {
             if watch {
                 watch::build_and_watch(&options)
             } else {
-                crate::keep_freed_memory();
+                crate::allocator::keep_freed_memory();
                 build::run(&options)
             }
         }
@@ -194,7 +194,7 @@ pub(crate) fn main() -> ExitCode {
             strict,
             format,
         } => {
-            crate::keep_freed_memory();
+            crate::allocator::keep_freed_memory();
             check::run(&BuildOptions::new(source), strict, format)
         }
         Command::Translations {
