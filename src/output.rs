@@ -50,6 +50,9 @@ pub(crate) struct Staging<'a> {
     /// The files of the previous output, when this staging updates it in place: the
     /// files that did not change stay where they are instead of being linked here.
     update: Option<Vec<String>>,
+    /// Whether there was an output folder when the build began: without one, no file is
+    /// compared with the previous output's (a first build spared a failed look-up a file).
+    has_previous: bool,
     /// Each file put in the output, with its stamp line (see [`Stamp`]; `None` if its
     /// metadata could not be read), taken by the writing threads as they go: listing
     /// 20,000 files again at the end took a quarter second.
@@ -105,6 +108,7 @@ impl<'a> Staging<'a> {
             dir,
             finished: false,
             update,
+            has_previous: folder.target.is_dir(),
             written: Mutex::default(),
             stamps: Mutex::default(),
             failed: Mutex::default(),
@@ -118,7 +122,7 @@ impl<'a> Staging<'a> {
     pub(crate) fn write(&self, path: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
         let target = self.target(path)?;
         let previous = self.folder.target.join(path);
-        let same = same_bytes(&previous, bytes);
+        let same = self.has_previous && same_bytes(&previous, bytes);
         if same && self.update.is_some() {
             // Left where it is, as it is.
             self.record(path, &previous);
@@ -126,13 +130,15 @@ impl<'a> Staging<'a> {
         }
         let written = make_parent(&target).and_then(|()| {
             if same && std::fs::hard_link(&previous, &target).is_ok() {
-                Ok(())
+                // A link is the previous file: its stamp is read from it.
+                Ok(None)
             } else {
-                std::fs::write(&target, bytes)
+                write_file(&target, bytes).map(Some)
             }
         });
         match written {
-            Ok(()) => self.record(path, &target),
+            Ok(Some(stamp)) => self.note(path, Some(stamp)),
+            Ok(None) => self.record(path, &target),
             Err(e) => self.fail(path, &e),
         }
         Ok(())
@@ -204,24 +210,29 @@ impl<'a> Staging<'a> {
             return Ok(());
         }
         filled?;
+        // The file's own stamp, read from it while it is open (a look-up less than by
+        // its path).
+        let stamp = out.inner.get_ref().metadata().ok().map(|m| stamp_of(&m));
         drop(out);
         let previous = self.folder.target.join(path);
-        let same = same_files(&previous, &target);
-        if same && self.update.is_some() {
+        let same = self.has_previous && same_files(&previous, &target);
+        if !same {
+            self.note(path, stamp);
+            return Ok(());
+        }
+        if self.update.is_some() {
             // Left where it is, as it is.
             let _ = std::fs::remove_file(&target);
             self.record(path, &previous);
             return Ok(());
         }
-        if same {
-            // Linked beside, then renamed over: the new file stays if linking fails.
-            let link = target.with_extension("equipe-link");
-            if std::fs::hard_link(&previous, &link).is_ok()
-                && let Err(e) = std::fs::rename(&link, &target)
-            {
-                self.fail(path, &e);
-                return Ok(());
-            }
+        // Linked beside, then renamed over: the new file stays if linking fails.
+        let link = target.with_extension("equipe-link");
+        if std::fs::hard_link(&previous, &link).is_ok()
+            && let Err(e) = std::fs::rename(&link, &target)
+        {
+            self.fail(path, &e);
+            return Ok(());
         }
         self.record(path, &target);
         Ok(())
@@ -371,6 +382,15 @@ impl Drop for Staging<'_> {
 }
 
 /// Creates the folder `file` goes in.
+/// Writes `bytes` to a new file at `path` and returns its stamp, read from the open file
+/// (`std::fs::write` and a look-up by path after it cost one more path walk a file).
+fn write_file(path: &Path, bytes: &[u8]) -> std::io::Result<FileStamp> {
+    use std::io::Write as _;
+    let mut file = std::fs::File::create(path)?;
+    file.write_all(bytes)?;
+    Ok(stamp_of(&file.metadata()?))
+}
+
 fn make_parent(file: &Path) -> std::io::Result<()> {
     match file.parent() {
         Some(folder) => std::fs::create_dir_all(folder),

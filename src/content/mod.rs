@@ -248,7 +248,7 @@ fn read_with_cache(
     files: &[SourceFile],
     has_links: bool,
     cache: &mut Cache,
-    read: &(dyn Fn(SourceFile) -> Result<Page, Diagnostic> + Sync),
+    read: &(dyn Fn(SourceFile) -> (Option<FileStamp>, Result<Page, Diagnostic>) + Sync),
 ) -> Vec<Loaded> {
     // What the watcher saw change, if it saw it all: other files need no stat.
     let hint = cache.changed.take().filter(|_| !has_links);
@@ -257,33 +257,33 @@ fn read_with_cache(
         let c = cache.pages.0.get(&file.path)?;
         (!hint.contains(&file.display) && c.page.file == *file).then(|| Arc::clone(&c.page))
     };
-    let results: Vec<(Option<FileStamp>, Loaded)> = files
+    let results: Vec<(bool, Option<FileStamp>, Loaded)> = files
         .par_iter()
         .map(|file| {
             if let Some(page) = unchanged(file) {
-                return (None, Ok(page));
+                return (false, None, Ok(page));
             }
-            let stamp = std::fs::metadata(&file.path)
-                .ok()
-                .and_then(|m| Some((m.len(), m.modified().ok()?)));
-            match (stamp, cache.pages.0.get(&file.path)) {
-                (Some((len, modified)), Some(c))
-                    if c.len == len && c.modified == modified && c.page.file == *file =>
-                {
-                    (None, Ok(Arc::clone(&c.page)))
-                }
-                _ => {
-                    let page = read(file.clone()).map(Arc::new);
-                    (stamp, page)
+            // A file the cache has is looked at before it is read; one it has not (every
+            // file of a first build) is read at once.
+            if let Some(c) = cache.pages.0.get(&file.path) {
+                let same = std::fs::metadata(&file.path).is_ok_and(|m| {
+                    m.len() == c.len
+                        && m.modified().is_ok_and(|t| t == c.modified)
+                        && c.page.file == *file
+                });
+                if same {
+                    return (false, None, Ok(Arc::clone(&c.page)));
                 }
             }
+            let (stamp, page) = read(file.clone());
+            (true, stamp, page.map(Arc::new))
         })
         .collect();
-    cache.files_read = results.iter().filter(|(s, _)| s.is_some()).count();
+    cache.files_read = results.iter().filter(|(read, _, _)| *read).count();
     // Forget deleted and renamed files.
     let present: FastSet<&std::path::Path> = results
         .iter()
-        .filter_map(|(_, r)| r.as_ref().ok().map(|p| p.file.path.as_path()))
+        .filter_map(|(_, _, r)| r.as_ref().ok().map(|p| p.file.path.as_path()))
         .collect();
     cache
         .pages
@@ -291,7 +291,7 @@ fn read_with_cache(
         .retain(|path, _| present.contains(path.as_path()));
     results
         .into_iter()
-        .map(|(stamp, result)| {
+        .map(|(_, stamp, result)| {
             if let (Some((len, modified)), Ok(page)) = (stamp, &result) {
                 let page = Arc::clone(page);
                 cache.pages.0.insert(
@@ -327,11 +327,14 @@ pub(crate) fn load(
     let files = &found.pages;
     let others = found.files.clone();
     let mut diagnostics = found.diagnostics.clone();
-    let read = |file| read_page(file).map(|page| typeset(config, page));
+    let read = |file| {
+        let (stamp, page) = read_page(file);
+        (stamp, page.map(|page| typeset(config, page)))
+    };
     let results: Vec<Loaded> = match cache {
         None => files
             .par_iter()
-            .map(|file| read(file.clone()).map(Arc::new))
+            .map(|file| read(file.clone()).1.map(Arc::new))
             .collect(),
         Some(cache) => {
             let results = read_with_cache(files, found.has_links, cache, &read);
@@ -417,13 +420,31 @@ pub(crate) fn typeset(config: &Config, mut page: Page) -> Page {
     page
 }
 
-/// Reads one file from disk and parses it.
-pub(crate) fn read_page(file: SourceFile) -> Result<Page, Diagnostic> {
-    let bytes = std::fs::read(&file.path).map_err(|e| {
-        Diagnostic::error(format!("cannot read the file: {e}")).in_file(&file.display)
-    })?;
-    let text = decode(&bytes).map_err(|d| d.in_file(&file.display))?;
-    parse_page(file, text)
+/// Reads one file from disk and parses it; with the file's size and mtime as it was
+/// read (`None` if it could not be read), taken from the open file rather than looked up
+/// by its path again.
+pub(crate) fn read_page(file: SourceFile) -> (Option<FileStamp>, Result<Page, Diagnostic>) {
+    let read = || -> std::io::Result<(Vec<u8>, Option<FileStamp>)> {
+        use std::io::Read as _;
+        let opened = std::fs::File::open(&file.path)?;
+        let metadata = opened.metadata()?;
+        let mut bytes = Vec::with_capacity(usize::try_from(metadata.len()).unwrap_or(0));
+        // Through `take`: a `File`'s own `read_to_end` asks the file's size again (a
+        // stat and a seek), which `metadata` has just given.
+        opened.take(u64::MAX).read_to_end(&mut bytes)?;
+        Ok((bytes, metadata.modified().ok().map(|t| (metadata.len(), t))))
+    };
+    let (bytes, stamp) = match read() {
+        Ok(read) => read,
+        Err(e) => {
+            let d = Diagnostic::error(format!("cannot read the file: {e}"));
+            return (None, Err(d.in_file(&file.display)));
+        }
+    };
+    let page = decode(&bytes)
+        .map_err(|d| d.in_file(&file.display))
+        .and_then(|text| parse_page(file, text));
+    (stamp, page)
 }
 
 /// Parses a file already read. Returns the page and its warnings.
