@@ -257,41 +257,51 @@ fn read_with_cache(
         let c = cache.pages.0.get(&file.path)?;
         (!hint.contains(&file.display) && c.page.file == *file).then(|| Arc::clone(&c.page))
     };
-    let results: Vec<(bool, Option<FileStamp>, Loaded)> = files
+    // Each file: whether the cache has it, whether it was read, its stamp if so, its page.
+    let results: Vec<(bool, bool, Option<FileStamp>, Loaded)> = files
         .par_iter()
         .map(|file| {
             if let Some(page) = unchanged(file) {
-                return (false, None, Ok(page));
+                return (true, false, None, Ok(page));
             }
             // A file the cache has is looked at before it is read; one it has not (every
             // file of a first build) is read at once.
-            if let Some(c) = cache.pages.0.get(&file.path) {
+            let cached = cache.pages.0.get(&file.path);
+            if let Some(c) = cached {
                 let same = std::fs::metadata(&file.path).is_ok_and(|m| {
                     m.len() == c.len
                         && m.modified().is_ok_and(|t| t == c.modified)
                         && c.page.file == *file
                 });
                 if same {
-                    return (false, None, Ok(Arc::clone(&c.page)));
+                    return (true, false, None, Ok(Arc::clone(&c.page)));
                 }
             }
             let (stamp, page) = read(file.clone());
-            (true, stamp, page.map(Arc::new))
+            (cached.is_some(), true, stamp, page.map(Arc::new))
         })
         .collect();
-    cache.files_read = results.iter().filter(|(read, _, _)| *read).count();
-    // Forget deleted and renamed files.
-    let present: FastSet<&std::path::Path> = results
+    cache.files_read = results.iter().filter(|(_, read, ..)| *read).count();
+    // Forget deleted and renamed files. When each page the cache has is one of this
+    // run's, none was: the usual build after an edit need not hash every path twice
+    // more to find that out.
+    let kept = results
         .iter()
-        .filter_map(|(_, _, r)| r.as_ref().ok().map(|p| p.file.path.as_path()))
-        .collect();
-    cache
-        .pages
-        .0
-        .retain(|path, _| present.contains(path.as_path()));
+        .filter(|(cached, _, _, r)| *cached && r.is_ok())
+        .count();
+    if kept != cache.pages.0.len() {
+        let present: FastSet<&std::path::Path> = results
+            .iter()
+            .filter_map(|(.., r)| r.as_ref().ok().map(|p| p.file.path.as_path()))
+            .collect();
+        cache
+            .pages
+            .0
+            .retain(|path, _| present.contains(path.as_path()));
+    }
     results
         .into_iter()
-        .map(|(_, stamp, result)| {
+        .map(|(_, _, stamp, result)| {
             if let (Some((len, modified)), Ok(page)) = (stamp, &result) {
                 let page = Arc::clone(page);
                 cache.pages.0.insert(
@@ -655,6 +665,40 @@ mod tests {
 
     fn parse(key: &str, text: &str) -> Result<Page, Diagnostic> {
         parse_page(file(key), decode(text.as_bytes())?)
+    }
+
+    /// The cache holds the pages of this run's files only: a file gone, or one that no
+    /// longer parses, is forgotten; with every file as it was, all are kept.
+    #[test]
+    fn the_cache_forgets_the_pages_of_files_gone() {
+        let dir = tempfile::tempdir().unwrap();
+        let files: Vec<SourceFile> = ["a", "b", "c"]
+            .iter()
+            .map(|key| {
+                let mut f = file(key);
+                f.path = dir.path().join(format!("{key}.fr.md"));
+                std::fs::write(&f.path, format!("---\ntitle: {key}\n---\nText\n")).unwrap();
+                f
+            })
+            .collect();
+        let mut cache = Cache::default();
+        let held = |cache: &Cache| {
+            let mut paths: Vec<_> = cache.pages.0.keys().cloned().collect();
+            paths.sort();
+            paths
+        };
+        let paths = |files: &[SourceFile]| files.iter().map(|f| f.path.clone()).collect::<Vec<_>>();
+        read_with_cache(&files, false, &mut cache, &read_page);
+        assert_eq!(held(&cache), paths(&files));
+        read_with_cache(&files, false, &mut cache, &read_page);
+        assert_eq!(cache.files_read, 0);
+        assert_eq!(held(&cache), paths(&files), "all kept");
+        read_with_cache(&files[..2], false, &mut cache, &read_page);
+        assert_eq!(held(&cache), paths(&files[..2]), "c is gone");
+        std::fs::write(&files[1].path, "").unwrap();
+        let results = read_with_cache(&files[..2], false, &mut cache, &read_page);
+        assert!(results[1].is_err());
+        assert_eq!(held(&cache), paths(&files[..1]), "b no longer parses");
     }
 
     #[test]
