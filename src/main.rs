@@ -5,11 +5,13 @@
 
 mod allocator;
 mod cmd;
+mod hash_seeds;
 
 #[global_allocator]
 static ALLOCATOR: allocator::Allocator = allocator::Allocator;
 
 fn main() -> std::process::ExitCode {
     allocator::no_transparent_huge_pages();
+    hash_seeds::per_thread();
     cmd::main()
 }
