@@ -14,7 +14,7 @@ use ahash::random_state::{RandomSource, set_random_source};
 /// outside, as with its own source.
 struct PerThread;
 
-/// The golden ratio's bits, as aHash and others step by.
+/// An odd step (the golden ratio's bits, a common one for such counters).
 const STEP: usize = 0x9e37_79b9_7f4a_7c15_u64 as usize;
 
 impl RandomSource for PerThread {
@@ -27,7 +27,7 @@ impl RandomSource for PerThread {
                 0 => std::ptr::from_ref(next) as usize,
                 seed => seed,
             };
-            // An odd step: the counter goes through every value before it repeats one.
+            // With an odd step, the counter goes through every value before it repeats one.
             next.set(seed.wrapping_add(STEP));
             seed
         })

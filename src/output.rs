@@ -51,7 +51,8 @@ pub(crate) struct Staging<'a> {
     /// files that did not change stay where they are instead of being linked here.
     update: Option<Vec<String>>,
     /// Whether there was an output folder when the build began: without one, no file is
-    /// compared with the previous output's (a first build spared a failed look-up a file).
+    /// compared with the previous output's (a first build is spared a failed look-up for
+    /// each file).
     has_previous: bool,
     /// Each file put in the output, with its stamp line (see [`Stamp`]; `None` if its
     /// metadata could not be read), taken by the writing threads as they go: listing
