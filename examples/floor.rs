@@ -5,7 +5,12 @@
 //!
 //! ```text
 //! cargo run --release --example floor -- CONTENT_DIR OUTPUT_DIR
+//! cargo run --release --example floor -- CONTENT_DIR OUTPUT_DIR --files
 //! ```
+//!
+//! With `--files`, it also copies every other file of `CONTENT_DIR` (images, PDFs) to the
+//! same place, on the same 2 threads: what any generator must also do for a site that
+//! has them (a real guide's 48 MB of images cost more than its Markdown).
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -33,13 +38,26 @@ fn render_one(source: &Path, content: &Path, output: &Path) -> Result<(), String
     std::fs::write(&target, out).map_err(|e| format!("{}: {e}", target.display()))
 }
 
-fn run(content: &Path, output: &Path) -> Result<usize, String> {
-    let files: Vec<PathBuf> = walkdir::WalkDir::new(content)
+/// Copies one file that is not Markdown to the same place under `output`.
+fn copy_one(source: &Path, content: &Path, output: &Path) -> Result<(), String> {
+    let relative = source.strip_prefix(content).map_err(|e| e.to_string())?;
+    let target = output.join(relative);
+    if let Some(parent) = target.parent() {
+        std::fs::create_dir_all(parent).map_err(|e| format!("{}: {e}", parent.display()))?;
+    }
+    std::fs::copy(source, &target)
+        .map(drop)
+        .map_err(|e| format!("{}: {e}", target.display()))
+}
+
+fn run(content: &Path, output: &Path, with_files: bool) -> Result<usize, String> {
+    let (files, others): (Vec<PathBuf>, Vec<PathBuf>) = walkdir::WalkDir::new(content)
         .into_iter()
         .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file() && e.path().extension().is_some_and(|x| x == "md"))
+        .filter(|e| e.file_type().is_file())
         .map(walkdir::DirEntry::into_path)
-        .collect();
+        .partition(|p| p.extension().is_some_and(|x| x == "md"));
+    let others = if with_files { others } else { Vec::new() };
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(2)
         .build()
@@ -47,18 +65,25 @@ fn run(content: &Path, output: &Path) -> Result<usize, String> {
     pool.install(|| {
         files
             .par_iter()
-            .try_for_each(|f| render_one(f, content, output))
+            .try_for_each(|f| render_one(f, content, output))?;
+        others
+            .par_iter()
+            .try_for_each(|f| copy_one(f, content, output))
     })?;
-    Ok(files.len())
+    Ok(files.len() + others.len())
 }
 
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
+    let mut args: Vec<String> = std::env::args().skip(1).collect();
+    let with_files = args.last().is_some_and(|a| a == "--files");
+    if with_files {
+        args.pop();
+    }
     let [content, output] = args.as_slice() else {
-        eprintln!("usage: floor CONTENT_DIR OUTPUT_DIR");
+        eprintln!("usage: floor CONTENT_DIR OUTPUT_DIR [--files]");
         return ExitCode::from(2);
     };
-    match run(Path::new(content), Path::new(output)) {
+    match run(Path::new(content), Path::new(output), with_files) {
         Ok(n) => {
             eprintln!("floor: {n} files");
             ExitCode::SUCCESS
