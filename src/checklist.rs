@@ -214,7 +214,7 @@ pub(crate) fn for_language<'a>(site: &'a Site, lang: &str) -> LanguageChecklists
     let groups = |kinds: &[Kind]| -> Vec<ChecklistGroup<'a>> {
         kinds
             .iter()
-            .flat_map(|&kind| site.of_kind(kind, lang))
+            .flat_map(|&kind| site.of_kind(kind, lang).iter().copied())
             .map(|i| &site.pages[i])
             .filter(|p| !p.checklist().is_empty())
             .map(group)

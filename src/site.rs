@@ -283,7 +283,14 @@ pub struct Site {
     by_key: KeyIndex,
     /// Translation keys of the page files that failed to parse, with their languages.
     unreadable: BTreeMap<String, BTreeSet<String>>,
+    /// Each page's place in the order lists show pages in (see [`Site::sort`]).
+    rank: Vec<u32>,
+    /// The pages of each language and kind, in that order (see [`Site::of_kind`]).
+    kinds: KindLists,
 }
+
+/// The pages of each language (by code) and kind.
+type KindLists = FastMap<String, FastMap<Kind, Vec<PageId>>>;
 
 /// Pages by language, then translation key: looked up by `&str`s without allocating,
 /// many times per page while pages are linked.
@@ -310,13 +317,11 @@ impl Site {
     }
 
     /// Pages of one kind in one language, ordered by weight then title.
-    pub fn of_kind(&self, kind: Kind, lang: &str) -> Vec<PageId> {
-        let mut ids: Vec<PageId> = self
-            .ids()
-            .filter(|&i| self.pages[i].page.kind == kind && self.pages[i].lang() == lang)
-            .collect();
-        self.sort(&mut ids);
-        ids
+    pub fn of_kind(&self, kind: Kind, lang: &str) -> &[PageId] {
+        self.kinds
+            .get(lang)
+            .and_then(|kinds| kinds.get(&kind))
+            .map_or(&[], Vec::as_slice)
     }
 
     /// Every page, in order.
@@ -325,10 +330,7 @@ impl Site {
     }
 
     pub(crate) fn sort(&self, ids: &mut [PageId]) {
-        ids.sort_by(|&a, &b| {
-            let (a, b) = (&self.pages[a].page, &self.pages[b].page);
-            (a.weight, &a.title, &a.key).cmp(&(b.weight, &b.title, &b.key))
-        });
+        ids.sort_unstable_by_key(|&i| self.rank[i.index()]);
     }
 
     /// Every translation key of the content files (not of generated pages), sorted.
@@ -435,8 +437,11 @@ pub(crate) fn build(
             .or_default()
             .insert(file.lang.clone());
     }
+    let (rank, kinds) = orders(&site_pages);
     let mut site = Site {
         config,
+        rank,
+        kinds,
         pages: site_pages,
         files,
         navigation: Navigation::default(),
@@ -448,6 +453,33 @@ pub(crate) fn build(
     site.navigation = navigation::build(&site, &tocs, &mut diagnostics);
 
     (site, diagnostics)
+}
+
+/// The order lists show pages in: by weight, then title, then translation key (pages of
+/// one key, translations, keep the site's order). Returns each page's place in it, and
+/// the pages of each language and kind in it. Lists sort by the place rather than compare
+/// the pages' fields, and lists of a kind are made once: the menus and the checklists of a
+/// language each went over every page of the site and sorted the 10,000 roles of a
+/// language at 20,000 pages, 1.5% of a build after one edit.
+fn orders(pages: &[SitePage]) -> (Vec<u32>, KindLists) {
+    let mut order: Vec<usize> = (0..pages.len()).collect();
+    order.sort_by(|&a, &b| {
+        let (a, b) = (&pages[a].page, &pages[b].page);
+        (a.weight, &a.title, &a.key).cmp(&(b.weight, &b.title, &b.key))
+    });
+    let mut rank = vec![0; pages.len()];
+    let mut kinds = KindLists::default();
+    for (place, i) in (0..).zip(order) {
+        rank[i] = place;
+        let page = &pages[i].page;
+        if !kinds.contains_key(&page.lang) {
+            kinds.insert(page.lang.clone(), FastMap::default());
+        }
+        if let Some(of_lang) = kinds.get_mut(&page.lang) {
+            of_lang.entry(page.kind).or_default().push(PageId::at(i));
+        }
+    }
+    (rank, kinds)
 }
 
 /// Indexes the pages by translation key and language, leaving out (with an error) a page

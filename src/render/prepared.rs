@@ -149,8 +149,8 @@ fn ui<'s>(strings: Option<&'s BTreeMap<&String, String>>, key: &str) -> &'s str 
 fn nav<'a>(site: &'a Site, code: &'a str, summaries: &'a Summaries) -> Nav<'a> {
     let list = |kind| -> Vec<Summary<'a>> {
         site.of_kind(kind, code)
-            .into_iter()
-            .map(|i| Summary::of(site, i, summaries))
+            .iter()
+            .map(|&i| Summary::of(site, i, summaries))
             .collect()
     };
     let section = |name: &str| {
@@ -174,7 +174,8 @@ fn nav<'a>(site: &'a Site, code: &'a str, summaries: &'a Summaries) -> Nav<'a> {
         // guide's sidebar.
         pages: site
             .of_kind(Kind::Page, code)
-            .into_iter()
+            .iter()
+            .copied()
             .filter(|&i| !site.pages[i].page.key.contains('/'))
             .map(|i| Summary::of(site, i, summaries))
             .collect(),
@@ -279,7 +280,7 @@ fn team_map(site: &Site, lang: &str) -> TeamMap {
     let mut index: BTreeMap<PageId, usize> = BTreeMap::new();
     let mut map = TeamMap::default();
     for (kind, node_kind) in [(Kind::Role, NodeKind::Role), (Kind::Team, NodeKind::Team)] {
-        for i in site.of_kind(kind, lang) {
+        for &i in site.of_kind(kind, lang) {
             index.insert(i, map.nodes.len());
             map.nodes.push(MapNode {
                 label: site.pages[i].page.title.clone(),

@@ -420,6 +420,7 @@ fn role_and_team_order_follows_weight_then_title() {
         "content/roles/a.fr.md",
         "---\ntitle: Alpha\nweight: 2\n---\n",
     );
+    site.write("content/roles/d.fr.md", "---\ntitle: Aaa\nweight: 2\n---\n");
     site.write("content/roles/c.fr.md", "---\ntitle: Aaa\nweight: 2\n---\n");
     site.build().ok();
     let home = site.html("fr/index.html");
@@ -427,7 +428,23 @@ fn role_and_team_order_follows_weight_then_title() {
         .iter()
         .map(text)
         .collect();
-    assert_eq!(titles, vec!["Bêta", "Aaa", "Alpha"]);
+    assert_eq!(titles, vec!["Bêta", "Aaa", "Aaa", "Alpha"]);
+    // The same weight and title: by translation key.
+    let links: Vec<String> = select(&home, ".role-card a")
+        .iter()
+        .map(|a| attr(a, "href"))
+        .collect();
+    assert!(
+        links[1].contains("roles/c/") && links[2].contains("roles/d/"),
+        "{links:?}"
+    );
+    // The roles section lists them in the same order.
+    let section = site.html("fr/roles/index.html");
+    let listed: Vec<String> = select(&section, ".role-card .card-title")
+        .iter()
+        .map(text)
+        .collect();
+    assert_eq!(listed, titles);
 }
 
 #[test]
