@@ -472,12 +472,12 @@ fn orders(pages: &[SitePage]) -> (Vec<u32>, KindLists) {
     for (place, i) in (0..).zip(order) {
         rank[i] = place;
         let page = &pages[i].page;
-        if !kinds.contains_key(&page.lang) {
-            kinds.insert(page.lang.clone(), FastMap::default());
-        }
-        if let Some(of_lang) = kinds.get_mut(&page.lang) {
-            of_lang.entry(page.kind).or_default().push(PageId::at(i));
-        }
+        kinds
+            .entry(page.lang.clone())
+            .or_default()
+            .entry(page.kind)
+            .or_default()
+            .push(PageId::at(i));
     }
     (rank, kinds)
 }
