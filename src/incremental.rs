@@ -91,10 +91,12 @@ impl Cache {
     pub(crate) fn forget_if_changed(&mut self, config: &Config) {
         let key = hash_of(config);
         if self.config != Some(key) {
-            // How this build keeps its bodies, and where it writes its own cache, stay.
+            // How this build keeps its bodies, where it writes its own cache, and the walk
+            // made for it stay.
             let packed = self.bodies.packed;
             let sink = self.bodies.sink.take();
             let pages_sink = self.content.sink.take();
+            let walk = self.content.ahead.take();
             *self = Cache {
                 config: Some(key),
                 ..Cache::default()
@@ -102,6 +104,7 @@ impl Cache {
             self.bodies.packed = packed;
             self.bodies.sink = sink;
             self.content.sink = pages_sink;
+            self.content.ahead = walk;
         }
     }
 

@@ -23,7 +23,7 @@ pub(crate) use suggest::closest;
 use crate::checklist_item::ChecklistItem;
 use crate::config::Config;
 use crate::diagnostics::Diagnostic;
-use crate::hash::{FastMap, FastSet};
+use crate::hash::{FastMap, FastSet, hash_of};
 use crate::text::{decode, decode_entities};
 use crate::typography::Typography;
 
@@ -204,6 +204,9 @@ pub(crate) struct Cache {
     /// folder; `None` to check every file.
     changed: Option<FastSet<PathBuf>>,
     discovered: Option<Arc<Discovered>>,
+    /// This run's own walk of `content/`, made beforehand (see [`Cache::walked_ahead`]),
+    /// with the hash of the configuration it was made with.
+    pub(crate) ahead: Option<(u64, Discovered)>,
     pub(crate) pages: Pages,
     /// How many files the last run read (the others' pages were reused).
     pub files_read: usize,
@@ -235,6 +238,13 @@ struct CachedPage {
 }
 
 impl Cache {
+    /// Gives the next run the walk of `content/` (see [`discover`]) made for it, with
+    /// `config`, while something else ran: a build walks the folder while it reads its
+    /// cache. The run uses it if its own configuration is the same.
+    pub(crate) fn walked_ahead(&mut self, config: &Config, found: Discovered) {
+        self.ahead = Some((hash_of(config), found));
+    }
+
     /// Tells the next run that, of the site's files, only these may have changed (paths
     /// relative to the site's folder): it then checks the others' size and mtime no more.
     pub(crate) fn only_changed(&mut self, relative: impl IntoIterator<Item = PathBuf>) {
@@ -328,7 +338,10 @@ pub(crate) fn load(
 ) -> (Content, Vec<Diagnostic>) {
     let found = match cache.as_deref_mut() {
         Some(cache) => {
-            let found = discover_cached(config, cache.discovered.as_ref());
+            let ahead = (cache.ahead.take())
+                .filter(|(made_with, _)| *made_with == hash_of(config))
+                .map(|(_, found)| Arc::new(found));
+            let found = ahead.unwrap_or_else(|| discover_cached(config, cache.discovered.as_ref()));
             cache.discovered = Some(Arc::clone(&found));
             found
         }
@@ -513,7 +526,7 @@ pub(crate) fn parse_page(file: SourceFile, text: String) -> Result<Page, Diagnos
         extra: Extra::from(parsed.extra),
         body_start,
         body_line,
-        source_hash: crate::hash::hash_of(&*text),
+        source_hash: hash_of(&*text),
         text: Text {
             held: Mutex::new(text),
             reread: OnceLock::new(),

@@ -310,7 +310,19 @@ pub fn build(options: &BuildOptions) -> Outcome {
     let changed = stamp.changed_inputs();
     stamp.forget();
     let build_cache = BuildCache::beside(&folder.path, &settings);
-    let mut cache = build_cache.load();
+    // The walk of `content/` needs no cache: it is made while the cache is read (mostly
+    // on one core: mapping it, checking it, going through its bodies).
+    let (mut cache, walked) = rayon::join(
+        || build_cache.load(),
+        || {
+            let config = load_config(options, &mut Diagnostics::default())?;
+            let found = content::discover(&config);
+            Some((config, found))
+        },
+    );
+    if let Some((config, found)) = walked {
+        cache.content.walked_ahead(&config, found);
+    }
     if let Some(changed) = changed {
         cache.only_changed(changed);
     }
