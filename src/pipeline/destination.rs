@@ -43,28 +43,34 @@ impl Destination<'_> {
             .collect();
         match self {
             Destination::Disk(staging) => {
-                let mut cache = cache;
-                for lang in &languages {
-                    let path = search::index_path(lang);
-                    if !collisions.overridden.contains(&path) {
-                        let written = match cache.as_deref_mut() {
+                let cache = cache.as_deref();
+                let site_now = &*site;
+                // One language a core: each index goes over its language's pages.
+                let written: Vec<Result<(), Diagnostic>> = languages
+                    .par_iter()
+                    .map(|lang| {
+                        let path = search::index_path(lang);
+                        if collisions.overridden.contains(&path) {
+                            return Ok(());
+                        }
+                        match cache {
                             // An index is made of its pages' entries, made with their bodies.
                             Some(cache) => {
-                                let key = search::index_key(site, lang);
+                                let key = search::index_key(site_now, lang);
                                 let reused = cache.reuse(staging, &path, key);
                                 cache.writing(&path, key);
                                 if reused {
                                     Ok(())
                                 } else {
-                                    write_index(staging, site, lang)
+                                    write_index(staging, site_now, lang)
                                 }
                             }
-                            None => write_index(staging, site, lang),
-                        };
-                        if let Err(d) = written {
-                            diagnostics.push(d);
+                            None => write_index(staging, site_now, lang),
                         }
-                    }
+                    })
+                    .collect();
+                diagnostics.extend(written.into_iter().filter_map(Result::err));
+                for lang in &languages {
                     search::release_entries(site, lang);
                 }
                 Vec::new()

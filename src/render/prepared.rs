@@ -88,9 +88,10 @@ impl<'a> SharedViews<'a> {
                 id: checklist::site_identity(config),
                 options: &config.theme_options,
             },
+            // A language's lists and team map go over its pages: one language a core.
             languages: config
                 .languages
-                .iter()
+                .par_iter()
                 .map(|l| LanguageViews::of(site, &theme.strings, &l.code, summaries))
                 .collect(),
         }
