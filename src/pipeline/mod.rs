@@ -357,7 +357,7 @@ pub fn build(options: &BuildOptions) -> Outcome {
         }));
     }
     if rendered.is_some() && !diagnostics.has_errors() {
-        cache.finished_writing(&staging.stamps());
+        let stamps = staging.stamps();
         if updates {
             // An update killed midway leaves a mix that this cache does not describe: the
             // next build, without it, replaces the output whole.
@@ -366,6 +366,7 @@ pub fn build(options: &BuildOptions) -> Outcome {
         let (finished, cache_written) = rayon::join(
             || staging.finish(),
             || {
+                cache.finished_writing(&stamps);
                 partial
                     .as_ref()
                     .is_some_and(|p| build_cache.write(p, &cache))
@@ -386,6 +387,9 @@ pub fn build(options: &BuildOptions) -> Outcome {
     } else {
         build_cache.discard();
     }
+    // Freeing the cache's values one by one (at 20,000 pages, tens of thousands) need not
+    // hold up the outcome: a command's process ends with it.
+    std::thread::spawn(move || drop(cache));
     let mut outcome = outcome(start, diagnostics, rendered);
     outcome.notes = notes;
     outcome
