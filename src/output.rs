@@ -789,19 +789,27 @@ mod tests {
         std::fs::metadata(path).and_then(|m| m.modified()).unwrap()
     }
 
+    /// A first build of `root/public` with `files`; the output's path.
+    fn first_build(root: &Path, files: &[(&str, &[u8])]) -> PathBuf {
+        let folder = claim(root);
+        let first = Staging::begin(&folder).unwrap();
+        for (path, bytes) in files {
+            first.write(path, bytes).unwrap();
+        }
+        first.finish().unwrap();
+        root.join("public")
+    }
+
     #[test]
     fn unchanged_files_keep_their_inode_and_changed_ones_are_new() {
         let root = tempfile::tempdir().unwrap();
-        let output = root.path().join("public");
-        let folder = claim(root.path());
-        let first = Staging::begin(&folder).unwrap();
-        first.write("a/index.html", b"same").unwrap();
-        first.write("b/index.html", b"before").unwrap();
-        first.finish().unwrap();
+        let output = first_build(
+            root.path(),
+            &[("a/index.html", b"same"), ("b/index.html", b"before")],
+        );
         let same = mtime(&output.join("a/index.html"));
         std::thread::sleep(std::time::Duration::from_millis(20));
 
-        drop(folder);
         let folder = claim(root.path());
         let second = Staging::begin(&folder).unwrap();
         second.write("a/index.html", b"same").unwrap();
@@ -822,12 +830,7 @@ mod tests {
     #[test]
     fn the_previous_files_stamps_are_the_ones_recorded() {
         let root = tempfile::tempdir().unwrap();
-        let output = root.path().join("public");
-        let folder = claim(root.path());
-        let first = Staging::begin(&folder).unwrap();
-        first.write("a/index.html", b"page").unwrap();
-        first.write("b.txt", b"old").unwrap();
-        first.finish().unwrap();
+        let output = first_build(root.path(), &[("a/index.html", b"page"), ("b.txt", b"old")]);
         let old = std::time::UNIX_EPOCH + std::time::Duration::new(1_000_000_000, 123_456_789);
         let file = std::fs::File::options()
             .write(true)
@@ -838,7 +841,6 @@ mod tests {
         #[cfg(unix)]
         std::os::unix::fs::symlink("a/index.html", output.join("link.html")).unwrap();
 
-        drop(folder);
         let folder = claim(root.path());
         let second = Staging::begin(&folder).unwrap();
         for path in ["a/index.html", "b.txt"] {
