@@ -338,7 +338,9 @@ pub(crate) fn load(
 ) -> (Content, Vec<Diagnostic>) {
     let found = match cache.as_deref_mut() {
         Some(cache) => {
-            let ahead = (cache.ahead.take())
+            let ahead = cache
+                .ahead
+                .take()
                 .filter(|(made_with, _)| *made_with == hash_of(config))
                 .map(|(_, found)| Arc::new(found));
             let found = ahead.unwrap_or_else(|| discover_cached(config, cache.discovered.as_ref()));
