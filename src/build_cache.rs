@@ -164,7 +164,7 @@ fn read(file: &Path, identity: u64) -> Option<Cache> {
                 payload = after;
             }
             PAGES => {
-                let (read, after) = postcard::take_from_bytes::<Pages>(after).ok()?;
+                let (read, after) = Pages::read(&rest, after)?;
                 pages = Some(read);
                 payload = after;
             }
