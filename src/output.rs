@@ -130,7 +130,11 @@ impl<'a> Staging<'a> {
     pub(crate) fn write(&self, path: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
         let target = self.target(path)?;
         let previous = self.folder.target.join(path);
-        let same = self.has_previous && same_bytes(&previous, bytes);
+        // Sizes are compared first, so that a changed page is seldom read.
+        let same = self
+            .previous_stamp(path)
+            .is_some_and(|(len, _)| len == bytes.len() as u64)
+            && std::fs::read(&previous).is_ok_and(|old| old == bytes);
         if same && self.update.is_some() {
             // Left where it is, as it is.
             self.record(path, &previous);
@@ -174,8 +178,11 @@ impl<'a> Staging<'a> {
     }
 
     /// The size and mtime of the previous output's file at `path` (a relative path that
-    /// stays inside it), if it is a file.
+    /// stays inside it), if there is one and it is a file.
     fn previous_stamp(&self, path: &str) -> Option<FileStamp> {
+        if !self.has_previous {
+            return None;
+        }
         #[cfg(unix)]
         if let Some(dir) = &self.previous_dir {
             use rustix::fs::{AtFlags, FileType, statat};
@@ -721,14 +728,6 @@ fn same_files(a: &Path, b: &Path) -> bool {
             return false;
         }
     }
-}
-
-/// Whether `path` is a regular file holding exactly `bytes` (sizes are compared first, so
-/// a changed page is rarely read).
-fn same_bytes(path: &Path, bytes: &[u8]) -> bool {
-    let same_size =
-        std::fs::symlink_metadata(path).is_ok_and(|m| m.is_file() && m.len() == bytes.len() as u64);
-    same_size && std::fs::read(path).is_ok_and(|old| old == bytes)
 }
 
 #[cfg(test)]
