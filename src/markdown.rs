@@ -142,7 +142,7 @@ pub(crate) fn render(
     let events = Parser::new_ext(body, options()).into_offset_iter();
     let buffer = EVENTS.take();
     let (mut events, afm) =
-        crate::markdown::afm::filter(events, buffer, body.len() / EVENT_BYTES, resolver);
+        crate::markdown::afm::filter(events, body, buffer, body.len() / EVENT_BYTES, resolver);
     drop_leading_title(&mut events);
     let mut events = join_texts(events);
     let sanitized = raw_html == RawHtml::Sanitized;

@@ -55,17 +55,18 @@ const CALLOUTS: &[&str] = &[
 ];
 
 /// Rewrites the AFM constructs of a page's events (see the module's documentation).
-/// `events` come straight from the parser (no vector of them all before this one's),
-/// about `capacity` of them; they go into `out` (empty: its allocation is reused).
+/// `events` come straight from the parser of `source` (no vector of them all before this
+/// one's), about `capacity` of them; they go into `out` (empty: its allocation is reused).
 pub(crate) fn filter<'a>(
     events: impl Iterator<Item = Spanned<'a>>,
+    source: &str,
     mut out: Vec<Spanned<'a>>,
     capacity: usize,
     resolver: &dyn LinkResolver,
 ) -> (Vec<Spanned<'a>>, Found) {
     out.clear();
     out.reserve(capacity);
-    let mut f = Filter::new(out, resolver);
+    let mut f = Filter::new(out, source, resolver);
     let mut events = events.peekable();
     while let Some((event, range)) = events.next() {
         if f.skip_paragraph {
@@ -79,9 +80,10 @@ pub(crate) fn filter<'a>(
 }
 
 impl<'a, 'r> Filter<'a, 'r> {
-    fn new(out: Vec<Spanned<'a>>, resolver: &'r dyn LinkResolver) -> Self {
+    fn new(out: Vec<Spanned<'a>>, source: &'r str, resolver: &'r dyn LinkResolver) -> Self {
         Filter {
             out,
+            source,
             found: Found::default(),
             opens: Vec::new(),
             open_at: Vec::new(),
@@ -121,6 +123,16 @@ impl<'a, 'r> Filter<'a, 'r> {
                     _ => self.push(event, range),
                 }
                 self.end();
+            }
+            // A paragraph without `+++` in its text has no collapsible's edge: its
+            // events go on in the stream, rather than be gathered to look for one.
+            Event::Start(Tag::Paragraph)
+                if !self
+                    .source
+                    .get(range.clone())
+                    .is_none_or(|text| text.contains("+++")) =>
+            {
+                self.start(event, range);
             }
             Event::Start(Tag::Paragraph) => {
                 let mut inner = Vec::new();
@@ -261,6 +273,8 @@ struct Filter<'a, 'r> {
     collapsibles: usize,
     /// Drop events up to the end of the current paragraph (a marker's own paragraph).
     skip_paragraph: bool,
+    /// The Markdown the events are parsed from.
+    source: &'r str,
     resolver: &'r dyn LinkResolver,
 }
 
