@@ -486,10 +486,16 @@ impl<W> FirstError<W> {
 }
 
 /// The record of the last build that succeeded without a warning: every input file and
-/// every output file with its size and mtime (as make and git trust them). When
-/// the inputs, the settings and the output are all as that build left them, a new build
-/// would write the same bytes: it can stop there. Kept beside the output folder
-/// (`.public.equipe-stamp`), never in it, where it would be published.
+/// every output file with its size and mtime (as make and git trust them), and a hash of
+/// each page's text. When the inputs, the settings and the output are all as that build
+/// left them, a new build would write the same bytes: it can stop there. It can too when
+/// the only inputs that changed are pages whose text is the same (see
+/// [`Stamp::only_touched`]). Kept beside the output folder (`.public.equipe-stamp`), never
+/// in it, where it would be published.
+///
+/// The file holds three lists, an empty line before each of the last two: the inputs
+/// (the settings and the binary first), the output's files, then each page file's name
+/// and the hash of its text.
 pub(crate) struct Stamp {
     file: PathBuf,
     /// `None` when an input could not be listed: such a build is never skipped.
@@ -540,9 +546,81 @@ impl Stamp {
         if !saved.starts_with(inputs.as_str()) {
             return false;
         }
+        let (saved, _) = sections(saved);
         let mut now = inputs.clone();
         now.push('\n');
         list(output, output, &mut now) && saved == now
+    }
+
+    /// Whether the only inputs that changed since the last clean build are page files of
+    /// `source` whose text is the same as that build read (their size or mtime changed:
+    /// `touch`, a checkout and back, an editor saving unchanged, a sync tool), and
+    /// `output` is as that build left it: the output is then still what a build would
+    /// write, since a page is made from its text, never from its file's dates. If so,
+    /// records the inputs as they are now, so that the next build stops at
+    /// [`Stamp::is_current`]. A file added, removed or changed otherwise (a template, an
+    /// include, an image) needs a build.
+    pub(crate) fn only_touched(&self, source: &Path, output: &Path) -> bool {
+        let (Some(inputs), Some(saved)) = (&self.inputs, self.saved()) else {
+            return false;
+        };
+        // Made when a touched file is met.
+        let mut hashes: Option<FastMap<&str, &str>> = None;
+        // The inputs end at the empty line before the output's list.
+        let (mut before, mut now) = (saved.lines().take_while(|l| !l.is_empty()), inputs.lines());
+        for i in 0.. {
+            let (before, now) = match (before.next(), now.next()) {
+                (None, None) => break,
+                (Some(before), Some(now)) => (before, now),
+                // A file added or removed.
+                _ => return false,
+            };
+            if before == now {
+                continue;
+            }
+            // The settings, the binary, another file at this place in the list (one added
+            // or removed), or another size: an edit, most likely (the text of a file
+            // whose line endings changed may be the same: it is built all the same).
+            let (Some((name, size)), Some((was, was_size))) = (name_size(now), name_size(before))
+            else {
+                return false;
+            };
+            if i < 2 || name != was || size != was_size {
+                return false;
+            }
+            let hashes = hashes.get_or_insert_with(|| {
+                let (_, texts) = sections(saved);
+                texts
+                    .unwrap_or_default()
+                    .lines()
+                    .filter_map(|l| l.split_once('\t'))
+                    .collect()
+            });
+            // A page whose text hashes as it did.
+            let same = hashes.get(name).is_some_and(|hash| {
+                std::fs::read(source.join(name))
+                    .ok()
+                    .and_then(|bytes| crate::text::decode(&bytes).ok())
+                    .is_some_and(|text| {
+                        *hash == format!("{:016x}", crate::content::text_hash(&text))
+                    })
+            });
+            if !same {
+                return false;
+            }
+        }
+        // Nothing but pages of the same text: the output must be as that build left it.
+        let (listed_then, Some(texts)) = sections(saved) else {
+            return false;
+        };
+        let Some((_, saved_output)) = listed_then.split_once("\n\n") else {
+            return false;
+        };
+        let mut listed = String::new();
+        if !list(output, output, &mut listed) || listed != saved_output {
+            return false;
+        }
+        self.write(&listed, texts)
     }
 
     /// The input files (relative to the site's folder) whose size or mtime is not what
@@ -578,25 +656,55 @@ impl Stamp {
     }
 
     /// Records a clean build that just wrote `output`, whose files `listing` lists (from
-    /// [`Staging::finish`]; `None` to list the folder). Best effort: without a stamp the
-    /// next build is a full one, nothing worse.
-    pub(crate) fn save(&self, output: &Path, listing: Option<String>) {
-        let Some(inputs) = &self.inputs else {
-            return;
-        };
-        let mut text = inputs.clone();
-        // An empty line (no listed line is empty) between the inputs and the output.
-        text.push('\n');
-        let listed = match listing {
-            Some(listing) => {
-                text.push_str(&listing);
-                true
-            }
-            None => list(output, output, &mut text),
-        };
-        if listed {
-            let _ = std::fs::write(&self.file, text);
+    /// [`Staging::finish`]; `None` to list the folder), from pages whose [`text_line`]s
+    /// are `texts`. Best effort: without a stamp the next build is a full one, nothing
+    /// worse.
+    pub(crate) fn save(&self, output: &Path, listing: Option<String>, texts: &str) {
+        let listing = listing.or_else(|| {
+            let mut listed = String::new();
+            list(output, output, &mut listed).then_some(listed)
+        });
+        if let Some(listing) = listing {
+            self.write(&listing, texts);
         }
+    }
+
+    /// Writes the stamp: these inputs, the output's `listing` and the pages' `texts`.
+    fn write(&self, listing: &str, texts: &str) -> bool {
+        let Some(inputs) = &self.inputs else {
+            return false;
+        };
+        // An empty line (no listed line is empty) before the output and before the texts.
+        let text = format!("{inputs}\n{listing}\n{texts}");
+        std::fs::write(&self.file, text).is_ok()
+    }
+}
+
+/// A page file's line in the stamp: its name in the source folder (as [`list`] names
+/// it) and the hash of its text (its page's `source_hash`).
+pub(crate) fn text_line(out: &mut String, name: &str, hash: u64) {
+    use std::fmt::Write as _;
+    // Writing to a `String` cannot fail.
+    let _ = writeln!(out, "{name}\t{hash:016x}");
+}
+
+/// The name and the size a line of a list gives.
+fn name_size(line: &str) -> Option<(&str, &str)> {
+    let mut parts = line.split('\t');
+    Some((parts.next()?, parts.next()?))
+}
+
+/// A stamp's inputs and output, as [`Stamp::is_current`] compares them, and the pages'
+/// texts after them, if it has them.
+fn sections(saved: &str) -> (&str, Option<&str>) {
+    let empty_line = |text: &str| memchr::memmem::find(text.as_bytes(), b"\n\n");
+    let Some(inputs_end) = empty_line(saved) else {
+        return (saved, None);
+    };
+    let output = inputs_end + 2;
+    match empty_line(&saved[output..]) {
+        Some(end) => (&saved[..output + end + 1], Some(&saved[output + end + 2..])),
+        None => (saved, None),
     }
 }
 

@@ -473,6 +473,11 @@ pub(crate) fn typeset(config: &Config, mut page: Page) -> Page {
     page
 }
 
+/// What a page's [`Page::source_hash`] is: a hash of its file's text, decoded.
+pub(crate) fn text_hash(text: &str) -> u64 {
+    hash_of(text)
+}
+
 /// Reads one file from disk and parses it; with the file's size and mtime as it was
 /// read (`None` if it could not be read), taken from the open file rather than looked up
 /// by its path again.
@@ -556,7 +561,7 @@ pub(crate) fn parse_page(file: SourceFile, text: String) -> Result<Page, Diagnos
         extra: Extra::from(parsed.extra),
         body_start,
         body_line,
-        source_hash: hash_of(&*text),
+        source_hash: text_hash(&text),
         text: Text {
             held: Mutex::new(text),
             reread: OnceLock::new(),

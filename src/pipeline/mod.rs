@@ -301,7 +301,7 @@ pub fn build(options: &BuildOptions) -> Outcome {
     let notes = folder.notes.clone();
     let settings = format!("{options:?}");
     let stamp = output::Stamp::of(&options.source, &folder.path, &settings);
-    if stamp.is_current(&folder.target) {
+    if stamp.is_current(&folder.target) || stamp.only_touched(&options.source, &folder.target) {
         let mut outcome = outcome(start, diagnostics, None);
         outcome.up_to_date = true;
         outcome.notes = notes;
@@ -363,8 +363,8 @@ pub fn build(options: &BuildOptions) -> Outcome {
             // next build, without it, replaces the output whole.
             build_cache.forget();
         }
-        let (finished, cache_written) = rayon::join(
-            || staging.finish(),
+        let ((finished, texts), cache_written) = rayon::join(
+            || (staging.finish(), rendered.as_ref().map(texts_of)),
             || {
                 cache.finished_writing(&stamps);
                 partial
@@ -376,7 +376,7 @@ pub fn build(options: &BuildOptions) -> Outcome {
         match finished {
             Ok(listing) => {
                 if diagnostics.is_empty() {
-                    stamp.save(&folder.target, listing);
+                    stamp.save(&folder.target, listing, &texts.unwrap_or_default());
                 }
             }
             Err(d) => {
@@ -393,6 +393,20 @@ pub fn build(options: &BuildOptions) -> Outcome {
     let mut outcome = outcome(start, diagnostics, rendered);
     outcome.notes = notes;
     outcome
+}
+
+/// The stamp's lines for the site's page files: the hash of each one's text (see
+/// [`output::Stamp::only_touched`]).
+fn texts_of(rendered: &Rendered) -> String {
+    let mut texts = String::new();
+    for p in rendered.site.pages.iter().filter(|p| !p.generated) {
+        output::text_line(
+            &mut texts,
+            &p.page.file.display.to_string_lossy(),
+            p.page.source_hash,
+        );
+    }
+    texts
 }
 
 /// Section titles for generated section pages, from the UI strings.

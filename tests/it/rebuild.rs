@@ -51,6 +51,55 @@ fn a_second_build_with_nothing_changed_writes_nothing() {
     assert_eq!(mtimes(&site.output("")), first);
 }
 
+/// A page file saved with the same text (`touch`, a checkout and back, an editor that
+/// saves unchanged) changes nothing: the build stops as if nothing had changed. Another
+/// input touched, or a page whose text did change, is built.
+#[test]
+fn a_page_touched_with_the_same_text_is_nothing_changed() {
+    let site = TestSite::example();
+    site.build().ok();
+    let first = mtimes(&site.output(""));
+    let touch = |path: &str| {
+        tick();
+        let file = site.path(path);
+        let text = std::fs::read(&file).expect("a file of the example site");
+        std::fs::write(&file, text).expect("written again");
+    };
+    touch("content/roles/tester.en.md");
+    touch("content/teams/warehouse.fr.md");
+    let run = site.build().ok();
+    assert!(run.stderr().contains("nothing changed"), "{}", run.stderr());
+    assert_eq!(mtimes(&site.output("")), first, "no file written");
+    // And the stamp now has the files' new dates: the next build too does nothing.
+    assert!(site.build().ok().stderr().contains("nothing changed"));
+
+    // Not a page: a build.
+    touch("site.yaml");
+    let run = site.build().ok();
+    assert!(run.stderr().contains("built "), "{}", run.stderr());
+
+    // The same text, then another text, then the first one again: the page shows each.
+    let page = site.path("content/roles/tester.en.md");
+    let text = std::fs::read_to_string(&page).expect("the tester page");
+    for (i, edit) in [format!("{text}\nA new paragraph.\n"), text.clone()]
+        .iter()
+        .enumerate()
+    {
+        tick();
+        std::fs::write(&page, edit).expect("an edit");
+        let run = site.build().ok();
+        assert!(
+            run.stderr().contains("built "),
+            "edit {i}: {}",
+            run.stderr()
+        );
+        let shown = site
+            .read_output("en/roles/tester/index.html")
+            .contains("A new paragraph.");
+        assert_eq!(shown, i == 0, "edit {i}");
+    }
+}
+
 #[test]
 fn a_changed_page_is_written_and_the_others_keep_their_mtime() {
     let site = TestSite::example();
