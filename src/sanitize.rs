@@ -100,31 +100,42 @@ fn filter_attribute<'u>(element: &str, attribute: &str, value: &'u str) -> Optio
 /// keeps; URLs checked as it checks them), and opened and closed in order, the body's own
 /// Markdown structure included: then no element of the page's template can be closed by
 /// the body, and nothing can run script. Comments are taken out, as cleaning does (they
-/// are notes to the authors). An unknown tag or attribute, an entity in a URL, a stray
-/// `<`, a comment the HTML parser would end elsewhere or an element left open sends the
-/// body to [`clean`], as before.
+/// are notes to the authors), and so are `style` attributes that cleaning drops (Adobe's
+/// guides set `style="table-layout:auto"` on their largest tables). An unknown tag or
+/// attribute, an entity in a URL, a stray `<`, a comment the HTML parser would end
+/// elsewhere or an element left open sends the body to [`clean`], as before.
 pub(crate) fn plain(html: &str) -> Option<Cow<'_, str>> {
     let mut open: Vec<&str> = Vec::new();
-    // Set at the first comment: the body without its comments.
-    let mut without_comments: Option<String> = None;
+    // Set at the first comment or dropped attribute: the body without them.
+    let mut rewritten: Option<String> = None;
+    // Sized for the whole body at once: grown by doubling, it was copied again and again
+    // in a long page.
+    let start = |rest: &str| {
+        let mut out = String::with_capacity(html.len());
+        out.push_str(&html[..html.len() - rest.len()]);
+        out
+    };
     let mut rest = html;
     while let Some(at) = memchr::memchr(b'<', rest.as_bytes()) {
         if let Some(comment) = rest[at..].strip_prefix("<!--") {
             let end = comment_end(comment)?;
-            // Sized for the whole body at once: grown by doubling, it was copied again
-            // and again in a long page.
-            let out = without_comments.get_or_insert_with(|| {
-                let mut out = String::with_capacity(html.len());
-                out.push_str(&html[..html.len() - rest.len()]);
-                out
-            });
+            let out = rewritten.get_or_insert_with(|| start(rest));
             out.push_str(&rest[..at]);
             rest = &comment[end..];
             continue;
         }
-        let (tag, after) = Tag::parse(&rest[at..])?;
-        if let Some(out) = &mut without_comments {
-            out.push_str(&rest[..rest.len() - after.len()]);
+        let (tag, after, dropped) = Tag::parse(&rest[at..])?;
+        if !dropped.is_empty() && rewritten.is_none() {
+            rewritten = Some(start(rest));
+        }
+        if let Some(out) = &mut rewritten {
+            // The tag's text but for the attributes dropped.
+            let mut from = 0;
+            for span in dropped {
+                out.push_str(&rest[from..at + span.start]);
+                from = at + span.end;
+            }
+            out.push_str(&rest[from..rest.len() - after.len()]);
         }
         rest = after;
         match tag {
@@ -143,7 +154,7 @@ pub(crate) fn plain(html: &str) -> Option<Cow<'_, str>> {
     if !open.is_empty() {
         return None;
     }
-    Some(match without_comments {
+    Some(match rewritten {
         Some(mut out) => {
             out.push_str(rest);
             Cow::Owned(out)
@@ -172,9 +183,13 @@ enum Tag<'a> {
     Close(&'a str),
 }
 
+/// Where attributes to drop are in a tag's text: from the space before each to its end.
+type Dropped = Vec<std::ops::Range<usize>>;
+
 impl<'a> Tag<'a> {
-    /// The allowed tag `text` starts with (at its `<`), and the text after it.
-    fn parse(text: &'a str) -> Option<(Tag<'a>, &'a str)> {
+    /// The allowed tag `text` starts with (at its `<`), the text after it, and the
+    /// attributes of it that cleaning would drop and that are harmless to drop here.
+    fn parse(text: &'a str) -> Option<(Tag<'a>, &'a str, Dropped)> {
         let after_lt = &text[1..];
         if let Some(closing) = after_lt.strip_prefix('/') {
             let (name, rest) = tag_name(closing)?;
@@ -182,21 +197,22 @@ impl<'a> Tag<'a> {
             let (known, void) = element(name)?;
             // `</br>` is a `<br>` to HTML parsers; other void elements have no end tag.
             return match (known, void) {
-                ("br", _) => Some((Tag::Open { name: known, void }, rest)),
+                ("br", _) => Some((Tag::Open { name: known, void }, rest, Dropped::new())),
                 (_, true) => None,
-                _ => Some((Tag::Close(known), rest)),
+                _ => Some((Tag::Close(known), rest, Dropped::new())),
             };
         }
         let (name, mut rest) = tag_name(after_lt)?;
         let (known, void) = element(name)?;
+        let mut dropped = Dropped::new();
         loop {
             let trimmed = rest.trim_start_matches(is_space);
             if let Some(end) = trimmed.strip_prefix('>') {
-                return Some((Tag::Open { name: known, void }, end));
+                return Some((Tag::Open { name: known, void }, end, dropped));
             }
             if let Some(end) = trimmed.strip_prefix("/>") {
                 // `<br/>`; `<div/>` is an open `<div>` to an HTML parser.
-                return void.then_some((Tag::Open { name: known, void }, end));
+                return void.then_some((Tag::Open { name: known, void }, end, dropped));
             }
             // Attributes are separated by space.
             if trimmed.len() == rest.len() {
@@ -204,8 +220,15 @@ impl<'a> Tag<'a> {
             }
             let (attribute, value, after) = attribute(trimmed)?;
             let mut buffer = [0u8; 16];
-            if !allowed(known, lowercase(attribute, &mut buffer)?, value) {
-                return None;
+            let attribute = lowercase(attribute, &mut buffer)?;
+            if !allowed(known, attribute, value) {
+                // A style cleaning would drop: dropped here too, rather than clean the
+                // whole body for it.
+                if attribute != "style" {
+                    return None;
+                }
+                let offset = |part: &str| text.len() - part.len();
+                dropped.push(offset(rest)..offset(after));
             }
             rest = after;
         }
@@ -448,6 +471,33 @@ mod tests {
     }
 
     #[test]
+    fn styles_go_as_cleaning_takes_them_out() {
+        for (html, kept) in [
+            (
+                "<table style=\"table-layout:auto\"><tr><td>1</td></tr></table>",
+                "<table><tr><td>1</td></tr></table>",
+            ),
+            (
+                "<p style=\"color: red\" class=\"a\">x</p>",
+                "<p class=\"a\">x</p>",
+            ),
+            (
+                "<p>a<!-- note --></p><table style=\"x\">\n<tr><td>1<!--x--></td></tr></table>",
+                "<p>a</p><table>\n<tr><td>1</td></tr></table>",
+            ),
+            (
+                "<p>a</p><table><tr><td STYLE='background: url(x)'>1</td><th style=\"text-align: center\">2</th></tr></table>",
+                "<p>a</p><table><tr><td>1</td><th style=\"text-align: center\">2</th></tr></table>",
+            ),
+        ] {
+            assert_eq!(plain(html).as_deref(), Some(kept), "{html}");
+            assert!(!clean(html).contains("url(") && !clean(html).contains("layout"));
+        }
+        // Anything else in the tag still sends the body to cleaning.
+        assert!(plain("<p style=\"x\" onclick=\"y\">x</p>").is_none());
+    }
+
+    #[test]
     fn anything_else_is_cleaned() {
         for hostile in [
             "<img src=x onerror=alert(1)>",
@@ -459,8 +509,6 @@ mod tests {
             "<script>alert(1)</script>",
             "<style>p{}</style>",
             "<svg><a href=\"x\">y</a></svg>",
-            "<p style=\"color: red\">x</p>",
-            "<td style=\"background: url(x)\">x</td>",
             "<a href=\"x\" target=\"frame\">x</a>",
             "<!--> <p>",
             "<!---> <p>",
