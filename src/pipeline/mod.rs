@@ -210,11 +210,16 @@ fn run(
         .ok()?;
     let (mut files, errors) = destination.render(&renderer, jobs, &anchors, cache.as_deref_mut());
     diagnostics.extend(errors);
-    drop(renderer);
     // In memory, the search indexes are served with the pages (a build wrote them).
     files.extend(indexes);
-    diagnostics.extend(destination.write_statics(&theme.static_files));
-    diagnostics.extend(anchors.findings(&site));
+    // The renderer's values (every page's summary, each language's menus) are freed
+    // beside the last stages, not before them: 6 ms on one core after one edit at
+    // 20,000 pages.
+    std::thread::scope(|scope| {
+        scope.spawn(move || drop(renderer));
+        diagnostics.extend(destination.write_statics(&theme.static_files));
+        diagnostics.extend(anchors.findings(&site));
+    });
     // A body is rendered or reused, one for each page.
     let bodies_reused = cache
         .as_ref()
