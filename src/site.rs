@@ -414,14 +414,17 @@ pub(crate) fn build(
     });
     add_generated_pages(&config, &mut pages, titles);
 
-    // Paths, and two pages on one path.
+    // Paths, and two pages on one path. Each page's body is the bodies stage's to make:
+    // until then they share one empty body (one allocation and one free, rather than
+    // one for each page).
+    let empty = Arc::new(Body::default());
     let mut site_pages: Vec<SitePage> = pages
         .into_iter()
         .map(|page| SitePage {
             path: page.output.clone(),
             generated: page.file.path.as_os_str().is_empty(),
             page,
-            body: Arc::default(),
+            body: Arc::clone(&empty),
             works_with: Vec::new(),
             depends_on: Vec::new(),
             depended_by: Vec::new(),
