@@ -73,6 +73,16 @@ fn a_page_touched_with_the_same_text_is_nothing_changed() {
     // And the stamp now has the files' new dates: the next build too does nothing.
     assert!(site.build().ok().stderr().contains("nothing changed"));
 
+    // An output file changed by hand beside a page touched: a build, which makes the
+    // file again.
+    let tester = site.output("en/roles/tester/index.html");
+    let made = std::fs::read(&tester).expect("a page of the output");
+    std::fs::write(&tester, b"changed by hand").expect("written by hand");
+    touch("content/roles/tester.en.md");
+    let run = site.build().ok();
+    assert!(run.stderr().contains("built "), "{}", run.stderr());
+    assert_eq!(std::fs::read(&tester).expect("made again"), made);
+
     // Not a page: a build.
     touch("site.yaml");
     let run = site.build().ok();
