@@ -535,10 +535,7 @@ impl Stamp {
 
     /// Whether `output` is what the last clean build of these same inputs wrote.
     pub(crate) fn is_current(&self, output: &Path) -> bool {
-        let Some(inputs) = &self.inputs else {
-            return false;
-        };
-        let Some(saved) = self.saved() else {
+        let (Some(inputs), Some(saved)) = (&self.inputs, self.saved()) else {
             return false;
         };
         // A changed source is seen without listing the output: at 20,000 pages that
@@ -546,10 +543,9 @@ impl Stamp {
         if !saved.starts_with(inputs.as_str()) {
             return false;
         }
-        let (saved, _) = sections(saved);
-        let mut now = inputs.clone();
-        now.push('\n');
-        list(output, output, &mut now) && saved == now
+        let saved = Saved::of(saved);
+        let mut listed = String::new();
+        saved.inputs == inputs && list(output, output, &mut listed) && listed == saved.output
     }
 
     /// Whether the only inputs that changed since the last clean build are page files of
@@ -564,10 +560,17 @@ impl Stamp {
         let (Some(inputs), Some(saved)) = (&self.inputs, self.saved()) else {
             return false;
         };
+        let Saved {
+            inputs: inputs_then,
+            output: output_then,
+            texts: Some(texts),
+        } = Saved::of(saved)
+        else {
+            return false;
+        };
         // Made when a touched file is met.
         let mut hashes: Option<FastMap<&str, &str>> = None;
-        // The inputs end at the empty line before the output's list.
-        let (mut before, mut now) = (saved.lines().take_while(|l| !l.is_empty()), inputs.lines());
+        let (mut before, mut now) = (inputs_then.lines(), inputs.lines());
         for i in 0.. {
             let (before, now) = match (before.next(), now.next()) {
                 (None, None) => break,
@@ -588,14 +591,8 @@ impl Stamp {
             if i < 2 || name != was || size != was_size {
                 return false;
             }
-            let hashes = hashes.get_or_insert_with(|| {
-                let (_, texts) = sections(saved);
-                texts
-                    .unwrap_or_default()
-                    .lines()
-                    .filter_map(|l| l.split_once('\t'))
-                    .collect()
-            });
+            let hashes = hashes
+                .get_or_insert_with(|| texts.lines().filter_map(|l| l.split_once('\t')).collect());
             // A page whose text hashes as it did.
             let same = hashes.get(name).is_some_and(|hash| {
                 std::fs::read(source.join(name))
@@ -610,17 +607,8 @@ impl Stamp {
             }
         }
         // Nothing but pages of the same text: the output must be as that build left it.
-        let (listed_then, Some(texts)) = sections(saved) else {
-            return false;
-        };
-        let Some((_, saved_output)) = listed_then.split_once("\n\n") else {
-            return false;
-        };
         let mut listed = String::new();
-        if !list(output, output, &mut listed) || listed != saved_output {
-            return false;
-        }
-        self.write(&listed, texts)
+        list(output, output, &mut listed) && listed == output_then && self.write(&listed, texts)
     }
 
     /// The input files (relative to the site's folder) whose size or mtime is not what
@@ -632,9 +620,8 @@ impl Stamp {
     /// these, rather than stat every file a second time.
     pub(crate) fn changed_inputs(&self) -> Option<Vec<PathBuf>> {
         let inputs = self.inputs.as_ref()?;
-        // The inputs end at the empty line before the output's list.
-        let (saved, _) = self.saved()?.split_once("\n\n")?;
-        let (mut before, mut now) = (saved.lines(), inputs.lines());
+        let saved = Saved::of(self.saved()?);
+        let (mut before, mut now) = (saved.inputs.lines(), inputs.lines());
         // The settings and the binary.
         for _ in 0..2 {
             if before.next()? != now.next()? {
@@ -694,17 +681,41 @@ fn name_size(line: &str) -> Option<(&str, &str)> {
     Some((parts.next()?, parts.next()?))
 }
 
-/// A stamp's inputs and output, as [`Stamp::is_current`] compares them, and the pages'
-/// texts after them, if it has them.
-fn sections(saved: &str) -> (&str, Option<&str>) {
-    let empty_line = |text: &str| memchr::memmem::find(text.as_bytes(), b"\n\n");
-    let Some(inputs_end) = empty_line(saved) else {
-        return (saved, None);
-    };
-    let output = inputs_end + 2;
-    match empty_line(&saved[output..]) {
-        Some(end) => (&saved[..output + end + 1], Some(&saved[output + end + 2..])),
-        None => (saved, None),
+/// The three lists of a saved stamp (see [`Stamp`]), each line ending in `\n`; `texts` is
+/// `None` in a stamp from before equipe kept them.
+struct Saved<'s> {
+    inputs: &'s str,
+    output: &'s str,
+    texts: Option<&'s str>,
+}
+
+impl<'s> Saved<'s> {
+    fn of(saved: &'s str) -> Saved<'s> {
+        // No listed line is empty: an empty line ends a list.
+        let empty_line = |from: usize| {
+            memchr::memmem::find(&saved.as_bytes()[from..], b"\n\n").map(|at| from + at)
+        };
+        let Some(inputs_end) = empty_line(0) else {
+            return Saved {
+                inputs: saved,
+                output: "",
+                texts: None,
+            };
+        };
+        let output = inputs_end + 2;
+        // From the empty line's own end: an empty output list ends where it starts.
+        match empty_line(output - 1) {
+            Some(end) => Saved {
+                inputs: &saved[..=inputs_end],
+                output: &saved[output..=end],
+                texts: Some(&saved[end + 2..]),
+            },
+            None => Saved {
+                inputs: &saved[..=inputs_end],
+                output: &saved[output..],
+                texts: None,
+            },
+        }
     }
 }
 
@@ -965,6 +976,34 @@ mod tests {
         for path in ["a", "link.html", "missing.html", "a/missing/x.html"] {
             assert_eq!(second.previous_stamp(path), None, "{path}");
         }
+    }
+
+    /// A stamp reads back as its three lists, an empty one or a missing one included.
+    #[test]
+    fn a_stamp_reads_back_as_its_lists() {
+        let lists = |saved| {
+            let Saved {
+                inputs,
+                output,
+                texts,
+            } = Saved::of(saved);
+            (inputs, output, texts)
+        };
+        assert_eq!(
+            lists("s\nb\nc/a.md\t1\t2\n\nindex.html\t3\t4\n\nc/a.md\t00ff\n"),
+            (
+                "s\nb\nc/a.md\t1\t2\n",
+                "index.html\t3\t4\n",
+                Some("c/a.md\t00ff\n")
+            )
+        );
+        assert_eq!(lists("s\nb\n\n\n"), ("s\nb\n", "", Some("")));
+        assert_eq!(lists("s\nb\n\n\nc/a.md\t00ff\n").1, "");
+        // Written before the texts were kept.
+        assert_eq!(
+            lists("s\nb\n\nindex.html\t3\t4\n"),
+            ("s\nb\n", "index.html\t3\t4\n", None)
+        );
     }
 
     #[test]

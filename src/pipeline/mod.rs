@@ -369,7 +369,11 @@ pub fn build(options: &BuildOptions) -> Outcome {
             build_cache.forget();
         }
         let ((finished, texts), cache_written) = rayon::join(
-            || (staging.finish(), rendered.as_ref().map(texts_of)),
+            || {
+                // Only a build without a warning is stamped.
+                let texts = rendered.as_ref().filter(|_| diagnostics.is_empty());
+                (staging.finish(), texts.map(texts_of))
+            },
             || {
                 cache.finished_writing(&stamps);
                 partial
