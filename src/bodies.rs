@@ -26,7 +26,7 @@ use crate::markdown::afm::include::IncludedFile;
 use crate::markdown::lines::Lines;
 use crate::markdown::{self, LinkResolver, LinkTarget, afm};
 use crate::search;
-use crate::site::{Body, Html, PageId, Site, SitePage, root_prefix};
+use crate::site::{Body, Html, PageId, Site, SitePage, is_external, root_prefix};
 
 /// The bodies a rebuild may reuse, by the key of their page's file and the site's URLs,
 /// each with the files its includes read.
@@ -691,13 +691,6 @@ impl PageLinks<'_> {
     }
 }
 
-fn is_external(path: &str) -> bool {
-    path.starts_with("//")
-        || path
-            .split_once(':')
-            .is_some_and(|(scheme, _)| !scheme.contains('/') && !scheme.is_empty())
-}
-
 /// Resolves `.` and `..` in a `/`-separated path; `None` if it climbs above the root.
 fn normalize(path: &str) -> Option<String> {
     let mut parts: Vec<&str> = Vec::new();
@@ -721,13 +714,5 @@ mod tests {
     fn normalizing() {
         assert_eq!(normalize("roles/../teams/x").as_deref(), Some("teams/x"));
         assert_eq!(normalize("../x"), None);
-    }
-
-    #[test]
-    fn external_links() {
-        assert!(is_external("https://x.org/a.md"));
-        assert!(is_external("mailto:a@b"));
-        assert!(!is_external("roles/x.md"));
-        assert!(!is_external("a/b:c.md"));
     }
 }

@@ -835,6 +835,14 @@ fn missing_translations(site: &Site, diagnostics: &mut Vec<Diagnostic>) {
     }
 }
 
+/// Whether a link's path leaves the site: a scheme (`https:`, `mailto:`) or `//host`.
+pub(crate) fn is_external(path: &str) -> bool {
+    path.starts_with("//")
+        || path
+            .split_once(':')
+            .is_some_and(|(scheme, _)| !scheme.contains('/') && !scheme.is_empty())
+}
+
 /// `../../` from a page's folder back to the site root.
 pub(crate) fn root_prefix(path: &str) -> String {
     "../".repeat(path.matches('/').count())
@@ -843,6 +851,14 @@ pub(crate) fn root_prefix(path: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn external_links() {
+        assert!(is_external("https://x.org/a.md"));
+        assert!(is_external("mailto:a@b"));
+        assert!(!is_external("roles/x.md"));
+        assert!(!is_external("a/b:c.md"));
+    }
 
     #[test]
     fn root_prefixes() {

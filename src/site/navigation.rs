@@ -18,7 +18,7 @@ use crate::content::Page;
 use crate::diagnostics::Diagnostic;
 use crate::hash::hash_of;
 use crate::site::guide_toc::{self, TocEntry};
-use crate::site::{PageId, Site, root_prefix};
+use crate::site::{PageId, Site, is_external, root_prefix};
 
 /// Every guide of the site, in every language, and the guide of each page.
 #[derive(Debug, Default)]
@@ -501,7 +501,8 @@ fn first_page(menu: &[MenuItem]) -> Option<PageId> {
 /// for a Markdown file that is no page.
 fn resolve_toc_link(site: &Site, folder: &str, lang: &str, dest: &str) -> Option<Target> {
     let path = dest.split(['#', '?']).next().unwrap_or(dest);
-    if !path.ends_with(".md") {
+    // A page of another site may end in `.md` too (a changelog on GitHub).
+    if !path.ends_with(".md") || is_external(path) {
         return Some(Target::Url(dest.to_string()));
     }
     let stem = path.trim_end_matches(".md");

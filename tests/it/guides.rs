@@ -22,6 +22,7 @@ user-guide-description: Everything about the demo.
       - [Tune](advanced/tune.md)
    - {hide-from-toc} [Secret](secret.md)
 - [Elsewhere](https://example.org/)
+- [Changelog](https://github.com/example/demo/blob/main/CHANGELOG.md)
 "#;
 
 const TOC_FR: &str = r#"---
@@ -121,7 +122,8 @@ fn the_sidebar_follows_the_toc() {
     assert_eq!(nav.len(), 1, "one guide menu");
     assert_eq!(text(&select(&html, ".guide-title")[0]), "Demo Guide");
     let top = entries(&select(&html, ".guide-nav nav > ul")[0]);
-    assert_eq!(top, ["Start", "Setup", "Elsewhere"]);
+    // A page of another site is a link out, even when its name ends in `.md`.
+    assert_eq!(top, ["Start", "Setup", "Elsewhere", "Changelog"]);
     let groups: Vec<String> = select(&html, ".guide-nav details details > summary")
         .iter()
         .map(text)
