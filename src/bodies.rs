@@ -398,7 +398,6 @@ fn render_body(
             p.page.body_of(&source)
         }
     };
-    let resolver = PageLinks { site, from: i };
     let typography = site.config.typography(p.lang());
     // `{{$include …}}` and `{{snippet}}` (Adobe Flavored Markdown), expanded first.
     let root = content_root(&site.config, &p.page);
@@ -410,6 +409,11 @@ fn render_body(
     let mut included = Vec::new();
     let (expanded, include_errors) = includes.expand(body, &mut included);
     let source = expanded.as_ref().map_or(body, |e| e.text.as_str());
+    let resolver = PageLinks {
+        site,
+        from: i,
+        expanded: expanded.as_ref().map(|e| (e, root.as_path())),
+    };
     let mut r = markdown::render(
         source,
         &p.page.key,
@@ -545,10 +549,13 @@ fn lang_folder(page: &Page) -> Option<&str> {
 struct PageLinks<'a> {
     site: &'a Site,
     from: PageId,
+    /// The body with its includes expanded (what is rendered), and the content root the
+    /// included files are in.
+    expanded: Option<(&'a afm::include::Expanded, &'a Path)>,
 }
 
 impl LinkResolver for PageLinks<'_> {
-    fn resolve(&self, dest: &str) -> LinkTarget {
+    fn resolve(&self, dest: &str, at: usize) -> LinkTarget {
         let from = &self.site.pages[self.from];
         let (path, fragment) = match dest.split_once('#') {
             Some((p, f)) => (p, Some(f)),
@@ -559,7 +566,7 @@ impl LinkResolver for PageLinks<'_> {
             return LinkTarget::External;
         }
         if !path.ends_with(".md") {
-            return self.resolve_file(dest, path);
+            return self.resolve_file(dest, path, at);
         }
         let path = path.replace("%20", " ");
         let stem = path.trim_end_matches(".md");
@@ -574,6 +581,12 @@ impl LinkResolver for PageLinks<'_> {
         if let Some(absolute) = stem.strip_prefix('/') {
             candidates.push(normalize(absolute));
         } else {
+            // From the included file it is written in, then from the page: guides have
+            // both (a Markdown link of an include is written from its folder, a raw HTML
+            // one at times from the pages that include it).
+            if let Some(dirs) = self.included_from(at) {
+                candidates.push(normalize(&format!("{dirs}/{stem}")));
+            }
             let dirs = from.page.file.dirs().join("/");
             candidates.push(normalize(&format!("{dirs}/{stem}")));
             candidates.push(normalize(stem));
@@ -647,9 +660,19 @@ fn split_help(message: &str) -> (&str, Option<&str>) {
 }
 
 impl PageLinks<'_> {
-    /// A link or image to a file that is not a page: beside the page in `content/`, or in
-    /// `static/` (from the site root with a leading `/`).
-    fn resolve_file(&self, dest: &str, path: &str) -> LinkTarget {
+    /// The folder (from the content root, `help/_includes`) of the included file whose
+    /// text is at `at` of the rendered source, if it is one's: its relative links are
+    /// written from there, as Experience League reads them.
+    fn included_from(&self, at: usize) -> Option<String> {
+        let (expanded, root) = self.expanded?;
+        let folder = expanded.file_at(at)?.parent()?.strip_prefix(root).ok()?;
+        Some(folder.to_string_lossy().replace('\\', "/"))
+    }
+
+    /// A link or image to a file that is not a page: beside the included file it is
+    /// written in or the page in `content/`, or in `static/` (from the site root with a
+    /// leading `/`).
+    fn resolve_file(&self, dest: &str, path: &str, at: usize) -> LinkTarget {
         let from = &self.site.pages[self.from];
         let path = path.replace("%20", " ");
         let mut candidates = Vec::new();
@@ -663,6 +686,13 @@ impl PageLinks<'_> {
             // The folder of the file in content/, language folder included.
             let display = from.page.file.display.to_string_lossy().replace('\\', "/");
             let in_content = display.strip_prefix("content/").unwrap_or(&display);
+            if let Some(included) = self.included_from(at) {
+                let folder = match lang_folder(&from.page) {
+                    Some(lang) => format!("{lang}/{included}"),
+                    None => included,
+                };
+                candidates.push(normalize(&format!("{folder}/{path}")));
+            }
             let folder = in_content.rsplit_once('/').map_or("", |(d, _)| d);
             candidates.push(normalize(&format!("{folder}/{path}")));
             candidates.push(normalize(&path));

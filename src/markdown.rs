@@ -38,7 +38,8 @@ pub(crate) enum LinkTarget {
 }
 
 pub(crate) trait LinkResolver {
-    fn resolve(&self, dest: &str) -> LinkTarget;
+    /// Where `dest`, written at byte `at` of the Markdown being rendered, goes.
+    fn resolve(&self, dest: &str, at: usize) -> LinkTarget;
 }
 
 /// A heading, for the table of contents.
@@ -420,7 +421,7 @@ impl Rewrite<'_> {
         else {
             return;
         };
-        match self.resolver.resolve(dest_url) {
+        match self.resolver.resolve(dest_url, events[i].1.start) {
             LinkTarget::External => self.replaced_links.push(None),
             LinkTarget::Internal {
                 href,
@@ -489,15 +490,15 @@ fn image_target(
     body: &Lines,
     out: &mut Rendered,
 ) {
+    let at = events[i].1.start;
     let Event::Start(Tag::Image { dest_url, .. }) = &mut events[i].0 else {
         return;
     };
-    match resolver.resolve(dest_url) {
+    match resolver.resolve(dest_url, at) {
         LinkTarget::External => {}
         LinkTarget::Internal { href, .. } => *dest_url = CowStr::from(href),
         LinkTarget::Broken(message) => {
-            out.broken_links
-                .push(BrokenLink::at(body, events[i].1.start, message));
+            out.broken_links.push(BrokenLink::at(body, at, message));
         }
     }
 }
@@ -706,7 +707,7 @@ mod tests {
 
     struct Links;
     impl LinkResolver for Links {
-        fn resolve(&self, dest: &str) -> LinkTarget {
+        fn resolve(&self, dest: &str, _at: usize) -> LinkTarget {
             match dest {
                 "architect.md" => LinkTarget::Internal {
                     anchor: None,

@@ -255,6 +255,58 @@ fn includes_and_snippets_expand_from_the_language_root() {
     assert!(all.contains("{{not-a-snippet}}") && all.contains("{{ACCESS_TOKEN}}"));
 }
 
+/// A relative link of an included file is written from that file's folder (an include
+/// within an include from its own), as in Experience League's guides; one that does not
+/// resolve there (a raw HTML link written for the including pages) from the page's.
+#[test]
+fn relative_links_of_an_include_start_from_its_folder() {
+    let site = TestSite::new(ADOBE);
+    site.write(
+        "content/en/help/upgrade/dev/page.md",
+        "---\ntitle: Page\n---\n1. Step\n\n   {{$include /help/_includes/login.md}}\n\nOwn [near](near.md).\n",
+    );
+    site.write(
+        "content/en/help/_includes/login.md",
+        "Switch to the [owner](../install/owner.md). ![Shot](../assets/shot.png)\n\n\
+         {{$include deep/more.md}}\n\n<a href=\"near.md\">near</a>\n",
+    );
+    site.write(
+        "content/en/help/_includes/deep/more.md",
+        "Then [tune](../../install/tune.md).\n",
+    );
+    for (file, title) in [
+        ("install/owner.md", "Owner"),
+        ("install/tune.md", "Tune"),
+        ("upgrade/dev/near.md", "Near"),
+    ] {
+        site.write(
+            &format!("content/en/help/{file}"),
+            &format!("---\ntitle: {title}\n---\nText.\n"),
+        );
+    }
+    site.write_bytes("content/en/help/assets/shot.png", b"png");
+    site.build().ok();
+    let main = main_of(&site, "en/help/upgrade/dev/page/index.html");
+    let hrefs: Vec<String> = select(&main, ".prose a:not(.anchor)")
+        .iter()
+        .map(|a| attr(a, "href"))
+        .collect();
+    let to = |path: &str| format!("../../../../../en/help/{path}/index.html");
+    assert_eq!(
+        hrefs,
+        [
+            to("install/owner"),
+            to("install/tune"),
+            to("upgrade/dev/near"),
+            to("upgrade/dev/near")
+        ]
+    );
+    assert_eq!(
+        attr(&select(&main, ".prose img")[0], "src"),
+        "../../../../../en/help/assets/shot.png"
+    );
+}
+
 /// `equipe serve` of a site, stopped when dropped; its terminal output in a file.
 struct Serve {
     child: std::process::Child,

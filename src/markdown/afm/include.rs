@@ -129,9 +129,29 @@ pub(crate) struct Expanded {
     /// Pieces of `text`: where each starts in `text`, and its offset in the page; an
     /// included piece maps every offset to its directive's.
     pieces: Vec<(usize, usize, bool)>,
+    /// The text each included file became in `text`, includes within includes too.
+    origins: Vec<Origin>,
+}
+
+/// Where the text of one included file (or snippets file) lies in an expansion.
+#[derive(Debug)]
+struct Origin {
+    range: Range<usize>,
+    file: PathBuf,
 }
 
 impl Expanded {
+    /// The included file whose text holds `offset` of the expanded text (the innermost,
+    /// for an include within an include); `None` for the page's own text. Its relative
+    /// links and images are written from its own folder, as Experience League reads them.
+    pub(crate) fn file_at(&self, offset: usize) -> Option<&Path> {
+        self.origins
+            .iter()
+            .filter(|o| o.range.contains(&offset))
+            .min_by_key(|o| o.range.len())
+            .map(|o| o.file.as_path())
+    }
+
     /// The page offset of an offset of the expanded text.
     pub(crate) fn page_offset(&self, offset: usize) -> usize {
         let i = self.pieces.partition_point(|(at, ..)| *at <= offset);
@@ -175,13 +195,14 @@ impl Includes<'_> {
         let mut expanded = Expanded {
             text: String::with_capacity(body.len() * 2),
             pieces: Vec::new(),
+            origins: Vec::new(),
         };
         let mut chain = vec![self.file.to_path_buf()];
         let mut last = 0;
         let mut changed = false;
         for (range, directive) in directives(body) {
             let text = self.resolve(&directive, &mut chain, read);
-            let text = match text {
+            let (text, origins) = match text {
                 Ok(t) => t,
                 Err(message) => {
                     errors.push(IncludeError {
@@ -197,7 +218,12 @@ impl Includes<'_> {
             expanded
                 .pieces
                 .push((expanded.text.len(), range.start, false));
-            push_indented(&mut expanded.text, &text, indent_of(body, range.start));
+            push_included(
+                &mut expanded.text,
+                &mut expanded.origins,
+                (&text, origins),
+                indent_of(body, range.start),
+            );
             last = range.end;
         }
         if !changed {
@@ -208,15 +234,15 @@ impl Includes<'_> {
         (Some(expanded), errors)
     }
 
-    /// The expanded text of one directive.
+    /// The expanded text of one directive, with where each file's text lies in it.
     fn resolve(
         &self,
         directive: &Directive,
         chain: &mut Vec<PathBuf>,
         read: &mut Vec<IncludedFile>,
-    ) -> Result<String, String> {
+    ) -> Result<(String, Vec<Origin>), String> {
         let from = chain.last().cloned().unwrap_or_default();
-        let (path, piece) = match directive {
+        let (path, file, piece) = match directive {
             Directive::Include(path) => {
                 let file = self
                     .locate(path, &from)
@@ -228,7 +254,7 @@ impl Includes<'_> {
                     |text| Ok(strip_front_matter(text).to_string()),
                     |e| format!("include `{path}`: {e}"),
                 )?;
-                (file, piece)
+                (file.clone(), file, piece)
             }
             Directive::Snippet(name) => {
                 let file = self
@@ -248,7 +274,7 @@ impl Includes<'_> {
                     },
                     |e| format!("snippet `{name}`: {e}"),
                 )?;
-                (key, piece)
+                (key, file, piece)
             }
         };
         if chain.contains(&path) {
@@ -258,13 +284,19 @@ impl Includes<'_> {
         let text = piece.text.as_str();
         chain.push(path);
         let mut out = String::with_capacity(text.len());
+        let mut origins = Vec::new();
         let mut last = 0;
         let mut result = Ok(());
         for (range, inner) in &piece.directives {
             match self.resolve(inner, chain, read) {
-                Ok(t) => {
+                Ok((t, inner)) => {
                     out.push_str(&text[last..range.start]);
-                    push_indented(&mut out, &t, indent_of(text, range.start));
+                    push_included(
+                        &mut out,
+                        &mut origins,
+                        (&t, inner),
+                        indent_of(text, range.start),
+                    );
                     last = range.end;
                 }
                 Err(e) => {
@@ -279,7 +311,11 @@ impl Includes<'_> {
         chain.pop();
         result?;
         out.push_str(&text[last..]);
-        Ok(out)
+        origins.push(Origin {
+            range: 0..out.len(),
+            file,
+        });
+        Ok((out, origins))
     }
 
     /// A path as written, resolved on disk, if it stays in the root.
@@ -431,6 +467,40 @@ fn indent_of(text: &str, at: usize) -> &str {
     }
 }
 
+/// Included text pushed with [`push_indented`], and where each file's text in it lies
+/// (`origins`, offsets in `text`) then lies in `out`.
+fn push_included(
+    out: &mut String,
+    into: &mut Vec<Origin>,
+    (text, origins): (&str, Vec<Origin>),
+    indent: &str,
+) {
+    let at = out.len();
+    push_indented(out, text, indent);
+    let kept = text.trim_end_matches(['\n', '\r']).len();
+    // An offset of `text` in `out`: each line after the first that is not blank got the
+    // indent before it.
+    let moved = |offset: usize| {
+        let offset = offset.min(kept);
+        let indented = text[..offset]
+            .match_indices('\n')
+            .filter(|(i, _)| {
+                !text[i + 1..]
+                    .split('\n')
+                    .next()
+                    .unwrap_or("")
+                    .trim()
+                    .is_empty()
+            })
+            .count();
+        at + offset + indented * indent.len()
+    };
+    into.extend(origins.into_iter().map(|o| Origin {
+        range: moved(o.range.start)..moved(o.range.end),
+        file: o.file,
+    }));
+}
+
 /// Included text, its lines after the first indented like the directive (so that it
 /// stays inside a list item), without its final line break.
 fn push_indented(out: &mut String, text: &str, indent: &str) {
@@ -578,9 +648,52 @@ mod tests {
         let e = Expanded {
             text: "ab INCLUDED cd".into(),
             pieces: vec![(0, 0, true), (3, 3, false), (11, 10, true)],
+            origins: Vec::new(),
         };
         assert_eq!(e.page_offset(1), 1);
         assert_eq!(e.page_offset(5), 3);
         assert_eq!(e.page_offset(12), 11);
+    }
+
+    /// Where an included file's text lies, once its lines are indented under a list item
+    /// and it is put inside another file's text.
+    #[test]
+    fn included_text_keeps_its_origin_when_indented() {
+        let inner = "one\n\ntwo [x](y)\nthree\n";
+        let origin = |range: Range<usize>, file: &str| Origin {
+            range,
+            file: PathBuf::from(file),
+        };
+        let mut out = String::from("- item\n\n  ");
+        let mut origins = Vec::new();
+        let (two, three) = (inner.find("two").unwrap(), inner.find("three").unwrap());
+        push_included(
+            &mut out,
+            &mut origins,
+            (
+                inner,
+                vec![
+                    origin(two..two + 10, "deep.md"),
+                    origin(three..inner.len(), "deep.md"),
+                ],
+            ),
+            "  ",
+        );
+        assert_eq!(out, "- item\n\n  one\n\n  two [x](y)\n  three");
+        assert_eq!(&out[origins[0].range.clone()], "two [x](y)");
+        assert_eq!(
+            &out[origins[1].range.clone()],
+            "three",
+            "its final line break dropped"
+        );
+        let e = Expanded {
+            text: out.clone(),
+            pieces: Vec::new(),
+            origins: vec![origins.remove(0), origin(9..out.len(), "outer.md")],
+        };
+        let at = |s: &str| e.file_at(out.find(s).unwrap()).map(Path::to_path_buf);
+        assert_eq!(at("[x]"), Some(PathBuf::from("deep.md")), "innermost");
+        assert_eq!(at("one"), Some(PathBuf::from("outer.md")));
+        assert_eq!(at("item"), None, "the page's own text");
     }
 }

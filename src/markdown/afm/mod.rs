@@ -613,7 +613,10 @@ impl<'a> Filter<'a, '_> {
             let dest = &rest[start..start + len];
             out.push_str(&rest[..start]);
             let path = dest.split(['#', '?']).next().unwrap_or(dest);
-            match path.ends_with(".md").then(|| self.resolver.resolve(dest)) {
+            match path
+                .ends_with(".md")
+                .then(|| self.resolver.resolve(dest, at))
+            {
                 Some(LinkTarget::Internal { href, .. }) => out.push_str(&escape_attr(&href)),
                 Some(LinkTarget::Broken(message)) => {
                     self.found.broken.push((at, message));
