@@ -52,6 +52,28 @@ fn inline_markers_become_their_text_and_ui_labels() {
     assert!(!text(&select(&main, "p")[1]).contains('{'));
 }
 
+/// Real guides close an emphasis inside a marker (`**[!UICONTROL Save**]`): the label
+/// ends with the emphasis, and its `]` is not shown.
+#[test]
+fn a_marker_closed_after_its_emphasis_ends_with_it() {
+    let site = guide(
+        "* **[!UICONTROL Sender Email**]: one\n* when **[!UICONTROL Out Of Stock*]** is on\n\n\
+         [!DNL never closed\n",
+    );
+    site.build().ok();
+    let main = main_of(&site, PAGE);
+    let labels: Vec<String> = select(&main, "li strong .uicontrol, li em .uicontrol")
+        .iter()
+        .map(text)
+        .collect();
+    assert_eq!(labels, ["Sender Email", "Out Of Stock"]);
+    let items: Vec<String> = select(&main, "li").iter().map(text).collect();
+    assert_eq!(items[0], "Sender Email: one");
+    let all = text(&select(&main, "main")[0]);
+    assert!(!all.contains("[!") && !all.contains("]:"), "{all}");
+    assert!(all.contains("never closed"), "{all}");
+}
+
 #[test]
 fn markers_in_titles_descriptions_and_headings_are_plain_text() {
     let site = TestSite::new(ADOBE);

@@ -99,6 +99,7 @@ impl<'a, 'r> Filter<'a, 'r> {
             shadeboxes: 0,
             collapsibles: 0,
             skip_paragraph: false,
+            dangling: 0,
             resolver,
         }
     }
@@ -273,6 +274,9 @@ struct Filter<'a, 'r> {
     collapsibles: usize,
     /// Drop events up to the end of the current paragraph (a marker's own paragraph).
     skip_paragraph: bool,
+    /// Markers just closed at the end of the tag they were opened in, whose `]` may come
+    /// right after it (`**[!UICONTROL Save**]`): that `]` is theirs.
+    dangling: usize,
     /// The Markdown the events are parsed from.
     source: &'r str,
     resolver: &'r dyn LinkResolver,
@@ -281,6 +285,7 @@ struct Filter<'a, 'r> {
 impl<'a> Filter<'a, '_> {
     fn push(&mut self, event: Event<'a>, range: Range<usize>) {
         self.last_closed = None;
+        self.dangling = 0;
         self.out.push((event, range));
     }
 
@@ -303,23 +308,47 @@ impl<'a> Filter<'a, '_> {
         self.depth += 1;
     }
 
-    /// An end tag was pushed: markers opened inside it and never closed were text.
+    /// An end tag was pushed: markers opened inside it and not closed there end with it
+    /// (guides write `**[!UICONTROL Save**]`, the emphasis closed first), and their `]`
+    /// is dropped if it comes next.
     fn end(&mut self) {
         self.depth = self.depth.saturating_sub(1);
+        let mut dangling = 0;
         while let Some((at, depth, _)) = self.open_at.last()
             && *depth > self.depth
         {
-            let at = *at;
-            if let Some((_, _, raw)) = self.open_at.pop() {
-                self.out[at].0 = Event::Text(CowStr::from(raw));
-            }
+            let opened = matches!(&self.out[*at].0, Event::InlineHtml(html) if !html.is_empty());
+            self.open_at.pop();
             self.opens.pop();
+            if opened {
+                // Before the end tag, the last event.
+                let end = self.out.len().saturating_sub(1);
+                let range = self.out[end].1.clone();
+                self.out
+                    .insert(end, (Event::InlineHtml(CowStr::from("</span>")), range));
+            }
+            dangling += 1;
         }
+        self.dangling = dangling;
     }
 
     /// A run of text: inline markers, and the attribute list of a link or image.
     fn text(&mut self, run: CowStr<'a>, range: Range<usize>) {
         let mut run = run;
+        let dangling = std::mem::take(&mut self.dangling);
+        if dangling > 0 {
+            let closes = run
+                .bytes()
+                .take(dangling)
+                .take_while(|&b| b == b']')
+                .count();
+            if closes > 0 {
+                run = CowStr::from(run[closes..].to_string());
+                if run.is_empty() {
+                    return;
+                }
+            }
+        }
         if let Some(link) = self.last_closed.take()
             && run.starts_with('{')
             && let Some((attrs, len)) = inline::parse_attrs(&run)
