@@ -6,6 +6,10 @@
 //!   there and `provision-ssl-tls-certificates` here, `` `CRON_CONSUMERS_RUNNER` `` is
 //!   `cron_consumers_runner` there and `cron-consumers-runner` here. A link written for
 //!   their rule goes to the heading it names under that rule.
+//! - An older rule dropped `_` and `-` alike (`#consumerswaitformessages`): a link goes to
+//!   the one heading whose id is the same without them.
+//! - A page's `# Title` (equipe shows the page's title as its `<h1>`, without the body's
+//!   own) is linked by its id: such a link goes to the page itself.
 //! - Machine translation keeps a link's English `#anchor` while the French headings get
 //!   French ids. When the anchor is a heading of the target's default-language page (same
 //!   translation key), the link goes to the translated heading at the same place: the two
@@ -20,7 +24,7 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use crate::body_ids::Heading;
+use crate::body_ids::{Heading, adobe_id};
 use crate::diagnostics::Diagnostic;
 use crate::hash::{FastMap, hash_of};
 use crate::markdown::escape_attr;
@@ -30,6 +34,9 @@ use crate::site::{Html, PageId, Site, SitePage};
 enum Fix {
     /// Link this fragment instead.
     To(String),
+    /// Link the page itself: the fragment names its title, whose `# Heading` the page
+    /// shows as its `<h1>` (Experience League ids it; equipe shows the page's top).
+    Top,
     /// The default-language page has the anchor; its translation has no certain match.
     Unmapped { source: String },
 }
@@ -87,16 +94,42 @@ fn fixes_of(
             page_fixes.push((j, Fix::To(h.id.clone())));
             continue;
         }
-        let Some(s) = site
+        // Written for an older rule, which dropped `_` and `-` alike
+        // (`#consumerswaitformessages` for `consumers_wait_for_messages`): one heading.
+        let bare = bare_id(&a.fragment);
+        let mut alike = found.headings.iter().filter(|h| bare_id(&h.id) == bare);
+        if let (Some(h), None) = (alike.next(), alike.next()) {
+            page_fixes.push((j, Fix::To(h.id.clone())));
+            continue;
+        }
+        let source = site
             .find(&target.page.key, default)
-            .filter(|&s| s != t && target.lang() != default)
-        else {
+            .filter(|&s| s != t && target.lang() != default);
+        let titled = |page: &SitePage| {
+            let title = &page.page.title;
+            adobe_id(title) == a.fragment || slug::slugify(title) == a.fragment
+        };
+        if titled(target) || source.is_some_and(|s| titled(&site.pages[s])) {
+            page_fixes.push((j, Fix::Top));
+            continue;
+        }
+        let Some(s) = source else {
             continue;
         };
         let (source, translated) = (&site.pages[s].body.html.ids().headings, &found.headings);
         let Some(k) = source
             .iter()
             .position(|h| h.id == a.fragment || h.adobe_id == a.fragment)
+            .or_else(|| {
+                let mut alike = source
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, h)| bare_id(&h.id) == bare);
+                match (alike.next(), alike.next()) {
+                    (Some((k, _)), None) => Some(k),
+                    _ => None,
+                }
+            })
         else {
             continue;
         };
@@ -111,6 +144,11 @@ fn fixes_of(
     page_fixes
 }
 
+/// An id without its `-` and `_`.
+fn bare_id(id: &str) -> String {
+    id.chars().filter(|c| !matches!(c, '-' | '_')).collect()
+}
+
 /// Rewrites each page's links by its fixes; a warning for each link left unmapped.
 fn apply(site: &mut Site, fixes: Vec<(usize, Vec<(usize, Fix)>)>) -> Vec<Diagnostic> {
     let mut warnings = Vec::new();
@@ -118,6 +156,8 @@ fn apply(site: &mut Site, fixes: Vec<(usize, Vec<(usize, Fix)>)>) -> Vec<Diagnos
         let p = &mut site.pages[i];
         let body = Arc::make_mut(&mut p.body);
         let mut unmapped = Vec::new();
+        // Links to the page's top: no fragment left to check.
+        let mut to_top = Vec::new();
         // Each link's href before and after, the HTML rewritten once for all of them.
         let mut hrefs: Vec<(String, String)> = Vec::new();
         for (j, fix) in &page_fixes {
@@ -128,6 +168,12 @@ fn apply(site: &mut Site, fixes: Vec<(usize, Vec<(usize, Fix)>)>) -> Vec<Diagnos
                     let href = format!("{base}#{}", escape_attr(id));
                     hrefs.push((std::mem::replace(&mut a.href, href.clone()), href));
                     a.fragment = id.clone();
+                }
+                Fix::Top => {
+                    let base = a.href.rsplit_once('#').map_or(a.href.as_str(), |(b, _)| b);
+                    let href = base.to_string();
+                    hrefs.push((std::mem::replace(&mut a.href, href.clone()), href));
+                    to_top.push(*j);
                 }
                 Fix::Unmapped { source } => {
                     unmapped.push(*j);
@@ -154,12 +200,12 @@ fn apply(site: &mut Site, fixes: Vec<(usize, Vec<(usize, Fix)>)>) -> Vec<Diagnos
         let mut index = 0;
         body.anchors.retain(|_| {
             index += 1;
-            !unmapped.contains(&(index - 1))
+            !unmapped.contains(&(index - 1)) && !to_top.contains(&(index - 1))
         });
         // `serve` reuses a page's output while its key is the same: the key now says
         // which fragments were rewritten.
         let rewritten: Vec<&str> = body.anchors.iter().map(|a| a.fragment.as_str()).collect();
-        body.key = hash_of(&(body.key, rewritten, unmapped));
+        body.key = hash_of(&(body.key, rewritten, unmapped, to_top));
     }
     warnings
 }

@@ -89,6 +89,42 @@ fn english_anchors_of_a_french_page_go_to_the_french_headings() {
     assert!(run.stdout().contains("translation key"), "{}", run.stdout());
 }
 
+/// Guides link a page's `# Title` by its id, which equipe shows as the page's `<h1>`
+/// (the link goes to the page), and ids of an older rule without `_` or `-`.
+#[test]
+fn links_to_a_title_or_an_id_of_an_older_rule_land_on_the_page() {
+    let site = TestSite::new(SITE);
+    // Machine translation changed the French heading a little.
+    let headings = [
+        ("en", "PHP settings", "consumers_wait_for_messages"),
+        ("fr", "Paramètres PHP", "consumer_wait_for_messages"),
+    ];
+    for (lang, title, heading) in headings {
+        site.write(
+            &format!("content/{lang}/help/demo/php.md"),
+            &format!("---\ntitle: {title}\n---\n# {title}\n\n## {heading}\n\nText.\n"),
+        );
+        site.write(
+            &format!("content/{lang}/help/demo/start.md"),
+            "---\ntitle: Start\n---\nSee [settings](php.md#php-settings) and [the option](php.md#consumerswaitformessages).\n",
+        );
+    }
+    let run = site.build().ok();
+    assert!(!run.stderr().contains("anchor"), "{}", run.stderr());
+    for (lang, _, heading) in headings {
+        let id = heading.replace('_', "-");
+        let page = format!("{lang}/help/demo/start/index.html");
+        let hrefs: Vec<String> = select(&site.html(&page), "main .prose a")
+            .iter()
+            .map(|a| attr(a, "href"))
+            .collect();
+        let php = format!("../../../../{lang}/help/demo/php/index.html");
+        assert_eq!(hrefs, [php.clone(), format!("{php}#{id}")]);
+        let target = format!("{lang}/help/demo/php/index.html");
+        assert_eq!(linked_ids(&site, &page, &target), [(id, true)]);
+    }
+}
+
 #[test]
 fn an_anchor_whose_place_in_the_translation_is_not_certain_is_reported_as_such() {
     let site = translated_guide();
