@@ -76,6 +76,14 @@ fn entry(content: &str, line: usize, column: usize) -> TocEntry {
         Some(rest) => (true, rest.trim_start()),
         None => (false, content),
     };
+    // An attribute list after a link (`{target="_blank"}`) says how it opens: a link out
+    // opens as every link out of the menu does.
+    let content = match content.rsplit_once("){") {
+        Some((link, attrs)) if attrs.ends_with('}') && !attrs.contains(')') => {
+            &content[..link.len() + 1]
+        }
+        _ => content,
+    };
     let link = content
         .strip_prefix('[')
         .and_then(|c| c.strip_suffix(')'))
@@ -170,6 +178,20 @@ mod tests {
             admin.children[1].children[0].dest.as_deref(),
             Some("facets.md")
         );
+    }
+
+    #[test]
+    fn an_attribute_list_after_a_link_is_not_its_text() {
+        let toc = parse(
+            "- [Search [!DNL QPT]](https://example.org/qpt/index.html){target=\"_blank\"}\n- Label {#x}\n",
+            1,
+        );
+        assert_eq!(toc[0].label, "Search QPT");
+        assert_eq!(
+            toc[0].dest.as_deref(),
+            Some("https://example.org/qpt/index.html")
+        );
+        assert_eq!(toc[1].dest, None);
     }
 
     #[test]

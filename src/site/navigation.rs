@@ -505,10 +505,17 @@ fn menu_of(
     entries
         .iter()
         .filter(|e| !e.hidden)
-        .map(|e| MenuItem {
-            label: e.label.clone(),
-            target: e.dest.as_deref().map_or(Target::None, |d| resolve(e, d)),
-            children: menu_of(&e.children, resolve),
+        .filter_map(|e| {
+            let children = menu_of(&e.children, resolve);
+            // A group whose entries are all `{hide-from-toc}` has nothing to show.
+            if e.dest.is_none() && !e.children.is_empty() && children.is_empty() {
+                return None;
+            }
+            Some(MenuItem {
+                label: e.label.clone(),
+                target: e.dest.as_deref().map_or(Target::None, |d| resolve(e, d)),
+                children,
+            })
         })
         .collect()
 }

@@ -23,6 +23,9 @@ user-guide-description: Everything about the demo.
    - {hide-from-toc} [Secret](secret.md)
 - [Elsewhere](https://example.org/)
 - [Changelog](https://github.com/example/demo/blob/main/CHANGELOG.md)
+- Hidden only {#hidden-only}
+   - {hide-from-toc} [Secret again](secret.md)
+- [Search](https://example.org/search.html){target="_blank"}
 "#;
 
 const TOC_FR: &str = r#"---
@@ -123,7 +126,8 @@ fn the_sidebar_follows_the_toc() {
     assert_eq!(text(&select(&html, ".guide-title")[0]), "Demo Guide");
     let top = entries(&select(&html, ".guide-nav nav > ul")[0]);
     // A page of another site is a link out, even when its name ends in `.md`.
-    assert_eq!(top, ["Start", "Setup", "Elsewhere", "Changelog"]);
+    // A group of hidden entries only is left out; an attribute list is not shown.
+    assert_eq!(top, ["Start", "Setup", "Elsewhere", "Changelog", "Search"]);
     let groups: Vec<String> = select(&html, ".guide-nav details details > summary")
         .iter()
         .map(text)
