@@ -47,10 +47,33 @@ pub(crate) fn parse(body: &str, body_line: usize) -> Vec<TocEntry> {
             continue;
         };
         let column = line.len() - rest.len() + 3;
-        items.push((indent, entry(content.trim(), body_line + n, column)));
+        for (at, piece) in run_on(content) {
+            items.push((indent, entry(piece.trim(), body_line + n, column + at)));
+        }
     }
     let mut pos = 0;
     nest(&mut items, &mut pos, 0)
+}
+
+/// The entries of one list item's text, each with its offset: one, or several where a
+/// line break was lost between entries (`[A](a.md)   - [B](b.md)`, as in a real guide).
+fn run_on(content: &str) -> Vec<(usize, &str)> {
+    let mut pieces = Vec::new();
+    let mut start = 0;
+    for (i, _) in content.match_indices(')') {
+        let after = &content[i + 1..];
+        let gap = after.len() - after.trim_start().len();
+        let next = after.trim_start();
+        if gap > 0
+            && ["- [", "+ [", "* ["].iter().any(|m| next.starts_with(m))
+            && content[start..i].starts_with('[')
+        {
+            pieces.push((start, &content[start..=i]));
+            start = i + 1 + gap + 2;
+        }
+    }
+    pieces.push((start, &content[start..]));
+    pieces
 }
 
 /// The items from `pos` that are at `indent` or deeper, with their deeper items as
@@ -98,14 +121,17 @@ fn entry(content: &str, line: usize, column: usize) -> TocEntry {
             ..TocEntry::default()
         },
         None => {
-            let (label, id) = match content.rsplit_once("{#") {
-                Some((label, id)) if id.ends_with('}') => {
-                    (label, Some(id.trim_end_matches('}').trim().to_string()))
-                }
-                _ => (content, None),
+            // `{#id}` ends the label, or sits inside it where machine translation moved
+            // it (`Capturer les {#event-forwarding} de données`).
+            let (label, id) = match content.rsplit_once("{#").and_then(|(before, rest)| {
+                let (id, after) = rest.split_once('}')?;
+                Some((format!("{before} {after}"), id.trim().to_string()))
+            }) {
+                Some((label, id)) => (label, Some(id)),
+                None => (content.to_string(), None),
             };
             TocEntry {
-                label: clean_label(label),
+                label: clean_label(&label),
                 id,
                 hidden,
                 line,
@@ -117,9 +143,11 @@ fn entry(content: &str, line: usize, column: usize) -> TocEntry {
 }
 
 /// A label as a reader sees it: `[!DNL Live Search]` and `[!UICONTROL Save]` are their
-/// text, entities are characters, runs of spaces (machine translation leaves doubles) are
-/// one space.
+/// text, so are `` `code` `` and `**bold**` (a menu entry is plain text), entities are
+/// characters, runs of spaces (machine translation leaves doubles) are one space.
 pub(crate) fn clean_label(label: &str) -> String {
+    let label = label.replace("**", "").replace('`', "");
+    let label = label.as_str();
     let mut out = String::with_capacity(label.len());
     let mut rest = label;
     while let Some(at) = rest.find("[!") {
@@ -178,6 +206,26 @@ mod tests {
             admin.children[1].children[0].dest.as_deref(),
             Some("facets.md")
         );
+    }
+
+    #[test]
+    fn ids_inside_labels_run_on_entries_and_inline_markup() {
+        let toc = parse(
+            "- Capturer les {#event-forwarding} de données\n\
+             - [A: `cron` **fails**](a.md)     - [B](b.md)\n",
+            1,
+        );
+        assert_eq!(toc[0].label, "Capturer les de données");
+        assert_eq!(toc[0].id.as_deref(), Some("event-forwarding"));
+        let links: Vec<(&str, Option<&str>)> = toc[1..]
+            .iter()
+            .map(|e| (e.label.as_str(), e.dest.as_deref()))
+            .collect();
+        assert_eq!(
+            links,
+            [("A: cron fails", Some("a.md")), ("B", Some("b.md"))]
+        );
+        assert_eq!(toc[2].column, toc[1].column + 34, "where `[B` is");
     }
 
     #[test]
