@@ -105,12 +105,29 @@ fn push_text<'a>(pieces: &mut Vec<Piece<'a>>, text: &'a str) {
 fn opener(text: &str) -> Option<(Marker, usize)> {
     let rest = text.strip_prefix("[!")?;
     let name_len = rest.bytes().take_while(u8::is_ascii_uppercase).count();
-    let marker = Marker::named(&rest[..name_len])?;
+    let Some(marker) = Marker::named(&rest[..name_len]) else {
+        return run_together(rest);
+    };
     match rest.as_bytes().get(name_len) {
         Some(b' ') => Some((marker, 2 + name_len + 1)),
         Some(b']') => Some((marker, 2 + name_len)),
         _ => None,
     }
+}
+
+/// `[!UICONTROLStore Email]`: a marker whose space was forgotten before a capitalized
+/// word (as a real guide has it).
+fn run_together(rest: &str) -> Option<(Marker, usize)> {
+    const NAMES: [(&str, Marker); 3] = [
+        ("UICONTROL", Marker::UiControl),
+        ("DNL", Marker::Dnl),
+        ("BADGE", Marker::Badge),
+    ];
+    NAMES.into_iter().find_map(|(name, marker)| {
+        let word = rest.strip_prefix(name)?.as_bytes();
+        let capitalized = word.first()?.is_ascii_uppercase() && word.get(1)?.is_ascii_lowercase();
+        capitalized.then_some((marker, 2 + name.len()))
+    })
 }
 
 /// The text of `text` with its inline markers reduced to their words, for places that
@@ -202,8 +219,9 @@ pub(crate) fn badge_open(attrs: &Attrs) -> String {
     html
 }
 
-/// Takes off `text` the attribute lists of Adobe's player and link settings written
-/// right after a word (`Files{target="_blank"}` with no link): they are never text.
+/// Takes off `text` the attribute lists of Adobe's player and link settings left with no
+/// link (`Files{target="_blank"}`, or `Files {target="_blank"}` where machine translation
+/// dropped the link): they are never text.
 pub(crate) fn strip_stray_attrs(text: &str) -> Cow<'_, str> {
     const KEYS: &[&str] = &["target=", "width=", "height=", "zoomable=", "modal="];
     if !text.contains('{') || !KEYS.iter().any(|k| text.contains(k)) {
@@ -212,7 +230,7 @@ pub(crate) fn strip_stray_attrs(text: &str) -> Cow<'_, str> {
     let mut out = String::with_capacity(text.len());
     let mut last = 0;
     for at in memchr::memchr_iter(b'{', text.as_bytes()) {
-        if at < last || at == 0 || text.as_bytes()[at - 1].is_ascii_whitespace() {
+        if at < last {
             continue;
         }
         if let Some((attrs, len)) = parse_attrs(&text[at..])
@@ -221,7 +239,8 @@ pub(crate) fn strip_stray_attrs(text: &str) -> Cow<'_, str> {
                 .iter()
                 .any(|(k, _)| KEYS.contains(&format!("{k}=").as_str()))
         {
-            out.push_str(&text[last..at]);
+            // The space before it goes with it.
+            out.push_str(text[last..at].trim_end_matches([' ', '\t']));
             last = at + len;
         }
     }
@@ -376,6 +395,16 @@ mod tests {
                 Piece::Text("."),
             ]
         );
+        // The space after the name forgotten before a capitalized word.
+        assert_eq!(
+            scan_all("[!UICONTROLStore Email] [!UICONTROLSKU]"),
+            vec![
+                Piece::Open(Marker::UiControl, "[!UICONTROL"),
+                Piece::Text("Store Email"),
+                Piece::Close(Marker::UiControl, None),
+                Piece::Text(" [!UICONTROLSKU]"),
+            ]
+        );
     }
 
     #[test]
@@ -417,9 +446,15 @@ mod tests {
     #[test]
     fn stray_attribute_lists() {
         assert_eq!(strip_stray_attrs("Files{target=\"_blank\"}."), "Files.");
+        // Machine translation dropped the link, not its settings.
+        assert_eq!(
+            strip_stray_attrs("les journaux {target=\"_blank\"}."),
+            "les journaux."
+        );
+        // Other lists are not Adobe's settings.
         assert_eq!(
             strip_stray_attrs("a {target=x} {b=c} x{b=c}"),
-            "a {target=x} {b=c} x{b=c}"
+            "a {b=c} x{b=c}"
         );
     }
 
