@@ -251,10 +251,10 @@ fn peek_block_start<'a, I: Iterator<Item = Spanned<'a>>>(
 struct Filter<'a, 'r> {
     out: Vec<Spanned<'a>>,
     found: Found,
-    /// Inline markers open, and beside each: the output index of its opening, the depth
-    /// it was opened at and its source text.
+    /// Inline markers open, and beside each: the output index of its opening and the
+    /// depth it was opened at.
     opens: Vec<Open>,
-    open_at: Vec<(usize, usize, String)>,
+    open_at: Vec<(usize, usize)>,
     /// Depth of open tags in the output.
     depth: usize,
     images: usize,
@@ -314,7 +314,7 @@ impl<'a> Filter<'a, '_> {
     fn end(&mut self) {
         self.depth = self.depth.saturating_sub(1);
         let mut dangling = 0;
-        while let Some((at, depth, _)) = self.open_at.last()
+        while let Some((at, depth)) = self.open_at.last()
             && *depth > self.depth
         {
             let opened = matches!(&self.out[*at].0, Event::InlineHtml(html) if !html.is_empty());
@@ -371,18 +371,17 @@ impl<'a> Filter<'a, '_> {
         for piece in pieces {
             let event = match piece {
                 Piece::Text(t) => Event::Text(CowStr::from(t.to_string())),
-                Piece::Open(marker, raw) => {
+                Piece::Open(marker, _) => {
                     let html = match (marker, plain) {
                         (Marker::UiControl, false) => "<span class=\"uicontrol\">",
                         (Marker::Badge, false) => "<span class=\"badge\">",
                         _ => "",
                     };
-                    self.open_at
-                        .push((self.out.len(), self.depth, raw.to_string()));
+                    self.open_at.push((self.out.len(), self.depth));
                     Event::InlineHtml(CowStr::from(html))
                 }
                 Piece::Close(marker, attrs) => {
-                    let Some((at, ..)) = self.open_at.pop() else {
+                    let Some((at, _)) = self.open_at.pop() else {
                         continue;
                     };
                     if marker == Marker::Badge
