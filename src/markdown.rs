@@ -373,7 +373,8 @@ impl Rewrite<'_> {
         {
             let (body, dropped) = (self.body, &mut self.out.dropped);
             attrs.retain(|(name, _)| {
-                let handler = name.len() > 2 && name[..2].eq_ignore_ascii_case("on");
+                // (Bytes: a name read from a heading's braces may start with `é`.)
+                let handler = name.len() > 2 && name.as_bytes()[..2].eq_ignore_ascii_case(b"on");
                 if handler {
                     dropped.push(BrokenLink::at(
                         body,

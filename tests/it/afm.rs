@@ -52,6 +52,29 @@ fn inline_markers_become_their_text_and_ui_labels() {
     assert!(!text(&select(&main, "p")[1]).contains('{'));
 }
 
+/// A badge that ends a heading keeps its attribute list, which pulldown-cmark reads as
+/// the heading's (`{type=… tooltip="…"}`): the heading gets none of it.
+#[test]
+fn a_badge_at_the_end_of_a_heading_keeps_its_attributes() {
+    let site = guide(
+        "#### Projets [!BADGE SaaS uniquement]{type=Positive tooltip=\"Infrastructure gérée par Adobe.\"}\n\nTexte.\n",
+    );
+    site.build().ok();
+    let main = main_of(&site, PAGE);
+    let heading = &select(&main, ".prose h4")[0];
+    let names: Vec<&str> = heading.value().attrs().map(|(name, _)| name).collect();
+    assert_eq!(
+        names,
+        ["id"],
+        "no attribute of the badge's list on the heading"
+    );
+    let badge = &select_in(heading, "span.badge")[0];
+    assert_eq!(text(badge), "SaaS uniquement");
+    assert_eq!(attr(badge, "title"), "Infrastructure gérée par Adobe.");
+    assert!(attr(badge, "class").contains("badge-positive"));
+    assert!(!text(heading).contains('{'));
+}
+
 /// Real guides close an emphasis inside a marker (`**[!UICONTROL Save**]`): the label
 /// ends with the emphasis, and its `]` is not shown.
 #[test]

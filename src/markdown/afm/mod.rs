@@ -96,6 +96,7 @@ impl<'a, 'r> Filter<'a, 'r> {
             tabs: Vec::new(),
             tab_count: 0,
             heading_level: 1,
+            heading_badge: None,
             shadeboxes: 0,
             collapsibles: 0,
             skip_paragraph: false,
@@ -270,6 +271,8 @@ struct Filter<'a, 'r> {
     tabs: Vec<bool>,
     tab_count: usize,
     heading_level: u8,
+    /// The attribute list of a badge that ends the current heading (see [`Filter::start`]).
+    heading_badge: Option<inline::Attrs>,
     shadeboxes: usize,
     collapsibles: usize,
     /// Drop events up to the end of the current paragraph (a marker's own paragraph).
@@ -289,18 +292,48 @@ impl<'a> Filter<'a, '_> {
         self.out.push((event, range));
     }
 
+    /// The attribute list that ends the source at `range` if it follows a `[!BADGE …]`.
+    fn trailing_badge_attrs(&self, range: &Range<usize>) -> Option<inline::Attrs> {
+        let text = self.source.get(range.clone())?.trim_end();
+        let open = text.rfind("]{")?;
+        let list = &text[open + 1..];
+        if !text[..open].contains("[!BADGE") {
+            return None;
+        }
+        inline::parse_attrs(list)
+            .filter(|(_, len)| *len == list.len())
+            .map(|(attrs, _)| attrs)
+    }
+
     fn html(&mut self, html: String, at: usize) {
         self.push(Event::Html(CowStr::from(html)), at..at);
     }
 
-    fn start(&mut self, event: Event<'a>, range: Range<usize>) {
-        match &event {
+    fn start(&mut self, mut event: Event<'a>, range: Range<usize>) {
+        match &mut event {
             Event::Start(Tag::Link { .. }) => self.links.push(range.start),
             Event::Start(Tag::Image { .. }) => {
                 self.links.push(range.start);
                 self.images += 1;
             }
-            Event::Start(Tag::Heading { level, .. }) => self.heading_level = *level as u8,
+            Event::Start(Tag::Heading {
+                level,
+                id,
+                classes,
+                attrs,
+            }) => {
+                self.heading_level = *level as u8;
+                // `#### [!BADGE SaaS]{type=Positive tooltip="…"}`: pulldown-cmark read the
+                // badge's attribute list as the heading's, one attribute a word.
+                self.heading_badge = self.trailing_badge_attrs(&range);
+                if let Some(badge) = &self.heading_badge {
+                    if *id == badge.id.as_deref().map(CowStr::from) {
+                        *id = None;
+                    }
+                    classes.clear();
+                    attrs.clear();
+                }
+            }
             Event::Start(Tag::CodeBlock(_)) => self.code = true,
             _ => {}
         }
@@ -383,6 +416,10 @@ impl<'a> Filter<'a, '_> {
                 Piece::Close(marker, attrs) => {
                     let Some((at, _)) = self.open_at.pop() else {
                         continue;
+                    };
+                    let attrs = match marker {
+                        Marker::Badge => attrs.or_else(|| self.heading_badge.take()),
+                        _ => attrs,
                     };
                     if marker == Marker::Badge
                         && !plain
