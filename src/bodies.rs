@@ -715,10 +715,43 @@ impl PageLinks<'_> {
             // A folder URL written by hand: not ours to judge.
             return LinkTarget::External;
         }
+        if is_experience_league_path(&path) {
+            // `/en/docs/<other guide>/...`: a page of Experience League written as its
+            // path there, where the guides are published.
+            return LinkTarget::Internal {
+                href: format!("https://experienceleague.adobe.com{dest}"),
+                hreflang: None,
+                anchor: None,
+            };
+        }
         LinkTarget::Broken(format!(
             "`{dest}` not found: not beside the page in content/, nor in static/"
         ))
     }
+}
+
+/// Whether a root path is one of Experience League's pages (`/docs/…`, `/en/docs/…`,
+/// `/fr-FR/docs/…`) rather than a file of the site.
+fn is_experience_league_path(path: &str) -> bool {
+    let Some(rest) = path.strip_prefix('/') else {
+        return false;
+    };
+    let rest = match rest.split_once('/') {
+        // A language: `en`, `fr-FR`, `zh-Hans`.
+        Some((lang, rest))
+            if lang.len() <= 7
+                && lang
+                    .get(..2)
+                    .is_some_and(|l| l.bytes().all(|b| b.is_ascii_alphabetic()))
+                && (lang.len() == 2
+                    || lang.as_bytes()[2] == b'-'
+                        && lang[3..].bytes().all(|b| b.is_ascii_alphabetic())) =>
+        {
+            rest
+        }
+        _ => rest,
+    };
+    rest.starts_with("docs/")
 }
 
 /// Resolves `.` and `..` in a `/`-separated path; `None` if it climbs above the root.
@@ -744,5 +777,25 @@ mod tests {
     fn normalizing() {
         assert_eq!(normalize("roles/../teams/x").as_deref(), Some("teams/x"));
         assert_eq!(normalize("../x"), None);
+    }
+
+    #[test]
+    fn experience_league_paths() {
+        for path in [
+            "/docs/commerce/x",
+            "/en/docs/aem/a/b",
+            "/fr-FR/docs/x",
+            "/zh-Hans/docs/x",
+        ] {
+            assert!(is_experience_league_path(path), "{path}");
+        }
+        for path in [
+            "/help/docs/x",
+            "docs/x",
+            "/static/docs.png",
+            "/assets/x/docs/y",
+        ] {
+            assert!(!is_experience_league_path(path), "{path}");
+        }
     }
 }

@@ -454,7 +454,7 @@ fn root_paths_resolve_in_the_pages_language_and_mail_links_are_mail() {
         site.write(
             &format!("content/{lang}/help/guide/page.md"),
             "---\ntitle: Page\n---\n![Shot](/help/assets/shot.png) [Other](/help/other.md#top) \
-             <help@example.org> <a href=\"/help/other.md\">raw</a>\n",
+             <help@example.org> <a href=\"/help/other.md\">raw</a> [Another guide](/en/docs/aem/page)\n",
         );
         site.write(
             &format!("content/{lang}/help/other.md"),
@@ -480,6 +480,11 @@ fn root_paths_resolve_in_the_pages_language_and_mail_links_are_mail() {
     assert_eq!(
         attr(&links[2], "href"),
         "../../../../fr/help/other/index.html"
+    );
+    // A path of Experience League's own site, where the guides are published.
+    assert_eq!(
+        attr(&links[3], "href"),
+        "https://experienceleague.adobe.com/en/docs/aem/page"
     );
 }
 
