@@ -140,10 +140,12 @@ pub(crate) fn render(
     // Adobe Flavored Markdown, read before the rest (see `crate::markdown::afm`), as the
     // parser gives the events: one vector of them, sized once for most bodies (growing it
     // by doubling copied it and touched fresh memory each time), the thread's own.
-    let events = Parser::new_ext(body, options()).into_offset_iter();
+    // (What would be a definition of a marker's label is text: see `afm::definitions`.)
+    let source = crate::markdown::afm::definitions::protect(body);
+    let events = Parser::new_ext(&source, options()).into_offset_iter();
     let buffer = EVENTS.take();
     let (mut events, afm) =
-        crate::markdown::afm::filter(events, body, buffer, body.len() / EVENT_BYTES, resolver);
+        crate::markdown::afm::filter(events, &source, buffer, body.len() / EVENT_BYTES, resolver);
     drop_leading_title(&mut events);
     let mut events = join_texts(events);
     let sanitized = raw_html == RawHtml::Sanitized;

@@ -52,6 +52,41 @@ fn inline_markers_become_their_text_and_ui_labels() {
     assert!(!text(&select(&main, "p")[1]).contains('{'));
 }
 
+/// Settings written `* [!UICONTROL Metric]: value`, as in Adobe's Business Intelligence
+/// guide, are text: to CommonMark each would define a link of its label, and take its
+/// line out of the page.
+#[test]
+fn a_marker_and_a_colon_opening_a_line_is_text_not_a_definition() {
+    let site = guide(
+        "* Report one\n  * [!UICONTROL Metric]: `Inventory on hand`\n  * [!UICONTROL Group by]:\n    * `Sku`\n\n\
+         * Report two\n  * [!UICONTROL Metric]: `Revenue`\n\n```\n[!UICONTROL Kept]: as written\n```\n",
+    );
+    site.build().ok();
+    let main = main_of(&site, PAGE);
+    let items: Vec<String> = select(&main, ".prose li li")
+        .iter()
+        .map(|li| text(li).split_whitespace().collect::<Vec<_>>().join(" "))
+        .collect();
+    assert_eq!(
+        items,
+        [
+            "Metric: Inventory on hand",
+            "Group by: Sku",
+            "Sku",
+            "Metric: Revenue"
+        ]
+    );
+    assert_eq!(select(&main, ".prose li .uicontrol").len(), 3);
+    assert!(
+        select(&main, ".prose li a").is_empty(),
+        "no link made of a label"
+    );
+    assert_eq!(
+        text(&select(&main, ".prose pre code")[0]).trim(),
+        "[!UICONTROL Kept]: as written"
+    );
+}
+
 /// A badge that ends a heading keeps its attribute list, which pulldown-cmark reads as
 /// the heading's (`{type=… tooltip="…"}`): the heading gets none of it.
 #[test]

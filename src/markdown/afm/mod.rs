@@ -13,6 +13,7 @@
 //! Block labels are not written here (this stage does not know the page's language): the
 //! theme's stylesheet names each kind per language, as it does for GFM alerts.
 
+pub(crate) mod definitions;
 pub(crate) mod include;
 pub(crate) mod inline;
 
@@ -67,7 +68,13 @@ pub(crate) fn filter<'a>(
     out.clear();
     out.reserve(capacity);
     let mut f = Filter::new(out, source, resolver);
-    let mut events = events.peekable();
+    let protected = definitions::is_protected(source);
+    let mut events = events
+        .map(|(event, range)| match protected {
+            true => (definitions::restore(event), range),
+            false => (event, range),
+        })
+        .peekable();
     while let Some((event, range)) = events.next() {
         if f.skip_paragraph {
             f.skip_paragraph = !matches!(event, Event::End(TagEnd::Paragraph));
