@@ -247,14 +247,16 @@ pub fn outdated_warnings(site: &Site, statuses: &[KeyStatus]) -> Vec<Diagnostic>
     out
 }
 
-/// The status as a table, for people.
+/// The status as a table, for people. The key column is as wide as the longest key up to
+/// [`KEY_WIDTH`]: a longer key (a guide has file names of 280 characters) pushes its own
+/// row's states along, not every row's off the screen.
 pub fn table(config: &Config, statuses: &[KeyStatus]) -> String {
     let width = statuses
         .iter()
         .map(|s| s.key.chars().count())
         .max()
         .unwrap_or(0)
-        .max(15);
+        .clamp(15, KEY_WIDTH);
     let mut out = format!("\n{:<width$}", "translation key");
     for l in &config.languages {
         out.push_str(&format!("  {:<8}", l.code));
@@ -269,6 +271,9 @@ pub fn table(config: &Config, statuses: &[KeyStatus]) -> String {
     }
     out
 }
+
+/// The widest the key column of [`table`] gets.
+const KEY_WIDTH: usize = 48;
 
 /// Records in translated files the hash of their default-language source. With `all`,
 /// every translation of the site; else the files given.
@@ -361,6 +366,35 @@ pub fn set_front_matter_key(text: &str, key: &str, value: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A long key pushes its own row's states along; the other rows stay in columns.
+    #[test]
+    fn the_key_column_has_a_width_limit() {
+        let config = Config::parse(
+            Path::new("."),
+            "title: T\ndefault_language: en\nlanguages:\n  en: English\n  fr: Français\n",
+        )
+        .expect("valid site.yaml");
+        let row = |key: &str, fr: Freshness| KeyStatus {
+            key: key.to_string(),
+            languages: vec![("en".into(), Freshness::Source), ("fr".into(), fr)],
+        };
+        let long = format!("help/{}", "x".repeat(200));
+        let table = table(
+            &config,
+            &[
+                row("help/a", Freshness::Current),
+                row(&long, Freshness::Missing),
+                row("help/b", Freshness::Unknown),
+            ],
+        );
+        let lines: Vec<&str> = table.lines().filter(|l| !l.is_empty()).collect();
+        let column = |line: &str| line.find("source");
+        assert_eq!(column(lines[1]), Some(KEY_WIDTH + 2));
+        assert_eq!(column(lines[3]), Some(KEY_WIDTH + 2));
+        assert_eq!(column(lines[2]), Some(long.len() + 2));
+        assert!(lines[2].ends_with("MISSING "), "{:?}", lines[2]);
+    }
 
     #[test]
     fn stamping_inserts_or_replaces_the_key() {
