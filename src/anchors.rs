@@ -94,12 +94,8 @@ fn fixes_of(
             page_fixes.push((j, Fix::To(h.id.clone())));
             continue;
         }
-        // Written for an older rule, which dropped `_` and `-` alike
-        // (`#consumerswaitformessages` for `consumers_wait_for_messages`): one heading.
-        let bare = bare_id(&a.fragment);
-        let mut alike = found.headings.iter().filter(|h| bare_id(&h.id) == bare);
-        if let (Some(h), None) = (alike.next(), alike.next()) {
-            page_fixes.push((j, Fix::To(h.id.clone())));
+        if let Some(k) = only_alike(&found.headings, &a.fragment) {
+            page_fixes.push((j, Fix::To(found.headings[k].id.clone())));
             continue;
         }
         let source = site
@@ -120,16 +116,7 @@ fn fixes_of(
         let Some(k) = source
             .iter()
             .position(|h| h.id == a.fragment || h.adobe_id == a.fragment)
-            .or_else(|| {
-                let mut alike = source
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, h)| bare_id(&h.id) == bare);
-                match (alike.next(), alike.next()) {
-                    (Some((k, _)), None) => Some(k),
-                    _ => None,
-                }
-            })
+            .or_else(|| only_alike(source, &a.fragment))
         else {
             continue;
         };
@@ -144,9 +131,19 @@ fn fixes_of(
     page_fixes
 }
 
-/// An id without its `-` and `_`.
-fn bare_id(id: &str) -> String {
-    id.chars().filter(|c| !matches!(c, '-' | '_')).collect()
+/// The one heading whose id is `fragment` but for `_` and `-`, which an older rule
+/// dropped alike (`#consumerswaitformessages` for `consumers_wait_for_messages`).
+fn only_alike(headings: &[Heading], fragment: &str) -> Option<usize> {
+    let bare = |id: &str| -> String { id.chars().filter(|c| !matches!(c, '-' | '_')).collect() };
+    let fragment = bare(fragment);
+    let mut alike = headings
+        .iter()
+        .enumerate()
+        .filter(|(_, h)| bare(&h.id) == fragment);
+    match (alike.next(), alike.next()) {
+        (Some((k, _)), None) => Some(k),
+        _ => None,
+    }
 }
 
 /// Rewrites each page's links by its fixes; a warning for each link left unmapped.

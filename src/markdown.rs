@@ -142,7 +142,14 @@ pub(crate) fn render(
     // by doubling copied it and touched fresh memory each time), the thread's own.
     // (What would be a definition of a marker's label is text: see `afm::definitions`.)
     let source = crate::markdown::afm::definitions::protect(body);
-    let events = Parser::new_ext(&source, options()).into_offset_iter();
+    let protected = matches!(source, std::borrow::Cow::Owned(_));
+    let events =
+        Parser::new_ext(&source, options())
+            .into_offset_iter()
+            .map(move |(event, range)| match protected {
+                true => (crate::markdown::afm::definitions::restore(event), range),
+                false => (event, range),
+            });
     let buffer = EVENTS.take();
     let (mut events, afm) =
         crate::markdown::afm::filter(events, &source, buffer, body.len() / EVENT_BYTES, resolver);

@@ -476,24 +476,13 @@ fn push_included(
     indent: &str,
 ) {
     let at = out.len();
-    push_indented(out, text, indent);
+    let indented = push_indented(out, text, indent);
     let kept = text.trim_end_matches(['\n', '\r']).len();
-    // An offset of `text` in `out`: each line after the first that is not blank got the
-    // indent before it.
+    // An offset of `text` in `out`: each indented line that starts at or before it moved
+    // it on by the indent.
     let moved = |offset: usize| {
         let offset = offset.min(kept);
-        let indented = text[..offset]
-            .match_indices('\n')
-            .filter(|(i, _)| {
-                !text[i + 1..]
-                    .split('\n')
-                    .next()
-                    .unwrap_or("")
-                    .trim()
-                    .is_empty()
-            })
-            .count();
-        at + offset + indented * indent.len()
+        at + offset + indented.partition_point(|&line| line <= offset) * indent.len()
     };
     into.extend(origins.into_iter().map(|o| Origin {
         range: moved(o.range.start)..moved(o.range.end),
@@ -502,18 +491,24 @@ fn push_included(
 }
 
 /// Included text, its lines after the first indented like the directive (so that it
-/// stays inside a list item), without its final line break.
-fn push_indented(out: &mut String, text: &str, indent: &str) {
+/// stays inside a list item), without its final line break. Returns where in `text` each
+/// line that got the indent starts.
+fn push_indented(out: &mut String, text: &str, indent: &str) -> Vec<usize> {
     let text = text.trim_end_matches(['\n', '\r']);
+    let mut indented = Vec::new();
+    let mut start = 0;
     for (i, line) in text.split('\n').enumerate() {
         if i > 0 {
             out.push('\n');
             if !line.trim().is_empty() {
                 out.push_str(indent);
+                indented.push(start);
             }
         }
         out.push_str(line);
+        start += line.len() + 1;
     }
+    indented
 }
 
 fn strip_front_matter(text: &str) -> &str {

@@ -68,13 +68,7 @@ pub(crate) fn filter<'a>(
     out.clear();
     out.reserve(capacity);
     let mut f = Filter::new(out, source, resolver);
-    let protected = definitions::is_protected(source);
-    let mut events = events
-        .map(|(event, range)| match protected {
-            true => (definitions::restore(event), range),
-            false => (event, range),
-        })
-        .peekable();
+    let mut events = events.peekable();
     while let Some((event, range)) = events.next() {
         if f.skip_paragraph {
             f.skip_paragraph = !matches!(event, Event::End(TagEnd::Paragraph));
