@@ -26,7 +26,7 @@ use crate::markdown::afm::include::IncludedFile;
 use crate::markdown::lines::Lines;
 use crate::markdown::{self, LinkResolver, LinkTarget, afm};
 use crate::search;
-use crate::site::{Body, Html, PageId, Site, SitePage, is_external, root_prefix};
+use crate::site::{Body, Html, PackedText, PageId, Site, SitePage, is_external, root_prefix};
 
 /// The bodies a rebuild may reuse, by the key of their page's file and the site's URLs,
 /// each with the files its includes read.
@@ -66,9 +66,9 @@ enum Held {
 struct PackedBody {
     /// The body but for its HTML's text, serialized (postcard) and compressed (LZ4).
     rest: bytes::Bytes,
-    /// The HTML's text, compressed on its own: it is unpacked only if something reads it
-    /// (see [`Html`]).
-    html: bytes::Bytes,
+    /// The HTML's text, on its own: it is unpacked only if something reads it (see
+    /// [`Html`]).
+    html: PackedText,
 }
 
 impl Stored {
@@ -77,7 +77,7 @@ impl Stored {
     fn packed(&self, key: u64) -> Option<Packed> {
         let body = match &self.body {
             Held::Packed(packed) => packed.clone(),
-            Held::Whole(body) => pack(body)?,
+            Held::Whole(body) => pack(body, true)?,
         };
         Some(Packed {
             key,
@@ -102,16 +102,38 @@ impl Stored {
     }
 }
 
-/// A body, serialized (postcard) and compressed (LZ4), its HTML's text apart.
-fn pack(body: &Body) -> Option<PackedBody> {
+/// A body, serialized (postcard) and compressed (LZ4), its HTML's text apart (compressed
+/// if `compress`, see [`compresses_html`]).
+fn pack(body: &Body, compress: bool) -> Option<PackedBody> {
     let rest = postcard::to_stdvec(body).ok()?;
     Some(PackedBody {
         rest: lz4_flex::compress_prepend_size(&rest).into(),
-        html: body.html.packed_text(),
+        html: body.html.packed_text(compress),
     })
 }
 
-/// The body but for its HTML's text, which stays compressed until it is read.
+/// From how many pages a build keeps its bodies' HTML compressed, in memory and in its
+/// cache. Below, the HTML whole is at most tens of MB, and compressing and unpacking it
+/// cost 5-8% of a first build's CPU on Adobe's guides (2-3% on generated sites of 2,000
+/// pages); above, the HTML whole would be a third of a build's memory (180 of 280 MiB at
+/// 20,000 pages).
+const COMPRESSED_FROM_PAGES: usize = 5_000;
+
+/// Whether a build of `site` keeps its bodies' HTML compressed (see
+/// [`COMPRESSED_FROM_PAGES`]).
+fn compresses_html(site: &Site) -> bool {
+    // Test hook, in debug builds only: the tests' sites are small.
+    #[cfg(debug_assertions)]
+    if let Some(from) = std::env::var("EQUIPE_TEST_COMPRESSED_FROM_PAGES")
+        .ok()
+        .and_then(|n| n.parse::<usize>().ok())
+    {
+        return site.pages.len() >= from;
+    }
+    site.pages.len() >= COMPRESSED_FROM_PAGES
+}
+
+/// The body but for its HTML's text, which stays as the cache held it until it is read.
 fn unpack(packed: &PackedBody) -> Option<Body> {
     let mut body: Body =
         postcard::from_bytes(&lz4_flex::decompress_size_prepended(&packed.rest).ok()?).ok()?;
@@ -121,16 +143,17 @@ fn unpack(packed: &PackedBody) -> Option<Body> {
 
 /// A cached body as the build cache keeps it: its HTML and search entry are most of the
 /// cache's bytes and compress to about a fifth, each body on its own in parallel. The
-/// HTML's text is compressed apart: after one edit, most pages are not rendered again,
-/// and their HTML is not unpacked (at 20,000 pages, that was 116 MB to unpack).
+/// HTML's text is kept apart (compressed on a large site, see [`compresses_html`]):
+/// after one edit, most pages are not rendered again, and their HTML is not unpacked (at
+/// 20,000 pages, that was 116 MB to unpack).
 #[derive(serde::Serialize, serde::Deserialize)]
 pub(crate) struct Packed {
     key: u64,
     included: Arc<[IncludedFile]>,
     /// The body but for its HTML's text, serialized (postcard) and compressed (LZ4).
     body: bytes::Bytes,
-    /// The HTML's text, compressed (LZ4).
-    html: bytes::Bytes,
+    /// The HTML's text.
+    html: PackedText,
 }
 
 /// A [`Packed`] as the build cache's file holds it, its body still a slice of the file's
@@ -142,7 +165,14 @@ pub(crate) struct PackedIn<'a> {
     #[serde(borrow)]
     body: &'a [u8],
     #[serde(borrow)]
-    html: &'a [u8],
+    html: PackedTextIn<'a>,
+}
+
+/// A [`PackedText`] as the build cache's file holds it, still a slice of the file's bytes.
+#[derive(serde::Deserialize)]
+enum PackedTextIn<'a> {
+    Lz4(#[serde(borrow)] &'a [u8]),
+    Plain(#[serde(borrow)] &'a [u8]),
 }
 
 impl PackedIn<'_> {
@@ -153,7 +183,10 @@ impl PackedIn<'_> {
             key: self.key,
             included: self.included,
             body: file.slice_ref(self.body),
-            html: file.slice_ref(self.html),
+            html: match self.html {
+                PackedTextIn::Lz4(bytes) => PackedText::Lz4(file.slice_ref(bytes)),
+                PackedTextIn::Plain(bytes) => PackedText::Plain(file.slice_ref(bytes)),
+            },
         }
     }
 }
@@ -191,12 +224,13 @@ struct Cached {
 }
 
 impl Cached {
-    /// What the cache keeps of it (see [`Cache::packed`]).
-    fn stored(&self, packed: bool) -> Option<Stored> {
+    /// What the cache keeps of it (see [`Cache::packed`]; its HTML compressed if
+    /// `compress`).
+    fn stored(&self, packed: bool, compress: bool) -> Option<Stored> {
         let body = match (packed, &self.packed) {
             (false, _) => Held::Whole(Arc::clone(&self.body)),
             (true, Some(packed)) => Held::Packed(packed.clone()),
-            (true, None) => Held::Packed(pack(&self.body)?),
+            (true, None) => Held::Packed(pack(&self.body, compress)?),
         };
         Some(Stored {
             body,
@@ -276,8 +310,9 @@ pub(crate) fn render(site: &mut Site, cache: Option<&mut Cache>) -> Vec<Diagnost
     // A build lets each text go once its body is rendered (`serve` keeps its pages whole
     // for its next rebuild).
     let release = cache.as_ref().is_none_or(|c| c.packed);
-    // A build keeps each body's HTML compressed from the start, as its cache does.
-    let pack = cache.as_ref().is_some_and(|c| c.packed);
+    // A build of a large site keeps each body's HTML compressed from the start, as its
+    // cache does.
+    let pack = cache.as_ref().is_some_and(|c| c.packed) && compresses_html(site);
     let texts: Vec<Option<Arc<str>>> = site
         .pages
         .iter()
@@ -344,6 +379,7 @@ fn keep(cache: &mut Cache, site: &Site, bodies: &[(bool, u64, Cached)]) {
     cache.rendered = bodies.iter().filter(|(fresh, ..)| *fresh).count();
     // Keep the bodies of this site only: in the sink's file, or here.
     let packed = cache.packed;
+    let compress = compresses_html(site);
     // A compressed body keeps the ids of its HTML if links of the site name its
     // `#anchors`: the next build checks them without unpacking its HTML. The anchors
     // stage, next, reads those same ids (read once).
@@ -362,7 +398,7 @@ fn keep(cache: &mut Cache, site: &Site, bodies: &[(bool, u64, Cached)]) {
             if targets.contains(p.path.as_str()) {
                 cached.body.html.ids();
             }
-            Some((*key, cached.stored(packed)?))
+            Some((*key, cached.stored(packed, compress)?))
         });
     cache.bodies = match (packed, &cache.sink) {
         (true, Some(sink)) => {

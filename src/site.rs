@@ -120,10 +120,40 @@ pub struct Body {
 pub struct Html {
     key: u64,
     text: std::sync::OnceLock<String>,
-    /// The text compressed (LZ4, its size first), as the build cache holds it.
-    packed: Option<bytes::Bytes>,
+    /// The text as the build cache holds it.
+    packed: Option<PackedText>,
     /// Its ids, read the first time a link to one of its `#anchors` is checked.
     ids: std::sync::OnceLock<Arc<BodyIds>>,
+}
+
+/// An HTML text as the build cache holds it: compressed (LZ4, its size first) on a large
+/// site, whose bodies would otherwise be a third of a build's memory (see
+/// [`Html::packed`]); as it is on a smaller one, where compressing and unpacking every
+/// body was 5-8% of a build's CPU and saved memory no one missed.
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
+pub(crate) enum PackedText {
+    Lz4(bytes::Bytes),
+    Plain(bytes::Bytes),
+}
+
+impl PackedText {
+    /// `text`, compressed or not.
+    pub(crate) fn of(text: &str, compress: bool) -> PackedText {
+        if compress {
+            PackedText::Lz4(lz4_flex::compress_prepend_size(text.as_bytes()).into())
+        } else {
+            PackedText::Plain(bytes::Bytes::copy_from_slice(text.as_bytes()))
+        }
+    }
+
+    /// The text; `None` if its bytes do not unpack or are not UTF-8.
+    fn unpacked(&self) -> Option<String> {
+        let bytes = match self {
+            PackedText::Lz4(packed) => lz4_flex::decompress_size_prepended(packed).ok()?,
+            PackedText::Plain(text) => text.to_vec(),
+        };
+        crate::text::string_of(bytes)
+    }
 }
 
 /// What the build cache keeps of an [`Html`] with its body: the key and the ids if they
@@ -171,31 +201,33 @@ impl Html {
     }
 
     /// Like [`Html::new`], but the text is kept compressed only, and unpacked for the
-    /// moment it is read (see [`Html::text`]): a build holds every body from the bodies
-    /// stage to the pages', and the bodies' HTML whole was a third of its memory at
-    /// 20,000 pages (180 MB, against 45 MB compressed, which the build cache needs anyway).
+    /// moment it is read (see [`Html::text`]): a build of a large site holds every body
+    /// from the bodies stage to the pages', and the bodies' HTML whole was a third of its
+    /// memory at 20,000 pages (180 MB, against 45 MB compressed, which the build cache
+    /// keeps).
     pub(crate) fn packed(text: &str, key: u64) -> Html {
         Html {
             key,
-            packed: Some(lz4_flex::compress_prepend_size(text.as_bytes()).into()),
+            packed: Some(PackedText::of(text, true)),
             ..Html::default()
         }
     }
 
     /// This HTML (read back from the build cache, without its text) with its text kept
-    /// compressed (see [`Html::packed_text`]) until it is read.
-    pub(crate) fn with_packed_text(self, packed: bytes::Bytes) -> Html {
+    /// as the cache held it (see [`Html::packed_text`]) until it is read.
+    pub(crate) fn with_packed_text(self, packed: PackedText) -> Html {
         Html {
             packed: Some(packed),
             ..self
         }
     }
 
-    /// The text compressed (LZ4, its size first), as it came or compressed now.
-    pub(crate) fn packed_text(&self) -> bytes::Bytes {
+    /// The text as the build cache keeps it: as it came, or made now (compressed if
+    /// `compress`).
+    pub(crate) fn packed_text(&self, compress: bool) -> PackedText {
         match &self.packed {
             Some(packed) => packed.clone(),
-            None => lz4_flex::compress_prepend_size(self.as_str().as_bytes()).into(),
+            None => PackedText::of(self.as_str(), compress),
         }
     }
 
@@ -223,8 +255,7 @@ impl Html {
     fn unpacked(&self) -> String {
         self.packed
             .as_ref()
-            .and_then(|packed| lz4_flex::decompress_size_prepended(packed).ok())
-            .and_then(crate::text::string_of)
+            .and_then(PackedText::unpacked)
             .unwrap_or_default()
     }
 
@@ -878,16 +909,21 @@ mod tests {
         assert!(without.ids.get().is_none());
         html.ids();
         let kept = postcard::to_stdvec(&html).unwrap();
-        let packed = html.packed_text();
         let back: Html = postcard::from_bytes(&kept).unwrap();
         assert_eq!(back.key(), 42);
         assert!(back.ids.get().is_some());
         assert!(back.ids().has("x") && back.ids().has("étape"));
         assert_eq!(back.ids().headings, html.ids().headings);
-        // Without its text, it reads as empty; with it, as it was.
+        // Without its text, it reads as empty; with it, compressed or not, as it was.
         assert_eq!(back.clone().as_str(), "");
-        let back = back.with_packed_text(packed);
-        assert_eq!(back.as_str(), text);
-        assert_eq!(&*back, text);
+        for compress in [true, false] {
+            let packed = html.packed_text(compress);
+            assert_eq!(matches!(packed, PackedText::Lz4(_)), compress);
+            let packed: PackedText =
+                postcard::from_bytes(&postcard::to_stdvec(&packed).unwrap()).unwrap();
+            let back = back.clone().with_packed_text(packed);
+            assert_eq!(back.as_str(), text);
+            assert_eq!(&*back, text);
+        }
     }
 }

@@ -50,12 +50,35 @@ fn count_before(stderr: &str, words: &str) -> usize {
 /// the cache gives the files a first build gives. Edits pile up on one cache.
 #[test]
 fn after_any_edit_a_build_with_its_cache_equals_a_first_build() {
-    let site = TestSite::example();
+    edits_pile_up(&TestSite::example());
+}
+
+/// The same with the bodies' HTML compressed, as a build of a large site keeps it (the
+/// example site is below the size where a build compresses it).
+#[test]
+fn after_any_edit_a_build_with_compressed_bodies_equals_a_first_build() {
+    let compressed = TestSite::example().with_env("EQUIPE_TEST_COMPRESSED_FROM_PAGES", "0");
+    let plain = TestSite::example();
+    let cache_size = |site: &TestSite| {
+        site.build().ok();
+        std::fs::metadata(site.path(".public.equipe-cache"))
+            .expect("a build cache")
+            .len()
+    };
+    let (small, large) = (cache_size(&compressed), cache_size(&plain));
+    assert!(
+        small < large,
+        "the bodies' HTML is compressed: {small} against {large} bytes"
+    );
+    edits_pile_up(&compressed);
+}
+
+fn edits_pile_up(site: &TestSite) {
     site.build().ok();
     let mut reuses = Vec::new();
     for edit in EDITS {
         tick();
-        let what = edit.apply(&site);
+        let what = edit.apply(site);
         let run = site.build().ok();
         let stderr = run.stderr();
         reuses.push((
@@ -64,7 +87,7 @@ fn after_any_edit_a_build_with_its_cache_equals_a_first_build() {
             built(&stderr),
             what.clone(),
         ));
-        assert_same(&files(&site.output("")), &first_build(&site), &what);
+        assert_same(&files(&site.output("")), &first_build(site), &what);
         // The output is updated in place: a page removed leaves no empty folder.
         let empty: Vec<_> = walkdir::WalkDir::new(site.output(""))
             .into_iter()

@@ -11,6 +11,8 @@ use scraper::{Html, Selector};
 /// A site in a temporary folder.
 pub(crate) struct TestSite {
     pub dir: tempfile::TempDir,
+    /// Set for each run of the binary (see [`TestSite::with_env`]).
+    env: Vec<(&'static str, &'static str)>,
 }
 
 pub(crate) const TWO_LANGUAGES: &str = "title:\n  fr: Équipe\n  en: Team\nbase_url: https://example.org/team/\ndefault_language: fr\nlanguages:\n  fr: Français\n  en: English\n";
@@ -20,6 +22,7 @@ impl TestSite {
     pub(crate) fn new(site_yaml: &str) -> TestSite {
         let site = TestSite {
             dir: tempfile::tempdir().expect("temp dir"),
+            env: Vec::new(),
         };
         site.write("site.yaml", site_yaml);
         std::fs::create_dir_all(site.path("content")).expect("content dir");
@@ -30,11 +33,19 @@ impl TestSite {
     pub(crate) fn example() -> TestSite {
         let site = TestSite {
             dir: tempfile::tempdir().expect("temp dir"),
+            env: Vec::new(),
         };
         let root = Path::new(env!("CARGO_MANIFEST_DIR"));
         std::fs::copy(root.join("site.yaml"), site.path("site.yaml")).expect("copy site.yaml");
         copy_dir(&root.join("content"), &site.path("content"));
         site
+    }
+
+    /// The same site, the binary run with `key=value` in its environment (the debug
+    /// build's test hooks).
+    pub(crate) fn with_env(mut self, key: &'static str, value: &'static str) -> TestSite {
+        self.env.push((key, value));
+        self
     }
 
     pub(crate) fn root(&self) -> &Path {
@@ -81,7 +92,8 @@ impl TestSite {
         cmd.args(args)
             .arg("--source")
             .arg(self.root())
-            .env("NO_COLOR", "1");
+            .env("NO_COLOR", "1")
+            .envs(self.env.iter().copied());
         Run(cmd.output().expect("run equipe"))
     }
 
