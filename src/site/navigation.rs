@@ -177,29 +177,32 @@ impl Navigation {
     }
 }
 
-/// The URL of the page at output path `to` from the page at `from`, as short as it
-/// goes: a guide's menu links hundreds of pages deep in folders, and spelled from the
+/// Writes into `out` the URL of the page at output path `to` from the page at `from`, as
+/// short as it goes: the `../`s, then what is left of `to`, through `push` (which escapes
+/// it). A guide's menu links hundreds of pages deep in folders, and spelled from the
 /// site's root each link took 140 bytes, half of the menu (Experience League's
-/// Operations guide: 38 of its 65 kB on every page).
-fn relative_url(from: &str, to: &str) -> String {
+/// Operations guide: 38 of its 65 kB on every page). Written in place, without a string
+/// of its own: a sidebar writes hundreds on every page.
+fn push_relative_url(out: &mut String, from: &str, to: &str, push: impl FnOnce(&mut String, &str)) {
     // The folders both are in: up to the last `/` of what they start with alike.
     let alike = from
         .bytes()
         .zip(to.bytes())
-        .take_while(|(a, b)| a == b)
-        .count();
+        .position(|(a, b)| a != b)
+        .unwrap_or(from.len().min(to.len()));
     // (Found among bytes: `alike` may end inside a character, `/` never does.)
     let base = from.as_bytes()[..alike]
         .iter()
         .rposition(|&b| b == b'/')
         .map_or(0, |i| i + 1);
-    let up = from[base..].matches('/').count();
-    let mut url = String::with_capacity(3 * up + to.len() - base);
+    let up = from.as_bytes()[base..]
+        .iter()
+        .filter(|&&b| b == b'/')
+        .count();
     for _ in 0..up {
-        url.push_str("../");
+        out.push_str("../");
     }
-    url.push_str(&to[base..]);
-    url
+    push(out, &to[base..]);
 }
 
 /// Past this many entries, a menu list shows only [`AROUND`] entries on each side of the
@@ -220,7 +223,7 @@ impl Link<'_> {
     fn write(&self, html: &mut String, page: PageId, label: &str) {
         let target = &self.site.pages[page];
         html.push_str("<a href=\"");
-        escape_into(html, &relative_url(self.from, &target.path));
+        push_relative_url(html, self.from, &target.path, escape_into);
         html.push('"');
         if Some(page) == self.current {
             html.push_str(" aria-current=\"page\"");
@@ -630,7 +633,13 @@ fn escape_into(out: &mut String, text: &str) {
 
 #[cfg(test)]
 mod tests {
-    use super::relative_url;
+    use super::push_relative_url;
+
+    fn relative_url(from: &str, to: &str) -> String {
+        let mut url = String::new();
+        push_relative_url(&mut url, from, to, String::push_str);
+        url
+    }
 
     #[test]
     fn menu_urls_are_relative_to_the_page() {
@@ -656,5 +665,14 @@ mod tests {
         );
         assert_eq!(relative_url("index.html", "en/index.html"), "en/index.html");
         assert_eq!(relative_url("en/index.html", "index.html"), "../index.html");
+        // What is left of the path is escaped, as a menu writes it.
+        let mut escaped = String::new();
+        push_relative_url(
+            &mut escaped,
+            "en/a/index.html",
+            "en/b&c/index.html",
+            super::escape_into,
+        );
+        assert_eq!(escaped, "../b&amp;c/index.html");
     }
 }
