@@ -283,7 +283,8 @@ fn attribute_lists_apply_when_safe_and_never_show() {
         "[Site](https://x.org){target=\"_blank\"} [Other](other.md){target=_blank} \
          ![Shot](/help/assets/shot.png){width=\"600\" zoomable=\"yes\"} \
          ![Evil](/help/assets/shot.png){width=\"1 onerror=alert(1)\" class=\"ok\"} \
-         See Videos{target=\"_blank\"}.\n",
+         See Videos{target=\"_blank\"}.\n\n\
+         [Forgot](https://x.org){target=\"_blank} [Traduit](https://x.org){target=« _blank}\n",
     );
     site.write("content/en/help/other.md", "---\ntitle: Other\n---\nx\n");
     site.write_bytes("content/en/help/assets/shot.png", b"png");
@@ -306,6 +307,12 @@ fn attribute_lists_apply_when_safe_and_never_show() {
     assert_eq!(attr(&images[1], "onerror"), "");
     assert_eq!(attr(&images[1], "class"), "ok");
     assert!(!text(&select(&main, "p")[0]).contains('{'));
+    // A closing quote forgotten, and the guillemets machine translation put instead.
+    let last = &select(&main, "p")[1];
+    assert!(!text(last).contains('{'), "{}", text(last));
+    for link in select_in(last, "a") {
+        assert_eq!(attr(&link, "target"), "_blank");
+    }
 }
 
 #[test]

@@ -307,8 +307,38 @@ fn is_size(s: &str) -> bool {
 }
 
 /// Parses the attribute list that `text` starts with: the attributes and the length of
-/// the list, or `None` if `text` does not start with a well-formed one.
+/// the list, or `None` if `text` does not start with one. A list that is not well formed
+/// is read as its author meant it if it can be: Adobe's guides have
+/// `{target="_blank}` with its closing quote forgotten, which machine translation made
+/// `{target=« _blank}` in French (see [`quoted`]).
 pub(crate) fn parse_attrs(text: &str) -> Option<(Attrs, usize)> {
+    parse_attrs_as(text, false).or_else(|| parse_attrs_as(text, true))
+}
+
+/// Quotes and what closes them: the straight ones, and those machine translation puts in
+/// their place (French guillemets, curly quotes).
+const QUOTES: &[(&str, &str)] = &[("\"", "\""), ("'", "'"), ("«", "»"), ("“", "”"), ("„", "“")];
+
+/// The quoted value `text` starts with, and the length it takes. Well formed: a straight
+/// quote to its closing one. `lenient`: any of [`QUOTES`], to its closer or to the `}`
+/// that ends the list (not taken), whichever comes first, without the spaces a French
+/// text puts inside guillemets.
+fn quoted(text: &str, lenient: bool) -> Option<(&str, usize)> {
+    let quotes = if lenient { QUOTES } else { &QUOTES[..2] };
+    let (open, close) = quotes.iter().find(|(open, _)| text.starts_with(open))?;
+    let inner = &text[open.len()..];
+    let closed = inner.find(close);
+    let end = if lenient {
+        closed.into_iter().chain(inner.find('}')).min()?
+    } else {
+        closed?
+    };
+    let closing = if closed == Some(end) { close.len() } else { 0 };
+    let value = inner[..end].trim_matches([' ', '\u{a0}', '\u{202f}']);
+    Some((value, open.len() + end + closing))
+}
+
+fn parse_attrs_as(text: &str, lenient: bool) -> Option<(Attrs, usize)> {
     let inner_start = 1;
     let bytes = text.as_bytes();
     if bytes.first() != Some(&b'{') {
@@ -341,14 +371,16 @@ pub(crate) fn parse_attrs(text: &str) -> Option<(Attrs, usize)> {
                 }
                 let key = text[i..i + key_len].to_string();
                 i += key_len + 1;
-                let value = match bytes.get(i)? {
-                    q @ (b'"' | b'\'') => {
-                        let end = i + 1 + memchr::memchr(*q, &bytes[i + 1..])?;
-                        let value = &text[i + 1..end];
-                        i = end + 1;
+                let value = match quoted(&text[i..], lenient) {
+                    Some((value, len)) => {
+                        i += len;
                         value
                     }
-                    _ => {
+                    // A quote not closed (well formed), or not one of those read.
+                    None if QUOTES.iter().any(|(open, _)| text[i..].starts_with(open)) => {
+                        return None;
+                    }
+                    None => {
                         let len = text[i..].find([' ', '\t', '}']).filter(|&l| l > 0)?;
                         let value = &text[i..i + len];
                         i += len;
@@ -470,8 +502,26 @@ mod tests {
         // Hostile values are dropped, not escaped into place.
         let (a, _) = parse_attrs("{width=\"1\\\" onload=x\" class='\"><script>'}").unwrap();
         assert_eq!(a.to_html(), "");
-        for not_a_list in ["{}", "{ just words }", "{width=\"6", "no"] {
+        for not_a_list in ["{}", "{ just words }", "{width=\"6", "{width=«6", "no"] {
             assert_eq!(parse_attrs(not_a_list), None, "{not_a_list}");
         }
+        // A closing quote forgotten, and what machine translation made of the quotes.
+        for written in [
+            "{target=\"_blank}",
+            "{target=« _blank}",
+            "{target=«\u{a0}_blank\u{a0}»}",
+            "{target=“_blank”}",
+        ] {
+            let (a, len) = parse_attrs(&format!("{written} after")).unwrap();
+            assert_eq!(
+                a.to_html(),
+                " target=\"_blank\" rel=\"noopener\"",
+                "{written}"
+            );
+            assert_eq!(len, written.len(), "{written}");
+        }
+        // Well formed first: a `}` inside quotes is the value's.
+        let (a, _) = parse_attrs("{class=\"a}b\"}").unwrap();
+        assert_eq!(a.get("class"), Some("a}b"));
     }
 }
