@@ -140,8 +140,11 @@ pub(crate) fn render(
     // Adobe Flavored Markdown, read before the rest (see `crate::markdown::afm`), as the
     // parser gives the events: one vector of them, sized once for most bodies (growing it
     // by doubling copied it and touched fresh memory each time), the thread's own.
-    // (What would be a definition of a marker's label is text: see `afm::definitions`.)
-    let source = crate::markdown::afm::definitions::protect(body);
+    // (What would be a definition of a marker's label is text: see `afm::definitions`; a
+    // link's `)` that machine translation put after a French `?` comes back: see
+    // `afm::link_ends`.)
+    let repaired = crate::markdown::afm::link_ends::repair(body);
+    let source = crate::markdown::afm::definitions::protect(&repaired);
     let protected = matches!(source, std::borrow::Cow::Owned(_));
     let events =
         Parser::new_ext(&source, options())

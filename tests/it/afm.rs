@@ -315,6 +315,20 @@ fn attribute_lists_apply_when_safe_and_never_show() {
     }
 }
 
+/// Machine translation put a French `?` inside the link: `[l’article](https://… ?)`.
+#[test]
+fn a_link_closed_after_a_french_question_mark_is_a_link() {
+    let site = guide("Voir [l’article](https://x.org/a?lang=fr ?) et [l’autre](other.md\u{a0}!)\n");
+    site.write("content/en/help/other.md", "---\ntitle: Other\n---\nx\n");
+    site.build().ok();
+    let main = main_of(&site, PAGE);
+    let paragraph = &select(&main, "p")[0];
+    let links = select_in(paragraph, "a");
+    assert_eq!(attr(&links[0], "href"), "https://x.org/a?lang=fr");
+    assert_eq!(attr(&links[1], "href"), "../../../en/help/other/index.html");
+    assert_eq!(text(paragraph), "Voir l’article ? et l’autre\u{a0}!");
+}
+
 #[test]
 fn includes_and_snippets_expand_from_the_language_root() {
     let site = guide(

@@ -10,12 +10,17 @@
 //!   lists off the text that follows links and images;
 //! - [`apply_attrs`]: once links are resolved, puts those attributes on them.
 //!
+//! Before parsing, what CommonMark would misread in Adobe's guides is put right, byte
+//! for byte: lines of settings that would be link definitions ([`definitions`]), links
+//! whose `)` machine translation put after a French `?` ([`link_ends`]).
+//!
 //! Block labels are not written here (this stage does not know the page's language): the
 //! theme's stylesheet names each kind per language, as it does for GFM alerts.
 
 pub(crate) mod definitions;
 pub(crate) mod include;
 pub(crate) mod inline;
+pub(crate) mod link_ends;
 
 use std::iter::Peekable;
 use std::ops::Range;
