@@ -546,7 +546,7 @@ pub(crate) fn parse_page(file: SourceFile, text: String) -> Result<Page, Diagnos
         title: crate::markdown::afm::plain(&title).into_owned(),
         description: front
             .description
-            .map(|d| crate::markdown::afm::plain(&decode_entities(d.trim())).into_owned())
+            .map(|d| crate::markdown::afm::plain(&inline_text(&d)).into_owned())
             .filter(|d| !d.is_empty()),
         slug,
         weight: front.weight.unwrap_or(0),
@@ -576,7 +576,7 @@ pub(crate) fn parse_page(file: SourceFile, text: String) -> Result<Page, Diagnos
 /// file, which the caller adds) if there is neither.
 fn page_title(given: Option<&str>, split: &front_matter::Split<'_>) -> Result<String, Diagnostic> {
     if let Some(t) = given.map(str::trim).filter(|t| !t.is_empty()) {
-        return Ok(decode_entities(t));
+        return Ok(inline_text(t));
     }
     first_heading(split.body).ok_or_else(|| {
         Diagnostic::error("the page has no title")
@@ -676,16 +676,36 @@ fn first_heading(body: &str) -> Option<String> {
     let line = body.lines().find(|l| !l.trim().is_empty())?;
     let rest = line.trim_start().strip_prefix("# ")?;
     let rest = rest.trim().trim_end_matches('#').trim();
-    // Let pulldown-cmark decode entities and drop inline markup (`&#39;`, `*x*`).
-    let text: String = pulldown_cmark::Parser::new(rest)
-        .filter_map(|e| match e {
-            pulldown_cmark::Event::Text(t) | pulldown_cmark::Event::Code(t) => {
-                Some(t.into_string())
+    Some(inline_text(rest)).filter(|t| !t.is_empty())
+}
+
+/// A title or a description as a reader sees it: entities decoded, and its inline
+/// Markdown (`` `code` ``, `**bold**`, `[a link](…)`) reduced to its words, as in the
+/// heading it may come from. Adobe's guides write 500 descriptions and 70 titles so
+/// (`[Quality Patches Tool (QPT)](https://…)` in every patch's description), which pages
+/// showed as written in their lead, their `<title>`, menus and search results. HTML stays
+/// as written, and nothing is read as a block (`# `, `- `, `1. `): it is one line of text.
+fn inline_text(text: &str) -> String {
+    let text = text.trim();
+    if !text.contains(['`', '*', '_', '\\']) && !text.contains("](") {
+        return decode_entities(text);
+    }
+    // After a word, no line of it can open a block.
+    let source = format!("x {}", text.replace(['\n', '\r'], " "));
+    let mut out = String::with_capacity(source.len());
+    for event in
+        pulldown_cmark::Parser::new_ext(&source, pulldown_cmark::Options::ENABLE_STRIKETHROUGH)
+    {
+        use pulldown_cmark::Event;
+        match event {
+            Event::Text(t) | Event::Code(t) | Event::InlineHtml(t) | Event::Html(t) => {
+                out.push_str(&t);
             }
-            _ => None,
-        })
-        .collect();
-    Some(text.trim().to_string()).filter(|t| !t.is_empty())
+            Event::SoftBreak | Event::HardBreak => out.push(' '),
+            _ => {}
+        }
+    }
+    out.strip_prefix("x ").unwrap_or(&out).trim().to_string()
 }
 
 /// The front matter YAML of a content file's text (LF line endings, no BOM), split as a
@@ -770,6 +790,34 @@ mod tests {
         )
         .unwrap();
         assert_eq!(p.title, "L'équipe projet");
+    }
+
+    #[test]
+    fn titles_and_descriptions_read_as_text() {
+        let p = parse(
+            "about",
+            "---\ntitle: Cannot change `app/etc/env.php` in **running** status\n\
+             description: \"Available when the [Quality Patches Tool (QPT)](https://x.org/qpt) \
+             1.1.18 is installed, with ![a shot](shot.png) & <br> _kept_as_is.\"\n---\nText\n",
+        )
+        .unwrap();
+        assert_eq!(p.title, "Cannot change app/etc/env.php in running status");
+        assert_eq!(
+            p.description.as_deref(),
+            Some(
+                "Available when the Quality Patches Tool (QPT) 1.1.18 is installed, with a shot & <br> _kept_as_is."
+            )
+        );
+        // Nothing in them opens a block; plain text is as it was.
+        for (text, read) in [
+            ("- *not* a list", "- not a list"),
+            ("1. *First*", "1. First"),
+            ("# *Not* a heading", "# Not a heading"),
+            ("L&#39;équipe & [x] <y>", "L'équipe & [x] <y>"),
+            ("a\n- b *c*", "a - b c"),
+        ] {
+            assert_eq!(inline_text(text), read, "{text}");
+        }
     }
 
     #[test]

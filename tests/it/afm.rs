@@ -153,6 +153,33 @@ fn markers_in_titles_descriptions_and_headings_are_plain_text() {
     );
 }
 
+/// Adobe's descriptions and titles hold Markdown: every page, menu and search result
+/// shows its words.
+#[test]
+fn markdown_in_titles_and_descriptions_reads_as_text() {
+    let site = TestSite::new(ADOBE);
+    site.write(
+        "content/en/help/page.md",
+        "---\ntitle: Cannot change `app/etc/env.php` in **running** status\n\
+         description: Available when the [Quality Patches Tool](https://x.org/qpt) is installed.\n---\nText\n",
+    );
+    site.build().ok();
+    let page = site.html(PAGE);
+    let title = "Cannot change app/etc/env.php in running status";
+    assert_eq!(text(&select(&page, "h1")[0]), title);
+    assert!(text(&select(&page, "title")[0]).starts_with(title));
+    let description = "Available when the Quality Patches Tool is installed.";
+    assert_eq!(text(&select(&page, ".lead")[0]), description);
+    let meta = &select(&page, "meta[name=description]")[0];
+    assert_eq!(attr(meta, "content"), description);
+    let index = site.read_output("assets/search-en.js");
+    assert!(
+        index.contains(description) && index.contains(title),
+        "{index}"
+    );
+    assert!(!index.contains("](") && !index.contains("**"), "{index}");
+}
+
 #[test]
 fn callouts_with_and_without_space_and_with_a_title() {
     let site = guide(
