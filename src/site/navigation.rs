@@ -440,8 +440,18 @@ fn toc_guide(
     }
 }
 
-/// Each page joins the guide of its deepest `TOC.md` folder, if any.
+/// Each page joins the guide of its deepest `TOC.md` folder, if any; a page in none joins
+/// the first guide whose menu lists it: Adobe's Commerce Learn guide keeps its `TOC.md`
+/// in `help/home/` and lists the pages of `help/cloud/`, `help/b2b/`... beside it.
 fn join_toc_guides(site: &Site, nav: &mut Navigation) {
+    fn listed(items: &[MenuItem], guide: usize, of_page: &mut [Option<usize>]) {
+        for item in items {
+            if let Target::Page(p) = item.target {
+                of_page[p.index()].get_or_insert(guide);
+            }
+            listed(&item.children, guide, of_page);
+        }
+    }
     for (i, p) in site.pages.iter().enumerate() {
         nav.of_page[i] = nav
             .guides
@@ -450,6 +460,9 @@ fn join_toc_guides(site: &Site, nav: &mut Navigation) {
             .filter(|(_, g)| g.lang == p.lang() && in_folder(&p.page.key, &g.folder))
             .max_by_key(|(_, g)| g.folder.len())
             .map(|(g, _)| g);
+    }
+    for (g, guide) in nav.guides.iter().enumerate() {
+        listed(&guide.menu, g, &mut nav.of_page);
     }
 }
 
@@ -474,7 +487,7 @@ fn add_folder_guides(site: &Site, nav: &mut Navigation) {
             nav.of_page[i.index()] = Some(guide);
         }
         nav.guides.push(Guide {
-            title: index.map_or_else(|| top.clone(), |i| site.pages[i].page.title.clone()),
+            title: index.map_or_else(|| folder_label(&top), |i| site.pages[i].page.title.clone()),
             description: index.and_then(|i| site.pages[i].page.description.clone()),
             from_toc: false,
             first: index,
@@ -594,12 +607,23 @@ fn folder_menu(site: &Site, members: &[PageId], folder: &str) -> Vec<MenuItem> {
             .copied()
             .find(|&i| site.pages[i].page.key == index_key(&path));
         menu.push(MenuItem {
-            label: index.map_or_else(|| sub.to_string(), |i| site.pages[i].page.title.clone()),
+            label: index.map_or_else(|| folder_label(sub), |i| site.pages[i].page.title.clone()),
             target: index.map_or(Target::None, Target::Page),
             children: folder_menu(site, &inside, &path),
         });
     }
     menu
+}
+
+/// A folder without an `_index` page as a menu names it, as MkDocs does:
+/// `edge-delivery-services` -> `Edge delivery services`.
+fn folder_label(name: &str) -> String {
+    let words = name.replace(['-', '_'], " ");
+    let mut chars = words.chars();
+    chars
+        .next()
+        .map(|first| first.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
 }
 
 /// Appends `text` to `out`, escaped for HTML text and attribute values.
@@ -639,6 +663,16 @@ mod tests {
         let mut url = String::new();
         push_relative_url(&mut url, from, to, String::push_str);
         url
+    }
+
+    #[test]
+    fn folders_without_an_index_are_named_from_their_name() {
+        assert_eq!(
+            super::folder_label("edge-delivery-services"),
+            "Edge delivery services"
+        );
+        assert_eq!(super::folder_label("api_mesh"), "Api mesh");
+        assert_eq!(super::folder_label("équipe"), "Équipe");
     }
 
     #[test]

@@ -346,6 +346,36 @@ fn a_documentation_home_lists_its_guides() {
     assert!(text(&select(&fr, ".guide-card a")[0]).contains("Tout sur la démo."));
 }
 
+/// Adobe's Commerce Learn guide keeps its `TOC.md` in `help/home/` and lists pages of the
+/// folders beside it: they carry that guide's menu, not their folder's tree.
+#[test]
+fn a_page_outside_the_toc_folder_that_the_toc_lists_carries_its_menu() {
+    let site = TestSite::new(SITE);
+    site.write(
+        "content/en/help/home/TOC.md",
+        "---\nuser-guide-title: Tutorials\n---\n# Tutorials\n\n+ [Overview](overview.md)\n+ Cloud {#cloud}\n    + [Scaling](../cloud/scaling.md)\n",
+    );
+    let page = |path: &str, title: &str| {
+        site.write(
+            &format!("content/en/help/{path}"),
+            &format!("---\ntitle: {title}\n---\nText.\n"),
+        );
+    };
+    page("home/overview.md", "Overview");
+    page("cloud/scaling.md", "How the cloud scales");
+    page("cloud/unlisted.md", "Unlisted");
+    site.build().ok();
+    let html = site.html("en/help/cloud/scaling/index.html");
+    assert_eq!(text(&select(&html, ".guide-title")[0]), "Tutorials");
+    assert_eq!(
+        text(&select(&html, ".guide-nav a[aria-current=page]")[0]),
+        "Scaling"
+    );
+    // A page no TOC lists keeps its folder's tree.
+    let html = site.html("en/help/cloud/unlisted/index.html");
+    assert_eq!(text(&select(&html, ".guide-title")[0]), "Help");
+}
+
 #[test]
 fn without_a_toc_the_folder_tree_is_the_menu() {
     let site = TestSite::new(SITE);
