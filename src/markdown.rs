@@ -141,9 +141,9 @@ pub(crate) fn render(
     // parser gives the events: one vector of them, sized once for most bodies (growing it
     // by doubling copied it and touched fresh memory each time), the thread's own.
     // (What would be a definition of a marker's label is text: see `afm::definitions`; a
-    // link's `)` that machine translation put after a French `?` comes back: see
-    // `afm::link_ends`.)
-    let repaired = crate::markdown::afm::link_ends::repair(body);
+    // link's `)` or a `**` that machine translation put after a French `?` comes back:
+    // see `afm::translated`.)
+    let repaired = crate::markdown::afm::translated::repair(body);
     let source = crate::markdown::afm::definitions::protect(&repaired);
     let protected = matches!(source, std::borrow::Cow::Owned(_));
     let events =

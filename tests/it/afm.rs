@@ -342,10 +342,14 @@ fn attribute_lists_apply_when_safe_and_never_show() {
     }
 }
 
-/// Machine translation put a French `?` inside the link: `[l’article](https://… ?)`.
+/// Machine translation put a French `?` inside the link: `[l’article](https://… ?)`, and
+/// a no-break space before the `**` that closes bold text.
 #[test]
 fn a_link_closed_after_a_french_question_mark_is_a_link() {
-    let site = guide("Voir [l’article](https://x.org/a?lang=fr ?) et [l’autre](other.md\u{a0}!)\n");
+    let site = guide(
+        "Voir [l’article](https://x.org/a?lang=fr ?) et [l’autre](other.md\u{a0}!)\n\n\
+         **Voici pourquoi\u{a0}:\u{a0}**\n",
+    );
     site.write("content/en/help/other.md", "---\ntitle: Other\n---\nx\n");
     site.build().ok();
     let main = main_of(&site, PAGE);
@@ -354,6 +358,8 @@ fn a_link_closed_after_a_french_question_mark_is_a_link() {
     assert_eq!(attr(&links[0], "href"), "https://x.org/a?lang=fr");
     assert_eq!(attr(&links[1], "href"), "../../../en/help/other/index.html");
     assert_eq!(text(paragraph), "Voir l’article ? et l’autre\u{a0}!");
+    let bold = &select(&main, "p strong")[0];
+    assert_eq!(text(bold), "Voici pourquoi\u{a0}:");
 }
 
 #[test]

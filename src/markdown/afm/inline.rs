@@ -108,11 +108,15 @@ fn opener(text: &str) -> Option<(Marker, usize)> {
     let Some(marker) = Marker::named(&rest[..name_len]) else {
         return run_together(rest);
     };
-    match rest.as_bytes().get(name_len) {
-        Some(b' ') => Some((marker, 2 + name_len + 1)),
-        Some(b']') => Some((marker, 2 + name_len)),
-        _ => None,
+    let after = &rest[name_len..];
+    if after.starts_with(']') {
+        return Some((marker, 2 + name_len));
     }
+    // A space, or the no-break space that French typography put there.
+    let space = [" ", "\u{a0}", "\u{202f}"]
+        .into_iter()
+        .find(|s| after.starts_with(s))?;
+    Some((marker, 2 + name_len + space.len()))
 }
 
 /// `[!UICONTROLStore Email]`: a marker whose space was forgotten before a capitalized
@@ -473,6 +477,12 @@ mod tests {
             to_html(r#"<td>[!UICONTROL Yes] [!BADGE x]{type=Good tooltip="a<b&"}</td>"#),
             r#"<td><span class="uicontrol">Yes</span> <span class="badge badge-good" title="a&lt;b&amp;">x</span></td>"#
         );
+    }
+
+    #[test]
+    fn a_no_break_space_after_the_name() {
+        assert_eq!(plain("dans [!DNL\u{a0}Goals]."), "dans Goals.");
+        assert_eq!(plain("[!UICONTROL\u{202f}Save]"), "Save");
     }
 
     #[test]

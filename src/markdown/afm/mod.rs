@@ -12,7 +12,8 @@
 //!
 //! Before parsing, what CommonMark would misread in Adobe's guides is put right, byte
 //! for byte: lines of settings that would be link definitions ([`definitions`]), links
-//! whose `)` machine translation put after a French `?` ([`link_ends`]).
+//! whose `)` and bold text whose `**` machine translation put after a French `?`
+//! ([`translated`]).
 //!
 //! Block labels are not written here (this stage does not know the page's language): the
 //! theme's stylesheet names each kind per language, as it does for GFM alerts.
@@ -20,7 +21,7 @@
 pub(crate) mod definitions;
 pub(crate) mod include;
 pub(crate) mod inline;
-pub(crate) mod link_ends;
+pub(crate) mod translated;
 
 use std::iter::Peekable;
 use std::ops::Range;

@@ -1,0 +1,174 @@
+//! What machine translation into French breaks in Markdown, put back before parsing.
+//! French puts a space before `?`, `!`, `:` and `;` (a no-break space where it can), and
+//! Adobe's French guides got them where Markdown does not take them:
+//!
+//! - after a link's destination: a sentence that ended with a link in English
+//!   (`…[the article](https://…)?`) came out as `…[l’article](https://… ?)`. To
+//!   CommonMark, a destination followed by a space and anything but a quoted title is no
+//!   link: the reader saw the Markdown as written. The `)` goes back before the space;
+//! - before the `**` that closes bold text: `**Here's why**` came out as
+//!   `**Voici pourquoi : **`, and a `**` after a space closes nothing. The no-break space
+//!   goes after the `**`.
+//!
+//! The bytes are only reordered (every offset of the source past a repair stays where it
+//! was, for positions in messages); fenced code blocks and code spans are left as written.
+
+use std::borrow::Cow;
+
+/// `body` with the `)` of each such link moved back to the end of its destination, and
+/// the no-break space before each such `**` after it; borrowed if there is none.
+pub(crate) fn repair(body: &str) -> Cow<'_, str> {
+    if !body.contains("](") && !body.contains("\u{a0}**") && !body.contains("\u{202f}**") {
+        return Cow::Borrowed(body);
+    }
+    let mut repaired: Option<Vec<u8>> = None;
+    let mut offset = 0;
+    let mut fence: Option<&str> = None;
+    for line in body.split_inclusive('\n') {
+        let opening = line.trim_start();
+        match fence {
+            Some(marker) if opening.starts_with(marker) => fence = None,
+            Some(_) => {}
+            None if opening.starts_with("```") => fence = Some("```"),
+            None if opening.starts_with("~~~") => fence = Some("~~~"),
+            None => {
+                for (at, end) in links_to_repair(line) {
+                    let bytes = repaired.get_or_insert_with(|| body.as_bytes().to_vec());
+                    // `<destination><space><mark>)` -> `<destination>)<space><mark>`.
+                    bytes[offset + at..offset + end].rotate_right(1);
+                }
+                for (at, space) in bold_ends_to_repair(line) {
+                    let bytes = repaired.get_or_insert_with(|| body.as_bytes().to_vec());
+                    // `<no-break space>**` -> `**<no-break space>`.
+                    bytes[offset + at..offset + at + space + 2].rotate_left(space);
+                }
+            }
+        }
+        offset += line.len();
+    }
+    match repaired.map(String::from_utf8) {
+        // Whole characters moved, none split.
+        Some(Ok(text)) => Cow::Owned(text),
+        _ => Cow::Borrowed(body),
+    }
+}
+
+/// In `line`, for each link to repair, where its space after the destination starts and
+/// where its `)` ends.
+fn links_to_repair(line: &str) -> Vec<(usize, usize)> {
+    let mut found = Vec::new();
+    let bytes = line.as_bytes();
+    for open in memchr::memmem::find_iter(bytes, "](") {
+        // Inside a code span: after an odd number of backticks.
+        if bytes[..open].iter().filter(|&&b| b == b'`').count() % 2 == 1 {
+            continue;
+        }
+        let start = open + 2;
+        let destination = line[start..]
+            .find(|c: char| c.is_whitespace() || c == '(' || c == ')')
+            .unwrap_or(line.len() - start);
+        if destination == 0 {
+            continue;
+        }
+        let after = start + destination;
+        let rest = &line[after..];
+        let Some(space) = [" ", "\u{a0}", "\u{202f}"]
+            .into_iter()
+            .find(|s| rest.starts_with(s))
+        else {
+            continue;
+        };
+        let tail = &rest.as_bytes()[space.len()..];
+        if tail.len() >= 2 && matches!(tail[0], b'?' | b'!' | b':' | b';') && tail[1] == b')' {
+            found.push((after, after + space.len() + 2));
+        }
+    }
+    found
+}
+
+/// In `line`, each no-break space before a `**` that closes bold text (an odd number of
+/// `**` before it, outside code spans, and after it the end of the line, a space or a
+/// punctuation mark): where it is and its length.
+fn bold_ends_to_repair(line: &str) -> Vec<(usize, usize)> {
+    let mut found = Vec::new();
+    let bytes = line.as_bytes();
+    let mut opened = false;
+    let mut in_code = false;
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'`' => in_code = !in_code,
+            b'*' if !in_code && bytes.get(i + 1) == Some(&b'*') => {
+                let space = ["\u{a0}", "\u{202f}"]
+                    .into_iter()
+                    .find(|s| line[..i].ends_with(s))
+                    .map_or(0, str::len);
+                let after = bytes.get(i + 2).copied();
+                let closes =
+                    after.is_none_or(|b| b.is_ascii_whitespace() || b.is_ascii_punctuation());
+                if opened && space > 0 && closes {
+                    found.push((i - space, space));
+                }
+                opened = !opened;
+                i += 2;
+                continue;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_parenthesis_goes_back_before_the_mark() {
+        assert_eq!(
+            repair("Voir [l’article](https://x.org/a?lang=fr ?)\n"),
+            "Voir [l’article](https://x.org/a?lang=fr) ?\n"
+        );
+        assert_eq!(
+            repair("[a](/help/b.md\u{a0}!) et [c](d.md :)."),
+            "[a](/help/b.md)\u{a0}! et [c](d.md) :."
+        );
+    }
+
+    #[test]
+    fn the_no_break_space_goes_after_the_closing_bold_mark() {
+        assert_eq!(
+            repair("**Voici pourquoi\u{a0}:\u{a0}**\n"),
+            "**Voici pourquoi\u{a0}:**\u{a0}\n"
+        );
+        assert_eq!(
+            repair("**a\u{202f}!\u{202f}** b"),
+            "**a\u{202f}!**\u{202f} b"
+        );
+        // An opening `**` after a no-break space, and code, stay as written.
+        for text in [
+            "**[!UICONTROL Data** >\u{a0}**&#x200B; X**",
+            "`**a\u{a0}**`",
+            "**a**\u{a0}**b**",
+        ] {
+            assert!(matches!(repair(text), Cow::Borrowed(_)), "{text}");
+        }
+    }
+
+    #[test]
+    fn other_text_stays_as_written() {
+        for text in [
+            "[a](b.md \"title ?\")",
+            "[a](b.md) ?",
+            "[a]( ?)",
+            "`[a](b ?)`",
+            "```\n[a](b ?)\n```\n",
+            "(see b ?)",
+        ] {
+            assert!(matches!(repair(text), Cow::Borrowed(_)), "{text}");
+        }
+        // After a fence closes, links are repaired again.
+        assert_eq!(repair("~~~\nx\n~~~\n[a](b ?)"), "~~~\nx\n~~~\n[a](b) ?");
+    }
+}
