@@ -676,6 +676,15 @@ fn first_heading(body: &str) -> Option<String> {
     let line = body.lines().find(|l| !l.trim().is_empty())?;
     let rest = line.trim_start().strip_prefix("# ")?;
     let rest = rest.trim().trim_end_matches('#').trim();
+    // Its attribute list (`# Workfront tutorials {#tutorials-workfront}`) names it, as the
+    // body's headings' do; it is not text.
+    let rest = rest
+        .rfind('{')
+        .filter(|&at| {
+            crate::markdown::afm::parse_attrs(&rest[at..])
+                .is_some_and(|(_, len)| at + len == rest.len())
+        })
+        .map_or(rest, |at| rest[..at].trim_end());
     Some(inline_text(rest)).filter(|t| !t.is_empty())
 }
 
@@ -818,6 +827,18 @@ mod tests {
         ] {
             assert_eq!(inline_text(text), read, "{text}");
         }
+    }
+
+    #[test]
+    fn a_title_from_a_heading_leaves_its_attribute_list() {
+        let p = parse(
+            "about",
+            "# Workfront tutorials {#tutorials-workfront}\n\nText",
+        )
+        .unwrap();
+        assert_eq!(p.title, "Workfront tutorials");
+        let p = parse("about", "# Sets {a, b}\n\nText").unwrap();
+        assert_eq!(p.title, "Sets {a, b}");
     }
 
     #[test]
