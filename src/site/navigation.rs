@@ -49,6 +49,8 @@ pub struct Guide {
     /// The page the guide's title links to: its folder's `_index`, or its menu's first.
     pub first: Option<PageId>,
     pub menu: Vec<MenuItem>,
+    /// Whether every page shows its menu whole (see [`MAX_WHOLE_MENU`]).
+    pub whole: bool,
 }
 
 /// An entry of a guide's menu.
@@ -88,6 +90,7 @@ impl Navigation {
             site,
             from: &site.pages[i].path,
             current: Some(i),
+            whole: guide.whole,
         };
         let place = self.place.get(i.index()).and_then(Option::as_deref);
         html.push_str("<p class=\"guide-title\">");
@@ -205,6 +208,12 @@ fn push_relative_url(out: &mut String, from: &str, to: &str, push: impl FnOnce(&
     push(out, &to[base..]);
 }
 
+/// Past this many entries in all, a guide's menu shows on each page its top level and the
+/// groups that hold the page, open; each other group is a link to its first page, whose
+/// menu opens it (as Sphinx's Read the Docs theme does for large manuals). Workfront's
+/// guide lists its 600 pages in 482 entries: whole, the menu was 70 kB of every page.
+const MAX_WHOLE_MENU: usize = 200;
+
 /// Past this many entries, a menu list shows only [`AROUND`] entries on each side of the
 /// current page's.
 const MAX_LISTED: usize = 40;
@@ -217,6 +226,9 @@ struct Link<'a> {
     from: &'a str,
     /// The page the menu is on (marked), if any.
     current: Option<PageId>,
+    /// The menu is shown whole; else a group that does not hold the page is a link to its
+    /// first page (see [`MAX_WHOLE_MENU`]).
+    whole: bool,
 }
 
 impl Link<'_> {
@@ -261,6 +273,10 @@ impl Link<'_> {
         }
         let after = shown.end < items.len();
         for (index, item) in items.iter().enumerate().skip(shown.start).take(shown.len()) {
+            if !item.children.is_empty() && !self.whole && !self.holds_current(item) {
+                self.write_branch(html, item);
+                continue;
+            }
             html.push_str("<li>");
             let target = |html: &mut String| match &item.target {
                 Target::Page(j) => self.write(html, *j, &item.label),
@@ -293,6 +309,17 @@ impl Link<'_> {
             html.push_str(MORE);
         }
         html.push_str("</ul>\n");
+    }
+
+    /// A group shown closed, as a link to its own page or its first one (see
+    /// [`MAX_WHOLE_MENU`]).
+    fn write_branch(&self, html: &mut String, item: &MenuItem) {
+        html.push_str("<li class=\"menu-branch\">");
+        match (&item.target, first_page(&item.children)) {
+            (&Target::Page(page), _) | (_, Some(page)) => self.write(html, page, &item.label),
+            _ => escape_into(html, &item.label),
+        }
+        html.push_str("</li>\n");
     }
 
     fn holds_current(&self, item: &MenuItem) -> bool {
@@ -436,6 +463,7 @@ fn toc_guide(
         description: text("user-guide-description"),
         from_toc: true,
         first: index.or_else(|| first_page(&menu)),
+        whole: menu_entries(&menu) <= MAX_WHOLE_MENU,
         menu,
     }
 }
@@ -491,6 +519,7 @@ fn add_folder_guides(site: &Site, nav: &mut Navigation) {
             description: index.and_then(|i| site.pages[i].page.description.clone()),
             from_toc: false,
             first: index,
+            whole: members.len() <= MAX_WHOLE_MENU,
             menu: folder_menu(site, &members, &top),
             lang,
             folder: top,
@@ -534,6 +563,13 @@ fn menu_of(
             })
         })
         .collect()
+}
+
+/// How many entries a menu has, at every level.
+fn menu_entries(menu: &[MenuItem]) -> usize {
+    menu.iter()
+        .map(|item| 1 + menu_entries(&item.children))
+        .sum()
 }
 
 fn first_page(menu: &[MenuItem]) -> Option<PageId> {

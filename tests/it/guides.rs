@@ -376,6 +376,49 @@ fn a_page_outside_the_toc_folder_that_the_toc_lists_carries_its_menu() {
     assert_eq!(text(&select(&html, ".guide-title")[0]), "Help");
 }
 
+/// Past 200 entries, a page's menu opens only the groups that hold it; another group is
+/// a link to its first page, whose menu opens it: every page stays light.
+#[test]
+fn a_large_menu_opens_only_the_groups_that_hold_the_page() {
+    let site = TestSite::new(SITE);
+    let mut toc = String::from("---\nuser-guide-title: Big\n---\n# Big\n\n");
+    let groups = ["g0", "g1", "g2", "g3", "g4", "g5"];
+    for group in groups {
+        toc.push_str(&format!("+ Group {group} {{#{group}}}\n"));
+        for n in 0..35 {
+            toc.push_str(&format!("    + [{group} {n}]({group}/p{n}.md)\n"));
+            site.write(
+                &format!("content/en/help/big/{group}/p{n}.md"),
+                &format!("---\ntitle: {group} {n}\n---\nText.\n"),
+            );
+        }
+    }
+    site.write("content/en/help/big/TOC.md", &toc);
+    site.build().ok();
+    let html = site.html("en/help/big/g0/p5/index.html");
+    // The guide's title, the open group's 35 entries, a link for each other group.
+    assert_eq!(select(&html, ".guide-nav a").len(), 1 + 35 + 5);
+    assert_eq!(
+        text(&select(&html, ".guide-nav a[aria-current=page]")[0]),
+        "g0 5"
+    );
+    let branches: Vec<String> = select(&html, ".guide-nav li.menu-branch a")
+        .iter()
+        .map(text)
+        .collect();
+    assert_eq!(
+        branches,
+        ["Group g1", "Group g2", "Group g3", "Group g4", "Group g5"]
+    );
+    let branch = &select(&html, ".guide-nav li.menu-branch a")[0];
+    assert_eq!(attr(branch, "href"), "../../g1/p0/index.html");
+    // There, its group is open and the first is the link.
+    let html = site.html("en/help/big/g1/p0/index.html");
+    let branch = &select(&html, ".guide-nav li.menu-branch a")[0];
+    assert_eq!(text(branch), "Group g0");
+    assert_eq!(select(&html, ".guide-nav details[open] a").len(), 35);
+}
+
 #[test]
 fn without_a_toc_the_folder_tree_is_the_menu() {
     let site = TestSite::new(SITE);
