@@ -33,6 +33,7 @@ pub(crate) struct TocEntry {
 /// Lines that are not list items (the `# Heading`, blank lines, prose) are skipped.
 pub(crate) fn parse(body: &str, body_line: usize) -> Vec<TocEntry> {
     let mut items: Vec<(usize, TocEntry)> = Vec::new();
+    let body = without_comments(body);
     for (n, line) in body.lines().enumerate() {
         let indent: usize = line
             .chars()
@@ -53,6 +54,31 @@ pub(crate) fn parse(body: &str, body_line: usize) -> Vec<TocEntry> {
     }
     let mut pos = 0;
     nest(&mut items, &mut pos, 0)
+}
+
+/// `body` with its HTML comments blanked, every other byte where it was (for lines and
+/// columns in messages): entries an author took out of the menu (`<!-- + [Debug](x.md)
+/// -->`, as Adobe's Target guide has) are not entries. A comment not closed runs to the
+/// end, as in HTML.
+fn without_comments(body: &str) -> std::borrow::Cow<'_, str> {
+    if !body.contains("<!--") {
+        return std::borrow::Cow::Borrowed(body);
+    }
+    let mut out = String::with_capacity(body.len());
+    let mut rest = body;
+    while let Some(start) = rest.find("<!--") {
+        out.push_str(&rest[..start]);
+        let comment = &rest[start..];
+        let end = comment.find("-->").map_or(comment.len(), |end| end + 3);
+        out.extend(
+            comment[..end]
+                .bytes()
+                .map(|b| if b == b'\n' { '\n' } else { ' ' }),
+        );
+        rest = &comment[end..];
+    }
+    out.push_str(rest);
+    std::borrow::Cow::Owned(out)
 }
 
 /// The entries of one list item's text, each with its offset: one, or several where a
@@ -189,6 +215,17 @@ mod tests {
    - [Indexing](indexing.md)
 - [Return home](https://experienceleague.adobe.com/docs/home.html)
 "#;
+
+    #[test]
+    fn entries_in_comments_are_not_entries() {
+        let toc = parse(
+            "# T\n\n+ [A](a.md)\n<!--+ [B](b.md)\n+ [C](c.md)-->\n+ [D](d.md) <!-- + [E](e.md) -->\n<!--\n+ [F](f.md)\n",
+            1,
+        );
+        let labels: Vec<&str> = toc.iter().map(|e| e.label.as_str()).collect();
+        assert_eq!(labels, ["A", "D"]);
+        assert_eq!(toc[1].line, 6, "lines stay where they were");
+    }
 
     #[test]
     fn nested_groups_keep_their_order() {
