@@ -361,12 +361,13 @@ pub(crate) fn render(site: &mut Site, cache: Option<&mut Cache>) -> Vec<Diagnost
             diagnostics.push(d);
         }
         for dropped in &body.dropped {
+            let (message, help) = split_help(&dropped.message);
             diagnostics.push(
-                Diagnostic::warning(dropped.message.clone())
+                Diagnostic::warning(message)
                     .in_file(&p.page.file.display)
                     .with_source(p.page.source())
                     .at(dropped.line, dropped.column)
-                    .with_help("set `markdown: { raw_html: trusted }` in site.yaml only if every author of the content is trusted"),
+                    .with_help(help.unwrap_or("set `markdown: { raw_html: trusted }` in site.yaml only if every author of the content is trusted")),
             );
         }
         p.body = body;

@@ -78,7 +78,8 @@ pub(crate) struct Rendered {
     pub plain: String,
     pub tasks: Vec<ChecklistItem>,
     pub broken_links: Vec<BrokenLink>,
-    /// What was dropped because it could run script (warnings), with positions.
+    /// What was dropped because it could run script, or left out because equipe cannot
+    /// show it (warnings), with positions; a message's help after its first line break.
     pub dropped: Vec<BrokenLink>,
     pub anchors: Vec<AnchorLink>,
 }
@@ -186,6 +187,9 @@ pub(crate) fn render(
     for (offset, message) in afm.broken {
         out.broken_links
             .push(BrokenLink::at(&lines, offset, message));
+    }
+    for (offset, message) in afm.left_out {
+        out.dropped.push(BrokenLink::at(&lines, offset, message));
     }
     out.html.reserve(body.len() * 3 / 2);
     if afm.attrs.is_empty() {

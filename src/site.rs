@@ -95,7 +95,8 @@ pub struct Body {
     pub anchors: Vec<markdown::AnchorLink>,
     /// Links to nothing: errors.
     pub broken_links: Vec<markdown::BrokenLink>,
-    /// Links, images and attributes dropped because they would run script: warnings.
+    /// Links, images and attributes dropped because they would run script, and blocks
+    /// left out because equipe cannot show them: warnings.
     pub dropped: Vec<markdown::BrokenLink>,
     /// The body's task list items (the page's checklist after its front matter's: see
     /// [`SitePage::checklist`]).

@@ -153,6 +153,30 @@ fn markers_in_titles_descriptions_and_headings_are_plain_text() {
     );
 }
 
+/// `>[!SLIDE](id)`, an embed Experience League resolves by its id: a warning, not a
+/// missing file; with a URL, a link to it.
+#[test]
+fn an_embed_by_id_is_left_out_with_a_warning() {
+    let site = guide(
+        "Before.\n\n>[!SLIDE](experimentation-agent-overview)\n\n>[!SLIDE](https://x.org/deck)\n\nAfter.\n",
+    );
+    let run = site.build().ok();
+    let stderr = run.stderr();
+    assert!(
+        stderr.contains("[!SLIDE](experimentation-agent-overview)") && stderr.contains("left out"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("page.md:8:1"), "its place: {stderr}");
+    let main = main_of(&site, PAGE);
+    let all = text(&select(&main, "article")[0]);
+    assert!(
+        !all.contains("SLIDE") && !all.contains("experimentation"),
+        "{all}"
+    );
+    let link = &select(&main, ".afm-embed a")[0];
+    assert_eq!(attr(link, "href"), "https://x.org/deck");
+}
+
 /// Adobe's descriptions and titles hold Markdown: every page, menu and search result
 /// shows its words.
 #[test]

@@ -41,6 +41,9 @@ pub(crate) struct Found {
     pub attrs: Vec<(usize, Attrs)>,
     /// `.md` links of raw HTML that lead nowhere: source offset and message.
     pub broken: Vec<(usize, String)>,
+    /// Blocks left out because equipe cannot show them (warnings): source offset and
+    /// message, its help after a line break.
+    pub left_out: Vec<(usize, String)>,
 }
 
 /// The callout kinds that are blockquotes starting with `[!KIND]`, beyond the five that
@@ -531,8 +534,33 @@ impl<'a> Filter<'a, '_> {
                 self.depth += 1;
                 self.replay_after_marker(rest, marker_len);
             }
+            // Another embed, `>[!SLIDE](id)`.
+            embed if marker_link(&rest).is_some() => {
+                let html = self.embed(embed, &rest, at);
+                rest.retain(|(e, _)| !is_in_paragraph_head(e));
+                structural(html, self, rest);
+            }
             _ => self.plain_block_quote(kind, range, rest),
         }
+    }
+
+    /// An embed other than a video (`>[!SLIDE](id)`): a link to it if it has a URL; else
+    /// left out, with a warning at `at`.
+    fn embed(&mut self, name: &str, rest: &[Spanned<'a>], at: usize) -> String {
+        if let Some(url) = video_url(rest) {
+            let url = escape_attr(&url);
+            return format!(
+                "<p class=\"afm-embed\"><a href=\"{url}\" rel=\"noopener\">{url}</a></p>\n"
+            );
+        }
+        let id = marker_link(rest).unwrap_or_default();
+        self.found.left_out.push((
+            at,
+            format!(
+                "`[!{name}]({id})` shows content that Experience League keeps by its id, which equipe cannot show: left out\nlink to where readers can see it instead"
+            ),
+        ));
+        String::new()
     }
 
     fn plain_block_quote(
@@ -841,6 +869,14 @@ fn block_marker(words: &str) -> Option<(String, String, usize)> {
         title.to_string(),
         2 + name_len + 1 + title.len(),
     ))
+}
+
+/// The destination of the link that a block's marker is (`>[!SLIDE](id)`), if it is one.
+fn marker_link(events: &[Spanned<'_>]) -> Option<String> {
+    events.iter().find_map(|(e, _)| match e {
+        Event::Start(Tag::Link { dest_url, .. }) => Some(dest_url.to_string()),
+        _ => None,
+    })
 }
 
 fn video_url(events: &[Spanned<'_>]) -> Option<String> {
