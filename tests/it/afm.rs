@@ -335,7 +335,8 @@ fn attribute_lists_apply_when_safe_and_never_show() {
          ![Shot](/help/assets/shot.png){width=\"600\" zoomable=\"yes\"} \
          ![Evil](/help/assets/shot.png){width=\"1 onerror=alert(1)\" class=\"ok\"} \
          See Videos{target=\"_blank\"}.\n\n\
-         [Forgot](https://x.org){target=\"_blank} [Traduit](https://x.org){target=« _blank}\n",
+         [Forgot](https://x.org){target=\"_blank} [Traduit](https://x.org){target=« _blank} \
+         ![Commas](/help/assets/shot.png){width=«\u{a0}250\u{a0}», height=«\u{a0}250\u{a0}»}\n",
     );
     site.write("content/en/help/other.md", "---\ntitle: Other\n---\nx\n");
     site.write_bytes("content/en/help/assets/shot.png", b"png");
@@ -364,6 +365,12 @@ fn attribute_lists_apply_when_safe_and_never_show() {
     for link in select_in(last, "a") {
         assert_eq!(attr(&link, "target"), "_blank");
     }
+    // Commas between the attributes, as Adobe's Journey Optimizer guide has them.
+    let image = &select_in(last, "img")[0];
+    assert_eq!(
+        (attr(image, "width"), attr(image, "height")),
+        ("250".into(), "250".into())
+    );
 }
 
 /// Machine translation put a French `?` inside the link: `[l’article](https://… ?)`, and

@@ -351,7 +351,11 @@ fn parse_attrs_as(text: &str, lenient: bool) -> Option<(Attrs, usize)> {
     let mut attrs = Attrs::default();
     let mut i = inner_start;
     loop {
-        while bytes.get(i).is_some_and(|b| *b == b' ' || *b == b'\t') {
+        // Leniently, commas between the attributes too (`{width="250", height="250"}`).
+        while bytes
+            .get(i)
+            .is_some_and(|b| *b == b' ' || *b == b'\t' || (lenient && *b == b','))
+        {
             i += 1;
         }
         match bytes.get(i)? {
@@ -385,8 +389,19 @@ fn parse_attrs_as(text: &str, lenient: bool) -> Option<(Attrs, usize)> {
                         return None;
                     }
                     None => {
-                        let len = text[i..].find([' ', '\t', '}']).filter(|&l| l > 0)?;
+                        let ends: &[char] = if lenient {
+                            &[' ', '\t', '}', ',']
+                        } else {
+                            &[' ', '\t', '}']
+                        };
+                        let len = text[i..].find(ends).filter(|&l| l > 0)?;
                         let value = &text[i..i + len];
+                        // Well formed, a value holds no comma nor quote: read leniently,
+                        // they part the attributes.
+                        let parts = |c: char| c == ',' || QUOTES.iter().any(|(q, _)| q.contains(c));
+                        if !lenient && value.contains(parts) {
+                            return None;
+                        }
                         i += len;
                         value
                     }
@@ -521,6 +536,8 @@ mod tests {
             "{target=« _blank}",
             "{target=«\u{a0}_blank\u{a0}»}",
             "{target=“_blank”}",
+            "{target=\"_blank\", width=\"x\"}",
+            "{target=_blank,width=«\u{a0}x\u{a0}»}",
         ] {
             let (a, len) = parse_attrs(&format!("{written} after")).unwrap();
             assert_eq!(
