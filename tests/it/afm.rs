@@ -254,6 +254,24 @@ fn tabs_read_as_titled_sections() {
     assert!(!text(&select(&main, "div")[0]).contains("[!"));
 }
 
+/// `>[!BEGINTABS]` and `>[!TAB …]` on the next line make one paragraph (a lazy line), as
+/// Adobe's Blueprints guide writes them.
+#[test]
+fn markers_on_consecutive_lines_of_one_quote() {
+    let site = guide(
+        ">[!BEGINTABS]\n>[!TAB Journey (Event-Driven)]\n\n- One\n\n>[!TAB Campaign]\n\nTwo.\n\n>[!ENDTABS]\n>[!BEGINSHADEBOX]\n\nShaded.\n\n>[!ENDSHADEBOX]\n\nAfter.\n",
+    );
+    site.build().ok();
+    let main = main_of(&site, PAGE);
+    let tabs = &select(&main, "div.afm-tabs")[0];
+    let titles: Vec<String> = select_in(tabs, ".afm-tab-title").iter().map(text).collect();
+    assert_eq!(titles, ["Journey (Event-Driven)", "Campaign"]);
+    assert!(text(&select(&main, "div.afm-shadebox")[0]).contains("Shaded."));
+    let all = text(&select(&main, "article")[0]);
+    assert!(!all.contains("[!"), "{all}");
+    assert!(all.contains("After."));
+}
+
 #[test]
 fn shade_boxes_videos_and_collapsibles() {
     let site = guide(

@@ -110,6 +110,7 @@ impl<'a, 'r> Filter<'a, 'r> {
             shadeboxes: 0,
             collapsibles: 0,
             skip_paragraph: false,
+            chained: 0,
             dangling: 0,
             resolver,
         }
@@ -287,6 +288,9 @@ struct Filter<'a, 'r> {
     collapsibles: usize,
     /// Drop events up to the end of the current paragraph (a marker's own paragraph).
     skip_paragraph: bool,
+    /// Markers read in a row in one quote's first paragraph (see `block_quote`): past
+    /// [`MAX_CHAINED`], the rest is text.
+    chained: usize,
     /// Markers just closed at the end of the tag they were opened in, whose `]` may come
     /// right after it (`**[!UICONTROL Save**]`): that `]` is theirs.
     dangling: usize,
@@ -464,9 +468,19 @@ impl<'a> Filter<'a, '_> {
         let at = range.start;
         let structural = |html: String, f: &mut Self, rest: Vec<Spanned<'a>>| {
             f.html(html, at);
+            let kept = f.after_marker(rest, marker_len);
+            // `>[!BEGINTABS]` with `>[!TAB Name]` on the next line is one paragraph (a
+            // lazy line, as Adobe's Blueprints guide has it): the next marker is read in
+            // the same quote, which closes once.
+            if f.chained < MAX_CHAINED && starts_structural(&kept) {
+                f.chained += 1;
+                f.block_quote(kind, range.clone(), kept);
+                f.chained = 0;
+                return;
+            }
             f.quotes.push(Some(String::new()));
             f.depth += 1;
-            f.replay_after_marker(rest, marker_len);
+            f.replay(kept);
         };
         match name.as_str() {
             "BEGINTABS" => {
@@ -532,7 +546,8 @@ impl<'a> Filter<'a, '_> {
                 self.html(html, at);
                 self.quotes.push(Some("</blockquote>\n".into()));
                 self.depth += 1;
-                self.replay_after_marker(rest, marker_len);
+                let kept = self.after_marker(rest, marker_len);
+                self.replay(kept);
             }
             // Another embed, `>[!SLIDE](id)`.
             embed if marker_link(&rest).is_some() => {
@@ -576,7 +591,7 @@ impl<'a> Filter<'a, '_> {
 
     /// Puts back the events taken to judge a block, the marker's `marker_len` bytes of
     /// text and its line removed; a first paragraph left empty goes with them.
-    fn replay_after_marker(&mut self, rest: Vec<Spanned<'a>>, marker_len: usize) {
+    fn after_marker(&mut self, rest: Vec<Spanned<'a>>, marker_len: usize) -> Vec<Spanned<'a>> {
         let mut skip = marker_len;
         let mut kept = Vec::with_capacity(rest.len());
         for (event, range) in rest {
@@ -609,7 +624,7 @@ impl<'a> Filter<'a, '_> {
                 }
             }
         }
-        self.replay(kept);
+        kept
     }
 
     fn replay(&mut self, events: Vec<Spanned<'a>>) {
@@ -747,6 +762,23 @@ impl<'a> Filter<'a, '_> {
             self.html(html, end);
         }
     }
+}
+
+/// How many markers one quote's first paragraph may hold in a row, a line each (a deeper
+/// chain would be a deeper recursion of [`Filter::block_quote`]; no guide has more than
+/// two).
+const MAX_CHAINED: usize = 16;
+
+/// Whether `events` (what is left of a quote's first paragraph after a marker's line)
+/// start with the line of a marker that opens or closes tabs or a shade box.
+fn starts_structural(events: &[Spanned<'_>]) -> bool {
+    matches!(events.first(), Some((Event::Start(Tag::Paragraph), _)))
+        && block_marker(&first_words(events)).is_some_and(|(name, ..)| {
+            matches!(
+                name.as_str(),
+                "BEGINTABS" | "TAB" | "ENDTABS" | "BEGINSHADEBOX" | "ENDSHADEBOX"
+            )
+        })
 }
 
 /// The text a block starts with, up to its first non-text event.
