@@ -114,9 +114,9 @@ fn pack(body: &Body, compress: bool) -> Option<PackedBody> {
 
 /// From how many pages a build keeps its bodies' HTML compressed, in memory and in its
 /// cache. Below, the HTML whole is at most tens of MB, and compressing and unpacking it
-/// cost 5-8% of a first build's CPU on Adobe's guides (2-3% on generated sites of 2,000
-/// pages); above, the HTML whole would be a third of a build's memory (180 of 280 MiB at
-/// 20,000 pages).
+/// cost about 5% of a first build's CPU (Adobe's guides, generated sites of 2,000 pages);
+/// above, the HTML whole would be a third of a build's memory (180 of 280 MiB at 20,000
+/// pages).
 const COMPRESSED_FROM_PAGES: usize = 5_000;
 
 /// Whether a build of `site` keeps its bodies' HTML compressed (see

@@ -130,7 +130,7 @@ pub struct Html {
 /// An HTML text as the build cache holds it: compressed (LZ4, its size first) on a large
 /// site, whose bodies would otherwise be a third of a build's memory (see
 /// [`Html::packed`]); as it is on a smaller one, where compressing and unpacking every
-/// body was 5-8% of a build's CPU and saved memory no one missed.
+/// body was about 5% of a first build's CPU and saved memory no one missed.
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub(crate) enum PackedText {
     Lz4(bytes::Bytes),
