@@ -172,6 +172,11 @@ pub(crate) fn discover(config: &Config) -> Discovered {
         let Ok(relative) = path.strip_prefix(&content) else {
             continue;
         };
+        // Markdown in a `_` folder (includes, snippets, drafts) is no page; its other files
+        // are copied: Adobe's guides keep their images in `_assets/`.
+        if is_page && in_underscore_folder(relative) {
+            continue;
+        }
         if !is_page {
             others.push(StaticFile {
                 path: slash_path(relative),
@@ -196,8 +201,9 @@ pub(crate) fn discover(config: &Config) -> Discovered {
     found
 }
 
-/// `.git`, `.#file`, `_snippet.md`, `_drafts/`: not pages. `_index.md` and
-/// `_index.<lang>.md` are; `_index-old.md`, `_index.md.bak` and a folder `_index/` are not.
+/// `.git`, `.#file`, `_snippet.md`: not read. `_index.md` and `_index.<lang>.md` are;
+/// `_index-old.md` and `_index.md.bak` are not. A folder whose name starts with `_` is
+/// read for the files beside its Markdown (see [`in_underscore_folder`]).
 fn is_hidden(name: &str, is_dir: bool) -> bool {
     let is_index = !is_dir
         && name
@@ -209,7 +215,16 @@ fn is_hidden(name: &str, is_dir: bool) -> bool {
                         .strip_prefix('.')
                         .is_some_and(|code| !code.is_empty() && !code.contains('.'))
             });
-    name.starts_with('.') || (name.starts_with('_') && !is_index)
+    name.starts_with('.') || (name.starts_with('_') && !is_dir && !is_index)
+}
+
+/// Whether a file (its path from `content/`) is in a folder whose name starts with `_`
+/// (`_includes/`, `_drafts/`, `_assets/`), at any depth.
+fn in_underscore_folder(relative: &Path) -> bool {
+    relative.parent().is_some_and(|dir| {
+        dir.components()
+            .any(|c| c.as_os_str().to_string_lossy().starts_with('_'))
+    })
 }
 
 /// The path relative to the site root, with `/` separators.
@@ -336,7 +351,10 @@ mod tests {
         assert!(is_hidden("_index-old.md", false));
         assert!(is_hidden("_indexes.md", false));
         assert!(is_hidden("_index.md.bak", false));
-        assert!(is_hidden("_index", true));
-        assert!(is_hidden("_drafts", true));
+        // Folders are read: their Markdown is no page, their other files are copied.
+        assert!(!is_hidden("_drafts", true));
+        assert!(in_underscore_folder(Path::new("en/help/_assets/a.png")));
+        assert!(in_underscore_folder(Path::new("_drafts/x/y.md")));
+        assert!(!in_underscore_folder(Path::new("en/help/a_b/_index.md")));
     }
 }

@@ -411,6 +411,36 @@ fn a_link_closed_after_a_french_question_mark_is_a_link() {
     assert_eq!(text(bold), "Voici pourquoi\u{a0}:");
 }
 
+/// Adobe's Marketo guide keeps its images in `_assets/`: a `_` folder's Markdown is no
+/// page, its other files are copied and may be linked.
+#[test]
+fn files_in_underscore_folders_are_copied_their_markdown_is_no_page() {
+    let site = guide("![Amy](/help/_assets/authors/amy.png) and [the notes](_drafts/notes.pdf).\n");
+    site.write_bytes("content/en/help/_assets/authors/amy.png", b"png");
+    site.write_bytes("content/en/help/_drafts/notes.pdf", b"pdf");
+    site.write(
+        "content/en/help/_drafts/draft.md",
+        "---\ntitle: Draft\n---\nNot yet.\n",
+    );
+    site.write("content/en/help/_assets/readme.md", "# About the images\n");
+    site.build().ok();
+    assert_eq!(
+        std::fs::read(site.output("en/help/_assets/authors/amy.png")).expect("copied"),
+        b"png"
+    );
+    assert!(site.output("en/help/_drafts/notes.pdf").exists());
+    let main = main_of(&site, PAGE);
+    assert_eq!(
+        attr(&select(&main, "img")[0], "src"),
+        "../../../en/help/_assets/authors/amy.png"
+    );
+    let pages: Vec<String> = output_files(&site)
+        .into_iter()
+        .filter(|f| f.ends_with(".html") && (f.contains("draft") || f.contains("readme")))
+        .collect();
+    assert!(pages.is_empty(), "no pages for them: {pages:?}");
+}
+
 #[test]
 fn includes_and_snippets_expand_from_the_language_root() {
     let site = guide(
