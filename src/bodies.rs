@@ -312,7 +312,8 @@ pub(crate) fn render(site: &mut Site, cache: Option<&mut Cache>) -> Vec<Diagnost
     let release = cache.as_ref().is_none_or(|c| c.packed);
     // A build of a large site keeps each body's HTML compressed from the start, as its
     // cache does.
-    let pack = cache.as_ref().is_some_and(|c| c.packed) && compresses_html(site);
+    let compress = compresses_html(site);
+    let pack = cache.as_ref().is_some_and(|c| c.packed) && compress;
     let texts: Vec<Option<Arc<str>>> = site
         .pages
         .iter()
@@ -345,7 +346,7 @@ pub(crate) fn render(site: &mut Site, cache: Option<&mut Cache>) -> Vec<Diagnost
         })
         .collect();
     if let Some(cache) = cache {
-        keep(cache, linked, &bodies);
+        keep(cache, linked, &bodies, compress);
     }
     for (p, (_, _, Cached { body, .. })) in site.pages.iter_mut().zip(bodies) {
         for broken in &body.broken_links {
@@ -376,11 +377,12 @@ pub(crate) fn render(site: &mut Site, cache: Option<&mut Cache>) -> Vec<Diagnost
 }
 
 /// Leaves this run's bodies in `cache`: in the sink's file (a build), or in memory.
-fn keep(cache: &mut Cache, site: &Site, bodies: &[(bool, u64, Cached)]) {
+/// `compress`: whether the bodies' HTML goes to the cache compressed (see
+/// [`compresses_html`]).
+fn keep(cache: &mut Cache, site: &Site, bodies: &[(bool, u64, Cached)], compress: bool) {
     cache.rendered = bodies.iter().filter(|(fresh, ..)| *fresh).count();
     // Keep the bodies of this site only: in the sink's file, or here.
     let packed = cache.packed;
-    let compress = compresses_html(site);
     // A compressed body keeps the ids of its HTML if links of the site name its
     // `#anchors`: the next build checks them without unpacking its HTML. The anchors
     // stage, next, reads those same ids (read once).

@@ -522,12 +522,9 @@ impl<'a> Filter<'a, '_> {
                 self.shadeboxes -= 1;
                 structural("</div>\n".into(), self, rest);
             }
-            "VIDEO" => match video_url(&rest) {
+            "VIDEO" => match web_url(&rest) {
                 Some(url) => {
-                    let url = escape_attr(&url);
-                    let html = format!(
-                        "<p class=\"afm-video\"><a href=\"{url}\" rel=\"noopener\">{url}</a></p>\n"
-                    );
+                    let html = link_block("afm-video", &url);
                     rest.retain(|(e, _)| !is_in_paragraph_head(e));
                     structural(html, self, rest);
                 }
@@ -562,11 +559,8 @@ impl<'a> Filter<'a, '_> {
     /// An embed other than a video (`>[!SLIDE](id)`): a link to it if it has a URL; else
     /// left out, with a warning at `at`.
     fn embed(&mut self, name: &str, rest: &[Spanned<'a>], at: usize) -> String {
-        if let Some(url) = video_url(rest) {
-            let url = escape_attr(&url);
-            return format!(
-                "<p class=\"afm-embed\"><a href=\"{url}\" rel=\"noopener\">{url}</a></p>\n"
-            );
+        if let Some(url) = web_url(rest) {
+            return link_block("afm-embed", &url);
         }
         let id = marker_link(rest).unwrap_or_default();
         self.found.left_out.push((
@@ -911,15 +905,16 @@ fn marker_link(events: &[Spanned<'_>]) -> Option<String> {
     })
 }
 
-fn video_url(events: &[Spanned<'_>]) -> Option<String> {
-    events.iter().find_map(|(e, _)| match e {
-        Event::Start(Tag::Link { dest_url, .. })
-            if dest_url.starts_with("https://") || dest_url.starts_with("http://") =>
-        {
-            Some(dest_url.to_string())
-        }
-        _ => None,
-    })
+/// The marker's link (see [`marker_link`]) if it goes to the web (`>[!VIDEO](https://…)`).
+fn web_url(events: &[Spanned<'_>]) -> Option<String> {
+    marker_link(events).filter(|url| url.starts_with("https://") || url.starts_with("http://"))
+}
+
+/// An embed as what it is without a player: a paragraph of `class` with a link to `url`
+/// (nothing loads before a click).
+fn link_block(class: &str, url: &str) -> String {
+    let url = escape_attr(url);
+    format!("<p class=\"{class}\"><a href=\"{url}\" rel=\"noopener\">{url}</a></p>\n")
 }
 
 /// Puts the attribute lists [`filter`] found on their links and images, once the links
