@@ -177,6 +177,52 @@ fn an_embed_by_id_is_left_out_with_a_warning() {
     assert_eq!(attr(link, "href"), "https://x.org/deck");
 }
 
+/// `>[!CONTEXTUALHELP]` is the text Adobe's products show beside a control (Adobe's
+/// Target guide): Experience League leaves it out of the page, and so does equipe.
+#[test]
+fn contextual_help_is_left_out_of_the_page() {
+    let site = guide(
+        "Before.\n\n>[!CONTEXTUALHELP]\n>id=\"target_profile_attribute\"\n>title=\"Profile Attribute\"\n>\n>abstract=\"Made with profile scripts.\"\n>\n>> nested\n\nAfter.\n",
+    );
+    let run = site.build().ok();
+    assert!(!run.stderr().contains("CONTEXTUALHELP"), "{}", run.stderr());
+    let main = main_of(&site, PAGE);
+    let prose = text(&select(&main, ".prose")[0]);
+    assert!(
+        prose.contains("Before.") && prose.contains("After."),
+        "{prose}"
+    );
+    for hidden in [
+        "CONTEXTUALHELP",
+        "target_profile_attribute",
+        "Profile Attribute",
+        "profile scripts",
+        "nested",
+    ] {
+        assert!(!prose.contains(hidden), "{hidden} in {prose}");
+    }
+    assert!(select(&main, ".prose blockquote").is_empty());
+}
+
+/// French machine translation dropped `[!BADGE Beta]` and left its attribute list on a
+/// line of its own: the reader sees neither.
+#[test]
+fn a_badge_attribute_list_left_alone_is_not_shown() {
+    let site = guide(
+        "## Fonctionnalités bêta\n\n{type=Informative}\n\nL’équipe active souvent {type=Positive tooltip=\"x\"} de nouvelles fonctions.\n\nUn modèle {type=cle} reste.\n",
+    );
+    site.build().ok();
+    let main = main_of(&site, PAGE);
+    let paragraphs: Vec<String> = select(&main, ".prose p").iter().map(text).collect();
+    assert_eq!(
+        paragraphs,
+        [
+            "L’équipe active souvent de nouvelles fonctions.",
+            "Un modèle {type=cle} reste."
+        ]
+    );
+}
+
 /// Adobe's descriptions and titles hold Markdown: every page, menu and search result
 /// shows its words.
 #[test]

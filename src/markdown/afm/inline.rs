@@ -225,10 +225,9 @@ pub(crate) fn badge_open(attrs: &Attrs) -> String {
 
 /// Takes off `text` the attribute lists of Adobe's player and link settings left with no
 /// link (`Files{target="_blank"}`, or `Files {target="_blank"}` where machine translation
-/// dropped the link): they are never text.
+/// dropped the link), and those of a badge it dropped: they are never text.
 pub(crate) fn strip_stray_attrs(text: &str) -> Cow<'_, str> {
-    const KEYS: &[&str] = &["target=", "width=", "height=", "zoomable=", "modal="];
-    if !text.contains('{') || !KEYS.iter().any(|k| text.contains(k)) {
+    if !text.contains('{') || !STRAY_KEYS.iter().any(|k| text.contains(k)) {
         return Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len());
@@ -237,11 +236,10 @@ pub(crate) fn strip_stray_attrs(text: &str) -> Cow<'_, str> {
         if at < last {
             continue;
         }
+        // Right after a `]`, a badge's list is that `[!BADGE …]`'s own.
+        let badge_may_own = text[..at].ends_with(']');
         if let Some((attrs, len)) = parse_attrs(&text[at..])
-            && attrs
-                .pairs
-                .iter()
-                .any(|(k, _)| KEYS.contains(&format!("{k}=").as_str()))
+            && is_stray(&attrs, !badge_may_own)
         {
             // The space before it goes with it.
             out.push_str(text[last..at].trim_end_matches([' ', '\t']));
@@ -250,6 +248,40 @@ pub(crate) fn strip_stray_attrs(text: &str) -> Cow<'_, str> {
     }
     out.push_str(&text[last..]);
     Cow::Owned(out)
+}
+
+/// Whether `text` is one such attribute list and nothing else: a paragraph of it
+/// (`{type=Informative}` where machine translation dropped the `[!BADGE Beta]` before
+/// it) is left out.
+pub(crate) fn is_stray_attrs_alone(text: &str) -> bool {
+    let text = text.trim();
+    text.starts_with('{')
+        && text.ends_with('}')
+        && parse_attrs(text).is_some_and(|(attrs, len)| len == text.len() && is_stray(&attrs, true))
+}
+
+/// Keys of the settings of Adobe's links, images and players, and of its badges.
+const STRAY_KEYS: &[&str] = &[
+    "target=",
+    "width=",
+    "height=",
+    "zoomable=",
+    "modal=",
+    "tooltip=",
+    "type=",
+];
+
+/// The types of Adobe's badges: `type=` alone names one of them.
+const BADGE_TYPES: &[&str] = &["Informative", "Positive", "Caution", "Negative", "Neutral"];
+
+/// Whether `attrs` are such settings; `of_badges`: a badge's count too.
+fn is_stray(attrs: &Attrs, of_badges: bool) -> bool {
+    attrs.pairs.iter().any(|(k, v)| match k.as_str() {
+        "target" | "width" | "height" | "zoomable" | "modal" => true,
+        "tooltip" => of_badges,
+        "type" => of_badges && BADGE_TYPES.contains(&v.as_str()),
+        _ => false,
+    })
 }
 
 /// An attribute list: `{#id .class key="value" key=value}`.

@@ -79,6 +79,14 @@ pub(crate) fn filter<'a>(
     let mut f = Filter::new(out, source, resolver);
     let mut events = events.peekable();
     while let Some((event, range)) = events.next() {
+        if f.hidden_quotes > 0 {
+            match event {
+                Event::Start(Tag::BlockQuote(_)) => f.hidden_quotes += 1,
+                Event::End(TagEnd::BlockQuote(_)) => f.hidden_quotes -= 1,
+                _ => {}
+            }
+            continue;
+        }
         if f.skip_paragraph {
             f.skip_paragraph = !matches!(event, Event::End(TagEnd::Paragraph));
             continue;
@@ -110,6 +118,7 @@ impl<'a, 'r> Filter<'a, 'r> {
             shadeboxes: 0,
             collapsibles: 0,
             skip_paragraph: false,
+            hidden_quotes: 0,
             chained: 0,
             dangling: 0,
             resolver,
@@ -136,6 +145,16 @@ impl<'a, 'r> Filter<'a, 'r> {
                     _ => self.push(event, range),
                 }
                 self.end();
+            }
+            // A paragraph that is only the attribute list of an element machine
+            // translation dropped: nothing to show.
+            Event::Start(Tag::Paragraph)
+                if self
+                    .source
+                    .get(range.clone())
+                    .is_some_and(inline::is_stray_attrs_alone) =>
+            {
+                self.skip_paragraph = true;
             }
             // A paragraph without `+++` in its text has no collapsible's edge: its
             // events go on in the stream, rather than be gathered to look for one.
@@ -288,6 +307,9 @@ struct Filter<'a, 'r> {
     collapsibles: usize,
     /// Drop events up to the end of the current paragraph (a marker's own paragraph).
     skip_paragraph: bool,
+    /// Blockquotes open in one that is left out whole (`>[!CONTEXTUALHELP]`), itself
+    /// included: its events are dropped until it closes.
+    hidden_quotes: usize,
     /// Markers read in a row in one quote's first paragraph (see `block_quote`): past
     /// [`MAX_CHAINED`], the rest is text.
     chained: usize,
@@ -546,6 +568,10 @@ impl<'a> Filter<'a, '_> {
                 let kept = self.after_marker(rest, marker_len);
                 self.replay(kept);
             }
+            // The text of the help that Adobe's products show beside a control (`id=`,
+            // `title=`, `abstract=` lines): not for the page, Experience League leaves
+            // it out.
+            "CONTEXTUALHELP" => self.hidden_quotes = 1,
             // Another embed, `>[!SLIDE](id)`.
             embed if marker_link(&rest).is_some() => {
                 let html = self.embed(embed, &rest, at);
