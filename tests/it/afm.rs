@@ -204,12 +204,13 @@ fn contextual_help_is_left_out_of_the_page() {
     assert!(select(&main, ".prose blockquote").is_empty());
 }
 
+/// Adobe puts `{style="table-layout:auto"}` under its tables (Commerce guides), and
 /// French machine translation dropped `[!BADGE Beta]` and left its attribute list on a
 /// line of its own: the reader sees neither.
 #[test]
-fn a_badge_attribute_list_left_alone_is_not_shown() {
+fn an_attribute_list_alone_on_its_line_is_not_shown() {
     let site = guide(
-        "## Fonctionnalités bêta\n\n{type=Informative}\n\nL’équipe active souvent {type=Positive tooltip=\"x\"} de nouvelles fonctions.\n\nUn modèle {type=cle} reste.\n",
+        "| a | b |\n|---|---|\n| 1 | 2 |\n\n{style=\"table-layout:auto\"}\n\n- item\n\n  | c |\n  |---|\n  | 3 |\n\n  {style=\"table-layout:auto\"}\n\n## Fonctionnalités bêta\n\n{type=Informative}\n\nL’équipe active souvent {type=Positive tooltip=\"x\"} de nouvelles fonctions.\n\nUn modèle {type=cle} reste.\n",
     );
     site.build().ok();
     let main = main_of(&site, PAGE);
@@ -217,10 +218,13 @@ fn a_badge_attribute_list_left_alone_is_not_shown() {
     assert_eq!(
         paragraphs,
         [
+            "item",
             "L’équipe active souvent de nouvelles fonctions.",
             "Un modèle {type=cle} reste."
         ]
     );
+    assert_eq!(select(&main, ".prose table").len(), 2);
+    assert!(!text(&select(&main, ".prose")[0]).contains("table-layout"));
 }
 
 /// Adobe's descriptions and titles hold Markdown: every page, menu and search result

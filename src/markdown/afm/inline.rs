@@ -250,14 +250,23 @@ pub(crate) fn strip_stray_attrs(text: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
-/// Whether `text` is one such attribute list and nothing else: a paragraph of it
-/// (`{type=Informative}` where machine translation dropped the `[!BADGE Beta]` before
-/// it) is left out.
-pub(crate) fn is_stray_attrs_alone(text: &str) -> bool {
+/// Whether `text` is an attribute list and nothing else: a paragraph of it is left out.
+/// Adobe writes `{style="table-layout:auto"}` under its tables (the table's layout, which
+/// is the browser's default), and machine translation left `{type=Informative}` alone
+/// where it dropped the `[!BADGE Beta]` before it. A list of other keys with bare values
+/// (`{type=cle}`) may be text and stays.
+pub(crate) fn is_attribute_list_alone(text: &str) -> bool {
     let text = text.trim();
     text.starts_with('{')
         && text.ends_with('}')
-        && parse_attrs(text).is_some_and(|(attrs, len)| len == text.len() && is_stray(&attrs, true))
+        && parse_attrs(text).is_some_and(|(attrs, len)| {
+            len == text.len()
+                && (is_stray(&attrs, true)
+                    || attrs.id.is_some()
+                    || !attrs.classes.is_empty()
+                    || attrs.get("style").is_some()
+                    || attrs.get("class").is_some())
+        })
 }
 
 /// Keys of the settings of Adobe's links, images and players, and of its badges.

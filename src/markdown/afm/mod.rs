@@ -146,13 +146,13 @@ impl<'a, 'r> Filter<'a, 'r> {
                 }
                 self.end();
             }
-            // A paragraph that is only the attribute list of an element machine
-            // translation dropped: nothing to show.
+            // A paragraph that is only an attribute list (of the table above it, or
+            // of an element machine translation dropped): nothing to show.
             Event::Start(Tag::Paragraph)
                 if self
                     .source
                     .get(range.clone())
-                    .is_some_and(inline::is_stray_attrs_alone) =>
+                    .is_some_and(inline::is_attribute_list_alone) =>
             {
                 self.skip_paragraph = true;
             }
