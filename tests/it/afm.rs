@@ -706,6 +706,47 @@ fn root_paths_resolve_in_the_pages_language_and_mail_links_are_mail() {
     );
 }
 
+/// Markdown links in raw HTML table cells, which CommonMark leaves as written (Adobe's
+/// Commerce guides have them): links, resolved and checked; in code and comments they
+/// stay (Adobe's Campaign guide comments out paragraphs with links to removed pages).
+#[test]
+fn markdown_links_in_raw_html_are_links() {
+    let site = guide(
+        "<table>\n<tr>\n<td>See the [General option](other.md#top) and [Adobe](https://adobe.com).</td>\n\
+         <td><code>[kept](x.md)</code> ![image](a.png)</td>\n</tr>\n</table>\n\n\
+         <pre>\n[also kept](y.md)\n</pre>\n\n<!--\nA [comment](gone.md).\n-->\n\n[Markdown](other.md#top)\n",
+    );
+    site.write(
+        "content/en/help/other.md",
+        "---\ntitle: Other\n---\n## Top\n\nText.\n",
+    );
+    site.build().ok();
+    let main = main_of(&site, PAGE);
+    let links = select(&main, "td a");
+    assert_eq!(links.len(), 2, "{}", main.html());
+    assert_eq!(text(&links[0]), "General option");
+    let markdown = &select(&main, "p a")[0];
+    assert_eq!(attr(&links[0], "href"), attr(markdown, "href"));
+    assert!(attr(markdown, "href").ends_with("other/index.html#top"));
+    assert_eq!(attr(&links[1], "href"), "https://adobe.com");
+    let cells = text(&select(&main, "table")[0]);
+    assert!(
+        cells.contains("[kept](x.md)") && cells.contains("![image](a.png)"),
+        "{cells}"
+    );
+    assert!(text(&select(&main, "pre")[0]).contains("[also kept](y.md)"));
+
+    site.write(
+        "content/en/help/page.md",
+        "---\ntitle: Page\n---\n<table><tr><td>[Gone](gone.md)</td></tr></table>\n",
+    );
+    let err = site.build().fails();
+    assert!(
+        err.contains("content/en/help/page.md") && err.contains("gone.md"),
+        "{err}"
+    );
+}
+
 #[test]
 fn raw_html_links_to_missing_pages_are_errors() {
     let site = guide("<a href=\"gone.md\">gone</a>\n");

@@ -119,6 +119,8 @@ impl<'a, 'r> Filter<'a, 'r> {
             collapsibles: 0,
             skip_paragraph: false,
             hidden_quotes: 0,
+            raw_open: None,
+            raw_open_at_line: None,
             chained: 0,
             dangling: 0,
             resolver,
@@ -133,6 +135,12 @@ impl<'a, 'r> Filter<'a, 'r> {
         range: Range<usize>,
         rest: &mut Peekable<I>,
     ) {
+        if let Event::Html(html) = &event {
+            self.raw_open_at_line = self.raw_open;
+            if self.raw_open.is_some() || html.contains('<') {
+                unread_spans_of_html(html, &mut self.raw_open);
+            }
+        }
         match event {
             Event::Text(t) if !self.code => self.text_run(t, range, rest),
             Event::Start(Tag::BlockQuote(kind)) => {
@@ -176,7 +184,7 @@ impl<'a, 'r> Filter<'a, 'r> {
                 self.paragraph(range, inner);
             }
             Event::Html(ref html) | Event::InlineHtml(ref html)
-                if html.contains(".md") || html.contains("[!") =>
+                if html.contains(".md") || html.contains("[!") || html.contains("](") =>
             {
                 self.raw_html(event, range);
             }
@@ -228,6 +236,9 @@ impl<'a, 'r> Filter<'a, 'r> {
             std::borrow::Cow::Owned(h) => self.raw_html_links(&h, range.start),
         };
         let event = match event {
+            Event::Html(_) if html.contains("](") => {
+                Event::Html(self.markdown_links_in_html(&html, range.start))
+            }
             Event::Html(_) => Event::Html(html),
             _ => Event::InlineHtml(html),
         };
@@ -310,6 +321,10 @@ struct Filter<'a, 'r> {
     /// Blockquotes open in one that is left out whole (`>[!CONTEXTUALHELP]`), itself
     /// included: its events are dropped until it closes.
     hidden_quotes: usize,
+    /// The end of the code, comment or script that the raw HTML read so far left open,
+    /// and the one open at the start of the current line of raw HTML.
+    raw_open: Option<&'static str>,
+    raw_open_at_line: Option<&'static str>,
     /// Markers read in a row in one quote's first paragraph (see `block_quote`): past
     /// [`MAX_CHAINED`], the rest is text.
     chained: usize,
@@ -736,6 +751,50 @@ impl<'a> Filter<'a, '_> {
         }
     }
 
+    /// Markdown links in a line of raw HTML (`<td>See [the option](enable.md).</td>`,
+    /// which CommonMark leaves as written: Adobe's guides have them in their HTML
+    /// tables) as links, resolved and checked like the others; not in code, comments or
+    /// scripts (see [`unread_spans_of_html`]), not images.
+    fn markdown_links_in_html(&mut self, html: &str, at: usize) -> CowStr<'a> {
+        let mut out = String::with_capacity(html.len() + 32);
+        let mut last = 0;
+        let unread = unread_spans_of_html(html, &mut self.raw_open_at_line.clone());
+        for (close, _) in html.match_indices("](") {
+            if close < last || unread.iter().any(|r| r.contains(&close)) {
+                continue;
+            }
+            let Some(open) = html[last..close].rfind('[').map(|o| last + o) else {
+                continue;
+            };
+            let text = &html[open + 1..close];
+            let dest_start = close + 2;
+            let Some(dest_len) = html[dest_start..].find(')') else {
+                continue;
+            };
+            let dest = &html[dest_start..dest_start + dest_len];
+            let plain = |s: &str, bad: &[char]| !s.is_empty() && !s.contains(bad);
+            if html[..open].ends_with('!')
+                || !plain(text, &['[', ']', '<', '>'])
+                || !plain(dest, &[' ', '\t', '"', '<', '>', '('])
+            {
+                continue;
+            }
+            let href = match self.resolver.resolve(dest, at) {
+                LinkTarget::Internal { href, .. } => href,
+                LinkTarget::Broken(message) => {
+                    self.found.broken.push((at, message));
+                    dest.to_string()
+                }
+                LinkTarget::External => dest.to_string(),
+            };
+            out.push_str(&html[last..open]);
+            out.push_str(&format!("<a href=\"{}\">{text}</a>", escape_attr(&href)));
+            last = dest_start + dest_len + 1;
+        }
+        out.push_str(&html[last..]);
+        CowStr::from(out)
+    }
+
     /// Rewrites the `href="….md"` of raw HTML like Markdown links.
     fn raw_html_links(&mut self, html: &str, at: usize) -> CowStr<'a> {
         let mut out = String::with_capacity(html.len());
@@ -1026,4 +1085,47 @@ pub(crate) fn apply_attrs(events: &mut Vec<Spanned<'_>>, attrs: &[(usize, Attrs)
         }
     }
     *events = out;
+}
+
+/// The byte ranges of `line`, a line of raw HTML, that are not text: code (`<code>`,
+/// `<pre>`), scripts, styles and comments. `open` is the end awaited of one that the
+/// lines before left open, and is updated to the line's end.
+fn unread_spans_of_html(line: &str, open: &mut Option<&'static str>) -> Vec<Range<usize>> {
+    const SPANS: &[(&str, &str)] = &[
+        ("<!--", "-->"),
+        ("<pre", "</pre>"),
+        ("<code", "</code>"),
+        ("<script", "</script>"),
+        ("<style", "</style>"),
+    ];
+    let mut spans = Vec::new();
+    let mut from = 0;
+    loop {
+        let (start, close) = match *open {
+            Some(close) => (from, close),
+            None => {
+                let first = SPANS
+                    .iter()
+                    .filter_map(|(o, c)| line[from..].find(o).map(|at| (from + at, *o, *c)))
+                    .min_by_key(|(at, _, _)| *at);
+                let Some((at, o, c)) = first else {
+                    return spans;
+                };
+                from = at;
+                (at + o.len(), c)
+            }
+        };
+        match line[start..].find(close) {
+            Some(end) => {
+                spans.push(from..start + end);
+                from = start + end + close.len();
+                *open = None;
+            }
+            None => {
+                spans.push(from..line.len());
+                *open = Some(close);
+                return spans;
+            }
+        }
+    }
 }
