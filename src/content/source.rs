@@ -202,8 +202,10 @@ pub(crate) fn discover(config: &Config) -> Discovered {
 }
 
 /// `.git`, `.#file`, `_snippet.md`: not read. `_index.md` and `_index.<lang>.md` are;
-/// `_index-old.md` and `_index.md.bak` are not. A folder whose name starts with `_` is
-/// read for the files beside its Markdown (see [`in_underscore_folder`]).
+/// `_index-old.md` and `_index.md.bak` are not. Other files whose names start with `_`
+/// are (Adobe's Knowledge Base names its images `___<id>___.png`), and so is a folder
+/// whose name starts with `_`, for the files beside its Markdown (see
+/// [`in_underscore_folder`]).
 fn is_hidden(name: &str, is_dir: bool) -> bool {
     let is_index = !is_dir
         && name
@@ -215,7 +217,7 @@ fn is_hidden(name: &str, is_dir: bool) -> bool {
                         .strip_prefix('.')
                         .is_some_and(|code| !code.is_empty() && !code.contains('.'))
             });
-    name.starts_with('.') || (name.starts_with('_') && !is_dir && !is_index)
+    name.starts_with('.') || (name.starts_with('_') && !is_dir && !is_index && name.contains(".md"))
 }
 
 /// Whether a file (its path from `content/`) is in a folder whose name starts with `_`
@@ -351,6 +353,7 @@ mod tests {
         assert!(is_hidden("_index-old.md", false));
         assert!(is_hidden("_indexes.md", false));
         assert!(is_hidden("_index.md.bak", false));
+        assert!(!is_hidden("___0a25a893-1f2a___.png", false));
         // Folders are read: their Markdown is no page, their other files are copied.
         assert!(!is_hidden("_drafts", true));
         assert!(in_underscore_folder(Path::new("en/help/_assets/a.png")));

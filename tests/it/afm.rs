@@ -465,8 +465,14 @@ fn a_link_closed_after_a_french_question_mark_is_a_link() {
 /// page, its other files are copied and may be linked.
 #[test]
 fn files_in_underscore_folders_are_copied_their_markdown_is_no_page() {
-    let site = guide("![Amy](/help/_assets/authors/amy.png) and [the notes](_drafts/notes.pdf).\n");
+    let site = guide(
+        "![Amy](/help/_assets/authors/amy.png) and [the notes](_drafts/notes.pdf).\n\n\
+         ![](assets/___0a25a893___.png)\n",
+    );
     site.write_bytes("content/en/help/_assets/authors/amy.png", b"png");
+    // Adobe's Knowledge Base names its images so.
+    site.write_bytes("content/en/help/assets/___0a25a893___.png", b"png");
+    site.write("content/en/help/_snippet.md", "Not a page.\n");
     site.write_bytes("content/en/help/_drafts/notes.pdf", b"pdf");
     site.write(
         "content/en/help/_drafts/draft.md",
@@ -479,6 +485,8 @@ fn files_in_underscore_folders_are_copied_their_markdown_is_no_page() {
         b"png"
     );
     assert!(site.output("en/help/_drafts/notes.pdf").exists());
+    assert!(site.output("en/help/assets/___0a25a893___.png").exists());
+    assert!(!site.output("en/help/_snippet.md").exists());
     let main = main_of(&site, PAGE);
     assert_eq!(
         attr(&select(&main, "img")[0], "src"),
@@ -486,7 +494,10 @@ fn files_in_underscore_folders_are_copied_their_markdown_is_no_page() {
     );
     let pages: Vec<String> = output_files(&site)
         .into_iter()
-        .filter(|f| f.ends_with(".html") && (f.contains("draft") || f.contains("readme")))
+        .filter(|f| {
+            f.ends_with(".html")
+                && (f.contains("draft") || f.contains("readme") || f.contains("snippet"))
+        })
         .collect();
     assert!(pages.is_empty(), "no pages for them: {pages:?}");
 }
