@@ -18,7 +18,7 @@ use crate::checklist;
 use crate::content::Kind;
 use crate::diagnostics::Diagnostic;
 use crate::hash::hash_of;
-use crate::site::{PageId, Site, root_prefix};
+use crate::site::{PageId, STANDARD_SECTIONS, Site, root_prefix};
 use crate::teammap::{self, MapNode, MapText, NodeKind, TeamMap};
 use crate::theme::{Strings, Template, Theme};
 use crate::typography::Typography;
@@ -183,7 +183,10 @@ fn nav<'a>(site: &'a Site, code: &'a str, summaries: &'a Summaries) -> Nav<'a> {
         guides: site
             .navigation
             .guides_in(code)
-            .filter(|g| g.from_toc)
+            // Roles and teams have sections of their own on the home; a folder of other
+            // pages without a `TOC.md` (Adobe's Knowledge Base, 1,180 articles in one
+            // folder) is a guide, or the home would lead nowhere.
+            .filter(|g| g.from_toc || !STANDARD_SECTIONS.contains(&g.folder.as_str()))
             .map(|g| GuideLink {
                 title: &g.title,
                 description: g.description.as_deref(),

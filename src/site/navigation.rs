@@ -514,13 +514,15 @@ fn add_folder_guides(site: &Site, nav: &mut Navigation) {
         for &i in &members {
             nav.of_page[i.index()] = Some(guide);
         }
+        let menu = folder_menu(site, &members, &top);
         nav.guides.push(Guide {
             title: index.map_or_else(|| folder_label(&top), |i| site.pages[i].page.title.clone()),
             description: index.and_then(|i| site.pages[i].page.description.clone()),
             from_toc: false,
-            first: index,
+            // A folder without an `_index` page starts at its first page.
+            first: index.or_else(|| first_page(&menu)),
             whole: members.len() <= MAX_WHOLE_MENU,
-            menu: folder_menu(site, &members, &top),
+            menu,
             lang,
             folder: top,
         });

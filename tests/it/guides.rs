@@ -346,6 +346,35 @@ fn a_documentation_home_lists_its_guides() {
     assert!(text(&select(&fr, ".guide-card a")[0]).contains("Tout sur la démo."));
 }
 
+/// Adobe's Knowledge Base is one folder of articles, no `TOC.md` and no `_index`: the
+/// home leads to them, and their menu's title to the first of them.
+#[test]
+fn a_folder_of_pages_without_a_toc_is_a_guide_on_the_home() {
+    let site = TestSite::new(SITE);
+    for (file, title) in [("ka-2", "Why builds fail"), ("ka-1", "How to start")] {
+        site.write(
+            &format!("content/en/articles/{file}.md"),
+            &format!("---\ntitle: {title}\n---\nText.\n"),
+        );
+    }
+    site.build().ok();
+    let html = site.html("en/index.html");
+    let cards = select(&html, ".guide-card a");
+    assert_eq!(cards.len(), 1, "{}", html.html());
+    assert_eq!(text(&cards[0]), "Articles");
+    assert_eq!(
+        resolve("en/index.html", &attr(&cards[0], "href")),
+        "en/articles/ka-1/index.html"
+    );
+    let page = site.html("en/articles/ka-2/index.html");
+    let title = &select(&page, ".guide-title a")[0];
+    assert_eq!(text(title), "Articles");
+    assert_eq!(
+        resolve("en/articles/ka-2/index.html", &attr(title, "href")),
+        "en/articles/ka-1/index.html"
+    );
+}
+
 /// Adobe's Commerce Learn guide keeps its `TOC.md` in `help/home/` and lists pages of the
 /// folders beside it: they carry that guide's menu, not their folder's tree.
 #[test]
