@@ -618,7 +618,7 @@ fn pair_by_exl_id(config: &Config, pages: &mut [Arc<Page>]) {
     }
 }
 
-/// Homes and standard sections that have no `_index` file in a language.
+/// Homes, and standard sections that have pages but no `_index` file, in a language.
 fn add_generated_pages(config: &Config, pages: &mut Vec<Arc<Page>>, titles: &dyn GeneratedTitles) {
     let exists = |pages: &[Arc<Page>], key: &str, lang: &str| {
         pages.iter().any(|p| p.key == key && p.lang == lang)
@@ -632,7 +632,12 @@ fn add_generated_pages(config: &Config, pages: &mut Vec<Arc<Page>>, titles: &dyn
         }
         for section in STANDARD_SECTIONS {
             let key = format!("{section}/_index");
-            if !exists(pages, &key, code) {
+            // A documentation site has no roles nor teams: no empty lists of them.
+            let prefix = format!("{section}/");
+            let has_pages = pages
+                .iter()
+                .any(|p| p.lang == *code && p.key.starts_with(&prefix));
+            if has_pages && !exists(pages, &key, code) {
                 let title = titles.section_title(code, section);
                 let page = generated_page(&key, code, Kind::Section, title, Some(section));
                 pages.push(Arc::new(content::typeset(config, page)));

@@ -342,6 +342,7 @@ fn a_documentation_home_lists_its_guides() {
     assert!(select(&html, ".team-map, #home-roles, #home-teams").is_empty());
     assert!(select(&html, ".site-nav").is_empty(), "no empty menu");
     assert!(!site.output("en/checklist/index.html").exists());
+    assert!(!site.output("en/roles/index.html").exists() && !site.output("en/teams").exists());
     let fr = site.html("fr/index.html");
     assert!(text(&select(&fr, ".guide-card a")[0]).contains("Tout sur la démo."));
 }
