@@ -186,8 +186,10 @@ pub(super) fn parse(split: &Split<'_>) -> Result<Parsed, YamlError> {
     // typed parse of the text decides, with the error's line and column.
     let mut all: BTreeMap<String, serde_json::Value> =
         yaml::map_from_str(split.yaml, split.yaml_line).map_err(|e| indented_key_help(e, split))?;
+    let draft_read = read_draft(&mut all);
     let known: serde_json::Map<String, serde_json::Value> = KNOWN_KEYS
         .iter()
+        .filter(|k| **k != "draft" || draft_read)
         .filter_map(|k| all.remove_entry(*k))
         .collect();
     let front = match FrontMatter::deserialize(&serde_json::Value::Object(known)) {
@@ -196,6 +198,24 @@ pub(super) fn parse(split: &Split<'_>) -> Result<Parsed, YamlError> {
     };
     let extra = all;
     Ok(Parsed { front, extra })
+}
+
+/// `draft:` written as a word: `yes`, `no`, `on`, `off` (YAML 1.1's booleans, which
+/// YAML 1.2 reads as text) are read as meant. Another word is no boolean: Adobe's
+/// Workfront guide has `draft: Probably` on 330 pages it publishes. It stays in `extra`,
+/// the page is published, and a warning says so (see `content::front_matter_warnings`).
+/// Returns whether `draft` is left to the typed parse.
+fn read_draft(all: &mut BTreeMap<String, serde_json::Value>) -> bool {
+    let Some(serde_json::Value::String(word)) = all.get("draft") else {
+        return true;
+    };
+    let draft = match word.to_ascii_lowercase().as_str() {
+        "yes" | "on" | "true" => true,
+        "no" | "off" | "false" => false,
+        _ => return false,
+    };
+    all.insert("draft".into(), serde_json::Value::Bool(draft));
+    true
 }
 
 /// A YAML error on a line that holds a known key with spaces before it (` checklist:`):

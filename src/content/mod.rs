@@ -413,7 +413,7 @@ pub(crate) fn load(
             }
         }
     }
-    diagnostics.extend(near_miss_warnings(&pages));
+    diagnostics.extend(front_matter_warnings(&pages));
     (
         Content {
             pages,
@@ -424,12 +424,23 @@ pub(crate) fn load(
     )
 }
 
-/// "Did you mean `weight`?" for unknown keys one typo away from a known one. Each key name
-/// is judged once for the whole site: a corpus repeats the same metadata on every page.
-pub(crate) fn near_miss_warnings(pages: &[Arc<Page>]) -> Vec<Diagnostic> {
+/// "Did you mean `weight`?" for unknown keys one typo away from a known one (each key name
+/// is judged once for the whole site: a corpus repeats the same metadata on every page),
+/// and a `draft:` that is neither true nor false.
+pub(crate) fn front_matter_warnings(pages: &[Arc<Page>]) -> Vec<Diagnostic> {
     let mut verdicts: FastMap<&str, Option<&'static str>> = FastMap::default();
     let mut warnings = Vec::new();
     for page in pages {
+        // Left in `extra` when it is no boolean (see `front_matter::parse`).
+        if let Some(word) = page.extra.get("draft").and_then(serde_json::Value::as_str) {
+            warnings.push(page.diagnostic_at_key(
+                Diagnostic::warning(format!(
+                    "`draft: {word}` is neither true nor false: the page is published"
+                ))
+                .with_help("write `draft: true` to leave it out of the site, `draft: false` to publish it"),
+                "draft",
+            ));
+        }
         for key in page.extra.keys() {
             let verdict = *verdicts.entry(key).or_insert_with(|| near_miss(key));
             if let Some(known) = verdict {

@@ -719,13 +719,15 @@ fn root_paths_resolve_in_the_pages_language_and_mail_links_are_mail() {
 
 /// Markdown links in raw HTML table cells, which CommonMark leaves as written (Adobe's
 /// Commerce guides have them): links, resolved and checked; in code and comments they
-/// stay (Adobe's Campaign guide comments out paragraphs with links to removed pages).
+/// stay, and links in comments are not checked (Adobe's Campaign and Workfront guides
+/// comment out paragraphs with links to removed pages).
 #[test]
 fn markdown_links_in_raw_html_are_links() {
     let site = guide(
         "<table>\n<tr>\n<td>See the [General option](other.md#top) and [Adobe](https://adobe.com).</td>\n\
          <td><code>[kept](x.md)</code> ![image](a.png)</td>\n</tr>\n</table>\n\n\
-         <pre>\n[also kept](y.md)\n</pre>\n\n<!--\nA [comment](gone.md).\n-->\n\n[Markdown](other.md#top)\n",
+         <pre>\n[also kept](y.md)\n</pre>\n\n<!--\nA [comment](gone.md) and <a href=\"gone.md\">x</a>.\n-->\n\n\
+         [Markdown](other.md#top) <!-- <a href=\"gone.md\">x</a> -->\n",
     );
     site.write(
         "content/en/help/other.md",

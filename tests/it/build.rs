@@ -350,6 +350,37 @@ fn drafts_are_left_out_unless_asked() {
     assert!(site.output("fr/wip/index.html").exists());
 }
 
+/// YAML 1.1's words are read as meant; another word is no boolean (Adobe's Workfront
+/// guide publishes 330 pages with `draft: Probably`): published, with a warning there.
+#[test]
+fn a_draft_written_as_a_word() {
+    let site = TestSite::new(TWO_LANGUAGES);
+    let page = |name: &str, draft: &str| {
+        site.write(
+            &format!("content/{name}.fr.md"),
+            &format!("---\ntitle: {name}\nauthor: Courtney\ndraft: {draft}\n---\nTexte.\n"),
+        );
+    };
+    page("oui", "Yes");
+    page("non", "no");
+    page("peut-etre", "Probably");
+    let run = site.build().ok();
+    assert!(!site.output("fr/oui/index.html").exists());
+    assert!(site.output("fr/non/index.html").exists());
+    assert!(site.output("fr/peut-etre/index.html").exists());
+    let stderr = run.stderr();
+    assert!(
+        stderr.contains("content/peut-etre.fr.md:4")
+            && stderr.contains("`draft: Probably` is neither true nor false"),
+        "{stderr}"
+    );
+    assert_eq!(
+        stderr.matches("neither true nor false").count(),
+        1,
+        "{stderr}"
+    );
+}
+
 #[test]
 fn unknown_front_matter_keys_reach_templates_and_near_misses_warn() {
     let site = TestSite::new(TWO_LANGUAGES);

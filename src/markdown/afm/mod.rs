@@ -231,13 +231,18 @@ impl<'a, 'r> Filter<'a, 'r> {
         let (Event::Html(html) | Event::InlineHtml(html)) = &event else {
             return self.push(event, range);
         };
+        // A line of an HTML block may go on with what the lines before opened.
+        let open = match event {
+            Event::Html(_) => self.raw_open_at_line,
+            _ => None,
+        };
         let html = match inline::to_html(html) {
-            std::borrow::Cow::Borrowed(_) => self.raw_html_links(html, range.start),
-            std::borrow::Cow::Owned(h) => self.raw_html_links(&h, range.start),
+            std::borrow::Cow::Borrowed(_) => self.raw_html_links(html, open, range.start),
+            std::borrow::Cow::Owned(h) => self.raw_html_links(&h, open, range.start),
         };
         let event = match event {
             Event::Html(_) if html.contains("](") => {
-                Event::Html(self.markdown_links_in_html(&html, range.start))
+                Event::Html(self.markdown_links_in_html(&html, open, range.start))
             }
             Event::Html(_) => Event::Html(html),
             _ => Event::InlineHtml(html),
@@ -755,12 +760,17 @@ impl<'a> Filter<'a, '_> {
     /// which CommonMark leaves as written: Adobe's guides have them in their HTML
     /// tables) as links, resolved and checked like the others; not in code, comments or
     /// scripts (see [`unread_spans_of_html`]), not images.
-    fn markdown_links_in_html(&mut self, html: &str, at: usize) -> CowStr<'a> {
+    fn markdown_links_in_html(
+        &mut self,
+        html: &str,
+        open: Option<&'static str>,
+        at: usize,
+    ) -> CowStr<'a> {
         let mut out = String::with_capacity(html.len() + 32);
         let mut last = 0;
-        let unread = unread_spans_of_html(html, &mut self.raw_open_at_line.clone());
+        let unread = unread_spans_of_html(html, &mut open.clone());
         for (close, _) in html.match_indices("](") {
-            if close < last || unread.iter().any(|r| r.contains(&close)) {
+            if close < last || unread.iter().any(|(r, _)| r.contains(&close)) {
                 continue;
             }
             let Some(open) = html[last..close].rfind('[').map(|o| last + o) else {
@@ -795,9 +805,14 @@ impl<'a> Filter<'a, '_> {
         CowStr::from(out)
     }
 
-    /// Rewrites the `href="….md"` of raw HTML like Markdown links.
-    fn raw_html_links(&mut self, html: &str, at: usize) -> CowStr<'a> {
+    /// Rewrites the `href="….md"` of raw HTML like Markdown links, but in comments
+    /// (Adobe's Workfront guide comments out paragraphs that link to removed pages).
+    fn raw_html_links(&mut self, html: &str, open: Option<&'static str>, at: usize) -> CowStr<'a> {
         let mut out = String::with_capacity(html.len());
+        let comments: Vec<Range<usize>> = unread_spans_of_html(html, &mut open.clone())
+            .into_iter()
+            .filter_map(|(r, end)| (end == "-->").then_some(r))
+            .collect();
         let mut rest = html;
         while let Some(found) = rest.find("href=\"") {
             let start = found + 6;
@@ -805,12 +820,13 @@ impl<'a> Filter<'a, '_> {
                 break;
             };
             let dest = &rest[start..start + len];
+            let in_comment = {
+                let offset = html.len() - rest.len() + start;
+                comments.iter().any(|r| r.contains(&offset))
+            };
             out.push_str(&rest[..start]);
             let path = dest.split(['#', '?']).next().unwrap_or(dest);
-            match path
-                .ends_with(".md")
-                .then(|| self.resolver.resolve(dest, at))
-            {
+            match (path.ends_with(".md") && !in_comment).then(|| self.resolver.resolve(dest, at)) {
                 Some(LinkTarget::Internal { href, .. }) => out.push_str(&escape_attr(&href)),
                 Some(LinkTarget::Broken(message)) => {
                     self.found.broken.push((at, message));
@@ -1089,8 +1105,12 @@ pub(crate) fn apply_attrs(events: &mut Vec<Spanned<'_>>, attrs: &[(usize, Attrs)
 
 /// The byte ranges of `line`, a line of raw HTML, that are not text: code (`<code>`,
 /// `<pre>`), scripts, styles and comments. `open` is the end awaited of one that the
-/// lines before left open, and is updated to the line's end.
-fn unread_spans_of_html(line: &str, open: &mut Option<&'static str>) -> Vec<Range<usize>> {
+/// lines before left open, and is updated to the line's end. Each span comes with the
+/// end that closes it (`-->` for a comment).
+fn unread_spans_of_html(
+    line: &str,
+    open: &mut Option<&'static str>,
+) -> Vec<(Range<usize>, &'static str)> {
     const SPANS: &[(&str, &str)] = &[
         ("<!--", "-->"),
         ("<pre", "</pre>"),
@@ -1117,12 +1137,12 @@ fn unread_spans_of_html(line: &str, open: &mut Option<&'static str>) -> Vec<Rang
         };
         match line[start..].find(close) {
             Some(end) => {
-                spans.push(from..start + end);
+                spans.push((from..start + end, close));
                 from = start + end + close.len();
                 *open = None;
             }
             None => {
-                spans.push(from..line.len());
+                spans.push((from..line.len(), close));
                 *open = Some(close);
                 return spans;
             }
