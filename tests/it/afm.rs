@@ -404,7 +404,8 @@ fn attribute_lists_apply_when_safe_and_never_show() {
          ![Evil](/help/assets/shot.png){width=\"1 onerror=alert(1)\" class=\"ok\"} \
          See Videos{target=\"_blank\"}.\n\n\
          [Forgot](https://x.org){target=\"_blank} [Traduit](https://x.org){target=« _blank} \
-         ![Commas](/help/assets/shot.png){width=«\u{a0}250\u{a0}», height=«\u{a0}250\u{a0}»}\n",
+         ![Commas](/help/assets/shot.png){width=«\u{a0}250\u{a0}», height=«\u{a0}250\u{a0}»} \
+         ![Spaced](/help/assets/shot.png) {style=\"border:1px solid lightslategray\"}\n",
     );
     site.write("content/en/help/other.md", "---\ntitle: Other\n---\nx\n");
     site.write_bytes("content/en/help/assets/shot.png", b"png");

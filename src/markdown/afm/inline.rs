@@ -269,13 +269,15 @@ pub(crate) fn is_attribute_list_alone(text: &str) -> bool {
         })
 }
 
-/// Keys of the settings of Adobe's links, images and players, and of its badges.
+/// Keys of the settings of Adobe's links, images and players (`![x](a.png)
+/// {style="border:1px solid"}`, a space before the list), and of its badges.
 const STRAY_KEYS: &[&str] = &[
     "target=",
     "width=",
     "height=",
     "zoomable=",
     "modal=",
+    "style=",
     "tooltip=",
     "type=",
 ];
@@ -286,7 +288,7 @@ const BADGE_TYPES: &[&str] = &["Informative", "Positive", "Caution", "Negative",
 /// Whether `attrs` are such settings; `of_badges`: a badge's count too.
 fn is_stray(attrs: &Attrs, of_badges: bool) -> bool {
     attrs.pairs.iter().any(|(k, v)| match k.as_str() {
-        "target" | "width" | "height" | "zoomable" | "modal" => true,
+        "target" | "width" | "height" | "zoomable" | "modal" | "style" => true,
         "tooltip" => of_badges,
         "type" => of_badges && BADGE_TYPES.contains(&v.as_str()),
         _ => false,
