@@ -506,7 +506,8 @@ fn files_in_underscore_folders_are_copied_their_markdown_is_no_page() {
 #[test]
 fn includes_and_snippets_expand_from_the_language_root() {
     let site = guide(
-        "1. Step one\n\n   {{$include /help/_includes/step.md}}\n\n{{admin-login}}\n\n`{{not-a-snippet}}`\n\n```\n{{ACCESS_TOKEN}}\n```\n",
+        "1. Step one\n\n   {{$include /help/_includes/step.md}}\n\n{{admin-login}}\n\n`{{not-a-snippet}}`\n\n```\n{{ACCESS_TOKEN}}\n```\n\n\
+         <!--{{other}}-->\n\n<!--\n{{$include /help/_includes/gone.md}}\n-->\n",
     );
     site.write(
         "content/en/help/_includes/step.md",
@@ -528,6 +529,8 @@ fn includes_and_snippets_expand_from_the_language_root() {
     let all = text(&select(&main, "main")[0]);
     assert!(!all.contains("Not this.") && !all.contains("dropped"));
     assert!(all.contains("{{not-a-snippet}}") && all.contains("{{ACCESS_TOKEN}}"));
+    // Commented out: not expanded (`gone.md` does not exist), nothing shows.
+    assert!(!all.contains("other") && !all.contains("gone"), "{all}");
 }
 
 /// A relative link of an included file is written from that file's folder (an include

@@ -372,7 +372,7 @@ enum Directive {
     Snippet(String),
 }
 
-/// The directives of a text outside code spans and code blocks, in order. The text is
+/// The directives of a text outside code spans, code blocks and comments, in order. The text is
 /// parsed for its code only if it has something that reads as a directive (a body with a
 /// `{{ }}` of another tool's costs no second parse).
 fn directives(text: &str) -> Vec<(Range<usize>, Directive)> {
@@ -393,12 +393,15 @@ fn directives(text: &str) -> Vec<(Range<usize>, Directive)> {
     } else {
         code_ranges(text)
     };
+    let comments = comment_ranges(text);
     let mut code = code.iter().peekable();
     let mut found: Vec<(Range<usize>, Directive)> = Vec::new();
     for (range, directive) in candidates {
         let start = range.start;
         while code.next_if(|r| r.end <= start).is_some() {}
-        if code.peek().is_some_and(|r| r.start <= start) {
+        if code.peek().is_some_and(|r| r.start <= start)
+            || comments.iter().any(|r| r.contains(&start))
+        {
             continue;
         }
         if found.last().is_some_and(|(r, _)| r.end > start) {
@@ -407,6 +410,23 @@ fn directives(text: &str) -> Vec<(Range<usize>, Directive)> {
         found.push((range, directive));
     }
     found
+}
+
+/// Where the HTML comments of a text are (one not closed runs to the end): a directive
+/// there is commented out. Adobe's Workfront guide has `<!--{{planning-important-intro}}-->`
+/// over the callout that replaced it; expanded, the snippet's own comment closed the
+/// outer one and its text showed.
+fn comment_ranges(text: &str) -> Vec<Range<usize>> {
+    let mut ranges = Vec::new();
+    let mut from = 0;
+    while let Some(open) = memchr::memmem::find(&text.as_bytes()[from..], b"<!--") {
+        let start = from + open;
+        let end = memchr::memmem::find(&text.as_bytes()[start + 4..], b"-->")
+            .map_or(text.len(), |e| start + 4 + e + 3);
+        ranges.push(start..end);
+        from = end;
+    }
+    ranges
 }
 
 /// Where the code spans and code blocks of a text are.
@@ -572,6 +592,19 @@ fn heading_level(line: &str) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn directives_in_comments_are_commented_out() {
+        let text = "<!--{{a}}-->\n\n{{b}}\n\n<!--\n{{c}}\n-->\n{{d}} <!-- {{e}}";
+        let names: Vec<Directive> = directives(text).into_iter().map(|(_, d)| d).collect();
+        assert_eq!(
+            names,
+            [
+                Directive::Snippet("b".into()),
+                Directive::Snippet("d".into())
+            ]
+        );
+    }
 
     #[test]
     fn directives_outside_code_only() {
