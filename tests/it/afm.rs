@@ -210,7 +210,7 @@ fn contextual_help_is_left_out_of_the_page() {
 #[test]
 fn an_attribute_list_alone_on_its_line_is_not_shown() {
     let site = guide(
-        "| a | b |\n|---|---|\n| 1 | 2 |\n\n{style=\"table-layout:auto\"}\n\n- item\n\n  | c |\n  |---|\n  | 3 |\n\n  {style=\"table-layout:auto\"}\n\n## Fonctionnalités bêta\n\n{type=Informative}\n\nL’équipe active souvent {type=Positive tooltip=\"x\"} de nouvelles fonctions.\n\nUn modèle {type=cle} reste.\n",
+        "| a | b |\n|---|---|\n| 1 | 2 |\n\n{style=\"table-layout:auto\"}\n\n- item\n\n  | c |\n  |---|\n  | 3 |\n\n  {style=\"table-layout:auto\"}\n\n## Fonctionnalités bêta\n\n{type=Informative}\n\nL’équipe active souvent {type=Positive tooltip=\"x\"} de nouvelles fonctions. Hors planning&rbrack;{type=Neutral}\n\nUn modèle {type=cle} reste.\n",
     );
     site.build().ok();
     let main = main_of(&site, PAGE);
@@ -219,7 +219,7 @@ fn an_attribute_list_alone_on_its_line_is_not_shown() {
         paragraphs,
         [
             "item",
-            "L’équipe active souvent de nouvelles fonctions.",
+            "L’équipe active souvent de nouvelles fonctions. Hors planning]",
             "Un modèle {type=cle} reste."
         ]
     );

@@ -236,8 +236,9 @@ pub(crate) fn strip_stray_attrs(text: &str) -> Cow<'_, str> {
         if at < last {
             continue;
         }
-        // Right after a `]`, a badge's list is that `[!BADGE …]`'s own.
-        let badge_may_own = text[..at].ends_with(']');
+        // Right after the `]` of a `[!BADGE …]`, a badge's list is that badge's own
+        // (a `]` alone is what machine translation left of one: `Hors planning&rbrack;`).
+        let badge_may_own = text[..at].ends_with(']') && text[..at].contains("[!BADGE");
         if let Some((attrs, len)) = parse_attrs(&text[at..])
             && is_stray(&attrs, !badge_may_own)
         {
