@@ -209,6 +209,38 @@ fn the_server_runs_without_transparent_huge_pages() {
     assert_eq!(line.split_whitespace().nth(1), Some("0"), "{line}");
 }
 
+/// Static files are served from where they lie, read when asked for: a guide's images
+/// (Adobe's Workfront guide has 468 MB of them) are not held in the server's memory. An
+/// image replaced on disk is served anew.
+#[cfg(target_os = "linux")]
+#[test]
+fn static_files_are_read_when_asked_for_not_held() {
+    const SIZE: usize = 96 << 20;
+    let site = fixture();
+    site.write_bytes("content/guides/big.bin", &vec![b'a'; SIZE]);
+    site.write_bytes("content/guides/shot.png", b"first");
+    let server = Server::start(&site);
+    let rss_kib = || {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", server.child.id()))
+            .expect("the server's /proc status");
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix("VmRSS:"))
+            .and_then(|v| v.split_whitespace().next()?.parse::<usize>().ok())
+            .expect("VmRSS")
+    };
+    assert!(rss_kib() < (SIZE >> 10) * 3 / 4, "{} KiB", rss_kib());
+    let big = server.get("/guides/big.bin").expect("answer");
+    assert_eq!((big.status, big.body.len()), (200, SIZE));
+    assert_eq!(server.page("/guides/shot.png"), "first");
+    site.write_bytes("content/guides/shot.png", b"second, longer");
+    server.wait_for_page("/guides/shot.png", "second, longer");
+    std::fs::remove_file(site.root().join("content/guides/shot.png")).expect("remove");
+    server.wait_for("the removed image to be gone", |s| {
+        s.status("/guides/shot.png") == 404
+    });
+}
+
 #[test]
 fn plain_write_is_served() {
     let site = fixture();

@@ -19,7 +19,7 @@ use tokio::sync::broadcast;
 
 use super::host_check::{self, HostCheck};
 use super::live_reload::{self, inject, reload_script};
-use super::state::{Notice, Problem, Shared};
+use super::state::{Notice, Problem, Shared, SiteFile};
 
 /// Where the browser listens for rebuilds.
 pub(super) const EVENTS_PATH: &str = "/__equipe/events";
@@ -114,8 +114,11 @@ async fn page(State(shared): State<Arc<Shared>>, method: Method, uri: Uri) -> Re
     }
     match resolve(&served.files, uri.path()) {
         Resolved::File(path) => match served.files.get(&path) {
-            Some(bytes) => file_response(&path, bytes, StatusCode::OK, &script),
-            None => not_found(&served.files, &script),
+            Some(file) => match bytes_of(file).await {
+                Some(bytes) => file_response(&path, &bytes, StatusCode::OK, &script),
+                None => not_found(&served.files, &script).await,
+            },
+            None => not_found(&served.files, &script).await,
         },
         Resolved::Redirect(location) => {
             let location = match uri.query() {
@@ -130,10 +133,10 @@ async fn page(State(shared): State<Arc<Shared>>, method: Method, uri: Uri) -> Re
                     set_headers(&mut response, "text/plain; charset=utf-8");
                     response
                 }
-                Err(_) => not_found(&served.files, &script),
+                Err(_) => not_found(&served.files, &script).await,
             }
         }
-        Resolved::NotFound => not_found(&served.files, &script),
+        Resolved::NotFound => not_found(&served.files, &script).await,
     }
 }
 
@@ -149,7 +152,7 @@ enum Resolved {
 
 /// Clean URLs: `/` and `/fr/roles/x/` are `index.html` files; `/fr/roles/x` redirects to
 /// `/fr/roles/x/`; anything else is a file of that exact name.
-fn resolve(files: &HashMap<String, Bytes>, request_path: &str) -> Resolved {
+fn resolve(files: &HashMap<String, SiteFile>, request_path: &str) -> Resolved {
     let Some(decoded) = percent_decode(request_path) else {
         return Resolved::NotFound;
     };
@@ -198,9 +201,29 @@ fn percent_decode(path: &str) -> Option<String> {
     String::from_utf8(out).ok()
 }
 
-fn not_found(files: &HashMap<String, Bytes>, script: &str) -> Response {
-    match files.get("404.html") {
-        Some(bytes) => file_response("404.html", bytes, StatusCode::NOT_FOUND, script),
+/// The bytes of a file of the build: a static file is read from disk now (one that is
+/// gone since the build is not found).
+async fn bytes_of(file: &SiteFile) -> Option<Bytes> {
+    match file {
+        SiteFile::Memory(bytes) => Some(bytes.clone()),
+        SiteFile::Disk { source, .. } => {
+            let source = source.clone();
+            tokio::task::spawn_blocking(move || std::fs::read(source))
+                .await
+                .ok()?
+                .ok()
+                .map(Bytes::from)
+        }
+    }
+}
+
+async fn not_found(files: &HashMap<String, SiteFile>, script: &str) -> Response {
+    let page = match files.get("404.html") {
+        Some(file) => bytes_of(file).await,
+        None => None,
+    };
+    match page {
+        Some(bytes) => file_response("404.html", &bytes, StatusCode::NOT_FOUND, script),
         None => {
             let mut response = Response::new(Body::from("not found"));
             *response.status_mut() = StatusCode::NOT_FOUND;
@@ -279,10 +302,10 @@ fn content_type(path: &str) -> &'static str {
 mod tests {
     use super::*;
 
-    fn files(paths: &[&str]) -> HashMap<String, Bytes> {
+    fn files(paths: &[&str]) -> HashMap<String, SiteFile> {
         paths
             .iter()
-            .map(|p| (p.to_string(), Bytes::from_static(b"x")))
+            .map(|p| (p.to_string(), SiteFile::Memory(Bytes::from_static(b"x"))))
             .collect()
     }
 

@@ -6,6 +6,9 @@
 //!   ([`equipe::render_site`], which writes nothing) and the server swaps the new set of
 //!   files in at once, behind one lock. A reader never sees half a site, nothing is
 //!   written to disk, and a failed rebuild simply does not swap: the last good site stays.
+//!   Static files (images, downloads) are the exception: served from where they lie,
+//!   read when asked for, so that a guide's hundreds of megabytes of images are not held
+//!   in memory (the build knows each by its size and modification time).
 //! - **No global state.** Everything the server knows is in [`Shared`], passed to the
 //!   handlers and the rebuild thread (Zola's process-global `SERVE_ERROR` is what we avoid).
 //! - **Live reload with Server-Sent Events** on `/__equipe/events`: one long GET per open

@@ -14,24 +14,13 @@ use equipe::{BuildOptions, Rendered, StaticBytes};
 
 use crate::cmd::watch::{SiteWatcher, describe_change, relative_changes};
 
-use super::state::{KeptStatics, Notice, Problem, Served, Shared};
+use super::state::{Notice, Problem, Served, Shared, SiteFile};
 
 impl Shared {
     /// Tells the next rebuild which files changed (see [`Cache::only_changed`]).
     pub(super) fn only_changed(&self, relative: Vec<PathBuf>) {
-        let mut statics = self.statics.lock().unwrap_or_else(PoisonError::into_inner);
-        statics.retain(|source, _| !relative.iter().any(|r| source.ends_with(r)));
-        drop(statics);
         let mut cache = self.cache.lock().unwrap_or_else(PoisonError::into_inner);
         cache.only_changed(relative);
-    }
-
-    /// Forgets every static file read (the watcher could not say what changed).
-    pub(super) fn forget_statics(&self) {
-        self.statics
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .clear();
     }
 
     /// Renders the site in memory and serves it if it built; otherwise prints and
@@ -45,10 +34,7 @@ impl Shared {
         let mut diagnostics = outcome.diagnostics;
         let ms = outcome.elapsed.as_millis();
         let files = match outcome.rendered {
-            Some(rendered) if !diagnostics.has_errors() => match in_memory(
-                rendered,
-                &mut self.statics.lock().unwrap_or_else(PoisonError::into_inner),
-            ) {
+            Some(rendered) if !diagnostics.has_errors() => match site_files(rendered) {
                 Ok(files) => Some(files),
                 Err(d) => {
                     d.print();
@@ -113,51 +99,46 @@ impl Shared {
     }
 }
 
-/// The rendered files and static files as one map, static files read into memory. A
-/// static file on disk that the watcher did not report and whose size and modification
-/// time are those it had when `kept` read it is not read again: a guide's 218 images
-/// (21 MB) were read and compared at every rebuild, which took longer than the rebuild.
-/// `kept` is left with the static files of this site only.
-fn in_memory(
-    rendered: Rendered,
-    kept: &mut KeptStatics,
-) -> Result<HashMap<String, Bytes>, Box<Diagnostic>> {
+/// The rendered files and static files as one map: a static file on disk by its path,
+/// size and modification time, which also tell whether it changed.
+fn site_files(rendered: Rendered) -> Result<HashMap<String, SiteFile>, Box<Diagnostic>> {
     let mut files = HashMap::with_capacity(rendered.files.len() + rendered.statics.len());
-    let mut now = KeptStatics::with_capacity(kept.len());
-    for s in &rendered.statics {
-        let cannot = |e: std::io::Error| {
-            Box::new(Diagnostic::error(format!(
-                "cannot read static file `{}`: {e}",
-                s.path
-            )))
-        };
-        let bytes = match &s.bytes {
-            StaticBytes::Embedded(bytes) => Bytes::from_static(bytes),
+    for s in rendered.statics {
+        let file = match s.bytes {
+            StaticBytes::Embedded(bytes) => SiteFile::Memory(Bytes::from_static(bytes)),
             StaticBytes::Disk(source) => {
-                let metadata = std::fs::metadata(source).map_err(cannot)?;
-                let stamp = (metadata.len(), metadata.modified().map_err(cannot)?);
-                let bytes = match kept.remove(source) {
-                    Some((len, modified, bytes)) if (len, modified) == stamp => bytes,
-                    _ => Bytes::from(std::fs::read(source).map_err(cannot)?),
+                let cannot = |e: std::io::Error| {
+                    Box::new(Diagnostic::error(format!(
+                        "cannot read static file `{}`: {e}",
+                        s.path
+                    )))
                 };
-                now.insert(source.clone(), (stamp.0, stamp.1, bytes.clone()));
-                bytes
+                let metadata = std::fs::metadata(&source).map_err(cannot)?;
+                SiteFile::Disk {
+                    len: metadata.len(),
+                    modified: metadata.modified().map_err(cannot)?,
+                    source,
+                }
             }
         };
-        files.insert(s.path.clone(), bytes);
+        files.insert(s.path, file);
     }
-    *kept = now;
     // Rendered pages win over static files of the same path, as in `build`'s output.
     for f in rendered.files {
-        files.insert(f.path, f.bytes);
+        files.insert(f.path, SiteFile::Memory(f.bytes));
     }
     Ok(files)
 }
 
 /// Output paths added, removed or changed between two builds.
-fn changed_paths(old: &HashMap<String, Bytes>, new: &HashMap<String, Bytes>) -> Vec<String> {
+fn changed_paths(old: &HashMap<String, SiteFile>, new: &HashMap<String, SiteFile>) -> Vec<String> {
     // A file the rebuild reused is the same buffer: no need to compare its bytes.
-    let same = |a: &Bytes, b: &Bytes| (a.as_ptr() == b.as_ptr() && a.len() == b.len()) || a == b;
+    let same = |a: &SiteFile, b: &SiteFile| match (a, b) {
+        (SiteFile::Memory(a), SiteFile::Memory(b)) => {
+            (a.as_ptr() == b.as_ptr() && a.len() == b.len()) || a == b
+        }
+        (a, b) => a == b,
+    };
     let mut changed: Vec<String> = new
         .iter()
         .filter(|(path, bytes)| !old.get(*path).is_some_and(|old| same(old, bytes)))
@@ -179,9 +160,8 @@ pub(super) fn spawn(
         .spawn(move || {
             while let Some(changed) = watcher.next_change() {
                 eprintln!("{}", describe_change(&changed, &options.source));
-                match relative_changes(&changed, &options.source) {
-                    Some(relative) => shared.only_changed(relative),
-                    None => shared.forget_statics(),
+                if let Some(relative) = relative_changes(&changed, &options.source) {
+                    shared.only_changed(relative);
                 }
                 shared.rebuild(&options);
             }
@@ -193,10 +173,10 @@ pub(super) fn spawn(
 mod tests {
     use super::*;
 
-    fn files(paths: &[&str]) -> HashMap<String, Bytes> {
+    fn files(paths: &[&str]) -> HashMap<String, SiteFile> {
         paths
             .iter()
-            .map(|p| (p.to_string(), Bytes::from_static(b"x")))
+            .map(|p| (p.to_string(), SiteFile::Memory(Bytes::from_static(b"x"))))
             .collect()
     }
 
@@ -204,7 +184,7 @@ mod tests {
     fn changes_between_builds() {
         let old = files(&["a.html", "b.css", "gone.html"]);
         let mut new = files(&["a.html", "b.css", "new.html"]);
-        new.insert("b.css".into(), Bytes::from_static(b"y"));
+        new.insert("b.css".into(), SiteFile::Memory(Bytes::from_static(b"y")));
         assert_eq!(
             changed_paths(&old, &new),
             vec!["b.css".to_string(), "gone.html".into(), "new.html".into()]

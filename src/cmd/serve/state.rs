@@ -35,11 +35,25 @@ impl Problem {
     }
 }
 
+/// A file of the last good build: rendered, in memory; or a static file, read from where
+/// it lies when it is asked for. Keeping those in memory held a guide's images there
+/// (Adobe's Workfront guide: 468 MB of them, 730 MB for the server) and read them all
+/// before the first page could be served.
+#[derive(Clone, Debug, PartialEq)]
+pub(super) enum SiteFile {
+    Memory(Bytes),
+    Disk {
+        source: PathBuf,
+        len: u64,
+        modified: SystemTime,
+    },
+}
+
 /// What the server serves at one moment: swapped whole, never edited in place.
 pub(super) struct Served {
-    /// The last good build: output path (`fr/roles/x/index.html`) to bytes. Empty until
-    /// the first build succeeds.
-    pub(super) files: Arc<HashMap<String, Bytes>>,
+    /// The last good build: output path (`fr/roles/x/index.html`) to its file. Empty
+    /// until the first build succeeds.
+    pub(super) files: Arc<HashMap<String, SiteFile>>,
     /// Counts good builds that changed something; 0 before the first one.
     pub(super) version: u64,
     /// The errors of the latest build, if it failed.
@@ -65,14 +79,7 @@ pub(super) struct Shared {
     instance: String,
     /// What a rebuild keeps from the previous one (only the rebuild thread uses it).
     pub(super) cache: Mutex<Cache>,
-    /// The static files on disk as the last rebuild read them (only the rebuild thread
-    /// uses it; see `rebuild::in_memory`).
-    pub(super) statics: Mutex<KeptStatics>,
 }
-
-/// Static files read from disk, by source path, with the size and modification time they
-/// had when read.
-pub(super) type KeptStatics = HashMap<PathBuf, (u64, SystemTime, Bytes)>;
 
 impl Shared {
     pub(super) fn new() -> Shared {
@@ -88,7 +95,6 @@ impl Shared {
             notices: broadcast::channel(16).0,
             instance: format!("{nanos:x}"),
             cache: Mutex::default(),
-            statics: Mutex::default(),
         }
     }
 
