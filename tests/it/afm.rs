@@ -227,6 +227,31 @@ fn an_attribute_list_alone_on_its_line_is_not_shown() {
     assert!(!text(&select(&main, ".prose")[0]).contains("table-layout"));
 }
 
+/// ` {#id}` at the end of a paragraph is an anchor there, as kramdown reads it (Adobe's
+/// Cloud Manager guide ids a step so and links to it from other pages).
+#[test]
+fn an_id_list_at_the_end_of_a_paragraph_is_an_anchor() {
+    let site = guide(
+        "1. Click **Continue** to open the **Stage Testing** tab. {#stage-testing}\n\
+         1. See [Stage Testing](#stage-testing).\n",
+    );
+    site.write(
+        "content/en/help/other.md",
+        "---\ntitle: Other\n---\nSee [the step](page.md#stage-testing).\n",
+    );
+    let run = site.build().ok();
+    assert!(!run.stderr().contains("no such anchor"), "{}", run.stderr());
+    let main = main_of(&site, PAGE);
+    let step = &select(&main, "ol li")[0];
+    assert_eq!(
+        select_in(step, "span#stage-testing").len(),
+        1,
+        "{}",
+        step.html()
+    );
+    assert_eq!(text(step), "Click Continue to open the Stage Testing tab.");
+}
+
 /// Adobe's descriptions and titles hold Markdown: every page, menu and search result
 /// shows its words.
 #[test]

@@ -251,6 +251,19 @@ pub(crate) fn strip_stray_attrs(text: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// Where ` {#id}` at the end of `text` starts (the spaces before it included), and the
+/// id, if `text` ends with one: an id list after a space (a link's or an image's comes
+/// right after it).
+pub(crate) fn trailing_anchor(text: &str) -> Option<(usize, &str)> {
+    let trimmed = text.trim_end();
+    if !trimmed.ends_with('}') {
+        return None;
+    }
+    let open = trimmed.rfind(" {#")? + 1;
+    let id = &trimmed[open + 2..trimmed.len() - 1];
+    is_name(id).then(|| (trimmed[..open].trim_end().len(), id))
+}
+
 /// Whether `text` is an attribute list and nothing else: a paragraph of it is left out.
 /// Adobe writes `{style="table-layout:auto"}` under its tables (the table's layout, which
 /// is the browser's default), and machine translation left `{type=Informative}` alone
@@ -472,6 +485,22 @@ mod tests {
 
     fn scan_all(text: &str) -> Vec<Piece<'_>> {
         scan(text, &mut Vec::new())
+    }
+
+    #[test]
+    fn a_trailing_id_list_is_an_anchor() {
+        assert_eq!(
+            trailing_anchor("the Stage Testing tab. {#stage-testing}"),
+            Some((22, "stage-testing"))
+        );
+        assert_eq!(trailing_anchor(" {#x}"), Some((0, "x")));
+        assert_eq!(
+            trailing_anchor("a{#x}"),
+            None,
+            "a link's or an image's list"
+        );
+        assert_eq!(trailing_anchor("a {#x y}"), None);
+        assert_eq!(trailing_anchor("a {#x} b"), None);
     }
 
     #[test]

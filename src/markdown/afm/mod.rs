@@ -422,7 +422,24 @@ impl<'a> Filter<'a, '_> {
     }
 
     /// A run of text: inline markers, and the attribute list of a link or image.
+    /// A run of text. One that ends with ` {#id}` ends with an anchor of that id, as
+    /// kramdown reads it (Adobe's Cloud Manager guide ids a step so, and links to it).
     fn text(&mut self, run: CowStr<'a>, range: Range<usize>) {
+        match inline::trailing_anchor(&run).filter(|_| self.images == 0) {
+            Some((cut, id)) => {
+                let anchor = format!("<span id=\"{id}\"></span>");
+                let head = run[..cut].to_string();
+                if !head.is_empty() {
+                    self.marked_text(CowStr::from(head), range.clone());
+                }
+                self.out
+                    .push((Event::InlineHtml(CowStr::from(anchor)), range));
+            }
+            None => self.marked_text(run, range),
+        }
+    }
+
+    fn marked_text(&mut self, run: CowStr<'a>, range: Range<usize>) {
         let mut run = run;
         let dangling = std::mem::take(&mut self.dangling);
         if dangling > 0 {
