@@ -29,6 +29,18 @@ impl Extra {
     pub fn keys(&self) -> impl Iterator<Item = &str> {
         self.0.iter().map(|(k, _)| k.as_str())
     }
+
+    /// Whether `key` is set to true, as YAML 1.2 or 1.1 writes it (`true`, `yes`):
+    /// Adobe's `hidefromtoc: yes`.
+    pub fn is_true(&self, key: &str) -> bool {
+        match self.get(key) {
+            Some(Value::Bool(b)) => *b,
+            Some(Value::String(s)) => {
+                s.eq_ignore_ascii_case("yes") || s.eq_ignore_ascii_case("true")
+            }
+            _ => false,
+        }
+    }
 }
 
 impl From<BTreeMap<String, Value>> for Extra {

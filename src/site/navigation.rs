@@ -626,6 +626,9 @@ fn folder_menu(site: &Site, members: &[PageId], folder: &str) -> Vec<MenuItem> {
         match rest.split_once('/') {
             Some((sub, _)) => subfolders.entry(sub).or_default().push(i),
             None if rest == "_index" => {}
+            // Adobe's `hidefromtoc: yes`, as `{hide-from-toc}` in a `TOC.md`: the page is
+            // built, out of the menu (the Knowledge Base has 41 such drafts).
+            None if site.pages[i].page.extra.is_true("hidefromtoc") => {}
             None => pages.push(i),
         }
     }
@@ -644,10 +647,14 @@ fn folder_menu(site: &Site, members: &[PageId], folder: &str) -> Vec<MenuItem> {
             .iter()
             .copied()
             .find(|&i| site.pages[i].page.key == index_key(&path));
+        let children = folder_menu(site, &inside, &path);
+        if index.is_none() && children.is_empty() {
+            continue;
+        }
         menu.push(MenuItem {
             label: index.map_or_else(|| folder_label(sub), |i| site.pages[i].page.title.clone()),
             target: index.map_or(Target::None, Target::Page),
-            children: folder_menu(site, &inside, &path),
+            children,
         });
     }
     menu

@@ -348,7 +348,8 @@ fn a_documentation_home_lists_its_guides() {
 }
 
 /// Adobe's Knowledge Base is one folder of articles, no `TOC.md` and no `_index`: the
-/// home leads to them, and their menu's title to the first of them.
+/// home leads to them, and their menu's title to the first of them; its drafts marked
+/// `hidefromtoc` are not in the menu.
 #[test]
 fn a_folder_of_pages_without_a_toc_is_a_guide_on_the_home() {
     let site = TestSite::new(SITE);
@@ -358,7 +359,20 @@ fn a_folder_of_pages_without_a_toc_is_a_guide_on_the_home() {
             &format!("---\ntitle: {title}\n---\nText.\n"),
         );
     }
+    // Adobe's `hidefromtoc`: built, out of the menu; a folder of such pages too.
+    for file in ["ka-0", "drafts/ka-9"] {
+        site.write(
+            &format!("content/en/articles/{file}.md"),
+            "---\ntitle: A draft\nhidefromtoc: yes\n---\nText.\n",
+        );
+    }
     site.build().ok();
+    assert!(site.output("en/articles/ka-0/index.html").exists());
+    let menu = text(&select(&site.html("en/articles/ka-1/index.html"), ".guide-nav")[0]);
+    assert!(
+        !menu.contains("draft") && !menu.contains("A draft"),
+        "{menu}"
+    );
     let html = site.html("en/index.html");
     let cards = select(&html, ".guide-card a");
     assert_eq!(cards.len(), 1, "{}", html.html());
