@@ -363,6 +363,8 @@ fn shade_boxes_videos_and_collapsibles() {
         attr(video, "href"),
         "https://video.tv.adobe.com/v/29770/?quality=12"
     );
+    // It reads as where it goes, without the player's settings.
+    assert_eq!(text(video), "video.tv.adobe.com/v/29770");
     assert!(
         select(&main, "iframe, video").is_empty(),
         "nothing loads before a click"

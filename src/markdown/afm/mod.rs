@@ -1031,8 +1031,19 @@ fn web_url(events: &[Spanned<'_>]) -> Option<String> {
 /// An embed as what it is without a player: a paragraph of `class` with a link to `url`
 /// (nothing loads before a click).
 fn link_block(class: &str, url: &str) -> String {
-    let url = escape_attr(url);
-    format!("<p class=\"{class}\"><a href=\"{url}\" rel=\"noopener\">{url}</a></p>\n")
+    // The link reads as where it goes, without the player's settings
+    // (`video.tv.adobe.com/v/3458327`, not `https://…/?learn=on&enablevpops=true`).
+    let shown = url.split_once("://").map_or(url, |(_, rest)| rest);
+    let shown = shown
+        .split(['?', '#'])
+        .next()
+        .unwrap_or(shown)
+        .trim_end_matches('/');
+    format!(
+        "<p class=\"{class}\"><a href=\"{}\" rel=\"noopener\">{}</a></p>\n",
+        escape_attr(url),
+        escape_attr(shown)
+    )
 }
 
 /// Puts the attribute lists [`filter`] found on their links and images, once the links
