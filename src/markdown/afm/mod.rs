@@ -421,7 +421,6 @@ impl<'a> Filter<'a, '_> {
         self.dangling = dangling;
     }
 
-    /// A run of text: inline markers, and the attribute list of a link or image.
     /// A run of text. One that ends with ` {#id}` ends with an anchor of that id, as
     /// kramdown reads it (Adobe's Cloud Manager guide ids a step so, and links to it).
     fn text(&mut self, run: CowStr<'a>, range: Range<usize>) {
@@ -439,6 +438,7 @@ impl<'a> Filter<'a, '_> {
         }
     }
 
+    /// A run of text: inline markers, and the attribute list of a link or image.
     fn marked_text(&mut self, run: CowStr<'a>, range: Range<usize>) {
         let mut run = run;
         let dangling = std::mem::take(&mut self.dangling);
@@ -822,7 +822,7 @@ impl<'a> Filter<'a, '_> {
         CowStr::from(out)
     }
 
-    /// Rewrites the `href="….md"` of raw HTML like Markdown links, but in comments
+    /// Rewrites the `href="….md"` of raw HTML like Markdown links, except in comments
     /// (Adobe's Workfront guide comments out paragraphs that link to removed pages).
     fn raw_html_links(&mut self, html: &str, open: Option<&'static str>, at: usize) -> CowStr<'a> {
         let mut out = String::with_capacity(html.len());
