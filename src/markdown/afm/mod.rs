@@ -1152,10 +1152,14 @@ fn unread_spans_of_html(
         let (start, close) = match *open {
             Some(close) => (from, close),
             None => {
-                let first = SPANS
-                    .iter()
-                    .filter_map(|(o, c)| line[from..].find(o).map(|at| (from + at, *o, *c)))
-                    .min_by_key(|(at, _, _)| *at);
+                // One pass over the line's `<`s, most of which open no such span.
+                let first = memchr::memchr_iter(b'<', &line.as_bytes()[from..]).find_map(|at| {
+                    let at = from + at;
+                    SPANS
+                        .iter()
+                        .find(|(o, _)| line[at..].starts_with(o))
+                        .map(|(o, c)| (at, *o, *c))
+                });
                 let Some((at, o, c)) = first else {
                     return spans;
                 };
