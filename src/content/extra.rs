@@ -35,9 +35,7 @@ impl Extra {
     pub fn is_true(&self, key: &str) -> bool {
         match self.get(key) {
             Some(Value::Bool(b)) => *b,
-            Some(Value::String(s)) => {
-                s.eq_ignore_ascii_case("yes") || s.eq_ignore_ascii_case("true")
-            }
+            Some(Value::String(s)) => super::front_matter::word_bool(s) == Some(true),
             _ => false,
         }
     }

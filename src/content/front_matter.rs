@@ -209,13 +209,21 @@ fn read_draft(all: &mut BTreeMap<String, serde_json::Value>) -> bool {
     let Some(serde_json::Value::String(word)) = all.get("draft") else {
         return true;
     };
-    let draft = match word.to_ascii_lowercase().as_str() {
-        "yes" | "on" | "true" => true,
-        "no" | "off" | "false" => false,
-        _ => return false,
+    let Some(draft) = word_bool(word) else {
+        return false;
     };
     all.insert("draft".into(), serde_json::Value::Bool(draft));
     true
+}
+
+/// A boolean written as a word, as YAML 1.1 reads it and front matter written for other
+/// tools has it (`yes`, `no`, `on`, `off`, `true`, `false`, in any case).
+pub(crate) fn word_bool(word: &str) -> Option<bool> {
+    match word.to_ascii_lowercase().as_str() {
+        "yes" | "on" | "true" => Some(true),
+        "no" | "off" | "false" => Some(false),
+        _ => None,
+    }
 }
 
 /// A YAML error on a line that holds a known key with spaces before it (` checklist:`):

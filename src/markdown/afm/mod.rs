@@ -806,20 +806,26 @@ impl<'a> Filter<'a, '_> {
             {
                 continue;
             }
-            let href = match self.resolver.resolve(dest, at) {
-                LinkTarget::Internal { href, .. } => href,
-                LinkTarget::Broken(message) => {
-                    self.found.broken.push((at, message));
-                    dest.to_string()
-                }
-                LinkTarget::External => dest.to_string(),
-            };
+            let href = self.raw_link(dest, at).unwrap_or_else(|| dest.to_string());
             out.push_str(&html[last..open]);
             out.push_str(&format!("<a href=\"{}\">{text}</a>", escape_attr(&href)));
             last = dest_start + dest_len + 1;
         }
         out.push_str(&html[last..]);
         CowStr::from(out)
+    }
+
+    /// The URL of the page a link of raw HTML goes to; `None` for any other link, which
+    /// stays as written (a broken one is reported).
+    fn raw_link(&mut self, dest: &str, at: usize) -> Option<String> {
+        match self.resolver.resolve(dest, at) {
+            LinkTarget::Internal { href, .. } => Some(href),
+            LinkTarget::Broken(message) => {
+                self.found.broken.push((at, message));
+                None
+            }
+            LinkTarget::External => None,
+        }
     }
 
     /// Rewrites the `href="….md"` of raw HTML like Markdown links, except in comments
@@ -843,13 +849,12 @@ impl<'a> Filter<'a, '_> {
             };
             out.push_str(&rest[..start]);
             let path = dest.split(['#', '?']).next().unwrap_or(dest);
-            match (path.ends_with(".md") && !in_comment).then(|| self.resolver.resolve(dest, at)) {
-                Some(LinkTarget::Internal { href, .. }) => out.push_str(&escape_attr(&href)),
-                Some(LinkTarget::Broken(message)) => {
-                    self.found.broken.push((at, message));
-                    out.push_str(dest);
-                }
-                _ => out.push_str(dest),
+            match (path.ends_with(".md") && !in_comment)
+                .then(|| self.raw_link(dest, at))
+                .flatten()
+            {
+                Some(href) => out.push_str(&escape_attr(&href)),
+                None => out.push_str(dest),
             }
             rest = &rest[start + len..];
         }
