@@ -19,13 +19,15 @@ pub(crate) enum Marker {
 }
 
 impl Marker {
+    /// In any case: a guide has `[!UICONTROl My Quotes]`, which nobody means to show.
     fn named(name: &str) -> Option<Marker> {
-        match name {
-            "DNL" => Some(Marker::Dnl),
-            "UICONTROL" => Some(Marker::UiControl),
-            "BADGE" => Some(Marker::Badge),
-            _ => None,
-        }
+        [
+            ("DNL", Marker::Dnl),
+            ("UICONTROL", Marker::UiControl),
+            ("BADGE", Marker::Badge),
+        ]
+        .into_iter()
+        .find_map(|(n, marker)| n.eq_ignore_ascii_case(name).then_some(marker))
     }
 }
 
@@ -104,7 +106,7 @@ fn push_text<'a>(pieces: &mut Vec<Piece<'a>>, text: &'a str) {
 /// (the `]` of an empty marker is left to close it).
 fn opener(text: &str) -> Option<(Marker, usize)> {
     let rest = text.strip_prefix("[!")?;
-    let name_len = rest.bytes().take_while(u8::is_ascii_uppercase).count();
+    let name_len = rest.bytes().take_while(u8::is_ascii_alphabetic).count();
     let Some(marker) = Marker::named(&rest[..name_len]) else {
         return run_together(rest);
     };
@@ -528,6 +530,11 @@ mod tests {
                 Piece::Close(Marker::UiControl, None),
                 Piece::Text(" [!UICONTROLSKU]"),
             ]
+        );
+        // A name in the wrong case (a guide's typo) is still the marker.
+        assert_eq!(
+            plain("The [!UICONTROl My Quotes] page, [!dnl Commerce]"),
+            "The My Quotes page, Commerce"
         );
     }
 
