@@ -68,6 +68,9 @@ pub(crate) struct Staging<'a> {
     stamps: Mutex<FastMap<String, FileStamp>>,
     /// Files that could not be written, by cause: how many, and the first one.
     failed: Mutex<BTreeMap<String, (usize, String)>>,
+    /// The folders this build made or found: each file's folder is made once, not asked
+    /// for again for every file in it (a failed `mkdir` and a `stat` each time).
+    folders: Mutex<FastSet<PathBuf>>,
 }
 
 impl<'a> Staging<'a> {
@@ -120,6 +123,7 @@ impl<'a> Staging<'a> {
             written: Mutex::default(),
             stamps: Mutex::default(),
             failed: Mutex::default(),
+            folders: Mutex::default(),
         };
         staging.write(MARKER, MARKER_TEXT.as_bytes())?;
         Ok(staging)
@@ -140,7 +144,7 @@ impl<'a> Staging<'a> {
             self.record(path, &previous);
             return Ok(());
         }
-        let written = make_parent(&target).and_then(|()| {
+        let written = self.make_parent(&target).and_then(|()| {
             if same && std::fs::hard_link(&previous, &target).is_ok() {
                 // A link is the previous file: its stamp is read from it.
                 Ok(None)
@@ -168,7 +172,7 @@ impl<'a> Staging<'a> {
         // An update leaves the file where it is.
         let linked = same
             && (self.update.is_some()
-                || make_parent(&target).is_ok()
+                || self.make_parent(&target).is_ok()
                     && std::fs::hard_link(self.folder.target.join(path), &target).is_ok());
         if linked {
             // A link is the same file: same size, same mtime.
@@ -225,7 +229,10 @@ impl<'a> Staging<'a> {
         fill: impl FnOnce(&mut dyn Write) -> Result<(), Diagnostic>,
     ) -> Result<(), Diagnostic> {
         let target = self.target(path)?;
-        let file = match make_parent(&target).and_then(|()| std::fs::File::create(&target)) {
+        let file = match self
+            .make_parent(&target)
+            .and_then(|()| std::fs::File::create(&target))
+        {
             Ok(file) => file,
             Err(e) => {
                 self.fail(path, &e);
@@ -342,28 +349,48 @@ impl<'a> Staging<'a> {
 
     /// Copies a file from disk (an image beside the content, say) without reading it into
     /// memory: the kernel copies it (`copy_file_range`, or a reflink where the file system
-    /// has them). The copy gets the source's modification time, so that the next build
-    /// finds a previous output file of the source's size and time to be the same, as
-    /// rsync's quick check does, and links it instead: no byte is read or written.
+    /// has them, else `sendfile`). The copy gets the source's modification time, so that
+    /// the next build finds a previous output file of the source's size and time to be the
+    /// same, as rsync's quick check does, and links it instead: no byte is read or written.
+    /// Each side is opened once (`std::fs::copy` then opening the copy again to set its
+    /// time, and a `stat` of it by path, were 14 system calls a file; a guide has hundreds
+    /// of images).
     fn copy(&self, path: &str, source: &Path) -> Result<(), Diagnostic> {
         let target = self.target(path)?;
-        let from = std::fs::metadata(source)
-            .map_err(|e| Diagnostic::error(format!("cannot read static file `{path}`: {e}")))?;
-        if from.modified().is_ok() && self.reuse(path, stamp_of(&from)) {
+        let cannot_read =
+            |e: std::io::Error| Diagnostic::error(format!("cannot read static file `{path}`: {e}"));
+        let mut from = std::fs::File::open(source).map_err(cannot_read)?;
+        let metadata = from.metadata().map_err(cannot_read)?;
+        if metadata.modified().is_ok() && self.reuse(path, stamp_of(&metadata)) {
             return Ok(());
         }
-        let copied = make_parent(&target).and_then(|()| {
-            std::fs::copy(source, &target)?;
-            if let Ok(time) = from.modified() {
+        let copied = self.make_parent(&target).and_then(|()| {
+            let mut to = std::fs::File::create(&target)?;
+            std::io::copy(&mut from, &mut to)?;
+            if let Ok(time) = metadata.modified() {
                 // Without it, the next build copies the file again: not worth failing for.
-                let _ = std::fs::File::open(&target).and_then(|f| f.set_modified(time));
+                let _ = to.set_modified(time);
             }
-            Ok(())
+            Ok(stamp_of(&to.metadata()?))
         });
         match copied {
-            Ok(()) => self.record(path, &target),
+            Ok(stamp) => self.note(path, Some(stamp)),
             Err(e) => self.fail(path, &e),
         }
+        Ok(())
+    }
+
+    /// Makes the folder `file` goes in, unless this build already did.
+    fn make_parent(&self, file: &Path) -> std::io::Result<()> {
+        let Some(folder) = file.parent() else {
+            return Ok(());
+        };
+        let folders = || self.folders.lock().unwrap_or_else(PoisonError::into_inner);
+        if folders().contains(folder) {
+            return Ok(());
+        }
+        std::fs::create_dir_all(folder)?;
+        folders().insert(folder.to_path_buf());
         Ok(())
     }
 
@@ -435,14 +462,6 @@ fn write_file(path: &Path, bytes: &[u8]) -> std::io::Result<FileStamp> {
     let mut file = std::fs::File::create(path)?;
     file.write_all(bytes)?;
     Ok(stamp_of(&file.metadata()?))
-}
-
-/// Creates the folder `file` goes in.
-fn make_parent(file: &Path) -> std::io::Result<()> {
-    match file.parent() {
-        Some(folder) => std::fs::create_dir_all(folder),
-        None => Ok(()),
-    }
 }
 
 /// What went wrong, without the path (the message names the output) or the OS's error
