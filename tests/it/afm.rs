@@ -233,7 +233,9 @@ fn an_attribute_list_alone_on_its_line_is_not_shown() {
 fn an_id_list_at_the_end_of_a_paragraph_is_an_anchor() {
     let site = guide(
         "1. Click **Continue** to open the **Stage Testing** tab. {#stage-testing}\n\
-         1. See [Stage Testing](#stage-testing).\n",
+         1. See [Stage Testing](#stage-testing).\n\n\
+         **Installation d’un{#install-connector}** de connecteur\n\n\
+         See [the connector](#install-connector) and [a link](other.md){#not-an-anchor}.\n",
     );
     site.write(
         "content/en/help/other.md",
@@ -250,6 +252,23 @@ fn an_id_list_at_the_end_of_a_paragraph_is_an_anchor() {
         step.html()
     );
     assert_eq!(text(step), "Click Continue to open the Stage Testing tab.");
+    // Machine translation moved the list into the words: still an anchor, never text.
+    let moved = &select(&main, "p")[0];
+    assert_eq!(
+        select_in(moved, "strong span#install-connector").len(),
+        1,
+        "{}",
+        moved.html()
+    );
+    assert_eq!(text(moved), "Installation d’un de connecteur");
+    // A list right after a link is the link's (an id on it), not an anchor after it.
+    let linked = &select(&main, "p")[1];
+    assert!(
+        select_in(linked, "span#not-an-anchor").is_empty(),
+        "{}",
+        linked.html()
+    );
+    assert!(!text(linked).contains('{'), "{}", linked.html());
 }
 
 /// Adobe's descriptions and titles hold Markdown: every page, menu and search result

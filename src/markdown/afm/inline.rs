@@ -254,14 +254,19 @@ pub(crate) fn strip_stray_attrs(text: &str) -> Cow<'_, str> {
 }
 
 /// Where ` {#id}` at the end of `text` starts (the spaces before it included), and the
-/// id, if `text` ends with one: an id list after a space (a link's or an image's comes
-/// right after it).
-pub(crate) fn trailing_anchor(text: &str) -> Option<(usize, &str)> {
+/// id, if `text` ends with one: an id list after a space. Right after a word too when
+/// `glued` (no link or image ends just before `text`, whose list it would be): machine
+/// translation moves the list into the words (`**Installation d’un{#install-open-source-connector}**`).
+pub(crate) fn trailing_anchor(text: &str, glued: bool) -> Option<(usize, &str)> {
     let trimmed = text.trim_end();
     if !trimmed.ends_with('}') {
         return None;
     }
-    let open = trimmed.rfind(" {#")? + 1;
+    let open = trimmed.rfind("{#")?;
+    let spaced = trimmed[..open].ends_with(' ');
+    if !(spaced || glued) || trimmed[..open].ends_with('{') {
+        return None;
+    }
     let id = &trimmed[open + 2..trimmed.len() - 1];
     is_name(id).then(|| (trimmed[..open].trim_end().len(), id))
 }
@@ -492,17 +497,19 @@ mod tests {
     #[test]
     fn a_trailing_id_list_is_an_anchor() {
         assert_eq!(
-            trailing_anchor("the Stage Testing tab. {#stage-testing}"),
+            trailing_anchor("the Stage Testing tab. {#stage-testing}", false),
             Some((22, "stage-testing"))
         );
-        assert_eq!(trailing_anchor(" {#x}"), Some((0, "x")));
+        assert_eq!(trailing_anchor(" {#x}", false), Some((0, "x")));
         assert_eq!(
-            trailing_anchor("a{#x}"),
+            trailing_anchor("a{#x}", false),
             None,
             "a link's or an image's list"
         );
-        assert_eq!(trailing_anchor("a {#x y}"), None);
-        assert_eq!(trailing_anchor("a {#x} b"), None);
+        assert_eq!(trailing_anchor("d’un{#x-y}", true), Some((6, "x-y")));
+        assert_eq!(trailing_anchor("{{#x}", true), None, "a template's tag");
+        assert_eq!(trailing_anchor("a {#x y}", true), None);
+        assert_eq!(trailing_anchor("a {#x} b", true), None);
     }
 
     #[test]

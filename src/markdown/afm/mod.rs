@@ -424,7 +424,8 @@ impl<'a> Filter<'a, '_> {
     /// A run of text. One that ends with ` {#id}` ends with an anchor of that id, as
     /// kramdown reads it (Adobe's Cloud Manager guide ids a step so, and links to it).
     fn text(&mut self, run: CowStr<'a>, range: Range<usize>) {
-        match inline::trailing_anchor(&run).filter(|_| self.images == 0) {
+        let glued = self.last_closed.is_none();
+        match inline::trailing_anchor(&run, glued).filter(|_| self.images == 0) {
             Some((cut, id)) => {
                 let anchor = format!("<span id=\"{id}\"></span>");
                 let head = run[..cut].to_string();
