@@ -182,7 +182,7 @@ fn apply(site: &mut Site, fixes: Vec<(usize, Vec<(usize, Fix)>)>) -> Vec<Diagnos
                         .in_file(&p.page.file.display)
                         .with_source(p.page.source())
                         .at(a.line, a.column)
-                        .with_label("this link")
+                        .with_link_label(a.included.as_deref())
                         .with_help("the translation's headings differ from the source's in number or level here: link the translated heading's id"),
                     );
                 }

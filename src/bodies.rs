@@ -355,7 +355,7 @@ pub(crate) fn render(site: &mut Site, cache: Option<&mut Cache>) -> Vec<Diagnost
                 .in_file(&p.page.file.display)
                 .with_source(p.page.source())
                 .at(broken.line, broken.column)
-                .with_label("this link");
+                .with_link_label(broken.included.as_deref());
             if let Some(help) = help {
                 d = d.with_help(help);
             }
@@ -460,7 +460,7 @@ fn render_body(
         typography,
         site.config.raw_html,
     );
-    to_body_positions(&mut r, body, expanded.as_ref(), include_errors);
+    to_body_positions(&mut r, body, expanded.as_ref(), include_errors, site);
     // Lines in the body -> lines in the file.
     let line = |l: usize| p.page.body_line + l - 1;
     let checklist = Checklist {
@@ -534,24 +534,31 @@ fn render_body(
 
 /// Moves the positions of a render of `body` with its includes expanded to where they are
 /// in `body`, and adds the errors of its includes at theirs.
+/// A link written in an included file is at its include directive, and names that file
+/// (from the site's folder, as the page's own file is shown).
 fn to_body_positions(
     r: &mut markdown::Rendered,
     body: &str,
     expanded: Option<&afm::include::Expanded>,
     include_errors: Vec<afm::include::IncludeError>,
+    site: &Site,
 ) {
     let body_lines = Lines::new(body);
     if let Some(expanded) = expanded {
         let source_lines = Lines::new(&expanded.text);
-        let relocate = |line: &mut usize, column: &mut usize| {
+        let relocate = |line: &mut usize, column: &mut usize, included: &mut Option<String>| {
             let offset = source_lines.offset(*line, *column);
+            *included = expanded.file_at(offset).map(|file| {
+                let shown = file.strip_prefix(&site.config.root).unwrap_or(file);
+                shown.to_string_lossy().replace('\\', "/")
+            });
             (*line, *column) = body_lines.line_col(expanded.page_offset(offset));
         };
         for b in &mut r.broken_links {
-            relocate(&mut b.line, &mut b.column);
+            relocate(&mut b.line, &mut b.column, &mut b.included);
         }
         for a in &mut r.anchors {
-            relocate(&mut a.line, &mut a.column);
+            relocate(&mut a.line, &mut a.column, &mut a.included);
         }
     }
     for e in include_errors {
@@ -560,6 +567,7 @@ fn to_body_positions(
             message: e.message,
             line,
             column,
+            included: None,
         });
     }
 }

@@ -78,6 +78,15 @@ impl Diagnostic {
         self
     }
 
+    /// The label of a link's position: "this link", or, for a link written in an
+    /// included file (the position is then its include directive's), that file.
+    pub fn with_link_label(self, included: Option<&str>) -> Self {
+        match included {
+            Some(file) => self.with_label(format!("a link of `{file}`, included here")),
+            None => self.with_label("this link"),
+        }
+    }
+
     pub fn with_help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());
         self

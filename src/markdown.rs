@@ -56,6 +56,9 @@ pub struct BrokenLink {
     pub message: String,
     pub line: usize,
     pub column: usize,
+    /// The included file the link is written in (shown from the site's folder), when it is
+    /// one's: the position is then its include directive's.
+    pub included: Option<String>,
 }
 
 impl BrokenLink {
@@ -65,6 +68,7 @@ impl BrokenLink {
             message,
             line,
             column,
+            included: None,
         }
     }
 }
@@ -94,6 +98,8 @@ pub struct AnchorLink {
     pub href: String,
     pub line: usize,
     pub column: usize,
+    /// As [`BrokenLink::included`].
+    pub included: Option<String>,
 }
 
 /// The CommonMark extensions pages are parsed with (the benchmark's floor uses the same).
@@ -453,6 +459,7 @@ impl Rewrite<'_> {
                         href: escape_attr(&href),
                         line,
                         column,
+                        included: None,
                     });
                 }
                 let mut html = format!("<a href=\"{}\"", escape_attr(&href));

@@ -90,6 +90,7 @@ pub(super) fn json_line(d: &Diagnostic) -> String {
         "file": d.file.as_ref().map(|f| f.display().to_string()),
         "line": d.line,
         "column": d.column,
+        "label": d.label,
         "help": d.help,
     })
     .to_string()

@@ -85,7 +85,7 @@ impl<'a> AnchorCheck<'a> {
                         .in_file(&p.page.file.display)
                         .with_source(p.page.source())
                         .at(a.line, a.column)
-                        .with_label("this link"),
+                        .with_link_label(a.included.as_deref()),
                     );
                 }
             }

@@ -726,6 +726,54 @@ fn unknown_includes_snippets_and_cycles_are_errors_at_the_directive() {
     );
 }
 
+/// A link written in an included file is reported at the page's include directive (what
+/// the page's author sees), and names the file to fix.
+#[test]
+fn a_broken_link_of_an_include_names_the_included_file() {
+    let site = guide("Text\n\n{{$include /help/_includes/notes.md}}\n\nOwn [gone](gone.md).\n");
+    site.write(
+        "content/en/help/_includes/notes.md",
+        "See [the patch](other.md#no-such-part) and [the tool](missing.md).\n",
+    );
+    site.write(
+        "content/en/help/other.md",
+        "---\ntitle: Other\n---\n## Part\n",
+    );
+    let err = site.build().fails();
+    let included = "a link of `content/en/help/_includes/notes.md`, included here";
+    // Front matter is 3 lines and `# Page` plus a blank line precede the body text.
+    let at_directive = |what: &str| {
+        err.split("\n\n")
+            .find(|d| d.contains(what))
+            .is_some_and(|d| d.contains("content/en/help/page.md:8:1") && d.contains(included))
+    };
+    assert!(at_directive("missing.md"), "{err}");
+    assert!(at_directive("no-such-part"), "{err}");
+    // The page's own link is the page's.
+    let own = err
+        .split("\n\n")
+        .find(|d| d.contains("gone.md"))
+        .unwrap_or_default();
+    assert!(
+        own.contains("this link") && !own.contains("included here"),
+        "{err}"
+    );
+    // And in `check --format json`, for CI annotations.
+    let run = site.run(&["check", "--format", "json"]);
+    let finding = run
+        .stdout()
+        .lines()
+        .chain(run.stderr().lines())
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .find(|f| {
+            f["message"]
+                .as_str()
+                .is_some_and(|m| m.contains("missing.md"))
+        })
+        .unwrap_or_else(|| panic!("{}{}", run.stdout(), run.stderr()));
+    assert_eq!(finding["label"], included, "{finding}");
+}
+
 #[test]
 fn root_paths_resolve_in_the_pages_language_and_mail_links_are_mail() {
     let site = TestSite::new(ADOBE);
