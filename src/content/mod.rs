@@ -43,6 +43,11 @@ pub struct Page {
     pub section: Option<String>,
     pub title: String,
     pub description: Option<String>,
+    /// What the page's `<title>` and meta description say instead of its title and
+    /// description, when its front matter has Adobe's `seo-title` and `seo-description`
+    /// (as Experience League shows them: `Adobe Commerce Payments Services Guide` where the
+    /// page's heading is `Payment Services Guide overview`).
+    pub seo: Seo,
     /// Last URL segment.
     pub slug: String,
     /// Output path, relative to the site root: `fr/roles/chef-de-projet/index.html`.
@@ -65,6 +70,31 @@ pub struct Page {
     /// A hash of the file's text (0 for a generated page): later stages key on it rather
     /// than hash the text again, in `serve`'s rebuilds and in the build cache.
     pub source_hash: u64,
+}
+
+/// See [`Page::seo`].
+#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
+pub struct Seo {
+    pub title: Option<String>,
+    pub description: Option<String>,
+}
+
+impl Seo {
+    /// From the front matter's `seo-title` and `seo-description` (left in `extra`), read
+    /// as the title and the description are.
+    fn of(extra: &Extra) -> Seo {
+        let text = |key: &str| {
+            extra
+                .get(key)
+                .and_then(serde_json::Value::as_str)
+                .map(|t| crate::markdown::afm::plain(&inline_text(t)).into_owned())
+                .filter(|t| !t.is_empty())
+        };
+        Seo {
+            title: text("seo-title"),
+            description: text("seo-description"),
+        }
+    }
 }
 
 /// A page's file text. The build cache and the site share each page, and a build lets
@@ -466,7 +496,12 @@ pub(crate) fn typeset(config: &Config, mut page: Page) -> Page {
         return page;
     }
     page.title = typography.apply(&page.title);
-    if let Some(d) = &mut page.description {
+    for d in page
+        .description
+        .iter_mut()
+        .chain(&mut page.seo.title)
+        .chain(&mut page.seo.description)
+    {
         *d = typography.apply(d);
     }
     for text in page
@@ -569,6 +604,7 @@ pub(crate) fn parse_page(file: SourceFile, text: String) -> Result<Page, Diagnos
         risks: decode_all(front.risks),
         contact: front.contact.map(|c| decode_entities(&c)),
         checklist,
+        seo: Seo::default(),
         extra: Extra::from(parsed.extra),
         body_start,
         body_line,
@@ -579,6 +615,7 @@ pub(crate) fn parse_page(file: SourceFile, text: String) -> Result<Page, Diagnos
         },
         file,
     };
+    page.seo = Seo::of(&page.extra);
     page.output = output_path(&page);
     Ok(page)
 }

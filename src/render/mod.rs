@@ -347,6 +347,7 @@ impl Renderer<'_> {
             made_from: (p.body.key, &p.page.key),
             title: &p.page.title,
             description: p.page.description.as_deref(),
+            seo: &p.page.seo,
             kind: p.page.kind,
             key: &p.page.key,
             url: &p.path,

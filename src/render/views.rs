@@ -175,6 +175,8 @@ pub(super) struct PageView<'a> {
     pub made_from: (u64, &'a str),
     pub title: &'a str,
     pub description: Option<&'a str>,
+    /// `seo-title` and `seo-description` (see [`crate::content::Page::seo`]).
+    pub seo: &'a crate::content::Seo,
     pub kind: Kind,
     pub key: &'a str,
     pub url: &'a str,
@@ -206,6 +208,7 @@ impl Hash for PageView<'_> {
             made_from,
             title: _,
             description: _,
+            seo: _,
             kind: _,
             key: _,
             url: _,

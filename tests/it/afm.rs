@@ -298,6 +298,57 @@ fn markdown_in_titles_and_descriptions_reads_as_text() {
     assert!(!index.contains("](") && !index.contains("**"), "{index}");
 }
 
+/// Experience League puts a page's `seo-title` and `seo-description` in its `<title>` and
+/// meta description; the page itself shows its title and description.
+#[test]
+fn seo_title_and_description_are_for_search_engines_and_tabs() {
+    let site = TestSite::new(ADOBE);
+    site.write(
+        "content/en/help/page.md",
+        "---\ntitle: '[!DNL Payment Services] Guide overview'\n\
+         seo-title: Adobe Commerce [!DNL Payment Services] Guide\n\
+         description: What the guide covers.\n\
+         seo-description: Learn how to **use** Payment Services.\n---\nText\n",
+    );
+    site.write(
+        "content/fr/help/page.md",
+        "---\ntitle: Présentation\nseo-title: 'Guide : paiements'\n---\nTexte\n",
+    );
+    site.build().ok();
+    let page = site.html(PAGE);
+    assert_eq!(
+        text(&select(&page, "h1")[0]),
+        "Payment Services Guide overview"
+    );
+    assert!(
+        text(&select(&page, "title")[0]).starts_with("Adobe Commerce Payment Services Guide · "),
+        "{}",
+        page.html()
+    );
+    let meta = |name: &str| attr(&select(&page, name)[0], "content");
+    assert_eq!(
+        meta("meta[property='og:title']"),
+        "Adobe Commerce Payment Services Guide"
+    );
+    assert_eq!(
+        meta("meta[name=description]"),
+        "Learn how to use Payment Services."
+    );
+    assert_eq!(
+        meta("meta[property='og:description']"),
+        "Learn how to use Payment Services."
+    );
+    assert_eq!(text(&select(&page, ".lead")[0]), "What the guide covers.");
+    // Set in French typography, as titles are; without `seo-description`, the description.
+    let fr = site.html("fr/help/page/index.html");
+    assert!(
+        text(&select(&fr, "title")[0]).starts_with("Guide\u{a0}: paiements · "),
+        "{}",
+        fr.html()
+    );
+    assert!(select(&fr, "meta[name=description]").is_empty());
+}
+
 #[test]
 fn callouts_with_and_without_space_and_with_a_title() {
     let site = guide(
