@@ -38,9 +38,11 @@ struct Entry<'a> {
     x: String,
 }
 
-/// Whether a page has an entry: generated section lists only repeat other pages' titles.
+/// Whether a page has an entry: generated section lists only repeat other pages' titles,
+/// and a page marked `hide: yes` (Adobe's guides: pages not yet announced) is not to be
+/// found by search.
 pub(crate) fn is_indexed(p: &SitePage) -> bool {
-    !(p.generated && p.page.kind == Kind::Section)
+    !(p.page.is_hidden() || p.generated && p.page.kind == Kind::Section)
 }
 
 /// A page's entry, as JSON: made in parallel with its body (see [`crate::site::Body`]),

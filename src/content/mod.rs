@@ -132,6 +132,13 @@ impl std::fmt::Debug for Text {
 }
 
 impl Page {
+    /// Adobe's `hide: yes`: the page is built and reachable by its URL, but left out of
+    /// search, the sitemap and search engines' indexes (its `hidefromtoc: yes` leaves it
+    /// out of menus).
+    pub fn is_hidden(&self) -> bool {
+        self.extra.is_true("hide")
+    }
+
     /// The Markdown after the front matter in `source` (this page's [`Page::source`]).
     pub fn body_of<'a>(&self, source: &'a str) -> &'a str {
         source.get(self.body_start..).unwrap_or_default()

@@ -348,6 +348,7 @@ impl Renderer<'_> {
             title: &p.page.title,
             description: p.page.description.as_deref(),
             seo: &p.page.seo,
+            noindex: p.page.is_hidden(),
             kind: p.page.kind,
             key: &p.page.key,
             url: &p.path,
@@ -534,7 +535,7 @@ impl Renderer<'_> {
             crate::hash::hash_all(
                 site.pages
                     .iter()
-                    .map(|p| (&p.path, p.lang(), &p.translations)),
+                    .map(|p| (&p.path, p.lang(), &p.translations, p.page.is_hidden())),
             ),
             self.checklists().outputs(),
         ))
@@ -548,13 +549,16 @@ impl Renderer<'_> {
             "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" xmlns:xhtml=\"http://www.w3.org/1999/xhtml\">\n",
         );
         // Each page with its translations as (language, path); a page alone has none.
+        // Pages marked `hide: yes` are not listed, nor named as translations.
         let mut entries: Vec<(&str, Vec<(&str, &str)>)> = site
             .pages
             .iter()
+            .filter(|p| !p.page.is_hidden())
             .map(|p| {
                 let mut all: Vec<(&str, &str)> = p
                     .translations
                     .iter()
+                    .filter(|&&j| !site.pages[j].page.is_hidden())
                     .map(|&j| (site.pages[j].lang(), site.pages[j].path.as_str()))
                     .collect();
                 if !all.is_empty() {

@@ -177,6 +177,8 @@ pub(super) struct PageView<'a> {
     pub description: Option<&'a str>,
     /// `seo-title` and `seo-description` (see [`crate::content::Page::seo`]).
     pub seo: &'a crate::content::Seo,
+    /// Search engines are asked not to index it (see [`crate::content::Page::is_hidden`]).
+    pub noindex: bool,
     pub kind: Kind,
     pub key: &'a str,
     pub url: &'a str,
@@ -209,6 +211,7 @@ impl Hash for PageView<'_> {
             title: _,
             description: _,
             seo: _,
+            noindex: _,
             kind: _,
             key: _,
             url: _,

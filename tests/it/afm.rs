@@ -298,6 +298,41 @@ fn markdown_in_titles_and_descriptions_reads_as_text() {
     assert!(!index.contains("](") && !index.contains("**"), "{index}");
 }
 
+/// Adobe's `hide: yes` (pages not yet announced): built and reachable, but not found by the
+/// site's search, not in the sitemap, and search engines are asked not to index it.
+#[test]
+fn a_hidden_page_is_built_but_not_searched_or_listed_for_search_engines() {
+    let site = TestSite::new(&format!("{ADOBE}base_url: https://docs.example.org/\n"));
+    for lang in ["en", "fr"] {
+        site.write(
+            &format!("content/{lang}/help/page.md"),
+            "---\ntitle: Shown page\nexl-id: shown\n---\nShown text\n",
+        );
+        site.write(
+            &format!("content/{lang}/help/beta.md"),
+            "---\ntitle: Beta feature\nhide: yes\nhidefromtoc: yes\nexl-id: beta\n---\nBeta text\n",
+        );
+    }
+    site.build().ok();
+    let beta = site.html("en/help/beta/index.html");
+    assert_eq!(text(&select(&beta, "h1")[0]), "Beta feature");
+    assert_eq!(
+        attr(&select(&beta, "meta[name=robots]")[0], "content"),
+        "noindex"
+    );
+    assert!(select(&site.html(PAGE), "meta[name=robots]").is_empty());
+    for lang in ["en", "fr"] {
+        let index = site.read_output(&format!("assets/search-{lang}.js"));
+        assert!(
+            index.contains("Shown page") && !index.contains("Beta"),
+            "{index}"
+        );
+    }
+    let sitemap = site.read_output("sitemap.xml");
+    assert!(sitemap.contains("help/page/"), "{sitemap}");
+    assert!(!sitemap.contains("beta"), "{sitemap}");
+}
+
 /// Experience League puts a page's `seo-title` and `seo-description` in its `<title>` and
 /// meta description; the page itself shows its title and description.
 #[test]
