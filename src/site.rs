@@ -662,7 +662,7 @@ fn generated_page(key: &str, lang: &str, kind: Kind, title: String, section: Opt
         section: section.map(str::to_string),
         title,
         description: None,
-        seo: Default::default(),
+        adobe: Default::default(),
         slug: section.unwrap_or_default().to_string(),
         weight: 0,
         draft: false,

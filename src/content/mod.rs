@@ -43,11 +43,8 @@ pub struct Page {
     pub section: Option<String>,
     pub title: String,
     pub description: Option<String>,
-    /// What the page's `<title>` and meta description say instead of its title and
-    /// description, when its front matter has Adobe's `seo-title` and `seo-description`
-    /// (as Experience League shows them: `Adobe Commerce Payments Services Guide` where the
-    /// page's heading is `Payment Services Guide overview`).
-    pub seo: Seo,
+    /// What Adobe's front matter says of how the page shows (see [`Adobe`]).
+    pub adobe: Adobe,
     /// Last URL segment.
     pub slug: String,
     /// Output path, relative to the site root: `fr/roles/chef-de-projet/index.html`.
@@ -72,17 +69,31 @@ pub struct Page {
     pub source_hash: u64,
 }
 
-/// See [`Page::seo`].
+/// What Adobe's front matter says of how a page shows, read from the keys left in
+/// `extra` (as a template sees it: `page.seo`, `page.badges`).
+#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
+pub struct Adobe {
+    /// What the page's `<title>` and meta description say instead of its title and
+    /// description (`seo-title`, `seo-description`), as Experience League shows them:
+    /// `Adobe Commerce Payments Services Guide` where the page's heading is `Payment
+    /// Services Guide overview`.
+    pub seo: Seo,
+    /// Badges by its title (`badgePremium: label="Premium" …`, any key starting with
+    /// `badge`), in the order of their keys.
+    pub badges: Vec<crate::markdown::afm::FrontBadge>,
+}
+
+/// See [`Adobe::seo`].
 #[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct Seo {
     pub title: Option<String>,
     pub description: Option<String>,
 }
 
-impl Seo {
-    /// From the front matter's `seo-title` and `seo-description` (left in `extra`), read
-    /// as the title and the description are.
-    fn of(extra: &Extra) -> Seo {
+impl Adobe {
+    /// From the front matter's keys left in `extra`, texts read as the title and the
+    /// description are.
+    fn of(extra: &Extra) -> Adobe {
         let text = |key: &str| {
             extra
                 .get(key)
@@ -90,9 +101,17 @@ impl Seo {
                 .map(|t| crate::markdown::afm::plain(&inline_text(t)).into_owned())
                 .filter(|t| !t.is_empty())
         };
-        Seo {
-            title: text("seo-title"),
-            description: text("seo-description"),
+        Adobe {
+            seo: Seo {
+                title: text("seo-title"),
+                description: text("seo-description"),
+            },
+            badges: extra
+                .keys()
+                .filter(|k| k.starts_with("badge"))
+                .filter_map(|k| extra.get(k)?.as_str())
+                .filter_map(crate::markdown::afm::front_matter_badge)
+                .collect(),
         }
     }
 }
@@ -506,8 +525,8 @@ pub(crate) fn typeset(config: &Config, mut page: Page) -> Page {
     for d in page
         .description
         .iter_mut()
-        .chain(&mut page.seo.title)
-        .chain(&mut page.seo.description)
+        .chain(&mut page.adobe.seo.title)
+        .chain(&mut page.adobe.seo.description)
     {
         *d = typography.apply(d);
     }
@@ -611,7 +630,7 @@ pub(crate) fn parse_page(file: SourceFile, text: String) -> Result<Page, Diagnos
         risks: decode_all(front.risks),
         contact: front.contact.map(|c| decode_entities(&c)),
         checklist,
-        seo: Seo::default(),
+        adobe: Adobe::default(),
         extra: Extra::from(parsed.extra),
         body_start,
         body_line,
@@ -622,7 +641,7 @@ pub(crate) fn parse_page(file: SourceFile, text: String) -> Result<Page, Diagnos
         },
         file,
     };
-    page.seo = Seo::of(&page.extra);
+    page.adobe = Adobe::of(&page.extra);
     page.output = output_path(&page);
     Ok(page)
 }

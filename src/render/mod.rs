@@ -347,7 +347,7 @@ impl Renderer<'_> {
             made_from: (p.body.key, &p.page.key),
             title: &p.page.title,
             description: p.page.description.as_deref(),
-            seo: &p.page.seo,
+            adobe: &p.page.adobe,
             noindex: p.page.is_hidden(),
             kind: p.page.kind,
             key: &p.page.key,

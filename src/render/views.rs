@@ -175,8 +175,9 @@ pub(super) struct PageView<'a> {
     pub made_from: (u64, &'a str),
     pub title: &'a str,
     pub description: Option<&'a str>,
-    /// `seo-title` and `seo-description` (see [`crate::content::Page::seo`]).
-    pub seo: &'a crate::content::Seo,
+    /// `seo` and `badges` (see [`crate::content::Adobe`]).
+    #[serde(flatten)]
+    pub adobe: &'a crate::content::Adobe,
     /// Search engines are asked not to index it (see [`crate::content::Page::is_hidden`]).
     pub noindex: bool,
     pub kind: Kind,
@@ -210,7 +211,7 @@ impl Hash for PageView<'_> {
             made_from,
             title: _,
             description: _,
-            seo: _,
+            adobe: _,
             noindex: _,
             kind: _,
             key: _,

@@ -298,6 +298,34 @@ fn markdown_in_titles_and_descriptions_reads_as_text() {
     assert!(!index.contains("](") && !index.contains("**"), "{index}");
 }
 
+/// Badges of a page's front matter (`badgePremium: label="Premium" …`) show by its title,
+/// as Experience League shows them: a reader sees that the page is of a Premium, Beta or
+/// on-premises feature.
+#[test]
+fn front_matter_badges_show_by_the_title() {
+    let site = TestSite::new(ADOBE);
+    site.write(
+        "content/en/help/page.md",
+        "---\ntitle: Recommendations\n\
+         badgePremium: label=\"Premium\" type=\"Positive\" url=\"https://x.org/premium.html\" tooltip=\"See what [!DNL Target] Premium has.\"\n\
+         badge: label=\"Beta\" type=\"Informative\"\n\
+         badgeBad: label=\"Bad\" url=\"javascript:alert(1)\"\n---\nText\n",
+    );
+    site.write("content/en/help/other.md", "---\ntitle: Other\n---\nText\n");
+    site.build().ok();
+    let page = site.html(PAGE);
+    let badges = select(&page, "header .badges .badge");
+    let labels: Vec<String> = badges.iter().map(text).collect();
+    // In the order of their keys.
+    assert_eq!(labels, ["Beta", "Bad", "Premium"]);
+    assert_eq!(attr(&badges[0], "class"), "badge badge-informative");
+    assert_eq!(badges[1].value().name(), "span", "a script URL is no link");
+    assert_eq!(attr(&badges[2], "href"), "https://x.org/premium.html");
+    assert_eq!(attr(&badges[2], "class"), "badge badge-positive");
+    assert_eq!(attr(&badges[2], "title"), "See what Target Premium has.");
+    assert!(select(&site.html("en/help/other/index.html"), ".badges").is_empty());
+}
+
 /// Adobe's `hide: yes` (pages not yet announced): built and reachable, but not found by the
 /// site's search, not in the sitemap, and search engines are asked not to index it.
 #[test]

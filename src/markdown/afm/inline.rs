@@ -225,6 +225,44 @@ pub(crate) fn badge_open(attrs: &Attrs) -> String {
     html
 }
 
+/// A badge of a page's front matter (`badgePremium: label="Premium" type="Positive"
+/// url="https://…" tooltip="…"`, any key starting with `badge`): shown by the page's
+/// title, as Experience League shows it, for readers to know a page is of a Premium, Beta
+/// or on-premises feature.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct FrontBadge {
+    pub label: String,
+    /// Its `type` in lowercase, a class (`badge-positive`); none unless a plain word.
+    pub kind: Option<String>,
+    /// Where it leads (`http(s)` or relative; a URL that could run script is dropped).
+    pub url: Option<String>,
+    pub tooltip: Option<String>,
+}
+
+/// The badge a front matter value describes, if it is a list with a `label`.
+pub(crate) fn front_matter_badge(value: &str) -> Option<FrontBadge> {
+    let list = format!("{{{}}}", value.trim());
+    let (attrs, _) = parse_attrs(&list).filter(|(_, len)| *len == list.len())?;
+    let text = |key: &str| {
+        attrs
+            .get(key)
+            .map(|v| plain(v).trim().to_string())
+            .filter(|v| !v.is_empty())
+    };
+    Some(FrontBadge {
+        label: text("label")?,
+        kind: attrs
+            .get("type")
+            .filter(|k| is_name(k))
+            .map(str::to_ascii_lowercase),
+        url: attrs
+            .get("url")
+            .filter(|u| !u.trim().is_empty() && !crate::sanitize::is_unsafe_url(u, false))
+            .map(str::to_string),
+        tooltip: text("tooltip"),
+    })
+}
+
 /// Takes off `text` the attribute lists of Adobe's player and link settings left with no
 /// link (`Files{target="_blank"}`, or `Files {target="_blank"}` where machine translation
 /// dropped the link), and those of a badge it dropped: they are never text.
@@ -510,6 +548,31 @@ mod tests {
         assert_eq!(trailing_anchor("{{#x}", true), None, "a template's tag");
         assert_eq!(trailing_anchor("a {#x y}", true), None);
         assert_eq!(trailing_anchor("a {#x} b", true), None);
+    }
+
+    #[test]
+    fn front_matter_badges() {
+        assert_eq!(
+            front_matter_badge(
+                r#"label="Premium" type="Positive" url="https://x.org/p.html" tooltip="See [!DNL Target] Premium.""#
+            ),
+            Some(FrontBadge {
+                label: "Premium".into(),
+                kind: Some("positive".into()),
+                url: Some("https://x.org/p.html".into()),
+                tooltip: Some("See Target Premium.".into()),
+            })
+        );
+        let beta = front_matter_badge(r#"label="Beta" type="Informative""#).unwrap();
+        assert_eq!((beta.label.as_str(), beta.url), ("Beta", None));
+        assert_eq!(
+            front_matter_badge(r#"label="x" url="javascript:alert(1)""#)
+                .unwrap()
+                .url,
+            None
+        );
+        assert_eq!(front_matter_badge(r#"type="Positive""#), None, "no label");
+        assert_eq!(front_matter_badge("Premium"), None, "no list");
     }
 
     #[test]

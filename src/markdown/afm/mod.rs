@@ -29,7 +29,7 @@ use std::ops::Range;
 use pulldown_cmark::{BlockQuoteKind, CowStr, Event, LinkType, Tag, TagEnd};
 
 use crate::markdown::{LinkResolver, LinkTarget, escape_attr};
-pub(crate) use inline::{Attrs, parse_attrs, plain};
+pub(crate) use inline::{Attrs, FrontBadge, front_matter_badge, parse_attrs, plain};
 use inline::{Marker, Open, Piece};
 
 type Spanned<'a> = (Event<'a>, Range<usize>);
