@@ -41,6 +41,7 @@ const TRICKY: &[&[u8]] = &[
     b"# T\n<script>alert(1)</script>\n",
     b"# T\n```\n---\n```\n",
     b"# T\n\x00\x01\x02",
+    b"---\ntitle: T\nseo-title: [a]\nseo-description: '[!DNL'\nbadge: 5\nbadgeX: 'label=\"\" url=\"javascript:x\"'\nbadgeY: '{label=a}'\nbadgeZ: 'label=\"a\" url='\nhide: maybe\n---\n# T\n**b{#c}** d{#} e{#f}{#g}\n",
 ];
 
 #[test]
