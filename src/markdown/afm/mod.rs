@@ -833,10 +833,8 @@ impl<'a> Filter<'a, '_> {
     /// (Adobe's Workfront guide comments out paragraphs that link to removed pages).
     fn raw_html_links(&mut self, html: &str, open: Option<&'static str>, at: usize) -> CowStr<'a> {
         let mut out = String::with_capacity(html.len());
-        let comments: Vec<Range<usize>> = unread_spans_of_html(html, &mut open.clone())
-            .into_iter()
-            .filter_map(|(r, end)| (end == "-->").then_some(r))
-            .collect();
+        // Looked for at the first `.md` link only: most raw HTML has none.
+        let mut comments: Option<Vec<Range<usize>>> = None;
         let mut rest = html;
         while let Some(found) = rest.find("href=\"") {
             let start = found + 6;
@@ -844,13 +842,21 @@ impl<'a> Filter<'a, '_> {
                 break;
             };
             let dest = &rest[start..start + len];
-            let in_comment = {
-                let offset = html.len() - rest.len() + start;
-                comments.iter().any(|r| r.contains(&offset))
-            };
             out.push_str(&rest[..start]);
             let path = dest.split(['#', '?']).next().unwrap_or(dest);
-            match (path.ends_with(".md") && !in_comment)
+            let in_comment = |comments: &mut Option<Vec<Range<usize>>>| {
+                let offset = html.len() - rest.len() + start;
+                comments
+                    .get_or_insert_with(|| {
+                        unread_spans_of_html(html, &mut open.clone())
+                            .into_iter()
+                            .filter_map(|(r, end)| (end == "-->").then_some(r))
+                            .collect()
+                    })
+                    .iter()
+                    .any(|r| r.contains(&offset))
+            };
+            match (path.ends_with(".md") && !in_comment(&mut comments))
                 .then(|| self.raw_link(dest, at))
                 .flatten()
             {
