@@ -461,6 +461,8 @@ fn render_body(
         site.config.raw_html,
     );
     to_body_positions(&mut r, body, expanded.as_ref(), include_errors, site);
+    let depth = toc_depth(&p.page.extra);
+    r.toc.retain(|h| h.level <= depth);
     // Lines in the body -> lines in the file.
     let line = |l: usize| p.page.body_line + l - 1;
     let checklist = Checklist {
@@ -530,6 +532,18 @@ fn render_body(
         included: included.into(),
         packed: None,
     }
+}
+
+/// The deepest heading level a page's table of contents lists: 3 (its sections and
+/// their subsections), unless Adobe's `mini-toc-levels: N` asks for N levels below the
+/// title (Experience League's "On this page" panel: 2 by default, 1 to 5 used).
+fn toc_depth(extra: &crate::content::Extra) -> u8 {
+    let levels = match extra.get("mini-toc-levels") {
+        Some(serde_json::Value::Number(n)) => n.as_u64(),
+        Some(serde_json::Value::String(s)) => s.trim().parse().ok(),
+        _ => None,
+    };
+    levels.map_or(3, |n| 1 + n.clamp(1, 5) as u8)
 }
 
 /// Moves the positions of a render of `body` with its includes expanded to where they are

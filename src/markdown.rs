@@ -382,7 +382,8 @@ impl Rewrite<'_> {
     }
 
     /// Gives the heading at `events[i]` its unique id and anchor, drops its event-handler
-    /// attributes when sanitized, and lists it in the table of contents (levels 1 to 3).
+    /// attributes when sanitized, and lists it in the table of contents (every level: the
+    /// page decides how deep its own goes, see `bodies::toc_depth`).
     fn heading(&mut self, events: &mut [Spanned], i: usize) {
         let Event::Start(Tag::Heading { level, id, .. }) = &events[i].0 else {
             return;
@@ -425,14 +426,12 @@ impl Rewrite<'_> {
                 escape_attr(&id)
             ))),
         ));
-        if level <= HeadingLevel::H3 {
-            // Typeset as the heading itself will be (its text comes next).
-            self.out.toc.push(Heading {
-                level: level as u8,
-                id,
-                text: self.typography.apply(&text),
-            });
-        }
+        // Typeset as the heading itself will be (its text comes next).
+        self.out.toc.push(Heading {
+            level: level as u8,
+            id,
+            text: self.typography.apply(&text),
+        });
     }
 
     /// Resolves the link at `events[i]`: an internal one becomes its page's URL (its

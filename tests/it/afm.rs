@@ -412,6 +412,40 @@ fn seo_title_and_description_are_for_search_engines_and_tabs() {
     assert!(select(&fr, "meta[name=description]").is_empty());
 }
 
+/// Adobe's `mini-toc-levels: N` sets how many levels below the title the page's table
+/// of contents lists (Experience League's "On this page"); without it, two (`##`, `###`).
+#[test]
+fn mini_toc_levels_set_how_deep_the_table_of_contents_goes() {
+    let site = TestSite::new(ADOBE);
+    let body = "## A\n\n### B\n\n## E\n\n#### C\n\n##### D\n\n## F\n";
+    for (name, levels) in [
+        ("default", ""),
+        ("one", "mini-toc-levels: 1\n"),
+        ("three", "mini-toc-levels: 3\n"),
+        ("four", "mini-toc-levels: '4'\n"),
+    ] {
+        site.write(
+            &format!("content/en/help/{name}.md"),
+            &format!("---\ntitle: {name}\n{levels}---\n{body}"),
+        );
+    }
+    site.build().ok();
+    let listed = |name: &str| -> Vec<String> {
+        let page = site.html(&format!("en/help/{name}/index.html"));
+        select(&page, "nav.toc a")
+            .iter()
+            .map(|a| attr(a, "href"))
+            .collect()
+    };
+    assert_eq!(listed("default"), ["#a", "#b", "#e", "#f"]);
+    assert_eq!(listed("one"), ["#a", "#e", "#f"]);
+    assert_eq!(listed("three"), ["#a", "#b", "#e", "#c", "#f"]);
+    assert_eq!(listed("four"), ["#a", "#b", "#e", "#c", "#d", "#f"]);
+    // Every heading keeps its id and anchor, listed or not.
+    let one = site.html("en/help/one/index.html");
+    assert_eq!(select(&one, "h5#d a.anchor").len(), 1);
+}
+
 #[test]
 fn callouts_with_and_without_space_and_with_a_title() {
     let site = guide(
