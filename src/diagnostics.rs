@@ -11,7 +11,9 @@ use std::sync::Arc;
 
 use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, SourceSpan};
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     Warning,
@@ -33,6 +35,9 @@ pub struct Diagnostic {
     /// A label under the caret ("expected a number here").
     pub label: Option<String>,
     pub help: Option<String>,
+    /// The snippet a build drew from `source`, for a warning it kept to say again (see
+    /// [`Diagnostic::kept`]): such a warning comes without its file's text.
+    snippet: Option<Snippet>,
 }
 
 impl Diagnostic {
@@ -46,6 +51,7 @@ impl Diagnostic {
             source: None,
             label: None,
             help: None,
+            snippet: None,
         }
     }
 
@@ -138,6 +144,9 @@ impl Diagnostic {
     /// left out (their number is enough), so that a warning deep in a long page does not
     /// copy and scan all of the page.
     fn snippet(&self) -> Option<Snippet> {
+        if let Some(kept) = &self.snippet {
+            return Some(kept.clone());
+        }
         let source = self.source.as_deref()?;
         let offset = self.offset()?;
         let caret_line = self.line? - 1;
@@ -239,7 +248,60 @@ impl fmt::Display for Diagnostic {
     }
 }
 
+/// A diagnostic as a build keeps it for the next one (see [`Diagnostic::kept`]): its
+/// snippet drawn, not its file's text.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct Kept {
+    severity: Severity,
+    message: String,
+    file: Option<String>,
+    line: Option<usize>,
+    column: Option<usize>,
+    label: Option<String>,
+    help: Option<String>,
+    snippet: Option<Snippet>,
+}
+
+impl Diagnostic {
+    /// This diagnostic as one line of JSON, to be said again by a build that finds nothing
+    /// changed (see `output::Stamp`); `None` if its file's name is not UTF-8.
+    pub(crate) fn kept(&self) -> Option<String> {
+        let file = match &self.file {
+            Some(f) => Some(f.to_str()?.to_string()),
+            None => None,
+        };
+        let kept = Kept {
+            severity: self.severity,
+            message: self.message.clone(),
+            file,
+            line: self.line,
+            column: self.column,
+            label: self.label.clone(),
+            help: self.help.clone(),
+            snippet: self.snippet(),
+        };
+        serde_json::to_string(&kept).ok()
+    }
+
+    /// A diagnostic [`Diagnostic::kept`] wrote; it renders as the original did.
+    pub(crate) fn from_kept(line: &str) -> Option<Diagnostic> {
+        let kept: Kept = serde_json::from_str(line).ok()?;
+        Some(Diagnostic {
+            severity: kept.severity,
+            message: kept.message,
+            file: kept.file.map(PathBuf::from),
+            line: kept.line,
+            column: kept.column,
+            source: None,
+            label: kept.label,
+            help: kept.help,
+            snippet: kept.snippet,
+        })
+    }
+}
+
 /// The few lines of a source a diagnostic shows (see [`Diagnostic::snippet`]).
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 struct Snippet {
     text: String,
     /// The caret's byte offset in `text`.
@@ -424,6 +486,33 @@ mod tests {
         let text = d.render(false);
         assert!(text.contains("content/roles/a.fr.md:3:9"), "{text}");
         assert!(text.contains("weight: ten"), "{text}");
+    }
+
+    /// Kept for the next build, a diagnostic renders as it did, in color or not, with
+    /// its snippet (a window of a long line, a line deep in its file), but not its file.
+    #[test]
+    fn a_kept_diagnostic_renders_as_it_did() {
+        let source: String = (1..=300)
+            .map(|n| format!("line {n} {}\n", "é".repeat(if n == 250 { 400 } else { 3 })))
+            .collect();
+        let deep = Diagnostic::warning("link to `#x`: no such anchor")
+            .in_file("content/en/a.md")
+            .at(250, 300)
+            .with_source(Arc::from(source))
+            .with_link_label(None)
+            .with_help("check the heading's id");
+        let plain = Diagnostic::warning("no base_url").in_file("site.yaml");
+        for d in [deep, plain] {
+            let line = d.kept().expect("kept");
+            assert!(!line.contains('\n') && line.len() < 2_000, "{line}");
+            let back = Diagnostic::from_kept(&line).expect("read back");
+            assert!(back.source.is_none());
+            for color in [false, true] {
+                assert_eq!(back.render(color), d.render(color));
+            }
+            assert_eq!(back.to_string(), d.to_string());
+        }
+        assert!(Diagnostic::from_kept("{\"severity\":\"fatal\"}").is_none());
     }
 
     #[test]

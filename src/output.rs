@@ -504,22 +504,24 @@ impl<W> FirstError<W> {
     }
 }
 
-/// The record of the last build that succeeded without a warning: every input file and
-/// every output file with its size and mtime (as make and git trust them), and a hash of
-/// each page's text. When the inputs, the settings and the output are all as that build
-/// left them, a new build would write the same bytes: it can stop there. It can too when
-/// the only inputs that changed are pages whose text is the same (see
-/// [`Stamp::only_touched`]). Kept beside the output folder (`.public.equipe-stamp`), never
-/// in it, where it would be published.
+/// The record of the last build that succeeded: every input file and every output file
+/// with its size and mtime (as make and git trust them), a hash of each page's text, and
+/// the build's warnings. When the inputs, the settings and the output are all as that
+/// build left them, a new build would write the same bytes and find the same warnings: it
+/// can stop there, and say them again (every real guide has some: a missing anchor, a
+/// `draft: Probably`). It can too when the only inputs that changed are pages whose text
+/// is the same (see [`Stamp::only_touched`]). Kept beside the output folder
+/// (`.public.equipe-stamp`), never in it, where it would be published.
 ///
-/// The file holds three lists, an empty line before each of the last two: the inputs
-/// (the settings and the binary first), the output's files, then each page file's name
-/// and the hash of its text.
+/// The file holds four lists, an empty line before each of the last three: the inputs
+/// (the settings and the binary first), the output's files, each page file's name and the
+/// hash of its text, then the warnings, one JSON object a line (see
+/// [`Diagnostic::kept`]).
 pub(crate) struct Stamp {
     file: PathBuf,
     /// `None` when an input could not be listed: such a build is never skipped.
     inputs: Option<String>,
-    /// What the last clean build saved in `file`, read once (see [`Stamp::saved`]).
+    /// What the last build saved in `file`, read once (see [`Stamp::saved`]).
     saved: std::sync::OnceLock<Option<String>>,
 }
 
@@ -544,7 +546,7 @@ impl Stamp {
         }
     }
 
-    /// The last clean build's stamp, read the first time it is asked for: whether the
+    /// The last build's stamp, read the first time it is asked for: whether the
     /// output is current and which inputs changed are both read from it.
     fn saved(&self) -> Option<&str> {
         self.saved
@@ -552,7 +554,7 @@ impl Stamp {
             .as_deref()
     }
 
-    /// Whether `output` is what the last clean build of these same inputs wrote.
+    /// Whether `output` is what the last build of these same inputs wrote.
     pub(crate) fn is_current(&self, output: &Path) -> bool {
         let (Some(inputs), Some(saved)) = (&self.inputs, self.saved()) else {
             return false;
@@ -567,7 +569,7 @@ impl Stamp {
         saved.inputs == inputs && list(output, output, &mut listed) && listed == saved.output
     }
 
-    /// Whether the only inputs that changed since the last clean build are page files of
+    /// Whether the only inputs that changed since the last build are page files of
     /// `source` whose text is the same as that build read (their size or mtime changed:
     /// `touch`, a checkout and back, an editor saving unchanged, a sync tool), and
     /// `output` is as that build left it: the output is then still what a build would
@@ -583,6 +585,7 @@ impl Stamp {
             inputs: inputs_then,
             output: output_then,
             texts: Some(texts),
+            warnings: Some(warnings),
         } = Saved::of(saved)
         else {
             return false;
@@ -627,11 +630,23 @@ impl Stamp {
         }
         // Nothing but pages of the same text: the output must be as that build left it.
         let mut listed = String::new();
-        list(output, output, &mut listed) && listed == output_then && self.write(&listed, texts)
+        list(output, output, &mut listed)
+            && listed == output_then
+            && self.write(&listed, texts, warnings)
+    }
+
+    /// The warnings of the last build, to say again if nothing changed since; `None` if
+    /// they cannot all be read back (the build then runs, and finds them).
+    pub(crate) fn kept_warnings(&self) -> Option<Vec<Diagnostic>> {
+        Saved::of(self.saved()?)
+            .warnings?
+            .lines()
+            .map(Diagnostic::from_kept)
+            .collect()
     }
 
     /// The input files (relative to the site's folder) whose size or mtime is not what
-    /// the last clean build listed, or that it did not list; `None` if there is no such
+    /// the last build listed, or that it did not list; `None` if there is no such
     /// build, if it had other settings or another binary, or if a name is not UTF-8. Call
     /// before [`Stamp::forget`]. The build cache on disk, if any, is that build's (a
     /// build that keeps its output and cannot write its cache removes the old one), so
@@ -661,27 +676,41 @@ impl Stamp {
         let _ = std::fs::remove_file(&self.file);
     }
 
-    /// Records a clean build that just wrote `output`, whose files `listing` lists (from
-    /// [`Staging::finish`]; `None` to list the folder), from pages whose [`text_line`]s
-    /// are `texts`. Best effort: without a stamp the next build is a full one, nothing
-    /// worse.
-    pub(crate) fn save(&self, output: &Path, listing: Option<String>, texts: &str) {
+    /// Records a build without errors that just wrote `output`, whose files `listing`
+    /// lists (from [`Staging::finish`]; `None` to list the folder), from pages whose
+    /// [`text_line`]s are `texts`, with its `warnings`. Best effort: without a stamp the
+    /// next build is a full one, nothing worse; a warning that cannot be kept leaves the
+    /// build unstamped (the next one runs, and finds it).
+    pub(crate) fn save<'d>(
+        &self,
+        output: &Path,
+        listing: Option<String>,
+        texts: &str,
+        warnings: impl Iterator<Item = &'d Diagnostic>,
+    ) {
+        let Some(warnings) = warnings
+            .map(|w| w.kept().map(|line| line + "\n"))
+            .collect::<Option<String>>()
+        else {
+            return;
+        };
         let listing = listing.or_else(|| {
             let mut listed = String::new();
             list(output, output, &mut listed).then_some(listed)
         });
         if let Some(listing) = listing {
-            self.write(&listing, texts);
+            self.write(&listing, texts, &warnings);
         }
     }
 
-    /// Writes the stamp: these inputs, the output's `listing` and the pages' `texts`.
-    fn write(&self, listing: &str, texts: &str) -> bool {
+    /// Writes the stamp: these inputs, the output's `listing`, the pages' `texts` and the
+    /// `warnings` (see [`Stamp`]).
+    fn write(&self, listing: &str, texts: &str, warnings: &str) -> bool {
         let Some(inputs) = &self.inputs else {
             return false;
         };
-        // An empty line (no listed line is empty) before the output and before the texts.
-        let text = format!("{inputs}\n{listing}\n{texts}");
+        // An empty line (no line of a list is empty) before each list but the first.
+        let text = format!("{inputs}\n{listing}\n{texts}\n{warnings}");
         std::fs::write(&self.file, text).is_ok()
     }
 }
@@ -700,41 +729,49 @@ fn name_size(line: &str) -> Option<(&str, &str)> {
     Some((parts.next()?, parts.next()?))
 }
 
-/// The three lists of a saved stamp (see [`Stamp`]), each line ending in `\n`; `texts` is
-/// `None` in a stamp from before equipe kept them.
+/// The four lists of a saved stamp (see [`Stamp`]), each line ending in `\n`; `texts`
+/// and `warnings` are `None` in a stamp from before equipe kept them.
 struct Saved<'s> {
     inputs: &'s str,
     output: &'s str,
     texts: Option<&'s str>,
+    warnings: Option<&'s str>,
 }
 
 impl<'s> Saved<'s> {
     fn of(saved: &'s str) -> Saved<'s> {
-        // No listed line is empty: an empty line ends a list.
-        let empty_line = |from: usize| {
-            memchr::memmem::find(&saved.as_bytes()[from..], b"\n\n").map(|at| from + at)
-        };
-        let Some(inputs_end) = empty_line(0) else {
-            return Saved {
-                inputs: saved,
-                output: "",
-                texts: None,
-            };
-        };
-        let output = inputs_end + 2;
-        // From the empty line's own end: an empty output list ends where it starts.
-        match empty_line(output - 1) {
-            Some(end) => Saved {
-                inputs: &saved[..=inputs_end],
-                output: &saved[output..=end],
-                texts: Some(&saved[end + 2..]),
-            },
-            None => Saved {
-                inputs: &saved[..=inputs_end],
-                output: &saved[output..],
-                texts: None,
-            },
+        let mut lists = Lists { saved, at: 0 };
+        let inputs = lists.next().unwrap_or(saved);
+        Saved {
+            inputs,
+            output: lists.next().unwrap_or(""),
+            texts: lists.next(),
+            warnings: lists.next(),
         }
+    }
+}
+
+/// The lists of a saved stamp, one after the other: each ends at an empty line (no line
+/// of a list is empty), the last one at the end of the text.
+struct Lists<'s> {
+    saved: &'s str,
+    at: usize,
+}
+
+impl<'s> Iterator for Lists<'s> {
+    type Item = &'s str;
+
+    fn next(&mut self) -> Option<&'s str> {
+        let rest = self.saved.get(self.at..)?;
+        // An empty list is its empty line alone; another one ends at a line's `\n`
+        // followed by the empty line's.
+        let len = if rest.starts_with('\n') {
+            0
+        } else {
+            memchr::memmem::find(rest.as_bytes(), b"\n\n").map_or(rest.len(), |at| at + 1)
+        };
+        self.at += len + 1;
+        Some(&rest[..len])
     }
 }
 
@@ -997,7 +1034,7 @@ mod tests {
         }
     }
 
-    /// A stamp reads back as its three lists, an empty one or a missing one included.
+    /// A stamp reads back as its four lists, an empty one or a missing one included.
     #[test]
     fn a_stamp_reads_back_as_its_lists() {
         let lists = |saved| {
@@ -1005,23 +1042,33 @@ mod tests {
                 inputs,
                 output,
                 texts,
+                warnings,
             } = Saved::of(saved);
-            (inputs, output, texts)
+            (inputs, output, texts, warnings)
         };
         assert_eq!(
-            lists("s\nb\nc/a.md\t1\t2\n\nindex.html\t3\t4\n\nc/a.md\t00ff\n"),
+            lists("s\nb\nc/a.md\t1\t2\n\nindex.html\t3\t4\n\nc/a.md\t00ff\n\n{\"w\":1}\n{}\n"),
             (
                 "s\nb\nc/a.md\t1\t2\n",
                 "index.html\t3\t4\n",
-                Some("c/a.md\t00ff\n")
+                Some("c/a.md\t00ff\n"),
+                Some("{\"w\":1}\n{}\n")
             )
         );
-        assert_eq!(lists("s\nb\n\n\n"), ("s\nb\n", "", Some("")));
-        assert_eq!(lists("s\nb\n\n\nc/a.md\t00ff\n").1, "");
-        // Written before the texts were kept.
+        assert_eq!(lists("s\nb\n\n\n\n"), ("s\nb\n", "", Some(""), Some("")));
+        assert_eq!(
+            lists("s\nb\n\nindex.html\t3\t4\n\n\n{}\n"),
+            ("s\nb\n", "index.html\t3\t4\n", Some(""), Some("{}\n"))
+        );
+        assert_eq!(lists("s\nb\n\n\nc/a.md\t00ff\n\n").1, "");
+        // Written before the warnings were kept; before the texts were.
+        assert_eq!(
+            lists("s\nb\n\n\nc/a.md\t00ff\n"),
+            ("s\nb\n", "", Some("c/a.md\t00ff\n"), None)
+        );
         assert_eq!(
             lists("s\nb\n\nindex.html\t3\t4\n"),
-            ("s\nb\n", "index.html\t3\t4\n", None)
+            ("s\nb\n", "index.html\t3\t4\n", None, None)
         );
     }
 

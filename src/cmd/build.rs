@@ -36,9 +36,13 @@ pub(super) fn report(options: &BuildOptions, outcome: &Outcome) -> bool {
     let mut err = std::io::stderr().lock();
     match &outcome.rendered {
         None if outcome.succeeded() => {
+            let warnings = match outcome.diagnostics.warning_count() {
+                0 => String::new(),
+                n => format!("; the {n} warning(s) above are the last build's"),
+            };
             let _ = writeln!(
                 err,
-                "nothing changed since the last build: {} left as it was (checked in {} ms)",
+                "nothing changed since the last build: {} left as it was (checked in {} ms){warnings}",
                 options.output.display(),
                 outcome.elapsed.as_millis()
             );

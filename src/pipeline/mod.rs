@@ -102,8 +102,8 @@ pub struct Outcome {
     pub rendered: Option<Rendered>,
     pub diagnostics: Diagnostics,
     pub elapsed: Duration,
-    /// `build` found the output as the last clean build of the same inputs left it, and
-    /// did nothing (`rendered` is `None`).
+    /// `build` found the output as the last build of the same inputs left it, and
+    /// did nothing (`rendered` is `None`; `diagnostics` are that build's warnings).
     pub up_to_date: bool,
     /// What the user should know about the output folder (see
     /// [`OutputFolder::notes`]), to print whatever the outcome.
@@ -288,9 +288,9 @@ fn statics(
 
 /// Builds and writes the site. The output folder is replaced only if the build succeeded,
 /// and only if it is equipe's to replace (see [`OutputFolder::claim`]); no other build
-/// writes it meanwhile. When nothing changed since the last clean build (see
-/// [`output::Stamp`]), nothing is done: the outcome has no rendered site and
-/// [`Outcome::up_to_date`] is set. Otherwise what the build cache beside the output shows
+/// writes it meanwhile. When nothing changed since the last build (see
+/// [`output::Stamp`]), nothing is done: the outcome has no rendered site, the last
+/// build's warnings, and [`Outcome::up_to_date`] set. Otherwise what the build cache beside the output shows
 /// to be the same as the last build's is reused (see `build_cache`), and the cache is
 /// written again for the next build once the new output is in place.
 pub fn build(options: &BuildOptions) -> Outcome {
@@ -306,7 +306,8 @@ pub fn build(options: &BuildOptions) -> Outcome {
     let notes = folder.notes.clone();
     let settings = format!("{options:?}");
     let stamp = output::Stamp::of(&options.source, &folder.path, &settings);
-    if stamp.is_current(&folder.target) || stamp.only_touched(&options.source, &folder.target) {
+    if let Some(warnings) = unchanged(&stamp, options, &folder) {
+        diagnostics.extend(warnings);
         let mut outcome = outcome(start, diagnostics, None);
         outcome.up_to_date = true;
         outcome.notes = notes;
@@ -369,11 +370,7 @@ pub fn build(options: &BuildOptions) -> Outcome {
             build_cache.forget();
         }
         let ((finished, texts), cache_written) = rayon::join(
-            || {
-                // Only a build without a warning is stamped.
-                let texts = rendered.as_ref().filter(|_| diagnostics.is_empty());
-                (staging.finish(), texts.map(texts_of))
-            },
+            || (staging.finish(), rendered.as_ref().map(texts_of)),
             || {
                 cache.finished_writing(&stamps);
                 partial
@@ -384,9 +381,10 @@ pub fn build(options: &BuildOptions) -> Outcome {
         build_cache.keep(cache_written, finished.is_ok());
         match finished {
             Ok(listing) => {
-                if diagnostics.is_empty() {
-                    stamp.save(&folder.target, listing, &texts.unwrap_or_default());
-                }
+                // In the order they are printed, which the next build keeps.
+                diagnostics.sort();
+                let texts = texts.unwrap_or_default();
+                stamp.save(&folder.target, listing, &texts, diagnostics.iter());
             }
             Err(d) => {
                 diagnostics.push(d);
@@ -402,6 +400,18 @@ pub fn build(options: &BuildOptions) -> Outcome {
     let mut outcome = outcome(start, diagnostics, rendered);
     outcome.notes = notes;
     outcome
+}
+
+/// The last build's warnings, if nothing changed since that build (see [`output::Stamp`]):
+/// they are said again, as it found them.
+fn unchanged(
+    stamp: &output::Stamp,
+    options: &BuildOptions,
+    folder: &OutputFolder,
+) -> Option<Vec<Diagnostic>> {
+    let warnings = stamp.kept_warnings()?;
+    (stamp.is_current(&folder.target) || stamp.only_touched(&options.source, &folder.target))
+        .then_some(warnings)
 }
 
 /// The stamp's lines for the site's page files: the hash of each one's text (see

@@ -110,6 +110,74 @@ fn a_page_touched_with_the_same_text_is_nothing_changed() {
     }
 }
 
+/// A build with warnings is recorded too: with nothing changed, the next build stops at
+/// once and says the same warnings again, snippets and all (every real guide has some,
+/// and rebuilt each time for them). `--strict` is another build; a stamp whose warnings
+/// cannot be read back is none.
+#[test]
+fn a_build_with_warnings_found_unchanged_says_them_again() {
+    let site = TestSite::example();
+    let page = site.path("content/roles/tester.en.md");
+    let text = std::fs::read_to_string(&page).expect("the tester page");
+    site.write(
+        "content/roles/tester.en.md",
+        &format!("{text}\nSee [the analyst](business-analyst.en.md#no-such-part).\n"),
+    );
+    // What a build says but its last line (what it did), in order.
+    let said = |stderr: &str| -> Vec<String> {
+        let lines: Vec<String> = stderr.lines().map(String::from).collect();
+        lines[..lines.len() - 1]
+            .iter()
+            .filter(|l| !l.starts_with("note: "))
+            .cloned()
+            .collect()
+    };
+    let first = site.build().ok().stderr();
+    assert!(
+        first.contains("no-such-part") && first.contains("the analyst"),
+        "{first}"
+    );
+    let written = mtimes(&site.output(""));
+    tick();
+    let second = site.build().ok().stderr();
+    assert!(
+        second.contains("nothing changed") && second.contains("1 warning(s) above"),
+        "{second}"
+    );
+    assert_eq!(said(&second), said(&first));
+    assert_eq!(mtimes(&site.output("")), written);
+    // Saved again with the same text: the same.
+    tick();
+    std::fs::write(&page, std::fs::read(&page).expect("read")).expect("saved again");
+    let touched = site.build().ok().stderr();
+    assert!(touched.contains("nothing changed"), "{touched}");
+    assert_eq!(said(&touched), said(&first));
+    assert!(site.build().ok().stderr().contains("nothing changed"));
+
+    // Warnings are errors with `--strict`: that build fails, whatever the last one did.
+    let strict = site.run(&["build", "--strict"]).fails();
+    assert!(strict.contains("no-such-part"), "{strict}");
+    assert!(site.build().ok().stderr().contains("built "));
+    // A stamp whose warnings do not read back: a build, which finds them.
+    let stamp = site.path(".public.equipe-stamp");
+    let mut kept = std::fs::read_to_string(&stamp).expect("a stamp");
+    kept.push_str("not a warning\n");
+    std::fs::write(&stamp, kept).expect("stamp changed");
+    let rebuilt = site.build().ok().stderr();
+    assert!(
+        rebuilt.contains("built ") && rebuilt.contains("no-such-part"),
+        "{rebuilt}"
+    );
+    // Fixed: no warning, then nothing to say.
+    site.write("content/roles/tester.en.md", &text);
+    assert!(!site.build().ok().stderr().contains("no-such-part"));
+    let clean = site.build().ok().stderr();
+    assert!(
+        clean.contains("nothing changed") && !clean.contains("warning"),
+        "{clean}"
+    );
+}
+
 #[test]
 fn a_changed_page_is_written_and_the_others_keep_their_mtime() {
     let site = TestSite::example();
