@@ -55,9 +55,14 @@ pub(super) fn report(options: &BuildOptions, outcome: &Outcome) -> bool {
                     "; {files} rendered files and {bodies} page bodies reused from the last build"
                 ),
             };
+            // A guide's warnings can fill screens: their number, where it is read.
+            let warnings = match outcome.diagnostics.warning_count() {
+                0 => String::new(),
+                n => format!(", with the {n} warning(s) above"),
+            };
             let _ = writeln!(
                 err,
-                "built {} pages ({} files{reused}) into {} in {} ms",
+                "built {} pages ({} files{reused}) into {} in {} ms{warnings}",
                 r.site.pages.len(),
                 r.file_count,
                 options.output.display(),

@@ -134,6 +134,10 @@ fn a_build_with_warnings_found_unchanged_says_them_again() {
     };
     let first = site.build().ok().stderr();
     assert!(
+        first.contains(" ms, with the 1 warning(s) above"),
+        "{first}"
+    );
+    assert!(
         first.contains("no-such-part") && first.contains("the analyst"),
         "{first}"
     );
