@@ -26,7 +26,7 @@ use crate::markdown::afm::include::IncludedFile;
 use crate::markdown::lines::Lines;
 use crate::markdown::{self, LinkResolver, LinkTarget, afm};
 use crate::search;
-use crate::site::{Body, Html, PackedText, PageId, Site, SitePage, is_external, root_prefix};
+use crate::site::{Body, Html, PackedText, PageId, Site, is_external, root_prefix};
 
 /// The bodies a rebuild may reuse, by the key of their page's file and the site's URLs,
 /// each with the files its includes read.
@@ -304,9 +304,6 @@ pub(crate) fn render(site: &mut Site, cache: Option<&mut Cache>) -> Vec<Diagnost
         ),
         site.config.raw_html,
     ));
-    // A body is made from its file's text and, for a generated page, from its title; its
-    // search entry names its URL.
-    let body_key = |p: &SitePage| hash_of(&(links_key, &p.path, p.page.source_hash, &p.page.title));
     // A build lets each text go once its body is rendered (`serve` keeps its pages whole
     // for its next rebuild).
     let release = cache.as_ref().is_none_or(|c| c.packed);
@@ -320,13 +317,20 @@ pub(crate) fn render(site: &mut Site, cache: Option<&mut Cache>) -> Vec<Diagnost
         .map(|p| release.then(|| p.page.release_text()))
         .collect();
     let linked: &Site = site;
+    // A body is made from its file's text and, for a generated page, from its title; its
+    // search entry names its URL; its table of contents goes as deep as its guide says.
+    let body_key = |i: PageId| {
+        let p = &linked.pages[i];
+        let depth = linked.navigation.guide_of(i).and_then(|g| g.toc_depth);
+        hash_of(&(links_key, &p.path, p.page.source_hash, &p.page.title, depth))
+    };
     let now = cache.as_ref().map(|c| c.included_now()).unwrap_or_default();
     let reads = afm::include::Reads::default();
     let bodies: Vec<(bool, u64, Cached)> = texts
         .into_par_iter()
         .enumerate()
         .map(|(i, text)| {
-            let key = body_key(&linked.pages[i]);
+            let key = body_key(PageId::at(i));
             match cache.as_ref().and_then(|c| c.get(key, &now)) {
                 Some(cached) => (false, key, cached),
                 None => {
@@ -461,7 +465,7 @@ fn render_body(
         site.config.raw_html,
     );
     to_body_positions(&mut r, body, expanded.as_ref(), include_errors, site);
-    let depth = toc_depth(&p.page.extra);
+    let depth = toc_depth(site, i);
     r.toc.retain(|h| h.level <= depth);
     // Lines in the body -> lines in the file.
     let line = |l: usize| p.page.body_line + l - 1;
@@ -534,16 +538,15 @@ fn render_body(
     }
 }
 
-/// The deepest heading level a page's table of contents lists: 3 (its sections and
-/// their subsections), unless Adobe's `mini-toc-levels: N` asks for N levels below the
-/// title (Experience League's "On this page" panel: 2 by default, 1 to 5 used).
-fn toc_depth(extra: &crate::content::Extra) -> u8 {
-    let levels = match extra.get("mini-toc-levels") {
-        Some(serde_json::Value::Number(n)) => n.as_u64(),
-        Some(serde_json::Value::String(s)) => s.trim().parse().ok(),
-        _ => None,
-    };
-    levels.map_or(3, |n| 1 + n.clamp(1, 5) as u8)
+/// The deepest heading level page `i`'s table of contents lists: as its front matter
+/// or its guide's `TOC.md` says (see [`crate::content::Page::toc_depth`]), else 3 (its
+/// sections and their subsections).
+fn toc_depth(site: &Site, i: PageId) -> u8 {
+    site.pages[i]
+        .page
+        .toc_depth()
+        .or_else(|| site.navigation.guide_of(i)?.toc_depth)
+        .unwrap_or(3)
 }
 
 /// Moves the positions of a render of `body` with its includes expanded to where they are

@@ -158,6 +158,19 @@ impl Page {
         self.extra.is_true("hide")
     }
 
+    /// The deepest heading level its table of contents lists, if its front matter says:
+    /// Adobe's `mini-toc-levels: N` (Experience League's "On this page" panel), N levels
+    /// below the title (1 to 5; 2 by default there, as here). In a guide's `TOC.md`, it
+    /// is the guide's pages' (metadata passes from `TOC.md` to the guide's articles).
+    pub fn toc_depth(&self) -> Option<u8> {
+        let levels = match self.extra.get("mini-toc-levels")? {
+            serde_json::Value::Number(n) => n.as_u64(),
+            serde_json::Value::String(s) => s.trim().parse().ok(),
+            _ => None,
+        }?;
+        Some(1 + levels.clamp(1, 5) as u8)
+    }
+
     /// The Markdown after the front matter in `source` (this page's [`Page::source`]).
     pub fn body_of<'a>(&self, source: &'a str) -> &'a str {
         source.get(self.body_start..).unwrap_or_default()

@@ -51,6 +51,9 @@ pub struct Guide {
     pub menu: Vec<MenuItem>,
     /// Whether every page shows its menu whole (see [`MAX_WHOLE_MENU`]).
     pub whole: bool,
+    /// How deep its pages' tables of contents go, unless a page says (its `TOC.md`'s
+    /// [`Page::toc_depth`]).
+    pub toc_depth: Option<u8>,
 }
 
 /// An entry of a guide's menu.
@@ -464,6 +467,7 @@ fn toc_guide(
         from_toc: true,
         first: index.or_else(|| first_page(&menu)),
         whole: menu_entries(&menu) <= MAX_WHOLE_MENU,
+        toc_depth: toc.toc_depth(),
         menu,
     }
 }
@@ -522,6 +526,7 @@ fn add_folder_guides(site: &Site, nav: &mut Navigation) {
             // A folder without an `_index` page starts at its first page.
             first: index.or_else(|| first_page(&menu)),
             whole: members.len() <= MAX_WHOLE_MENU,
+            toc_depth: None,
             menu,
             lang,
             folder: top,

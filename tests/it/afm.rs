@@ -444,6 +444,32 @@ fn mini_toc_levels_set_how_deep_the_table_of_contents_goes() {
     // Every heading keeps its id and anchor, listed or not.
     let one = site.html("en/help/one/index.html");
     assert_eq!(select(&one, "h5#d a.anchor").len(), 1);
+
+    // A guide's `TOC.md` says it for the guide's pages that do not; a build with the
+    // cache, after it changed, lists what a first build lists.
+    let toc = |levels: u8| {
+        format!(
+            "---\nuser-guide-title: Guide\nmini-toc-levels: {levels}\n---\n# Guide\n\n\
+             - [Plain](plain.md)\n- [Own](own.md)\n"
+        )
+    };
+    site.write("content/en/help/g/TOC.md", &toc(1));
+    site.write(
+        "content/en/help/g/plain.md",
+        &format!("---\ntitle: Plain\n---\n{body}"),
+    );
+    site.write(
+        "content/en/help/g/own.md",
+        &format!("---\ntitle: Own\nmini-toc-levels: 3\n---\n{body}"),
+    );
+    site.build().ok();
+    assert_eq!(listed("g/plain"), ["#a", "#e", "#f"]);
+    assert_eq!(listed("g/own"), ["#a", "#b", "#e", "#c", "#f"]);
+    crate::rebuild::tick();
+    site.write("content/en/help/g/TOC.md", &toc(4));
+    site.build().ok();
+    assert_eq!(listed("g/plain"), ["#a", "#b", "#e", "#c", "#d", "#f"]);
+    assert_eq!(listed("g/own"), ["#a", "#b", "#e", "#c", "#f"]);
 }
 
 #[test]
