@@ -134,12 +134,15 @@ fn fixes_of(
 /// The one heading whose id is `fragment` but for `_` and `-`, which an older rule
 /// dropped alike (`#consumerswaitformessages` for `consumers_wait_for_messages`).
 fn only_alike(headings: &[Heading], fragment: &str) -> Option<usize> {
-    let bare = |id: &str| -> String { id.chars().filter(|c| !matches!(c, '-' | '_')).collect() };
-    let fragment = bare(fragment);
+    // Compared as they go, not copied: every link to a section a template makes (a role's
+    // `#onboarding`) comes here, at every build and every rebuild of `serve`.
+    fn bare(id: &str) -> impl Iterator<Item = u8> + '_ {
+        id.bytes().filter(|b| !matches!(b, b'-' | b'_'))
+    }
     let mut alike = headings
         .iter()
         .enumerate()
-        .filter(|(_, h)| bare(&h.id) == fragment);
+        .filter(|(_, h)| bare(&h.id).eq(bare(fragment)));
     match (alike.next(), alike.next()) {
         (Some((k, _)), None) => Some(k),
         _ => None,
