@@ -664,17 +664,10 @@ fn checkbox_html(item: &ChecklistItem) -> String {
     )
 }
 
+/// `s` escaped for an HTML attribute value (or text), as a string of its own.
 pub(crate) fn escape_attr(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '"' => out.push_str("&quot;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            c => out.push(c),
-        }
-    }
+    crate::text::escape_into(&mut out, s);
     out
 }
 
