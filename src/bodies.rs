@@ -650,46 +650,26 @@ impl LinkResolver for PageLinks<'_> {
         if !path.ends_with(".md") {
             return self.resolve_file(dest, path, at);
         }
-        let path = path.replace("%20", " ");
+        let path = unescape_spaces(path);
         let stem = path.trim_end_matches(".md");
         // `x.en.md` asks for a language.
         let (stem, wanted) = match stem.rsplit_once('.') {
-            Some((base, marker)) if self.site.config.has_language(marker) => {
-                (base, marker.to_string())
-            }
-            _ => (stem, from.lang().to_string()),
+            Some((base, marker)) if self.site.config.has_language(marker) => (base, marker),
+            _ => (stem, from.lang()),
         };
-        let mut candidates = Vec::new();
-        if let Some(absolute) = stem.strip_prefix('/') {
-            candidates.push(normalize(absolute));
-        } else {
-            // From the included file it is written in, then from the page: guides have
-            // both (a Markdown link of an include is written from its folder, a raw HTML
-            // one at times from the pages that include it).
-            if let Some(dirs) = self.included_from(at) {
-                candidates.push(normalize(&format!("{dirs}/{stem}")));
-            }
-            let dirs = from.page.file.dirs().join("/");
-            candidates.push(normalize(&format!("{dirs}/{stem}")));
-            candidates.push(normalize(stem));
-        }
         let default = self.site.config.default_language();
-        let keys: Vec<String> = candidates
-            .into_iter()
-            .flatten()
-            .map(|key| key.trim_end_matches("/index").to_string())
-            .collect();
-        for key in &keys {
+        // Each key the link may name, looked up in turn: most links name the first.
+        for key in self.keys_of(stem, at) {
             let found = self
                 .site
-                .find(key, &wanted)
-                .or_else(|| self.site.find(key, default))
+                .find(&key, wanted)
+                .or_else(|| self.site.find(&key, default))
                 .or_else(|| {
                     self.site
                         .config
                         .languages
                         .iter()
-                        .find_map(|l| self.site.find(key, &l.code))
+                        .find_map(|l| self.site.find(&key, &l.code))
                 });
             if let Some(j) = found {
                 let target = &self.site.pages[j];
@@ -709,6 +689,7 @@ impl LinkResolver for PageLinks<'_> {
                 };
             }
         }
+        let keys: Vec<String> = self.keys_of(stem, at).collect();
         if keys.iter().any(|key| self.site.is_unreadable(key)) {
             // The page's file is an error of its own: this link is not another one.
             return LinkTarget::External;
@@ -742,6 +723,34 @@ fn split_help(message: &str) -> (&str, Option<&str>) {
 }
 
 impl PageLinks<'_> {
+    /// The page keys a link to `stem` (its path without `.md`) may name, in the order they
+    /// are looked up: from the site's root if it starts with `/`; else from the included
+    /// file it is written in (at `at`), then from the page, then from the root (guides
+    /// have each: a Markdown link of an include is written from its folder, a raw HTML one
+    /// at times from the pages that include it). Made one at a time, as they are tried.
+    fn keys_of<'k>(&'k self, stem: &'k str, at: usize) -> impl Iterator<Item = String> + 'k {
+        let from = &self.site.pages[self.from];
+        let absolute = stem.strip_prefix('/');
+        let relative = absolute.is_none();
+        let included = move || {
+            relative
+                .then(|| self.included_from(at))
+                .flatten()
+                .and_then(|dirs| normalize(&format!("{dirs}/{stem}")))
+        };
+        let from_page = move || {
+            relative
+                .then(|| normalize(&format!("{}/{stem}", from.page.file.dirs().join("/"))))
+                .flatten()
+        };
+        let from_root = move || normalize(absolute.unwrap_or(stem));
+        std::iter::once_with(included)
+            .chain(std::iter::once_with(from_page))
+            .chain(std::iter::once_with(from_root))
+            .flatten()
+            .map(|key| key.trim_end_matches("/index").to_string())
+    }
+
     /// The folder (from the content root, `help/_includes`) of the included file whose
     /// text is at `at` of the rendered source, if it is one's: its relative links are
     /// written from there, as Experience League reads them.
@@ -837,6 +846,15 @@ fn is_experience_league_path(path: &str) -> bool {
 }
 
 /// Resolves `.` and `..` in a `/`-separated path; `None` if it climbs above the root.
+/// `%20` in a link's path as the space it stands for.
+fn unescape_spaces(path: &str) -> std::borrow::Cow<'_, str> {
+    if path.contains("%20") {
+        std::borrow::Cow::Owned(path.replace("%20", " "))
+    } else {
+        std::borrow::Cow::Borrowed(path)
+    }
+}
+
 fn normalize(path: &str) -> Option<String> {
     let mut parts: Vec<&str> = Vec::new();
     for part in path.split('/') {
