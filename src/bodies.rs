@@ -765,7 +765,7 @@ impl PageLinks<'_> {
     /// leading `/`).
     fn resolve_file(&self, dest: &str, path: &str, at: usize) -> LinkTarget {
         let from = &self.site.pages[self.from];
-        let path = path.replace("%20", " ");
+        let path = unescape_spaces(path);
         let mut candidates = Vec::new();
         if let Some(absolute) = path.strip_prefix('/') {
             // `/help/assets/x.png` of Adobe's guides: in the page's language folder first.
@@ -845,7 +845,6 @@ fn is_experience_league_path(path: &str) -> bool {
     rest.starts_with("docs/")
 }
 
-/// Resolves `.` and `..` in a `/`-separated path; `None` if it climbs above the root.
 /// `%20` in a link's path as the space it stands for.
 fn unescape_spaces(path: &str) -> std::borrow::Cow<'_, str> {
     if path.contains("%20") {
@@ -855,6 +854,7 @@ fn unescape_spaces(path: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
+/// Resolves `.` and `..` in a `/`-separated path; `None` if it climbs above the root.
 fn normalize(path: &str) -> Option<String> {
     let mut parts: Vec<&str> = Vec::new();
     for part in path.split('/') {

@@ -19,6 +19,7 @@ use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use crate::checklist_item::ChecklistItem;
 use crate::markdown::lines::Lines;
 use crate::sanitize::{self, RawHtml};
+pub(crate) use crate::text::escape_attr;
 use crate::typography::Typography;
 
 /// What the site stage answers for a link found in a page.
@@ -662,13 +663,6 @@ fn checkbox_html(item: &ChecklistItem) -> String {
         escape_attr(&item.text),
         if item.done { " checked" } else { "" }
     )
-}
-
-/// `s` escaped for an HTML attribute value (or text), as a string of its own.
-pub(crate) fn escape_attr(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    crate::text::escape_into(&mut out, s);
-    out
 }
 
 #[cfg(test)]

@@ -24,6 +24,7 @@
 use std::collections::BTreeSet;
 use std::fmt::Write;
 
+use crate::text::escape_attr;
 use crate::typography::Typography;
 
 /// What a node stands for.
@@ -349,8 +350,8 @@ pub(crate) fn svg(map: &TeamMap, text: &MapText, id: &str, size: &Size) -> Strin
     let _ = writeln!(
         out,
         "<title id=\"{id}-title\">{}</title>\n<desc id=\"{id}-desc\">{}</desc>",
-        escape(text.title),
-        escape(text.description)
+        escape_attr(text.title),
+        escape_attr(text.description)
     );
     let grid_right = vx + vw - MARGIN;
     grid(&mut out, &l, size, grid_right);
@@ -432,8 +433,8 @@ fn columns(out: &mut String, map: &TeamMap, text: &MapText, l: &Layout, size: &S
             n(y),
             n(x),
             n(y),
-            escape(&text.typography.apply(&map.nodes[c.node].label)),
-            escape(&text.typography.apply(&c.name))
+            escape_attr(&text.typography.apply(&map.nodes[c.node].label)),
+            escape_attr(&text.typography.apply(&c.name))
         );
     }
     out.push_str("</g>\n");
@@ -474,8 +475,8 @@ fn map_row(
     let _ = writeln!(
         out,
         "<a class=\"map-row\" href=\"{}\" aria-label=\"{}\"><rect class=\"map-row-bg\" x=\"0\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"transparent\"/>",
-        escape(&node.href),
-        escape(&said),
+        escape_attr(&node.href),
+        escape_attr(&said),
         n(row.y),
         n(grid_right),
         n(l.row_h)
@@ -495,7 +496,7 @@ fn map_row(
             "<tspan x=\"{}\" dy=\"{}\">{}</tspan>",
             n(size.pad),
             n(dy),
-            escape(&text.typography.apply(line))
+            escape_attr(&text.typography.apply(line))
         );
     }
     out.push_str("</text>");
@@ -545,7 +546,7 @@ fn mark(out: &mut String, map: &TeamMap, text: &MapText, label: &str, m: &Mark, 
     } else {
         "</path>"
     };
-    let _ = write!(out, "{shape}<title>{}</title>{close}", escape(&tip));
+    let _ = write!(out, "{shape}<title>{}</title>{close}", escape_attr(&tip));
 }
 
 /// A coordinate as written in the SVG: one decimal, no `-0`, never NaN.
@@ -559,13 +560,6 @@ fn n(v: f64) -> String {
     } else {
         format!("{r:.1}")
     }
-}
-
-fn escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }
 
 #[cfg(test)]

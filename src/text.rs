@@ -123,6 +123,13 @@ pub(crate) fn deserialize_long<'de, D: serde::Deserializer<'de>>(d: D) -> Result
     d.deserialize_bytes(Long)
 }
 
+/// `s` escaped for HTML text and attribute values (and XML), as a string of its own.
+pub(crate) fn escape_attr(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    escape_into(&mut out, s);
+    out
+}
+
 /// Appends `text` to `out`, escaped for HTML text and attribute values.
 pub(crate) fn escape_into(out: &mut String, text: &str) {
     // Most labels and paths have nothing to escape: they are copied whole, after a check

@@ -19,6 +19,7 @@ use crate::diagnostics::Diagnostic;
 use crate::files::OutputFile;
 use crate::hash::{FastMap, hash_of};
 use crate::site::{PageId, Site, root_prefix};
+use crate::text::escape_attr;
 use crate::theme::{Template, Theme};
 
 mod prepared;
@@ -600,19 +601,19 @@ impl Renderer<'_> {
         for (path, mut all) in entries {
             out.push_str(&format!(
                 "  <url>\n    <loc>{}</loc>\n",
-                xml_escape(&url(path))
+                escape_attr(&url(path))
             ));
             all.sort();
             for (lang, path) in &all {
                 out.push_str(&format!(
                     "    <xhtml:link rel=\"alternate\" hreflang=\"{lang}\" href=\"{}\"/>\n",
-                    xml_escape(&url(path))
+                    escape_attr(&url(path))
                 ));
             }
             if let Some((_, d)) = all.iter().find(|(lang, _)| *lang == default) {
                 out.push_str(&format!(
                     "    <xhtml:link rel=\"alternate\" hreflang=\"x-default\" href=\"{}\"/>\n",
-                    xml_escape(&url(d))
+                    escape_attr(&url(d))
                 ));
             }
             out.push_str("  </url>\n");
@@ -640,14 +641,14 @@ fn contact_html(text: &str) -> String {
         let at = word.find(inner).unwrap_or(0);
         let address = inner.strip_prefix("mailto:").unwrap_or(inner);
         if is_email(address) {
-            out.push_str(&xml_escape(&word[..at]));
+            out.push_str(&escape_attr(&word[..at]));
             out.push_str(&format!(
                 "<a href=\"mailto:{0}\">{0}</a>",
-                xml_escape(address)
+                escape_attr(address)
             ));
-            out.push_str(&xml_escape(&word[at + inner.len()..]));
+            out.push_str(&escape_attr(&word[at + inner.len()..]));
         } else {
-            out.push_str(&xml_escape(word));
+            out.push_str(&escape_attr(word));
         }
     }
     out
@@ -669,13 +670,6 @@ fn is_email(word: &str) -> bool {
             .chars()
             .all(|c| c.is_alphanumeric() || c == '.' || c == '-');
     local_ok && domain_ok
-}
-
-fn xml_escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }
 
 /// Compiles all templates; every syntax error becomes a diagnostic with file and line.
