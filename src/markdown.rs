@@ -20,6 +20,7 @@ use crate::checklist_item::ChecklistItem;
 use crate::markdown::lines::Lines;
 use crate::sanitize::{self, RawHtml};
 pub(crate) use crate::text::escape_attr;
+use crate::text::escape_into;
 use crate::typography::Typography;
 
 /// What the site stage answers for a link found in a page.
@@ -451,25 +452,29 @@ impl Rewrite<'_> {
                 hreflang,
                 anchor,
             } => {
+                let mut html = String::with_capacity(href.len() + 16);
+                html.push_str("<a href=\"");
+                escape_into(&mut html, &href);
                 if let Some((target, fragment)) = anchor {
                     let (line, column) = self.body.line_col(events[i].1.start);
                     self.out.anchors.push(AnchorLink {
                         target,
                         fragment,
-                        href: escape_attr(&href),
+                        href: html["<a href=\"".len()..].to_string(),
                         line,
                         column,
                         included: None,
                     });
                 }
-                let mut html = format!("<a href=\"{}\"", escape_attr(&href));
                 if let Some(lang) = hreflang {
-                    html.push_str(&format!(" hreflang=\"{}\"", escape_attr(&lang)));
+                    html.push_str("\" hreflang=\"");
+                    escape_into(&mut html, &lang);
                 }
                 if !title.is_empty() {
-                    html.push_str(&format!(" title=\"{}\"", escape_attr(title)));
+                    html.push_str("\" title=\"");
+                    escape_into(&mut html, title);
                 }
-                html.push('>');
+                html.push_str("\">");
                 events[i].0 = Event::InlineHtml(CowStr::from(html));
                 self.replaced_links.push(Some("</a>"));
             }

@@ -389,18 +389,24 @@ fn allowed(element: &str, attribute: &str, value: &str) -> bool {
 /// tabs and newlines inside a scheme and spaces before it, and schemes are
 /// case-insensitive, so `  Java\tScript:` counts too.
 pub(crate) fn is_unsafe_url(url: &str, image: bool) -> bool {
-    let scheme: String = url
+    // Its first 16 characters before a `:`, lowercased, in place (called for every link
+    // of every page); any other character than ASCII is one no scheme named here has.
+    let mut scheme = [0u8; 16];
+    let mut len = 0;
+    for c in url
         .trim_start_matches(|c: char| c <= ' ')
         .chars()
         .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
         .take_while(|&c| c != ':')
         .take(16)
-        .collect::<String>()
-        .to_ascii_lowercase();
+    {
+        scheme[len] = u8::try_from(c).map_or(0xff, |b| b.to_ascii_lowercase());
+        len += 1;
+    }
     let has_scheme = url.contains(':');
-    match scheme.as_str() {
-        "javascript" | "vbscript" if has_scheme => true,
-        "data" if has_scheme => {
+    match &scheme[..len] {
+        b"javascript" | b"vbscript" if has_scheme => true,
+        b"data" if has_scheme => {
             let rest = url.split_once(':').map_or("", |(_, r)| r.trim_start());
             !(image && rest.to_ascii_lowercase().starts_with("image/"))
         }
@@ -538,6 +544,13 @@ mod tests {
         assert!(is_unsafe_url("vbscript:x", false));
         assert!(!is_unsafe_url("https://x.org/javascript:", false));
         assert!(!is_unsafe_url("javascript.md", false));
+        // A scheme is its first 16 characters; any other than ASCII is no scheme named.
+        assert!(is_unsafe_url("\u{1}\n JAVASCRIPT:x", false));
+        assert!(!is_unsafe_url("javascrïpt:x", false));
+        assert!(!is_unsafe_url("jävascript:x", false));
+        assert!(!is_unsafe_url("ｊavascript:x", false));
+        assert!(!is_unsafe_url("xxxxxxxxxxxxxxxjavascript:x", false));
+        assert!(!is_unsafe_url("", false));
         let out =
             clean("<img src=\"data:image/png;base64,AAAA\"><a href=\"data:text/html,x\">y</a>");
         assert!(out.contains("data:image/png"), "{out}");

@@ -123,6 +123,18 @@ pub(crate) fn deserialize_long<'de, D: serde::Deserializer<'de>>(d: D) -> Result
     d.deserialize_bytes(Long)
 }
 
+/// Whether `hay` contains `needle`, a few bytes: `str::contains` prepares a searcher at
+/// each call, which cost more than the search in the Markdown stage's checks of each
+/// paragraph and text for a marker (`+++`, `[!`), most of which have none of its first
+/// byte.
+pub(crate) fn has(hay: &str, needle: &str) -> bool {
+    let (hay, needle) = (hay.as_bytes(), needle.as_bytes());
+    let Some((&first, rest)) = needle.split_first() else {
+        return true;
+    };
+    memchr::memchr_iter(first, hay).any(|at| hay[at + 1..].starts_with(rest))
+}
+
 /// `s` escaped for HTML text and attribute values (and XML), as a string of its own.
 pub(crate) fn escape_attr(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
@@ -157,4 +169,20 @@ pub(crate) fn escape_into(out: &mut String, text: &str) {
         rest = &rest[at + 1..];
     }
     out.push_str(rest);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::has;
+
+    #[test]
+    fn has_finds_what_contains_finds() {
+        for hay in [
+            "", "+", "++", "+++", "a++b+++", "++ +", "é+++é", "[!NOTE]", "[[!", "[ !",
+        ] {
+            for needle in ["", "+++", "[!", "](", ".md", "é"] {
+                assert_eq!(has(hay, needle), hay.contains(needle), "{hay:?} {needle:?}");
+            }
+        }
+    }
 }

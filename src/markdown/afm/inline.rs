@@ -139,7 +139,7 @@ fn run_together(rest: &str) -> Option<(Marker, usize)> {
 /// The text of `text` with its inline markers reduced to their words, for places that
 /// show plain text: titles, descriptions, menus, search.
 pub(crate) fn plain(text: &str) -> Cow<'_, str> {
-    if !text.contains("[!") {
+    if !crate::text::has(text, "[!") {
         return Cow::Borrowed(text);
     }
     let mut open = Vec::new();
@@ -165,7 +165,7 @@ pub(crate) fn plain(text: &str) -> Cow<'_, str> {
 /// `text` (raw HTML: the markers are left alone by the Markdown parser there) with its
 /// markers written as HTML, as in Markdown text.
 pub(crate) fn to_html(text: &str) -> Cow<'_, str> {
-    if !text.contains("[!") {
+    if !crate::text::has(text, "[!") {
         return Cow::Borrowed(text);
     }
     let mut open = Vec::new();

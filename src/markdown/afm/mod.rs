@@ -29,6 +29,7 @@ use std::ops::Range;
 use pulldown_cmark::{BlockQuoteKind, CowStr, Event, LinkType, Tag, TagEnd};
 
 use crate::markdown::{LinkResolver, LinkTarget, escape_attr};
+use crate::text::has;
 pub(crate) use inline::{Attrs, FrontBadge, front_matter_badge, parse_attrs, plain};
 use inline::{Marker, Open, Piece};
 
@@ -170,7 +171,7 @@ impl<'a, 'r> Filter<'a, 'r> {
                 if !self
                     .source
                     .get(range.clone())
-                    .is_none_or(|text| text.contains("+++")) =>
+                    .is_none_or(|text| has(text, "+++")) =>
             {
                 self.start(event, range);
             }
@@ -184,7 +185,7 @@ impl<'a, 'r> Filter<'a, 'r> {
                 self.paragraph(range, inner);
             }
             Event::Html(ref html) | Event::InlineHtml(ref html)
-                if html.contains(".md") || html.contains("[!") || html.contains("](") =>
+                if has(html, ".md") || has(html, "[!") || has(html, "](") =>
             {
                 self.raw_html(event, range);
             }
@@ -219,7 +220,7 @@ impl<'a, 'r> Filter<'a, 'r> {
         let mut run = first;
         while let Some((Event::Text(_), _)) = rest.peek() {
             if let Some((Event::Text(next), r)) = rest.next() {
-                run = CowStr::from(format!("{run}{next}"));
+                run = joined(run, &next);
                 range.end = r.end;
             }
         }
@@ -241,7 +242,7 @@ impl<'a, 'r> Filter<'a, 'r> {
             std::borrow::Cow::Owned(h) => self.raw_html_links(&h, open, range.start),
         };
         let event = match event {
-            Event::Html(_) if html.contains("](") => {
+            Event::Html(_) if has(&html, "](") => {
                 Event::Html(self.markdown_links_in_html(&html, open, range.start))
             }
             Event::Html(_) => Event::Html(html),
@@ -469,7 +470,7 @@ impl<'a> Filter<'a, '_> {
         if let std::borrow::Cow::Owned(stripped) = inline::strip_stray_attrs(&run) {
             run = CowStr::from(stripped);
         }
-        if !run.contains("[!") && (self.opens.is_empty() || !run.contains(']')) {
+        if !has(&run, "[!") && (self.opens.is_empty() || !run.contains(']')) {
             self.out.push((Event::Text(run), range));
             return;
         }
@@ -694,7 +695,7 @@ impl<'a> Filter<'a, '_> {
                     while let Some((Event::Text(next), r)) =
                         events.next_if(|(e, _)| matches!(e, Event::Text(_)))
                     {
-                        run = CowStr::from(format!("{run}{next}"));
+                        run = joined(run, &next);
                         range.end = r.end;
                     }
                     self.text(run, range);
@@ -1192,4 +1193,11 @@ fn unread_spans_of_html(
             }
         }
     }
+}
+/// `run` with `next` after it, in `run`'s own string when it has one (a `format!` of the
+/// two made a new one for each piece of a run).
+fn joined<'a>(run: CowStr<'a>, next: &str) -> CowStr<'a> {
+    let mut both = run.into_string();
+    both.push_str(next);
+    CowStr::from(both)
 }
