@@ -241,8 +241,11 @@ fn is_space(c: char) -> bool {
 
 /// A tag name (letters, then letters or digits) and the text after it.
 fn tag_name(text: &str) -> Option<(&str, &str)> {
+    // By bytes: the first byte of any other character than ASCII ends the name as the
+    // character does.
     let end = text
-        .find(|c: char| !c.is_ascii_alphanumeric())
+        .bytes()
+        .position(|b| !b.is_ascii_alphanumeric())
         .unwrap_or(text.len());
     let name = &text[..end];
     name.starts_with(|c: char| c.is_ascii_alphabetic())
@@ -252,7 +255,8 @@ fn tag_name(text: &str) -> Option<(&str, &str)> {
 /// An attribute: its name, its value (`""` if it has none) and the text after it.
 fn attribute(text: &str) -> Option<(&str, &str, &str)> {
     let end = text
-        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '-'))
+        .bytes()
+        .position(|b| !(b.is_ascii_alphanumeric() || b == b'-'))
         .unwrap_or(text.len());
     let (name, rest) = text.split_at(end);
     if name.is_empty() {
@@ -389,21 +393,26 @@ fn allowed(element: &str, attribute: &str, value: &str) -> bool {
 /// tabs and newlines inside a scheme and spaces before it, and schemes are
 /// case-insensitive, so `  Java\tScript:` counts too.
 pub(crate) fn is_unsafe_url(url: &str, image: bool) -> bool {
-    // Its first 16 characters before a `:`, lowercased, in place (called for every link
-    // of every page); any other character than ASCII is one no scheme named here has.
+    // The scheme, lowercased in place (this is called for every link of every page).
+    // Only ASCII schemes are named here: a URL with any other character before its `:`,
+    // or 16 of them, has none of them.
     let mut scheme = [0u8; 16];
     let mut len = 0;
-    for c in url
-        .trim_start_matches(|c: char| c <= ' ')
-        .chars()
-        .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
-        .take_while(|&c| c != ':')
-        .take(16)
-    {
-        scheme[len] = u8::try_from(c).map_or(0xff, |b| b.to_ascii_lowercase());
-        len += 1;
+    let mut has_scheme = false;
+    for &b in url.as_bytes().iter().skip_while(|&&b| b <= b' ') {
+        match b {
+            b'\t' | b'\n' | b'\r' => {}
+            b':' => {
+                has_scheme = true;
+                break;
+            }
+            _ if !b.is_ascii() || len == scheme.len() => return false,
+            _ => {
+                scheme[len] = b.to_ascii_lowercase();
+                len += 1;
+            }
+        }
     }
-    let has_scheme = url.contains(':');
     match &scheme[..len] {
         b"javascript" | b"vbscript" if has_scheme => true,
         b"data" if has_scheme => {

@@ -217,13 +217,7 @@ impl<'a, 'r> Filter<'a, 'r> {
         mut range: Range<usize>,
         rest: &mut Peekable<I>,
     ) {
-        let mut run = first;
-        while let Some((Event::Text(_), _)) = rest.peek() {
-            if let Some((Event::Text(next), r)) = rest.next() {
-                run = joined(run, &next);
-                range.end = r.end;
-            }
-        }
+        let run = joined(first, &mut range, rest);
         self.text(run, range);
     }
 
@@ -691,13 +685,8 @@ impl<'a> Filter<'a, '_> {
         while let Some((event, range)) = events.next() {
             match event {
                 Event::Text(t) => {
-                    let (mut run, mut range) = (t, range);
-                    while let Some((Event::Text(next), r)) =
-                        events.next_if(|(e, _)| matches!(e, Event::Text(_)))
-                    {
-                        run = joined(run, &next);
-                        range.end = r.end;
-                    }
+                    let mut range = range;
+                    let run = joined(t, &mut range, &mut events);
                     self.text(run, range);
                 }
                 Event::Start(_) => self.start(event, range),
@@ -1194,10 +1183,18 @@ fn unread_spans_of_html(
         }
     }
 }
-/// `run` with `next` after it, in `run`'s own string when it has one (a `format!` of the
-/// two made a new one for each piece of a run).
-fn joined<'a>(run: CowStr<'a>, next: &str) -> CowStr<'a> {
-    let mut both = run.into_string();
-    both.push_str(next);
-    CowStr::from(both)
+/// `first` and the text events right after it in `rest`, taken from it, as one text;
+/// `range` grows to cover them. One string grows for a run of many pieces (a new one for
+/// each piece copied the run again and again).
+fn joined<'a, I: Iterator<Item = Spanned<'a>>>(
+    first: CowStr<'a>,
+    range: &mut Range<usize>,
+    rest: &mut Peekable<I>,
+) -> CowStr<'a> {
+    let mut run: Option<String> = None;
+    while let Some((Event::Text(next), r)) = rest.next_if(|(e, _)| matches!(e, Event::Text(_))) {
+        run.get_or_insert_with(|| first.to_string()).push_str(&next);
+        range.end = r.end;
+    }
+    run.map_or(first, CowStr::from)
 }
