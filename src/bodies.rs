@@ -628,6 +628,33 @@ fn lang_folder(page: &Page) -> Option<&str> {
 }
 
 /// Answers link questions for one page's body.
+/// Where a badge of page `i` (of its front matter, or of its guide's `TOC.md`) leads: a
+/// link to a page (`/help/legacy-product-guide/disclaimer.md`, as Adobe's `badgeAll` of
+/// a legacy guide has it) is that page's URL from `i`, as a link of `i`'s Markdown would
+/// be, and `None` if it names no page; any other URL is as written.
+pub(crate) fn badge_url(site: &Site, i: PageId, url: &str) -> Option<String> {
+    if !names_a_page(url) {
+        return Some(url.to_string());
+    }
+    let links = PageLinks {
+        site,
+        from: i,
+        expanded: None,
+    };
+    match links.resolve(url, 0) {
+        LinkTarget::Internal { href, .. } => Some(href),
+        LinkTarget::External => Some(url.to_string()),
+        LinkTarget::Broken(_) => None,
+    }
+}
+
+/// Whether `url` names a Markdown page (`x.md`, `x.md#part`, `x.md?q`).
+pub(crate) fn names_a_page(url: &str) -> bool {
+    url.split(['#', '?'])
+        .next()
+        .is_some_and(|path| path.ends_with(".md"))
+}
+
 struct PageLinks<'a> {
     site: &'a Site,
     from: PageId,

@@ -348,7 +348,8 @@ impl Renderer<'_> {
             made_from: (p.body.key, &p.page.key),
             title: &p.page.title,
             description: p.page.description.as_deref(),
-            adobe: &p.page.adobe,
+            seo: &p.page.adobe.seo,
+            badges: badges_of(site, i),
             noindex: p.page.is_hidden(),
             kind: p.page.kind,
             key: &p.page.key,
@@ -784,4 +785,32 @@ fn template_error(
         }
     }
     d
+}
+
+/// Page `i`'s badges: its own, then its guide's that it has not (by label), each leading
+/// where [`crate::bodies::badge_url`] says. Most pages have none to add or resolve:
+/// theirs, as read.
+fn badges_of(site: &Site, i: PageId) -> Cow<'_, [crate::markdown::afm::FrontBadge]> {
+    let own = &site.pages[i].page.adobe.badges;
+    let guide = site.navigation.guide_of(i).map_or(&[][..], |g| &g.badges);
+    let to_page = |b: &crate::markdown::afm::FrontBadge| {
+        b.url.as_deref().is_some_and(crate::bodies::names_a_page)
+    };
+    if guide.is_empty() && !own.iter().any(to_page) {
+        return Cow::Borrowed(own);
+    }
+    let mut badges = own.clone();
+    let added = guide
+        .iter()
+        .filter(|b| !own.iter().any(|o| o.label == b.label));
+    badges.extend(added.cloned());
+    for badge in &mut badges {
+        if to_page(badge) {
+            badge.url = badge
+                .url
+                .as_deref()
+                .and_then(|u| crate::bodies::badge_url(site, i, u));
+        }
+    }
+    Cow::Owned(badges)
 }

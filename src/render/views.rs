@@ -25,6 +25,10 @@ use crate::site::{Html, PageId, Site};
 
 /// The context of a job that has a template.
 #[derive(Hash)]
+#[expect(
+    clippy::large_enum_variant,
+    reason = "made once per job, in the box of its `Source::Template`: never moved by value"
+)]
 pub(super) enum JobContext<'a> {
     Page(PageContext<'a>),
     Checklist(ChecklistContext<'a>),
@@ -175,9 +179,10 @@ pub(super) struct PageView<'a> {
     pub made_from: (u64, &'a str),
     pub title: &'a str,
     pub description: Option<&'a str>,
-    /// `seo` and `badges` (see [`crate::content::Adobe`]).
-    #[serde(flatten)]
-    pub adobe: &'a crate::content::Adobe,
+    /// See [`crate::content::Adobe`].
+    pub seo: &'a crate::content::Seo,
+    /// Its own, then its guide's (see [`crate::content::Adobe::badges`]).
+    pub badges: Cow<'a, [crate::markdown::afm::FrontBadge]>,
     /// Search engines are asked not to index it (see [`crate::content::Page::is_hidden`]).
     pub noindex: bool,
     pub kind: Kind,
@@ -211,7 +216,8 @@ impl Hash for PageView<'_> {
             made_from,
             title: _,
             description: _,
-            adobe: _,
+            seo: _,
+            badges: _,
             noindex: _,
             kind: _,
             key: _,

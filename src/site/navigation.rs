@@ -55,6 +55,9 @@ pub struct Guide {
     /// How deep its pages' tables of contents go, unless a page says (its `TOC.md`'s
     /// [`Page::toc_depth`]).
     pub toc_depth: Option<u8>,
+    /// Shown on each of its pages after their own: its `TOC.md`'s `badge…` keys (Adobe's
+    /// `badgeAll` on a legacy guide), metadata that passes to the guide's articles.
+    pub badges: Vec<crate::markdown::afm::FrontBadge>,
 }
 
 /// An entry of a guide's menu.
@@ -469,6 +472,7 @@ fn toc_guide(
         first: index.or_else(|| first_page(&menu)),
         whole: menu_entries(&menu) <= MAX_WHOLE_MENU,
         toc_depth: toc.toc_depth(),
+        badges: toc.adobe.badges.clone(),
         menu,
     }
 }
@@ -528,6 +532,7 @@ fn add_folder_guides(site: &Site, nav: &mut Navigation) {
             first: index.or_else(|| first_page(&menu)),
             whole: members.len() <= MAX_WHOLE_MENU,
             toc_depth: None,
+            badges: Vec::new(),
             menu,
             lang,
             folder: top,

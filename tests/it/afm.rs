@@ -326,6 +326,75 @@ fn front_matter_badges_show_by_the_title() {
     assert!(select(&site.html("en/help/other/index.html"), ".badges").is_empty());
 }
 
+/// A guide's `TOC.md` badges (Adobe's `badgeAll`, "Old UI Guide" on a legacy guide) show
+/// on each of its pages after their own, leading to the page they name from each page; a
+/// build with the cache after the `TOC.md` changed shows what a first build shows.
+#[test]
+fn a_guide_s_toc_badges_show_on_each_of_its_pages() {
+    let site = TestSite::new(ADOBE);
+    let toc = |label: &str| {
+        format!(
+            "---\nuser-guide-title: Legacy\nbadgeAll: label=\"{label}\" type=\"Informative\" \
+             url=\"/help/legacy/disclaimer.md\" tooltip=\"Old UI\"\nbadgeGone: label=\"Gone\" \
+             url=\"/help/legacy/missing.md\"\n---\n# Legacy\n\n- [Disclaimer](disclaimer.md)\n\
+             - Setup\n  - [Install](setup/install.md)\n"
+        )
+    };
+    site.write("content/en/help/legacy/TOC.md", &toc("Old UI Guide"));
+    site.write(
+        "content/en/help/legacy/disclaimer.md",
+        "---\ntitle: Disclaimer\n---\nOld.\n",
+    );
+    site.write(
+        "content/en/help/legacy/setup/install.md",
+        "---\ntitle: Install\nbadgeOwn: label=\"Beta\"\n---\nSteps.\n",
+    );
+    site.write("content/en/help/other.md", "---\ntitle: Other\n---\nText\n");
+    site.build().ok();
+    let badges = |path: &str| -> Vec<(String, String)> {
+        select(&site.html(path), "header .badges .badge")
+            .iter()
+            .map(|b| (text(b), b.value().attr("href").unwrap_or("-").to_string()))
+            .collect()
+    };
+    let install = "en/help/legacy/setup/install/index.html";
+    assert_eq!(
+        badges(install),
+        [
+            ("Beta".to_string(), "-".to_string()),
+            (
+                "Old UI Guide".to_string(),
+                "../../../../../en/help/legacy/disclaimer/index.html".to_string()
+            ),
+            // A badge naming no page shows without a link.
+            ("Gone".to_string(), "-".to_string()),
+        ]
+    );
+    let disclaimer = badges("en/help/legacy/disclaimer/index.html");
+    assert_eq!(
+        disclaimer[0].1,
+        "../../../../en/help/legacy/disclaimer/index.html"
+    );
+    assert!(badges("en/help/other/index.html").is_empty());
+    // Its own badge of the same label is shown once.
+    site.write(
+        "content/en/help/legacy/disclaimer.md",
+        "---\ntitle: Disclaimer\nbadge: label=\"Old UI Guide\"\n---\nOld.\n",
+    );
+    site.build().ok();
+    assert_eq!(
+        badges("en/help/legacy/disclaimer/index.html"),
+        [
+            ("Old UI Guide".to_string(), "-".to_string()),
+            ("Gone".to_string(), "-".to_string()),
+        ]
+    );
+    crate::rebuild::tick();
+    site.write("content/en/help/legacy/TOC.md", &toc("Legacy UI"));
+    site.build().ok();
+    assert_eq!(badges(install)[1].0, "Legacy UI");
+}
+
 /// Adobe's `hide: yes` (pages not yet announced): built and reachable, but not found by the
 /// site's search, not in the sitemap, and search engines are asked not to index it.
 #[test]

@@ -229,7 +229,7 @@ pub(crate) fn badge_open(attrs: &Attrs) -> String {
 /// url="https://…" tooltip="…"`, any key starting with `badge`): shown by the page's
 /// title, as Experience League shows it, for readers to know a page is of a Premium, Beta
 /// or on-premises feature.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Hash, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct FrontBadge {
     pub label: String,
     /// Its `type` in lowercase, a class (`badge-positive`); none unless a plain word.
