@@ -395,7 +395,41 @@ pub(crate) fn render(site: &mut Site, cache: Option<&mut Cache>) -> Vec<Diagnost
         }
         p.body = body;
     }
+    diagnostics.extend(broken_badges(site));
     diagnostics
+}
+
+/// A warning for each badge of a page's front matter that names a page that is missing
+/// (see [`badge_url`]), at its key's line: the badge shows without a link.
+fn broken_badges(site: &Site) -> Vec<Diagnostic> {
+    let mut found = Vec::new();
+    for (i, p) in site.pages.iter().enumerate() {
+        let names = |b: &afm::FrontBadge| b.url.as_deref().is_some_and(names_a_page);
+        if !p.page.adobe.badges.iter().any(names) {
+            continue;
+        }
+        for key in p.page.extra.keys().filter(|k| k.starts_with("badge")) {
+            let badge = p.page.extra.get(key).and_then(|v| v.as_str());
+            let Some(badge) = badge.and_then(afm::front_matter_badge) else {
+                continue;
+            };
+            if let Some(url) = badge.url.as_deref().filter(|u| names_a_page(u))
+                && badge_url(site, PageId::at(i), url).is_none()
+            {
+                found.push(
+                    p.page.diagnostic_at_key(
+                        Diagnostic::warning(format!(
+                            "badge `{}`: link to `{url}`: no such page in content/",
+                            badge.label
+                        ))
+                        .with_help("the badge shows without a link"),
+                        key,
+                    ),
+                );
+            }
+        }
+    }
+    found
 }
 
 /// Leaves this run's bodies in `cache`: in the sink's file (a build), or in memory.

@@ -787,11 +787,14 @@ fn template_error(
     d
 }
 
-/// Page `i`'s badges: its own, then its guide's that it has not (by label), each leading
-/// where [`crate::bodies::badge_url`] says. Most pages have none to add or resolve:
+/// Page `i`'s badges: its own, each leading where [`crate::bodies::badge_url`] says,
+/// then its guide's that it has not (by label), to the page or URL each names (see
+/// [`crate::site::navigation::GuideBadge`]). Most pages have none to add or resolve:
 /// theirs, as read.
 fn badges_of(site: &Site, i: PageId) -> Cow<'_, [crate::markdown::afm::FrontBadge]> {
-    let own = &site.pages[i].page.adobe.badges;
+    use crate::site::navigation::Target;
+    let p = &site.pages[i];
+    let own = &p.page.adobe.badges;
     let guide = site.navigation.guide_of(i).map_or(&[][..], |g| &g.badges);
     let to_page = |b: &crate::markdown::afm::FrontBadge| {
         b.url.as_deref().is_some_and(crate::bodies::names_a_page)
@@ -800,10 +803,6 @@ fn badges_of(site: &Site, i: PageId) -> Cow<'_, [crate::markdown::afm::FrontBadg
         return Cow::Borrowed(own);
     }
     let mut badges = own.clone();
-    let added = guide
-        .iter()
-        .filter(|b| !own.iter().any(|o| o.label == b.label));
-    badges.extend(added.cloned());
     for badge in &mut badges {
         if to_page(badge) {
             badge.url = badge
@@ -811,6 +810,26 @@ fn badges_of(site: &Site, i: PageId) -> Cow<'_, [crate::markdown::afm::FrontBadg
                 .as_deref()
                 .and_then(|u| crate::bodies::badge_url(site, i, u));
         }
+    }
+    for added in guide {
+        if own.iter().any(|o| o.label == added.badge.label) {
+            continue;
+        }
+        let mut badge = added.badge.clone();
+        badge.url = match &added.target {
+            Target::Page(j) => {
+                let fragment = badge.url.as_deref().and_then(|u| u.split_once('#'));
+                let mut url = format!("{}{}", root_prefix(&p.path), site.pages[*j].path);
+                if let Some((_, fragment)) = fragment {
+                    url.push('#');
+                    url.push_str(fragment);
+                }
+                Some(url)
+            }
+            Target::Url(url) => Some(url.clone()),
+            Target::None => None,
+        };
+        badges.push(badge);
     }
     Cow::Owned(badges)
 }

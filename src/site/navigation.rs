@@ -57,7 +57,15 @@ pub struct Guide {
     pub toc_depth: Option<u8>,
     /// Shown on each of its pages after their own: its `TOC.md`'s `badge…` keys (Adobe's
     /// `badgeAll` on a legacy guide), metadata that passes to the guide's articles.
-    pub badges: Vec<crate::markdown::afm::FrontBadge>,
+    pub badges: Vec<GuideBadge>,
+}
+
+/// A badge of a guide's `TOC.md`, and where it leads: a page it names (its link read from
+/// the `TOC.md`'s folder, as its menu's are), a URL as written, or nowhere.
+#[derive(Debug, Hash)]
+pub struct GuideBadge {
+    pub badge: crate::markdown::afm::FrontBadge,
+    pub target: Target,
 }
 
 /// An entry of a guide's menu.
@@ -472,9 +480,50 @@ fn toc_guide(
         first: index.or_else(|| first_page(&menu)),
         whole: menu_entries(&menu) <= MAX_WHOLE_MENU,
         toc_depth: toc.toc_depth(),
-        badges: toc.adobe.badges.clone(),
+        badges: guide_badges(site, folder, lang, toc, own, diagnostics),
         menu,
     }
+}
+
+/// The badges of a guide's `TOC.md` (see [`Guide::badges`]); one naming no page is
+/// reported, once (for the `TOC.md`'s own language), and shown without a link.
+fn guide_badges(
+    site: &Site,
+    folder: &str,
+    lang: &str,
+    toc: &Page,
+    own: bool,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<GuideBadge> {
+    let badges = toc
+        .extra
+        .keys()
+        .filter(|k| k.starts_with("badge"))
+        .filter_map(|k| Some((k, toc.extra.get(k)?.as_str()?)));
+    badges
+        .filter_map(|(key, value)| {
+            let badge = crate::markdown::afm::front_matter_badge(value)?;
+            let target = match badge.url.as_deref() {
+                None => Target::None,
+                Some(url) => resolve_toc_link(site, folder, lang, url).unwrap_or_else(|| {
+                    if own {
+                        diagnostics.push(
+                            toc.diagnostic_at_key(
+                                Diagnostic::warning(format!(
+                                    "badge `{}`: link to `{url}`: no such page in content/",
+                                    badge.label
+                                ))
+                                .with_help("the badge shows without a link"),
+                                key,
+                            ),
+                        );
+                    }
+                    Target::None
+                }),
+            };
+            Some(GuideBadge { badge, target })
+        })
+        .collect()
 }
 
 /// Each page joins the guide of its deepest `TOC.md` folder, if any; a page in none joins

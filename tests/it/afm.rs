@@ -327,17 +327,19 @@ fn front_matter_badges_show_by_the_title() {
 }
 
 /// A guide's `TOC.md` badges (Adobe's `badgeAll`, "Old UI Guide" on a legacy guide) show
-/// on each of its pages after their own, leading to the page they name from each page; a
-/// build with the cache after the `TOC.md` changed shows what a first build shows.
+/// on each of its pages after their own, leading to the page they name (read from the
+/// `TOC.md`'s folder, as its menu's links are); a badge naming a missing page is a warning
+/// at its key and shows without a link; a build with the cache after the `TOC.md` changed
+/// shows what a first build shows.
 #[test]
 fn a_guide_s_toc_badges_show_on_each_of_its_pages() {
     let site = TestSite::new(ADOBE);
     let toc = |label: &str| {
         format!(
             "---\nuser-guide-title: Legacy\nbadgeAll: label=\"{label}\" type=\"Informative\" \
-             url=\"/help/legacy/disclaimer.md\" tooltip=\"Old UI\"\nbadgeGone: label=\"Gone\" \
-             url=\"/help/legacy/missing.md\"\n---\n# Legacy\n\n- [Disclaimer](disclaimer.md)\n\
-             - Setup\n  - [Install](setup/install.md)\n"
+             url=\"/help/legacy/disclaimer.md#why\" tooltip=\"Old UI\"\nbadgeNear: label=\"Near\" \
+             url=\"disclaimer.md\"\nbadgeGone: label=\"Gone\" url=\"/help/legacy/missing.md\"\n\
+             ---\n# Legacy\n\n- [Disclaimer](disclaimer.md)\n- Setup\n  - [Install](setup/install.md)\n"
         )
     };
     site.write("content/en/help/legacy/TOC.md", &toc("Old UI Guide"));
@@ -349,45 +351,56 @@ fn a_guide_s_toc_badges_show_on_each_of_its_pages() {
         "content/en/help/legacy/setup/install.md",
         "---\ntitle: Install\nbadgeOwn: label=\"Beta\"\n---\nSteps.\n",
     );
-    site.write("content/en/help/other.md", "---\ntitle: Other\n---\nText\n");
-    site.build().ok();
+    site.write(
+        "content/en/help/other.md",
+        "---\ntitle: Other\nbadgeX: label=\"X\" url=\"nowhere.md\"\n---\nText\n",
+    );
+    let run = site.build().ok();
+    let stderr = run.stderr();
+    assert!(
+        stderr.contains("badge `Gone`: link to `/help/legacy/missing.md`: no such page")
+            && stderr.contains("TOC.md:5:1"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("badge `X`: link to `nowhere.md`: no such page")
+            && stderr.contains("other.md:3:1"),
+        "{stderr}"
+    );
     let badges = |path: &str| -> Vec<(String, String)> {
         select(&site.html(path), "header .badges .badge")
             .iter()
             .map(|b| (text(b), b.value().attr("href").unwrap_or("-").to_string()))
             .collect()
     };
+    let pair = |label: &str, href: &str| (label.to_string(), href.to_string());
     let install = "en/help/legacy/setup/install/index.html";
+    let disclaimer = "../../../../../en/help/legacy/disclaimer/index.html";
     assert_eq!(
         badges(install),
         [
-            ("Beta".to_string(), "-".to_string()),
-            (
-                "Old UI Guide".to_string(),
-                "../../../../../en/help/legacy/disclaimer/index.html".to_string()
-            ),
-            // A badge naming no page shows without a link.
-            ("Gone".to_string(), "-".to_string()),
+            pair("Beta", "-"),
+            pair("Old UI Guide", &format!("{disclaimer}#why")),
+            // In the order of their keys, as a page's own.
+            pair("Gone", "-"),
+            pair("Near", disclaimer),
         ]
     );
-    let disclaimer = badges("en/help/legacy/disclaimer/index.html");
     assert_eq!(
-        disclaimer[0].1,
-        "../../../../en/help/legacy/disclaimer/index.html"
+        badges("en/help/legacy/disclaimer/index.html")[2],
+        pair("Near", "../../../../en/help/legacy/disclaimer/index.html")
     );
-    assert!(badges("en/help/other/index.html").is_empty());
+    assert_eq!(badges("en/help/other/index.html"), [pair("X", "-")]);
     // Its own badge of the same label is shown once.
     site.write(
         "content/en/help/legacy/disclaimer.md",
         "---\ntitle: Disclaimer\nbadge: label=\"Old UI Guide\"\n---\nOld.\n",
     );
     site.build().ok();
+    let labels = |path: &str| -> Vec<String> { badges(path).into_iter().map(|(l, _)| l).collect() };
     assert_eq!(
-        badges("en/help/legacy/disclaimer/index.html"),
-        [
-            ("Old UI Guide".to_string(), "-".to_string()),
-            ("Gone".to_string(), "-".to_string()),
-        ]
+        labels("en/help/legacy/disclaimer/index.html"),
+        ["Old UI Guide", "Gone", "Near"]
     );
     crate::rebuild::tick();
     site.write("content/en/help/legacy/TOC.md", &toc("Legacy UI"));
