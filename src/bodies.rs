@@ -408,23 +408,13 @@ fn broken_badges(site: &Site) -> Vec<Diagnostic> {
         if !p.page.adobe.badges.iter().any(names) {
             continue;
         }
-        for key in p.page.extra.keys().filter(|k| k.starts_with("badge")) {
-            let badge = p.page.extra.get(key).and_then(|v| v.as_str());
-            let Some(badge) = badge.and_then(afm::front_matter_badge) else {
-                continue;
-            };
+        for (key, badge) in crate::content::keyed_badges(&p.page.extra) {
             if let Some(url) = badge.url.as_deref().filter(|u| names_a_page(u))
                 && badge_url(site, PageId::at(i), url).is_none()
             {
                 found.push(
-                    p.page.diagnostic_at_key(
-                        Diagnostic::warning(format!(
-                            "badge `{}`: link to `{url}`: no such page in content/",
-                            badge.label
-                        ))
-                        .with_help("the badge shows without a link"),
-                        key,
-                    ),
+                    p.page
+                        .diagnostic_at_key(broken_badge(&badge.label, url), key),
                 );
             }
         }
@@ -661,7 +651,6 @@ fn lang_folder(page: &Page) -> Option<&str> {
         .map(|_| page.lang.as_str())
 }
 
-/// Answers link questions for one page's body.
 /// Where a badge of page `i` (of its front matter, or of its guide's `TOC.md`) leads: a
 /// link to a page (`/help/legacy-product-guide/disclaimer.md`, as Adobe's `badgeAll` of
 /// a legacy guide has it) is that page's URL from `i`, as a link of `i`'s Markdown would
@@ -689,6 +678,15 @@ pub(crate) fn names_a_page(url: &str) -> bool {
         .is_some_and(|path| path.ends_with(".md"))
 }
 
+/// The warning for a badge whose `url` names a missing page.
+pub(crate) fn broken_badge(label: &str, url: &str) -> Diagnostic {
+    Diagnostic::warning(format!(
+        "badge `{label}`: link to `{url}`: no such page in content/"
+    ))
+    .with_help("the badge shows without a link")
+}
+
+/// Answers link questions for one page's body.
 struct PageLinks<'a> {
     site: &'a Site,
     from: PageId,

@@ -106,14 +106,25 @@ impl Adobe {
                 title: text("seo-title"),
                 description: text("seo-description"),
             },
-            badges: extra
-                .keys()
-                .filter(|k| k.starts_with("badge"))
-                .filter_map(|k| extra.get(k)?.as_str())
-                .filter_map(crate::markdown::afm::front_matter_badge)
-                .collect(),
+            badges: keyed_badges(extra).map(|(_, badge)| badge).collect(),
         }
     }
+}
+
+/// The badges of a front matter's keys left in `extra` (any key starting with `badge`),
+/// each with its key, in the order of their keys.
+pub(crate) fn keyed_badges(
+    extra: &Extra,
+) -> impl Iterator<Item = (&str, crate::markdown::afm::FrontBadge)> {
+    extra
+        .keys()
+        .filter(|k| k.starts_with("badge"))
+        .filter_map(|k| {
+            Some((
+                k,
+                crate::markdown::afm::front_matter_badge(extra.get(k)?.as_str()?)?,
+            ))
+        })
 }
 
 /// A page's file text. The build cache and the site share each page, and a build lets

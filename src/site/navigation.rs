@@ -495,33 +495,19 @@ fn guide_badges(
     own: bool,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Vec<GuideBadge> {
-    let badges = toc
-        .extra
-        .keys()
-        .filter(|k| k.starts_with("badge"))
-        .filter_map(|k| Some((k, toc.extra.get(k)?.as_str()?)));
-    badges
-        .filter_map(|(key, value)| {
-            let badge = crate::markdown::afm::front_matter_badge(value)?;
+    crate::content::keyed_badges(&toc.extra)
+        .map(|(key, badge)| {
             let target = match badge.url.as_deref() {
                 None => Target::None,
                 Some(url) => resolve_toc_link(site, folder, lang, url).unwrap_or_else(|| {
                     if own {
-                        diagnostics.push(
-                            toc.diagnostic_at_key(
-                                Diagnostic::warning(format!(
-                                    "badge `{}`: link to `{url}`: no such page in content/",
-                                    badge.label
-                                ))
-                                .with_help("the badge shows without a link"),
-                                key,
-                            ),
-                        );
+                        let broken = crate::bodies::broken_badge(&badge.label, url);
+                        diagnostics.push(toc.diagnostic_at_key(broken, key));
                     }
                     Target::None
                 }),
             };
-            Some(GuideBadge { badge, target })
+            GuideBadge { badge, target }
         })
         .collect()
 }
