@@ -26,7 +26,7 @@ use crate::markdown::afm::include::IncludedFile;
 use crate::markdown::lines::Lines;
 use crate::markdown::{self, LinkResolver, LinkTarget, afm};
 use crate::search;
-use crate::site::{Body, Html, PackedText, PageId, Site, is_external, root_prefix};
+use crate::site::{Body, Html, LazyText, PackedText, PageId, Site, is_external, root_prefix};
 
 /// The bodies a rebuild may reuse, by the key of their page's file and the site's URLs,
 /// each with the files its includes read.
@@ -69,6 +69,8 @@ struct PackedBody {
     /// The HTML's text, on its own: it is unpacked only if something reads it (see
     /// [`Html`]).
     html: PackedText,
+    /// The search entry, on its own too (see [`Body::search_entry`]).
+    entry: PackedText,
 }
 
 impl Stored {
@@ -84,6 +86,7 @@ impl Stored {
             included: Arc::clone(&self.included),
             body: body.rest,
             html: body.html,
+            entry: body.entry,
         })
     }
 
@@ -116,6 +119,7 @@ fn pack(body: &Body, compress: bool) -> Option<PackedBody> {
     Some(PackedBody {
         rest: rest.into(),
         html: body.html.packed_text(compress),
+        entry: body.search_entry.packed_text(compress),
     })
 }
 
@@ -156,6 +160,7 @@ fn unpack(packed: &PackedBody) -> Option<Body> {
         _ => return None,
     };
     body.html = std::mem::take(&mut body.html).with_packed_text(packed.html.clone());
+    body.search_entry = LazyText::packed(packed.entry.clone());
     Some(body)
 }
 
@@ -172,6 +177,8 @@ pub(crate) struct Packed {
     body: bytes::Bytes,
     /// The HTML's text.
     html: PackedText,
+    /// The search entry's text.
+    entry: PackedText,
 }
 
 /// A [`Packed`] as the build cache's file holds it, its body still a slice of the file's
@@ -184,6 +191,8 @@ pub(crate) struct PackedIn<'a> {
     body: &'a [u8],
     #[serde(borrow)]
     html: PackedTextIn<'a>,
+    #[serde(borrow)]
+    entry: PackedTextIn<'a>,
 }
 
 /// A [`PackedText`] as the build cache's file holds it, still a slice of the file's bytes.
@@ -191,6 +200,15 @@ pub(crate) struct PackedIn<'a> {
 enum PackedTextIn<'a> {
     Lz4(#[serde(borrow)] &'a [u8]),
     Plain(#[serde(borrow)] &'a [u8]),
+}
+
+impl PackedTextIn<'_> {
+    fn within(self, file: &bytes::Bytes) -> PackedText {
+        match self {
+            PackedTextIn::Lz4(bytes) => PackedText::Lz4(file.slice_ref(bytes)),
+            PackedTextIn::Plain(bytes) => PackedText::Plain(file.slice_ref(bytes)),
+        }
+    }
 }
 
 impl PackedIn<'_> {
@@ -201,10 +219,8 @@ impl PackedIn<'_> {
             key: self.key,
             included: self.included,
             body: file.slice_ref(self.body),
-            html: match self.html {
-                PackedTextIn::Lz4(bytes) => PackedText::Lz4(file.slice_ref(bytes)),
-                PackedTextIn::Plain(bytes) => PackedText::Plain(file.slice_ref(bytes)),
-            },
+            html: self.html.within(file),
+            entry: self.entry.within(file),
         }
     }
 }
@@ -265,6 +281,7 @@ impl Cache {
                 body: Held::Packed(PackedBody {
                     rest: p.body,
                     html: p.html,
+                    entry: p.entry,
                 }),
                 included: p.included,
             };
@@ -571,7 +588,7 @@ fn render_body(
             .collect(),
         progress: Progress::of(checklist),
         tasks: r.tasks,
-        search_entry,
+        search_entry: LazyText::new(search_entry),
     };
     Cached {
         body: Arc::new(body),
@@ -936,24 +953,37 @@ mod tests {
     /// site's size chose when it wrote the cache; anything else does not read back.
     #[test]
     fn a_packed_body_reads_back_plain_or_compressed() {
+        let entry = "{\"t\":\"Title\"}".repeat(50);
         let body = Body {
             key: 7,
             shown: 9,
             html: Html::new("<p>Text</p>".to_string(), 7),
-            search_entry: "{\"t\":\"Title\"}".repeat(50),
+            toc: vec![crate::markdown::Heading {
+                level: 2,
+                id: "a".repeat(40),
+                text: "A".repeat(40),
+            }],
+            search_entry: LazyText::new(entry.clone()),
             ..Body::default()
         };
         let bytes = |b: &Body| postcard::to_stdvec(b).unwrap();
+        let size = |t: &PackedText| match t {
+            PackedText::Lz4(b) | PackedText::Plain(b) => b.len(),
+        };
         let (plain, compressed) = (pack(&body, false).unwrap(), pack(&body, true).unwrap());
         assert!(compressed.rest.len() < plain.rest.len());
+        assert!(size(&compressed.entry) < size(&plain.entry));
         for packed in [plain, compressed] {
             let back = unpack(&packed).expect("reads back");
             assert_eq!(bytes(&back), bytes(&body));
             assert_eq!(back.html.as_str(), "<p>Text</p>");
+            // The search entry, kept apart, is unpacked when it is read.
+            assert_eq!(back.search_entry.as_str(), entry);
         }
         let unknown = PackedBody {
             rest: bytes::Bytes::from_static(&[9, 1, 2]),
             html: PackedText::of("", false),
+            entry: PackedText::of("", false),
         };
         assert!(unpack(&unknown).is_none());
     }

@@ -163,7 +163,7 @@ pub(crate) fn index_key(site: &Site, lang: &str) -> u64 {
 pub(crate) fn release_entries(site: &mut Site, lang: &str) {
     for p in site.pages.iter_mut().filter(|p| p.lang() == lang) {
         if let Some(body) = Arc::get_mut(&mut p.body) {
-            body.search_entry = String::new();
+            body.search_entry = crate::site::LazyText::default();
         }
     }
 }
@@ -180,7 +180,7 @@ fn indexed<'a>(site: &'a Site, lang: &'a str) -> impl Iterator<Item = &'a SitePa
 /// beyond JSON's.
 pub(crate) fn index_js(site: &Site, lang: &str) -> Vec<u8> {
     let size = indexed(site, lang)
-        .map(|p| p.body.search_entry.len() + 1)
+        .map(|p| p.body.search_entry.text().len() + 1)
         .sum::<usize>();
     let mut out = Vec::with_capacity(size + 80);
     // Writing to memory cannot fail.
@@ -200,7 +200,8 @@ pub(crate) fn write_index(site: &Site, lang: &str, out: &mut dyn Write) -> std::
         if i > 0 {
             out.write_all(b",")?;
         }
-        out.write_all(p.body.search_entry.as_bytes())?;
+        // Unpacked for the moment it is written (see `Body::search_entry`).
+        out.write_all(p.body.search_entry.text().as_bytes())?;
     }
     out.write_all(b"];\n")
 }

@@ -106,9 +106,11 @@ pub struct Body {
     /// page of a rebuild (2% of a build after one edit at 20,000 pages).
     pub(crate) progress: Progress,
     /// The page's entry in its language's search index (see [`crate::search`]), made
-    /// with the body so that the body's plain text need not be kept.
-    #[serde(deserialize_with = "crate::text::deserialize_long")]
-    pub search_entry: String,
+    /// with the body so that the body's plain text need not be kept. The build cache keeps
+    /// it apart, as the HTML's text: after one edit, only the edited page's language's
+    /// index is written again, and the other language's entries are not unpacked.
+    #[serde(skip)]
+    pub search_entry: LazyText,
 }
 
 /// A rendered body's HTML, with a key of what it was made from (its body's key, and the
@@ -120,9 +122,7 @@ pub struct Body {
 #[derive(Clone, Debug, Default)]
 pub struct Html {
     key: u64,
-    text: std::sync::OnceLock<String>,
-    /// The text as the build cache holds it.
-    packed: Option<PackedText>,
+    text: LazyText,
     /// Its ids, read the first time a link to one of its `#anchors` is checked.
     ids: std::sync::OnceLock<Arc<BodyIds>>,
 }
@@ -154,6 +154,63 @@ impl PackedText {
             PackedText::Plain(text) => text.to_vec(),
         };
         crate::text::string_of(bytes)
+    }
+}
+
+/// A text as it came, or as the build cache holds it (see [`PackedText`]) and unpacked
+/// the first time it is read.
+#[derive(Clone, Debug, Default)]
+pub struct LazyText {
+    text: std::sync::OnceLock<String>,
+    packed: Option<PackedText>,
+}
+
+impl LazyText {
+    pub fn new(text: String) -> LazyText {
+        LazyText {
+            text: std::sync::OnceLock::from(text),
+            packed: None,
+        }
+    }
+
+    /// Kept as the build cache holds it, until it is read.
+    pub(crate) fn packed(packed: PackedText) -> LazyText {
+        LazyText {
+            text: std::sync::OnceLock::new(),
+            packed: Some(packed),
+        }
+    }
+
+    /// The text as the build cache keeps it: as it came, or made now (compressed if
+    /// `compress`).
+    pub(crate) fn packed_text(&self, compress: bool) -> PackedText {
+        match &self.packed {
+            Some(packed) => packed.clone(),
+            None => PackedText::of(self.as_str(), compress),
+        }
+    }
+
+    /// The text, unpacked the first time it is read and kept so.
+    pub fn as_str(&self) -> &str {
+        self.text.get_or_init(|| self.unpacked())
+    }
+
+    /// The text, unpacked for the moment if it is kept packed only.
+    pub fn text(&self) -> std::borrow::Cow<'_, str> {
+        match self.text.get() {
+            Some(text) => std::borrow::Cow::Borrowed(text),
+            None => std::borrow::Cow::Owned(self.unpacked()),
+        }
+    }
+
+    /// The packed text unpacked. The build cache's file is checked whole (a checksum)
+    /// before any of it is used, so a text that does not unpack can only be a fault of
+    /// this program: it reads as empty rather than stop the build.
+    fn unpacked(&self) -> String {
+        self.packed
+            .as_ref()
+            .and_then(PackedText::unpacked)
+            .unwrap_or_default()
     }
 }
 
@@ -195,8 +252,7 @@ impl Html {
     pub fn new(text: String, key: u64) -> Html {
         Html {
             key,
-            text: std::sync::OnceLock::from(text),
-            packed: None,
+            text: LazyText::new(text),
             ids: std::sync::OnceLock::new(),
         }
     }
@@ -209,7 +265,7 @@ impl Html {
     pub(crate) fn packed(text: &str, key: u64) -> Html {
         Html {
             key,
-            packed: Some(PackedText::of(text, true)),
+            text: LazyText::packed(PackedText::of(text, true)),
             ..Html::default()
         }
     }
@@ -218,7 +274,7 @@ impl Html {
     /// as the cache held it (see [`Html::packed_text`]) until it is read.
     pub(crate) fn with_packed_text(self, packed: PackedText) -> Html {
         Html {
-            packed: Some(packed),
+            text: LazyText::packed(packed),
             ..self
         }
     }
@@ -226,10 +282,7 @@ impl Html {
     /// The text as the build cache keeps it: as it came, or made now (compressed if
     /// `compress`).
     pub(crate) fn packed_text(&self, compress: bool) -> PackedText {
-        match &self.packed {
-            Some(packed) => packed.clone(),
-            None => PackedText::of(self.as_str(), compress),
-        }
+        self.text.packed_text(compress)
     }
 
     pub fn key(&self) -> u64 {
@@ -238,26 +291,13 @@ impl Html {
 
     /// The text, unpacked the first time it is read and kept so.
     pub fn as_str(&self) -> &str {
-        self.text.get_or_init(|| self.unpacked())
+        self.text.as_str()
     }
 
     /// The text, unpacked for the moment if it is kept compressed only: what a build reads
     /// of a body it holds compressed (see [`Html::packed`]).
     pub fn text(&self) -> std::borrow::Cow<'_, str> {
-        match self.text.get() {
-            Some(text) => std::borrow::Cow::Borrowed(text),
-            None => std::borrow::Cow::Owned(self.unpacked()),
-        }
-    }
-
-    /// The packed text unpacked. The build cache's file is checked whole (a checksum)
-    /// before any of it is used, so a text that does not unpack can only be a fault of
-    /// this program: it reads as empty rather than stop the build.
-    fn unpacked(&self) -> String {
-        self.packed
-            .as_ref()
-            .and_then(PackedText::unpacked)
-            .unwrap_or_default()
+        self.text.text()
     }
 
     pub(crate) fn ids(&self) -> &BodyIds {

@@ -94,35 +94,6 @@ pub(crate) fn string_of(bytes: Vec<u8>) -> Option<String> {
         .then(|| unsafe { String::from_utf8_unchecked(bytes) })
 }
 
-/// Deserializes a long text (a body's HTML, its search entry) as bytes checked by
-/// [`str_of`], where serde's `String` would check them with std's `from_utf8`. The build
-/// cache's format (postcard) writes a text and bytes alike, so the file is unchanged.
-pub(crate) fn deserialize_long<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
-    struct Long;
-    impl serde::de::Visitor<'_> for Long {
-        type Value = String;
-        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-            f.write_str("a UTF-8 text")
-        }
-        fn visit_bytes<E: serde::de::Error>(self, bytes: &[u8]) -> Result<String, E> {
-            str_of(bytes).map(str::to_owned).map_err(E::custom)
-        }
-        fn visit_byte_buf<E: serde::de::Error>(self, bytes: Vec<u8>) -> Result<String, E> {
-            match string_of(bytes) {
-                Some(text) => Ok(text),
-                None => Err(E::custom("invalid UTF-8")),
-            }
-        }
-        fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<String, E> {
-            Ok(text.to_owned())
-        }
-        fn visit_string<E: serde::de::Error>(self, text: String) -> Result<String, E> {
-            Ok(text)
-        }
-    }
-    d.deserialize_bytes(Long)
-}
-
 /// Whether `hay` contains `needle`, a few bytes: `str::contains` prepares a searcher at
 /// each call, which cost more than the search in the Markdown stage's checks of each
 /// paragraph and text for a marker (`+++`, `[!`), most of which have none of its first
