@@ -26,7 +26,7 @@ use crate::markdown::afm::include::IncludedFile;
 use crate::markdown::lines::Lines;
 use crate::markdown::{self, LinkResolver, LinkTarget, afm};
 use crate::search;
-use crate::site::{Body, Html, LazyText, PackedText, PageId, Site, is_external, root_prefix};
+use crate::site::{Body, Html, LazyText, PackedText, PageId, Site, href, is_external};
 
 /// The bodies a rebuild may reuse, by the key of their page's file and the site's URLs,
 /// each with the files its includes read.
@@ -749,11 +749,7 @@ impl LinkResolver for PageLinks<'_> {
                 });
             if let Some(j) = found {
                 let target = &self.site.pages[j];
-                let mut href = format!("{}{}", root_prefix(&from.path), target.path);
-                if let Some(f) = fragment {
-                    href.push('#');
-                    href.push_str(f);
-                }
+                let href = href(&from.path, &target.path, fragment);
                 let hreflang = (target.lang() != from.lang()).then(|| target.lang().to_string());
                 let anchor = fragment
                     .filter(|f| !f.is_empty())
@@ -866,11 +862,8 @@ impl PageLinks<'_> {
         }
         for candidate in candidates.into_iter().flatten() {
             if self.site.files.contains(&candidate) {
-                let mut href = format!("{}{}", root_prefix(&from.path), candidate);
-                if let Some((_, fragment)) = dest.split_once('#') {
-                    href.push('#');
-                    href.push_str(fragment);
-                }
+                let fragment = dest.split_once('#').map(|(_, f)| f);
+                let href = href(&from.path, &candidate, fragment);
                 return LinkTarget::Internal {
                     href,
                     hreflang: None,

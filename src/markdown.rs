@@ -460,6 +460,7 @@ impl Rewrite<'_> {
                     self.out.anchors.push(AnchorLink {
                         target,
                         fragment,
+                        // The href as just escaped into the tag.
                         href: html["<a href=\"".len()..].to_string(),
                         line,
                         column,

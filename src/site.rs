@@ -926,6 +926,18 @@ pub(crate) fn root_prefix(path: &str) -> String {
     "../".repeat(path.matches('/').count())
 }
 
+/// The link from the page at output path `from` to the output file `to`, with its
+/// `#fragment` if any: through the site's root, as links of pages are written.
+pub(crate) fn href(from: &str, to: &str, fragment: Option<&str>) -> String {
+    let mut href = root_prefix(from);
+    href.push_str(to);
+    if let Some(fragment) = fragment {
+        href.push('#');
+        href.push_str(fragment);
+    }
+    href
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

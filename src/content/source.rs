@@ -169,10 +169,9 @@ pub(crate) fn discover(config: &Config) -> Discovered {
         } else if !entry.file_type().is_file() {
             continue;
         }
-        let Some(relative) = relative_to(path, &content) else {
+        let Some(relative) = slash_relative(path, &content) else {
             continue;
         };
-        let relative = slash_path(relative);
         // Markdown in a `_` folder (includes, snippets, drafts) is no page; its other files
         // are copied: Adobe's guides keep their images in `_assets/`.
         if is_page && in_underscore_folder(&relative) {
@@ -231,45 +230,29 @@ fn in_underscore_folder(relative: &str) -> bool {
 
 /// The path relative to the site root, with `/` separators.
 pub(crate) fn display_path(config: &Config, path: &Path) -> PathBuf {
-    let relative = relative_to(path, &config.root).unwrap_or(path);
-    PathBuf::from(slash_path(relative))
+    PathBuf::from(slash_relative(path, &config.root).unwrap_or_else(|| slash_path(path)))
 }
 
-/// `path` from `base`, as [`Path::strip_prefix`] has it. A walk of `base` makes every
-/// path under it as `base`, a separator and names: such a path is cut as text, without
-/// parsing each one's components (with the other steps parsing them again, a tenth of
-/// the instructions of a build after one edit at 20,000 pages).
-fn relative_to<'p>(path: &'p Path, base: &Path) -> Option<&'p Path> {
-    let separator = std::path::MAIN_SEPARATOR;
-    if let (Some(text), Some(base_text)) = (path.to_str(), base.to_str())
+/// `path` from `base` (as [`Path::strip_prefix`] has it) in [`slash_path`]'s form; `None`
+/// if it is not under `base`. A walk of `base` makes every path under it as `base`, a `/`
+/// and names: such a path is cut as text, without parsing its components (parsing them
+/// three times for each file was a tenth of the instructions of a build after one edit
+/// at 20,000 pages).
+fn slash_relative(path: &Path, base: &Path) -> Option<String> {
+    if std::path::MAIN_SEPARATOR == '/'
+        && let (Some(text), Some(base_text)) = (path.to_str(), base.to_str())
         && let Some(rest) = text
             .strip_prefix(base_text)
-            .and_then(|rest| rest.strip_prefix(separator))
-        && is_plain(rest, separator)
+            .and_then(|rest| rest.strip_prefix('/'))
+        && rest.split('/').all(|name| !matches!(name, "" | "." | ".."))
     {
-        return Some(Path::new(rest));
+        return Some(rest.to_string());
     }
-    path.strip_prefix(base).ok()
+    path.strip_prefix(base).ok().map(slash_path)
 }
 
-/// Whether `text` is names with one `separator` between each two, none of them `.` or
-/// `..`: a relative path whose components are its names as written.
-fn is_plain(text: &str, separator: char) -> bool {
-    let separator = u8::try_from(separator).unwrap_or(b'/');
-    text.as_bytes()
-        .split(|&b| b == separator)
-        .all(|name| !matches!(name, b"" | b"." | b".."))
-}
-
-/// The names of `path`'s components, `/` between them (`en/help/page.md`). A path of
-/// UTF-8 names and `/`s is that already (the common case: every file of a walk).
+/// The names of `path`'s components, `/` between them (`en/help/page.md`).
 fn slash_path(path: &Path) -> String {
-    if std::path::MAIN_SEPARATOR == '/'
-        && let Some(text) = path.to_str()
-        && is_plain(text, '/')
-    {
-        return text.to_string();
-    }
     path.components()
         .filter_map(|c| match c {
             Component::Normal(s) => Some(s.to_string_lossy().into_owned()),
@@ -391,7 +374,7 @@ mod tests {
         assert!(!in_underscore_folder("_index.md"));
     }
 
-    /// The text paths of a walk give what `Path::strip_prefix` and the components give.
+    /// Paths cut as text give what `Path::strip_prefix` and the components give.
     #[test]
     fn paths_cut_as_text_are_as_parsed() {
         let paths = [
@@ -408,18 +391,10 @@ mod tests {
         for (path, base) in paths {
             let (path, base) = (Path::new(path), Path::new(base));
             assert_eq!(
-                relative_to(path, base),
-                path.strip_prefix(base).ok(),
+                slash_relative(path, base),
+                path.strip_prefix(base).ok().map(slash_path),
                 "{path:?}"
             );
-            let parsed: Vec<String> = path
-                .components()
-                .filter_map(|c| match c {
-                    Component::Normal(s) => Some(s.to_string_lossy().into_owned()),
-                    _ => None,
-                })
-                .collect();
-            assert_eq!(slash_path(path), parsed.join("/"), "{path:?}");
         }
     }
 }

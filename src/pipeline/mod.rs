@@ -409,9 +409,11 @@ fn unchanged(
     options: &BuildOptions,
     folder: &OutputFolder,
 ) -> Option<Vec<Diagnostic>> {
-    let warnings = stamp.kept_warnings()?;
+    // Read only once the output is found current: a build after an edit need not parse
+    // them (a guide has hundreds).
     (stamp.is_current(&folder.target) || stamp.only_touched(&options.source, &folder.target))
-        .then_some(warnings)
+        .then(|| stamp.kept_warnings())
+        .flatten()
 }
 
 /// The stamp's lines for the site's page files: the hash of each one's text (see

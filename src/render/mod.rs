@@ -819,12 +819,8 @@ fn badges_of(site: &Site, i: PageId) -> Cow<'_, [crate::markdown::afm::FrontBadg
         badge.url = match &added.target {
             Target::Page(j) => {
                 let fragment = badge.url.as_deref().and_then(|u| u.split_once('#'));
-                let mut url = format!("{}{}", root_prefix(&p.path), site.pages[*j].path);
-                if let Some((_, fragment)) = fragment {
-                    url.push('#');
-                    url.push_str(fragment);
-                }
-                Some(url)
+                let to = &site.pages[*j].path;
+                Some(crate::site::href(&p.path, to, fragment.map(|(_, f)| f)))
             }
             Target::Url(url) => Some(url.clone()),
             Target::None => None,
