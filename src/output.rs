@@ -785,7 +785,7 @@ fn list(path: &Path, base: &Path, out: &mut String) -> bool {
     // is listed in parallel; links (which may loop) and unreadable entries are left to
     // the walk below, which says what they are.
     if metadata.is_dir()
-        && let Some(listed) = list_folder(path, base)
+        && let Some(listed) = list_folder(path, &folder_prefix(path, base))
     {
         out.push_str(&listed);
         return true;
@@ -816,37 +816,65 @@ fn walk(path: &Path, base: &Path, out: &mut String) -> bool {
 /// The lines [`list`] makes for a folder, in the same order (a walk sorted by file
 /// name), its entries listed in parallel; `None` at a symbolic link or an entry that
 /// cannot be read.
-fn list_folder(folder: &Path, base: &Path) -> Option<String> {
-    let mut entries: Vec<std::fs::DirEntry> = std::fs::read_dir(folder)
+fn list_folder(folder: &Path, prefix: &str) -> Option<String> {
+    let mut entries: Vec<(std::ffi::OsString, std::fs::DirEntry)> = std::fs::read_dir(folder)
         .ok()?
+        .map(|entry| entry.map(|e| (e.file_name(), e)))
         .collect::<Result<_, _>>()
         .ok()?;
-    entries.sort_by_key(std::fs::DirEntry::file_name);
+    // Each name made once (`sort_by_key` made both names of every comparison, each a new
+    // string: most of a build that finds nothing changed), and a line's name made of
+    // the folder's and the file's as text, rather than each file's path made and then
+    // cut from the base folder's.
+    entries.sort_unstable_by(|(a, _), (b, _)| a.cmp(b));
     let lines: Vec<String> = entries
         .par_iter()
-        .map(|entry| {
+        .map(|(name, entry)| {
             let kind = entry.file_type().ok()?;
             if kind.is_symlink() {
                 return None;
             }
-            let path = entry.path();
             if kind.is_dir() {
-                return list_folder(&path, base);
+                let inner = format!("{prefix}{}/", name.to_string_lossy());
+                return list_folder(&entry.path(), &inner);
             }
             let metadata = entry.metadata().ok()?;
-            let name = path.strip_prefix(base).unwrap_or(&path);
-            Some(if metadata.is_file() {
-                line(&name.to_string_lossy(), stamp_of(&metadata))
-            } else {
-                String::new()
-            })
+            let mut line = String::new();
+            if metadata.is_file() {
+                line.push_str(prefix);
+                line.push_str(&name.to_string_lossy());
+                push_stamp(&mut line, stamp_of(&metadata));
+            }
+            Some(line)
         })
         .collect::<Option<_>>()?;
     Some(lines.concat())
 }
 
-fn line(name: &str, (len, mtime): FileStamp) -> String {
-    format!("{name}\t{len}\t{mtime}\n")
+/// How [`list_folder`]'s lines name the files of `folder`, below `base`: `content/roles/`
+/// (nothing for `base` itself).
+fn folder_prefix(folder: &Path, base: &Path) -> String {
+    let mut prefix = folder
+        .strip_prefix(base)
+        .unwrap_or(folder)
+        .to_string_lossy()
+        .into_owned();
+    if !prefix.is_empty() {
+        prefix.push('/');
+    }
+    prefix
+}
+
+fn line(name: &str, stamp: FileStamp) -> String {
+    let mut line = name.to_string();
+    push_stamp(&mut line, stamp);
+    line
+}
+
+/// The rest of a listing's line after the file's name.
+fn push_stamp(line: &mut String, (len, mtime): FileStamp) {
+    use std::fmt::Write as _;
+    let _ = writeln!(line, "\t{len}\t{mtime}");
 }
 
 /// A file's size and mtime (nanoseconds since 1970; 0 if unknown): while both are the
@@ -1093,7 +1121,7 @@ mod tests {
         let mut walked = String::new();
         assert!(walk(&site, root.path(), &mut walked));
         assert_eq!(
-            list_folder(&site, root.path()).as_deref(),
+            list_folder(&site, &folder_prefix(&site, root.path())).as_deref(),
             Some(walked.as_str())
         );
         assert_eq!(walked.lines().count(), 7);
@@ -1101,7 +1129,7 @@ mod tests {
         #[cfg(unix)]
         {
             std::os::unix::fs::symlink(site.join("a"), site.join("a/b/up")).unwrap();
-            assert_eq!(list_folder(&site, root.path()), None);
+            assert_eq!(list_folder(&site, &folder_prefix(&site, root.path())), None);
             let (mut listed, mut walked) = (String::new(), String::new());
             assert_eq!(
                 list(&site, root.path(), &mut listed),
