@@ -70,12 +70,22 @@ unsafe impl GlobalAlloc for Allocator {
 /// 5.1-5.5 s of system time against 1.5-1.7 s without (benches/README.md, "transparent
 /// huge pages off"). A build ends in seconds and `serve` rebuilds in milliseconds: neither
 /// gains from huge pages what their faults cost.
-pub(crate) fn no_transparent_huge_pages() {
-    #[cfg(target_os = "linux")]
-    {
-        // Refused only by kernels older than 3.15: then nothing changes.
-        let _ = rustix::thread::disable_transparent_huge_pages(true);
-    }
+///
+/// Turned off by the loader, before `main`: the runtime allocates before `main` runs (the
+/// main thread's name), and that first allocation is when mimalloc reserves its arena and
+/// advises huge pages on it. Turned off from `main`, the process still took two huge
+/// pages a build in that arena, and on a virtual machine whose host had not yet backed the
+/// memory, zeroing them cost up to 40 ms of a guide's 90 ms build (benches/README.md,
+/// eighteenth session).
+#[cfg(target_os = "linux")]
+#[used]
+#[unsafe(link_section = ".init_array")]
+static NO_HUGE_PAGES_BEFORE_MAIN: extern "C" fn() = no_transparent_huge_pages;
+
+#[cfg(target_os = "linux")]
+extern "C" fn no_transparent_huge_pages() {
+    // Refused only by kernels older than 3.15: then nothing changes.
+    let _ = rustix::thread::disable_transparent_huge_pages(true);
 }
 
 /// For a run that ends when its build does (`build`, `check`): memory freed stays with

@@ -11,7 +11,6 @@ mod hash_seeds;
 static ALLOCATOR: allocator::Allocator = allocator::Allocator;
 
 fn main() -> std::process::ExitCode {
-    allocator::no_transparent_huge_pages();
     hash_seeds::per_thread();
     cmd::main()
 }
