@@ -63,12 +63,13 @@ pub(crate) fn resolve(site: &mut Site) -> Vec<Diagnostic> {
         .collect();
     let warnings = apply(site, fixes);
     // A build needs the ids no more (20 MB at 20,000 pages); `serve` keeps them with the
-    // bodies it reuses, which its cache shares.
-    for p in &mut site.pages {
+    // bodies it reuses, which its cache shares. Let go on every core: 20,000 sets freed on
+    // one thread were 11 ms of a build after one edit.
+    site.pages.par_iter_mut().for_each(|p| {
         if let Some(body) = Arc::get_mut(&mut p.body) {
             body.html.forget_ids();
         }
-    }
+    });
     warnings
 }
 
