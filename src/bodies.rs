@@ -21,7 +21,7 @@ use crate::checklist_item::Checklist;
 use crate::config::Config;
 use crate::content::{Page, closest};
 use crate::diagnostics::Diagnostic;
-use crate::hash::{FastMap, FastSet, hash_all, hash_of};
+use crate::hash::{FastMap, FastSet, hash_all, hash_bytes, hash_of};
 use crate::markdown::afm::include::IncludedFile;
 use crate::markdown::lines::Lines;
 use crate::markdown::{self, LinkResolver, LinkTarget, afm};
@@ -588,6 +588,7 @@ fn render_body(
             .collect(),
         progress: Progress::of(checklist),
         tasks: r.tasks,
+        entry_key: hash_bytes(search_entry.as_bytes()),
         search_entry: LazyText::new(search_entry),
     };
     Cached {

@@ -152,10 +152,12 @@ pub(crate) fn indexes(site: &Site, mut cache: Option<&mut Cache>) -> Vec<OutputF
         .collect()
 }
 
-/// The key of a language's index: an entry is made with its body, so the same bodies
-/// make the same index.
+/// The key of a language's index: the same entries, in the same order, make the same
+/// index. Keyed by its bodies rather than by what they hold, the index of a language
+/// with one page edited was written again and compared with the previous one (30 ms at
+/// 20,000 pages) when the edit had left that page's entry as it was.
 pub(crate) fn index_key(site: &Site, lang: &str) -> u64 {
-    hash_all(indexed(site, lang).map(|p| p.body.key))
+    hash_all(indexed(site, lang).map(|p| p.body.entry_key))
 }
 
 /// Lets go of a language's entries once its index is written. Only a one-off build does

@@ -105,6 +105,10 @@ pub struct Body {
     /// list, and counting it there read every listed page's items again when keying each
     /// page of a rebuild (2% of a build after one edit at 20,000 pages).
     pub(crate) progress: Progress,
+    /// A hash of the search entry: a language's index is keyed by its entries (see
+    /// [`crate::search::index_key`]), so that an edit that leaves a page's entry as it was
+    /// (a word its text already had, a change of markup) writes no index again.
+    pub(crate) entry_key: u64,
     /// The page's entry in its language's search index (see [`crate::search`]), made
     /// with the body so that the body's plain text need not be kept. The build cache keeps
     /// it apart, as the HTML's text: after one edit, only the edited page's language's

@@ -326,3 +326,49 @@ fn a_failed_build_keeps_the_cache_in_use() {
     let stderr = run.stderr();
     assert_eq!(bodies_reused(&stderr), built(&stderr) - 1, "{stderr}");
 }
+
+/// A language's search index is made again only when an entry of it changes: an edit
+/// that leaves a page's words as they were (emphasis added) renders that page again and
+/// reuses the index by its key; an edit that adds a word writes it again, with the word.
+/// Either way the output is a first build's.
+#[test]
+fn the_search_index_is_written_again_only_when_an_entry_changes() {
+    let site = TestSite::example();
+    let page = "content/roles/business-analyst.en.md";
+    let index = "assets/search-en.js";
+    site.build().ok();
+    let modified = || {
+        std::fs::metadata(site.output(index))
+            .and_then(|m| m.modified())
+            .expect("the English index")
+    };
+    let before = modified();
+    let text = std::fs::read_to_string(site.path(page)).expect("page");
+
+    tick();
+    site.write(
+        page,
+        &text.replace("the right questions", "the *right* questions"),
+    );
+    let same_words = reused(&site.build().ok().stderr());
+    assert_eq!(modified(), before, "the same words keep the index");
+    assert_same(&files(&site.output("")), &first_build(&site), "emphasis");
+    assert!(
+        site.read_output("en/roles/business-analyst/index.html")
+            .contains("<em>right</em>"),
+        "the page itself is made again"
+    );
+
+    tick();
+    site.write(
+        page,
+        &text.replace("the right questions", "the zanzibar questions"),
+    );
+    let new_word = reused(&site.build().ok().stderr());
+    assert_ne!(modified(), before, "a new word writes the index again");
+    // Both edits make the page again; only the second, the index (kept by its key, not
+    // written again and found the same).
+    assert_eq!(same_words, new_word + 1, "files reused");
+    assert!(site.read_output(index).contains("zanzibar"));
+    assert_same(&files(&site.output("")), &first_build(&site), "a new word");
+}
