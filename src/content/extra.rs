@@ -10,15 +10,27 @@ use serde_json::Value;
 /// `BTreeMap`: a page has a few of them, and a map's first node took some 600 bytes of
 /// every page (12 MB at 20,000 pages whose files carry two such keys).
 #[derive(Clone, Debug, Default, PartialEq)]
-pub struct Extra(Box<[(String, Value)]>);
+pub struct Extra {
+    entries: Box<[(String, Value)]>,
+    /// `hide: true`, read once: every build asks it of every page (keys of the pages to
+    /// render, the sitemap, the search index), and after one edit at 20,000 pages the
+    /// keys' strings, read from the build cache and not touched since, cost a cache miss
+    /// each (a quarter of the time spent keying the pages).
+    hide: bool,
+}
 
 impl Extra {
     /// The value of `key`, if the front matter has it.
     pub fn get(&self, key: &str) -> Option<&Value> {
-        self.0
+        self.entries
             .binary_search_by(|(k, _)| k.as_str().cmp(key))
             .ok()
-            .map(|i| &self.0[i].1)
+            .map(|i| &self.entries[i].1)
+    }
+
+    /// Whether the page is hidden: `hide: true` (see [`super::Page::is_hidden`]).
+    pub fn hides_page(&self) -> bool {
+        self.hide
     }
 
     pub fn contains_key(&self, key: &str) -> bool {
@@ -27,7 +39,7 @@ impl Extra {
 
     /// The keys, sorted.
     pub fn keys(&self) -> impl Iterator<Item = &str> {
-        self.0.iter().map(|(k, _)| k.as_str())
+        self.entries.iter().map(|(k, _)| k.as_str())
     }
 
     /// Whether `key` is set to true, as YAML 1.2 or 1.1 writes it (`true`, `yes`):
@@ -43,15 +55,20 @@ impl Extra {
 
 impl From<BTreeMap<String, Value>> for Extra {
     fn from(map: BTreeMap<String, Value>) -> Extra {
-        Extra(map.into_iter().collect())
+        let mut extra = Extra {
+            entries: map.into_iter().collect(),
+            hide: false,
+        };
+        extra.hide = extra.is_true("hide");
+        extra
     }
 }
 
 /// A map, as templates and the build cache see it.
 impl serde::Serialize for Extra {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut map = s.serialize_map(Some(self.0.len()))?;
-        for (k, v) in &self.0 {
+        let mut map = s.serialize_map(Some(self.entries.len()))?;
+        for (k, v) in &self.entries {
             map.serialize_entry(k, v)?;
         }
         map.end()
@@ -81,6 +98,7 @@ mod tests {
         assert_eq!(extra.get("ht-degree"), Some(&Value::from("0%")));
         assert_eq!(extra.get("exl-id"), Some(&Value::from("abc")));
         assert!(!extra.contains_key("title"));
+        assert!(!extra.hides_page());
         assert_eq!(
             extra.keys().collect::<Vec<_>>(),
             ["exl-id", "ht-degree", "source-git-commit"]
@@ -88,5 +106,22 @@ mod tests {
         let json = serde_json::to_string(&extra).unwrap();
         assert_eq!(json, serde_json::to_string(&map).unwrap());
         assert_eq!(serde_json::from_str::<Extra>(&json).unwrap(), extra);
+    }
+
+    #[test]
+    fn hide_is_read_as_yaml_1_1_and_1_2_write_true_and_kept_through_the_cache() {
+        for (value, hidden) in [
+            (Value::Bool(true), true),
+            (Value::from("yes"), true),
+            (Value::Bool(false), false),
+            (Value::from("no"), false),
+            (Value::from("maybe"), false),
+        ] {
+            let extra = Extra::from(BTreeMap::from([("hide".to_string(), value.clone())]));
+            assert_eq!(extra.hides_page(), hidden, "hide: {value}");
+            let back: Extra =
+                serde_json::from_str(&serde_json::to_string(&extra).unwrap()).unwrap();
+            assert_eq!(back.hides_page(), hidden, "hide: {value}, read back");
+        }
     }
 }

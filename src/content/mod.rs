@@ -166,7 +166,7 @@ impl Page {
     /// search, the sitemap and search engines' indexes (its `hidefromtoc: yes` leaves it
     /// out of menus).
     pub fn is_hidden(&self) -> bool {
-        self.extra.is_true("hide")
+        self.extra.hides_page()
     }
 
     /// The deepest heading level its table of contents lists, if its front matter says:
