@@ -479,6 +479,20 @@ fn keep(cache: &mut Cache, site: &Site, bodies: &[(bool, u64, Cached)], compress
     };
 }
 
+/// Keys of what other pages show of page `p` (see [`Body::shown`] and [`Body::listed`]):
+/// with its checklist's items, and with their progress only.
+fn shown_keys(
+    p: &crate::site::SitePage,
+    checklist: Checklist<'_>,
+    progress: Progress,
+) -> (u64, u64) {
+    let fields = (
+        (&p.page.key, &p.page.lang, &p.path, &p.page.title),
+        (&p.page.description, p.page.weight, p.page.kind),
+    );
+    (hash_of(&(fields, &checklist)), hash_of(&(fields, progress)))
+}
+
 /// Renders the body of page `i`, its links resolved against the site, and notes the files
 /// its includes read (through `reads`, shared by the pages of the run). `text` is the
 /// page's file text if the page let go of it.
@@ -540,11 +554,8 @@ fn render_body(
     // The entry and the HTML grew by doubling and are kept until the page renders: give
     // the slack back (about a quarter of each, 50 MiB at 20,000 pages).
     search_entry.shrink_to_fit();
-    let shown = hash_of(&(
-        (&p.page.key, &p.page.lang, &p.path, &p.page.title),
-        (&p.page.description, p.page.weight, p.page.kind),
-        &checklist,
-    ));
+    let progress = Progress::of(checklist);
+    let (shown, listed) = shown_keys(p, checklist, progress);
     // What is rendered from the body (its page, its search entry) changes with its includes.
     let key = if included.is_empty() {
         key
@@ -554,6 +565,7 @@ fn render_body(
     let body = Body {
         key,
         shown,
+        listed,
         html: if pack {
             Html::packed(&r.html, key)
         } else {
@@ -586,7 +598,7 @@ fn render_body(
                 ..b
             })
             .collect(),
-        progress: Progress::of(checklist),
+        progress,
         tasks: r.tasks,
         entry_key: hash_bytes(search_entry.as_bytes()),
         search_entry: LazyText::new(search_entry),
@@ -951,6 +963,7 @@ mod tests {
         let body = Body {
             key: 7,
             shown: 9,
+            listed: 8,
             html: Html::new("<p>Text</p>".to_string(), 7),
             toc: vec![crate::markdown::Heading {
                 level: 2,

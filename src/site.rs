@@ -89,6 +89,10 @@ pub struct Body {
     /// A key of what other pages show of this one (title, URL, description, weight, kind,
     /// checklist), made here in parallel rather than hashed again at every rebuild.
     pub shown: u64,
+    /// The same without the checklist's items, with its progress: what lists and menus
+    /// show of the page. Every page's menu lists every role, so an item's text edited
+    /// keyed by `shown` had every page of the site rendered again.
+    pub listed: u64,
     pub html: Html,
     pub toc: Vec<Heading>,
     /// Links of the body to `#fragment`s of other pages.

@@ -312,7 +312,8 @@ impl Summary<'_> {
 
 impl Hash for Summary<'_> {
     fn hash<H: Hasher>(&self, h: &mut H) {
-        // Made of the items too (see `Body::shown`).
+        // Of the items too when it shows them (`Body::shown`), else of their progress
+        // (`Body::listed`).
         self.key.hash(h);
         self.shown.checklist.is_some().hash(h);
     }
@@ -356,7 +357,7 @@ impl<'a> Summary<'a> {
             shown,
             // Its body's key of the same fields, made with the body (and kept with it
             // from one rebuild to the next) rather than hashed again at each rebuild.
-            key: p.body.shown,
+            key: p.body.listed,
             value: &values.plain[i.index()],
         }
     }
@@ -366,6 +367,7 @@ impl<'a> Summary<'a> {
     pub(super) fn told(site: &'a Site, i: PageId, values: &'a Summaries) -> Summary<'a> {
         let mut summary = Summary::of(site, i, values);
         summary.shown.checklist = Some(site.pages[i].checklist());
+        summary.key = site.pages[i].body.shown;
         summary.value = &values.told[i.index()];
         summary
     }

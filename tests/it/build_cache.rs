@@ -372,3 +372,94 @@ fn the_search_index_is_written_again_only_when_an_entry_changes() {
     assert!(site.read_output(index).contains("zanzibar"));
     assert_same(&files(&site.output("")), &first_build(&site), "a new word");
 }
+
+/// Lists and menus show a page's checklist progress, not its items: an item's text
+/// edited renders again the files that show the items (the page, the checklist page,
+/// the checklists' data, the search index), not every page whose menu lists the role.
+/// An item ticked by default changes the progress that lists may show: they are made again.
+#[test]
+fn an_item_s_text_edited_renders_again_only_what_shows_the_items() {
+    let site = TestSite::example();
+    let page = "content/roles/business-analyst.en.md";
+    site.build().ok();
+    let before = mtimes(&site.output(""));
+    let text = std::fs::read_to_string(site.path(page)).expect("page");
+    let item = "Read the business glossary and the existing specifications";
+    assert!(text.contains(item), "the fixture's item");
+
+    tick();
+    site.write(page, &text.replace(item, "Read the zanzibar glossary"));
+    let text_edited = reused(&site.build().ok().stderr());
+    assert_same(
+        &files(&site.output("")),
+        &first_build(&site),
+        "an item's text",
+    );
+    let edited = mtimes(&site.output(""));
+    assert_eq!(
+        changed(&before, &edited),
+        [
+            "assets/search-en.js",
+            "checklists.json",
+            "en/checklist/index.html",
+            "en/roles/business-analyst/index.html",
+        ],
+        "only the files that show the items are written"
+    );
+    assert!(
+        site.read_output("en/roles/business-analyst/index.html")
+            .contains("Read the zanzibar glossary")
+    );
+    // Rendered again and written the same keeps a file's mtime: count what was kept.
+    let pages = edited.keys().filter(|p| p.ends_with(".html")).count();
+    assert!(
+        text_edited >= pages - 2,
+        "every page but the role's and the checklist page is reused: {text_edited} of {pages}"
+    );
+
+    tick();
+    site.write(
+        page,
+        &text.replace(
+            &format!("text: {item}"),
+            &format!("text: {item}\n    done: true"),
+        ),
+    );
+    let ticked = reused(&site.build().ok().stderr());
+    assert_same(
+        &files(&site.output("")),
+        &first_build(&site),
+        "an item done",
+    );
+    // Made again, if written the same (the default theme's lists do not show it).
+    assert!(
+        ticked + 10 < text_edited,
+        "pages whose lists may show the progress are made again: {ticked} reused, {text_edited} before"
+    );
+}
+
+/// Each output file's modification time, by path.
+fn mtimes(folder: &std::path::Path) -> BTreeMap<String, std::time::SystemTime> {
+    walkdir::WalkDir::new(folder)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let path = e.path().strip_prefix(folder).expect("inside");
+            let time = e.metadata().expect("metadata").modified().expect("mtime");
+            (path.to_string_lossy().replace('\\', "/"), time)
+        })
+        .collect()
+}
+
+/// The paths whose modification time differs, or that are new.
+fn changed(
+    before: &BTreeMap<String, std::time::SystemTime>,
+    after: &BTreeMap<String, std::time::SystemTime>,
+) -> Vec<String> {
+    after
+        .iter()
+        .filter(|(path, time)| before.get(*path) != Some(time))
+        .map(|(path, _)| path.clone())
+        .collect()
+}
