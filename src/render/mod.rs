@@ -497,6 +497,7 @@ impl Renderer<'_> {
         JobContext::Special(SpecialContext {
             language: self.language_context(lang, root.to_string()),
             homes,
+            every_language: self.prepared.key,
         })
     }
 

@@ -27,6 +27,10 @@ use crate::typography::Typography;
 pub(crate) struct Prepared {
     /// The hash of the [`SharedViews`] it was made from.
     pub(super) key: u64,
+    /// Per language: the hash of what its pages see of it (the site-wide views and the
+    /// language's own), so that a role's title edited in one language renders again the
+    /// pages of that language only (every page's menu lists its language's roles).
+    language_keys: BTreeMap<String, u64>,
     /// The compiled templates, with the site-wide global context.
     pub(super) tera: Tera,
     /// Per language: navigation (made when a page of the language is first rendered, see
@@ -210,6 +214,14 @@ impl Prepared {
         global.insert("assets", views.assets);
         let mut prepared = Prepared {
             key: hash_of(views),
+            language_keys: views
+                .languages
+                .iter()
+                .map(|l| {
+                    let seen = (views.templates, views.assets, &views.site, l);
+                    (l.code.to_string(), hash_of(&seen))
+                })
+                .collect(),
             tera,
             nav: BTreeMap::new(),
             strings: BTreeMap::new(),
@@ -221,6 +233,12 @@ impl Prepared {
             prepared.add_language(language);
         }
         Ok(prepared)
+    }
+
+    /// The key of what the pages of language `lang` see of it (the whole key for a
+    /// language it does not know).
+    pub(super) fn language_key(&self, lang: &str) -> u64 {
+        self.language_keys.get(lang).copied().unwrap_or(self.key)
     }
 
     fn add_language(&mut self, views: &LanguageViews<'_>) {

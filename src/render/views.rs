@@ -78,7 +78,8 @@ impl JobContext<'_> {
 }
 
 /// What was prepared for every template of the site, seen from one language. In a key:
-/// the key of what was prepared (see [`Prepared::key`]) and the language.
+/// the key of what the language's pages see of what was prepared (see
+/// [`Prepared::language_key`]) and the language.
 pub(super) struct Shared<'a> {
     pub prepared: &'a Prepared,
     pub lang: &'a str,
@@ -89,7 +90,7 @@ pub(super) struct Shared<'a> {
 
 impl Hash for Shared<'_> {
     fn hash<H: Hasher>(&self, state: &mut H) {
-        self.prepared.key.hash(state);
+        self.prepared.language_key(self.lang).hash(state);
         self.lang.hash(state);
     }
 }
@@ -168,6 +169,10 @@ pub(super) struct SpecialContext<'a> {
     #[serde(flatten)]
     pub language: LanguageContext<'a>,
     pub homes: Vec<Translation<'a>>,
+    /// The key of everything prepared ([`Prepared::key`]): these pages show every
+    /// language's strings.
+    #[serde(skip)]
+    pub every_language: u64,
 }
 
 /// What a page template shows of its page.

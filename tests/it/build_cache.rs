@@ -463,3 +463,27 @@ fn changed(
         .map(|(path, _)| path.clone())
         .collect()
 }
+
+/// A role's title edited in one language changes that language's menus and lists: its
+/// pages are made again, the other language's are reused, and the output is a first
+/// build's.
+#[test]
+fn a_title_edited_in_one_language_renders_again_that_language_s_pages() {
+    let site = TestSite::example();
+    let page = "content/roles/designer.en.md";
+    site.build().ok();
+    let text = std::fs::read_to_string(site.path(page)).expect("page");
+    tick();
+    site.write(page, &text.replacen("title: ", "title: Lead ", 1));
+    let kept = reused(&site.build().ok().stderr());
+    assert_same(&files(&site.output("")), &first_build(&site), "a title");
+    assert!(site.read_output("en/index.html").contains("Lead "));
+    let french = files(&site.output(""))
+        .keys()
+        .filter(|p| p.starts_with("fr/") && p.ends_with(".html"))
+        .count();
+    assert!(
+        kept >= french,
+        "every French page is reused: {kept} files reused, {french} French pages"
+    );
+}
