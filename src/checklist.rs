@@ -288,15 +288,10 @@ impl LanguageParts<'_> {
         self.all.groups().skip(range.start).take(range.len())
     }
 
-    /// Hashes what part `part`'s items are made from: its groups, in order.
+    /// Hashes what part `part`'s items are made from: its range of groups, and each.
     fn hash_part<H: Hasher>(&self, part: usize, h: &mut H) {
-        part.hash(h);
-        let mut groups = 0usize;
-        for g in self.groups(part) {
-            g.hash(h);
-            groups += 1;
-        }
-        groups.hash(h);
+        self.parts.get(part).hash(h);
+        self.groups(part).for_each(|g| g.hash(h));
     }
 }
 

@@ -212,15 +212,13 @@ impl Prepared {
         let global = tera.global_context();
         global.insert("site", &views.site);
         global.insert("assets", views.assets);
+        let site_wide = hash_of(&(views.templates, views.assets, &views.site));
         let mut prepared = Prepared {
             key: hash_of(views),
             language_keys: views
                 .languages
                 .iter()
-                .map(|l| {
-                    let seen = (views.templates, views.assets, &views.site, l);
-                    (l.code.to_string(), hash_of(&seen))
-                })
+                .map(|l| (l.code.to_string(), hash_of(&(site_wide, l))))
                 .collect(),
             tera,
             nav: BTreeMap::new(),
