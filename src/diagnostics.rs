@@ -442,6 +442,11 @@ impl Diagnostics {
     pub fn print(&self) {
         print_all(self.items.iter());
     }
+
+    /// Prints the diagnostics `keep` keeps, as [`Diagnostics::print`] does.
+    pub fn print_where(&self, keep: impl Fn(&Diagnostic) -> bool) {
+        print_all(self.items.iter().filter(|d| keep(d)));
+    }
 }
 
 impl Diagnostic {

@@ -6,6 +6,8 @@ use std::process::ExitCode;
 
 use equipe::{BuildOptions, Outcome};
 
+use super::repeats::{Repeats, said_before};
+
 /// Builds once; exit status 1 if the build failed.
 pub(super) fn run(options: &BuildOptions) -> ExitCode {
     if let Some(hint) = equipe::missing_site_hint(&options.source) {
@@ -13,7 +15,7 @@ pub(super) fn run(options: &BuildOptions) -> ExitCode {
         return ExitCode::from(1);
     }
     let outcome = equipe::build(options);
-    let succeeded = report(options, &outcome);
+    let succeeded = report(options, &outcome, &mut Repeats::default());
     // The process ends here: freeing the whole site, page by page, on one thread was
     // wasted work at the end of every build.
     std::mem::forget(outcome);
@@ -24,22 +26,23 @@ pub(super) fn run(options: &BuildOptions) -> ExitCode {
     }
 }
 
-/// Prints what a build said (notes on its output folder, diagnostics) and what it did;
-/// returns whether it succeeded.
-pub(super) fn report(options: &BuildOptions, outcome: &Outcome) -> bool {
+/// Prints what a build said (notes on its output folder, diagnostics: those `repeats`
+/// does not leave out) and what it did; returns whether it succeeded.
+pub(super) fn report(options: &BuildOptions, outcome: &Outcome, repeats: &mut Repeats) -> bool {
     let mut err = std::io::stderr().lock();
     for note in &outcome.notes {
         let _ = writeln!(err, "{note}");
     }
     drop(err);
-    outcome.diagnostics.print();
+    let left_out = repeats.print(&outcome.diagnostics);
+    let shown = outcome.diagnostics.warning_count() - left_out;
     let mut err = std::io::stderr().lock();
     match &outcome.rendered {
         None if outcome.succeeded() => {
-            let warnings = match outcome.diagnostics.warning_count() {
+            let warnings = match shown {
                 0 => String::new(),
                 n => format!("; the {n} warning(s) above are the last build's"),
-            };
+            } + &said_before(left_out);
             let _ = writeln!(
                 err,
                 "nothing changed since the last build: {} left as it was (checked in {} ms){warnings}",
@@ -56,10 +59,10 @@ pub(super) fn report(options: &BuildOptions, outcome: &Outcome) -> bool {
                 ),
             };
             // A guide's warnings can fill screens: their number, where it is read.
-            let warnings = match outcome.diagnostics.warning_count() {
+            let warnings = match shown {
                 0 => String::new(),
                 n => format!(", with the {n} warning(s) above"),
-            };
+            } + &said_before(left_out);
             let _ = writeln!(
                 err,
                 "built {} pages ({} files{reused}) into {} in {} ms{warnings}",
@@ -80,13 +83,14 @@ pub(super) fn report(options: &BuildOptions, outcome: &Outcome) -> bool {
         _ => {
             let _ = writeln!(
                 err,
-                "build failed: {} error(s){}; the previous output was left as it was",
+                "build failed: {} error(s){}; the previous output was left as it was{}",
                 outcome.diagnostics.error_count(),
                 if options.strict {
                     " (--strict: warnings count as errors)"
                 } else {
                     ""
-                }
+                },
+                said_before(left_out)
             );
             false
         }

@@ -15,6 +15,7 @@ mod build;
 mod check;
 mod init;
 mod new;
+mod repeats;
 mod serve;
 mod translations;
 mod watch;

@@ -31,6 +31,8 @@ use notify_debouncer_full::{DebounceEventResult, Debouncer, RecommendedCache, ne
 use equipe::diagnostics::Diagnostic;
 use equipe::{BuildOptions, CONFIG_FILE, SOURCE_FOLDERS};
 
+use super::repeats::Repeats;
+
 /// How long a path must stay quiet before its events are reported. An editor's save is a
 /// burst of a few events within a millisecond or two; this keeps save-to-page latency low.
 /// Measured on the example site: 20 ms debounce + 10 ms settle gave a 47 ms median
@@ -250,20 +252,22 @@ pub(super) fn build_and_watch(options: &BuildOptions) -> ExitCode {
             return ExitCode::from(1);
         }
     };
-    build_once(options);
+    // A rebuild prints only the warnings the last build did not have.
+    let mut repeats = Repeats::default();
+    build_once(options, &mut repeats);
     eprintln!(
         "watching {} for changes (Ctrl-C to stop)",
         options.source.display()
     );
     while let Some(changed) = watcher.next_change() {
         eprintln!("{}", describe_change(&changed, &options.source));
-        build_once(options);
+        build_once(options, &mut repeats);
     }
     ExitCode::SUCCESS
 }
 
-fn build_once(options: &BuildOptions) {
-    crate::cmd::build::report(options, &equipe::build(options));
+fn build_once(options: &BuildOptions, repeats: &mut Repeats) {
+    crate::cmd::build::report(options, &equipe::build(options), repeats);
 }
 
 /// The changed paths relative to the site's folder, for [`equipe::Cache::only_changed`];

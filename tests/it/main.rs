@@ -34,3 +34,4 @@ mod serve;
 mod serve_hardening;
 mod theme;
 mod validate;
+mod watch;

@@ -526,3 +526,33 @@ fn a_body_edit_rebuilds_only_that_page_and_a_title_edit_every_page() {
     server.wait_for_page("/en/", "Quality tester");
     server.wait_for_page("/en/roles/", "Quality tester");
 }
+
+/// An author writes with the server open: a save prints the warnings it caused, and only
+/// a count of those the site already had (a real guide has tens to hundreds).
+#[test]
+fn a_rebuild_prints_its_new_warnings_and_counts_the_others() {
+    let site = fixture();
+    site.write(
+        "content/guides/week-one.en.md",
+        "---\ntitle: Week one\n---\nFirst week, see [the tester](../roles/tester.md#no-such-part).\n",
+    );
+    let server = Server::start(&site);
+    site.write(
+        "content/roles/tester.en.md",
+        "---\ntitle: Tester\n---\nTests things, see [week one](../guides/week-one.md#nor-this). version-2\n",
+    );
+    server.wait_for_page("/en/roles/tester/", "version-2");
+    server.wait_for("the rebuild's report", |s| {
+        s.log().contains("rendered 1 body")
+    });
+    let log = server.log();
+    let count = |text: &str| log.matches(text).count();
+    assert_eq!(count("`#no-such-part`"), 1, "the old warning, once:\n{log}");
+    assert_eq!(count("`#nor-this`"), 1, "the new warning, in full:\n{log}");
+    // The old one and the fixture's own (week one has no French file), counted.
+    assert_eq!(count("has no translation"), 1, "{log}");
+    assert!(
+        log.contains("2 warning(s) as in the last build, not shown again"),
+        "the old warnings counted:\n{log}"
+    );
+}

@@ -12,6 +12,7 @@ use axum::body::Bytes;
 use equipe::diagnostics::Diagnostic;
 use equipe::{BuildOptions, Rendered, StaticBytes};
 
+use crate::cmd::repeats::said_before;
 use crate::cmd::watch::{SiteWatcher, describe_change, relative_changes};
 
 use super::state::{Notice, Problem, Served, Shared, SiteFile};
@@ -30,7 +31,12 @@ impl Shared {
         let outcome = equipe::render_site(options, Some(&mut cache));
         let stats = cache.stats;
         drop(cache);
-        outcome.diagnostics.print();
+        let left_out = self
+            .repeats
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .print(&outcome.diagnostics);
+        let said_before = said_before(left_out);
         let mut diagnostics = outcome.diagnostics;
         let ms = outcome.elapsed.as_millis();
         let files = match outcome.rendered {
@@ -52,7 +58,7 @@ impl Shared {
                 .map(Problem::from_diagnostic)
                 .collect();
             eprintln!(
-                "rebuild failed: {} error(s); still serving the last good site",
+                "rebuild failed: {} error(s); still serving the last good site{said_before}",
                 problems.len()
             );
             let problems = Arc::new(problems);
@@ -67,7 +73,7 @@ impl Shared {
         let changed = changed_paths(&previous.files, &files);
         let had_problems = !previous.problems.is_empty();
         if changed.is_empty() && !had_problems {
-            eprintln!("rebuilt in {ms} ms: no page changed");
+            eprintln!("rebuilt in {ms} ms: no page changed{said_before}");
             return;
         }
         let version = previous.version + 1;
@@ -81,7 +87,7 @@ impl Shared {
             problems: Arc::new(Vec::new()),
         });
         eprintln!(
-            "rebuilt in {ms} ms: {} file(s) changed (read {} source file(s), rendered {} body(ies) and {} page(s))",
+            "rebuilt in {ms} ms: {} file(s) changed (read {} source file(s), rendered {} body(ies) and {} page(s)){said_before}",
             changed.len(),
             stats.files_read,
             stats.bodies_rendered,

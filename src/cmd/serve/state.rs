@@ -13,6 +13,8 @@ use tokio::sync::broadcast;
 use equipe::Cache;
 use equipe::diagnostics::{Diagnostic, Severity};
 
+use crate::cmd::repeats::Repeats;
+
 /// One problem as the browser shows it: the same words as the terminal.
 #[derive(Clone, Debug, serde::Serialize)]
 pub(super) struct Problem {
@@ -79,6 +81,8 @@ pub(super) struct Shared {
     instance: String,
     /// What a rebuild keeps from the previous one (only the rebuild thread uses it).
     pub(super) cache: Mutex<Cache>,
+    /// The warnings the last rebuild printed (see [`Repeats`]; the rebuild thread's too).
+    pub(super) repeats: Mutex<Repeats>,
 }
 
 impl Shared {
@@ -95,6 +99,7 @@ impl Shared {
             notices: broadcast::channel(16).0,
             instance: format!("{nanos:x}"),
             cache: Mutex::default(),
+            repeats: Mutex::default(),
         }
     }
 
