@@ -696,7 +696,7 @@ pub(crate) fn badge_url(site: &Site, i: PageId, url: &str) -> Option<String> {
     };
     match links.resolve(url, 0) {
         LinkTarget::Internal { href, .. } => Some(href),
-        LinkTarget::External => Some(url.to_string()),
+        LinkTarget::External | LinkTarget::SamePage { .. } => Some(url.to_string()),
         LinkTarget::Broken(_) => None,
     }
 }
@@ -728,6 +728,12 @@ struct PageLinks<'a> {
 impl LinkResolver for PageLinks<'_> {
     fn resolve(&self, dest: &str, at: usize) -> LinkTarget {
         let from = &self.site.pages[self.from];
+        if let Some(fragment) = dest.strip_prefix('#').filter(|f| !f.is_empty()) {
+            return LinkTarget::SamePage {
+                target: from.path.clone(),
+                fragment: fragment.to_string(),
+            };
+        }
         let (path, fragment) = match dest.split_once('#') {
             Some((p, f)) => (p, Some(f)),
             None => (dest, None),

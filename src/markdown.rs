@@ -35,6 +35,9 @@ pub(crate) enum LinkTarget {
         hreflang: Option<String>,
         anchor: Option<(String, String)>,
     },
+    /// A link to a `#fragment` of the page itself (`target`, its output path): left as
+    /// written, its anchor checked as any other.
+    SamePage { target: String, fragment: String },
     /// A link to a content file that does not exist.
     Broken(String),
 }
@@ -447,6 +450,21 @@ impl Rewrite<'_> {
         };
         match self.resolver.resolve(dest_url, events[i].1.start) {
             LinkTarget::External => self.replaced_links.push(None),
+            LinkTarget::SamePage { target, fragment } => {
+                // Written by pulldown-cmark as it is: the href as it escapes it.
+                let mut href = String::new();
+                let _ = pulldown_cmark_escape::escape_href(&mut href, dest_url);
+                let (line, column) = self.body.line_col(events[i].1.start);
+                self.out.anchors.push(AnchorLink {
+                    target,
+                    fragment,
+                    href,
+                    line,
+                    column,
+                    included: None,
+                });
+                self.replaced_links.push(None);
+            }
             LinkTarget::Internal {
                 href,
                 hreflang,
@@ -525,7 +543,7 @@ fn image_target(
         return;
     };
     match resolver.resolve(dest_url, at) {
-        LinkTarget::External => {}
+        LinkTarget::External | LinkTarget::SamePage { .. } => {}
         LinkTarget::Internal { href, .. } => *dest_url = CowStr::from(href),
         LinkTarget::Broken(message) => {
             out.broken_links.push(BrokenLink::at(body, at, message));

@@ -365,3 +365,33 @@ fn a_broken_anchor_in_a_build_shows_its_line_and_snippet() {
         "the snippet shows the line: {err}"
     );
 }
+
+/// A link to a `#fragment` of the page itself is checked as any other: one to a heading
+/// of its body or to a section its template makes is fine, one to nothing is a warning at
+/// its line and column, and its href stays as written.
+#[test]
+fn a_link_to_a_missing_anchor_of_the_same_page_is_a_warning() {
+    let site = one_language();
+    site.write(
+        "content/roles/tester.fr.md",
+        "---\ntitle: Testeur\nonboarding:\n  - Lire le guide\n---\n## Ici\n\nVoir [ici](#ici), [la liste](#onboarding)\net [ailleurs](#ailleurs).\n",
+    );
+    let err = site.build().ok().stderr();
+    assert!(
+        err.contains("content/roles/tester.fr.md:9:4") && err.contains("`#ailleurs`"),
+        "{err}"
+    );
+    assert!(
+        !err.contains("`#ici`") && !err.contains("`#onboarding`"),
+        "{err}"
+    );
+    let hrefs: Vec<String> = select(
+        &site.html("fr/roles/tester/index.html"),
+        ".prose a:not(.anchor)",
+    )
+    .iter()
+    .map(|a| attr(a, "href"))
+    .collect();
+    assert_eq!(hrefs, ["#ici", "#onboarding", "#ailleurs"]);
+    assert_eq!(site.run(&["check", "--strict"]).code(), 1);
+}

@@ -253,3 +253,35 @@ fn a_translation_made_before_the_last_commit_of_its_source_is_outdated() {
     assert!(!run.stderr().contains("git"), "{}", run.stderr());
     assert!(run.stdout().contains("help/demo/page"), "{}", run.stdout());
 }
+
+/// A link to a `#fragment` of its own page, English anchors kept by machine translation
+/// included: sent to the French heading at the same place, as links to other pages are;
+/// one to no heading is a warning in each language.
+#[test]
+fn english_anchors_of_a_french_page_to_itself_go_to_its_french_headings() {
+    let site = TestSite::new(SITE);
+    site.write(
+        "content/en/help/demo/certificates.md",
+        &format!("{TARGET_EN}\nSee [renewal](#renew) and [nothing](#no-such-part).\n"),
+    );
+    site.write(
+        "content/fr/help/demo/certificates.md",
+        &format!("{TARGET_FR}\nVoir [le renouvellement](#renew) et [rien](#no-such-part).\n"),
+    );
+    let run = site.build().ok();
+    let err = run.stderr();
+    assert_eq!(err.matches("link to `#no-such-part`").count(), 2, "{err}");
+    assert!(!err.contains("`#renew`"), "{err}");
+    for (lang, renew) in [("en", "renew"), ("fr", "renouveler")] {
+        let page = format!("{lang}/help/demo/certificates/index.html");
+        let hrefs: Vec<String> = select(&site.html(&page), "main .prose p a")
+            .iter()
+            .map(|a| attr(a, "href"))
+            .collect();
+        assert_eq!(
+            hrefs,
+            [format!("#{renew}"), "#no-such-part".to_string()],
+            "{lang}"
+        );
+    }
+}

@@ -815,7 +815,7 @@ impl<'a> Filter<'a, '_> {
                 self.found.broken.push((at, message));
                 None
             }
-            LinkTarget::External => None,
+            LinkTarget::External | LinkTarget::SamePage { .. } => None,
         }
     }
 
