@@ -728,7 +728,7 @@ struct PageLinks<'a> {
 impl LinkResolver for PageLinks<'_> {
     fn resolve(&self, dest: &str, at: usize) -> LinkTarget {
         let from = &self.site.pages[self.from];
-        if let Some(fragment) = dest.strip_prefix('#').filter(|f| !f.is_empty()) {
+        if let Some(fragment) = dest.strip_prefix('#').filter(|f| names_an_anchor(f)) {
             return LinkTarget::SamePage {
                 target: from.path.clone(),
                 fragment: fragment.to_string(),
@@ -771,7 +771,7 @@ impl LinkResolver for PageLinks<'_> {
                 let href = href(&from.path, &target.path, fragment);
                 let hreflang = (target.lang() != from.lang()).then(|| target.lang().to_string());
                 let anchor = fragment
-                    .filter(|f| !f.is_empty())
+                    .filter(|f| names_an_anchor(f))
                     .map(|f| (target.path.clone(), f.to_string()));
                 return LinkTarget::Internal {
                     href,
@@ -798,6 +798,13 @@ impl LinkResolver for PageLinks<'_> {
             None => message,
         })
     }
+}
+
+/// Whether a link's `#fragment` must be an id of its page to land somewhere: not an empty
+/// one, nor `top`, which browsers take to the top of any page (the HTML standard's
+/// "indicated part of the document"): "[Back to top](#top)".
+fn names_an_anchor(fragment: &str) -> bool {
+    !fragment.is_empty() && !fragment.eq_ignore_ascii_case("top")
 }
 
 /// A broken link's message carries its help after a newline (the markdown stage keeps

@@ -374,8 +374,9 @@ fn a_link_to_a_missing_anchor_of_the_same_page_is_a_warning() {
     let site = one_language();
     site.write(
         "content/roles/tester.fr.md",
-        "---\ntitle: Testeur\nonboarding:\n  - Lire le guide\n---\n## Ici\n\nVoir [ici](#ici), [la liste](#onboarding)\net [ailleurs](#ailleurs).\n",
+        "---\ntitle: Testeur\nonboarding:\n  - Lire le guide\n---\n## Ici\n\nVoir [ici](#ici), [la liste](#onboarding)\net [ailleurs](#ailleurs).\n\n[Haut de page](#top), [l'autre](../autre.md#Top).\n",
     );
+    site.write("content/autre.fr.md", "---\ntitle: Autre\n---\nTexte.\n");
     let err = site.build().ok().stderr();
     assert!(
         err.contains("content/roles/tester.fr.md:9:4") && err.contains("`#ailleurs`"),
@@ -385,6 +386,8 @@ fn a_link_to_a_missing_anchor_of_the_same_page_is_a_warning() {
         !err.contains("`#ici`") && !err.contains("`#onboarding`"),
         "{err}"
     );
+    // `#top` is the top of any page, to browsers.
+    assert!(!err.to_lowercase().contains("`#top`"), "{err}");
     let hrefs: Vec<String> = select(
         &site.html("fr/roles/tester/index.html"),
         ".prose a:not(.anchor)",
@@ -392,6 +395,6 @@ fn a_link_to_a_missing_anchor_of_the_same_page_is_a_warning() {
     .iter()
     .map(|a| attr(a, "href"))
     .collect();
-    assert_eq!(hrefs, ["#ici", "#onboarding", "#ailleurs"]);
+    assert_eq!(hrefs[..4], ["#ici", "#onboarding", "#ailleurs", "#top"]);
     assert_eq!(site.run(&["check", "--strict"]).code(), 1);
 }
