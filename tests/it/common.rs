@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::{Child, Command, Output, Stdio};
 use std::sync::OnceLock;
 
 use scraper::{Html, Selector};
@@ -95,6 +95,23 @@ impl TestSite {
             .env("NO_COLOR", "1")
             .envs(self.env.iter().copied());
         Run(cmd.output().expect("run equipe"))
+    }
+
+    /// Starts a command that keeps running (`serve`, `build --watch`) on this site, with
+    /// `--source` added and colours off; what it prints goes to the log file returned.
+    pub(crate) fn start(&self, args: &[&str]) -> (Child, tempfile::NamedTempFile) {
+        let log = tempfile::NamedTempFile::new().expect("log file");
+        let child = Command::new(env!("CARGO_BIN_EXE_equipe"))
+            .args(args)
+            .arg("--source")
+            .arg(self.root())
+            .env("NO_COLOR", "1")
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(log.reopen().expect("log file"))
+            .spawn()
+            .unwrap_or_else(|e| panic!("start equipe {args:?}: {e}"));
+        (child, log)
     }
 
     pub(crate) fn build(&self) -> Run {

@@ -8,7 +8,7 @@
 use crate::common;
 
 use std::net::TcpListener;
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
@@ -46,16 +46,7 @@ struct Server {
 impl Server {
     fn start(site: &TestSite) -> Server {
         let port = free_port();
-        let log = tempfile::NamedTempFile::new().expect("log file");
-        let child = Command::new(env!("CARGO_BIN_EXE_equipe"))
-            .args(["serve", "--port", &port.to_string(), "--source"])
-            .arg(site.root())
-            .env("NO_COLOR", "1")
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(log.reopen().expect("log file"))
-            .spawn()
-            .expect("start equipe serve");
+        let (child, log) = site.start(&["serve", "--port", &port.to_string()]);
         let server = Server { child, port, log };
         server.wait_for("the first build", |s| {
             s.get("/__equipe/status")
@@ -406,15 +397,7 @@ fn a_site_that_never_built_shows_its_errors_then_reloads_when_fixed() {
     let site = fixture();
     site.write("content/roles/tester.en.md", "---\ntitle: [\n---\nx\n");
     let port = free_port();
-    let log = tempfile::NamedTempFile::new().expect("log file");
-    let child = Command::new(env!("CARGO_BIN_EXE_equipe"))
-        .args(["serve", "--port", &port.to_string(), "--source"])
-        .arg(site.root())
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(log.reopen().expect("log file"))
-        .spawn()
-        .expect("start equipe serve");
+    let (child, log) = site.start(&["serve", "--port", &port.to_string()]);
     let server = Server { child, port, log };
     server.wait_for("the not-built page", |s| {
         s.get("/en/roles/tester/")

@@ -7,7 +7,7 @@ use crate::common;
 
 use std::io::{ErrorKind, Read, Write};
 use std::net::TcpStream;
-use std::process::{Child, Command, Stdio};
+use std::process::Child;
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
@@ -41,17 +41,7 @@ struct Server {
 
 impl Server {
     fn start(site: &TestSite, extra: &[&str]) -> Server {
-        let log = tempfile::NamedTempFile::new().expect("log file");
-        let child = Command::new(env!("CARGO_BIN_EXE_equipe"))
-            .args(["serve", "--port", "0", "--source"])
-            .arg(site.root())
-            .args(extra)
-            .env("NO_COLOR", "1")
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(log.reopen().expect("log file"))
-            .spawn()
-            .expect("start equipe serve");
+        let (child, log) = site.start(&[&["serve", "--port", "0"], extra].concat());
         let mut server = Server {
             child,
             port: 0,

@@ -1,7 +1,7 @@
 //! `equipe build --watch` end to end: the real binary rebuilding a fixture site into its
 //! output folder as files are saved, its report read from its log.
 
-use std::process::{Child, Command, Stdio};
+use std::process::Child;
 use std::time::{Duration, Instant};
 
 use crate::common::TestSite;
@@ -14,16 +14,7 @@ struct Watching {
 
 impl Watching {
     fn start(site: &TestSite) -> Watching {
-        let log = tempfile::NamedTempFile::new().expect("log file");
-        let child = Command::new(env!("CARGO_BIN_EXE_equipe"))
-            .args(["build", "--watch", "--source"])
-            .arg(site.root())
-            .env("NO_COLOR", "1")
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(log.reopen().expect("log file"))
-            .spawn()
-            .expect("start equipe build --watch");
+        let (child, log) = site.start(&["build", "--watch"]);
         let watching = Watching { child, log };
         watching.wait_for("the first build", |log| log.contains("watching "));
         watching
