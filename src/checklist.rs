@@ -557,9 +557,9 @@ impl Hash for JsonGroup<'_> {
     }
 }
 
-/// `<lang>/checklist/data/ids.js`.
-#[derive(Hash, Serialize)]
-pub(crate) struct IdsScript<'a> {
+/// `<lang>/checklist/data/ids.js`, as [`Data::write`] writes it.
+#[derive(Serialize)]
+struct IdsScript<'a> {
     /// The ids of each part's items.
     parts: Vec<Vec<&'a str>>,
     /// The ids of the items done by default.

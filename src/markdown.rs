@@ -439,6 +439,20 @@ impl Rewrite<'_> {
         });
     }
 
+    /// Notes the link at byte `at`, to `#fragment` of `target` and written with `href`, for
+    /// its anchor to be checked once every page is rendered.
+    fn note_anchor(&mut self, at: usize, (target, fragment): (String, String), href: String) {
+        let (line, column) = self.body.line_col(at);
+        self.out.anchors.push(AnchorLink {
+            target,
+            fragment,
+            href,
+            line,
+            column,
+            included: None,
+        });
+    }
+
     /// Resolves the link at `events[i]`: an internal one becomes its page's URL (its
     /// anchor kept for checking), a broken one is reported.
     fn link(&mut self, events: &mut [Spanned], i: usize) {
@@ -454,15 +468,7 @@ impl Rewrite<'_> {
                 // Written by pulldown-cmark as it is: the href as it escapes it.
                 let mut href = String::new();
                 let _ = pulldown_cmark_escape::escape_href(&mut href, dest_url);
-                let (line, column) = self.body.line_col(events[i].1.start);
-                self.out.anchors.push(AnchorLink {
-                    target,
-                    fragment,
-                    href,
-                    line,
-                    column,
-                    included: None,
-                });
+                self.note_anchor(events[i].1.start, (target, fragment), href);
                 self.replaced_links.push(None);
             }
             LinkTarget::Internal {
@@ -473,17 +479,10 @@ impl Rewrite<'_> {
                 let mut html = String::with_capacity(href.len() + 16);
                 html.push_str("<a href=\"");
                 escape_into(&mut html, &href);
-                if let Some((target, fragment)) = anchor {
-                    let (line, column) = self.body.line_col(events[i].1.start);
-                    self.out.anchors.push(AnchorLink {
-                        target,
-                        fragment,
-                        // The href as just escaped into the tag.
-                        href: html["<a href=\"".len()..].to_string(),
-                        line,
-                        column,
-                        included: None,
-                    });
+                if let Some(anchor) = anchor {
+                    // The href as just escaped into the tag.
+                    let written = html["<a href=\"".len()..].to_string();
+                    self.note_anchor(events[i].1.start, anchor, written);
                 }
                 if let Some(lang) = hreflang {
                     html.push_str("\" hreflang=\"");

@@ -95,7 +95,7 @@ pub struct Body {
     pub listed: u64,
     pub html: Html,
     pub toc: Vec<Heading>,
-    /// Links of the body to `#fragment`s of other pages.
+    /// Links of the body to `#fragment`s, of other pages and of its own.
     pub anchors: Vec<markdown::AnchorLink>,
     /// Links to nothing: errors.
     pub broken_links: Vec<markdown::BrokenLink>,
