@@ -41,7 +41,24 @@ try {
     const navVisible = await page.locator(".site-nav").isVisible();
     const button = await page.locator(".site-menu > summary").isVisible();
     check(navVisible && !button, `${path} at 1280 px: menu in the header row, no menu button`);
+    // The search box's placeholder is read whole ("Rechercher dans le site" was cut
+    // after "sit").
+    const fit = await page.locator("#search-input").evaluate((input) => {
+      const style = getComputedStyle(input);
+      const ctx = document.createElement("canvas").getContext("2d");
+      ctx.font = style.font;
+      const room = input.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+      return { text: Math.ceil(ctx.measureText(input.placeholder).width), room: Math.floor(room) };
+    });
+    check(fit.text <= fit.room, `${path} at 1280 px: the search placeholder needs ${fit.text} px, has ${fit.room}`);
     await close();
+    // At the narrowest width with the menu in the header row, the title and the search box
+    // give up room before the menu: every entry is seen, none scrolled out of sight.
+    const narrow = await open(base + path, 1024);
+    const nav = await narrow.page.locator(".site-nav").evaluate((e) => ({ needs: e.scrollWidth, has: e.clientWidth }));
+    // (scrollWidth rounds a fraction of a pixel up, clientWidth down.)
+    check(nav.needs <= nav.has + 1, `${path} at 1024 px: the menu needs ${nav.needs} px, has ${nav.has}`);
+    await narrow.close();
   }
 
   // The phone menu: closed with JavaScript until the button is pressed; open without.
