@@ -194,6 +194,9 @@ pub(crate) fn render(
         rewrite.event(&mut events, i);
     }
     let anchors = std::mem::take(&mut rewrite.anchors);
+    for (offset, anchor, href) in afm.anchors {
+        rewrite.note_anchor(offset, anchor, href);
+    }
     let mut out = rewrite.out;
     for (offset, message) in afm.broken {
         out.broken_links

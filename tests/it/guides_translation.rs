@@ -285,3 +285,75 @@ fn english_anchors_of_a_french_page_to_itself_go_to_its_french_headings() {
         );
     }
 }
+
+/// Links of raw HTML (`<a href>`, and Markdown links in an HTML table's cells) have their
+/// anchors checked and mapped as Markdown links do: to another page and to the page
+/// itself, a missing one reported at its line.
+#[test]
+fn anchors_of_raw_html_links_are_checked_and_mapped_as_markdown_ones() {
+    let site = TestSite::new(SITE);
+    site.write("content/en/help/demo/certificates.md", TARGET_EN);
+    site.write("content/fr/help/demo/certificates.md", TARGET_FR);
+    let links = |see: &str| {
+        format!(
+            "<p>{see} <a href=\"certificates.md#renew\">renewal</a>, <a href=\"#usage\">usage</a>, <a href=\"certificates.md#gone\">gone</a>.</p>\n\n<table><tr><td>[variable](certificates.md#cron_consumers_runner)</td><td><a href=\"#nowhere\">nowhere</a></td></tr></table>\n"
+        )
+    };
+    site.write(
+        "content/en/help/demo/start.md",
+        &format!(
+            "---\ntitle: Start\n---\n## Usage\n\nText.\n\n{}",
+            links("See")
+        ),
+    );
+    // Machine translation kept the English anchors; the heading is French.
+    site.write(
+        "content/fr/help/demo/start.md",
+        &format!(
+            "---\ntitle: Démarrer\n---\n## Utilisation\n\nTexte.\n\n{}",
+            links("Voir")
+        ),
+    );
+    let run = site.build().ok();
+    let err = run.stderr();
+    for lang in ["en", "fr"] {
+        assert!(
+            err.contains(&format!("content/{lang}/help/demo/start.md:8:1"))
+                && err.contains(&format!("content/{lang}/help/demo/start.md:10:1")),
+            "{lang}: {err}"
+        );
+    }
+    assert_eq!(err.matches("`#gone`").count(), 2, "{err}");
+    assert_eq!(err.matches("`#nowhere`").count(), 2, "{err}");
+    assert!(
+        !err.contains("`#renew`") && !err.contains("`#usage`"),
+        "{err}"
+    );
+    for (lang, renew, usage) in [
+        ("en", "renew", "usage"),
+        ("fr", "renouveler", "utilisation"),
+    ] {
+        let page = format!("{lang}/help/demo/start/index.html");
+        // Each page's link from the guide's folder (they are written from the site's root).
+        let hrefs: Vec<String> = select(&site.html(&page), "main .prose a:not(.anchor)")
+            .iter()
+            .map(|a| attr(a, "href"))
+            .map(|h| {
+                h.rsplit_once("/demo/")
+                    .map_or(h.clone(), |(_, r)| r.to_string())
+            })
+            .collect();
+        assert_eq!(
+            hrefs,
+            [
+                format!("certificates/index.html#{renew}"),
+                format!("#{usage}"),
+                "certificates/index.html#gone".to_string(),
+                "certificates/index.html#cron-consumers-runner".to_string(),
+                "#nowhere".to_string(),
+            ],
+            "{lang}"
+        );
+    }
+    assert_eq!(site.run(&["check", "--strict"]).code(), 1);
+}

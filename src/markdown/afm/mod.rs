@@ -42,6 +42,10 @@ pub(crate) struct Found {
     pub attrs: Vec<(usize, Attrs)>,
     /// `.md` links of raw HTML that lead nowhere: source offset and message.
     pub broken: Vec<(usize, String)>,
+    /// Links of raw HTML to a `#fragment` (of another page or of the page itself), for
+    /// their anchors to be checked as Markdown links' are: source offset, the target's
+    /// output path and the fragment, and the `href` as written into the HTML.
+    pub anchors: Vec<(usize, (String, String), String)>,
     /// Blocks left out because equipe cannot show them (warnings): source offset and
     /// message, its help after a line break.
     pub left_out: Vec<(usize, String)>,
@@ -797,29 +801,39 @@ impl<'a> Filter<'a, '_> {
             {
                 continue;
             }
-            let href = self.raw_link(dest, at).unwrap_or_else(|| dest.to_string());
+            let href = self
+                .raw_link(dest, at, escape_attr)
+                .unwrap_or_else(|| escape_attr(dest));
             out.push_str(&html[last..open]);
-            out.push_str(&format!("<a href=\"{}\">{text}</a>", escape_attr(&href)));
+            out.push_str(&format!("<a href=\"{href}\">{text}</a>"));
             last = dest_start + dest_len + 1;
         }
         out.push_str(&html[last..]);
         CowStr::from(out)
     }
 
-    /// The URL of the page a link of raw HTML goes to; `None` for any other link, which
-    /// stays as written (a broken one is reported).
-    fn raw_link(&mut self, dest: &str, at: usize) -> Option<String> {
-        match self.resolver.resolve(dest, at) {
-            LinkTarget::Internal { href, .. } => Some(href),
+    /// The `href` to write, escaped, for a link of raw HTML to `dest`: the URL of the page
+    /// it goes to, or `dest` as `written` for a link to a `#fragment` of the page itself;
+    /// either one's anchor is noted for checking. `None` for any other link, which stays
+    /// as written (a broken one is reported).
+    fn raw_link(&mut self, dest: &str, at: usize, written: fn(&str) -> String) -> Option<String> {
+        let (href, anchor) = match self.resolver.resolve(dest, at) {
+            LinkTarget::Internal { href, anchor, .. } => (escape_attr(&href), anchor),
+            LinkTarget::SamePage { target, fragment } => (written(dest), Some((target, fragment))),
             LinkTarget::Broken(message) => {
                 self.found.broken.push((at, message));
-                None
+                return None;
             }
-            LinkTarget::External | LinkTarget::SamePage { .. } => None,
+            LinkTarget::External => return None,
+        };
+        if let Some(anchor) = anchor {
+            self.found.anchors.push((at, anchor, href.clone()));
         }
+        Some(href)
     }
 
-    /// Rewrites the `href="….md"` of raw HTML like Markdown links, except in comments
+    /// Rewrites the `href="….md"` of raw HTML like Markdown links, and notes the anchors of
+    /// those and of `href="#…"` links, except in comments
     /// (Adobe's Workfront guide comments out paragraphs that link to removed pages).
     fn raw_html_links(&mut self, html: &str, open: Option<&'static str>, at: usize) -> CowStr<'a> {
         let mut out = String::with_capacity(html.len());
@@ -846,11 +860,13 @@ impl<'a> Filter<'a, '_> {
                     .iter()
                     .any(|r| r.contains(&offset))
             };
-            match (path.ends_with(".md") && !in_comment(&mut comments))
-                .then(|| self.raw_link(dest, at))
+            // A link to the page's own `#fragment` is checked too; it stays as written.
+            let checked = path.ends_with(".md") || dest.starts_with('#');
+            match (checked && !in_comment(&mut comments))
+                .then(|| self.raw_link(dest, at, str::to_string))
                 .flatten()
             {
-                Some(href) => out.push_str(&escape_attr(&href)),
+                Some(href) => out.push_str(&href),
                 None => out.push_str(dest),
             }
             rest = &rest[start + len..];
