@@ -75,6 +75,26 @@ try {
     await nojs.close();
   }
 
+  // The table of contents: beside the text and open at 1280 px; before the text on a
+  // phone, folded to one line with JavaScript (open without), unfolded by a tap.
+  {
+    const path = base + "fr/roles/chef-de-projet/";
+    const toc = ".toc-fold > ul";
+    const wide = await open(path, 1280);
+    check(await wide.page.locator(toc).isVisible(), "1280 px: the table of contents is open");
+    await wide.close();
+    const phone = await open(path, 390);
+    check(!(await phone.page.locator(toc).isVisible()), "390 px: the table of contents starts folded");
+    const height = await phone.page.locator(".toc").evaluate((e) => e.getBoundingClientRect().height);
+    check(height <= 64, `390 px: the folded table of contents is one line (${Math.round(height)} px)`);
+    await phone.page.locator(".toc-fold > summary").click();
+    check(await phone.page.locator(toc).isVisible(), "390 px: a tap unfolds the table of contents");
+    await phone.close();
+    const nojs = await open(path, 390, { js: false });
+    check(await nojs.page.locator(toc).isVisible(), "390 px without JavaScript: the table of contents is open");
+    await nojs.close();
+  }
+
   // Search results inside the viewport, in both reading directions, at both widths.
   for (const [path, query] of [["fr/", "chef"], ["ar/", "مدير"]]) {
     for (const width of [1280, 390]) {
