@@ -13,11 +13,12 @@ use std::sync::Arc;
 use rayon::prelude::*;
 use tera::{Tera, Value};
 
-use super::views::{GuideLink, Nav, SiteInfo, Summaries, Summary};
+use super::views::{GuideLink, GuideSection, Nav, SiteInfo, Summaries, Summary};
 use crate::checklist;
 use crate::content::Kind;
 use crate::diagnostics::Diagnostic;
 use crate::hash::hash_of;
+use crate::site::navigation::{MenuItem, Target};
 use crate::site::{PageId, STANDARD_SECTIONS, Site, root_prefix};
 use crate::teammap::{self, MapNode, MapText, NodeKind, TeamMap};
 use crate::theme::{Strings, Template, Theme};
@@ -195,8 +196,29 @@ fn nav<'a>(site: &'a Site, code: &'a str, summaries: &'a Summaries) -> Nav<'a> {
                 title: &g.title,
                 description: g.description.as_deref(),
                 url: g.first.map_or("", |i| site.pages[i].path.as_str()),
+                sections: g
+                    .menu
+                    .iter()
+                    .filter_map(|item| {
+                        let first = first_page(item)?;
+                        Some(GuideSection {
+                            label: &item.label,
+                            url: site.pages[first].path.as_str(),
+                        })
+                    })
+                    .collect(),
             })
             .collect(),
+    }
+}
+
+/// The page a menu entry leads to: its own, or for a group its first entry's (a link
+/// out of the site leads to none).
+fn first_page(item: &MenuItem) -> Option<PageId> {
+    match item.target {
+        Target::Page(i) => Some(i),
+        Target::Url(_) => None,
+        Target::None => item.children.iter().find_map(first_page),
     }
 }
 

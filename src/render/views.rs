@@ -409,4 +409,13 @@ pub(super) struct GuideLink<'a> {
     pub title: &'a str,
     pub description: Option<&'a str>,
     pub url: &'a str,
+    /// The first level of its menu, each entry with the page it leads to (a group's
+    /// first page): what the home of a site of one guide shows of it.
+    pub sections: Vec<GuideSection<'a>>,
+}
+
+#[derive(Hash, Serialize)]
+pub(super) struct GuideSection<'a> {
+    pub label: &'a str,
+    pub url: &'a str,
 }

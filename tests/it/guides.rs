@@ -345,6 +345,50 @@ fn a_documentation_home_lists_its_guides() {
     assert!(!site.output("en/roles/index.html").exists() && !site.output("en/teams").exists());
     let fr = site.html("fr/index.html");
     assert!(text(&select(&fr, ".guide-card a")[0]).contains("Tout sur la démo."));
+    // A site of one guide: the first level of its menu too, each entry to its page (a
+    // group to its first page; a link out of the site, or a group of hidden pages, to
+    // none, so left out).
+    for (page, sections) in [
+        (
+            "en/index.html",
+            [
+                ("Start", "en/help/demo/start/index.html"),
+                ("Setup", "en/help/demo/install/index.html"),
+            ],
+        ),
+        (
+            "fr/index.html",
+            [
+                ("Démarrer", "fr/help/demo/demarrer/index.html"),
+                ("Installation", "fr/help/demo/install/index.html"),
+            ],
+        ),
+    ] {
+        let links: Vec<(String, String)> = select(&site.html(page), "#home-contents ~ ul a")
+            .iter()
+            .map(|a| (text(a), resolve(page, &attr(a, "href"))))
+            .collect();
+        let expected: Vec<(String, String)> = sections
+            .iter()
+            .map(|(label, url)| (label.to_string(), url.to_string()))
+            .collect();
+        assert_eq!(links, expected, "{page}");
+    }
+    // With a second guide the home lists the guides alone.
+    site.write(
+        "content/en/help/other/TOC.md",
+        "---\nuser-guide-title: Other\n---\n# Other\n\n- [One](one.md)\n- [Two](two.md)\n",
+    );
+    for file in ["one", "two"] {
+        site.write(
+            &format!("content/en/help/other/{file}.md"),
+            &format!("---\ntitle: {file}\n---\nText.\n"),
+        );
+    }
+    site.build().ok();
+    let html = site.html("en/index.html");
+    assert_eq!(select(&html, ".guide-card").len(), 2);
+    assert!(select(&html, "#home-contents").is_empty());
 }
 
 /// Adobe's Knowledge Base is one folder of articles, no `TOC.md` and no `_index`: the
