@@ -489,11 +489,24 @@ fn map_row(
         n(size.pad),
         n(first)
     );
+    // A line that ends where the label has a space ends with it, where it shows nothing:
+    // the label's text is then its words ("Développeur principal", not
+    // "Développeurprincipal"), which the link's accessible name must hold (WCAG 2.5.3,
+    // label in name). A word cut at a hyphen or across lines gets none.
+    let words = node.label.split_whitespace().collect::<Vec<_>>().join(" ");
+    let mut at = 0;
     for (k, line) in row.lines.iter().enumerate() {
         let dy = if k == 0 { 0.0 } else { size.line };
+        at += line.len();
+        let space = if words.get(at..).is_some_and(|rest| rest.starts_with(' ')) {
+            at += 1;
+            " "
+        } else {
+            ""
+        };
         let _ = write!(
             out,
-            "<tspan x=\"{}\" dy=\"{}\">{}</tspan>",
+            "<tspan x=\"{}\" dy=\"{}\">{}{space}</tspan>",
             n(size.pad),
             n(dy),
             escape_attr(&text.typography.apply(line))
@@ -758,6 +771,38 @@ mod tests {
             out.matches("class=\"map-depends-on\"").count(),
             map.depends_on.len()
         );
+    }
+
+    /// A label on several lines reads as its words, each line's text kept apart by a
+    /// space only where the label has one (not in a word cut at its hyphen), so that the
+    /// link's name holds what it shows (WCAG 2.5.3; axe-core's `label-content-name-mismatch`).
+    #[test]
+    fn a_wrapped_label_reads_as_its_words() {
+        let mut map = example();
+        map.nodes[8].label = "Ingénieur-assurance-qualité".to_string();
+        let out = svg(&map, &text(), "m", &Size::NARROW);
+        let fragment = scraper::Html::parse_fragment(&out);
+        let labels = scraper::Selector::parse("a.map-row text.map-row-label").expect("selector");
+        let read: Vec<String> = fragment
+            .select(&labels)
+            .map(|t| t.text().collect::<String>())
+            .collect();
+        assert!(
+            read.iter().any(|r| r == "Responsable de contenu"),
+            "{read:?}"
+        );
+        assert!(
+            read.iter().any(|r| r == "Développeur principal"),
+            "{read:?}"
+        );
+        assert!(
+            read.iter().any(|r| r == "Ingénieur-assurance-qualité"),
+            "{read:?}"
+        );
+        // Each is on more than one line here.
+        let spans =
+            scraper::Selector::parse("a.map-row text.map-row-label tspan").expect("selector");
+        assert!(fragment.select(&spans).count() > read.len() + 2);
     }
 
     #[test]

@@ -174,10 +174,11 @@ try {
     await close();
   }
 
-  // axe-core: zero violations, light and dark.
-  for (const dark of [false, true]) {
+  // axe-core: zero violations, light and dark at 1280 px, and light on a phone (the
+  // menu button, the folded table of contents, the guide menu).
+  for (const [dark, width] of [[false, 1280], [true, 1280], [false, 390]]) {
     for (const path of ["fr/", "fr/roles/chef-de-projet/", "fr/teams/entrepot/", "fr/checklist/", "ar/", "en/"]) {
-      const { page, close } = await open(base + path, 1280, { dark });
+      const { page, close } = await open(base + path, width, { dark });
       await page.addScriptTag({ path: axePath });
       const result = await page.evaluate(async () => {
         const r = await window.axe.run(document, { resultTypes: ["violations"] });
@@ -186,7 +187,7 @@ try {
           violations: r.violations.map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(" | ")}`),
         };
       });
-      const scheme = dark ? "dark" : "light";
+      const scheme = (dark ? "dark" : "light") + (width < 1024 ? ` ${width} px` : "");
       if (dark) {
         const bg = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
         check(bg !== "rgb(255, 255, 255)", `dark ${path}: the page is dark (${bg})`);
