@@ -4,7 +4,10 @@
 //
 // Run by tests/it/guides_browser.rs:  node tests/browser/guide_tabs.mjs PAGE_URL
 // Exit status 0 when every check passes; each failure is printed.
+import { createRequire } from "node:module";
 import { check, failures, launch } from "./harness.mjs";
+
+const axePath = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
 
 const url = process.argv[2];
 if (!url) {
@@ -76,6 +79,27 @@ try {
   const sections = await plain.locator("section.afm-tab:visible").count();
   check(sections === 3, `all three sections shown without JavaScript: ${sections}`);
   check(await plain.locator("h3.afm-tab-title", { hasText: "Windows" }).isVisible(), "with their titles");
+
+  // A table and a code block wider than the phone scroll sideways on their own, and each
+  // is reachable by keyboard (axe-core: scrollable-region-focusable); the short code block
+  // is not a stop of the keyboard's.
+  const other = await (await browser.newContext(phone)).newPage();
+  await other.goto(url.replace("/install/", "/other/"));
+  const regions = await other.locator(".prose pre, .prose table").evaluateAll((rs) =>
+    rs.map((r) => `${r.tagName.toLowerCase()}:${r.scrollWidth > r.clientWidth}:${r.getAttribute("tabindex")}`));
+  check(JSON.stringify(regions) === '["table:true:0","pre:true:0","pre:false:null"]', `wide regions focusable, the narrow one not: ${regions}`);
+  await other.keyboard.press("Tab");
+  const stops = [];
+  for (let i = 0; i < 12 && stops.length < 2; i++) {
+    const tag = await other.evaluate(() => document.activeElement && document.activeElement.tagName);
+    if (tag === "TABLE" || tag === "PRE") stops.push(tag);
+    await other.keyboard.press("Tab");
+  }
+  check(JSON.stringify(stops) === '["TABLE","PRE"]', `Tab reaches the table, then the code: ${stops}`);
+  await other.addScriptTag({ path: axePath });
+  const violations = await other.evaluate(async () =>
+    (await window.axe.run(document, { resultTypes: ["violations"] })).violations.map((v) => v.id));
+  check(violations.length === 0, `axe on the page with wide regions at 390 px: ${violations.join(", ") || "no violations"}`);
 } finally {
   await browser.close();
 }

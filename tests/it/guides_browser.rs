@@ -1,6 +1,7 @@
 //! A guide page on a phone in headless Chromium (`tests/browser/guide_tabs.mjs`): Adobe
-//! tabs work as an accessible tablist and still read as sections without JavaScript, and
-//! the guide sidebar opens. Skips (printing why) without Chromium, Node or the npm
+//! tabs work as an accessible tablist and still read as sections without JavaScript, the
+//! guide sidebar opens, and a table and a code block wider than the phone are reachable
+//! by keyboard. Skips (printing why) without Chromium, Node or the npm
 //! packages, as `browser` does.
 
 use crate::common;
@@ -21,9 +22,32 @@ fn tabs_switch_and_the_guide_sidebar_opens_on_a_phone() {
         "content/en/help/demo/install.md",
         "---\ntitle: Install\n---\n## Install the tool\n\n>[!BEGINTABS]\n\n>[!TAB macOS]\n\nInstall with brew.\n\n>[!TAB Windows]\n\nInstall with winget.\n\n>[!TAB Linux]\n\nInstall with apt.\n\n>[!ENDTABS]\n\nAfter the tabs.\n",
     );
+    // A table and a code line wider than a phone, and a short code block.
+    let wide_table = format!(
+        "| {} |\n|{}\n| {} |\n",
+        [
+            "Configuration",
+            "Environment",
+            "Deployment",
+            "Verification",
+            "Rollback"
+        ]
+        .join(" | "),
+        "---|".repeat(5),
+        [
+            "production-eu-west",
+            "staging-us-east",
+            "blue-green",
+            "smoke-tests",
+            "automatic"
+        ]
+        .join(" | ")
+    );
     site.write(
         "content/en/help/demo/other.md",
-        "---\ntitle: Other\n---\nText.\n",
+        &format!(
+            "---\ntitle: Other\n---\nText.\n\n{wide_table}\n```sh\nbin/magento config:set --scope=websites --scope-code=base payment/braintree/active 1 && bin/magento cache:flush\n```\n\n```sh\nls\n```\n"
+        ),
     );
     site.build().ok();
     let (_server, port) = static_server(&site.path("public"));
