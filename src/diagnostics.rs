@@ -382,12 +382,22 @@ impl miette::SourceCode for Report<'_> {
             .map(|f| f.display().to_string())
             .unwrap_or_default();
         let contents = source.read_span(span, before, after)?;
+        // miette names the caret's place in the box's header from the caret's span alone:
+        // there, the column is the diagnostic's own (in characters of the whole line),
+        // not the byte offset in the cut line the snippet shows.
+        let caret = self.snippet.as_ref().map(|s| s.caret);
+        let column = match self.diagnostic.column {
+            Some(column) if before == 0 && after == 0 && caret == Some(span.offset()) => {
+                column.saturating_sub(1)
+            }
+            _ => contents.column(),
+        };
         Ok(Box::new(miette::MietteSpanContents::new_named(
             name,
             contents.data(),
             *contents.span(),
             first_line + contents.line(),
-            contents.column(),
+            column,
             contents.line_count(),
         )))
     }
@@ -544,6 +554,23 @@ mod tests {
         assert!(text.contains('…'), "{text}");
         let (cut, at) = window("abcdef", 3);
         assert_eq!((cut.as_str(), at), ("abcdef", 3));
+    }
+
+    /// The box's header names the same line and column as the message, in characters of
+    /// the whole line, also after accented letters and in a line cut around the caret.
+    #[test]
+    fn the_snippet_header_names_the_column_of_the_message() {
+        let long = format!("{} d’Adobe [](x)", "é".repeat(300));
+        for (line, column) in [("L’extension d’Adobe [](x).", 21), (long.as_str(), 310)] {
+            let d = Diagnostic::warning("here")
+                .in_file("x.md")
+                .at(1, column)
+                .with_source(Arc::from(format!("{line}\n")));
+            let text = d.render(false);
+            let header = format!("[x.md:1:{column}]");
+            assert!(text.contains(&format!("x.md:1:{column}: here")), "{text}");
+            assert!(text.contains(&header), "{text}");
+        }
     }
 
     #[test]
