@@ -746,39 +746,19 @@ impl LinkResolver for PageLinks<'_> {
             return self.resolve_file(dest, path, at);
         }
         let path = unescape_spaces(path);
-        let stem = path.trim_end_matches(".md");
-        // `x.en.md` asks for a language.
-        let (stem, wanted) = match stem.rsplit_once('.') {
-            Some((base, marker)) if self.site.config.has_language(marker) => (base, marker),
-            _ => (stem, from.lang()),
-        };
-        let default = self.site.config.default_language();
-        // Each key the link may name, looked up in turn: most links name the first.
-        for key in self.keys_of(stem, at) {
-            let found = self
-                .site
-                .find(&key, wanted)
-                .or_else(|| self.site.find(&key, default))
-                .or_else(|| {
-                    self.site
-                        .config
-                        .languages
-                        .iter()
-                        .find_map(|l| self.site.find(&key, &l.code))
-                });
-            if let Some(j) = found {
-                let target = &self.site.pages[j];
-                let href = href(&from.path, &target.path, fragment);
-                let hreflang = (target.lang() != from.lang()).then(|| target.lang().to_string());
-                let anchor = fragment
-                    .filter(|f| names_an_anchor(f))
-                    .map(|f| (target.path.clone(), f.to_string()));
-                return LinkTarget::Internal {
-                    href,
-                    hreflang,
-                    anchor,
-                };
-            }
+        let (stem, wanted) = self.stem_and_language(&path);
+        if let Some(j) = self.page_named(stem, wanted, at) {
+            let target = &self.site.pages[j];
+            let href = href(&from.path, &target.path, fragment);
+            let hreflang = (target.lang() != from.lang()).then(|| target.lang().to_string());
+            let anchor = fragment
+                .filter(|f| names_an_anchor(f))
+                .map(|f| (target.path.clone(), f.to_string()));
+            return LinkTarget::Internal {
+                href,
+                hreflang,
+                anchor,
+            };
         }
         let keys: Vec<String> = self.keys_of(stem, at).collect();
         if keys.iter().any(|key| self.site.is_unreadable(key)) {
@@ -796,6 +776,48 @@ impl LinkResolver for PageLinks<'_> {
         LinkTarget::Broken(match suggestion {
             Some(s) => with_help(&message, &format!("did you mean `{s}`?")),
             None => message,
+        })
+    }
+
+    fn title(&self, dest: &str, at: usize) -> Option<String> {
+        let path = dest.split(['#', '?']).next()?;
+        if is_external(path) || !path.ends_with(".md") {
+            return None;
+        }
+        let path = unescape_spaces(path);
+        let (stem, wanted) = self.stem_and_language(&path);
+        let j = self.page_named(stem, wanted, at)?;
+        Some(self.site.pages[j].page.title.clone())
+    }
+}
+
+impl PageLinks<'_> {
+    /// The stem (the path without `.md`) of a link to a content file, and the language
+    /// it asks for: `x.en.md` English, `x.md` the linking page's.
+    fn stem_and_language<'p>(&'p self, path: &'p str) -> (&'p str, &'p str) {
+        let stem = path.trim_end_matches(".md");
+        match stem.rsplit_once('.') {
+            Some((base, marker)) if self.site.config.has_language(marker) => (base, marker),
+            _ => (stem, self.site.pages[self.from].lang()),
+        }
+    }
+
+    /// The page a link to `stem` names: each key it may name in turn (see
+    /// [`PageLinks::keys_of`]; most links name the first), in the language it asks for,
+    /// else in the default language, else in any.
+    fn page_named(&self, stem: &str, wanted: &str, at: usize) -> Option<PageId> {
+        let default = self.site.config.default_language();
+        self.keys_of(stem, at).find_map(|key| {
+            self.site
+                .find(&key, wanted)
+                .or_else(|| self.site.find(&key, default))
+                .or_else(|| {
+                    self.site
+                        .config
+                        .languages
+                        .iter()
+                        .find_map(|l| self.site.find(&key, &l.code))
+                })
         })
     }
 }

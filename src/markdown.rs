@@ -45,6 +45,12 @@ pub(crate) enum LinkTarget {
 pub(crate) trait LinkResolver {
     /// Where `dest`, written at byte `at` of the Markdown being rendered, goes.
     fn resolve(&self, dest: &str, at: usize) -> LinkTarget;
+
+    /// The title of the page `dest` names, if it names one: the text of a link to it
+    /// that has none.
+    fn title(&self, _dest: &str, _at: usize) -> Option<String> {
+        None
+    }
 }
 
 /// A heading, for the table of contents.
@@ -456,8 +462,27 @@ impl Rewrite<'_> {
         });
     }
 
+    /// A link without text (see [`empty_link`]) that was given some: its blank text
+    /// goes, and a warning says so at its place, for the author to write the words.
+    fn no_text(
+        &mut self,
+        events: &mut [Spanned],
+        at: usize,
+        empty: Option<Option<usize>>,
+        message: &str,
+    ) {
+        if let Some(Some(blank)) = empty {
+            events[blank].0 = Event::Text(CowStr::Borrowed(""));
+        }
+        let help = "write the link's words between its brackets: `[the words](…)`";
+        self.out
+            .dropped
+            .push(BrokenLink::at(self.body, at, format!("{message}\n{help}")));
+    }
+
     /// Resolves the link at `events[i]`: an internal one becomes its page's URL (its
-    /// anchor kept for checking), a broken one is reported.
+    /// anchor kept for checking), a broken one is reported; one without text shows its
+    /// page's title or its address.
     fn link(&mut self, events: &mut [Spanned], i: usize) {
         let Event::Start(Tag::Link {
             dest_url, title, ..
@@ -465,7 +490,33 @@ impl Rewrite<'_> {
         else {
             return;
         };
-        match self.resolver.resolve(dest_url, events[i].1.start) {
+        let at = events[i].1.start;
+        let empty = empty_link(events, i);
+        match self.resolver.resolve(dest_url, at) {
+            LinkTarget::External if empty.is_some() => {
+                // Shown as its address, without the scheme.
+                let shown = ["https://", "http://", "mailto:"]
+                    .iter()
+                    .find_map(|scheme| dest_url.strip_prefix(scheme))
+                    .unwrap_or(dest_url);
+                let shown = shown.strip_suffix('/').unwrap_or(shown).to_string();
+                let mut html = String::with_capacity(2 * dest_url.len() + 16);
+                html.push_str("<a href=\"");
+                let _ = pulldown_cmark_escape::escape_href(&mut html, dest_url);
+                if !title.is_empty() {
+                    html.push_str("\" title=\"");
+                    escape_into(&mut html, title);
+                }
+                html.push_str("\">");
+                escape_into(&mut html, &shown);
+                let message = format!(
+                    "link to `{}` has no text: its address is shown",
+                    short(dest_url)
+                );
+                events[i].0 = Event::InlineHtml(CowStr::from(html));
+                self.replaced_links.push(Some("</a>"));
+                self.no_text(events, at, empty, &message);
+            }
             LinkTarget::External => self.replaced_links.push(None),
             LinkTarget::SamePage { target, fragment } => {
                 // Written by pulldown-cmark as it is: the href as it escapes it.
@@ -496,8 +547,19 @@ impl Rewrite<'_> {
                     escape_into(&mut html, title);
                 }
                 html.push_str("\">");
+                let shown = empty.and_then(|_| self.resolver.title(dest_url, at));
+                let message = shown.as_ref().map(|shown| {
+                    escape_into(&mut html, shown);
+                    format!(
+                        "link to `{}` has no text: its page's title is shown",
+                        short(dest_url)
+                    )
+                });
                 events[i].0 = Event::InlineHtml(CowStr::from(html));
                 self.replaced_links.push(Some("</a>"));
+                if let Some(message) = message {
+                    self.no_text(events, at, empty, &message);
+                }
             }
             LinkTarget::Broken(message) => {
                 self.out
@@ -506,6 +568,20 @@ impl Rewrite<'_> {
                 self.replaced_links.push(None);
             }
         }
+    }
+}
+
+/// Whether the link opened at `events[i]` shows no text (`[](x.md)`, `[ ](x.md)`: machine
+/// translation moves a link's words out of its brackets, and a reader sees nothing to
+/// click): `Some` with the index of its blank text, if it has one.
+fn empty_link(events: &[Spanned], i: usize) -> Option<Option<usize>> {
+    let closes = |k: usize| matches!(events.get(k), Some((Event::End(TagEnd::Link), _)));
+    match events.get(i + 1) {
+        _ if closes(i + 1) => Some(None),
+        Some((Event::Text(text), _)) if text.trim().is_empty() && closes(i + 2) => {
+            Some(Some(i + 1))
+        }
+        _ => None,
     }
 }
 

@@ -357,3 +357,53 @@ fn anchors_of_raw_html_links_are_checked_and_mapped_as_markdown_ones() {
     }
     assert_eq!(site.run(&["check", "--strict"]).code(), 1);
 }
+
+/// Machine translation moves a link's words out of its brackets (`dans vos [ ](x.md)
+/// paramètres`): such a link shows its page's title, or its address for a link out, with
+/// a warning at its place, rather than nothing to click.
+#[test]
+fn a_link_left_without_words_shows_its_page_s_title_or_its_address() {
+    let site = TestSite::new(SITE);
+    site.write("content/en/help/demo/certificates.md", TARGET_EN);
+    site.write("content/fr/help/demo/certificates.md", TARGET_FR);
+    site.write(
+        "content/fr/help/demo/start.md",
+        "---\ntitle: Démarrer\n---\nDans vos [ ](certificates.md) certificats.\n\nLa politique de l’Adobe [](https://www.example.org/privacy/).\n\nVoir [les certificats](certificates.md).\n",
+    );
+    let run = site.build().ok();
+    let err = run.stderr();
+    assert!(
+        err.contains("content/fr/help/demo/start.md:4:10: link to `certificates.md` has no text"),
+        "{err}"
+    );
+    assert!(
+        err.contains("content/fr/help/demo/start.md:6:25: link to `https://www.example.org/privacy/` has no text"),
+        "{err}"
+    );
+    // The box under each names the same place.
+    assert!(
+        err.contains("[content/fr/help/demo/start.md:6:25]"),
+        "{err}"
+    );
+    let page = "fr/help/demo/start/index.html";
+    let links: Vec<(String, String)> = select(&site.html(page), "main .prose p a")
+        .iter()
+        .map(|a| (text(a), attr(a, "href")))
+        .collect();
+    assert_eq!(links.len(), 3, "{links:?}");
+    assert_eq!(links[0].0, "Certificats");
+    assert_eq!(
+        resolve(page, &links[0].1),
+        "fr/help/demo/certificates/index.html"
+    );
+    assert_eq!(
+        links[1],
+        (
+            "www.example.org/privacy".to_string(),
+            "https://www.example.org/privacy/".to_string()
+        )
+    );
+    // A link with words is as it was.
+    assert_eq!(links[2].0, "les certificats");
+    assert_eq!(site.run(&["check", "--strict"]).code(), 1);
+}
