@@ -346,6 +346,15 @@ impl Rewrite<'_> {
             Event::Start(Tag::Image { .. }) => {
                 self.dropped_images.push(false);
                 image_target(events, i, self.resolver, self.body, &mut self.out);
+                // An alt text of spaces (`![ ](x.png)`, as machine translation leaves
+                // some) is no text: `alt=""`, an image screen readers pass over, rather
+                // than one they announce by its file name.
+                if let (Some((Event::Text(text), _)), Some((Event::End(TagEnd::Image), _))) =
+                    (events.get(i + 1), events.get(i + 2))
+                    && text.trim().is_empty()
+                {
+                    events[i + 1].0 = Event::Text(CowStr::Borrowed(""));
+                }
             }
             Event::End(TagEnd::Image) if self.dropped_images.pop() == Some(true) => {
                 events[i].0 = Event::InlineHtml(CowStr::from(""));
@@ -773,6 +782,30 @@ mod tests {
 
     fn render_plain(body: &str, key: &str, links: &dyn LinkResolver) -> Rendered {
         render(body, key, links, Typography::None, RawHtml::Sanitized)
+    }
+
+    #[test]
+    fn an_alt_text_of_spaces_is_no_text() {
+        for typography in [Typography::None, Typography::French] {
+            let r = render(
+                "![ ](a.png) ![Un graphique](b.png) ![](c.png)\n",
+                "k",
+                &Links,
+                typography,
+                RawHtml::Sanitized,
+            );
+            assert!(
+                r.html.contains("<img src=\"a.png\" alt=\"\" />"),
+                "{}",
+                r.html
+            );
+            assert!(r.html.contains("alt=\"Un graphique\""), "{}", r.html);
+            assert!(
+                r.html.contains("<img src=\"c.png\" alt=\"\" />"),
+                "{}",
+                r.html
+            );
+        }
     }
 
     #[test]
