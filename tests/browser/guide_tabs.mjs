@@ -87,7 +87,13 @@ try {
   await other.goto(url.replace("/install/", "/other/"));
   const regions = await other.locator(".prose pre, .prose table").evaluateAll((rs) =>
     rs.map((r) => `${r.tagName.toLowerCase()}:${r.scrollWidth > r.clientWidth}:${r.getAttribute("tabindex")}`));
-  check(JSON.stringify(regions) === '["table:true:0","pre:true:0","pre:false:null"]', `wide regions focusable, the narrow one not: ${regions}`);
+  check(JSON.stringify(regions) === '["table:true:0","table:false:null","pre:true:0","pre:false:null"]', `wide regions focusable, the narrow ones not: ${regions}`);
+  // The table of names in code fits the phone, its prose column the wider.
+  const names = await other.locator(".prose table").nth(1).evaluate((t) => {
+    const cells = t.querySelectorAll("tr:nth-child(1) td");
+    return { table: t.getBoundingClientRect().width, prose: cells[1].getBoundingClientRect().width };
+  });
+  check(names.prose >= names.table / 2, `the prose column has ${Math.round(names.prose)} px of the table's ${Math.round(names.table)}`);
   await other.keyboard.press("Tab");
   const stops = [];
   for (let i = 0; i < 12 && stops.length < 2; i++) {

@@ -8,6 +8,10 @@ use crate::common;
 
 use common::*;
 
+/// A column of long names in code beside a column of prose, as Adobe's reference tables
+/// have them: on a phone the names break, and the prose keeps most of the width.
+const NAMES_TABLE: &str = "| Variable | Description |\n|---|---|\n| `MAGENTO_CLOUD_APPLICATION_NAME` | Nom de l’application paramétrée dans le fichier de configuration de l’application. |\n| `MAGENTO_CLOUD_DOCUMENT_ROOT` | Chemin d’accès absolu à la racine du document web, le cas échéant. |\n";
+
 #[test]
 fn tabs_switch_and_the_guide_sidebar_opens_on_a_phone() {
     if skip("guide browser test", missing_browser()) {
@@ -46,7 +50,7 @@ fn tabs_switch_and_the_guide_sidebar_opens_on_a_phone() {
     site.write(
         "content/en/help/demo/other.md",
         &format!(
-            "---\ntitle: Other\n---\nText.\n\n{wide_table}\n```sh\nbin/magento config:set --scope=websites --scope-code=base payment/braintree/active 1 && bin/magento cache:flush\n```\n\n```sh\nls\n```\n"
+            "---\ntitle: Other\n---\nText.\n\n{wide_table}\n{NAMES_TABLE}\n```sh\nbin/magento config:set --scope=websites --scope-code=base payment/braintree/active 1 && bin/magento cache:flush\n```\n\n```sh\nls\n```\n"
         ),
     );
     site.build().ok();
