@@ -91,7 +91,7 @@ try {
   // The table of names in code fits the phone, its prose column the wider.
   const names = await other.locator(".prose table").nth(1).evaluate((t) => {
     const cells = t.querySelectorAll("tr:nth-child(1) td");
-    return { table: t.getBoundingClientRect().width, prose: cells[1].getBoundingClientRect().width };
+    return { table: t.getBoundingClientRect().width, prose: cells[2].getBoundingClientRect().width };
   });
   check(names.prose >= names.table / 2, `the prose column has ${Math.round(names.prose)} px of the table's ${Math.round(names.table)}`);
   await other.keyboard.press("Tab");

@@ -9,8 +9,8 @@ use crate::common;
 use common::*;
 
 /// A column of long names in code beside a column of prose, as Adobe's reference tables
-/// have them: on a phone the names break, and the prose keeps most of the width.
-const NAMES_TABLE: &str = "| Variable | Description |\n|---|---|\n| `MAGENTO_CLOUD_APPLICATION_NAME` | Nom de l’application paramétrée dans le fichier de configuration de l’application. |\n| `MAGENTO_CLOUD_DOCUMENT_ROOT` | Chemin d’accès absolu à la racine du document web, le cas échéant. |\n";
+/// have them: on a phone the long names break, and the prose keeps half the width.
+const NAMES_TABLE: &str = "| Variable | Type | Description |\n|---|---|---|\n| `MAGENTO_CLOUD_APPLICATION_NAME` | Chaîne | Nom de l’application paramétrée dans le fichier de configuration de l’application, lu au déploiement et à chaque démarrage de l’application. |\n| `quantity` | Entier | Quantité d’article, sans unité, comptée à la commande et à chaque retour. |\n";
 
 #[test]
 fn tabs_switch_and_the_guide_sidebar_opens_on_a_phone() {
