@@ -402,13 +402,16 @@ pub(crate) fn render(site: &mut Site, cache: Option<&mut Cache>) -> Vec<Diagnost
         }
         for dropped in &body.dropped {
             let (message, help) = split_help(&dropped.message);
-            diagnostics.push(
-                Diagnostic::warning(message)
-                    .in_file(&p.page.file.display)
-                    .with_source(p.page.source())
-                    .at(dropped.line, dropped.column)
-                    .with_help(help.unwrap_or("set `markdown: { raw_html: trusted }` in site.yaml only if every author of the content is trusted")),
-            );
+            let mut d = Diagnostic::warning(message)
+                .in_file(&p.page.file.display)
+                .with_source(p.page.source())
+                .at(dropped.line, dropped.column)
+                .with_help(help.unwrap_or("set `markdown: { raw_html: trusted }` in site.yaml only if every author of the content is trusted"));
+            // Written in an included file: at its include directive, naming that file.
+            if let Some(file) = &dropped.included {
+                d = d.with_label(format!("in `{file}`, included here"));
+            }
+            diagnostics.push(d);
         }
         p.body = body;
     }
@@ -643,7 +646,7 @@ fn to_body_positions(
             });
             (*line, *column) = body_lines.line_col(expanded.page_offset(offset));
         };
-        for b in &mut r.broken_links {
+        for b in r.broken_links.iter_mut().chain(&mut r.dropped) {
             relocate(&mut b.line, &mut b.column, &mut b.included);
         }
         for a in &mut r.anchors {

@@ -887,6 +887,32 @@ fn relative_links_of_an_include_start_from_its_folder() {
     );
 }
 
+/// A warning about what is written in an included file (here a link left without words)
+/// is at the include directive of the page, and names the file.
+#[test]
+fn a_warning_of_an_included_file_is_at_its_directive() {
+    let site = TestSite::new(ADOBE);
+    site.write(
+        "content/en/help/upgrade/page.md",
+        "---\ntitle: Page\n---\nIntro.\n\n{{$include /help/_includes/login.md}}\n",
+    );
+    site.write(
+        "content/en/help/_includes/login.md",
+        "First line.\n\nSee the [](https://example.org/login/).\n",
+    );
+    let err = site.build().ok().stderr();
+    assert!(
+        err.contains(
+            "content/en/help/upgrade/page.md:6:1: link to `https://example.org/login/` has no text"
+        ),
+        "{err}"
+    );
+    assert!(
+        err.contains("in `content/en/help/_includes/login.md`, included here"),
+        "{err}"
+    );
+}
+
 /// `equipe serve` of a site, stopped when dropped; its terminal output in a file.
 struct Serve {
     child: std::process::Child,
