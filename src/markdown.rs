@@ -301,7 +301,7 @@ struct Rewrite<'r> {
     out: Rendered,
     used_ids: UsedIds,
     /// Per open link, what replaces its end: `None` keeps pulldown-cmark's `</a>`.
-    replaced_links: Vec<Option<&'static str>>,
+    replaced_links: Vec<Option<CowStr<'static>>>,
     /// Per open image, whether it was dropped.
     dropped_images: Vec<bool>,
     in_code_block: bool,
@@ -332,7 +332,7 @@ impl Rewrite<'_> {
             {
                 let message = format!("link to `{}` dropped: it would run script", short(dest_url));
                 self.drop_script(events, i, message);
-                self.replaced_links.push(Some(""));
+                self.replaced_links.push(Some(CowStr::Borrowed("")));
             }
             Event::Start(Tag::Link { .. }) => self.link(events, i),
             // An image that would run script is dropped; its alt text stays, as text.
@@ -361,7 +361,7 @@ impl Rewrite<'_> {
             }
             Event::End(TagEnd::Link) => {
                 if let Some(Some(html)) = self.replaced_links.pop() {
-                    events[i].0 = Event::InlineHtml(CowStr::from(html));
+                    events[i].0 = Event::InlineHtml(html);
                 }
             }
             _ => {}
@@ -471,26 +471,8 @@ impl Rewrite<'_> {
         });
     }
 
-    /// A link without text (see [`empty_link`]) that was given some: its blank text
-    /// goes, and a warning says so at its place, for the author to write the words.
-    fn no_text(
-        &mut self,
-        events: &mut [Spanned],
-        at: usize,
-        empty: Option<Option<usize>>,
-        message: &str,
-    ) {
-        if let Some(Some(blank)) = empty {
-            events[blank].0 = Event::Text(CowStr::Borrowed(""));
-        }
-        let help = "write the link's words between its brackets: `[the words](…)`";
-        self.out
-            .dropped
-            .push(BrokenLink::at(self.body, at, format!("{message}\n{help}")));
-    }
-
     /// Resolves the link at `events[i]`: an internal one becomes its page's URL (its
-    /// anchor kept for checking), a broken one is reported; one without text shows its
+    /// anchor kept for checking), a broken one is reported; one without words shows its
     /// page's title or its address.
     fn link(&mut self, events: &mut [Spanned], i: usize) {
         let Event::Start(Tag::Link {
@@ -500,38 +482,24 @@ impl Rewrite<'_> {
             return;
         };
         let at = events[i].1.start;
-        let empty = empty_link(events, i);
-        match self.resolver.resolve(dest_url, at) {
-            LinkTarget::External if empty.is_some() => {
-                // Shown as its address, without the scheme.
-                let shown = ["https://", "http://", "mailto:"]
-                    .iter()
-                    .find_map(|scheme| dest_url.strip_prefix(scheme))
-                    .unwrap_or(dest_url);
-                let shown = shown.strip_suffix('/').unwrap_or(shown).to_string();
-                let mut html = String::with_capacity(2 * dest_url.len() + 16);
-                html.push_str("<a href=\"");
-                let _ = pulldown_cmark_escape::escape_href(&mut html, dest_url);
-                if !title.is_empty() {
-                    html.push_str("\" title=\"");
-                    escape_into(&mut html, title);
+        let target = self.resolver.resolve(dest_url, at);
+        let shown = empty_link(events, i).and_then(|blank| {
+            let shown = match &target {
+                LinkTarget::Internal { .. } => {
+                    (self.resolver.title(dest_url, at)?, "its page's title")
                 }
-                html.push_str("\">");
-                escape_into(&mut html, &shown);
-                let message = format!(
-                    "link to `{}` has no text: its address is shown",
-                    short(dest_url)
-                );
-                events[i].0 = Event::InlineHtml(CowStr::from(html));
-                self.replaced_links.push(Some("</a>"));
-                self.no_text(events, at, empty, &message);
-            }
+                LinkTarget::External => (address(dest_url).to_string(), "its address"),
+                LinkTarget::SamePage { .. } | LinkTarget::Broken(_) => return None,
+            };
+            Some((blank, shown, short(dest_url)))
+        });
+        match target {
             LinkTarget::External => self.replaced_links.push(None),
             LinkTarget::SamePage { target, fragment } => {
                 // Written by pulldown-cmark as it is: the href as it escapes it.
                 let mut href = String::new();
                 let _ = pulldown_cmark_escape::escape_href(&mut href, dest_url);
-                self.note_anchor(events[i].1.start, (target, fragment), href);
+                self.note_anchor(at, (target, fragment), href);
                 self.replaced_links.push(None);
             }
             LinkTarget::Internal {
@@ -545,7 +513,7 @@ impl Rewrite<'_> {
                 if let Some(anchor) = anchor {
                     // The href as just escaped into the tag.
                     let written = html["<a href=\"".len()..].to_string();
-                    self.note_anchor(events[i].1.start, anchor, written);
+                    self.note_anchor(at, anchor, written);
                 }
                 if let Some(lang) = hreflang {
                     html.push_str("\" hreflang=\"");
@@ -556,28 +524,44 @@ impl Rewrite<'_> {
                     escape_into(&mut html, title);
                 }
                 html.push_str("\">");
-                let shown = empty.and_then(|_| self.resolver.title(dest_url, at));
-                let message = shown.as_ref().map(|shown| {
-                    escape_into(&mut html, shown);
-                    format!(
-                        "link to `{}` has no text: its page's title is shown",
-                        short(dest_url)
-                    )
-                });
                 events[i].0 = Event::InlineHtml(CowStr::from(html));
-                self.replaced_links.push(Some("</a>"));
-                if let Some(message) = message {
-                    self.no_text(events, at, empty, &message);
-                }
+                self.replaced_links.push(Some(CowStr::Borrowed("</a>")));
             }
             LinkTarget::Broken(message) => {
                 self.out
                     .broken_links
-                    .push(BrokenLink::at(self.body, events[i].1.start, message));
+                    .push(BrokenLink::at(self.body, at, message));
                 self.replaced_links.push(None);
             }
         }
+        // The words go before the link's end, its blank text away; a warning says so,
+        // for the author to write them.
+        if let Some((blank, (words, what), dest)) = shown {
+            if let Some(blank) = blank {
+                events[blank].0 = Event::Text(CowStr::Borrowed(""));
+            }
+            let mut end = String::with_capacity(words.len() + 4);
+            escape_into(&mut end, &words);
+            end.push_str("</a>");
+            if let Some(last) = self.replaced_links.last_mut() {
+                *last = Some(CowStr::from(end));
+            }
+            let help = "write the link's words between its brackets: `[the words](…)`";
+            let message = format!("link to `{dest}` has no text: {what} is shown\n{help}");
+            self.out
+                .dropped
+                .push(BrokenLink::at(self.body, at, message));
+        }
     }
+}
+
+/// A link's address as its text: without the scheme, nor a last `/`.
+fn address(url: &str) -> &str {
+    let bare = ["https://", "http://", "mailto:"]
+        .iter()
+        .find_map(|scheme| url.strip_prefix(scheme))
+        .unwrap_or(url);
+    bare.strip_suffix('/').unwrap_or(bare)
 }
 
 /// Whether the link opened at `events[i]` shows no text (`[](x.md)`, `[ ](x.md)`: machine
