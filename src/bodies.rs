@@ -16,6 +16,7 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
+use crate::body_edit::{Links, Made, Recorder, Recording};
 use crate::checklist::Progress;
 use crate::checklist_item::Checklist;
 use crate::config::Config;
@@ -43,6 +44,9 @@ pub(crate) struct Cache {
     /// build cache's file, see `build_cache`), instead of keeping them to the end: 72 MB
     /// at 20,000 pages that the build no longer holds.
     pub sink: Option<Sink>,
+    /// Where a build records what each body was made with, for a build after an edit of
+    /// pages' text alone (see `body_edit`).
+    pub edits: Option<Recorder>,
 }
 
 /// Takes a compressed body for the build cache's file (which notes its own write errors).
@@ -321,7 +325,7 @@ impl Cache {
 /// Renders every page's body into the site, reusing from `cache` (the previous rebuild's,
 /// if any) the bodies that cannot have changed, and leaving in it this run's. Returns the
 /// broken links (errors) and the links dropped because they would run script (warnings).
-pub(crate) fn render(site: &mut Site, cache: Option<&mut Cache>) -> Vec<Diagnostic> {
+pub(crate) fn render(site: &mut Site, mut cache: Option<&mut Cache>) -> Vec<Diagnostic> {
     let mut diagnostics = Vec::new();
     // A body renders the same while its text and every URL it may link are the same.
     let links_key = hash_of(&(
@@ -359,7 +363,9 @@ pub(crate) fn render(site: &mut Site, cache: Option<&mut Cache>) -> Vec<Diagnost
         let depth = linked.navigation.guide_of(i).and_then(|g| g.toc_depth);
         hash_of(&(links_key, &p.path, p.page.source_hash, &p.page.title, depth))
     };
+    let taken = cache.as_mut().and_then(|c| c.edits.take());
     let now = cache.as_ref().map(|c| c.included_now()).unwrap_or_default();
+    let recorder = taken.as_ref();
     let reads = afm::include::Reads::default();
     let bodies: Vec<(bool, u64, Cached)> = texts
         .into_par_iter()
@@ -367,10 +373,17 @@ pub(crate) fn render(site: &mut Site, cache: Option<&mut Cache>) -> Vec<Diagnost
         .map(|(i, text)| {
             let key = body_key(PageId::at(i));
             match cache.as_ref().and_then(|c| c.get(key, &now)) {
-                Some(cached) => (false, key, cached),
+                Some(cached) => {
+                    if let Some(recorder) = recorder {
+                        let name = linked.pages[i].page.file.display.to_string_lossy();
+                        recorder.reused(&name, key);
+                    }
+                    (false, key, cached)
+                }
                 None => {
+                    let page = PageId::at(i);
                     let rendered =
-                        render_body(linked, PageId::at(i), key, text.as_deref(), &reads, pack);
+                        render_body(linked, page, key, text.as_deref(), &reads, pack, recorder);
                     // A page with something to report keeps its text for the snippets,
                     // rather than be read again for each of them.
                     if let Some(text) = text
@@ -384,8 +397,12 @@ pub(crate) fn render(site: &mut Site, cache: Option<&mut Cache>) -> Vec<Diagnost
             }
         })
         .collect();
+    if let Some(recorder) = recorder {
+        recorder.exclude(&included_pages(linked, &bodies));
+    }
     if let Some(cache) = cache {
         keep(cache, linked, &bodies, compress);
+        cache.edits = taken;
     }
     for (p, (_, _, Cached { body, .. })) in site.pages.iter_mut().zip(bodies) {
         for broken in &body.broken_links {
@@ -440,6 +457,34 @@ fn broken_badges(site: &Site) -> Vec<Diagnostic> {
         }
     }
     found
+}
+
+/// The names of the page files that bodies include: an edit of one is an edit of those
+/// bodies too, which a build after an edit of its text alone would not see (see
+/// `body_edit`). Paths compared as the system resolves them: an include may climb out
+/// of its folder (`../`).
+fn included_pages(site: &Site, bodies: &[(bool, u64, Cached)]) -> Vec<String> {
+    let included: FastSet<&Path> = bodies
+        .iter()
+        .flat_map(|(_, _, c)| c.included.iter().map(|f| f.path.as_path()))
+        .collect();
+    if included.is_empty() {
+        return Vec::new();
+    }
+    let names: FastSet<&std::ffi::OsStr> = included.iter().filter_map(|p| p.file_name()).collect();
+    let real: FastSet<PathBuf> = included
+        .iter()
+        .filter_map(|p| std::fs::canonicalize(p).ok())
+        .collect();
+    site.pages
+        .iter()
+        .filter(|p| {
+            let path = &p.page.file.path;
+            path.file_name().is_some_and(|n| names.contains(n))
+                && std::fs::canonicalize(path).is_ok_and(|r| real.contains(&r))
+        })
+        .map(|p| p.page.file.display.to_string_lossy().into_owned())
+        .collect()
 }
 
 /// Leaves this run's bodies in `cache`: in the sink's file (a build), or in memory.
@@ -506,43 +551,19 @@ fn render_body(
     text: Option<&str>,
     reads: &afm::include::Reads,
     pack: bool,
+    recorder: Option<&Recorder>,
 ) -> Cached {
     let p = &site.pages[i];
     // A page from the build cache comes without its text: `source` reads it again.
     let source;
-    let body = match text.filter(|t| !t.is_empty()) {
-        Some(text) => p.page.body_of(text),
+    let text = match text.filter(|t| !t.is_empty()) {
+        Some(text) => text,
         None => {
             source = p.page.source();
-            p.page.body_of(&source)
+            &source
         }
     };
-    let typography = site.config.typography(p.lang());
-    // `{{$include …}}` and `{{snippet}}` (Adobe Flavored Markdown), expanded first.
-    let root = content_root(&site.config, &p.page);
-    let includes = afm::include::Includes {
-        root: &root,
-        file: &p.page.file.path,
-        reads,
-    };
-    let mut included = Vec::new();
-    let (expanded, include_errors) = includes.expand(body, &mut included);
-    let source = expanded.as_ref().map_or(body, |e| e.text.as_str());
-    let resolver = PageLinks {
-        site,
-        from: i,
-        expanded: expanded.as_ref().map(|e| (e, root.as_path())),
-    };
-    let mut r = markdown::render(
-        source,
-        &p.page.key,
-        &resolver,
-        typography,
-        site.config.raw_html,
-    );
-    to_body_positions(&mut r, body, expanded.as_ref(), include_errors, site);
-    let depth = toc_depth(site, i);
-    r.toc.retain(|h| h.level <= depth);
+    let (r, included, links) = markdown_of(site, i, text, reads, recorder.is_some());
     // Lines in the body -> lines in the file.
     let line = |l: usize| p.page.body_line + l - 1;
     let checklist = Checklist {
@@ -557,6 +578,19 @@ fn render_body(
     // The entry and the HTML grew by doubling and are kept until the page renders: give
     // the slack back (about a quarter of each, 50 MiB at 20,000 pages).
     search_entry.shrink_to_fit();
+    if let (Some(recorder), Some(links)) = (recorder, links) {
+        recorder.record(
+            key,
+            Made {
+                site,
+                page: i,
+                text,
+                rendered: &r,
+                links,
+                entry: &search_entry,
+            },
+        );
+    }
     let progress = Progress::of(checklist);
     let (shown, listed) = shown_keys(p, checklist, progress);
     // What is rendered from the body (its page, its search entry) changes with its includes.
@@ -613,10 +647,54 @@ fn render_body(
     }
 }
 
+/// The Markdown of page `i`'s `text` rendered: its includes expanded first (noting each
+/// file they read or looked for), its links resolved against the site, its positions
+/// those of the page's file, its table of contents as deep as its guide says. With
+/// `note`, where its links went too, if it may be edited alone (a page of its own file,
+/// without includes: see `body_edit`).
+fn markdown_of(
+    site: &Site,
+    i: PageId,
+    text: &str,
+    reads: &afm::include::Reads,
+    note: bool,
+) -> (markdown::Rendered, Vec<IncludedFile>, Option<Links>) {
+    let p = &site.pages[i];
+    let body = p.page.body_of(text);
+    // `{{$include …}}` and `{{snippet}}` (Adobe Flavored Markdown), expanded first.
+    let root = content_root(&site.config, &p.page);
+    let includes = afm::include::Includes {
+        root: &root,
+        file: &p.page.file.path,
+        reads,
+    };
+    let mut included = Vec::new();
+    let (expanded, include_errors) = includes.expand(body, &mut included);
+    let source = expanded.as_ref().map_or(body, |e| e.text.as_str());
+    let resolver = PageLinks {
+        site,
+        from: i,
+        expanded: expanded.as_ref().map(|e| (e, root.as_path())),
+    };
+    let note = note && !p.generated && expanded.is_none() && included.is_empty();
+    let recording = Recording::new(&resolver);
+    let mut r = markdown::render(
+        source,
+        &p.page.key,
+        if note { &recording } else { &resolver },
+        site.config.typography(p.lang()),
+        site.config.raw_html,
+    );
+    to_body_positions(&mut r, body, expanded.as_ref(), include_errors, site);
+    let depth = toc_depth(site, i);
+    r.toc.retain(|h| h.level <= depth);
+    (r, included, note.then(|| recording.links()))
+}
+
 /// The deepest heading level page `i`'s table of contents lists: as its front matter
 /// or its guide's `TOC.md` says (see [`crate::content::Page::toc_depth`]), else 3 (its
 /// sections and their subsections).
-fn toc_depth(site: &Site, i: PageId) -> u8 {
+pub(crate) fn toc_depth(site: &Site, i: PageId) -> u8 {
     site.pages[i]
         .page
         .toc_depth()

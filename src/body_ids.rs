@@ -28,7 +28,7 @@ impl IdSet {
 /// Each element id of a body (as written in its HTML) and its headings. The build cache
 /// keeps them with the body, so that checking a link to a page's `#anchor` does not unpack
 /// its HTML (see [`crate::site::Html`]).
-#[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub(crate) struct BodyIds {
     ids: IdSet,
     pub headings: Vec<Heading>,

@@ -95,6 +95,7 @@ impl Cache {
             // made for it stay.
             let packed = self.bodies.packed;
             let sink = self.bodies.sink.take();
+            let edits = self.bodies.edits.take();
             let pages_sink = self.content.sink.take();
             let walk = self.content.ahead.take();
             *self = Cache {
@@ -103,6 +104,7 @@ impl Cache {
             };
             self.bodies.packed = packed;
             self.bodies.sink = sink;
+            self.bodies.edits = edits;
             self.content.sink = pages_sink;
             self.content.ahead = walk;
         }

@@ -37,6 +37,7 @@
 mod anchors;
 mod assets;
 mod bodies;
+mod body_edit;
 mod body_ids;
 mod build_cache;
 mod checklist;
@@ -73,6 +74,7 @@ pub use config::{CONFIG_FILE, Config, SOURCE_FOLDERS, parse_base_url};
 pub use files::StaticBytes;
 pub use incremental::{Cache, Stats};
 pub use pipeline::{
-    BuildOptions, Outcome, Rendered, build, check_site, linked_site, missing_site_hint, render_site,
+    BuildOptions, EditedPages, Outcome, Rendered, build, check_site, linked_site,
+    missing_site_hint, render_site,
 };
 pub use site::Site;

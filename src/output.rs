@@ -457,7 +457,7 @@ impl Drop for Staging<'_> {
 
 /// Writes `bytes` to a new file at `path` and returns its stamp, read from the open file
 /// (`std::fs::write` and a look-up by path after it cost one more path walk a file).
-fn write_file(path: &Path, bytes: &[u8]) -> std::io::Result<FileStamp> {
+pub(crate) fn write_file(path: &Path, bytes: &[u8]) -> std::io::Result<FileStamp> {
     use std::io::Write as _;
     let mut file = std::fs::File::create(path)?;
     file.write_all(bytes)?;
@@ -513,10 +513,12 @@ impl<W> FirstError<W> {
 /// is the same (see [`Stamp::only_touched`]). Kept beside the output folder
 /// (`.public.equipe-stamp`), never in it, where it would be published.
 ///
-/// The file holds four lists, an empty line before each of the last three: the inputs
+/// The file holds five lists, an empty line before each of the last four: the inputs
 /// (the settings and the binary first), the output's files, each page file's name and the
-/// hash of its text, then the warnings, one JSON object a line (see
-/// [`Diagnostic::kept`]).
+/// hash of its text, the warnings, one JSON object a line (see [`Diagnostic::kept`]),
+/// then the pages a build after an edit of their text alone made again (see
+/// `body_edit`) since the build cache was written: the next build that runs reads them
+/// again, as the cache has them as they were.
 pub(crate) struct Stamp {
     file: PathBuf,
     /// `None` when an input could not be listed: such a build is never skipped.
@@ -586,43 +588,26 @@ impl Stamp {
             output: output_then,
             texts: Some(texts),
             warnings: Some(warnings),
+            edited,
         } = Saved::of(saved)
         else {
             return false;
         };
+        let Some(changed) = changed_names(inputs_then, inputs) else {
+            return false;
+        };
         // Made when a touched file is met.
         let mut hashes: Option<FastMap<&str, &str>> = None;
-        let (mut before, mut now) = (inputs_then.lines(), inputs.lines());
-        for i in 0.. {
-            let (before, now) = match (before.next(), now.next()) {
-                (None, None) => break,
-                (Some(before), Some(now)) => (before, now),
-                // A file added or removed.
-                _ => return false,
-            };
-            if before == now {
-                continue;
-            }
-            // The settings, the binary, another file at this place in the list (one added
-            // or removed), or another size: an edit, most likely (the text of a file
-            // whose line endings changed may be the same: it is built all the same).
-            let (Some((name, size)), Some((was, was_size))) = (name_size(now), name_size(before))
-            else {
-                return false;
-            };
-            if i < 2 || name != was || size != was_size {
+        for (name, same_size) in changed {
+            // Another size: an edit, most likely (the text of a file whose line endings
+            // changed may be the same: it is built all the same).
+            if !same_size {
                 return false;
             }
-            let hashes = hashes
-                .get_or_insert_with(|| texts.lines().filter_map(|l| l.split_once('\t')).collect());
+            let hashes = hashes.get_or_insert_with(|| text_hashes(texts));
             // A page whose text hashes as it did.
             let same = hashes.get(name).is_some_and(|hash| {
-                std::fs::read(source.join(name))
-                    .ok()
-                    .and_then(|bytes| crate::text::decode(&bytes).ok())
-                    .is_some_and(|text| {
-                        *hash == format!("{:016x}", crate::content::text_hash(&text))
-                    })
+                read_text(&source.join(name)).is_some_and(|text| *hash == text_hash_line(&text))
             });
             if !same {
                 return false;
@@ -632,7 +617,35 @@ impl Stamp {
         let mut listed = String::new();
         list(output, output, &mut listed)
             && listed == output_then
-            && self.write(&listed, texts, warnings)
+            && self.write(&listed, texts, warnings, edited.unwrap_or(""))
+    }
+
+    /// The inputs that changed since the last build if each is a file that build listed,
+    /// at the same place in the list (none added or removed, the settings and the binary
+    /// the same), with that build's lists, and the output as that build left it: what a
+    /// build after an edit of pages' text alone starts from (see `body_edit`). `None`
+    /// otherwise.
+    pub(crate) fn text_edits(&self, output: &Path) -> Option<TextEdits<'_>> {
+        let (inputs, saved) = (self.inputs.as_ref()?, self.saved()?);
+        let saved = Saved::of(saved);
+        let (Some(texts), Some(warnings)) = (saved.texts, saved.warnings) else {
+            return None;
+        };
+        let changed = changed_names(saved.inputs, inputs)?;
+        let mut listed = String::new();
+        (list(output, output, &mut listed) && listed == saved.output).then(|| TextEdits {
+            changed: changed.into_iter().map(|(name, _)| name).collect(),
+            output: saved.output,
+            texts,
+            warnings,
+            edited: saved.edited.unwrap_or(""),
+        })
+    }
+
+    /// Records a build after an edit of pages' text alone (see [`Stamp::text_edits`]):
+    /// the inputs as they are now, and the lists the build updated.
+    pub(crate) fn save_text_edits(&self, listing: &str, texts: &str, warnings: &str, edited: &str) {
+        self.write(listing, texts, warnings, edited);
     }
 
     /// The warnings of the last build, to say again if nothing changed since; `None` if
@@ -663,11 +676,13 @@ impl Stamp {
             }
         }
         let before: crate::hash::FastSet<&str> = before.collect();
+        // The pages a build after an edit of their text alone made again: the cache has
+        // them as they were.
+        let edited = saved.edited.unwrap_or("").lines();
         now.filter(|line| !before.contains(line))
-            .map(|line| {
-                let name = line.split('\t').next().unwrap_or(line);
-                (!name.contains('\u{fffd}')).then(|| PathBuf::from(name))
-            })
+            .map(|line| line.split('\t').next().unwrap_or(line))
+            .chain(edited)
+            .map(|name| (!name.contains('\u{fffd}')).then(|| PathBuf::from(name)))
             .collect()
     }
 
@@ -680,39 +695,120 @@ impl Stamp {
     /// lists (from [`Staging::finish`]; `None` to list the folder), from pages whose
     /// [`text_line`]s are `texts`, with its `warnings`. Best effort: without a stamp the
     /// next build is a full one, nothing worse; a warning that cannot be kept leaves the
-    /// build unstamped (the next one runs, and finds it).
+    /// build unstamped (the next one runs, and finds it). Returns the output's listing
+    /// if the stamp was written.
     pub(crate) fn save<'d>(
         &self,
         output: &Path,
         listing: Option<String>,
         texts: &str,
         warnings: impl Iterator<Item = &'d Diagnostic>,
-    ) {
-        let Some(warnings) = warnings
+    ) -> Option<String> {
+        let warnings = warnings
             .map(|w| w.kept().map(|line| line + "\n"))
-            .collect::<Option<String>>()
-        else {
-            return;
-        };
+            .collect::<Option<String>>()?;
         let listing = listing.or_else(|| {
             let mut listed = String::new();
             list(output, output, &mut listed).then_some(listed)
         });
-        if let Some(listing) = listing {
-            self.write(&listing, texts, &warnings);
-        }
+        let listing = listing?;
+        // A build that runs writes the build cache again: it has every page as it is.
+        self.write(&listing, texts, &warnings, "")
+            .then_some(listing)
     }
 
-    /// Writes the stamp: these inputs, the output's `listing`, the pages' `texts` and the
-    /// `warnings` (see [`Stamp`]).
-    fn write(&self, listing: &str, texts: &str, warnings: &str) -> bool {
+    /// Writes the stamp: these inputs, the output's `listing`, the pages' `texts`, the
+    /// `warnings` and the pages `edited` since the build cache was written (see [`Stamp`]).
+    fn write(&self, listing: &str, texts: &str, warnings: &str, edited: &str) -> bool {
         let Some(inputs) = &self.inputs else {
             return false;
         };
         // An empty line (no line of a list is empty) before each list but the first.
-        let text = format!("{inputs}\n{listing}\n{texts}\n{warnings}");
+        let text = format!("{inputs}\n{listing}\n{texts}\n{warnings}\n{edited}");
         std::fs::write(&self.file, text).is_ok()
     }
+}
+
+/// What the last build's stamp says, for a build after an edit of pages' text alone (see
+/// [`Stamp::text_edits`]).
+pub(crate) struct TextEdits<'s> {
+    /// The input files whose size or mtime changed (names in the source folder).
+    pub changed: Vec<&'s str>,
+    /// The output's files, as that build left them.
+    pub output: &'s str,
+    /// Each page file's name and the hash of its text (see [`text_line`]).
+    pub texts: &'s str,
+    /// That build's warnings, as kept.
+    pub warnings: &'s str,
+    /// The pages edited so since the build cache was written, one name a line.
+    pub edited: &'s str,
+}
+
+/// The names of the lines that differ between two listings of the inputs, each with
+/// whether its size is the same; `None` if a file was added, removed or renamed, or if
+/// the settings or the binary (the first two lines) differ.
+fn changed_names<'a>(then: &'a str, now: &'a str) -> Option<Vec<(&'a str, bool)>> {
+    let mut changed = Vec::new();
+    let (mut before, mut after) = (then.lines(), now.lines());
+    for i in 0.. {
+        let (before, now) = match (before.next(), after.next()) {
+            (None, None) => break,
+            (Some(before), Some(now)) => (before, now),
+            _ => return None,
+        };
+        if before == now {
+            continue;
+        }
+        let ((name, size), (was, was_size)) = (name_size(now)?, name_size(before)?);
+        if i < 2 || name != was {
+            return None;
+        }
+        changed.push((name, size == was_size));
+    }
+    Some(changed)
+}
+
+/// The stamp's list of page texts (see [`text_line`]) as a map from name to hash.
+pub(crate) fn text_hashes(texts: &str) -> FastMap<&str, &str> {
+    texts.lines().filter_map(|l| l.split_once('\t')).collect()
+}
+
+/// The hash of a text as [`text_line`] writes it.
+pub(crate) fn text_hash_line(text: &str) -> String {
+    format!("{:016x}", crate::content::text_hash(text))
+}
+
+/// A page file's text, decoded as the content stage decodes it; `None` if it cannot be
+/// read or decoded.
+pub(crate) fn read_text(path: &Path) -> Option<String> {
+    std::fs::read(path)
+        .ok()
+        .and_then(|bytes| crate::text::decode(&bytes).ok())
+}
+
+/// `list` with the lines of the files `changed` names replaced by theirs (name, then
+/// the rest of the line) and no others: a listing, or the texts' list, after a build that
+/// changed a few files.
+pub(crate) fn with_lines(list: &str, changed: &FastMap<String, String>) -> String {
+    let mut out = String::with_capacity(list.len());
+    for line in list.split_inclusive('\n') {
+        let name = line.split('\t').next().unwrap_or(line);
+        match changed.get(name) {
+            Some(rest) => {
+                out.push_str(name);
+                out.push_str(rest);
+            }
+            None => out.push_str(line),
+        }
+    }
+    out
+}
+
+/// The rest of a listing's line (after the name) for a file of `stamp`.
+pub(crate) fn listing_rest(stamp: FileStamp) -> String {
+    let mut rest = String::new();
+    push_stamp(&mut rest, stamp);
+    rest
 }
 
 /// A page file's line in the stamp: its name in the source folder (as [`list`] names
@@ -729,13 +825,14 @@ fn name_size(line: &str) -> Option<(&str, &str)> {
     Some((parts.next()?, parts.next()?))
 }
 
-/// The four lists of a saved stamp (see [`Stamp`]), each line ending in `\n`; `texts`
-/// and `warnings` are `None` in a stamp from before equipe kept them.
+/// The five lists of a saved stamp (see [`Stamp`]), each line ending in `\n`; `texts`,
+/// `warnings` and `edited` are `None` in a stamp from before equipe kept them.
 struct Saved<'s> {
     inputs: &'s str,
     output: &'s str,
     texts: Option<&'s str>,
     warnings: Option<&'s str>,
+    edited: Option<&'s str>,
 }
 
 impl<'s> Saved<'s> {
@@ -747,6 +844,7 @@ impl<'s> Saved<'s> {
             output: lists.next().unwrap_or(""),
             texts: lists.next(),
             warnings: lists.next(),
+            edited: lists.next(),
         }
     }
 }
@@ -1062,7 +1160,7 @@ mod tests {
         }
     }
 
-    /// A stamp reads back as its four lists, an empty one or a missing one included.
+    /// A stamp reads back as its five lists, an empty one or a missing one included.
     #[test]
     fn a_stamp_reads_back_as_its_lists() {
         let lists = |saved| {
@@ -1071,32 +1169,47 @@ mod tests {
                 output,
                 texts,
                 warnings,
+                edited,
             } = Saved::of(saved);
-            (inputs, output, texts, warnings)
+            (inputs, output, texts, warnings, edited)
         };
         assert_eq!(
-            lists("s\nb\nc/a.md\t1\t2\n\nindex.html\t3\t4\n\nc/a.md\t00ff\n\n{\"w\":1}\n{}\n"),
+            lists(
+                "s\nb\nc/a.md\t1\t2\n\nindex.html\t3\t4\n\nc/a.md\t00ff\n\n{\"w\":1}\n{}\n\nc/a.md\n"
+            ),
             (
                 "s\nb\nc/a.md\t1\t2\n",
                 "index.html\t3\t4\n",
                 Some("c/a.md\t00ff\n"),
-                Some("{\"w\":1}\n{}\n")
+                Some("{\"w\":1}\n{}\n"),
+                Some("c/a.md\n")
             )
         );
-        assert_eq!(lists("s\nb\n\n\n\n"), ("s\nb\n", "", Some(""), Some("")));
         assert_eq!(
-            lists("s\nb\n\nindex.html\t3\t4\n\n\n{}\n"),
-            ("s\nb\n", "index.html\t3\t4\n", Some(""), Some("{}\n"))
+            lists("s\nb\n\n\n\n\n"),
+            ("s\nb\n", "", Some(""), Some(""), Some(""))
         );
-        assert_eq!(lists("s\nb\n\n\nc/a.md\t00ff\n\n").1, "");
-        // Written before the warnings were kept; before the texts were.
+        assert_eq!(
+            lists("s\nb\n\nindex.html\t3\t4\n\n\n{}\n\n"),
+            (
+                "s\nb\n",
+                "index.html\t3\t4\n",
+                Some(""),
+                Some("{}\n"),
+                Some("")
+            )
+        );
+        assert_eq!(lists("s\nb\n\n\nc/a.md\t00ff\n\n\n").1, "");
+        // Written before the edited pages were kept; before the warnings were; before
+        // the texts were.
+        assert_eq!(lists("s\nb\n\n\n\n{}\n").4, None);
         assert_eq!(
             lists("s\nb\n\n\nc/a.md\t00ff\n"),
-            ("s\nb\n", "", Some("c/a.md\t00ff\n"), None)
+            ("s\nb\n", "", Some("c/a.md\t00ff\n"), None, None)
         );
         assert_eq!(
             lists("s\nb\n\nindex.html\t3\t4\n"),
-            ("s\nb\n", "index.html\t3\t4\n", None, None)
+            ("s\nb\n", "index.html\t3\t4\n", None, None, None)
         );
     }
 

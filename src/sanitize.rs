@@ -13,7 +13,9 @@ use std::borrow::Cow;
 use std::sync::OnceLock;
 
 /// What to do with raw HTML in Markdown (`markdown: { raw_html: ... }` in `site.yaml`).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize,
+)]
 pub enum RawHtml {
     /// Cleaned: no script, no event handlers, no `javascript:` URLs.
     #[default]

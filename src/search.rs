@@ -54,17 +54,76 @@ pub(crate) fn entry(
     checklist: Checklist<'_>,
 ) -> String {
     let page = &p.page;
-    let items = page
-        .responsibilities
+    let items = items_of(p, checklist);
+    entry_of(
+        &page.title,
+        &p.path,
+        page.description.as_deref().unwrap_or(""),
+        toc,
+        plain,
+        items.map(String::as_str),
+    )
+}
+
+/// What a page's entry holds besides its body's text and headings: its title, URL and
+/// description, its responsibilities, skills, risks and checklist items. A build after an
+/// edit of its text alone (see `body_edit`) makes the entry again from it.
+#[derive(serde::Serialize, serde::Deserialize)]
+pub(crate) struct EntryPage {
+    title: String,
+    url: String,
+    description: String,
+    items: Vec<String>,
+}
+
+impl EntryPage {
+    pub(crate) fn of(p: &SitePage, checklist: Checklist<'_>) -> EntryPage {
+        EntryPage {
+            title: p.page.title.clone(),
+            url: p.path.clone(),
+            description: p.page.description.clone().unwrap_or_default(),
+            items: items_of(p, checklist).cloned().collect(),
+        }
+    }
+
+    /// The entry of the page with a body of these headings and text.
+    pub(crate) fn entry(&self, toc: &[Heading], plain: &str) -> String {
+        entry_of(
+            &self.title,
+            &self.url,
+            &self.description,
+            toc,
+            plain,
+            self.items.iter().map(String::as_str),
+        )
+    }
+}
+
+fn items_of<'a>(
+    p: &'a SitePage,
+    checklist: Checklist<'a>,
+) -> impl Iterator<Item = &'a String> + Clone {
+    let page = &p.page;
+    page.responsibilities
         .iter()
         .chain(&page.skills)
         .chain(&page.risks)
-        .chain(checklist.iter().map(|c| &c.text));
-    let text = distinct_words(std::iter::once(plain).chain(items.map(String::as_str)));
+        .chain(checklist.iter().map(|c| &c.text))
+}
+
+fn entry_of<'a>(
+    title: &str,
+    url: &str,
+    description: &str,
+    toc: &[Heading],
+    plain: &'a str,
+    items: impl Iterator<Item = &'a str> + Clone,
+) -> String {
+    let text = distinct_words(std::iter::once(plain).chain(items));
     let entry = Entry {
-        t: &page.title,
-        u: &p.path,
-        d: page.description.as_deref().unwrap_or(""),
+        t: title,
+        u: url,
+        d: description,
         h: toc
             .iter()
             .map(|h| h.text.as_str())

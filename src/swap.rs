@@ -267,11 +267,12 @@ fn move_files(staged: &Path, target: &Path) -> io::Result<BTreeSet<PathBuf>> {
 }
 
 /// Test hooks, only in debug builds: `EQUIPE_TEST_ABORT_AT=STEP` aborts the process at that
-/// step of the swap (`staged`, `moved-aside`, `swapped`), `EQUIPE_TEST_PAUSE_AT=STEP:MS`
+/// step of the swap (`staged`, `moved-aside`, `swapped`; `text-edited` for a build of
+/// pages' text alone, see `body_edit`), `EQUIPE_TEST_PAUSE_AT=STEP:MS`
 /// sleeps there, so that tests can kill a build mid-swap or run two at once. Release
 /// builds read no variable.
 #[cfg(debug_assertions)]
-fn crash_point(step: &str) {
+pub(crate) fn crash_point(step: &str) {
     if std::env::var("EQUIPE_TEST_ABORT_AT").is_ok_and(|s| s == step) {
         std::process::abort();
     }
@@ -284,7 +285,7 @@ fn crash_point(step: &str) {
 }
 
 #[cfg(not(debug_assertions))]
-fn crash_point(_: &str) {}
+pub(crate) fn crash_point(_: &str) {}
 
 /// `.public.equipe-new` beside `public`.
 pub(crate) fn sibling(output: &Path, suffix: &str) -> PathBuf {

@@ -10,7 +10,9 @@
 use std::borrow::Cow;
 
 /// Which typographic rules a language uses.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize,
+)]
 pub enum Typography {
     #[default]
     None,

@@ -38,6 +38,24 @@ pub(super) fn report(options: &BuildOptions, outcome: &Outcome, repeats: &mut Re
     let shown = outcome.diagnostics.warning_count() - left_out;
     let mut err = std::io::stderr().lock();
     match &outcome.rendered {
+        None if outcome.succeeded() && outcome.edited.is_some() => {
+            let edited = outcome
+                .edited
+                .unwrap_or(equipe::EditedPages { pages: 0, files: 0 });
+            let warnings = match shown {
+                0 => String::new(),
+                n => format!("; the {n} warning(s) above are the last build's"),
+            } + &said_before(left_out);
+            let _ = writeln!(
+                err,
+                "built {} page(s) again into {} in {} ms: only their text changed, not what other pages show of them; the other {} files left as they were{warnings}",
+                edited.pages,
+                options.output.display(),
+                outcome.elapsed.as_millis(),
+                edited.files.saturating_sub(edited.pages),
+            );
+            true
+        }
         None if outcome.succeeded() => {
             let warnings = match shown {
                 0 => String::new(),

@@ -569,6 +569,13 @@ pub(crate) fn typeset(config: &Config, mut page: Page) -> Page {
     page
 }
 
+/// Where the body of a page file's `text` starts, after its front matter; `None` if the
+/// front matter never closes.
+pub(crate) fn body_start(text: &str) -> Option<usize> {
+    let split = front_matter::split(text).ok()?;
+    Some(text.len() - split.body.len())
+}
+
 /// What a page's [`Page::source_hash`] is: a hash of its file's text, decoded.
 pub(crate) fn text_hash(text: &str) -> u64 {
     hash_of(text)
@@ -770,7 +777,7 @@ fn decode_all(list: Vec<String>) -> Vec<String> {
 }
 
 /// The text of the body's first `# Heading`, if the body starts with one.
-fn first_heading(body: &str) -> Option<String> {
+pub(crate) fn first_heading(body: &str) -> Option<String> {
     let line = body.lines().find(|l| !l.trim().is_empty())?;
     let rest = line.trim_start().strip_prefix("# ")?;
     let rest = rest.trim().trim_end_matches('#').trim();

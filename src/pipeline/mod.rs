@@ -43,7 +43,7 @@ use crate::output_folder::OutputFolder;
 use crate::render::{self, Renderer};
 use crate::site::{self, GeneratedTitles, Site};
 use crate::theme::{self, Strings};
-use crate::{anchors, assets, bodies, collisions, content, output, search};
+use crate::{anchors, assets, bodies, body_edit, collisions, content, output, search};
 
 mod anchor_check;
 mod destination;
@@ -105,14 +105,29 @@ pub struct Outcome {
     /// `build` found the output as the last build of the same inputs left it, and
     /// did nothing (`rendered` is `None`; `diagnostics` are that build's warnings).
     pub up_to_date: bool,
+    /// `build` found that only pages' text changed, and nothing the rest of the site
+    /// shows of them: it made those pages again and left every other file as it was
+    /// (`rendered` is `None`; `diagnostics` are the last build's warnings). See
+    /// `body_edit`.
+    pub edited: Option<EditedPages>,
     /// What the user should know about the output folder (see
     /// [`OutputFolder::notes`]), to print whatever the outcome.
     pub notes: Vec<String>,
 }
 
+/// What a build after an edit of pages' text alone did (see [`Outcome::edited`]).
+#[derive(Clone, Copy, Debug)]
+pub struct EditedPages {
+    /// The pages it made again.
+    pub pages: usize,
+    /// The files of the output.
+    pub files: usize,
+}
+
 impl Outcome {
     pub fn succeeded(&self) -> bool {
-        (self.rendered.is_some() || self.up_to_date) && !self.diagnostics.has_errors()
+        (self.rendered.is_some() || self.up_to_date || self.edited.is_some())
+            && !self.diagnostics.has_errors()
     }
 }
 
@@ -147,6 +162,7 @@ fn outcome(start: Instant, mut diagnostics: Diagnostics, rendered: Option<Render
         diagnostics,
         elapsed: start.elapsed(),
         up_to_date: false,
+        edited: None,
         notes: Vec::new(),
     }
 }
@@ -313,6 +329,9 @@ pub fn build(options: &BuildOptions) -> Outcome {
         outcome.notes = notes;
         return outcome;
     }
+    if let Some(edited) = text_edited(start, &stamp, options, &folder) {
+        return edited;
+    }
     let changed = stamp.changed_inputs();
     stamp.forget();
     let build_cache = BuildCache::beside(&folder.path, &settings);
@@ -350,17 +369,14 @@ pub fn build(options: &BuildOptions) -> Outcome {
         }
     };
     let partial = build_cache.begin();
+    cache.bodies.edits = body_edit::Recorder::begin(&folder.path);
     cache.bodies.sink = partial.as_ref().map(Partial::sink);
     cache.content.sink = partial.as_ref().map(Partial::pages_sink);
     let destination = Destination::Disk(&staging);
     let mut rendered = run(options, &mut diagnostics, destination, Some(&mut cache));
     diagnostics.extend(staging.failures());
     if options.strict {
-        let found = std::mem::take(&mut diagnostics);
-        diagnostics.extend(found.into_iter().map(|mut d| {
-            d.severity = crate::diagnostics::Severity::Error;
-            d
-        }));
+        diagnostics = as_errors(diagnostics);
     }
     if rendered.is_some() && !diagnostics.has_errors() {
         let stamps = staging.stamps();
@@ -384,7 +400,9 @@ pub fn build(options: &BuildOptions) -> Outcome {
                 // In the order they are printed, which the next build keeps.
                 diagnostics.sort();
                 let texts = texts.unwrap_or_default();
-                stamp.save(&folder.target, listing, &texts, diagnostics.iter());
+                let saved = stamp.save(&folder.target, listing, &texts, diagnostics.iter());
+                let edits = cache.bodies.edits.take();
+                keep_records(edits, saved, rendered.as_ref(), &diagnostics);
             }
             Err(d) => {
                 diagnostics.push(d);
@@ -400,6 +418,49 @@ pub fn build(options: &BuildOptions) -> Outcome {
     let mut outcome = outcome(start, diagnostics, rendered);
     outcome.notes = notes;
     outcome
+}
+
+/// Puts in place the records of a build's bodies (see `body_edit`), if it stamped its
+/// output (`listing`, as the stamp lists it).
+fn keep_records(
+    edits: Option<body_edit::Recorder>,
+    listing: Option<String>,
+    rendered: Option<&Rendered>,
+    diagnostics: &Diagnostics,
+) {
+    if let (Some(edits), Some(listing), Some(r)) = (edits, listing, rendered) {
+        edits.finish(&r.site, diagnostics.iter(), &listing);
+    }
+}
+
+/// `build --strict`: warnings are errors.
+fn as_errors(diagnostics: Diagnostics) -> Diagnostics {
+    let mut errors = Diagnostics::default();
+    errors.extend(diagnostics.into_iter().map(|mut d| {
+        d.severity = crate::diagnostics::Severity::Error;
+        d
+    }));
+    errors
+}
+
+/// The outcome of a build after an edit of pages' text alone, if the changed inputs are
+/// such an edit (see `body_edit`).
+fn text_edited(
+    start: Instant,
+    stamp: &output::Stamp,
+    options: &BuildOptions,
+    folder: &OutputFolder,
+) -> Option<Outcome> {
+    let applied = body_edit::apply(stamp, &options.source, &folder.path, &folder.target)?;
+    let mut diagnostics = Diagnostics::default();
+    diagnostics.extend(applied.warnings);
+    let mut outcome = outcome(start, diagnostics, None);
+    outcome.edited = Some(EditedPages {
+        pages: applied.pages,
+        files: applied.files,
+    });
+    outcome.notes.clone_from(&folder.notes);
+    Some(outcome)
 }
 
 /// The last build's warnings, if nothing changed since that build (see [`output::Stamp`]):

@@ -32,6 +32,7 @@ mod rebuild;
 mod search;
 mod serve;
 mod serve_hardening;
+mod text_edits;
 mod theme;
 mod validate;
 mod watch;

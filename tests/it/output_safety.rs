@@ -257,8 +257,10 @@ fn a_build_killed_at_any_step_of_the_swap_leaves_a_whole_site() {
         let site = small_site();
         ok(site.build().0);
         // Without its build cache, a build replaces the output whole (with the cache, it
-        // updates it: see the next test).
+        // updates it: see the next test); without the records of its bodies, this edit
+        // is not one of the text alone (see `text_edits.rs`).
         std::fs::remove_file(site.path(".public.equipe-cache")).expect("a build cache");
+        std::fs::remove_file(site.path(".public.equipe-edits")).expect("bodies' records");
         let before = files(&site.output(""));
         site.write(
             "content/roles/tester.md",
@@ -309,6 +311,37 @@ fn a_build_killed_at_any_step_of_the_swap_leaves_a_whole_site() {
             &[("EQUIPE_TEST_ABORT_AT", "moved-aside")],
         ));
     }
+}
+
+/// A build of pages' text alone (see `text_edits.rs`) killed once it has replaced the
+/// page's file and the search index, before it stamped them: the next build runs, and
+/// gives the site a first build gives.
+#[test]
+fn a_build_of_text_alone_killed_midway_is_repaired_by_the_next() {
+    if !has_test_hooks() {
+        return;
+    }
+    let site = small_site();
+    ok(site.build().0);
+    site.write(
+        "content/roles/tester.md",
+        "---\ntitle: Tester\n---\nTests zanzibar things.\n",
+    );
+    let killed = build(site.root(), &[], &[("EQUIPE_TEST_ABORT_AT", "text-edited")]);
+    assert!(!killed.status.success(), "the build was killed");
+    assert!(
+        site.read_output("en/roles/tester/index.html")
+            .contains("zanzibar"),
+        "the page was replaced before the kill"
+    );
+    let next = ok(build(site.root(), &[], &[]));
+    assert!(stderr(&next).contains("built 3 pages"), "{}", stderr(&next));
+    assert_same(
+        &files(&site.output("")),
+        &reference(&site),
+        "the next build",
+    );
+    assert!(leftovers(site.root(), "public").is_empty());
 }
 
 /// A build with the build cache moves the files that changed into the output, then
