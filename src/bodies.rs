@@ -674,6 +674,7 @@ fn markdown_of(
     let resolver = PageLinks {
         site,
         from: i,
+        titled: std::cell::RefCell::default(),
         expanded: expanded.as_ref().map(|e| (e, root.as_path())),
     };
     let note = note && !p.generated && expanded.is_none() && included.is_empty();
@@ -688,6 +689,16 @@ fn markdown_of(
     to_body_positions(&mut r, body, expanded.as_ref(), include_errors, site);
     let depth = toc_depth(site, i);
     r.toc.retain(|h| h.level <= depth);
+    let mut titled = resolver.titled.take();
+    titled.sort_unstable();
+    titled.dedup();
+    included.extend(
+        titled
+            .into_iter()
+            .map(|j| &site.pages[j].page.file.path)
+            .filter(|path| !path.as_os_str().is_empty())
+            .map(|path| IncludedFile::now(path)),
+    );
     (r, included, note.then(|| recording.links()))
 }
 
@@ -772,6 +783,7 @@ pub(crate) fn badge_url(site: &Site, i: PageId, url: &str) -> Option<String> {
     }
     let links = PageLinks {
         site,
+        titled: std::cell::RefCell::default(),
         from: i,
         expanded: None,
     };
@@ -801,6 +813,9 @@ pub(crate) fn broken_badge(label: &str, url: &str) -> Diagnostic {
 struct PageLinks<'a> {
     site: &'a Site,
     from: PageId,
+    /// The pages whose titles links without words took: the body shows them, and is
+    /// made again when one of their files changes (as if it included them).
+    titled: std::cell::RefCell<Vec<PageId>>,
     /// The body with its includes expanded (what is rendered), and the content root the
     /// included files are in.
     expanded: Option<(&'a afm::include::Expanded, &'a Path)>,
@@ -868,6 +883,7 @@ impl LinkResolver for PageLinks<'_> {
         let path = unescape_spaces(path);
         let (stem, wanted) = self.stem_and_language(&path);
         let j = self.page_named(stem, wanted, at)?;
+        self.titled.borrow_mut().push(j);
         Some(self.site.pages[j].page.title.clone())
     }
 }

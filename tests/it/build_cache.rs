@@ -495,3 +495,37 @@ fn a_title_edited_in_one_language_renders_again_that_language_s_pages() {
         "every French page is reused: {kept} files reused, {french} French pages"
     );
 }
+
+/// A link without words shows its page's title (see `guides_translation`): the body that
+/// has one is made again when that page's title changes, though its own text and every
+/// URL are the same.
+#[test]
+fn a_link_without_words_shows_its_page_s_new_title() {
+    let site = TestSite::example();
+    let page = "content/roles/tester.en.md";
+    let text = std::fs::read_to_string(site.path(page)).expect("page");
+    site.write(page, &format!("{text}\nAsk the [](designer.md).\n"));
+    site.build().ok();
+    assert!(
+        site.read_output("en/roles/tester/index.html")
+            .contains(">Designer</a>.")
+    );
+    tick();
+    let designer = "content/roles/designer.en.md";
+    let text = std::fs::read_to_string(site.path(designer)).expect("designer");
+    site.write(
+        designer,
+        &text.replace("title: Designer", "title: UX designer"),
+    );
+    site.build().ok();
+    assert!(
+        site.read_output("en/roles/tester/index.html")
+            .contains(">UX designer</a>."),
+        "the link shows the new title"
+    );
+    assert_same(
+        &files(&site.output("")),
+        &first_build(&site),
+        "a title shown by a link",
+    );
+}
