@@ -308,7 +308,7 @@ impl Editable {
 
 /// The records of the last build, as its file holds them.
 struct Kept {
-    bytes: Vec<u8>,
+    bytes: bytes::Bytes,
 }
 
 /// Each page's record in a [`Kept`] file: its name, its body's key, where the record's
@@ -317,7 +317,7 @@ type Index<'k> = FastMap<&'k str, (u64, std::ops::Range<usize>)>;
 
 impl Kept {
     fn read(path: &Path) -> Option<Kept> {
-        let bytes = std::fs::read(path).ok()?;
+        let bytes = crate::build_cache::contents(&mut std::fs::File::open(path).ok()?, 0)?;
         bytes.starts_with(MAGIC).then_some(Kept { bytes })
     }
 
@@ -389,14 +389,14 @@ pub(crate) struct Recorder {
     file: PathBuf,
     partial: PathBuf,
     /// The last build's records, by page: a body the build cache gives keeps its own.
-    previous: FastMap<String, (u64, Vec<u8>)>,
+    previous: FastMap<String, (u64, bytes::Bytes)>,
     out: Mutex<Option<std::io::BufWriter<std::fs::File>>>,
 }
 
 impl Recorder {
     /// Begins the records of a build of the output folder at `output`; the last build's
-    /// are removed (they go with its stamp, which this build removed) and kept in memory
-    /// for the bodies the build cache gives. `None` if the file cannot be made.
+    /// are removed (they go with its stamp, which this build removed), and kept for the
+    /// bodies the build cache gives. `None` if the file cannot be made.
     pub(crate) fn begin(output: &Path) -> Option<Recorder> {
         let file = file_beside(output);
         let previous = Kept::read(&file)
@@ -405,7 +405,7 @@ impl Recorder {
                 Some(
                     records
                         .into_iter()
-                        .map(|(name, (key, at))| (name.to_string(), (key, kept.bytes[at].to_vec())))
+                        .map(|(name, (key, at))| (name.to_string(), (key, kept.bytes.slice(at))))
                         .collect(),
                 )
             })
