@@ -149,6 +149,65 @@ pub(crate) struct Links {
     titles: Vec<(String, Option<String>)>,
 }
 
+/// Whether every template shows a page's body (`content`) as it is, and nothing made from
+/// it: then a page's file changes with its body's HTML only where that HTML is. A theme
+/// that shows its length, a part of it or its words elsewhere (`{{ content | wordcount
+/// }}`) is built the usual way after every edit. Only what templates read counts:
+/// `{{ content }}` (or `| safe`) and `{% block content %}`, `{% endblock content %}`,
+/// `{% if content %}` (a body stays non-empty, see [`Editable::of`]) are as it is;
+/// comments and text are not read.
+pub(crate) fn shows_bodies_as_they_are(templates: &[crate::theme::Template]) -> bool {
+    templates.iter().all(|t| {
+        let mut rest = t.source.as_ref();
+        while let Some(at) = rest.find(['{']) {
+            rest = &rest[at + 1..];
+            let close = match rest.as_bytes().first() {
+                Some(b'{') => "}}",
+                Some(b'%') => "%}",
+                Some(b'#') => "#}",
+                _ => continue,
+            };
+            let Some(end) = rest.find(close) else {
+                return false;
+            };
+            let tag = &rest[1..end];
+            rest = &rest[end + 2..];
+            if close != "#}" && names_content(tag) && !as_it_is(close, tag) {
+                return false;
+            }
+        }
+        true
+    })
+}
+
+/// Whether a tag's text names the variable `content` (not `skip_to_content`).
+fn names_content(tag: &str) -> bool {
+    let word = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b == b'.';
+    tag.match_indices("content").any(|(at, _)| {
+        let before = tag.as_bytes().get(at.wrapping_sub(1)).copied();
+        let after = tag.as_bytes().get(at + "content".len()).copied();
+        !before.is_some_and(word) && !after.is_some_and(word)
+    })
+}
+
+/// Whether a tag that names `content` shows it as it is (see [`shows_bodies_as_they_are`]).
+fn as_it_is(close: &str, tag: &str) -> bool {
+    let words: Vec<&str> = tag
+        .trim_matches(['-', ' ', '\n', '\t'])
+        .split_whitespace()
+        .collect();
+    match close {
+        "}}" => matches!(
+            words[..],
+            ["content"] | ["content", "|", "safe"] | ["content|safe"]
+        ),
+        _ => matches!(
+            words[..],
+            ["block", "content"] | ["endblock", "content"] | ["if", "content"]
+        ),
+    }
+}
+
 /// A resolver that notes where each link goes, for a page's record.
 pub(crate) struct Recording<'r> {
     inner: &'r dyn LinkResolver,
@@ -687,6 +746,55 @@ fn replace(path: &Path, bytes: &[u8]) -> std::io::Result<FileStamp> {
         Err(e) => {
             let _ = std::fs::remove_file(&beside);
             Err(e)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn template(source: &str) -> Vec<crate::theme::Template> {
+        vec![crate::theme::Template {
+            name: "page.html".into(),
+            file: "templates/page.html".into(),
+            source: source.into(),
+        }]
+    }
+
+    /// The default theme shows bodies as they are; a template that shows anything made
+    /// from one does not, wherever it reads it.
+    #[test]
+    fn which_templates_show_bodies_as_they_are() {
+        // A site with no folder of its own: the default theme alone.
+        let empty = tempfile::tempdir().expect("temp dir");
+        let config =
+            crate::config::Config::parse(empty.path(), "title: T\nlanguages:\n  en: English\n")
+                .expect("config");
+        let theme = crate::theme::load(&config)
+            .map(|(theme, _)| theme)
+            .unwrap_or_else(|_| panic!("the default theme loads"));
+        assert!(shows_bodies_as_they_are(&theme.templates));
+        for kept in [
+            "<div>{{ content }}</div>",
+            "{{- content | safe -}}",
+            "{% block content %}{{ content|safe }}{% endblock content %}",
+            "{% if content %}<div>{{content}}</div>{% endif %}",
+            "{{ t.skip_to_content }} {# the content: #} content, contents",
+        ] {
+            assert!(shows_bodies_as_they_are(&template(kept)), "{kept}");
+        }
+        for made_from in [
+            "{{ content | length }}",
+            "{{ content | striptags | truncate(length=100) }}",
+            "{% set body = content %}{{ body }}",
+            "{% if content | length > 10 %}long{% endif %}",
+            "{{ content ",
+        ] {
+            assert!(
+                !shows_bodies_as_they_are(&template(made_from)),
+                "{made_from}"
+            );
         }
     }
 }

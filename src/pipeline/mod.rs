@@ -179,6 +179,12 @@ fn run(
         cache.forget_if_changed(&config);
     }
     let (config, theme, content) = load_sources(config, options, cache.as_deref_mut(), diagnostics);
+    // A theme that shows more of a body than its HTML as it is: no edit is of the text alone.
+    if let (Some(cache), Some(theme)) = (cache.as_deref_mut(), theme.as_ref())
+        && !body_edit::shows_bodies_as_they_are(&theme.templates)
+    {
+        cache.bodies.edits = None;
+    }
     let (statics, linkable) = statics(theme.as_ref(), content.files);
     let titles = SectionTitles(theme.as_ref().map(|t| &t.strings));
     let (mut site, site_diagnostics) = site::build(

@@ -305,3 +305,32 @@ fn a_page_others_include_or_titled_by_its_heading_runs_the_build() {
         "a guide page's text",
     );
 }
+
+/// A template that shows something made from a page's body besides its HTML (here its
+/// length): every edit is built the usual way, and the page shows the new length.
+#[test]
+fn a_theme_that_shows_more_of_a_body_runs_the_build() {
+    let site = TestSite::example();
+    let role = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default/templates/role.html"),
+    )
+    .expect("the default role template");
+    let shown = "{{ content }}";
+    assert!(role.contains(shown), "{role}");
+    site.write(
+        "templates/role.html",
+        &role.replacen(
+            shown,
+            "{{ content }}<p class=\"size\">{{ content | length }}</p>",
+            1,
+        ),
+    );
+    site.build().ok();
+    let said = edit(&site, PAGE, "The tester puts", "The tester always puts");
+    assert!(!said.contains(EDITED), "{said}");
+    assert_same(
+        &files(&site.output("")),
+        &first_build(&site),
+        "a body's length shown",
+    );
+}
