@@ -45,7 +45,7 @@ use crate::swap::sibling;
 use crate::typography::Typography;
 
 /// Names the format of the records' file.
-const MAGIC: &[u8] = b"equipe edits 1\n";
+const MAGIC: &[u8] = b"equipe edits 2\n";
 
 /// A record: the page's file name, the key of its body, then its [`Editable`].
 const RECORD: u8 = 1;
@@ -224,12 +224,16 @@ impl<'r> Recording<'r> {
         }
     }
 
-    /// Where the links it resolved went.
+    /// Where the links it resolved went, each once (a body that links a page twice
+    /// links it to the same place), sorted for [`Replay`] to look them up.
     pub(crate) fn links(self) -> Links {
-        Links {
-            links: self.links.into_inner(),
-            titles: self.titles.into_inner(),
-        }
+        let mut links = self.links.into_inner();
+        links.sort_by(|a, b| a.0.cmp(&b.0));
+        links.dedup_by(|a, b| a.0 == b.0);
+        let mut titles = self.titles.into_inner();
+        titles.sort_by(|a, b| a.0.cmp(&b.0));
+        titles.dedup_by(|a, b| a.0 == b.0);
+        Links { links, titles }
     }
 }
 
@@ -260,9 +264,10 @@ struct Replay<'r> {
 
 impl LinkResolver for Replay<'_> {
     fn resolve(&self, dest: &str, _at: usize) -> LinkTarget {
-        match self.record.links.iter().find(|(d, _)| d == dest) {
-            Some((_, target)) => target.clone(),
-            None => {
+        let links = &self.record.links;
+        match links.binary_search_by(|(d, _)| d.as_str().cmp(dest)) {
+            Ok(at) => links[at].1.clone(),
+            Err(_) => {
                 self.missed.set(true);
                 LinkTarget::External
             }
@@ -270,9 +275,10 @@ impl LinkResolver for Replay<'_> {
     }
 
     fn title(&self, dest: &str, _at: usize) -> Option<String> {
-        match self.record.titles.iter().find(|(d, _)| d == dest) {
-            Some((_, title)) => title.clone(),
-            None => {
+        let titles = &self.record.titles;
+        match titles.binary_search_by(|(d, _)| d.as_str().cmp(dest)) {
+            Ok(at) => titles[at].1.clone(),
+            Err(_) => {
                 self.missed.set(true);
                 None
             }
