@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Times full builds of generated sites: equipe (a first build, into an empty folder with no
 # build cache; a second one with nothing changed, which finds its stamp current and stops;
-# one after a source file was touched, and one after a page's text was edited, which take
-# what did not change from the build cache) against the floor program, Zola and Hugo, and
-# measures peak memory.
+# one after a source file was touched; one after a line was added to a page's text, which
+# makes that page's file again from its body's record; one after a heading was added to a
+# page, which other files show, and takes what did not change from the build cache)
+# against the floor program, Zola and Hugo, and measures peak memory.
 #
 #   benches/run.sh                 # 200, 2000 and 20000 pages
 #   benches/run.sh 50              # one small site (what CI could run to keep this working)
@@ -82,11 +83,13 @@ for pages in "${sizes[@]}"; do
   zola_cmd="$zola --root $site/zola build --output-dir $out/zola"
 
   edited=$site/equipe/content/roles/role-00001.en.md
+  headed=$site/equipe/content/roles/role-00002.en.md
   commands=(--prepare "rm -rf $out/floor" -n floor "$floor"
     --prepare "rm -rf $out/equipe $out/.equipe.equipe-cache" -n "equipe (first build)" "$equipe"
     --prepare "true" -n "equipe (nothing changed)" "$equipe"
     --prepare "touch $site/equipe/content/roles/role-00000.en.md" -n "equipe (one file touched)" "$equipe"
-    --prepare "sh -c 'echo Edited. >>$edited'" -n "equipe (one page edited)" "$equipe")
+    --prepare "sh -c 'echo Edited. >>$edited'" -n "equipe (one page edited)" "$equipe"
+    --prepare "sh -c 'printf \"\\n## Edited\\n\" >>$headed'" -n "equipe (one heading edited)" "$equipe")
   [ "$have_zola" = yes ] && commands+=(--prepare "rm -rf $out/zola" -n "zola" "$zola_cmd")
   [ "$have_hugo" = yes ] && commands+=(--prepare "rm -rf $out/hugo" -n "hugo" "$hugo_cmd")
   hyperfine --style basic --warmup 1 --min-runs 3 --max-runs 10 \
@@ -99,7 +102,9 @@ for pages in "${sizes[@]}"; do
   row "$role_pages" "equipe (one file touched)" "$work/hyperfine-$pages.csv" 3 "-"
   echo Edited. >>"$edited"
   row "$role_pages" "equipe (one page edited)" "$work/hyperfine-$pages.csv" 4 "$(peak_mib $equipe)"
-  next=5
+  printf '\n## Edited\n' >>"$headed"
+  row "$role_pages" "equipe (one heading edited)" "$work/hyperfine-$pages.csv" 5 "$(peak_mib $equipe)"
+  next=6
   if [ "$have_zola" = yes ]; then
     row "$role_pages" zola "$work/hyperfine-$pages.csv" $next "$(peak_mib $zola_cmd)"
     next=$((next + 1))
@@ -140,7 +145,7 @@ for p in sizes:
 peak = rows.get((big, "equipe (first build)"), (None, "-"))[1]
 if peak not in ("-", None):
     say(f"peak memory at {big} pages under 300 MiB", f"{peak} MiB", float(peak) < 300)
-for what in ("one file touched", "one page edited"):
+for what in ("one file touched", "one page edited", "one heading edited"):
     after = t(big, f"equipe ({what})")
     if after and first:
         say(f"{what} at {big} pages at most 10% of a first build", f"{100 * after / first:.0f}%", after <= first * 0.1)

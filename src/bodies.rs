@@ -278,6 +278,11 @@ impl Cached {
 }
 
 impl Cache {
+    /// Whether it holds no body to reuse.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.bodies.is_empty()
+    }
+
     /// Adds bodies read back compressed (those a build sent to its [`Sink`]).
     pub(crate) fn add_packed(&mut self, packed: Vec<Packed>) {
         self.bodies.extend(packed.into_iter().map(|p| {

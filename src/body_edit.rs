@@ -461,10 +461,13 @@ pub(crate) struct Recorder {
 impl Recorder {
     /// Begins the records of a build of the output folder at `output`; the last build's
     /// are removed (they go with its stamp, which this build removed), and kept for the
-    /// bodies the build cache gives. `None` if the file cannot be made.
-    pub(crate) fn begin(output: &Path) -> Option<Recorder> {
+    /// bodies the build cache gives if it `has_bodies` (36 MB at 20,000 pages, which a
+    /// build without them need not hold). `None` if the file cannot be made.
+    pub(crate) fn begin(output: &Path, has_bodies: bool) -> Option<Recorder> {
         let file = file_beside(output);
-        let previous = Kept::read(&file)
+        let previous = has_bodies
+            .then(|| Kept::read(&file))
+            .flatten()
             .and_then(|kept| {
                 let (records, _) = kept.records()?;
                 Some(

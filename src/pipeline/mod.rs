@@ -375,7 +375,7 @@ pub fn build(options: &BuildOptions) -> Outcome {
         }
     };
     let partial = build_cache.begin();
-    cache.bodies.edits = body_edit::Recorder::begin(&folder.path);
+    cache.bodies.edits = body_edit::Recorder::begin(&folder.path, !cache.bodies.is_empty());
     cache.bodies.sink = partial.as_ref().map(Partial::sink);
     cache.content.sink = partial.as_ref().map(Partial::pages_sink);
     let destination = Destination::Disk(&staging);
