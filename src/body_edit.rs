@@ -371,14 +371,13 @@ impl Editable {
     }
 }
 
+/// Pages' records (by page file name), each with its body's key.
+type Records<'k> = FastMap<&'k str, (u64, &'k [u8])>;
+
 /// The records of the last build, as its file holds them.
 struct Kept {
     bytes: bytes::Bytes,
 }
-
-/// Each page's record in a [`Kept`] file: its name, its body's key, where the record's
-/// bytes are.
-type Index<'k> = FastMap<&'k str, (u64, std::ops::Range<usize>)>;
 
 impl Kept {
     fn read(path: &Path) -> Option<Kept> {
@@ -386,25 +385,23 @@ impl Kept {
         bytes.starts_with(MAGIC).then_some(Kept { bytes })
     }
 
-    /// Each page's record, the later frame of a name winning, and the hash of the
-    /// listing they go with; `None` if the file does not end with one.
-    fn records(&self) -> Option<(Index<'_>, u64)> {
-        let mut records = Index::default();
+    /// The records of the pages whose names `wanted` accepts, each with its body's key,
+    /// the later frame of a name winning, and the hash of the output's listing the file
+    /// ends with; `None` if it is cut short or does not end with one. Found by going
+    /// through the frames, with no index of every page.
+    fn records(&self, wanted: impl Fn(&str) -> bool) -> Option<(Records<'_>, u64)> {
+        let mut records = FastMap::default();
         let mut end = None;
-        let mut at = MAGIC.len();
-        while at < self.bytes.len() {
-            let tag = self.bytes[at];
-            let len = u32::from_le_bytes(self.bytes.get(at + 1..at + 5)?.try_into().ok()?) as usize;
-            let start = at + 5;
-            let payload = self.bytes.get(start..start + len)?;
-            at = start + len;
+        for frame in self.frames() {
+            let (tag, payload) = frame?;
             end = None;
             match tag {
                 RECORD => {
                     let ((name, key), record): ((&str, u64), &[u8]) =
                         postcard::take_from_bytes(payload).ok()?;
-                    let from = start + (len - record.len());
-                    records.insert(name, (key, from..at));
+                    if wanted(name) {
+                        records.insert(name, (key, record));
+                    }
                 }
                 EXCLUDED => {
                     let names: Vec<&str> = postcard::from_bytes(payload).ok()?;
@@ -417,6 +414,28 @@ impl Kept {
             }
         }
         Some((records, end?))
+    }
+
+    /// The file's frames, each its tag and payload; an error where one is cut short.
+    fn frames(&self) -> impl Iterator<Item = Option<(u8, &[u8])>> {
+        let mut at = MAGIC.len();
+        std::iter::from_fn(move || {
+            if at >= self.bytes.len() {
+                return None;
+            }
+            let frame = (|| {
+                let tag = self.bytes[at];
+                let len =
+                    u32::from_le_bytes(self.bytes.get(at + 1..at + 5)?.try_into().ok()?) as usize;
+                let payload = self.bytes.get(at + 5..at + 5 + len)?;
+                at += 5 + len;
+                Some((tag, payload))
+            })();
+            if frame.is_none() {
+                at = self.bytes.len();
+            }
+            Some(frame)
+        })
     }
 }
 
@@ -461,19 +480,18 @@ pub(crate) struct Recorder {
 impl Recorder {
     /// Begins the records of a build of the output folder at `output`; the last build's
     /// are removed (they go with its stamp, which this build removed), and kept for the
-    /// bodies the build cache gives if it `has_bodies` (36 MB at 20,000 pages, which a
-    /// build without them need not hold). `None` if the file cannot be made.
-    pub(crate) fn begin(output: &Path, has_bodies: bool) -> Option<Recorder> {
+    /// bodies the build cache gives. `None` if the file cannot be made.
+    pub(crate) fn begin(output: &Path) -> Option<Recorder> {
         let file = file_beside(output);
-        let previous = has_bodies
-            .then(|| Kept::read(&file))
-            .flatten()
+        let previous = Kept::read(&file)
             .and_then(|kept| {
-                let (records, _) = kept.records()?;
+                let (records, _) = kept.records(|_| true)?;
                 Some(
                     records
                         .into_iter()
-                        .map(|(name, (key, at))| (name.to_string(), (key, kept.bytes.slice(at))))
+                        .map(|(name, (key, record))| {
+                            (name.to_string(), (key, kept.bytes.slice_ref(record)))
+                        })
                         .collect(),
                 )
             })
@@ -488,6 +506,11 @@ impl Recorder {
             previous,
             out: Mutex::new(Some(out)),
         })
+    }
+
+    /// Lets go of the last build's records: this build has no body to reuse.
+    pub(crate) fn forget_previous(&mut self) {
+        self.previous = FastMap::default();
     }
 
     fn write(&self, bytes: &[u8]) {
@@ -612,18 +635,20 @@ pub(crate) fn apply(stamp: &Stamp, source: &Path, output: &Path, target: &Path) 
     if std::env::var_os("EQUIPE_TEST_NO_TEXT_EDITS").is_some() {
         return None;
     }
-    let edits = stamp.text_edits(target)?;
+    let edits = stamp.text_edits()?;
     if edits.changed.is_empty() {
         return None;
     }
     let kept = Kept::read(&file_beside(output))?;
-    let (records, end) = kept.records()?;
+    let (records, end) = kept.records(|name| edits.changed.contains(&name))?;
     if end != token(edits.output) {
         return None;
     }
-    let mut pages = edited_pages(&edits, source, |name| {
-        records.get(name).map(|(_, at)| &kept.bytes[at.clone()])
-    })?;
+    let mut pages = edited_pages(&edits, source, |name| records.get(name).map(|r| r.1))?;
+    // Last, as it costs most: the output must be as the records describe it.
+    if !edits.output_is_as_left(target) {
+        return None;
+    }
     let files = new_files(&mut pages, target)?;
     // From here on the output changes: a build killed midway finds no stamp, and runs
     // (a build that runs after this one failed finds the files it changed by their

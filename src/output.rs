@@ -622,18 +622,18 @@ impl Stamp {
 
     /// The inputs that changed since the last build if each is a file that build listed,
     /// at the same place in the list (none added or removed, the settings and the binary
-    /// the same), with that build's lists, and the output as that build left it: what a
-    /// build after an edit of pages' text alone starts from (see `body_edit`). `None`
+    /// the same), with that build's lists: what a build after an edit of pages' text alone
+    /// starts from (see `body_edit`), which checks the output last (see
+    /// [`TextEdits::output_is_as_left`]: listing it is most of such a build). `None`
     /// otherwise.
-    pub(crate) fn text_edits(&self, output: &Path) -> Option<TextEdits<'_>> {
+    pub(crate) fn text_edits(&self) -> Option<TextEdits<'_>> {
         let (inputs, saved) = (self.inputs.as_ref()?, self.saved()?);
         let saved = Saved::of(saved);
         let (Some(texts), Some(warnings)) = (saved.texts, saved.warnings) else {
             return None;
         };
         let changed = changed_names(saved.inputs, inputs)?;
-        let mut listed = String::new();
-        (list(output, output, &mut listed) && listed == saved.output).then(|| TextEdits {
+        Some(TextEdits {
             changed: changed.into_iter().map(|(name, _)| name).collect(),
             output: saved.output,
             texts,
@@ -726,6 +726,14 @@ impl Stamp {
         // An empty line (no line of a list is empty) before each list but the first.
         let text = format!("{inputs}\n{listing}\n{texts}\n{warnings}\n{edited}");
         std::fs::write(&self.file, text).is_ok()
+    }
+}
+
+impl TextEdits<'_> {
+    /// Whether the output folder is as the last build left it.
+    pub(crate) fn output_is_as_left(&self, output: &Path) -> bool {
+        let mut listed = String::new();
+        list(output, output, &mut listed) && listed == self.output
     }
 }
 

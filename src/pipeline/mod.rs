@@ -341,22 +341,7 @@ pub fn build(options: &BuildOptions) -> Outcome {
     let changed = stamp.changed_inputs();
     stamp.forget();
     let build_cache = BuildCache::beside(&folder.path, &settings);
-    // The walk of `content/` needs no cache: it is made while the cache is read (mostly
-    // on one core: mapping it, checking it, going through its bodies).
-    let (mut cache, walked) = rayon::join(
-        || build_cache.load(),
-        || {
-            let config = load_config(options, &mut Diagnostics::default())?;
-            let found = content::discover(&config);
-            Some((config, found))
-        },
-    );
-    if let Some((config, found)) = walked {
-        cache.content.walked_ahead(&config, found);
-    }
-    if let Some(changed) = changed {
-        cache.only_changed(changed);
-    }
+    let (mut cache, edits) = load_cache(&build_cache, options, &folder, changed);
     cache.kept_on_disk();
     // The cache lists the previous output's files: the output is updated, not replaced,
     // if it is still the folder equipe made (not one `--force` is to replace whole).
@@ -375,7 +360,7 @@ pub fn build(options: &BuildOptions) -> Outcome {
         }
     };
     let partial = build_cache.begin();
-    cache.bodies.edits = body_edit::Recorder::begin(&folder.path, !cache.bodies.is_empty());
+    cache.bodies.edits = edits;
     cache.bodies.sink = partial.as_ref().map(Partial::sink);
     cache.content.sink = partial.as_ref().map(Partial::pages_sink);
     let destination = Destination::Disk(&staging);
@@ -424,6 +409,41 @@ pub fn build(options: &BuildOptions) -> Outcome {
     let mut outcome = outcome(start, diagnostics, rendered);
     outcome.notes = notes;
     outcome
+}
+
+/// The build cache (see `build_cache`) with what changed since it was written, and the
+/// start of this build's bodies' records (see `body_edit`).
+fn load_cache(
+    build_cache: &BuildCache,
+    options: &BuildOptions,
+    folder: &OutputFolder,
+    changed: Option<Vec<PathBuf>>,
+) -> (Cache, Option<body_edit::Recorder>) {
+    // The walk of `content/` needs no cache: it is made while the cache is read (mostly
+    // on one core: mapping it, checking it, going through its bodies).
+    // So is the start of this build's bodies' records, with the last build's.
+    let (mut cache, (walked, mut edits)) = rayon::join(
+        || build_cache.load(),
+        || {
+            let edits = body_edit::Recorder::begin(&folder.path);
+            let walked = load_config(options, &mut Diagnostics::default())
+                .map(|config| (content::discover(&config), config));
+            (walked, edits)
+        },
+    );
+    if let Some((found, config)) = walked {
+        cache.content.walked_ahead(&config, found);
+    }
+    // Without bodies to reuse, the last records are of no use (and 36 MB at 20,000 pages).
+    if cache.bodies.is_empty()
+        && let Some(edits) = edits.as_mut()
+    {
+        edits.forget_previous();
+    }
+    if let Some(changed) = changed {
+        cache.only_changed(changed);
+    }
+    (cache, edits)
 }
 
 /// Puts in place the records of a build's bodies (see `body_edit`), if it stamped its
