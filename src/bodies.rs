@@ -402,12 +402,9 @@ pub(crate) fn render(site: &mut Site, mut cache: Option<&mut Cache>) -> Vec<Diag
             }
         })
         .collect();
-    if let Some(recorder) = recorder {
-        recorder.exclude(&included_pages(linked, &bodies));
-    }
     if let Some(cache) = cache {
         keep(cache, linked, &bodies, compress);
-        cache.edits = taken;
+        cache.edits = taken.map(|r| r.bodies_made(&included_pages(linked, &bodies)));
     }
     for (p, (_, _, Cached { body, .. })) in site.pages.iter_mut().zip(bodies) {
         for broken in &body.broken_links {

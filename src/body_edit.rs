@@ -371,8 +371,19 @@ impl Editable {
     }
 }
 
-/// Pages' records (by page file name), each with its body's key.
-type Records<'k> = FastMap<&'k str, (u64, &'k [u8])>;
+/// Pages' records, by page file name.
+type Records<'k> = FastMap<&'k str, Record<'k>>;
+
+/// A page's record in a [`Kept`] file.
+#[derive(Clone, Copy)]
+struct Record<'k> {
+    /// The key of the body it was made for.
+    key: u64,
+    /// The [`Editable`], serialized.
+    bytes: &'k [u8],
+    /// Its whole frame, as a build that keeps it writes it again.
+    frame: &'k [u8],
+}
 
 /// The records of the last build, as its file holds them.
 struct Kept {
@@ -393,14 +404,15 @@ impl Kept {
         let mut records = FastMap::default();
         let mut end = None;
         for frame in self.frames() {
-            let (tag, payload) = frame?;
+            let (tag, payload, whole) = frame?;
             end = None;
             match tag {
                 RECORD => {
-                    let ((name, key), record): ((&str, u64), &[u8]) =
+                    let ((name, key), bytes): ((&str, u64), &[u8]) =
                         postcard::take_from_bytes(payload).ok()?;
                     if wanted(name) {
-                        records.insert(name, (key, record));
+                        let frame = whole;
+                        records.insert(name, Record { key, bytes, frame });
                     }
                 }
                 EXCLUDED => {
@@ -416,8 +428,9 @@ impl Kept {
         Some((records, end?))
     }
 
-    /// The file's frames, each its tag and payload; an error where one is cut short.
-    fn frames(&self) -> impl Iterator<Item = Option<(u8, &[u8])>> {
+    /// The file's frames, each its tag, its payload and its whole bytes; an error where
+    /// one is cut short.
+    fn frames(&self) -> impl Iterator<Item = Option<(u8, &[u8], &[u8])>> {
         let mut at = MAGIC.len();
         std::iter::from_fn(move || {
             if at >= self.bytes.len() {
@@ -428,8 +441,9 @@ impl Kept {
                 let len =
                     u32::from_le_bytes(self.bytes.get(at + 1..at + 5)?.try_into().ok()?) as usize;
                 let payload = self.bytes.get(at + 5..at + 5 + len)?;
+                let whole = &self.bytes[at..at + 5 + len];
                 at += 5 + len;
-                Some((tag, payload))
+                Some((tag, payload, whole))
             })();
             if frame.is_none() {
                 at = self.bytes.len();
@@ -472,7 +486,8 @@ fn file_beside(output: &Path) -> PathBuf {
 pub(crate) struct Recorder {
     file: PathBuf,
     partial: PathBuf,
-    /// The last build's records, by page: a body the build cache gives keeps its own.
+    /// The last build's records, by page: a body the build cache gives keeps its own
+    /// (each the key of the body it was made for, and its whole frame).
     previous: FastMap<String, (u64, bytes::Bytes)>,
     out: Mutex<Option<std::io::BufWriter<std::fs::File>>>,
 }
@@ -489,16 +504,16 @@ impl Recorder {
                 Some(
                     records
                         .into_iter()
-                        .map(|(name, (key, record))| {
-                            (name.to_string(), (key, kept.bytes.slice_ref(record)))
-                        })
+                        .map(|(name, r)| (name.to_string(), (r.key, kept.bytes.slice_ref(r.frame))))
                         .collect(),
                 )
             })
             .unwrap_or_default();
         let _ = std::fs::remove_file(&file);
         let partial = sibling(output, "equipe-edits-partial");
-        let mut out = std::io::BufWriter::new(std::fs::File::create(&partial).ok()?);
+        // Written from every core, a record at a time: few, large writes.
+        let created = std::fs::File::create(&partial).ok()?;
+        let mut out = std::io::BufWriter::with_capacity(1 << 20, created);
         out.write_all(MAGIC).ok()?;
         Some(Recorder {
             file,
@@ -511,6 +526,15 @@ impl Recorder {
     /// Lets go of the last build's records: this build has no body to reuse.
     pub(crate) fn forget_previous(&mut self) {
         self.previous = FastMap::default();
+    }
+
+    /// Every body of the build is made: the pages whose files bodies include have no
+    /// record, and the last build's records are let go of (a build's memory peaks later,
+    /// while the pages render: they were 36 MB of it at 20,000 pages).
+    pub(crate) fn bodies_made(mut self, included: &[String]) -> Recorder {
+        self.exclude(included);
+        self.forget_previous();
+        self
     }
 
     fn write(&self, bytes: &[u8]) {
@@ -541,11 +565,10 @@ impl Recorder {
     /// The body of `name` made from `key` came from the build cache: its record is the
     /// last build's, if it made one for that body.
     pub(crate) fn reused(&self, name: &str, key: u64) {
-        if let Some((was, record)) = self.previous.get(name)
+        if let Some((was, frame)) = self.previous.get(name)
             && *was == key
-            && let Some(frame) = record_frame(name, key, record)
         {
-            self.write(&frame);
+            self.write(frame);
         }
     }
 
@@ -644,7 +667,7 @@ pub(crate) fn apply(stamp: &Stamp, source: &Path, output: &Path, target: &Path) 
     if end != token(edits.output) {
         return None;
     }
-    let mut pages = edited_pages(&edits, source, |name| records.get(name).map(|r| r.1))?;
+    let mut pages = edited_pages(&edits, source, |name| records.get(name).map(|r| r.bytes))?;
     // Last, as it costs most: the output must be as the records describe it.
     if !edits.output_is_as_left(target) {
         return None;
