@@ -37,15 +37,17 @@ pub(super) fn report(options: &BuildOptions, outcome: &Outcome, repeats: &mut Re
     let left_out = repeats.print(&outcome.diagnostics);
     let shown = outcome.diagnostics.warning_count() - left_out;
     let mut err = std::io::stderr().lock();
-    match &outcome.rendered {
-        None if outcome.succeeded() && outcome.edited.is_some() => {
-            let edited = outcome
-                .edited
-                .unwrap_or(equipe::EditedPages { pages: 0, files: 0 });
-            let warnings = match shown {
-                0 => String::new(),
-                n => format!("; the {n} warning(s) above are the last build's"),
-            } + &said_before(left_out);
+    // What a build that did not run says of the warnings it says again.
+    let again = || {
+        let last = match shown {
+            0 => String::new(),
+            n => format!("; the {n} warning(s) above are the last build's"),
+        };
+        last + &said_before(left_out)
+    };
+    match (&outcome.rendered, outcome.edited) {
+        (None, Some(edited)) if outcome.succeeded() => {
+            let warnings = again();
             let _ = writeln!(
                 err,
                 "built {} page(s) again into {} in {} ms: only their text changed, not what other pages show of them; the other {} files left as they were{warnings}",
@@ -56,11 +58,8 @@ pub(super) fn report(options: &BuildOptions, outcome: &Outcome, repeats: &mut Re
             );
             true
         }
-        None if outcome.succeeded() => {
-            let warnings = match shown {
-                0 => String::new(),
-                n => format!("; the {n} warning(s) above are the last build's"),
-            } + &said_before(left_out);
+        (None, None) if outcome.succeeded() => {
+            let warnings = again();
             let _ = writeln!(
                 err,
                 "nothing changed since the last build: {} left as it was (checked in {} ms){warnings}",
@@ -69,7 +68,7 @@ pub(super) fn report(options: &BuildOptions, outcome: &Outcome, repeats: &mut Re
             );
             true
         }
-        Some(r) if outcome.succeeded() => {
+        (Some(r), _) if outcome.succeeded() => {
             let reused = match (r.reused, r.bodies_reused) {
                 (0, 0) => String::new(),
                 (files, bodies) => format!(

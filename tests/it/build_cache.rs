@@ -8,7 +8,7 @@ use crate::common::{TestSite, assert_same, files};
 use crate::rebuild::{EDITS, tick};
 
 /// The files a first build of `site` makes, into a new folder with no cache beside it.
-fn first_build(site: &TestSite) -> BTreeMap<String, Vec<u8>> {
+pub(crate) fn first_build(site: &TestSite) -> BTreeMap<String, Vec<u8>> {
     let elsewhere = tempfile::tempdir().expect("temp dir");
     let output = elsewhere.path().join("out");
     let run = site.run(&["build", "--output", output.to_str().expect("UTF-8")]);

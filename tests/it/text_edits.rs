@@ -6,6 +6,7 @@
 use std::collections::BTreeMap;
 use std::time::SystemTime;
 
+use crate::build_cache::first_build;
 use crate::common::{TestSite, assert_same, files};
 use crate::rebuild::{mtimes, tick};
 
@@ -15,14 +16,15 @@ const PAGE_FILE: &str = "en/roles/tester/index.html";
 /// What the build says when it took this way.
 const EDITED: &str = "only their text changed";
 
-/// The files a first build of `site` makes, into a new folder with no cache beside it.
-fn first_build(site: &TestSite) -> BTreeMap<String, Vec<u8>> {
-    let elsewhere = tempfile::tempdir().expect("temp dir");
-    let output = elsewhere.path().join("out");
-    site.run(&["build", "--output", output.to_str().expect("UTF-8")])
-        .ok();
-    files(&output)
+/// The way a build is expected to take.
+#[derive(Clone, Copy, PartialEq)]
+enum Way {
+    /// The page's text alone: its file made from its body's record.
+    TextAlone,
+    /// The build runs, with its cache.
+    Runs,
 }
+use Way::{Runs, TextAlone};
 
 /// The output files whose mtime changed.
 fn touched(
@@ -36,14 +38,19 @@ fn touched(
         .collect()
 }
 
-/// Replaces `from` by `to` in `file` (after a tick, for a new mtime) and builds; returns
-/// what the build said.
-fn edit(site: &TestSite, file: &str, from: &str, to: &str) -> String {
+/// Replaces `from` by `to` in `file` (after a tick, for a new mtime), builds, asserts
+/// that the build took `way` and gave a first build's files; returns what it said.
+#[track_caller]
+fn edit(site: &TestSite, file: &str, (from, to): (&str, &str), way: Way) -> String {
     tick();
     let text = std::fs::read_to_string(site.path(file)).expect("read");
     assert!(text.contains(from), "{file} has no `{from}`");
     site.write(file, &text.replacen(from, to, 1));
-    site.build().ok().stderr()
+    let said = site.build().ok().stderr();
+    let what = format!("`{from}` -> `{to}` in {file}");
+    assert_eq!(said.contains(EDITED), way == TextAlone, "{what}: {said}");
+    assert_same(&files(&site.output("")), &first_build(site), &what);
+    said
 }
 
 #[test]
@@ -53,31 +60,26 @@ fn an_edit_of_a_page_s_text_rewrites_its_file_and_no_other() {
     let before = mtimes(&site.output(""));
 
     // Emphasis: the page's words, and its search entry, are the same.
-    let said = edit(
-        &site,
-        PAGE,
-        "the clumsiest customer's",
-        "the *clumsiest* customer's",
-    );
-    assert!(
-        said.contains("built 1 page(s) again") && said.contains(EDITED),
-        "{said}"
-    );
+    let emphasis = ("the clumsiest customer's", "the *clumsiest* customer's");
+    let said = edit(&site, PAGE, emphasis, TextAlone);
+    assert!(said.contains("built 1 page(s) again"), "{said}");
     let after = mtimes(&site.output(""));
     assert_eq!(touched(&before, &after), vec![PAGE_FILE.to_string()]);
     assert!(site.read_output(PAGE_FILE).contains("<em>clumsiest</em>"));
-    assert_same(&files(&site.output("")), &first_build(&site), "same words");
 
     // A new word: the English search index too.
-    let said = edit(&site, PAGE, "a product goes", "a zanzibar product goes");
-    assert!(said.contains(EDITED), "{said}");
+    edit(
+        &site,
+        PAGE,
+        ("a product goes", "a zanzibar product goes"),
+        TextAlone,
+    );
     let again = mtimes(&site.output(""));
     assert_eq!(
         touched(&after, &again),
         vec!["assets/search-en.js".to_string(), PAGE_FILE.to_string()]
     );
     assert!(site.read_output("assets/search-en.js").contains("zanzibar"));
-    assert_same(&files(&site.output("")), &first_build(&site), "a new word");
 
     // Nothing changed since: nothing to do.
     tick();
@@ -88,78 +90,46 @@ fn an_edit_of_a_page_s_text_rewrites_its_file_and_no_other() {
 
 /// Each of these edits changes what the rest of the site, or the page around its text,
 /// shows: the build runs (with its cache), and gives a first build's files. They pile
-/// up, with edits of the text alone between them (the last one leaves a warning).
+/// up, with edits of the text alone between them (the last one leaves a warning: a page
+/// with a warning is built as usual, to find its warnings again).
 #[test]
 fn an_edit_that_shows_elsewhere_runs_the_build() {
     let site = TestSite::example();
     site.build().ok();
-    let runs: &[(&str, &str, &str, &str)] = &[
+    let runs: &[(&str, &str)] = &[
+        // A heading.
+        ("## What to test before launch", "## What to test first"),
+        // A link to another page.
         (
-            "a heading",
-            PAGE,
-            "## What to test before launch",
-            "## What to test first",
-        ),
-        (
-            "a link to another page",
-            PAGE,
             "out of stock during",
             "out of stock ([see the designer](designer.md)) during",
         ),
+        // A task.
         (
-            "a task",
-            PAGE,
             "End-to-end tests",
             "- [ ] Warn the warehouse\n\nEnd-to-end tests",
         ),
+        // A link to a section.
         (
-            "a link to a section",
-            PAGE,
             "during checkout.",
             "during checkout (see [below](#what-to-test-first)).",
         ),
+        // The front matter.
+        ("title: Tester", "title: Quality tester"),
+        // An element with an id.
+        ("Journey |", "Journey <span id=\"journeys\"></span> |"),
+        // A link to a missing section: a warning.
         (
-            "the front matter",
-            PAGE,
-            "title: Tester",
-            "title: Quality tester",
-        ),
-        (
-            "an element with an id",
-            PAGE,
-            "Journey |",
-            "Journey <span id=\"journeys\"></span> |",
-        ),
-        (
-            "a link to a missing section, a warning",
-            PAGE,
             "End-to-end tests",
             "[Gone](designer.md#no-such-part) End-to-end tests",
         ),
     ];
-    for &(what, file, from, to) in runs {
-        let said = edit(&site, file, from, to);
-        assert!(!said.contains(EDITED), "{what}: {said}");
-        assert_same(&files(&site.output("")), &first_build(&site), what);
+    for (i, &change) in runs.iter().enumerate() {
+        edit(&site, PAGE, change, Runs);
         // Then the page's text alone, which that build recorded again.
-        let said = edit(&site, file, "The tester puts", "The tester now puts");
-        if what.contains("warning") {
-            // A page with a warning is built as usual, to find its warnings again.
-            assert!(!said.contains(EDITED), "{what}: {said}");
-        } else {
-            assert!(said.contains(EDITED), "after {what}: {said}");
-        }
-        assert_same(
-            &files(&site.output("")),
-            &first_build(&site),
-            &format!("after {what}"),
-        );
-        let said = edit(&site, file, "The tester now puts", "The tester puts");
-        assert_same(
-            &files(&site.output("")),
-            &first_build(&site),
-            &format!("{what}, undone: {said}"),
-        );
+        let way = if i + 1 < runs.len() { TextAlone } else { Runs };
+        edit(&site, PAGE, ("The tester puts", "The tester now puts"), way);
+        edit(&site, PAGE, ("The tester now puts", "The tester puts"), way);
     }
 }
 
@@ -173,42 +143,40 @@ fn builds_after_text_edits_stay_right() {
     let first = files(&site.output(""));
     let original = std::fs::read_to_string(site.path(PAGE)).expect("page");
 
-    let said = edit(&site, PAGE, "The tester puts", "The tester always puts");
-    assert!(said.contains(EDITED), "{said}");
+    edit(
+        &site,
+        PAGE,
+        ("The tester puts", "The tester always puts"),
+        TextAlone,
+    );
     // Another page's front matter: the build runs, with this page as it is now.
-    let said = edit(
+    let designer = "content/roles/designer.en.md";
+    edit(
         &site,
-        "content/roles/designer.en.md",
-        "title: Designer",
-        "title: UX designer",
+        designer,
+        ("title: Designer", "title: UX designer"),
+        Runs,
     );
-    assert!(!said.contains(EDITED), "{said}");
     assert!(site.read_output(PAGE_FILE).contains("always puts"));
-    assert_same(
-        &files(&site.output("")),
-        &first_build(&site),
-        "another page's title",
-    );
     // Back as it was: the build cache has that text's body, and its page is made again.
-    let said = edit(
+    edit(
         &site,
-        "content/roles/designer.en.md",
-        "title: UX designer",
-        "title: Designer",
+        designer,
+        ("title: UX designer", "title: Designer"),
+        Runs,
     );
-    assert!(!said.contains(EDITED), "{said}");
-    tick();
-    site.write(PAGE, &original);
-    let said = site.build().ok().stderr();
-    assert!(said.contains(EDITED), "{said}");
+    edit(
+        &site,
+        PAGE,
+        ("The tester always puts", "The tester puts"),
+        TextAlone,
+    );
     assert_same(&files(&site.output("")), &first, "every edit undone");
 
     // Two pages at once, one of each language.
     tick();
     let fr = "content/roles/tester.fr.md";
     let fr_text = std::fs::read_to_string(site.path(fr)).expect("French page");
-    let (from, to) = ("## ", "## Bis ");
-    assert!(fr_text.contains(from));
     site.write(
         PAGE,
         &original.replace("The tester puts", "The tester puts zanzibar"),
@@ -226,24 +194,11 @@ fn builds_after_text_edits_stay_right() {
     assert!(said.contains("built 2 page(s) again"), "{said}");
     assert_same(&files(&site.output("")), &first_build(&site), "two pages");
     // A heading then: the build runs.
-    let said = edit(&site, fr, from, to);
-    assert!(!said.contains(EDITED), "{said}");
-    assert_same(
-        &files(&site.output("")),
-        &first_build(&site),
-        "a French heading",
-    );
+    edit(&site, fr, ("## ", "## Bis "), Runs);
 
     // An output file changed by hand: the build runs, and makes it again.
-    tick();
     std::fs::write(site.output(PAGE_FILE), "changed by hand").expect("write");
-    let said = edit(&site, PAGE, "zanzibar", "zanzibars");
-    assert!(!said.contains(EDITED), "{said}");
-    assert_same(
-        &files(&site.output("")),
-        &first_build(&site),
-        "an output changed by hand",
-    );
+    edit(&site, PAGE, ("zanzibar", "zanzibars"), Runs);
 }
 
 /// A page whose file another page includes: an edit of its text is an edit of the other
@@ -255,54 +210,27 @@ fn a_page_others_include_or_titled_by_its_heading_runs_the_build() {
         "content/en/help/demo/advanced/tune.md",
         "---\nexl-id: id-tune\n---\n# Tune it\n\nTuning.\n\n{{$include /help/demo/start.md}}\n",
     );
+    let orphan = "content/en/help/demo/orphan.md";
     site.write(
-        "content/en/help/demo/orphan.md",
+        orphan,
         "---\nexl-id: id-orphan\n---\n# Orphan page\n\nNot in the TOC.\n",
     );
     site.build().ok();
-    let said = edit(
+    edit(
         &site,
         "content/en/help/demo/start.md",
-        "Welcome.",
-        "Welcome, reader.",
+        ("Welcome.", "Welcome, reader."),
+        Runs,
     );
-    assert!(!said.contains(EDITED), "{said}");
-    assert_same(
-        &files(&site.output("")),
-        &first_build(&site),
-        "an included page",
-    );
-    let said = edit(
-        &site,
-        "content/en/help/demo/orphan.md",
-        "Not in the",
-        "Never in the",
-    );
-    assert!(said.contains(EDITED), "{said}");
-    let said = edit(
-        &site,
-        "content/en/help/demo/orphan.md",
-        "# Orphan page",
-        "# Lost page",
-    );
-    assert!(!said.contains(EDITED), "{said}");
-    assert_same(
-        &files(&site.output("")),
-        &first_build(&site),
-        "a title from a heading",
-    );
+    edit(&site, orphan, ("Not in the", "Never in the"), TextAlone);
+    edit(&site, orphan, ("# Orphan page", "# Lost page"), Runs);
     // A page with neither: its text alone.
-    let said = edit(
+    let install = "content/en/help/demo/install.md";
+    edit(
         &site,
-        "content/en/help/demo/install.md",
-        "See [start]",
-        "Then see [start]",
-    );
-    assert!(said.contains(EDITED), "{said}");
-    assert_same(
-        &files(&site.output("")),
-        &first_build(&site),
-        "a guide page's text",
+        install,
+        ("See [start]", "Then see [start]"),
+        TextAlone,
     );
 }
 
@@ -326,11 +254,10 @@ fn a_theme_that_shows_more_of_a_body_runs_the_build() {
         ),
     );
     site.build().ok();
-    let said = edit(&site, PAGE, "The tester puts", "The tester always puts");
-    assert!(!said.contains(EDITED), "{said}");
-    assert_same(
-        &files(&site.output("")),
-        &first_build(&site),
-        "a body's length shown",
+    edit(
+        &site,
+        PAGE,
+        ("The tester puts", "The tester always puts"),
+        Runs,
     );
 }
