@@ -461,7 +461,7 @@ fn mtimes(folder: &std::path::Path) -> BTreeMap<String, std::time::SystemTime> {
 }
 
 /// The paths whose modification time differs, or that are new.
-fn changed(
+pub(crate) fn changed(
     before: &BTreeMap<String, std::time::SystemTime>,
     after: &BTreeMap<String, std::time::SystemTime>,
 ) -> Vec<String> {

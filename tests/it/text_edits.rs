@@ -3,10 +3,7 @@
 //! (and their search index) again and leaves every other file as it was; it gives exactly
 //! the files a first build gives. Any other edit runs the build as usual.
 
-use std::collections::BTreeMap;
-use std::time::SystemTime;
-
-use crate::build_cache::first_build;
+use crate::build_cache::{changed, first_build};
 use crate::common::{TestSite, assert_same, files};
 use crate::rebuild::{mtimes, tick};
 
@@ -25,18 +22,6 @@ enum Way {
     Runs,
 }
 use Way::{Runs, TextAlone};
-
-/// The output files whose mtime changed.
-fn touched(
-    before: &BTreeMap<String, SystemTime>,
-    after: &BTreeMap<String, SystemTime>,
-) -> Vec<String> {
-    after
-        .iter()
-        .filter(|(name, mtime)| before.get(*name) != Some(mtime))
-        .map(|(name, _)| name.clone())
-        .collect()
-}
 
 /// Replaces `from` by `to` in `file` (after a tick, for a new mtime), builds, asserts
 /// that the build took `way` and gave a first build's files; returns what it said.
@@ -64,7 +49,7 @@ fn an_edit_of_a_page_s_text_rewrites_its_file_and_no_other() {
     let said = edit(&site, PAGE, emphasis, TextAlone);
     assert!(said.contains("built 1 page(s) again"), "{said}");
     let after = mtimes(&site.output(""));
-    assert_eq!(touched(&before, &after), vec![PAGE_FILE.to_string()]);
+    assert_eq!(changed(&before, &after), vec![PAGE_FILE.to_string()]);
     assert!(site.read_output(PAGE_FILE).contains("<em>clumsiest</em>"));
 
     // A new word: the English search index too.
@@ -76,7 +61,7 @@ fn an_edit_of_a_page_s_text_rewrites_its_file_and_no_other() {
     );
     let again = mtimes(&site.output(""));
     assert_eq!(
-        touched(&after, &again),
+        changed(&after, &again),
         vec!["assets/search-en.js".to_string(), PAGE_FILE.to_string()]
     );
     assert!(site.read_output("assets/search-en.js").contains("zanzibar"));
