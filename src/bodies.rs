@@ -16,12 +16,12 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use crate::body_edit::{Links, Made, Recorder, Recording};
 use crate::checklist::Progress;
 use crate::checklist_item::Checklist;
 use crate::config::Config;
 use crate::content::{Page, closest};
 use crate::diagnostics::Diagnostic;
+use crate::edit_records::{Links, Made, Recorder, Recording};
 use crate::hash::{FastMap, FastSet, hash_all, hash_bytes, hash_of};
 use crate::markdown::afm::include::IncludedFile;
 use crate::markdown::lines::Lines;
@@ -588,6 +588,7 @@ fn render_body(
                 page: i,
                 text,
                 rendered: &r,
+                toc_depth: toc_depth(site, i),
                 links,
                 entry: &search_entry,
             },
@@ -707,7 +708,7 @@ fn markdown_of(
 /// The deepest heading level page `i`'s table of contents lists: as its front matter
 /// or its guide's `TOC.md` says (see [`crate::content::Page::toc_depth`]), else 3 (its
 /// sections and their subsections).
-pub(crate) fn toc_depth(site: &Site, i: PageId) -> u8 {
+fn toc_depth(site: &Site, i: PageId) -> u8 {
     site.pages[i]
         .page
         .toc_depth()

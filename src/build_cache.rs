@@ -147,7 +147,7 @@ fn read(file: &Path, identity: u64) -> Option<Cache> {
     if made_by != identity.to_le_bytes() {
         return None;
     }
-    let rest = contents(&mut file, header.len())?;
+    let rest = crate::mapped::contents(&mut file, header.len())?;
     let (payload, checksum) = rest.split_last_chunk::<8>()?;
     if u64::from_le_bytes(*checksum) != checksum_of(payload) {
         return None;
@@ -184,29 +184,6 @@ fn read(file: &Path, identity: u64) -> Option<Cache> {
 
 /// The file's bytes after its header, shared by the bodies read from it (see
 /// [`PackedIn::within`]): mapped where the system maps files, read otherwise.
-/// A file's bytes after its `header`, mapped into memory where the system can (also the
-/// records of `body_edit`, which a build only ever appends to).
-pub(crate) fn contents(file: &mut std::fs::File, header: usize) -> Option<bytes::Bytes> {
-    #[cfg(unix)]
-    {
-        // SAFETY: a mapped file must not change while it is mapped. equipe never writes a
-        // cache file in place: a build writes its cache beside it and renames it over (a
-        // new file; this one stays as it is for as long as it is mapped), and no other
-        // build of the same output runs meanwhile (`OutputFolder` holds its lock). A
-        // build of pages' text alone appends to the records it mapped, past its end.
-        if let Ok(map) = unsafe { memmap2::MmapOptions::new().populate().map(&*file) } {
-            let all = bytes::Bytes::from_owner(map);
-            return (all.len() >= header).then(|| all.slice(header..));
-        }
-    }
-    // Where it cannot be mapped (a file system that does not map files), it is read; the
-    // header was.
-    use std::io::Read;
-    let mut rest = Vec::new();
-    file.read_to_end(&mut rest).ok()?;
-    Some(rest.into())
-}
-
 /// Before each body of the file.
 const A_BODY: u8 = 1;
 /// Before the parsed pages.

@@ -47,12 +47,14 @@ mod collisions;
 mod config;
 mod content;
 pub mod diagnostics;
+mod edit_records;
 mod files;
 mod hash;
 mod incremental;
 #[doc(hidden)]
 pub mod internals;
 mod json_text;
+mod mapped;
 mod markdown;
 mod output;
 mod output_folder;

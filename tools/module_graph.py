@@ -51,10 +51,11 @@ for v in sorted(mods):
     if v not in idx: sc(v)
 print("cycles (strongly connected groups):", sccs if sccs else "none")
 # Upward imports: the order of layers, bottom first (modules of one layer may not import each other upward either).
-ORDER = ["diagnostics", "typography", "sanitize", "yaml", "json_text", "hash", "chunked", "files", "text",
-         "checklist_item", "config", "markdown", "body_ids", "theme", "content", "site", "search", "bodies",
-         "anchors", "checklist", "teammap", "assets", "render", "collisions", "swap", "output_folder", "output",
-         "incremental", "build_cache", "pipeline", "scaffold", "translations", "internals", "cmd"]
+ORDER = ["diagnostics", "typography", "sanitize", "yaml", "json_text", "hash", "chunked", "mapped", "swap", "files", "text",
+         "checklist_item", "config", "markdown", "body_ids", "theme", "content", "site", "search", "edit_records",
+         "bodies", "anchors", "checklist", "teammap", "assets", "render", "collisions", "output_folder",
+         "output", "body_edit", "incremental", "build_cache", "pipeline", "scaffold", "translations", "internals",
+         "cmd"]
 rank = {m: i for i, m in enumerate(ORDER)}
 missing = [m for m in mods if m not in rank]
 if missing: print("not placed in a layer:", missing)

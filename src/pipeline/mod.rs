@@ -43,7 +43,9 @@ use crate::output_folder::OutputFolder;
 use crate::render::{self, Renderer};
 use crate::site::{self, GeneratedTitles, Site};
 use crate::theme::{self, Strings};
-use crate::{anchors, assets, bodies, body_edit, collisions, content, output, search};
+use crate::{
+    anchors, assets, bodies, body_edit, collisions, content, edit_records, output, search,
+};
 
 mod anchor_check;
 mod destination;
@@ -418,14 +420,14 @@ fn load_cache(
     options: &BuildOptions,
     folder: &OutputFolder,
     changed: Option<Vec<PathBuf>>,
-) -> (Cache, Option<body_edit::Recorder>) {
+) -> (Cache, Option<edit_records::Recorder>) {
     // The walk of `content/` needs no cache: it is made while the cache is read (mostly
     // on one core: mapping it, checking it, going through its bodies).
     // So is the start of this build's bodies' records, with the last build's.
     let (mut cache, (walked, mut edits)) = rayon::join(
         || build_cache.load(),
         || {
-            let edits = body_edit::Recorder::begin(&folder.path);
+            let edits = edit_records::Recorder::begin(&folder.path);
             let walked = load_config(options, &mut Diagnostics::default())
                 .map(|config| (content::discover(&config), config));
             (walked, edits)
@@ -449,7 +451,7 @@ fn load_cache(
 /// Puts in place the records of a build's bodies (see `body_edit`), if it stamped its
 /// output (`listing`, as the stamp lists it).
 fn keep_records(
-    edits: Option<body_edit::Recorder>,
+    edits: Option<edit_records::Recorder>,
     listing: Option<String>,
     rendered: Option<&Rendered>,
     diagnostics: &Diagnostics,

@@ -1,0 +1,590 @@
+//! The records of pages' bodies that a build after an edit of their text alone makes
+//! their files from (see `body_edit`): what each body was made with (the hash of the text
+//! before it, where each of its links went, what the rest of the site sees of it) and
+//! where its HTML and its search entry are in the output. A build writes them beside the
+//! output (`.public.equipe-edits`) as its bodies render, in frames: a record per page (a
+//! body the build cache gives keeps its frame of the last file), the pages that have none
+//! after all, and last the hash of the output's listing in the stamp, which ties the file
+//! to that stamp. A build after an edit appends the records of the pages it made again;
+//! the later frame of a page wins.
+
+use std::cell::{Cell, RefCell};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, PoisonError};
+
+use crate::checklist_item::Checklist;
+use crate::diagnostics::Diagnostic;
+use crate::hash::{FastMap, hash_all, hash_bytes, hash_of};
+use crate::markdown::{self, LinkResolver, LinkTarget, Rendered};
+use crate::sanitize::RawHtml;
+use crate::search::EntryPage;
+use crate::site::{PageId, Site};
+use crate::swap::sibling;
+use crate::typography::Typography;
+
+/// Names the format of the records' file.
+const MAGIC: &[u8] = b"equipe edits 2\n";
+
+/// A record: the page's file name, the key of its body, then its [`Editable`].
+const RECORD: u8 = 1;
+/// Names of pages that have no record, whatever an earlier frame says.
+const EXCLUDED: u8 = 2;
+/// The hash of the output's listing the records go with: the file's last frame.
+const END: u8 = 3;
+
+/// What a page's body was made with, and where it is in the output.
+#[derive(serde::Serialize, serde::Deserialize)]
+pub(crate) struct Editable {
+    /// The hash of the page file's text before the body: the front matter and its
+    /// `---` lines (the body's first line is then the same line of the file).
+    front: u64,
+    /// The hash of the body's first `# Heading`: a page without `title:` takes it.
+    heading: u64,
+    /// The page's file in the output folder.
+    pub(crate) output: String,
+    /// What the Markdown stage takes besides the text.
+    page_key: String,
+    typography: Typography,
+    raw_html: RawHtml,
+    toc_depth: u8,
+    /// Each link or image the body made, as written, and where it went.
+    links: Vec<(String, LinkTarget)>,
+    /// Each link without words, and the title it took.
+    titles: Vec<(String, Option<String>)>,
+    /// What the rest of the site and the page around its body see of it (see [`seen`]).
+    seen: u64,
+    /// The body's HTML in the page's file.
+    pub(crate) html: Located,
+    /// The page's search entry, if it has one.
+    pub(crate) entry: Option<KeptEntry>,
+}
+
+/// A page's entry in its language's search index.
+#[derive(serde::Serialize, serde::Deserialize)]
+pub(crate) struct KeptEntry {
+    /// The index's file in the output folder.
+    pub(crate) index: String,
+    /// The hash of the entry (the body's `entry_key`).
+    pub(crate) key: u64,
+    pub(crate) at: Located,
+    /// What the entry is made of besides the body.
+    page: EntryPage,
+}
+
+/// How to find a text in a file it was written into whole: its length, its first and
+/// last bytes. Where the first bytes come once only and the last ones end the text there,
+/// it is that text: the file is as the build that wrote it left it (the stamp says so), a
+/// page's file holds its body once, and an index each entry once.
+#[derive(serde::Serialize, serde::Deserialize)]
+pub(crate) struct Located {
+    pub(crate) len: usize,
+    head: Vec<u8>,
+    tail: Vec<u8>,
+}
+
+impl Located {
+    pub(crate) fn of(text: &[u8], ends: usize) -> Located {
+        let ends = ends.min(text.len());
+        Located {
+            len: text.len(),
+            head: text[..ends].to_vec(),
+            tail: text[text.len() - ends..].to_vec(),
+        }
+    }
+
+    /// Where the text starts in `file`, if it is there as described.
+    pub(crate) fn find(&self, file: &[u8]) -> Option<usize> {
+        if self.head.is_empty() {
+            return None;
+        }
+        let at = memchr::memmem::find(file, &self.head)?;
+        let end = at.checked_add(self.len)?;
+        let ends_there =
+            end >= self.tail.len() && file.get(end - self.tail.len()..end) == Some(&self.tail[..]);
+        let once = memchr::memmem::find(&file[at + 1..], &self.head).is_none();
+        (ends_there && once).then_some(at)
+    }
+}
+
+/// How many bytes of each end of a body's HTML, and of an entry (whose first bytes hold
+/// its title and URL), a record keeps.
+pub(crate) const HTML_ENDS: usize = 48;
+pub(crate) const ENTRY_ENDS: usize = 96;
+
+/// What the rest of the site and the page around its body see of a rendered body: its
+/// table of contents, its checklist's items, its links to `#fragments`. Its ids and
+/// headings, which links to its sections and its translations' alignment see, are
+/// compared with those of the HTML in the page's file.
+fn seen(r: &Rendered) -> u64 {
+    let anchors = hash_all(r.anchors.iter().map(|a| (&a.target, &a.fragment, &a.href)));
+    hash_of(&(&r.toc, &r.tasks, anchors))
+}
+
+/// Where the links of a body went: each link or image as written and its target, each
+/// link without words and the title it took.
+pub(crate) struct Links {
+    links: Vec<(String, LinkTarget)>,
+    titles: Vec<(String, Option<String>)>,
+}
+
+/// A resolver that notes where each link goes, for a page's record.
+pub(crate) struct Recording<'r> {
+    inner: &'r dyn LinkResolver,
+    links: RefCell<Vec<(String, LinkTarget)>>,
+    titles: RefCell<Vec<(String, Option<String>)>>,
+}
+
+impl<'r> Recording<'r> {
+    pub(crate) fn new(inner: &'r dyn LinkResolver) -> Recording<'r> {
+        Recording {
+            inner,
+            links: RefCell::default(),
+            titles: RefCell::default(),
+        }
+    }
+
+    /// Where the links it resolved went, each once (a body that links a page twice
+    /// links it to the same place), sorted for [`Replay`] to look them up.
+    pub(crate) fn links(self) -> Links {
+        let mut links = self.links.into_inner();
+        links.sort_by(|a, b| a.0.cmp(&b.0));
+        links.dedup_by(|a, b| a.0 == b.0);
+        let mut titles = self.titles.into_inner();
+        titles.sort_by(|a, b| a.0.cmp(&b.0));
+        titles.dedup_by(|a, b| a.0 == b.0);
+        Links { links, titles }
+    }
+}
+
+impl LinkResolver for Recording<'_> {
+    fn resolve(&self, dest: &str, at: usize) -> LinkTarget {
+        let target = self.inner.resolve(dest, at);
+        self.links
+            .borrow_mut()
+            .push((dest.to_string(), target.clone()));
+        target
+    }
+
+    fn title(&self, dest: &str, at: usize) -> Option<String> {
+        let title = self.inner.title(dest, at);
+        self.titles
+            .borrow_mut()
+            .push((dest.to_string(), title.clone()));
+        title
+    }
+}
+
+/// The resolver of a body rendered again from its record: the links its last render made
+/// go where they went; any other is `missed`, and the edit is built as usual.
+struct Replay<'r> {
+    record: &'r Editable,
+    missed: Cell<bool>,
+}
+
+impl LinkResolver for Replay<'_> {
+    fn resolve(&self, dest: &str, _at: usize) -> LinkTarget {
+        let links = &self.record.links;
+        match links.binary_search_by(|(d, _)| d.as_str().cmp(dest)) {
+            Ok(at) => links[at].1.clone(),
+            Err(_) => {
+                self.missed.set(true);
+                LinkTarget::External
+            }
+        }
+    }
+
+    fn title(&self, dest: &str, _at: usize) -> Option<String> {
+        let titles = &self.record.titles;
+        match titles.binary_search_by(|(d, _)| d.as_str().cmp(dest)) {
+            Ok(at) => titles[at].1.clone(),
+            Err(_) => {
+                self.missed.set(true);
+                None
+            }
+        }
+    }
+}
+
+/// What a page's body was made from and into, as the bodies stage has it, for
+/// [`Recorder::record`].
+pub(crate) struct Made<'a> {
+    pub site: &'a Site,
+    pub page: PageId,
+    /// The page file's text.
+    pub text: &'a str,
+    /// Its body rendered (its table of contents as deep as its page shows it).
+    pub rendered: &'a Rendered,
+    /// The deepest heading level its table of contents keeps.
+    pub toc_depth: u8,
+    pub links: Links,
+    /// Its search entry (empty if it has none).
+    pub entry: &'a str,
+}
+
+impl Editable {
+    /// The record of a body; `None` if it cannot be edited so: its text includes other
+    /// files (`{{…}}`: an include's edit is another input), or its HTML is empty (there
+    /// is nothing to find in its file).
+    fn of(made: Made<'_>) -> Option<Editable> {
+        let (site, p, r) = (made.site, &made.site.pages[made.page], made.rendered);
+        let start = p.page.body_start;
+        let body = made.text.get(start..)?;
+        if body.contains("{{") || r.html.is_empty() {
+            return None;
+        }
+        let checklist = Checklist {
+            front: &p.page.checklist,
+            tasks: &r.tasks,
+        };
+        Some(Editable {
+            front: hash_bytes(&made.text.as_bytes()[..start]),
+            heading: hash_of(&crate::content::first_heading(body)),
+            output: p.page.output.clone(),
+            page_key: p.page.key.clone(),
+            typography: site.config.typography(p.lang()),
+            raw_html: site.config.raw_html,
+            toc_depth: made.toc_depth,
+            links: made.links.links,
+            titles: made.links.titles,
+            seen: seen(r),
+            html: Located::of(r.html.as_bytes(), HTML_ENDS),
+            entry: (!made.entry.is_empty()).then(|| KeptEntry {
+                index: crate::search::index_path(p.lang()),
+                key: hash_bytes(made.entry.as_bytes()),
+                at: Located::of(made.entry.as_bytes(), ENTRY_ENDS),
+                page: EntryPage::of(p, checklist),
+            }),
+        })
+    }
+
+    /// The body of the page's new `text` and its search entry, if the rest of the site
+    /// sees the same of it.
+    pub(crate) fn edit(&self, text: &str) -> Option<(String, Option<String>)> {
+        let start = crate::content::body_start(text)?;
+        if hash_bytes(&text.as_bytes()[..start]) != self.front {
+            return None;
+        }
+        let body = &text[start..];
+        if body.contains("{{") || hash_of(&crate::content::first_heading(body)) != self.heading {
+            return None;
+        }
+        let replay = Replay {
+            record: self,
+            missed: Cell::new(false),
+        };
+        let mut r = markdown::render(
+            body,
+            &self.page_key,
+            &replay,
+            self.typography,
+            self.raw_html,
+        );
+        if replay.missed.get() || !r.broken_links.is_empty() || !r.dropped.is_empty() {
+            return None;
+        }
+        r.toc.retain(|h| h.level <= self.toc_depth);
+        if seen(&r) != self.seen || r.html.is_empty() {
+            return None;
+        }
+        let entry = self.entry.as_ref().map(|e| e.page.entry(&r.toc, &r.plain));
+        Some((r.html, entry))
+    }
+}
+
+/// Pages' records, by page file name.
+type Records<'k> = FastMap<&'k str, Record<'k>>;
+
+/// A page's record in a [`Kept`] file.
+#[derive(Clone, Copy)]
+struct Record<'k> {
+    /// The key of the body it was made for.
+    key: u64,
+    /// The [`Editable`], serialized.
+    bytes: &'k [u8],
+    /// Its whole frame, as a build that keeps it writes it again.
+    frame: &'k [u8],
+}
+
+/// The records of the last build, as its file holds them.
+pub(crate) struct Kept {
+    bytes: bytes::Bytes,
+}
+
+impl Kept {
+    /// The records beside the output folder at `output`, if there are.
+    pub(crate) fn beside(output: &Path) -> Option<Kept> {
+        Kept::read(&file_beside(output))
+    }
+
+    /// The records of the pages `wanted`, if the file goes with the output's `listing`
+    /// in the stamp (a page without one is left out).
+    pub(crate) fn records_of(
+        &self,
+        wanted: &[&str],
+        listing: &str,
+    ) -> Option<FastMap<&str, &[u8]>> {
+        let (records, end) = self.records(|name| wanted.contains(&name))?;
+        (end == token(listing)).then(|| records.into_iter().map(|(n, r)| (n, r.bytes)).collect())
+    }
+
+    fn read(path: &Path) -> Option<Kept> {
+        let bytes = crate::mapped::contents(&mut std::fs::File::open(path).ok()?, 0)?;
+        bytes.starts_with(MAGIC).then_some(Kept { bytes })
+    }
+
+    /// The records of the pages whose names `wanted` accepts, each with its body's key,
+    /// the later frame of a name winning, and the hash of the output's listing the file
+    /// ends with; `None` if it is cut short or does not end with one. Found by going
+    /// through the frames, with no index of every page.
+    fn records(&self, wanted: impl Fn(&str) -> bool) -> Option<(Records<'_>, u64)> {
+        let mut records = FastMap::default();
+        let mut end = None;
+        for frame in self.frames() {
+            let (tag, payload, whole) = frame?;
+            end = None;
+            match tag {
+                RECORD => {
+                    let ((name, key), bytes): ((&str, u64), &[u8]) =
+                        postcard::take_from_bytes(payload).ok()?;
+                    if wanted(name) {
+                        let frame = whole;
+                        records.insert(name, Record { key, bytes, frame });
+                    }
+                }
+                EXCLUDED => {
+                    let names: Vec<&str> = postcard::from_bytes(payload).ok()?;
+                    for name in names {
+                        records.remove(name);
+                    }
+                }
+                END => end = Some(u64::from_le_bytes(payload.try_into().ok()?)),
+                _ => return None,
+            }
+        }
+        Some((records, end?))
+    }
+
+    /// The file's frames, each its tag, its payload and its whole bytes; an error where
+    /// one is cut short.
+    fn frames(&self) -> impl Iterator<Item = Option<(u8, &[u8], &[u8])>> {
+        let mut at = MAGIC.len();
+        std::iter::from_fn(move || {
+            if at >= self.bytes.len() {
+                return None;
+            }
+            let frame = (|| {
+                let tag = self.bytes[at];
+                let len =
+                    u32::from_le_bytes(self.bytes.get(at + 1..at + 5)?.try_into().ok()?) as usize;
+                let payload = self.bytes.get(at + 5..at + 5 + len)?;
+                let whole = &self.bytes[at..at + 5 + len];
+                at += 5 + len;
+                Some((tag, payload, whole))
+            })();
+            if frame.is_none() {
+                at = self.bytes.len();
+            }
+            Some(frame)
+        })
+    }
+}
+
+/// Appends to the records beside the output folder at `output` those of pages made again
+/// by a build after an edit of their text alone (each with no body key: the build cache
+/// has no body of their text to keep them with), and the hash of the output's new
+/// `listing`.
+pub(crate) fn append<'e>(
+    output: &Path,
+    edited: impl Iterator<Item = (&'e str, &'e Editable)>,
+    listing: &str,
+) -> Option<()> {
+    let mut appended = Vec::new();
+    for (name, record) in edited {
+        let bytes = postcard::to_allocvec(record).ok()?;
+        appended.extend(record_frame(name, 0, &bytes)?);
+    }
+    frame(&mut appended, END, &token(listing).to_le_bytes()).ok()?;
+    std::fs::OpenOptions::new()
+        .append(true)
+        .open(file_beside(output))
+        .and_then(|mut f| f.write_all(&appended))
+        .ok()
+}
+
+/// Frames of the records' file, written to `out`.
+fn frame(out: &mut impl Write, tag: u8, payload: &[u8]) -> std::io::Result<()> {
+    out.write_all(&[tag])?;
+    out.write_all(
+        &u32::try_from(payload.len())
+            .map_err(std::io::Error::other)?
+            .to_le_bytes(),
+    )?;
+    out.write_all(payload)
+}
+
+fn record_frame(name: &str, key: u64, record: &[u8]) -> Option<Vec<u8>> {
+    let mut payload = postcard::to_allocvec(&(name, key)).ok()?;
+    payload.extend_from_slice(record);
+    let mut out = Vec::with_capacity(payload.len() + 5);
+    frame(&mut out, RECORD, &payload).ok()?;
+    Some(out)
+}
+
+/// The hash a records' file ends with: of the output's listing in the stamp.
+fn token(listing: &str) -> u64 {
+    hash_bytes(listing.as_bytes())
+}
+
+fn file_beside(output: &Path) -> PathBuf {
+    sibling(output, "equipe-edits")
+}
+
+/// The records of a build that runs, written as its bodies render (see the module's
+/// documentation).
+pub(crate) struct Recorder {
+    file: PathBuf,
+    partial: PathBuf,
+    /// The last build's records, by page: a body the build cache gives keeps its own
+    /// (each the key of the body it was made for, and its whole frame).
+    previous: FastMap<String, (u64, bytes::Bytes)>,
+    out: Mutex<Option<std::io::BufWriter<std::fs::File>>>,
+}
+
+impl Recorder {
+    /// Begins the records of a build of the output folder at `output`; the last build's
+    /// are removed (they go with its stamp, which this build removed), and kept for the
+    /// bodies the build cache gives. `None` if the file cannot be made.
+    pub(crate) fn begin(output: &Path) -> Option<Recorder> {
+        let file = file_beside(output);
+        let previous = Kept::read(&file)
+            .and_then(|kept| {
+                let (records, _) = kept.records(|_| true)?;
+                Some(
+                    records
+                        .into_iter()
+                        .map(|(name, r)| (name.to_string(), (r.key, kept.bytes.slice_ref(r.frame))))
+                        .collect(),
+                )
+            })
+            .unwrap_or_default();
+        let _ = std::fs::remove_file(&file);
+        let partial = sibling(output, "equipe-edits-partial");
+        // Written from every core, a record at a time: few, large writes.
+        let created = std::fs::File::create(&partial).ok()?;
+        let mut out = std::io::BufWriter::with_capacity(1 << 20, created);
+        out.write_all(MAGIC).ok()?;
+        Some(Recorder {
+            file,
+            partial,
+            previous,
+            out: Mutex::new(Some(out)),
+        })
+    }
+
+    /// Lets go of the last build's records: this build has no body to reuse.
+    pub(crate) fn forget_previous(&mut self) {
+        self.previous = FastMap::default();
+    }
+
+    /// Every body of the build is made: the pages whose files bodies include have no
+    /// record, and the last build's records are let go of (a build's memory peaks later,
+    /// while the pages render: they were 36 MB of it at 20,000 pages).
+    pub(crate) fn bodies_made(mut self, included: &[String]) -> Recorder {
+        self.exclude(included);
+        self.forget_previous();
+        self
+    }
+
+    fn write(&self, bytes: &[u8]) {
+        let mut out = self.out.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(file) = out.as_mut()
+            && file.write_all(bytes).is_err()
+        {
+            // The build goes on; it leaves no records.
+            *out = None;
+        }
+    }
+
+    /// Records a body made from `key`, if its page may be edited alone.
+    pub(crate) fn record(&self, key: u64, made: Made<'_>) {
+        let name = made.site.pages[made.page]
+            .page
+            .file
+            .display
+            .to_string_lossy();
+        if let Some(frame) = Editable::of(made)
+            .and_then(|record| postcard::to_allocvec(&record).ok())
+            .and_then(|bytes| record_frame(&name, key, &bytes))
+        {
+            self.write(&frame);
+        }
+    }
+
+    /// The body of `name` made from `key` came from the build cache: its record is the
+    /// last build's, if it made one for that body.
+    pub(crate) fn reused(&self, name: &str, key: u64) {
+        if let Some((was, frame)) = self.previous.get(name)
+            && *was == key
+        {
+            self.write(frame);
+        }
+    }
+
+    /// Pages that have no record after all: their files other pages include, those with
+    /// links the anchors stage rewrote, those a diagnostic names.
+    pub(crate) fn exclude(&self, names: &[String]) {
+        if names.is_empty() {
+            return;
+        }
+        let mut payload = Vec::new();
+        if let Ok(bytes) = postcard::to_allocvec(names)
+            && frame(&mut payload, EXCLUDED, &bytes).is_ok()
+        {
+            self.write(&payload);
+        }
+    }
+
+    /// Ends the records of a build that succeeded, whose stamp lists the output as
+    /// `listing`, and puts them in place. Best effort: without them, the next build after
+    /// an edit runs as usual.
+    pub(crate) fn finish<'d>(
+        self,
+        site: &Site,
+        diagnostics: impl Iterator<Item = &'d Diagnostic>,
+        listing: &str,
+    ) {
+        let mut excluded: Vec<String> = site
+            .pages
+            .iter()
+            .filter(|p| !p.generated && p.body.html.key() != p.body.key)
+            .map(|p| p.page.file.display.to_string_lossy().into_owned())
+            .collect();
+        excluded.extend(
+            diagnostics
+                .filter_map(|d| d.file.as_ref())
+                .map(|f| f.to_string_lossy().into_owned()),
+        );
+        self.exclude(&excluded);
+        let mut end = Vec::new();
+        let _ = frame(&mut end, END, &token(listing).to_le_bytes());
+        self.write(&end);
+        let out = self
+            .out
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take();
+        let done = out.is_some_and(|mut out| out.flush().is_ok());
+        if !(done && std::fs::rename(&self.partial, &self.file).is_ok()) {
+            let _ = std::fs::remove_file(&self.partial);
+        }
+    }
+}
+
+/// A build that failed, or could not stamp its output, leaves no records (once they are
+/// in place, there is nothing here to remove).
+impl Drop for Recorder {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.partial);
+    }
+}
