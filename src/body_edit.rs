@@ -45,7 +45,7 @@ use crate::output::{self, FileStamp, Stamp, TextEdits};
 pub(crate) fn shows_bodies_as_they_are(templates: &[crate::theme::Template]) -> bool {
     templates.iter().all(|t| {
         let mut rest = t.source.as_ref();
-        while let Some(at) = rest.find(['{']) {
+        while let Some(at) = rest.find('{') {
             rest = &rest[at + 1..];
             let close = match rest.as_bytes().first() {
                 Some(b'{') => "}}",

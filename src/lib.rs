@@ -11,8 +11,11 @@
 //! bodies    Markdown (+ Adobe Flavored Markdown) -> HTML, headings, checklists, search entries;
 //!           then `anchors` resolves links to `#fragment`s
 //! render    Site + templates (tera) -> output files (collisions checked first)
-//! output    lock, stage, swap atomically (or recover), stamp
+//! output    lock, stage, swap atomically (or recover), stamp, build cache, bodies' records
 //! ```
+//!
+//! After an edit of pages' text alone, `build` makes those pages' files from their bodies'
+//! records instead (`body_edit`).
 //!
 //! Each stage is a module that takes the previous stage's value and imports no later
 //! stage, nor the pipeline, nor the commands (`src/cmd/`, in the binary). What several

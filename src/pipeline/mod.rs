@@ -8,8 +8,11 @@
 //! bodies    Markdown (+ Adobe Flavored Markdown) -> HTML, headings, checklists, search entries;
 //!           then `anchors` resolves links to `#fragment`s
 //! render    Site + templates (tera) -> output files (collisions checked first)
-//! output    lock, stage, swap atomically (or recover), stamp, build cache
+//! output    lock, stage, swap atomically (or recover), stamp, build cache, bodies' records
 //! ```
+//!
+//! A build whose only changed inputs are pages whose text alone changed goes through none
+//! of the stages: it makes those pages' files from their bodies' records (`body_edit`).
 //!
 //! Each stage is a module that takes the previous stage's value and imports no later
 //! stage, nor the pipeline, nor the commands (`src/cmd/`, in the binary). What several
