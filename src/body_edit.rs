@@ -98,6 +98,8 @@ fn as_it_is(close: &str, tag: &str) -> bool {
 pub(crate) struct Applied {
     /// How many pages it made again.
     pub pages: usize,
+    /// How many files it wrote: those pages' and their search indexes'.
+    pub written: usize,
     /// How many files the output has.
     pub files: usize,
     /// The last build's warnings, said again.
@@ -159,6 +161,7 @@ pub(crate) fn apply(stamp: &Stamp, source: &Path, output: &Path, target: &Path) 
     stamp.save_text_edits(&listing, &texts, edits.warnings, &edited);
     Some(Applied {
         pages: pages.len(),
+        written: files.len(),
         files: edits.output.lines().count(),
         warnings: stamp.kept_warnings().unwrap_or_default(),
     })

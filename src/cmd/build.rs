@@ -50,11 +50,12 @@ pub(super) fn report(options: &BuildOptions, outcome: &Outcome, repeats: &mut Re
             let warnings = again();
             let _ = writeln!(
                 err,
-                "built {} page(s) again into {} in {} ms: only their text changed, not what other pages show of them; the other {} files left as they were{warnings}",
+                "built {} page(s) again into {} in {} ms: only their text changed, not what other pages show of them ({} file(s) written, the other {} left as they were){warnings}",
                 edited.pages,
                 options.output.display(),
                 outcome.elapsed.as_millis(),
-                edited.files.saturating_sub(edited.pages),
+                edited.written,
+                edited.files.saturating_sub(edited.written),
             );
             true
         }

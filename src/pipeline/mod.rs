@@ -125,6 +125,8 @@ pub struct Outcome {
 pub struct EditedPages {
     /// The pages it made again.
     pub pages: usize,
+    /// The files it wrote: those pages' and their search indexes'.
+    pub written: usize,
     /// The files of the output.
     pub files: usize,
 }
@@ -488,6 +490,7 @@ fn text_edited(
     let mut outcome = outcome(start, diagnostics, None);
     outcome.edited = Some(EditedPages {
         pages: applied.pages,
+        written: applied.written,
         files: applied.files,
     });
     outcome.notes.clone_from(&folder.notes);

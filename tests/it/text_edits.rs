@@ -47,18 +47,22 @@ fn an_edit_of_a_page_s_text_rewrites_its_file_and_no_other() {
     // Emphasis: the page's words, and its search entry, are the same.
     let emphasis = ("the clumsiest customer's", "the *clumsiest* customer's");
     let said = edit(&site, PAGE, emphasis, TextAlone);
-    assert!(said.contains("built 1 page(s) again"), "{said}");
+    assert!(
+        said.contains("built 1 page(s) again") && said.contains("(1 file(s) written, the other"),
+        "{said}"
+    );
     let after = mtimes(&site.output(""));
     assert_eq!(changed(&before, &after), vec![PAGE_FILE.to_string()]);
     assert!(site.read_output(PAGE_FILE).contains("<em>clumsiest</em>"));
 
     // A new word: the English search index too.
-    edit(
+    let said = edit(
         &site,
         PAGE,
         ("a product goes", "a zanzibar product goes"),
         TextAlone,
     );
+    assert!(said.contains("(2 file(s) written, the other"), "{said}");
     let again = mtimes(&site.output(""));
     assert_eq!(
         changed(&after, &again),
