@@ -187,7 +187,9 @@ fn run(
     }
     let (config, theme, content) = load_sources(config, options, cache.as_deref_mut(), diagnostics);
     // A theme that shows more of a body than its HTML as it is: no edit is of the text alone.
+    // (Read only by a build that records, not by each of `serve`'s rebuilds.)
     if let (Some(cache), Some(theme)) = (cache.as_deref_mut(), theme.as_ref())
+        && cache.bodies.edits.is_some()
         && !body_edit::shows_bodies_as_they_are(&theme.templates)
     {
         cache.bodies.edits = None;
