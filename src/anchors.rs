@@ -9,7 +9,8 @@
 //! - An older rule dropped `_` and `-` alike (`#consumerswaitformessages`): a link goes to
 //!   the one heading whose id is the same without them.
 //! - A page's `# Title` (equipe shows the page's title as its `<h1>`, without the body's
-//!   own) is linked by its id: such a link goes to the page itself.
+//!   own) is linked by its id: such a link goes to the page itself, whether the id is
+//!   the front matter's title's or the body's `# Title`'s (the two may differ).
 //! - Machine translation keeps a link's English `#anchor` while the French headings get
 //!   French ids. When the anchor is a heading of the target's default-language page (same
 //!   translation key), the link goes to the translated heading at the same place: the two
@@ -104,7 +105,9 @@ fn fixes_of(
             .filter(|&s| s != t && target.lang() != default);
         let titled = |page: &SitePage| {
             let title = &page.page.title;
-            adobe_id(title) == a.fragment || slug::slugify(title) == a.fragment
+            adobe_id(title) == a.fragment
+                || slug::slugify(title) == a.fragment
+                || page.body.title_ids.contains(&a.fragment)
         };
         if titled(target) || source.is_some_and(|s| titled(&site.pages[s])) {
             page_fixes.push((j, Fix::Top));

@@ -614,6 +614,7 @@ fn render_body(
             Html::new(html, key)
         },
         toc: r.toc,
+        title_ids: r.title_ids,
         anchors: r
             .anchors
             .into_iter()
@@ -837,7 +838,7 @@ impl LinkResolver for PageLinks<'_> {
             Some((p, f)) => (p, Some(f)),
             None => (dest, None),
         };
-        let path = path.split('?').next().unwrap_or(path);
+        let path = page_path(path.split('?').next().unwrap_or(path));
         if path.is_empty() || is_external(path) {
             return LinkTarget::External;
         }
@@ -879,7 +880,7 @@ impl LinkResolver for PageLinks<'_> {
     }
 
     fn title(&self, dest: &str, at: usize) -> Option<String> {
-        let path = dest.split(['#', '?']).next()?;
+        let path = page_path(dest.split(['#', '?']).next()?);
         if is_external(path) || !path.ends_with(".md") {
             return None;
         }
@@ -920,6 +921,15 @@ impl PageLinks<'_> {
                 })
         })
     }
+}
+
+/// A link's path, a page's `x.md/` read as `x.md`: Experience League's guides write a few
+/// (`investigate-performance.md/#monitor-…`), which their site serves as the page, and
+/// which left as written would lead nowhere without a word.
+fn page_path(path: &str) -> &str {
+    path.strip_suffix('/')
+        .filter(|p| p.ends_with(".md"))
+        .unwrap_or(path)
 }
 
 /// Whether a link's `#fragment` must be an id of its page to land somewhere: not an empty

@@ -98,6 +98,9 @@ pub(crate) struct Rendered {
     /// show it (warnings), with positions; a message's help after its first line break.
     pub dropped: Vec<BrokenLink>,
     pub anchors: Vec<AnchorLink>,
+    /// The ids that name the `# Title` the body opened with, which is not in its HTML
+    /// (see [`drop_leading_title`]).
+    pub title_ids: Vec<String>,
 }
 
 /// A link to `#fragment` of another page, with its line and column in the body.
@@ -175,7 +178,7 @@ pub(crate) fn render(
     let buffer = EVENTS.take();
     let (mut events, afm) =
         crate::markdown::afm::filter(events, &source, buffer, body.len() / EVENT_BYTES, resolver);
-    drop_leading_title(&mut events);
+    let title_ids = drop_leading_title(&mut events);
     let mut events = join_texts(events);
     let sanitized = raw_html == RawHtml::Sanitized;
     // Only a body that has raw HTML is cleaned: the others stay byte for byte as written.
@@ -205,6 +208,7 @@ pub(crate) fn render(
         rewrite.note_anchor(offset, anchor, href);
     }
     let mut out = rewrite.out;
+    out.title_ids = title_ids;
     for (offset, message) in afm.broken {
         out.broken_links
             .push(BrokenLink::at(&lines, offset, message));
@@ -660,19 +664,33 @@ fn searchable_text(events: &[(Event, std::ops::Range<usize>)], max: usize) -> St
     out
 }
 
-/// Removes a `# Title` that opens the body (it repeats the page title).
-fn drop_leading_title(events: &mut Vec<(Event, std::ops::Range<usize>)>) {
-    if let Some((
+/// Removes a `# Title` that opens the body (it repeats the page title), and gives the ids
+/// a link to it may use: its own (`# Title {#id}`), equipe's and Experience League's for
+/// its text. The page's title shows where it was, as its `<h1>`, even when the front
+/// matter words the title otherwise.
+fn drop_leading_title(events: &mut Vec<(Event, std::ops::Range<usize>)>) -> Vec<String> {
+    let Some((
         Event::Start(Tag::Heading {
             level: HeadingLevel::H1,
+            id,
             ..
         }),
         _,
     )) = events.first()
-    {
-        let end = find_end(events, 0);
-        events.drain(..=end);
-    }
+    else {
+        return Vec::new();
+    };
+    let explicit = id.as_ref().map(ToString::to_string);
+    let end = find_end(events, 0);
+    let text = plain_text(&events[1..end]);
+    events.drain(..=end);
+    let mut ids: Vec<String> = explicit
+        .into_iter()
+        .chain([slug::slugify(&text), crate::body_ids::adobe_id(&text)])
+        .filter(|id| !id.is_empty())
+        .collect();
+    ids.dedup();
+    ids
 }
 
 /// Index of the event that closes the one opened at `start`.

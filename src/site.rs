@@ -97,6 +97,9 @@ pub struct Body {
     pub toc: Vec<Heading>,
     /// Links of the body to `#fragment`s, of other pages and of its own.
     pub anchors: Vec<markdown::AnchorLink>,
+    /// The ids of the `# Title` the body opened with, which the page shows as its title
+    /// (see [`crate::anchors`]).
+    pub title_ids: Vec<String>,
     /// Links to nothing: errors.
     pub broken_links: Vec<markdown::BrokenLink>,
     /// Links, images and attributes dropped because they would run script, and blocks

@@ -1148,6 +1148,78 @@ fn raw_html_links_to_missing_pages_are_errors() {
     assert!(err.contains("gone.md"), "{err}");
 }
 
+/// Images of raw HTML (Adobe's landing pages lay their icons out in tables of `<img>`) go
+/// where Markdown images go: a relative `src` is the file's beside the page in content/,
+/// which the page's URL (`page/index.html`) would miss; a missing one is an error at its
+/// line. Links of raw HTML to files that are not pages too.
+#[test]
+fn raw_html_images_and_files_resolve_as_markdown_ones() {
+    let site = guide(
+        "<table><tr><td><img alt=\"Icon\" src=\"assets/icon.svg\" width=\"40\"></td>\n\
+         <td><img alt=\"Up\" src=\"../help/assets/icon.svg\"></td></tr></table>\n\n\
+         <p><a href=\"assets/sheet.pdf\">Sheet</a> <img alt=\"Web\" src=\"https://example.org/i.png\"></p>\n\n\
+         ![Markdown](assets/icon.svg)\n",
+    );
+    site.write_bytes("content/en/help/assets/icon.svg", b"<svg/>");
+    site.write_bytes("content/en/help/assets/sheet.pdf", b"%PDF");
+    site.build().ok();
+    let main = main_of(&site, PAGE);
+    let sources: Vec<String> = select(&main, "img")
+        .iter()
+        .map(|i| attr(i, "src"))
+        .collect();
+    let markdown = "../../../en/help/assets/icon.svg";
+    assert_eq!(
+        sources,
+        [markdown, markdown, "https://example.org/i.png", markdown],
+        "{}",
+        main.html()
+    );
+    assert_eq!(
+        attr(&select(&main, "p a")[0], "href"),
+        "../../../en/help/assets/sheet.pdf"
+    );
+    // Each resolves to a file the output has.
+    for file in ["en/help/assets/icon.svg", "en/help/assets/sheet.pdf"] {
+        assert!(site.output(file).is_file(), "{file}");
+    }
+
+    site.write(
+        "content/en/help/page.md",
+        "---\ntitle: Page\n---\nText.\n\n<img alt=\"Gone\" src=\"assets/gone.png\">\n",
+    );
+    let err = site.build().fails();
+    assert!(
+        err.contains("content/en/help/page.md:6:") && err.contains("assets/gone.png"),
+        "{err}"
+    );
+}
+
+/// `page.md/#anchor`, a slash too many that Experience League's site forgives: the page,
+/// and its anchor checked.
+#[test]
+fn a_page_link_with_a_trailing_slash_is_the_page() {
+    let site = guide("[Settings](other.md/#buttons) and <a href=\"other.md/#gone\">raw</a>.\n");
+    site.write(
+        "content/en/help/other.md",
+        "---\ntitle: Other\n---\n## Buttons\n",
+    );
+    let built = site.build().ok();
+    let main = main_of(&site, PAGE);
+    let links = select(&main, "p a");
+    assert_eq!(
+        attr(&links[0], "href"),
+        "../../../en/help/other/index.html#buttons"
+    );
+    assert_eq!(
+        attr(&links[1], "href"),
+        "../../../en/help/other/index.html#gone"
+    );
+    let warned = built.stderr();
+    assert_eq!(warned.matches("no such anchor").count(), 1, "{warned}");
+    assert!(warned.contains("link to `#gone`"), "{warned}");
+}
+
 fn select_in<'a>(element: &scraper::ElementRef<'a>, css: &str) -> Vec<scraper::ElementRef<'a>> {
     let selector = scraper::Selector::parse(css).expect("selector");
     element.select(&selector).collect()

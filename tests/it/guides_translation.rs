@@ -125,6 +125,57 @@ fn links_to_a_title_or_an_id_of_an_older_rule_land_on_the_page() {
     }
 }
 
+/// The body's `# Title` may word the title otherwise than the front matter (Adobe's
+/// Commerce guide: `title: Configure IMS user permissions`, `# User permissions and
+/// IMS`): a link by the heading's id lands on the page as well, in both languages.
+#[test]
+fn a_link_to_the_body_s_own_title_lands_on_the_page() {
+    let site = TestSite::new(SITE);
+    for (lang, title, heading) in [
+        (
+            "en",
+            "Configure IMS user permissions",
+            "User permissions and IMS {#ims}",
+        ),
+        ("fr", "Configurer les autorisations", "Autorisations et IMS"),
+    ] {
+        site.write(
+            &format!("content/{lang}/help/demo/perm.md"),
+            &format!("---\ntitle: {title}\n---\n# {heading}\n\nText.\n"),
+        );
+        site.write(
+            &format!("content/{lang}/help/demo/start.md"),
+            "---\ntitle: Start\n---\n[Words](perm.md#user-permissions-and-ims), \
+             [its id](perm.md#ims), [gone](perm.md#user-permissions).\n",
+        );
+    }
+    let run = site.build().ok();
+    for lang in ["en", "fr"] {
+        let page = format!("{lang}/help/demo/start/index.html");
+        let hrefs: Vec<String> = select(&site.html(&page), "main .prose a")
+            .iter()
+            .map(|a| attr(a, "href"))
+            .collect();
+        let perm = format!("../../../../{lang}/help/demo/perm/index.html");
+        assert_eq!(
+            hrefs,
+            [
+                perm.clone(),
+                perm.clone(),
+                format!("{perm}#user-permissions")
+            ]
+        );
+    }
+    // Only the anchor no title names is reported, once per language.
+    let warned = run.stderr();
+    assert_eq!(warned.matches("no such anchor").count(), 2, "{warned}");
+    assert_eq!(
+        warned.matches("link to `#user-permissions`").count(),
+        2,
+        "{warned}"
+    );
+}
+
 #[test]
 fn an_anchor_whose_place_in_the_translation_is_not_certain_is_reported_as_such() {
     let site = translated_guide();

@@ -189,7 +189,11 @@ impl<'a, 'r> Filter<'a, 'r> {
                 self.paragraph(range, inner);
             }
             Event::Html(ref html) | Event::InlineHtml(ref html)
-                if has(html, ".md") || has(html, "[!") || has(html, "](") =>
+                if has(html, "href=\"")
+                    || has(html, "src=\"")
+                    || has(html, ".md")
+                    || has(html, "[!")
+                    || has(html, "](") =>
             {
                 self.raw_html(event, range);
             }
@@ -225,7 +229,7 @@ impl<'a, 'r> Filter<'a, 'r> {
         self.text(run, range);
     }
 
-    /// Raw HTML that may hold `.md` links or inline markers.
+    /// Raw HTML that may hold links, images or inline markers.
     fn raw_html(&mut self, event: Event<'a>, range: Range<usize>) {
         let (Event::Html(html) | Event::InlineHtml(html)) = &event else {
             return self.push(event, range);
@@ -832,16 +836,19 @@ impl<'a> Filter<'a, '_> {
         Some(href)
     }
 
-    /// Rewrites the `href="….md"` of raw HTML like Markdown links, and notes the anchors of
-    /// those and of `href="#…"` links, except in comments
-    /// (Adobe's Workfront guide comments out paragraphs that link to removed pages).
+    /// Rewrites the `href="…"` and `src="…"` of raw HTML that name a file of the site
+    /// (a page's `.md`, an image) like Markdown links and images, checked the same way,
+    /// and notes the anchors of those and of `href="#…"` links, except in comments
+    /// (Adobe's Workfront guide comments out paragraphs that link to removed pages). Left
+    /// as written, `<img src="assets/x.png">` would be looked for beside the page's own
+    /// folder (`page/index.html`), where it is not.
     fn raw_html_links(&mut self, html: &str, open: Option<&'static str>, at: usize) -> CowStr<'a> {
         let mut out = String::with_capacity(html.len());
-        // Looked for at the first `.md` link only: most raw HTML has none.
+        // Looked for at the first link to check only: most raw HTML has none.
         let mut comments: Option<Vec<Range<usize>>> = None;
         let mut rest = html;
-        while let Some(found) = rest.find("href=\"") {
-            let start = found + 6;
+        while let Some((found, name)) = next_url_attribute(rest) {
+            let start = found + name.len();
             let Some(len) = rest[start..].find('"') else {
                 break;
             };
@@ -861,7 +868,8 @@ impl<'a> Filter<'a, '_> {
                     .any(|r| r.contains(&offset))
             };
             // A link to the page's own `#fragment` is checked too; it stays as written.
-            let checked = path.ends_with(".md") || dest.starts_with('#');
+            let checked =
+                !path.is_empty() && !crate::site::is_external(path) || dest.starts_with('#');
             match (checked && !in_comment(&mut comments))
                 .then(|| self.raw_link(dest, at, str::to_string))
                 .flatten()
@@ -892,6 +900,14 @@ impl<'a> Filter<'a, '_> {
             self.html(html, end);
         }
     }
+}
+
+/// Where the next `href="` or `src="` of raw HTML is in `html`, and which it is.
+fn next_url_attribute(html: &str) -> Option<(usize, &'static str)> {
+    ["href=\"", "src=\""]
+        .into_iter()
+        .filter_map(|name| html.find(name).map(|at| (at, name)))
+        .min()
 }
 
 /// How many markers one quote's first paragraph may hold in a row, a line each (a deeper
