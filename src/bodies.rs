@@ -614,6 +614,7 @@ fn render_body(
             Html::new(html, key)
         },
         toc: r.toc,
+        heading: r.heading.filter(|h| *h != p.page.title),
         title_ids: r.title_ids,
         anchors: r
             .anchors

@@ -98,8 +98,11 @@ pub(crate) struct Rendered {
     /// show it (warnings), with positions; a message's help after its first line break.
     pub dropped: Vec<BrokenLink>,
     pub anchors: Vec<AnchorLink>,
-    /// The ids that name the `# Title` the body opened with, which is not in its HTML
-    /// (see [`drop_leading_title`]).
+    /// The text of the `# Title` the body opened with, which is not in its HTML: the
+    /// page's heading, as Experience League and Docusaurus show it (the front matter's
+    /// `title` is the browser's and the menus'). See [`drop_leading_title`].
+    pub heading: Option<String>,
+    /// The ids that name that `# Title`.
     pub title_ids: Vec<String>,
 }
 
@@ -149,7 +152,8 @@ fn recycle(mut events: Vec<Spanned<'_>>) -> Vec<Spanned<'static>> {
 }
 
 /// Renders a page body. `page_key` seeds task item ids; a leading `# Title` is dropped
-/// because the template shows the page title as the page's only `<h1>`; `typography`
+/// because the template shows it as the page's only `<h1>` (see [`Rendered::heading`]);
+/// `typography`
 /// applies to prose text only, never to code; `raw_html` says whether the body may run
 /// script.
 pub(crate) fn render(
@@ -178,7 +182,7 @@ pub(crate) fn render(
     let buffer = EVENTS.take();
     let (mut events, afm) =
         crate::markdown::afm::filter(events, &source, buffer, body.len() / EVENT_BYTES, resolver);
-    let title_ids = drop_leading_title(&mut events);
+    let title = drop_leading_title(&mut events);
     let mut events = join_texts(events);
     let sanitized = raw_html == RawHtml::Sanitized;
     // Only a body that has raw HTML is cleaned: the others stay byte for byte as written.
@@ -208,7 +212,11 @@ pub(crate) fn render(
         rewrite.note_anchor(offset, anchor, href);
     }
     let mut out = rewrite.out;
-    out.title_ids = title_ids;
+    if let Some((heading, ids)) = title {
+        // Typeset as the page's title is, which it is compared with.
+        out.heading = Some(typography.apply(&heading));
+        out.title_ids = ids;
+    }
     for (offset, message) in afm.broken {
         out.broken_links
             .push(BrokenLink::at(&lines, offset, message));
@@ -664,11 +672,12 @@ fn searchable_text(events: &[(Event, std::ops::Range<usize>)], max: usize) -> St
     out
 }
 
-/// Removes a `# Title` that opens the body (it repeats the page title), and gives the ids
-/// a link to it may use: its own (`# Title {#id}`), equipe's and Experience League's for
-/// its text. The page's title shows where it was, as its `<h1>`, even when the front
-/// matter words the title otherwise.
-fn drop_leading_title(events: &mut Vec<(Event, std::ops::Range<usize>)>) -> Vec<String> {
+/// Removes a `# Title` that opens the body (the page's template shows it as its `<h1>`:
+/// see [`Rendered::heading`]), and gives its text and the ids a link to it may use: its
+/// own (`# Title {#id}`), equipe's and Experience League's for its text.
+fn drop_leading_title(
+    events: &mut Vec<(Event, std::ops::Range<usize>)>,
+) -> Option<(String, Vec<String>)> {
     let Some((
         Event::Start(Tag::Heading {
             level: HeadingLevel::H1,
@@ -678,7 +687,7 @@ fn drop_leading_title(events: &mut Vec<(Event, std::ops::Range<usize>)>) -> Vec<
         _,
     )) = events.first()
     else {
-        return Vec::new();
+        return None;
     };
     let explicit = id.as_ref().map(ToString::to_string);
     let end = find_end(events, 0);
@@ -690,7 +699,7 @@ fn drop_leading_title(events: &mut Vec<(Event, std::ops::Range<usize>)>) -> Vec<
         .filter(|id| !id.is_empty())
         .collect();
     ids.dedup();
-    ids
+    Some((text, ids))
 }
 
 /// Index of the event that closes the one opened at `start`.

@@ -97,7 +97,11 @@ pub struct Body {
     pub toc: Vec<Heading>,
     /// Links of the body to `#fragment`s, of other pages and of its own.
     pub anchors: Vec<markdown::AnchorLink>,
-    /// The ids of the `# Title` the body opened with, which the page shows as its title
+    /// The `# Title` the body opened with, when its words are not the page's title: the
+    /// page's heading (`page.heading` in templates; the front matter's `title` stays the
+    /// browser's, the menus' and search's).
+    pub heading: Option<String>,
+    /// The ids of the `# Title` the body opened with, which the page shows as its heading
     /// (see [`crate::anchors`]).
     pub title_ids: Vec<String>,
     /// Links to nothing: errors.

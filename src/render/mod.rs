@@ -347,6 +347,7 @@ impl Renderer<'_> {
         let view = PageView {
             made_from: (p.body.key, &p.page.key),
             title: &p.page.title,
+            heading: p.body.heading.as_deref(),
             description: p.page.description.as_deref(),
             seo: &p.page.adobe.seo,
             badges: badges_of(site, i),

@@ -183,6 +183,9 @@ pub(super) struct PageView<'a> {
     #[serde(skip)]
     pub made_from: (u64, &'a str),
     pub title: &'a str,
+    /// The body's own `# Title`, when it words the title otherwise (see
+    /// [`crate::site::Body::heading`]): what the page shows as its `<h1>`.
+    pub heading: Option<&'a str>,
     pub description: Option<&'a str>,
     /// See [`crate::content::Adobe`].
     pub seo: &'a crate::content::Seo,
@@ -220,6 +223,7 @@ impl Hash for PageView<'_> {
         let PageView {
             made_from,
             title: _,
+            heading: _,
             description: _,
             seo: _,
             badges: _,

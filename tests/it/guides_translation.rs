@@ -166,6 +166,29 @@ fn a_link_to_the_body_s_own_title_lands_on_the_page() {
             ]
         );
     }
+    // The page shows the body's heading; the browser's tab, the front matter's title.
+    for (lang, heading, title) in [
+        (
+            "en",
+            "User permissions and IMS",
+            "Configure IMS user permissions",
+        ),
+        ("fr", "Autorisations et IMS", "Configurer les autorisations"),
+    ] {
+        let doc = site.html(&format!("{lang}/help/demo/perm/index.html"));
+        assert_eq!(text(&select(&doc, "main h1")[0]), heading);
+        assert!(text(&select(&doc, "title")[0]).starts_with(&format!("{title} · ")));
+    }
+    // The same words, French typography and markers aside, show as the title does.
+    site.write(
+        "content/fr/help/demo/colon.md",
+        "---\ntitle: \"Réglages : PHP\"\n---\n# Réglages : [!DNL PHP]\n\nTexte.\n",
+    );
+    site.build().ok();
+    let doc = site.html("fr/help/demo/colon/index.html");
+    let h1 = text(&select(&doc, "main h1")[0]);
+    assert_eq!(h1, "Réglages\u{a0}: PHP");
+    assert!(text(&select(&doc, "title")[0]).starts_with(&format!("{h1} · ")));
     // Only the anchor no title names is reported, once per language.
     let warned = run.stderr();
     assert_eq!(warned.matches("no such anchor").count(), 2, "{warned}");
