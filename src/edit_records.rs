@@ -24,7 +24,7 @@ use crate::swap::sibling;
 use crate::typography::Typography;
 
 /// Names the format of the records' file.
-const MAGIC: &[u8] = b"equipe edits 2\n";
+const MAGIC: &[u8] = b"equipe edits 3\n";
 
 /// A record: the page's file name, the key of its body, then its [`Editable`].
 const RECORD: u8 = 1;
@@ -113,12 +113,15 @@ pub(crate) const HTML_ENDS: usize = 48;
 pub(crate) const ENTRY_ENDS: usize = 96;
 
 /// What the rest of the site and the page around its body see of a rendered body: its
-/// table of contents, its checklist's items, its links to `#fragments`. Its ids and
-/// headings, which links to its sections and its translations' alignment see, are
-/// compared with those of the HTML in the page's file.
+/// table of contents, its checklist's items, its links to `#fragments`, the `# Title` it
+/// opened with. Its ids and headings, which links to its sections and its translations'
+/// alignment see, are compared with those of the HTML in the page's file.
 fn seen(r: &Rendered) -> u64 {
     let anchors = hash_all(r.anchors.iter().map(|a| (&a.target, &a.fragment, &a.href)));
-    hash_of(&(&r.toc, &r.tasks, anchors))
+    // The `# Title` it opened with shows outside its HTML, as the page's heading, and
+    // other pages' links to it land on the page by its ids.
+    let title = (&r.heading, &r.title_ids);
+    hash_of(&(&r.toc, &r.tasks, anchors, title))
 }
 
 /// Where the links of a body went: each link or image as written and its target, each

@@ -213,6 +213,24 @@ fn a_page_others_include_or_titled_by_its_heading_runs_the_build() {
     );
     edit(&site, orphan, ("Not in the", "Never in the"), TextAlone);
     edit(&site, orphan, ("# Orphan page", "# Lost page"), Runs);
+    // A page that words its heading otherwise than its title shows it: an edit of it,
+    // even underlined (which a `# ` line's check would not see), runs the build.
+    let worded = "content/en/help/demo/worded.md";
+    site.write(
+        worded,
+        "---\ntitle: Worded page\nexl-id: id-worded\n---\nHeading of its own\n===\n\nText.\n",
+    );
+    site.write(
+        "content/fr/help/demo/worded.md",
+        "---\ntitle: Page\nexl-id: id-worded\n---\nTexte.\n",
+    );
+    site.build().ok();
+    edit(&site, worded, ("Text.", "Some text."), TextAlone);
+    edit(&site, worded, ("Heading of its", "A heading of its"), Runs);
+    assert!(
+        site.read_output("en/help/demo/worded/index.html")
+            .contains("<h1>A heading of its own</h1>")
+    );
     // A page with neither: its text alone.
     let install = "content/en/help/demo/install.md";
     edit(
