@@ -569,7 +569,7 @@ impl Rewrite<'_> {
 }
 
 /// A link's address as its text: without the scheme, nor a last `/`.
-fn address(url: &str) -> &str {
+pub(crate) fn address(url: &str) -> &str {
     let bare = ["https://", "http://", "mailto:"]
         .iter()
         .find_map(|scheme| url.strip_prefix(scheme))
@@ -636,7 +636,7 @@ fn image_target(
 }
 
 /// A URL for a message: its first 60 characters.
-fn short(url: &str) -> String {
+pub(crate) fn short(url: &str) -> String {
     match url.char_indices().nth(60) {
         Some((at, _)) => format!("{}...", &url[..at]),
         None => url.to_string(),

@@ -1195,6 +1195,42 @@ fn raw_html_images_and_files_resolve_as_markdown_ones() {
     );
 }
 
+/// Machine translation empties some raw HTML links (`<a href="…"></a>`): as a Markdown
+/// link without words, each shows its page's title or its address, with a warning.
+#[test]
+fn raw_html_links_without_words_show_their_page_s_title_or_address() {
+    let site = guide(
+        "<table><tr><td>See <a href=\"other.md\"></a> and <a href=\"https://example.org/docs/x/\"></a>.</td></tr></table>\n\n\
+         In a paragraph, <a href=\"other.md#part\"></a> too, and <a href=\"other.md\">words</a>.\n",
+    );
+    site.write(
+        "content/en/help/other.md",
+        "---\ntitle: Other & more\n---\n## Part\n",
+    );
+    let built = site.build().ok();
+    let main = main_of(&site, PAGE);
+    let links: Vec<(String, String)> = select(&main, "td a, p a")
+        .iter()
+        .map(|a| (attr(a, "href"), text(a)))
+        .collect();
+    let other = "../../../en/help/other/index.html";
+    assert_eq!(
+        links,
+        [
+            (other.to_string(), "Other & more".to_string()),
+            (
+                "https://example.org/docs/x/".into(),
+                "example.org/docs/x".into()
+            ),
+            (format!("{other}#part"), "Other & more".into()),
+            (other.into(), "words".into()),
+        ]
+    );
+    let warned = built.stderr();
+    assert_eq!(warned.matches("has no text").count(), 3, "{warned}");
+    assert!(warned.contains("content/en/help/page.md:"), "{warned}");
+}
+
 /// `page.md/#anchor`, a slash too many that Experience League's site forgives: the page,
 /// and its anchor checked.
 #[test]

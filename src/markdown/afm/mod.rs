@@ -195,7 +195,12 @@ impl<'a, 'r> Filter<'a, 'r> {
                     || has(html, "[!")
                     || has(html, "](") =>
             {
-                self.raw_html(event, range);
+                // `<a href="…">` and its `</a>` are events of their own in a paragraph.
+                let closed_next = matches!(
+                    rest.peek(),
+                    Some((Event::InlineHtml(next), _)) if next.trim() == "</a>"
+                );
+                self.raw_html(event, range, closed_next);
             }
             // `<name@host>`: a mail link, not a file.
             Event::Start(Tag::Link {
@@ -229,8 +234,9 @@ impl<'a, 'r> Filter<'a, 'r> {
         self.text(run, range);
     }
 
-    /// Raw HTML that may hold links, images or inline markers.
-    fn raw_html(&mut self, event: Event<'a>, range: Range<usize>) {
+    /// Raw HTML that may hold links, images or inline markers; `closed_next`: the next
+    /// event is an `</a>`.
+    fn raw_html(&mut self, event: Event<'a>, range: Range<usize>, closed_next: bool) {
         let (Event::Html(html) | Event::InlineHtml(html)) = &event else {
             return self.push(event, range);
         };
@@ -240,8 +246,10 @@ impl<'a, 'r> Filter<'a, 'r> {
             _ => None,
         };
         let html = match inline::to_html(html) {
-            std::borrow::Cow::Borrowed(_) => self.raw_html_links(html, open, range.start),
-            std::borrow::Cow::Owned(h) => self.raw_html_links(&h, open, range.start),
+            std::borrow::Cow::Borrowed(_) => {
+                self.raw_html_links(html, open, range.start, closed_next)
+            }
+            std::borrow::Cow::Owned(h) => self.raw_html_links(&h, open, range.start, closed_next),
         };
         let event = match event {
             Event::Html(_) if has(&html, "](") => {
@@ -842,7 +850,17 @@ impl<'a> Filter<'a, '_> {
     /// (Adobe's Workfront guide comments out paragraphs that link to removed pages). Left
     /// as written, `<img src="assets/x.png">` would be looked for beside the page's own
     /// folder (`page/index.html`), where it is not.
-    fn raw_html_links(&mut self, html: &str, open: Option<&'static str>, at: usize) -> CowStr<'a> {
+    ///
+    /// A link with no words (`<a href="…"></a>`: machine translation empties some) shows
+    /// its page's title or its address, with a warning, as a Markdown one does; `closed_next`
+    /// says that the `</a>` of `html`'s last tag is the next event.
+    fn raw_html_links(
+        &mut self,
+        html: &str,
+        open: Option<&'static str>,
+        at: usize,
+        closed_next: bool,
+    ) -> CowStr<'a> {
         let mut out = String::with_capacity(html.len());
         // Looked for at the first link to check only: most raw HTML has none.
         let mut comments: Option<Vec<Range<usize>>> = None;
@@ -870,14 +888,31 @@ impl<'a> Filter<'a, '_> {
             // A link to the page's own `#fragment` is checked too; it stays as written.
             let checked =
                 !path.is_empty() && !crate::site::is_external(path) || dest.starts_with('#');
-            match (checked && !in_comment(&mut comments))
+            let read = !in_comment(&mut comments);
+            match (checked && read)
                 .then(|| self.raw_link(dest, at, str::to_string))
                 .flatten()
             {
                 Some(href) => out.push_str(&href),
                 None => out.push_str(dest),
             }
+            let tag = html[..html.len() - rest.len() + found].rfind('<');
             rest = &rest[start + len..];
+            let is_link = name == "href=\""
+                && tag.is_some_and(|t| {
+                    let tag = &html.as_bytes()[t..];
+                    tag.len() > 2
+                        && tag[1].eq_ignore_ascii_case(&b'a')
+                        && tag[2].is_ascii_whitespace()
+                });
+            if let Some(end) = rest.find('>').filter(|_| is_link && read) {
+                let after = &rest[end + 1..];
+                if after.starts_with("</a>") || closed_next && after.is_empty() {
+                    out.push_str(&rest[..=end]);
+                    rest = after;
+                    self.words_of_empty_link(dest, at, &mut out);
+                }
+            }
         }
         out.push_str(rest);
         CowStr::from(out)
@@ -899,6 +934,31 @@ impl<'a> Filter<'a, '_> {
         if !html.is_empty() {
             self.html(html, end);
         }
+    }
+}
+
+impl Filter<'_, '_> {
+    /// The words a raw HTML link to `dest` without any shows (into `out`, escaped), with a
+    /// warning at `at`: its page's title, or its address for a link out.
+    fn words_of_empty_link(&mut self, dest: &str, at: usize, out: &mut String) {
+        let path = dest.split(['#', '?']).next().unwrap_or(dest);
+        let (words, what) = if crate::site::is_external(path) {
+            (crate::markdown::address(dest).to_string(), "its address")
+        } else {
+            match self.resolver.title(dest, at) {
+                Some(title) => (title, "its page's title"),
+                None => return,
+            }
+        };
+        crate::text::escape_into(out, &words);
+        let dest = crate::markdown::short(dest);
+        self.found.left_out.push((
+            at,
+            format!(
+                "link to `{dest}` has no text: {what} is shown\n\
+                 write the link's words between its `<a …>` and `</a>`"
+            ),
+        ));
     }
 }
 
