@@ -29,9 +29,10 @@ pub(crate) fn decode(bytes: &[u8]) -> Result<String, Diagnostic> {
     })
 }
 
-/// Decodes HTML character references (`&#39;`, `&#x27;`, `&amp;`...) in front matter
-/// text: machine-translated corpora leave them there, and templates escape text again,
-/// so left alone they would show as `&#39;`.
+/// Decodes HTML character references (`&#39;`, `&#x27;`, `&amp;`, `&trade;`...) in front
+/// matter text: machine-translated corpora leave them there, and templates escape text
+/// again, so left alone they would show as `&#39;`. A named one is any of HTML's, with its
+/// `;` (as CommonMark reads them in the body); anything else stays as written.
 pub(crate) fn decode_entities(text: &str) -> String {
     if !text.contains('&') {
         return text.to_string();
@@ -41,31 +42,14 @@ pub(crate) fn decode_entities(text: &str) -> String {
     while let Some(start) = rest.find('&') {
         out.push_str(&rest[..start]);
         rest = &rest[start..];
+        // The longest name, `&CounterClockwiseContourIntegral;`, has 31 characters.
         let decoded = rest[1..]
             .find(';')
-            .filter(|&end| end <= 10)
-            .and_then(|end| {
-                let name = &rest[1..=end];
-                let c = match name {
-                    "amp" => Some('&'),
-                    "lt" => Some('<'),
-                    "gt" => Some('>'),
-                    "quot" => Some('"'),
-                    "apos" => Some('\''),
-                    "nbsp" => Some('\u{a0}'),
-                    _ => name
-                        .strip_prefix("#x")
-                        .or_else(|| name.strip_prefix("#X"))
-                        .and_then(|hex| u32::from_str_radix(hex, 16).ok())
-                        .or_else(|| name.strip_prefix('#').and_then(|d| d.parse().ok()))
-                        .and_then(char::from_u32)
-                        .filter(|c| *c != '\0'),
-                };
-                c.map(|c| (c, end + 2))
-            });
+            .filter(|&end| end <= 32)
+            .and_then(|end| Some((reference(&rest[1..=end + 1])?, end + 2)));
         match decoded {
-            Some((c, len)) => {
-                out.push(c);
+            Some((chars, len)) => {
+                out.extend(chars);
                 rest = &rest[len..];
             }
             None => {
@@ -76,6 +60,29 @@ pub(crate) fn decode_entities(text: &str) -> String {
     }
     out.push_str(rest);
     out
+}
+
+/// The characters `name` (a reference without its `&`, with its `;`) stands for: one, or
+/// two for a few named ones (`&NotEqualTilde;`).
+fn reference(name: &str) -> Option<impl Iterator<Item = char>> {
+    let number = name.strip_suffix(';')?.strip_prefix('#');
+    let (first, second) = match number {
+        Some(number) => {
+            let (digits, radix) = match number.strip_prefix(['x', 'X']) {
+                Some(hex) => (hex, 16),
+                None => (number, 10),
+            };
+            // Digits alone: `from_str_radix` would take a sign too.
+            if !digits.chars().all(|c| c.is_digit(radix)) {
+                return None;
+            }
+            let code = u32::from_str_radix(digits, radix).ok()?;
+            (code, 0)
+        }
+        None => *markup5ever::data::NAMED_ENTITIES.get(name)?,
+    };
+    let first = char::from_u32(first).filter(|c| *c != '\0')?;
+    Some(std::iter::once(first).chain(char::from_u32(second).filter(|c| *c != '\0')))
 }
 
 /// Bytes as UTF-8, checked with SIMD (simdutf8) and, for an error's position, by std's

@@ -953,6 +953,13 @@ mod tests {
             "d'une & l'autre \u{a0}&bogus; & fin"
         );
         assert_eq!(decode_entities("&#0;&#99999999;"), "&#0;&#99999999;");
+        // Any of HTML's named references, with their `;`; nothing else.
+        assert_eq!(
+            decode_entities(
+                "Android&trade; &eacute;t&eacute; &hellip; &NotEqualTilde; &copy &#+5; &#x;"
+            ),
+            "Android™ été … \u{2242}\u{338} &copy &#+5; &#x;"
+        );
     }
 
     #[test]

@@ -115,6 +115,38 @@ fn label(li: &scraper::ElementRef<'_>) -> String {
     }
 }
 
+/// Adobe's guides write `&trade;`, `&eacute;`, `&hellip;` in titles, descriptions and
+/// `TOC.md` labels (Experience Manager Screens: `Android&trade; Player` in every page's
+/// menu): each is its character wherever a reader sees it, once.
+#[test]
+fn named_entities_in_front_matter_and_the_toc_are_their_characters() {
+    let site = guide_site();
+    let toc = TOC_EN.replace("[Start](start.md)", "[Android&trade; Start](start.md)");
+    site.write("content/en/help/demo/TOC.md", &toc);
+    site.write(
+        "content/en/help/demo/start.md",
+        "---\ntitle: Start with Android&trade; &amp; more\ndescription: \"&Eacute;t&eacute; &hellip; &rarr; next\"\nexl-id: id-start\n---\nWelcome.\n",
+    );
+    site.build().ok();
+    let html = site.html("en/help/demo/start/index.html");
+    assert_eq!(
+        text(&select(&html, "main h1")[0]),
+        "Start with Android™ & more"
+    );
+    assert!(text(&select(&html, "title")[0]).starts_with("Start with Android™ & more · "));
+    assert_eq!(text(&select(&html, ".lead")[0]), "Été … → next");
+    let current = select(&html, ".guide-nav a[aria-current=page]");
+    assert_eq!(text(&current[0]), "Android™ Start");
+    let index = site.read_output("assets/search-en.js");
+    assert!(index.contains("Start with Android™ & more"), "{index}");
+    assert!(
+        !index.contains("&trade;")
+            && !site
+                .read_output("en/help/demo/install/index.html")
+                .contains("&amp;trade;")
+    );
+}
+
 #[test]
 fn the_sidebar_follows_the_toc() {
     let site = guide_site();
