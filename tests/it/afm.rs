@@ -1231,6 +1231,34 @@ fn raw_html_links_without_words_show_their_page_s_title_or_address() {
     assert!(warned.contains("content/en/help/page.md:"), "{warned}");
 }
 
+/// `+++` right under a tight list's last item is that item's text for CommonMark (a lazy
+/// line); Adobe's advertising guide closes accordions so: the list ends, then its
+/// collapsible, and the next one is not nested in it.
+#[test]
+fn a_collapsible_closed_under_a_tight_list_ends_after_it() {
+    let site = guide(
+        "+++Single item\n\n* only item\n  * nested\n+++\n\n+++Numbered\n\n1. first\n1. last\n+++\n\n+++Last\nText\n+++\n\nAfter.\n",
+    );
+    site.build().ok();
+    let main = main_of(&site, PAGE);
+    let summaries: Vec<String> = select(&main, "details > summary")
+        .iter()
+        .map(text)
+        .collect();
+    assert_eq!(summaries, ["Single item", "Numbered", "Last"]);
+    // Three collapsibles side by side, none in another, no `+++` left as text.
+    assert!(
+        select(&main, "details details").is_empty(),
+        "{}",
+        main.html()
+    );
+    let items: Vec<String> = select(&main, "li").iter().map(text).collect();
+    assert!(items.iter().all(|i| !i.contains("+++")), "{items:?}");
+    assert_eq!(select(&main, "details:nth-of-type(1) ul li").len(), 2);
+    assert_eq!(select(&main, "details ol li").len(), 2);
+    assert!(!text(&select(&main, "details")[2]).contains("After."));
+}
+
 /// `page.md/#anchor`, a slash too many that Experience League's site forgives: the page,
 /// and its anchor checked.
 #[test]

@@ -122,6 +122,8 @@ impl<'a, 'r> Filter<'a, 'r> {
             heading_badge: None,
             shadeboxes: 0,
             collapsibles: 0,
+            lists: 0,
+            closed_after_lists: 0,
             skip_paragraph: false,
             hidden_quotes: 0,
             raw_open: None,
@@ -147,7 +149,33 @@ impl<'a, 'r> Filter<'a, 'r> {
             }
         }
         match event {
+            // `+++` under a tight list's last item is that item's text for CommonMark (a
+            // lazy line): it closes the collapsible after the list, where it can.
+            Event::Text(ref t)
+                if !self.code
+                    && self.collapsibles > 0
+                    && self.lists > 0
+                    && t.trim() == "+++"
+                    && matches!(self.out.last(), Some((Event::SoftBreak, _)))
+                    && matches!(rest.peek(), Some((Event::End(TagEnd::Item), _))) =>
+            {
+                self.out.pop();
+                self.collapsibles -= 1;
+                self.closed_after_lists += 1;
+            }
             Event::Text(t) if !self.code => self.text_run(t, range, rest),
+            Event::Start(Tag::List(_)) => {
+                self.lists += 1;
+                self.start(event, range);
+            }
+            Event::End(TagEnd::List(_)) => {
+                self.lists = self.lists.saturating_sub(1);
+                self.end_tag(event, range.clone());
+                if self.lists == 0 && self.closed_after_lists > 0 {
+                    let html = "</details>\n".repeat(std::mem::take(&mut self.closed_after_lists));
+                    self.html(html, range.end);
+                }
+            }
             Event::Start(Tag::BlockQuote(kind)) => {
                 let first = peek_block_start(rest);
                 self.block_quote(kind, range, first);
@@ -332,6 +360,10 @@ struct Filter<'a, 'r> {
     heading_badge: Option<inline::Attrs>,
     shadeboxes: usize,
     collapsibles: usize,
+    /// Lists open, and the collapsibles whose `+++` ended a tight list's last item: they
+    /// close when the outermost list does.
+    lists: usize,
+    closed_after_lists: usize,
     /// Drop events up to the end of the current paragraph (a marker's own paragraph).
     skip_paragraph: bool,
     /// Blockquotes open in one that is left out whole (`>[!CONTEXTUALHELP]`), itself
@@ -930,7 +962,7 @@ impl<'a> Filter<'a, '_> {
             });
         }
         html.push_str(&"</div>\n".repeat(self.shadeboxes));
-        html.push_str(&"</details>\n".repeat(self.collapsibles));
+        html.push_str(&"</details>\n".repeat(self.collapsibles + self.closed_after_lists));
         if !html.is_empty() {
             self.html(html, end);
         }
