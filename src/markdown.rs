@@ -560,12 +560,18 @@ impl Rewrite<'_> {
                 *last = Some(CowStr::from(end));
             }
             let help = "write the link's words between its brackets: `[the words](…)`";
-            let message = format!("link to `{dest}` has no text: {what} is shown\n{help}");
+            let message = no_text_warning(&dest, what, help);
             self.out
                 .dropped
                 .push(BrokenLink::at(self.body, at, message));
         }
     }
+}
+
+/// The warning for a link to `dest` (shortened) that has no words and shows `what`
+/// instead, with `help` on how to write them.
+pub(crate) fn no_text_warning(dest: &str, what: &str, help: &str) -> String {
+    format!("link to `{dest}` has no text: {what} is shown\n{help}")
 }
 
 /// A link's address as its text: without the scheme, nor a last `/`.

@@ -219,7 +219,6 @@ impl<'a, 'r> Filter<'a, 'r> {
             Event::Html(ref html) | Event::InlineHtml(ref html)
                 if has(html, "href=\"")
                     || has(html, "src=\"")
-                    || has(html, ".md")
                     || has(html, "[!")
                     || has(html, "](") =>
             {
@@ -876,6 +875,24 @@ impl<'a> Filter<'a, '_> {
         Some(href)
     }
 
+    /// The words a raw HTML link to `dest` without any shows (into `out`, escaped), with a
+    /// warning at `at`: its page's title, or its address for a link out.
+    fn words_of_empty_link(&mut self, dest: &str, at: usize, out: &mut String) {
+        let path = dest.split(['#', '?']).next().unwrap_or(dest);
+        let (words, what) = if crate::site::is_external(path) {
+            (crate::markdown::address(dest).to_string(), "its address")
+        } else {
+            match self.resolver.title(dest, at) {
+                Some(title) => (title, "its page's title"),
+                None => return,
+            }
+        };
+        crate::text::escape_into(out, &words);
+        let help = "write the link's words between its `<a …>` and `</a>`";
+        let warning = crate::markdown::no_text_warning(&crate::markdown::short(dest), what, help);
+        self.found.left_out.push((at, warning));
+    }
+
     /// Rewrites the `href="…"` and `src="…"` of raw HTML that name a file of the site
     /// (a page's `.md`, an image) like Markdown links and images, checked the same way,
     /// and notes the anchors of those and of `href="#…"` links, except in comments
@@ -928,15 +945,17 @@ impl<'a> Filter<'a, '_> {
                 Some(href) => out.push_str(&href),
                 None => out.push_str(dest),
             }
-            let tag = html[..html.len() - rest.len() + found].rfind('<');
-            rest = &rest[start + len..];
+            // An `href` of an `<a …>` tag (not of `<link>`, `<area>`…).
             let is_link = name == "href=\""
-                && tag.is_some_and(|t| {
-                    let tag = &html.as_bytes()[t..];
-                    tag.len() > 2
-                        && tag[1].eq_ignore_ascii_case(&b'a')
-                        && tag[2].is_ascii_whitespace()
-                });
+                && html[..html.len() - rest.len() + found]
+                    .rfind('<')
+                    .is_some_and(|t| {
+                        let tag = &html.as_bytes()[t..];
+                        tag.len() > 2
+                            && tag[1].eq_ignore_ascii_case(&b'a')
+                            && tag[2].is_ascii_whitespace()
+                    });
+            rest = &rest[start + len..];
             if let Some(end) = rest.find('>').filter(|_| is_link && read) {
                 let after = &rest[end + 1..];
                 if after.starts_with("</a>") || closed_next && after.is_empty() {
@@ -966,31 +985,6 @@ impl<'a> Filter<'a, '_> {
         if !html.is_empty() {
             self.html(html, end);
         }
-    }
-}
-
-impl Filter<'_, '_> {
-    /// The words a raw HTML link to `dest` without any shows (into `out`, escaped), with a
-    /// warning at `at`: its page's title, or its address for a link out.
-    fn words_of_empty_link(&mut self, dest: &str, at: usize, out: &mut String) {
-        let path = dest.split(['#', '?']).next().unwrap_or(dest);
-        let (words, what) = if crate::site::is_external(path) {
-            (crate::markdown::address(dest).to_string(), "its address")
-        } else {
-            match self.resolver.title(dest, at) {
-                Some(title) => (title, "its page's title"),
-                None => return,
-            }
-        };
-        crate::text::escape_into(out, &words);
-        let dest = crate::markdown::short(dest);
-        self.found.left_out.push((
-            at,
-            format!(
-                "link to `{dest}` has no text: {what} is shown\n\
-                 write the link's words between its `<a …>` and `</a>`"
-            ),
-        ));
     }
 }
 
