@@ -794,7 +794,9 @@ pub(crate) fn badge_url(site: &Site, i: PageId, url: &str) -> Option<String> {
     };
     match links.resolve(url, 0) {
         LinkTarget::Internal { href, .. } => Some(href),
-        LinkTarget::External | LinkTarget::SamePage { .. } => Some(url.to_string()),
+        LinkTarget::External | LinkTarget::SamePage { .. } | LinkTarget::Warned(_) => {
+            Some(url.to_string())
+        }
         LinkTarget::Broken(_) => None,
     }
 }
@@ -849,17 +851,7 @@ impl LinkResolver for PageLinks<'_> {
         let path = unescape_spaces(path);
         let (stem, wanted) = self.stem_and_language(&path);
         if let Some(j) = self.page_named(stem, wanted, at) {
-            let target = &self.site.pages[j];
-            let href = href(&from.path, &target.path, fragment);
-            let hreflang = (target.lang() != from.lang()).then(|| target.lang().to_string());
-            let anchor = fragment
-                .filter(|f| names_an_anchor(f))
-                .map(|f| (target.path.clone(), f.to_string()));
-            return LinkTarget::Internal {
-                href,
-                hreflang,
-                anchor,
-            };
+            return self.to_page(j, fragment);
         }
         let keys: Vec<String> = self.keys_of(stem, at).collect();
         if keys.iter().any(|key| self.site.is_unreadable(key)) {
@@ -894,6 +886,50 @@ impl LinkResolver for PageLinks<'_> {
 }
 
 impl PageLinks<'_> {
+    /// A link to page `j`, at its `#fragment` if it has one.
+    fn to_page(&self, j: PageId, fragment: Option<&str>) -> LinkTarget {
+        let from = &self.site.pages[self.from];
+        let target = &self.site.pages[j];
+        let href = href(&from.path, &target.path, fragment);
+        let hreflang = (target.lang() != from.lang()).then(|| target.lang().to_string());
+        let anchor = fragment
+            .filter(|f| names_an_anchor(f))
+            .map(|f| (target.path.clone(), f.to_string()));
+        LinkTarget::Internal {
+            href,
+            hreflang,
+            anchor,
+        }
+    }
+
+    /// A link to a folder (`variables/`, `/help/guide/`): to its `_index` page in the
+    /// page's language if it has one. A folder of pages without one has no page at its
+    /// address (Adobe's guides have a few such links): left as written, with a warning
+    /// naming a page of it. Any other folder is not content's to judge (a folder of
+    /// `static/` with its own `index.html`, a server's listing).
+    fn resolve_folder(&self, dest: &str, path: &str, at: usize) -> LinkTarget {
+        let fragment = dest.split_once('#').map(|(_, f)| f);
+        let lang = self.site.pages[self.from].lang();
+        if let Some(j) = self.page_named(&format!("{path}_index"), lang, at) {
+            return self.to_page(j, fragment);
+        }
+        let folder = path.trim_end_matches('/');
+        let Some(first) = self.keys_of(folder, at).find_map(|key| {
+            let names = self.site.names_in(&key);
+            let first = names.iter().find(|n| **n == "overview").or(names.first())?;
+            Some(first.to_string())
+        }) else {
+            return LinkTarget::External;
+        };
+        LinkTarget::Warned(with_help(
+            &format!(
+                "link to the folder `{}`: it has no page of its own (`_index.md`), so the link leads nowhere",
+                markdown::short(dest)
+            ),
+            &format!("link to one of its pages, such as `{path}{first}.md`"),
+        ))
+    }
+
     /// The stem (the path without `.md`) of a link to a content file, and the language
     /// it asks for: `x.en.md` English, `x.md` the linking page's.
     fn stem_and_language<'p>(&'p self, path: &'p str) -> (&'p str, &'p str) {
@@ -1031,8 +1067,7 @@ impl PageLinks<'_> {
             }
         }
         if path.ends_with('/') {
-            // A folder URL written by hand: not ours to judge.
-            return LinkTarget::External;
+            return self.resolve_folder(dest, &path, at);
         }
         if is_experience_league_path(&path) {
             // `/en/docs/<other guide>/...`: a page of Experience League written as its

@@ -41,6 +41,9 @@ pub(crate) enum LinkTarget {
     SamePage { target: String, fragment: String },
     /// A link to a content file that does not exist.
     Broken(String),
+    /// A link left as written that leads nowhere a reader wants, with a warning (its
+    /// help after a line break): a folder of pages without a page of its own.
+    Warned(String),
 }
 
 pub(crate) trait LinkResolver {
@@ -501,7 +504,9 @@ impl Rewrite<'_> {
                 LinkTarget::Internal { .. } => {
                     (self.resolver.title(dest_url, at)?, "its page's title")
                 }
-                LinkTarget::External => (address(dest_url).to_string(), "its address"),
+                LinkTarget::External | LinkTarget::Warned(_) => {
+                    (address(dest_url).to_string(), "its address")
+                }
                 LinkTarget::SamePage { .. } | LinkTarget::Broken(_) => return None,
             };
             Some((blank, shown, short(dest_url)))
@@ -543,6 +548,12 @@ impl Rewrite<'_> {
             LinkTarget::Broken(message) => {
                 self.out
                     .broken_links
+                    .push(BrokenLink::at(self.body, at, message));
+                self.replaced_links.push(None);
+            }
+            LinkTarget::Warned(message) => {
+                self.out
+                    .dropped
                     .push(BrokenLink::at(self.body, at, message));
                 self.replaced_links.push(None);
             }
@@ -638,6 +649,7 @@ fn image_target(
         LinkTarget::Broken(message) => {
             out.broken_links.push(BrokenLink::at(body, at, message));
         }
+        LinkTarget::Warned(message) => out.dropped.push(BrokenLink::at(body, at, message)),
     }
 }
 

@@ -1284,6 +1284,61 @@ fn a_page_link_with_a_trailing_slash_is_the_page() {
     assert!(warned.contains("link to `#gone`"), "{warned}");
 }
 
+/// A link to a folder: its `_index` page when it has one; a folder of pages without one
+/// has nothing at its address, said in a warning that names one of its pages; a folder
+/// that holds no pages is not content's to judge.
+#[test]
+fn a_link_to_a_folder_is_its_index_page_or_a_warning() {
+    let site = guide(
+        "[Guide](guide/#start), [Variables](/help/variables/), \
+         <a href=\"variables/\">raw</a>, [Files](/downloads/).\n",
+    );
+    site.write(
+        "content/en/help/guide/_index.md",
+        "---\ntitle: Guide\n---\n## Start\n",
+    );
+    for name in ["core", "overview"] {
+        site.write(
+            &format!("content/en/help/variables/{name}.md"),
+            &format!("---\ntitle: {name}\n---\nText.\n"),
+        );
+    }
+    let built = site.build().ok();
+    let main = main_of(&site, PAGE);
+    let hrefs: Vec<String> = select(&main, "p a")
+        .iter()
+        .map(|a| attr(a, "href"))
+        .collect();
+    assert_eq!(
+        hrefs,
+        [
+            "../../../en/help/guide/index.html#start",
+            "/help/variables/",
+            "variables/",
+            "/downloads/"
+        ]
+    );
+    let warned = built.stderr();
+    assert_eq!(
+        warned.matches("it has no page of its own").count(),
+        2,
+        "{warned}"
+    );
+    assert!(
+        warned.contains("link to the folder `/help/variables/`"),
+        "{warned}"
+    );
+    assert!(
+        warned.contains("such as `/help/variables/overview.md`"),
+        "{warned}"
+    );
+    assert!(
+        warned.contains("such as `variables/overview.md`"),
+        "{warned}"
+    );
+    assert!(!warned.contains("folder `/downloads/`"), "{warned}");
+}
+
 fn select_in<'a>(element: &scraper::ElementRef<'a>, css: &str) -> Vec<scraper::ElementRef<'a>> {
     let selector = scraper::Selector::parse(css).expect("selector");
     element.select(&selector).collect()

@@ -867,6 +867,10 @@ impl<'a> Filter<'a, '_> {
                 self.found.broken.push((at, message));
                 return None;
             }
+            LinkTarget::Warned(message) => {
+                self.found.left_out.push((at, message));
+                return None;
+            }
             LinkTarget::External => return None,
         };
         if let Some(anchor) = anchor {
