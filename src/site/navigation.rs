@@ -381,12 +381,11 @@ pub(crate) fn build(
     for lang in &site.config.languages {
         let lang = lang.code.as_str();
         for (&folder, files) in &by_folder {
-            // A language without its own TOC.md uses the default language's.
-            let Some(toc) = files
-                .get(lang)
-                .or_else(|| files.get(default))
-                .or_else(|| files.values().next())
-            else {
+            // A language without its own TOC.md uses the default language's, never
+            // another's: French labels are no menu for English pages (Adobe's Data
+            // Workbench has `help/home/TOC.md` in French only; its English pages are
+            // listed by the English `help/TOC.md`).
+            let Some(toc) = files.get(lang).or_else(|| files.get(default)) else {
                 continue;
             };
             nav.guides

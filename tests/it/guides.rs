@@ -496,6 +496,40 @@ fn a_page_outside_the_toc_folder_that_the_toc_lists_carries_its_menu() {
     assert_eq!(text(&select(&html, ".guide-title")[0]), "Help");
 }
 
+/// A `TOC.md` of one language is no menu for another's pages, except the default
+/// language's: Adobe's Data Workbench has `help/home/TOC.md` in French only, and its
+/// English pages, which the English `help/TOC.md` lists, showed the French menu.
+#[test]
+fn a_toc_in_another_language_than_the_default_is_not_the_menu_of_its_pages() {
+    let site = TestSite::new(SITE);
+    site.write(
+        "content/en/help/TOC.md",
+        "---\nuser-guide-title: Workbench\n---\n# Workbench\n\n+ [Page A](home/a.md)\n",
+    );
+    site.write(
+        "content/fr/help/home/TOC.md",
+        "---\nuser-guide-title: Guide français\n---\n# Guide\n\n+ [Page A en français](a.md)\n",
+    );
+    for lang in ["en", "fr"] {
+        site.write(
+            &format!("content/{lang}/help/home/a.md"),
+            &format!("---\ntitle: A {lang}\n---\nText.\n"),
+        );
+    }
+    site.build().ok();
+    let html = site.html("en/help/home/a/index.html");
+    assert_eq!(text(&select(&html, ".guide-title")[0]), "Workbench");
+    assert_eq!(
+        text(&select(&html, ".guide-nav a[aria-current=page]")[0]),
+        "Page A"
+    );
+    let home = site.html("en/index.html");
+    assert!(!home.html().contains("Guide français"));
+    // French pages keep their own menu.
+    let html = site.html("fr/help/home/a/index.html");
+    assert_eq!(text(&select(&html, ".guide-title")[0]), "Guide français");
+}
+
 /// Past 200 entries, a page's menu opens only the groups that hold it; another group is
 /// a link to its first page, whose menu opens it: every page stays light.
 #[test]
