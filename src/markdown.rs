@@ -693,9 +693,28 @@ fn searchable_text(events: &[(Event, std::ops::Range<usize>)], max: usize) -> St
 /// Removes a `# Title` that opens the body (the page's template shows it as its `<h1>`:
 /// see [`Rendered::heading`]), and gives its text and the ids a link to it may use: its
 /// own (`# Title {#id}`), equipe's and Experience League's for its text.
+///
+/// HTML comments before it do not count (an author's note to the next one, `<!-- UPDATE
+/// THIS TOPIC -->`, as Adobe's Dynamic Media Classic has). A heading that shows an image
+/// (a logo as the title) stays in the body: its words alone would lose it.
 fn drop_leading_title(
     events: &mut Vec<(Event, std::ops::Range<usize>)>,
 ) -> Option<(String, Vec<String>)> {
+    let mut start = 0;
+    while let Some((Event::Start(Tag::HtmlBlock), _)) = events.get(start) {
+        let end = find_end(events, start);
+        let html: String = events[start + 1..end]
+            .iter()
+            .filter_map(|(e, _)| match e {
+                Event::Html(h) => Some(h.as_ref()),
+                _ => None,
+            })
+            .collect();
+        if !is_comments(&html) {
+            return None;
+        }
+        start = end + 1;
+    }
     let Some((
         Event::Start(Tag::Heading {
             level: HeadingLevel::H1,
@@ -703,14 +722,21 @@ fn drop_leading_title(
             ..
         }),
         _,
-    )) = events.first()
+    )) = events.get(start)
     else {
         return None;
     };
     let explicit = id.as_ref().map(ToString::to_string);
-    let end = find_end(events, 0);
-    let text = plain_text(&events[1..end]);
-    events.drain(..=end);
+    let end = find_end(events, start);
+    let inside = &events[start + 1..end];
+    if inside
+        .iter()
+        .any(|(e, _)| matches!(e, Event::Start(Tag::Image { .. })))
+    {
+        return None;
+    }
+    let text = plain_text(inside);
+    events.drain(start..=end);
     let mut ids: Vec<String> = explicit
         .into_iter()
         .chain([slug::slugify(&text), crate::body_ids::adobe_id(&text)])
@@ -718,6 +744,18 @@ fn drop_leading_title(
         .collect();
     ids.dedup();
     Some((text, ids))
+}
+
+/// Whether `html` is HTML comments and white space only.
+pub(crate) fn is_comments(html: &str) -> bool {
+    let mut rest = html.trim_start();
+    while let Some(comment) = rest.strip_prefix("<!--") {
+        let Some(end) = comment.find("-->") else {
+            return false;
+        };
+        rest = comment[end + 3..].trim_start();
+    }
+    rest.is_empty()
 }
 
 /// Index of the event that closes the one opened at `start`.

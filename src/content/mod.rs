@@ -778,7 +778,8 @@ fn decode_all(list: Vec<String>) -> Vec<String> {
 
 /// The text of the body's first `# Heading`, if the body starts with one.
 pub(crate) fn first_heading(body: &str) -> Option<String> {
-    let line = body.lines().find(|l| !l.trim().is_empty())?;
+    // After the HTML comments that may come first, as the body's title is found.
+    let line = body.lines().find(|l| !crate::markdown::is_comments(l))?;
     let rest = line.trim_start().strip_prefix("# ")?;
     let rest = rest.trim().trim_end_matches('#').trim();
     // Its attribute list (`# Workfront tutorials {#tutorials-workfront}`) names it, as the

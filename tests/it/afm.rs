@@ -1339,6 +1339,35 @@ fn a_link_to_a_folder_is_its_index_page_or_a_warning() {
     assert!(!warned.contains("folder `/downloads/`"), "{warned}");
 }
 
+/// The body's `# Title` is the page's heading after the HTML comments that may come
+/// first (Dynamic Media Classic's `<!-- UPDATE THIS TOPIC -->`), where the page had the
+/// front matter's title and then the body's as a second `<h1>`; a title that is an image
+/// (a newsletter's logo) stays in the body, where its alt text alone took its place.
+#[test]
+fn the_body_s_title_after_a_comment_or_as_an_image() {
+    let site = TestSite::new(ADOBE);
+    site.write(
+        "content/en/help/sign-in.md",
+        "---\ntitle: Sign in and out\n---\n<!-- UPDATE THIS TOPIC\nlater -->\n\n# Sign in {#signin}\n\nText.\n",
+    );
+    site.write(
+        "content/en/help/news.md",
+        "---\ntitle: Newsletter Archive\n---\n# ![Newsletter logo](assets/logo.png)\n\nText.\n",
+    );
+    site.write("content/en/help/assets/logo.png", "png");
+    site.build().ok();
+    let main = main_of(&site, "en/help/sign-in/index.html");
+    let titles: Vec<String> = select(&main, "h1").iter().map(text).collect();
+    assert_eq!(titles, ["Sign in"]);
+    let main = main_of(&site, "en/help/news/index.html");
+    let titles = select(&main, "h1");
+    assert_eq!(titles.len(), 2);
+    assert_eq!(text(&titles[0]), "Newsletter Archive");
+    let logo = select_in(&titles[1], "img");
+    assert_eq!(attr(&logo[0], "alt"), "Newsletter logo");
+    assert_eq!(attr(&logo[0], "src"), "../../../en/help/assets/logo.png");
+}
+
 fn select_in<'a>(element: &scraper::ElementRef<'a>, css: &str) -> Vec<scraper::ElementRef<'a>> {
     let selector = scraper::Selector::parse(css).expect("selector");
     element.select(&selector).collect()
