@@ -442,9 +442,12 @@ fn toc_guide(
 ) -> Guide {
     let own = toc.lang == lang;
     let entries = guide_toc::parse(toc.body_of(&toc.source()), toc.body_line);
-    let mut resolve = |entry: &TocEntry, dest: &str| -> Target {
+    let mut resolve = |entry: &TocEntry, dest: &str| -> Option<Target> {
         match resolve_toc_link(site, folder, lang, dest) {
-            Some(target) => target,
+            // A page whose front matter has Adobe's `hidefromtoc: yes` is out of the
+            // menu even where a `TOC.md` lists it, as `{hide-from-toc}` would have it.
+            Some(Target::Page(p)) if site.pages[p].page.extra.is_true("hidefromtoc") => None,
+            Some(target) => Some(target),
             None => {
                 if own {
                     diagnostics.push(
@@ -457,7 +460,7 @@ fn toc_guide(
                         .with_label("this entry"),
                     );
                 }
-                Target::None
+                Some(Target::None)
             }
         }
     };
@@ -589,23 +592,28 @@ fn in_folder(key: &str, folder: &str) -> bool {
             .is_some_and(|rest| rest.starts_with('/'))
 }
 
-/// A TOC.md list as a menu; hidden entries are left out.
+/// A TOC.md list as a menu; hidden entries are left out, and those `resolve` leaves out
+/// (`None`).
 fn menu_of(
     entries: &[TocEntry],
-    resolve: &mut dyn FnMut(&TocEntry, &str) -> Target,
+    resolve: &mut dyn FnMut(&TocEntry, &str) -> Option<Target>,
 ) -> Vec<MenuItem> {
     entries
         .iter()
         .filter(|e| !e.hidden)
         .filter_map(|e| {
+            let target = match e.dest.as_deref() {
+                Some(dest) => resolve(e, dest)?,
+                None => Target::None,
+            };
             let children = menu_of(&e.children, resolve);
-            // A group whose entries are all `{hide-from-toc}` has nothing to show.
+            // A group whose entries are all hidden has nothing to show.
             if e.dest.is_none() && !e.children.is_empty() && children.is_empty() {
                 return None;
             }
             Some(MenuItem {
                 label: e.label.clone(),
-                target: e.dest.as_deref().map_or(Target::None, |d| resolve(e, d)),
+                target,
                 children,
             })
         })

@@ -496,6 +496,32 @@ fn a_page_outside_the_toc_folder_that_the_toc_lists_carries_its_menu() {
     assert_eq!(text(&select(&html, ".guide-title")[0]), "Help");
 }
 
+/// A page with Adobe's `hidefromtoc: yes` is out of the menu even where its `TOC.md`
+/// lists it (Audience Manager's English `TOC.md` lists such a page; it showed in nine
+/// menus), and still built.
+#[test]
+fn a_page_hidden_from_the_toc_is_out_of_the_menu_that_lists_it() {
+    let site = TestSite::new(SITE);
+    site.write(
+        "content/en/help/TOC.md",
+        "---\nuser-guide-title: Manager\n---\n# Manager\n\n+ [Shown](shown.md)\n+ [Hidden](hidden.md)\n",
+    );
+    site.write(
+        "content/en/help/shown.md",
+        "---\ntitle: Shown\n---\nText.\n",
+    );
+    site.write(
+        "content/en/help/hidden.md",
+        "---\ntitle: Hidden\nhide: yes\nhidefromtoc: yes\n---\nText.\n",
+    );
+    site.build().ok();
+    let html = site.html("en/help/shown/index.html");
+    let entries: Vec<String> = select(&html, ".guide-nav li a").iter().map(text).collect();
+    assert_eq!(entries, ["Shown"]);
+    let hidden = site.html("en/help/hidden/index.html");
+    assert_eq!(text(&select(&hidden, "h1")[0]), "Hidden");
+}
+
 /// A `TOC.md` of one language is no menu for another's pages, except the default
 /// language's: Adobe's Data Workbench has `help/home/TOC.md` in French only, and its
 /// English pages, which the English `help/TOC.md` lists, showed the French menu.
