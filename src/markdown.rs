@@ -171,8 +171,12 @@ pub(crate) fn render(
     // by doubling copied it and touched fresh memory each time), the thread's own.
     // (What would be a definition of a marker's label is text: see `afm::definitions`; a
     // link's `)` or a `**` that machine translation put after a French `?` comes back:
-    // see `afm::translated`.)
+    // see `afm::translated`; emphasis glued to a marker goes inside it: see `afm::glued`.)
     let repaired = crate::markdown::afm::translated::repair(body);
+    let repaired = match crate::markdown::afm::glued::repair(&repaired) {
+        std::borrow::Cow::Owned(glued) => std::borrow::Cow::Owned(glued),
+        std::borrow::Cow::Borrowed(_) => repaired,
+    };
     let source = crate::markdown::afm::definitions::protect(&repaired);
     let protected = matches!(source, std::borrow::Cow::Owned(_));
     let events =

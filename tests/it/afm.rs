@@ -111,11 +111,13 @@ fn a_badge_at_the_end_of_a_heading_keeps_its_attributes() {
 }
 
 /// Real guides close an emphasis inside a marker (`**[!UICONTROL Save**]`): the label
-/// ends with the emphasis, and its `]` is not shown.
+/// ends with the emphasis, and its `]` is not shown, even after more words (GenStudio's
+/// `_[!UICONTROL Generate new text_ section]`).
 #[test]
 fn a_marker_closed_after_its_emphasis_ends_with_it() {
     let site = guide(
-        "* **[!UICONTROL Sender Email**]: one\n* when **[!UICONTROL Out Of Stock*]** is on\n\n\
+        "* **[!UICONTROL Sender Email**]: one\n* when **[!UICONTROL Out Of Stock*]** is on\n\
+         * in the _[!UICONTROL Generate new text_ section] and [x](https://example.org) [1]\n\n\
          [!DNL never closed\n",
     );
     site.build().ok();
@@ -124,9 +126,13 @@ fn a_marker_closed_after_its_emphasis_ends_with_it() {
         .iter()
         .map(text)
         .collect();
-    assert_eq!(labels, ["Sender Email", "Out Of Stock"]);
+    assert_eq!(
+        labels,
+        ["Sender Email", "Out Of Stock", "Generate new text"]
+    );
     let items: Vec<String> = select(&main, "li").iter().map(text).collect();
     assert_eq!(items[0], "Sender Email: one");
+    assert_eq!(items[2], "in the Generate new text section and x [1]");
     let all = text(&select(&main, "main")[0]);
     assert!(!all.contains("[!") && !all.contains("]:"), "{all}");
     assert!(all.contains("never closed"), "{all}");
@@ -1366,6 +1372,30 @@ fn the_body_s_title_after_a_comment_or_as_an_image() {
     let logo = select_in(&titles[1], "img");
     assert_eq!(attr(&logo[0], "alt"), "Newsletter logo");
     assert_eq!(attr(&logo[0], "src"), "../../../en/help/assets/logo.png");
+}
+
+/// Emphasis glued to a marker (`**[!UICONTROL All Dates]**displays`, Data Workbench) is
+/// emphasis, as Adobe's renderer, which reads markers first, shows it: CommonMark alone
+/// left the asterisks.
+#[test]
+fn emphasis_glued_to_a_marker_is_emphasis() {
+    let site = guide(
+        "Selecting **[!UICONTROL All Dates]**displays, the**[!UICONTROL Menu]** now, \
+         *[!DNL File.cfg]*s and `**[!DNL code]**x`.\n",
+    );
+    site.build().ok();
+    let main = main_of(&site, PAGE);
+    let bold: Vec<String> = select(&main, "p .uicontrol strong")
+        .iter()
+        .map(text)
+        .collect();
+    assert_eq!(bold, ["All Dates", "Menu"]);
+    assert_eq!(text(&select(&main, "p em")[0]), "File.cfg");
+    let words = text(&select(&main, "p")[0]);
+    assert_eq!(
+        words,
+        "Selecting All Datesdisplays, theMenu now, File.cfgs and **[!DNL code]**x."
+    );
 }
 
 fn select_in<'a>(element: &scraper::ElementRef<'a>, css: &str) -> Vec<scraper::ElementRef<'a>> {

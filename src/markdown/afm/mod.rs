@@ -19,6 +19,7 @@
 //! theme's stylesheet names each kind per language, as it does for GFM alerts.
 
 pub(crate) mod definitions;
+pub(crate) mod glued;
 pub(crate) mod include;
 pub(crate) mod inline;
 pub(crate) mod translated;
@@ -485,18 +486,31 @@ impl<'a> Filter<'a, '_> {
     fn marked_text(&mut self, run: CowStr<'a>, range: Range<usize>) {
         let mut run = run;
         let dangling = std::mem::take(&mut self.dangling);
-        if dangling > 0 {
-            let closes = run
-                .bytes()
-                .take(dangling)
-                .take_while(|&b| b == b']')
-                .count();
-            if closes > 0 {
-                run = CowStr::from(run[closes..].to_string());
-                if run.is_empty() {
-                    return;
-                }
+        if dangling > 0 && run.contains(']') {
+            // Their `]`, right after or after more words of the label (`_[!UICONTROL
+            // Generate new text_ section]`, Adobe's GenStudio): the first ones, before
+            // any `[` opens something else.
+            let mut left = dangling;
+            let kept: String = run
+                .split_inclusive(['[', ']'])
+                .scan(false, |opened, piece| {
+                    if *opened || left == 0 {
+                        return Some(piece.to_string());
+                    }
+                    *opened = piece.ends_with('[');
+                    Some(match piece.strip_suffix(']') {
+                        Some(before) => {
+                            left -= 1;
+                            before.to_string()
+                        }
+                        None => piece.to_string(),
+                    })
+                })
+                .collect();
+            if kept.is_empty() {
+                return;
             }
+            run = CowStr::from(kept);
         }
         if let Some(link) = self.last_closed.take()
             && run.starts_with('{')
