@@ -1398,6 +1398,23 @@ fn emphasis_glued_to_a_marker_is_emphasis() {
     );
 }
 
+/// A marker whose words end with a backslash (`[!DNL C:\\Temp\\]`, Data Workbench's
+/// folders) keeps it, as Adobe's renderer does: to CommonMark alone, `\\]` is an escaped
+/// bracket, and the backslash was lost. An escaped bracket elsewhere is still one.
+#[test]
+fn a_marker_ending_with_a_backslash_keeps_it() {
+    let site =
+        guide("Open [!DNL C:\\Windows\\Temp\\] and [!UICONTROL Export\\], not \\] or \\\\].\n");
+    site.build().ok();
+    let main = main_of(&site, PAGE);
+    let words = text(&select(&main, "p")[0]);
+    assert_eq!(
+        words,
+        "Open C:\\Windows\\Temp\\ and Export\\, not ] or \\]."
+    );
+    assert_eq!(text(&select(&main, "p .uicontrol")[0]), "Export\\");
+}
+
 fn select_in<'a>(element: &scraper::ElementRef<'a>, css: &str) -> Vec<scraper::ElementRef<'a>> {
     let selector = scraper::Selector::parse(css).expect("selector");
     element.select(&selector).collect()

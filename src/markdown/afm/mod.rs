@@ -258,7 +258,7 @@ impl<'a, 'r> Filter<'a, 'r> {
         mut range: Range<usize>,
         rest: &mut Peekable<I>,
     ) {
-        let run = joined(first, &mut range, rest);
+        let run = joined(first, &mut range, rest, self.source);
         self.text(run, range);
     }
 
@@ -525,6 +525,7 @@ impl<'a> Filter<'a, '_> {
         if let std::borrow::Cow::Owned(stripped) = inline::strip_stray_attrs(&run) {
             run = CowStr::from(stripped);
         }
+
         if !has(&run, "[!") && (self.opens.is_empty() || !run.contains(']')) {
             self.out.push((Event::Text(run), range));
             return;
@@ -747,7 +748,7 @@ impl<'a> Filter<'a, '_> {
             match event {
                 Event::Text(t) => {
                     let mut range = range;
-                    let run = joined(t, &mut range, &mut events);
+                    let run = joined(t, &mut range, &mut events, self.source);
                     self.text(run, range);
                 }
                 Event::Start(_) => self.start(event, range),
@@ -1322,15 +1323,41 @@ fn unread_spans_of_html(
 /// `first` and the text events right after it in `rest`, taken from it, as one text;
 /// `range` grows to cover them. One string grows for a run of many pieces (a new one for
 /// each piece copied the run again and again).
+///
+/// A marker's words that end with a backslash keep it (`[!DNL C:\\Windows\\Temp\\]`, as
+/// Adobe's Data Workbench writes folders): Adobe's renderer reads markers before backslash
+/// escapes, so the `]` closes the marker there; to CommonMark it was an escaped bracket,
+/// and the backslash was lost. Only a bracket that would close a marker opened in the run
+/// gets it back; any other escaped bracket is a bracket.
 fn joined<'a, I: Iterator<Item = Spanned<'a>>>(
     first: CowStr<'a>,
     range: &mut Range<usize>,
     rest: &mut Peekable<I>,
+    source: &str,
 ) -> CowStr<'a> {
     let mut run: Option<String> = None;
     while let Some((Event::Text(next), r)) = rest.next_if(|(e, _)| matches!(e, Event::Text(_))) {
-        run.get_or_insert_with(|| first.to_string()).push_str(&next);
+        let run = run.get_or_insert_with(|| first.to_string());
+        if next.starts_with(']') && escaped(source, r.start) && in_open_marker(run) {
+            run.push('\\');
+        }
+        run.push_str(&next);
         range.end = r.end;
     }
     run.map_or(first, CowStr::from)
+}
+
+/// Whether the byte of `source` at `at` is escaped: after an odd number of backslashes.
+fn escaped(source: &str, at: usize) -> bool {
+    let before = source.as_bytes().get(..at).unwrap_or_default();
+    before.iter().rev().take_while(|&&b| b == b'\\').count() % 2 == 1
+}
+
+/// Whether `run` ends inside a marker's words: a `[!DNL ` or `[!UICONTROL ` with no
+/// bracket after it.
+fn in_open_marker(run: &str) -> bool {
+    ["[!DNL ", "[!UICONTROL "].iter().any(|marker| {
+        run.rfind(marker)
+            .is_some_and(|at| !run[at + 1..].contains(['[', ']']))
+    })
 }
