@@ -1415,6 +1415,31 @@ fn a_marker_ending_with_a_backslash_keeps_it() {
     assert_eq!(text(&select(&main, "p .uicontrol")[0]), "Export\\");
 }
 
+/// A badge with a `url` is a link to it (Adobe's own test page), a page's `.md` resolved
+/// as any link; one with a URL that could run script, or inside a link, is not.
+#[test]
+fn a_badge_with_a_url_is_a_link() {
+    let site = guide(
+        "[!BADGE Beta]{type=Informative url=\"https://www.example.com\" tooltip=\"Go\"}, \
+         [!BADGE Docs]{url=\"other.md\"}, [!BADGE Bad]{url=\"javascript:alert(1)\"}.\n",
+    );
+    site.write(
+        "content/en/help/other.md",
+        "---\ntitle: Other\n---\nText.\n",
+    );
+    site.build().ok();
+    let main = main_of(&site, PAGE);
+    let links = select(&main, "p a.badge");
+    assert_eq!(links.len(), 2);
+    assert_eq!(attr(&links[0], "href"), "https://www.example.com");
+    assert_eq!(attr(&links[0], "class"), "badge badge-informative");
+    assert_eq!(attr(&links[0], "title"), "Go");
+    assert_eq!(text(&links[0]), "Beta");
+    assert_eq!(attr(&links[1], "href"), "../../../en/help/other/index.html");
+    let spans: Vec<String> = select(&main, "p span.badge").iter().map(text).collect();
+    assert_eq!(spans, ["Bad"]);
+}
+
 fn select_in<'a>(element: &scraper::ElementRef<'a>, css: &str) -> Vec<scraper::ElementRef<'a>> {
     let selector = scraper::Selector::parse(css).expect("selector");
     element.select(&selector).collect()

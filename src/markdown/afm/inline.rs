@@ -182,7 +182,7 @@ pub(crate) fn to_html(text: &str) -> Cow<'_, str> {
                 if let (Some((at, _)), Marker::Badge, Some(attrs)) =
                     (unclosed.last(), marker, &attrs)
                 {
-                    out.replace_range(*at..*at + open_html(marker).len(), &badge_open(attrs));
+                    out.replace_range(*at..*at + open_html(marker).len(), &badge_open(attrs, None));
                 }
                 unclosed.pop();
                 out.push_str(close_html(marker));
@@ -210,9 +210,13 @@ pub(crate) fn close_html(marker: Marker) -> &'static str {
     }
 }
 
-/// A badge's opening tag: its `type` as a class, its `tooltip` as a title (escaped).
-pub(crate) fn badge_open(attrs: &Attrs) -> String {
-    let mut html = String::from("<span class=\"badge");
+/// A badge's opening tag: its `type` as a class, its `tooltip` as a title (escaped); a
+/// link to `href` (escaped) if it has one.
+pub(crate) fn badge_open(attrs: &Attrs, href: Option<&str>) -> String {
+    let mut html = match href {
+        Some(href) => format!("<a href=\"{href}\" class=\"badge"),
+        None => String::from("<span class=\"badge"),
+    };
     if let Some(kind) = attrs.get("type").filter(|k| is_name(k)) {
         html.push_str(" badge-");
         html.push_str(&kind.to_ascii_lowercase());

@@ -552,14 +552,31 @@ impl<'a> Filter<'a, '_> {
                         Marker::Badge => attrs.or_else(|| self.heading_badge.take()),
                         _ => attrs,
                     };
+                    let mut linked = false;
                     if marker == Marker::Badge
                         && !plain
                         && let Some(attrs) = attrs
                     {
-                        self.out[at].0 =
-                            Event::InlineHtml(CowStr::from(inline::badge_open(&attrs)));
+                        // `url="…"` makes it a link (Adobe's test page), not inside another.
+                        let href = attrs
+                            .get("url")
+                            .filter(|u| {
+                                !u.trim().is_empty()
+                                    && !crate::sanitize::is_unsafe_url(u, false)
+                                    && self.links.is_empty()
+                            })
+                            .map(|url| {
+                                self.raw_link(url, range.start, escape_attr)
+                                    .unwrap_or_else(|| escape_attr(url))
+                            });
+                        linked = href.is_some();
+                        self.out[at].0 = Event::InlineHtml(CowStr::from(inline::badge_open(
+                            &attrs,
+                            href.as_deref(),
+                        )));
                     }
                     match (marker, plain) {
+                        (Marker::Badge, false) if linked => Event::InlineHtml(CowStr::from("</a>")),
                         (Marker::UiControl | Marker::Badge, false) => {
                             Event::InlineHtml(CowStr::from("</span>"))
                         }
