@@ -103,11 +103,15 @@ fn fixes_of(
         let source = site
             .find(&target.page.key, default)
             .filter(|&s| s != t && target.lang() != default);
+        // The page's title by one of its ids, but for `_` and `-` too: Adobe's Dynamic
+        // Media Classic links `#uploading_files` to the page titled `{#uploading-files}`
+        // (254 links), which lands on its top there as here.
         let titled = |page: &SitePage| {
             let title = &page.page.title;
-            adobe_id(title) == a.fragment
-                || slug::slugify(title) == a.fragment
-                || page.body.title_ids.contains(&a.fragment)
+            [adobe_id(title), slug::slugify(title)]
+                .iter()
+                .chain(&page.body.title_ids)
+                .any(|id| bare(id).eq(bare(&a.fragment)))
         };
         if titled(target) || source.is_some_and(|s| titled(&site.pages[s])) {
             page_fixes.push((j, Fix::Top));
@@ -138,11 +142,6 @@ fn fixes_of(
 /// The one heading whose id is `fragment` but for `_` and `-`, which an older rule
 /// dropped alike (`#consumerswaitformessages` for `consumers_wait_for_messages`).
 fn only_alike(headings: &[Heading], fragment: &str) -> Option<usize> {
-    // Compared as they go, not copied: every link to a section a template makes (a role's
-    // `#onboarding`) comes here, at every build and every rebuild of `serve`.
-    fn bare(id: &str) -> impl Iterator<Item = u8> + '_ {
-        id.bytes().filter(|b| !matches!(b, b'-' | b'_'))
-    }
     let mut alike = headings
         .iter()
         .enumerate()
@@ -151,6 +150,13 @@ fn only_alike(headings: &[Heading], fragment: &str) -> Option<usize> {
         (Some((k, _)), None) => Some(k),
         _ => None,
     }
+}
+
+/// An id without its `_` and `-`. Compared as they go, not copied: every link to a
+/// section a template makes (a role's `#onboarding`) comes to [`only_alike`], at every
+/// build and every rebuild of `serve`.
+fn bare(id: &str) -> impl Iterator<Item = u8> + '_ {
+    id.bytes().filter(|b| !matches!(b, b'-' | b'_'))
 }
 
 /// Rewrites each page's links by its fixes; a warning for each link left unmapped.

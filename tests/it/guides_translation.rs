@@ -127,7 +127,9 @@ fn links_to_a_title_or_an_id_of_an_older_rule_land_on_the_page() {
 
 /// The body's `# Title` may word the title otherwise than the front matter (Adobe's
 /// Commerce guide: `title: Configure IMS user permissions`, `# User permissions and
-/// IMS`): a link by the heading's id lands on the page as well, in both languages.
+/// IMS`): a link by the heading's id lands on the page as well, in both languages, and
+/// so does one by an id that differs only in `_` and `-` (Dynamic Media Classic's
+/// `#uploading_files` for `{#uploading-files}`).
 #[test]
 fn a_link_to_the_body_s_own_title_lands_on_the_page() {
     let site = TestSite::new(SITE);
@@ -146,7 +148,8 @@ fn a_link_to_the_body_s_own_title_lands_on_the_page() {
         site.write(
             &format!("content/{lang}/help/demo/start.md"),
             "---\ntitle: Start\n---\n[Words](perm.md#user-permissions-and-ims), \
-             [its id](perm.md#ims), [gone](perm.md#user-permissions).\n",
+             [its id](perm.md#ims), [gone](perm.md#user-permissions), \
+             [an older id](perm.md#user_permissions_and_ims).\n",
         );
     }
     let run = site.build().ok();
@@ -162,7 +165,8 @@ fn a_link_to_the_body_s_own_title_lands_on_the_page() {
             [
                 perm.clone(),
                 perm.clone(),
-                format!("{perm}#user-permissions")
+                format!("{perm}#user-permissions"),
+                perm.clone(),
             ]
         );
     }
