@@ -442,11 +442,17 @@ fn toc_guide(
 ) -> Guide {
     let own = toc.lang == lang;
     let entries = guide_toc::parse(toc.body_of(&toc.source()), toc.body_line);
+    // The first page listed but out of the menu: where a guide of such pages alone
+    // (Merchant Services' Composable Catalog Data Model) leads.
+    let mut first_hidden = None;
     let mut resolve = |entry: &TocEntry, dest: &str| -> Option<Target> {
         match resolve_toc_link(site, folder, lang, dest) {
             // A page whose front matter has Adobe's `hidefromtoc: yes` is out of the
             // menu even where a `TOC.md` lists it, as `{hide-from-toc}` would have it.
-            Some(Target::Page(p)) if site.pages[p].page.extra.is_true("hidefromtoc") => None,
+            Some(Target::Page(p)) if site.pages[p].page.extra.is_true("hidefromtoc") => {
+                first_hidden.get_or_insert(p);
+                None
+            }
             Some(target) => Some(target),
             None => {
                 if own {
@@ -479,7 +485,7 @@ fn toc_guide(
         title: text("user-guide-title").unwrap_or_else(|| toc.title.clone()),
         description: text("user-guide-description"),
         from_toc: true,
-        first: index.or_else(|| first_page(&menu)),
+        first: index.or_else(|| first_page(&menu)).or(first_hidden),
         whole: menu_entries(&menu) <= MAX_WHOLE_MENU,
         toc_depth: toc.toc_depth(),
         badges: guide_badges(site, folder, lang, toc, own, diagnostics),

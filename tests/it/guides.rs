@@ -520,6 +520,23 @@ fn a_page_hidden_from_the_toc_is_out_of_the_menu_that_lists_it() {
     assert_eq!(entries, ["Shown"]);
     let hidden = site.html("en/help/hidden/index.html");
     assert_eq!(text(&select(&hidden, "h1")[0]), "Hidden");
+    // A guide of such pages alone leads to its first one, not nowhere.
+    site.write(
+        "content/en/help/data/TOC.md",
+        "---\nuser-guide-title: Data\n---\n# Data\n\n+ [Overview](overview.md)\n",
+    );
+    site.write(
+        "content/en/help/data/overview.md",
+        "---\ntitle: Overview\nhidefromtoc: yes\n---\nText.\n",
+    );
+    site.build().ok();
+    let home = site.html("en/index.html");
+    let to_data: Vec<String> = select(&home, "main a")
+        .iter()
+        .filter(|a| text(a).contains("Data"))
+        .map(|a| attr(a, "href"))
+        .collect();
+    assert_eq!(to_data, ["../en/help/data/overview/index.html"]);
 }
 
 /// A `TOC.md` of one language is no menu for another's pages, except the default
