@@ -26,17 +26,34 @@ const ACRONYMS: &[&str] = &[
 ];
 
 /// Where each [`PLACEHOLDER`] word of a text stands: (line, column), both 1-based, the
-/// column in characters, with the rest of its line (the hint `new` wrote after it).
+/// column in characters, with the rest of its line (the hint `new` wrote after it) up to
+/// a code span. Code is not the author's to fill in: a `// TODO` of a code sample (Adobe's
+/// Pass guide has some) is the sample's, in a fenced block or a code span.
 pub fn placeholders(text: &str) -> Vec<(usize, usize, &str)> {
     let is_word = |c: char| c.is_alphanumeric() || c == '_';
     let mut found = Vec::new();
+    let mut fence: Option<&str> = None;
     for (i, line) in text.lines().enumerate() {
+        let opening = line.trim_start();
+        match fence {
+            Some(marker) if opening.starts_with(marker) => fence = None,
+            Some(_) => {}
+            None if opening.starts_with("```") => fence = Some("```"),
+            None if opening.starts_with("~~~") => fence = Some("~~~"),
+            None => {}
+        }
+        if fence.is_some() || opening.starts_with("```") || opening.starts_with("~~~") {
+            continue;
+        }
         for (at, _) in line.match_indices(PLACEHOLDER) {
             let before = line[..at].chars().next_back();
             let after = line[at + PLACEHOLDER.len()..].chars().next();
-            if !before.is_some_and(is_word) && !after.is_some_and(is_word) {
+            let in_code = line[..at].matches('`').count() % 2 == 1;
+            if !before.is_some_and(is_word) && !after.is_some_and(is_word) && !in_code {
                 let column = line[..at].chars().count() + 1;
-                found.push((i + 1, column, line[at..].trim_end()));
+                let rest = &line[at..];
+                let rest = rest.split('`').next().unwrap_or(rest);
+                found.push((i + 1, column, rest.trim_end()));
             }
         }
     }
@@ -451,6 +468,10 @@ mod tests {
             placeholders(text),
             vec![(2, 14, "TODO: the title"), (4, 21, "TODO.")]
         );
+        // Code samples' own are not placeholders; a hint stops at a code span.
+        let text =
+            "```c\n// TODO: implement\n```\n`TODO` and TODO: use `x`\n    ~~~\nTODO\n    ~~~\n";
+        assert_eq!(placeholders(text), vec![(4, 12, "TODO: use")]);
     }
 
     #[test]

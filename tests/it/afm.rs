@@ -315,7 +315,8 @@ fn front_matter_badges_show_by_the_title() {
         "---\ntitle: Recommendations\n\
          badgePremium: label=\"Premium\" type=\"Positive\" url=\"https://x.org/premium.html\" tooltip=\"See what [!DNL Target] Premium has.\"\n\
          badge: label=\"Beta\" type=\"Informative\"\n\
-         badgeBad: label=\"Bad\" url=\"javascript:alert(1)\"\n---\nText\n",
+         badgeBad: label=\"Bad\" url=\"javascript:alert(1)\"\n\
+         badgeLimited: label=\"Limited\" url=\"https://x.org/l.html newtab=true\"\n---\nText\n",
     );
     site.write("content/en/help/other.md", "---\ntitle: Other\n---\nText\n");
     site.build().ok();
@@ -323,7 +324,12 @@ fn front_matter_badges_show_by_the_title() {
     let badges = select(&page, "header .badges .badge");
     let labels: Vec<String> = badges.iter().map(text).collect();
     // In the order of their keys.
-    assert_eq!(labels, ["Beta", "Bad", "Premium"]);
+    assert_eq!(labels, ["Beta", "Bad", "Limited", "Premium"]);
+    // Adobe's `newtab=true` inside the URL's quotes opens a new tab (Real-Time CDP
+    // Collaboration's 92 pages); it was part of the address.
+    assert_eq!(attr(&badges[2], "href"), "https://x.org/l.html");
+    assert_eq!(attr(&badges[2], "target"), "_blank");
+    let badges = [badges[0], badges[1], badges[3]];
     assert_eq!(attr(&badges[0], "class"), "badge badge-informative");
     assert_eq!(badges[1].value().name(), "span", "a script URL is no link");
     assert_eq!(attr(&badges[2], "href"), "https://x.org/premium.html");
@@ -1421,7 +1427,8 @@ fn a_marker_ending_with_a_backslash_keeps_it() {
 fn a_badge_with_a_url_is_a_link() {
     let site = guide(
         "[!BADGE Beta]{type=Informative url=\"https://www.example.com\" tooltip=\"Go\"}, \
-         [!BADGE Docs]{url=\"other.md\"}, [!BADGE Bad]{url=\"javascript:alert(1)\"}.\n",
+         [!BADGE Docs]{url=\"other.md\"}, [!BADGE Bad]{url=\"javascript:alert(1)\"}, \
+         [!BADGE New]{url=\"https://example.org/new.html newtab=true\"}.\n",
     );
     site.write(
         "content/en/help/other.md",
@@ -1430,7 +1437,10 @@ fn a_badge_with_a_url_is_a_link() {
     site.build().ok();
     let main = main_of(&site, PAGE);
     let links = select(&main, "p a.badge");
-    assert_eq!(links.len(), 2);
+    assert_eq!(links.len(), 3);
+    // Adobe's `newtab=true` inside the URL's quotes: a new tab, not part of the address.
+    assert_eq!(attr(&links[2], "href"), "https://example.org/new.html");
+    assert_eq!(attr(&links[2], "target"), "_blank");
     assert_eq!(attr(&links[0], "href"), "https://www.example.com");
     assert_eq!(attr(&links[0], "class"), "badge badge-informative");
     assert_eq!(attr(&links[0], "title"), "Go");

@@ -211,9 +211,13 @@ pub(crate) fn close_html(marker: Marker) -> &'static str {
 }
 
 /// A badge's opening tag: its `type` as a class, its `tooltip` as a title (escaped); a
-/// link to `href` (escaped) if it has one.
+/// link to `href` (escaped) if it has one, in a new tab with `newtab=true`.
 pub(crate) fn badge_open(attrs: &Attrs, href: Option<&str>) -> String {
+    let new_tab = attrs.get("newtab") == Some("true") || badge_url(attrs.get("url")).1;
     let mut html = match href {
+        Some(href) if new_tab => {
+            format!("<a href=\"{href}\" target=\"_blank\" rel=\"noopener\" class=\"badge")
+        }
         Some(href) => format!("<a href=\"{href}\" class=\"badge"),
         None => String::from("<span class=\"badge"),
     };
@@ -241,6 +245,10 @@ pub struct FrontBadge {
     /// Where it leads (`http(s)` or relative; a URL that could run script is dropped).
     pub url: Option<String>,
     pub tooltip: Option<String>,
+    /// Opened in a new tab: Adobe's guides write `newtab=true` inside the URL's quotes
+    /// (`url="https://…/intro.html newtab=true"`, in Target, Platform and Real-Time CDP
+    /// Collaboration) or after them.
+    pub new_tab: bool,
 }
 
 /// The badge a front matter value describes, if it is a list with a `label`.
@@ -253,18 +261,31 @@ pub(crate) fn front_matter_badge(value: &str) -> Option<FrontBadge> {
             .map(|v| plain(v).trim().to_string())
             .filter(|v| !v.is_empty())
     };
+    let (url, new_tab) = badge_url(attrs.get("url"));
     Some(FrontBadge {
         label: text("label")?,
         kind: attrs
             .get("type")
             .filter(|k| is_name(k))
             .map(str::to_ascii_lowercase),
-        url: attrs
-            .get("url")
-            .filter(|u| !u.trim().is_empty() && !crate::sanitize::is_unsafe_url(u, false))
-            .map(str::to_string),
+        url: url.map(str::to_string),
         tooltip: text("tooltip"),
+        new_tab: new_tab || attrs.get("newtab") == Some("true"),
     })
+}
+
+/// A badge's `url` without the ` newtab=true` Adobe's guides write inside its quotes,
+/// and whether it had it; `None` if empty or it could run script.
+pub(crate) fn badge_url(url: Option<&str>) -> (Option<&str>, bool) {
+    let Some(url) = url.map(str::trim) else {
+        return (None, false);
+    };
+    let (url, new_tab) = match url.strip_suffix("newtab=true") {
+        Some(before) if before.ends_with(char::is_whitespace) => (before.trim_end(), true),
+        _ => (url, false),
+    };
+    let safe = !url.is_empty() && !crate::sanitize::is_unsafe_url(url, false);
+    (safe.then_some(url), new_tab)
 }
 
 /// Takes off `text` the attribute lists of Adobe's player and link settings left with no
@@ -565,8 +586,22 @@ mod tests {
                 kind: Some("positive".into()),
                 url: Some("https://x.org/p.html".into()),
                 tooltip: Some("See Target Premium.".into()),
+                new_tab: false,
             })
         );
+        // `newtab=true` inside the quotes, or after them.
+        for value in [
+            r#"label="L" url=" https://x.org/a.html newtab=true""#,
+            r#"label="L" url="https://x.org/a.html" newtab=true"#,
+        ] {
+            let badge = front_matter_badge(value).unwrap();
+            assert_eq!(
+                badge.url.as_deref(),
+                Some("https://x.org/a.html"),
+                "{value}"
+            );
+            assert!(badge.new_tab, "{value}");
+        }
         let beta = front_matter_badge(r#"label="Beta" type="Informative""#).unwrap();
         assert_eq!((beta.label.as_str(), beta.url), ("Beta", None));
         assert_eq!(

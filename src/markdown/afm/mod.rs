@@ -558,13 +558,9 @@ impl<'a> Filter<'a, '_> {
                         && let Some(attrs) = attrs
                     {
                         // `url="…"` makes it a link (Adobe's test page), not inside another.
-                        let href = attrs
-                            .get("url")
-                            .filter(|u| {
-                                !u.trim().is_empty()
-                                    && !crate::sanitize::is_unsafe_url(u, false)
-                                    && self.links.is_empty()
-                            })
+                        let href = inline::badge_url(attrs.get("url"))
+                            .0
+                            .filter(|_| self.links.is_empty())
                             .map(|url| {
                                 self.raw_link(url, range.start, escape_attr)
                                     .unwrap_or_else(|| escape_attr(url))
