@@ -719,7 +719,8 @@ fn attribute_lists_apply_when_safe_and_never_show() {
          See Videos{target=\"_blank\"}.\n\n\
          [Forgot](https://x.org){target=\"_blank} [Traduit](https://x.org){target=« _blank} \
          ![Commas](/help/assets/shot.png){width=«\u{a0}250\u{a0}», height=«\u{a0}250\u{a0}»} \
-         ![Spaced](/help/assets/shot.png) {style=\"border:1px solid lightslategray\"}\n",
+         ![Spaced](/help/assets/shot.png) {style=\"border:1px solid lightslategray\"}\n\n\
+         ![](/help/assets/shot.png){ } [Empty](other.md){  } here\n",
     );
     site.write("content/en/help/other.md", "---\ntitle: Other\n---\nx\n");
     site.write_bytes("content/en/help/assets/shot.png", b"png");
@@ -754,6 +755,8 @@ fn attribute_lists_apply_when_safe_and_never_show() {
         (attr(image, "width"), attr(image, "height")),
         ("250".into(), "250".into())
     );
+    // An empty list (Experience Manager Guides' `![](x.png){ }`) is not text either.
+    assert_eq!(text(&select(&main, "p")[2]), "Empty here");
 }
 
 /// Machine translation put a French `?` inside the link: `[l’article](https://… ?)`, and

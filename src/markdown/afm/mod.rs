@@ -514,12 +514,24 @@ impl<'a> Filter<'a, '_> {
         }
         if let Some(link) = self.last_closed.take()
             && run.starts_with('{')
-            && let Some((attrs, len)) = inline::parse_attrs(&run)
         {
-            self.found.attrs.push((link, attrs));
-            run = CowStr::from(run[len..].to_string());
-            if run.is_empty() {
-                return;
+            // An empty list (`![](x.png){ }`, Experience Manager Guides has nine a
+            // language) is a list too, of nothing: not text.
+            let len = match inline::parse_attrs(&run) {
+                Some((attrs, len)) => {
+                    self.found.attrs.push((link, attrs));
+                    Some(len)
+                }
+                None => run[1..]
+                    .find(|c: char| c != ' ' && c != '\t')
+                    .filter(|&at| run[1 + at..].starts_with('}'))
+                    .map(|at| at + 2),
+            };
+            if let Some(len) = len {
+                run = CowStr::from(run[len..].to_string());
+                if run.is_empty() {
+                    return;
+                }
             }
         }
         if let std::borrow::Cow::Owned(stripped) = inline::strip_stray_attrs(&run) {
