@@ -1453,6 +1453,47 @@ fn a_badge_with_a_url_is_a_link() {
     assert_eq!(spans, ["Bad"]);
 }
 
+/// Raw HTML's `src` and `href` in HTML's other ways (Experience Manager Guides'
+/// `<img  src ="assets/x.png">`): spaces around `=`, single quotes, no quotes, capitals.
+/// Each is the file beside the page, and a missing one an error.
+#[test]
+fn raw_html_urls_in_any_of_html_s_ways_resolve() {
+    let site = guide(
+        "<p><img  src =\"assets/x.png\" width=600> <img src='assets/x.png'> \
+         <img src=assets/x.png> <IMG SRC=\"assets/x.png\"> \
+         <a href = \"other.md\">e</a> <a href='other.md'>f</a></p>\n\n\
+         <p>src = \"not/in/a/tag.png\"</p>\n",
+    );
+    site.write("content/en/help/assets/x.png", "png");
+    site.write(
+        "content/en/help/other.md",
+        "---\ntitle: Other\n---\nText.\n",
+    );
+    let built = site.build().ok();
+    let main = main_of(&site, PAGE);
+    let sources: Vec<String> = select(&main, "img")
+        .iter()
+        .map(|i| attr(i, "src"))
+        .collect();
+    assert_eq!(sources, vec!["../../../en/help/assets/x.png"; 4]);
+    let hrefs: Vec<String> = select(&main, "p a")
+        .iter()
+        .map(|a| attr(a, "href"))
+        .collect();
+    assert_eq!(hrefs, vec!["../../../en/help/other/index.html"; 2]);
+    assert!(
+        !built.stderr().contains("not/in/a/tag"),
+        "{}",
+        built.stderr()
+    );
+    site.write(
+        "content/en/help/page.md",
+        "---\ntitle: Page\n---\n<img src = 'assets/missing.png'>\n",
+    );
+    let failed = site.build().fails();
+    assert!(failed.contains("assets/missing.png"), "{failed}");
+}
+
 fn select_in<'a>(element: &scraper::ElementRef<'a>, css: &str) -> Vec<scraper::ElementRef<'a>> {
     let selector = scraper::Selector::parse(css).expect("selector");
     element.select(&selector).collect()

@@ -218,8 +218,10 @@ impl<'a, 'r> Filter<'a, 'r> {
                 self.paragraph(range, inner);
             }
             Event::Html(ref html) | Event::InlineHtml(ref html)
-                if has(html, "href=\"")
-                    || has(html, "src=\"")
+                if has(html, "href")
+                    || has(html, "src")
+                    || has(html, "HREF")
+                    || has(html, "SRC")
                     || has(html, "[!")
                     || has(html, "](") =>
             {
@@ -958,11 +960,9 @@ impl<'a> Filter<'a, '_> {
         // Looked for at the first link to check only: most raw HTML has none.
         let mut comments: Option<Vec<Range<usize>>> = None;
         let mut rest = html;
-        while let Some((found, name)) = next_url_attribute(rest) {
-            let start = found + name.len();
-            let Some(len) = rest[start..].find('"') else {
-                break;
-            };
+        while let Some(attribute) = next_url_attribute(rest) {
+            let (found, start) = (attribute.name, attribute.value.start);
+            let len = attribute.value.len();
             let dest = &rest[start..start + len];
             out.push_str(&rest[..start]);
             let path = dest.split(['#', '?']).next().unwrap_or(dest);
@@ -986,11 +986,17 @@ impl<'a> Filter<'a, '_> {
                 .then(|| self.raw_link(dest, at, str::to_string))
                 .flatten()
             {
+                // A value without quotes gets them: the URL may hold what ends one.
+                Some(href) if !attribute.quoted => {
+                    out.push('"');
+                    out.push_str(&href);
+                    out.push('"');
+                }
                 Some(href) => out.push_str(&href),
                 None => out.push_str(dest),
             }
             // An `href` of an `<a …>` tag (not of `<link>`, `<area>`…).
-            let is_link = name == "href=\""
+            let is_link = attribute.href
                 && html[..html.len() - rest.len() + found]
                     .rfind('<')
                     .is_some_and(|t| {
@@ -1032,12 +1038,81 @@ impl<'a> Filter<'a, '_> {
     }
 }
 
-/// Where the next `href="` or `src="` of raw HTML is in `html`, and which it is.
-fn next_url_attribute(html: &str) -> Option<(usize, &'static str)> {
-    ["href=\"", "src=\""]
-        .into_iter()
-        .filter_map(|name| html.find(name).map(|at| (at, name)))
-        .min()
+/// An `href` or `src` attribute of a tag in raw HTML: where its name starts, where its
+/// value starts and ends (without its quotes), and whether it is quoted.
+struct UrlAttribute {
+    name: usize,
+    value: Range<usize>,
+    quoted: bool,
+    href: bool,
+}
+
+/// The next `href` or `src` attribute of a tag in `html`, written in any of HTML's ways
+/// (Experience Manager Guides has `<img  src ="assets/x.png">`): any case, spaces around
+/// its `=`, its value in double quotes, single quotes or none.
+fn next_url_attribute(html: &str) -> Option<UrlAttribute> {
+    let bytes = html.as_bytes();
+    let mut from = 0;
+    while let Some(found) = bytes[from..]
+        .iter()
+        .position(|b| matches!(b, b's' | b'S' | b'h' | b'H'))
+        .map(|at| from + at)
+    {
+        from = found + 1;
+        let href =
+            bytes[found..].len() >= 4 && bytes[found..found + 4].eq_ignore_ascii_case(b"href");
+        let src = bytes[found..].len() >= 3 && bytes[found..found + 3].eq_ignore_ascii_case(b"src");
+        if !(href || src)
+            || !bytes
+                .get(found.wrapping_sub(1))
+                .is_some_and(u8::is_ascii_whitespace)
+        {
+            continue;
+        }
+        // Inside a tag: its `<` comes after the last `>`.
+        let before = &html[..found];
+        if before
+            .rfind('<')
+            .is_none_or(|lt| before.rfind('>').is_some_and(|gt| gt > lt))
+        {
+            continue;
+        }
+        let mut at = found + if href { 4 } else { 3 };
+        let skip = |at: &mut usize| {
+            while bytes.get(*at).is_some_and(|b| *b == b' ' || *b == b'\t') {
+                *at += 1;
+            }
+        };
+        skip(&mut at);
+        if bytes.get(at) != Some(&b'=') {
+            continue;
+        }
+        at += 1;
+        skip(&mut at);
+        let (value, quoted) = match bytes.get(at) {
+            Some(&quote @ (b'"' | b'\'')) => {
+                let Some(len) = memchr::memchr(quote, &bytes[at + 1..]) else {
+                    continue;
+                };
+                (at + 1..at + 1 + len, true)
+            }
+            Some(_) => {
+                let len = bytes[at..]
+                    .iter()
+                    .position(|b| b.is_ascii_whitespace() || *b == b'>')
+                    .unwrap_or(bytes.len() - at);
+                (at..at + len, false)
+            }
+            None => continue,
+        };
+        return Some(UrlAttribute {
+            name: found,
+            value,
+            quoted,
+            href,
+        });
+    }
+    None
 }
 
 /// How many markers one quote's first paragraph may hold in a row, a line each (a deeper
