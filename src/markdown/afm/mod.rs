@@ -484,8 +484,10 @@ impl<'a> Filter<'a, '_> {
         }
     }
 
-    /// A run of text: inline markers, and the attribute list of a link or image.
-    fn marked_text(&mut self, run: CowStr<'a>, range: Range<usize>) {
+    /// A run of text without what ends a marker or a link before it: the `]` of markers
+    /// closed with their emphasis, the attribute list of a link or image (applied to it).
+    /// `None` if nothing is left.
+    fn after_closed(&mut self, run: CowStr<'a>) -> Option<CowStr<'a>> {
         let mut run = run;
         let dangling = std::mem::take(&mut self.dangling);
         if dangling > 0 && run.contains(']') {
@@ -509,9 +511,6 @@ impl<'a> Filter<'a, '_> {
                     })
                 })
                 .collect();
-            if kept.is_empty() {
-                return;
-            }
             run = CowStr::from(kept);
         }
         if let Some(link) = self.last_closed.take()
@@ -531,11 +530,16 @@ impl<'a> Filter<'a, '_> {
             };
             if let Some(len) = len {
                 run = CowStr::from(run[len..].to_string());
-                if run.is_empty() {
-                    return;
-                }
             }
         }
+        (!run.is_empty()).then_some(run)
+    }
+
+    /// A run of text: inline markers, and the attribute list of a link or image.
+    fn marked_text(&mut self, run: CowStr<'a>, range: Range<usize>) {
+        let Some(mut run) = self.after_closed(run) else {
+            return;
+        };
         if let std::borrow::Cow::Owned(stripped) = inline::strip_stray_attrs(&run) {
             run = CowStr::from(stripped);
         }
