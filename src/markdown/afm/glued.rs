@@ -19,7 +19,9 @@ const MARKERS: [&str; 2] = ["[!UICONTROL ", "[!DNL "];
 /// `body` with the emphasis glued to each such marker moved inside it; borrowed if there
 /// is none.
 pub(crate) fn repair(body: &str) -> Cow<'_, str> {
-    if !body.contains("*[!") && !body.contains("_[!") {
+    // Most bodies have markers after a delimiter (`**[!UICONTROL Save]**`), few glued
+    // ones: the body is read line by line only if one may be.
+    if glued_in(body, false).is_empty() {
         return Cow::Borrowed(body);
     }
     let mut repaired: Option<Vec<u8>> = None;
@@ -33,7 +35,7 @@ pub(crate) fn repair(body: &str) -> Cow<'_, str> {
             None if opening.starts_with("```") => fence = Some("```"),
             None if opening.starts_with("~~~") => fence = Some("~~~"),
             None => {
-                for glued in glued_in(line) {
+                for glued in glued_in(line, true) {
                     let bytes = repaired.get_or_insert_with(|| body.as_bytes().to_vec());
                     let (start, label, close, end) = (
                         offset + glued.start,
@@ -56,6 +58,15 @@ pub(crate) fn repair(body: &str) -> Cow<'_, str> {
     }
 }
 
+/// Where a marker's `[!` comes right after an emphasis delimiter in `bytes`: looked for
+/// byte by byte (most bodies and lines have none, and a searcher made for each line cost
+/// more than the search: 2% of a guide's build).
+fn openings(bytes: &[u8]) -> impl Iterator<Item = usize> + '_ {
+    memchr::memchr_iter(b'[', bytes).filter(|&at| {
+        at > 0 && matches!(bytes[at - 1], b'*' | b'_') && bytes.get(at + 1) == Some(&b'!')
+    })
+}
+
 /// A marker with emphasis glued to it, in a line: where its opening delimiters start,
 /// where its label starts, where its `]` is and where its closing delimiters end, and how
 /// many delimiters there are on each side.
@@ -67,52 +78,52 @@ struct Glued {
     run: usize,
 }
 
-fn glued_in(line: &str) -> Vec<Glued> {
+/// The glued markers of `line`; `skip_code` leaves out those in a code span (after an odd
+/// number of backticks), which only a line can tell.
+fn glued_in(line: &str, skip_code: bool) -> Vec<Glued> {
     let bytes = line.as_bytes();
     let mut found = Vec::new();
-    for marker in MARKERS {
-        for at in memchr::memmem::find_iter(bytes, marker) {
-            // Inside a code span: after an odd number of backticks.
-            if bytes[..at].iter().filter(|&&b| b == b'`').count() % 2 == 1 {
-                continue;
-            }
-            let Some(&delimiter) = bytes[..at].last().filter(|b| matches!(b, b'*' | b'_')) else {
-                continue;
-            };
-            let run = bytes[..at]
-                .iter()
-                .rev()
-                .take_while(|&&b| b == delimiter)
-                .count();
-            let label = at + marker.len();
-            let Some(close) = line[label..].find([']', '[']).map(|c| label + c) else {
-                continue;
-            };
-            if bytes[close] != b']' {
-                continue;
-            }
-            let after = bytes[close + 1..]
-                .iter()
-                .take_while(|&&b| b == delimiter)
-                .count();
-            let start = at - run;
-            let end = close + 1 + run;
-            let word = |b: Option<&u8>| b.is_some_and(u8::is_ascii_alphanumeric);
-            if run > 3
-                || after != run
-                || close == label
-                || !(word(bytes[..start].last()) || word(bytes.get(end)))
-            {
-                continue;
-            }
-            found.push(Glued {
-                start,
-                label,
-                close,
-                end,
-                run,
-            });
+    for at in openings(bytes) {
+        let Some(marker) = MARKERS.iter().find(|m| line[at..].starts_with(*m)) else {
+            continue;
+        };
+        if skip_code && bytes[..at].iter().filter(|&&b| b == b'`').count() % 2 == 1 {
+            continue;
         }
+        let delimiter = bytes[at - 1];
+        let run = bytes[..at]
+            .iter()
+            .rev()
+            .take_while(|&&b| b == delimiter)
+            .count();
+        let label = at + marker.len();
+        let Some(close) = line[label..].find([']', '[']).map(|c| label + c) else {
+            continue;
+        };
+        if bytes[close] != b']' {
+            continue;
+        }
+        let after = bytes[close + 1..]
+            .iter()
+            .take_while(|&&b| b == delimiter)
+            .count();
+        let start = at - run;
+        let end = close + 1 + run;
+        let word = |b: Option<&u8>| b.is_some_and(u8::is_ascii_alphanumeric);
+        if run > 3
+            || after != run
+            || close == label
+            || !(word(bytes[..start].last()) || word(bytes.get(end)))
+        {
+            continue;
+        }
+        found.push(Glued {
+            start,
+            label,
+            close,
+            end,
+            run,
+        });
     }
     found
 }
