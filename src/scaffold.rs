@@ -28,27 +28,18 @@ const ACRONYMS: &[&str] = &[
 /// Where each [`PLACEHOLDER`] word of a text stands: (line, column), both 1-based, the
 /// column in characters, with the rest of its line (the hint `new` wrote after it) up to
 /// a code span. Code is not the author's to fill in: a `// TODO` of a code sample (Adobe's
-/// Pass guide has some) is the sample's, in a fenced block or a code span.
+/// Pass and Experience Manager Guides have some) is the sample's, in a code block (fenced
+/// or indented) or a code span of the body, as the Markdown parser finds them.
 pub fn placeholders(text: &str) -> Vec<(usize, usize, &str)> {
     let is_word = |c: char| c.is_alphanumeric() || c == '_';
+    let code = code_in_body(text);
     let mut found = Vec::new();
-    let mut fence: Option<&str> = None;
-    for (i, line) in text.lines().enumerate() {
-        let opening = line.trim_start();
-        match fence {
-            Some(marker) if opening.starts_with(marker) => fence = None,
-            Some(_) => {}
-            None if opening.starts_with("```") => fence = Some("```"),
-            None if opening.starts_with("~~~") => fence = Some("~~~"),
-            None => {}
-        }
-        if fence.is_some() || opening.starts_with("```") || opening.starts_with("~~~") {
-            continue;
-        }
+    let mut offset = 0;
+    for (i, line) in text.split_inclusive('\n').enumerate() {
         for (at, _) in line.match_indices(PLACEHOLDER) {
             let before = line[..at].chars().next_back();
             let after = line[at + PLACEHOLDER.len()..].chars().next();
-            let in_code = line[..at].matches('`').count() % 2 == 1;
+            let in_code = code.iter().any(|r| r.contains(&(offset + at)));
             if !before.is_some_and(is_word) && !after.is_some_and(is_word) && !in_code {
                 let column = line[..at].chars().count() + 1;
                 let rest = &line[at..];
@@ -56,8 +47,24 @@ pub fn placeholders(text: &str) -> Vec<(usize, usize, &str)> {
                 found.push((i + 1, column, rest.trim_end()));
             }
         }
+        offset += line.len();
     }
     found
+}
+
+/// The byte ranges of `text` that are code: its body's code blocks and code spans. Found
+/// only in a text that has a placeholder, as `check` reads every page.
+fn code_in_body(text: &str) -> Vec<std::ops::Range<usize>> {
+    use pulldown_cmark::{Event, Parser, Tag};
+    if !text.contains(PLACEHOLDER) {
+        return Vec::new();
+    }
+    let start = crate::content::body_start(text).unwrap_or(0);
+    Parser::new_ext(&text[start..], crate::markdown::options())
+        .into_offset_iter()
+        .filter(|(event, _)| matches!(event, Event::Start(Tag::CodeBlock(_)) | Event::Code(_)))
+        .map(|(_, range)| start + range.start..start + range.end)
+        .collect()
 }
 
 /// A warning at every [`PLACEHOLDER`] left in a content file, so that a page
@@ -470,7 +477,7 @@ mod tests {
         );
         // Code samples' own are not placeholders; a hint stops at a code span.
         let text =
-            "```c\n// TODO: implement\n```\n`TODO` and TODO: use `x`\n    ~~~\nTODO\n    ~~~\n";
+            "```c\n// TODO: implement\n```\n`TODO` and TODO: use `x`\n\n    // TODO indented\n";
         assert_eq!(placeholders(text), vec![(4, 12, "TODO: use")]);
     }
 
