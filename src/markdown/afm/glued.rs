@@ -25,31 +25,19 @@ pub(crate) fn repair(body: &str) -> Cow<'_, str> {
         return Cow::Borrowed(body);
     }
     let mut repaired: Option<Vec<u8>> = None;
-    let mut offset = 0;
-    let mut fence: Option<&str> = None;
-    for line in body.split_inclusive('\n') {
-        let opening = line.trim_start();
-        match fence {
-            Some(marker) if opening.starts_with(marker) => fence = None,
-            Some(_) => {}
-            None if opening.starts_with("```") => fence = Some("```"),
-            None if opening.starts_with("~~~") => fence = Some("~~~"),
-            None => {
-                for glued in glued_in(line, true) {
-                    let bytes = repaired.get_or_insert_with(|| body.as_bytes().to_vec());
-                    let (start, label, close, end) = (
-                        offset + glued.start,
-                        offset + glued.label,
-                        offset + glued.close,
-                        offset + glued.end,
-                    );
-                    // `**[!UICONTROL ` -> `[!UICONTROL **`, `]**` -> `**]`.
-                    bytes[start..label].rotate_left(glued.run);
-                    bytes[close..end].rotate_left(1);
-                }
-            }
+    for (offset, line) in super::translated::prose_lines(body) {
+        for glued in glued_in(line, true) {
+            let bytes = repaired.get_or_insert_with(|| body.as_bytes().to_vec());
+            let (start, label, close, end) = (
+                offset + glued.start,
+                offset + glued.label,
+                offset + glued.close,
+                offset + glued.end,
+            );
+            // `**[!UICONTROL ` -> `[!UICONTROL **`, `]**` -> `**]`.
+            bytes[start..label].rotate_left(glued.run);
+            bytes[close..end].rotate_left(1);
         }
-        offset += line.len();
     }
     match repaired.map(String::from_utf8) {
         // ASCII bytes moved, no character split.

@@ -28,39 +28,47 @@ pub(crate) fn repair(body: &str) -> Cow<'_, str> {
         return Cow::Borrowed(body);
     }
     let mut repaired: Option<Vec<u8>> = None;
-    let mut offset = 0;
-    let mut fence: Option<&str> = None;
-    for line in body.split_inclusive('\n') {
-        let opening = line.trim_start();
-        match fence {
-            Some(marker) if opening.starts_with(marker) => fence = None,
-            Some(_) => {}
-            None if opening.starts_with("```") => fence = Some("```"),
-            None if opening.starts_with("~~~") => fence = Some("~~~"),
-            None => {
-                if links {
-                    for (at, end) in links_to_repair(line) {
-                        let bytes = repaired.get_or_insert_with(|| body.as_bytes().to_vec());
-                        // `<destination><space><mark>)` -> `<destination>)<space><mark>`.
-                        bytes[offset + at..offset + end].rotate_right(1);
-                    }
-                }
-                if bold {
-                    for (at, space) in bold_ends_to_repair(line) {
-                        let bytes = repaired.get_or_insert_with(|| body.as_bytes().to_vec());
-                        // `<no-break space>**` -> `**<no-break space>`.
-                        bytes[offset + at..offset + at + space + 2].rotate_left(space);
-                    }
-                }
+    for (offset, line) in prose_lines(body) {
+        if links {
+            for (at, end) in links_to_repair(line) {
+                let bytes = repaired.get_or_insert_with(|| body.as_bytes().to_vec());
+                // `<destination><space><mark>)` -> `<destination>)<space><mark>`.
+                bytes[offset + at..offset + end].rotate_right(1);
             }
         }
-        offset += line.len();
+        if bold {
+            for (at, space) in bold_ends_to_repair(line) {
+                let bytes = repaired.get_or_insert_with(|| body.as_bytes().to_vec());
+                // `<no-break space>**` -> `**<no-break space>`.
+                bytes[offset + at..offset + at + space + 2].rotate_left(space);
+            }
+        }
     }
     match repaired.map(String::from_utf8) {
         // Whole characters moved, none split.
         Some(Ok(text)) => Cow::Owned(text),
         _ => Cow::Borrowed(body),
     }
+}
+
+/// The lines of `body` outside fenced code blocks, each with its offset: where the
+/// repairs of the source before parsing look (code spans are each repair's to skip).
+pub(crate) fn prose_lines(body: &str) -> impl Iterator<Item = (usize, &str)> {
+    let mut offset = 0;
+    let mut fence: Option<&str> = None;
+    body.split_inclusive('\n').filter_map(move |line| {
+        let at = offset;
+        offset += line.len();
+        let opening = line.trim_start();
+        match fence {
+            Some(marker) if opening.starts_with(marker) => fence = None,
+            Some(_) => {}
+            None if opening.starts_with("```") => fence = Some("```"),
+            None if opening.starts_with("~~~") => fence = Some("~~~"),
+            None => return Some((at, line)),
+        }
+        None
+    })
 }
 
 /// Whether a space or a no-break space comes just before byte `at` of `text`.
