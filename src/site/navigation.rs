@@ -58,6 +58,9 @@ pub struct Guide {
     /// Shown on each of its pages after their own: its `TOC.md`'s `badge…` keys (Adobe's
     /// `badgeAll` on a legacy guide), metadata that passes to the guide's articles.
     pub badges: Vec<GuideBadge>,
+    /// The pages its `TOC.md` lists but keeps out of the menu (`{hide-from-toc}`, or
+    /// their own `hidefromtoc: yes`): its pages all the same, wherever their files are.
+    pub hidden: Vec<PageId>,
 }
 
 /// A badge of a guide's `TOC.md`, and where it leads: a page it names (its link read from
@@ -442,15 +445,15 @@ fn toc_guide(
 ) -> Guide {
     let own = toc.lang == lang;
     let entries = guide_toc::parse(toc.body_of(&toc.source()), toc.body_line);
-    // The first page listed but out of the menu: where a guide of such pages alone
-    // (Merchant Services' Composable Catalog Data Model) leads.
-    let mut first_hidden = None;
+    // The pages listed but out of the menu: the guide's all the same (the first is where
+    // a guide of such pages alone leads: Merchant Services' Composable Catalog Data Model).
+    let mut hidden = hidden_entries(site, folder, lang, &entries);
     let mut resolve = |entry: &TocEntry, dest: &str| -> Option<Target> {
         match resolve_toc_link(site, folder, lang, dest) {
             // A page whose front matter has Adobe's `hidefromtoc: yes` is out of the
             // menu even where a `TOC.md` lists it, as `{hide-from-toc}` would have it.
             Some(Target::Page(p)) if site.pages[p].page.extra.is_true("hidefromtoc") => {
-                first_hidden.get_or_insert(p);
+                hidden.push(p);
                 None
             }
             Some(target) => Some(target),
@@ -485,12 +488,36 @@ fn toc_guide(
         title: text("user-guide-title").unwrap_or_else(|| toc.title.clone()),
         description: text("user-guide-description"),
         from_toc: true,
-        first: index.or_else(|| first_page(&menu)).or(first_hidden),
+        first: index
+            .or_else(|| first_page(&menu))
+            .or_else(|| hidden.first().copied()),
         whole: menu_entries(&menu) <= MAX_WHOLE_MENU,
         toc_depth: toc.toc_depth(),
         badges: guide_badges(site, folder, lang, toc, own, diagnostics),
         menu,
+        hidden,
     }
+}
+
+/// The pages of a `TOC.md`'s `{hide-from-toc}` entries and of the entries under them, at
+/// any depth. One naming no page is no error: no reader sees it.
+fn hidden_entries(site: &Site, folder: &str, lang: &str, entries: &[TocEntry]) -> Vec<PageId> {
+    fn walk(entries: &[TocEntry], under_hidden: bool, found: &mut dyn FnMut(&str)) {
+        for e in entries {
+            let hidden = under_hidden || e.hidden;
+            if let (true, Some(dest)) = (hidden, e.dest.as_deref()) {
+                found(dest);
+            }
+            walk(&e.children, hidden, found);
+        }
+    }
+    let mut pages = Vec::new();
+    walk(entries, false, &mut |dest| {
+        if let Some(Target::Page(p)) = resolve_toc_link(site, folder, lang, dest) {
+            pages.push(p);
+        }
+    });
+    pages
 }
 
 /// The badges of a guide's `TOC.md` (see [`Guide::badges`]); one naming no page is
@@ -543,6 +570,9 @@ fn join_toc_guides(site: &Site, nav: &mut Navigation) {
     }
     for (g, guide) in nav.guides.iter().enumerate() {
         listed(&guide.menu, g, &mut nav.of_page);
+        for p in &guide.hidden {
+            nav.of_page[p.index()].get_or_insert(g);
+        }
     }
 }
 
@@ -577,6 +607,7 @@ fn add_folder_guides(site: &Site, nav: &mut Navigation) {
             toc_depth: None,
             badges: Vec::new(),
             menu,
+            hidden: Vec::new(),
             lang,
             folder: top,
         });

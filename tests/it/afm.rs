@@ -764,7 +764,8 @@ fn attribute_lists_apply_when_safe_and_never_show() {
 #[test]
 fn a_link_closed_after_a_french_question_mark_is_a_link() {
     let site = guide(
-        "Voir [l’article](https://x.org/a?lang=fr ?) et [l’autre](other.md\u{a0}!)\n\n\
+        "Voir [l’article](https://x.org/a?lang=fr ?) et [l’autre](other.md\u{a0}!) \
+         [C](https://x.org/r?lang=fr ?){target=_blank}\n\n\
          **Voici pourquoi\u{a0}:\u{a0}**\n",
     );
     site.write("content/en/help/other.md", "---\ntitle: Other\n---\nx\n");
@@ -774,7 +775,9 @@ fn a_link_closed_after_a_french_question_mark_is_a_link() {
     let links = select_in(paragraph, "a");
     assert_eq!(attr(&links[0], "href"), "https://x.org/a?lang=fr");
     assert_eq!(attr(&links[1], "href"), "../../../en/help/other/index.html");
-    assert_eq!(text(paragraph), "Voir l’article ? et l’autre\u{a0}!");
+    // Its attribute list goes back with the `)` (Target's developer guide).
+    assert_eq!(attr(&links[2], "target"), "_blank");
+    assert_eq!(text(paragraph), "Voir l’article ? et l’autre\u{a0}! C ?");
     let bold = &select(&main, "p strong")[0];
     assert_eq!(text(bold), "Voici pourquoi\u{a0}:");
 }

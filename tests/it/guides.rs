@@ -539,6 +539,33 @@ fn a_page_hidden_from_the_toc_is_out_of_the_menu_that_lists_it() {
     assert_eq!(to_data, ["../en/help/data/overview/index.html"]);
 }
 
+/// A page out of the menu whose file is outside the guide's folder is the guide's too
+/// (Mix Modeler's `{hide-from-toc} [Test](../releases/test.md)`): it carries the guide's
+/// menu, and is no guide of its own on the home.
+#[test]
+fn a_hidden_toc_entry_outside_the_guide_s_folder_is_the_guide_s() {
+    let site = TestSite::new(SITE);
+    site.write(
+        "content/en/help/main/TOC.md",
+        "---\nuser-guide-title: Modeler\n---\n# Modeler\n\n+ [Shown](shown.md)\n\
+         + {hide-from-toc} [Test](../releases/test.md)\n",
+    );
+    site.write(
+        "content/en/help/main/shown.md",
+        "---\ntitle: Shown\n---\nText.\n",
+    );
+    site.write(
+        "content/en/help/releases/test.md",
+        "---\ntitle: Test\n---\nText.\n",
+    );
+    site.build().ok();
+    let test = site.html("en/help/releases/test/index.html");
+    assert_eq!(text(&select(&test, ".guide-title")[0]), "Modeler");
+    let home = site.html("en/index.html");
+    let guides: Vec<String> = select(&home, "main .card-title").iter().map(text).collect();
+    assert_eq!(guides, ["Modeler"]);
+}
+
 /// A `TOC.md` of one language is no menu for another's pages, except the default
 /// language's: Adobe's Data Workbench has `help/home/TOC.md` in French only, and its
 /// English pages, which the English `help/TOC.md` lists, showed the French menu.

@@ -30,10 +30,11 @@ pub(crate) fn repair(body: &str) -> Cow<'_, str> {
     let mut repaired: Option<Vec<u8>> = None;
     for (offset, line) in prose_lines(body) {
         if links {
-            for (at, end) in links_to_repair(line) {
+            for (at, end, moved) in links_to_repair(line) {
                 let bytes = repaired.get_or_insert_with(|| body.as_bytes().to_vec());
-                // `<destination><space><mark>)` -> `<destination>)<space><mark>`.
-                bytes[offset + at..offset + end].rotate_right(1);
+                // `<destination><space><mark>)` -> `<destination>)<space><mark>`, with
+                // the attribute list after the `)` if there is one.
+                bytes[offset + at..offset + end].rotate_right(moved);
             }
         }
         if bold {
@@ -77,9 +78,10 @@ fn after_space(text: &str, at: usize) -> bool {
     before.ends_with(' ') || before.ends_with('\u{a0}') || before.ends_with('\u{202f}')
 }
 
-/// In `line`, for each link to repair, where its space after the destination starts and
-/// where its `)` ends.
-fn links_to_repair(line: &str) -> Vec<(usize, usize)> {
+/// In `line`, for each link to repair, where its space after the destination starts,
+/// where its `)` (and the attribute list after it, if any) ends, and how many bytes that
+/// `)` and list are.
+fn links_to_repair(line: &str) -> Vec<(usize, usize, usize)> {
     let mut found = Vec::new();
     let bytes = line.as_bytes();
     for open in memchr::memmem::find_iter(bytes, "](") {
@@ -104,7 +106,15 @@ fn links_to_repair(line: &str) -> Vec<(usize, usize)> {
         };
         let tail = &rest.as_bytes()[space.len()..];
         if tail.len() >= 2 && matches!(tail[0], b'?' | b'!' | b':' | b';') && tail[1] == b')' {
-            found.push((after, after + space.len() + 2));
+            let end = after + space.len() + 2;
+            // The link's attribute list after its `)` goes back with it:
+            // `(…?lang=fr ?){target=_blank}` -> `(…?lang=fr){target=_blank} ?`.
+            let attrs = line[end..]
+                .starts_with('{')
+                .then(|| super::inline::parse_attrs(&line[end..]))
+                .flatten()
+                .map_or(0, |(_, len)| len);
+            found.push((after, end + attrs, 1 + attrs));
         }
     }
     found
@@ -157,6 +167,11 @@ mod tests {
         assert_eq!(
             repair("[a](/help/b.md\u{a0}!) et [c](d.md :)."),
             "[a](/help/b.md)\u{a0}! et [c](d.md) :."
+        );
+        // With its attribute list (Target's developer guide).
+        assert_eq!(
+            repair("[C](https://x.org/r?lang=fr ?){target=_blank} dans."),
+            "[C](https://x.org/r?lang=fr){target=_blank} ? dans."
         );
     }
 
