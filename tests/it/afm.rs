@@ -33,7 +33,8 @@ const PAGE: &str = "en/help/page/index.html";
 fn inline_markers_become_their_text_and_ui_labels() {
     let site = guide(
         "Open **[!UICONTROL Stores] > [!UICONTROL Settings]** in [!DNL Adobe Commerce].\n\n\
-         [!BADGE Beta]{type=Informative tooltip=\"Not final & beta\"} feature. `[!DNL kept in code]`\n",
+         [!BADGE Beta]{type=Informative tooltip=\"Not final & beta\"} feature. \
+         `$ [!DNL name] = [!DNL value]`\n\n```\n[!DNL kept in a block]\n```\n",
     );
     site.build().ok();
     let main = main_of(&site, PAGE);
@@ -48,7 +49,13 @@ fn inline_markers_become_their_text_and_ui_labels() {
     assert_eq!(text(badge), "Beta");
     assert_eq!(attr(badge, "title"), "Not final & beta");
     assert!(attr(badge, "class").contains("badge-informative"));
-    assert_eq!(text(&select(&main, "code")[0]), "[!DNL kept in code]");
+    // In a code span, a marker is its words, as Experience League shows them (Dynamic
+    // Media's developer guide); a code block keeps it as written.
+    assert_eq!(text(&select(&main, "p code")[0]), "$ name = value");
+    assert_eq!(
+        text(&select(&main, "pre code")[0]),
+        "[!DNL kept in a block]"
+    );
     assert!(!text(&select(&main, "p")[1]).contains('{'));
 }
 
@@ -1406,7 +1413,7 @@ fn emphasis_glued_to_a_marker_is_emphasis() {
     let words = text(&select(&main, "p")[0]);
     assert_eq!(
         words,
-        "Selecting All Datesdisplays, theMenu now, File.cfgs and **[!DNL code]**x."
+        "Selecting All Datesdisplays, theMenu now, File.cfgs and **code**x."
     );
 }
 

@@ -390,6 +390,15 @@ impl<'a> Filter<'a, '_> {
     fn push(&mut self, event: Event<'a>, range: Range<usize>) {
         self.last_closed = None;
         self.dangling = 0;
+        // A marker in a code span is its words, as Experience League shows them
+        // (`$ [!DNL name] = [!DNL value]` in Dynamic Media's developer guide reads
+        // `$ name = value` there); code blocks keep theirs as written.
+        let event = match event {
+            Event::Code(code) if has(&code, "[!") => {
+                Event::Code(CowStr::from(inline::plain(&code).into_owned()))
+            }
+            event => event,
+        };
         self.out.push((event, range));
     }
 
