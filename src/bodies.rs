@@ -616,6 +616,7 @@ fn render_body(
         toc: r.toc,
         heading: r.heading.filter(|h| *h != p.page.title),
         title_ids: r.title_ids,
+        repeats_description: repeats_description(&r.plain, p.page.description.as_deref()),
         anchors: r
             .anchors
             .into_iter()
@@ -958,6 +959,20 @@ impl PageLinks<'_> {
                 })
         })
     }
+}
+
+/// Whether a body's text (`plain`, without markup) opens with the words of the page's
+/// `description`: Adobe's guides often repeat it as their first paragraph (3,382 of the
+/// 4,168 pages of Dynamic Media's developer guide), which the page showed twice, as its
+/// lead and its text. Compared word by word, white space of any kind alike.
+pub(crate) fn repeats_description(plain: &str, description: Option<&str>) -> bool {
+    let Some(description) = description.filter(|d| !d.trim().is_empty()) else {
+        return false;
+    };
+    let mut text = plain.split_whitespace();
+    description
+        .split_whitespace()
+        .all(|word| text.next() == Some(word))
 }
 
 /// A link's path, a page's `x.md/` read as `x.md`: Experience League's guides write a few

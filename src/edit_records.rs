@@ -24,7 +24,7 @@ use crate::swap::sibling;
 use crate::typography::Typography;
 
 /// Names the format of the records' file.
-const MAGIC: &[u8] = b"equipe edits 3\n";
+const MAGIC: &[u8] = b"equipe edits 4\n";
 
 /// A record: the page's file name, the key of its body, then its [`Editable`].
 const RECORD: u8 = 1;
@@ -54,6 +54,9 @@ pub(crate) struct Editable {
     titles: Vec<(String, Option<String>)>,
     /// What the rest of the site and the page around its body see of it (see [`seen`]).
     seen: u64,
+    /// The page's description, which the page shows as its lead unless the body opens
+    /// with its words.
+    description: Option<String>,
     /// The body's HTML in the page's file.
     pub(crate) html: Located,
     /// The page's search entry, if it has one.
@@ -114,14 +117,16 @@ pub(crate) const ENTRY_ENDS: usize = 96;
 
 /// What the rest of the site and the page around its body see of a rendered body: its
 /// table of contents, its checklist's items, its links to `#fragments`, the `# Title` it
-/// opened with. Its ids and headings, which links to its sections and its translations'
-/// alignment see, are compared with those of the HTML in the page's file.
-fn seen(r: &Rendered) -> u64 {
+/// opened with, whether it opens with the page's `description` (the page's lead then goes).
+/// Its ids and headings, which links to its sections and its translations' alignment see,
+/// are compared with those of the HTML in the page's file.
+fn seen(r: &Rendered, description: Option<&str>) -> u64 {
     let anchors = hash_all(r.anchors.iter().map(|a| (&a.target, &a.fragment, &a.href)));
     // The `# Title` it opened with shows outside its HTML, as the page's heading, and
     // other pages' links to it land on the page by its ids.
     let title = (&r.heading, &r.title_ids);
-    hash_of(&(&r.toc, &r.tasks, anchors, title))
+    let lead = crate::bodies::repeats_description(&r.plain, description);
+    hash_of(&(&r.toc, &r.tasks, anchors, title, lead))
 }
 
 /// Where the links of a body went: each link or image as written and its target, each
@@ -250,7 +255,8 @@ impl Editable {
             toc_depth: made.toc_depth,
             links: made.links.links,
             titles: made.links.titles,
-            seen: seen(r),
+            seen: seen(r, p.page.description.as_deref()),
+            description: p.page.description.clone(),
             html: Located::of(r.html.as_bytes(), HTML_ENDS),
             entry: (!made.entry.is_empty()).then(|| KeptEntry {
                 index: crate::search::index_path(p.lang()),
@@ -287,7 +293,7 @@ impl Editable {
             return None;
         }
         r.toc.retain(|h| h.level <= self.toc_depth);
-        if seen(&r) != self.seen || r.html.is_empty() {
+        if seen(&r, self.description.as_deref()) != self.seen || r.html.is_empty() {
             return None;
         }
         let entry = self.entry.as_ref().map(|e| e.page.entry(&r.toc, &r.plain));

@@ -104,6 +104,9 @@ pub struct Body {
     /// The ids of the `# Title` the body opened with, which the page shows as its heading
     /// (see [`crate::anchors`]).
     pub title_ids: Vec<String>,
+    /// Whether the body opens with the words of the page's description: the page then
+    /// shows them once, in its text (see [`crate::bodies::repeats_description`]).
+    pub repeats_description: bool,
     /// Links to nothing: errors.
     pub broken_links: Vec<markdown::BrokenLink>,
     /// Links, images and attributes dropped because they would run script, and blocks

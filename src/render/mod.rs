@@ -349,6 +349,11 @@ impl Renderer<'_> {
             title: &p.page.title,
             heading: p.body.heading.as_deref(),
             description: p.page.description.as_deref(),
+            lead: p
+                .page
+                .description
+                .as_deref()
+                .filter(|_| !p.body.repeats_description),
             seo: &p.page.adobe.seo,
             badges: badges_of(site, i),
             noindex: p.page.is_hidden(),

@@ -187,6 +187,9 @@ pub(super) struct PageView<'a> {
     /// [`crate::site::Body::heading`]): what the page shows as its `<h1>`.
     pub heading: Option<&'a str>,
     pub description: Option<&'a str>,
+    /// The description as the page's lead: none when the body opens with its words (see
+    /// [`crate::site::Body::repeats_description`]).
+    pub lead: Option<&'a str>,
     /// See [`crate::content::Adobe`].
     pub seo: &'a crate::content::Seo,
     /// Its own, then its guide's (see [`crate::content::Adobe::badges`]).
@@ -225,6 +228,7 @@ impl Hash for PageView<'_> {
             title: _,
             heading: _,
             description: _,
+            lead: _,
             seo: _,
             badges: _,
             noindex: _,

@@ -1504,6 +1504,36 @@ fn raw_html_urls_in_any_of_html_s_ways_resolve() {
     assert!(failed.contains("assets/missing.png"), "{failed}");
 }
 
+/// A body that opens with the words of the page's description (Dynamic Media's developer
+/// guide, 3,382 pages) shows them once, in its text: the page has no lead then. Another
+/// body keeps its lead; the description stays the page's meta description either way.
+#[test]
+fn a_description_the_body_opens_with_is_not_shown_twice() {
+    let site = TestSite::new(ADOBE);
+    site.write(
+        "content/en/help/same.md",
+        "---\ntitle: Same\ndescription: Custom variables   hold values.\n---\n# Same\n\nCustom variables hold\nvalues.\n\nMore.\n",
+    );
+    site.write(
+        "content/en/help/other.md",
+        "---\ntitle: Other\ndescription: Custom variables hold values.\n---\n# Other\n\n## Syntax\n\nCustom variables hold values.\n",
+    );
+    site.build().ok();
+    let same = site.html("en/help/same/index.html");
+    assert!(select(&same, "main .lead").is_empty());
+    assert_eq!(
+        text(&select(&same, "main .prose p")[0]),
+        "Custom variables hold\nvalues."
+    );
+    let meta = select(&same, "meta[name=description]");
+    assert_eq!(attr(&meta[0], "content"), "Custom variables   hold values.");
+    let other = site.html("en/help/other/index.html");
+    assert_eq!(
+        text(&select(&other, "main .lead")[0]),
+        "Custom variables hold values."
+    );
+}
+
 fn select_in<'a>(element: &scraper::ElementRef<'a>, css: &str) -> Vec<scraper::ElementRef<'a>> {
     let selector = scraper::Selector::parse(css).expect("selector");
     element.select(&selector).collect()

@@ -239,6 +239,27 @@ fn a_page_others_include_or_titled_by_its_heading_runs_the_build() {
         ("See [start]", "Then see [start]"),
         TextAlone,
     );
+    // A page whose text opens with its description shows no lead: an edit that makes it
+    // open otherwise brings the lead back, and runs the build; one after its first
+    // paragraph is its text alone.
+    let described = "content/en/help/demo/described.md";
+    site.write(
+        described,
+        "---\ntitle: Described\ndescription: What it does.\nexl-id: id-described\n---\nWhat it does.\n\nMore.\n",
+    );
+    site.write(
+        "content/fr/help/demo/described.md",
+        "---\ntitle: Décrite\nexl-id: id-described\n---\nTexte.\n",
+    );
+    site.build().ok();
+    let page = "en/help/demo/described/index.html";
+    assert!(!site.read_output(page).contains("class=\"lead\""));
+    edit(&site, described, ("More.", "Much more."), TextAlone);
+    edit(&site, described, ("What it does.\n\n", "How.\n\n"), Runs);
+    assert!(
+        site.read_output(page)
+            .contains("<p class=\"lead\">What it does.</p>")
+    );
 }
 
 /// A template that shows something made from a page's body besides its HTML (here its
