@@ -964,15 +964,21 @@ impl PageLinks<'_> {
 /// Whether a body's text (`plain`, without markup) opens with the words of the page's
 /// `description`: Adobe's guides often repeat it as their first paragraph (3,382 of the
 /// 4,168 pages of Dynamic Media's developer guide), which the page showed twice, as its
-/// lead and its text. Compared word by word, white space of any kind alike.
+/// lead and its text. Compared character by character without white space (the body's
+/// text has some where its markup was: `a [content fragment](…).`), up to the end of a
+/// word of the text.
 pub(crate) fn repeats_description(plain: &str, description: Option<&str>) -> bool {
     let Some(description) = description.filter(|d| !d.trim().is_empty()) else {
         return false;
     };
-    let mut text = plain.split_whitespace();
-    description
-        .split_whitespace()
-        .all(|word| text.next() == Some(word))
+    let mut text = plain.chars().peekable();
+    for wanted in description.chars().filter(|c| !c.is_whitespace()) {
+        while text.next_if(|c| c.is_whitespace()).is_some() {}
+        if text.next() != Some(wanted) {
+            return false;
+        }
+    }
+    text.peek().is_none_or(|c| c.is_whitespace())
 }
 
 /// A link's path, a page's `x.md/` read as `x.md`: Experience League's guides write a few

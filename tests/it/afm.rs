@@ -602,7 +602,8 @@ fn callouts_with_and_without_space_and_with_a_title() {
 #[test]
 fn tabs_read_as_titled_sections() {
     let site = guide(
-        "## Add a key\n\n>[!BEGINTABS]\n\n>[!TAB CLI]\n\nUse the **CLI**.\n\n>[!TAB [!DNL Cloud Console]]\n\nUse the console.\n\n>[!ENDTABS]\n\nAfter.\n",
+        "## Add a key\n\n>[!BEGINTABS]\n\n>[!TAB CLI]\n\nUse the **CLI**.\n\n#### In depth\n\nMore.\n\n\
+         >[!TAB [!DNL Cloud Console]]\n\nUse the console.\n\n>[!ENDTABS]\n\nAfter.\n",
     );
     site.build().ok();
     let main = main_of(&site, PAGE);
@@ -613,6 +614,8 @@ fn tabs_read_as_titled_sections() {
         .iter()
         .map(text)
         .collect();
+    // One level for a group's titles, whatever headings a tab holds (Commerce Learn's
+    // second tab was an `<h5>` after a `####` in the first).
     assert_eq!(titles, ["CLI", "Cloud Console"]);
     assert_eq!(
         attr(&sections[0], "aria-labelledby"),
@@ -1531,6 +1534,22 @@ fn a_description_the_body_opens_with_is_not_shown_twice() {
     assert_eq!(
         text(&select(&other, "main .lead")[0]),
         "Custom variables hold values."
+    );
+    // With markup in the body's words (Core Components' `a [content fragment](…).`).
+    site.write(
+        "content/en/help/linked.md",
+        "---\ntitle: Linked\ndescription: Shows a content fragment.\n---\nShows a [content fragment](https://x.org/cf) **.**\n",
+    );
+    site.write(
+        "content/en/help/longer.md",
+        "---\ntitle: Longer\ndescription: Shows a content\n---\nShows a contented reader.\n",
+    );
+    site.build().ok();
+    assert!(select(&site.html("en/help/linked/index.html"), "main .lead").is_empty());
+    assert_eq!(
+        select(&site.html("en/help/longer/index.html"), "main .lead").len(),
+        1,
+        "a description that ends inside a word of the text is not the text's"
     );
 }
 

@@ -354,8 +354,9 @@ struct Filter<'a, 'r> {
     last_closed: Option<usize>,
     /// For each open blockquote: the HTML that closes it if it was rewritten.
     quotes: Vec<Option<String>>,
-    /// For each tab group: whether a tab section is open.
-    tabs: Vec<bool>,
+    /// For each tab group: whether a tab section is open, and its titles' level (the
+    /// same for all its tabs, whatever headings a tab holds).
+    tabs: Vec<(bool, u8)>,
     tab_count: usize,
     heading_level: u8,
     /// The attribute list of a badge that ends the current heading (see [`Filter::start`]).
@@ -641,21 +642,28 @@ impl<'a> Filter<'a, '_> {
         };
         match name.as_str() {
             "BEGINTABS" => {
-                self.tabs.push(false);
+                self.tabs
+                    .push((false, (self.heading_level + 1).clamp(2, 6)));
                 structural("<div class=\"afm-tabs\">\n".into(), self, rest);
             }
             "TAB" => {
                 let mut html = String::new();
-                match self.tabs.last_mut() {
-                    Some(true) => html.push_str("</section>\n"),
-                    Some(open) => *open = true,
+                let level = match self.tabs.last_mut() {
+                    Some((open, level)) => {
+                        if *open {
+                            html.push_str("</section>\n");
+                        }
+                        *open = true;
+                        *level
+                    }
                     None => {
                         html.push_str("<div class=\"afm-tabs\">\n");
-                        self.tabs.push(true);
+                        let level = (self.heading_level + 1).clamp(2, 6);
+                        self.tabs.push((true, level));
+                        level
                     }
-                }
+                };
                 self.tab_count += 1;
-                let level = (self.heading_level + 1).clamp(2, 6);
                 let id = format!("tab-{}", self.tab_count);
                 html.push_str(&format!(
                     "<section class=\"afm-tab\" aria-labelledby=\"{id}\">\n<h{level} class=\"afm-tab-title\" id=\"{id}\">{}</h{level}>\n",
@@ -665,8 +673,8 @@ impl<'a> Filter<'a, '_> {
             }
             "ENDTABS" => {
                 let html = match self.tabs.pop() {
-                    Some(true) => "</section>\n</div>\n",
-                    Some(false) => "</div>\n",
+                    Some((true, _)) => "</section>\n</div>\n",
+                    Some((false, _)) => "</div>\n",
                     None => "",
                 };
                 structural(html.into(), self, rest);
@@ -1036,7 +1044,7 @@ impl<'a> Filter<'a, '_> {
         self.found.attrs.sort_by_key(|(offset, _)| *offset);
         let end = self.out.last().map_or(0, |(_, r)| r.end);
         let mut html = String::new();
-        for open in self.tabs.drain(..).rev() {
+        for (open, _) in self.tabs.drain(..).rev() {
             html.push_str(if open {
                 "</section>\n</div>\n"
             } else {
