@@ -730,7 +730,9 @@ fn attribute_lists_apply_when_safe_and_never_show() {
          [Forgot](https://x.org){target=\"_blank} [Traduit](https://x.org){target=« _blank} \
          ![Commas](/help/assets/shot.png){width=«\u{a0}250\u{a0}», height=«\u{a0}250\u{a0}»} \
          ![Spaced](/help/assets/shot.png) {style=\"border:1px solid lightslategray\"}\n\n\
-         ![](/help/assets/shot.png){ } [Empty](other.md){  } here\n",
+         ![](/help/assets/shot.png){ } [Empty](other.md){  } here \
+         ![Pixels](/help/assets/shot.png){width=\"400px\"} \
+         [Word](https://x.org){target=_blank center} ![Word](/help/assets/shot.png){width=50%,align-center}\n",
     );
     site.write("content/en/help/other.md", "---\ntitle: Other\n---\nx\n");
     site.write_bytes("content/en/help/assets/shot.png", b"png");
@@ -766,7 +768,16 @@ fn attribute_lists_apply_when_safe_and_never_show() {
         ("250".into(), "250".into())
     );
     // An empty list (Experience Manager Guides' `![](x.png){ }`) is not text either.
-    assert_eq!(text(&select(&main, "p")[2]), "Empty here");
+    assert_eq!(text(&select(&main, "p")[2]), "Empty here  Word");
+    // A width in pixels is that width (Substance 3D Painter's `{width="400px"}`).
+    let pixels = &select_in(&select(&main, "p")[2], "img")[1];
+    assert_eq!(attr(pixels, "width"), "400");
+    // A word without a value beside attributes (Core Components' `align-center`) goes
+    // with the list; the attributes apply.
+    let words = &select(&main, "p")[2];
+    assert!(!text(words).contains('{'), "{}", text(words));
+    assert_eq!(attr(&select_in(words, "a")[1], "target"), "_blank");
+    assert_eq!(attr(&select_in(words, "img")[2], "width"), "50%");
 }
 
 /// Machine translation put a French `?` inside the link: `[l’article](https://… ?)`, and

@@ -415,7 +415,7 @@ impl Attrs {
             html.push_str(&format!(" class=\"{}\"", classes.join(" ")));
         }
         for key in ["width", "height"] {
-            if let Some(v) = self.get(key).filter(|v| is_size(v)) {
+            if let Some(v) = self.get(key).and_then(size) {
                 html.push_str(&format!(" {key}=\"{v}\""));
             }
         }
@@ -432,9 +432,14 @@ fn is_name(s: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 
-fn is_size(s: &str) -> bool {
+/// A width or a height as HTML takes it: digits, or a percentage; `400px` (Substance 3D
+/// Painter writes all its 154 so) is `400`, as browsers read it.
+fn size(s: &str) -> Option<&str> {
+    let s = s.trim();
+    let s = s.strip_suffix("px").unwrap_or(s);
     let digits = s.strip_suffix('%').unwrap_or(s);
-    !digits.is_empty() && digits.len() <= 5 && digits.bytes().all(|b| b.is_ascii_digit())
+    (!digits.is_empty() && digits.len() <= 5 && digits.bytes().all(|b| b.is_ascii_digit()))
+        .then_some(s)
 }
 
 /// Parses the attribute list that `text` starts with: the attributes and the length of
@@ -501,6 +506,16 @@ fn parse_attrs_as(text: &str, lenient: bool) -> Option<(Attrs, usize)> {
             }
             _ => {
                 let key_len = token_len(&text[i..]);
+                // Leniently, a word without a value beside attributes that have one
+                // (Core Components' `{width=50%,align-center}`): no attribute equipe
+                // knows, left out with the list.
+                if lenient
+                    && key_len > 0
+                    && matches!(bytes.get(i + key_len), Some(b' ' | b'\t' | b',' | b'}'))
+                {
+                    i += key_len;
+                    continue;
+                }
                 if key_len == 0 || bytes.get(i + key_len) != Some(&b'=') {
                     return None;
                 }
