@@ -1564,6 +1564,25 @@ fn a_description_the_body_opens_with_is_not_shown_twice() {
     );
 }
 
+/// Raw HTML's `<a name="x">` anchors (Marketo's developer guide names 68 rows of a table
+/// so, and links to them) are anchors: a link to `#x` lands there, without a warning.
+#[test]
+fn named_anchors_of_raw_html_are_anchors() {
+    let site = guide(
+        "See [the option](#opt) and [the row](#row).\n\n<a name=\"opt\"></a>The option.\n\n\
+         | Code | Meaning |\n|---|---|\n| <a name=\"row\"></a>601 | Denied |\n",
+    );
+    let built = site.build().ok();
+    assert!(
+        !built.stderr().contains("no such anchor"),
+        "{}",
+        built.stderr()
+    );
+    let main = main_of(&site, PAGE);
+    assert_eq!(select(&main, "a#opt").len(), 1);
+    assert_eq!(select(&main, "td a#row").len(), 1);
+}
+
 fn select_in<'a>(element: &scraper::ElementRef<'a>, css: &str) -> Vec<scraper::ElementRef<'a>> {
     let selector = scraper::Selector::parse(css).expect("selector");
     element.select(&selector).collect()

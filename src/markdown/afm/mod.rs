@@ -398,6 +398,10 @@ impl<'a> Filter<'a, '_> {
             Event::Code(code) if has(&code, "[!") => {
                 Event::Code(CowStr::from(inline::plain(&code).into_owned()))
             }
+            Event::Html(html) if has(&html, "name=") => Event::Html(named_anchors(html)),
+            Event::InlineHtml(html) if has(&html, "name=") => {
+                Event::InlineHtml(named_anchors(html))
+            }
             event => event,
         };
         self.out.push((event, range));
@@ -1057,6 +1061,30 @@ impl<'a> Filter<'a, '_> {
             self.html(html, end);
         }
     }
+}
+
+/// Raw HTML's `<a name="x">` anchors as `<a id="x">`: a link to `#x` lands on either in
+/// a browser, but `name` is not an attribute pages keep (the cleaning drops it), and the
+/// anchors' check reads ids. Marketo's developer guide names 68 rows of a table so, and
+/// links to them. An `<a>` with an id of its own keeps it.
+fn named_anchors(html: CowStr<'_>) -> CowStr<'_> {
+    let mut out = String::new();
+    let mut last = 0;
+    for at in memchr::memmem::find_iter(html.as_bytes(), "<a name=") {
+        let tag = &html[at..];
+        let tag = &tag[..tag.find('>').unwrap_or(tag.len())];
+        if tag.contains(" id=") {
+            continue;
+        }
+        out.push_str(&html[last..at]);
+        out.push_str("<a id=");
+        last = at + "<a name=".len();
+    }
+    if last == 0 {
+        return html;
+    }
+    out.push_str(&html[last..]);
+    CowStr::from(out)
 }
 
 /// An `href` or `src` attribute of a tag in raw HTML: where its name starts, where its
