@@ -965,20 +965,39 @@ impl PageLinks<'_> {
 /// `description`: Adobe's guides often repeat it as their first paragraph (3,382 of the
 /// 4,168 pages of Dynamic Media's developer guide), which the page showed twice, as its
 /// lead and its text. Compared character by character without white space (the body's
-/// text has some where its markup was: `a [content fragment](…).`), up to the end of a
-/// word of the text.
+/// text has some where its markup was: `a [content fragment](…).`), from a word among
+/// the first [`OPENING`] bytes (a callout or a shaded box may come first), up to the end
+/// of a word or of a sentence (`ID.Il existe`, glued by machine translation).
 pub(crate) fn repeats_description(plain: &str, description: Option<&str>) -> bool {
     let Some(description) = description.filter(|d| !d.trim().is_empty()) else {
         return false;
     };
-    let mut text = plain.chars().peekable();
+    let sentence = description.trim_end().ends_with(['.', '!', '?', ':']);
+    let starts = std::iter::once(0).chain(
+        plain
+            .char_indices()
+            .filter(|(_, c)| c.is_whitespace())
+            .map(|(at, c)| at + c.len_utf8()),
+    );
+    starts
+        .take_while(|&at| at <= OPENING)
+        .any(|at| words_at(&plain[at..], description, sentence))
+}
+
+/// How far into a body's text its description may be repeated (see
+/// [`repeats_description`]): a callout or two before it.
+const OPENING: usize = 600;
+
+/// Whether `text` starts with the words of `description` (see [`repeats_description`]).
+fn words_at(text: &str, description: &str, sentence: bool) -> bool {
+    let mut text = text.chars().peekable();
     for wanted in description.chars().filter(|c| !c.is_whitespace()) {
         while text.next_if(|c| c.is_whitespace()).is_some() {}
         if text.next() != Some(wanted) {
             return false;
         }
     }
-    text.peek().is_none_or(|c| c.is_whitespace())
+    sentence || text.peek().is_none_or(|c| c.is_whitespace())
 }
 
 /// A link's path, a page's `x.md/` read as `x.md`: Experience League's guides write a few

@@ -1519,8 +1519,9 @@ fn raw_html_urls_in_any_of_html_s_ways_resolve() {
 }
 
 /// A body that opens with the words of the page's description (Dynamic Media's developer
-/// guide, 3,382 pages) shows them once, in its text: the page has no lead then. Another
-/// body keeps its lead; the description stays the page's meta description either way.
+/// guide, 3,382 pages), or has them after a heading or a callout, shows them once, in its
+/// text: the page has no lead then. Another body keeps its lead; the description stays the
+/// page's meta description either way.
 #[test]
 fn a_description_the_body_opens_with_is_not_shown_twice() {
     let site = TestSite::new(ADOBE);
@@ -1530,7 +1531,7 @@ fn a_description_the_body_opens_with_is_not_shown_twice() {
     );
     site.write(
         "content/en/help/other.md",
-        "---\ntitle: Other\ndescription: Custom variables hold values.\n---\n# Other\n\n## Syntax\n\nCustom variables hold values.\n",
+        "---\ntitle: Other\ndescription: Custom variables hold values.\n---\n# Other\n\n## Syntax\n\nValues live in custom variables.\n",
     );
     site.build().ok();
     let same = site.html("en/help/same/index.html");
@@ -1557,6 +1558,14 @@ fn a_description_the_body_opens_with_is_not_shown_twice() {
     );
     site.build().ok();
     assert!(select(&site.html("en/help/linked/index.html"), "main .lead").is_empty());
+    // After a callout (ID Service's `>[!TIP]`), or glued to the next sentence by machine
+    // translation (`…de client.Il existe`).
+    site.write(
+        "content/en/help/tipped.md",
+        "---\ntitle: Tipped\ndescription: Same words here.\n---\n>[!TIP]\n>\n>A tip.\n\nSame words here.Next sentence glued.\n",
+    );
+    site.build().ok();
+    assert!(select(&site.html("en/help/tipped/index.html"), "main .lead").is_empty());
     assert_eq!(
         select(&site.html("en/help/longer/index.html"), "main .lead").len(),
         1,
