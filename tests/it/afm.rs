@@ -1047,6 +1047,20 @@ fn unknown_includes_snippets_and_cycles_are_errors_at_the_directive() {
     );
 }
 
+/// `{{name}}` where no `_includes/snippets.md` holds snippets is text, as Adobe's renderer
+/// shows it (ID Service's `AMCV_{{YOUR_ORG_ID}}` in prose failed the build); where one
+/// does, an unknown name is still an error (above).
+#[test]
+fn a_snippet_without_snippets_is_text() {
+    let site = guide("Cookies: (AMCV_{{YOUR_ORG_ID}}, mbox).\n");
+    site.build().ok();
+    let main = main_of(&site, PAGE);
+    assert_eq!(
+        text(&select(&main, "p")[0]),
+        "Cookies: (AMCV_{{YOUR_ORG_ID}}, mbox)."
+    );
+}
+
 /// A link written in an included file is reported at the page's include directive (what
 /// the page's author sees), and names the file to fix.
 #[test]

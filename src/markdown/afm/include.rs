@@ -201,6 +201,9 @@ impl Includes<'_> {
         let mut last = 0;
         let mut changed = false;
         for (range, directive) in directives(body) {
+            if self.is_text(&directive, self.file, read) {
+                continue;
+            }
             let text = self.resolve(&directive, &mut chain, read);
             let (text, origins) = match text {
                 Ok(t) => t,
@@ -288,6 +291,9 @@ impl Includes<'_> {
         let mut last = 0;
         let mut result = Ok(());
         for (range, inner) in &piece.directives {
+            if self.is_text(inner, chain.last().unwrap_or(&from), read) {
+                continue;
+            }
             match self.resolve(inner, chain, read) {
                 Ok((t, inner)) => {
                     out.push_str(&text[last..range.start]);
@@ -338,6 +344,14 @@ impl Includes<'_> {
             }
         }
         Some(self.root.join(parts.join("/")))
+    }
+
+    /// Whether `directive`, in the file `from`, is text: `{{name}}` where no
+    /// `_includes/snippets.md` is there to hold snippets (ID Service writes
+    /// `AMCV_{{YOUR_ORG_ID}}` in prose, as a placeholder for the reader), which Adobe's
+    /// renderer shows as written. Where there is one, an unknown name is an error.
+    fn is_text(&self, directive: &Directive, from: &Path, read: &mut Vec<IncludedFile>) -> bool {
+        matches!(directive, Directive::Snippet(_)) && self.snippets_file(from, read).is_none()
     }
 
     /// The nearest `_includes/snippets.md` at or above the file's folder, in the root
