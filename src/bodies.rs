@@ -973,14 +973,14 @@ pub(crate) fn repeats_description(plain: &str, description: Option<&str>) -> boo
         return false;
     };
     let sentence = description.trim_end().ends_with(['.', '!', '?', ':']);
-    let starts = std::iter::once(0).chain(
-        plain
-            .char_indices()
-            .filter(|(_, c)| c.is_whitespace())
-            .map(|(at, c)| at + c.len_utf8()),
-    );
-    starts
+    let first = description.trim_start();
+    let first = &first[..first.chars().next().map_or(0, char::len_utf8)];
+    // Tried only where a word of the text starts as the description does.
+    plain
+        .match_indices(first)
+        .map(|(at, _)| at)
         .take_while(|&at| at <= OPENING)
+        .filter(|&at| at == 0 || plain[..at].ends_with(char::is_whitespace))
         .any(|at| words_at(&plain[at..], description, sentence))
 }
 

@@ -1498,7 +1498,7 @@ fn a_badge_with_a_url_is_a_link() {
 fn raw_html_urls_in_any_of_html_s_ways_resolve() {
     let site = guide(
         "<p><img  src =\"assets/x.png\" width=600> <img src='assets/x.png'> \
-         <img src=assets/x.png> <IMG SRC=\"assets/x.png\"> \
+         <img src=assets/x.png> <IMG SRC=\"assets/x.png\"> <img Src=\"assets/x.png\"> \
          <a href = \"other.md\">e</a> <a href='other.md'>f</a></p>\n\n\
          <p>src = \"not/in/a/tag.png\"</p>\n",
     );
@@ -1513,7 +1513,7 @@ fn raw_html_urls_in_any_of_html_s_ways_resolve() {
         .iter()
         .map(|i| attr(i, "src"))
         .collect();
-    assert_eq!(sources, vec!["../../../en/help/assets/x.png"; 4]);
+    assert_eq!(sources, vec!["../../../en/help/assets/x.png"; 5]);
     let hrefs: Vec<String> = select(&main, "p a")
         .iter()
         .map(|a| attr(a, "href"))

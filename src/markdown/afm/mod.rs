@@ -218,12 +218,7 @@ impl<'a, 'r> Filter<'a, 'r> {
                 self.paragraph(range, inner);
             }
             Event::Html(ref html) | Event::InlineHtml(ref html)
-                if has(html, "href")
-                    || has(html, "src")
-                    || has(html, "HREF")
-                    || has(html, "SRC")
-                    || has(html, "[!")
-                    || has(html, "](") =>
+                if next_url_attribute(html).is_some() || has(html, "[!") || has(html, "](") =>
             {
                 // `<a href="…">` and its `</a>` are events of their own in a paragraph.
                 let closed_next = matches!(
@@ -398,8 +393,8 @@ impl<'a> Filter<'a, '_> {
             Event::Code(code) if has(&code, "[!") => {
                 Event::Code(CowStr::from(inline::plain(&code).into_owned()))
             }
-            Event::Html(html) if has(&html, "name=") => Event::Html(named_anchors(html)),
-            Event::InlineHtml(html) if has(&html, "name=") => {
+            Event::Html(html) if has(&html, "<a name=") => Event::Html(named_anchors(html)),
+            Event::InlineHtml(html) if has(&html, "<a name=") => {
                 Event::InlineHtml(named_anchors(html))
             }
             event => event,
@@ -537,10 +532,12 @@ impl<'a> Filter<'a, '_> {
                     self.found.attrs.push((link, attrs));
                     Some(len)
                 }
-                None => run[1..]
-                    .find(|c: char| c != ' ' && c != '\t')
-                    .filter(|&at| run[1 + at..].starts_with('}'))
-                    .map(|at| at + 2),
+                None => {
+                    let inside = run[1..].trim_start_matches([' ', '\t']);
+                    inside
+                        .starts_with('}')
+                        .then(|| run.len() - inside.len() + 1)
+                }
             };
             if let Some(len) = len {
                 run = CowStr::from(run[len..].to_string());
@@ -1101,23 +1098,27 @@ struct UrlAttribute {
 /// its `=`, its value in double quotes, single quotes or none.
 fn next_url_attribute(html: &str) -> Option<UrlAttribute> {
     let bytes = html.as_bytes();
-    let mut from = 0;
-    while let Some(found) = bytes[from..]
-        .iter()
-        .position(|b| matches!(b, b's' | b'S' | b'h' | b'H'))
-        .map(|at| from + at)
-    {
-        from = found + 1;
-        let href =
-            bytes[found..].len() >= 4 && bytes[found..found + 4].eq_ignore_ascii_case(b"href");
-        let src = bytes[found..].len() >= 3 && bytes[found..found + 3].eq_ignore_ascii_case(b"src");
-        if !(href || src)
-            || !bytes
-                .get(found.wrapping_sub(1))
-                .is_some_and(u8::is_ascii_whitespace)
-        {
+    let skip = |at: &mut usize| {
+        while bytes.get(*at).is_some_and(|b| *b == b' ' || *b == b'\t') {
+            *at += 1;
+        }
+    };
+    // From each `=` (few, and found fast), back over spaces to the attribute's name.
+    for equals in memchr::memchr_iter(b'=', bytes) {
+        let name_end = bytes[..equals]
+            .iter()
+            .rposition(|b| *b != b' ' && *b != b'\t')
+            .map_or(0, |at| at + 1);
+        let named = |name: &[u8]| {
+            name_end > name.len()
+                && bytes[name_end - name.len()..name_end].eq_ignore_ascii_case(name)
+                && bytes[name_end - name.len() - 1].is_ascii_whitespace()
+        };
+        let href = named(b"href");
+        if !href && !named(b"src") {
             continue;
         }
+        let found = name_end - if href { 4 } else { 3 };
         // Inside a tag: its `<` comes after the last `>`.
         let before = &html[..found];
         if before
@@ -1126,17 +1127,7 @@ fn next_url_attribute(html: &str) -> Option<UrlAttribute> {
         {
             continue;
         }
-        let mut at = found + if href { 4 } else { 3 };
-        let skip = |at: &mut usize| {
-            while bytes.get(*at).is_some_and(|b| *b == b' ' || *b == b'\t') {
-                *at += 1;
-            }
-        };
-        skip(&mut at);
-        if bytes.get(at) != Some(&b'=') {
-            continue;
-        }
-        at += 1;
+        let mut at = equals + 1;
         skip(&mut at);
         let (value, quoted) = match bytes.get(at) {
             Some(&quote @ (b'"' | b'\'')) => {
