@@ -25,7 +25,7 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use crate::body_ids::{Heading, adobe_id};
+use crate::body_ids::{BodyIds, Heading, adobe_id};
 use crate::diagnostics::Diagnostic;
 use crate::hash::{FastMap, hash_of};
 use crate::markdown::escape_attr;
@@ -46,7 +46,8 @@ enum Fix {
 /// heading under Experience League's rule or in the default-language page. Returns a
 /// warning for each link of a translation that could not be mapped (those links are then
 /// left out of the "no such anchor" check, which would say the same thing less usefully).
-pub(crate) fn resolve(site: &mut Site) -> Vec<Diagnostic> {
+/// With `sections`, also says which pages' sections links name (see [`NamedSections`]).
+pub(crate) fn resolve(site: &mut Site, sections: bool) -> (Vec<Diagnostic>, NamedSections) {
     let by_path: FastMap<&str, PageId> = site
         .ids()
         .map(|i| (site.pages[i].path.as_str(), i))
@@ -62,6 +63,11 @@ pub(crate) fn resolve(site: &mut Site) -> Vec<Diagnostic> {
             (!page_fixes.is_empty()).then_some((i, page_fixes))
         })
         .collect();
+    let named = if sections {
+        named_sections(site_ref, &by_path, &default)
+    } else {
+        NamedSections::default()
+    };
     let warnings = apply(site, fixes);
     // A build needs the ids no more (20 MB at 20,000 pages); `serve` keeps them with the
     // bodies it reuses, which its cache shares. Let go on every core: 20,000 sets freed on
@@ -71,7 +77,74 @@ pub(crate) fn resolve(site: &mut Site) -> Vec<Diagnostic> {
             body.html.forget_ids();
         }
     });
-    warnings
+    (warnings, named)
+}
+
+/// Which pages' sections links name: where a build after an edit of a page's headings
+/// may go without the rest of the site (see `toc_edit`). A link to `#fragment` of a page
+/// goes where the rules above take it, from the page's ids and headings and, for a
+/// translation, its default-language page's headings: a page whose ids or headings a
+/// fragment comes to is `fixed`. A fragment that comes to none of them (a section the
+/// page's template writes, `#onboarding`; a missing one) is kept with each page it
+/// names: an edit of that page's body may not bring it to one.
+#[derive(Default)]
+pub(crate) struct NamedSections {
+    pub fixed: crate::hash::FastSet<PageId>,
+    pub fragments: FastMap<PageId, Vec<String>>,
+}
+
+fn named_sections(site: &Site, by_path: &FastMap<&str, PageId>, default: &str) -> NamedSections {
+    let notes: Vec<(PageId, Option<&str>)> = site
+        .pages
+        .par_iter()
+        .flat_map_iter(|p| {
+            let mut notes = Vec::new();
+            for a in &p.body.anchors {
+                let Some(&t) = by_path.get(a.target.as_str()) else {
+                    continue;
+                };
+                let target = &site.pages[t];
+                if may_name(target.body.html.ids(), &a.fragment) {
+                    notes.push((t, None));
+                    continue;
+                }
+                notes.push((t, Some(a.fragment.as_str())));
+                // A translation's link is aligned with its source's headings.
+                if let Some(s) = site
+                    .find(&target.page.key, default)
+                    .filter(|&s| s != t && target.lang() != default)
+                {
+                    if may_name(site.pages[s].body.html.ids(), &a.fragment) {
+                        notes.extend([(s, None), (t, None)]);
+                    } else {
+                        notes.push((s, Some(a.fragment.as_str())));
+                    }
+                }
+            }
+            notes
+        })
+        .collect();
+    let mut named = NamedSections::default();
+    for (page, fragment) in notes {
+        match fragment {
+            None => {
+                named.fixed.insert(page);
+            }
+            Some(f) => named.fragments.entry(page).or_default().push(f.to_string()),
+        }
+    }
+    named
+}
+
+/// Whether a link's `fragment` may come to an element or a heading of a body with these
+/// `ids` under the rules above: one of its ids, a heading's id under Experience League's
+/// rule, or alike but for `_` and `-` (a page's title is not its body's).
+pub(crate) fn may_name(ids: &BodyIds, fragment: &str) -> bool {
+    ids.has(fragment)
+        || ids
+            .headings
+            .iter()
+            .any(|h| h.id == fragment || h.adobe_id == fragment || bare(&h.id).eq(bare(fragment)))
 }
 
 /// How the links of page `p` to `#anchors` of other pages change (by index in its

@@ -1,10 +1,11 @@
 //! A build after an edit of pages' text alone: only those pages' files change.
 //!
 //! Most saves change a page's text and nothing that the rest of the site shows of it:
-//! not its front matter (title, description, checklist, translations), not its headings
-//! (its table of contents, links to its sections, the alignment of its translations'
-//! headings), not its checklist's items, not where its links go. Such an edit changes the
-//! page's own file, where only the body's HTML changes, and at most its entry in its
+//! not its front matter (title, description, checklist, translations), not its checklist's
+//! items, not where its links go, and not its headings where links see them (links to its
+//! sections, and the alignment of its translations' headings that such links use). Such
+//! an edit changes the page's own file, where only the body's HTML changes (and its table
+//! of contents, if its headings did: see `toc_edit`), and at most its entry in its
 //! language's search index. The build cache (see `build_cache`) still goes over every page
 //! of the site to find that out: a fifth of a first build at 20,000 pages. This build does
 //! not read it.
@@ -17,8 +18,9 @@
 //! renders each body again with those links; if the rest of the site sees the same, it
 //! puts the new HTML in place of the old in the page's file (and the new entry in the
 //! index), and is done (see [`apply`]). Anything else (a link the page did not make, a
-//! heading, a checklist item, a warning, an include, an output file not as it was left)
-//! and the build runs as usual, with its cache.
+//! heading of a page whose sections a link names, a checklist item, a warning, an
+//! include, an output file not as it was left) and the build runs as usual, with its
+//! cache.
 //!
 //! The records go to a file beside the output (`.public.equipe-edits`), written as the
 //! bodies render; a body the build cache gives keeps the record the last build wrote. The
@@ -33,7 +35,9 @@ use crate::body_ids::BodyIds;
 use crate::diagnostics::Diagnostic;
 use crate::edit_records::{self, ENTRY_ENDS, Editable, HTML_ENDS, Kept, Located};
 use crate::hash::{FastMap, FastSet, hash_bytes};
+use crate::markdown::Heading;
 use crate::output::{self, FileStamp, Stamp, TextEdits};
+use crate::toc_edit::Facts;
 
 /// Whether every template shows a page's body (`content`) as it is, and nothing made from
 /// it: then a page's file changes with its body's HTML only where that HTML is. A theme
@@ -113,6 +117,7 @@ struct Edit<'k> {
     record: Editable,
     html: String,
     entry: Option<String>,
+    toc: Vec<Heading>,
 }
 
 /// Builds after an edit of pages' text alone, if that is what the changed inputs are (see
@@ -129,13 +134,14 @@ pub(crate) fn apply(stamp: &Stamp, source: &Path, output: &Path, target: &Path) 
         return None;
     }
     let kept = Kept::beside(output)?;
-    let records = kept.records_of(&edits.changed, edits.output)?;
-    let mut pages = edited_pages(&edits, source, |name| records.get(name).copied())?;
+    let wanted = kept.records_of(&edits.changed, edits.output)?;
+    let mut pages = edited_pages(&edits, source, |name| wanted.records.get(name).copied())?;
     // Last, as it costs most: the output must be as the records describe it.
     if !edits.output_is_as_left(target) {
         return None;
     }
-    let files = new_files(&mut pages, target)?;
+    let tocs = wanted.tocs.and_then(Facts::read);
+    let files = new_files(&mut pages, tocs.as_ref(), target)?;
     // From here on the output changes: a build killed midway finds no stamp, and runs
     // (a build that runs after this one failed finds the files it changed by their
     // stamps: see `build_cache`).
@@ -185,13 +191,14 @@ fn edited_pages<'e, 'r>(
             continue;
         }
         let record: Editable = postcard::from_bytes(record).ok()?;
-        let (html, entry) = record.edit(&text)?;
+        let (html, entry, toc) = record.edit(&text)?;
         pages.push(Edit {
             name,
             text_hash,
             record,
             html,
             entry,
+            toc,
         });
     }
     Some(pages)
@@ -199,24 +206,45 @@ fn edited_pages<'e, 'r>(
 
 /// The files of the output the edited `pages` change, whole (each page's file, their
 /// search indexes), read from `target` and made before any is written; the pages' records
-/// updated to find their new HTML and entries. `None` if a body or an entry is not found
-/// as recorded, or the ids and headings of a body changed.
-fn new_files(pages: &mut [Edit<'_>], target: &Path) -> Option<Vec<(String, Vec<u8>)>> {
+/// updated to find their new HTML, entries and tables of contents. `None` if a body or an
+/// entry is not found as recorded, or the ids and headings of a body changed where
+/// `tocs` (see `toc_edit`) cannot make its page's table of contents again.
+fn new_files(
+    pages: &mut [Edit<'_>],
+    tocs: Option<&Facts<'_>>,
+    target: &Path,
+) -> Option<Vec<(String, Vec<u8>)>> {
     let mut files: Vec<(String, Vec<u8>)> = Vec::new();
     for page in pages.iter_mut() {
         let old = std::fs::read(target.join(&page.record.output)).ok()?;
         let at = page.record.html.find(&old)?;
-        let was = &old[at..at + page.record.html.len];
-        // Links to its sections and its translations' alignment see its ids and headings.
-        if BodyIds::of(std::str::from_utf8(was).ok()?) != BodyIds::of(&page.html) {
-            return None;
+        let body = at..at + page.record.html.len;
+        // Links to its sections and its translations' alignment see its ids and headings:
+        // they may change only in a page whose sections no link names, and its table of
+        // contents changes with them.
+        let ids = BodyIds::of(&page.html);
+        let same_ids = BodyIds::of(std::str::from_utf8(&old[body.clone()]).ok()?) == ids;
+        let mut toc = None;
+        if !(same_ids && page.toc == page.record.toc) {
+            let tocs = tocs?;
+            let was = tocs.render(page.name, &page.record.toc)?;
+            let now = tocs.render(page.name, &page.toc)?;
+            if !tocs.takes(page.name, &ids, [&was, &now]) {
+                return None;
+            }
+            if was != now {
+                let shown = found_once(&old, was.as_bytes())?;
+                if shown.start < body.end && body.start < shown.end {
+                    return None;
+                }
+                toc = Some((shown, now));
+            }
         }
-        let mut new = Vec::with_capacity(old.len() - was.len() + page.html.len());
-        new.extend_from_slice(&old[..at]);
-        new.extend_from_slice(page.html.as_bytes());
-        new.extend_from_slice(&old[at + was.len()..]);
+        let mut parts = vec![(body, page.html.as_bytes())];
+        parts.extend(toc.as_ref().map(|(at, text)| (at.clone(), text.as_bytes())));
+        files.push((page.record.output.clone(), spliced(&old, parts)));
         page.record.html = Located::of(page.html.as_bytes(), HTML_ENDS);
-        files.push((page.record.output.clone(), new));
+        page.record.toc = std::mem::take(&mut page.toc);
     }
     let mut indexes: FastMap<String, Vec<u8>> = FastMap::default();
     for page in pages.iter_mut() {
@@ -240,6 +268,27 @@ fn new_files(pages: &mut [Edit<'_>], target: &Path) -> Option<Vec<(String, Vec<u
     }
     files.extend(indexes);
     Some(files)
+}
+
+/// Where `text` is in `file`, if it is there once; never an empty text.
+fn found_once(file: &[u8], text: &[u8]) -> Option<std::ops::Range<usize>> {
+    let at = memchr::memmem::find(file, text).filter(|_| !text.is_empty())?;
+    let again = memchr::memmem::find(&file[at + 1..], text);
+    again.is_none().then_some(at..at + text.len())
+}
+
+/// `file` with each range of `parts` (which do not overlap) replaced by its text.
+fn spliced(file: &[u8], mut parts: Vec<(std::ops::Range<usize>, &[u8])>) -> Vec<u8> {
+    parts.sort_by_key(|(range, _)| range.start);
+    let mut out = Vec::with_capacity(file.len() + parts.iter().map(|p| p.1.len()).sum::<usize>());
+    let mut from = 0;
+    for (range, text) in parts {
+        out.extend_from_slice(&file[from..range.start]);
+        out.extend_from_slice(text);
+        from = range.end;
+    }
+    out.extend_from_slice(&file[from..]);
+    out
 }
 
 /// Puts `bytes` at `path` in one step (a file beside it, renamed over it): a reader, or a

@@ -16,7 +16,7 @@ use std::sync::{Mutex, PoisonError};
 use crate::checklist_item::Checklist;
 use crate::diagnostics::Diagnostic;
 use crate::hash::{FastMap, hash_all, hash_bytes, hash_of};
-use crate::markdown::{self, LinkResolver, LinkTarget, Rendered};
+use crate::markdown::{self, Heading, LinkResolver, LinkTarget, Rendered};
 use crate::sanitize::RawHtml;
 use crate::search::EntryPage;
 use crate::site::{PageId, Site};
@@ -24,7 +24,7 @@ use crate::swap::sibling;
 use crate::typography::Typography;
 
 /// Names the format of the records' file.
-const MAGIC: &[u8] = b"equipe edits 4\n";
+const MAGIC: &[u8] = b"equipe edits 5\n";
 
 /// A record: the page's file name, the key of its body, then its [`Editable`].
 const RECORD: u8 = 1;
@@ -32,6 +32,9 @@ const RECORD: u8 = 1;
 const EXCLUDED: u8 = 2;
 /// The hash of the output's listing the records go with: the file's last frame.
 const END: u8 = 3;
+/// What a heading edit renders a page's table of contents with (see `toc_edit`): the
+/// last such frame holds for every page.
+const TOCS: u8 = 4;
 
 /// What a page's body was made with, and where it is in the output.
 #[derive(serde::Serialize, serde::Deserialize)]
@@ -54,6 +57,8 @@ pub(crate) struct Editable {
     titles: Vec<(String, Option<String>)>,
     /// What the rest of the site and the page around its body see of it (see [`seen`]).
     seen: u64,
+    /// Its table of contents, which the page shows outside the body (see `toc_edit`).
+    pub(crate) toc: Vec<Heading>,
     /// The page's description, which the page shows as its lead unless the body opens
     /// with its words.
     description: Option<String>,
@@ -115,8 +120,8 @@ impl Located {
 pub(crate) const HTML_ENDS: usize = 48;
 pub(crate) const ENTRY_ENDS: usize = 96;
 
-/// What the rest of the site and the page around its body see of a rendered body: its
-/// table of contents, its checklist's items, its links to `#fragments`, the `# Title` it
+/// What the rest of the site and the page around its body see of a rendered body, but
+/// for its table of contents (see `toc_edit`): its checklist's items, its links to `#fragments`, the `# Title` it
 /// opened with, whether it opens with the page's `description` (the page's lead then goes).
 /// Its ids and headings, which links to its sections and its translations' alignment see,
 /// are compared with those of the HTML in the page's file.
@@ -126,7 +131,7 @@ fn seen(r: &Rendered, description: Option<&str>) -> u64 {
     // other pages' links to it land on the page by its ids.
     let title = (&r.heading, &r.title_ids);
     let lead = crate::bodies::repeats_description(&r.plain, description);
-    hash_of(&(&r.toc, &r.tasks, anchors, title, lead))
+    hash_of(&(&r.tasks, anchors, title, lead))
 }
 
 /// Where the links of a body went: each link or image as written and its target, each
@@ -256,6 +261,7 @@ impl Editable {
             links: made.links.links,
             titles: made.links.titles,
             seen: seen(r, p.page.description.as_deref()),
+            toc: r.toc.clone(),
             description: p.page.description.clone(),
             html: Located::of(r.html.as_bytes(), HTML_ENDS),
             entry: (!made.entry.is_empty()).then(|| KeptEntry {
@@ -267,9 +273,10 @@ impl Editable {
         })
     }
 
-    /// The body of the page's new `text` and its search entry, if the rest of the site
-    /// sees the same of it.
-    pub(crate) fn edit(&self, text: &str) -> Option<(String, Option<String>)> {
+    /// The body of the page's new `text`, its search entry and its table of contents, if
+    /// the rest of the site sees the same of it (but for its ids and headings, see
+    /// `body_edit`).
+    pub(crate) fn edit(&self, text: &str) -> Option<(String, Option<String>, Vec<Heading>)> {
         let start = crate::content::body_start(text)?;
         if hash_bytes(&text.as_bytes()[..start]) != self.front {
             return None;
@@ -297,12 +304,24 @@ impl Editable {
             return None;
         }
         let entry = self.entry.as_ref().map(|e| e.page.entry(&r.toc, &r.plain));
-        Some((r.html, entry))
+        Some((r.html, entry, r.toc))
     }
 }
 
 /// Pages' records, by page file name.
 type Records<'k> = FastMap<&'k str, Record<'k>>;
+
+/// The records a build after an edit asked for (see [`Kept::records_of`]).
+pub(crate) struct Wanted<'k> {
+    /// Each page's [`Editable`], serialized, by page file name.
+    pub(crate) records: FastMap<&'k str, &'k [u8]>,
+    /// The last facts for heading edits (see `toc_edit`).
+    pub(crate) tocs: Option<&'k [u8]>,
+}
+
+/// What a [`Kept`] file holds for a build: pages' records, the hash of the output's
+/// listing it ends with, the last facts for heading edits.
+type Frames<'k> = (Records<'k>, u64, Option<&'k [u8]>);
 
 /// A page's record in a [`Kept`] file.
 #[derive(Clone, Copy)]
@@ -327,14 +346,14 @@ impl Kept {
     }
 
     /// The records of the pages `wanted`, if the file goes with the output's `listing`
-    /// in the stamp (a page without one is left out).
-    pub(crate) fn records_of(
-        &self,
-        wanted: &[&str],
-        listing: &str,
-    ) -> Option<FastMap<&str, &[u8]>> {
-        let (records, end) = self.records(|name| wanted.contains(&name))?;
-        (end == token(listing)).then(|| records.into_iter().map(|(n, r)| (n, r.bytes)).collect())
+    /// in the stamp (a page without one is left out), and the last build's facts for
+    /// heading edits (see `toc_edit`), if it recorded them.
+    pub(crate) fn records_of(&self, wanted: &[&str], listing: &str) -> Option<Wanted<'_>> {
+        let (records, end, tocs) = self.records(|name| wanted.contains(&name))?;
+        (end == token(listing)).then(|| Wanted {
+            records: records.into_iter().map(|(n, r)| (n, r.bytes)).collect(),
+            tocs,
+        })
     }
 
     fn read(path: &Path) -> Option<Kept> {
@@ -343,12 +362,13 @@ impl Kept {
     }
 
     /// The records of the pages whose names `wanted` accepts, each with its body's key,
-    /// the later frame of a name winning, and the hash of the output's listing the file
-    /// ends with; `None` if it is cut short or does not end with one. Found by going
-    /// through the frames, with no index of every page.
-    fn records(&self, wanted: impl Fn(&str) -> bool) -> Option<(Records<'_>, u64)> {
+    /// the later frame of a name winning, the hash of the output's listing the file ends
+    /// with, and the last facts for heading edits; `None` if it is cut short or does not
+    /// end with a hash. Found by going through the frames, with no index of every page.
+    fn records(&self, wanted: impl Fn(&str) -> bool) -> Option<Frames<'_>> {
         let mut records = FastMap::default();
         let mut end = None;
+        let mut tocs = None;
         for frame in self.frames() {
             let (tag, payload, whole) = frame?;
             end = None;
@@ -368,10 +388,11 @@ impl Kept {
                     }
                 }
                 END => end = Some(u64::from_le_bytes(payload.try_into().ok()?)),
+                TOCS => tocs = Some(payload),
                 _ => return None,
             }
         }
-        Some((records, end?))
+        Some((records, end?, tocs))
     }
 
     /// The file's frames, each its tag, its payload and its whole bytes; an error where
@@ -468,7 +489,7 @@ impl Recorder {
         let file = file_beside(output);
         let previous = Kept::read(&file)
             .and_then(|kept| {
-                let (records, _) = kept.records(|_| true)?;
+                let (records, _, _) = kept.records(|_| true)?;
                 Some(
                     records
                         .into_iter()
@@ -537,6 +558,15 @@ impl Recorder {
             && *was == key
         {
             self.write(frame);
+        }
+    }
+
+    /// Records what a heading edit renders a page's table of contents with (see
+    /// `toc_edit`), made from the whole site.
+    pub(crate) fn tocs(&self, facts: &[u8]) {
+        let mut payload = Vec::new();
+        if !facts.is_empty() && frame(&mut payload, TOCS, facts).is_ok() {
+            self.write(&payload);
         }
     }
 

@@ -71,6 +71,7 @@ mod swap;
 mod teammap;
 mod text;
 mod theme;
+mod toc_edit;
 pub mod translations;
 mod typography;
 mod yaml;

@@ -47,7 +47,7 @@ use crate::render::{self, Renderer};
 use crate::site::{self, GeneratedTitles, Site};
 use crate::theme::{self, Strings};
 use crate::{
-    anchors, assets, bodies, body_edit, collisions, content, edit_records, output, search,
+    anchors, assets, bodies, body_edit, collisions, content, edit_records, output, search, toc_edit,
 };
 
 mod anchor_check;
@@ -208,8 +208,16 @@ fn run(
         &mut site,
         cache.as_deref_mut().map(|c| &mut c.bodies),
     ));
-    diagnostics.extend(anchors::resolve(&mut site));
+    let edits = cache.as_ref().and_then(|c| c.bodies.edits.as_ref());
+    let (warnings, named) = anchors::resolve(&mut site, edits.is_some());
+    diagnostics.extend(warnings);
     let mut theme = theme?;
+    // What a build after an edit of a page's headings renders its table of contents with.
+    if let Some(edits) = edits
+        && let Some(toc) = toc_edit::TocTemplate::of(&theme.templates)
+    {
+        edits.tocs(&toc.facts(&site, &theme.strings, &named));
+    }
     // Made once: the checklists each language has decide the jobs, and working that out
     // goes over every page.
     let mut jobs = render::jobs(&site);

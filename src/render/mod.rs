@@ -794,6 +794,47 @@ fn template_error(
     d
 }
 
+/// How page `i`'s view answers each of `fields` as a template tests it (`{% if
+/// page.field %}`): bit `n` for `fields[n]`, each field made as [`Renderer::page_context`]
+/// makes it; `None` for a field this does not answer. What a heading edit renders the
+/// page's table of contents with (see `toc_edit`).
+pub(crate) fn tested(site: &Site, i: PageId, fields: &[String]) -> Option<u64> {
+    let p = &site.pages[i];
+    fn truthy<T: serde::Serialize + ?Sized>(value: &T) -> bool {
+        tera::Value::from_serializable(value).is_truthy()
+    }
+    let mut answers = 0;
+    for (n, field) in fields.iter().enumerate() {
+        let answer = match field.as_str() {
+            "title" => truthy(&p.page.title),
+            "heading" => truthy(&p.body.heading),
+            "description" => truthy(&p.page.description),
+            "lead" => truthy(
+                &p.page
+                    .description
+                    .as_ref()
+                    .filter(|_| !p.body.repeats_description),
+            ),
+            "badges" => !badges_of(site, i).is_empty(),
+            "noindex" => p.page.is_hidden(),
+            "section" => truthy(&p.page.section),
+            "responsibilities" => !p.page.responsibilities.is_empty(),
+            "skills" => !p.page.skills.is_empty(),
+            "risks" => !p.page.risks.is_empty(),
+            "contact" => truthy(&p.page.contact),
+            "checklist" => truthy(&p.checklist()),
+            "works_with" => !p.works_with.is_empty(),
+            "depends_on" => !p.depends_on.is_empty(),
+            "depended_by" => !p.depended_by.is_empty(),
+            "members" => !p.members.is_empty(),
+            "translations" => !p.translations.is_empty(),
+            _ => return None,
+        };
+        answers |= u64::from(answer) << n;
+    }
+    Some(answers)
+}
+
 /// Page `i`'s badges: its own, each leading where [`crate::bodies::badge_url`] says,
 /// then its guide's that it has not (by label), to the page or URL each names (see
 /// [`crate::site::navigation::GuideBadge`]). Most pages have none to add or resolve:

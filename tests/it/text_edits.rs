@@ -86,8 +86,6 @@ fn an_edit_that_shows_elsewhere_runs_the_build() {
     let site = TestSite::example();
     site.build().ok();
     let runs: &[(&str, &str)] = &[
-        // A heading.
-        ("## What to test before launch", "## What to test first"),
         // A link to another page.
         (
             "out of stock during",
@@ -101,7 +99,7 @@ fn an_edit_that_shows_elsewhere_runs_the_build() {
         // A link to a section.
         (
             "during checkout.",
-            "during checkout (see [below](#what-to-test-first)).",
+            "during checkout (see [below](#what-to-test-before-launch)).",
         ),
         // The front matter.
         ("title: Tester", "title: Quality tester"),
@@ -182,12 +180,176 @@ fn builds_after_text_edits_stay_right() {
     let said = site.build().ok().stderr();
     assert!(said.contains("built 2 page(s) again"), "{said}");
     assert_same(&files(&site.output("")), &first_build(&site), "two pages");
-    // A heading then: the build runs.
-    edit(&site, fr, ("## ", "## Bis "), Runs);
+    // A heading then: its table of contents too (see the next test).
+    edit(&site, fr, ("## ", "## Bis "), TextAlone);
 
     // An output file changed by hand: the build runs, and makes it again.
     std::fs::write(site.output(PAGE_FILE), "changed by hand").expect("write");
     edit(&site, PAGE, ("zanzibar", "zanzibars"), Runs);
+}
+
+/// An edit of a page's headings changes its file in two places, its body and its table of
+/// contents (`toc.html`, outside the body): made so too, while no link names its sections
+/// nor its translations' (links to those are aligned with its headings). Once one does,
+/// the build runs.
+#[test]
+fn a_heading_edit_rewrites_its_page_while_no_link_names_its_sections() {
+    let site = TestSite::example();
+    site.build().ok();
+    let before = mtimes(&site.output(""));
+    let renamed = ("## What to test before launch", "## What to test first");
+    edit(&site, PAGE, renamed, TextAlone);
+    let page = site.read_output(PAGE_FILE);
+    assert!(
+        page.contains(
+            "<li class=\"toc-2\"><a href=\"#what-to-test-first\">What to test first</a></li>"
+        ),
+        "{page}"
+    );
+    // The page and its entry in the search index (its headings).
+    assert_eq!(
+        changed(&before, &mtimes(&site.output(""))),
+        vec!["assets/search-en.js".to_string(), PAGE_FILE.to_string()]
+    );
+    // A heading added, one removed: the table of contents grows and shrinks.
+    let added = ("End-to-end tests", "### Journeys\n\nEnd-to-end tests");
+    edit(&site, PAGE, added, TextAlone);
+    assert!(
+        site.read_output(PAGE_FILE)
+            .contains("href=\"#journeys\">Journeys</a>")
+    );
+    edit(&site, PAGE, ("### Journeys\n\n", ""), TextAlone);
+    // A translation's headings alike.
+    let fr = "content/roles/tester.fr.md";
+    edit(&site, fr, ("## Le rôle", "## Son rôle"), TextAlone);
+
+    // A link to a section the page's template writes names none of its headings: they
+    // are still edited so, but into one the link would come to.
+    let designer = "content/roles/designer.fr.md";
+    let link = ("## Avec qui", "[Voir](tester.md#onboarding)\n\n## Avec qui");
+    edit(&site, designer, link, Runs);
+    edit(&site, fr, ("## Son rôle", "## Le rôle"), TextAlone);
+    edit(&site, fr, ("## Le rôle", "## Onboarding"), Runs);
+    edit(&site, fr, ("## Onboarding", "## Le rôle"), Runs);
+    edit(&site, fr, ("## Le rôle", "## Son rôle"), TextAlone);
+    // A link to a section of the English page: its headings run the build, not its
+    // translation's.
+    let link = ("## Who with", "[See](tester.md#the-role)\n\n## Who with");
+    edit(&site, "content/roles/designer.en.md", link, Runs);
+    edit(
+        &site,
+        PAGE,
+        ("## What to test first", "## What to test"),
+        Runs,
+    );
+    edit(&site, fr, ("## Son rôle", "## Le rôle"), TextAlone);
+    // Its text alone still is.
+    edit(
+        &site,
+        PAGE,
+        ("The tester puts", "The tester now puts"),
+        TextAlone,
+    );
+}
+
+/// Machine translation keeps English `#anchors` in French pages' links: such a link goes
+/// to the French heading at the English heading's place, so both pages' headings take
+/// part in it and run the build. A link by the French id names the French page's alone.
+#[test]
+fn a_heading_edit_of_pages_a_translated_link_aligns_runs_the_build() {
+    let site = TestSite::new(
+        "title: Docs\ndefault_language: en\nlanguages:\n  en: English\n  fr: Français\n",
+    );
+    let (en, fr) = (
+        "content/en/help/demo/certificates.md",
+        "content/fr/help/demo/certificates.md",
+    );
+    site.write(en, "---\ntitle: Certificates\n---\n## Provision\n\nText.\n\n## Renew\n\nText.\n\n## Revoke\n\nText.\n");
+    site.write(fr, "---\ntitle: Certificats\n---\n## Provisionner\n\nTexte.\n\n## Renouveler\n\nTexte.\n\n## Révoquer\n\nTexte.\n");
+    let start = "content/fr/help/demo/start.md";
+    site.write(start, "---\ntitle: Démarrer\n---\nVoir les certificats.\n");
+    site.write(
+        "content/en/help/demo/start.md",
+        "---\ntitle: Start\n---\nSee the certificates.\n",
+    );
+    site.build().ok();
+    edit(&site, en, ("## Revoke", "## Revoke one"), TextAlone);
+    edit(&site, fr, ("## Révoquer", "## En révoquer un"), TextAlone);
+    let link = (
+        "les certificats",
+        "[les certificats](certificates.md#renew)",
+    );
+    edit(&site, start, link, Runs);
+    let linked = site.read_output("fr/help/demo/start/index.html");
+    assert!(
+        linked.contains("certificates/index.html#renouveler\""),
+        "{linked}"
+    );
+    edit(&site, en, ("## Revoke one", "## Revoke"), Runs);
+    edit(&site, fr, ("## En révoquer un", "## Révoquer"), Runs);
+    edit(&site, start, ("#renew)", "#renouveler)"), Runs);
+    edit(&site, en, ("## Revoke", "## Revoke one"), TextAlone);
+    edit(&site, fr, ("## Révoquer", "## En révoquer un"), Runs);
+}
+
+/// `toc.html` is rendered alone with what each page's view answers to its tests: a
+/// template that tests each field a page has gives, on pages of each kind, what a whole
+/// page's render gives. One that shows a field rather than test it is not rendered alone.
+#[test]
+fn a_toc_made_alone_answers_its_tests_as_the_page_does() {
+    let site = TestSite::example();
+    let fields = [
+        "title",
+        "heading",
+        "description",
+        "lead",
+        "badges",
+        "noindex",
+        "section",
+        "responsibilities",
+        "skills",
+        "risks",
+        "contact",
+        "checklist",
+        "works_with",
+        "depends_on",
+        "depended_by",
+        "members",
+        "translations",
+    ];
+    let tests: String = fields
+        .iter()
+        .map(|f| format!("{{% if page.{f} %}}{f} {{% elif page.kind %}}no-{f} {{% endif %}}"))
+        .collect();
+    let toc = format!(
+        "<nav class=\"toc\">{tests}{{{{ page.kind }}}}<ul>{{% for h in page.toc %}}\
+         <li>{{{{ h.text }}}}</li>{{% endfor %}}</ul>{{{{ t.on_this_page }}}}</nav>"
+    );
+    site.write("templates/toc.html", &toc);
+    site.build().ok();
+    let role = site.read_output(PAGE_FILE);
+    assert!(role.contains("no-badges no-noindex section responsibilities skills no-risks"));
+    assert!(role.contains("depends_on no-depended_by no-members translations role<ul>"));
+    let team = "content/teams/warehouse.en.md";
+    let team_file = site.read_output("en/teams/warehouse/index.html");
+    assert!(team_file.contains("no-skills risks contact checklist no-works_with"));
+    assert!(team_file.contains("no-depends_on depended_by no-members"));
+    for (file, heading) in [
+        (PAGE, "## The role"),
+        (team, "## What to do"),
+        ("content/teams/marketing.fr.md", "## Ce qu'il faut faire"),
+        ("content/team.en.md", "## Outside dependencies"),
+    ] {
+        edit(&site, file, (heading, "## Renamed"), TextAlone);
+        edit(&site, file, ("## Renamed", heading), TextAlone);
+    }
+    // A field shown: the build runs.
+    site.write(
+        "templates/toc.html",
+        &toc.replace("{{ page.kind }}", "{{ page.title }}"),
+    );
+    site.build().ok();
+    edit(&site, team, ("## What to do", "## Renamed"), Runs);
 }
 
 /// A page whose file another page includes: an edit of its text is an edit of the other
