@@ -62,7 +62,7 @@ fn after_any_edit_the_cache_s_way_equals_a_first_build() {
 }
 
 /// Whether a build after an edit of a page's text alone makes that page alone.
-#[derive(PartialEq)]
+#[derive(Clone, Copy, PartialEq)]
 enum TextEdits {
     Made,
     Off,
