@@ -800,29 +800,23 @@ fn template_error(
 /// page's table of contents with (see `toc_edit`).
 pub(crate) fn tested(site: &Site, i: PageId, fields: &[String]) -> Option<u64> {
     let p = &site.pages[i];
-    fn truthy<T: serde::Serialize + ?Sized>(value: &T) -> bool {
-        tera::Value::from_serializable(value).is_truthy()
-    }
+    // Tera's truth: a string, a list or a map is true when not empty, nothing is false.
+    let text = |s: Option<&str>| s.is_some_and(|s| !s.is_empty());
     let mut answers = 0;
     for (n, field) in fields.iter().enumerate() {
         let answer = match field.as_str() {
-            "title" => truthy(&p.page.title),
-            "heading" => truthy(&p.body.heading),
-            "description" => truthy(&p.page.description),
-            "lead" => truthy(
-                &p.page
-                    .description
-                    .as_ref()
-                    .filter(|_| !p.body.repeats_description),
-            ),
+            "title" => !p.page.title.is_empty(),
+            "heading" => text(p.body.heading.as_deref()),
+            "description" => text(p.page.description.as_deref()),
+            "lead" => text(p.page.description.as_deref()) && !p.body.repeats_description,
             "badges" => !badges_of(site, i).is_empty(),
             "noindex" => p.page.is_hidden(),
-            "section" => truthy(&p.page.section),
+            "section" => text(p.page.section.as_deref()),
             "responsibilities" => !p.page.responsibilities.is_empty(),
             "skills" => !p.page.skills.is_empty(),
             "risks" => !p.page.risks.is_empty(),
-            "contact" => truthy(&p.page.contact),
-            "checklist" => truthy(&p.checklist()),
+            "contact" => text(p.page.contact.as_deref()),
+            "checklist" => p.checklist().iter().next().is_some(),
             "works_with" => !p.works_with.is_empty(),
             "depends_on" => !p.depends_on.is_empty(),
             "depended_by" => !p.depended_by.is_empty(),
