@@ -3,7 +3,8 @@
 # build cache; a second one with nothing changed, which finds its stamp current and stops;
 # one after a source file was touched; one after a line was added to a page's text, which
 # makes that page's file again from its body's record; one after a heading was added to a
-# page, which other files show, and takes what did not change from the build cache)
+# page, which makes that page's file and its table of contents again the same way, as no
+# link names its sections)
 # against the floor program, Zola and Hugo, and measures peak memory.
 #
 #   benches/run.sh                 # 200, 2000 and 20000 pages
