@@ -130,7 +130,12 @@ fn named_sections(site: &Site, by_path: &FastMap<&str, PageId>, default: &str) -
             None => {
                 named.fixed.insert(page);
             }
-            Some(f) => named.fragments.entry(page).or_default().push(f.to_string()),
+            Some(f) => {
+                let fragments = named.fragments.entry(page).or_default();
+                if !fragments.iter().any(|g| g == f) {
+                    fragments.push(f.to_string());
+                }
+            }
         }
     }
     named

@@ -218,6 +218,8 @@ fn run(
     {
         edits.tocs(&toc.facts(&site, &theme.strings, &named));
     }
+    // Not kept while pages render, where a build's memory peaks.
+    drop(named);
     // Made once: the checklists each language has decide the jobs, and working that out
     // goes over every page.
     let mut jobs = render::jobs(&site);
