@@ -82,19 +82,27 @@ pub(crate) fn resolve(site: &mut Site, sections: bool) -> (Vec<Diagnostic>, Name
 
 /// Which pages' sections links name: where a build after an edit of a page's headings
 /// may go without the rest of the site (see `toc_edit`). A link to `#fragment` of a page
-/// goes where the rules above take it, from the page's ids and headings and, for a
-/// translation, its default-language page's headings: a page whose ids or headings a
-/// fragment comes to is `fixed`. A fragment that comes to none of them (a section the
-/// page's template writes, `#onboarding`; a missing one) is kept with each page it
-/// names: an edit of that page's body may not bring it to one.
+/// goes where the rules above take it: to one of the page's ids when it has it, else from
+/// its headings and, for a translation, its default-language page's headings. A page
+/// whose headings a fragment comes to by those rules is `fixed`. Any other fragment is
+/// kept with each page it names: one of its ids, which an edit of its body must keep, or
+/// one that comes to none of them (a section the page's template writes, `#onboarding`; a
+/// missing one), which an edit may not bring it.
 #[derive(Default)]
 pub(crate) struct NamedSections {
     pub fixed: crate::hash::FastSet<PageId>,
-    pub fragments: FastMap<PageId, Vec<String>>,
+    /// Each fragment, and whether it is one of the page's ids.
+    pub fragments: FastMap<PageId, Vec<(String, bool)>>,
+}
+
+/// How a link's fragment names a page (see [`NamedSections`]).
+enum Named<'a> {
+    Fixed,
+    Fragment(&'a str, bool),
 }
 
 fn named_sections(site: &Site, by_path: &FastMap<&str, PageId>, default: &str) -> NamedSections {
-    let notes: Vec<(PageId, Option<&str>)> = site
+    let notes: Vec<(PageId, Named)> = site
         .pages
         .par_iter()
         .flat_map_iter(|p| {
@@ -103,21 +111,26 @@ fn named_sections(site: &Site, by_path: &FastMap<&str, PageId>, default: &str) -
                 let Some(&t) = by_path.get(a.target.as_str()) else {
                     continue;
                 };
-                let target = &site.pages[t];
-                if may_name(target.body.html.ids(), &a.fragment) {
-                    notes.push((t, None));
+                let (target, fragment) = (&site.pages[t], a.fragment.as_str());
+                let ids = target.body.html.ids();
+                if ids.has(fragment) {
+                    notes.push((t, Named::Fragment(fragment, true)));
                     continue;
                 }
-                notes.push((t, Some(a.fragment.as_str())));
+                if may_name(ids, fragment) {
+                    notes.push((t, Named::Fixed));
+                    continue;
+                }
+                notes.push((t, Named::Fragment(fragment, false)));
                 // A translation's link is aligned with its source's headings.
                 if let Some(s) = site
                     .find(&target.page.key, default)
                     .filter(|&s| s != t && target.lang() != default)
                 {
-                    if may_name(site.pages[s].body.html.ids(), &a.fragment) {
-                        notes.extend([(s, None), (t, None)]);
+                    if may_name(site.pages[s].body.html.ids(), fragment) {
+                        notes.extend([(s, Named::Fixed), (t, Named::Fixed)]);
                     } else {
-                        notes.push((s, Some(a.fragment.as_str())));
+                        notes.push((s, Named::Fragment(fragment, false)));
                     }
                 }
             }
@@ -125,15 +138,15 @@ fn named_sections(site: &Site, by_path: &FastMap<&str, PageId>, default: &str) -
         })
         .collect();
     let mut named = NamedSections::default();
-    for (page, fragment) in notes {
-        match fragment {
-            None => {
+    for (page, note) in notes {
+        match note {
+            Named::Fixed => {
                 named.fixed.insert(page);
             }
-            Some(f) => {
+            Named::Fragment(f, id) => {
                 let fragments = named.fragments.entry(page).or_default();
-                if !fragments.iter().any(|g| g == f) {
-                    fragments.push(f.to_string());
+                if !fragments.iter().any(|(g, _)| g == f) {
+                    fragments.push((f.to_string(), id));
                 }
             }
         }

@@ -2,8 +2,8 @@
 //!
 //! Most saves change a page's text and nothing that the rest of the site shows of it:
 //! not its front matter (title, description, checklist, translations), not its checklist's
-//! items, not where its links go, and not its headings where links see them (links to its
-//! sections, and the alignment of its translations' headings that such links use). Such
+//! items, not where its links go, and not its headings where links to its sections (or
+//! to its translations', which are aligned with its headings) would go elsewhere. Such
 //! an edit changes the page's own file, where only the body's HTML changes (and its table
 //! of contents, if its headings did: see `toc_edit`), and at most its entry in its
 //! language's search index. The build cache (see `build_cache`) still goes over every page
@@ -18,7 +18,7 @@
 //! renders each body again with those links; if the rest of the site sees the same, it
 //! puts the new HTML in place of the old in the page's file (and the new entry in the
 //! index), and is done (see [`apply`]). Anything else (a link the page did not make, a
-//! heading of a page whose sections a link names, a checklist item, a warning, an
+//! heading a link to a section would go elsewhere for, a checklist item, a warning, an
 //! include, an output file not as it was left) and the build runs as usual, with its
 //! cache.
 //!

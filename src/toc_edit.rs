@@ -5,8 +5,9 @@
 //! and its table of contents, which the theme writes outside the body from `page.toc`
 //! (`toc.html`). The rest of the site sees a page's headings only through links to its
 //! sections, and through its translations' headings, which links to their sections are
-//! aligned with. So for a page whose sections, and whose translations' sections, no link
-//! names, such an edit is an edit of that page's file (and its search entry) alone.
+//! aligned with. So while every such link goes where it went (see
+//! [`NamedSections`]), such an edit is an edit of that page's file (and its search entry)
+//! alone.
 //!
 //! Rather than the whole page's template, `toc.html` is rendered alone, twice: with the
 //! old table of contents, which must be found once in the page's file, and with the new
@@ -121,7 +122,7 @@ impl TocTemplate<'_> {
             })
             .collect();
         let none = Vec::new();
-        let mut pages: Vec<(String, &str, String, u64, &Vec<String>)> = site
+        let mut pages: Vec<_> = site
             .ids()
             .filter(|i| !named.fixed.contains(i) && !site.pages[i.index()].generated)
             .filter_map(|i| {
@@ -144,8 +145,9 @@ impl TocTemplate<'_> {
 }
 
 /// A recorded page: its file's name, its language, its kind, its answers to the
-/// template's tests, the fragments links name it by.
-type Page<'f> = (&'f str, &'f str, &'f str, u64, Vec<&'f str>);
+/// template's tests, the fragments links name it by (each with whether it is one of its
+/// ids, see [`NamedSections`]).
+type Page<'f> = (&'f str, &'f str, &'f str, u64, Vec<(&'f str, bool)>);
 
 /// Recorded [`TocTemplate::facts`], read back.
 pub(crate) struct Facts<'f> {
@@ -169,14 +171,20 @@ impl<'f> Facts<'f> {
     }
 
     /// Whether the page of file `name` may have its headings edited alone into a body of
-    /// these `ids`, its table of contents shown as each of `shown`: no fragment that links
-    /// name it by comes to them (see [`NamedSections`]).
+    /// these `ids`, its table of contents shown as each of `shown`: each fragment links
+    /// name it by goes where it went (see [`NamedSections`]): one of its ids is still
+    /// one, any other comes to none; neither is an id of its table of contents.
     pub(crate) fn takes(&self, name: &str, ids: &BodyIds, shown: [&str; 2]) -> bool {
         let shown = shown.map(BodyIds::of);
         self.page(name).is_some_and(|page| {
-            page.4
-                .iter()
-                .all(|fragment| !may_name(ids, fragment) && !shown.iter().any(|s| s.has(fragment)))
+            page.4.iter().all(|&(fragment, id)| {
+                let kept = if id {
+                    ids.has(fragment)
+                } else {
+                    !may_name(ids, fragment)
+                };
+                kept && !shown.iter().any(|s| s.has(fragment))
+            })
         })
     }
 
@@ -411,7 +419,13 @@ mod tests {
             vec!["risks", "skills"],
             vec!["on"],
             vec![("fr", vec!["Sur cette page"])],
-            vec![("content/a.fr.md", "fr", "role", 0b10u64, vec!["onboarding"])],
+            vec![(
+                "content/a.fr.md",
+                "fr",
+                "role",
+                0b10u64,
+                vec![("onboarding", false), ("x", true)],
+            )],
         ))
         .expect("facts");
         let facts = Facts::read(&bytes).expect("read");
@@ -428,11 +442,13 @@ mod tests {
         let shown = ["<nav>", "<nav><a href=\"#onboarding\">On</a></nav>"];
         assert!(facts.takes("content/a.fr.md", &ids("<h2 id=\"x\">A</h2>"), shown));
         assert!(!facts.takes("content/b.fr.md", &ids("<h2 id=\"x\">A</h2>"), shown));
-        // A fragment that would come to the body, or to its table of contents.
-        let heading = "<h2 id=\"on-boarding\">On boarding</h2>";
+        // A fragment that would come to the body, or to its table of contents; an id
+        // links name that the body no longer has.
+        let heading = "<h2 id=\"x\">X</h2><h2 id=\"on-boarding\">On boarding</h2>";
         assert!(!facts.takes("content/a.fr.md", &ids(heading), shown));
+        assert!(!facts.takes("content/a.fr.md", &ids("<h2 id=\"y\">A</h2>"), shown));
         let with_id = ["<nav>", "<a id=\"onboarding\"></a>"];
-        assert!(!facts.takes("content/a.fr.md", &ids("<p>x</p>"), with_id));
+        assert!(!facts.takes("content/a.fr.md", &ids("<p id=\"x\">x</p>"), with_id));
         assert_eq!(facts.render("content/b.fr.md", &toc), None);
     }
 }

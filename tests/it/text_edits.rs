@@ -103,8 +103,6 @@ fn an_edit_that_shows_elsewhere_runs_the_build() {
         ),
         // The front matter.
         ("title: Tester", "title: Quality tester"),
-        // An element with an id.
-        ("Journey |", "Journey <span id=\"journeys\"></span> |"),
         // A link to a missing section: a warning.
         (
             "End-to-end tests",
@@ -232,16 +230,16 @@ fn a_heading_edit_rewrites_its_page_while_no_link_names_its_sections() {
     edit(&site, fr, ("## Le rôle", "## Onboarding"), Runs);
     edit(&site, fr, ("## Onboarding", "## Le rôle"), Runs);
     edit(&site, fr, ("## Le rôle", "## Son rôle"), TextAlone);
-    // A link to a section of the English page: its headings run the build, not its
-    // translation's.
+    // A link to a section of the English page by its id: an edit that keeps the id is
+    // still made so (an element given an id too), one that takes it away runs the build
+    // (the link is then broken).
     let link = ("## Who with", "[See](tester.md#the-role)\n\n## Who with");
     edit(&site, "content/roles/designer.en.md", link, Runs);
-    edit(
-        &site,
-        PAGE,
-        ("## What to test first", "## What to test"),
-        Runs,
-    );
+    let heading = ("## What to test first", "## What to test");
+    edit(&site, PAGE, heading, TextAlone);
+    let id = ("Journey |", "Journey <span id=\"journeys\"></span> |");
+    edit(&site, PAGE, id, TextAlone);
+    edit(&site, PAGE, ("## The role", "## Role"), Runs);
     edit(&site, fr, ("## Son rôle", "## Le rôle"), TextAlone);
     // Its text alone still is.
     edit(
@@ -254,7 +252,8 @@ fn a_heading_edit_rewrites_its_page_while_no_link_names_its_sections() {
 
 /// Machine translation keeps English `#anchors` in French pages' links: such a link goes
 /// to the French heading at the English heading's place, so both pages' headings take
-/// part in it and run the build. A link by the French id names the French page's alone.
+/// part in it and run the build. A link by the French id names the French page's alone,
+/// and only an edit that takes that id away runs the build.
 #[test]
 fn a_heading_edit_of_pages_a_translated_link_aligns_runs_the_build() {
     let site = TestSite::new(
@@ -289,7 +288,8 @@ fn a_heading_edit_of_pages_a_translated_link_aligns_runs_the_build() {
     edit(&site, fr, ("## En révoquer un", "## Révoquer"), Runs);
     edit(&site, start, ("#renew)", "#renouveler)"), Runs);
     edit(&site, en, ("## Revoke", "## Revoke one"), TextAlone);
-    edit(&site, fr, ("## Révoquer", "## En révoquer un"), Runs);
+    edit(&site, fr, ("## Révoquer", "## En révoquer un"), TextAlone);
+    edit(&site, fr, ("## Renouveler", "## Renouvellement"), Runs);
 }
 
 /// `toc.html` is rendered alone with what each page's view answers to its tests: a
