@@ -32,7 +32,7 @@ pub(crate) struct TocEntry {
 /// Parses the list of a `TOC.md` body; `body_line` is the file line the body starts at.
 /// Lines that are not list items (the `# Heading`, blank lines, prose) are skipped.
 pub(crate) fn parse(body: &str, body_line: usize) -> Vec<TocEntry> {
-    let mut items: Vec<(usize, TocEntry)> = Vec::new();
+    let mut items: Vec<Item> = Vec::new();
     let body = without_comments(body);
     for (n, line) in body.lines().enumerate() {
         let indent: usize = line
@@ -48,8 +48,17 @@ pub(crate) fn parse(body: &str, body_line: usize) -> Vec<TocEntry> {
             continue;
         };
         let column = line.len() - rest.len() + 3;
+        // Where the item's text starts, as CommonMark counts it: after the marker and up
+        // to four spaces (one, when more: the text is then indented code).
+        let spaces = content.len() - content.trim_start_matches(' ').len() + 1;
+        let text = indent + 1 + if spaces > 4 { 1 } else { spaces };
         for (at, piece) in run_on(content) {
-            items.push((indent, entry(piece.trim(), body_line + n, column + at)));
+            let entry = entry(piece.trim(), body_line + n, column + at);
+            items.push(Item {
+                indent,
+                text,
+                entry,
+            });
         }
     }
     let mut pos = 0;
@@ -102,18 +111,25 @@ fn run_on(content: &str) -> Vec<(usize, &str)> {
     pieces
 }
 
-/// The items from `pos` that are at `indent` or deeper, with their deeper items as
-/// children.
-fn nest(items: &mut [(usize, TocEntry)], pos: &mut usize, indent: usize) -> Vec<TocEntry> {
+/// A list item of a `TOC.md`: where its marker is, where its text starts, its entry.
+struct Item {
+    indent: usize,
+    text: usize,
+    entry: TocEntry,
+}
+
+/// The items from `pos` indented at least `indent`, each with the items after it that
+/// are indented as far as its text as children. That is CommonMark's nesting: an item
+/// indented less than its list's first item but as far as its parent's text is still in
+/// that list (Analytics Learn's `TOC.md` indents a group's first items four spaces and
+/// the next ones two).
+fn nest(items: &mut [Item], pos: &mut usize, indent: usize) -> Vec<TocEntry> {
     let mut out = Vec::new();
-    while *pos < items.len() && items[*pos].0 >= indent {
-        let own = items[*pos].0;
-        let mut entry = std::mem::take(&mut items[*pos].1);
+    while *pos < items.len() && items[*pos].indent >= indent {
+        let text = items[*pos].text;
+        let mut entry = std::mem::take(&mut items[*pos].entry);
         *pos += 1;
-        if *pos < items.len() && items[*pos].0 > own {
-            let deeper = items[*pos].0;
-            entry.children = nest(items, pos, deeper);
-        }
+        entry.children = nest(items, pos, text);
         out.push(entry);
     }
     out
@@ -225,6 +241,42 @@ mod tests {
         let labels: Vec<&str> = toc.iter().map(|e| e.label.as_str()).collect();
         assert_eq!(labels, ["A", "D"]);
         assert_eq!(toc[1].line, 6, "lines stay where they were");
+    }
+
+    /// Items of one list need not be indented alike: each belongs to the innermost item
+    /// whose text it is indented as far as (CommonMark).
+    #[test]
+    fn items_nest_as_commonmark_nests_them() {
+        let toc = parse(
+            "+ Intro {#intro}\n    + [What](what.md)\n    + Can {#can}\n      + [How](how.md)\n  + Strategy {#strategy}\n    + [Plan](plan.md)\n+ [Next](next.md)\n - [Beside](beside.md)\n-   [Wide](wide.md)\n    - [Under](under.md)\n",
+            1,
+        );
+        let tree = |entries: &[TocEntry]| -> Vec<String> {
+            fn walk(entries: &[TocEntry], depth: usize, out: &mut Vec<String>) {
+                for e in entries {
+                    out.push(format!("{}{}", "  ".repeat(depth), e.label));
+                    walk(&e.children, depth + 1, out);
+                }
+            }
+            let mut out = Vec::new();
+            walk(entries, 0, &mut out);
+            out
+        };
+        assert_eq!(
+            tree(&toc),
+            [
+                "Intro",
+                "  What",
+                "  Can",
+                "    How",
+                "  Strategy",
+                "    Plan",
+                "Next",
+                "Beside",
+                "Wide",
+                "  Under"
+            ]
+        );
     }
 
     #[test]
