@@ -119,12 +119,14 @@ fn a_badge_at_the_end_of_a_heading_keeps_its_attributes() {
 
 /// Real guides close an emphasis inside a marker (`**[!UICONTROL Save**]`): the label
 /// ends with the emphasis, and its `]` is not shown, even after more words (GenStudio's
-/// `_[!UICONTROL Generate new text_ section]`).
+/// `_[!UICONTROL Generate new text_ section]`) or more emphasis (Commerce Business
+/// Intelligence's `**[!UICONTROL Manage Data** > **Connections]**`, 35 pages a language).
 #[test]
 fn a_marker_closed_after_its_emphasis_ends_with_it() {
     let site = guide(
         "* **[!UICONTROL Sender Email**]: one\n* when **[!UICONTROL Out Of Stock*]** is on\n\
-         * in the _[!UICONTROL Generate new text_ section] and [x](https://example.org) [1]\n\n\
+         * in the _[!UICONTROL Generate new text_ section] and [x](https://example.org) [1]\n\
+         * under **[!UICONTROL Manage Data** > _Export_ > **Raw Data Export]**, then [2]\n\n\
          [!DNL never closed\n",
     );
     site.build().ok();
@@ -135,11 +137,20 @@ fn a_marker_closed_after_its_emphasis_ends_with_it() {
         .collect();
     assert_eq!(
         labels,
-        ["Sender Email", "Out Of Stock", "Generate new text"]
+        [
+            "Sender Email",
+            "Out Of Stock",
+            "Generate new text",
+            "Manage Data"
+        ]
     );
     let items: Vec<String> = select(&main, "li").iter().map(text).collect();
     assert_eq!(items[0], "Sender Email: one");
     assert_eq!(items[2], "in the Generate new text section and x [1]");
+    assert_eq!(
+        items[3],
+        "under Manage Data > Export > Raw Data Export, then [2]"
+    );
     let all = text(&select(&main, "main")[0]);
     assert!(!all.contains("[!") && !all.contains("]:"), "{all}");
     assert!(all.contains("never closed"), "{all}");

@@ -375,7 +375,9 @@ struct Filter<'a, 'r> {
     /// [`MAX_CHAINED`], the rest is text.
     chained: usize,
     /// Markers just closed at the end of the tag they were opened in, whose `]` may come
-    /// right after it (`**[!UICONTROL Save**]`): that `]` is theirs.
+    /// right after it (`**[!UICONTROL Save**]`) or after more words and emphasis of the
+    /// same paragraph (`**[!UICONTROL Manage Data** > **Connections]**`): that `]` is
+    /// theirs.
     dangling: usize,
     /// The Markdown the events are parsed from.
     source: &'r str,
@@ -385,7 +387,20 @@ struct Filter<'a, 'r> {
 impl<'a> Filter<'a, '_> {
     fn push(&mut self, event: Event<'a>, range: Range<usize>) {
         self.last_closed = None;
-        self.dangling = 0;
+        // A closed marker's `]` is looked for in text and emphasis, up to anything else.
+        let emphasis = |tag: &Tag| matches!(tag, Tag::Emphasis | Tag::Strong | Tag::Strikethrough);
+        let keeps = match &event {
+            Event::Text(_) | Event::SoftBreak => true,
+            Event::Start(tag) => emphasis(tag),
+            Event::End(end) => matches!(
+                end,
+                TagEnd::Emphasis | TagEnd::Strong | TagEnd::Strikethrough
+            ),
+            _ => false,
+        };
+        if !keeps {
+            self.dangling = 0;
+        }
         // A marker in a code span is its words, as Experience League shows them
         // (`$ [!DNL name] = [!DNL value]` in Dynamic Media's developer guide reads
         // `$ name = value` there); code blocks keep theirs as written.
@@ -472,7 +487,7 @@ impl<'a> Filter<'a, '_> {
             }
             dangling += 1;
         }
-        self.dangling = dangling;
+        self.dangling += dangling;
     }
 
     /// A run of text. One that ends with ` {#id}` ends with an anchor of that id, as
@@ -499,28 +514,36 @@ impl<'a> Filter<'a, '_> {
     fn after_closed(&mut self, run: CowStr<'a>) -> Option<CowStr<'a>> {
         let mut run = run;
         let dangling = std::mem::take(&mut self.dangling);
-        if dangling > 0 && run.contains(']') {
+        if dangling > 0 && run.contains(['[', ']']) {
             // Their `]`, right after or after more words of the label (`_[!UICONTROL
-            // Generate new text_ section]`, Adobe's GenStudio): the first ones, before
-            // any `[` opens something else.
+            // Generate new text_ section]`, Adobe's GenStudio; `**[!UICONTROL Manage
+            // Data** > **Connections]**`, Commerce Business Intelligence): the first ones,
+            // before any `[` opens something else.
             let mut left = dangling;
+            let mut opened = false;
             let kept: String = run
                 .split_inclusive(['[', ']'])
-                .scan(false, |opened, piece| {
-                    if *opened || left == 0 {
-                        return Some(piece.to_string());
+                .map(|piece| {
+                    if opened || left == 0 {
+                        return piece;
                     }
-                    *opened = piece.ends_with('[');
-                    Some(match piece.strip_suffix(']') {
+                    opened = piece.ends_with('[');
+                    match piece.strip_suffix(']') {
                         Some(before) => {
                             left -= 1;
-                            before.to_string()
+                            before
                         }
-                        None => piece.to_string(),
-                    })
+                        None => piece,
+                    }
                 })
                 .collect();
             run = CowStr::from(kept);
+            if !opened {
+                self.dangling = left;
+            }
+        } else {
+            // Not in this run: in a later one of the paragraph, maybe.
+            self.dangling = dangling;
         }
         if let Some(link) = self.last_closed.take()
             && run.starts_with('{')
