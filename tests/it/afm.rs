@@ -743,7 +743,8 @@ fn attribute_lists_apply_when_safe_and_never_show() {
          ![Spaced](/help/assets/shot.png) {style=\"border:1px solid lightslategray\"}\n\n\
          ![](/help/assets/shot.png){ } [Empty](other.md){  } here \
          ![Pixels](/help/assets/shot.png){width=\"400px\"} \
-         [Word](https://x.org){target=_blank center} ![Word](/help/assets/shot.png){width=50%,align-center}\n",
+         [Word](https://x.org){target=_blank center} ![Word](/help/assets/shot.png){width=50%,align-center} \
+         [Blank](https://x.org){_blank}\n",
     );
     site.write("content/en/help/other.md", "---\ntitle: Other\n---\nx\n");
     site.write_bytes("content/en/help/assets/shot.png", b"png");
@@ -779,7 +780,7 @@ fn attribute_lists_apply_when_safe_and_never_show() {
         ("250".into(), "250".into())
     );
     // An empty list (Experience Manager Guides' `![](x.png){ }`) is not text either.
-    assert_eq!(text(&select(&main, "p")[2]), "Empty here  Word");
+    assert_eq!(text(&select(&main, "p")[2]), "Empty here  Word  Blank");
     // A width in pixels is that width (Substance 3D Painter's `{width="400px"}`).
     let pixels = &select_in(&select(&main, "p")[2], "img")[1];
     assert_eq!(attr(pixels, "width"), "400");
@@ -789,6 +790,8 @@ fn attribute_lists_apply_when_safe_and_never_show() {
     assert!(!text(words).contains('{'), "{}", text(words));
     assert_eq!(attr(&select_in(words, "a")[1], "target"), "_blank");
     assert_eq!(attr(&select_in(words, "img")[2], "width"), "50%");
+    // `_blank` alone is the target it was meant to be (Journey Optimizer B2B).
+    assert_eq!(attr(&select_in(words, "a")[2], "target"), "_blank");
 }
 
 /// Machine translation put a French `?` inside the link: `[l’article](https://… ?)`, and

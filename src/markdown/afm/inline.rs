@@ -513,6 +513,11 @@ fn parse_attrs_as(text: &str, lenient: bool) -> Option<(Attrs, usize)> {
                     && key_len > 0
                     && matches!(bytes.get(i + key_len), Some(b' ' | b'\t' | b',' | b'}'))
                 {
+                    // But `_blank` alone is what `target` was to be (Journey Optimizer
+                    // B2B's `[Oracle documentation](https://…){_blank}`).
+                    if &text[i..i + key_len] == "_blank" {
+                        attrs.pairs.push(("target".into(), "_blank".into()));
+                    }
                     i += key_len;
                     continue;
                 }
