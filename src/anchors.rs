@@ -6,8 +6,9 @@
 //!   there and `provision-ssl-tls-certificates` here, `` `CRON_CONSUMERS_RUNNER` `` is
 //!   `cron_consumers_runner` there and `cron-consumers-runner` here. A link written for
 //!   their rule goes to the heading it names under that rule.
-//! - An older rule dropped `_` and `-` alike (`#consumerswaitformessages`): a link goes to
-//!   the one heading whose id is the same without them.
+//! - An older rule dropped `_` and `-` alike (`#consumerswaitformessages`), and some
+//!   links capitalize (`#Submitting-a-Support-Ticket`): a link goes to the one heading
+//!   whose id is the same without them, in lower case.
 //! - A page's `# Title` (equipe shows the page's title as its `<h1>`, without the body's
 //!   own) is linked by its id: such a link goes to the page itself, whether the id is
 //!   the front matter's title's or the body's `# Title`'s (the two may differ).
@@ -243,11 +244,15 @@ fn only_alike(headings: &[Heading], fragment: &str) -> Option<usize> {
     }
 }
 
-/// An id without its `_` and `-`. Compared as they go, not copied: every link to a
-/// section a template makes (a role's `#onboarding`) comes to [`only_alike`], at every
-/// build and every rebuild of `serve`.
+/// An id without its `_` and `-`, in lower case (Commerce Business Intelligence links
+/// `#Submitting-a-Support-Ticket` 18 times, a heading Experience League ids in lower case
+/// as equipe does). Compared as they go, not copied: every link to a section a template
+/// makes (a role's `#onboarding`) comes to [`only_alike`], at every build and every
+/// rebuild of `serve`.
 fn bare(id: &str) -> impl Iterator<Item = u8> + '_ {
-    id.bytes().filter(|b| !matches!(b, b'-' | b'_'))
+    id.bytes()
+        .filter(|b| !matches!(b, b'-' | b'_'))
+        .map(|b| b.to_ascii_lowercase())
 }
 
 /// Rewrites each page's links by its fixes; a warning for each link left unmapped.

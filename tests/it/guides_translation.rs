@@ -90,7 +90,8 @@ fn english_anchors_of_a_french_page_go_to_the_french_headings() {
 }
 
 /// Guides link a page's `# Title` by its id, which equipe shows as the page's `<h1>`
-/// (the link goes to the page), and ids of an older rule without `_` or `-`.
+/// (the link goes to the page), and ids of an older rule without `_` or `-`, or in
+/// capitals.
 #[test]
 fn links_to_a_title_or_an_id_of_an_older_rule_land_on_the_page() {
     let site = TestSite::new(SITE);
@@ -106,7 +107,7 @@ fn links_to_a_title_or_an_id_of_an_older_rule_land_on_the_page() {
         );
         site.write(
             &format!("content/{lang}/help/demo/start.md"),
-            "---\ntitle: Start\n---\nSee [settings](php.md#php-settings) and [the option](php.md#consumerswaitformessages).\n",
+            "---\ntitle: Start\n---\nSee [settings](php.md#php-settings), [the option](php.md#consumerswaitformessages) and [again](php.md#Consumers-Wait-For-Messages).\n",
         );
     }
     let run = site.build().ok();
@@ -119,9 +120,13 @@ fn links_to_a_title_or_an_id_of_an_older_rule_land_on_the_page() {
             .map(|a| attr(a, "href"))
             .collect();
         let php = format!("../../../../{lang}/help/demo/php/index.html");
-        assert_eq!(hrefs, [php.clone(), format!("{php}#{id}")]);
+        let section = format!("{php}#{id}");
+        assert_eq!(hrefs, [php.clone(), section.clone(), section]);
         let target = format!("{lang}/help/demo/php/index.html");
-        assert_eq!(linked_ids(&site, &page, &target), [(id, true)]);
+        assert_eq!(
+            linked_ids(&site, &page, &target),
+            [(id.clone(), true), (id, true)]
+        );
     }
 }
 
