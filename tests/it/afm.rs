@@ -126,7 +126,8 @@ fn a_marker_closed_after_its_emphasis_ends_with_it() {
     let site = guide(
         "* **[!UICONTROL Sender Email**]: one\n* when **[!UICONTROL Out Of Stock*]** is on\n\
          * in the _[!UICONTROL Generate new text_ section] and [x](https://example.org) [1]\n\
-         * under **[!UICONTROL Manage Data** > _Export_ > **Raw Data Export]**, then [2]\n\n\
+         * under **[!UICONTROL Manage Data** > _Export_ > **Raw Data Export]**, then [2]\n\
+         * by **[!UICONTROL Report Builder** > **[!DNL SQL Report Builder]]**\n\n\
          [!DNL never closed\n",
     );
     site.build().ok();
@@ -141,7 +142,8 @@ fn a_marker_closed_after_its_emphasis_ends_with_it() {
             "Sender Email",
             "Out Of Stock",
             "Generate new text",
-            "Manage Data"
+            "Manage Data",
+            "Report Builder"
         ]
     );
     let items: Vec<String> = select(&main, "li").iter().map(text).collect();
@@ -151,6 +153,7 @@ fn a_marker_closed_after_its_emphasis_ends_with_it() {
         items[3],
         "under Manage Data > Export > Raw Data Export, then [2]"
     );
+    assert_eq!(items[4], "by Report Builder > SQL Report Builder");
     let all = text(&select(&main, "main")[0]);
     assert!(!all.contains("[!") && !all.contains("]:"), "{all}");
     assert!(all.contains("never closed"), "{all}");

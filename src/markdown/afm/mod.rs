@@ -517,18 +517,25 @@ impl<'a> Filter<'a, '_> {
         if dangling > 0 && run.contains(['[', ']']) {
             // Their `]`, right after or after more words of the label (`_[!UICONTROL
             // Generate new text_ section]`, Adobe's GenStudio; `**[!UICONTROL Manage
-            // Data** > **Connections]**`, Commerce Business Intelligence): the first ones,
-            // before any `[` opens something else.
+            // Data** > **Connections]**`, Commerce Business Intelligence): the first ones
+            // that close no `[` of the text (`**[!DNL SQL Report Builder]]**` there).
             let mut left = dangling;
-            let mut opened = false;
+            let mut depth = 0usize;
             let kept: String = run
                 .split_inclusive(['[', ']'])
                 .map(|piece| {
-                    if opened || left == 0 {
+                    if left == 0 {
                         return piece;
                     }
-                    opened = piece.ends_with('[');
+                    if piece.ends_with('[') {
+                        depth += 1;
+                        return piece;
+                    }
                     match piece.strip_suffix(']') {
+                        Some(_) if depth > 0 => {
+                            depth -= 1;
+                            piece
+                        }
                         Some(before) => {
                             left -= 1;
                             before
@@ -538,7 +545,8 @@ impl<'a> Filter<'a, '_> {
                 })
                 .collect();
             run = CowStr::from(kept);
-            if !opened {
+            // A `[` left open: what follows is its text.
+            if depth == 0 {
                 self.dangling = left;
             }
         } else {
