@@ -69,6 +69,7 @@ mod search;
 mod site;
 mod swap;
 mod teammap;
+mod template_scan;
 mod text;
 mod theme;
 mod toc_edit;

@@ -24,6 +24,7 @@ use crate::anchors::{NamedSections, may_name};
 use crate::body_ids::BodyIds;
 use crate::markdown::Heading;
 use crate::site::Site;
+use crate::template_scan::{binds, names, tags, words};
 use crate::theme::{Strings, Template};
 
 /// The theme's `toc.html`, when a heading edit can be made with it alone.
@@ -50,7 +51,7 @@ impl TocTemplate<'_> {
                 continue;
             }
             for tag in tags(&template.source)? {
-                if words(&tag).any(|w| w == "toc") || binds_page_or_t(&tag) {
+                if words(&tag).any(|w| w == "toc") || binds(&tag, &["page", "t"]) {
                     return None;
                 }
             }
@@ -60,7 +61,7 @@ impl TocTemplate<'_> {
         let mut strings = Vec::new();
         for tag in tags(&toc.source)? {
             let words: Vec<&str> = tag.split_whitespace().collect();
-            if binds_page_or_t(&tag)
+            if binds(&tag, &["page", "t"])
                 || tag.starts_with('<')
                 || matches!(
                     words.first(),
@@ -221,103 +222,6 @@ impl<'f> Facts<'f> {
         tera.add_raw_template("toc.html", self.source).ok()?;
         tera.render("toc.html", &context).ok()
     }
-}
-
-/// The code of each tag of a template (`{{ … }}`, `{% … %}`; comments left out), with
-/// its string literals emptied and its whitespace control (`-`) trimmed; `None` if a tag
-/// is not closed.
-fn tags(source: &str) -> Option<Vec<String>> {
-    let mut out = Vec::new();
-    let mut rest = source;
-    while let Some(at) = rest.find('{') {
-        rest = &rest[at + 1..];
-        let close = match rest.as_bytes().first() {
-            Some(b'{') => "}}",
-            Some(b'%') => "%}",
-            Some(b'#') => "#}",
-            _ => continue,
-        };
-        let end = rest.find(close)?;
-        let code = &rest[1..end];
-        rest = &rest[end + 2..];
-        if close != "#}" {
-            out.push(without_strings(
-                code.trim_matches(['-', ' ', '\n', '\t', '\r']),
-            ));
-        }
-    }
-    Some(out)
-}
-
-/// `code` with the text of its string literals left out (their quotes kept).
-fn without_strings(code: &str) -> String {
-    let mut out = String::with_capacity(code.len());
-    let mut quote = None;
-    for c in code.chars() {
-        match quote {
-            Some(q) if c == q => {
-                quote = None;
-                out.push(c);
-            }
-            Some(_) => {}
-            None => {
-                if matches!(c, '"' | '\'' | '`') {
-                    quote = Some(c);
-                }
-                out.push(c);
-            }
-        }
-    }
-    out
-}
-
-fn is_word(c: char) -> bool {
-    c.is_ascii_alphanumeric() || c == '_'
-}
-
-/// The words of a tag's code (names and numbers).
-fn words(code: &str) -> impl Iterator<Item = &str> {
-    code.split(|c: char| !is_word(c)).filter(|w| !w.is_empty())
-}
-
-/// Each variable a tag's code names (not an attribute of another), with the attribute
-/// after it if there is one (`page.toc` is `("page", Some("toc"))`).
-fn names(code: &str) -> Vec<(&str, Option<&str>)> {
-    let mut out = Vec::new();
-    let mut at = 0;
-    while at < code.len() {
-        let c = code[at..].chars().next().unwrap_or(' ');
-        if !is_word(c) {
-            at += c.len_utf8();
-            continue;
-        }
-        let end = code[at..]
-            .find(|c: char| !is_word(c))
-            .map_or(code.len(), |e| at + e);
-        let name = &code[at..end];
-        let attribute = code[..at].ends_with('.') || code[..at].ends_with("?.");
-        if !attribute && !name.starts_with(|c: char| c.is_ascii_digit()) {
-            let field = code[end..].strip_prefix('.').map(|rest| {
-                let len = rest.find(|c: char| !is_word(c)).unwrap_or(rest.len());
-                &rest[..len]
-            });
-            out.push((name, field.filter(|f| !f.is_empty())));
-        }
-        at = end;
-    }
-    out
-}
-
-/// Whether a tag gives `page` or `t` another value (`set`, `set_global`, a `for` loop's
-/// names).
-fn binds_page_or_t(code: &str) -> bool {
-    let mut words = words(code);
-    let bound: Vec<&str> = match words.next() {
-        Some("set" | "set_global") => words.take(1).collect(),
-        Some("for") => words.take_while(|w| *w != "in").collect(),
-        _ => return false,
-    };
-    bound.iter().any(|w| matches!(*w, "page" | "t"))
 }
 
 #[cfg(test)]

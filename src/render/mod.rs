@@ -412,7 +412,11 @@ impl Renderer<'_> {
             .flatten()
             .map(String::as_str);
         let context = PageContext {
-            language: self.language_context(p.lang(), root_prefix(&p.path)),
+            language: self.language_context(
+                p.lang(),
+                root_prefix(&p.path),
+                p.page.kind == Kind::Home,
+            ),
             page: view,
             other_languages,
             content: &p.body.html,
@@ -452,7 +456,7 @@ impl Renderer<'_> {
             .checklist_titles
             .get(lang)
             .map_or("", String::as_str);
-        let language = self.language_context(lang, root_prefix(&path));
+        let language = self.language_context(lang, root_prefix(&path), false);
         Ok(ChecklistContext {
             language,
             page: ChecklistPageView {
@@ -471,7 +475,8 @@ impl Renderer<'_> {
         })
     }
 
-    fn language_context(&self, lang: &str, root: String) -> LanguageContext<'_> {
+    /// What every template of language `lang` receives; `home` for its home page.
+    fn language_context(&self, lang: &str, root: String, home: bool) -> LanguageContext<'_> {
         let config = &self.site.config;
         let language = config.languages.iter().find(|l| l.code == lang);
         LanguageContext {
@@ -482,6 +487,7 @@ impl Renderer<'_> {
             shared: Shared {
                 prepared: &self.prepared,
                 lang: language.map_or(config.default_language(), |l| l.code.as_str()),
+                home,
                 site: self.site,
                 summaries: &self.summaries,
             },
@@ -501,7 +507,7 @@ impl Renderer<'_> {
             })
             .collect();
         JobContext::Special(SpecialContext {
-            language: self.language_context(lang, root.to_string()),
+            language: self.language_context(lang, root.to_string(), false),
             homes,
             every_language: self.prepared.key,
         })

@@ -30,8 +30,15 @@ pub(crate) struct Prepared {
     pub(super) key: u64,
     /// Per language: the hash of what its pages see of it (the site-wide views and the
     /// language's own), so that a role's title edited in one language renders again the
-    /// pages of that language only (every page's menu lists its language's roles).
-    language_keys: BTreeMap<String, u64>,
+    /// pages of that language only, and of what its pages but its home see of it: not its
+    /// lists of roles and teams (`nav.roles`, `nav.teams`), which the default theme shows
+    /// on the home alone, nor its team map, which only the home gets. A role's title or
+    /// description edited then renders again the pages that show it, not every page of
+    /// its language.
+    language_keys: BTreeMap<String, (u64, u64)>,
+    /// Whether a template other than `home.html` may read the lists (see
+    /// [`lists_beyond_home`]): then every page is keyed by them.
+    lists_beyond_home: bool,
     /// The compiled templates, with the site-wide global context.
     pub(super) tera: Tera,
     /// Per language: navigation (made when a page of the language is first rendered, see
@@ -144,6 +151,23 @@ impl<'a> LanguageViews<'a> {
     }
 }
 
+/// Whether a template other than `home.html` may read a language's lists of roles and
+/// teams: if it names `nav` other than by a field of the menu (`nav.roles_url`,
+/// `nav.pages`...).
+fn lists_beyond_home(templates: &[Template]) -> bool {
+    templates.iter().filter(|t| t.name != "home.html").any(|t| {
+        crate::template_scan::tags(&t.source).is_none_or(|tags| {
+            tags.iter().any(|tag| {
+                crate::template_scan::names(tag)
+                    .iter()
+                    .any(|(name, field)| {
+                        *name == "nav" && !field.is_some_and(|f| Nav::MENU.contains(&f))
+                    })
+            })
+        })
+    })
+}
+
 /// A UI string, or nothing.
 fn ui<'s>(strings: Option<&'s BTreeMap<&String, String>>, key: &str) -> &'s str {
     strings
@@ -240,8 +264,16 @@ impl Prepared {
             language_keys: views
                 .languages
                 .iter()
-                .map(|l| (l.code.to_string(), hash_of(&(site_wide, l))))
+                .map(|l| {
+                    let beside_lists = (&l.nav.menu(), &l.strings, l.typography);
+                    let keys = (
+                        hash_of(&(site_wide, l)),
+                        hash_of(&(site_wide, l.code, beside_lists)),
+                    );
+                    (l.code.to_string(), keys)
+                })
                 .collect(),
+            lists_beyond_home: lists_beyond_home(views.templates),
             tera,
             nav: BTreeMap::new(),
             strings: BTreeMap::new(),
@@ -255,10 +287,14 @@ impl Prepared {
         Ok(prepared)
     }
 
-    /// The key of what the pages of language `lang` see of it (the whole key for a
-    /// language it does not know).
-    pub(super) fn language_key(&self, lang: &str) -> u64 {
-        self.language_keys.get(lang).copied().unwrap_or(self.key)
+    /// The key of what the pages of language `lang` see of it, with its lists and team
+    /// map or not (the whole key for a language it does not know).
+    pub(super) fn language_key(&self, lang: &str, lists: bool) -> u64 {
+        match self.language_keys.get(lang) {
+            Some(&(all, _)) if lists || self.lists_beyond_home => all,
+            Some(&(_, beside_lists)) => beside_lists,
+            None => self.key,
+        }
     }
 
     fn add_language(&mut self, views: &LanguageViews<'_>) {

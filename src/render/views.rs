@@ -83,6 +83,9 @@ impl JobContext<'_> {
 pub(super) struct Shared<'a> {
     pub prepared: &'a Prepared,
     pub lang: &'a str,
+    /// Whether the page is its language's home, which shows its lists of roles and
+    /// teams and its team map.
+    pub home: bool,
     /// What the language's navigation is made from, when a page first needs it.
     pub site: &'a Site,
     pub summaries: &'a Summaries,
@@ -90,7 +93,7 @@ pub(super) struct Shared<'a> {
 
 impl Hash for Shared<'_> {
     fn hash<H: Hasher>(&self, state: &mut H) {
-        self.prepared.language_key(self.lang).hash(state);
+        self.prepared.language_key(self.lang, self.home).hash(state);
         self.lang.hash(state);
     }
 }
@@ -113,6 +116,7 @@ impl LanguageContext<'_> {
         let Shared {
             prepared,
             lang,
+            home: _,
             site,
             summaries,
         } = self.shared;
@@ -410,6 +414,33 @@ pub(super) struct Nav<'a> {
     pub pages: Vec<Summary<'a>>,
     /// The guides of the language (folders with a `TOC.md`), for a documentation home.
     pub guides: Vec<GuideLink<'a>>,
+}
+
+impl Nav<'_> {
+    /// Its fields but the lists of roles and teams.
+    pub(super) const MENU: &'static [&'static str] = &[
+        "home",
+        "roles_url",
+        "teams_url",
+        "checklist_url",
+        "pages",
+        "guides",
+    ];
+
+    /// The fields [`Nav::MENU`] names, for a key.
+    pub(super) fn menu(&self) -> impl Hash + '_ {
+        let Nav {
+            home,
+            roles_url,
+            teams_url,
+            checklist_url,
+            roles: _,
+            teams: _,
+            pages,
+            guides,
+        } = self;
+        (home, roles_url, teams_url, checklist_url, pages, guides)
+    }
 }
 
 #[derive(Hash, Serialize)]

@@ -462,9 +462,10 @@ fn an_item_s_text_edited_renders_again_only_what_shows_the_items() {
         &first_build(&site),
         "an item done",
     );
-    // Made again, if written the same (the default theme's lists do not show it).
+    // Made again, if written the same (the default theme's lists do not show it): the
+    // pages whose lists name the role, and its language's home.
     assert!(
-        ticked + 10 < text_edited,
+        ticked + 5 < text_edited,
         "pages whose lists may show the progress are made again: {ticked} reused, {text_edited} before"
     );
 }
@@ -551,4 +552,50 @@ fn a_link_without_words_shows_its_page_s_new_title() {
         &first_build(&site),
         "a title shown by a link",
     );
+}
+
+/// A role's title shows on the pages that list it and on its language's home (its list
+/// of roles, its team map), not on every page of its language: a build after a title
+/// edited takes as they were at least the pages whose files stay the same. A theme that
+/// shows the lists on every page (`nav.roles` in `base.html`) gets every page of the
+/// language made again, with the new title.
+#[test]
+fn a_title_edit_renders_again_the_pages_that_show_it() {
+    let edit = |site: &TestSite| {
+        site.build().ok();
+        let before = files(&site.output(""));
+        tick();
+        let page = "content/roles/tester.en.md";
+        let text = std::fs::read_to_string(site.path(page)).expect("page");
+        site.write(
+            page,
+            &text.replacen("title: Tester", "title: Quality tester", 1),
+        );
+        let said = site.build().ok().stderr();
+        let after = files(&site.output(""));
+        assert_same(&after, &first_build(site), "a title");
+        let same = after
+            .iter()
+            .filter(|(path, bytes)| path.ends_with(".html") && before.get(*path) == Some(bytes))
+            .count();
+        (reused(&said), same, said)
+    };
+    let (reused, same, said) = edit(&TestSite::example());
+    assert!(reused >= same, "{same} pages the same: {said}");
+
+    let listed = TestSite::example();
+    let base = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default/templates/base.html"),
+    )
+    .expect("the default base template");
+    assert!(base.contains("<footer"));
+    let roles =
+        "<ul class=\"all-roles\">{% for r in nav.roles %}<li>{{ r.title }}</li>{% endfor %}</ul>";
+    listed.write(
+        "templates/base.html",
+        &base.replacen("<footer", &format!("{roles}<footer"), 1),
+    );
+    edit(&listed);
+    let page = listed.read_output("en/teams/warehouse/index.html");
+    assert!(page.contains("<li>Quality tester</li>"), "{page}");
 }
