@@ -31,10 +31,10 @@ pub(crate) struct Prepared {
     /// Per language: the hash of what its pages see of it (the site-wide views and the
     /// language's own), so that a role's title edited in one language renders again the
     /// pages of that language only, and of what its pages but its home see of it: not its
-    /// lists of roles and teams (`nav.roles`, `nav.teams`), which the default theme shows
-    /// on the home alone, nor its team map, which only the home gets. A role's title or
-    /// description edited then renders again the pages that show it, not every page of
-    /// its language.
+    /// lists of roles, teams and guides (`nav.roles`, `nav.teams`, `nav.guides`), which
+    /// the default theme shows on the home alone, nor its team map, which only the home
+    /// gets. A role's title or description edited then renders again the pages that show
+    /// it, not every page of its language.
     language_keys: BTreeMap<String, (u64, u64)>,
     /// Whether a template other than `home.html` may read the lists (see
     /// [`lists_beyond_home`]): then every page is keyed by them.
@@ -151,8 +151,8 @@ impl<'a> LanguageViews<'a> {
     }
 }
 
-/// Whether a template other than `home.html` may read a language's lists of roles and
-/// teams: if it names `nav` other than by a field of the menu (`nav.roles_url`,
+/// Whether a template other than `home.html` may read a language's lists of roles, teams
+/// and guides: if it names `nav` other than by a field of the menu (`nav.roles_url`,
 /// `nav.pages`...).
 fn lists_beyond_home(templates: &[Template]) -> bool {
     templates.iter().filter(|t| t.name != "home.html").any(|t| {

@@ -417,15 +417,10 @@ pub(super) struct Nav<'a> {
 }
 
 impl Nav<'_> {
-    /// Its fields but the lists of roles and teams.
-    pub(super) const MENU: &'static [&'static str] = &[
-        "home",
-        "roles_url",
-        "teams_url",
-        "checklist_url",
-        "pages",
-        "guides",
-    ];
+    /// Its fields but the lists of roles, teams and guides (with their sections), which
+    /// the default theme shows on the home alone.
+    pub(super) const MENU: &'static [&'static str] =
+        &["home", "roles_url", "teams_url", "checklist_url", "pages"];
 
     /// The fields [`Nav::MENU`] names, for a key.
     pub(super) fn menu(&self) -> impl Hash + '_ {
@@ -437,9 +432,9 @@ impl Nav<'_> {
             roles: _,
             teams: _,
             pages,
-            guides,
+            guides: _,
         } = self;
-        (home, roles_url, teams_url, checklist_url, pages, guides)
+        (home, roles_url, teams_url, checklist_url, pages)
     }
 }
 

@@ -135,10 +135,21 @@ pub struct Sidebar<'a> {
     page: PageId,
     /// The key of its guide (see [`Navigation::guide_keys`]).
     guide_key: u64,
+    /// Whether its guide's menu is shown whole (see [`MAX_WHOLE_MENU`]).
+    whole: bool,
+    /// A menu not shown whole, written when its page is keyed, for its render.
+    written: std::sync::OnceLock<String>,
 }
 
 impl Sidebar<'_> {
-    pub fn html(&self) -> String {
+    pub fn html(&self) -> std::borrow::Cow<'_, str> {
+        match self.written.get() {
+            Some(html) => std::borrow::Cow::Borrowed(html),
+            None => std::borrow::Cow::Owned(self.write()),
+        }
+    }
+
+    fn write(&self) -> String {
         self.site
             .navigation
             .sidebar(self.site, self.page)
@@ -147,11 +158,19 @@ impl Sidebar<'_> {
 }
 
 /// What [`Navigation::sidebar`] writes a page's sidebar from: its guide (see
-/// [`Navigation::guide_keys`]), and the page's place and language.
+/// [`Navigation::guide_keys`]), and the page's place and language. A menu not shown whole
+/// shows a page few of its entries (its top level, the groups that hold the page, the
+/// entries around the page's): it is keyed by what it shows, so that a title edited in a
+/// guide of thousands of pages (a site's 10,000 roles in one folder) renders again the
+/// pages whose menus show it, not every page of the guide.
 impl Hash for Sidebar<'_> {
     fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
-        let p = &self.site.pages[self.page];
-        (self.guide_key, self.page, &p.path, p.lang()).hash(state);
+        if self.whole {
+            let p = &self.site.pages[self.page];
+            (self.guide_key, self.page, &p.path, p.lang()).hash(state);
+        } else {
+            self.written.get_or_init(|| self.write()).hash(state);
+        }
     }
 }
 
@@ -194,6 +213,8 @@ impl Navigation {
             site,
             page: i,
             guide_key: *guide_keys.get(g)?,
+            whole: self.guides.get(g)?.whole,
+            written: std::sync::OnceLock::new(),
         })
     }
 }

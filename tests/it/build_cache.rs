@@ -599,3 +599,36 @@ fn a_title_edit_renders_again_the_pages_that_show_it() {
     let page = listed.read_output("en/teams/warehouse/index.html");
     assert!(page.contains("<li>Quality tester</li>"), "{page}");
 }
+
+/// A guide's menu of more than 200 entries shows each page a few of them: a title edited
+/// there renders again the pages whose menus show it, and takes every other page as it
+/// was, as its file is the same.
+#[test]
+fn a_title_edit_in_a_large_guide_renders_again_the_menus_that_show_it() {
+    let site = TestSite::new("title: Docs\nlanguages:\n  en: English\n");
+    for n in 0..240 {
+        site.write(
+            &format!("content/en/docs/p{n:03}.md"),
+            &format!("---\ntitle: Page {n}\n---\nText {n}.\n"),
+        );
+    }
+    site.build().ok();
+    let before = files(&site.output(""));
+    tick();
+    site.write(
+        "content/en/docs/p100.md",
+        "---\ntitle: Page one hundred\n---\nText 100.\n",
+    );
+    let said = site.build().ok().stderr();
+    let after = files(&site.output(""));
+    assert_same(&after, &first_build(&site), "a title in a large guide");
+    let same = after
+        .iter()
+        .filter(|(path, bytes)| path.ends_with(".html") && before.get(*path) == Some(bytes))
+        .count();
+    assert!(
+        same > 200,
+        "most menus do not show it: {same} pages the same"
+    );
+    assert!(reused(&said) >= same, "{same} pages the same: {said}");
+}
