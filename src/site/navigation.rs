@@ -312,7 +312,15 @@ impl Link<'_> {
         }
         let after = shown.end < items.len();
         for (index, item) in items.iter().enumerate().skip(shown.start).take(shown.len()) {
-            if !item.children.is_empty() && !self.whole && !self.holds_current(item) {
+            // A group of links out of the site only (Workfront Learn's "Microsoft Teams")
+            // has no page to open it on: it is written whole, folded.
+            let leads_to_page =
+                matches!(item.target, Target::Page(_)) || first_page(&item.children).is_some();
+            if !item.children.is_empty()
+                && !self.whole
+                && !self.holds_current(item)
+                && leads_to_page
+            {
                 self.write_branch(html, item);
                 continue;
             }

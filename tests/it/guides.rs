@@ -617,11 +617,16 @@ fn a_large_menu_opens_only_the_groups_that_hold_the_page() {
             );
         }
     }
+    // A group of links out of the site only (Workfront Learn's "Microsoft Teams") has no
+    // page to open it on: it is shown whole, folded.
+    toc.push_str("+ Elsewhere {#elsewhere}\n    + [Out](https://example.org/out)\n");
     site.write("content/en/help/big/TOC.md", &toc);
     site.build().ok();
     let html = site.html("en/help/big/g0/p5/index.html");
     // The guide's title, the open group's 35 entries, a link for each other group.
-    assert_eq!(select(&html, ".guide-nav a").len(), 1 + 35 + 5);
+    assert_eq!(select(&html, ".guide-nav a").len(), 1 + 35 + 5 + 1);
+    let out = &select(&html, ".guide-nav details:not([open]) a[rel=external]")[0];
+    assert_eq!(attr(out, "href"), "https://example.org/out");
     assert_eq!(
         text(&select(&html, ".guide-nav a[aria-current=page]")[0]),
         "g0 5"
