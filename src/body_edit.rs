@@ -37,6 +37,7 @@ use crate::edit_records::{self, ENTRY_ENDS, Editable, HTML_ENDS, Kept, Located};
 use crate::hash::{FastMap, FastSet, hash_bytes};
 use crate::markdown::Heading;
 use crate::output::{self, FileStamp, Stamp, TextEdits};
+use crate::template_scan::{self, TagKind};
 use crate::toc_edit::Facts;
 
 /// Whether every template shows a page's body (`content`) as it is, and nothing made from
@@ -48,25 +49,10 @@ use crate::toc_edit::Facts;
 /// comments and text are not read.
 pub(crate) fn shows_bodies_as_they_are(templates: &[crate::theme::Template]) -> bool {
     templates.iter().all(|t| {
-        let mut rest = t.source.as_ref();
-        while let Some(at) = rest.find('{') {
-            rest = &rest[at + 1..];
-            let close = match rest.as_bytes().first() {
-                Some(b'{') => "}}",
-                Some(b'%') => "%}",
-                Some(b'#') => "#}",
-                _ => continue,
-            };
-            let Some(end) = rest.find(close) else {
-                return false;
-            };
-            let tag = &rest[1..end];
-            rest = &rest[end + 2..];
-            if close != "#}" && names_content(tag) && !as_it_is(close, tag) {
-                return false;
-            }
-        }
-        true
+        template_scan::raw_tags(&t.source).is_some_and(|tags| {
+            tags.iter()
+                .all(|&(kind, tag)| !names_content(tag) || as_it_is(kind, tag))
+        })
     })
 }
 
@@ -81,17 +67,17 @@ fn names_content(tag: &str) -> bool {
 }
 
 /// Whether a tag that names `content` shows it as it is (see [`shows_bodies_as_they_are`]).
-fn as_it_is(close: &str, tag: &str) -> bool {
+fn as_it_is(kind: TagKind, tag: &str) -> bool {
     let words: Vec<&str> = tag
         .trim_matches(['-', ' ', '\n', '\t'])
         .split_whitespace()
         .collect();
-    match close {
-        "}}" => matches!(
+    match kind {
+        TagKind::Expression => matches!(
             words[..],
             ["content"] | ["content", "|", "safe"] | ["content|safe"]
         ),
-        _ => matches!(
+        TagKind::Statement => matches!(
             words[..],
             ["block", "content"] | ["endblock", "content"] | ["if", "content"]
         ),

@@ -3,30 +3,45 @@
 //! enough to tell, conservatively, that a template reads no more than some fields of a
 //! variable (see `toc_edit` and `render::prepared`).
 
-/// The code of each tag of a template (`{{ … }}`, `{% … %}`; comments left out), with
-/// its string literals emptied and its whitespace control (`-`) trimmed; `None` if a tag
-/// is not closed.
-pub(crate) fn tags(source: &str) -> Option<Vec<String>> {
+/// What a tag is: `{{ … }}` shows a value, `{% … %}` is a statement.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum TagKind {
+    Expression,
+    Statement,
+}
+
+/// Each tag of a template but its comments (`{# … #}`), with its kind and its code as
+/// written; `None` if a tag is not closed.
+pub(crate) fn raw_tags(source: &str) -> Option<Vec<(TagKind, &str)>> {
     let mut out = Vec::new();
     let mut rest = source;
     while let Some(at) = rest.find('{') {
         rest = &rest[at + 1..];
-        let close = match rest.as_bytes().first() {
-            Some(b'{') => "}}",
-            Some(b'%') => "%}",
-            Some(b'#') => "#}",
+        let (kind, close) = match rest.as_bytes().first() {
+            Some(b'{') => (Some(TagKind::Expression), "}}"),
+            Some(b'%') => (Some(TagKind::Statement), "%}"),
+            Some(b'#') => (None, "#}"),
             _ => continue,
         };
         let end = rest.find(close)?;
         let code = &rest[1..end];
         rest = &rest[end + 2..];
-        if close != "#}" {
-            out.push(without_strings(
-                code.trim_matches(['-', ' ', '\n', '\t', '\r']),
-            ));
+        if let Some(kind) = kind {
+            out.push((kind, code));
         }
     }
     Some(out)
+}
+
+/// The code of each tag of a template (comments left out), with its string literals
+/// emptied and its whitespace control (`-`) trimmed; `None` if a tag is not closed.
+pub(crate) fn tags(source: &str) -> Option<Vec<String>> {
+    let tags = raw_tags(source)?;
+    Some(
+        tags.into_iter()
+            .map(|(_, code)| without_strings(code.trim_matches(['-', ' ', '\n', '\t', '\r'])))
+            .collect(),
+    )
 }
 
 /// `code` with the text of its string literals left out (their quotes kept).
