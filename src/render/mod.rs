@@ -349,11 +349,7 @@ impl Renderer<'_> {
             title: &p.page.title,
             heading: p.body.heading.as_deref(),
             description: p.page.description.as_deref(),
-            lead: p
-                .page
-                .description
-                .as_deref()
-                .filter(|_| !p.body.repeats_description),
+            lead: lead_of(p),
             seo: &p.page.adobe.seo,
             badges: badges_of(site, i),
             noindex: p.page.is_hidden(),
@@ -814,7 +810,7 @@ pub(crate) fn tested(site: &Site, i: PageId, fields: &[String]) -> Option<u64> {
             "title" => !p.page.title.is_empty(),
             "heading" => text(p.body.heading.as_deref()),
             "description" => text(p.page.description.as_deref()),
-            "lead" => text(p.page.description.as_deref()) && !p.body.repeats_description,
+            "lead" => text(lead_of(p)),
             "badges" => !badges_of(site, i).is_empty(),
             "noindex" => p.page.is_hidden(),
             "section" => text(p.page.section.as_deref()),
@@ -833,6 +829,32 @@ pub(crate) fn tested(site: &Site, i: PageId, fields: &[String]) -> Option<u64> {
         answers |= u64::from(answer) << n;
     }
     Some(answers)
+}
+
+/// A page's lead: its description, unless its body opens with those words (see
+/// [`crate::site::Body::repeats_description`]) or they only say its heading again (73
+/// pages of Workfront Fusion describe themselves by their title: the lead repeated the
+/// `<h1>` above it).
+fn lead_of(p: &crate::site::SitePage) -> Option<&str> {
+    let heading = p.body.heading.as_deref().unwrap_or(&p.page.title);
+    p.page
+        .description
+        .as_deref()
+        .filter(|d| !p.body.repeats_description && !same_words(d, heading))
+}
+
+/// Whether two texts have the same words, but for case, white space and a last full
+/// stop.
+fn same_words(a: &str, b: &str) -> bool {
+    let words = |s: &str| {
+        s.trim_end()
+            .trim_end_matches(['.', '!', '?', ':'])
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .flat_map(char::to_lowercase)
+            .collect::<String>()
+    };
+    words(a) == words(b)
 }
 
 /// Page `i`'s badges: its own, each leading where [`crate::bodies::badge_url`] says,

@@ -1606,8 +1606,13 @@ fn a_description_the_body_opens_with_is_not_shown_twice() {
         "content/en/help/far.md",
         &format!("---\ntitle: Far\ndescription: Vous pouvez mapper les relations.\n---\n>[!IMPORTANT]\n>\n>{callout}\n\nVous pouvez mapper les relations. Vous pouvez aussi.\n"),
     );
+    // A description that only says the title again (73 pages of Workfront Fusion).
+    site.write(
+        "content/en/help/titled.md",
+        "---\ntitle: Make a custom API call\ndescription: Make a custom  API call.\n---\nText.\n",
+    );
     site.build().ok();
-    for page in ["tipped", "unstopped", "far"] {
+    for page in ["tipped", "unstopped", "far", "titled"] {
         let html = site.html(&format!("en/help/{page}/index.html"));
         assert!(select(&html, "main .lead").is_empty(), "{page}");
     }
