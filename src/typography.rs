@@ -152,8 +152,10 @@ fn needs_space_before(c: char, prev: Option<char>, next: Option<char>) -> bool {
     let Some(prev) = prev else {
         return false; // start of a text: `?` at the start of a line stays as it is
     };
-    // Glued to a word on the right: `https://`, `?id=3`, `!important`, `10:30`, `a:b`.
-    if next.is_some_and(|n| n.is_alphanumeric() || n == '/' || n == '=' || n == '_') {
+    // Glued to a word on the right: `https://`, `?id=3`, `!important`, `10:30`, `a:b`, a
+    // Windows path (`C:\Program Files`) or a `::` path (`alchemist::type`, Substance 3D
+    // Sampler's French pages).
+    if next.is_some_and(|n| n.is_alphanumeric() || matches!(n, '/' | '=' | '_' | '\\' | ':')) {
         return false;
     }
     if prev == ' ' || prev == NBSP || prev == NNBSP {
@@ -281,6 +283,11 @@ mod tests {
     fn tricky_cases_are_left_alone() {
         assert_eq!(fr("https://example.org/a?b=1"), "https://example.org/a?b=1");
         assert_eq!(fr("à 10:30 précises"), "à 10:30 précises");
+        assert_eq!(fr("sous C:\\Program Files"), "sous C:\\Program Files");
+        assert_eq!(
+            fr("alchemist::variation::type=multi"),
+            "alchemist::variation::type=multi"
+        );
         assert_eq!(fr("? au début"), "? au début");
         assert_eq!(fr("color: red !important"), "color\u{a0}: red !important");
     }
