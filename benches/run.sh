@@ -4,7 +4,8 @@
 # one after a source file was touched; one after a line was added to a page's text, which
 # makes that page's file again from its body's record; one after a heading was added to a
 # page, which makes that page's file and its table of contents again the same way, as no
-# link names its sections)
+# link names its sections; one after a role's title was edited, which takes what did not
+# change from the build cache and renders the pages that show the title)
 # against the floor program, Zola and Hugo, and measures peak memory.
 #
 #   benches/run.sh                 # 200, 2000 and 20000 pages
@@ -85,12 +86,15 @@ for pages in "${sizes[@]}"; do
 
   edited=$site/equipe/content/roles/role-00001.en.md
   headed=$site/equipe/content/roles/role-00002.en.md
+  titled=$site/equipe/content/roles/role-00003.en.md
+  retitle="sed -i '/^title: /s/\"\$/ x\"/' $titled"
   commands=(--prepare "rm -rf $out/floor" -n floor "$floor"
     --prepare "rm -rf $out/equipe $out/.equipe.equipe-cache" -n "equipe (first build)" "$equipe"
     --prepare "true" -n "equipe (nothing changed)" "$equipe"
     --prepare "touch $site/equipe/content/roles/role-00000.en.md" -n "equipe (one file touched)" "$equipe"
     --prepare "sh -c 'echo Edited. >>$edited'" -n "equipe (one page edited)" "$equipe"
-    --prepare "sh -c 'printf \"\\n## Edited\\n\" >>$headed'" -n "equipe (one heading edited)" "$equipe")
+    --prepare "sh -c 'printf \"\\n## Edited\\n\" >>$headed'" -n "equipe (one heading edited)" "$equipe"
+    --prepare "$retitle" -n "equipe (one title edited)" "$equipe")
   [ "$have_zola" = yes ] && commands+=(--prepare "rm -rf $out/zola" -n "zola" "$zola_cmd")
   [ "$have_hugo" = yes ] && commands+=(--prepare "rm -rf $out/hugo" -n "hugo" "$hugo_cmd")
   hyperfine --style basic --warmup 1 --min-runs 3 --max-runs 10 \
@@ -105,7 +109,9 @@ for pages in "${sizes[@]}"; do
   row "$role_pages" "equipe (one page edited)" "$work/hyperfine-$pages.csv" 4 "$(peak_mib $equipe)"
   printf '\n## Edited\n' >>"$headed"
   row "$role_pages" "equipe (one heading edited)" "$work/hyperfine-$pages.csv" 5 "$(peak_mib $equipe)"
-  next=6
+  sh -c "$retitle"
+  row "$role_pages" "equipe (one title edited)" "$work/hyperfine-$pages.csv" 6 "$(peak_mib $equipe)"
+  next=7
   if [ "$have_zola" = yes ]; then
     row "$role_pages" zola "$work/hyperfine-$pages.csv" $next "$(peak_mib $zola_cmd)"
     next=$((next + 1))
@@ -146,7 +152,7 @@ for p in sizes:
 peak = rows.get((big, "equipe (first build)"), (None, "-"))[1]
 if peak not in ("-", None):
     say(f"peak memory at {big} pages under 300 MiB", f"{peak} MiB", float(peak) < 300)
-for what in ("one file touched", "one page edited", "one heading edited"):
+for what in ("one file touched", "one page edited", "one heading edited", "one title edited"):
     after = t(big, f"equipe ({what})")
     if after and first:
         say(f"{what} at {big} pages at most 10% of a first build", f"{100 * after / first:.0f}%", after <= first * 0.1)
