@@ -844,17 +844,17 @@ fn lead_of(p: &crate::site::SitePage) -> Option<&str> {
 }
 
 /// Whether two texts have the same words, but for case, white space and a last full
-/// stop.
+/// stop. Compared as they go: most differ at their first letters, and every page's view
+/// asks at every build.
 fn same_words(a: &str, b: &str) -> bool {
-    let words = |s: &str| {
+    fn words(s: &str) -> impl Iterator<Item = char> + '_ {
         s.trim_end()
             .trim_end_matches(['.', '!', '?', ':'])
             .chars()
             .filter(|c| !c.is_whitespace())
             .flat_map(char::to_lowercase)
-            .collect::<String>()
-    };
-    words(a) == words(b)
+    }
+    words(a).eq(words(b))
 }
 
 /// Page `i`'s badges: its own, each leading where [`crate::bodies::badge_url`] says,
