@@ -213,8 +213,7 @@ fn new_files(
         let mut toc = None;
         if !(same_ids && page.toc == page.record.toc) {
             let tocs = tocs?;
-            let was = tocs.render(page.name, &page.record.toc)?;
-            let now = tocs.render(page.name, &page.toc)?;
+            let [was, now] = tocs.render(page.name, [&page.record.toc, &page.toc])?;
             if !tocs.takes(page.name, &ids, [&was, &now]) {
                 return None;
             }

@@ -194,9 +194,10 @@ impl<'f> Facts<'f> {
         Some(&self.pages[at])
     }
 
-    /// `toc.html` rendered for the page of file `name` with the table of contents `toc`;
-    /// `None` if it has no facts or the template fails.
-    pub(crate) fn render(&self, name: &str, toc: &[Heading]) -> Option<String> {
+    /// `toc.html` rendered for the page of file `name` with each table of contents of
+    /// `tocs` (the old one and the new one); `None` if it has no facts or the template
+    /// fails.
+    pub(crate) fn render(&self, name: &str, tocs: [&[Heading]; 2]) -> Option<[String; 2]> {
         let &(_, lang, kind, answers, _) = self.page(name)?;
         let mut page: std::collections::BTreeMap<&str, tera::Value> = self
             .tested
@@ -205,7 +206,6 @@ impl<'f> Facts<'f> {
             .map(|(n, field)| (*field, tera::Value::from(answers >> n & 1 == 1)))
             .collect();
         page.insert("kind", tera::Value::from(kind));
-        page.insert("toc", tera::Value::from_serializable(&toc));
         let texts = &self.languages.iter().find(|(l, _)| *l == lang)?.1;
         let t: std::collections::BTreeMap<&str, &str> = self
             .strings
@@ -213,14 +213,19 @@ impl<'f> Facts<'f> {
             .copied()
             .zip(texts.iter().copied())
             .collect();
-        let mut context = tera::Context::new();
-        context.insert("page", &page);
-        context.insert("t", &t);
         // As the renderer compiles it (see `render::compile`).
         let mut tera = tera::Tera::new();
         tera.autoescape_on(vec![".html", ".xml"]);
         tera.add_raw_template("toc.html", self.source).ok()?;
-        tera.render("toc.html", &context).ok()
+        let mut render = |toc: &[Heading]| {
+            page.insert("toc", tera::Value::from_serializable(&toc));
+            let mut context = tera::Context::new();
+            context.insert("page", &page);
+            context.insert("t", &t);
+            tera.render("toc.html", &context).ok()
+        };
+        let [old, new] = tocs;
+        Some([render(old)?, render(new)?])
     }
 }
 
@@ -339,8 +344,11 @@ mod tests {
             text: "A & B".into(),
         }];
         assert_eq!(
-            facts.render("content/a.fr.md", &toc).as_deref(),
-            Some("Srole:<a href=\"#x\">A &amp; B</a> Sur cette page")
+            facts.render("content/a.fr.md", [&[], &toc]),
+            Some([
+                "Srole: Sur cette page".to_string(),
+                "Srole:<a href=\"#x\">A &amp; B</a> Sur cette page".to_string()
+            ])
         );
         let ids = |html: &str| BodyIds::of(html);
         let shown = ["<nav>", "<nav><a href=\"#onboarding\">On</a></nav>"];
@@ -353,6 +361,6 @@ mod tests {
         assert!(!facts.takes("content/a.fr.md", &ids("<h2 id=\"y\">A</h2>"), shown));
         let with_id = ["<nav>", "<a id=\"onboarding\"></a>"];
         assert!(!facts.takes("content/a.fr.md", &ids("<p id=\"x\">x</p>"), with_id));
-        assert_eq!(facts.render("content/b.fr.md", &toc), None);
+        assert_eq!(facts.render("content/b.fr.md", [&toc, &toc]), None);
     }
 }
