@@ -5,7 +5,6 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use crate::body_ids::{PageIds, ids_in};
 use crate::diagnostics::Diagnostic;
-use crate::files::OutputFile;
 use crate::hash::FastMap;
 use crate::site::Site;
 
@@ -38,10 +37,10 @@ impl<'a> AnchorCheck<'a> {
         }
     }
 
-    pub(super) fn observe(&self, file: &OutputFile) {
-        let is_page = file.path.ends_with(".html");
-        if (self.every_page && is_page) || self.wanted.contains_key(file.path.as_str()) {
-            self.observe_ids(&file.path, Arc::new(ids_in(&file.bytes)));
+    pub(super) fn observe(&self, path: &str, bytes: &[u8]) {
+        let is_page = path.ends_with(".html");
+        if (self.every_page && is_page) || self.wanted.contains_key(path) {
+            self.observe_ids(path, Arc::new(ids_in(bytes)));
         }
     }
 

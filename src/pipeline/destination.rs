@@ -137,7 +137,7 @@ fn render_jobs(
     anchors: &AnchorCheck,
 ) -> (Vec<OutputFile>, Vec<Diagnostic>) {
     let keep = |file: OutputFile| -> Result<Option<OutputFile>, Diagnostic> {
-        anchors.observe(&file);
+        anchors.observe(&file.path, &file.bytes);
         match destination {
             Destination::Memory => Ok(Some(file)),
             Destination::Disk(staging) => staging.write(&file.path, &file.bytes).map(|()| None),

@@ -249,12 +249,7 @@ impl Renderer<'_> {
         })
     }
 
-    /// Renders a keyed job into memory.
-    pub(crate) fn make_keyed(&self, keyed: Keyed<'_>) -> Result<OutputFile, Diagnostic> {
-        self.make(keyed.path, &keyed.source)
-    }
-
-    /// Renders a keyed job straight into `out` (see [`Job::is_large`]).
+    /// Renders a keyed job straight into `out`: a file, or a thread's buffer.
     pub(crate) fn write_keyed(
         &self,
         keyed: &Keyed<'_>,
