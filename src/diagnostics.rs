@@ -438,6 +438,19 @@ impl Diagnostics {
         self.items.is_empty()
     }
 
+    pub(crate) fn len(&self) -> usize {
+        self.items.len()
+    }
+
+    /// Keeps the first `from` diagnostics, and of the others those `keep` accepts.
+    pub(crate) fn retain_after(&mut self, from: usize, mut keep: impl FnMut(&Diagnostic) -> bool) {
+        let mut at = 0;
+        self.items.retain(|d| {
+            at += 1;
+            at <= from || keep(d)
+        });
+    }
+
     /// Sorts by file, then position, so that output does not depend on thread timing.
     pub fn sort(&mut self) {
         self.items.sort_by(|a, b| {

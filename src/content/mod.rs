@@ -273,6 +273,9 @@ pub(crate) struct Content {
     /// Page files that could not be read or parsed (each already an error): the pages
     /// that name them are not reported again.
     pub unreadable: Vec<SourceFile>,
+    /// Page files that could not be read or parsed now, in [`Content::pages`] as they
+    /// last were (see [`read_with_cache`]). Their error stands: the build fails.
+    pub stand_ins: Vec<SourceFile>,
 }
 
 /// What a rebuild keeps of the content: the last walk of `content/` and each file's page,
@@ -360,13 +363,14 @@ impl Cache {
 }
 
 /// Reads the pages whose file changed since `cache` saw it and takes the others from it;
-/// leaves in `cache` this run's pages (and only those).
+/// leaves in `cache` this run's pages (and only those). Each file's page, or its error
+/// and the page that stands in for it (see [`Looked::stand_in`]).
 fn read_with_cache(
     files: &[SourceFile],
     has_links: bool,
     cache: &mut Cache,
     read: &(dyn Fn(SourceFile) -> (Option<FileStamp>, Result<Page, Diagnostic>) + Sync),
-) -> Vec<Loaded> {
+) -> Vec<(Loaded, Option<Arc<Page>>)> {
     // What the watcher saw change, if it saw it all: other files need no stat.
     let hint = cache.changed.take().filter(|_| !has_links);
     let unchanged = |file: &SourceFile| -> Option<Arc<Page>> {
@@ -374,52 +378,56 @@ fn read_with_cache(
         let c = cache.pages.0.get(&file.path)?;
         (!hint.contains(&file.display) && c.page.file == *file).then(|| Arc::clone(&c.page))
     };
-    // Each file: whether the cache has it, whether it was read, its stamp if so, its page.
-    let results: Vec<(bool, bool, Option<FileStamp>, Loaded)> = files
+    let looked: Vec<Looked> = files
         .par_iter()
         .map(|file| {
             if let Some(page) = unchanged(file) {
-                return (true, false, None, Ok(page));
+                return Looked::kept(page);
             }
             // A file the cache has is looked at before it is read; one it has not (every
             // file of a first build) is read at once.
-            let cached = cache.pages.0.get(&file.path);
+            let cached = cache.pages.0.get(&file.path).filter(|c| c.page.file == *file);
             if let Some(c) = cached {
                 let same = std::fs::metadata(&file.path).is_ok_and(|m| {
-                    m.len() == c.len
-                        && m.modified().is_ok_and(|t| t == c.modified)
-                        && c.page.file == *file
+                    m.len() == c.len && m.modified().is_ok_and(|t| t == c.modified)
                 });
                 if same {
-                    return (true, false, None, Ok(Arc::clone(&c.page)));
+                    return Looked::kept(Arc::clone(&c.page));
                 }
             }
             let (stamp, page) = read(file.clone());
-            (cached.is_some(), true, stamp, page.map(Arc::new))
+            let stand_in = cached
+                .filter(|c| page.is_err() && !c.page.text.held().is_empty())
+                .map(|c| Arc::clone(&c.page));
+            Looked {
+                cached: cached.is_some(),
+                read: true,
+                stamp,
+                page: page.map(Arc::new),
+                stand_in,
+            }
         })
         .collect();
-    cache.files_read = results.iter().filter(|(_, read, ..)| *read).count();
+    cache.files_read = looked.iter().filter(|l| l.read).count();
     // Forget deleted and renamed files. When each page the cache has is one of this
     // run's, none was: the usual build after an edit need not hash every path twice
     // more to find that out.
-    let kept = results
-        .iter()
-        .filter(|(cached, _, _, r)| *cached && r.is_ok())
-        .count();
+    let kept = looked.iter().filter(|l| l.cached && l.in_site().is_some()).count();
     if kept != cache.pages.0.len() {
-        let present: FastSet<&std::path::Path> = results
+        let present: FastSet<&std::path::Path> = looked
             .iter()
-            .filter_map(|(.., r)| r.as_ref().ok().map(|p| p.file.path.as_path()))
+            .filter_map(Looked::in_site)
+            .map(|p| p.file.path.as_path())
             .collect();
         cache
             .pages
             .0
             .retain(|path, _| present.contains(path.as_path()));
     }
-    results
+    looked
         .into_iter()
-        .map(|(_, _, stamp, result)| {
-            if let (Some((len, modified)), Ok(page)) = (stamp, &result) {
+        .map(|l| {
+            if let (Some((len, modified)), Ok(page)) = (l.stamp, &l.page) {
                 let page = Arc::clone(page);
                 cache.pages.0.insert(
                     page.file.path.clone(),
@@ -431,9 +439,42 @@ fn read_with_cache(
                     },
                 );
             }
-            result
+            (l.page, l.stand_in)
         })
         .collect()
+}
+
+/// What [`read_with_cache`] found of one file.
+struct Looked {
+    /// Whether the cache had it.
+    cached: bool,
+    /// Whether it was read.
+    read: bool,
+    stamp: Option<FileStamp>,
+    page: Loaded,
+    /// A page that no longer reads stands in as it last was while the cache has it with
+    /// its text (`serve`'s, which keeps texts): the rest of the site is then the same as
+    /// before, and nothing is rendered again for a typo, nor again once it is fixed
+    /// (without it, every body, whose links may name the missing page, was). A build's
+    /// cache keeps no texts: a body made again would be made from the new file.
+    stand_in: Option<Arc<Page>>,
+}
+
+impl Looked {
+    fn kept(page: Arc<Page>) -> Looked {
+        Looked {
+            cached: true,
+            read: false,
+            stamp: None,
+            page: Ok(page),
+            stand_in: None,
+        }
+    }
+
+    /// The page the site has of the file, if any.
+    fn in_site(&self) -> Option<&Arc<Page>> {
+        self.page.as_ref().ok().or(self.stand_in.as_ref())
+    }
 }
 
 /// Reads and parses every page (drafts are left out unless `drafts` is set), reusing from
@@ -464,10 +505,10 @@ pub(crate) fn load(
         let (stamp, page) = read_page(file);
         (stamp, page.map(|page| typeset(config, page)))
     };
-    let results: Vec<Loaded> = match cache {
+    let results: Vec<(Loaded, Option<Arc<Page>>)> = match cache {
         None => files
             .par_iter()
-            .map(|file| read(file.clone()).1.map(Arc::new))
+            .map(|file| (read(file.clone()).1.map(Arc::new), None))
             .collect(),
         Some(cache) => {
             let results = read_with_cache(files, found.has_links, cache, &read);
@@ -480,17 +521,22 @@ pub(crate) fn load(
     };
     let mut pages = Vec::new();
     let mut unreadable = Vec::new();
-    for (file, result) in files.iter().zip(results) {
-        match result {
-            Ok(page) => {
-                if drafts || !page.draft {
-                    pages.push(page);
-                }
-            }
+    let mut stand_ins = Vec::new();
+    for (file, (result, standing)) in files.iter().zip(results) {
+        let page = match result {
+            Ok(page) => page,
             Err(d) => {
                 diagnostics.push(d);
-                unreadable.push(file.clone());
+                let Some(page) = standing else {
+                    unreadable.push(file.clone());
+                    continue;
+                };
+                stand_ins.push(file.clone());
+                page
             }
+        };
+        if drafts || !page.draft {
+            pages.push(page);
         }
     }
     diagnostics.extend(front_matter_warnings(&pages));
@@ -499,6 +545,7 @@ pub(crate) fn load(
             pages,
             files: others,
             unreadable,
+            stand_ins,
         },
         diagnostics,
     )
@@ -880,8 +927,12 @@ mod tests {
         assert_eq!(held(&cache), paths(&files[..2]), "c is gone");
         std::fs::write(&files[1].path, "").unwrap();
         let results = read_with_cache(&files[..2], false, &mut cache, &read_page);
-        assert!(results[1].is_err());
-        assert_eq!(held(&cache), paths(&files[..1]), "b no longer parses");
+        assert!(results[1].0.is_err());
+        // Its last version stands in (see `Looked::stand_in`), and stays in the cache.
+        assert!(results[1].1.is_some(), "b no longer parses");
+        assert_eq!(held(&cache), paths(&files[..2]));
+        read_with_cache(&files[..1], false, &mut cache, &read_page);
+        assert_eq!(held(&cache), paths(&files[..1]), "b is gone");
     }
 
     #[test]

@@ -179,13 +179,52 @@ fn run(
     options: &BuildOptions,
     diagnostics: &mut Diagnostics,
     destination: Destination,
+    cache: Option<&mut Cache>,
+) -> Option<Rendered> {
+    let mut stand_ins = StandIns::default();
+    let rendered = stages(options, diagnostics, destination, cache, &mut stand_ins);
+    stand_ins.drop_stale(diagnostics);
+    rendered
+}
+
+/// Pages that no longer read, in the site as they last were (see `content::Content`):
+/// what the stages after `content` say of them is of that version, not of the file as
+/// it is, and is not said. Their read errors are.
+#[derive(Default)]
+struct StandIns {
+    files: Vec<PathBuf>,
+    /// How many diagnostics there were once the content was read.
+    from: usize,
+}
+
+impl StandIns {
+    fn drop_stale(&self, diagnostics: &mut Diagnostics) {
+        if !self.files.is_empty() {
+            diagnostics.retain_after(self.from, |d| {
+                d.file.as_ref().is_none_or(|f| !self.files.contains(f))
+            });
+        }
+    }
+}
+
+fn stages(
+    options: &BuildOptions,
+    diagnostics: &mut Diagnostics,
+    destination: Destination,
     mut cache: Option<&mut Cache>,
+    stand_ins: &mut StandIns,
 ) -> Option<Rendered> {
     let config = load_config(options, diagnostics)?;
     if let Some(cache) = cache.as_deref_mut() {
         cache.forget_if_changed(&config);
     }
     let (config, theme, content) = load_sources(config, options, cache.as_deref_mut(), diagnostics);
+    stand_ins.files = content
+        .stand_ins
+        .iter()
+        .map(|f| f.display.clone())
+        .collect();
+    stand_ins.from = diagnostics.len();
     // A theme that shows more of a body than its HTML as it is: no edit is of the text alone.
     // (Read only by a build that records, not by each of `serve`'s rebuilds.)
     if let (Some(cache), Some(theme)) = (cache.as_deref_mut(), theme.as_ref())

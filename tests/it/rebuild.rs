@@ -247,6 +247,68 @@ fn a_build_after_a_failed_one_still_rebuilds() {
     );
 }
 
+/// A page that stops reading (a typo in its front matter, bytes not UTF-8) stands in the
+/// site as it last was while `serve` reports its error: the rebuild that fails and the one
+/// after the fix render that page alone, not every body and page again (every body, whose
+/// links may name the page, was keyed by the pages there are), and nothing is said of the
+/// page but its error. What the fixed rebuild serves is a full build's.
+#[test]
+fn a_page_that_stops_reading_stands_in_as_it_last_was() {
+    use equipe::Cache;
+    use equipe::{BuildOptions, render_site};
+
+    let site = TestSite::example();
+    let options = BuildOptions::new(site.root());
+    let mut cache = Cache::default();
+    files_of(render_site(&options, Some(&mut cache)));
+    let role = site.path(ROLE);
+    let text = std::fs::read_to_string(&role).expect("the tester role");
+    // The last good version has a warning of its own, which must not be said again.
+    tick();
+    std::fs::write(&role, format!("{text}\n[Nowhere](#no-such-section)\n")).expect("write");
+    cache.only_changed([PathBuf::from(ROLE)]);
+    let warned = render_site(&options, Some(&mut cache));
+    assert!(warned.succeeded());
+    assert!(
+        warned
+            .diagnostics
+            .iter()
+            .any(|d| d.message.contains("no-such-section")),
+        "{:?}",
+        warned.diagnostics
+    );
+    let broken: [&[u8]; 2] = [
+        b"---\ntitle: \"Tester\" x\n---\nText.\n",
+        b"---\ntitle: Tester\n---\nCaf\xe9.\n",
+    ];
+    for (i, bytes) in broken.into_iter().enumerate() {
+        tick();
+        std::fs::write(&role, bytes).expect("a page that does not read");
+        cache.only_changed([PathBuf::from(ROLE)]);
+        let failed = render_site(&options, Some(&mut cache));
+        assert!(!failed.succeeded());
+        let said: Vec<_> = failed.diagnostics.iter().collect();
+        assert_eq!(said.len(), 1, "its error alone: {said:?}");
+        assert!(said[0].is_error());
+        assert_eq!(said[0].file.as_deref(), Some(std::path::Path::new(ROLE)));
+        assert_eq!(
+            (cache.stats.bodies_rendered, cache.stats.pages_rendered),
+            (0, 0),
+            "nothing rendered for a page that does not read"
+        );
+        tick();
+        let fixed = text.replacen("title:", &format!("title: Fixed {i}"), 1);
+        std::fs::write(&role, fixed).expect("fixed");
+        cache.only_changed([PathBuf::from(ROLE)]);
+        let fixed = files_of(render_site(&options, Some(&mut cache)));
+        assert_eq!(
+            cache.stats.bodies_rendered, 1,
+            "the fixed page's body alone"
+        );
+        assert_eq!(fixed, files_of(render_site(&options, None)));
+    }
+}
+
 /// Every file of a rebuild in memory, by path.
 fn files_of(outcome: equipe::Outcome) -> BTreeMap<String, Vec<u8>> {
     assert!(
