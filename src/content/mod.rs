@@ -386,11 +386,14 @@ fn read_with_cache(
             }
             // A file the cache has is looked at before it is read; one it has not (every
             // file of a first build) is read at once.
-            let cached = cache.pages.0.get(&file.path).filter(|c| c.page.file == *file);
+            let cached = cache
+                .pages
+                .0
+                .get(&file.path)
+                .filter(|c| c.page.file == *file);
             if let Some(c) = cached {
-                let same = std::fs::metadata(&file.path).is_ok_and(|m| {
-                    m.len() == c.len && m.modified().is_ok_and(|t| t == c.modified)
-                });
+                let same = std::fs::metadata(&file.path)
+                    .is_ok_and(|m| m.len() == c.len && m.modified().is_ok_and(|t| t == c.modified));
                 if same {
                     return Looked::kept(Arc::clone(&c.page));
                 }
@@ -412,7 +415,10 @@ fn read_with_cache(
     // Forget deleted and renamed files. When each page the cache has is one of this
     // run's, none was: the usual build after an edit need not hash every path twice
     // more to find that out.
-    let kept = looked.iter().filter(|l| l.cached && l.in_site().is_some()).count();
+    let kept = looked
+        .iter()
+        .filter(|l| l.cached && l.in_site().is_some())
+        .count();
     if kept != cache.pages.0.len() {
         let present: FastSet<&std::path::Path> = looked
             .iter()
