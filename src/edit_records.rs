@@ -141,6 +141,29 @@ pub(crate) struct Links {
     titles: Vec<(String, Option<String>)>,
 }
 
+impl Links {
+    /// Where the links went, as one number (see `bodies::LinkDeps`).
+    pub(crate) fn hash(&self) -> u64 {
+        links_hash(&self.links, &self.titles)
+    }
+
+    /// What the links and the links without words named, each once.
+    pub(crate) fn dests(&self) -> (Vec<String>, Vec<String>) {
+        (
+            self.links.iter().map(|(d, _)| d.clone()).collect(),
+            self.titles.iter().map(|(d, _)| d.clone()).collect(),
+        )
+    }
+}
+
+/// Where links went, and the titles links without words took, as one number.
+pub(crate) fn links_hash(
+    links: &[(String, LinkTarget)],
+    titles: &[(String, Option<String>)],
+) -> u64 {
+    hash_of(&(links, titles))
+}
+
 /// A resolver that notes where each link goes, for a page's record.
 pub(crate) struct Recording<'r> {
     inner: &'r dyn LinkResolver,

@@ -24,7 +24,7 @@ use crate::text::escape_into;
 use crate::typography::Typography;
 
 /// What the site stage answers for a link found in a page.
-#[derive(Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Hash, serde::Serialize, serde::Deserialize)]
 pub(crate) enum LinkTarget {
     /// Not a link to a content file: leave it alone.
     External,

@@ -632,3 +632,60 @@ fn a_title_edit_in_a_large_guide_renders_again_the_menus_that_show_it() {
     );
     assert!(reused(&said) >= same, "{same} pages the same: {said}");
 }
+
+/// A page added or removed renders again the bodies whose links it changes, not every
+/// body (each was keyed by every page's URL: at 20,000 pages, a page added took a first
+/// build's time). A body whose links go elsewhere now is made again: an English link to a
+/// role that had a French page only goes to the English page once there is one. Each
+/// build gives the files a first build gives.
+#[test]
+fn a_page_added_or_removed_renders_again_only_the_bodies_it_changes() {
+    let site = TestSite::example();
+    site.write(
+        "content/roles/auditor.fr.md",
+        "---\ntitle: Auditrice\n---\nVoir [le testeur](tester.md).\n",
+    );
+    let tester = "content/roles/tester.en.md";
+    let text = std::fs::read_to_string(site.path(tester)).expect("tester");
+    site.write(
+        tester,
+        &format!("{text}\nAsk the [auditor](auditor.md) and the [](designer.md).\n"),
+    );
+    let first = site.build().ok().stderr();
+    let pages = built(&first);
+    let tester_html = || site.read_output("en/roles/tester/index.html");
+    assert!(tester_html().contains("href=\"../../../fr/roles/auditor/index.html\""));
+    // Added: the English auditor. Only the tester's English body links it.
+    tick();
+    site.write(
+        "content/roles/auditor.en.md",
+        "---\ntitle: Auditor\n---\nSee [the tester](tester.md).\n",
+    );
+    let added = site.build().ok().stderr();
+    assert_eq!(built(&added), pages + 1);
+    assert_eq!(
+        bodies_reused(&added),
+        pages - 1,
+        "every body but the tester's (and the new one's) reused: {added}"
+    );
+    assert!(
+        tester_html().contains("href=\"../auditor/index.html\""),
+        "the new page linked"
+    );
+    assert_same(
+        &files(&site.output("")),
+        &first_build(&site),
+        "a page added",
+    );
+    // Removed again: the English link goes back to the French page.
+    tick();
+    std::fs::remove_file(site.path("content/roles/auditor.en.md")).expect("remove");
+    let removed = site.build().ok().stderr();
+    assert_eq!(bodies_reused(&removed), pages - 1, "{removed}");
+    assert!(tester_html().contains("href=\"../../../fr/roles/auditor/index.html\""));
+    assert_same(
+        &files(&site.output("")),
+        &first_build(&site),
+        "a page removed",
+    );
+}
