@@ -274,9 +274,14 @@ pub(super) fn classify(config: &Config, relative: &str) -> Result<(String, Strin
     if !parts.is_empty() && config.has_language(parts[0]) {
         lang = Some(parts.remove(0).to_string());
     }
-    // Suffix layout: x.fr.md.
+    // Suffix layout: x.fr.md. Where the folder gives the language, a suffix that is not
+    // one of the site's languages is part of the name (Livefyre's `c-livefyre.js.md`).
     let (stem, suffix_lang) = match stem.rsplit_once('.') {
-        Some((base, marker)) if is_language_code(marker) && !base.is_empty() => {
+        Some((base, marker))
+            if is_language_code(marker)
+                && !base.is_empty()
+                && (lang.is_none() || config.has_language(marker)) =>
+        {
             if !config.has_language(marker) {
                 return Err(format!(
                     "language marker `.{marker}` is not configured in site.yaml (languages: {})",
@@ -353,6 +358,24 @@ mod tests {
     #[test]
     fn disagreeing_markers_are_an_error() {
         assert!(classify_str("en/roles/x.fr.md").is_err());
+    }
+
+    /// In a language's folder, a suffix that is no language of the site is the name's
+    /// (Livefyre's guide: `c-livefyre.js.md`, `t-add-livefyre.js-to-the-page.md`).
+    #[test]
+    fn in_a_language_folder_other_suffixes_are_the_name_s() {
+        assert_eq!(
+            classify_str("en/help/c-livefyre.js.md").unwrap(),
+            ("en".into(), "help/c-livefyre.js".into())
+        );
+        assert_eq!(
+            classify_str("fr/help/t-add-livefyre.js-to-the-page.md").unwrap(),
+            ("fr".into(), "help/t-add-livefyre.js-to-the-page".into())
+        );
+        assert_eq!(
+            classify_str("en/help/x.en.md").unwrap(),
+            ("en".into(), "help/x".into())
+        );
     }
 
     #[test]

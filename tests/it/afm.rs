@@ -1646,3 +1646,37 @@ fn select_in<'a>(element: &scraper::ElementRef<'a>, css: &str) -> Vec<scraper::E
     let selector = scraper::Selector::parse(css).expect("selector");
     element.select(&selector).collect()
 }
+
+/// A page whose name carries a suffix that is no language of the site, in a language's
+/// folder, is a page by that name (Livefyre's guide: `c-livefyre.js.md`, linked from its
+/// `TOC.md` and its pages): the build failed on it, with every link to it.
+#[test]
+fn a_name_with_a_dot_suffix_in_a_language_folder_is_a_page() {
+    let site = guide(
+        "See [Livefyre.js](c-livefyre.js.md) and [the way](t-add-livefyre.js-to-the-page.md).\n",
+    );
+    site.write(
+        "content/en/help/c-livefyre.js.md",
+        "---\ntitle: Livefyre.js\n---\nThe library.\n",
+    );
+    site.write(
+        "content/en/help/t-add-livefyre.js-to-the-page.md",
+        "---\ntitle: Add Livefyre.js to the page\n---\nSteps.\n",
+    );
+    site.build().ok();
+    let hrefs: Vec<String> = select(&main_of(&site, PAGE), "a")
+        .iter()
+        .filter_map(|a| a.value().attr("href").map(str::to_string))
+        .collect();
+    assert_eq!(
+        hrefs,
+        [
+            "../../../en/help/c-livefyre-js/index.html",
+            "../../../en/help/t-add-livefyre-js-to-the-page/index.html"
+        ]
+    );
+    assert!(
+        site.read_output("en/help/c-livefyre-js/index.html")
+            .contains("The library.")
+    );
+}
