@@ -152,10 +152,14 @@ fn needs_space_before(c: char, prev: Option<char>, next: Option<char>) -> bool {
     let Some(prev) = prev else {
         return false; // start of a text: `?` at the start of a line stays as it is
     };
-    // Glued to a word on the right: `https://`, `?id=3`, `!important`, `10:30`, `a:b`, a
-    // Windows path (`C:\Program Files`) or a `::` path (`alchemist::type`, Substance 3D
-    // Sampler's French pages).
-    if next.is_some_and(|n| n.is_alphanumeric() || matches!(n, '/' | '=' | '_' | '\\' | ':')) {
+    // Glued to a word or to code on the right: `https://`, `?id=3`, `!important`, `10:30`,
+    // `a:b`, a Windows path (`C:\Program Files`), a `::` path (`alchemist::type`, Substance
+    // 3D Sampler's French pages), `editorCss:{}` (Livefyre's); or quoted alone as a
+    // character (`":"`, Livefyre's too).
+    if next.is_some_and(|n| {
+        n.is_alphanumeric() || matches!(n, '/' | '=' | '_' | '\\' | ':' | '{' | '[')
+    }) || (matches!(prev, '"' | '\'') && next == Some(prev))
+    {
         return false;
     }
     if prev == ' ' || prev == NBSP || prev == NNBSP {
@@ -289,6 +293,15 @@ mod tests {
             "alchemist::variation::type=multi"
         );
         assert_eq!(fr("? au début"), "? au début");
+        assert_eq!(
+            fr("les caractères tels que \":\", \".\" ou '?'"),
+            "les caractères tels que \":\", \".\" ou '?'"
+        );
+        assert_eq!(
+            fr("l’objet editorCss:{} ou a:[1]"),
+            "l’objet editorCss:{} ou a:[1]"
+        );
+        assert_eq!(fr("Il dit \"non!\""), "Il dit \"non\u{202f}!\"");
         assert_eq!(fr("color: red !important"), "color\u{a0}: red !important");
     }
 
