@@ -109,6 +109,11 @@ impl Navigation {
             from: &site.pages[i].path,
             current: Some(i),
             whole: guide.whole,
+            max_listed: if guide.from_toc {
+                MAX_LISTED_TOC
+            } else {
+                MAX_LISTED
+            },
         };
         let place = self.place.get(i.index()).and_then(Option::as_deref);
         html.push_str("<p class=\"guide-title\">");
@@ -253,9 +258,12 @@ fn push_relative_url(out: &mut String, from: &str, to: &str, push: impl FnOnce(&
 /// guide lists its 600 pages in 482 entries: whole, the menu was 70 kB of every page.
 const MAX_WHOLE_MENU: usize = 200;
 
-/// Past this many entries, a menu list shows only [`AROUND`] entries on each side of the
-/// current page's.
+/// Past this many entries, a menu list of a folder tree shows only [`AROUND`] entries on
+/// each side of the current page's; a list of a `TOC.md`, which an author wrote and no
+/// page lists whole, past [`MAX_LISTED_TOC`] (Learning Manager's "Administrator" group
+/// has 65 entries: cut to 17, 48 of its pages could only be reached page by page).
 const MAX_LISTED: usize = 40;
+const MAX_LISTED_TOC: usize = 200;
 const AROUND: usize = 8;
 
 /// Writes menu links from one page.
@@ -268,6 +276,9 @@ struct Link<'a> {
     /// The menu is shown whole; else a group that does not hold the page is a link to its
     /// first page (see [`MAX_WHOLE_MENU`]).
     whole: bool,
+    /// Past how many entries a list shows the current page's neighbours only (see
+    /// [`MAX_LISTED`]).
+    max_listed: usize,
 }
 
 impl Link<'_> {
@@ -290,14 +301,14 @@ impl Link<'_> {
         html.push_str("</a>");
     }
 
-    /// A list longer than [`MAX_LISTED`] (a folder of 10,000 roles) shows the entries
+    /// A list longer than [`Link::max_listed`] (a folder of 10,000 roles) shows the entries
     /// around the current page's, between `…`: every page must stay light, and the
     /// guide's title links to the page that lists them all. `place`: where the current
     /// page's first entry is below this list (see [`Navigation::place`]), if it is.
     fn write_list(&self, html: &mut String, items: &[MenuItem], place: Option<&[u32]>) {
         html.push_str("<ul>\n");
         let at = place.and_then(|p| p.first()).map(|&at| at as usize);
-        let shown = if items.len() <= MAX_LISTED {
+        let shown = if items.len() <= self.max_listed {
             0..items.len()
         } else {
             let at = at.unwrap_or(0);

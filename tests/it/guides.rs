@@ -682,6 +682,33 @@ fn without_a_toc_the_folder_tree_is_the_menu() {
     assert_eq!(header, ["About"]);
 }
 
+/// A `TOC.md` group of many entries is shown whole: no page lists it otherwise (Learning
+/// Manager's "Administrator" group, 65 entries, was cut to 17 around the page, and 48 of
+/// its pages could be reached only page by page).
+#[test]
+fn a_toc_group_of_many_entries_is_shown_whole() {
+    let site = TestSite::new(SITE);
+    let mut toc =
+        String::from("---\nuser-guide-title: Big\n---\n# Big {#big}\n\n- Administrator {#admin}\n");
+    for k in 0..65 {
+        toc.push_str(&format!("  - [Task {k:02}](t{k:02}.md)\n"));
+        site.write(
+            &format!("content/en/help/big/t{k:02}.md"),
+            &format!("---\ntitle: Task {k:02}\n---\nText.\n"),
+        );
+    }
+    site.write("content/en/help/big/TOC.md", &toc);
+    site.build().ok();
+    let html = site.html("en/help/big/t00/index.html");
+    let entries: Vec<String> = select(&html, ".guide-nav details li")
+        .iter()
+        .map(text)
+        .collect();
+    assert_eq!(entries.len(), 65, "{entries:?}");
+    assert_eq!(entries[64], "Task 64");
+    assert!(select(&html, ".menu-more").is_empty());
+}
+
 #[test]
 fn a_folder_of_many_pages_shows_the_entries_around_the_current_one() {
     let site = TestSite::new(SITE);
