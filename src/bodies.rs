@@ -1078,7 +1078,16 @@ pub(crate) fn repeats_description(plain: &str, description: Option<&str>) -> boo
     let Some(description) = description.filter(|d| !d.trim().is_empty()) else {
         return false;
     };
-    let sentence = description.trim_end().ends_with(['.', '!', '?', ':']);
+    // A description's last full stop may be the text's comma or colon: the sentence goes
+    // on (Learning Manager: `…create your account.` before `…create your account, by
+    // following the steps below:`).
+    let (description, sentence) = match description.trim_end().strip_suffix('.') {
+        Some(words) => (words, false),
+        None => (
+            description,
+            description.trim_end().ends_with(['!', '?', ':']),
+        ),
+    };
     let Some(first) = description.trim_start().chars().next() else {
         return false;
     };

@@ -1606,13 +1606,18 @@ fn a_description_the_body_opens_with_is_not_shown_twice() {
         "content/en/help/far.md",
         &format!("---\ntitle: Far\ndescription: Vous pouvez mapper les relations.\n---\n>[!IMPORTANT]\n>\n>{callout}\n\nVous pouvez mapper les relations. Vous pouvez aussi.\n"),
     );
+    // Whose full stop is the text's comma: the sentence goes on (Learning Manager).
+    site.write(
+        "content/en/help/going-on.md",
+        "---\ntitle: Going on\ndescription: You need to create your account.\n---\nYou need to create your account, by following the steps below:\n",
+    );
     // A description that only says the title again (73 pages of Workfront Fusion).
     site.write(
         "content/en/help/titled.md",
         "---\ntitle: Make a custom API call\ndescription: Make a custom  API call.\n---\nText.\n",
     );
     site.build().ok();
-    for page in ["tipped", "unstopped", "far", "titled"] {
+    for page in ["tipped", "unstopped", "far", "titled", "going-on"] {
         let html = site.html(&format!("en/help/{page}/index.html"));
         assert!(select(&html, "main .lead").is_empty(), "{page}");
     }
