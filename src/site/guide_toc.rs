@@ -34,6 +34,11 @@ pub(crate) struct TocEntry {
 pub(crate) fn parse(body: &str, body_line: usize) -> Vec<TocEntry> {
     let mut items: Vec<Item> = Vec::new();
     let body = without_comments(body);
+    // Whether the line before was an item's or its paragraph's: a line of links after it
+    // goes on that paragraph (CommonMark), each link an entry beside the item's (Support
+    // Resources' podcast: `+ [Ep.1](episode1.md)` then `[Ep.2](episode2.md)` on the next
+    // lines; eight of nine episodes were not in the menu).
+    let mut in_item = false;
     for (n, line) in body.lines().enumerate() {
         let indent: usize = line
             .chars()
@@ -45,8 +50,22 @@ pub(crate) fn parse(body: &str, body_line: usize) -> Vec<TocEntry> {
             .iter()
             .find_map(|marker| rest.strip_prefix(marker))
         else {
+            in_item = in_item && !rest.is_empty();
+            if let Some(last) = items.last().filter(|_| in_item && rest.starts_with('[')) {
+                let (indent, text) = (last.indent, last.text);
+                let column = line.len() - rest.len() + 1;
+                for (at, piece) in run_on(rest) {
+                    let entry = entry(piece.trim(), body_line + n, column + at);
+                    items.push(Item {
+                        indent,
+                        text,
+                        entry,
+                    });
+                }
+            }
             continue;
         };
+        in_item = true;
         let column = line.len() - rest.len() + 3;
         // Where the item's text starts, as CommonMark counts it: after the marker and up
         // to four spaces (one, when more: the text is then indented code).
@@ -277,6 +296,19 @@ mod tests {
                 "  Under"
             ]
         );
+    }
+
+    /// Links on the lines after an item's go on its paragraph: each an entry beside it.
+    #[test]
+    fn links_on_an_item_s_next_lines_are_entries_beside_it() {
+        let toc = parse(
+            "+ Podcast {#podcast}\n  + [Ep.1](e1.md)\n    [Ep.2](e2.md)\n    [Ep.3](e3.md) + [Ep.4](e4.md)\n+ [After](after.md)\n\n[Not an entry](x.md)\n",
+            1,
+        );
+        let podcast: Vec<&str> = toc[0].children.iter().map(|e| e.label.as_str()).collect();
+        assert_eq!(podcast, ["Ep.1", "Ep.2", "Ep.3", "Ep.4"]);
+        let top: Vec<&str> = toc.iter().map(|e| e.label.as_str()).collect();
+        assert_eq!(top, ["Podcast", "After"]);
     }
 
     #[test]
