@@ -1110,12 +1110,13 @@ pub(crate) fn repeats_description(plain: &str, description: Option<&str>) -> boo
 /// Workfront Fusion's repeat starts at byte 481 in English, 679 in French).
 const OPENING: usize = 1000;
 
-/// Whether `text` starts with the words of `description` (see [`repeats_description`]).
+/// Whether `text` starts with the words of `description` (see [`repeats_description`]),
+/// capitals aside (Support Resources: `…sandbox Requests.` before `…sandbox requests.`).
 fn words_at(text: &str, description: &str, sentence: bool) -> bool {
     let mut text = text.chars().peekable();
     for wanted in description.chars().filter(|c| !c.is_whitespace()) {
         while text.next_if(|c| c.is_whitespace()).is_some() {}
-        if text.next() != Some(wanted) {
+        if !text.next().is_some_and(|c| same_letter(c, wanted)) {
             return false;
         }
     }
@@ -1125,6 +1126,11 @@ fn words_at(text: &str, description: &str, sentence: bool) -> bool {
         || text
             .peek()
             .is_none_or(|c| c.is_whitespace() || matches!(c, '.' | '!' | '?' | ':' | ';' | ','))
+}
+
+/// Whether `a` and `b` are the same letter, capital or not.
+fn same_letter(a: char, b: char) -> bool {
+    a == b || a.to_lowercase().eq(b.to_lowercase())
 }
 
 /// A link's path, a page's `x.md/` read as `x.md`: Experience League's guides write a few

@@ -1611,13 +1611,25 @@ fn a_description_the_body_opens_with_is_not_shown_twice() {
         "content/en/help/going-on.md",
         "---\ntitle: Going on\ndescription: You need to create your account.\n---\nYou need to create your account, by following the steps below:\n",
     );
+    // Or its capitals (Support Resources: `sandbox Requests.`, `sandbox requests.`).
+    site.write(
+        "content/en/help/capitals.md",
+        "---\ntitle: Capitals\ndescription: Answers about sandbox Requests.\n---\nAnswers about sandbox requests. It also clarifies.\n",
+    );
     // A description that only says the title again (73 pages of Workfront Fusion).
     site.write(
         "content/en/help/titled.md",
         "---\ntitle: Make a custom API call\ndescription: Make a custom  API call.\n---\nText.\n",
     );
     site.build().ok();
-    for page in ["tipped", "unstopped", "far", "titled", "going-on"] {
+    for page in [
+        "tipped",
+        "unstopped",
+        "far",
+        "titled",
+        "going-on",
+        "capitals",
+    ] {
         let html = site.html(&format!("en/help/{page}/index.html"));
         assert!(select(&html, "main .lead").is_empty(), "{page}");
     }
