@@ -1091,16 +1091,31 @@ pub(crate) fn repeats_description(plain: &str, description: Option<&str>) -> boo
     let Some(first) = description.trim_start().chars().next() else {
         return false;
     };
-    // Tried only where a word of the text starts as the description does, in the text's
-    // opening alone: searched through the whole text, a first letter found nowhere else
-    // (a capital) made this 3.8% of a first build's instructions.
-    let mut end = plain.len().min(OPENING + first.len_utf8());
+    // Tried only where a word of the text starts as the description does (capitals aside),
+    // in the text's opening alone: searched through the whole text, a first letter found
+    // nowhere else (a capital) made this 3.8% of a first build's instructions.
+    let mut end = plain.len().min(OPENING + 4);
     while !plain.is_char_boundary(end) {
         end -= 1;
     }
-    plain[..end]
-        .match_indices(first)
-        .map(|(at, _)| at)
+    let opening = &plain[..end];
+    let starts: Box<dyn Iterator<Item = usize>> = if first.is_ascii() {
+        let (lower, upper) = (first.to_ascii_lowercase(), first.to_ascii_uppercase());
+        Box::new(memchr::memchr2_iter(
+            lower as u8,
+            upper as u8,
+            opening.as_bytes(),
+        ))
+    } else {
+        Box::new(
+            opening
+                .char_indices()
+                .filter(move |&(_, c)| same_letter(c, first))
+                .map(|(at, _)| at),
+        )
+    };
+    starts
+        .take_while(|&at| at <= OPENING)
         .filter(|&at| at == 0 || plain[..at].ends_with(char::is_whitespace))
         .any(|at| words_at(&plain[at..], description, sentence))
 }
@@ -1367,6 +1382,10 @@ mod tests {
                 &format!("{first}bc"),
                 Some(&description)
             ));
+            // Its first letter in the other case.
+            let lower = description.to_lowercase();
+            assert!(repeats_description(&at(OPENING), Some(&lower)));
+            assert!(!repeats_description(&at(OPENING + 1), Some(&lower)));
         }
     }
 
