@@ -70,6 +70,13 @@ try {
   await page.locator("details.guide-nav > summary").tap();
   check(await nav.evaluate((d) => d.open), "a tap on its summary opens it");
   check(await page.locator("details.guide-nav nav a").first().isVisible(), "its links are visible");
+  // A large menu's group that does not hold the page is a link beside its marker, even
+  // when its label wraps: not alone on the line after it.
+  const branch = await page.evaluate(() => {
+    const a = document.querySelector(".guide-nav li.menu-branch > a");
+    return a && a.getBoundingClientRect().top - a.parentElement.getBoundingClientRect().top;
+  });
+  check(branch !== null && branch < 8, `a long group's link starts on its marker's line (${branch} px below its top)`);
   check(errors.length === 0, `no script errors: ${errors}`);
 
   // Without JavaScript every tab reads as a titled section.

@@ -1,6 +1,7 @@
 //! A guide page on a phone in headless Chromium (`tests/browser/guide_tabs.mjs`): Adobe
 //! tabs work as an accessible tablist and still read as sections without JavaScript, the
-//! guide sidebar opens, and a table and a code block wider than the phone are reachable
+//! guide sidebar opens (a long group's link beside its marker), and a table and a code
+//! block wider than the phone are reachable
 //! by keyboard. Skips (printing why) without Chromium, Node or the npm
 //! packages, as `browser` does.
 
@@ -18,9 +19,18 @@ fn tabs_switch_and_the_guide_sidebar_opens_on_a_phone() {
         return;
     }
     let site = TestSite::new("title: Docs\nlanguages:\n  en: English\n");
+    // A menu of more than 200 entries, whose groups that do not hold the page are links
+    // to their first page, one with a label that wraps on a phone.
+    let links: String = (0..200)
+        .map(|k| format!("  - [Link {k}](https://example.org/{k})\n"))
+        .collect();
     site.write(
         "content/en/help/demo/TOC.md",
-        "# Demo {#demo}\n\n- [Install](install.md)\n- [Other](other.md)\n",
+        &format!("# Demo {{#demo}}\n\n- [Install](install.md)\n- [Other](other.md)\n- A group whose label is long enough to wrap on a phone {{#long}}\n  - [Deep](deep.md)\n- Links {{#links}}\n{links}"),
+    );
+    site.write(
+        "content/en/help/demo/deep.md",
+        "---\ntitle: Deep\n---\nText.\n",
     );
     site.write(
         "content/en/help/demo/install.md",
