@@ -53,35 +53,39 @@ pub(crate) fn parse(body: &str, body_line: usize) -> Vec<TocEntry> {
             in_item = in_item && !rest.is_empty();
             if let Some(last) = items.last().filter(|_| in_item && rest.starts_with('[')) {
                 let (indent, text) = (last.indent, last.text);
-                let column = line.len() - rest.len() + 1;
-                for (at, piece) in run_on(rest) {
-                    let entry = entry(piece.trim(), body_line + n, column + at);
-                    items.push(Item {
-                        indent,
-                        text,
-                        entry,
-                    });
-                }
+                let at = (body_line + n, line.len() - rest.len() + 1);
+                push_entries(&mut items, rest, (indent, text), at);
             }
             continue;
         };
         in_item = true;
-        let column = line.len() - rest.len() + 3;
         // Where the item's text starts, as CommonMark counts it: after the marker and up
         // to four spaces (one, when more: the text is then indented code).
         let spaces = content.len() - content.trim_start_matches(' ').len() + 1;
         let text = indent + 1 + if spaces > 4 { 1 } else { spaces };
-        for (at, piece) in run_on(content) {
-            let entry = entry(piece.trim(), body_line + n, column + at);
-            items.push(Item {
-                indent,
-                text,
-                entry,
-            });
-        }
+        let at = (body_line + n, line.len() - rest.len() + 3);
+        push_entries(&mut items, content, (indent, text), at);
     }
     let mut pos = 0;
     nest(&mut items, &mut pos, 0)
+}
+
+/// The entries of an item's `content` (one, or several run on: see [`run_on`]), its
+/// marker at `indent` and its text at `text`, written at `(line, column)`.
+fn push_entries(
+    items: &mut Vec<Item>,
+    content: &str,
+    (indent, text): (usize, usize),
+    (line, column): (usize, usize),
+) {
+    for (at, piece) in run_on(content) {
+        let entry = entry(piece.trim(), line, column + at);
+        items.push(Item {
+            indent,
+            text,
+            entry,
+        });
+    }
 }
 
 /// `body` with its HTML comments blanked, every other byte where it was (for lines and
