@@ -1107,10 +1107,14 @@ pub(crate) fn repeats_description(plain: &str, description: Option<&str>) -> boo
             opening.as_bytes(),
         ))
     } else {
+        // A letter whose small one is not ASCII (`É`) is none of the text's ASCII
+        // letters: those are passed over without Unicode's tables (which, for every
+        // character of the opening of 61 French pages in 2,000, were 0.8% of a build).
+        let ascii_twin = first.to_lowercase().any(|c| c.is_ascii());
         Box::new(
             opening
                 .char_indices()
-                .filter(move |&(_, c)| same_letter(c, first))
+                .filter(move |&(_, c)| (ascii_twin || !c.is_ascii()) && same_letter(c, first))
                 .map(|(at, _)| at),
         )
     };
@@ -1143,9 +1147,15 @@ fn words_at(text: &str, description: &str, sentence: bool) -> bool {
             .is_none_or(|c| c.is_whitespace() || matches!(c, '.' | '!' | '?' | ':' | ';' | ','))
 }
 
-/// Whether `a` and `b` are the same letter, capital or not.
+/// Whether `a` and `b` are the same letter, capital or not (two ASCII letters compared
+/// as such, without Unicode's tables).
 fn same_letter(a: char, b: char) -> bool {
-    a == b || a.to_lowercase().eq(b.to_lowercase())
+    a == b
+        || if a.is_ascii() && b.is_ascii() {
+            a.eq_ignore_ascii_case(&b)
+        } else {
+            a.to_lowercase().eq(b.to_lowercase())
+        }
 }
 
 /// A link's path, a page's `x.md/` read as `x.md`: Experience League's guides write a few
@@ -1387,6 +1397,12 @@ mod tests {
             assert!(repeats_description(&at(OPENING), Some(&lower)));
             assert!(!repeats_description(&at(OPENING + 1), Some(&lower)));
         }
+        // A first letter whose small one is ASCII (the Kelvin sign's is `k`) is looked for
+        // among ASCII letters too.
+        assert!(repeats_description(
+            "Lead. kbc def.",
+            Some("\u{212A}bc def.")
+        ));
     }
 
     #[test]

@@ -72,11 +72,45 @@ pub struct GuideBadge {
 }
 
 /// An entry of a guide's menu.
-#[derive(Debug, Hash)]
+#[derive(Debug)]
 pub struct MenuItem {
     pub label: String,
     pub target: Target,
     pub children: Vec<MenuItem>,
+    /// The key of the entry as a menu shows it on a page it does not hold (see
+    /// [`MenuItem::closed_key`]), made when first asked for.
+    closed: std::sync::OnceLock<u64>,
+}
+
+impl MenuItem {
+    fn new(label: String, target: Target, children: Vec<MenuItem>) -> MenuItem {
+        MenuItem {
+            label,
+            target,
+            children,
+            closed: std::sync::OnceLock::new(),
+        }
+    }
+
+    /// A key of what a menu writes for this entry on a page that it does not hold (the
+    /// page's own entry is not in it, nor below it): the same on each such page but for
+    /// the links, which are keyed by the pages they lead to (see [`KeyOut`]). A list of
+    /// 10,000 roles shows 17 of them on each page; keyed so, each page's sidebar is keyed
+    /// by 17 numbers rather than written (a ninth of a build after a title edit at
+    /// 20,000 pages was writing every page's sidebar to key it).
+    fn closed_key(&self, link: &Link) -> u64 {
+        *self
+            .closed
+            .get_or_init(|| crate::hash::hash_with(|h| link.write_item(&mut KeyOut(h), self, None)))
+    }
+}
+
+/// The entry's label, target and entries: what the menu is made of (its key, made from
+/// those, is left out).
+impl Hash for MenuItem {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        (&self.label, &self.target, &self.children).hash(state);
+    }
 }
 
 #[derive(Debug, Hash, PartialEq, Eq)]
@@ -102,8 +136,15 @@ impl Navigation {
     /// Page `i`'s sidebar as HTML: its guide's title and menu, links relative to the page,
     /// its own entry marked and the groups that hold it open. `None` outside guides.
     pub fn sidebar(&self, site: &Site, i: PageId) -> Option<String> {
-        let guide = self.guide_of(i)?;
         let mut html = String::with_capacity(4096);
+        self.write_sidebar(&mut html, site, i)?;
+        Some(html)
+    }
+
+    /// Writes page `i`'s sidebar (see [`Navigation::sidebar`]) into `out`; `None` outside
+    /// guides.
+    fn write_sidebar(&self, out: &mut impl MenuOut, site: &Site, i: PageId) -> Option<()> {
+        let guide = self.guide_of(i)?;
         let link = Link {
             site,
             from: &site.pages[i].path,
@@ -116,19 +157,29 @@ impl Navigation {
             },
         };
         let place = self.place.get(i.index()).and_then(Option::as_deref);
-        html.push_str("<p class=\"guide-title\">");
+        out.markup("<p class=\"guide-title\">");
         // The title links to the guide's first page, which its menu entry marks.
         match guide.first {
             Some(first) => Link {
                 current: None,
                 ..link
             }
-            .write(&mut html, first, &guide.title),
-            None => escape_into(&mut html, &guide.title),
+            .write(out, first, &guide.title),
+            None => out.text(&guide.title),
         }
-        html.push_str("</p>\n");
-        link.write_list(&mut html, &guide.menu, place);
-        Some(html)
+        out.markup("</p>\n");
+        link.write_list(out, &guide.menu, place);
+        Some(())
+    }
+
+    /// A key of page `i`'s sidebar (see [`Navigation::sidebar`]), made without writing
+    /// it: the page (where the links start from, which entry is its own and which links
+    /// go to another language) and what its menu shows, each entry that does not hold the
+    /// page by its key (see [`MenuItem::closed_key`]).
+    fn sidebar_key(&self, site: &Site, i: PageId, state: &mut impl Hasher) {
+        let page = &site.pages[i];
+        (&page.path, page.lang()).hash(state);
+        self.write_sidebar(&mut KeyOut(state), site, i);
     }
 }
 
@@ -142,19 +193,10 @@ pub struct Sidebar<'a> {
     guide_key: u64,
     /// Whether its guide's menu is shown whole (see [`MAX_WHOLE_MENU`]).
     whole: bool,
-    /// A menu not shown whole, written when its page is keyed, for its render.
-    written: std::sync::OnceLock<String>,
 }
 
 impl Sidebar<'_> {
-    pub fn html(&self) -> std::borrow::Cow<'_, str> {
-        match self.written.get() {
-            Some(html) => std::borrow::Cow::Borrowed(html),
-            None => std::borrow::Cow::Owned(self.write()),
-        }
-    }
-
-    fn write(&self) -> String {
+    pub fn html(&self) -> String {
         self.site
             .navigation
             .sidebar(self.site, self.page)
@@ -174,7 +216,9 @@ impl Hash for Sidebar<'_> {
             let p = &self.site.pages[self.page];
             (self.guide_key, self.page, &p.path, p.lang()).hash(state);
         } else {
-            self.written.get_or_init(|| self.write()).hash(state);
+            self.site
+                .navigation
+                .sidebar_key(self.site, self.page, state);
         }
     }
 }
@@ -219,7 +263,6 @@ impl Navigation {
             page: i,
             guide_key: *guide_keys.get(g)?,
             whole: self.guides.get(g)?.whole,
-            written: std::sync::OnceLock::new(),
         })
     }
 }
@@ -282,31 +325,18 @@ struct Link<'a> {
 }
 
 impl Link<'_> {
-    fn write(&self, html: &mut String, page: PageId, label: &str) {
-        let target = &self.site.pages[page];
-        html.push_str("<a href=\"");
-        push_relative_url(html, self.from, &target.path, escape_into);
-        html.push('"');
-        if Some(page) == self.current {
-            html.push_str(" aria-current=\"page\"");
-        }
-        let from = self.current.map_or(target, |c| &self.site.pages[c]);
-        if target.lang() != from.lang() {
-            html.push_str(" hreflang=\"");
-            escape_into(html, target.lang());
-            html.push('"');
-        }
-        html.push('>');
-        escape_into(html, label);
-        html.push_str("</a>");
+    fn write(&self, out: &mut impl MenuOut, page: PageId, label: &str) {
+        out.page_link(self, page);
+        out.text(label);
+        out.markup("</a>");
     }
 
     /// A list longer than [`Link::max_listed`] (a folder of 10,000 roles) shows the entries
     /// around the current page's, between `…`: every page must stay light, and the
     /// guide's title links to the page that lists them all. `place`: where the current
     /// page's first entry is below this list (see [`Navigation::place`]), if it is.
-    fn write_list(&self, html: &mut String, items: &[MenuItem], place: Option<&[u32]>) {
-        html.push_str("<ul>\n");
+    fn write_list(&self, out: &mut impl MenuOut, items: &[MenuItem], place: Option<&[u32]>) {
+        out.markup("<ul>\n");
         let at = place.and_then(|p| p.first()).map(|&at| at as usize);
         let shown = if items.len() <= self.max_listed {
             0..items.len()
@@ -319,70 +349,150 @@ impl Link<'_> {
         };
         const MORE: &str = "<li class=\"menu-more\" aria-hidden=\"true\">…</li>\n";
         if shown.start > 0 {
-            html.push_str(MORE);
+            out.markup(MORE);
         }
         let after = shown.end < items.len();
         for (index, item) in items.iter().enumerate().skip(shown.start).take(shown.len()) {
-            // A group of links out of the site only (Workfront Learn's "Microsoft Teams")
-            // has no page to open it on: it is written whole, folded.
-            let leads_to_page =
-                matches!(item.target, Target::Page(_)) || first_page(&item.children).is_some();
-            if !item.children.is_empty()
-                && !self.whole
-                && !self.holds_current(item)
-                && leads_to_page
-            {
-                self.write_branch(html, item);
-                continue;
-            }
-            html.push_str("<li>");
-            let target = |html: &mut String| match &item.target {
-                Target::Page(j) => self.write(html, *j, &item.label),
-                Target::Url(url) => {
-                    html.push_str("<a href=\"");
-                    escape_into(html, url);
-                    html.push_str("\" rel=\"external\">");
-                    escape_into(html, &item.label);
-                    html.push_str("</a>");
-                }
-                Target::None => escape_into(html, &item.label),
-            };
-            if item.children.is_empty() {
-                target(html);
-            } else {
-                html.push_str(if self.holds_current(item) {
-                    "<details open><summary>"
-                } else {
-                    "<details><summary>"
-                });
-                target(html);
-                html.push_str("</summary>\n");
+            if self.holds_current(item) || !out.closed(self, item) {
                 let below = place.filter(|_| at == Some(index)).map(|p| &p[1..]);
-                self.write_list(html, &item.children, below);
-                html.push_str("</details>");
+                self.write_item(out, item, below);
             }
-            html.push_str("</li>\n");
         }
         if after {
-            html.push_str(MORE);
+            out.markup(MORE);
         }
-        html.push_str("</ul>\n");
+        out.markup("</ul>\n");
+    }
+
+    /// One entry of a list, and the list below it if it shows one (`place`: as
+    /// [`Link::write_list`]'s, below this entry).
+    fn write_item<O: MenuOut>(&self, out: &mut O, item: &MenuItem, place: Option<&[u32]>) {
+        // A group of links out of the site only (Workfront Learn's "Microsoft Teams")
+        // has no page to open it on: it is written whole, folded.
+        let leads_to_page =
+            matches!(item.target, Target::Page(_)) || first_page(&item.children).is_some();
+        if !item.children.is_empty() && !self.whole && !self.holds_current(item) && leads_to_page {
+            self.write_branch(out, item);
+            return;
+        }
+        out.markup("<li>");
+        let target = |out: &mut O| match &item.target {
+            Target::Page(j) => self.write(out, *j, &item.label),
+            Target::Url(url) => {
+                out.markup("<a href=\"");
+                out.text(url);
+                out.markup("\" rel=\"external\">");
+                out.text(&item.label);
+                out.markup("</a>");
+            }
+            Target::None => out.text(&item.label),
+        };
+        if item.children.is_empty() {
+            target(out);
+        } else {
+            out.markup(if self.holds_current(item) {
+                "<details open><summary>"
+            } else {
+                "<details><summary>"
+            });
+            target(out);
+            out.markup("</summary>\n");
+            self.write_list(out, &item.children, place);
+            out.markup("</details>");
+        }
+        out.markup("</li>\n");
     }
 
     /// A group shown closed, as a link to its own page or its first one (see
     /// [`MAX_WHOLE_MENU`]).
-    fn write_branch(&self, html: &mut String, item: &MenuItem) {
-        html.push_str("<li class=\"menu-branch\">");
+    fn write_branch(&self, out: &mut impl MenuOut, item: &MenuItem) {
+        out.markup("<li class=\"menu-branch\">");
         match (&item.target, first_page(&item.children)) {
-            (&Target::Page(page), _) | (_, Some(page)) => self.write(html, page, &item.label),
-            _ => escape_into(html, &item.label),
+            (&Target::Page(page), _) | (_, Some(page)) => self.write(out, page, &item.label),
+            _ => out.text(&item.label),
         }
-        html.push_str("</li>\n");
+        out.markup("</li>\n");
     }
 
     fn holds_current(&self, item: &MenuItem) -> bool {
         self.current.is_some_and(|c| item.target == Target::Page(c))
             || item.children.iter().any(|c| self.holds_current(c))
+    }
+}
+
+/// Where a menu is written: a page's HTML, or the hash that keys it ([`KeyOut`]).
+trait MenuOut {
+    /// Markup of equipe's own, the same on every page.
+    fn markup(&mut self, markup: &'static str);
+    /// A label or a URL as written.
+    fn text(&mut self, text: &str);
+    /// The start of a link to `page`, up to its `>`, from the page `link` writes on.
+    fn page_link(&mut self, link: &Link, page: PageId);
+    /// Takes an entry that does not hold the current page as a whole if it can (by its
+    /// key); false if it must be written.
+    fn closed(&mut self, link: &Link, item: &MenuItem) -> bool;
+}
+
+impl MenuOut for String {
+    fn markup(&mut self, markup: &'static str) {
+        self.push_str(markup);
+    }
+
+    fn text(&mut self, text: &str) {
+        escape_into(self, text);
+    }
+
+    fn page_link(&mut self, link: &Link, page: PageId) {
+        let target = &link.site.pages[page];
+        self.push_str("<a href=\"");
+        push_relative_url(self, link.from, &target.path, escape_into);
+        self.push('"');
+        if Some(page) == link.current {
+            self.push_str(" aria-current=\"page\"");
+        }
+        let from = link.current.map_or(target, |c| &link.site.pages[c]);
+        if target.lang() != from.lang() {
+            self.push_str(" hreflang=\"");
+            escape_into(self, target.lang());
+            self.push('"');
+        }
+        self.push('>');
+    }
+
+    fn closed(&mut self, _: &Link, _: &MenuItem) -> bool {
+        false
+    }
+}
+
+/// A menu's key: what it writes, links by the page each leads to rather than its URL from
+/// the page. With the page's own path and language (which the URLs and the `hreflang`s
+/// are made from, see [`Navigation::sidebar_key`]), the HTML is a function of it.
+struct KeyOut<'h, H: Hasher>(&'h mut H);
+
+impl<H: Hasher> MenuOut for KeyOut<'_, H> {
+    fn markup(&mut self, markup: &'static str) {
+        markup.hash(self.0);
+    }
+
+    fn text(&mut self, text: &str) {
+        text.hash(self.0);
+    }
+
+    fn page_link(&mut self, link: &Link, page: PageId) {
+        let target = &link.site.pages[page];
+        // Whether the link is the page's own; whether its language is compared with the
+        // page's (the guide's title link is not).
+        let role = match link.current {
+            Some(current) if current == page => 2u8,
+            Some(_) => 1,
+            None => 0,
+        };
+        (&target.path, target.lang(), role).hash(self.0);
+    }
+
+    fn closed(&mut self, link: &Link, item: &MenuItem) -> bool {
+        item.closed_key(link).hash(self.0);
+        true
     }
 }
 
@@ -688,11 +798,7 @@ fn menu_of(
             if e.dest.is_none() && !e.children.is_empty() && children.is_empty() {
                 return None;
             }
-            Some(MenuItem {
-                label: e.label.clone(),
-                target,
-                children,
-            })
+            Some(MenuItem::new(e.label.clone(), target, children))
         })
         .collect()
 }
@@ -765,10 +871,12 @@ fn folder_menu(site: &Site, members: &[PageId], folder: &str) -> Vec<MenuItem> {
     site.sort(&mut pages);
     let mut menu: Vec<MenuItem> = pages
         .into_iter()
-        .map(|i| MenuItem {
-            label: site.pages[i].page.title.clone(),
-            target: Target::Page(i),
-            children: Vec::new(),
+        .map(|i| {
+            MenuItem::new(
+                site.pages[i].page.title.clone(),
+                Target::Page(i),
+                Vec::new(),
+            )
         })
         .collect();
     for (sub, inside) in subfolders {
@@ -781,11 +889,11 @@ fn folder_menu(site: &Site, members: &[PageId], folder: &str) -> Vec<MenuItem> {
         if index.is_none() && children.is_empty() {
             continue;
         }
-        menu.push(MenuItem {
-            label: index.map_or_else(|| folder_label(sub), |i| site.pages[i].page.title.clone()),
-            target: index.map_or(Target::None, Target::Page),
+        menu.push(MenuItem::new(
+            index.map_or_else(|| folder_label(sub), |i| site.pages[i].page.title.clone()),
+            index.map_or(Target::None, Target::Page),
             children,
-        });
+        ));
     }
     menu
 }

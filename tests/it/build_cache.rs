@@ -633,6 +633,62 @@ fn a_title_edit_in_a_large_guide_renders_again_the_menus_that_show_it() {
     assert!(reused(&said) >= same, "{same} pages the same: {said}");
 }
 
+/// In a large guide whose folders are groups, a page's menu shows the groups that do not
+/// hold it closed (their label and a link), each keyed as such rather than written for
+/// every page: a title edited inside a group renders again the group's pages, whose menus
+/// show it, and no page that shows the group closed; the group's own title renders those
+/// again too. Each build gives the files a first build gives.
+#[test]
+fn a_title_edit_in_a_group_of_a_large_guide_renders_again_the_menus_that_show_it() {
+    let site = TestSite::new("title: Docs\nlanguages:\n  en: English\n");
+    for n in 0..230 {
+        site.write(
+            &format!("content/en/docs/p{n:03}.md"),
+            &format!("---\ntitle: Page {n}\n---\nText {n}.\n"),
+        );
+    }
+    site.write(
+        "content/en/docs/group/_index.md",
+        "---\ntitle: Group\n---\nThe group.\n",
+    );
+    for n in 0..4 {
+        site.write(
+            &format!("content/en/docs/group/g{n}.md"),
+            &format!("---\ntitle: Grouped {n}\n---\nText {n}.\n"),
+        );
+    }
+    site.build().ok();
+    let menu = |page: &str| site.read_output(&format!("en/docs/{page}/index.html"));
+    assert!(menu("p099").contains(">Group</a></li>"), "{}", menu("p099"));
+    assert!(!menu("p099").contains("Grouped 1"), "the group is closed");
+    for (file, from, to, changed) in [
+        ("group/g1.md", "Grouped 1", "Grouped one", 5),
+        ("group/_index.md", "Group", "The group", 5 + 17),
+    ] {
+        let before = files(&site.output(""));
+        tick();
+        let text =
+            std::fs::read_to_string(site.path(&format!("content/en/docs/{file}"))).expect("page");
+        site.write(
+            &format!("content/en/docs/{file}"),
+            &text.replacen(&format!("title: {from}\n"), &format!("title: {to}\n"), 1),
+        );
+        site.build().ok();
+        let after = files(&site.output(""));
+        assert_same(&after, &first_build(&site), file);
+        let pages_changed = after
+            .iter()
+            .filter(|(path, bytes)| path.ends_with(".html") && before.get(*path) != Some(bytes))
+            .count();
+        // The group's pages (and, for its title, the pages that show it closed), the
+        // guide's list and the home.
+        assert!(
+            pages_changed <= changed + 2,
+            "{file}: {pages_changed} pages changed"
+        );
+    }
+}
+
 /// A page added or removed renders again the bodies whose links it changes, not every
 /// body (each was keyed by every page's URL: at 20,000 pages, a page added took a first
 /// build's time). A body whose links go elsewhere now is made again: an English link to a
