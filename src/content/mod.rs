@@ -98,7 +98,7 @@ impl Adobe {
             extra
                 .get(key)
                 .and_then(serde_json::Value::as_str)
-                .map(|t| crate::markdown::afm::plain(&inline_text(t)).into_owned())
+                .map(|t| crate::markdown::afm::front_text(&inline_text(t)))
                 .filter(|t| !t.is_empty())
         };
         Adobe {
@@ -699,10 +699,10 @@ pub(crate) fn parse_page(file: SourceFile, text: String) -> Result<Page, Diagnos
         kind,
         section,
         // Adobe's `[!DNL x]` and `[!UICONTROL x]` read as their text where text is shown.
-        title: crate::markdown::afm::plain(&title).into_owned(),
+        title: crate::markdown::afm::front_text(&title),
         description: front
             .description
-            .map(|d| crate::markdown::afm::plain(&inline_text(&d)).into_owned())
+            .map(|d| crate::markdown::afm::front_text(&inline_text(&d)))
             .filter(|d| !d.is_empty()),
         slug,
         weight: front.weight.unwrap_or(0),

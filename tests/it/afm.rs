@@ -180,6 +180,36 @@ fn markers_in_titles_descriptions_and_headings_are_plain_text() {
     );
 }
 
+/// An id list at the end of a front matter's title or description (Assets Essentials,
+/// as on the page's heading) is not shown: not in the page's title, its lead, its
+/// description or the search index; a description that words the heading is no lead.
+#[test]
+fn an_id_list_ending_a_title_or_a_description_is_not_shown() {
+    let site = TestSite::new(ADOBE);
+    site.write(
+        "content/en/help/page.md",
+        "---\ntitle: Work with your team {#collaborate}\ndescription: Work with your team {#collaborate}\n---\n# Work with your team {#collaborate}\n\nText.\n",
+    );
+    site.build().ok();
+    let page = site.html(PAGE);
+    assert_eq!(
+        text(&select(&page, "title")[0]),
+        "Work with your team · Guide"
+    );
+    assert_eq!(
+        attr(&select(&page, "meta[name=description]")[0], "content"),
+        "Work with your team"
+    );
+    assert!(
+        select(&page, "p.lead").is_empty(),
+        "the heading is not said twice"
+    );
+    assert_eq!(text(&select(&page, "h1")[0]), "Work with your team");
+    let index = site.read_output("assets/search-en.js");
+    assert!(!index.contains("{#"), "{index}");
+    assert!(!site.read_output(PAGE).contains("{#"));
+}
+
 /// `>[!SLIDE](id)`, an embed Experience League resolves by its id: a warning, not a
 /// missing file; with a URL, a link to it.
 #[test]

@@ -162,6 +162,18 @@ pub(crate) fn plain(text: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// A front matter's title or description as it is shown: its markers reduced to their
+/// words ([`plain`]), without an id list at its end (Assets Essentials writes `title: … the
+/// digital assets {#collaborate}`, as on its heading; a title is no heading, and the list
+/// showed in the page's title, its lead and the search index).
+pub(crate) fn front_text(text: &str) -> String {
+    let plain = plain(text);
+    match trailing_anchor(&plain, false) {
+        Some((end, _)) => plain[..end].to_string(),
+        None => plain.into_owned(),
+    }
+}
+
 /// `text` (raw HTML: the markers are left alone by the Markdown parser there) with its
 /// markers written as HTML, as in Markdown text.
 pub(crate) fn to_html(text: &str) -> Cow<'_, str> {

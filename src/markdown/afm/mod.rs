@@ -31,7 +31,7 @@ use pulldown_cmark::{BlockQuoteKind, CowStr, Event, LinkType, Tag, TagEnd};
 
 use crate::markdown::{LinkResolver, LinkTarget, escape_attr};
 use crate::text::has;
-pub(crate) use inline::{Attrs, FrontBadge, front_matter_badge, parse_attrs, plain};
+pub(crate) use inline::{Attrs, FrontBadge, front_matter_badge, front_text, parse_attrs, plain};
 use inline::{Marker, Open, Piece};
 
 type Spanned<'a> = (Event<'a>, Range<usize>);
