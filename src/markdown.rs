@@ -209,6 +209,7 @@ pub(crate) fn render(
         replaced_links: Vec::new(),
         dropped_images: Vec::new(),
         in_code_block: false,
+        in_dnl: 0,
         anchors: Vec::new(),
     };
     for i in 0..events.len() {
@@ -325,6 +326,8 @@ struct Rewrite<'r> {
     /// Per open image, whether it was dropped.
     dropped_images: Vec<bool>,
     in_code_block: bool,
+    /// How many `[!DNL …]` the events so far are in (see `afm::DNL_START`).
+    in_dnl: usize,
     /// Heading anchors to put in, each before the event at its index: inserting each as
     /// it was made moved every later event each time.
     anchors: Vec<(usize, Event<'static>)>,
@@ -336,7 +339,20 @@ impl Rewrite<'_> {
         match &events[i].0 {
             Event::Start(Tag::CodeBlock(_)) => self.in_code_block = true,
             Event::End(TagEnd::CodeBlock) => self.in_code_block = false,
-            Event::Text(_) if !self.in_code_block && self.typography != Typography::None => {
+            // The words of a `[!DNL …]` are written as they are (see `afm::DNL_START`).
+            Event::InlineHtml(html) if html.as_ref() == crate::markdown::afm::DNL_START => {
+                self.in_dnl += 1;
+                events[i].0 = Event::InlineHtml(CowStr::Borrowed(""));
+            }
+            Event::InlineHtml(html) if html.as_ref() == crate::markdown::afm::DNL_END => {
+                self.in_dnl = self.in_dnl.saturating_sub(1);
+                events[i].0 = Event::InlineHtml(CowStr::Borrowed(""));
+            }
+            Event::Text(_)
+                if !self.in_code_block
+                    && self.in_dnl == 0
+                    && self.typography != Typography::None =>
+            {
                 self.typeset(events, i);
             }
             Event::Start(Tag::Heading { .. }) => self.heading(events, i),

@@ -210,6 +210,35 @@ fn an_id_list_ending_a_title_or_a_description_is_not_shown() {
     assert!(!site.read_output(PAGE).contains("{#"));
 }
 
+/// The words of a `[!DNL …]` (do not localize: a product's name) are written as they
+/// are in a French page: `Yahoo! Mail`, not `Yahoo\u{202f}! Mail`; the text around them is
+/// typeset, and a `:` that ends them; a marker closed by the end of its emphasis too, and
+/// nothing of the marker is left in the page.
+#[test]
+fn the_words_of_a_dnl_marker_are_not_typeset() {
+    let site = TestSite::new(ADOBE);
+    site.write(
+        "content/fr/help/page.md",
+        "---\ntitle: Page\n---\n# Page\n\n- [!DNL Yahoo! Mail] : pris en charge!\n\
+         - **[!DNL Hello! Bank**] et [!UICONTROL Enregistrer]!\n\
+         - [!DNL IDFA:] 20915\n",
+    );
+    site.build().ok();
+    let main = main_of(&site, "fr/help/page/index.html");
+    let items: Vec<String> = select(&main, "li").iter().map(text).collect();
+    assert_eq!(
+        items,
+        [
+            "Yahoo! Mail\u{a0}: pris en charge\u{202f}!",
+            "Hello! Bank et Enregistrer\u{202f}!",
+            // A colon that machine translation put inside is the sentence's.
+            "IDFA\u{a0}: 20915"
+        ]
+    );
+    let html = site.read_output("fr/help/page/index.html");
+    assert!(!html.contains("equipe-dnl"), "{html}");
+}
+
 /// `>[!SLIDE](id)`, an embed Experience League resolves by its id: a warning, not a
 /// missing file; with a URL, a link to it.
 #[test]

@@ -31,6 +31,27 @@ use pulldown_cmark::{BlockQuoteKind, CowStr, Event, LinkType, Tag, TagEnd};
 
 use crate::markdown::{LinkResolver, LinkTarget, escape_attr};
 use crate::text::has;
+/// The `:` or `;` that ends `words` (with the spaces before it), taken off them.
+fn sentence_sign<'a>(words: &mut CowStr<'a>) -> Option<CowStr<'a>> {
+    let signs = words.trim_end_matches([':', ';']).len();
+    if signs == words.len() {
+        return None;
+    }
+    let start = words[..signs]
+        .trim_end_matches([' ', '\u{a0}', '\u{202f}'])
+        .len();
+    let sign = CowStr::from(words[start..].to_string());
+    *words = CowStr::from(words[..start].to_string());
+    Some(sign)
+}
+
+/// Where the words of a `[!DNL …]` (do not localize: a product's name) start and end
+/// among a body's events: they are not typeset (`Yahoo! Mail` in a French page, not
+/// `Yahoo ! Mail`). The Markdown stage takes these out before it writes the HTML (see
+/// `crate::markdown::Rewrite`).
+pub(crate) const DNL_START: &str = "<!--equipe-dnl-->";
+pub(crate) const DNL_END: &str = "<!--/equipe-dnl-->";
+
 pub(crate) use inline::{Attrs, FrontBadge, front_matter_badge, front_text, parse_attrs, plain};
 use inline::{Marker, Open, Piece};
 
@@ -475,15 +496,19 @@ impl<'a> Filter<'a, '_> {
         while let Some((at, depth)) = self.open_at.last()
             && *depth > self.depth
         {
-            let opened = matches!(&self.out[*at].0, Event::InlineHtml(html) if !html.is_empty());
+            let closing = match &self.out[*at].0 {
+                Event::InlineHtml(html) if html.as_ref() == DNL_START => Some(DNL_END),
+                Event::InlineHtml(html) if !html.is_empty() => Some("</span>"),
+                _ => None,
+            };
             self.open_at.pop();
             self.opens.pop();
-            if opened {
+            if let Some(closing) = closing {
                 // Before the end tag, the last event.
                 let end = self.out.len().saturating_sub(1);
                 let range = self.out[end].1.clone();
                 self.out
-                    .insert(end, (Event::InlineHtml(CowStr::from("</span>")), range));
+                    .insert(end, (Event::InlineHtml(CowStr::from(closing)), range));
             }
             dangling += 1;
         }
@@ -599,6 +624,7 @@ impl<'a> Filter<'a, '_> {
                     let html = match (marker, plain) {
                         (Marker::UiControl, false) => "<span class=\"uicontrol\">",
                         (Marker::Badge, false) => "<span class=\"badge\">",
+                        (Marker::Dnl, false) => DNL_START,
                         _ => "",
                     };
                     self.open_at.push((self.out.len(), self.depth));
@@ -635,6 +661,20 @@ impl<'a> Filter<'a, '_> {
                         (Marker::Badge, false) if linked => Event::InlineHtml(CowStr::from("</a>")),
                         (Marker::UiControl | Marker::Badge, false) => {
                             Event::InlineHtml(CowStr::from("</span>"))
+                        }
+                        (Marker::Dnl, false) => {
+                            // A `:` or `;` ending its words is the sentence's, which machine
+                            // translation put inside (`[!DNL IDFA:] 20915`): typeset.
+                            let sign = match self.out.last_mut() {
+                                Some((Event::Text(words), _)) => sentence_sign(words),
+                                _ => None,
+                            };
+                            self.out
+                                .push((Event::InlineHtml(CowStr::from(DNL_END)), range.clone()));
+                            if let Some(sign) = sign {
+                                self.out.push((Event::Text(sign), range.clone()));
+                            }
+                            continue;
                         }
                         _ => continue,
                     }
