@@ -531,6 +531,25 @@ impl Rewrite<'_> {
             };
             Some((blank, shown, short(dest_url)))
         });
+        // Right after a link with the words it would show, an empty link says them again
+        // (Substance 3D: `[Sharing sbsar Files…](https://helpx…)[](sharing….md)`, which
+        // Experience League shows once): it is left out.
+        if let Some((blank, (words, _), dest)) = &shown
+            && follows_link_of(events, i, words)
+        {
+            events[i].0 = Event::InlineHtml(CowStr::Borrowed(""));
+            if let Some(blank) = *blank {
+                events[blank].0 = Event::Text(CowStr::Borrowed(""));
+            }
+            self.replaced_links.push(Some(CowStr::Borrowed("")));
+            let message = format!(
+                "link to `{dest}` has no text, right after a link with the words it would show: left out"
+            );
+            self.out
+                .dropped
+                .push(BrokenLink::at(self.body, at, message));
+            return;
+        }
         match target {
             LinkTarget::External => self.replaced_links.push(None),
             LinkTarget::SamePage { target, fragment } => {
@@ -626,6 +645,24 @@ fn empty_link(events: &[Spanned], i: usize) -> Option<Option<usize>> {
         }
         _ => None,
     }
+}
+
+/// Whether the link at `events[i]` comes right after the end of a link whose words are
+/// `words`.
+fn follows_link_of(events: &[Spanned], i: usize, words: &str) -> bool {
+    let Some(end) = i.checked_sub(1) else {
+        return false;
+    };
+    let ends_link = match &events[end].0 {
+        Event::End(TagEnd::Link) => true,
+        // A link already written (see `Rewrite::link`).
+        Event::InlineHtml(html) => html.ends_with("</a>"),
+        _ => false,
+    };
+    ends_link
+        && end
+            .checked_sub(1)
+            .is_some_and(|k| matches!(&events[k].0, Event::Text(t) if t.trim() == words.trim()))
 }
 
 /// An event that starts or ends an inline element inside a sentence: text on both

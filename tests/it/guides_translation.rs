@@ -441,6 +441,45 @@ fn anchors_of_raw_html_links_are_checked_and_mapped_as_markdown_ones() {
     assert_eq!(site.run(&["check", "--strict"]).code(), 1);
 }
 
+/// Right after a link with the words it would show, a link without words is left out:
+/// Substance 3D writes `[Sharing sbsar Files…](https://helpx…)[](sharing….md)`, which
+/// Experience League shows once; equipe showed the words twice. A warning says so.
+#[test]
+fn an_empty_link_after_a_link_with_its_words_is_left_out() {
+    let site = TestSite::new(SITE);
+    site.write("content/en/help/demo/certificates.md", TARGET_EN);
+    site.write(
+        "content/en/help/demo/start.md",
+        "---\ntitle: Start\n---\n* [Certificates](https://example.org/certs.html)[](certificates.md)\n* [Other](https://example.org/other.html)[](certificates.md)\n",
+    );
+    let err = site.build().ok().stderr();
+    assert!(
+        err.contains("start.md:4:49: link to `certificates.md` has no text, right after a link with the words it would show: left out"),
+        "{err}"
+    );
+    let items: Vec<(String, usize)> = select(
+        &site.html("en/help/demo/start/index.html"),
+        "main .prose li",
+    )
+    .iter()
+    .map(|li| {
+        (
+            text(li),
+            li.select(&scraper::Selector::parse("a").expect("selector"))
+                .count(),
+        )
+    })
+    .collect();
+    assert_eq!(
+        items,
+        [
+            ("Certificates".to_string(), 1),
+            // After a link with other words, it shows its page's title.
+            ("OtherCertificates".to_string(), 2)
+        ]
+    );
+}
+
 /// Machine translation moves a link's words out of its brackets (`dans vos [ ](x.md)
 /// paramètres`): such a link shows its page's title, or its address for a link out, with
 /// a warning at its place, rather than nothing to click.
