@@ -1315,13 +1315,16 @@ fn raw_html_images_and_files_resolve_as_markdown_ones() {
 
     site.write(
         "content/en/help/page.md",
-        "---\ntitle: Page\n---\nText.\n\n<img alt=\"Gone\" src=\"assets/gone.png\">\n",
+        "---\ntitle: Page\n---\nText.\n\n<img alt=\"Gone\" src=\"assets/gone.png\">\n\n\
+         <p>See <a href=\"gone.md\">this</a>.</p>\n",
     );
     let err = site.build().fails();
+    // At the URL itself.
     assert!(
-        err.contains("content/en/help/page.md:6:") && err.contains("assets/gone.png"),
+        err.contains("content/en/help/page.md:6:22:") && err.contains("assets/gone.png"),
         "{err}"
     );
+    assert!(err.contains("content/en/help/page.md:8:17:"), "{err}");
 }
 
 /// Machine translation empties some raw HTML links (`<a href="…"></a>`): as a Markdown

@@ -1057,6 +1057,13 @@ impl<'a> Filter<'a, '_> {
             let (found, start) = (attribute.name, attribute.value.start);
             let len = attribute.value.len();
             let dest = &rest[start..start + len];
+            // Messages point at the URL itself, where the source has it as `html` does
+            // (else at the HTML's start).
+            let dest_at = at + (html.len() - rest.len()) + start;
+            let dest_at = match self.source.get(dest_at..) {
+                Some(there) if there.starts_with(dest) => dest_at,
+                _ => at,
+            };
             out.push_str(&rest[..start]);
             let path = dest.split(['#', '?']).next().unwrap_or(dest);
             let in_comment = |comments: &mut Option<Vec<Range<usize>>>| {
@@ -1076,7 +1083,7 @@ impl<'a> Filter<'a, '_> {
                 !path.is_empty() && !crate::site::is_external(path) || dest.starts_with('#');
             let read = !in_comment(&mut comments);
             match (checked && read)
-                .then(|| self.raw_link(dest, at, str::to_string))
+                .then(|| self.raw_link(dest, dest_at, str::to_string))
                 .flatten()
             {
                 // A value without quotes gets them: the URL may hold what ends one.
@@ -1104,7 +1111,7 @@ impl<'a> Filter<'a, '_> {
                 if after.starts_with("</a>") || closed_next && after.is_empty() {
                     out.push_str(&rest[..=end]);
                     rest = after;
-                    self.words_of_empty_link(dest, at, &mut out);
+                    self.words_of_empty_link(dest, dest_at, &mut out);
                 }
             }
         }
