@@ -400,7 +400,9 @@ fn read_with_cache(
             }
             let (stamp, page) = read(file.clone());
             let stand_in = cached
-                .filter(|c| page.is_err() && !c.page.text.held().is_empty())
+                .filter(|c| {
+                    page.as_ref().is_err_and(Diagnostic::is_error) && !c.page.text.held().is_empty()
+                })
                 .map(|c| Arc::clone(&c.page));
             Looked {
                 cached: cached.is_some(),
@@ -531,6 +533,11 @@ pub(crate) fn load(
     for (file, (result, standing)) in files.iter().zip(results) {
         let page = match result {
             Ok(page) => page,
+            // An empty file is no page, and no page that failed (see `parse_page`).
+            Err(d) if !d.is_error() => {
+                diagnostics.push(d);
+                continue;
+            }
             Err(d) => {
                 diagnostics.push(d);
                 let Some(page) = standing else {
@@ -665,9 +672,12 @@ pub(crate) fn read_page(file: SourceFile) -> (Option<FileStamp>, Result<Page, Di
 pub(crate) fn parse_page(file: SourceFile, text: String) -> Result<Page, Diagnostic> {
     let text: Arc<str> = Arc::from(text);
     let here = |d: Diagnostic| d.in_file(&file.display).with_source(text.clone());
+    // No page yet, nothing broken: a warning (Adobe's Primetime and ID Service have an
+    // empty `readme.md` and `temp.md`, which stopped their whole builds). A link to it is
+    // an error of its own, as to any page that does not exist.
     if text.trim().is_empty() {
-        return Err(here(Diagnostic::error(
-            "the file is empty: a page needs at least a title",
+        return Err(here(Diagnostic::warning(
+            "the file is empty: it is no page until it has a title",
         ))
         .with_help("start it with:\n---\ntitle: A title\n---"));
     }
@@ -931,12 +941,17 @@ mod tests {
         assert_eq!(held(&cache), paths(&files), "all kept");
         read_with_cache(&files[..2], false, &mut cache, &read_page);
         assert_eq!(held(&cache), paths(&files[..2]), "c is gone");
-        std::fs::write(&files[1].path, "").unwrap();
+        std::fs::write(&files[1].path, "---\ntitle: [\n---\n").unwrap();
         let results = read_with_cache(&files[..2], false, &mut cache, &read_page);
         assert!(results[1].0.is_err());
         // Its last version stands in (see `Looked::stand_in`), and stays in the cache.
         assert!(results[1].1.is_some(), "b no longer parses");
         assert_eq!(held(&cache), paths(&files[..2]));
+        // An emptied file is no page (a warning): nothing stands in for it.
+        std::fs::write(&files[1].path, "").unwrap();
+        let results = read_with_cache(&files[..2], false, &mut cache, &read_page);
+        assert!(results[1].0.as_ref().is_err_and(|d| !d.is_error()));
+        assert!(results[1].1.is_none(), "b is empty");
         read_with_cache(&files[..1], false, &mut cache, &read_page);
         assert_eq!(held(&cache), paths(&files[..1]), "b is gone");
     }

@@ -53,13 +53,28 @@ fn non_utf8_file_names_the_byte_offset() {
     );
 }
 
+/// An empty file is no page yet, and nothing broken: a warning, and the rest of the site
+/// builds (Adobe's Primetime and ID Service guides have one each, which stopped their
+/// whole builds). A link to it is an error, as to any page that does not exist; with
+/// `--strict`, so is the warning.
 #[test]
-fn empty_file() {
-    let err = fails_with("content/a.fr.md", b"");
+fn an_empty_file_is_a_warning_and_no_page() {
+    let site = one_language();
+    site.write("content/_index.fr.md", "---\ntitle: Accueil\n---\nTexte.\n");
+    site.write_bytes("content/a.fr.md", b"\n");
+    let err = site.build().ok().stderr();
     assert!(
-        err.contains("content/a.fr.md") && err.contains("empty"),
+        err.contains("content/a.fr.md") && err.contains("the file is empty"),
         "{err}"
     );
+    assert!(!site.output("fr/a/index.html").exists());
+    assert_eq!(site.run(&["build", "--strict"]).code(), 1);
+    site.write(
+        "content/_index.fr.md",
+        "---\ntitle: Accueil\n---\nVoir [a](a.md).\n",
+    );
+    let err = site.build().fails();
+    assert!(err.contains("link to `a.md`: no such page"), "{err}");
 }
 
 #[test]
