@@ -320,6 +320,7 @@ fn an_id_list_at_the_end_of_a_paragraph_is_an_anchor() {
     let site = guide(
         "1. Click **Continue** to open the **Stage Testing** tab. {#stage-testing}\n\
          1. See [Stage Testing](#stage-testing).\n\n\
+         + TVSDK 1.4 {#tvsdk-1.4} \n\n\
          **Installation d’un{#install-connector}** de connecteur\n\n\
          See [the connector](#install-connector) and [a link](other.md){#not-an-anchor}.\n",
     );
@@ -338,6 +339,10 @@ fn an_id_list_at_the_end_of_a_paragraph_is_an_anchor() {
         step.html()
     );
     assert_eq!(text(step), "Click Continue to open the Stage Testing tab.");
+    // An id with a dot (Primetime's), as a heading's may have.
+    let item = &select(&main, "ul li")[0];
+    assert_eq!(text(item), "TVSDK 1.4", "{}", item.html());
+    assert_eq!(select_in(item, "span[id='tvsdk-1.4']").len(), 1);
     // Machine translation moved the list into the words: still an anchor, never text.
     let moved = &select(&main, "p")[0];
     assert_eq!(

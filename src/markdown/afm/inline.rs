@@ -343,7 +343,7 @@ pub(crate) fn trailing_anchor(text: &str, glued: bool) -> Option<(usize, &str)> 
         return None;
     }
     let id = &trimmed[open + 2..trimmed.len() - 1];
-    is_name(id).then(|| (trimmed[..open].trim_end().len(), id))
+    is_id(id).then(|| (trimmed[..open].trim_end().len(), id))
 }
 
 /// Whether `text` is an attribute list and nothing else: a paragraph of it is left out.
@@ -413,7 +413,7 @@ impl Attrs {
     /// the rest are Adobe's player settings: dropped.
     pub(crate) fn to_html(&self) -> String {
         let mut html = String::new();
-        if let Some(id) = self.id.as_deref().filter(|id| is_name(id)) {
+        if let Some(id) = self.id.as_deref().filter(|id| is_id(id)) {
             html.push_str(&format!(" id=\"{id}\""));
         }
         let mut classes: Vec<&str> = self.classes.iter().map(String::as_str).collect();
@@ -436,6 +436,14 @@ impl Attrs {
         }
         html
     }
+}
+
+/// An element id as an attribute list gives it: a name, dots allowed (Primetime ids a
+/// list item `{#tvsdk-1.4}`, as a heading's may be).
+fn is_id(s: &str) -> bool {
+    !s.is_empty()
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
 }
 
 fn is_name(s: &str) -> bool {
