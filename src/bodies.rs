@@ -1130,11 +1130,17 @@ pub(crate) fn repeats_description(plain: &str, description: Option<&str>) -> boo
 const OPENING: usize = 1000;
 
 /// Whether `text` starts with the words of `description` (see [`repeats_description`]),
-/// capitals aside (Support Resources: `…sandbox Requests.` before `…sandbox requests.`).
+/// capitals and commas, colons and semicolons aside (Support Resources: `…sandbox
+/// Requests.` before `…sandbox requests.`).
 fn words_at(text: &str, description: &str, sentence: bool) -> bool {
+    // A comma, a colon or a semicolon more or less is the same sentence: Primetime's
+    // migrated descriptions have two spaces where the text has its colon
+    // (`…configuration files  a global…` before `…configuration files: a global…`), or
+    // a comma less.
+    let skipped = |c: &char| c.is_whitespace() || matches!(c, ',' | ':' | ';');
     let mut text = text.chars().peekable();
-    for wanted in description.chars().filter(|c| !c.is_whitespace()) {
-        while text.next_if(|c| c.is_whitespace()).is_some() {}
+    for wanted in description.chars().filter(|c| !skipped(c)) {
+        while text.next_if(skipped).is_some() {}
         if !text.next().is_some_and(|c| same_letter(c, wanted)) {
             return false;
         }
@@ -1418,6 +1424,15 @@ mod tests {
             assert!(repeats_description(&at(OPENING), Some(&lower)));
             assert!(!repeats_description(&at(OPENING + 1), Some(&lower)));
         }
+        // A comma, a colon or a semicolon more or less is the same sentence.
+        assert!(repeats_description(
+            "Two kinds of files: a global one, and more.",
+            Some("Two kinds of files  a global one and more.")
+        ));
+        assert!(!repeats_description(
+            "Two kinds of files: a global one.",
+            Some("Two kinds of files, a local one.")
+        ));
         // A first letter whose small one is ASCII (the Kelvin sign's is `k`) is looked for
         // among ASCII letters too.
         assert!(repeats_description(
