@@ -101,6 +101,17 @@ try {
     return { table: t.getBoundingClientRect().width, prose: cells[2].getBoundingClientRect().width };
   });
   check(names.prose >= names.table / 2, `the prose column has ${Math.round(names.prose)} px of the table's ${Math.round(names.table)}`);
+  // An author's `class="card"` in the text is not the theme's card: no box on its links;
+  // the theme's own cards (the home's guides) keep theirs.
+  const borders = await other.locator(".prose .card a").evaluateAll((as) =>
+    as.map((a) => getComputedStyle(a).borderTopWidth));
+  check(borders.length === 2 && borders.every((b) => b === "0px"), `an author's card's links are not boxed: ${borders}`);
+  const home = await (await browser.newContext(phone)).newPage();
+  await home.goto(url.replace(/help\/demo\/install\/index\.html$/, "index.html"));
+  const own = await home.locator(".cards .card a").evaluateAll((as) =>
+    as.map((a) => getComputedStyle(a).borderTopWidth));
+  check(own.length > 0 && own.every((b) => b === "1px"), `the theme's cards are boxed: ${own}`);
+  await home.close();
   await other.keyboard.press("Tab");
   const stops = [];
   for (let i = 0; i < 12 && stops.length < 2; i++) {

@@ -13,6 +13,10 @@ use common::*;
 /// have them: on a phone the long names break, and the prose keeps half the width.
 const NAMES_TABLE: &str = "| Variable | Type | Description |\n|---|---|---|\n| `MAGENTO_CLOUD_APPLICATION_NAME` | Chaîne | Nom de l’application paramétrée dans le fichier de configuration de l’application, lu au déploiement et à chaque démarrage de l’application. |\n| `quantity` | Entier | Quantité d’article, sans unité, comptée à la commande et à chaque retour. |\n";
 
+/// A card of Adobe's own HTML (Customer Journey Analytics Learn's), whose class is the
+/// theme's card's: the theme's card style is not put on its links.
+const ADOBE_CARD: &str = "<div class=\"card\" style=\"display: flex\">\n<p class=\"headline\"><a href=\"install.md\">Install</a></p>\n<a class=\"spectrum-Button\" href=\"https://example.org/watch\"><span>Watch</span></a>\n</div>\n";
+
 #[test]
 fn tabs_switch_and_the_guide_sidebar_opens_on_a_phone() {
     if skip("guide browser test", missing_browser()) {
@@ -60,7 +64,7 @@ fn tabs_switch_and_the_guide_sidebar_opens_on_a_phone() {
     site.write(
         "content/en/help/demo/other.md",
         &format!(
-            "---\ntitle: Other\n---\nText.\n\n{wide_table}\n{NAMES_TABLE}\n```sh\nbin/magento config:set --scope=websites --scope-code=base payment/braintree/active 1 && bin/magento cache:flush\n```\n\n```sh\nls\n```\n"
+            "---\ntitle: Other\n---\nText.\n\n{wide_table}\n{NAMES_TABLE}\n```sh\nbin/magento config:set --scope=websites --scope-code=base payment/braintree/active 1 && bin/magento cache:flush\n```\n\n```sh\nls\n```\n\n{ADOBE_CARD}"
         ),
     );
     site.build().ok();
