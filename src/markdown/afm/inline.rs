@@ -441,15 +441,18 @@ impl Attrs {
 /// An element id as an attribute list gives it: a name, dots allowed (Primetime ids a
 /// list item `{#tvsdk-1.4}`, as a heading's may be).
 fn is_id(s: &str) -> bool {
-    !s.is_empty()
-        && s.bytes()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
+    made_of(s, b"-_.")
 }
 
 fn is_name(s: &str) -> bool {
+    made_of(s, b"-_")
+}
+
+/// Whether `s` is not empty and made of ASCII letters, digits and `others`.
+fn made_of(s: &str, others: &[u8]) -> bool {
     !s.is_empty()
         && s.bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+            .all(|b| b.is_ascii_alphanumeric() || others.contains(&b))
 }
 
 /// A width or a height as HTML takes it: digits, or a percentage; `400px` (Substance 3D

@@ -31,19 +31,8 @@ use pulldown_cmark::{BlockQuoteKind, CowStr, Event, LinkType, Tag, TagEnd};
 
 use crate::markdown::{LinkResolver, LinkTarget, escape_attr};
 use crate::text::has;
-/// The `:` or `;` that ends `words` (with the spaces before it), taken off them.
-fn sentence_sign<'a>(words: &mut CowStr<'a>) -> Option<CowStr<'a>> {
-    let signs = words.trim_end_matches([':', ';']).len();
-    if signs == words.len() {
-        return None;
-    }
-    let start = words[..signs]
-        .trim_end_matches([' ', '\u{a0}', '\u{202f}'])
-        .len();
-    let sign = CowStr::from(words[start..].to_string());
-    *words = CowStr::from(words[..start].to_string());
-    Some(sign)
-}
+pub(crate) use inline::{Attrs, FrontBadge, front_matter_badge, front_text, parse_attrs, plain};
+use inline::{Marker, Open, Piece};
 
 /// Where the words of a `[!DNL …]` (do not localize: a product's name) start and end
 /// among a body's events: they are not typeset (`Yahoo! Mail` in a French page, not
@@ -51,9 +40,6 @@ fn sentence_sign<'a>(words: &mut CowStr<'a>) -> Option<CowStr<'a>> {
 /// `crate::markdown::Rewrite`).
 pub(crate) const DNL_START: &str = "<!--equipe-dnl-->";
 pub(crate) const DNL_END: &str = "<!--/equipe-dnl-->";
-
-pub(crate) use inline::{Attrs, FrontBadge, front_matter_badge, front_text, parse_attrs, plain};
-use inline::{Marker, Open, Piece};
 
 type Spanned<'a> = (Event<'a>, Range<usize>);
 
@@ -1136,6 +1122,20 @@ impl<'a> Filter<'a, '_> {
             self.html(html, end);
         }
     }
+}
+
+/// The `:` or `;` that ends `words` (with the spaces before it), taken off them.
+fn sentence_sign<'a>(words: &mut CowStr<'a>) -> Option<CowStr<'a>> {
+    let signs = words.trim_end_matches([':', ';']).len();
+    if signs == words.len() {
+        return None;
+    }
+    let start = words[..signs]
+        .trim_end_matches([' ', '\u{a0}', '\u{202f}'])
+        .len();
+    let sign = CowStr::from(words[start..].to_string());
+    *words = CowStr::from(words[..start].to_string());
+    Some(sign)
 }
 
 /// Raw HTML's `<a name="x">` anchors as `<a id="x">`: a link to `#x` lands on either in
