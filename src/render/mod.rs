@@ -152,7 +152,7 @@ impl<'a> Renderer<'a> {
         assets: &BTreeMap<String, String>,
         previous: Option<&Arc<Prepared>>,
     ) -> Result<Renderer<'a>, Vec<Diagnostic>> {
-        let summaries = Summaries::new(site);
+        let summaries = Summaries::new(site, &theme.strings);
         let views = SharedViews::of(theme, site, assets, &summaries);
         let key = hash_of(&views);
         let prepared = match previous {
@@ -358,7 +358,7 @@ impl Renderer<'_> {
             risks: &p.page.risks,
             contact: p.page.contact.as_deref(),
             checklist: p.checklist(),
-            progress: p.progress(),
+            progress: self.summaries.progress(p.lang(), p.progress()),
             extra: &p.page.extra,
             works_with: summaries(&p.works_with),
             depends_on: p

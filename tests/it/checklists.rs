@@ -126,6 +126,41 @@ fn role_and_team_pages_show_progress_of_their_lists() {
     assert_eq!(text(&select(&team, ".progress-text")[0]), "0 of 1 done");
 }
 
+/// A site's own `progress` string is the one every progress bar shows, typeset as the
+/// page's text is (a no-break space before the French colon), the counts in their places.
+#[test]
+fn progress_texts_follow_the_sites_own_string() {
+    let site = site();
+    site.write("i18n/fr.yaml", "progress: \"Fait : {done} sur {total}\"\n");
+    site.build().ok();
+    let role = site.html("fr/roles/chef-de-projet/index.html");
+    let progress: Vec<String> = select(&role, ".progress-text").iter().map(text).collect();
+    assert_eq!(progress, ["Fait\u{a0}: 0 sur 2", "Fait\u{a0}: 1 sur 3"]);
+    assert_eq!(
+        attr(&select(&role, ".progress-text")[0], "data-text"),
+        "Fait\u{a0}: {done} sur {total}"
+    );
+    let team = site.html("fr/teams/entrepot/index.html");
+    assert_eq!(
+        text(&select(&team, ".progress-text")[0]),
+        "Fait\u{a0}: 1 sur 3"
+    );
+    // The checklist page: the language's progress and each group's.
+    let page = site.html("fr/checklist/index.html");
+    let all: Vec<String> = select(&page, ".progress-text").iter().map(text).collect();
+    assert_eq!(
+        all,
+        [
+            "Fait\u{a0}: 1 sur 5",
+            "Fait\u{a0}: 1 sur 3",
+            "Fait\u{a0}: 0 sur 2"
+        ]
+    );
+    // English keeps the theme's.
+    let en = site.html("en/teams/warehouse/index.html");
+    assert_eq!(text(&select(&en, ".progress-text")[0]), "0 of 1 done");
+}
+
 #[test]
 fn checklists_json_lists_every_item_deterministically() {
     let site = site();
