@@ -179,12 +179,23 @@ pub(crate) fn render(
     };
     let source = crate::markdown::afm::definitions::protect(&repaired);
     let protected = matches!(source, std::borrow::Cow::Owned(_));
+    let (source, swapped) = match crate::markdown::afm::attr_values::protect(&source) {
+        std::borrow::Cow::Owned(swapped) => (std::borrow::Cow::Owned(swapped), true),
+        std::borrow::Cow::Borrowed(_) => (source, false),
+    };
     let events =
         Parser::new_ext(&source, options())
             .into_offset_iter()
-            .map(move |(event, range)| match protected {
-                true => (crate::markdown::afm::definitions::restore(event), range),
-                false => (event, range),
+            .map(move |(event, range)| match (protected, swapped) {
+                (false, false) => (event, range),
+                (true, false) => (crate::markdown::afm::definitions::restore(event), range),
+                (false, true) => (crate::markdown::afm::attr_values::restore(event), range),
+                (true, true) => (
+                    crate::markdown::afm::attr_values::restore(
+                        crate::markdown::afm::definitions::restore(event),
+                    ),
+                    range,
+                ),
             });
     let buffer = EVENTS.take();
     let (mut events, afm) =

@@ -861,6 +861,39 @@ fn attribute_lists_apply_when_safe_and_never_show() {
     assert_eq!(attr(&select_in(words, "a")[2], "target"), "_blank");
 }
 
+/// A link in italics that opens in a new tab (`_[Guide](…){target="_blank"}_`, Adobe's
+/// guides): the `_` of `_blank` closed the emphasis, and the reader saw `{target="` and
+/// the rest of the list in italics. An underscore or asterisk of a list is its value;
+/// the same characters elsewhere keep their meaning.
+#[test]
+fn an_emphasis_delimiter_in_a_list_value_closes_no_emphasis() {
+    let site = guide(
+        "See _[the guide](https://x.org/a_b){target=\"_blank\"}_ now, \
+         *[two](https://x.org){target=\"_blank\"}* and \
+         ![Shot](/help/assets/shot.png){class=\"wide_shot\" width=\"300\"} _in italics_.\n\n\
+         In code: `[c](d){e=\"_f\"}_`\n",
+    );
+    site.write_bytes("content/en/help/assets/shot.png", b"png");
+    site.build().ok();
+    let main = main_of(&site, PAGE);
+    let first = &select(&main, "p")[0];
+    assert!(!text(first).contains('{'), "{}", text(first));
+    let links = select(&main, "p em > a");
+    assert_eq!(links.len(), 2, "{}", text(first));
+    assert_eq!(text(&links[0]), "the guide");
+    assert_eq!(attr(&links[0], "href"), "https://x.org/a_b");
+    assert_eq!(attr(&links[0], "target"), "_blank");
+    assert_eq!(attr(&links[1], "target"), "_blank");
+    let image = &select(&main, "img")[0];
+    assert_eq!(attr(image, "class"), "wide_shot");
+    assert_eq!(attr(image, "width"), "300");
+    // After an image's list, underscores are emphasis again.
+    assert_eq!(text(&select_in(first, "em")[2]), "in italics");
+    // In code, as written.
+    let second = &select(&main, "p")[1];
+    assert_eq!(text(&select_in(second, "code")[0]), "[c](d){e=\"_f\"}_");
+}
+
 /// Machine translation put a French `?` inside the link: `[l’article](https://… ?)`, and
 /// a no-break space before the `**` that closes bold text.
 #[test]

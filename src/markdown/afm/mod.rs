@@ -13,11 +13,12 @@
 //! Before parsing, what CommonMark would misread in Adobe's guides is put right, byte
 //! for byte: lines of settings that would be link definitions ([`definitions`]), links
 //! whose `)` and bold text whose `**` machine translation put after a French `?`
-//! ([`translated`]).
+//! ([`translated`]), emphasis delimiters in attribute lists' values ([`attr_values`]).
 //!
 //! Block labels are not written here (this stage does not know the page's language): the
 //! theme's stylesheet names each kind per language, as it does for GFM alerts.
 
+pub(crate) mod attr_values;
 pub(crate) mod definitions;
 pub(crate) mod glued;
 pub(crate) mod include;
