@@ -28,8 +28,8 @@ mod views;
 pub(crate) use prepared::Prepared;
 use prepared::SharedViews;
 use views::{
-    ChecklistContext, ChecklistPageView, JobContext, LanguageContext, PageContext, PageView,
-    Shared, SpecialContext, Summaries, Summary, Translation,
+    ChecklistContext, ChecklistPageView, ChecklistsView, JobContext, LanguageContext, PageContext,
+    PageView, Shared, SpecialContext, Summaries, Summary, Translation,
 };
 
 /// One output file to make.
@@ -459,7 +459,10 @@ impl Renderer<'_> {
                 translations: others.clone(),
             },
             other_languages: others,
-            checklists: shown.checklists,
+            checklists: ChecklistsView {
+                checklists: shown.checklists,
+                progress: self.summaries.progress_text(lang),
+            },
             checklist_parts: shown.parts,
             checklist_ids: shown.ids,
             checklist_next: shown.next,

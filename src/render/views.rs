@@ -160,10 +160,80 @@ pub(super) struct ChecklistContext<'a> {
     pub language: LanguageContext<'a>,
     pub page: ChecklistPageView<'a>,
     pub other_languages: Vec<Translation<'a>>,
-    pub checklists: LanguageChecklists<'a>,
+    pub checklists: ChecklistsView<'a>,
     pub checklist_parts: Vec<PartLink<'a>>,
     pub checklist_ids: String,
     pub checklist_next: Option<usize>,
+}
+
+/// A language's checklists (or a part of them) as `checklists.html` shows them: each
+/// group with its key as an HTML id (`anchor`, as a summary has it) and its progress's
+/// text, and the language's progress with its text (see [`ProgressView`]). The template
+/// made them with six filters a group, a thousand groups a language on a site of 2,000
+/// pages.
+pub(super) struct ChecklistsView<'a> {
+    pub checklists: LanguageChecklists<'a>,
+    /// The language's `progress` string (see [`Summaries::progress`]).
+    pub progress: &'a str,
+}
+
+impl Hash for ChecklistsView<'_> {
+    fn hash<H: Hasher>(&self, h: &mut H) {
+        (&self.checklists, self.progress).hash(h);
+    }
+}
+
+impl Serialize for ChecklistsView<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let c = &self.checklists;
+        let mut fields = s.serialize_struct("Checklists", 4)?;
+        fields.serialize_field("teams", &group_views(&c.teams, self.progress))?;
+        fields.serialize_field("roles", &group_views(&c.roles, self.progress))?;
+        fields.serialize_field("pages", &group_views(&c.pages, self.progress))?;
+        let progress = ProgressView {
+            progress: c.progress,
+            text: self.progress,
+        };
+        fields.serialize_field("progress", &progress)?;
+        fields.end()
+    }
+}
+
+fn group_views<'g>(
+    groups: &'g [checklist::ChecklistGroup<'g>],
+    progress: &'g str,
+) -> Vec<GroupView<'g>> {
+    groups
+        .iter()
+        .map(|group| GroupView { group, progress })
+        .collect()
+}
+
+/// One page's checklist on the checklist page (see [`ChecklistsView`]).
+struct GroupView<'g> {
+    group: &'g checklist::ChecklistGroup<'g>,
+    progress: &'g str,
+}
+
+impl Serialize for GroupView<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let g = self.group;
+        let mut fields = s.serialize_struct("Group", 7)?;
+        fields.serialize_field("kind", &g.kind)?;
+        fields.serialize_field("key", g.key)?;
+        fields.serialize_field("anchor", &Anchor(g.key))?;
+        fields.serialize_field("title", g.title)?;
+        fields.serialize_field("url", g.url)?;
+        fields.serialize_field("items", &g.items)?;
+        let progress = ProgressView {
+            progress: g.progress,
+            text: self.progress,
+        };
+        fields.serialize_field("progress", &progress)?;
+        fields.end()
+    }
 }
 
 /// The language choice and the 404 page: each language's home (and, from what was
@@ -388,8 +458,13 @@ impl Summaries {
     pub(super) fn progress(&self, lang: &str, progress: checklist::Progress) -> ProgressView<'_> {
         ProgressView {
             progress,
-            text: self.progress.get(lang).map_or("", |(text, _)| text),
+            text: self.progress_text(lang),
         }
+    }
+
+    /// Language `lang`'s `progress` string, as its pages show it.
+    pub(super) fn progress_text(&self, lang: &str) -> &str {
+        self.progress.get(lang).map_or("", |(text, _)| text)
     }
 
     /// The key of language `lang`'s `progress` string: in the key of each summary, which

@@ -156,6 +156,25 @@ fn progress_texts_follow_the_sites_own_string() {
             "Fait\u{a0}: 0 sur 2"
         ]
     );
+    // Each group is found by its page's key, as the jump list names it.
+    let ids: Vec<String> = select(&page, ".checklist-group")
+        .iter()
+        .map(|g| attr(g, "id"))
+        .collect();
+    assert_eq!(
+        ids,
+        ["group-teams-warehouse", "group-roles-project-manager"]
+    );
+    let jumps: Vec<String> = select(&page, ".checklist-jump a[href^='#group-']")
+        .iter()
+        .map(|a| attr(a, "href"))
+        .collect();
+    assert_eq!(
+        jumps,
+        ["#group-teams-warehouse", "#group-roles-project-manager"]
+    );
+    let title = attr(&select(&page, ".checklist-group")[0], "aria-labelledby");
+    assert_eq!(text(&select(&page, &format!("h3#{title}"))[0]), "Entrepôt");
     // English keeps the theme's.
     let en = site.html("en/teams/warehouse/index.html");
     assert_eq!(text(&select(&en, ".progress-text")[0]), "0 of 1 done");
