@@ -6,6 +6,7 @@
 //! text and the checklist items of a page. Accents are folded by the browser script, so
 //! `equipe` finds `équipe`.
 
+use std::hash::{BuildHasherDefault, Hasher};
 use std::io::Write;
 use std::sync::Arc;
 
@@ -148,35 +149,89 @@ fn distinct_words<'a>(texts: impl Iterator<Item = &'a str> + Clone) -> String {
     // to 15 bytes (most of them) is looked up as one number rather than as text: hashing
     // and comparing each word as text was 4.9% of a first build's instructions at 2,000
     // pages (callgrind), a million words.
-    let mut seen: FastSet<u128> =
-        FastSet::with_capacity_and_hasher(size / 8, ahash::RandomState::default());
+    let mut seen: std::collections::HashSet<u128, BuildHasherDefault<Folded>> =
+        std::collections::HashSet::with_capacity_and_hasher(size / 8, Default::default());
     let mut long: FastSet<&str> = FastSet::default();
     let mut out = String::with_capacity(size);
-    for word in texts.flat_map(str::split_ascii_whitespace) {
-        let new = match short_word(word) {
-            Some(number) => seen.insert(number),
-            None => long.insert(word),
-        };
-        if new {
-            if !out.is_empty() {
-                out.push(' ');
+    for text in texts {
+        let bytes = text.as_bytes();
+        let mut at = 0;
+        loop {
+            while bytes.get(at).is_some_and(u8::is_ascii_whitespace) {
+                at += 1;
             }
-            out.push_str(word);
+            if at == bytes.len() {
+                break;
+            }
+            let start = at;
+            while bytes.get(at).is_some_and(|b| !b.is_ascii_whitespace()) {
+                at += 1;
+            }
+            // Split at ASCII bytes: on characters' boundaries.
+            let word = &text[start..at];
+            let new = match short_word(bytes, start, at) {
+                Some(number) => seen.insert(number),
+                None => long.insert(word),
+            };
+            if new {
+                if !out.is_empty() {
+                    out.push(' ');
+                }
+                out.push_str(word);
+            }
         }
     }
     out.shrink_to_fit();
     out
 }
 
-/// A word of at most 15 bytes as one number: its bytes, then zeros, and its length in the
-/// last byte (so that two words have the same number only if they are the same).
-fn short_word(word: &str) -> Option<u128> {
-    let bytes = word.as_bytes();
-    let len = u8::try_from(bytes.len()).ok().filter(|&len| len <= 15)?;
-    let mut packed = [0u8; 16];
-    packed[..bytes.len()].copy_from_slice(bytes);
-    packed[15] = len;
-    Some(u128::from_le_bytes(packed))
+/// The word at `start..end` of `bytes` as one number, if it has at most 15 bytes: its
+/// bytes, then zeros, and its length in the last byte (so that two words have the same
+/// number only if they are the same). Read as the 16 bytes from its start where the text
+/// has them, the bytes after the word masked off: copying the word into a buffer and
+/// reading it back as a number stalled on every word (the load waits for the copy's
+/// stores).
+fn short_word(bytes: &[u8], start: usize, end: usize) -> Option<u128> {
+    let len = end - start;
+    if len > 15 {
+        return None;
+    }
+    let packed = match bytes.get(start..start + 16) {
+        Some(sixteen) => u128::from_le_bytes(sixteen.try_into().ok()?) & ((1 << (8 * len)) - 1),
+        None => {
+            let mut packed = [0u8; 16];
+            packed[..len].copy_from_slice(&bytes[start..end]);
+            u128::from_le_bytes(packed)
+        }
+    };
+    Some(packed | (len as u128) << 120)
+}
+
+/// Hashes a short word's number (see [`short_word`]) by one multiplication of its halves:
+/// a word is text of a page that its author wrote, hashed where aHash's general mixing
+/// was most of the cost of the words' set.
+#[derive(Default)]
+struct Folded(u64);
+
+impl Hasher for Folded {
+    /// What the trait asks for; the set hashes its numbers by [`Hasher::write_u128`].
+    fn write(&mut self, bytes: &[u8]) {
+        for &byte in bytes {
+            self.write_u128(u128::from(byte));
+        }
+    }
+
+    fn write_u128(&mut self, n: u128) {
+        // The folded multiply of aHash's fallback and of foldhash: the high bits, which
+        // the table's tags take, and the low bits, which pick its bucket, both mixed.
+        let product = u128::from((n as u64) ^ 0x243f_6a88_85a3_08d3 ^ self.0)
+            * u128::from(((n >> 64) as u64) ^ 0x1319_8a2e_0370_7344);
+        self.0 = (product as u64) ^ ((product >> 64) as u64);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
 }
 
 /// What `serve` keeps of the search indexes from one rebuild to the next.
