@@ -62,10 +62,6 @@ pub(crate) fn protect(body: &str) -> Cow<'_, str> {
 /// The event with each swapped byte as it was written.
 pub(crate) fn restore(event: Event<'_>) -> Event<'_> {
     match event {
-        Event::Text(text) => Event::Text(back(text)),
-        Event::Code(text) => Event::Code(back(text)),
-        Event::Html(text) => Event::Html(back(text)),
-        Event::InlineHtml(text) => Event::InlineHtml(back(text)),
         Event::Start(Tag::Link {
             link_type,
             dest_url,
@@ -88,7 +84,7 @@ pub(crate) fn restore(event: Event<'_>) -> Event<'_> {
             title: back(title),
             id,
         }),
-        other => other,
+        other => super::definitions::texts_mapped(other, back),
     }
 }
 
