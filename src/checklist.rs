@@ -130,12 +130,12 @@ impl Progress {
     }
 }
 
-/// The checklist of one page, as a group of the checklist page.
-#[derive(Clone, Debug, Serialize)]
+/// The checklist of one page, as a group of the checklist page (which templates see
+/// through `render::views::GroupView`, field by field).
+#[derive(Clone, Debug)]
 pub(crate) struct ChecklistGroup<'a> {
     /// The key of what lists show of the page, made with its body (see
     /// [`crate::site::Body::shown`]): the fields below but `depends_on` are made of it.
-    #[serde(skip)]
     shown: u64,
     pub kind: Kind,
     pub key: &'a str,
@@ -145,12 +145,11 @@ pub(crate) struct ChecklistGroup<'a> {
     pub items: Checklist<'a>,
     pub progress: Progress,
     /// The outside teams a role depends on, for `checklists.json` (by page index).
-    #[serde(skip)]
     depends_on: &'a [PageId],
 }
 
 /// A language's checklists (or one part of them), grouped for the checklist page.
-#[derive(Debug, Hash, Serialize)]
+#[derive(Debug, Hash)]
 pub(crate) struct LanguageChecklists<'a> {
     pub teams: Vec<ChecklistGroup<'a>>,
     pub roles: Vec<ChecklistGroup<'a>>,
@@ -321,7 +320,6 @@ pub(crate) struct PartLink<'a> {
 }
 
 /// What a part of the checklist page shows.
-#[derive(Serialize)]
 pub(crate) struct PageParts<'a> {
     /// The part's groups, with the language's progress.
     pub checklists: LanguageChecklists<'a>,
