@@ -565,6 +565,13 @@ pub(crate) const EDITS: &[Edit] = &[
     edit("static/assets/style.css", "navy", "teal"),
     edit("i18n/en.yaml", WRITE, "roles: People\n"),
     edit("i18n/en.yaml", "People", "Jobs"),
+    // The progress bars' text is made from this string, in Rust (see `ProgressView`).
+    edit(
+        "i18n/fr.yaml",
+        WRITE,
+        "progress: \"Fait : {done} sur {total}\"\n",
+    ),
+    edit("i18n/fr.yaml", "Fait", "Coché"),
     // `{{$include}}` (Adobe's guides): a file under `_includes/` is no page, but the pages
     // that include it show it; an edit of it alone must show in them.
     unshown("content/_includes/note.md", WRITE, "Included once.\n"),
