@@ -186,14 +186,12 @@ pub(crate) fn render(
     let events =
         Parser::new_ext(&source, options())
             .into_offset_iter()
-            .map(move |(event, range)| match (protected, swapped) {
-                (false, false) => (event, range),
-                (true, false) => (crate::markdown::afm::definitions::restore(event), range),
-                (false, true) => (crate::markdown::afm::attr_values::restore(event), range),
-                (true, true) => (
-                    crate::markdown::afm::attr_values::restore(
-                        crate::markdown::afm::definitions::restore(event),
-                    ),
+            .map(move |(event, range)| match protected || swapped {
+                // Most bodies: the event as it is (this closure stays small enough to be
+                // inlined into the loop over the events; the repairs' way is out of line).
+                false => (event, range),
+                true => (
+                    crate::markdown::afm::restore(event, protected, swapped),
                     range,
                 ),
             });

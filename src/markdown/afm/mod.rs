@@ -44,6 +44,22 @@ pub(crate) const DNL_END: &str = "<!--/equipe-dnl-->";
 
 type Spanned<'a> = (Event<'a>, Range<usize>);
 
+/// The event with what the repairs before parsing swapped put back: a link definition's
+/// `[` if `definitions` ([`definitions`]), an attribute list's `_` and `*` if
+/// `attr_values` ([`attr_values`]). Only for bodies that have some: kept out of the loop
+/// over every body's events.
+#[inline(never)]
+pub(crate) fn restore(event: Event<'_>, definitions: bool, attr_values: bool) -> Event<'_> {
+    let event = match definitions {
+        true => definitions::restore(event),
+        false => event,
+    };
+    match attr_values {
+        true => attr_values::restore(event),
+        false => event,
+    }
+}
+
 /// What [`filter`] found that later steps need.
 #[derive(Debug, Default)]
 pub(crate) struct Found {
