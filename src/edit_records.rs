@@ -266,7 +266,7 @@ impl Editable {
         let (site, p, r) = (made.site, &made.site.pages[made.page], made.rendered);
         let start = p.page.body_start;
         let body = made.text.get(start..)?;
-        if body.contains("{{") || r.html.is_empty() {
+        if crate::text::has(body, "{{") || r.html.is_empty() {
             return None;
         }
         let checklist = Checklist {
@@ -305,7 +305,7 @@ impl Editable {
             return None;
         }
         let body = &text[start..];
-        if body.contains("{{") || hash_of(&crate::content::first_heading(body)) != self.heading {
+        if crate::text::has(body, "{{") || hash_of(&crate::content::first_heading(body)) != self.heading {
             return None;
         }
         let replay = Replay {

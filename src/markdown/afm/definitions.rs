@@ -21,7 +21,7 @@ const PROTECTED: u8 = 0x1a;
 /// marker's label swapped for [`PROTECTED`]; borrowed if there is none, and then its
 /// events need no [`restore`].
 pub(crate) fn protect(body: &str) -> Cow<'_, str> {
-    if !body.contains("]:") || !body.contains("[!") {
+    if !crate::text::has(body, "]:") || !crate::text::has(body, "[!") {
         return Cow::Borrowed(body);
     }
     let mut protected: Option<Vec<u8>> = None;

@@ -23,7 +23,8 @@ pub(crate) fn repair(body: &str) -> Cow<'_, str> {
     let links = ["?)", "!)", ":)", ";)"]
         .iter()
         .any(|end| memchr::memmem::find_iter(body.as_bytes(), end).any(|at| after_space(body, at)));
-    let bold = body.contains("\u{a0}**") || body.contains("\u{202f}**");
+    let bold = memchr::memmem::find_iter(body.as_bytes(), "**")
+        .any(|at| body[..at].ends_with(['\u{a0}', '\u{202f}']));
     if !links && !bold {
         return Cow::Borrowed(body);
     }
