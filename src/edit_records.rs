@@ -305,7 +305,9 @@ impl Editable {
             return None;
         }
         let body = &text[start..];
-        if crate::text::has(body, "{{") || hash_of(&crate::content::first_heading(body)) != self.heading {
+        if crate::text::has(body, "{{")
+            || hash_of(&crate::content::first_heading(body)) != self.heading
+        {
             return None;
         }
         let replay = Replay {
