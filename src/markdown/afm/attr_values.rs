@@ -84,7 +84,7 @@ pub(crate) fn restore(event: Event<'_>) -> Event<'_> {
             title: back(title),
             id,
         }),
-        other => super::definitions::texts_mapped(other, back),
+        other => super::texts_mapped(other, back),
     }
 }
 

@@ -41,22 +41,7 @@ pub(crate) fn protect(body: &str) -> Cow<'_, str> {
 
 /// The event with each [`PROTECTED`] byte a `[` again.
 pub(crate) fn restore(event: Event<'_>) -> Event<'_> {
-    texts_mapped(event, back)
-}
-
-/// The event with `map` applied to the text it carries (text, code, raw HTML): what a
-/// repair before parsing swapped comes back there (see also `attr_values`).
-pub(super) fn texts_mapped<'a>(
-    event: Event<'a>,
-    map: impl Fn(CowStr<'a>) -> CowStr<'a>,
-) -> Event<'a> {
-    match event {
-        Event::Text(text) => Event::Text(map(text)),
-        Event::Code(text) => Event::Code(map(text)),
-        Event::Html(text) => Event::Html(map(text)),
-        Event::InlineHtml(text) => Event::InlineHtml(map(text)),
-        other => other,
-    }
+    super::texts_mapped(event, back)
 }
 
 fn back(text: CowStr<'_>) -> CowStr<'_> {

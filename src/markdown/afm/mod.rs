@@ -60,6 +60,18 @@ pub(crate) fn restore(event: Event<'_>, definitions: bool, attr_values: bool) ->
     }
 }
 
+/// The event with `map` applied to the text it carries (text, code, raw HTML): where what
+/// a repair before parsing swapped comes back (see [`restore`]).
+fn texts_mapped<'a>(event: Event<'a>, map: impl Fn(CowStr<'a>) -> CowStr<'a>) -> Event<'a> {
+    match event {
+        Event::Text(text) => Event::Text(map(text)),
+        Event::Code(text) => Event::Code(map(text)),
+        Event::Html(text) => Event::Html(map(text)),
+        Event::InlineHtml(text) => Event::InlineHtml(map(text)),
+        other => other,
+    }
+}
+
 /// What [`filter`] found that later steps need.
 #[derive(Debug, Default)]
 pub(crate) struct Found {
