@@ -5,7 +5,8 @@
 # makes that page's file again from its body's record; one after a heading was added to a
 # page, which makes that page's file and its table of contents again the same way, as no
 # link names its sections; one after a role's title was edited, which takes what did not
-# change from the build cache and renders the pages that show the title)
+# change from the build cache and renders the pages that show the title; one after a
+# role's page was added or removed, in turn, which renders the pages that list it)
 # against the floor program, Zola and Hugo, and measures peak memory.
 #
 #   benches/run.sh                 # 200, 2000 and 20000 pages
@@ -88,13 +89,18 @@ for pages in "${sizes[@]}"; do
   headed=$site/equipe/content/roles/role-00002.en.md
   titled=$site/equipe/content/roles/role-00003.en.md
   retitle="sed -i '/^title: /s/\"\$/ x\"/' $titled"
+  # A copy of a role under a new name and with checklist ids of its own, there one run
+  # and gone the next.
+  added=$site/equipe/content/roles/role-added.en.md
+  toggle="sh -c 'if [ -e $added ]; then rm $added; else sed s/role-00004/role-added/g $site/equipe/content/roles/role-00004.en.md >$added; fi'"
   commands=(--prepare "rm -rf $out/floor" -n floor "$floor"
     --prepare "rm -rf $out/equipe $out/.equipe.equipe-cache" -n "equipe (first build)" "$equipe"
     --prepare "true" -n "equipe (nothing changed)" "$equipe"
     --prepare "touch $site/equipe/content/roles/role-00000.en.md" -n "equipe (one file touched)" "$equipe"
     --prepare "sh -c 'echo Edited. >>$edited'" -n "equipe (one page edited)" "$equipe"
     --prepare "sh -c 'printf \"\\n## Edited\\n\" >>$headed'" -n "equipe (one heading edited)" "$equipe"
-    --prepare "$retitle" -n "equipe (one title edited)" "$equipe")
+    --prepare "$retitle" -n "equipe (one title edited)" "$equipe"
+    --prepare "$toggle" -n "equipe (one page added or removed)" "$equipe")
   [ "$have_zola" = yes ] && commands+=(--prepare "rm -rf $out/zola" -n "zola" "$zola_cmd")
   [ "$have_hugo" = yes ] && commands+=(--prepare "rm -rf $out/hugo" -n "hugo" "$hugo_cmd")
   hyperfine --style basic --warmup 1 --min-runs 3 --max-runs 10 \
@@ -111,7 +117,9 @@ for pages in "${sizes[@]}"; do
   row "$role_pages" "equipe (one heading edited)" "$work/hyperfine-$pages.csv" 5 "$(peak_mib $equipe)"
   sh -c "$retitle"
   row "$role_pages" "equipe (one title edited)" "$work/hyperfine-$pages.csv" 6 "$(peak_mib $equipe)"
-  next=7
+  sh -c "$toggle"
+  row "$role_pages" "equipe (one page added or removed)" "$work/hyperfine-$pages.csv" 7 "$(peak_mib $equipe)"
+  next=8
   if [ "$have_zola" = yes ]; then
     row "$role_pages" zola "$work/hyperfine-$pages.csv" $next "$(peak_mib $zola_cmd)"
     next=$((next + 1))
@@ -152,7 +160,8 @@ for p in sizes:
 peak = rows.get((big, "equipe (first build)"), (None, "-"))[1]
 if peak not in ("-", None):
     say(f"peak memory at {big} pages under 300 MiB", f"{peak} MiB", float(peak) < 300)
-for what in ("one file touched", "one page edited", "one heading edited", "one title edited"):
+for what in ("one file touched", "one page edited", "one heading edited", "one title edited",
+             "one page added or removed"):
     after = t(big, f"equipe ({what})")
     if after and first:
         say(f"{what} at {big} pages at most 10% of a first build", f"{100 * after / first:.0f}%", after <= first * 0.1)
