@@ -44,6 +44,7 @@ mod body_edit;
 mod body_ids;
 mod build_cache;
 mod checklist;
+mod checklist_ids;
 mod checklist_item;
 mod chunked;
 mod collisions;

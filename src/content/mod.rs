@@ -239,6 +239,48 @@ impl Page {
         }
     }
 
+    /// A diagnostic about item `index` of the page's front matter checklist (its
+    /// `onboarding:` items, then its `checklist:` ones), with its caret on the item.
+    pub fn diagnostic_at_checklist_item(&self, d: Diagnostic, index: usize) -> Diagnostic {
+        let source = self.source();
+        let position = front_matter::split(&source).ok().and_then(|split| {
+            let mut items = front_matter::list_item_positions(&split, "onboarding");
+            items.extend(front_matter::list_item_positions(&split, "checklist"));
+            items.get(index).copied()
+        });
+        match position {
+            Some((line, column)) => d
+                .in_file(&self.file.display)
+                .with_source(source)
+                .at(line, column),
+            None => d.in_file(&self.file.display),
+        }
+    }
+
+    /// A diagnostic about the task list item of the body whose text is `text`, the one
+    /// after `before` others with that text: at the first line that has it after a task's
+    /// box (`[ ]`, `[x]`), else at the file.
+    pub fn diagnostic_at_task(&self, d: Diagnostic, text: &str, before: usize) -> Diagnostic {
+        let source = self.source();
+        let body = source.get(self.body_start..).unwrap_or_default();
+        let line = body
+            .lines()
+            .enumerate()
+            .filter(|(_, l)| {
+                ["[ ]", "[x]", "[X]"]
+                    .iter()
+                    .find_map(|b| l.split_once(b))
+                    .is_some_and(|(_, after)| after.contains(text))
+            })
+            .nth(before)
+            .map(|(n, l)| (self.body_line + n, l.len() - l.trim_start().len() + 1));
+        let d = d.in_file(&self.file.display);
+        match line {
+            Some((line, column)) => d.with_source(source).at(line, column),
+            None => d,
+        }
+    }
+
     /// A diagnostic about item `index` of the front matter list `key`, with its caret on
     /// the item itself (flow or block style), else on the key's line.
     pub fn diagnostic_at_item(&self, d: Diagnostic, key: &str, index: usize) -> Diagnostic {

@@ -47,7 +47,8 @@ use crate::render::{self, Renderer};
 use crate::site::{self, GeneratedTitles, Site};
 use crate::theme::{self, Strings};
 use crate::{
-    anchors, assets, bodies, body_edit, collisions, content, edit_records, output, search, toc_edit,
+    anchors, assets, bodies, body_edit, checklist_ids, collisions, content, edit_records, output,
+    search, toc_edit,
 };
 
 mod anchor_check;
@@ -247,6 +248,7 @@ fn stages(
         &mut site,
         cache.as_deref_mut().map(|c| &mut c.bodies),
     ));
+    diagnostics.extend(checklist_ids::shared(&site));
     let edits = cache.as_ref().and_then(|c| c.bodies.edits.as_ref());
     let (warnings, named) = anchors::resolve(&mut site, edits.is_some());
     diagnostics.extend(warnings);

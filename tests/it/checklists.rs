@@ -496,3 +496,52 @@ fn a_site_too_large_for_a_readable_map_gets_none() {
         "the roles are still listed"
     );
 }
+
+/// Ticks are kept by item id: two items with one id are ticked together. A team's file
+/// copied to start another with its `id:`s kept, an `id:` twice in one file and a task's
+/// text twice in one body are each a warning at the item, and the build goes on;
+/// translations that share their ids, as they should, are not.
+#[test]
+fn items_that_share_an_id_are_a_warning_at_the_item() {
+    let site = site();
+    site.write(
+        "content/teams/support.en.md",
+        "---\ntitle: Support\nchecklist:\n  - id: wh-date\n    text: The launch date\n---\n",
+    );
+    site.write(
+        "content/teams/shipping.en.md",
+        "---\ntitle: Shipping\nchecklist:\n  - id: ship-a\n    text: One\n  - id: ship-a\n    text: Two\n---\n- [ ] Call the carrier\n- [ ] Call the carrier\n",
+    );
+    let stderr = site.build().ok().stderr();
+    // In the site's order (by key): support's item comes before the warehouse's.
+    assert!(
+        stderr.contains(
+            "content/teams/warehouse.en.md:4:5: checklist item id `wh-date` is also an item's of `teams/support` (content/teams/support.en.md)"
+        ),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(
+            "content/teams/shipping.en.md:6:5: checklist item id `ship-a` is also an earlier item's of this page"
+        ),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("content/teams/shipping.en.md:10:1: checklist item id `teams-shipping-"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("a task's id comes from its text: word the two tasks apart"),
+        "{stderr}"
+    );
+    // The French warehouse shares `wh-date` with its English translation only.
+    assert_eq!(stderr.matches("checklist item id").count(), 3, "{stderr}");
+    // The items are all on the checklist page: nothing was dropped.
+    let en = site.html("en/checklist/index.html");
+    let ids: Vec<String> = select(&en, "input.check")
+        .iter()
+        .map(|i| attr(i, "data-check"))
+        .collect();
+    assert_eq!(ids.iter().filter(|id| *id == "wh-date").count(), 2);
+    assert_eq!(ids.iter().filter(|id| *id == "ship-a").count(), 2);
+}

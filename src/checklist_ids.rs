@@ -1,0 +1,69 @@
+//! Checklist items that share an id. A reader's ticks are kept by item id (see the
+//! theme's `checklist.js`), so two items with one id are ticked together: a team's file
+//! copied to start another, its `id:`s kept, ticks the new team's items when the old
+//! team's are ticked. Translations share their ids on purpose (a box ticked on the French
+//! page is ticked on the English one): each language is checked on its own.
+
+use crate::diagnostics::Diagnostic;
+use crate::hash::FastMap;
+use crate::site::{PageId, Site};
+
+/// A warning at each checklist item whose id an earlier item of its language has, in the
+/// site's order: another page's item, or one of its own page.
+pub(crate) fn shared(site: &Site) -> Vec<Diagnostic> {
+    let mut found = Vec::new();
+    for language in &site.config.languages {
+        let mut first: FastMap<&str, PageId> = FastMap::default();
+        for i in site.ids() {
+            let p = &site.pages[i];
+            if p.lang() != language.code {
+                continue;
+            }
+            for (n, item) in p.checklist().iter().enumerate() {
+                match first.get(item.id.as_str()) {
+                    None => {
+                        first.insert(&item.id, i);
+                    }
+                    Some(&earlier) => found.push(warning(site, i, n, earlier)),
+                }
+            }
+        }
+    }
+    found
+}
+
+/// The warning for item `n` of page `i`'s checklist, whose id page `earlier` has already.
+fn warning(site: &Site, i: PageId, n: usize, earlier: PageId) -> Diagnostic {
+    let p = &site.pages[i];
+    let checklist = p.checklist();
+    let item = checklist.iter().nth(n).expect("the item is the page's");
+    let message = if earlier == i {
+        format!(
+            "checklist item id `{}` is also an earlier item's of this page: a reader's tick of one ticks the other",
+            item.id
+        )
+    } else {
+        let other = &site.pages[earlier].page;
+        format!(
+            "checklist item id `{}` is also an item's of `{}` ({}): a reader's tick of one ticks the other",
+            item.id,
+            other.key,
+            other.file.display.display()
+        )
+    };
+    let d = Diagnostic::warning(message);
+    if n < checklist.front.len() {
+        p.page
+            .diagnostic_at_checklist_item(d, n)
+            .with_help("give this item an `id:` of its own")
+    } else {
+        // A task's id comes from its page's key and its text.
+        let same_before = checklist.tasks[..n - checklist.front.len()]
+            .iter()
+            .filter(|t| t.text == item.text)
+            .count();
+        p.page
+            .diagnostic_at_task(d, &item.text, same_before)
+            .with_help("a task's id comes from its text: word the two tasks apart")
+    }
+}
