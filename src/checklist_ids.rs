@@ -39,13 +39,13 @@ fn warning(site: &Site, i: PageId, n: usize, earlier: PageId) -> Diagnostic {
     let item = checklist.iter().nth(n).expect("the item is the page's");
     let message = if earlier == i {
         format!(
-            "checklist item id `{}` is also an earlier item's of this page: a reader's tick of one ticks the other",
+            "checklist item id `{}` is also that of an earlier item of this page: a reader's tick of one ticks the other",
             item.id
         )
     } else {
         let other = &site.pages[earlier].page;
         format!(
-            "checklist item id `{}` is also an item's of `{}` ({}): a reader's tick of one ticks the other",
+            "checklist item id `{}` is also that of an item of `{}` ({}): a reader's tick of one ticks the other",
             item.id,
             other.key,
             other.file.display.display()

@@ -104,9 +104,9 @@ pub(super) fn to_disk(
             cache.writing_ids(path, ids);
         }
     };
-    // `page` is a buffer of the thread's (see below), made when a job renders into it: one
-    // made for each page grew (copied) once or twice per page, 3% of a first build's
-    // instructions at 2,000 pages.
+    // `page` is the job's buffer (see below), given room for a page when the job renders
+    // into it: one that started small grew (copied) once or twice per page, 3% of a first
+    // build's instructions at 2,000 pages.
     let write = |page: &mut Vec<u8>, job: &render::Job| -> Result<(), Diagnostic> {
         let keyed = renderer.keyed(job)?;
         cache.writing(&keyed.path, keyed.key);

@@ -516,13 +516,13 @@ fn items_that_share_an_id_are_a_warning_at_the_item() {
     // In the site's order (by key): support's item comes before the warehouse's.
     assert!(
         stderr.contains(
-            "content/teams/warehouse.en.md:4:5: checklist item id `wh-date` is also an item's of `teams/support` (content/teams/support.en.md)"
+            "content/teams/warehouse.en.md:4:5: checklist item id `wh-date` is also that of an item of `teams/support` (content/teams/support.en.md)"
         ),
         "{stderr}"
     );
     assert!(
         stderr.contains(
-            "content/teams/shipping.en.md:6:5: checklist item id `ship-a` is also an earlier item's of this page"
+            "content/teams/shipping.en.md:6:5: checklist item id `ship-a` is also that of an earlier item of this page"
         ),
         "{stderr}"
     );
