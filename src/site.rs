@@ -810,7 +810,18 @@ fn links_of(site: &Site, i: PageId, default: &str, codes: &[String]) -> Links {
             key.push_str(name.trim_end_matches(".md"));
             match find(&key) {
                 Some(j) if j != i => out.push(j),
-                Some(_) => {}
+                // Left out: most likely a file copied from the page it named.
+                Some(_) => diagnostics.push(
+                    p.page.diagnostic_at_item(
+                        Diagnostic::warning(format!("`{field}` names this page itself"))
+                            .with_label("this page")
+                            .with_help(format!(
+                                "remove `{name}` from `{field}`, or name the page you meant"
+                            )),
+                        field,
+                        index,
+                    ),
+                ),
                 // Its file is an error of its own.
                 None if site.is_unreadable(&key) => {}
                 None => diagnostics.push(

@@ -104,6 +104,41 @@ fn misspelt_works_with_in_flow_style_points_at_the_name_and_suggests() {
     assert_eq!(caret, lines[code][..name].chars().count(), "{err}");
 }
 
+/// A role's file copied from the one it named keeps that name: the page would work with
+/// itself. A warning at the name, and the build goes on without it.
+#[test]
+fn a_role_that_names_itself_in_works_with_is_a_warning_at_the_name() {
+    let site = team_site();
+    site.write(
+        "content/roles/lead-developer.en.md",
+        "---\ntitle: Lead dev\nworks_with: [project-manager, lead-developer]\n---\n\nText.\n",
+    );
+    let f = only_finding(&site);
+    assert_eq!(f.severity, "warning", "{f:?}");
+    assert_eq!(at(&f), ("content/roles/lead-developer.en.md", 3, 31));
+    assert_eq!(f.message, "`works_with` names this page itself");
+    assert_eq!(
+        f.help,
+        "remove `lead-developer` from `works_with`, or name the page you meant"
+    );
+    // The page lists the other role only.
+    site.build().ok();
+    let page = site.html("en/roles/lead-developer/index.html");
+    let listed: Vec<String> = select(&page, "main a")
+        .iter()
+        .map(|a| attr(a, "href"))
+        .filter(|h| h.contains("roles/"))
+        .collect();
+    assert!(
+        listed.iter().any(|h| h.contains("project-manager")),
+        "{listed:?}"
+    );
+    assert!(
+        !listed.iter().any(|h| h.contains("lead-developer")),
+        "{listed:?}"
+    );
+}
+
 #[test]
 fn misspelt_depends_on_in_block_style_points_at_the_name_and_suggests() {
     let site = team_site();
