@@ -4,6 +4,9 @@
 //! team's are ticked. Translations share their ids on purpose (a box ticked on the French
 //! page is ticked on the English one): each language is checked on its own.
 
+use std::collections::hash_map::Entry;
+
+use crate::checklist_item::ChecklistItem;
 use crate::diagnostics::Diagnostic;
 use crate::hash::FastMap;
 use crate::site::{PageId, Site};
@@ -20,11 +23,11 @@ pub(crate) fn shared(site: &Site) -> Vec<Diagnostic> {
                 continue;
             }
             for (n, item) in p.checklist().iter().enumerate() {
-                match first.get(item.id.as_str()) {
-                    None => {
-                        first.insert(&item.id, i);
+                match first.entry(item.id.as_str()) {
+                    Entry::Vacant(e) => {
+                        e.insert(i);
                     }
-                    Some(&earlier) => found.push(warning(site, i, n, earlier)),
+                    Entry::Occupied(e) => found.push(warning(site, i, (n, item), *e.get())),
                 }
             }
         }
@@ -32,11 +35,16 @@ pub(crate) fn shared(site: &Site) -> Vec<Diagnostic> {
     found
 }
 
-/// The warning for item `n` of page `i`'s checklist, whose id page `earlier` has already.
-fn warning(site: &Site, i: PageId, n: usize, earlier: PageId) -> Diagnostic {
+/// The warning for `item`, item `n` of page `i`'s checklist, whose id page `earlier` has
+/// already.
+fn warning(
+    site: &Site,
+    i: PageId,
+    (n, item): (usize, &ChecklistItem),
+    earlier: PageId,
+) -> Diagnostic {
     let p = &site.pages[i];
     let checklist = p.checklist();
-    let item = checklist.iter().nth(n).expect("the item is the page's");
     let message = if earlier == i {
         format!(
             "checklist item id `{}` is also that of an earlier item of this page: a reader's tick of one ticks the other",

@@ -239,22 +239,10 @@ impl Page {
         }
     }
 
-    /// A diagnostic about item `index` of the page's front matter checklist (its
-    /// `onboarding:` items, then its `checklist:` ones), with its caret on the item.
+    /// A diagnostic about item `index` of the page's front matter checklist: its
+    /// `onboarding:` items, then its `checklist:` ones.
     pub fn diagnostic_at_checklist_item(&self, d: Diagnostic, index: usize) -> Diagnostic {
-        let source = self.source();
-        let position = front_matter::split(&source).ok().and_then(|split| {
-            let mut items = front_matter::list_item_positions(&split, "onboarding");
-            items.extend(front_matter::list_item_positions(&split, "checklist"));
-            items.get(index).copied()
-        });
-        match position {
-            Some((line, column)) => d
-                .in_file(&self.file.display)
-                .with_source(source)
-                .at(line, column),
-            None => d.in_file(&self.file.display),
-        }
+        self.diagnostic_at_items(d, &["onboarding", "checklist"], index)
     }
 
     /// A diagnostic about the task list item of the body whose text is `text`, the one
@@ -284,18 +272,30 @@ impl Page {
     /// A diagnostic about item `index` of the front matter list `key`, with its caret on
     /// the item itself (flow or block style), else on the key's line.
     pub fn diagnostic_at_item(&self, d: Diagnostic, key: &str, index: usize) -> Diagnostic {
+        self.diagnostic_at_items(d, &[key], index)
+    }
+
+    /// The same for item `index` of the lists `keys` read one after the other, its caret
+    /// else on the line of the first of them the front matter has.
+    fn diagnostic_at_items(&self, d: Diagnostic, keys: &[&str], index: usize) -> Diagnostic {
         let source = self.source();
-        let position = front_matter::split(&source).ok().and_then(|split| {
-            front_matter::list_item_positions(&split, key)
-                .get(index)
-                .copied()
-        });
-        match position {
-            Some((line, column)) => d
-                .in_file(&self.file.display)
-                .with_source(source)
-                .at(line, column),
-            None => self.diagnostic_at_key(d, key),
+        let d = d
+            .in_file(&self.file.display)
+            .with_source(Arc::clone(&source));
+        let Ok(split) = front_matter::split(&source) else {
+            return d;
+        };
+        let item = keys
+            .iter()
+            .flat_map(|key| front_matter::list_item_positions(&split, key))
+            .nth(index);
+        match item.or_else(|| {
+            keys.iter()
+                .find_map(|key| front_matter::key_line(&split, key))
+                .map(|line| (line, 1))
+        }) {
+            Some((line, column)) => d.at(line, column),
+            None => d,
         }
     }
 }
