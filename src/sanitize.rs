@@ -99,13 +99,17 @@ fn filter_attribute<'u>(element: &str, attribute: &str, value: &'u str) -> Optio
 /// guide's build, while most raw HTML in documentation is a `<br>` in a table cell, a
 /// plain `<table>` or a comment. A body passes only if every tag in it is whole, of a
 /// short list of harmless elements with harmless attributes (a subset of what [`clean`]
-/// keeps; URLs checked as it checks them), and opened and closed in order, the body's own
-/// Markdown structure included: then no element of the page's template can be closed by
-/// the body, and nothing can run script. Comments are taken out, as cleaning does (they
-/// are notes to the authors), and so are `style` attributes that cleaning drops (Adobe's
-/// guides set `style="table-layout:auto"` on their largest tables). An unknown tag or
-/// attribute, an entity in a URL, a stray `<`, a comment the HTML parser would end
-/// elsewhere or an element left open sends the body to [`clean`], as before.
+/// keeps; URLs checked as it checks them), and opened and closed as an HTML parser closes
+/// them (see [`close`]), the body's own Markdown structure included: then no element of
+/// the page's template can be closed by the body, and nothing can run script. Comments are
+/// taken out, as cleaning does (they are notes to the authors), and so are the attributes
+/// cleaning drops: a `style` (Adobe's guides set `style="table-layout:auto"` on their
+/// largest tables), an event handler, the `role` and `xrefformat` of tables exported from
+/// MadCap Flare (see [`keeps`]). An unknown tag, an attribute cleaning keeps but this list
+/// does not, an entity in a URL, a stray `<`, a comment the HTML parser would end
+/// elsewhere, an end tag it might match otherwise or an element left open sends the body
+/// to [`clean`], as before. (Every page of 27 Experience League guides, Workfront's 4,809
+/// included, reads the same in a browser either way: html5ever, written back.)
 pub(crate) fn plain(html: &str) -> Option<Cow<'_, str>> {
     let mut open: Vec<&str> = Vec::new();
     // Set at the first comment or dropped attribute: the body without them.
@@ -146,11 +150,8 @@ pub(crate) fn plain(html: &str) -> Option<Cow<'_, str>> {
                     open.push(name);
                 }
             }
-            Tag::Close(name) => {
-                if open.pop() != Some(name) {
-                    return None;
-                }
-            }
+            Tag::Close(name) => close(&mut open, name)?,
+            Tag::Ignored => {}
         }
     }
     if !open.is_empty() {
@@ -163,6 +164,72 @@ pub(crate) fn plain(html: &str) -> Option<Cow<'_, str>> {
         }
         None => Cow::Borrowed(html),
     })
+}
+
+/// Closes element `name` of `open` (the body's elements still open, innermost last) as
+/// an HTML parser does, or `None` where it might not. Most end tags close the innermost
+/// element. Tables and lists exported from other tools (MadCap Flare's, in Workfront's
+/// guide) leave the end tags HTML lets out to the parser: a `</tr>` closes the cell open
+/// in the row, whatever is open in that cell, a `</td>` what is open in it, a `</li>` its
+/// paragraph, `</ul>` its last item. And the parser ignores a `</tr>` or `</tbody>` with
+/// none open in its table, and makes an empty paragraph of a `</p>` with none open in its
+/// cell: inert, as they stay inside the table. Anything else (an end tag the parser would
+/// match with an element of the page's template, or whose formatting it would carry on
+/// past it) is for cleaning.
+fn close(open: &mut Vec<&str>, name: &str) -> Option<()> {
+    if open.last() == Some(&name) {
+        open.pop();
+        return Some(());
+    }
+    let innermost = |open: &[&str], names: &[&str]| open.iter().rposition(|e| names.contains(e));
+    // A cell, with whatever is open in it (formatting included: the parser lets go of
+    // what a cell opened when it closes).
+    let close_cell = |open: &mut Vec<&str>| {
+        if let Some(at) = innermost(open, &["td", "th", "table"])
+            && open[at] != "table"
+        {
+            open.truncate(at);
+        }
+    };
+    let pop_while = |open: &mut Vec<&str>, names: &[&str]| {
+        while open.last().is_some_and(|e| names.contains(e)) {
+            open.pop();
+        }
+    };
+    match name {
+        "td" | "th" => {
+            let at = innermost(open, &["td", "th", "table"])?;
+            (open[at] == name).then(|| open.truncate(at))?;
+        }
+        "tr" | "tbody" | "thead" | "tfoot" | "table" => {
+            let table = innermost(open, &["table"])?;
+            if !open[table..].contains(&name) {
+                // None open in the table, and no cell: the parser ignores it (or closes
+                // the row or body it implied, inside the table all the same).
+                return matches!(open.last(), Some(&("tbody" | "thead" | "tfoot" | "table")))
+                    .then_some(());
+            }
+            close_cell(open);
+            let within: &[&str] = match name {
+                "tr" => &[],
+                "table" => &["tr", "tbody", "thead", "tfoot"],
+                _ => &["tr"],
+            };
+            pop_while(open, within);
+            (open.pop()? == name).then_some(())?;
+        }
+        "li" | "ul" | "ol" => {
+            pop_while(open, if name == "li" { &["p"] } else { &["p", "li"] });
+            (open.pop()? == name).then_some(())?;
+        }
+        "p" => {
+            // No paragraph open in the cell (or caption, or table): an empty one is made.
+            let boundary = innermost(open, &["td", "th", "caption", "table"])?;
+            (!open[boundary..].contains(&"p")).then_some(())?;
+        }
+        _ => return None,
+    }
+    Some(())
 }
 
 /// Where a comment ends in `text` (what follows its `<!--`): after the first `-->`,
@@ -183,6 +250,8 @@ enum Tag<'a> {
         void: bool,
     },
     Close(&'a str),
+    /// An end tag the HTML parser ignores wherever it is (`</col>`), dropped.
+    Ignored,
 }
 
 /// Where attributes to drop are in a tag's text: from the space before each to its end.
@@ -197,9 +266,14 @@ impl<'a> Tag<'a> {
             let (name, rest) = tag_name(closing)?;
             let rest = rest.trim_start_matches(is_space).strip_prefix('>')?;
             let (known, void) = element(name)?;
-            // `</br>` is a `<br>` to HTML parsers; other void elements have no end tag.
+            // `</br>` is a `<br>` to HTML parsers; other void elements have no end tag, and
+            // `</col>` (as XHTML writes it) is ignored.
             return match (known, void) {
                 ("br", _) => Some((Tag::Open { name: known, void }, rest, Dropped::new())),
+                ("col", _) => {
+                    let whole: Dropped = std::iter::once(0..text.len() - rest.len()).collect();
+                    Some((Tag::Ignored, rest, whole))
+                }
                 (_, true) => None,
                 _ => Some((Tag::Close(known), rest, Dropped::new())),
             };
@@ -221,12 +295,14 @@ impl<'a> Tag<'a> {
                 return None;
             }
             let (attribute, value, after) = attribute(trimmed)?;
-            let mut buffer = [0u8; 16];
+            let mut buffer = [0u8; 32];
             let attribute = lowercase(attribute, &mut buffer)?;
             if !allowed(known, attribute, value) {
-                // A style cleaning would drop: dropped here too, rather than clean the
-                // whole body for it.
-                if attribute != "style" {
+                // What cleaning would drop (a `style`, an event handler, the `role` and
+                // `xrefformat` of tables exported from MadCap Flare) is dropped here too,
+                // rather than clean the whole body for it; what it would keep, or check
+                // as a URL, is left to it.
+                if keeps(known, attribute) {
                     return None;
                 }
                 let offset = |part: &str| text.len() - part.len();
@@ -298,6 +374,8 @@ fn element(name: &str) -> Option<(&'static str, bool)> {
         b"br" => ("br", true),
         b"caption" => ("caption", false),
         b"code" => ("code", false),
+        b"col" => ("col", true),
+        b"colgroup" => ("colgroup", false),
         b"del" => ("del", false),
         b"details" => ("details", false),
         b"div" => ("div", false),
@@ -347,7 +425,7 @@ fn element(name: &str) -> Option<(&'static str, bool)> {
 }
 
 /// `name` in lower case, in `buffer` (no allocation for each tag); `None` if longer.
-fn lowercase<'b>(name: &str, buffer: &'b mut [u8; 16]) -> Option<&'b str> {
+fn lowercase<'b, const N: usize>(name: &str, buffer: &'b mut [u8; N]) -> Option<&'b str> {
     let bytes = name.as_bytes();
     let out = buffer.get_mut(..bytes.len())?;
     out.copy_from_slice(bytes);
@@ -365,10 +443,19 @@ fn allowed(element: &str, attribute: &str, value: &str) -> bool {
         )
         | ("ol", "start")
         | ("details", "open")
-        | ("td" | "th", "colspan" | "rowspan" | "align")
+        | ("td" | "th", "colspan" | "rowspan" | "headers")
         | ("th", "scope")
+        | ("col" | "colgroup", "span")
+        | (
+            "col" | "colgroup" | "table" | "tbody" | "thead" | "tfoot" | "tr" | "td" | "th" | "img"
+            | "hr",
+            "align",
+        )
+        | ("hr", "size" | "width")
         | ("img", "alt" | "width" | "height")
         | ("input", "checked" | "disabled" | "data-check") => true,
+        // Kept by cleaning whatever their name (Flare's tables carry `data-mc-conditions`).
+        (_, data) if data.starts_with("data-") => true,
         ("input", "type") => value.eq_ignore_ascii_case("checkbox"),
         ("td" | "th", "style") => filter_attribute(element, attribute, value).is_some(),
         ("a", "target" | "rel") => filter_attribute(element, attribute, value).is_some(),
@@ -388,6 +475,37 @@ fn allowed(element: &str, attribute: &str, value: &str) -> bool {
         }
         _ => false,
     }
+}
+
+/// Whether cleaning keeps `attribute` on `element` (or may, once it checked its value as
+/// a URL), for an attribute [`allowed`] does not let through: then only cleaning can say
+/// what becomes of it. The others (an event handler, a `style` cleaning's filter drops, a
+/// `role`) cleaning drops, and so can [`plain`].
+fn keeps(element: &str, attribute: &str) -> bool {
+    static KEPT: OnceLock<Kept> = OnceLock::new();
+    let kept = KEPT.get_or_init(|| {
+        let cleaner = cleaner();
+        Kept {
+            generic: cleaner.clone_generic_attributes(),
+            by_element: cleaner.clone_tag_attributes(),
+        }
+    });
+    // The attributes `filter_attribute` has the last word on, as `allowed` has it: where
+    // `allowed` said no, so does it (a URL's checks are not all `allowed`'s).
+    let filtered = matches!(attribute, "style" | "type" | "target" | "rel");
+    matches!(attribute, "href" | "src" | "cite")
+        || !filtered
+            && (kept.generic.contains(attribute)
+                || kept
+                    .by_element
+                    .get(element)
+                    .is_some_and(|a| a.contains(attribute)))
+}
+
+/// The attributes cleaning keeps: on every element, and element by element.
+struct Kept {
+    generic: std::collections::HashSet<&'static str>,
+    by_element: std::collections::HashMap<&'static str, std::collections::HashSet<&'static str>>,
 }
 
 /// Whether a URL would run script or smuggle a document: `javascript:`, `vbscript:` and
@@ -510,14 +628,92 @@ mod tests {
             assert_eq!(plain(html).as_deref(), Some(kept), "{html}");
             assert!(!clean(html).contains("url(") && !clean(html).contains("layout"));
         }
-        // Anything else in the tag still sends the body to cleaning.
-        assert!(plain("<p style=\"x\" onclick=\"y\">x</p>").is_none());
+    }
+
+    /// `html` as a browser reads it (html5ever, ammonia's parser), written back: what
+    /// [`plain`] lets through must read as what cleaning makes of the same body.
+    fn as_read(html: &str) -> String {
+        scraper::Html::parse_fragment(html)
+            .root_element()
+            .inner_html()
+    }
+
+    #[test]
+    fn attributes_cleaning_drops_are_dropped_without_it() {
+        for (html, kept) in [
+            ("<p style=\"x\" onclick=\"y\">x</p>", "<p>x</p>"),
+            ("<img src=x onerror=alert(1)>", "<img src=x>"),
+            (
+                "<a href=x ONCLICK='y' class=k>x</a>",
+                "<a href=x class=k>x</a>",
+            ),
+            (
+                "<a href=\"x\" target=\"frame\">x</a>",
+                "<a href=\"x\">x</a>",
+            ),
+            ("<input type=\"text\">", "<input>"),
+            (
+                // MadCap Flare's tables, as Workfront's guide has them.
+                "<table style=\"width: 100%;\" border=\"1\"><col style=\"width: 30%;\"></col><tbody>\
+                 <tr data-mc-conditions=\"\"><td role=\"rowheader\">A</td><td>\
+                 <a href=\"b.html\" class=\"MCXref xref\" xrefformat=\"{para}\">B</a></td></tr></tbody></table>",
+                "<table><col><tbody>\
+                 <tr data-mc-conditions=\"\"><td>A</td><td>\
+                 <a href=\"b.html\" class=\"MCXref xref\">B</a></td></tr></tbody></table>",
+            ),
+        ] {
+            assert_eq!(plain(html).as_deref(), Some(kept), "{html}");
+            assert_eq!(as_read(kept), as_read(&clean(html)), "{html}");
+        }
+        // What cleaning keeps, or checks as a URL, is left to it.
+        for html in [
+            "<a href=\"x\" hreflang=\"fr\">x</a>",
+            "<blockquote cite=\"x\">q</blockquote>",
+            "<a href=\"x&#x3a;y\">x</a>",
+        ] {
+            assert!(plain(html).is_none(), "{html}");
+        }
+    }
+
+    #[test]
+    fn end_tags_the_parser_implies_close_as_it_closes_them() {
+        for html in [
+            // A row closes its open cell and what the cell holds.
+            "<table><tr><td>a<tr><td>b</tr></table>",
+            "<table><tbody><tr><td><p>a</p><div>b</tr></tbody></table>",
+            "<table><tbody><tr><td><strong>a</tr></tbody></table><p>c</p>",
+            // A cell what it holds.
+            "<table><tr><td><p>a<p>b</td><td><ul><li>c</td></tr></table>",
+            // A body or a table its rows.
+            "<table><tbody><tr><td>a</tbody></table>",
+            "<table><thead><tr><th>a</table><p>b</p>",
+            // Items their paragraphs, lists their items.
+            "<ul><li><p>a</li><li>b</ul><ol><li><p>c</ol>",
+            // Ignored: no row open in the table, no paragraph in the cell.
+            "<table><tbody></tr><tr><td>a</td></tr></tbody></tr></table>",
+            "<table><tr><td>a</p></td></tr></table>",
+        ] {
+            let plain = plain(html).unwrap_or_else(|| panic!("not plain: {html}"));
+            assert_eq!(as_read(&plain), as_read(&clean(html)), "{html}");
+        }
+        // Where the parser would close an element of the template, or carry formatting
+        // on past its element, cleaning decides.
+        for html in [
+            "<p>a</p></p>",
+            "<div><p>a</div>",
+            "<ul><li><strong>a</li></ul>",
+            "<table><tr><td>a</td></tr></div></table>",
+            "</tr>",
+            "<div><table><tr><td>a</div></td></tr></table>",
+            "<table><tr><td><p>a</p></table></p>",
+        ] {
+            assert!(plain(html).is_none(), "plain: {html}");
+        }
     }
 
     #[test]
     fn anything_else_is_cleaned() {
         for hostile in [
-            "<img src=x onerror=alert(1)>",
             "<a href=\"javascript:alert(1)\">x</a>",
             "<a href=\"  JaVa\tScript:alert(1)\">x</a>",
             "<a href=\"jav&#x61;script:alert(1)\">x</a>",
@@ -526,7 +722,6 @@ mod tests {
             "<script>alert(1)</script>",
             "<style>p{}</style>",
             "<svg><a href=\"x\">y</a></svg>",
-            "<a href=\"x\" target=\"frame\">x</a>",
             "<!--> <p>",
             "<!---> <p>",
             "<!-- a --!> <p> -->",
@@ -537,10 +732,8 @@ mod tests {
             "<div/>",
             "<p>a < b</p>",
             "<p title=\"unclosed>x</p>",
-            "<a href=x onclick=y>x</a>",
             "<a\nhref=\"x\"onclick=\"y\">x</a>",
             "<project>",
-            "<input type=\"text\">",
         ] {
             assert!(plain(hostile).is_none(), "plain: {hostile}");
         }
