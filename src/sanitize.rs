@@ -171,11 +171,12 @@ pub(crate) fn plain(html: &str) -> Option<Cow<'_, str>> {
 /// element. Tables and lists exported from other tools (MadCap Flare's, in Workfront's
 /// guide) leave the end tags HTML lets out to the parser: a `</tr>` closes the cell open
 /// in the row, whatever is open in that cell, a `</td>` what is open in it, a `</li>` its
-/// paragraph, `</ul>` its last item. And the parser ignores a `</tr>` or `</tbody>` with
-/// none open in its table, and makes an empty paragraph of a `</p>` with none open in its
-/// cell: inert, as they stay inside the table. Anything else (an end tag the parser would
-/// match with an element of the page's template, or whose formatting it would carry on
-/// past it) is for cleaning.
+/// paragraph, `</ul>` its last item. And the parser ignores an end tag with no element of
+/// its name open in the cell, table or list it is in (a `</tr>` or `</tbody>` where no row
+/// or body is open, a `</td>`, `</li>` or `</ul>` where no cell, item or list is), and
+/// makes an empty paragraph of a `</p>`: inert, inside that element. Anything else (an end
+/// tag the parser would match with an element of the page's template, or whose
+/// formatting it would carry on past it) is for cleaning.
 fn close(open: &mut Vec<&str>, name: &str) -> Option<()> {
     if open.last() == Some(&name) {
         open.pop();
@@ -196,7 +197,18 @@ fn close(open: &mut Vec<&str>, name: &str) -> Option<()> {
             open.pop();
         }
     };
+    // No element of its name open inside the innermost of `scope` (one of them open, else
+    // the parser would look among the template's): the parser ignores the end tag (or
+    // makes an empty paragraph of a `</p>`), inside that element.
+    let ignored = |open: &[&str], scope: &[&str]| {
+        innermost(open, scope).is_some_and(|at| !open[at..].contains(&name))
+    };
+    const SCOPE: &[&str] = &["td", "th", "caption", "table"];
+    const LIST_ITEM_SCOPE: &[&str] = &["td", "th", "caption", "table", "ul", "ol"];
     match name {
+        "li" if ignored(open, LIST_ITEM_SCOPE) => {}
+        "ul" | "ol" | "p" if ignored(open, SCOPE) => {}
+        "td" | "th" if ignored(open, &["table"]) => {}
         "td" | "th" => {
             let at = innermost(open, &["td", "th", "table"])?;
             (open[at] == name).then(|| open.truncate(at))?;
@@ -221,11 +233,6 @@ fn close(open: &mut Vec<&str>, name: &str) -> Option<()> {
         "li" | "ul" | "ol" => {
             pop_while(open, if name == "li" { &["p"] } else { &["p", "li"] });
             (open.pop()? == name).then_some(())?;
-        }
-        "p" => {
-            // No paragraph open in the cell (or caption, or table): an empty one is made.
-            let boundary = innermost(open, &["td", "th", "caption", "table"])?;
-            (!open[boundary..].contains(&"p")).then_some(())?;
         }
         _ => return None,
     }
@@ -692,6 +699,8 @@ mod tests {
             // Ignored: no row open in the table, no paragraph in the cell.
             "<table><tbody></tr><tr><td>a</td></tr></tbody></tr></table>",
             "<table><tr><td>a</p></td></tr></table>",
+            "<table><tr><td><ul><li>a</li></li></ul></li></ul></td><th>b</td></th></tr></table>",
+            "<ul><li>a<ol></li><li>b</li></ol></li></li></ul>",
         ] {
             let plain = plain(html).unwrap_or_else(|| panic!("not plain: {html}"));
             assert_eq!(as_read(&plain), as_read(&clean(html)), "{html}");
@@ -706,6 +715,8 @@ mod tests {
             "</tr>",
             "<div><table><tr><td>a</div></td></tr></table>",
             "<table><tr><td><p>a</p></table></p>",
+            "<p>a</li></p>",
+            "<table><tr><td><p><strong>a</p></td></tr></table>",
         ] {
             assert!(plain(html).is_none(), "plain: {html}");
         }
