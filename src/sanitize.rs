@@ -154,9 +154,15 @@ pub(crate) fn plain(html: &str) -> Option<Cow<'_, str>> {
         rest = after;
         match tag {
             Tag::Open { name, void } => {
+                close_before(&mut open, name);
                 // A part of a table where the parser would not make it (a `<td>` out of
                 // any table is dropped, and its end tag would not close what it holds).
                 if !in_place(name, open.last().copied()) {
+                    return None;
+                }
+                // A link in a link: the parser ends the first one there, and moves what
+                // it holds around (the adoption agency); cleaning writes what it made.
+                if name == "a" && open.contains(&"a") {
                     return None;
                 }
                 if !void {
@@ -192,6 +198,34 @@ fn in_place(name: &str, parent: Option<&str>) -> bool {
         _ => return !parent.is_some_and(between_cells),
     };
     parent.is_some_and(|p| parents.contains(&p))
+}
+
+/// Closes what the parser closes before it makes a part of a table, `name`, where end
+/// tags were left out (`<tr><td>a<tr><td>b`): the open cell of the innermost table, with
+/// whatever it holds, and then the row, or the row and the table's body, `name` cannot
+/// be in.
+fn close_before(open: &mut Vec<&str>, name: &str) {
+    let closes: &[&str] = match name {
+        "td" | "th" => &["colgroup"],
+        "tr" => &["tr", "colgroup"],
+        "tbody" | "thead" | "tfoot" | "caption" | "colgroup" | "col" => {
+            &["tr", "tbody", "thead", "tfoot", "colgroup"]
+        }
+        _ => return,
+    };
+    if let Some(at) = open
+        .iter()
+        .rposition(|e| matches!(*e, "td" | "th" | "table"))
+        && open[at] != "table"
+    {
+        open.truncate(at);
+    }
+    while let Some(&last) = open.last()
+        && closes.contains(&last)
+        && !(name == "col" && last == "colgroup")
+    {
+        open.pop();
+    }
 }
 
 /// Whether `element` holds the parts of a table, not content: what the parser finds in it
@@ -795,7 +829,7 @@ mod tests {
         let in_page = |body: &str| as_read(&format!("<div>{body}</div><p>after</p>"));
         let mut fragments = Fragments(0x9e37_79b9_7f4a_7c15);
         let mut passed = 0;
-        for _ in 0..20_000 {
+        for _ in 0..50_000 {
             let mut html = String::new();
             fragments.content(&mut html, 0);
             // Attributes go as cleaning drops them; `span`s are written whole.
@@ -806,7 +840,7 @@ mod tests {
             }
         }
         // Enough of them pass for the comparison to mean something.
-        assert!(passed > 5_000, "{passed} passed");
+        assert!(passed > 12_000, "{passed} passed");
     }
 
     #[test]
