@@ -221,6 +221,12 @@ pub(crate) fn render(
         in_dnl: 0,
         anchors: Vec::new(),
     };
+    // The title's id stays taken, as where its heading is shown (Experience League): a
+    // section named as the page is `-1`, which is what links to it name (Workfront's
+    // `#create-an-agile-team-1`).
+    if let Some(id) = title.as_ref().and_then(|(_, ids)| ids.first()) {
+        rewrite.used_ids.ids.insert(id.clone());
+    }
     for i in 0..events.len() {
         rewrite.event(&mut events, i);
     }

@@ -208,6 +208,45 @@ fn a_link_to_the_body_s_own_title_lands_on_the_page() {
     );
 }
 
+/// A section named as the page (Workfront's "Create an Agile team", under the page's
+/// `# Create an Agile team`) gets `-1`, as Experience League, which shows the title's
+/// heading, numbers it: links to it name `#create-an-agile-team-1`. A link by the
+/// section's words without the number still finds it, as before.
+#[test]
+fn a_section_named_as_the_page_is_numbered_after_the_title() {
+    let site = TestSite::new(SITE);
+    site.write(
+        "content/en/help/demo/team.md",
+        "---\ntitle: Create an Agile team\n---\n# Create an Agile team\n\nIntro.\n\n\
+         ## Access\n\nText.\n\n## Create an Agile team\n\nSteps.\n",
+    );
+    site.write(
+        "content/en/help/demo/start.md",
+        "---\ntitle: Start\n---\n[The steps](team.md#create-an-agile-team-1), \
+         [the page](team.md#create-an-agile-team).\n",
+    );
+    let run = site.build().ok();
+    assert!(!run.stderr().contains("no such anchor"), "{}", run.stderr());
+    let doc = site.html("en/help/demo/team/index.html");
+    let ids: Vec<String> = select(&doc, "main .prose h2")
+        .iter()
+        .map(|h| attr(h, "id"))
+        .collect();
+    assert_eq!(ids, ["access", "create-an-agile-team-1"]);
+    let hrefs: Vec<String> = select(&site.html("en/help/demo/start/index.html"), "main .prose a")
+        .iter()
+        .map(|a| attr(a, "href"))
+        .collect();
+    let team = "../../../../en/help/demo/team/index.html";
+    assert_eq!(
+        hrefs,
+        [
+            format!("{team}#create-an-agile-team-1"),
+            format!("{team}#create-an-agile-team-1")
+        ]
+    );
+}
+
 #[test]
 fn an_anchor_whose_place_in_the_translation_is_not_certain_is_reported_as_such() {
     let site = translated_guide();
