@@ -208,22 +208,34 @@ fn close_before(open: &mut Vec<&str>, name: &str) {
     let closes: &[&str] = match name {
         "td" | "th" => &["colgroup"],
         "tr" => &["tr", "colgroup"],
-        "tbody" | "thead" | "tfoot" | "caption" | "colgroup" | "col" => {
+        "col" => &["tr", "tbody", "thead", "tfoot"],
+        "tbody" | "thead" | "tfoot" | "caption" | "colgroup" => {
             &["tr", "tbody", "thead", "tfoot", "colgroup"]
         }
         _ => return,
     };
-    if let Some(at) = open
-        .iter()
-        .rposition(|e| matches!(*e, "td" | "th" | "table"))
+    close_cell(open);
+    pop_while(open, closes);
+}
+
+/// Where the innermost of `names` is in `open`.
+fn innermost(open: &[&str], names: &[&str]) -> Option<usize> {
+    open.iter().rposition(|e| names.contains(e))
+}
+
+/// Closes the open cell of the innermost table, with whatever is open in it (formatting
+/// included: the parser lets go of what a cell opened when it closes).
+fn close_cell(open: &mut Vec<&str>) {
+    if let Some(at) = innermost(open, &["td", "th", "table"])
         && open[at] != "table"
     {
         open.truncate(at);
     }
-    while let Some(&last) = open.last()
-        && closes.contains(&last)
-        && !(name == "col" && last == "colgroup")
-    {
+}
+
+/// Closes the innermost elements while they are of `names`.
+fn pop_while(open: &mut Vec<&str>, names: &[&str]) {
+    while open.last().is_some_and(|e| names.contains(e)) {
         open.pop();
     }
 }
@@ -253,21 +265,6 @@ fn close(open: &mut Vec<&str>, name: &str) -> Option<()> {
         open.pop();
         return Some(());
     }
-    let innermost = |open: &[&str], names: &[&str]| open.iter().rposition(|e| names.contains(e));
-    // A cell, with whatever is open in it (formatting included: the parser lets go of
-    // what a cell opened when it closes).
-    let close_cell = |open: &mut Vec<&str>| {
-        if let Some(at) = innermost(open, &["td", "th", "table"])
-            && open[at] != "table"
-        {
-            open.truncate(at);
-        }
-    };
-    let pop_while = |open: &mut Vec<&str>, names: &[&str]| {
-        while open.last().is_some_and(|e| names.contains(e)) {
-            open.pop();
-        }
-    };
     // No element of its name open inside the innermost of `scope` (one of them open, else
     // the parser would look among the template's): the parser ignores the end tag (or
     // makes an empty paragraph of a `</p>`), inside that element.
