@@ -15,7 +15,7 @@ use std::sync::{Mutex, PoisonError};
 
 use crate::checklist_item::Checklist;
 use crate::diagnostics::Diagnostic;
-use crate::hash::{FastMap, hash_all, hash_bytes, hash_of};
+use crate::hash::{FastMap, FastSet, hash_all, hash_bytes, hash_of};
 use crate::markdown::{self, Heading, LinkResolver, LinkTarget, Rendered};
 use crate::sanitize::RawHtml;
 use crate::search::EntryPage;
@@ -381,6 +381,18 @@ impl Kept {
         })
     }
 
+    /// Each page's record, by name, with the key of its body and its whole frame.
+    fn by_page(&self) -> FastMap<String, (u64, bytes::Bytes)> {
+        self.records(|_| true)
+            .map(|(records, _, _)| {
+                records
+                    .into_iter()
+                    .map(|(name, r)| (name.to_string(), (r.key, self.bytes.slice_ref(r.frame))))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
     fn read(path: &Path) -> Option<Kept> {
         let bytes = crate::mapped::contents(&mut std::fs::File::open(path).ok()?, 0)?;
         bytes.starts_with(MAGIC).then_some(Kept { bytes })
@@ -467,6 +479,36 @@ pub(crate) fn append<'e>(
         .ok()
 }
 
+/// `serve`'s records, kept in memory from one rebuild to the next (see
+/// [`Recorder::in_memory`]): each page's [`Editable`], serialized, with the key of the
+/// body it was made for (0 after an edit of its text alone, which made no body the cache
+/// keeps), and the last facts for heading edits (see `toc_edit`).
+#[derive(Default)]
+pub(crate) struct InMemory {
+    pages: FastMap<String, (u64, bytes::Bytes)>,
+    tocs: Option<bytes::Bytes>,
+}
+
+impl InMemory {
+    /// The record of the page file `name`, serialized.
+    pub(crate) fn record(&self, name: &str) -> Option<&[u8]> {
+        self.pages.get(name).map(|(_, bytes)| &bytes[..])
+    }
+
+    /// The last facts for heading edits.
+    pub(crate) fn tocs(&self) -> Option<&[u8]> {
+        self.tocs.as_deref()
+    }
+
+    /// The record of a page made again by an edit of its text alone.
+    pub(crate) fn edited(&mut self, name: &str, record: &Editable) {
+        match postcard::to_allocvec(record) {
+            Ok(bytes) => self.pages.insert(name.to_string(), (0, bytes.into())),
+            Err(_) => self.pages.remove(name),
+        };
+    }
+}
+
 /// Frames of the records' file, written to `out`.
 fn frame(out: &mut impl Write, tag: u8, payload: &[u8]) -> std::io::Result<()> {
     out.write_all(&[tag])?;
@@ -496,14 +538,24 @@ fn file_beside(output: &Path) -> PathBuf {
 }
 
 /// The records of a build that runs, written as its bodies render (see the module's
-/// documentation).
+/// documentation): to a file beside the output folder (a build), or to memory (`serve`,
+/// whose rebuilds keep them with their cache, see [`Kept::in_memory`]).
 pub(crate) struct Recorder {
-    file: PathBuf,
-    partial: PathBuf,
+    /// The file and the file beside it that the records are written to until the build
+    /// is stamped; `None` in memory.
+    place: Option<(PathBuf, PathBuf)>,
     /// The last build's records, by page: a body the build cache gives keeps its own
     /// (each the key of the body it was made for, and its whole frame).
     previous: FastMap<String, (u64, bytes::Bytes)>,
-    out: Mutex<Option<std::io::BufWriter<std::fs::File>>>,
+    out: Mutex<Option<Out>>,
+}
+
+/// Where a [`Recorder`] writes.
+enum Out {
+    /// Written from every core, a record at a time: few, large writes.
+    File(std::io::BufWriter<std::fs::File>),
+    /// Begun with the last rebuild's, which bodies reused keep (shared, not copied).
+    Memory(InMemory),
 }
 
 impl Recorder {
@@ -513,28 +565,28 @@ impl Recorder {
     pub(crate) fn begin(output: &Path) -> Option<Recorder> {
         let file = file_beside(output);
         let previous = Kept::read(&file)
-            .and_then(|kept| {
-                let (records, _, _) = kept.records(|_| true)?;
-                Some(
-                    records
-                        .into_iter()
-                        .map(|(name, r)| (name.to_string(), (r.key, kept.bytes.slice_ref(r.frame))))
-                        .collect(),
-                )
-            })
+            .map(|kept| kept.by_page())
             .unwrap_or_default();
         let _ = std::fs::remove_file(&file);
         let partial = sibling(output, "equipe-edits-partial");
-        // Written from every core, a record at a time: few, large writes.
         let created = std::fs::File::create(&partial).ok()?;
         let mut out = std::io::BufWriter::with_capacity(1 << 20, created);
         out.write_all(MAGIC).ok()?;
         Some(Recorder {
-            file,
-            partial,
+            place: Some((file, partial)),
             previous,
-            out: Mutex::new(Some(out)),
+            out: Mutex::new(Some(Out::File(out))),
         })
+    }
+
+    /// Begins the records of a `serve` rebuild, in memory, with the last rebuild's for
+    /// the bodies its cache gives.
+    pub(crate) fn in_memory(previous: Option<InMemory>) -> Recorder {
+        Recorder {
+            place: None,
+            previous: FastMap::default(),
+            out: Mutex::new(Some(Out::Memory(previous.unwrap_or_default()))),
+        }
     }
 
     /// Lets go of the last build's records: this build has no body to reuse.
@@ -551,11 +603,18 @@ impl Recorder {
         self
     }
 
-    fn write(&self, bytes: &[u8]) {
+    /// Writes a frame to the file; `serve`'s records in memory take `memory` instead.
+    fn write(&self, bytes: &[u8], memory: impl FnOnce(&mut InMemory)) {
         let mut out = self.out.lock().unwrap_or_else(PoisonError::into_inner);
-        if let Some(file) = out.as_mut()
-            && file.write_all(bytes).is_err()
-        {
+        let failed = match out.as_mut() {
+            Some(Out::File(file)) => file.write_all(bytes).is_err(),
+            Some(Out::Memory(records)) => {
+                memory(records);
+                false
+            }
+            None => false,
+        };
+        if failed {
             // The build goes on; it leaves no records.
             *out = None;
         }
@@ -568,21 +627,33 @@ impl Recorder {
             .file
             .display
             .to_string_lossy();
-        if let Some(frame) = Editable::of(made)
-            .and_then(|record| postcard::to_allocvec(&record).ok())
-            .and_then(|bytes| record_frame(&name, key, &bytes))
-        {
-            self.write(&frame);
+        let record = Editable::of(made).and_then(|record| postcard::to_allocvec(&record).ok());
+        match record {
+            Some(bytes) => {
+                let frame = record_frame(&name, key, &bytes).unwrap_or_default();
+                self.write(&frame, |m| {
+                    m.pages.insert(name.to_string(), (key, bytes.into()));
+                });
+            }
+            // In memory, the last rebuild's record of the page goes.
+            None => self.write(&[], |m| {
+                m.pages.remove(&*name);
+            }),
         }
     }
 
     /// The body of `name` made from `key` came from the build cache: its record is the
     /// last build's, if it made one for that body.
     pub(crate) fn reused(&self, name: &str, key: u64) {
-        if let Some((was, frame)) = self.previous.get(name)
-            && *was == key
-        {
-            self.write(frame);
+        match self.previous.get(name) {
+            Some((was, frame)) if *was == key => self.write(frame, |_| {}),
+            // A file's records have none for it; in memory, the last rebuild's is kept if
+            // it is of that body.
+            _ => self.write(&[], |m| {
+                if m.pages.get(name).is_some_and(|(was, _)| *was != key) {
+                    m.pages.remove(name);
+                }
+            }),
         }
     }
 
@@ -591,7 +662,7 @@ impl Recorder {
     pub(crate) fn tocs(&self, facts: &[u8]) {
         let mut payload = Vec::new();
         if !facts.is_empty() && frame(&mut payload, TOCS, facts).is_ok() {
-            self.write(&payload);
+            self.write(&payload, |m| m.tocs = Some(facts.to_vec().into()));
         }
     }
 
@@ -605,7 +676,11 @@ impl Recorder {
         if let Ok(bytes) = postcard::to_allocvec(names)
             && frame(&mut payload, EXCLUDED, &bytes).is_ok()
         {
-            self.write(&payload);
+            self.write(&payload, |m| {
+                for name in names {
+                    m.pages.remove(name);
+                }
+            });
         }
     }
 
@@ -618,6 +693,48 @@ impl Recorder {
         diagnostics: impl Iterator<Item = &'d Diagnostic>,
         listing: &str,
     ) {
+        let done = match self.end(site, diagnostics, listing) {
+            Some(Out::File(mut out)) => out.flush().is_ok(),
+            _ => false,
+        };
+        if let Some((file, partial)) = &self.place
+            && !(done && std::fs::rename(partial, file).is_ok())
+        {
+            let _ = std::fs::remove_file(partial);
+        }
+    }
+
+    /// Ends the records of a `serve` rebuild that succeeded: what its next text edit is
+    /// made from (see `body_edit::edit_served`). Pages gone have none.
+    pub(crate) fn finish_in_memory<'d>(
+        self,
+        site: &Site,
+        diagnostics: impl Iterator<Item = &'d Diagnostic>,
+    ) -> Option<InMemory> {
+        match self.end(site, diagnostics, "")? {
+            Out::Memory(mut records) => {
+                if records.pages.len() > site.pages.len() {
+                    let names: FastSet<String> = site
+                        .pages
+                        .iter()
+                        .map(|p| p.page.file.display.to_string_lossy().into_owned())
+                        .collect();
+                    records.pages.retain(|name, _| names.contains(name));
+                }
+                Some(records)
+            }
+            Out::File(_) => None,
+        }
+    }
+
+    /// Writes the last frames (the pages that have no record after all, the hash of
+    /// `listing`) and hands back what was written to, if every write went through.
+    fn end<'d>(
+        &self,
+        site: &Site,
+        diagnostics: impl Iterator<Item = &'d Diagnostic>,
+        listing: &str,
+    ) -> Option<Out> {
         let mut excluded: Vec<String> = site
             .pages
             .iter()
@@ -632,16 +749,11 @@ impl Recorder {
         self.exclude(&excluded);
         let mut end = Vec::new();
         let _ = frame(&mut end, END, &token(listing).to_le_bytes());
-        self.write(&end);
-        let out = self
-            .out
+        self.write(&end, |_| {});
+        self.out
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
-            .take();
-        let done = out.is_some_and(|mut out| out.flush().is_ok());
-        if !(done && std::fs::rename(&self.partial, &self.file).is_ok()) {
-            let _ = std::fs::remove_file(&self.partial);
-        }
+            .take()
     }
 }
 
@@ -649,6 +761,8 @@ impl Recorder {
 /// in place, there is nothing here to remove).
 impl Drop for Recorder {
     fn drop(&mut self) {
-        let _ = std::fs::remove_file(&self.partial);
+        if let Some((_, partial)) = &self.place {
+            let _ = std::fs::remove_file(partial);
+        }
     }
 }

@@ -69,6 +69,14 @@ pub struct Cache {
     /// What the last rebuild reused, for the terminal and for tests.
     #[serde(skip)]
     pub stats: Stats,
+    /// `serve`'s records of its pages' bodies, for an edit of their text alone (see
+    /// `body_edit::edit_served`), when its last rebuild succeeded.
+    #[serde(skip)]
+    pub(crate) records: Option<crate::edit_records::InMemory>,
+    /// The files whose edit `serve` applied without a rebuild since the last one: the
+    /// next rebuild reads them again, whatever else changed (its pages are as they were).
+    #[serde(skip)]
+    edited_alone: Vec<PathBuf>,
 }
 
 /// A file of the output folder, as the build that made it left it.
@@ -182,7 +190,15 @@ impl Cache {
     /// (paths relative to the site's folder), as the file watcher reported: it then
     /// checks the others' size and mtime no more. Without this, it checks every file.
     pub fn only_changed(&mut self, relative: impl IntoIterator<Item = PathBuf>) {
-        self.content.only_changed(relative);
+        let edited = std::mem::take(&mut self.edited_alone);
+        self.content
+            .only_changed(relative.into_iter().chain(edited));
+    }
+
+    /// Notes files whose edit `serve` applied without a rebuild (see
+    /// `body_edit::edit_served`).
+    pub(crate) fn edited_alone(&mut self, files: &[PathBuf]) {
+        self.edited_alone.extend_from_slice(files);
     }
 }
 

@@ -78,6 +78,7 @@ pub mod translations;
 mod typography;
 mod yaml;
 
+pub use body_edit::{ServedEdit, edit_served};
 pub use config::{CONFIG_FILE, Config, SOURCE_FOLDERS, parse_base_url};
 pub use files::StaticBytes;
 pub use incremental::{Cache, Stats};

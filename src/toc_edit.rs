@@ -20,10 +20,12 @@
 //! names beyond what is recorded is an undefined variable, an error, and the build runs
 //! as usual.
 
+use rayon::prelude::*;
+
 use crate::anchors::{NamedSections, may_name};
 use crate::body_ids::BodyIds;
 use crate::markdown::Heading;
-use crate::site::Site;
+use crate::site::{PageId, Site};
 use crate::template_scan::{binds, names, tags, words};
 use crate::theme::{Strings, Template};
 
@@ -123,8 +125,10 @@ impl TocTemplate<'_> {
             })
             .collect();
         let none = Vec::new();
-        let mut pages: Vec<_> = site
-            .ids()
+        // On every core: 20,000 pages' answers took 10 ms of each of `serve`'s rebuilds.
+        let mut pages: Vec<_> = (0..site.pages.len())
+            .into_par_iter()
+            .map(PageId::at)
             .filter(|i| !named.fixed.contains(i) && !site.pages[i.index()].generated)
             .filter_map(|i| {
                 let p = &site.pages[i];

@@ -142,10 +142,30 @@ impl Outcome {
 /// Runs every stage in memory; writes nothing. With a `cache` (`serve`'s rebuilds), reuses
 /// from it what cannot have changed since the previous rebuild (see `incremental.rs`) and
 /// leaves in it what this one made.
-pub fn render_site(options: &BuildOptions, cache: Option<&mut Cache>) -> Outcome {
+pub fn render_site(options: &BuildOptions, mut cache: Option<&mut Cache>) -> Outcome {
     let start = Instant::now();
     let mut diagnostics = Diagnostics::default();
-    let rendered = run(options, &mut diagnostics, Destination::Memory, cache);
+    // What each body was made with, for the next save that edits pages' text alone (see
+    // `body_edit::edit_served`): recorded as a build records it, in memory.
+    if let Some(cache) = cache.as_deref_mut() {
+        let previous = cache.records.take();
+        cache.bodies.edits = Some(edit_records::Recorder::in_memory(previous));
+    }
+    let rendered = run(
+        options,
+        &mut diagnostics,
+        Destination::Memory,
+        cache.as_deref_mut(),
+    );
+    if let Some(cache) = cache {
+        let edits = cache.bodies.edits.take();
+        cache.records = match (edits, &rendered) {
+            (Some(edits), Some(r)) if !diagnostics.has_errors() => {
+                edits.finish_in_memory(&r.site, diagnostics.iter())
+            }
+            _ => None,
+        };
+    }
     outcome(start, diagnostics, rendered)
 }
 

@@ -465,18 +465,36 @@ fn a_body_edit_rebuilds_only_that_page_and_a_title_edit_every_page() {
         "---\ntitle: Tester\n---\nTests things. only-this-page\n",
     );
     server.wait_for_page("/en/roles/tester/", "only-this-page");
-    server.wait_for("the rebuild's report", |s| {
-        s.log().contains("rendered 1 body")
-    });
+    server.wait_for("the rebuild's report", |s| s.log().contains("alone"));
     assert!(
         server
             .log()
-            .contains("read 1 source file(s), rendered 1 body(ies) and 1 page(s)"),
-        "one file read, one page rendered:\n{}",
+            .contains("2 file(s) changed (the text of 1 page(s) alone, put in place)"),
+        "the page's file and its search index, without a rebuild:\n{}",
         server.log()
     );
-    // The same page, as served, equals what a full build makes of it.
-    let served = server.page("/en/roles/tester/");
+    assert_served_as_built(&site, &server, "en/roles/tester/");
+    // A text that adds a heading: its table of contents shows it (the page's file made
+    // again from the records of the whole site's headings).
+    site.write(
+        "content/roles/tester.en.md",
+        "---\ntitle: Tester\n---\nTests things. only-this-page\n\n## A part\n\nText.\n\n## Another part\n\nMore.\n",
+    );
+    server.wait_for_page("/en/roles/tester/", "Another part");
+    assert_served_as_built(&site, &server, "en/roles/tester/");
+    // A title shows on other pages (the home page's role cards): they are rendered again.
+    site.write(
+        "content/roles/tester.en.md",
+        "---\ntitle: Quality tester\n---\nTests things. only-this-page\n",
+    );
+    server.wait_for_page("/en/", "Quality tester");
+    server.wait_for_page("/en/roles/", "Quality tester");
+}
+
+/// The page at `path`, as served, equals what a full build of the site makes of it
+/// (but for what `serve` adds: the reload script, assets without fingerprints).
+fn assert_served_as_built(site: &TestSite, server: &Server, path: &str) {
+    let served = server.page(&format!("/{path}"));
     let out = tempfile::tempdir().expect("tmp");
     let build = Command::new(env!("CARGO_BIN_EXE_equipe"))
         .args(["build", "--source"])
@@ -486,7 +504,7 @@ fn a_body_edit_rebuilds_only_that_page_and_a_title_edit_every_page() {
         .output()
         .expect("build");
     assert!(build.status.success());
-    let built = std::fs::read_to_string(out.path().join("public/en/roles/tester/index.html"))
+    let built = std::fs::read_to_string(out.path().join("public").join(path).join("index.html"))
         .expect("built page");
     let strip = |html: &str| -> String {
         // Serve adds the reload script before `</body>` and does not fingerprint assets.
@@ -499,15 +517,56 @@ fn a_body_edit_rebuilds_only_that_page_and_a_title_edit_every_page() {
     assert_eq!(
         strip(&served),
         strip(&built),
-        "an incremental rebuild gives the full build's page"
+        "{path}: served as a full build makes it"
     );
-    // A title shows on other pages (the home page's role cards): they are rendered again.
+}
+
+/// A save that changes a page's text alone puts its new body in its served file, without
+/// a rebuild; the next rebuild, for a change of another file, keeps it (its cache had the
+/// page as it was before that edit); an edit of the text that breaks a link is rebuilt,
+/// and shows its error.
+#[test]
+fn an_edit_of_a_pages_text_alone_is_served_and_kept_by_the_next_rebuild() {
+    let site = fixture();
+    let server = Server::start(&site);
     site.write(
         "content/roles/tester.en.md",
-        "---\ntitle: Quality tester\n---\nTests things. only-this-page\n",
+        "---\ntitle: Tester\n---\nTests things. edited-alone\n",
     );
-    server.wait_for_page("/en/", "Quality tester");
-    server.wait_for_page("/en/roles/", "Quality tester");
+    server.wait_for_page("/en/roles/tester/", "edited-alone");
+    server.wait_for("the edit's report", |s| s.log().contains("alone"));
+    let search = server.page("/assets/search-en.js");
+    assert!(
+        search.contains("edited-alone"),
+        "its search entry: {search}"
+    );
+    // Another page's title: a rebuild, for which the watcher names that page alone.
+    site.write(
+        "content/guides/week-one.en.md",
+        "---\ntitle: The first week\n---\nFirst week.\n",
+    );
+    server.wait_for_page("/en/guides/week-one/", "The first week");
+    let page = server.page("/en/roles/tester/");
+    assert!(page.contains("edited-alone"), "the edit is kept: {page}");
+    assert!(server.page("/assets/search-en.js").contains("edited-alone"));
+    assert_served_as_built(&site, &server, "en/roles/tester/");
+    // A link to a page that does not exist: an error, shown.
+    site.write(
+        "content/roles/tester.en.md",
+        "---\ntitle: Tester\n---\nTests things. See [gone](gone.md).\n",
+    );
+    server.wait_for("the broken link to be reported", |s| {
+        s.get("/__equipe/status")
+            .is_some_and(|r| r.body.contains("gone.md"))
+    });
+    site.write(
+        "content/roles/tester.en.md",
+        "---\ntitle: Tester\n---\nTests things. fixed-again\n",
+    );
+    server.wait_for_page("/en/roles/tester/", "fixed-again");
+    let status = server.get("/__equipe/status").expect("answer").body;
+    assert!(status.contains("\"errors\":[]"), "{status}");
+    assert_served_as_built(&site, &server, "en/roles/tester/");
 }
 
 /// An author writes with the server open: a save prints the warnings it caused, and only

@@ -24,6 +24,53 @@ impl Shared {
         cache.only_changed(relative);
     }
 
+    /// Serves an edit of pages' text alone without a rebuild: each page's new body put in
+    /// its served file (and its search entry in its index), as a build after such an edit
+    /// does in the output folder (see [`equipe::edit_served`]). `false` if the site must
+    /// be rebuilt: a changed file is not such a page, or the site shows errors.
+    pub(super) fn edit_text(&self, options: &BuildOptions, relative: &[PathBuf]) -> bool {
+        let start = std::time::Instant::now();
+        let previous = self.current();
+        if previous.version == 0 || !previous.problems.is_empty() {
+            return false;
+        }
+        let served = |path: &str| match previous.files.get(path) {
+            Some(SiteFile::Memory(bytes)) => Some(bytes.to_vec()),
+            _ => None,
+        };
+        let mut cache = self.cache.lock().unwrap_or_else(PoisonError::into_inner);
+        let Some(edit) = equipe::edit_served(&mut cache, &options.source, relative, served) else {
+            return false;
+        };
+        drop(cache);
+        let mut files = (*previous.files).clone();
+        let mut changed = 0;
+        for (path, bytes) in edit.files {
+            let file = SiteFile::Memory(Bytes::from(bytes));
+            if files.get(&path) != Some(&file) {
+                changed += 1;
+                files.insert(path, file);
+            }
+        }
+        let ms = start.elapsed().as_millis();
+        if changed == 0 {
+            eprintln!("rebuilt in {ms} ms: no page changed");
+            return true;
+        }
+        let version = previous.version + 1;
+        self.replace(Served {
+            files: Arc::new(files),
+            version,
+            problems: Arc::new(Vec::new()),
+        });
+        eprintln!(
+            "rebuilt in {ms} ms: {changed} file(s) changed (the text of {} page(s) alone, put in place)",
+            edit.pages
+        );
+        let _ = self.notices.send(Notice::Reload);
+        true
+    }
+
     /// Renders the site in memory and serves it if it built; otherwise prints and
     /// publishes the errors and keeps the last good site.
     pub(super) fn rebuild(&self, options: &BuildOptions) {
@@ -167,6 +214,9 @@ pub(super) fn spawn(
             while let Some(changed) = watcher.next_change() {
                 eprintln!("{}", describe_change(&changed, &options.source));
                 if let Some(relative) = relative_changes(&changed, &options.source) {
+                    if shared.edit_text(&options, &relative) {
+                        continue;
+                    }
                     shared.only_changed(relative);
                 }
                 shared.rebuild(&options);
