@@ -232,6 +232,30 @@ fn static_files_are_read_when_asked_for_not_held() {
     });
 }
 
+/// An image saved reloads open pages, as a page does: the rebuild looks at the static
+/// files the watcher names again (and keeps what it found of the others), even when one
+/// keeps its size.
+#[test]
+fn an_image_saved_reloads_open_pages() {
+    let site = fixture();
+    site.write_bytes("content/guides/shot.png", b"first");
+    site.write_bytes("content/guides/other.png", b"other");
+    let server = Server::start(&site);
+    let events = EventStream::open(server.port);
+    events.next("hello");
+    for bytes in [&b"second, longer"[..], b"third, longer!", b"third, LONGER!"] {
+        site.write_bytes("content/guides/shot.png", bytes);
+        events.next("reload");
+        assert_eq!(server.page("/guides/shot.png").as_bytes(), bytes);
+    }
+    assert_eq!(server.page("/guides/other.png"), "other");
+    assert!(
+        server.log().contains("rebuilt in") && server.log().contains("1 file(s) changed"),
+        "one file changed at each save:\n{}",
+        server.log()
+    );
+}
+
 #[test]
 fn plain_write_is_served() {
     let site = fixture();

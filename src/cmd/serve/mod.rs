@@ -102,7 +102,7 @@ pub(super) fn serve(options: &ServeOptions) -> ExitCode {
         }
     };
     let shared = Arc::new(Shared::new());
-    shared.rebuild(&build_options);
+    shared.rebuild(&build_options, None);
     let spawned = rebuild::spawn(watcher, build_options, Arc::clone(&shared));
     if let Err(e) = spawned {
         Diagnostic::error(format!("cannot start the rebuild thread: {e}")).print();
