@@ -509,7 +509,7 @@ mod tests {
             .iter()
             .map(|p| format!("{} {} {}", p.display.display(), p.lang, p.key));
         let files = found.files.iter().map(|f| format!("file {}", f.path));
-        let problems = found.diagnostics.iter().map(|d| d.location());
+        let problems = found.diagnostics.iter().map(Diagnostic::location);
         let folders = found.folders.iter().map(|(f, _)| f.display().to_string());
         pages.chain(files).chain(problems).chain(folders).collect()
     }
