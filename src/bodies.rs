@@ -415,13 +415,15 @@ impl Cache {
 
     /// What each file read by the includes of a cached body holds now (each read once).
     fn included_now(&self) -> FastMap<&Path, Option<u64>> {
-        let mut paths: Vec<&Path> = self
+        // Each once, by its bytes: the same few snippets are included by thousands of
+        // bodies (Workfront: sorting their paths, compared component by component, was
+        // a twentieth of each of `serve`'s rebuilds).
+        let paths: FastSet<&std::ffi::OsStr> = self
             .bodies
             .values()
-            .flat_map(|c| c.included.iter().map(|f| f.path.as_path()))
+            .flat_map(|c| c.included.iter().map(|f| f.path.as_os_str()))
             .collect();
-        paths.sort_unstable();
-        paths.dedup();
+        let paths: Vec<&Path> = paths.into_iter().map(Path::new).collect();
         paths
             .into_par_iter()
             .map(|p| (p, IncludedFile::now(p).hash))
