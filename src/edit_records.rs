@@ -539,7 +539,7 @@ fn file_beside(output: &Path) -> PathBuf {
 
 /// The records of a build that runs, written as its bodies render (see the module's
 /// documentation): to a file beside the output folder (a build), or to memory (`serve`,
-/// whose rebuilds keep them with their cache, see [`Kept::in_memory`]).
+/// whose rebuilds keep them with their cache, see [`InMemory`]).
 pub(crate) struct Recorder {
     /// The file and the file beside it that the records are written to until the build
     /// is stamped; `None` in memory.
