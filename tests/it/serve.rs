@@ -87,6 +87,14 @@ impl Server {
         );
     }
 
+    /// Waits until the server reports an error that says `text`.
+    fn wait_for_error(&self, text: &str) {
+        self.wait_for(&format!("an error that says `{text}`"), |s| {
+            s.get("/__equipe/status")
+                .is_some_and(|r| r.body.contains(text))
+        });
+    }
+
     fn wait_for_page(&self, path: &str, text: &str) {
         self.wait_for(&format!("{path} to contain `{text}`"), |s| {
             s.get(path)
@@ -386,10 +394,7 @@ fn a_bad_edit_keeps_the_last_good_site_and_the_fix_clears_the_error() {
         "content/roles/tester.en.md",
         "---\ntitle: [unclosed\n---\nTests things. broken\n",
     );
-    server.wait_for("the error to be reported", |s| {
-        s.get("/__equipe/status")
-            .is_some_and(|r| r.body.contains("tester.en.md:2"))
-    });
+    server.wait_for_error("tester.en.md:2");
     // The last good page is still served, with the script that will show the overlay.
     let page = server.page("/en/roles/tester/");
     assert!(page.contains("version-1") && !page.contains("broken"));
@@ -579,10 +584,7 @@ fn an_edit_of_a_pages_text_alone_is_served_and_kept_by_the_next_rebuild() {
         "content/roles/tester.en.md",
         "---\ntitle: Tester\n---\nTests things. See [gone](gone.md).\n",
     );
-    server.wait_for("the broken link to be reported", |s| {
-        s.get("/__equipe/status")
-            .is_some_and(|r| r.body.contains("gone.md"))
-    });
+    server.wait_for_error("gone.md");
     site.write(
         "content/roles/tester.en.md",
         "---\ntitle: Tester\n---\nTests things. fixed-again\n",
