@@ -503,10 +503,16 @@ impl InMemory {
     /// The record of a page made again by an edit of its text alone.
     pub(crate) fn edited(&mut self, name: &str, record: &Editable) {
         match postcard::to_allocvec(record) {
-            Ok(bytes) => self.pages.insert(name.to_string(), (0, bytes.into())),
+            Ok(bytes) => self.pages.insert(name.to_string(), (0, kept(bytes))),
             Err(_) => self.pages.remove(name),
         };
     }
+}
+
+/// A serialized record as `serve` keeps it: without the room its vector grew by (kept
+/// for every page, that room was about a third of the records' memory).
+fn kept(record: Vec<u8>) -> bytes::Bytes {
+    record.into_boxed_slice().into()
 }
 
 /// Frames of the records' file, written to `out`.
@@ -630,9 +636,13 @@ impl Recorder {
         let record = Editable::of(made).and_then(|record| postcard::to_allocvec(&record).ok());
         match record {
             Some(bytes) => {
-                let frame = record_frame(&name, key, &bytes).unwrap_or_default();
+                // A file's frame (in memory, the record alone is kept).
+                let frame = match self.place {
+                    Some(_) => record_frame(&name, key, &bytes).unwrap_or_default(),
+                    None => Vec::new(),
+                };
                 self.write(&frame, |m| {
-                    m.pages.insert(name.to_string(), (key, bytes.into()));
+                    m.pages.insert(name.to_string(), (key, kept(bytes)));
                 });
             }
             // In memory, the last rebuild's record of the page goes.
