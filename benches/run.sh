@@ -131,6 +131,9 @@ for pages in "${sizes[@]}"; do
     echo >>"$work/serve.md"
     echo "serve, $role_pages role pages:" >>"$work/serve.md"
     "$bin/examples/serve_latency" --binary "$bin/equipe" --site "$site/equipe" --runs 20 | tee -a "$work/serve.md"
+    # A title edited: a rebuild at each save (a page's text is put in place without one).
+    echo "serve, $role_pages role pages, a title edited:" >>"$work/serve.md"
+    "$bin/examples/serve_latency" --binary "$bin/equipe" --site "$site/equipe" --runs 20 --edit title | tee -a "$work/serve.md"
   fi
 done
 

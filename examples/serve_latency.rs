@@ -17,7 +17,10 @@
 //!
 //! Options: `--pages N`, `--site DIR` (a copy of a site written by the `gen_site`
 //! example, as `benches/run.sh` does; the page edited is `role-00000` in English),
-//! `--runs N` (default 20), `--binary PATH` (default `target/release/equipe`).
+//! `--runs N` (default 20), `--binary PATH` (default `target/release/equipe`), `--edit
+//! text|title` (default `text`: the marker is a line added to the page's text, which the
+//! server puts in place without a rebuild; `title`: the marker is the page's title, which
+//! other pages show, and each save is a rebuild).
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -30,6 +33,8 @@ struct Options {
     site: Option<PathBuf>,
     runs: usize,
     binary: PathBuf,
+    /// The marker goes in the page's title rather than its text.
+    title: bool,
 }
 
 fn parse_options() -> Result<Options, String> {
@@ -39,6 +44,7 @@ fn parse_options() -> Result<Options, String> {
         site: None,
         runs: 20,
         binary: root.join("target/release/equipe"),
+        title: false,
     };
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
@@ -48,6 +54,13 @@ fn parse_options() -> Result<Options, String> {
             "--site" => options.site = Some(PathBuf::from(value()?)),
             "--runs" => options.runs = value()?.parse().map_err(|e| format!("{e}"))?,
             "--binary" => options.binary = PathBuf::from(value()?),
+            "--edit" => {
+                options.title = match value()?.as_str() {
+                    "text" => false,
+                    "title" => true,
+                    other => return Err(format!("--edit takes `text` or `title`, not `{other}`")),
+                }
+            }
             other => return Err(format!("unknown option `{other}`")),
         }
     }
@@ -111,7 +124,11 @@ fn run() -> Result<(), String> {
     let mut latencies = Vec::with_capacity(options.runs);
     for run in 0..options.runs {
         let marker = format!("latency-probe-{run}");
-        let text = format!("{page_text}\n{marker}\n");
+        let text = if options.title {
+            retitled(&page_text, &marker)?
+        } else {
+            format!("{page_text}\n{marker}\n")
+        };
         let saved = Instant::now();
         std::fs::write(&page_file, text).map_err(|e| e.to_string())?;
         loop {
@@ -158,6 +175,15 @@ fn run() -> Result<(), String> {
     );
     println!("  of which rebuild in memory: {}", summary(&mut renders));
     Ok(())
+}
+
+/// `text` with the first `title:` line of its front matter saying `title`.
+fn retitled(text: &str, title: &str) -> Result<String, String> {
+    let line = text
+        .lines()
+        .find(|l| l.starts_with("title:"))
+        .ok_or("the page edited has no `title:` line")?;
+    Ok(text.replacen(line, &format!("title: {title}"), 1))
 }
 
 /// "min 31 ms, median 36 ms, p90 41 ms, max 44 ms".
