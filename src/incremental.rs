@@ -195,6 +195,13 @@ impl Cache {
             .only_changed(relative.into_iter().chain(edited));
     }
 
+    /// Tells the next rebuild to look at every file (the watcher lost events): the files
+    /// edited without a rebuild are among them.
+    pub fn every_file_may_have_changed(&mut self) {
+        self.edited_alone.clear();
+        self.content.every_file();
+    }
+
     /// Notes files whose edit `serve` applied without a rebuild (see
     /// `body_edit::edit_served`).
     pub(crate) fn edited_alone(&mut self, files: &[PathBuf]) {

@@ -400,7 +400,17 @@ impl Cache {
     /// Tells the next run that, of the site's files, only these may have changed (paths
     /// relative to the site's folder): it then checks the others' size and mtime no more.
     pub(crate) fn only_changed(&mut self, relative: impl IntoIterator<Item = PathBuf>) {
-        self.changed = Some(relative.into_iter().collect());
+        // Added to what the last run did not read: one that stopped before the content
+        // (a broken `site.yaml`) leaves its files to the next.
+        match &mut self.changed {
+            Some(changed) => changed.extend(relative),
+            None => self.changed = Some(relative.into_iter().collect()),
+        }
+    }
+
+    /// Tells the next run to look at every file.
+    pub(crate) fn every_file(&mut self) {
+        self.changed = None;
     }
 }
 

@@ -595,6 +595,30 @@ fn an_edit_of_a_pages_text_alone_is_served_and_kept_by_the_next_rebuild() {
     assert_served_as_built(&site, &server, "en/roles/tester/");
 }
 
+/// A page's text edited alone, then a save that stops before the content is read (a
+/// broken `site.yaml`), then the fix: the page is read again by the rebuild that builds,
+/// with what the watcher named for the failed one (which read no file).
+#[test]
+fn what_a_failed_rebuild_did_not_read_is_read_by_the_next() {
+    let site = fixture();
+    let server = Server::start(&site);
+    site.write(
+        "content/roles/tester.en.md",
+        "---\ntitle: Tester\n---\nTests things. edited-alone\n",
+    );
+    server.wait_for_page("/en/roles/tester/", "edited-alone");
+    site.write("site.yaml", "title: [unclosed\n");
+    server.wait_for_error("site.yaml");
+    site.write("site.yaml", TWO_LANGUAGES);
+    server.wait_for("the fixed site", |s| {
+        s.get("/__equipe/status")
+            .is_some_and(|r| r.body.contains("\"errors\":[]"))
+    });
+    let page = server.page("/en/roles/tester/");
+    assert!(page.contains("edited-alone"), "the edit is kept: {page}");
+    assert_served_as_built(&site, &server, "en/roles/tester/");
+}
+
 /// An author writes with the server open: a save prints the warnings it caused, and only
 /// a count of those the site already had (a real guide has tens to hundreds).
 #[test]

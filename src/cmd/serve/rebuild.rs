@@ -19,10 +19,14 @@ use crate::cmd::watch::{SiteWatcher, describe_change, relative_changes};
 use super::state::{Notice, Problem, Served, Shared, SiteFile};
 
 impl Shared {
-    /// Tells the next rebuild which files changed (see [`Cache::only_changed`]).
-    pub(super) fn only_changed(&self, relative: Vec<PathBuf>) {
+    /// Tells the next rebuild which files changed (see [`Cache::only_changed`]), or that
+    /// any may have.
+    pub(super) fn only_changed(&self, relative: Option<Vec<PathBuf>>) {
         let mut cache = self.cache.lock().unwrap_or_else(PoisonError::into_inner);
-        cache.only_changed(relative);
+        match relative {
+            Some(relative) => cache.only_changed(relative),
+            None => cache.every_file_may_have_changed(),
+        }
     }
 
     /// Serves an edit of pages' text alone without a rebuild: each page's new body put in
@@ -250,12 +254,12 @@ pub(super) fn spawn(
             while let Some(changed) = watcher.next_change() {
                 eprintln!("{}", describe_change(&changed, &options.source));
                 let relative = relative_changes(&changed, &options.source);
-                if let Some(relative) = &relative {
-                    if shared.edit_text(&options, relative) {
-                        continue;
-                    }
-                    shared.only_changed(relative.clone());
+                if let Some(relative) = &relative
+                    && shared.edit_text(&options, relative)
+                {
+                    continue;
                 }
+                shared.only_changed(relative.clone());
                 shared.rebuild(&options, relative.as_deref());
             }
         })
