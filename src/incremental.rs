@@ -73,10 +73,6 @@ pub struct Cache {
     /// `body_edit::edit_served`), when its last rebuild succeeded.
     #[serde(skip)]
     pub(crate) records: Option<crate::edit_records::InMemory>,
-    /// The files whose edit `serve` applied without a rebuild since the last one: the
-    /// next rebuild reads them again, whatever else changed (its pages are as they were).
-    #[serde(skip)]
-    edited_alone: Vec<PathBuf>,
 }
 
 /// A file of the output folder, as the build that made it left it.
@@ -190,22 +186,19 @@ impl Cache {
     /// (paths relative to the site's folder), as the file watcher reported: it then
     /// checks the others' size and mtime no more. Without this, it checks every file.
     pub fn only_changed(&mut self, relative: impl IntoIterator<Item = PathBuf>) {
-        let edited = std::mem::take(&mut self.edited_alone);
-        self.content
-            .only_changed(relative.into_iter().chain(edited));
+        self.content.only_changed(relative);
     }
 
-    /// Tells the next rebuild to look at every file (the watcher lost events): the files
-    /// edited without a rebuild are among them.
+    /// Tells the next rebuild to look at every file (the watcher lost events).
     pub fn every_file_may_have_changed(&mut self) {
-        self.edited_alone.clear();
         self.content.every_file();
     }
 
     /// Notes files whose edit `serve` applied without a rebuild (see
-    /// `body_edit::edit_served`).
+    /// `body_edit::edit_served`): the next rebuild reads them again, whatever the watcher
+    /// names then and whatever their size and mtime say (its pages are as they were).
     pub(crate) fn edited_alone(&mut self, files: &[PathBuf]) {
-        self.edited_alone.extend_from_slice(files);
+        self.content.read_again(files.iter().cloned());
     }
 }
 

@@ -328,6 +328,10 @@ pub(crate) struct Cache {
     /// The files the watcher saw change since the last rebuild, relative to the site's
     /// folder; `None` to check every file.
     changed: Option<FastSet<PathBuf>>,
+    /// Files to read whatever their size and mtime say, relative to the site's folder:
+    /// `serve` put their edit in place without a rebuild, and their pages here are as
+    /// they were before it (an edit within one tick of a coarse clock keeps both).
+    read_again: FastSet<PathBuf>,
     discovered: Option<Arc<Discovered>>,
     /// This run's own walk of `content/`, made beforehand (see [`Cache::walked_ahead`]),
     /// with the hash of the configuration it was made with.
@@ -412,6 +416,12 @@ impl Cache {
     pub(crate) fn every_file(&mut self) {
         self.changed = None;
     }
+
+    /// Tells the next run to read these files whatever their size and mtime say (see
+    /// [`Cache::read_again`]'s field).
+    pub(crate) fn read_again(&mut self, relative: impl IntoIterator<Item = PathBuf>) {
+        self.read_again.extend(relative);
+    }
 }
 
 /// Reads the pages whose file changed since `cache` saw it and takes the others from it;
@@ -425,10 +435,14 @@ fn read_with_cache(
 ) -> Vec<(Loaded, Option<Arc<Page>>)> {
     // What the watcher saw change, if it saw it all: other files need no stat.
     let hint = cache.changed.take().filter(|_| !has_links);
+    let read_again = std::mem::take(&mut cache.read_again);
     let unchanged = |file: &SourceFile| -> Option<Arc<Page>> {
         let hint = hint.as_ref()?;
         let c = cache.pages.0.get(&file.path)?;
-        (!hint.contains(&file.display) && c.page.file == *file).then(|| Arc::clone(&c.page))
+        (!hint.contains(&file.display)
+            && !read_again.contains(&file.display)
+            && c.page.file == *file)
+            .then(|| Arc::clone(&c.page))
     };
     let looked: Vec<Looked> = files
         .par_iter()
@@ -443,7 +457,7 @@ fn read_with_cache(
                 .0
                 .get(&file.path)
                 .filter(|c| c.page.file == *file);
-            if let Some(c) = cached {
+            if let Some(c) = cached.filter(|_| !read_again.contains(&file.display)) {
                 let same = std::fs::metadata(&file.path)
                     .is_ok_and(|m| m.len() == c.len && m.modified().is_ok_and(|t| t == c.modified));
                 if same {

@@ -247,6 +247,33 @@ fn a_build_after_a_failed_one_still_rebuilds() {
     );
 }
 
+/// A save of a page and of a broken `site.yaml` at once: the rebuild stops at the
+/// configuration, before it reads any page; the one after the fix, told of `site.yaml`
+/// alone, still reads the page (what a rebuild was told of and did not read is added to
+/// the next one's), and serves what a full build makes.
+#[test]
+fn what_a_failed_rebuild_did_not_read_is_read_by_the_next() {
+    use equipe::Cache;
+    use equipe::{BuildOptions, render_site};
+
+    let site = TestSite::example();
+    let options = BuildOptions::new(site.root());
+    let mut cache = Cache::default();
+    files_of(render_site(&options, Some(&mut cache)));
+    let role = site.path(ROLE);
+    let text = std::fs::read_to_string(&role).expect("the tester role");
+    let config = std::fs::read_to_string(site.path("site.yaml")).expect("site.yaml");
+    tick();
+    std::fs::write(&role, text.replacen("title:", "title: Saved with", 1)).expect("write");
+    std::fs::write(site.path("site.yaml"), "title: [unclosed\n").expect("write");
+    cache.only_changed([PathBuf::from(ROLE), PathBuf::from("site.yaml")]);
+    assert!(!render_site(&options, Some(&mut cache)).succeeded());
+    std::fs::write(site.path("site.yaml"), config).expect("write");
+    cache.only_changed([PathBuf::from("site.yaml")]);
+    let fixed = files_of(render_site(&options, Some(&mut cache)));
+    assert_eq!(fixed, files_of(render_site(&options, None)));
+}
+
 /// A page that stops reading (a typo in its front matter, bytes not UTF-8) stands in the
 /// site as it last was while `serve` reports its error: the rebuild that fails and the one
 /// after the fix render that page alone, not every body and page again (every body, whose

@@ -596,10 +596,10 @@ fn an_edit_of_a_pages_text_alone_is_served_and_kept_by_the_next_rebuild() {
 }
 
 /// A page's text edited alone, then a save that stops before the content is read (a
-/// broken `site.yaml`), then the fix: the page is read again by the rebuild that builds,
-/// with what the watcher named for the failed one (which read no file).
+/// broken `site.yaml`), then the fix: the page is read again by the first rebuild that
+/// reads the content, and served as a full build makes it.
 #[test]
-fn what_a_failed_rebuild_did_not_read_is_read_by_the_next() {
+fn a_text_edit_is_kept_past_a_rebuild_that_failed() {
     let site = fixture();
     let server = Server::start(&site);
     site.write(
