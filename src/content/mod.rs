@@ -417,8 +417,8 @@ impl Cache {
         self.changed = None;
     }
 
-    /// Tells the next run to read these files whatever their size and mtime say (see
-    /// [`Cache::read_again`]'s field).
+    /// Tells the next run to read these files whatever their size and mtime say (see the
+    /// field of that name).
     pub(crate) fn read_again(&mut self, relative: impl IntoIterator<Item = PathBuf>) {
         self.read_again.extend(relative);
     }
