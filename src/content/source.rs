@@ -66,16 +66,12 @@ pub(crate) struct Discovered {
     pub pages: Vec<SourceFile>,
     pub files: Vec<StaticFile>,
     pub diagnostics: Vec<Diagnostic>,
-    /// Every folder walked, with its mtime: while they stay the same, no entry was added,
-    /// removed or renamed, and the walk would find the same files.
-    folders: Vec<(PathBuf, Option<SystemTime>)>,
-    /// Whether every folder's mtime was old enough, when walked, that a later change
-    /// must give it another one (see [`discover_cached`]).
-    trusted: bool,
     /// Some page is a symbolic link: an edit of its target is an event on another path.
     pub has_links: bool,
-    /// What the walk found in each folder, by folder: the next walk lists again only the
-    /// folders whose mtime changed (see [`discover_cached`]).
+    /// What the walk found in each folder, by folder, with the folder's mtime: while
+    /// they stay the same, no entry was added, removed or renamed, and the walk would
+    /// find the same files; the next walk lists again only the folders whose mtime
+    /// changed (see [`discover_cached`]).
     listed: FastMap<PathBuf, Arc<Listing>>,
 }
 
@@ -113,11 +109,12 @@ pub(crate) fn discover_cached(
     config: &Config,
     previous: Option<&Arc<Discovered>>,
 ) -> Arc<Discovered> {
-    if let Some(previous) = previous.filter(|p| p.trusted)
+    // (A walk that found no `content/` listed nothing, and is not kept.)
+    if let Some(previous) = previous.filter(|p| !p.listed.is_empty())
         && previous
-            .folders
+            .listed
             .iter()
-            .all(|(folder, mtime)| modified(folder) == *mtime)
+            .all(|(folder, l)| l.trusted && modified(folder) == l.mtime)
     {
         return Arc::clone(previous);
     }
@@ -154,7 +151,6 @@ fn walk(config: &Config, previous: Option<&FastMap<PathBuf, Arc<Listing>>>) -> D
         previous,
     };
     walk.folder(content, &mut found);
-    found.trusted = found.listed.values().all(|l| l.trusted);
     found
 }
 
@@ -175,7 +171,6 @@ impl Walk<'_> {
             Some(listed) if listed.trusted && listed.mtime == mtime => Arc::clone(listed),
             _ => Arc::new(self.list(&dir, mtime)),
         };
-        found.folders.push((dir.clone(), mtime));
         for entry in &listing.entries {
             match entry {
                 Found::Folder(inner) => self.folder(inner.clone(), found),
@@ -510,7 +505,12 @@ mod tests {
             .map(|p| format!("{} {} {}", p.display.display(), p.lang, p.key));
         let files = found.files.iter().map(|f| format!("file {}", f.path));
         let problems = found.diagnostics.iter().map(Diagnostic::location);
-        let folders = found.folders.iter().map(|(f, _)| f.display().to_string());
+        let mut folders: Vec<String> = found
+            .listed
+            .keys()
+            .map(|f| f.display().to_string())
+            .collect();
+        folders.sort();
         pages.chain(files).chain(problems).chain(folders).collect()
     }
 
@@ -547,7 +547,7 @@ mod tests {
         std::fs::write(root.join("content/guides/shot.png"), b"png").expect("image");
         folders.iter().for_each(|f| age(f, 0));
         let first = Arc::new(discover(&config));
-        assert!(first.trusted);
+        assert!(first.listed.values().all(|l| l.trusted));
 
         write("roles/c.de.md");
         std::fs::remove_file(root.join("content/teams/t.md")).expect("removed");

@@ -247,7 +247,7 @@ fn stages(
         .collect();
     stand_ins.from = diagnostics.len();
     // A theme that shows more of a body than its HTML as it is: no edit is of the text alone.
-    // (Read only by a build that records, not by each of `serve`'s rebuilds.)
+    // (Read where bodies are recorded: by a build, and by each of `serve`'s rebuilds.)
     if let (Some(cache), Some(theme)) = (cache.as_deref_mut(), theme.as_ref())
         && cache.bodies.edits.is_some()
         && !body_edit::shows_bodies_as_they_are(&theme.templates)

@@ -247,19 +247,25 @@ fn a_build_after_a_failed_one_still_rebuilds() {
     );
 }
 
+/// The example site rendered in memory as `serve` renders it, with the cache its next
+/// rebuild takes.
+fn served_example() -> (TestSite, equipe::BuildOptions, equipe::Cache) {
+    let site = TestSite::example();
+    let options = equipe::BuildOptions::new(site.root());
+    let mut cache = equipe::Cache::default();
+    files_of(equipe::render_site(&options, Some(&mut cache)));
+    (site, options, cache)
+}
+
 /// A save of a page and of a broken `site.yaml` at once: the rebuild stops at the
 /// configuration, before it reads any page; the one after the fix, told of `site.yaml`
 /// alone, still reads the page (what a rebuild was told of and did not read is added to
 /// the next one's), and serves what a full build makes.
 #[test]
 fn what_a_failed_rebuild_did_not_read_is_read_by_the_next() {
-    use equipe::Cache;
-    use equipe::{BuildOptions, render_site};
+    use equipe::render_site;
 
-    let site = TestSite::example();
-    let options = BuildOptions::new(site.root());
-    let mut cache = Cache::default();
-    files_of(render_site(&options, Some(&mut cache)));
+    let (site, options, mut cache) = served_example();
     let role = site.path(ROLE);
     let text = std::fs::read_to_string(&role).expect("the tester role");
     let config = std::fs::read_to_string(site.path("site.yaml")).expect("site.yaml");
@@ -281,13 +287,9 @@ fn what_a_failed_rebuild_did_not_read_is_read_by_the_next() {
 /// page but its error. What the fixed rebuild serves is a full build's.
 #[test]
 fn a_page_that_stops_reading_stands_in_as_it_last_was() {
-    use equipe::Cache;
-    use equipe::{BuildOptions, render_site};
+    use equipe::render_site;
 
-    let site = TestSite::example();
-    let options = BuildOptions::new(site.root());
-    let mut cache = Cache::default();
-    files_of(render_site(&options, Some(&mut cache)));
+    let (site, options, mut cache) = served_example();
     let role = site.path(ROLE);
     let text = std::fs::read_to_string(&role).expect("the tester role");
     // The last good version has a warning of its own, which must not be said again.

@@ -21,10 +21,7 @@ const DEADLINE: Duration = Duration::from_secs(10);
 /// A small two-language site: one role, one plain page in a subfolder.
 fn fixture() -> TestSite {
     let site = TestSite::new(TWO_LANGUAGES);
-    site.write(
-        "content/roles/tester.en.md",
-        "---\ntitle: Tester\n---\nTests things. version-1\n",
-    );
+    save_tester(&site, "Tests things. version-1");
     site.write(
         "content/roles/tester.fr.md",
         "---\ntitle: Testeur\nslug: testeur\n---\nTeste. version-1\n",
@@ -34,6 +31,14 @@ fn fixture() -> TestSite {
         "---\ntitle: Week one\n---\nFirst week.\n",
     );
     site
+}
+
+/// Saves the English tester role, titled `Tester`, with `text` as its body.
+fn save_tester(site: &TestSite, text: &str) {
+    site.write(
+        "content/roles/tester.en.md",
+        &format!("---\ntitle: Tester\n---\n{text}\n"),
+    );
 }
 
 /// A running `equipe serve`, killed when dropped.
@@ -85,6 +90,14 @@ impl Server {
             "timed out after {DEADLINE:?} waiting for {what}; server log:\n{}",
             self.log()
         );
+    }
+
+    /// Waits until the server reports no error.
+    fn wait_for_no_error(&self) {
+        self.wait_for("no error", |s| {
+            s.get("/__equipe/status")
+                .is_some_and(|r| r.body.contains("\"errors\":[]"))
+        });
     }
 
     /// Waits until the server reports an error that says `text`.
@@ -268,10 +281,7 @@ fn an_image_saved_reloads_open_pages() {
 fn plain_write_is_served() {
     let site = fixture();
     let server = Server::start(&site);
-    site.write(
-        "content/roles/tester.en.md",
-        "---\ntitle: Tester\n---\nTests things. version-2\n",
-    );
+    save_tester(&site, "Tests things. version-2");
     server.wait_for_page("/en/roles/tester/", "version-2");
 }
 
@@ -308,10 +318,7 @@ fn delete_then_create_is_served() {
     let site = fixture();
     let server = Server::start(&site);
     std::fs::remove_file(site.path("content/roles/tester.en.md")).expect("delete");
-    site.write(
-        "content/roles/tester.en.md",
-        "---\ntitle: Tester\n---\nTests things. recreated\n",
-    );
+    save_tester(&site, "Tests things. recreated");
     server.wait_for_page("/en/roles/tester/", "recreated");
 }
 
@@ -410,10 +417,7 @@ fn a_bad_edit_keeps_the_last_good_site_and_the_fix_clears_the_error() {
         server.log()
     );
 
-    site.write(
-        "content/roles/tester.en.md",
-        "---\ntitle: Tester\n---\nTests things. fixed\n",
-    );
+    save_tester(&site, "Tests things. fixed");
     server.wait_for_page("/en/roles/tester/", "fixed");
     // The open page is told to reload, which removes the overlay.
     events.next("reload");
@@ -432,10 +436,7 @@ fn a_site_that_never_built_shows_its_errors_then_reloads_when_fixed() {
         s.get("/en/roles/tester/")
             .is_some_and(|r| r.status == 503 && r.body.contains("/__equipe/events"))
     });
-    site.write(
-        "content/roles/tester.en.md",
-        "---\ntitle: Tester\n---\nnow it builds\n",
-    );
+    save_tester(&site, "now it builds");
     server.wait_for_page("/en/roles/tester/", "now it builds");
 }
 
@@ -489,10 +490,7 @@ fn a_port_in_use_is_a_clear_error() {
 fn a_body_edit_rebuilds_only_that_page_and_a_title_edit_every_page() {
     let site = fixture();
     let server = Server::start(&site);
-    site.write(
-        "content/roles/tester.en.md",
-        "---\ntitle: Tester\n---\nTests things. only-this-page\n",
-    );
+    save_tester(&site, "Tests things. only-this-page");
     server.wait_for_page("/en/roles/tester/", "only-this-page");
     server.wait_for("the rebuild's report", |s| s.log().contains("alone"));
     assert!(
@@ -505,9 +503,9 @@ fn a_body_edit_rebuilds_only_that_page_and_a_title_edit_every_page() {
     assert_served_as_built(&site, &server, "en/roles/tester/");
     // A text that adds a heading: its table of contents shows it (the page's file made
     // again from the records of the whole site's headings).
-    site.write(
-        "content/roles/tester.en.md",
-        "---\ntitle: Tester\n---\nTests things. only-this-page\n\n## A part\n\nText.\n\n## Another part\n\nMore.\n",
+    save_tester(
+        &site,
+        "Tests things. only-this-page\n\n## A part\n\nText.\n\n## Another part\n\nMore.",
     );
     server.wait_for_page("/en/roles/tester/", "Another part");
     assert_served_as_built(&site, &server, "en/roles/tester/");
@@ -558,10 +556,7 @@ fn assert_served_as_built(site: &TestSite, server: &Server, path: &str) {
 fn an_edit_of_a_pages_text_alone_is_served_and_kept_by_the_next_rebuild() {
     let site = fixture();
     let server = Server::start(&site);
-    site.write(
-        "content/roles/tester.en.md",
-        "---\ntitle: Tester\n---\nTests things. edited-alone\n",
-    );
+    save_tester(&site, "Tests things. edited-alone");
     server.wait_for_page("/en/roles/tester/", "edited-alone");
     server.wait_for("the edit's report", |s| s.log().contains("alone"));
     let search = server.page("/assets/search-en.js");
@@ -580,15 +575,9 @@ fn an_edit_of_a_pages_text_alone_is_served_and_kept_by_the_next_rebuild() {
     assert!(server.page("/assets/search-en.js").contains("edited-alone"));
     assert_served_as_built(&site, &server, "en/roles/tester/");
     // A link to a page that does not exist: an error, shown.
-    site.write(
-        "content/roles/tester.en.md",
-        "---\ntitle: Tester\n---\nTests things. See [gone](gone.md).\n",
-    );
+    save_tester(&site, "Tests things. See [gone](gone.md).");
     server.wait_for_error("gone.md");
-    site.write(
-        "content/roles/tester.en.md",
-        "---\ntitle: Tester\n---\nTests things. fixed-again\n",
-    );
+    save_tester(&site, "Tests things. fixed-again");
     server.wait_for_page("/en/roles/tester/", "fixed-again");
     let status = server.get("/__equipe/status").expect("answer").body;
     assert!(status.contains("\"errors\":[]"), "{status}");
@@ -602,18 +591,12 @@ fn an_edit_of_a_pages_text_alone_is_served_and_kept_by_the_next_rebuild() {
 fn a_text_edit_is_kept_past_a_rebuild_that_failed() {
     let site = fixture();
     let server = Server::start(&site);
-    site.write(
-        "content/roles/tester.en.md",
-        "---\ntitle: Tester\n---\nTests things. edited-alone\n",
-    );
+    save_tester(&site, "Tests things. edited-alone");
     server.wait_for_page("/en/roles/tester/", "edited-alone");
     site.write("site.yaml", "title: [unclosed\n");
     server.wait_for_error("site.yaml");
     site.write("site.yaml", TWO_LANGUAGES);
-    server.wait_for("the fixed site", |s| {
-        s.get("/__equipe/status")
-            .is_some_and(|r| r.body.contains("\"errors\":[]"))
-    });
+    server.wait_for_no_error();
     let page = server.page("/en/roles/tester/");
     assert!(page.contains("edited-alone"), "the edit is kept: {page}");
     assert_served_as_built(&site, &server, "en/roles/tester/");
@@ -629,9 +612,9 @@ fn a_rebuild_prints_its_new_warnings_and_counts_the_others() {
         "---\ntitle: Week one\n---\nFirst week, see [the tester](../roles/tester.md#no-such-part).\n",
     );
     let server = Server::start(&site);
-    site.write(
-        "content/roles/tester.en.md",
-        "---\ntitle: Tester\n---\nTests things, see [week one](../guides/week-one.md#nor-this). version-2\n",
+    save_tester(
+        &site,
+        "Tests things, see [week one](../guides/week-one.md#nor-this). version-2",
     );
     server.wait_for_page("/en/roles/tester/", "version-2");
     server.wait_for("the rebuild's report", |s| {
