@@ -6,29 +6,39 @@
 
 use std::collections::hash_map::Entry;
 
+use rayon::prelude::*;
+
 use crate::checklist_item::ChecklistItem;
 use crate::diagnostics::Diagnostic;
 use crate::hash::FastMap;
 use crate::site::{PageId, Site};
 
 /// A warning at each checklist item whose id an earlier item of its language has, in the
-/// site's order: another page's item, or one of its own page.
+/// site's order: another page's item, or one of its own page. Each language on a core of
+/// its own: at 20,000 pages, 200,000 items went through one map on one core, 4% of a
+/// build after one title edited.
 pub(crate) fn shared(site: &Site) -> Vec<Diagnostic> {
+    site.config
+        .languages
+        .par_iter()
+        .flat_map_iter(|language| shared_in(site, &language.code))
+        .collect()
+}
+
+/// [`shared`]'s warnings for the pages of one language.
+fn shared_in(site: &Site, language: &str) -> Vec<Diagnostic> {
     let mut found = Vec::new();
-    for language in &site.config.languages {
-        let mut first: FastMap<&str, PageId> = FastMap::default();
-        for i in site.ids() {
-            let p = &site.pages[i];
-            if p.lang() != language.code {
-                continue;
-            }
-            for (n, item) in p.checklist().iter().enumerate() {
-                match first.entry(item.id.as_str()) {
-                    Entry::Vacant(e) => {
-                        e.insert(i);
-                    }
-                    Entry::Occupied(e) => found.push(warning(site, i, (n, item), *e.get())),
+    let pages = || site.ids().filter(|&i| site.pages[i].lang() == language);
+    let items = pages().map(|i| site.pages[i].checklist().len()).sum();
+    let mut first: FastMap<&str, PageId> = FastMap::default();
+    first.reserve(items);
+    for i in pages() {
+        for (n, item) in site.pages[i].checklist().iter().enumerate() {
+            match first.entry(item.id.as_str()) {
+                Entry::Vacant(e) => {
+                    e.insert(i);
                 }
+                Entry::Occupied(e) => found.push(warning(site, i, (n, item), *e.get())),
             }
         }
     }
