@@ -120,13 +120,26 @@ pub(crate) fn apply(stamp: &Stamp, source: &Path, output: &Path, target: &Path) 
     if edits.changed.is_empty() {
         return None;
     }
+    // Each changed file read once; one whose front matter changed (a title edited: other
+    // pages show it) is found before the records are read (39 MB at 20,000 pages).
+    let mut texts = Vec::new();
+    for &name in &edits.changed {
+        let was = output::text_hash_in(edits.texts, name)?;
+        let text = output::read_text(&source.join(name))?;
+        let hash = output::text_hash_line(&text);
+        // Touched, the same text: nothing to make again.
+        if hash == was {
+            continue;
+        }
+        if !output::same_front(&hash, was) {
+            return None;
+        }
+        texts.push((name, text, hash));
+    }
     let kept = Kept::beside(output)?;
-    let wanted = kept.records_of(&edits.changed, edits.output)?;
-    let hashes = output::text_hashes(edits.texts);
-    let same_text = |name: &str, hash: &str| hashes.get(name) == Some(&hash);
-    let mut pages = edited_pages(&edits.changed, same_text, source, |name| {
-        wanted.records.get(name).copied()
-    })?;
+    let names: Vec<&str> = texts.iter().map(|(name, ..)| *name).collect();
+    let wanted = kept.records_of(&names, edits.output)?;
+    let mut pages = edited_pages(texts, |name| wanted.records.get(name).copied())?;
     // Last, as it costs most: the output must be as the records describe it.
     if !edits.output_is_as_left(target) {
         return None;
@@ -165,25 +178,16 @@ pub(crate) fn apply(stamp: &Stamp, source: &Path, output: &Path, target: &Path) 
     })
 }
 
-/// The changed pages whose text alone changed, each with its new body; `None` if one is
-/// not a page that has a record (from `records`), or the rest of the site would see its
-/// edit. A page touched, whose text is the same (`same_text` of its name and the hash of
-/// its text, as the stamp has it), is left out.
+/// The changed pages, each with its name, its text and the hashes of its text (see
+/// `output::text_hash_line`), made again with their new bodies; `None` if one is not a
+/// page that has a record (from `records`), or the rest of the site would see its edit.
 fn edited_pages<'e, 'r>(
-    changed: &[&'e str],
-    same_text: impl Fn(&str, &str) -> bool,
-    source: &Path,
+    changed: Vec<(&'e str, String, String)>,
     records: impl Fn(&str) -> Option<&'r [u8]>,
 ) -> Option<Vec<Edit<'e>>> {
     let mut pages = Vec::new();
-    for &name in changed {
-        let record = records(name)?;
-        let text = output::read_text(&source.join(name))?;
-        let text_hash = output::text_hash_line(&text);
-        if same_text(name, &text_hash) {
-            continue;
-        }
-        let record: Editable = postcard::from_bytes(record).ok()?;
+    for (name, text, text_hash) in changed {
+        let record: Editable = postcard::from_bytes(records(name)?).ok()?;
         let (html, entry, toc) = record.edit(&text)?;
         pages.push(Edit {
             name,
@@ -293,7 +297,13 @@ pub fn edit_served(
     names.dedup();
     let names: Vec<&str> = names.iter().map(String::as_str).collect();
     let records = cache.records.as_mut()?;
-    let mut pages = edited_pages(&names, |_, _| false, source, |name| records.record(name))?;
+    let mut texts = Vec::new();
+    for &name in &names {
+        let text = output::read_text(&source.join(name))?;
+        let hash = output::text_hash_line(&text);
+        texts.push((name, text, hash));
+    }
+    let mut pages = edited_pages(texts, |name| records.record(name))?;
     let files = new_files(&mut pages, records.tocs(), served)?;
     for page in &pages {
         records.edited(page.name, &page.record);

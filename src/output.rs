@@ -596,17 +596,14 @@ impl Stamp {
         let Some(changed) = changed_names(inputs_then, inputs) else {
             return false;
         };
-        // Made when a touched file is met.
-        let mut hashes: Option<FastMap<&str, &str>> = None;
         for (name, same_size) in changed {
             // Another size: an edit, most likely (the text of a file whose line endings
             // changed may be the same: it is built all the same).
             if !same_size {
                 return false;
             }
-            let hashes = hashes.get_or_insert_with(|| text_hashes(texts));
             // A page whose text hashes as it did.
-            let same = hashes.get(name).is_some_and(|hash| {
+            let same = text_hash_in(texts, name).is_some_and(|hash| {
                 read_text(&source.join(name)).is_some_and(|text| *hash == text_hash_line(&text))
             });
             if !same {
@@ -776,14 +773,30 @@ fn changed_names<'a>(then: &'a str, now: &'a str) -> Option<Vec<(&'a str, bool)>
     Some(changed)
 }
 
-/// The stamp's list of page texts (see [`text_line`]) as a map from name to hash.
-pub(crate) fn text_hashes(texts: &str) -> FastMap<&str, &str> {
-    texts.lines().filter_map(|l| l.split_once('\t')).collect()
+/// The hashes the stamp's list of page texts (see [`text_line`]) gives the page file
+/// `name`, found by its line alone: a build after one edit looks up one of 20,000.
+pub(crate) fn text_hash_in<'t>(texts: &'t str, name: &str) -> Option<&'t str> {
+    let key = format!("{name}\t");
+    memchr::memmem::find_iter(texts.as_bytes(), key.as_bytes())
+        .find(|&at| at == 0 || texts.as_bytes()[at - 1] == b'\n')
+        .and_then(|at| texts[at + key.len()..].lines().next())
 }
 
-/// The hash of a text as [`text_line`] writes it.
+/// The hashes of a text as [`text_line`] writes them.
 pub(crate) fn text_hash_line(text: &str) -> String {
-    format!("{:016x}", crate::content::text_hash(text))
+    let front =
+        crate::content::body_start(text).map_or(0, |start| crate::content::front_hash(text, start));
+    hashes_line([crate::content::text_hash(text), front])
+}
+
+/// Whether two [`text_hash_line`]s are of texts with the same front matter (as far as
+/// their hashes tell).
+pub(crate) fn same_front(a: &str, b: &str) -> bool {
+    a.get(16..).is_some_and(|front| Some(front) == b.get(16..))
+}
+
+fn hashes_line([text, front]: [u64; 2]) -> String {
+    format!("{text:016x}{front:016x}")
 }
 
 /// A page file's text, decoded as the content stage decodes it; `None` if it cannot be
@@ -820,11 +833,13 @@ pub(crate) fn listing_rest(stamp: FileStamp) -> String {
 }
 
 /// A page file's line in the stamp: its name in the source folder (as [`list`] names
-/// it) and the hash of its text (its page's `source_hash`).
-pub(crate) fn text_line(out: &mut String, name: &str, hash: u64) {
-    use std::fmt::Write as _;
-    // Writing to a `String` cannot fail.
-    let _ = writeln!(out, "{name}\t{hash:016x}");
+/// it), the hash of its text and that of its front matter (its page's `source_hash` and
+/// `front_hash`).
+pub(crate) fn text_line(out: &mut String, name: &str, hashes: [u64; 2]) {
+    out.push_str(name);
+    out.push('\t');
+    out.push_str(&hashes_line(hashes));
+    out.push('\n');
 }
 
 /// The name and the size a line of a list gives.
@@ -1046,6 +1061,33 @@ mod tests {
     /// `root/public`, claimed for a build of `root`.
     fn claim(root: &Path) -> OutputFolder {
         OutputFolder::claim(root, &root.join("public"), false).unwrap()
+    }
+
+    /// A page's line is found by its whole name, and its hashes tell an edit of the text
+    /// from one of the front matter.
+    #[test]
+    fn a_pages_text_hashes_tell_front_matter_edits_apart() {
+        let page = "---\ntitle: A\n---\nText.\n";
+        let mut texts = String::new();
+        for (name, text) in [("x/ba.md", "---\ntitle: B\n---\n"), ("a.md", page)] {
+            let start = crate::content::body_start(text).unwrap();
+            let hashes = [
+                crate::content::text_hash(text),
+                crate::content::front_hash(text, start),
+            ];
+            text_line(&mut texts, name, hashes);
+        }
+        let was = text_hash_in(&texts, "a.md").unwrap();
+        assert_eq!(was, text_hash_line(page));
+        assert_eq!(text_hash_in(&texts, "ba.md"), None);
+        let text_edited = text_hash_line("---\ntitle: A\n---\nText, edited.\n");
+        assert_ne!(text_edited, was);
+        assert!(same_front(&text_edited, was));
+        let title_edited = text_hash_line("---\ntitle: A x\n---\nText.\n");
+        assert!(!same_front(&title_edited, was));
+        // A stamp of an older build, with the text's hash alone: no front matter to
+        // compare.
+        assert!(!same_front(&text_edited, &was[..16]));
     }
 
     /// The listing's order is `Path`'s: a stamp lists the output in that order.

@@ -735,6 +735,7 @@ fn generated_page(key: &str, lang: &str, kind: Kind, title: String, section: Opt
         body_start: 0,
         body_line: 1,
         source_hash: 0,
+        front_hash: 0,
     };
     page.output = content::output_path(&page);
     page

@@ -23,7 +23,7 @@ pub(crate) use suggest::closest;
 use crate::checklist_item::ChecklistItem;
 use crate::config::Config;
 use crate::diagnostics::Diagnostic;
-use crate::hash::{FastMap, FastSet, hash_of};
+use crate::hash::{FastMap, FastSet, hash_bytes, hash_of};
 use crate::text::{decode, decode_entities};
 use crate::typography::Typography;
 
@@ -67,6 +67,8 @@ pub struct Page {
     /// A hash of the file's text (0 for a generated page): later stages key on it rather
     /// than hash the text again, in `serve`'s rebuilds and in the build cache.
     pub source_hash: u64,
+    /// A hash of its front matter (see [`front_hash`]), for the stamp.
+    pub front_hash: u64,
 }
 
 /// What Adobe's front matter says of how a page shows, read from the keys left in
@@ -707,6 +709,14 @@ pub(crate) fn text_hash(text: &str) -> u64 {
     hash_of(text)
 }
 
+/// What a page's [`Page::front_hash`] is: a hash of its file's text before `body_start`
+/// (its front matter). The stamp keeps it beside the text's, so that a build after an
+/// edit of a title knows it is not an edit of the text alone without reading the bodies'
+/// records (see `body_edit`).
+pub(crate) fn front_hash(text: &str, body_start: usize) -> u64 {
+    hash_bytes(text.as_bytes().get(..body_start).unwrap_or_default())
+}
+
 /// Reads one file from disk and parses it; with the file's size and mtime as it was
 /// read (`None` if it could not be read), taken from the open file rather than looked up
 /// by its path again.
@@ -795,6 +805,7 @@ pub(crate) fn parse_page(file: SourceFile, text: String) -> Result<Page, Diagnos
         body_start,
         body_line,
         source_hash: text_hash(&text),
+        front_hash: front_hash(&text, body_start),
         text: Text {
             held: Mutex::new(text),
             reread: OnceLock::new(),

@@ -592,7 +592,7 @@ fn texts_of(rendered: &Rendered) -> String {
         output::text_line(
             &mut texts,
             &p.page.file.display.to_string_lossy(),
-            p.page.source_hash,
+            [p.page.source_hash, p.page.front_hash],
         );
     }
     texts
