@@ -637,7 +637,7 @@ fn index_pages(site_pages: &mut Vec<SitePage>, diagnostics: &mut Vec<Diagnostic>
 fn pair_by_exl_id(config: &Config, pages: &mut [Arc<Page>]) {
     let mut groups: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
     for (i, p) in pages.iter().enumerate() {
-        if let Some(id) = p.extra.get("exl-id").and_then(|v| v.as_str()) {
+        if let Some(id) = p.extra.exl_id() {
             groups.entry(id).or_default().push(i);
         }
     }

@@ -17,6 +17,9 @@ pub struct Extra {
     /// keys' strings, read from the build cache and not touched since, cost a cache miss
     /// each (a quarter of the time spent keying the pages).
     hide: bool,
+    /// Whether it has an `exl-id` that is text (see [`Extra::exl_id`]), for the same reason:
+    /// every build looks for it in every page.
+    exl_id: bool,
 }
 
 impl Extra {
@@ -26,6 +29,13 @@ impl Extra {
             .binary_search_by(|(k, _)| k.as_str().cmp(key))
             .ok()
             .map(|i| &self.entries[i].1)
+    }
+
+    /// Adobe's `exl-id`, if it is text: the key its translations share.
+    pub fn exl_id(&self) -> Option<&str> {
+        self.exl_id
+            .then(|| self.get("exl-id").and_then(Value::as_str))
+            .flatten()
     }
 
     /// Whether the page is hidden: `hide: true` (see [`super::Page::is_hidden`]).
@@ -58,8 +68,10 @@ impl From<BTreeMap<String, Value>> for Extra {
         let mut extra = Extra {
             entries: map.into_iter().collect(),
             hide: false,
+            exl_id: false,
         };
         extra.hide = extra.is_true("hide");
+        extra.exl_id = extra.get("exl-id").is_some_and(Value::is_string);
         extra
     }
 }
@@ -97,6 +109,10 @@ mod tests {
         let extra = Extra::from(map.clone());
         assert_eq!(extra.get("ht-degree"), Some(&Value::from("0%")));
         assert_eq!(extra.get("exl-id"), Some(&Value::from("abc")));
+        assert_eq!(extra.exl_id(), Some("abc"));
+        assert_eq!(Extra::default().exl_id(), None);
+        let number = Extra::from(BTreeMap::from([("exl-id".to_string(), Value::from(7))]));
+        assert_eq!(number.exl_id(), None);
         assert!(!extra.contains_key("title"));
         assert!(!extra.hides_page());
         assert_eq!(
