@@ -603,9 +603,15 @@ fn keep(cache: &mut Cache, site: &Site, bodies: &[(bool, u64, Cached)], compress
     // stage, next, reads those same ids (read once).
     let targets: FastSet<&str> = if packed {
         bodies
-            .iter()
-            .flat_map(|(_, _, c)| c.body.anchors.iter().map(|a| a.target.as_str()))
-            .collect()
+            .par_iter()
+            .fold(FastSet::default, |mut set, (_, _, c)| {
+                set.extend(c.body.anchors.iter().map(|a| a.target.as_str()));
+                set
+            })
+            .reduce(FastSet::default, |mut a, b| {
+                a.extend(b);
+                a
+            })
     } else {
         FastSet::default()
     };
