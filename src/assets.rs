@@ -14,7 +14,7 @@ use crate::files::StaticFile;
 use crate::hash::fnv1a;
 
 /// Which files get a fingerprint: what pages link and what changes between releases.
-fn is_fingerprinted(path: &str) -> bool {
+pub(crate) fn is_fingerprinted(path: &str) -> bool {
     path.starts_with("assets/") && (path.ends_with(".css") || path.ends_with(".js"))
 }
 

@@ -49,6 +49,9 @@ pub(crate) struct Cache {
     /// Where a build records what each body was made with, for a build after an edit of
     /// pages' text alone (see `body_edit`).
     pub edits: Option<Recorder>,
+    /// The files the last run's bodies included (or looked for): a build after an edit
+    /// of files copied as they are leaves those out (see `static_edit`).
+    pub included: FastSet<PathBuf>,
 }
 
 /// Takes a compressed body for the build cache's file (which notes its own write errors).
@@ -505,6 +508,10 @@ pub(crate) fn render(site: &mut Site, mut cache: Option<&mut Cache>) -> Vec<Diag
         })
         .collect();
     if let Some(cache) = cache {
+        cache.included = bodies
+            .iter()
+            .flat_map(|(_, _, c)| c.included.iter().map(|f| f.path.clone()))
+            .collect();
         keep(cache, linked, &bodies, compress);
         cache.edits = taken.map(|r| r.bodies_made(&included_pages(linked, &bodies)));
     }

@@ -169,7 +169,7 @@ pub(crate) fn apply(stamp: &Stamp, source: &Path, output: &Path, target: &Path) 
     let edited: String = edited.iter().map(|n| format!("{n}\n")).collect();
     // The edited pages' records as they are now, after the others.
     edit_records::append(output, pages.iter().map(|p| (p.name, &p.record)), &listing)?;
-    stamp.save_text_edits(&listing, &texts, edits.warnings, &edited);
+    stamp.save_text_edits(&listing, &edits, &texts, &edited);
     Some(Applied {
         pages: pages.len(),
         written: files.len(),

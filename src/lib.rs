@@ -15,7 +15,8 @@
 //! ```
 //!
 //! After an edit of pages' text alone, `build` makes those pages' files from their bodies'
-//! records instead (`body_edit`).
+//! records instead (`body_edit`); after an edit of files it copies as they are (images),
+//! it copies those again (`static_edit`).
 //!
 //! Each stage is a module that takes the previous stage's value and imports no later
 //! stage, nor the pipeline, nor the commands (`src/cmd/`, in the binary). What several
@@ -68,6 +69,7 @@ mod sanitize;
 pub mod scaffold;
 mod search;
 mod site;
+mod static_edit;
 mod swap;
 mod teammap;
 mod template_scan;
@@ -83,7 +85,7 @@ pub use config::{CONFIG_FILE, Config, SOURCE_FOLDERS, parse_base_url};
 pub use files::StaticBytes;
 pub use incremental::{Cache, Stats};
 pub use pipeline::{
-    BuildOptions, EditedPages, Outcome, Rendered, build, check_site, linked_site,
+    BuildOptions, CopiedFiles, EditedPages, Outcome, Rendered, build, check_site, linked_site,
     missing_site_hint, render_site,
 };
 pub use site::Site;

@@ -518,7 +518,9 @@ impl<W> FirstError<W> {
 /// hash of its text, the warnings, one JSON object a line (see [`Diagnostic::kept`]),
 /// then the pages a build after an edit of their text alone made again (see
 /// `body_edit`) since the build cache was written: the next build that runs reads them
-/// again, as the cache has them as they were.
+/// again, as the cache has them as they were; last, the files the output has copies of,
+/// as they are, that nothing else of the site reads, each with its copy's path (see
+/// `static_edit`).
 pub(crate) struct Stamp {
     file: PathBuf,
     /// `None` when an input could not be listed: such a build is never skipped.
@@ -589,6 +591,7 @@ impl Stamp {
             texts: Some(texts),
             warnings: Some(warnings),
             edited,
+            copies,
         } = Saved::of(saved)
         else {
             return false;
@@ -614,7 +617,13 @@ impl Stamp {
         let mut listed = String::new();
         list(output, output, &mut listed)
             && listed == output_then
-            && self.write(&listed, texts, warnings, edited.unwrap_or(""))
+            && self.write(
+                &listed,
+                texts,
+                warnings,
+                edited.unwrap_or(""),
+                copies.unwrap_or(""),
+            )
     }
 
     /// The inputs that changed since the last build if each is a file that build listed,
@@ -636,13 +645,20 @@ impl Stamp {
             texts,
             warnings,
             edited: saved.edited.unwrap_or(""),
+            copies: saved.copies.unwrap_or(""),
         })
     }
 
     /// Records a build after an edit of pages' text alone (see [`Stamp::text_edits`]):
     /// the inputs as they are now, and the lists the build updated.
-    pub(crate) fn save_text_edits(&self, listing: &str, texts: &str, warnings: &str, edited: &str) {
-        self.write(listing, texts, warnings, edited);
+    pub(crate) fn save_text_edits(
+        &self,
+        listing: &str,
+        edits: &TextEdits<'_>,
+        texts: &str,
+        edited: &str,
+    ) {
+        self.write(listing, texts, edits.warnings, edited, edits.copies);
     }
 
     /// The warnings of the last build, to say again if nothing changed since; `None` if
@@ -698,7 +714,7 @@ impl Stamp {
         &self,
         output: &Path,
         listing: Option<String>,
-        texts: &str,
+        (texts, copies): (&str, &str),
         warnings: impl Iterator<Item = &'d Diagnostic>,
     ) -> Option<String> {
         let warnings = warnings
@@ -710,18 +726,26 @@ impl Stamp {
         });
         let listing = listing?;
         // A build that runs writes the build cache again: it has every page as it is.
-        self.write(&listing, texts, &warnings, "")
+        self.write(&listing, texts, &warnings, "", copies)
             .then_some(listing)
     }
 
     /// Writes the stamp: these inputs, the output's `listing`, the pages' `texts`, the
-    /// `warnings` and the pages `edited` since the build cache was written (see [`Stamp`]).
-    fn write(&self, listing: &str, texts: &str, warnings: &str, edited: &str) -> bool {
+    /// `warnings`, the pages `edited` since the build cache was written and the output's
+    /// plain `copies` (see [`Stamp`]).
+    fn write(
+        &self,
+        listing: &str,
+        texts: &str,
+        warnings: &str,
+        edited: &str,
+        copies: &str,
+    ) -> bool {
         let Some(inputs) = &self.inputs else {
             return false;
         };
         // An empty line (no line of a list is empty) before each list but the first.
-        let text = format!("{inputs}\n{listing}\n{texts}\n{warnings}\n{edited}");
+        let text = format!("{inputs}\n{listing}\n{texts}\n{warnings}\n{edited}\n{copies}");
         std::fs::write(&self.file, text).is_ok()
     }
 }
@@ -747,6 +771,8 @@ pub(crate) struct TextEdits<'s> {
     pub warnings: &'s str,
     /// The pages edited so since the build cache was written, one name a line.
     pub edited: &'s str,
+    /// The files the output has plain copies of: each one's name, a tab, its copy's path.
+    pub copies: &'s str,
 }
 
 /// The names of the lines that differ between two listings of the inputs, each with
@@ -848,14 +874,15 @@ fn name_size(line: &str) -> Option<(&str, &str)> {
     Some((parts.next()?, parts.next()?))
 }
 
-/// The five lists of a saved stamp (see [`Stamp`]), each line ending in `\n`; `texts`,
-/// `warnings` and `edited` are `None` in a stamp from before equipe kept them.
+/// The six lists of a saved stamp (see [`Stamp`]), each line ending in `\n`; `texts`,
+/// `warnings`, `edited` and `copies` are `None` in a stamp from before equipe kept them.
 struct Saved<'s> {
     inputs: &'s str,
     output: &'s str,
     texts: Option<&'s str>,
     warnings: Option<&'s str>,
     edited: Option<&'s str>,
+    copies: Option<&'s str>,
 }
 
 impl<'s> Saved<'s> {
@@ -868,6 +895,7 @@ impl<'s> Saved<'s> {
             texts: lists.next(),
             warnings: lists.next(),
             edited: lists.next(),
+            copies: lists.next(),
         }
     }
 }
@@ -1017,7 +1045,7 @@ fn open_folder(folder: &Path) -> Option<rustix::fd::OwnedFd> {
     open(folder, flags, Mode::empty()).ok()
 }
 
-fn stamp_of(m: &std::fs::Metadata) -> FileStamp {
+pub(crate) fn stamp_of(m: &std::fs::Metadata) -> FileStamp {
     let mtime = m
         .modified()
         .ok()
@@ -1220,9 +1248,17 @@ mod tests {
                 texts,
                 warnings,
                 edited,
+                copies: _,
             } = Saved::of(saved);
             (inputs, output, texts, warnings, edited)
         };
+        // The files copied as they are, last; an empty list of pages edited before them.
+        let copies = |saved| Saved::of(saved).copies;
+        assert_eq!(
+            copies("s\nb\n\n\n\n\n\ncontent/a.png\ta.png\n"),
+            Some("content/a.png\ta.png\n")
+        );
+        assert_eq!(copies("s\nb\n\n\n\n{}\n\nc/a.md\n"), None);
         assert_eq!(
             lists(
                 "s\nb\nc/a.md\t1\t2\n\nindex.html\t3\t4\n\nc/a.md\t00ff\n\n{\"w\":1}\n{}\n\nc/a.md\n"

@@ -59,6 +59,18 @@ pub(super) fn report(options: &BuildOptions, outcome: &Outcome, repeats: &mut Re
             );
             true
         }
+        (None, None) if let Some(copied) = outcome.copied.filter(|_| outcome.succeeded()) => {
+            let warnings = again();
+            let _ = writeln!(
+                err,
+                "copied {} file(s) again into {} in {} ms: only files the site copies as they are changed (the other {} left as they were){warnings}",
+                copied.copied,
+                options.output.display(),
+                outcome.elapsed.as_millis(),
+                copied.files.saturating_sub(copied.copied),
+            );
+            true
+        }
         (None, None) if outcome.succeeded() => {
             let warnings = again();
             let _ = writeln!(

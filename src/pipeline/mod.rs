@@ -48,7 +48,7 @@ use crate::site::{self, GeneratedTitles, Site};
 use crate::theme::{self, Strings};
 use crate::{
     anchors, assets, bodies, body_edit, checklist_ids, collisions, content, edit_records, output,
-    search, toc_edit,
+    search, static_edit, toc_edit,
 };
 
 mod anchor_check;
@@ -116,6 +116,11 @@ pub struct Outcome {
     /// (`rendered` is `None`; `diagnostics` are the last build's warnings). See
     /// `body_edit`.
     pub edited: Option<EditedPages>,
+    /// `build` found that only files it copies as they are changed, files nothing else
+    /// of the site reads: it copied them again and left every other file as it was
+    /// (`rendered` is `None`; `diagnostics` are the last build's warnings). See
+    /// `static_edit`.
+    pub copied: Option<CopiedFiles>,
     /// What the user should know about the output folder (see
     /// [`OutputFolder::notes`]), to print whatever the outcome.
     pub notes: Vec<String>,
@@ -132,9 +137,21 @@ pub struct EditedPages {
     pub files: usize,
 }
 
+/// What a build after an edit of files copied as they are did (see [`Outcome::copied`]).
+#[derive(Clone, Copy, Debug)]
+pub struct CopiedFiles {
+    /// The files it copied again.
+    pub copied: usize,
+    /// The files of the output.
+    pub files: usize,
+}
+
 impl Outcome {
     pub fn succeeded(&self) -> bool {
-        (self.rendered.is_some() || self.up_to_date || self.edited.is_some())
+        (self.rendered.is_some()
+            || self.up_to_date
+            || self.edited.is_some()
+            || self.copied.is_some())
             && !self.diagnostics.has_errors()
     }
 }
@@ -191,6 +208,7 @@ fn outcome(start: Instant, mut diagnostics: Diagnostics, rendered: Option<Render
         elapsed: start.elapsed(),
         up_to_date: false,
         edited: None,
+        copied: None,
         notes: Vec::new(),
     }
 }
@@ -418,6 +436,9 @@ pub fn build(options: &BuildOptions) -> Outcome {
     if let Some(edited) = text_edited(start, &stamp, options, &folder) {
         return edited;
     }
+    if let Some(copied) = copies_edited(start, &stamp, options, &folder) {
+        return copied;
+    }
     let changed = stamp.changed_inputs();
     stamp.forget();
     let build_cache = BuildCache::beside(&folder.path, &settings);
@@ -471,7 +492,15 @@ pub fn build(options: &BuildOptions) -> Outcome {
                 // In the order they are printed, which the next build keeps.
                 diagnostics.sort();
                 let texts = texts.unwrap_or_default();
-                let saved = stamp.save(&folder.target, listing, &texts, diagnostics.iter());
+                let copies = rendered.as_ref().map_or_else(String::new, |r| {
+                    static_edit::copies(&r.statics, &options.source, &cache.bodies.included)
+                });
+                let saved = stamp.save(
+                    &folder.target,
+                    listing,
+                    (&texts, &copies),
+                    diagnostics.iter(),
+                );
                 let edits = cache.bodies.edits.take();
                 keep_records(edits, saved, rendered.as_ref(), &diagnostics);
             }
@@ -564,6 +593,26 @@ fn text_edited(
     outcome.edited = Some(EditedPages {
         pages: applied.pages,
         written: applied.written,
+        files: applied.files,
+    });
+    outcome.notes.clone_from(&folder.notes);
+    Some(outcome)
+}
+
+/// A build after an edit of files copied as they are (see `static_edit`), if that is
+/// what changed.
+fn copies_edited(
+    start: Instant,
+    stamp: &output::Stamp,
+    options: &BuildOptions,
+    folder: &OutputFolder,
+) -> Option<Outcome> {
+    let applied = static_edit::apply(stamp, &options.source, &folder.path, &folder.target)?;
+    let mut diagnostics = Diagnostics::default();
+    diagnostics.extend(applied.warnings);
+    let mut outcome = outcome(start, diagnostics, None);
+    outcome.copied = Some(CopiedFiles {
+        copied: applied.copied,
         files: applied.files,
     });
     outcome.notes.clone_from(&folder.notes);

@@ -19,6 +19,7 @@ mod build_cache;
 mod build_strict;
 mod checklists;
 mod cli;
+mod copy_edits;
 mod errors;
 mod fuzz_regressions;
 mod guides;
