@@ -89,3 +89,4 @@ pub use pipeline::{
     missing_site_hint, render_site,
 };
 pub use site::Site;
+pub use static_edit::served_as_they_are;

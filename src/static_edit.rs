@@ -13,38 +13,25 @@
 //! output is as the stamp lists it, and is done (see [`apply`]). Anything else (a file
 //! added or removed, a page, a template) and the build runs as usual.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use crate::edit_records;
 use crate::files::{StaticBytes, StaticFile};
 use crate::hash::{FastMap, FastSet};
+use crate::incremental::Cache;
 use crate::output::{self, FileStamp, Stamp};
 
 /// The stamp's list of the files copied as they are that nothing else of the site reads:
 /// a line for each, its name in the site's folder `source` (as the stamp lists inputs), a
 /// tab, its copy's path in the output. `included` are the files bodies included.
-pub(crate) fn copies(
-    statics: &[StaticFile],
-    source: &Path,
-    included: &FastSet<std::path::PathBuf>,
-) -> String {
-    // Paths compared as the system resolves them (an include may climb out of its
-    // folder), only for the few files that bear an included file's name.
-    let names: FastSet<&std::ffi::OsStr> = included.iter().filter_map(|p| p.file_name()).collect();
-    let real: FastSet<std::path::PathBuf> = included
-        .iter()
-        .filter_map(|p| std::fs::canonicalize(p).ok())
-        .collect();
-    let is_included = |file: &Path| {
-        file.file_name().is_some_and(|n| names.contains(n))
-            && std::fs::canonicalize(file).map_or(true, |r| real.contains(&r))
-    };
+pub(crate) fn copies(statics: &[StaticFile], source: &Path, included: &FastSet<PathBuf>) -> String {
+    let included = Included::of(included);
     let mut out = String::new();
     for s in statics {
         let StaticBytes::Disk(file) = &s.bytes else {
             continue;
         };
-        if crate::assets::is_fingerprinted(&s.path) || is_included(file) {
+        if !included.leaves_as_it_is(&s.path, file) {
             continue;
         }
         // A name the stamp lists as it is (UTF-8, with no tab nor line break in it).
@@ -60,6 +47,46 @@ pub(crate) fn copies(
         out.push('\n');
     }
     out
+}
+
+/// Whether `serve` may serve a save of `files` (each one's path in the output, and its
+/// file on disk, which the server reads) as they are, without a rebuild: as a build,
+/// it must not be an asset whose name carries its hash (`serve` swaps stylesheets in open
+/// pages) nor a file the last rebuild's bodies in `cache` included.
+pub fn served_as_they_are<'f>(
+    cache: &Cache,
+    mut files: impl Iterator<Item = (&'f str, &'f Path)>,
+) -> bool {
+    let included = Included::of(&cache.bodies.included);
+    files.all(|(path, file)| included.leaves_as_it_is(path, file))
+}
+
+/// The files bodies included, to tell whether a copied file is one of them.
+struct Included<'i> {
+    names: FastSet<&'i std::ffi::OsStr>,
+    real: FastSet<PathBuf>,
+}
+
+impl<'i> Included<'i> {
+    fn of(included: &'i FastSet<PathBuf>) -> Included<'i> {
+        Included {
+            names: included.iter().filter_map(|p| p.file_name()).collect(),
+            real: included
+                .iter()
+                .filter_map(|p| std::fs::canonicalize(p).ok())
+                .collect(),
+        }
+    }
+
+    /// Whether the output's copy at `path` of `file` is made of its bytes alone: not an
+    /// asset whose name carries a hash of its bytes, not a file a body included. Paths
+    /// compared as the system resolves them (an include may climb out of its folder),
+    /// only for the few files that bear an included file's name.
+    fn leaves_as_it_is(&self, path: &str, file: &Path) -> bool {
+        let included = file.file_name().is_some_and(|n| self.names.contains(n))
+            && std::fs::canonicalize(file).map_or(true, |r| self.real.contains(&r));
+        !crate::assets::is_fingerprinted(path) && !included
+    }
 }
 
 /// What a build after an edit of files copied as they are did.

@@ -275,6 +275,16 @@ fn an_image_saved_reloads_open_pages() {
         "one file changed at each save:\n{}",
         server.log()
     );
+    // Served as it is at each save, without a rebuild.
+    assert_eq!(
+        server
+            .log()
+            .matches("served as they are, no page rendered")
+            .count(),
+        3,
+        "{}",
+        server.log()
+    );
 }
 
 #[test]

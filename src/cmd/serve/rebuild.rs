@@ -76,6 +76,64 @@ impl Shared {
         true
     }
 
+    /// Serves a save of files the site copies as they are (an image) without a rebuild:
+    /// the server reads them where they are, so that only what it knows of each (its size
+    /// and time, which name its version) changes, and open pages reload. A rebuild took
+    /// 82-96 ms on Adobe's Workfront guide. `false` if the site must be rebuilt: a changed
+    /// file is not served as it is (a page, a template, an include, a stylesheet), or
+    /// the site shows errors.
+    pub(super) fn serve_copies(&self, options: &BuildOptions, relative: &[PathBuf]) -> bool {
+        let start = std::time::Instant::now();
+        let previous = self.current();
+        if previous.version == 0 || !previous.problems.is_empty() || relative.is_empty() {
+            return false;
+        }
+        let saved: HashSet<PathBuf> = relative.iter().map(|r| options.source.join(r)).collect();
+        let mut files = (*previous.files).clone();
+        let mut found = HashSet::new();
+        for (path, file) in &mut files {
+            if let SiteFile::Disk {
+                source,
+                len,
+                modified,
+            } = file
+                && saved.contains(source)
+            {
+                let Some(metadata) = std::fs::metadata(&*source).ok().filter(|m| m.is_file())
+                else {
+                    return false;
+                };
+                *len = metadata.len();
+                let Ok(time) = metadata.modified() else {
+                    return false;
+                };
+                *modified = time;
+                found.insert((path.as_str(), source.as_path()));
+            }
+        }
+        let sources: HashSet<&Path> = found.iter().map(|(_, source)| *source).collect();
+        if sources.len() != saved.len() {
+            return false;
+        }
+        let cache = self.cache.lock().unwrap_or_else(PoisonError::into_inner);
+        if !equipe::served_as_they_are(&cache, found.iter().copied()) {
+            return false;
+        }
+        drop(cache);
+        let changed = found.len();
+        self.replace(Served {
+            files: Arc::new(files),
+            version: previous.version + 1,
+            problems: Arc::new(Vec::new()),
+        });
+        eprintln!(
+            "rebuilt in {} ms: {changed} file(s) changed (served as they are, no page rendered)",
+            start.elapsed().as_millis()
+        );
+        let _ = self.notices.send(Notice::Reload);
+        true
+    }
+
     /// Renders the site in memory and serves it if it built; otherwise prints and
     /// publishes the errors and keeps the last good site.
     pub(super) fn rebuild(&self, options: &BuildOptions, changed: Option<&[PathBuf]>) {
@@ -255,7 +313,8 @@ pub(super) fn spawn(
                 eprintln!("{}", describe_change(&changed, &options.source));
                 let relative = relative_changes(&changed, &options.source);
                 if let Some(relative) = &relative
-                    && shared.edit_text(&options, relative)
+                    && (shared.edit_text(&options, relative)
+                        || shared.serve_copies(&options, relative))
                 {
                     continue;
                 }
