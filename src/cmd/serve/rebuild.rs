@@ -99,7 +99,9 @@ impl Shared {
             } = file
                 && saved.contains(source)
             {
-                let Some(metadata) = std::fs::metadata(&*source).ok().filter(|m| m.is_file())
+                let Some(metadata) = std::fs::metadata(&*source)
+                    .ok()
+                    .filter(std::fs::Metadata::is_file)
                 else {
                     return false;
                 };
