@@ -6,7 +6,8 @@
 # page, which makes that page's file and its table of contents again the same way, as no
 # link names its sections; one after a role's title was edited, which takes what did not
 # change from the build cache and renders the pages that show the title; one after a
-# role's page was added or removed, in turn, which renders the pages that list it)
+# role's page was added or removed, in turn, which renders the pages that list it; one
+# after an image was replaced, which copies it again)
 # against the floor program, Zola and Hugo, and measures peak memory.
 #
 #   benches/run.sh                 # 200, 2000 and 20000 pages
@@ -93,6 +94,11 @@ for pages in "${sizes[@]}"; do
   # and gone the next.
   added=$site/equipe/content/roles/role-added.en.md
   toggle="sh -c 'if [ -e $added ]; then rm $added; else sed s/role-00004/role-added/g $site/equipe/content/roles/role-00004.en.md >$added; fi'"
+  # An image beside the roles (20 kB, the site's only one), a byte longer at each run: a
+  # screenshot replaced.
+  picture=$site/equipe/content/roles/assets/diagram.png
+  mkdir -p "$(dirname "$picture")"
+  awk 'BEGIN { for (i = 0; i < 2500; i++) print "diagram" }' >"$picture"
   commands=(--prepare "rm -rf $out/floor" -n floor "$floor"
     --prepare "rm -rf $out/equipe $out/.equipe.equipe-cache" -n "equipe (first build)" "$equipe"
     --prepare "true" -n "equipe (nothing changed)" "$equipe"
@@ -100,7 +106,8 @@ for pages in "${sizes[@]}"; do
     --prepare "sh -c 'echo Edited. >>$edited'" -n "equipe (one page edited)" "$equipe"
     --prepare "sh -c 'printf \"\\n## Edited\\n\" >>$headed'" -n "equipe (one heading edited)" "$equipe"
     --prepare "$retitle" -n "equipe (one title edited)" "$equipe"
-    --prepare "$toggle" -n "equipe (one page added or removed)" "$equipe")
+    --prepare "$toggle" -n "equipe (one page added or removed)" "$equipe"
+    --prepare "sh -c 'printf x >>$picture'" -n "equipe (one image replaced)" "$equipe")
   [ "$have_zola" = yes ] && commands+=(--prepare "rm -rf $out/zola" -n "zola" "$zola_cmd")
   [ "$have_hugo" = yes ] && commands+=(--prepare "rm -rf $out/hugo" -n "hugo" "$hugo_cmd")
   hyperfine --style basic --warmup 1 --min-runs 3 --max-runs 10 \
@@ -119,7 +126,9 @@ for pages in "${sizes[@]}"; do
   row "$role_pages" "equipe (one title edited)" "$work/hyperfine-$pages.csv" 6 "$(peak_mib $equipe)"
   sh -c "$toggle"
   row "$role_pages" "equipe (one page added or removed)" "$work/hyperfine-$pages.csv" 7 "$(peak_mib $equipe)"
-  next=8
+  printf x >>"$picture"
+  row "$role_pages" "equipe (one image replaced)" "$work/hyperfine-$pages.csv" 8 "$(peak_mib $equipe)"
+  next=9
   if [ "$have_zola" = yes ]; then
     row "$role_pages" zola "$work/hyperfine-$pages.csv" $next "$(peak_mib $zola_cmd)"
     next=$((next + 1))
@@ -164,7 +173,7 @@ peak = rows.get((big, "equipe (first build)"), (None, "-"))[1]
 if peak not in ("-", None):
     say(f"peak memory at {big} pages under 300 MiB", f"{peak} MiB", float(peak) < 300)
 for what in ("one file touched", "one page edited", "one heading edited", "one title edited",
-             "one page added or removed"):
+             "one page added or removed", "one image replaced"):
     after = t(big, f"equipe ({what})")
     if after and first:
         say(f"{what} at {big} pages at most 10% of a first build", f"{100 * after / first:.0f}%", after <= first * 0.1)
