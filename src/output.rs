@@ -710,16 +710,19 @@ impl Stamp {
     /// next build is a full one, nothing worse; a warning that cannot be kept leaves the
     /// build unstamped (the next one runs, and finds it). Returns the output's listing
     /// if the stamp was written.
-    pub(crate) fn save<'d>(
+    pub(crate) fn save(
         &self,
         output: &Path,
         listing: Option<String>,
         (texts, copies): (&str, &str),
-        warnings: impl Iterator<Item = &'d Diagnostic>,
+        warnings: &[&Diagnostic],
     ) -> Option<String> {
+        // A guide's thousands of warnings, each a line of JSON, on every core.
         let warnings = warnings
+            .par_iter()
             .map(|w| w.kept().map(|line| line + "\n"))
-            .collect::<Option<String>>()?;
+            .collect::<Option<Vec<String>>>()?
+            .concat();
         let listing = listing.or_else(|| {
             let mut listed = String::new();
             list(output, output, &mut listed).then_some(listed)
@@ -744,9 +747,23 @@ impl Stamp {
         let Some(inputs) = &self.inputs else {
             return false;
         };
-        // An empty line (no line of a list is empty) before each list but the first.
-        let text = format!("{inputs}\n{listing}\n{texts}\n{warnings}\n{edited}\n{copies}");
-        std::fs::write(&self.file, text).is_ok()
+        // An empty line (no line of a list is empty) before each list but the first. The
+        // lists written one after the other, not copied into one text first (a guide's
+        // are megabytes).
+        let lists = [inputs.as_str(), listing, texts, warnings, edited, copies];
+        let write = || -> std::io::Result<()> {
+            let mut out = std::io::BufWriter::new(std::fs::File::create(&self.file)?);
+            for (i, list) in lists.iter().enumerate() {
+                if i > 0 {
+                    out.write_all(b"\n")?;
+                }
+                out.write_all(list.as_bytes())?;
+            }
+            out.into_inner()
+                .map_err(std::io::IntoInnerError::into_error)?;
+            Ok(())
+        };
+        write().is_ok()
     }
 }
 

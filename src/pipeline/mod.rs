@@ -499,7 +499,7 @@ pub fn build(options: &BuildOptions) -> Outcome {
                     &folder.target,
                     listing,
                     (&texts, &copies),
-                    diagnostics.iter(),
+                    &diagnostics.iter().collect::<Vec<_>>(),
                 );
                 let edits = cache.bodies.edits.take();
                 keep_records(edits, saved, rendered.as_ref(), &diagnostics);
