@@ -636,30 +636,48 @@ pub(crate) fn load(
 /// is judged once for the whole site: a corpus repeats the same metadata on every page),
 /// and a `draft:` that is neither true nor false.
 pub(crate) fn front_matter_warnings(pages: &[Arc<Page>]) -> Vec<Diagnostic> {
-    let mut verdicts: FastMap<&str, Option<&'static str>> = FastMap::default();
+    // On every core, each with its verdicts: the pages a build takes from its cache have
+    // not been read yet (one core going through 20,000 of them was 6 ms of a build
+    // after one title edited). The diagnostics are sorted later.
+    pages
+        .par_iter()
+        .map_init(FastMap::default, |verdicts, page| {
+            page_warnings(page, verdicts)
+        })
+        .flatten_iter()
+        .collect()
+}
+
+/// [`front_matter_warnings`] of one page, with the verdicts on key names found so far.
+fn page_warnings<'p>(
+    page: &'p Page,
+    verdicts: &mut FastMap<&'p str, Option<&'static str>>,
+) -> Vec<Diagnostic> {
     let mut warnings = Vec::new();
-    for page in pages {
-        // Left in `extra` when it is no boolean (see `front_matter::parse`).
-        if let Some(word) = page.extra.get("draft").and_then(serde_json::Value::as_str) {
-            warnings.push(page.diagnostic_at_key(
+    // Left in `extra` when it is no boolean (see `front_matter::parse`).
+    if let Some(word) = page.extra.get("draft").and_then(serde_json::Value::as_str) {
+        warnings.push(
+            page.diagnostic_at_key(
                 Diagnostic::warning(format!(
                     "`draft: {word}` is neither true nor false: the page is published"
                 ))
-                .with_help("write `draft: true` to leave it out of the site, `draft: false` to publish it"),
+                .with_help(
+                    "write `draft: true` to leave it out of the site, `draft: false` to publish it",
+                ),
                 "draft",
-            ));
-        }
-        for key in page.extra.keys() {
-            let verdict = *verdicts.entry(key).or_insert_with(|| near_miss(key));
-            if let Some(known) = verdict {
-                warnings.push(
-                    page.diagnostic_at_key(
-                        Diagnostic::warning(format!("unknown front matter key `{key}`"))
-                            .with_help(format!("did you mean `{known}`?")),
-                        key,
-                    ),
-                );
-            }
+            ),
+        );
+    }
+    for key in page.extra.keys() {
+        let verdict = *verdicts.entry(key).or_insert_with(|| near_miss(key));
+        if let Some(known) = verdict {
+            warnings.push(
+                page.diagnostic_at_key(
+                    Diagnostic::warning(format!("unknown front matter key `{key}`"))
+                        .with_help(format!("did you mean `{known}`?")),
+                    key,
+                ),
+            );
         }
     }
     warnings

@@ -42,34 +42,8 @@ impl Destination<'_> {
             .map(|l| l.code.clone())
             .collect();
         match self {
-            Destination::Disk(staging) => {
-                let cache = cache.as_deref();
-                let site_now = &*site;
-                // One language a core: each index goes over its language's pages.
-                let written: Vec<Result<(), Diagnostic>> = languages
-                    .par_iter()
-                    .map(|lang| {
-                        let path = search::index_path(lang);
-                        if collisions.overridden.contains(&path) {
-                            return Ok(());
-                        }
-                        match cache {
-                            // An index is made of its pages' entries, made with their bodies.
-                            Some(cache) => {
-                                let key = search::index_key(site_now, lang);
-                                let reused = cache.reuse(staging, &path, key);
-                                cache.writing(&path, key);
-                                if reused {
-                                    Ok(())
-                                } else {
-                                    write_index(staging, site_now, lang)
-                                }
-                            }
-                            None => write_index(staging, site_now, lang),
-                        }
-                    })
-                    .collect();
-                diagnostics.extend(written.into_iter().filter_map(Result::err));
+            Destination::Disk(_) => {
+                diagnostics.extend(self.write_indexes(site, collisions, cache.as_deref()));
                 for lang in &languages {
                     search::release_entries(site, lang);
                 }
@@ -87,6 +61,49 @@ impl Destination<'_> {
                 indexes
             }
         }
+    }
+
+    /// Writes each language's search index to a build's staging folder (with a cache, only
+    /// those whose entries changed), one language a core: each index goes over its
+    /// language's pages. Returns the errors.
+    pub(super) fn write_indexes(
+        self,
+        site: &Site,
+        collisions: &Collisions,
+        cache: Option<&Cache>,
+    ) -> Vec<Diagnostic> {
+        let Destination::Disk(staging) = self else {
+            return Vec::new();
+        };
+        let languages: Vec<&str> = site
+            .config
+            .languages
+            .iter()
+            .map(|l| l.code.as_str())
+            .collect();
+        languages
+            .par_iter()
+            .filter_map(|&lang| {
+                let path = search::index_path(lang);
+                if collisions.overridden.contains(&path) {
+                    return None;
+                }
+                match cache {
+                    // An index is made of its pages' entries, made with their bodies.
+                    Some(cache) => {
+                        let key = search::index_key(site, lang);
+                        let reused = cache.reuse(staging, &path, key);
+                        cache.writing(&path, key);
+                        if reused {
+                            None
+                        } else {
+                            write_index(staging, site, lang).err()
+                        }
+                    }
+                    None => write_index(staging, site, lang).err(),
+                }
+            })
+            .collect()
     }
 
     /// Renders the jobs: with a cache, only those whose sources changed (see
@@ -107,6 +124,23 @@ impl Destination<'_> {
                 super::rebuild::to_disk(renderer, &jobs, staging, cache, anchors),
             ),
             _ => render_jobs(self, renderer, jobs, anchors),
+        }
+    }
+
+    /// Renders the jobs whose sources changed into a build's staging folder, as
+    /// [`Destination::render`] does with a cache (see [`super::rebuild::to_disk`]).
+    pub(super) fn render_on_disk(
+        self,
+        renderer: &Renderer,
+        jobs: &[render::Job],
+        anchors: &AnchorCheck,
+        cache: &Cache,
+    ) -> Vec<Diagnostic> {
+        match self {
+            Destination::Disk(staging) => {
+                super::rebuild::to_disk(renderer, jobs, staging, cache, anchors)
+            }
+            Destination::Memory | Destination::Discard => Vec::new(),
         }
     }
 
