@@ -37,7 +37,7 @@ use crate::edit_records::{self, ENTRY_ENDS, Editable, HTML_ENDS, Kept, Located};
 use crate::hash::{FastMap, FastSet, hash_bytes};
 use crate::incremental::Cache;
 use crate::markdown::Heading;
-use crate::output::{self, FileStamp, Stamp};
+use crate::output::{self, FileStamp, Stamp, TextEdits};
 use crate::template_scan::{self, TagKind};
 use crate::toc_edit::Facts;
 
@@ -110,13 +110,18 @@ struct Edit<'k> {
 /// Builds after an edit of pages' text alone, if that is what the changed inputs are (see
 /// the module's documentation): writes the pages' files and indexes again, the records
 /// and the stamp. `None` if the build must run as usual.
-pub(crate) fn apply(stamp: &Stamp, source: &Path, output: &Path, target: &Path) -> Option<Applied> {
+pub(crate) fn apply(
+    stamp: &Stamp,
+    edits: &TextEdits<'_>,
+    source: &Path,
+    output: &Path,
+    target: &Path,
+) -> Option<Applied> {
     // Test hook, in debug builds only: the build cache's own tests edit pages' text.
     #[cfg(debug_assertions)]
     if std::env::var_os("EQUIPE_TEST_NO_TEXT_EDITS").is_some() {
         return None;
     }
-    let edits = stamp.text_edits()?;
     if edits.changed.is_empty() {
         return None;
     }
@@ -169,7 +174,7 @@ pub(crate) fn apply(stamp: &Stamp, source: &Path, output: &Path, target: &Path) 
     let edited: String = edited.iter().map(|n| format!("{n}\n")).collect();
     // The edited pages' records as they are now, after the others.
     edit_records::append(output, pages.iter().map(|p| (p.name, &p.record)), &listing)?;
-    stamp.save_text_edits(&listing, &edits, &texts, &edited);
+    stamp.save_text_edits(&listing, edits, &texts, &edited);
     Some(Applied {
         pages: pages.len(),
         written: files.len(),

@@ -19,7 +19,7 @@ use crate::edit_records;
 use crate::files::{StaticBytes, StaticFile};
 use crate::hash::{FastMap, FastSet};
 use crate::incremental::Cache;
-use crate::output::{self, FileStamp, Stamp};
+use crate::output::{self, FileStamp, Stamp, TextEdits};
 
 /// The stamp's list of the files copied as they are that nothing else of the site reads:
 /// a line for each, its name in the site's folder `source` (as the stamp lists inputs), a
@@ -102,8 +102,13 @@ pub(crate) struct Applied {
 /// Builds after an edit of files copied as they are, if that is what the changed inputs
 /// are (see the module's documentation): copies them again into the output folder
 /// `target` and stamps it. `None` if the build must run as usual.
-pub(crate) fn apply(stamp: &Stamp, source: &Path, output: &Path, target: &Path) -> Option<Applied> {
-    let edits = stamp.text_edits()?;
+pub(crate) fn apply(
+    stamp: &Stamp,
+    edits: &TextEdits<'_>,
+    source: &Path,
+    output: &Path,
+    target: &Path,
+) -> Option<Applied> {
     if edits.changed.is_empty() {
         return None;
     }
@@ -131,7 +136,7 @@ pub(crate) fn apply(stamp: &Stamp, source: &Path, output: &Path, target: &Path) 
     let listing = output::with_lines(edits.output, &listing);
     // The bodies' records hold while the stamp lists the output as they found it.
     let _ = edit_records::append(output, std::iter::empty(), &listing);
-    stamp.save_text_edits(&listing, &edits, edits.texts, edits.edited);
+    stamp.save_text_edits(&listing, edits, edits.texts, edits.edited);
     Some(Applied {
         copied: wanted.len(),
         files: edits.output.lines().count(),

@@ -20,6 +20,8 @@ pub struct Extra {
     /// Whether it has an `exl-id` that is text (see [`Extra::exl_id`]), for the same reason:
     /// every build looks for it in every page.
     exl_id: bool,
+    /// Adobe's `hidefromtoc: yes`, read once too: the menus ask it of every page.
+    hide_from_toc: bool,
 }
 
 impl Extra {
@@ -36,6 +38,11 @@ impl Extra {
         self.exl_id
             .then(|| self.get("exl-id").and_then(Value::as_str))
             .flatten()
+    }
+
+    /// Whether the page is left out of its guide's menu: Adobe's `hidefromtoc: yes`.
+    pub fn hides_from_toc(&self) -> bool {
+        self.hide_from_toc
     }
 
     /// Whether the page is hidden: `hide: true` (see [`super::Page::is_hidden`]).
@@ -69,9 +76,11 @@ impl From<BTreeMap<String, Value>> for Extra {
             entries: map.into_iter().collect(),
             hide: false,
             exl_id: false,
+            hide_from_toc: false,
         };
         extra.hide = extra.is_true("hide");
         extra.exl_id = extra.get("exl-id").is_some_and(Value::is_string);
+        extra.hide_from_toc = extra.is_true("hidefromtoc");
         extra
     }
 }
@@ -135,6 +144,10 @@ mod tests {
         ] {
             let extra = Extra::from(BTreeMap::from([("hide".to_string(), value.clone())]));
             assert_eq!(extra.hides_page(), hidden, "hide: {value}");
+            assert!(!extra.hides_from_toc());
+            let toc = Extra::from(BTreeMap::from([("hidefromtoc".to_string(), value.clone())]));
+            assert_eq!(toc.hides_from_toc(), hidden, "hidefromtoc: {value}");
+            assert!(!toc.hides_page());
             let back: Extra =
                 serde_json::from_str(&serde_json::to_string(&extra).unwrap()).unwrap();
             assert_eq!(back.hides_page(), hidden, "hide: {value}, read back");

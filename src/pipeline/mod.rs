@@ -483,11 +483,16 @@ pub fn build(options: &BuildOptions) -> Outcome {
         outcome.notes = notes;
         return outcome;
     }
-    if let Some(edited) = text_edited(start, &stamp, options, &folder) {
-        return edited;
-    }
-    if let Some(copied) = copies_edited(start, &stamp, options, &folder) {
-        return copied;
+    // What changed since the last build, if it is a few files of the same site: the
+    // pages' text alone, or files copied as they are, are built on their own (each way
+    // takes only its own kind of file: never both).
+    if let Some(edits) = stamp.text_edits() {
+        if let Some(edited) = text_edited(start, (&stamp, &edits), options, &folder) {
+            return edited;
+        }
+        if let Some(copied) = copies_edited(start, (&stamp, &edits), options, &folder) {
+            return copied;
+        }
     }
     let changed = stamp.changed_inputs();
     stamp.forget();
@@ -632,11 +637,11 @@ fn as_errors(diagnostics: Diagnostics) -> Diagnostics {
 /// such an edit (see `body_edit`).
 fn text_edited(
     start: Instant,
-    stamp: &output::Stamp,
+    (stamp, edits): (&output::Stamp, &output::TextEdits<'_>),
     options: &BuildOptions,
     folder: &OutputFolder,
 ) -> Option<Outcome> {
-    let applied = body_edit::apply(stamp, &options.source, &folder.path, &folder.target)?;
+    let applied = body_edit::apply(stamp, edits, &options.source, &folder.path, &folder.target)?;
     let mut diagnostics = Diagnostics::default();
     diagnostics.extend(applied.warnings);
     let mut outcome = outcome(start, diagnostics, None);
@@ -653,11 +658,11 @@ fn text_edited(
 /// what changed.
 fn copies_edited(
     start: Instant,
-    stamp: &output::Stamp,
+    (stamp, edits): (&output::Stamp, &output::TextEdits<'_>),
     options: &BuildOptions,
     folder: &OutputFolder,
 ) -> Option<Outcome> {
-    let applied = static_edit::apply(stamp, &options.source, &folder.path, &folder.target)?;
+    let applied = static_edit::apply(stamp, edits, &options.source, &folder.path, &folder.target)?;
     let mut diagnostics = Diagnostics::default();
     diagnostics.extend(applied.warnings);
     let mut outcome = outcome(start, diagnostics, None);

@@ -629,7 +629,7 @@ fn toc_guide(
         match resolve_toc_link(site, folder, lang, dest) {
             // A page whose front matter has Adobe's `hidefromtoc: yes` is out of the
             // menu even where a `TOC.md` lists it, as `{hide-from-toc}` would have it.
-            Some(Target::Page(p)) if site.pages[p].page.extra.is_true("hidefromtoc") => {
+            Some(Target::Page(p)) if site.pages[p].page.extra.hides_from_toc() => {
                 hidden.push(p);
                 None
             }
@@ -891,7 +891,7 @@ fn folder_menu(site: &Site, members: &[PageId], folder: &str) -> Vec<MenuItem> {
             None if rest == "_index" => {}
             // Adobe's `hidefromtoc: yes`, as `{hide-from-toc}` in a `TOC.md`: the page is
             // built, out of the menu (the Knowledge Base has 41 such drafts).
-            None if site.pages[i].page.extra.is_true("hidefromtoc") => {}
+            None if site.pages[i].page.extra.hides_from_toc() => {}
             None => pages.push(i),
         }
     }
