@@ -113,9 +113,7 @@ struct Edit<'k> {
 pub(crate) fn apply(
     stamp: &Stamp,
     edits: &TextEdits<'_>,
-    source: &Path,
-    output: &Path,
-    target: &Path,
+    (source, output, target): (&Path, &Path, &Path),
 ) -> Option<Applied> {
     // Test hook, in debug builds only: the build cache's own tests edit pages' text.
     #[cfg(debug_assertions)]

@@ -105,9 +105,7 @@ pub(crate) struct Applied {
 pub(crate) fn apply(
     stamp: &Stamp,
     edits: &TextEdits<'_>,
-    source: &Path,
-    output: &Path,
-    target: &Path,
+    (source, output, target): (&Path, &Path, &Path),
 ) -> Option<Applied> {
     if edits.changed.is_empty() {
         return None;

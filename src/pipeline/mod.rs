@@ -487,16 +487,8 @@ pub fn build(options: &BuildOptions) -> Outcome {
         outcome.notes = notes;
         return outcome;
     }
-    // What changed since the last build, if it is a few files of the same site: the
-    // pages' text alone, or files copied as they are, are built on their own (each way
-    // takes only its own kind of file: never both).
-    if let Some(edits) = stamp.text_edits() {
-        if let Some(edited) = text_edited(start, (&stamp, &edits), options, &folder) {
-            return edited;
-        }
-        if let Some(copied) = copies_edited(start, (&stamp, &edits), options, &folder) {
-            return copied;
-        }
+    if let Some(built) = few_files_built(start, &stamp, options, &folder) {
+        return built;
     }
     let changed = stamp.changed_inputs();
     stamp.forget();
@@ -637,43 +629,44 @@ fn as_errors(diagnostics: Diagnostics) -> Diagnostics {
     errors
 }
 
-/// The outcome of a build after an edit of pages' text alone, if the changed inputs are
-/// such an edit (see `body_edit`).
-fn text_edited(
+/// The outcome of a build of a few files on their own, if the changed inputs are pages
+/// whose text alone changed (see `body_edit`) or files the output has copies of, as they
+/// are (see `static_edit`). Each way takes only its own kind of file: never both.
+fn few_files_built(
     start: Instant,
-    (stamp, edits): (&output::Stamp, &output::TextEdits<'_>),
+    stamp: &output::Stamp,
     options: &BuildOptions,
     folder: &OutputFolder,
 ) -> Option<Outcome> {
-    let applied = body_edit::apply(stamp, edits, &options.source, &folder.path, &folder.target)?;
+    let edits = stamp.text_edits()?;
+    let paths = (
+        options.source.as_path(),
+        folder.path.as_path(),
+        folder.target.as_path(),
+    );
+    let (warnings, edited, copied) = match body_edit::apply(stamp, &edits, paths) {
+        Some(applied) => {
+            let edited = EditedPages {
+                pages: applied.pages,
+                written: applied.written,
+                files: applied.files,
+            };
+            (applied.warnings, Some(edited), None)
+        }
+        None => {
+            let applied = static_edit::apply(stamp, &edits, paths)?;
+            let copied = CopiedFiles {
+                copied: applied.copied,
+                files: applied.files,
+            };
+            (applied.warnings, None, Some(copied))
+        }
+    };
     let mut diagnostics = Diagnostics::default();
-    diagnostics.extend(applied.warnings);
+    diagnostics.extend(warnings);
     let mut outcome = outcome(start, diagnostics, None);
-    outcome.edited = Some(EditedPages {
-        pages: applied.pages,
-        written: applied.written,
-        files: applied.files,
-    });
-    outcome.notes.clone_from(&folder.notes);
-    Some(outcome)
-}
-
-/// A build after an edit of files copied as they are (see `static_edit`), if that is
-/// what changed.
-fn copies_edited(
-    start: Instant,
-    (stamp, edits): (&output::Stamp, &output::TextEdits<'_>),
-    options: &BuildOptions,
-    folder: &OutputFolder,
-) -> Option<Outcome> {
-    let applied = static_edit::apply(stamp, edits, &options.source, &folder.path, &folder.target)?;
-    let mut diagnostics = Diagnostics::default();
-    diagnostics.extend(applied.warnings);
-    let mut outcome = outcome(start, diagnostics, None);
-    outcome.copied = Some(CopiedFiles {
-        copied: applied.copied,
-        files: applied.files,
-    });
+    outcome.edited = edited;
+    outcome.copied = copied;
     outcome.notes.clone_from(&folder.notes);
     Some(outcome)
 }
