@@ -508,12 +508,14 @@ pub(crate) fn render(site: &mut Site, mut cache: Option<&mut Cache>) -> Vec<Diag
         })
         .collect();
     if let Some(cache) = cache {
-        cache.included = bodies
+        let included: FastSet<PathBuf> = bodies
             .iter()
             .flat_map(|(_, _, c)| c.included.iter().map(|f| f.path.clone()))
             .collect();
         keep(cache, linked, &bodies, compress);
-        cache.edits = taken.map(|r| r.bodies_made(&included_pages(linked, &bodies)));
+        cache.edits =
+            taken.map(|r| r.bodies_made(&included_pages(linked, &Included::of(&included))));
+        cache.included = included;
     }
     for (p, (_, _, Cached { body, .. })) in site.pages.iter_mut().zip(bodies) {
         for broken in &body.broken_links {
@@ -570,32 +572,42 @@ fn broken_badges(site: &Site) -> Vec<Diagnostic> {
     found
 }
 
-/// The names of the page files that bodies include: an edit of one is an edit of those
-/// bodies too, which a build after an edit of its text alone would not see (see
-/// `body_edit`). Paths compared as the system resolves them: an include may climb out
-/// of its folder (`../`).
-fn included_pages(site: &Site, bodies: &[(bool, u64, Cached)]) -> Vec<String> {
-    let included: FastSet<&Path> = bodies
-        .iter()
-        .flat_map(|(_, _, c)| c.included.iter().map(|f| f.path.as_path()))
-        .collect();
-    if included.is_empty() {
-        return Vec::new();
-    }
-    let names: FastSet<&std::ffi::OsStr> = included.iter().filter_map(|p| p.file_name()).collect();
-    let real: FastSet<PathBuf> = included
-        .iter()
-        .filter_map(|p| std::fs::canonicalize(p).ok())
-        .collect();
+/// The names of the page files that bodies include (`included`): an edit of one is an
+/// edit of those bodies too, which a build after an edit of its text alone would not see
+/// (see `body_edit`).
+fn included_pages(site: &Site, included: &Included<'_>) -> Vec<String> {
     site.pages
         .iter()
-        .filter(|p| {
-            let path = &p.page.file.path;
-            path.file_name().is_some_and(|n| names.contains(n))
-                && std::fs::canonicalize(path).is_ok_and(|r| real.contains(&r))
-        })
+        .filter(|p| included.holds(&p.page.file.path))
         .map(|p| p.page.file.display.to_string_lossy().into_owned())
         .collect()
+}
+
+/// The files bodies included, to tell whether a file is one of them: paths compared as
+/// the system resolves them (an include may climb out of its folder, `../`), only for the
+/// few files that bear an included file's name.
+pub(crate) struct Included<'i> {
+    names: FastSet<&'i std::ffi::OsStr>,
+    real: FastSet<PathBuf>,
+}
+
+impl<'i> Included<'i> {
+    pub(crate) fn of(included: &'i FastSet<PathBuf>) -> Included<'i> {
+        Included {
+            names: included.iter().filter_map(|p| p.file_name()).collect(),
+            real: included
+                .iter()
+                .filter_map(|p| std::fs::canonicalize(p).ok())
+                .collect(),
+        }
+    }
+
+    /// Whether `file` is one of the included files (or may be: one that bears such a
+    /// name and cannot be resolved counts).
+    pub(crate) fn holds(&self, file: &Path) -> bool {
+        file.file_name().is_some_and(|n| self.names.contains(n))
+            && std::fs::canonicalize(file).map_or(true, |r| self.real.contains(&r))
+    }
 }
 
 /// Leaves this run's bodies in `cache`: in the sink's file (a build), or in memory.

@@ -37,7 +37,7 @@ use crate::edit_records::{self, ENTRY_ENDS, Editable, HTML_ENDS, Kept, Located};
 use crate::hash::{FastMap, FastSet, hash_bytes};
 use crate::incremental::Cache;
 use crate::markdown::Heading;
-use crate::output::{self, FileStamp, Stamp, TextEdits};
+use crate::output::{self, Stamp, TextEdits};
 use crate::template_scan::{self, TagKind};
 use crate::toc_edit::Facts;
 
@@ -156,7 +156,10 @@ pub(crate) fn apply(
     stamp.forget();
     let mut listing: FastMap<String, String> = FastMap::default();
     for (path, bytes) in &files {
-        let written = replace(&target.join(path), bytes).ok()?;
+        let written = output::replace_file(&target.join(path), |beside| {
+            output::write_file(beside, bytes)
+        })
+        .ok()?;
         listing.insert(path.clone(), output::listing_rest(written));
     }
     crate::swap::crash_point("text-edited");
@@ -337,22 +340,6 @@ fn spliced(file: &[u8], mut parts: Vec<(std::ops::Range<usize>, &[u8])>) -> Vec<
     }
     out.extend_from_slice(&file[from..]);
     out
-}
-
-/// Puts `bytes` at `path` in one step (a file beside it, renamed over it): a reader, or a
-/// build killed midway, sees the old file or the new one. Returns its stamp.
-fn replace(path: &Path, bytes: &[u8]) -> std::io::Result<FileStamp> {
-    let mut name = path.file_name().unwrap_or_default().to_os_string();
-    name.push(".equipe-edit");
-    let beside = path.with_file_name(name);
-    let stamp = output::write_file(&beside, bytes);
-    match stamp.and_then(|s| std::fs::rename(&beside, path).map(|()| s)) {
-        Ok(stamp) => Ok(stamp),
-        Err(e) => {
-            let _ = std::fs::remove_file(&beside);
-            Err(e)
-        }
-    }
 }
 
 #[cfg(test)]

@@ -457,6 +457,23 @@ impl Drop for Staging<'_> {
 
 /// Writes `bytes` to a new file at `path` and returns its stamp, read from the open file
 /// (`std::fs::write` and a look-up by path after it cost one more path walk a file).
+/// Puts a new file at `path` in one step: `make` writes it beside (`path` with
+/// `.equipe-edit`), renamed over `path` once written, so that a reader, or a build killed
+/// midway, sees the old file or the new one. Returns the stamp `make` gives it.
+pub(crate) fn replace_file(
+    path: &Path,
+    make: impl FnOnce(&Path) -> std::io::Result<FileStamp>,
+) -> std::io::Result<FileStamp> {
+    let mut name = path.file_name().unwrap_or_default().to_os_string();
+    name.push(".equipe-edit");
+    let beside = path.with_file_name(name);
+    let made = make(&beside).and_then(|stamp| std::fs::rename(&beside, path).map(|()| stamp));
+    if made.is_err() {
+        let _ = std::fs::remove_file(&beside);
+    }
+    made
+}
+
 pub(crate) fn write_file(path: &Path, bytes: &[u8]) -> std::io::Result<FileStamp> {
     use std::io::Write as _;
     let mut file = std::fs::File::create(path)?;
@@ -649,8 +666,9 @@ impl Stamp {
         })
     }
 
-    /// Records a build after an edit of pages' text alone (see [`Stamp::text_edits`]):
-    /// the inputs as they are now, and the lists the build updated.
+    /// Records a build after an edit of pages' text alone or of files copied as they are
+    /// (see [`Stamp::text_edits`]): the inputs as they are now, and the lists the build
+    /// updated.
     pub(crate) fn save_text_edits(
         &self,
         listing: &str,

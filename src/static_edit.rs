@@ -15,6 +15,7 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::bodies::Included;
 use crate::edit_records;
 use crate::files::{StaticBytes, StaticFile};
 use crate::hash::{FastMap, FastSet};
@@ -31,7 +32,7 @@ pub(crate) fn copies(statics: &[StaticFile], source: &Path, included: &FastSet<P
         let StaticBytes::Disk(file) = &s.bytes else {
             continue;
         };
-        if !included.leaves_as_it_is(&s.path, file) {
+        if !leaves_as_it_is(&included, &s.path, file) {
             continue;
         }
         // A name the stamp lists as it is (UTF-8, with no tab nor line break in it).
@@ -58,35 +59,13 @@ pub fn served_as_they_are<'f>(
     mut files: impl Iterator<Item = (&'f str, &'f Path)>,
 ) -> bool {
     let included = Included::of(&cache.bodies.included);
-    files.all(|(path, file)| included.leaves_as_it_is(path, file))
+    files.all(|(path, file)| leaves_as_it_is(&included, path, file))
 }
 
-/// The files bodies included, to tell whether a copied file is one of them.
-struct Included<'i> {
-    names: FastSet<&'i std::ffi::OsStr>,
-    real: FastSet<PathBuf>,
-}
-
-impl<'i> Included<'i> {
-    fn of(included: &'i FastSet<PathBuf>) -> Included<'i> {
-        Included {
-            names: included.iter().filter_map(|p| p.file_name()).collect(),
-            real: included
-                .iter()
-                .filter_map(|p| std::fs::canonicalize(p).ok())
-                .collect(),
-        }
-    }
-
-    /// Whether the output's copy at `path` of `file` is made of its bytes alone: not an
-    /// asset whose name carries a hash of its bytes, not a file a body included. Paths
-    /// compared as the system resolves them (an include may climb out of its folder),
-    /// only for the few files that bear an included file's name.
-    fn leaves_as_it_is(&self, path: &str, file: &Path) -> bool {
-        let included = file.file_name().is_some_and(|n| self.names.contains(n))
-            && std::fs::canonicalize(file).map_or(true, |r| self.real.contains(&r));
-        !crate::assets::is_fingerprinted(path) && !included
-    }
+/// Whether the output's copy at `path` of `file` is made of its bytes alone: not an asset
+/// whose name carries a hash of its bytes, not a file a body included.
+fn leaves_as_it_is(included: &Included<'_>, path: &str, file: &Path) -> bool {
+    !crate::assets::is_fingerprinted(path) && !included.holds(file)
 }
 
 /// What a build after an edit of files copied as they are did.
@@ -127,7 +106,8 @@ pub(crate) fn apply(
     stamp.forget();
     let mut listing: FastMap<String, String> = FastMap::default();
     for &(name, path) in &wanted {
-        let copied = copy(&source.join(name), &target.join(path)).ok()?;
+        let from = source.join(name);
+        let copied = output::replace_file(&target.join(path), |beside| copy(&from, beside)).ok()?;
         listing.insert(path.to_string(), output::listing_rest(copied));
     }
     crate::swap::crash_point("copied");
@@ -142,25 +122,13 @@ pub(crate) fn apply(
     })
 }
 
-/// Copies `from` to `to` in one step (a file beside it, renamed over it), with `from`'s
-/// modification time, as a build copies it (see `Staging::copy`). Returns the copy's
-/// stamp.
-fn copy(from: &Path, to: &Path) -> std::io::Result<FileStamp> {
-    let mut name = to.file_name().unwrap_or_default().to_os_string();
-    name.push(".equipe-copy");
-    let beside = to.with_file_name(name);
-    let copied = (|| {
-        let mut source = std::fs::File::open(from)?;
-        let modified = source.metadata()?.modified()?;
-        let mut copy = std::fs::File::create(&beside)?;
-        std::io::copy(&mut source, &mut copy)?;
-        copy.set_modified(modified)?;
-        let stamp = output::stamp_of(&copy.metadata()?);
-        std::fs::rename(&beside, to)?;
-        Ok(stamp)
-    })();
-    if copied.is_err() {
-        let _ = std::fs::remove_file(&beside);
-    }
-    copied
+/// Copies `from` to `file` with `from`'s modification time, as a build copies it (see
+/// `Staging::copy`). Returns the copy's stamp.
+fn copy(from: &Path, file: &Path) -> std::io::Result<FileStamp> {
+    let mut source = std::fs::File::open(from)?;
+    let modified = source.metadata()?.modified()?;
+    let mut copy = std::fs::File::create(file)?;
+    std::io::copy(&mut source, &mut copy)?;
+    copy.set_modified(modified)?;
+    Ok(output::stamp_of(&copy.metadata()?))
 }

@@ -119,9 +119,9 @@ impl Destination<'_> {
             (Some(cache), Destination::Memory) => {
                 super::rebuild::rebuild(renderer, &jobs, cache, anchors)
             }
-            (Some(cache), Destination::Disk(staging)) => (
+            (Some(cache), Destination::Disk(_)) => (
                 Vec::new(),
-                super::rebuild::to_disk(renderer, &jobs, staging, cache, anchors),
+                self.render_on_disk(renderer, &jobs, anchors, cache),
             ),
             _ => render_jobs(self, renderer, jobs, anchors),
         }
