@@ -88,6 +88,9 @@ pub(super) fn rebuild(
     (files, errors)
 }
 
+/// The largest page buffer a rendering thread keeps for its next job (see [`to_disk`]).
+const LARGEST_KEPT_BUFFER: usize = 1 << 20;
+
 /// Renders, for a build with the build cache, the jobs whose key changed since the build
 /// that made the output folder, and keeps the others' files from it (see
 /// [`Cache::reuse`]); each file goes to `staging` as soon as it is made.
@@ -138,7 +141,14 @@ pub(super) fn to_disk(
         if anchors.wants(&keyed.path) {
             keep_ids(&keyed.path);
         }
-        staging.write(&keyed.path, page)
+        let written = staging.write(&keyed.path, page);
+        // A page that lists thousands (a section's, a home's: 2.7 MB at 20,000 pages)
+        // grew its thread's buffer: not kept for the pages of a few kB that follow, which
+        // would hold it to the end of the build, at its peak of memory.
+        if page.capacity() > LARGEST_KEPT_BUFFER {
+            *page = Vec::new();
+        }
+        written
     };
     // One job at a time: the few jobs rendered again may be next to each other in
     // `jobs` (the checklist pages and their data after a page is added), and rayon would
