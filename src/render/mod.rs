@@ -613,16 +613,16 @@ impl Renderer<'_> {
             write!(out, "  <url>\n    <loc>{}</loc>\n", escape_attr(&url(path)))?;
             all.sort();
             for (lang, path) in &all {
-                write!(
+                writeln!(
                     out,
-                    "    <xhtml:link rel=\"alternate\" hreflang=\"{lang}\" href=\"{}\"/>\n",
+                    "    <xhtml:link rel=\"alternate\" hreflang=\"{lang}\" href=\"{}\"/>",
                     escape_attr(&url(path))
                 )?;
             }
             if let Some((_, d)) = all.iter().find(|(lang, _)| *lang == default) {
-                write!(
+                writeln!(
                     out,
-                    "    <xhtml:link rel=\"alternate\" hreflang=\"x-default\" href=\"{}\"/>\n",
+                    "    <xhtml:link rel=\"alternate\" hreflang=\"x-default\" href=\"{}\"/>",
                     escape_attr(&url(d))
                 )?;
             }
