@@ -45,43 +45,12 @@ pub(super) fn report(options: &BuildOptions, outcome: &Outcome, repeats: &mut Re
         };
         last + &said_before(left_out)
     };
-    match (&outcome.rendered, outcome.edited) {
-        (None, Some(edited)) if outcome.succeeded() => {
-            let warnings = again();
-            let _ = writeln!(
-                err,
-                "built {} page(s) again into {} in {} ms: only their text changed, not what other pages show of them ({} file(s) written, the other {} left as they were){warnings}",
-                edited.pages,
-                options.output.display(),
-                outcome.elapsed.as_millis(),
-                edited.written,
-                edited.files.saturating_sub(edited.written),
-            );
+    match &outcome.rendered {
+        None if outcome.succeeded() => {
+            let _ = writeln!(err, "{}{}", few_files_or_none(options, outcome), again());
             true
         }
-        (None, None) if let Some(copied) = outcome.copied.filter(|_| outcome.succeeded()) => {
-            let warnings = again();
-            let _ = writeln!(
-                err,
-                "copied {} file(s) again into {} in {} ms: only files the site copies as they are changed (the other {} left as they were){warnings}",
-                copied.copied,
-                options.output.display(),
-                outcome.elapsed.as_millis(),
-                copied.files.saturating_sub(copied.copied),
-            );
-            true
-        }
-        (None, None) if outcome.succeeded() => {
-            let warnings = again();
-            let _ = writeln!(
-                err,
-                "nothing changed since the last build: {} left as it was (checked in {} ms){warnings}",
-                options.output.display(),
-                outcome.elapsed.as_millis()
-            );
-            true
-        }
-        (Some(r), _) if outcome.succeeded() => {
+        Some(r) if outcome.succeeded() => {
             let reused = match (r.reused, r.bodies_reused) {
                 (0, 0) => String::new(),
                 (files, bodies) => format!(
@@ -124,5 +93,29 @@ pub(super) fn report(options: &BuildOptions, outcome: &Outcome, repeats: &mut Re
             );
             false
         }
+    }
+}
+
+/// What a build that succeeded without running every stage did: it made pages whose text
+/// alone changed, copied files again, or found nothing changed.
+fn few_files_or_none(options: &BuildOptions, outcome: &Outcome) -> String {
+    let (output, ms) = (options.output.display(), outcome.elapsed.as_millis());
+    if let Some(edited) = outcome.edited {
+        format!(
+            "built {} page(s) again into {output} in {ms} ms: only their text changed, not what other pages show of them ({} file(s) written, the other {} left as they were)",
+            edited.pages,
+            edited.written,
+            edited.files.saturating_sub(edited.written),
+        )
+    } else if let Some(copied) = outcome.copied {
+        format!(
+            "copied {} file(s) again into {output} in {ms} ms: only files the site copies as they are changed (the other {} left as they were)",
+            copied.copied,
+            copied.files.saturating_sub(copied.copied),
+        )
+    } else {
+        format!(
+            "nothing changed since the last build: {output} left as it was (checked in {ms} ms)"
+        )
     }
 }
