@@ -598,7 +598,7 @@ fn load_cache(
     if cache.bodies.is_empty()
         && let Some(edits) = edits.as_mut()
     {
-        edits.forget_previous();
+        edits.start_over();
     }
     if let Some(changed) = changed {
         cache.only_changed(changed);

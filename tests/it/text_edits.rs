@@ -186,6 +186,105 @@ fn builds_after_text_edits_stay_right() {
     edit(&site, PAGE, ("zanzibar", "zanzibars"), Runs);
 }
 
+/// A build with its cache leaves the records of the bodies it reuses where they are in
+/// the last build's file and appends those of the bodies it makes again, while the file
+/// is mostly records of pages as they are; past that, it writes the file anew. Text edits
+/// after either are made alone, from records old and new, and give a first build's files.
+#[test]
+fn a_build_with_its_cache_appends_to_the_records() {
+    let site = TestSite::example();
+    site.build().ok();
+    let records = || std::fs::read(site.path(".public.equipe-edits")).expect("records");
+    let first = records();
+
+    let designer = "content/roles/designer.en.md";
+    edit(
+        &site,
+        designer,
+        ("title: Designer", "title: UX designer"),
+        Runs,
+    );
+    let appended = records();
+    assert!(
+        appended.len() > first.len() && appended.starts_with(&first),
+        "appended to: {} bytes, then {}",
+        first.len(),
+        appended.len()
+    );
+    // A page whose record the first build wrote, and the page the last build made again.
+    edit(
+        &site,
+        PAGE,
+        ("The tester puts", "The tester always puts"),
+        TextAlone,
+    );
+    edit(&site, designer, ("## ", "## Bis "), TextAlone);
+
+    // Titles edited back and forth: the file grows by each build's records until it is
+    // written anew, no larger than twice the records it holds (and a build's own).
+    let mut sizes = Vec::new();
+    for n in 0..24 {
+        let (from, to) = match n % 2 {
+            0 => ("title: UX designer", "title: Designer"),
+            _ => ("title: Designer", "title: UX designer"),
+        };
+        edit(&site, designer, (from, to), Runs);
+        sizes.push(records().len());
+    }
+    assert!(
+        sizes.windows(2).any(|w| w[1] < w[0]),
+        "written anew at some point: {sizes:?}"
+    );
+    let largest = sizes.iter().max().copied().unwrap_or_default();
+    assert!(
+        largest < 3 * first.len(),
+        "{largest} bytes, {first:?} at first",
+        first = first.len()
+    );
+    edit(
+        &site,
+        PAGE,
+        ("The tester always puts", "The tester puts"),
+        TextAlone,
+    );
+    edit(&site, designer, ("## Bis ", "## "), TextAlone);
+}
+
+/// The facts a heading edit renders a table of contents with are the last build's: a
+/// build whose theme shows a page's headings elsewhere too (here their number) records
+/// none, and a file appended to by it does not keep an earlier build's.
+#[test]
+fn a_heading_edit_takes_no_facts_from_an_earlier_build() {
+    let site = TestSite::example();
+    site.build().ok();
+    let role = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default/templates/role.html"),
+    )
+    .expect("the default role template");
+    let shown = "{{ content }}";
+    assert!(role.contains(shown), "{role}");
+    tick();
+    site.write(
+        "templates/role.html",
+        &role.replacen(
+            shown,
+            "{{ content }}<p class=\"sections\">{{ page.toc | length }}</p>",
+            1,
+        ),
+    );
+    let said = site.build().ok().stderr();
+    assert!(said.contains("page bodies reused"), "{said}");
+    let added = (
+        "## What to test before launch",
+        "## Journeys\n\n## What to test before launch",
+    );
+    edit(&site, PAGE, added, Runs);
+    assert!(
+        site.read_output(PAGE_FILE)
+            .contains("<p class=\"sections\">")
+    );
+}
+
 /// An edit of a page's headings changes its file in two places, its body and its table of
 /// contents (`toc.html`, outside the body): made so too, while no link names its sections
 /// nor its translations' (links to those are aligned with its headings). Once one does,
