@@ -29,6 +29,7 @@ mod hostile_content;
 mod http;
 mod live_reload;
 mod output_safety;
+mod random_edits;
 mod rebuild;
 mod search;
 mod serve;
