@@ -69,7 +69,7 @@ fn edit(site: &TestSite, draw: &mut Draw, n: usize) -> String {
         1 => {
             let lines: Vec<&str> = body.lines().collect();
             let at = draw.below(lines.len() + 1);
-            let mut lines: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
+            let mut lines: Vec<String> = lines.iter().map(ToString::to_string).collect();
             lines.insert(at, format!("\n## Step {n}\n"));
             (
                 "a heading inserted",
@@ -94,7 +94,7 @@ fn edit(site: &TestSite, draw: &mut Draw, n: usize) -> String {
             return format!("{new} added");
         }
         6 if !added.is_empty() => {
-            let gone = draw.pick(&added).to_string();
+            let gone = (*draw.pick(&added)).clone();
             std::fs::remove_file(site.path(&gone)).expect("remove");
             return format!("{gone} removed");
         }
@@ -130,27 +130,27 @@ fn edit(site: &TestSite, draw: &mut Draw, n: usize) -> String {
     format!("{file}: {what}")
 }
 
-fn random_edits(site: TestSite, seed: u64, steps: usize) {
+fn random_edits(site: &TestSite, seed: u64, steps: usize) {
     site.build().ok();
     let mut draw = Draw(seed);
     let mut done = Vec::new();
     for n in 0..steps {
         tick();
-        done.push(edit(&site, &mut draw, n));
+        done.push(edit(site, &mut draw, n));
         let said = site.build().ok().stderr();
         let what = format!("seed {seed}, after {done:#?}\n{said}");
-        assert_same(&files(&site.output("")), &first_build(&site), &what);
+        assert_same(&files(&site.output("")), &first_build(site), &what);
     }
 }
 
 #[test]
 fn after_random_edits_a_build_equals_a_first_build() {
-    random_edits(TestSite::example(), 0x5eed_0001, 40);
+    random_edits(&TestSite::example(), 0x5eed_0001, 40);
 }
 
 /// The same, with the bodies' HTML compressed, as a build of a large site keeps it.
 #[test]
 fn after_random_edits_a_build_with_compressed_bodies_equals_a_first_build() {
     let site = TestSite::example().with_env("EQUIPE_TEST_COMPRESSED_FROM_PAGES", "0");
-    random_edits(site, 0x5eed_0002, 40);
+    random_edits(&site, 0x5eed_0002, 40);
 }
