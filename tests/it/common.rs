@@ -217,14 +217,18 @@ pub(crate) fn resolve(from_file: &str, href: &str) -> String {
 
 /// Every file under the output folder, relative, with `/`.
 pub(crate) fn output_files(site: &TestSite) -> Vec<String> {
-    let root = site.path("public");
-    let mut files: Vec<String> = walkdir::WalkDir::new(&root)
+    files_under(&site.path("public"))
+}
+
+/// Every file under `root`, relative to it, with `/`, sorted.
+pub(crate) fn files_under(root: &Path) -> Vec<String> {
+    let mut files: Vec<String> = walkdir::WalkDir::new(root)
         .into_iter()
         .filter_map(Result::ok)
         .filter(|e| e.file_type().is_file())
         .map(|e| {
             e.path()
-                .strip_prefix(&root)
+                .strip_prefix(root)
                 .expect("prefix")
                 .to_string_lossy()
                 .replace('\\', "/")

@@ -6,7 +6,7 @@
 //! come from fixed seeds, so that a failure replays: its message lists the edits.
 
 use crate::build_cache::first_build;
-use crate::common::{TestSite, assert_same, files};
+use crate::common::{TestSite, assert_same, files, files_under};
 use crate::rebuild::tick;
 
 /// xorshift64*: enough to draw edits, and no crate needed for it.
@@ -29,22 +29,11 @@ impl Draw {
 
 /// The site's page files (relative paths), `_index` pages left out.
 fn page_files(site: &TestSite) -> Vec<String> {
-    let content = site.path("content");
-    let mut pages: Vec<String> = walkdir::WalkDir::new(&content)
+    files_under(&site.path("content"))
         .into_iter()
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file())
-        .map(|e| {
-            e.path()
-                .strip_prefix(site.root())
-                .expect("in the site")
-                .to_string_lossy()
-                .into_owned()
-        })
         .filter(|p| p.ends_with(".md") && !p.contains("_index"))
-        .collect();
-    pages.sort();
-    pages
+        .map(|p| format!("content/{p}"))
+        .collect()
 }
 
 /// A page's front matter (with its `---` lines) and its body.

@@ -9,6 +9,9 @@ use crate::rebuild::{mtimes, tick};
 
 const PAGE: &str = "content/roles/tester.en.md";
 const PAGE_FILE: &str = "en/roles/tester/index.html";
+/// Another page, and an edit of its title, which other pages show.
+const DESIGNER: &str = "content/roles/designer.en.md";
+const RETITLED: (&str, &str) = ("title: Designer", "title: UX designer");
 
 /// What the build says when it took this way.
 const EDITED: &str = "only their text changed";
@@ -135,13 +138,8 @@ fn builds_after_text_edits_stay_right() {
         TextAlone,
     );
     // Another page's front matter: the build runs, with this page as it is now.
-    let designer = "content/roles/designer.en.md";
-    edit(
-        &site,
-        designer,
-        ("title: Designer", "title: UX designer"),
-        Runs,
-    );
+    let designer = DESIGNER;
+    edit(&site, designer, RETITLED, Runs);
     assert!(site.read_output(PAGE_FILE).contains("always puts"));
     // Back as it was: the build cache has that text's body, and its page is made again.
     edit(
@@ -197,13 +195,8 @@ fn a_build_with_its_cache_appends_to_the_records() {
     let records = || std::fs::read(site.path(".public.equipe-edits")).expect("records");
     let first = records();
 
-    let designer = "content/roles/designer.en.md";
-    edit(
-        &site,
-        designer,
-        ("title: Designer", "title: UX designer"),
-        Runs,
-    );
+    let designer = DESIGNER;
+    edit(&site, designer, RETITLED, Runs);
     let appended = records();
     assert!(
         appended.len() > first.len() && appended.starts_with(&first),
