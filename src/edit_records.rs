@@ -619,7 +619,16 @@ impl Recorder {
         // written anew beyond.
         let live: usize = previous.values().map(|p| p.frame.len()).sum();
         let appends = kept.is_some_and(|k| !previous.is_empty() && k.bytes.len() <= 2 * live);
-        if appends && let Ok(appended) = std::fs::OpenOptions::new().append(true).open(&file) {
+        // The file ends at once with a frame that is not an end: until this build ends
+        // it, it goes with no stamp, as a new file would (a build killed midway leaves
+        // it so, and it is not read).
+        let unended = |mut file: std::fs::File| {
+            let mut none = Vec::new();
+            frame(&mut none, EXCLUDED, &[0])?;
+            file.write_all(&none).map(|()| file)
+        };
+        let opened = std::fs::OpenOptions::new().append(true).open(&file);
+        if appends && let Ok(appended) = opened.and_then(unended) {
             let out = std::io::BufWriter::with_capacity(1 << 20, appended);
             return Some(Recorder {
                 place: Place::Appended { file, tocs },

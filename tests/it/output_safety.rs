@@ -89,7 +89,7 @@ fn reference(site: &TestSite) -> BTreeMap<String, Vec<u8>> {
 }
 
 /// Whether this binary has the swap's test hooks (debug builds only).
-fn has_test_hooks() -> bool {
+pub(crate) fn has_test_hooks() -> bool {
     if !cfg!(debug_assertions) {
         common::say("SKIPPED: the swap's test hooks exist only in debug builds");
     }

@@ -243,6 +243,48 @@ fn a_build_with_its_cache_appends_to_the_records() {
     edit(&site, designer, ("## Bis ", "## "), TextAlone);
 }
 
+/// A build with its cache killed once it appended records to the file, before it ended
+/// them: the file is not read as it is. The next build runs (the killed one removed the
+/// stamp), writes the file anew, and text edits are made alone again.
+#[test]
+fn records_appended_by_a_killed_build_are_not_read() {
+    if !crate::output_safety::has_test_hooks() {
+        return;
+    }
+    let site = TestSite::example();
+    site.build().ok();
+    let records = || std::fs::read(site.path(".public.equipe-edits")).expect("records");
+    let first = records();
+    tick();
+    let text = std::fs::read_to_string(site.path(DESIGNER)).expect("page");
+    site.write(DESIGNER, &text.replacen(RETITLED.0, RETITLED.1, 1));
+    let killed = std::process::Command::new(env!("CARGO_BIN_EXE_equipe"))
+        .args(["build", "--source"])
+        .arg(site.root())
+        .env("EQUIPE_TEST_ABORT_AT", "staged")
+        .output()
+        .expect("run equipe");
+    assert!(!killed.status.success(), "killed once staged");
+    let left = records();
+    assert!(
+        left.len() > first.len() && left.starts_with(&first),
+        "appended to before the kill"
+    );
+    edit(
+        &site,
+        PAGE,
+        ("The tester puts", "The tester always puts"),
+        Runs,
+    );
+    assert!(!records().starts_with(&left), "written anew");
+    edit(
+        &site,
+        PAGE,
+        ("The tester always puts", "The tester puts"),
+        TextAlone,
+    );
+}
+
 /// The facts a heading edit renders a table of contents with are the last build's: a
 /// build whose theme shows a page's headings elsewhere too (here their number) records
 /// none, and a file appended to by it does not keep an earlier build's.
