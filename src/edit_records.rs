@@ -627,8 +627,8 @@ impl Recorder {
             frame(&mut none, EXCLUDED, &[0])?;
             file.write_all(&none).map(|()| file)
         };
-        let opened = std::fs::OpenOptions::new().append(true).open(&file);
-        if appends && let Ok(appended) = opened.and_then(unended) {
+        let append = || std::fs::OpenOptions::new().append(true).open(&file);
+        if appends && let Ok(appended) = append().and_then(unended) {
             let out = std::io::BufWriter::with_capacity(1 << 20, appended);
             return Some(Recorder {
                 place: Place::Appended { file, tocs },
