@@ -97,6 +97,18 @@ impl TestSite {
         Run(cmd.output().expect("run equipe"))
     }
 
+    /// Runs `build` with the debug build's hook that aborts the process at `step` (see
+    /// `src/swap.rs`); the build is expected to die there.
+    pub(crate) fn build_killed_at(&self, step: &str) {
+        let killed = Command::new(env!("CARGO_BIN_EXE_equipe"))
+            .args(["build", "--source"])
+            .arg(self.root())
+            .env("EQUIPE_TEST_ABORT_AT", step)
+            .output()
+            .expect("run equipe");
+        assert!(!killed.status.success(), "the build was killed at {step}");
+    }
+
     /// Starts a command that keeps running (`serve`, `build --watch`) on this site, with
     /// `--source` added and colours off; what it prints goes to the log file returned.
     pub(crate) fn start(&self, args: &[&str]) -> (Child, tempfile::NamedTempFile) {

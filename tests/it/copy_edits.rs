@@ -155,13 +155,7 @@ fn a_build_killed_while_it_copies_is_followed_by_a_whole_build() {
     site.build().ok();
     tick();
     site.write_bytes(SHOT, b"\x89PNG killed");
-    let killed = std::process::Command::new(env!("CARGO_BIN_EXE_equipe"))
-        .args(["build", "--source"])
-        .arg(site.root())
-        .env("EQUIPE_TEST_ABORT_AT", "copied")
-        .output()
-        .expect("run equipe");
-    assert!(!killed.status.success(), "the build was killed");
+    site.build_killed_at("copied");
     assert_eq!(
         std::fs::read(site.output("en/help/assets/shot.png")).expect("copy"),
         b"\x89PNG killed",

@@ -258,13 +258,7 @@ fn records_appended_by_a_killed_build_are_not_read() {
     tick();
     let text = std::fs::read_to_string(site.path(DESIGNER)).expect("page");
     site.write(DESIGNER, &text.replacen(RETITLED.0, RETITLED.1, 1));
-    let killed = std::process::Command::new(env!("CARGO_BIN_EXE_equipe"))
-        .args(["build", "--source"])
-        .arg(site.root())
-        .env("EQUIPE_TEST_ABORT_AT", "staged")
-        .output()
-        .expect("run equipe");
-    assert!(!killed.status.success(), "killed once staged");
+    site.build_killed_at("staged");
     let left = records();
     assert!(
         left.len() > first.len() && left.starts_with(&first),
