@@ -596,6 +596,11 @@ struct Previous {
     kept: AtomicBool,
 }
 
+/// The writer of a records' file (see [`Out::File`]).
+fn buffered(file: std::fs::File) -> std::io::BufWriter<std::fs::File> {
+    std::io::BufWriter::with_capacity(1 << 20, file)
+}
+
 /// Where a [`Recorder`] writes.
 enum Out {
     /// Written from every core, a record at a time: few, large writes.
@@ -629,7 +634,7 @@ impl Recorder {
         };
         let append = || std::fs::OpenOptions::new().append(true).open(&file);
         if appends && let Ok(appended) = append().and_then(unended) {
-            let out = std::io::BufWriter::with_capacity(1 << 20, appended);
+            let out = buffered(appended);
             return Some(Recorder {
                 place: Place::Appended { file, tocs },
                 previous,
@@ -652,7 +657,7 @@ impl Recorder {
         let _ = std::fs::remove_file(&file);
         let partial = file.with_extension("equipe-edits-partial");
         let begun = std::fs::File::create(&partial).and_then(|created| {
-            let mut out = std::io::BufWriter::with_capacity(1 << 20, created);
+            let mut out = buffered(created);
             out.write_all(MAGIC).map(|()| out)
         });
         let Ok(out) = begun else {
@@ -834,16 +839,14 @@ impl Recorder {
             Some(Out::File(mut out)) => out.flush().is_ok(),
             _ => false,
         };
-        match std::mem::replace(&mut self.place, Place::Memory) {
-            Place::New { file, partial } => {
-                if !(done && std::fs::rename(&partial, file).is_ok()) {
-                    let _ = std::fs::remove_file(partial);
-                }
-            }
-            Place::Appended { file, .. } if !done => {
-                let _ = std::fs::remove_file(file);
-            }
-            Place::Appended { .. } | Place::Memory => {}
+        let in_place = match &self.place {
+            Place::New { file, partial } => done && std::fs::rename(partial, file).is_ok(),
+            Place::Appended { .. } => done,
+            Place::Memory => true,
+        };
+        // Otherwise `Drop` removes what this build wrote.
+        if in_place {
+            self.place = Place::Memory;
         }
     }
 
