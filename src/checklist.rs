@@ -8,8 +8,10 @@
 //!
 //! Past [`PART_ITEMS`] items a language's checklists are split into parts, whole groups
 //! in site order: one page each (`<lang>/checklist/`, `<lang>/checklist/2/`, ...), so
-//! that no page weighs megabytes (a 20,000-page site made a 21 MB page). Pages link every
-//! part; the site-wide progress and the export need every item of the language, so a
+//! that no page weighs megabytes (a 20,000-page site made a 21 MB page). Where a part
+//! ends is chosen by the groups there, not by counting from the first (see [`split`]), so
+//! that a page added or removed changes its own part, not every part after it. Pages link
+//! every part; the site-wide progress and the export need every item of the language, so a
 //! split language also gets small scripts (loaded with `<script src>`, which works from
 //! `file://` where `fetch` does not): the ids of every item for the progress, and each
 //! part's items with their text for the export, loaded only when the reader exports.
@@ -37,6 +39,15 @@ pub(crate) const PAGE_KEY: &str = "checklist";
 /// Most items on one checklist page (whole groups: a larger group has a page to itself).
 /// About 700 KB of HTML; the example site has 53 items a language.
 pub(crate) const PART_ITEMS: usize = 2_000;
+
+/// A part of a split checklist page holds at least this many items before one of its
+/// groups may end it (see [`split`])...
+const PART_MIN_ITEMS: usize = 400;
+
+/// ...and then each group ends it with odds of its items in this many: parts of about
+/// 800 items on average (about 280 KB of HTML), and one in about fifty reaches
+/// [`PART_ITEMS`] before a group ends it.
+const PART_END_ODDS: u64 = 400;
 
 /// Output path of a language's checklist page: `fr/checklist/index.html`.
 pub(crate) fn page_path(lang: &str) -> String {
@@ -146,6 +157,9 @@ pub(crate) struct ChecklistGroup<'a> {
     pub progress: Progress,
     /// The outside teams a role depends on, for `checklists.json` (by page index).
     depends_on: &'a [PageId],
+    /// A key of those teams' keys, which `checklists.json` shows: not of their indices,
+    /// which a page added before them moves (and with them every checklist file's key).
+    told: u64,
 }
 
 /// A language's checklists (or one part of them), grouped for the checklist page.
@@ -155,7 +169,7 @@ pub(crate) struct LanguageChecklists<'a> {
     pub roles: Vec<ChecklistGroup<'a>>,
     /// Plain pages (and homes, sections) whose body has a task list.
     pub pages: Vec<ChecklistGroup<'a>>,
-    /// Of the whole language, also on a part.
+    /// Of its groups: the whole language's, or a part's (see [`LanguageChecklists::part`]).
     pub progress: Progress,
 }
 
@@ -172,9 +186,10 @@ impl Hash for ChecklistGroup<'_> {
             url: _,
             items: _,
             progress: _,
-            depends_on,
+            depends_on: _,
+            told,
         } = self;
-        (shown, depends_on).hash(h);
+        (shown, told).hash(h);
     }
 }
 
@@ -184,18 +199,28 @@ impl<'a> LanguageChecklists<'a> {
         self.teams.iter().chain(&self.roles).chain(&self.pages)
     }
 
-    /// The groups of `range` (indices into [`Self::groups`]), with the language's progress.
+    /// The groups of `range` (indices into [`Self::groups`]), with their progress.
     fn part(&self, range: &Range<usize>) -> LanguageChecklists<'a> {
         let slice = |groups: &[ChecklistGroup<'a>], offset: usize| {
             let start = range.start.saturating_sub(offset).min(groups.len());
             let end = range.end.saturating_sub(offset).min(groups.len());
             groups[start..end].to_vec()
         };
+        let (teams, roles, pages) = (
+            slice(&self.teams, 0),
+            slice(&self.roles, self.teams.len()),
+            slice(&self.pages, self.teams.len() + self.roles.len()),
+        );
+        let progress = teams
+            .iter()
+            .chain(&roles)
+            .chain(&pages)
+            .fold(Progress::default(), |sum, g| sum.add(g.progress));
         LanguageChecklists {
-            teams: slice(&self.teams, 0),
-            roles: slice(&self.roles, self.teams.len()),
-            pages: slice(&self.pages, self.teams.len() + self.roles.len()),
-            progress: self.progress,
+            teams,
+            roles,
+            pages,
+            progress,
         }
     }
 }
@@ -216,7 +241,7 @@ pub(crate) fn for_language<'a>(site: &'a Site, lang: &str) -> LanguageChecklists
             .flat_map(|&kind| site.of_kind(kind, lang).iter().copied())
             .map(|i| &site.pages[i])
             .filter(|p| !p.checklist().is_empty())
-            .map(group)
+            .map(|p| group(site, p))
             .collect()
     };
     let teams = groups(&[Kind::Team]);
@@ -235,7 +260,7 @@ pub(crate) fn for_language<'a>(site: &'a Site, lang: &str) -> LanguageChecklists
     }
 }
 
-fn group(p: &SitePage) -> ChecklistGroup<'_> {
+fn group<'a>(site: &'a Site, p: &'a SitePage) -> ChecklistGroup<'a> {
     ChecklistGroup {
         shown: p.body.shown,
         kind: p.page.kind,
@@ -245,24 +270,54 @@ fn group(p: &SitePage) -> ChecklistGroup<'_> {
         items: p.checklist(),
         progress: p.progress(),
         depends_on: &p.depends_on,
+        told: crate::hash::hash_all(p.depends_on.iter().map(|&j| &site.pages[j].page.key)),
     }
 }
 
-/// Whole groups, in order, into parts of at most [`PART_ITEMS`] items (a larger group
-/// alone). Always at least one part.
-fn split(item_counts: impl IntoIterator<Item = usize>) -> Vec<Range<usize>> {
+/// Whole groups, given by their item count and key, in order, into parts: one if they
+/// hold at most [`PART_ITEMS`] items. Past that, a part ends after a group that
+/// [`ends_a_part`] picks once the part holds [`PART_MIN_ITEMS`], or before a group that
+/// would take it past [`PART_ITEMS`] (a larger group is alone). Where a part ends depends
+/// on the groups there, not on how many came before: a group added or removed changes its
+/// own part (and the next, when that part had reached the limit), where counting from the
+/// first group moved every later part by one group, and each of their pages, data and
+/// JSON files was made again (123 files of 41 parts after one role added at 20,000
+/// pages). Always at least one part.
+fn split<'k>(groups: impl IntoIterator<Item = (usize, &'k str)>) -> Vec<Range<usize>> {
+    let groups: Vec<(usize, &str)> = groups.into_iter().collect();
+    if groups.iter().map(|(count, _)| count).sum::<usize>() <= PART_ITEMS {
+        return vec![Range {
+            start: 0,
+            end: groups.len(),
+        }];
+    }
     let mut parts = Vec::new();
-    let (mut start, mut items, mut end) = (0, 0, 0);
-    for (i, count) in item_counts.into_iter().enumerate() {
+    let (mut start, mut items) = (0, 0);
+    for (i, &(count, key)) in groups.iter().enumerate() {
         if items > 0 && items + count > PART_ITEMS {
             parts.push(start..i);
             (start, items) = (i, 0);
         }
         items += count;
-        end = i + 1;
+        if items >= PART_MIN_ITEMS && ends_a_part(key, count) {
+            parts.push(start..i + 1);
+            (start, items) = (i + 1, 0);
+        }
     }
-    parts.push(start..end);
+    if start < groups.len() {
+        parts.push(start..groups.len());
+    }
     parts
+}
+
+/// Whether the group of page `key` with `count` items ends its part (see [`split`]): with
+/// odds of `count` in [`PART_END_ODDS`], from a hash of the key that is the same in every
+/// build and with every binary (translations share their key, so languages split alike).
+fn ends_a_part(key: &str, count: usize) -> bool {
+    // FNV's low bits follow the last bytes closely (`role-0041`, `role-0042`...): the
+    // multiplication spreads the whole hash into the bits kept.
+    let mixed = crate::hash::fnv1a(key.as_bytes()).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 32;
+    mixed % PART_END_ODDS < count as u64
 }
 
 /// A language's checklists and how they split into parts.
@@ -287,9 +342,10 @@ impl LanguageParts<'_> {
         self.all.groups().skip(range.start).take(range.len())
     }
 
-    /// Hashes what part `part`'s items are made from: its range of groups, and each.
+    /// Hashes what part `part`'s items are made from: its groups, not where they start
+    /// among the language's (a page added before them does not change them).
     fn hash_part<H: Hasher>(&self, part: usize, h: &mut H) {
-        self.parts.get(part).hash(h);
+        self.parts.get(part).map(ExactSizeIterator::len).hash(h);
         self.groups(part).for_each(|g| g.hash(h));
     }
 }
@@ -311,17 +367,16 @@ pub(crate) struct PartLink<'a> {
     pub url: String,
     /// Output path of the script with its items and their text (for the export).
     pub data: String,
-    /// Titles of its first and last groups.
+    /// Titles of its first and last groups. (Not how many items it has: every part lists
+    /// every part, and all of them would change with the count of one.)
     pub first: &'a str,
     pub last: &'a str,
-    /// How many items it has.
-    pub total: usize,
     pub current: bool,
 }
 
 /// What a part of the checklist page shows.
 pub(crate) struct PageParts<'a> {
-    /// The part's groups, with the language's progress.
+    /// The part's groups, with their progress (the language's, on a page in one part).
     pub checklists: LanguageChecklists<'a>,
     /// Every part of the language; empty when the page is not split.
     pub parts: Vec<PartLink<'a>>,
@@ -340,7 +395,7 @@ impl<'a> SiteChecklists<'a> {
             .filter(|l| has_items(site, &l.code))
             .map(|l| {
                 let all = for_language(site, &l.code);
-                let parts = split(all.groups().map(|g| g.items.len()));
+                let parts = split(all.groups().map(|g| (g.items.len(), g.key)));
                 LanguageParts {
                     code: &l.code,
                     all,
@@ -390,7 +445,6 @@ impl<'a> SiteChecklists<'a> {
                     .path(),
                     first: groups.get(r.start).map_or("", |g| g.title),
                     last: groups.get(r.end.wrapping_sub(1)).map_or("", |g| g.title),
-                    total: groups[r.clone()].iter().map(|g| g.items.len()).sum(),
                     current: i == part,
                 })
                 .collect()
@@ -674,13 +728,94 @@ mod tests {
         assert_eq!(part_path("fr", 1), "fr/checklist/2/index.html");
     }
 
+    /// Groups of `count` items each, keyed `roles/role-<n>` for each `n` of `numbers`.
+    fn groups(count: usize, numbers: impl IntoIterator<Item = usize>) -> Vec<(usize, String)> {
+        numbers
+            .into_iter()
+            .map(|n| (count, format!("roles/role-{n:05}")))
+            .collect()
+    }
+
+    fn split_of(groups: &[(usize, String)]) -> Vec<Range<usize>> {
+        split(groups.iter().map(|(count, key)| (*count, key.as_str())))
+    }
+
+    /// The keys of each part's groups.
+    fn keys_of(groups: &[(usize, String)]) -> Vec<Vec<&str>> {
+        split_of(groups)
+            .into_iter()
+            .map(|r| groups[r].iter().map(|(_, k)| k.as_str()).collect())
+            .collect()
+    }
+
     #[test]
     fn parts_hold_whole_groups_up_to_the_limit() {
-        assert_eq!(split([3, 4]), vec![Range { start: 0, end: 2 }]);
-        assert_eq!(split([]), vec![Range { start: 0, end: 0 }]);
-        let half = PART_ITEMS / 2;
-        assert_eq!(split([half, half, 1, half]), [0..2, 2..4]);
+        let one = |counts: &[usize]| {
+            let groups: Vec<(usize, String)> =
+                counts.iter().map(|&c| (c, "roles/x".to_string())).collect();
+            split_of(&groups)
+        };
+        assert_eq!(one(&[3, 4]), vec![Range { start: 0, end: 2 }]);
+        assert_eq!(one(&[]), vec![Range { start: 0, end: 0 }]);
+        assert_eq!(
+            one(&[PART_ITEMS / 2, PART_ITEMS / 2]),
+            vec![Range { start: 0, end: 2 }]
+        );
         // A group larger than a part is alone in its own.
-        assert_eq!(split([1, PART_ITEMS + 1, 1]), [0..1, 1..2, 2..3]);
+        let large = split_of(&[
+            (1, "a".into()),
+            (PART_ITEMS + 1, "b".into()),
+            (1, "c".into()),
+        ]);
+        assert_eq!(large, [0..1, 1..2, 2..3]);
+        // Every group in exactly one part, in order; none over the limit but a group alone;
+        // a part ends by its groups once it holds the minimum.
+        let many = groups(8, 0..10_000);
+        let parts = split_of(&many);
+        assert_eq!(parts.first().map(|r| r.start), Some(0));
+        assert_eq!(parts.last().map(|r| r.end), Some(many.len()));
+        assert!(parts.windows(2).all(|w| w[0].end == w[1].start));
+        let sizes: Vec<usize> = parts.iter().map(|r| r.len() * 8).collect();
+        assert!(sizes.iter().all(|&s| s <= PART_ITEMS), "{sizes:?}");
+        assert!(
+            sizes[..sizes.len() - 1]
+                .iter()
+                .all(|&s| s >= PART_MIN_ITEMS)
+        );
+        // About 800 items a part, few at the limit.
+        let mean = 80_000 / parts.len();
+        assert!((600..1_100).contains(&mean), "{mean}");
+        let full = sizes.iter().filter(|&&s| s + 8 > PART_ITEMS).count();
+        assert!(full * 10 < parts.len(), "{full} of {}", parts.len());
+    }
+
+    #[test]
+    fn a_group_added_or_removed_changes_its_own_part_alone() {
+        let before = groups(8, (0..10_000).map(|n| n * 2));
+        let parts = keys_of(&before);
+        let mut changed_parts = 0;
+        // A group inserted between each pair of groups in turn (every 97th pair, for time).
+        for at in (1..before.len()).step_by(97) {
+            let mut after = before.clone();
+            after.insert(at, (8, format!("roles/role-{:05}", at * 2 - 1)));
+            let new = keys_of(&after);
+            let changed: Vec<&Vec<&str>> = new.iter().filter(|p| !parts.contains(p)).collect();
+            // Its own part, and the next when the limit, not a group, ended that one.
+            assert!(
+                (1..=3).contains(&changed.len()),
+                "at {at}: {}",
+                changed.len()
+            );
+            changed_parts += changed.len();
+            // The same once removed again.
+            after.remove(at);
+            assert_eq!(keys_of(&after), parts);
+        }
+        // Mostly one part alone.
+        let tries = (1..before.len()).step_by(97).count();
+        assert!(
+            changed_parts * 10 < tries * 13,
+            "{changed_parts} of {tries}"
+        );
     }
 }

@@ -32,13 +32,18 @@ try {
   // script has run; ticking a box counts at once.
   await page.goto(new URL("fr/checklist/2/index.html", base).href);
   await page.waitForFunction(() => window.equipeChecklistIds);
+  // Built hidden (without the script, no part knows the language's count): shown once counted.
+  check(await page.locator(".checklist-summary .progress").isVisible(), "part 2's summary shows once counted");
   check(JSON.stringify(await bar()) === JSON.stringify([1, total]), `part 2 starts at 1 of ${total}: ${await bar()}`);
   const box = page.locator("input.check").first();
   const id = await box.getAttribute("data-check");
   await box.check();
   check(JSON.stringify(await bar()) === JSON.stringify([2, total]), `a tick on part 2 counts: ${await summary()}`);
 
-  // The first part, reached by its link, shows the tick of the second in its summary.
+  // The first part, reached by its link in the folded list of parts, shows the tick of
+  // the second in its summary.
+  check(!(await page.locator(".checklist-parts a").first().isVisible()), "the list of parts is folded");
+  await page.locator(".checklist-parts summary").click();
   await page.locator(".checklist-parts a").first().click();
   await page.waitForFunction(() => window.equipeChecklistIds);
   check(page.url().endsWith("fr/checklist/index.html"), `the parts list leads to part 1: ${page.url()}`);

@@ -56,7 +56,7 @@ fn a_checklist_page_in_parts_from_file_urls_in_chromium() {
     if skip("browser tests", missing_browser()) {
         return;
     }
-    // 2 team items and 230 roles of 20: three parts.
+    // 2 team items and 230 roles of 20: a few parts.
     let site = crate::checklists::split_site(230, 20);
     site.build().ok();
     let url = format!("file://{}/", site.path("public").display());

@@ -271,17 +271,28 @@ pub(crate) fn split_site(roles: usize, per_role: usize) -> TestSite {
     site
 }
 
+/// The output paths of a language's checklist parts, as its first page lists them.
+fn parts_of(site: &TestSite, lang: &str) -> Vec<String> {
+    let first = format!("{lang}/checklist/index.html");
+    select(&site.html(&first), ".checklist-parts li a")
+        .iter()
+        .map(|a| resolve(&first, &attr(a, "href")))
+        .collect()
+}
+
 #[test]
 fn a_large_checklist_page_comes_in_parts_each_item_once() {
     // 2 team items, then 230 roles of 20 items: 4,602 items, parts of at most 2,000.
     let site = split_site(230, 20);
     site.build().ok();
-    let parts = [
-        "fr/checklist/index.html",
-        "fr/checklist/2/index.html",
-        "fr/checklist/3/index.html",
-    ];
-    assert!(!site.output("fr/checklist/4/index.html").exists());
+    let parts = parts_of(&site, "fr");
+    assert!(parts.len() >= 3, "{parts:?}");
+    // Numbered from the page itself, with nothing past the last.
+    for (n, path) in parts.iter().enumerate().skip(1) {
+        assert_eq!(*path, format!("fr/checklist/{}/index.html", n + 1));
+    }
+    let after = format!("fr/checklist/{}/index.html", parts.len() + 1);
+    assert!(!site.output(&after).exists());
     let mut seen: Vec<String> = Vec::new();
     for (n, path) in parts.iter().enumerate() {
         let size = std::fs::metadata(site.output(path)).expect("part").len();
@@ -298,15 +309,28 @@ fn a_large_checklist_page_comes_in_parts_each_item_once() {
             .iter()
             .map(|a| resolve(path, &attr(a, "href")))
             .collect();
-        assert_eq!(current, [*path]);
+        assert_eq!(current, std::slice::from_ref(path));
+        // Folded, the list says which part this is.
+        assert_eq!(
+            text(
+                &select(
+                    &html,
+                    ".checklist-parts details:not([open]) summary .jump-count"
+                )[0]
+            ),
+            format!("({} / {})", n + 1, parts.len())
+        );
         // Each part's data script for the export exists and holds its items.
         let data = resolve(path, &attr(&links[n], "data-checklist-items"));
         let script = site.read_output(&data);
         assert!(script.starts_with("(window.equipeChecklistItems"), "{data}");
-        // The summary counts the whole language; the ids script it reads exists.
+        // The summary, which counts the whole language from the ids script, shows once
+        // that has run (tests/browser/checklist_parts.mjs): built, it holds no count.
+        let summary = select(&html, ".checklist-summary .progress[hidden]");
+        assert_eq!(summary.len(), 1);
         assert_eq!(
             text(&select(&html, ".checklist-summary .progress-text")[0]),
-            "1 sur 4602 faits"
+            ""
         );
         assert_eq!(select(&html, "article[data-checklist-all]").len(), 1);
         let ids = resolve(path, &attr(&select(&html, "article script[src]")[0], "src"));
@@ -346,7 +370,8 @@ fn a_large_checklist_page_comes_in_parts_each_item_once() {
     assert!(!site.output("en/checklist/data/ids.js").exists());
     // Every part is in the sitemap.
     let sitemap = site.read_output("sitemap.xml");
-    for part in ["fr/checklist/", "fr/checklist/2/", "fr/checklist/3/"] {
+    for part in &parts {
+        let part = part.trim_end_matches("index.html");
         assert!(
             sitemap.contains(&format!("<loc>https://example.org/team/{part}</loc>")),
             "{part}"
@@ -359,7 +384,7 @@ fn a_large_checklist_page_comes_in_parts_each_item_once() {
     let inline = index["groups"].as_array().expect("groups");
     assert!(inline.iter().all(|g| g["language"] == "en"));
     let files = index["parts"].as_array().expect("parts");
-    assert_eq!(files.len(), 3);
+    assert_eq!(files.len(), parts.len());
     let mut items: Vec<String> = Vec::new();
     for f in files {
         assert_eq!(f["language"], "fr");
@@ -385,6 +410,101 @@ fn a_large_checklist_page_comes_in_parts_each_item_once() {
     items.sort();
     items.dedup();
     assert_eq!((count, items.len()), (4_602, 4_602));
+}
+
+/// Each part of a language's checklists: its page, its items script and its JSON file,
+/// with their text.
+fn part_files(site: &TestSite, lang: &str) -> Vec<[(String, String); 3]> {
+    parts_of(site, lang)
+        .into_iter()
+        .enumerate()
+        .map(|(n, page)| {
+            let data = format!("{lang}/checklist/data/{}.js", n + 1);
+            let json = format!("checklists/{lang}-{}.json", n + 1);
+            [page, data, json].map(|path| {
+                let text = site.read_output(&path);
+                (path, text)
+            })
+        })
+        .collect()
+}
+
+/// Changes a letter of the output's file at `path` and gives it back its mtime: what a
+/// build keeps of its last output (a file of the same size and mtime, see
+/// `output::Stamp`) keeps the letter, what it makes again does not.
+fn mark_as_last_built(site: &TestSite, path: &str) -> String {
+    let file = site.output(path);
+    let modified = std::fs::metadata(&file)
+        .and_then(|m| m.modified())
+        .expect("mtime");
+    let mut bytes = std::fs::read(&file).expect("read");
+    let letter = bytes
+        .iter()
+        .position(u8::is_ascii_lowercase)
+        .expect("a letter");
+    bytes[letter] = bytes[letter].to_ascii_uppercase();
+    std::fs::write(&file, &bytes).expect("write");
+    std::fs::File::options()
+        .write(true)
+        .open(&file)
+        .and_then(|f| f.set_modified(modified))
+        .expect("mtime set");
+    String::from_utf8(bytes).expect("UTF-8")
+}
+
+#[test]
+fn a_role_added_or_removed_changes_its_own_part_of_the_checklists() {
+    let site = split_site(230, 20);
+    site.build().ok();
+    let before = part_files(&site, "fr");
+    let ids = site.read_output("fr/checklist/data/ids.js");
+    // A role among the others (after `Rôle 0114`, of the same weight), with one item.
+    let role = "content/roles/role-0114-bis.fr.md";
+    site.write(
+        role,
+        "---\ntitle: Rôle 0114 bis\nweight: 114\nonboarding:\n  - id: bis-1\n    text: Une étape de plus\n---\n",
+    );
+    let marked: Vec<[String; 3]> = before
+        .iter()
+        .map(|files| {
+            files
+                .clone()
+                .map(|(path, _)| mark_as_last_built(&site, &path))
+        })
+        .collect();
+    site.build().ok();
+    let after = part_files(&site, "fr");
+    // Its part holds it; every other part is as it was, page, items and JSON: kept, not
+    // made again (each part's files were keyed by where their groups were among the
+    // pages, which the role moved, so every part was made again, to the same bytes).
+    let holding: Vec<usize> = (0..after.len())
+        .filter(|&n| after[n][0].1.contains("data-check=\"bis-1\""))
+        .collect();
+    assert_eq!(holding.len(), 1);
+    assert!(after[holding[0]][1].1.contains("\"bis-1\""));
+    assert!(!before.contains(&after[holding[0]]));
+    for (n, files) in after.iter().enumerate() {
+        if n != holding[0] {
+            let texts = files.clone().map(|(_, text)| text);
+            assert!(marked.contains(&texts), "{} made again", files[0].0);
+        }
+    }
+    // The ids of every item, which the summary counts, have it.
+    assert_ne!(site.read_output("fr/checklist/data/ids.js"), ids);
+    // Removed again: every part as before.
+    std::fs::remove_file(site.path(role)).expect("remove");
+    site.build().ok();
+    let again = part_files(&site, "fr");
+    assert_eq!(again.len(), before.len());
+    let texts = |files: &[(String, String); 3]| files.clone().map(|(_, text)| text);
+    let remade: Vec<&String> = again
+        .iter()
+        .filter(|files| !marked.contains(&texts(files)))
+        .map(|files| &files[0].0)
+        .collect();
+    assert_eq!(remade, [&before[holding[0]][0].0]);
+    assert!(before.contains(&again[holding[0]]));
+    assert_eq!(site.read_output("fr/checklist/data/ids.js"), ids);
 }
 
 #[test]

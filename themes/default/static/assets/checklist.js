@@ -41,9 +41,10 @@
       var total = 0;
       if (scope.hasAttribute && scope.hasAttribute("data-checklist-all")) {
         // A part of a split checklist page: its summary counts every item of the
-        // language, whose ids the ids script lists (until it has run, the built count).
+        // language, whose ids the ids script lists; it shows once they are counted.
         var all = window.equipeChecklistIds;
         if (!all) return;
+        el.hidden = false;
         states = states || itemStates(all);
         all.parts.forEach(function (ids) {
           ids.forEach(function (id) {
