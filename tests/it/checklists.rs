@@ -326,7 +326,7 @@ fn a_large_checklist_page_comes_in_parts_each_item_once() {
         assert!(script.starts_with("(window.equipeChecklistItems"), "{data}");
         // The summary, which counts the whole language from the ids script, shows once
         // that has run (tests/browser/checklist_parts.mjs): built, it holds no count.
-        let summary = select(&html, ".checklist-summary .progress[hidden]");
+        let summary = select(&html, ".checklist-summary[hidden] .progress");
         assert_eq!(summary.len(), 1);
         assert_eq!(
             text(&select(&html, ".checklist-summary .progress-text")[0]),

@@ -44,7 +44,8 @@
         // language, whose ids the ids script lists; it shows once they are counted.
         var all = window.equipeChecklistIds;
         if (!all) return;
-        el.hidden = false;
+        var summary = el.closest("[data-checklist-total]");
+        if (summary) summary.hidden = false;
         states = states || itemStates(all);
         all.parts.forEach(function (ids) {
           ids.forEach(function (id) {
