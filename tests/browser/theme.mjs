@@ -137,7 +137,15 @@ try {
     const first = page.locator(".checklist-group").first();
     await first.locator("summary").click();
     check(!(await first.locator(".checklist").isVisible()), "a group folds when its summary is pressed");
+    check(await page.locator(".checklist-jump li a").first().isVisible(), "1280 px: the jump list is open");
     await close();
+    // On a phone the jump list, one group a line, starts folded: the checklists come first.
+    const phone = await open(base + "fr/checklist/", 390);
+    const jump = phone.page.locator(".checklist-jump li a").first();
+    check(!(await jump.isVisible()), "390 px: the jump list starts folded");
+    await phone.page.locator(".checklist-jump summary").click();
+    check(await jump.isVisible(), "390 px: its summary unfolds it");
+    await phone.close();
   }
 
   // Heading anchors: hidden until the heading is hovered or the anchor focused; Tab
