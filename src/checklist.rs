@@ -194,6 +194,25 @@ impl Hash for ChecklistGroup<'_> {
 }
 
 impl<'a> LanguageChecklists<'a> {
+    /// These groups, with their progress.
+    fn of(
+        teams: Vec<ChecklistGroup<'a>>,
+        roles: Vec<ChecklistGroup<'a>>,
+        pages: Vec<ChecklistGroup<'a>>,
+    ) -> LanguageChecklists<'a> {
+        let progress = teams
+            .iter()
+            .chain(&roles)
+            .chain(&pages)
+            .fold(Progress::default(), |sum, g| sum.add(g.progress));
+        LanguageChecklists {
+            teams,
+            roles,
+            pages,
+            progress,
+        }
+    }
+
     /// Every group in page order: teams, roles, other pages.
     fn groups(&self) -> impl Iterator<Item = &ChecklistGroup<'a>> {
         self.teams.iter().chain(&self.roles).chain(&self.pages)
@@ -206,22 +225,11 @@ impl<'a> LanguageChecklists<'a> {
             let end = range.end.saturating_sub(offset).min(groups.len());
             groups[start..end].to_vec()
         };
-        let (teams, roles, pages) = (
+        LanguageChecklists::of(
             slice(&self.teams, 0),
             slice(&self.roles, self.teams.len()),
             slice(&self.pages, self.teams.len() + self.roles.len()),
-        );
-        let progress = teams
-            .iter()
-            .chain(&roles)
-            .chain(&pages)
-            .fold(Progress::default(), |sum, g| sum.add(g.progress));
-        LanguageChecklists {
-            teams,
-            roles,
-            pages,
-            progress,
-        }
+        )
     }
 }
 
@@ -244,20 +252,11 @@ pub(crate) fn for_language<'a>(site: &'a Site, lang: &str) -> LanguageChecklists
             .map(|p| group(site, p))
             .collect()
     };
-    let teams = groups(&[Kind::Team]);
-    let roles = groups(&[Kind::Role]);
-    let pages = groups(&[Kind::Home, Kind::Section, Kind::Page]);
-    let progress = teams
-        .iter()
-        .chain(&roles)
-        .chain(&pages)
-        .fold(Progress::default(), |sum, g| sum.add(g.progress));
-    LanguageChecklists {
-        teams,
-        roles,
-        pages,
-        progress,
-    }
+    LanguageChecklists::of(
+        groups(&[Kind::Team]),
+        groups(&[Kind::Role]),
+        groups(&[Kind::Home, Kind::Section, Kind::Page]),
+    )
 }
 
 fn group<'a>(site: &'a Site, p: &'a SitePage) -> ChecklistGroup<'a> {
