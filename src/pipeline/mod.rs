@@ -478,7 +478,9 @@ pub fn build(options: &BuildOptions) -> Outcome {
         }
     };
     let notes = folder.notes.clone();
-    let settings = format!("{options:?}");
+    let options = canonical(options);
+    let options = options.as_ref();
+    let settings = settings_of(options);
     let stamp = output::Stamp::of(&options.source, &folder.path, &settings);
     if let Some(warnings) = unchanged(&stamp, options, &folder) {
         diagnostics.extend(warnings);
@@ -627,6 +629,40 @@ fn as_errors(diagnostics: Diagnostics) -> Diagnostics {
         d
     }));
     errors
+}
+
+/// `options` with the site's folder as the build reads it: canonical, whatever the
+/// command line's spelling, since the build cache keeps its files' paths and the stamp its
+/// settings (see [`settings_of`]).
+fn canonical(options: &BuildOptions) -> std::borrow::Cow<'_, BuildOptions> {
+    match std::fs::canonicalize(&options.source) {
+        Ok(source) => std::borrow::Cow::Owned(BuildOptions {
+            source,
+            ..options.clone()
+        }),
+        Err(_) => std::borrow::Cow::Borrowed(options),
+    }
+}
+
+/// What the stamp and the build cache are made with besides the inputs: the options that
+/// change the output, the site's folder as [`build`] reads it (canonical). Not how the
+/// folders were written on the command line (`site`, `./site`, an absolute path, or `.`
+/// from inside it: each was a full build the first time after another), nor `--force`,
+/// which only says which folder may be replaced.
+fn settings_of(options: &BuildOptions) -> String {
+    let BuildOptions {
+        source,
+        output: _,
+        base_url,
+        drafts,
+        fingerprint,
+        force: _,
+        strict,
+    } = options;
+    format!(
+        "source {source:?} base_url {base_url:?} drafts {drafts} fingerprint {fingerprint} \
+         strict {strict}"
+    )
 }
 
 /// The outcome of a build of a few files on their own, if the changed inputs are pages

@@ -647,3 +647,56 @@ fn after_any_edit_an_incremental_rebuild_equals_a_full_build() {
     // Each edit shows in the output, or the property would hold of nothing.
     assert!(unseen.is_empty(), "edits no output shows: {unseen:#?}");
 }
+
+/// The same site and output written another way on the command line (from inside the
+/// site, with `./`, the output named relative or absolute) or with `--force`: the same
+/// build, so nothing changed, and after an edit the cache is used. An option that changes
+/// the output (`--drafts`) is another build.
+#[test]
+fn the_same_folders_written_another_way_are_the_same_build() {
+    let site = TestSite::example();
+    site.build().ok();
+    let first = mtimes(&site.output(""));
+    let equipe = |dir: &Path, args: &[&str]| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_equipe"))
+            .arg("build")
+            .args(args)
+            .current_dir(dir)
+            .env("NO_COLOR", "1")
+            .output()
+            .expect("run equipe");
+        assert!(out.status.success(), "{args:?}: {out:?}");
+        String::from_utf8_lossy(&out.stderr).into_owned()
+    };
+    let parent = site
+        .root()
+        .parent()
+        .expect("a temporary folder has a parent");
+    let name = site.root().file_name().expect("a name").to_string_lossy();
+    let dotted = format!("./{name}/");
+    let output = site.output("").display().to_string();
+    for (dir, args) in [
+        (site.root(), vec![]),
+        (site.root(), vec!["--source", ".", "--output", "./public/"]),
+        (parent, vec!["--source", &dotted]),
+        (parent, vec!["--source", &dotted, "--output", &output]),
+        (site.root(), vec!["--force"]),
+    ] {
+        let said = equipe(dir, &args);
+        assert!(said.contains("nothing changed"), "{args:?}: {said}");
+    }
+    assert_eq!(mtimes(&site.output("")), first, "no file written");
+
+    tick();
+    let page = site.path("content/roles/tester.en.md");
+    let text = std::fs::read_to_string(&page).expect("the tester page");
+    std::fs::write(&page, text.replacen("title:", "title: Edited", 1)).expect("an edit");
+    let said = equipe(parent, &["--source", &dotted]);
+    assert!(said.contains("reused from the last build"), "{said}");
+
+    let said = equipe(site.root(), &["--drafts"]);
+    assert!(
+        said.contains("built ") && !said.contains("reused"),
+        "{said}"
+    );
+}
