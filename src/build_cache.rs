@@ -182,8 +182,6 @@ fn read(file: &Path, identity: u64) -> Option<Cache> {
     Some(cache)
 }
 
-/// The file's bytes after its header, shared by the bodies read from it (see
-/// [`PackedIn::within`]): mapped where the system maps files, read otherwise.
 /// Before each body of the file.
 const A_BODY: u8 = 1;
 /// Before the parsed pages.
