@@ -48,7 +48,7 @@ use crate::site::{self, GeneratedTitles, Site};
 use crate::theme::{self, Strings};
 use crate::{
     anchors, assets, bodies, body_edit, checklist_ids, collisions, content, edit_records, output,
-    search, static_edit, toc_edit,
+    search, static_edit, toc_edit, translations,
 };
 
 mod anchor_check;
@@ -282,6 +282,7 @@ fn stages(
         &titles,
     );
     diagnostics.extend(site_diagnostics);
+    diagnostics.extend(translations::source_language_hint(&site));
     diagnostics.extend(bodies::render(
         &mut site,
         cache.as_deref_mut().map(|c| &mut c.bodies),

@@ -569,3 +569,61 @@ fn a_link_left_without_words_shows_its_page_s_title_or_its_address() {
     assert_eq!(links[2].0, "les certificats");
     assert_eq!(site.run(&["check", "--strict"]).code(), 1);
 }
+
+/// `equipe init` makes French the default language; Experience League's French files say
+/// they are translations (`source-git-commit:`) and its English ones say nothing. Built
+/// that way, a warning at `default_language` names English as the source: without it,
+/// each English `#anchor` left in a French page is a missing anchor. With English the
+/// default, or with French pages that do not say so, there is no such warning.
+#[test]
+fn french_translations_as_the_default_language_are_pointed_out() {
+    let site = translated_guide();
+    let french_default = "title:\n  en: Docs\n  fr: Docs\ndefault_language: fr\nlanguages:\n  fr: Français\n  en: English\n";
+    site.write("site.yaml", french_default);
+    let marked = |text: &str| text.replacen("---\n", "---\nsource-git-commit: 15b1c90\n", 1);
+    for page in ["certificates", "start"] {
+        let path = format!("content/fr/help/demo/{page}.md");
+        let text = std::fs::read_to_string(site.path(&path)).expect("a page of the guide");
+        site.write(&path, &marked(&text));
+    }
+    // What it says, its lines joined as the terminal's width wrapped them.
+    let flat = |said: String| -> String {
+        let words = said.split_whitespace().filter(|w| *w != "│");
+        words.collect::<Vec<_>>().join(" ")
+    };
+    let said = flat(site.build().ok().stderr());
+    assert!(
+        said.contains("site.yaml:4:19: the `fr` pages are translations (2 of 2 record what they were translated from"),
+        "{said}"
+    );
+    assert!(said.contains("set `default_language: en`"), "{said}");
+    assert!(
+        said.contains("no such anchor"),
+        "the hint is what it says: {said}"
+    );
+    let check = flat(site.run(&["check"]).stderr());
+    assert!(
+        check.contains("`en` looks like the source language, not `fr`"),
+        "{check}"
+    );
+
+    // As the hint says: no hint, and the anchors go to the French headings.
+    site.write(
+        "site.yaml",
+        &french_default.replace("default_language: fr", "default_language: en"),
+    );
+    let said = site.build().ok().stderr();
+    assert!(
+        !said.contains("source language") && !said.contains("anchor"),
+        "{said}"
+    );
+
+    // French the default, its pages not saying they are translations: no hint.
+    site.write("site.yaml", french_default);
+    site.write("content/fr/help/demo/certificates.md", TARGET_FR);
+    let said = site.build().ok().stderr();
+    assert!(
+        !said.contains("source language"),
+        "one of two pages: {said}"
+    );
+}
