@@ -227,7 +227,7 @@ const MADE_FROM: [&str; 2] = ["source_hash", "source-git-commit"];
 /// files carry `source-git-commit:`, their English ones nothing, and `equipe init` makes
 /// French the default. Built that way, the translation table calls each French file the
 /// source, and links that machine translation left with English `#anchors` are not
-/// mapped to the French headings (281 warnings of one guide, where 35 with English the
+/// mapped to the French headings (276 warnings of one guide, where 35 with English the
 /// default).
 pub(crate) fn source_language_hint(site: &Site) -> Option<Diagnostic> {
     use rayon::prelude::*;
