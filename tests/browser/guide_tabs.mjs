@@ -95,6 +95,12 @@ try {
   const regions = await other.locator(".prose pre, .prose table").evaluateAll((rs) =>
     rs.map((r) => `${r.tagName.toLowerCase()}:${r.scrollWidth > r.clientWidth}:${r.getAttribute("tabindex")}`));
   check(JSON.stringify(regions) === '["table:true:0","table:false:null","pre:true:0","pre:false:null"]', `wide regions focusable, the narrow ones not: ${regions}`);
+  // Words longer than the line break: only the wide table and code block scroll, not the page.
+  // (The phone's width, not innerWidth: a mobile viewport zooms out to a wider page.)
+  const sideways = await other.evaluate(() => document.documentElement.scrollWidth - 390);
+  check(sideways <= 0, `the page does not scroll sideways (${sideways} px too wide)`);
+  const hash = await other.locator(".prose p code", { hasText: "475a3bca" }).evaluate((c) => c.getClientRects().length);
+  check(hash > 1, `the hash in code breaks onto ${hash} lines`);
   // The table of names in code fits the phone, its prose column the wider.
   const names = await other.locator(".prose table").nth(1).evaluate((t) => {
     const cells = t.querySelectorAll("tr:nth-child(1) td");

@@ -1,8 +1,8 @@
 //! A guide page on a phone in headless Chromium (`tests/browser/guide_tabs.mjs`): Adobe
 //! tabs work as an accessible tablist and still read as sections without JavaScript, the
-//! guide sidebar opens (a long group's link beside its marker), and a table and a code
-//! block wider than the phone are reachable
-//! by keyboard. Skips (printing why) without Chromium, Node or the npm
+//! guide sidebar opens (a long group's link beside its marker), a table and a code
+//! block wider than the phone are reachable by keyboard, and words longer than its line
+//! break rather than widen the page. Skips (printing why) without Chromium, Node or the npm
 //! packages, as `browser` does.
 
 use crate::common;
@@ -12,6 +12,10 @@ use common::*;
 /// A column of long names in code beside a column of prose, as Adobe's reference tables
 /// have them: on a phone the long names break, and the prose keeps half the width.
 const NAMES_TABLE: &str = "| Variable | Type | Description |\n|---|---|---|\n| `MAGENTO_CLOUD_APPLICATION_NAME` | Chaîne | Nom de l’application paramétrée dans le fichier de configuration de l’application, lu au déploiement et à chaque démarrage de l’application. |\n| `quantity` | Entier | Quantité d’article, sans unité, comptée à la commande et à chaque retour. |\n";
+
+/// Words longer than a phone's line, as Adobe Commerce on Cloud's log page has them: a
+/// path and a hash in code, and a bare URL. They break; the page does not scroll sideways.
+const LONG_WORDS: &str = "The deploy log is `/var/log/platform/yw1unoukjcawe_stg/deploy.log`, the record `475a3bca674d3bbc77b35973d028e6da1cbee740`.\n\n- See https://experienceleague.adobe.com/en/docs/commerce-cloud-service/user-guide/develop/storage/manage-disk-space-limit-for-projects\n";
 
 /// A card of Adobe's own HTML (Customer Journey Analytics Learn's), whose class is the
 /// theme's card's: the theme's card style is not put on its links.
@@ -64,7 +68,7 @@ fn tabs_switch_and_the_guide_sidebar_opens_on_a_phone() {
     site.write(
         "content/en/help/demo/other.md",
         &format!(
-            "---\ntitle: Other\n---\nText.\n\n{wide_table}\n{NAMES_TABLE}\n```sh\nbin/magento config:set --scope=websites --scope-code=base payment/braintree/active 1 && bin/magento cache:flush\n```\n\n```sh\nls\n```\n\n{ADOBE_CARD}"
+            "---\ntitle: Other\n---\nText.\n\n{LONG_WORDS}\n{wide_table}\n{NAMES_TABLE}\n```sh\nbin/magento config:set --scope=websites --scope-code=base payment/braintree/active 1 && bin/magento cache:flush\n```\n\n```sh\nls\n```\n\n{ADOBE_CARD}"
         ),
     );
     site.build().ok();
