@@ -182,6 +182,15 @@ try {
     await close();
   }
 
+  // On a phone no page scrolls sideways: not for a heading whose last word ends the line,
+  // whose `#` anchor comes after it (it widened the page by 4 px).
+  for (const path of ["fr/", "fr/equipe/", "fr/roles/chef-de-projet/", "fr/teams/entrepot/", "fr/checklist/", "ar/", "en/"]) {
+    const { page, close } = await open(base + path, 390);
+    const sideways = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    check(sideways <= 0, `390 px: ${path} does not scroll sideways (${sideways} px too wide)`);
+    await close();
+  }
+
   // axe-core: zero violations, light and dark at 1280 px, and light on a phone (the
   // menu button, the folded table of contents, the guide menu).
   for (const [dark, width] of [[false, 1280], [true, 1280], [false, 390]]) {
