@@ -275,6 +275,24 @@ pub(crate) fn render(
     out
 }
 
+/// The cells of the table head starting at `i`, if every one is empty: tables exported
+/// to Markdown often have an empty header row (`|||||`) above their real first row, which
+/// was a strip of empty header cells, each one a header without a name for screen readers
+/// (Live Search's languages table). The row stays, without cells: `<thead><tr></tr>`.
+fn drop_empty_head(events: &mut [Spanned], i: usize) {
+    let mut end = i + 1;
+    while let Some((Event::Start(Tag::TableCell) | Event::End(TagEnd::TableCell), _)) =
+        events.get(end)
+    {
+        end += 1;
+    }
+    if matches!(events.get(end), Some((Event::End(TagEnd::TableHead), _))) && end > i + 1 {
+        for (event, _) in &mut events[i + 1..end] {
+            *event = Event::InlineHtml(CowStr::Borrowed(""));
+        }
+    }
+}
+
 /// Each run of text events as one: entities and smart punctuation split text into many
 /// pieces, which typography must see whole (joining them one run at a time, in place,
 /// moved every later event each time). Joined in the vector it is given, each event moved
@@ -371,6 +389,7 @@ impl Rewrite<'_> {
                 self.typeset(events, i);
             }
             Event::Start(Tag::Heading { .. }) => self.heading(events, i),
+            Event::Start(Tag::TableHead) => drop_empty_head(events, i),
             Event::TaskListMarker(checked) => {
                 let checked = *checked;
                 let text = plain_text(&events[i + 1..item_text_end(events, i)]);

@@ -1797,3 +1797,34 @@ fn a_name_with_a_dot_suffix_in_a_language_folder_is_a_page() {
             .contains("The library.")
     );
 }
+
+/// An empty header row above a table's real first row (`|||||`, as tables exported to
+/// Markdown have it: Live Search's languages) has no header cells, each of which was a
+/// header without a name; the first table of the page and a later one alike (the HTML
+/// writer keeps a state from one table to the next). A header with a word keeps its cells.
+#[test]
+fn an_empty_table_header_row_has_no_cells() {
+    let empty = "|||\n|--- |--- |\n|Language|Code|\n|German|de_DE|\n";
+    let site = guide(&format!(
+        "{empty}\nText.\n\n| Name | |\n|---|---|\n| a | b |\n\n{empty}"
+    ));
+    site.build().ok();
+    let main = main_of(&site, PAGE);
+    let tables = select(&main, "table");
+    assert_eq!(tables.len(), 3);
+    let cells = |t: usize, what: &str| -> Vec<String> {
+        let table = scraper::Html::parse_fragment(&tables[t].html());
+        select(&table, what).iter().map(text).collect()
+    };
+    assert_eq!(
+        select(&main, "thead tr").len(),
+        3,
+        "each head keeps its row"
+    );
+    for t in [0, 2] {
+        assert!(cells(t, "th").is_empty(), "table {t}: no header cells");
+        assert_eq!(cells(t, "td"), ["Language", "Code", "German", "de_DE"]);
+    }
+    assert_eq!(cells(1, "th"), ["Name", ""]);
+    assert_eq!(cells(1, "td"), ["a", "b"]);
+}
