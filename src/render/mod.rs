@@ -8,7 +8,7 @@
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 
 use rayon::prelude::*;
 use tera::{Context, Tera};
@@ -99,6 +99,8 @@ pub(crate) struct Renderer<'a> {
     checklists: std::sync::OnceLock<checklist::SiteChecklists<'a>>,
     /// Each language's site title with its typography (see [`SharedViews::site_titles`]).
     site_titles: BTreeMap<String, String>,
+    /// `told.html` rendered, by [`Renderer::told`]'s key.
+    told: Mutex<FastMap<u64, Arc<str>>>,
 }
 
 /// What `serve` keeps of rendering from one rebuild to the next.
@@ -168,6 +170,7 @@ impl<'a> Renderer<'a> {
             summaries,
             checklists: std::sync::OnceLock::new(),
             site_titles,
+            told: Mutex::default(),
         })
     }
 
@@ -277,8 +280,11 @@ impl Renderer<'_> {
     ) -> Result<(), Diagnostic> {
         let cannot = |e: std::io::Error| Diagnostic::error(format!("cannot write `{path}`: {e}"));
         match source {
-            Source::Template(template, context) => {
-                let context = self.tera_context(template, context)?;
+            Source::Template(template, view) => {
+                let mut context = self.tera_context(template, view)?;
+                if let JobContext::Page(page) = &**view {
+                    self.told(page, &mut context)?;
+                }
                 self.render_template_to(template, &context, out)
             }
             Source::Data(data) => data.write(out).map_err(cannot),
@@ -313,6 +319,46 @@ impl Renderer<'_> {
             Job::Robots => Source::Text(self.robots()),
             Job::Sitemap => Source::Sitemap(self.sitemap_key()),
         })
+    }
+
+    /// Gives a page that depends on outside teams `told`: `told.html` rendered for each
+    /// of them, if the theme shows it (see [`Prepared::told`]). Each team's is rendered
+    /// once per language and depth of page and shared by the roles that depend on it:
+    /// their checklists written out by every such role's template were 3.7% of a first
+    /// build's instructions at 2,000 pages (benches/README.md). What it is made from
+    /// (the team as `depends_on` lists it, the language's strings, `root`) is in the
+    /// page's key.
+    fn told(&self, page: &PageContext<'_>, context: &mut Context) -> Result<(), Diagnostic> {
+        let teams = &page.page.depends_on;
+        if !self.prepared.told || teams.is_empty() {
+            return Ok(());
+        }
+        let language = &page.language;
+        let mut told = String::new();
+        for team in teams {
+            let key = hash_of(&(team, &language.root, language.lang));
+            let known = self.told_cache().get(&key).cloned();
+            let html = match known {
+                Some(html) => html,
+                None => {
+                    let team_context = views::told_context(language, team).map_err(|e| {
+                        template_error(&e, "told.html", &self.prepared.template_files)
+                    })?;
+                    let mut bytes = Vec::new();
+                    self.render_template_to("told.html", &team_context, &mut bytes)?;
+                    let html: Arc<str> = String::from_utf8_lossy(&bytes).into();
+                    self.told_cache().insert(key, Arc::clone(&html));
+                    html
+                }
+            };
+            told.push_str(&html);
+        }
+        context.insert_value("told", tera::Value::safe_string(&told));
+        Ok(())
+    }
+
+    fn told_cache(&self) -> std::sync::MutexGuard<'_, FastMap<u64, Arc<str>>> {
+        self.told.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
     fn tera_context(

@@ -39,6 +39,8 @@ pub(crate) struct Prepared {
     /// Whether a template other than `home.html` may read the lists (see
     /// [`lists_beyond_home`]): then every page is keyed by them.
     lists_beyond_home: bool,
+    /// Whether role pages get `told` (see [`shows_told`]).
+    pub(super) told: bool,
     /// The compiled templates, with the site-wide global context.
     pub(super) tera: Tera,
     /// Per language: navigation (made when a page of the language is first rendered, see
@@ -168,6 +170,22 @@ fn lists_beyond_home(templates: &[Template]) -> bool {
     })
 }
 
+/// Whether the theme has `told.html` and a template shows `told`, what a role must tell
+/// each team it depends on rendered from it (see `Renderer::told`): a theme of its own
+/// whose `role.html` loops over `page.depends_on` itself gets nothing rendered for it.
+fn shows_told(templates: &[Template]) -> bool {
+    templates.iter().any(|t| t.name == "told.html")
+        && templates.iter().any(|t| {
+            crate::template_scan::tags(&t.source).is_none_or(|tags| {
+                tags.iter().any(|tag| {
+                    crate::template_scan::names(tag)
+                        .iter()
+                        .any(|(name, _)| *name == "told")
+                })
+            })
+        })
+}
+
 /// A UI string, or nothing.
 fn ui<'s>(strings: Option<&'s BTreeMap<&String, String>>, key: &str) -> &'s str {
     strings
@@ -274,6 +292,7 @@ impl Prepared {
                 })
                 .collect(),
             lists_beyond_home: lists_beyond_home(views.templates),
+            told: shows_told(views.templates),
             tera,
             nav: BTreeMap::new(),
             strings: BTreeMap::new(),

@@ -112,7 +112,7 @@ pub(super) struct LanguageContext<'a> {
 }
 
 impl LanguageContext<'_> {
-    fn insert_shared(&self, context: &mut Context) {
+    pub(super) fn insert_shared(&self, context: &mut Context) {
         let Shared {
             prepared,
             lang,
@@ -129,6 +129,18 @@ impl LanguageContext<'_> {
             context.insert_value("t", t.clone());
         }
     }
+}
+
+/// The context of `told.html`: the language's values, as a page of it at that depth has
+/// them, and one `team` of a role's `depends_on` (see `Renderer::told`).
+pub(super) fn told_context(
+    language: &LanguageContext<'_>,
+    team: &Summary<'_>,
+) -> Result<Context, tera::Error> {
+    let mut context = Context::from_serialize(language)?;
+    language.insert_shared(&mut context);
+    context.insert("team", team);
+    Ok(context)
 }
 
 /// A page's template context.

@@ -139,6 +139,67 @@ fn french_typography_reaches_ui_strings_titles_and_inline_boundaries() {
     assert_eq!(text(&select(&home, ".site-title")[0]), "L’équipe");
 }
 
+/// What a role must tell each team it depends on is `told.html`, rendered once per team,
+/// language and depth and shared by the roles: each role shows it with links from its own
+/// depth, a site's own `told.html` replaces it, and a `role.html` of its own that loops
+/// over `page.depends_on` still gets each team's checklist.
+#[test]
+fn what_roles_tell_a_team_is_shown_in_each_from_its_depth() {
+    let site = site();
+    site.write(
+        "content/roles/deep/ops.fr.md",
+        "---\ntitle: Exploitation\nslug: ops\ndepends_on: [warehouse]\n---\n",
+    );
+    site.build().ok();
+    for role in ["fr/roles/chef/index.html", "fr/roles/deep/ops/index.html"] {
+        let html = site.html(role);
+        let told = select(&html, "#depends-on ~ .team-checklist");
+        assert_eq!(told.len(), 1, "{role}");
+        let link = &select(&html, ".team-checklist h3 a")[0];
+        assert_eq!(text(link), "Entrepôt", "{role}");
+        assert_eq!(
+            resolve(role, &attr(link, "href")),
+            "fr/teams/entrepot/index.html",
+            "{role}"
+        );
+        let items: Vec<String> = select(&html, ".team-checklist .checklist li")
+            .iter()
+            .map(text)
+            .collect();
+        assert_eq!(items, ["La date"], "{role}");
+        assert_eq!(
+            text(&select(&html, ".team-checklist .progress-text")[0]),
+            "0 sur 1 faits",
+            "{role}"
+        );
+    }
+
+    site.write(
+        "templates/told.html",
+        "<p class=\"told\">{{ team.title }} {{ root }}{{ team.url }} {{ t.depends_on }}</p>",
+    );
+    site.build().ok();
+    let told = |role: &str| text(&select(&site.html(role), ".told")[0]);
+    assert_eq!(
+        told("fr/roles/chef/index.html"),
+        "Entrepôt ../../../fr/teams/entrepot/index.html Équipes externes à tenir informées"
+    );
+    assert_eq!(
+        told("fr/roles/deep/ops/index.html"),
+        "Entrepôt ../../../../fr/teams/entrepot/index.html Équipes externes à tenir informées"
+    );
+
+    std::fs::remove_file(site.path("templates/told.html")).expect("told.html");
+    site.write(
+        "templates/role.html",
+        "{% extends \"base.html\" %}{% block content %}{% for team in page.depends_on %}<p class=\"own\">{{ team.title }}: {% for i in team.checklist %}{{ i.text }}{% endfor %}</p>{% endfor %}{% endblock content %}",
+    );
+    site.build().ok();
+    let html = site.html("fr/roles/deep/ops/index.html");
+    assert_eq!(text(&select(&html, ".own")[0]), "Entrepôt: La date");
+    assert!(select(&html, ".team-checklist").is_empty());
+}
+
 #[test]
 fn not_found_page_links_from_the_site_root() {
     let site = site();
