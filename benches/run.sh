@@ -78,6 +78,9 @@ for pages in "${sizes[@]}"; do
   roles=$(( (pages + 1) / 2 ))
   site=$work/site-$pages
   out=$work/out-$pages
+  # Anew: a run leaves its sites edited (a page added, lines appended), and gen_site
+  # writes its files over the folder without removing what else is there.
+  rm -rf "$site"
   "$bin/examples/gen_site" "$roles" "$site"
   # Role pages only, the unit; the whole output also has teams, homes and sections.
   role_pages=$(( roles * 2 ))
