@@ -115,6 +115,9 @@ fn help_for(
             "YAML does not accept tabs for indentation: replace the tabs at the start of line {file_line} with spaces"
         ));
     }
+    if let Some(help) = markup_start_help(text, line) {
+        return Some(help);
+    }
     if message.contains("mapping values are not allowed") {
         // A `key: ` before the error's `:` means the text itself holds a `: `.
         let first_colon = line_text
@@ -147,6 +150,100 @@ fn help_for(
     None
 }
 
+/// For an error at `line` (1-based in `text`): if the value of its key or list item starts
+/// with a character YAML reads as markup (`title: [Draft] Plan`, `title: @home`), or the
+/// line before it opened a list or a map it never closed (`title: [draft`, whose error
+/// the parser reports at the next key), a help line that says so and shows the value
+/// quoted. The parser's own words ("did not find expected key", "illegal placement of
+/// ':' indicator") say nothing of the `[`, and the indentation help they got was wrong.
+fn markup_start_help(text: &str, line: usize) -> Option<String> {
+    let lines: Vec<&str> = text.lines().collect();
+    let at = line.checked_sub(1).filter(|&l| l < lines.len())?;
+    // The entry the error is in: its line, or the key or item line above a continuation.
+    let entry = (0..=at).rev().find(|&i| entry_value(lines[i]).is_some())?;
+    let (start, value) = entry_value(lines[entry])?;
+    if let Some(help) = markup_help(start, value, false) {
+        return Some(help);
+    }
+    let before = (0..entry)
+        .rev()
+        .find(|&i| entry_value(lines[i]).is_some())?;
+    let (start, value) = entry_value(lines[before])?;
+    markup_help(start, value, true)
+}
+
+/// The help for a `key: value` line whose value starts with YAML markup, for a mistake
+/// found once the YAML was read: `title: !draft` is a title with a type tag and no text.
+pub(crate) fn markup_line_help(line: &str) -> Option<String> {
+    let (start, value) = entry_value(line)?;
+    markup_help(start, value, false)
+}
+
+/// The help for an entry whose value (after `start`, the key or `- ` and what precedes
+/// it) starts with YAML markup; with `unclosed`, only for a list or map left open on its
+/// line.
+fn markup_help(start: &str, value: &str, unclosed: bool) -> Option<String> {
+    let first = value.chars().next()?;
+    let what = match first {
+        '[' => "a list (as in `skills: [one, two]`)",
+        '{' => "a map (as in `{ id: x, text: y }`)",
+        '*' => "a reference to a value named elsewhere with `&`",
+        '&' => "a name given to the value after it",
+        '!' => "a type tag",
+        '@' | '`' | '%' => "reserved",
+        _ => return None,
+    };
+    if unclosed {
+        let close = if first == '[' { ']' } else { '}' };
+        if !matches!(first, '[' | '{') || value.contains(close) {
+            return None;
+        }
+    }
+    let quoted = value.replace('\\', "\\\\").replace('"', "\\\"");
+    let shown = if first == '`' {
+        "`` ` ``".to_string()
+    } else {
+        format!("`{first}`")
+    };
+    Some(format!(
+        "in YAML, a value that starts with {shown} is {what}: if it is a text, put it in double quotes, as in\n{start}\"{quoted}\""
+    ))
+}
+
+/// A `key: value` or `- value` line as what comes before its value (the key and `: `, or
+/// the `- `, with the line's indentation) and its value, trimmed; `None` for another line
+/// (a continuation, a comment, a key with its value on the next lines).
+fn entry_value(line: &str) -> Option<(&str, &str)> {
+    let trimmed = line.trim_start_matches(' ');
+    if trimmed.starts_with('#') {
+        return None;
+    }
+    let value_at = if let Some(item) = trimmed.strip_prefix("- ") {
+        // An item may be a map's first key (`- id: x`).
+        let key = item
+            .split_once(": ")
+            .filter(|(k, _)| is_plain_key(k))
+            .map_or(0, |(k, _)| k.len() + 2);
+        line.len() - item.len() + key
+    } else {
+        let (key, _) = trimmed.split_once(": ")?;
+        if !is_plain_key(key) {
+            return None;
+        }
+        line.len() - trimmed.len() + key.len() + 2
+    };
+    let value = line[value_at..].trim();
+    (!value.is_empty()).then(|| (&line[..value_at], value))
+}
+
+/// Whether `key` reads as a key written by hand (`title`, `source-git-commit`).
+fn is_plain_key(key: &str) -> bool {
+    !key.is_empty()
+        && key
+            .chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.'))
+}
+
 fn indentation_help(file_line: usize) -> String {
     format!(
         "check the spaces at the start of line {file_line}: the keys of one map start at the same column (top-level keys at column 1), and so do the `-` of one list"
@@ -169,6 +266,49 @@ mod tests {
         assert_eq!(e.line, Some(5));
         assert_eq!(e.column, Some(9));
         assert!(!e.message.contains("line"), "{}", e.message);
+    }
+
+    /// The help of the error `text` gives, as the build would print it (its front matter
+    /// from line 2 of its file).
+    fn help_of(text: &str) -> String {
+        let e = from_str::<BTreeMap<String, serde_json::Value>>(text, 2).unwrap_err();
+        e.help.unwrap_or_default()
+    }
+
+    #[test]
+    fn a_value_that_starts_with_markup_is_shown_quoted() {
+        for (text, first) in [
+            ("title: [Draft] Project plan\nslug: x\n", '['),
+            ("title: @home\n", '@'),
+            ("title: %done\n", '%'),
+            ("title: *star\n", '*'),
+            ("title: & amp\n", '&'),
+        ] {
+            let value = text["title: ".len()..text.find('\n').unwrap()].to_string();
+            let help = help_of(text);
+            assert!(
+                help.contains(&format!("a value that starts with `{first}` is")),
+                "{text}: {help}"
+            );
+            assert!(
+                help.ends_with(&format!("\ntitle: \"{value}\"")),
+                "{text}: {help}"
+            );
+        }
+        let help = help_of("title: `code` x\n");
+        assert!(help.contains("starts with `` ` `` is reserved"), "{help}");
+        // Reported at the next key: the list the line before opened and never closed.
+        let help = help_of("title: [draft\nslug: chef\nweight: 1\n");
+        assert!(help.ends_with("\ntitle: \"[draft\""), "{help}");
+        // A list item, indented, with a quote in it.
+        let help = help_of("onboarding:\n  - [ ] Read \"the\" charter\n  - Meet\n");
+        assert!(
+            help.ends_with("\n  - \"[ ] Read \\\"the\\\" charter\""),
+            "{help}"
+        );
+        // A list that is closed is not blamed for an error after it.
+        let help = help_of("skills: [a, b]\ntitle: x\n  y: z\n");
+        assert!(!help.contains("starts with"), "{help}");
     }
 
     #[test]

@@ -842,9 +842,17 @@ fn page_title(given: Option<&str>, split: &front_matter::Split<'_>) -> Result<St
         return Ok(inline_text(t));
     }
     first_heading(split.body).ok_or_else(|| {
+        let line = front_matter::key_line(split, "title");
+        // `title: !draft` (a YAML tag) or `title: *x` reads as no text.
+        let help = line
+            .and_then(|l| split.yaml.lines().nth(l - split.yaml_line))
+            .and_then(crate::yaml::markup_line_help)
+            .unwrap_or_else(|| {
+                "add `title: ...` to the front matter, or start the text with a `# Heading`".into()
+            });
         Diagnostic::error("the page has no title")
-            .with_help("add `title: ...` to the front matter, or start the text with a `# Heading`")
-            .at(front_matter::key_line(split, "title").unwrap_or(1), 1)
+            .with_help(help)
+            .at(line.unwrap_or(1), 1)
     })
 }
 

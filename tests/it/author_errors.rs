@@ -269,6 +269,28 @@ fn yaml_mistakes_get_a_plain_help_line() {
     let f = only_finding(&site);
     assert_eq!(at(&f), ("content/page.fr.md", 3, 14));
     assert!(f.help.contains("close the quote"), "{f:?}");
+
+    // A title that starts with what YAML reads as a list, a tag or a reserved sign: the
+    // parser's words say nothing of it (and an indentation help was wrong), a tag left no
+    // title at all.
+    for (title, line, column, starts) in [
+        ("[Brouillon] Plan", 2, 20, "`[` is a list"),
+        ("[brouillon", 3, 5, "`[` is a list"),
+        ("@accueil", 2, 8, "`@` is reserved"),
+        ("!important", 2, 1, "`!` is a type tag"),
+    ] {
+        site.write(
+            "content/page.fr.md",
+            &format!("---\ntitle: {title}\nslug: page\n---\n"),
+        );
+        let f = only_finding(&site);
+        assert_eq!(at(&f), ("content/page.fr.md", line, column), "{title}");
+        assert!(f.help.contains(starts), "{title}: {f:?}");
+        assert!(
+            f.help.ends_with(&format!("\ntitle: \"{title}\"")),
+            "{title}: {f:?}"
+        );
+    }
 }
 
 #[test]
