@@ -76,11 +76,11 @@ impl Config {
         let source: Arc<str> = Arc::from(text);
         let raw: RawConfig =
             yaml::from_str(text, 1).map_err(|e| e.into_diagnostic(CONFIG_FILE, source.clone()))?;
-        let default = default_language(&raw.languages, raw.default_language)?;
+        let default = default_language(&source, &raw.languages, raw.default_language)?;
         let mut languages = raw
             .languages
             .iter()
-            .map(|(code, spec)| language(code, spec))
+            .map(|(code, spec)| language(&source, code, spec))
             .collect::<Result<Vec<_>, _>>()?;
         languages.sort_by_key(|l| (l.code != default, l.code.clone()));
         let title = titles(raw.title, &languages, &default);
@@ -119,11 +119,7 @@ impl Config {
     /// Points a diagnostic at a key of `site.yaml` (`["theme_options", "logo"]`): its
     /// line and the column of its value, where the key is written in block style.
     pub fn locate(&self, d: Diagnostic, path: &[&str]) -> Diagnostic {
-        let d = d.in_file(CONFIG_FILE).with_source(self.source.clone());
-        match key_position(&self.source, path) {
-            Some((line, column)) => d.at(line, column),
-            None => d,
-        }
+        located(&self.source, d, path)
     }
 
     pub fn default_language(&self) -> &str {
@@ -224,45 +220,69 @@ pub(crate) fn is_language_code(code: &str) -> bool {
 }
 
 /// A diagnostic about `site.yaml` as a whole.
-fn config_error(message: String) -> Diagnostic {
-    Diagnostic::error(message).in_file(CONFIG_FILE)
+/// `d` in `site.yaml` (whose text is `source`), at the value of the key `path` where the
+/// key is written in block style.
+fn located(source: &Arc<str>, d: Diagnostic, path: &[&str]) -> Diagnostic {
+    let d = d.in_file(CONFIG_FILE).with_source(source.clone());
+    match key_position(source, path) {
+        Some((line, column)) => d.at(line, column),
+        None => d,
+    }
+}
+
+/// An error of `site.yaml` at the key `path` (see [`located`]).
+fn config_error(source: &Arc<str>, message: String, path: &[&str]) -> Diagnostic {
+    located(source, Diagnostic::error(message), path)
 }
 
 /// `default_language`, which may be left out when there is only one language.
 fn default_language(
+    source: &Arc<str>,
     languages: &BTreeMap<String, RawLanguage>,
     given: Option<String>,
 ) -> Result<String, Diagnostic> {
     if languages.is_empty() {
-        return Err(
-            config_error("`languages` must name at least one language".into())
-                .with_help("for example:\nlanguages:\n  fr: Français\n  en: English"),
-        );
+        return Err(config_error(
+            source,
+            "`languages` must name at least one language".into(),
+            &["languages"],
+        )
+        .with_help("for example:\nlanguages:\n  fr: Français\n  en: English"));
     }
     let names = || languages.keys().cloned().collect::<Vec<_>>().join(", ");
     let default = match given {
         Some(code) => code,
         None if languages.len() == 1 => languages.keys().next().cloned().unwrap_or_default(),
         None => {
-            return Err(config_error("`default_language` is missing".into())
-                .with_help(format!("set it to one of: {}", names())));
+            return Err(
+                config_error(source, "`default_language` is missing".into(), &[])
+                    .with_help(format!("set it to one of: {}", names())),
+            );
         }
     };
     if !languages.contains_key(&default) {
-        return Err(config_error(format!(
-            "`default_language: {default}` is not one of `languages` ({})",
-            names()
-        )));
+        return Err(config_error(
+            source,
+            format!(
+                "`default_language: {default}` is not one of `languages` ({})",
+                names()
+            ),
+            &["default_language"],
+        ));
     }
     Ok(default)
 }
 
 /// One entry of `languages`: a name, or a name with a direction and typography.
-fn language(code: &str, spec: &RawLanguage) -> Result<Language, Diagnostic> {
+fn language(source: &Arc<str>, code: &str, spec: &RawLanguage) -> Result<Language, Diagnostic> {
     if !is_language_code(code) {
-        return Err(config_error(format!(
-            "`{code}` is not a language code (expected something like `fr`, `en` or `pt-br`)"
-        )));
+        return Err(config_error(
+            source,
+            format!(
+                "`{code}` is not a language code (expected something like `fr`, `en` or `pt-br`)"
+            ),
+            &["languages", code],
+        ));
     }
     let (name, dir, typography) = match spec {
         RawLanguage::Name(name) => (name.clone(), None, None),
@@ -280,9 +300,11 @@ fn language(code: &str, spec: &RawLanguage) -> Result<Language, Diagnostic> {
         None | Some("ltr") => "ltr",
         Some("rtl") => "rtl",
         Some(other) => {
-            return Err(config_error(format!(
-                "language `{code}`: `dir: {other}` must be `ltr` or `rtl`"
-            )));
+            return Err(config_error(
+                source,
+                format!("language `{code}`: `dir: {other}` must be `ltr` or `rtl`"),
+                &["languages", code],
+            ));
         }
     };
     Ok(Language {

@@ -71,12 +71,15 @@ impl Theme {
             if !self.options.contains_key(key) {
                 let known: Vec<&str> = self.options.keys().map(String::as_str).collect();
                 warnings.push(
-                    Diagnostic::warning(format!(
-                        "unknown theme option `{key}`: theme `{}` does not use it",
-                        config.theme
-                    ))
-                    .in_file(crate::config::CONFIG_FILE)
-                    .with_help(format!("the theme's options are: {}", known.join(", "))),
+                    config
+                        .locate(
+                            Diagnostic::warning(format!(
+                                "unknown theme option `{key}`: theme `{}` does not use it",
+                                config.theme
+                            )),
+                            &["theme_options", key],
+                        )
+                        .with_help(format!("the theme's options are: {}", known.join(", "))),
                 );
                 continue;
             }
@@ -86,11 +89,14 @@ impl Theme {
             && !is_css_color(color)
         {
             warnings.push(
-                Diagnostic::warning(format!(
-                    "theme option `accent_color: {color}` is not a CSS colour; using the theme's"
-                ))
-                .in_file(crate::config::CONFIG_FILE)
-                .with_help(
+                config
+                    .locate(
+                        Diagnostic::warning(format!(
+                            "theme option `accent_color: {color}` is not a CSS colour; using the theme's"
+                        )),
+                        &["theme_options", "accent_color"],
+                    )
+                    .with_help(
                     "write it as `\"#1f5f8b\"` (with quotes), `rgb(31 95 139)` or a colour name",
                 ),
             );
@@ -232,12 +238,15 @@ fn theme_files(
         Ok(embedded_files())
     } else {
         Err(vec![
-            Diagnostic::error(format!(
-                "theme `{}` not found: there is no folder themes/{}/",
-                config.theme, config.theme
-            ))
-            .in_file("site.yaml")
-            .with_help("remove `theme:` to use the built-in default theme"),
+            config
+                .locate(
+                    Diagnostic::error(format!(
+                        "theme `{}` not found: there is no folder themes/{}/",
+                        config.theme, config.theme
+                    )),
+                    &["theme"],
+                )
+                .with_help("remove `theme:` to use the built-in default theme"),
         ])
     }
 }

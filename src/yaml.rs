@@ -115,6 +115,9 @@ fn help_for(
             "YAML does not accept tabs for indentation: replace the tabs at the start of line {file_line} with spaces"
         ));
     }
+    if let Some(help) = shape_help(message, text, line) {
+        return Some(help);
+    }
     if let Some(help) = markup_start_help(text, line) {
         return Some(help);
     }
@@ -148,6 +151,45 @@ fn help_for(
         );
     }
     None
+}
+
+/// For a value of the wrong shape (a text or a map where a list goes, a list where a map
+/// goes: `skills: one`, `languages: [fr, en]`), how the key's value is written.
+fn shape_help(message: &str, text: &str, line: usize) -> Option<String> {
+    let list = message.contains("expected sequence start");
+    if !list && !message.contains("expected mapping start") {
+        return None;
+    }
+    let key = key_of_line(text, line)?;
+    Some(if list {
+        format!(
+            "`{key}` is a list: write its items in brackets, as in\n{key}: [one, two]\nor each on a line of its own below it, after `- `"
+        )
+    } else if key == "languages" {
+        "`languages` names each language by its code, with its name, one a line below it:\nlanguages:\n  fr: { name: Français }\n  en: { name: English }".to_string()
+    } else {
+        format!(
+            "`{key}` holds `name: value` entries, each on a line of its own below it, indented:\n{key}:\n  name: value"
+        )
+    })
+}
+
+/// The key whose value holds line `line` (1-based in `text`): that line's own key, or the
+/// key of the nearest line above it that is indented no deeper.
+fn key_of_line(text: &str, line: usize) -> Option<&str> {
+    let lines: Vec<&str> = text.lines().collect();
+    let at = line.checked_sub(1).filter(|&l| l < lines.len())?;
+    let indent = |l: &str| l.len() - l.trim_start_matches(' ').len();
+    let deepest = indent(lines[at]);
+    (0..=at).rev().find_map(|i| {
+        let l = lines[i];
+        let trimmed = l.trim_start_matches(' ');
+        if indent(l) > deepest || trimmed.starts_with(['-', '#']) {
+            return None;
+        }
+        let (key, _) = trimmed.split_once(':')?;
+        is_plain_key(key).then_some(key)
+    })
 }
 
 /// For an error at `line` (1-based in `text`): if the value of its key or list item starts
@@ -306,6 +348,18 @@ mod tests {
             help.ends_with("\n  - \"[ ] Read \\\"the\\\" charter\""),
             "{help}"
         );
+        // A value of the wrong shape is shown its own.
+        #[derive(serde::Deserialize, Debug)]
+        #[allow(dead_code)]
+        struct Role {
+            skills: Vec<String>,
+        }
+        let help_as_role = |text: &str| from_str::<Role>(text, 2).unwrap_err().help.unwrap();
+        let help = help_as_role("title: x\nskills: {a: b}\n");
+        assert!(help.starts_with("`skills` is a list"), "{help}");
+        assert!(!help.contains("quotes"), "{help}");
+        let help = help_as_role("title: x\nskills: one\n");
+        assert!(help.contains("\nskills: [one, two]\n"), "{help}");
         // A list that is closed is not blamed for an error after it.
         let help = help_of("skills: [a, b]\ntitle: x\n  y: z\n");
         assert!(!help.contains("starts with"), "{help}");

@@ -293,6 +293,62 @@ fn yaml_mistakes_get_a_plain_help_line() {
     }
 }
 
+/// Mistakes in `site.yaml` are shown at their line and column, as a page's are.
+#[test]
+fn site_yaml_mistakes_point_at_their_line() {
+    let site = team_site();
+    let languages = "languages:\n  fr: { name: Français }\n  en: { name: English }\n";
+    for (yaml, line, column, message, help) in [
+        (
+            format!("title: T\ndefault_language: fr\n{languages}theme: fancy\n"),
+            6,
+            8,
+            "theme `fancy` not found",
+            "remove `theme:`",
+        ),
+        (
+            format!("title: T\ndefault_language: de\n{languages}"),
+            2,
+            19,
+            "`default_language: de` is not one of",
+            "",
+        ),
+        (
+            format!("title: T\ndefault_language: fr\n{languages}theme_options:\n  colour: red\n"),
+            7,
+            11,
+            "unknown theme option `colour`",
+            "accent_color",
+        ),
+        (
+            "title: T\ndefault_language: fr\nlanguages:\n  fr: Français\n  english: English\n"
+                .to_string(),
+            5,
+            12,
+            "`english` is not a language code",
+            "",
+        ),
+        (
+            "title: T\ndefault_language: fr\nlanguages: [fr, en]\n".to_string(),
+            3,
+            12,
+            "expected mapping start",
+            "languages:\n  fr: { name: Français }",
+        ),
+    ] {
+        site.write("site.yaml", &yaml);
+        let (_, findings) = check(&site, &[]);
+        let f = findings
+            .iter()
+            .find(|f| f.file == "site.yaml")
+            .unwrap_or_else(|| panic!("{yaml}: {findings:#?}"));
+        assert_eq!((f.line, f.column), (line, column), "{yaml}: {f:?}");
+        assert!(f.message.contains(message), "{yaml}: {f:?}");
+        assert!(f.help.contains(help), "{yaml}: {f:?}");
+        assert!(!f.help.contains("quotes"), "{yaml}: {f:?}");
+    }
+}
+
 #[test]
 fn check_warns_on_the_placeholders_of_a_fresh_new_role() {
     let site = team_site();
