@@ -156,6 +156,15 @@ fn help_for(
 /// For a value of the wrong shape (a text or a map where a list goes, a list where a map
 /// goes: `skills: one`, `languages: [fr, en]`), how the key's value is written.
 fn shape_help(message: &str, text: &str, line: usize) -> Option<String> {
+    if message.starts_with("a checklist item is") {
+        return Some(
+            "write it as `- Read the charter`, or, to give it an id of its own:\n- id: read-charter\n  text: Read the charter".into(),
+        );
+    }
+    if message.starts_with("invalid i64") || message.starts_with("invalid u64") {
+        let key = key_of_line(text, line)?;
+        return Some(format!("`{key}` is a whole number, as in\n{key}: 10"));
+    }
     let list = message.contains("expected sequence start");
     if !list && !message.contains("expected mapping start") {
         return None;
@@ -360,6 +369,16 @@ mod tests {
         assert!(!help.contains("quotes"), "{help}");
         let help = help_as_role("title: x\nskills: one\n");
         assert!(help.contains("\nskills: [one, two]\n"), "{help}");
+        #[derive(serde::Deserialize, Debug)]
+        #[allow(dead_code)]
+        struct Weighed {
+            weight: i64,
+        }
+        let help = from_str::<Weighed>("weight: high\n", 2).unwrap_err().help;
+        assert_eq!(
+            help.as_deref(),
+            Some("`weight` is a whole number, as in\nweight: 10")
+        );
         // A list that is closed is not blamed for an error after it.
         let help = help_of("skills: [a, b]\ntitle: x\n  y: z\n");
         assert!(!help.contains("starts with"), "{help}");

@@ -67,7 +67,10 @@ pub enum Kind {
 
 /// A checklist item as written: a string, or a map with an `id`.
 #[derive(Clone, Debug, Deserialize)]
-#[serde(untagged)]
+#[serde(
+    untagged,
+    expecting = "a checklist item is a text, or a map with a `text:` (and an `id:`, a `done:`)"
+)]
 pub(crate) enum ChecklistEntry {
     Text(Scalar),
     Full {

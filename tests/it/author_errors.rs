@@ -270,6 +270,23 @@ fn yaml_mistakes_get_a_plain_help_line() {
     assert_eq!(at(&f), ("content/page.fr.md", 3, 14));
     assert!(f.help.contains("close the quote"), "{f:?}");
 
+    // A checklist item without its text, a weight that is no number.
+    site.write(
+        "content/page.fr.md",
+        "---\ntitle: Page\nchecklist:\n  - id: a\n---\n",
+    );
+    let f = only_finding(&site);
+    assert_eq!(at(&f), ("content/page.fr.md", 4, 5));
+    assert!(f.message.starts_with("a checklist item is a text"), "{f:?}");
+    assert!(f.help.contains("text: Read the charter"), "{f:?}");
+    site.write(
+        "content/page.fr.md",
+        "---\ntitle: Page\nweight: haut\n---\n",
+    );
+    let f = only_finding(&site);
+    assert_eq!(at(&f), ("content/page.fr.md", 3, 9));
+    assert!(f.help.contains("`weight` is a whole number"), "{f:?}");
+
     // A title that starts with what YAML reads as a list, a tag or a reserved sign: the
     // parser's words say nothing of it (and an indentation help was wrong), a tag left no
     // title at all.
