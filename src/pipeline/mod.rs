@@ -289,17 +289,8 @@ fn stages(
     ));
     diagnostics.extend(checklist_ids::shared(&site));
     let edits = cache.as_ref().and_then(|c| c.bodies.edits.as_ref());
-    let (warnings, named) = anchors::resolve(&mut site, edits.is_some());
-    diagnostics.extend(warnings);
+    diagnostics.extend(anchors_and_tocs(&mut site, theme.as_ref(), edits));
     let mut theme = theme?;
-    // What a build after an edit of a page's headings renders its table of contents with.
-    if let Some(edits) = edits
-        && let Some(toc) = toc_edit::TocTemplate::of(&theme.templates)
-    {
-        edits.tocs(&toc.facts(&site, &theme.strings, &named));
-    }
-    // Not kept while pages render, where a build's memory peaks.
-    drop(named);
     // Made once: the checklists each language has decide the jobs, and working that out
     // goes over every page.
     let mut jobs = render::jobs(&site);
@@ -372,6 +363,25 @@ fn stages(
         bodies_reused,
         reused: cache.map_or(0, |c| c.reused()),
     })
+}
+
+/// Sends links to `#anchors` where they go (see [`anchors`]); with `edits`, a build's
+/// records, keeps what a build after an edit of a page's headings renders its table of
+/// contents with. Returns the warnings of links that could not be sent.
+fn anchors_and_tocs(
+    site: &mut Site,
+    theme: Option<&theme::Theme>,
+    edits: Option<&crate::edit_records::Recorder>,
+) -> Vec<Diagnostic> {
+    let templates = theme.map_or(&[][..], |t| &t.templates);
+    // `named` is not kept while pages render, where a build's memory peaks.
+    let (warnings, named) = anchors::resolve(site, templates, edits.is_some());
+    if let (Some(edits), Some(theme)) = (edits, theme)
+        && let Some(toc) = toc_edit::TocTemplate::of(&theme.templates)
+    {
+        edits.tocs(&toc.facts(site, &theme.strings, &named));
+    }
+    warnings
 }
 
 /// Makes the renderer (`renderer`) and renders the jobs, with `cache`'s `Err` as

@@ -381,6 +381,41 @@ fn a_broken_anchor_in_a_build_shows_its_line_and_snippet() {
     );
 }
 
+/// A link to a section a role's template writes (`#onboarding`, its checklist) goes there,
+/// even when the role's body has a heading the rules for Experience League's links would
+/// bring the fragment to ("On boarding", `#on-boarding`): those rules are for fragments
+/// that are nowhere on the page.
+#[test]
+fn a_link_to_a_section_of_the_template_is_not_sent_to_a_heading_alike() {
+    let site = one_language();
+    site.write(
+        "content/roles/tester.fr.md",
+        "---\ntitle: Testeur\nonboarding:\n  - Lire le guide\n---\n## On boarding\n\nTexte.\n",
+    );
+    site.write(
+        "content/roles/dev.fr.md",
+        "---\ntitle: Dev\n---\nVoir [la liste](tester.md#onboarding) et [le rôle](tester.md#on_boarding).\n",
+    );
+    site.build().ok();
+    let html = site.html("fr/roles/dev/index.html");
+    let hrefs: Vec<String> = select(&html, ".prose a")
+        .iter()
+        .map(|a| attr(a, "href"))
+        .collect();
+    assert_eq!(
+        hrefs,
+        [
+            "../../../fr/roles/tester/index.html#onboarding",
+            // A fragment the template has not: the heading alike, as before.
+            "../../../fr/roles/tester/index.html#on-boarding",
+        ]
+    );
+    assert_eq!(
+        select(&site.html("fr/roles/tester/index.html"), "#onboarding").len(),
+        1
+    );
+}
+
 /// A link to a `#fragment` of the page itself is checked as any other: one to a heading
 /// of its body or to a section its template makes is fine, one to nothing is a warning at
 /// its line and column, and its href stays as written.
