@@ -144,12 +144,36 @@ fn hostile_markdown_cannot_run_script_by_default() {
     assert!(text(&select(&html, ".prose")[0]).contains("click me"));
 }
 
+/// An element of raw HTML that cleaning takes out is a warning at its line and column,
+/// not a silent gap in the page; in a comment or in code it is no element.
+#[test]
+fn raw_html_taken_out_is_said() {
+    let site = TestSite::new(TWO_LANGUAGES);
+    site.write(
+        "content/embed.fr.md",
+        "---\ntitle: Vidéo\n---\nTexte.\n\n<script>alert(1)</script>\n\nLa vidéo : <iframe src=\"https://example.org/v\"></iframe>\n\n<!-- <script> -->\n\n```html\n<script>x</script>\n```\n\nEt `<style>` en code.\n",
+    );
+    let stderr = site.build().ok().stderr();
+    assert!(
+        stderr.contains("content/embed.fr.md:6:1") && stderr.contains("`<script>` left out"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("content/embed.fr.md:8:12") && stderr.contains("`<iframe>` left out"),
+        "{stderr}"
+    );
+    assert!(stderr.contains(">[!VIDEO]"), "{stderr}");
+    assert_eq!(stderr.matches("left out").count(), 2, "{stderr}");
+    assert!(select(&site.html("fr/embed/index.html"), ".prose iframe").is_empty());
+}
+
 #[test]
 fn trusted_raw_html_passes_through() {
     let yaml = format!("{TWO_LANGUAGES}markdown:\n  raw_html: trusted\n");
     let (site, _) = hostile_site(&yaml);
     let stderr = site.build().ok().stderr();
     assert!(!stderr.contains("dropped"), "{stderr}");
+    assert!(!stderr.contains("left out"), "{stderr}");
     let html = site.html("fr/hostile-raw-html/index.html");
     assert!(!select(&html, ".prose script").is_empty());
     assert_eq!(select(&html, ".prose img[onerror]").len(), 1);
