@@ -227,65 +227,44 @@ fn one_broken_file_is_one_error() {
 #[test]
 fn yaml_mistakes_get_a_plain_help_line() {
     let site = team_site();
-    // A `: ` inside an unquoted text.
-    site.write(
-        "content/page.fr.md",
-        "---\ntitle: Page\ndescription: Note: ceci est important\n---\n",
-    );
     site.write("content/page.en.md", "---\ntitle: Page\n---\n");
-    let f = only_finding(&site);
-    assert_eq!(at(&f), ("content/page.fr.md", 3, 18));
-    assert!(
-        f.help.contains("description: \"Note: ceci est important\""),
-        "{f:?}"
-    );
-
-    // A tab for indentation.
-    site.write(
-        "content/page.fr.md",
-        "---\ntitle: Page\nskills:\n\t- une\n---\n",
-    );
-    let f = only_finding(&site);
-    assert_eq!(at(&f), ("content/page.fr.md", 4, 2));
-    assert!(
-        f.help.contains("tabs") && f.help.contains("line 4"),
-        "{f:?}"
-    );
-
-    // The keys of one checklist item not lined up.
-    site.write(
-        "content/page.fr.md",
-        "---\ntitle: Page\nchecklist:\n  - id: x\n   text: y\n---\n",
-    );
-    let f = only_finding(&site);
-    assert_eq!(at(&f), ("content/page.fr.md", 5, 4));
-    assert!(f.help.contains("spaces at the start of line 5"), "{f:?}");
-
-    // A quote never closed.
-    site.write(
-        "content/page.fr.md",
-        "---\ntitle: Page\ndescription: \"ouvert\n---\n",
-    );
-    let f = only_finding(&site);
-    assert_eq!(at(&f), ("content/page.fr.md", 3, 14));
-    assert!(f.help.contains("close the quote"), "{f:?}");
-
-    // A checklist item without its text, a weight that is no number.
-    site.write(
-        "content/page.fr.md",
-        "---\ntitle: Page\nchecklist:\n  - id: a\n---\n",
-    );
-    let f = only_finding(&site);
-    assert_eq!(at(&f), ("content/page.fr.md", 4, 5));
-    assert!(f.message.starts_with("a checklist item is a text"), "{f:?}");
-    assert!(f.help.contains("text: Read the charter"), "{f:?}");
-    site.write(
-        "content/page.fr.md",
-        "---\ntitle: Page\nweight: haut\n---\n",
-    );
-    let f = only_finding(&site);
-    assert_eq!(at(&f), ("content/page.fr.md", 3, 9));
-    assert!(f.help.contains("`weight` is a whole number"), "{f:?}");
+    // Each French page's front matter, where its error is, and what its help says.
+    for (front, line, column, helps) in [
+        // A `: ` inside an unquoted text.
+        (
+            "description: Note: ceci est important",
+            3,
+            18,
+            &["description: \"Note: ceci est important\""][..],
+        ),
+        // A tab for indentation.
+        ("skills:\n\t- une", 4, 2, &["tabs", "line 4"]),
+        // The keys of one checklist item not lined up.
+        (
+            "checklist:\n  - id: x\n   text: y",
+            5,
+            4,
+            &["spaces at the start of line 5"],
+        ),
+        // A quote never closed.
+        ("description: \"ouvert", 3, 14, &["close the quote"]),
+        // A checklist item without its text, a weight that is no number.
+        ("checklist:\n  - id: a", 4, 5, &["text: Read the charter"]),
+        ("weight: haut", 3, 9, &["`weight` is a whole number"]),
+    ] {
+        site.write(
+            "content/page.fr.md",
+            &format!("---\ntitle: Page\n{front}\n---\n"),
+        );
+        let f = only_finding(&site);
+        assert_eq!(at(&f), ("content/page.fr.md", line, column), "{front}");
+        for help in helps {
+            assert!(f.help.contains(help), "{front}: {f:?}");
+        }
+        if front.contains("id: a") {
+            assert!(f.message.starts_with("a checklist item is a text"), "{f:?}");
+        }
+    }
 
     // A title that starts with what YAML reads as a list, a tag or a reserved sign: the
     // parser's words say nothing of it (and an indentation help was wrong), a tag left no
