@@ -372,8 +372,14 @@ enum RawTitle {
     PerLanguage(BTreeMap<String, String>),
 }
 
+/// A language of `languages`: its name, or its name with a direction and typography. A
+/// misspelt field (`nom:`) is an error, not a language named by its code.
 #[derive(Deserialize)]
-#[serde(untagged)]
+#[serde(
+    untagged,
+    deny_unknown_fields,
+    expecting = "a language is its name (`fr: Français`), or `{ name: …, dir: ltr or rtl, typography: … }`"
+)]
 enum RawLanguage {
     Name(String),
     Full {
@@ -389,6 +395,19 @@ mod tests {
 
     fn parse(text: &str) -> Result<Config, Diagnostic> {
         Config::parse(Path::new("."), text)
+    }
+
+    #[test]
+    fn a_misspelt_field_of_a_language_is_an_error_at_it() {
+        let Err(e) = parse(
+            "title: T\ndefault_language: fr\nlanguages:\n  fr: Français\n  en: { nom: English }\n",
+        ) else {
+            panic!("a misspelt field is an error");
+        };
+        let text = e.render(false);
+        assert!(text.contains("a language is its name"), "{text}");
+        assert!(text.contains("site.yaml:5:"), "{text}");
+        assert!(!text.contains("double quotes"), "{text}");
     }
 
     #[test]

@@ -118,7 +118,7 @@ fn help_for(
     if let Some(help) = shape_help(message, text, line) {
         return Some(help);
     }
-    if let Some(help) = markup_start_help(text, line) {
+    if let Some(help) = markup_start_help(text, line).filter(|_| may_be_a_text(message)) {
         return Some(help);
     }
     if message.contains("mapping values are not allowed") {
@@ -199,6 +199,24 @@ fn key_of_line(text: &str, line: usize) -> Option<&str> {
         let (key, _) = trimmed.split_once(':')?;
         is_plain_key(key).then_some(key)
     })
+}
+
+/// Whether an error says the text is not YAML as written, or that a text was expected:
+/// where a value that starts with markup may be a text meant as one. Not one that says what
+/// the key holds (a language, a checklist item): that value was read as meant.
+fn may_be_a_text(message: &str) -> bool {
+    [
+        "did not find expected",
+        "illegal placement",
+        "while parsing",
+        "while scanning",
+        "unexpected character",
+        "reference to unknown",
+        "expected string",
+        "scalar",
+    ]
+    .iter()
+    .any(|m| message.contains(m))
 }
 
 /// For an error at `line` (1-based in `text`): if the value of its key or list item starts
