@@ -585,14 +585,19 @@ fn index_pages(site_pages: &mut Vec<SitePage>, diagnostics: &mut Vec<Diagnostic>
     let mut dropped = vec![false; site_pages.len()];
     for (i, p) in site_pages.iter().enumerate() {
         if let Some(&other) = by_path.get(p.path.as_str()) {
+            // Said at the `slug:` that brought the two together, in whichever file has it.
+            let (here, there) = match (p.page.line_of("slug"), &site_pages[other].page) {
+                (None, earlier) if earlier.line_of("slug").is_some() => (earlier, &p.page),
+                _ => (&p.page, &site_pages[other].page),
+            };
+            let d = Diagnostic::error(format!(
+                "two pages would be written to `{}`: this one and {}",
+                p.path,
+                there.file.display.display()
+            ));
             diagnostics.push(
-                Diagnostic::error(format!(
-                    "two pages would be written to `{}`: this one and {}",
-                    p.path,
-                    site_pages[other].page.file.display.display()
-                ))
-                .in_file(&p.page.file.display)
-                .with_help("give one of them another `slug`"),
+                here.diagnostic_at_key(d, "slug")
+                    .with_help("give one of them another `slug`"),
             );
             dropped[i] = true;
             continue;

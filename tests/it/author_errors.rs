@@ -289,6 +289,29 @@ fn yaml_mistakes_get_a_plain_help_line() {
     }
 }
 
+/// A `slug` that sends a page where another already goes is an error at that `slug:`,
+/// in whichever of the two files has it.
+#[test]
+fn a_slug_taken_by_another_page_is_an_error_at_the_slug() {
+    let site = team_site();
+    site.write(
+        "content/roles/lead-developer.fr.md",
+        "---\ntitle: Lead dev\nslug: project-manager\n---\n\nText.\n",
+    );
+    let (code, findings) = check(&site, &[]);
+    assert_eq!(code, 1);
+    let f = findings
+        .iter()
+        .find(|f| f.message.starts_with("two pages would be written"))
+        .unwrap_or_else(|| panic!("{findings:#?}"));
+    assert_eq!(at(f), ("content/roles/lead-developer.fr.md", 3, 1), "{f:?}");
+    assert!(
+        f.message
+            .ends_with("this one and content/roles/project-manager.fr.md"),
+        "{f:?}"
+    );
+}
+
 /// Mistakes in `site.yaml` are shown at their line and column, as a page's are.
 #[test]
 fn site_yaml_mistakes_point_at_their_line() {
