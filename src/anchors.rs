@@ -92,9 +92,8 @@ impl TemplateIds {
 /// The values of the ` id="…"` attributes a template writes as they are (not those it
 /// makes with `{{ … }}`).
 fn literal_ids(source: &str) -> impl Iterator<Item = &str> {
-    memchr::memmem::find_iter(source.as_bytes(), b" id=\"").filter_map(|at| {
-        let value = &source[at + 5..];
-        let value = &value[..value.find('"')?];
+    crate::body_ids::id_values(source.as_bytes()).filter_map(|value| {
+        let value = std::str::from_utf8(value).ok()?;
         (!value.is_empty() && !value.contains(['{', '}', '<', '>'])).then_some(value)
     })
 }

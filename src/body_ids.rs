@@ -52,20 +52,24 @@ impl BodyIds {
     }
 }
 
-/// The value of each ` id="…"` attribute in `html` (not `data-id="…"`), as written.
+/// The ids of `html`'s elements (see [`id_values`]).
 pub(crate) fn ids_in(html: &[u8]) -> IdSet {
-    let mut ids: Vec<u64> = memchr::memmem::find_iter(html, b"id=\"")
+    let mut ids: Vec<u64> = id_values(html).map(hash_bytes).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    IdSet(ids.into())
+}
+
+/// The value of each ` id="…"` attribute in `html` (not `data-id="…"`), as written.
+pub(crate) fn id_values(html: &[u8]) -> impl Iterator<Item = &[u8]> {
+    memchr::memmem::find_iter(html, b"id=\"")
         // ` id="`, not `data-id="`.
         .filter(|&at| at == 0 || html[at - 1].is_ascii_whitespace())
         .map(|at| {
             let value = &html[at + 4..];
             let end = memchr::memchr(b'"', value).unwrap_or(value.len());
-            hash_bytes(&value[..end])
+            &value[..end]
         })
-        .collect();
-    ids.sort_unstable();
-    ids.dedup();
-    IdSet(ids.into())
 }
 
 /// A heading of a rendered body.

@@ -275,36 +275,6 @@ pub(crate) fn render(
     out
 }
 
-/// Each start tag in an author's raw HTML of an element that cleaning takes out (see
-/// `sanitize::clean`), with its byte offset: a `<script>` or an embedded video that went
-/// without a word left its author looking for it. Comments are passed over.
-fn removed_elements(html: &str) -> impl Iterator<Item = (usize, &'static str)> + '_ {
-    const REMOVED: &[&str] = &[
-        "script", "style", "iframe", "frame", "object", "embed", "applet", "video", "audio",
-        "canvas", "svg", "form", "button", "select", "textarea",
-    ];
-    let mut comment_end = 0;
-    memchr::memchr_iter(b'<', html.as_bytes()).filter_map(move |at| {
-        if at < comment_end {
-            return None;
-        }
-        let rest = &html[at + 1..];
-        if rest.starts_with("!--") {
-            comment_end = rest.find("-->").map_or(html.len(), |e| at + 1 + e + 3);
-            return None;
-        }
-        let name_len = rest
-            .bytes()
-            .position(|b| !b.is_ascii_alphanumeric())
-            .unwrap_or(rest.len());
-        let name = &rest[..name_len];
-        REMOVED
-            .iter()
-            .find(|r| r.eq_ignore_ascii_case(name))
-            .map(|r| (at, *r))
-    })
-}
-
 /// The cells of the table head starting at `i`, if every one is empty: tables exported
 /// to Markdown often have an empty header row (`|||||`) above their real first row, which
 /// was a strip of empty header cells, each one a header without a name for screen readers
@@ -420,7 +390,7 @@ impl Rewrite<'_> {
             }
             Event::Html(html) | Event::InlineHtml(html) if self.sanitized => {
                 let start = events[i].1.start;
-                for (at, element) in removed_elements(html) {
+                for (at, element) in sanitize::removed_elements(html) {
                     let mut message = format!(
                         "`<{element}>` left out: raw HTML is cleaned of what could run script or load other pages into this one"
                     );

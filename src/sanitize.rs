@@ -41,6 +41,36 @@ pub(crate) fn clean(html: &str) -> String {
     cleaner().clean(html).to_string()
 }
 
+/// Each start tag in an author's raw HTML of an element that cleaning takes out (see
+/// [`clean`]), with its byte offset: a `<script>` or an embedded video that went
+/// without a word left its author looking for it. Comments are passed over.
+pub(crate) fn removed_elements(html: &str) -> impl Iterator<Item = (usize, &'static str)> + '_ {
+    const REMOVED: &[&str] = &[
+        "script", "style", "iframe", "frame", "object", "embed", "applet", "video", "audio",
+        "canvas", "svg", "form", "button", "select", "textarea",
+    ];
+    let mut comment_end = 0;
+    memchr::memchr_iter(b'<', html.as_bytes()).filter_map(move |at| {
+        if at < comment_end {
+            return None;
+        }
+        let rest = &html[at + 1..];
+        if rest.starts_with("!--") {
+            comment_end = rest.find("-->").map_or(html.len(), |e| at + 1 + e + 3);
+            return None;
+        }
+        let name_len = rest
+            .bytes()
+            .position(|b| !b.is_ascii_alphanumeric())
+            .unwrap_or(rest.len());
+        let name = &rest[..name_len];
+        REMOVED
+            .iter()
+            .find(|r| r.eq_ignore_ascii_case(name))
+            .map(|r| (at, *r))
+    })
+}
+
 fn cleaner() -> &'static ammonia::Builder<'static> {
     static CLEANER: OnceLock<ammonia::Builder<'static>> = OnceLock::new();
     CLEANER.get_or_init(|| {

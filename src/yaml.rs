@@ -228,16 +228,18 @@ fn may_be_a_text(message: &str) -> bool {
 fn markup_start_help(text: &str, line: usize) -> Option<String> {
     let lines: Vec<&str> = text.lines().collect();
     let at = line.checked_sub(1).filter(|&l| l < lines.len())?;
-    // The entry the error is in: its line, or the key or item line above a continuation.
-    let entry = (0..=at).rev().find(|&i| entry_value(lines[i]).is_some())?;
-    let (start, value) = entry_value(lines[entry])?;
+    // The entry the error is in: its line, or the key or item line above a continuation;
+    // then the entry before it.
+    let entry_up_from = |i: usize| {
+        (0..=i)
+            .rev()
+            .find_map(|j| Some((j, entry_value(lines[j])?)))
+    };
+    let (entry, (start, value)) = entry_up_from(at)?;
     if let Some(help) = markup_help(start, value, false) {
         return Some(help);
     }
-    let before = (0..entry)
-        .rev()
-        .find(|&i| entry_value(lines[i]).is_some())?;
-    let (start, value) = entry_value(lines[before])?;
+    let (_, (start, value)) = entry_up_from(entry.checked_sub(1)?)?;
     markup_help(start, value, true)
 }
 

@@ -157,14 +157,24 @@ impl<'a> LanguageViews<'a> {
 /// and guides: if it names `nav` other than by a field of the menu (`nav.roles_url`,
 /// `nav.pages`...).
 fn lists_beyond_home(templates: &[Template]) -> bool {
-    templates.iter().filter(|t| t.name != "home.html").any(|t| {
+    let beside_home = templates.iter().filter(|t| t.name != "home.html");
+    names_any(beside_home, |name, field| {
+        name == "nav" && !field.is_some_and(|f| Nav::MENU.contains(&f))
+    })
+}
+
+/// Whether a tag of one of `templates` names a variable that `named` takes (its name,
+/// and the field after it if any), or one of them cannot be read for its tags.
+fn names_any<'t>(
+    templates: impl IntoIterator<Item = &'t Template>,
+    named: impl Fn(&str, Option<&str>) -> bool,
+) -> bool {
+    templates.into_iter().any(|t| {
         crate::template_scan::tags(&t.source).is_none_or(|tags| {
             tags.iter().any(|tag| {
                 crate::template_scan::names(tag)
                     .iter()
-                    .any(|(name, field)| {
-                        *name == "nav" && !field.is_some_and(|f| Nav::MENU.contains(&f))
-                    })
+                    .any(|&(name, field)| named(name, field))
             })
         })
     })
@@ -175,15 +185,7 @@ fn lists_beyond_home(templates: &[Template]) -> bool {
 /// whose `role.html` loops over `page.depends_on` itself gets nothing rendered for it.
 fn shows_told(templates: &[Template]) -> bool {
     templates.iter().any(|t| t.name == "told.html")
-        && templates.iter().any(|t| {
-            crate::template_scan::tags(&t.source).is_none_or(|tags| {
-                tags.iter().any(|tag| {
-                    crate::template_scan::names(tag)
-                        .iter()
-                        .any(|(name, _)| *name == "told")
-                })
-            })
-        })
+        && names_any(templates, |name, _| name == "told")
 }
 
 /// A UI string, or nothing.
