@@ -708,6 +708,7 @@ fn render_body(
     // The entry and the HTML grew by doubling and are kept until the page renders: give
     // the slack back (about a quarter of each, 50 MiB at 20,000 pages).
     search_entry.shrink_to_fit();
+    let repeats = repeats_description(&r.plain, p.page.description.as_deref());
     if let (Some(recorder), Some(links)) = (recorder, links) {
         recorder.record(
             key,
@@ -719,6 +720,7 @@ fn render_body(
                 toc_depth: toc_depth(site, i),
                 links,
                 entry: &search_entry,
+                repeats_description: repeats,
             },
         );
     }
@@ -749,7 +751,7 @@ fn render_body(
         toc: r.toc,
         heading: r.heading.filter(|h| *h != p.page.title),
         title_ids: r.title_ids,
-        repeats_description: repeats_description(&r.plain, p.page.description.as_deref()),
+        repeats_description: repeats,
         anchors: r
             .anchors
             .into_iter()

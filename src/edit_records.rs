@@ -127,12 +127,11 @@ pub(crate) const ENTRY_ENDS: usize = 96;
 /// opened with, whether it opens with the page's `description` (the page's lead then goes).
 /// Its ids and headings, which links to its sections and its translations' alignment see,
 /// are compared with those of the HTML in the page's file.
-fn seen(r: &Rendered, description: Option<&str>) -> u64 {
+fn seen(r: &Rendered, lead: bool) -> u64 {
     let anchors = hash_all(r.anchors.iter().map(|a| (&a.target, &a.fragment, &a.href)));
     // The `# Title` it opened with shows outside its HTML, as the page's heading, and
     // other pages' links to it land on the page by its ids.
     let title = (&r.heading, &r.title_ids);
-    let lead = crate::bodies::repeats_description(&r.plain, description);
     hash_of(&(&r.tasks, anchors, title, lead))
 }
 
@@ -258,6 +257,9 @@ pub(crate) struct Made<'a> {
     pub links: Links,
     /// Its search entry (empty if it has none).
     pub entry: &'a str,
+    /// Whether it opens with the page's description (see
+    /// [`crate::bodies::repeats_description`]), found once for the body and its record.
+    pub repeats_description: bool,
 }
 
 impl Editable {
@@ -285,7 +287,7 @@ impl Editable {
             toc_depth: made.toc_depth,
             links: made.links.links,
             titles: made.links.titles,
-            seen: seen(r, p.page.description.as_deref()),
+            seen: seen(r, made.repeats_description),
             toc: r.toc.clone(),
             description: p.page.description.clone(),
             html: Located::of(r.html.as_bytes(), HTML_ENDS),
@@ -327,7 +329,8 @@ impl Editable {
             return None;
         }
         r.toc.retain(|h| h.level <= self.toc_depth);
-        if seen(&r, self.description.as_deref()) != self.seen || r.html.is_empty() {
+        let lead = crate::bodies::repeats_description(&r.plain, self.description.as_deref());
+        if seen(&r, lead) != self.seen || r.html.is_empty() {
             return None;
         }
         let entry = self.entry.as_ref().map(|e| e.page.entry(&r.toc, &r.plain));
