@@ -398,6 +398,7 @@ impl Renderer<'_> {
             kind: p.page.kind,
             key: &p.page.key,
             url: &p.path,
+            permalink: self.permalink(&p.path),
             section: p.page.section.as_deref(),
             toc: &p.body.toc,
             responsibilities: &p.page.responsibilities,
@@ -422,6 +423,7 @@ impl Renderer<'_> {
                     lang: site.pages[j].lang(),
                     name: self.language_name(site.pages[j].lang()),
                     url: Cow::Borrowed(&site.pages[j].path),
+                    permalink: self.permalink(&site.pages[j].path),
                 })
                 .collect(),
         };
@@ -438,10 +440,12 @@ impl Renderer<'_> {
                     .map(|&j| &site.pages[j])
                     .find(|t| t.lang() == l.code)
                     .or_else(|| site.home(&l.code).map(|h| &site.pages[h]));
+                let url = target.map_or("", |t| &t.path);
                 Translation {
                     lang: &l.code,
                     name: &l.name,
-                    url: Cow::Borrowed(target.map_or("", |t| &t.path)),
+                    url: Cow::Borrowed(url),
+                    permalink: self.permalink(url),
                 }
             })
             .collect();
@@ -483,10 +487,14 @@ impl Renderer<'_> {
             .languages
             .iter()
             .filter(|l| l.code != lang)
-            .map(|l| Translation {
-                lang: &l.code,
-                name: &l.name,
-                url: Cow::Owned(checklist::page_path(&l.code)),
+            .map(|l| {
+                let url = checklist::page_path(&l.code);
+                Translation {
+                    lang: &l.code,
+                    name: &l.name,
+                    permalink: self.permalink(&url),
+                    url: Cow::Owned(url),
+                }
             })
             .collect();
         let title = self
@@ -502,6 +510,7 @@ impl Renderer<'_> {
                 description: None,
                 kind: "checklist",
                 key: checklist::PAGE_KEY,
+                permalink: self.permalink(&path),
                 url: path,
                 translations: others.clone(),
             },
@@ -541,10 +550,14 @@ impl Renderer<'_> {
             .config
             .languages
             .iter()
-            .map(|l| Translation {
-                lang: &l.code,
-                name: &l.name,
-                url: Cow::Borrowed(site.home(&l.code).map_or("", |h| &site.pages[h].path)),
+            .map(|l| {
+                let url = site.home(&l.code).map_or("", |h| &site.pages[h].path);
+                Translation {
+                    lang: &l.code,
+                    name: &l.name,
+                    url: Cow::Borrowed(url),
+                    permalink: self.permalink(url),
+                }
             })
             .collect();
         JobContext::Special(SpecialContext {
@@ -564,6 +577,20 @@ impl Renderer<'_> {
             .tera
             .render_to(template, context, out)
             .map_err(|e| template_error(&e, template, &self.prepared.template_files))
+    }
+
+    /// The address of the page at `url` on the web, as search engines and links from
+    /// elsewhere name it: `site.base_url` and the URL without its `index.html`
+    /// (`https://example.org/team/en/roles/lead/`); none without a `base_url`. Themes show
+    /// it as `page.permalink` and `permalink` of each translation (Zola's and Hugo's
+    /// name), rather than put it together with a filter on every page.
+    fn permalink(&self, url: &str) -> Option<String> {
+        let base = self.site.config.base_url.as_deref()?;
+        let path = url.strip_suffix("index.html").unwrap_or(url);
+        let mut out = String::with_capacity(base.len() + path.len());
+        out.push_str(base);
+        out.push_str(path);
+        Some(out)
     }
 
     fn language_name<'s>(&'s self, code: &'s str) -> &'s str {

@@ -340,6 +340,92 @@ fn sitemap_and_robots_use_the_base_url() {
     assert!(robots.contains("Sitemap: https://deploy.example.net/preview/sitemap.xml"));
 }
 
+/// `page.permalink` and each translation's `permalink` (what the default theme's canonical
+/// and alternate links show): the base URL and the page's URL without `index.html`, made
+/// again when the base URL changes (the pages are then made again, not taken from the
+/// build cache), and none without a base URL.
+#[test]
+fn pages_name_their_address_on_the_web() {
+    let site = two_language_site();
+    let links = |path: &str| -> Vec<(String, String, String)> {
+        let html = site.html(path);
+        let mut found: Vec<(String, String, String)> = select(&html, "link[rel=canonical]")
+            .iter()
+            .map(|l| ("canonical".into(), String::new(), attr(l, "href")))
+            .collect();
+        found.extend(
+            select(&html, "link[rel=alternate]")
+                .iter()
+                .map(|l| ("alternate".into(), attr(l, "hreflang"), attr(l, "href"))),
+        );
+        found.extend(
+            select(&html, "meta[property='og:url']")
+                .iter()
+                .map(|m| ("og:url".into(), String::new(), attr(m, "content"))),
+        );
+        found
+    };
+    let link = |kind: &str, lang: &str, href: &str| (kind.into(), lang.into(), href.into());
+    for base in [
+        "https://example.org/team/",
+        "https://deploy.example.net/preview/",
+    ] {
+        site.run(&["build", "--base-url", base]).ok();
+        let pm_fr = format!("{base}fr/roles/chef-de-projet/");
+        let pm_en = format!("{base}en/roles/project-manager/");
+        assert_eq!(
+            links("fr/roles/chef-de-projet/index.html"),
+            [
+                link("canonical", "", &pm_fr),
+                link("alternate", "fr", &pm_fr),
+                link("alternate", "en", &pm_en),
+                link("alternate", "x-default", &pm_fr),
+                link("og:url", "", &pm_fr),
+            ]
+        );
+        assert_eq!(
+            links("en/roles/project-manager/index.html"),
+            [
+                link("canonical", "", &pm_en),
+                link("alternate", "en", &pm_en),
+                link("alternate", "fr", &pm_fr),
+                link("alternate", "x-default", &pm_fr),
+                link("og:url", "", &pm_en),
+            ]
+        );
+        let checklist = format!("{base}fr/checklist/");
+        assert!(
+            links("fr/checklist/index.html").contains(&link("canonical", "", &checklist)),
+            "{base}"
+        );
+        // The language choice at the root names each language's home.
+        assert_eq!(
+            links("index.html"),
+            [
+                link("canonical", "", base),
+                link("alternate", "fr", &format!("{base}fr/")),
+                link("alternate", "en", &format!("{base}en/")),
+            ]
+        );
+    }
+    // Without a base URL: links between the pages alone, no canonical address.
+    site.write(
+        "site.yaml",
+        &common::TWO_LANGUAGES.replace("base_url: https://example.org/team/\n", ""),
+    );
+    site.build().ok();
+    let pm = links("fr/roles/chef-de-projet/index.html");
+    assert!(pm.iter().all(|(kind, ..)| kind == "alternate"), "{pm:?}");
+    assert!(
+        pm.contains(&link(
+            "alternate",
+            "en",
+            "../../../en/roles/project-manager/index.html"
+        )),
+        "{pm:?}"
+    );
+}
+
 #[test]
 fn drafts_are_left_out_unless_asked() {
     let site = TestSite::new(TWO_LANGUAGES);
