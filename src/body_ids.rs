@@ -95,16 +95,15 @@ fn headings_in(html: &str) -> Vec<Heading> {
         let Some(tag_end) = memchr::memchr(b'>', &bytes[at..]).map(|e| at + e) else {
             continue;
         };
-        let Some(id) = attribute(&html[at..tag_end], "id") else {
+        let Some(id) = id_of(&html[at..tag_end]) else {
             continue;
         };
-        let close = format!("</h{}>", digit as char);
-        let inner_end = memchr::memmem::find(&bytes[tag_end..], close.as_bytes())
-            .map_or(html.len(), |e| tag_end + e);
+        let close = [b'<', b'/', b'h', digit, b'>'];
+        let inner_end =
+            memchr::memmem::find(&bytes[tag_end..], &close).map_or(html.len(), |e| tag_end + e);
         let inner = &html[tag_end + 1..inner_end.max(tag_end + 1)];
         // The `#` link equipe adds after the heading's text is not part of it.
-        let inner = inner
-            .find("<a class=\"anchor\"")
+        let inner = memchr::memmem::find(inner.as_bytes(), b"<a class=\"anchor\"")
             .map_or(inner, |e| &inner[..e]);
         out.push(Heading {
             level: digit - b'0',
@@ -115,11 +114,12 @@ fn headings_in(html: &str) -> Vec<Heading> {
     out
 }
 
-/// The value of `name="…"` in a start tag.
-fn attribute<'a>(tag: &'a str, name: &str) -> Option<&'a str> {
-    let key = format!(" {name}=\"");
-    let start = tag.find(&key)? + key.len();
-    let len = tag[start..].find('"')?;
+/// The value of ` id="…"` in a start tag. (Looked for as bytes: a text searcher made
+/// for each heading, and the key put together, were 23% of reading a body's ids.)
+fn id_of(tag: &str) -> Option<&str> {
+    const KEY: &[u8] = b" id=\"";
+    let start = memchr::memmem::find(tag.as_bytes(), KEY)? + KEY.len();
+    let len = memchr::memchr(b'"', &tag.as_bytes()[start..])?;
     Some(&tag[start..start + len])
 }
 

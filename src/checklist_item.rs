@@ -17,11 +17,19 @@ impl ChecklistItem {
     pub fn new(page_key: &str, id: Option<&str>, text: &str, done: bool) -> ChecklistItem {
         let id = match id.map(str::trim).filter(|s| !s.is_empty()) {
             Some(id) => slug::slugify(id),
-            None => format!(
-                "{}-{:08x}",
-                slug::slugify(page_key.replace("_index", "index")),
-                fnv1a(text.trim().as_bytes()) as u32
-            ),
+            None => {
+                // Most keys have no `_index` to rename: not copied.
+                let key = if crate::text::has(page_key, "_index") {
+                    std::borrow::Cow::Owned(page_key.replace("_index", "index"))
+                } else {
+                    std::borrow::Cow::Borrowed(page_key)
+                };
+                format!(
+                    "{}-{:08x}",
+                    slug::slugify(key),
+                    fnv1a(text.trim().as_bytes()) as u32
+                )
+            }
         };
         ChecklistItem {
             id,
