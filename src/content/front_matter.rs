@@ -152,7 +152,7 @@ pub(super) fn split(text: &str) -> Result<Split<'_>, YamlError> {
     };
     let yaml_start = text.len() - rest.len();
     let mut offset = yaml_start;
-    for (line, raw_line) in (2..).zip(rest.split_inclusive('\n')) {
+    for (line, raw_line) in (2..).zip(crate::text::lines_inclusive(rest)) {
         let trimmed = raw_line.trim_end();
         if trimmed == "---" || trimmed == "..." {
             let body_start = offset + raw_line.len();

@@ -33,7 +33,7 @@ pub(crate) fn parse(text: &str) -> Option<BTreeMap<String, Value>> {
         return None;
     }
     let mut lines = Vec::new();
-    for line in text.lines() {
+    for line in crate::text::lines(text) {
         if line.starts_with("---") || line.starts_with("...") {
             return None;
         }
