@@ -373,26 +373,31 @@ fn pages_name_their_address_on_the_web() {
         site.run(&["build", "--base-url", base]).ok();
         let pm_fr = format!("{base}fr/roles/chef-de-projet/");
         let pm_en = format!("{base}en/roles/project-manager/");
-        assert_eq!(
-            links("fr/roles/chef-de-projet/index.html"),
-            [
-                link("canonical", "", &pm_fr),
-                link("alternate", "fr", &pm_fr),
-                link("alternate", "en", &pm_en),
-                link("alternate", "x-default", &pm_fr),
-                link("og:url", "", &pm_fr),
-            ]
-        );
-        assert_eq!(
-            links("en/roles/project-manager/index.html"),
-            [
-                link("canonical", "", &pm_en),
-                link("alternate", "en", &pm_en),
-                link("alternate", "fr", &pm_fr),
-                link("alternate", "x-default", &pm_fr),
-                link("og:url", "", &pm_en),
-            ]
-        );
+        // Each page names itself, its translation, and the French one as the default.
+        for (path, (lang, own), (other_lang, other)) in [
+            (
+                "fr/roles/chef-de-projet/index.html",
+                ("fr", &pm_fr),
+                ("en", &pm_en),
+            ),
+            (
+                "en/roles/project-manager/index.html",
+                ("en", &pm_en),
+                ("fr", &pm_fr),
+            ),
+        ] {
+            assert_eq!(
+                links(path),
+                [
+                    link("canonical", "", own),
+                    link("alternate", lang, own),
+                    link("alternate", other_lang, other),
+                    link("alternate", "x-default", &pm_fr),
+                    link("og:url", "", own),
+                ],
+                "{path}"
+            );
+        }
         let checklist = format!("{base}fr/checklist/");
         assert!(
             links("fr/checklist/index.html").contains(&link("canonical", "", &checklist)),
