@@ -40,10 +40,14 @@ impl JobContext<'_> {
     /// The Tera context: the view's fields, the shared values of its language, and the
     /// HTML the view holds, marked safe.
     pub(super) fn context(&self) -> Result<Context, tera::Error> {
+        // Each value put in under its name, rather than the view serialized whole and
+        // taken apart again: that made a map of it, then a copy of each name.
+        let mut context = Context::new();
         match self {
             JobContext::Page(page) => {
-                let mut context = Context::from_serialize(page)?;
-                page.language.insert_shared(&mut context);
+                page.language.insert_into(&mut context);
+                put(&mut context, "page", &page.page)?;
+                put(&mut context, "other_languages", &page.other_languages)?;
                 context.insert_value("content", Value::safe_string(&page.content.text()));
                 if let Some(sidebar) = &page.sidebar {
                     context.insert_value("sidebar", Value::safe_string(&sidebar.html()));
@@ -57,20 +61,25 @@ impl JobContext<'_> {
                 Ok(context)
             }
             JobContext::Checklist(checklist) => {
-                let mut context = Context::from_serialize(checklist)?;
-                checklist.language.insert_shared(&mut context);
+                checklist.language.insert_into(&mut context);
+                put(&mut context, "page", &checklist.page)?;
+                put(&mut context, "other_languages", &checklist.other_languages)?;
+                put(&mut context, "checklists", &checklist.checklists)?;
+                put(&mut context, "checklist_parts", &checklist.checklist_parts)?;
+                put(&mut context, "checklist_ids", &checklist.checklist_ids)?;
+                put(&mut context, "checklist_next", &checklist.checklist_next)?;
                 Ok(context)
             }
             JobContext::Special(special) => {
-                let mut context = Context::from_serialize(special)?;
-                special.language.insert_shared(&mut context);
+                special.language.insert_into(&mut context);
+                put(&mut context, "homes", &special.homes)?;
                 let prepared = special.language.shared.prepared;
                 let strings: BTreeMap<&str, &Value> = prepared
                     .strings
                     .iter()
                     .map(|(lang, v)| (lang.as_str(), v))
                     .collect();
-                context.insert("all_strings", &strings);
+                put(&mut context, "all_strings", &strings)?;
                 Ok(context)
             }
         }
@@ -99,7 +108,7 @@ impl Hash for Shared<'_> {
 }
 
 /// What every template of a language receives.
-#[derive(Hash, Serialize)]
+#[derive(Hash)]
 pub(super) struct LanguageContext<'a> {
     pub lang: &'a str,
     pub dir: &'a str,
@@ -107,12 +116,31 @@ pub(super) struct LanguageContext<'a> {
     pub root: String,
     pub site_title: &'a str,
     /// The navigation and UI strings, prepared once for all pages.
-    #[serde(skip)]
     pub shared: Shared<'a>,
 }
 
+/// Puts `value` in `context` under `name` (an error, not a panic, if it cannot be made
+/// a Tera value).
+fn put<T: Serialize + ?Sized>(
+    context: &mut Context,
+    name: &'static str,
+    value: &T,
+) -> Result<(), tera::Error> {
+    context.insert_value(name, Value::try_from_serializable(value)?);
+    Ok(())
+}
+
 impl LanguageContext<'_> {
-    pub(super) fn insert_shared(&self, context: &mut Context) {
+    /// Its values, and what was prepared for its pages.
+    fn insert_into(&self, context: &mut Context) {
+        context.insert_value("lang", Value::from(self.lang));
+        context.insert_value("dir", Value::from(self.dir));
+        context.insert_value("root", Value::from(self.root.as_str()));
+        context.insert_value("site_title", Value::from(self.site_title));
+        self.insert_shared(context);
+    }
+
+    fn insert_shared(&self, context: &mut Context) {
         let Shared {
             prepared,
             lang,
@@ -137,38 +165,32 @@ pub(super) fn told_context(
     language: &LanguageContext<'_>,
     team: &Summary<'_>,
 ) -> Result<Context, tera::Error> {
-    let mut context = Context::from_serialize(language)?;
-    language.insert_shared(&mut context);
-    context.insert("team", team);
+    let mut context = Context::new();
+    language.insert_into(&mut context);
+    put(&mut context, "team", team)?;
     Ok(context)
 }
 
 /// A page's template context.
-#[derive(Hash, Serialize)]
+#[derive(Hash)]
 pub(super) struct PageContext<'a> {
-    #[serde(flatten)]
     pub language: LanguageContext<'a>,
     pub page: PageView<'a>,
     /// Each other language: the page's translation, or that language's home.
     pub other_languages: Vec<Translation<'a>>,
     /// The rendered body.
-    #[serde(skip)]
     pub content: &'a Html,
     /// The guide's menu, for a page in a guide.
-    #[serde(skip)]
     pub sidebar: Option<Sidebar<'a>>,
     /// A team's contact, email addresses as links (HTML).
-    #[serde(skip)]
     pub contact: Option<String>,
     /// The team map (SVG), on a home page.
-    #[serde(skip)]
     pub team_map: Option<&'a str>,
 }
 
 /// A part of a language's checklist page.
-#[derive(Hash, Serialize)]
+#[derive(Hash)]
 pub(super) struct ChecklistContext<'a> {
-    #[serde(flatten)]
     pub language: LanguageContext<'a>,
     pub page: ChecklistPageView<'a>,
     pub other_languages: Vec<Translation<'a>>,
@@ -250,14 +272,12 @@ impl Serialize for GroupView<'_> {
 
 /// The language choice and the 404 page: each language's home (and, from what was
 /// prepared, every language's UI strings).
-#[derive(Hash, Serialize)]
+#[derive(Hash)]
 pub(super) struct SpecialContext<'a> {
-    #[serde(flatten)]
     pub language: LanguageContext<'a>,
     pub homes: Vec<Translation<'a>>,
     /// The key of everything prepared ([`Prepared::key`]): these pages show every
     /// language's strings.
-    #[serde(skip)]
     pub every_language: u64,
 }
 
