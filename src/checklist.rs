@@ -537,7 +537,7 @@ impl<'a> SiteChecklists<'a> {
                 .config
                 .base_url
                 .as_ref()
-                .map(|base| format!("{base}{}", g.url.trim_end_matches("index.html"))),
+                .map(|base| crate::site::web_address(base, g.url)),
             depends_on: g
                 .depends_on
                 .iter()

@@ -963,6 +963,17 @@ pub(crate) fn root_prefix(path: &str) -> String {
     "../".repeat(path.matches('/').count())
 }
 
+/// The address on the web of the output file at `path` under `base` (a site's base URL):
+/// a folder's `index.html` is the folder (`https://example.org/team/en/roles/lead/`), as
+/// the sitemap, `checklists.json` and `page.permalink` name it.
+pub(crate) fn web_address(base: &str, path: &str) -> String {
+    let path = path.trim_end_matches("index.html");
+    let mut out = String::with_capacity(base.len() + path.len());
+    out.push_str(base);
+    out.push_str(path);
+    out
+}
+
 /// The link from the page at output path `from` to the output file `to`, with its
 /// `#fragment` if any: through the site's root, as links of pages are written.
 pub(crate) fn href(from: &str, to: &str, fragment: Option<&str>) -> String {

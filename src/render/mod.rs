@@ -590,11 +590,7 @@ impl Renderer<'_> {
     /// name), rather than put it together with a filter on every page.
     fn permalink(&self, url: &str) -> Option<String> {
         let base = self.site.config.base_url.as_deref()?;
-        let path = url.strip_suffix("index.html").unwrap_or(url);
-        let mut out = String::with_capacity(base.len() + path.len());
-        out.push_str(base);
-        out.push_str(path);
-        Some(out)
+        Some(crate::site::web_address(base, url))
     }
 
     fn language_name<'s>(&'s self, code: &'s str) -> &'s str {
@@ -633,7 +629,7 @@ impl Renderer<'_> {
     fn sitemap<W: std::io::Write + ?Sized>(&self, out: &mut W) -> std::io::Result<()> {
         let site = self.site;
         let base = site.config.base_url.as_deref().unwrap_or("/");
-        let url = |path: &str| format!("{base}{}", path.trim_end_matches("index.html"));
+        let url = |path: &str| crate::site::web_address(base, path);
         out.write_all(
             b"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" xmlns:xhtml=\"http://www.w3.org/1999/xhtml\">\n",
         )?;
