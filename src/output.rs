@@ -402,11 +402,12 @@ impl<'a> Staging<'a> {
         self.finished = true;
         // In the order a walk sorted by file name gives, as `list` makes it (see
         // [`by_components`]); a file written twice counts once, as last written: the
-        // latest first, kept first by a stable sort, and the others dropped.
+        // latest first, kept first by a stable sort (`sort_by_cached_key` is one), and the
+        // others dropped.
         let mut files =
             std::mem::take(&mut *self.written.lock().unwrap_or_else(PoisonError::into_inner));
         files.reverse();
-        files.sort_by(|(a, _), (b, _)| by_components(a, b));
+        files.sort_by_cached_key(|(path, _)| by_components(path));
         files.dedup_by(|later, kept| later.0 == kept.0);
         let folder = self.folder;
         let swapped = match (&self.update, folder.replace) {
@@ -438,13 +439,16 @@ impl<'a> Staging<'a> {
     }
 }
 
-/// The order of two relative paths written with `/` between plain names, as `Path`
-/// compares them (name by name): their bytes with `/` below every other byte. Sorting
-/// 20,000 paths as `PathBuf`s, which walk their components at each comparison, was half of
-/// finishing a build after one edit at 20,000 pages.
-fn by_components(a: &str, b: &str) -> std::cmp::Ordering {
-    let key = |byte: u8| if byte == b'/' { 0 } else { byte };
-    a.bytes().map(key).cmp(b.bytes().map(key))
+/// A key that orders relative paths written with `/` between plain names as `Path`
+/// compares them (name by name): their bytes with `/` below every other byte (a name has
+/// no NUL). Sorting 20,000 paths as `PathBuf`s, which walk their components at each
+/// comparison, was half of finishing a build after one edit at 20,000 pages; comparing
+/// them byte by byte with `/` mapped at each comparison, 3% of its instructions (keys made
+/// once are compared with `memcmp`).
+fn by_components(path: &str) -> Vec<u8> {
+    path.bytes()
+        .map(|byte| if byte == b'/' { 0 } else { byte })
+        .collect()
 }
 
 impl Drop for Staging<'_> {
@@ -1181,7 +1185,7 @@ mod tests {
         for a in names {
             for b in names {
                 assert_eq!(
-                    by_components(a, b),
+                    by_components(a).cmp(&by_components(b)),
                     Path::new(a).cmp(Path::new(b)),
                     "{a} against {b}"
                 );
