@@ -1069,7 +1069,7 @@ impl PageLinks<'_> {
     /// The stem (the path without `.md`) of a link to a content file, and the language
     /// it asks for: `x.en.md` English, `x.md` the linking page's.
     fn stem_and_language<'p>(&'p self, path: &'p str) -> (&'p str, &'p str) {
-        let stem = path.trim_end_matches(".md");
+        let stem = crate::text::trim_end_all(path, ".md");
         match stem.rsplit_once('.') {
             Some((base, marker)) if self.site.config.has_language(marker) => (base, marker),
             _ => (stem, self.site.pages[self.from].lang()),

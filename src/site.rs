@@ -815,7 +815,7 @@ fn links_of(site: &Site, i: PageId, default: &str, codes: &[String]) -> Links {
                 key.push_str(section);
                 key.push('/');
             }
-            key.push_str(name.trim_end_matches(".md"));
+            key.push_str(crate::text::trim_end_all(name, ".md"));
             match find(&key) {
                 Some(j) if j != i => out.push(j),
                 // Left out: most likely a file copied from the page it named.
@@ -862,7 +862,7 @@ fn links_of(site: &Site, i: PageId, default: &str, codes: &[String]) -> Links {
     let mut members: Vec<PageId> = match p.page.kind {
         Kind::Home => Vec::new(),
         Kind::Section => {
-            let prefix = p.page.key.trim_end_matches("_index");
+            let prefix = crate::text::trim_end_all(&p.page.key, "_index");
             site.pages
                 .iter()
                 .enumerate()
@@ -967,7 +967,7 @@ pub(crate) fn root_prefix(path: &str) -> String {
 /// a folder's `index.html` is the folder (`https://example.org/team/en/roles/lead/`), as
 /// the sitemap, `checklists.json` and `page.permalink` name it.
 pub(crate) fn web_address(base: &str, path: &str) -> String {
-    let path = path.trim_end_matches("index.html");
+    let path = crate::text::trim_end_all(path, "index.html");
     let mut out = String::with_capacity(base.len() + path.len());
     out.push_str(base);
     out.push_str(path);

@@ -853,7 +853,7 @@ fn resolve_toc_link(site: &Site, folder: &str, lang: &str, dest: &str) -> Option
     if !path.ends_with(".md") || is_external(path) {
         return Some(Target::Url(dest.to_string()));
     }
-    let stem = path.trim_end_matches(".md");
+    let stem = crate::text::trim_end_all(path, ".md");
     let joined = match stem.strip_prefix('/') {
         Some(absolute) => absolute.to_string(),
         None if folder.is_empty() => stem.to_string(),
@@ -870,7 +870,7 @@ fn resolve_toc_link(site: &Site, folder: &str, lang: &str, dest: &str) -> Option
         }
     }
     let key = parts.join("/");
-    let key = key.trim_end_matches("/index");
+    let key = crate::text::trim_end_all(&key, "/index");
     site.find(key, lang)
         .or_else(|| site.find(key, site.config.default_language()))
         .map(Target::Page)
