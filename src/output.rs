@@ -22,6 +22,7 @@ use crate::files::{StaticBytes, StaticFile};
 use crate::hash::{FastMap, FastSet};
 use crate::output_folder::{IN_PLACE_STAGING, MARKER, MARKER_TEXT, OutputFolder, Replace};
 use crate::swap::sibling;
+use crate::text::lines;
 
 /// `a/b/c.html` with only plain parts: no `..`, no root, no drive.
 fn is_safe_relative(path: &str) -> bool {
@@ -703,7 +704,7 @@ impl Stamp {
     pub(crate) fn changed_inputs(&self) -> Option<Vec<PathBuf>> {
         let inputs = self.inputs.as_ref()?;
         let saved = Saved::of(self.saved()?);
-        let (mut before, mut now) = (saved.inputs.lines(), inputs.lines());
+        let (mut before, mut now) = (lines(saved.inputs), lines(inputs));
         // The settings and the binary.
         for _ in 0..2 {
             if before.next()? != now.next()? {
@@ -819,7 +820,7 @@ pub(crate) struct TextEdits<'s> {
 /// the settings or the binary (the first two lines) differ.
 fn changed_names<'a>(then: &'a str, now: &'a str) -> Option<Vec<(&'a str, bool)>> {
     let mut changed = Vec::new();
-    let (mut before, mut after) = (then.lines(), now.lines());
+    let (mut before, mut after) = (lines(then), lines(now));
     for i in 0.. {
         let (before, now) = match (before.next(), after.next()) {
             (None, None) => break,
@@ -900,11 +901,11 @@ pub(crate) fn listing_rest(stamp: FileStamp) -> String {
 /// A page file's line in the stamp: its name in the source folder (as [`list`] names
 /// it), the hash of its text and that of its front matter (its page's `source_hash` and
 /// `front_hash`).
-pub(crate) fn text_line(out: &mut String, name: &str, hashes: [u64; 2]) {
+pub(crate) fn text_line(out: &mut String, name: &str, [text, front]: [u64; 2]) {
+    use std::fmt::Write as _;
     out.push_str(name);
-    out.push('\t');
-    out.push_str(&hashes_line(hashes));
-    out.push('\n');
+    // As `hashes_line` writes them, without a string of their own for each page.
+    let _ = writeln!(out, "\t{text:016x}{front:016x}");
 }
 
 /// The name and the size a line of a list gives.

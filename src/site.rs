@@ -960,7 +960,8 @@ pub(crate) fn is_external(path: &str) -> bool {
 
 /// `../../` from a page's folder back to the site root.
 pub(crate) fn root_prefix(path: &str) -> String {
-    "../".repeat(path.matches('/').count())
+    // Counted byte by byte (a loop the compiler vectorizes), not with `str`'s searcher.
+    "../".repeat(path.bytes().filter(|&b| b == b'/').count())
 }
 
 /// The address on the web of the output file at `path` under `base` (a site's base URL):

@@ -319,7 +319,10 @@ fn slash_relative(path: &Path, base: &Path) -> Option<String> {
         && let Some(rest) = text
             .strip_prefix(base_text)
             .and_then(|rest| rest.strip_prefix('/'))
-        && rest.split('/').all(|name| !matches!(name, "" | "." | ".."))
+        && rest
+            .as_bytes()
+            .split(|&b| b == b'/')
+            .all(|name| !matches!(name, b"" | b"." | b".."))
     {
         return Some(rest.to_string());
     }
