@@ -28,13 +28,13 @@ use rayon::prelude::*;
 
 use crate::bodies::{Packed, PackedIn, Sink};
 use crate::content::{Pages, PagesSink};
-use crate::hash::{fnv1a, hash_bytes};
+use crate::hash::fnv1a;
 use crate::incremental::Cache;
 use crate::output::this_binary;
 use crate::swap::sibling;
 
 /// Names the format: a change to what the cache holds changes it.
-const MAGIC: &[u8] = b"equipe build cache 14\n";
+const MAGIC: &[u8] = b"equipe build cache 15\n";
 
 /// Where a build keeps its cache, and what a cache must have been made with to be used.
 pub(crate) struct BuildCache {
@@ -299,10 +299,19 @@ const CHUNK: usize = 1 << 20;
 /// The checksum of a file's bytes, as [`Checksummed`] takes it: each chunk's hash, folded
 /// in order. The chunks are hashed in parallel (100 MB at 20,000 pages).
 fn checksum_of(bytes: &[u8]) -> u64 {
-    let hashes: Vec<u64> = bytes.par_chunks(CHUNK).map(hash_bytes).collect();
+    let hashes: Vec<u64> = bytes.par_chunks(CHUNK).map(chunk_sum).collect();
     hashes
         .into_iter()
         .fold(0, |sum, hash| sum.rotate_left(7) ^ hash)
+}
+
+/// A chunk's part of the checksum: its CRC-32, which finds a file cut short or altered by
+/// accident, as the hash before it did (neither would stop a file made to pass: the cache
+/// sits beside the user's own output). The CPU's carry-less multiply does it many times
+/// faster than aHash without AES: hashing the 110 MB written at 20,000 pages, and again
+/// when they are read back, was 5% of the instructions of a build after one title edit.
+fn chunk_sum(chunk: &[u8]) -> u64 {
+    u64::from(crc32fast::hash(chunk))
 }
 
 /// A buffered writer to a file that checksums what it writes, [`CHUNK`] bytes at a time.
@@ -324,7 +333,7 @@ impl Checksummed {
     /// Writes the chunk so far; returns the checksum of everything written.
     fn flush_chunk(&mut self) -> std::io::Result<u64> {
         if !self.chunk.is_empty() {
-            self.sum = self.sum.rotate_left(7) ^ hash_bytes(&self.chunk);
+            self.sum = self.sum.rotate_left(7) ^ chunk_sum(&self.chunk);
             self.file.write_all(&self.chunk)?;
             self.chunk.clear();
         }
