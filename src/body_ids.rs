@@ -99,12 +99,10 @@ fn headings_in(html: &str) -> Vec<Heading> {
             continue;
         };
         let close = [b'<', b'/', b'h', digit, b'>'];
-        let inner_end =
-            memchr::memmem::find(&bytes[tag_end..], &close).map_or(html.len(), |e| tag_end + e);
+        let inner_end = tag_at(&bytes[tag_end..], &close).map_or(html.len(), |e| tag_end + e);
         let inner = &html[tag_end + 1..inner_end.max(tag_end + 1)];
         // The `#` link equipe adds after the heading's text is not part of it.
-        let inner = memchr::memmem::find(inner.as_bytes(), b"<a class=\"anchor\"")
-            .map_or(inner, |e| &inner[..e]);
+        let inner = tag_at(inner.as_bytes(), b"<a class=\"anchor\"").map_or(inner, |e| &inner[..e]);
         out.push(Heading {
             level: digit - b'0',
             id: unescape(id),
@@ -112,6 +110,13 @@ fn headings_in(html: &str) -> Vec<Heading> {
         });
     }
     out
+}
+
+/// Where `tag` (which starts with `<`) first is in `html`: at a `<` found with `memchr`
+/// that starts it. A heading's text is short, and `memmem::find` prepared its searcher
+/// for each one: 0.5% of a first build's instructions at 2,000 pages.
+fn tag_at(html: &[u8], tag: &[u8]) -> Option<usize> {
+    memchr::memchr_iter(b'<', html).find(|&at| html[at..].starts_with(tag))
 }
 
 /// The value of ` id="…"` in a start tag. (Looked for as bytes: a text searcher made
