@@ -147,8 +147,7 @@ impl LinkMemo {
     fn alike(site: &Site, i: PageId) -> (&Path, &str, usize) {
         let from = &site.pages[i];
         let folder = from.page.file.display.parent().unwrap_or(Path::new(""));
-        let depth = from.path.bytes().filter(|&b| b == b'/').count();
-        (folder, from.lang(), depth)
+        (folder, from.lang(), crate::site::depth(&from.path))
     }
 }
 

@@ -861,8 +861,16 @@ pub(crate) fn same_front(a: &str, b: &str) -> bool {
     a.get(16..).is_some_and(|front| Some(front) == b.get(16..))
 }
 
-fn hashes_line([text, front]: [u64; 2]) -> String {
-    format!("{text:016x}{front:016x}")
+fn hashes_line(hashes: [u64; 2]) -> String {
+    let mut line = String::with_capacity(32);
+    push_hashes(&mut line, hashes);
+    line
+}
+
+/// The hashes of a text as a stamp's line has them: each in 16 hexadecimal digits.
+fn push_hashes(out: &mut String, [text, front]: [u64; 2]) {
+    use std::fmt::Write as _;
+    let _ = write!(out, "{text:016x}{front:016x}");
 }
 
 /// A page file's text, decoded as the content stage decodes it; `None` if it cannot be
@@ -901,11 +909,11 @@ pub(crate) fn listing_rest(stamp: FileStamp) -> String {
 /// A page file's line in the stamp: its name in the source folder (as [`list`] names
 /// it), the hash of its text and that of its front matter (its page's `source_hash` and
 /// `front_hash`).
-pub(crate) fn text_line(out: &mut String, name: &str, [text, front]: [u64; 2]) {
-    use std::fmt::Write as _;
+pub(crate) fn text_line(out: &mut String, name: &str, hashes: [u64; 2]) {
     out.push_str(name);
-    // As `hashes_line` writes them, without a string of their own for each page.
-    let _ = writeln!(out, "\t{text:016x}{front:016x}");
+    out.push('\t');
+    push_hashes(out, hashes);
+    out.push('\n');
 }
 
 /// The name and the size a line of a list gives.

@@ -960,8 +960,13 @@ pub(crate) fn is_external(path: &str) -> bool {
 
 /// `../../` from a page's folder back to the site root.
 pub(crate) fn root_prefix(path: &str) -> String {
-    // Counted byte by byte (a loop the compiler vectorizes), not with `str`'s searcher.
-    "../".repeat(path.bytes().filter(|&b| b == b'/').count())
+    "../".repeat(depth(path))
+}
+
+/// How many folders deep the output file at `path` is: its `/`s, counted byte by byte (a
+/// loop the compiler vectorizes), not with `str`'s searcher.
+pub(crate) fn depth(path: &str) -> usize {
+    path.bytes().filter(|&b| b == b'/').count()
 }
 
 /// The address on the web of the output file at `path` under `base` (a site's base URL):

@@ -107,11 +107,17 @@ pub(crate) fn string_of(bytes: Vec<u8>) -> Option<String> {
 /// paragraph and text for a marker (`+++`, `[!`), most of which have none of its first
 /// byte.
 pub(crate) fn has(hay: &str, needle: &str) -> bool {
-    let (hay, needle) = (hay.as_bytes(), needle.as_bytes());
+    find(hay.as_bytes(), needle.as_bytes()).is_some()
+}
+
+/// Where `needle`, a few bytes, first is in `hay`: at an occurrence of its first byte
+/// (found with `memchr`) that it starts, without a searcher prepared for it (see
+/// [`has`]; the closing tag of each heading of every body is looked for so).
+pub(crate) fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
     let Some((&first, rest)) = needle.split_first() else {
-        return true;
+        return Some(0);
     };
-    memchr::memchr_iter(first, hay).any(|at| hay[at + 1..].starts_with(rest))
+    memchr::memchr_iter(first, hay).find(|&at| hay[at + 1..].starts_with(rest))
 }
 
 /// `text` without every `suffix` it ends with, as `str::trim_end_matches(suffix)` gives it.
@@ -226,19 +232,17 @@ mod tests {
                 .flat_map(|t| pieces.iter().map(move |p| format!("{t}{p}")))
                 .collect();
             for text in &texts {
-                let inclusive: Vec<&str> = super::lines_inclusive(text).collect();
+                let inclusive: Vec<&str> = lines_inclusive(text).collect();
                 assert_eq!(
                     inclusive,
                     text.split_inclusive('\n').collect::<Vec<_>>(),
                     "{text:?}"
                 );
-                let lines: Vec<&str> = super::lines(text).collect();
+                let lines: Vec<&str> = lines(text).collect();
                 assert_eq!(lines, text.lines().collect::<Vec<_>>(), "{text:?}");
             }
         }
     }
-
-    use super::has;
 
     #[test]
     fn has_finds_what_contains_finds() {
