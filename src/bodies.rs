@@ -18,6 +18,7 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
+use crate::body_texts::{Appender, Kept, StoredText, Texts};
 use crate::checklist::Progress;
 use crate::checklist_item::Checklist;
 use crate::config::Config;
@@ -195,6 +196,9 @@ struct PackedBody {
     html: PackedText,
     /// The search entry, on its own too (see [`Body::search_entry`]).
     entry: PackedText,
+    /// Where the two texts are in the texts' file of the cache it came from (see
+    /// `body_texts`).
+    kept: Option<Kept>,
 }
 
 impl Stored {
@@ -212,6 +216,7 @@ impl Stored {
             body: body.rest,
             html: body.html,
             entry: body.entry,
+            kept: body.kept,
         })
     }
 
@@ -246,6 +251,7 @@ fn pack(body: &Body, compress: bool) -> Option<PackedBody> {
         rest: rest.into(),
         html: body.html.packed_text(compress),
         entry: body.search_entry.packed_text(compress),
+        kept: None,
     })
 }
 
@@ -294,8 +300,8 @@ fn unpack(packed: &PackedBody) -> Option<Body> {
 /// compressed, each body on its own in parallel (its HTML and search entry are most of
 /// the cache's bytes and compress to about a fifth). The HTML's text is kept apart: after
 /// one edit, most pages are not rendered again, and their HTML is not unpacked (at
-/// 20,000 pages, that was 116 MB to unpack).
-#[derive(serde::Serialize, serde::Deserialize)]
+/// 20,000 pages, that was 116 MB to unpack). The two texts go to a file of their own (see
+/// `body_texts`), the rest to the cache's.
 pub(crate) struct Packed {
     key: u64,
     included: Arc<[IncludedFile]>,
@@ -306,10 +312,25 @@ pub(crate) struct Packed {
     html: PackedText,
     /// The search entry's text.
     entry: PackedText,
+    /// Where the texts are in the texts' file they were read from, if they were.
+    kept: Option<Kept>,
 }
 
-/// A [`Packed`] as the build cache's file holds it, its body still a slice of the file's
-/// bytes.
+/// A [`Packed`] as the build cache's file holds it: its texts named where they are in
+/// the texts' file.
+#[derive(serde::Serialize)]
+struct PackedOut<'a> {
+    key: u64,
+    included: &'a [IncludedFile],
+    links: &'a LinkDeps,
+    /// Written as bytes (`Bytes`'s own), read back as [`PackedIn::body`].
+    body: &'a bytes::Bytes,
+    html: StoredText,
+    entry: StoredText,
+}
+
+/// A [`Packed`] as the build cache's file holds it (see [`PackedOut`]), its body still a
+/// slice of the file's bytes.
 #[derive(serde::Deserialize)]
 pub(crate) struct PackedIn<'a> {
     key: u64,
@@ -317,64 +338,52 @@ pub(crate) struct PackedIn<'a> {
     links: Arc<LinkDeps>,
     #[serde(borrow)]
     body: &'a [u8],
-    #[serde(borrow)]
-    html: PackedTextIn<'a>,
-    #[serde(borrow)]
-    entry: PackedTextIn<'a>,
-}
-
-/// A [`PackedText`] as the build cache's file holds it, still a slice of the file's bytes.
-#[derive(serde::Deserialize)]
-enum PackedTextIn<'a> {
-    Lz4(#[serde(borrow)] &'a [u8]),
-    Plain(#[serde(borrow)] &'a [u8]),
-}
-
-impl PackedTextIn<'_> {
-    fn within(self, file: &bytes::Bytes) -> PackedText {
-        match self {
-            PackedTextIn::Lz4(bytes) => PackedText::Lz4(file.slice_ref(bytes)),
-            PackedTextIn::Plain(bytes) => PackedText::Plain(file.slice_ref(bytes)),
-        }
-    }
+    html: StoredText,
+    entry: StoredText,
 }
 
 impl PackedIn<'_> {
-    /// The body shares `file`'s bytes, which hold it, rather than copy them: 72 MB at
-    /// 20,000 pages, let go once the bodies have gone to the next cache.
-    pub(crate) fn within(self, file: &bytes::Bytes) -> Packed {
-        Packed {
+    /// The body shares `file`'s bytes, which hold it, and its texts those of `texts`,
+    /// rather than copy them: 82 MB at 20,000 pages, let go once the bodies have gone to
+    /// the next cache. `None` if `texts` does not hold them.
+    pub(crate) fn within(self, file: &bytes::Bytes, texts: &Texts) -> Option<Packed> {
+        let (html, entry, kept) = texts.get(self.html, self.entry)?;
+        Some(Packed {
             key: self.key,
             included: self.included,
             links: self.links,
             body: file.slice_ref(self.body),
-            html: self.html.within(file),
-            entry: self.entry.within(file),
-        }
+            html,
+            entry,
+            kept: Some(kept),
+        })
     }
 }
 
-impl serde::Serialize for Cache {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let packed: Vec<Packed> = self
-            .bodies
-            .par_iter()
-            .filter_map(|(&key, stored)| stored.packed(key))
-            .collect();
-        packed.serialize(s)
+impl Packed {
+    /// Where its texts are in the texts' file the cache was read from, if they were read.
+    pub(crate) fn kept(&self) -> Option<Kept> {
+        self.kept
     }
-}
 
-/// Read back compressed: each body is made whole when a page asks for it, in parallel
-/// with the others (see [`Stored::cached`]).
-impl<'de> serde::Deserialize<'de> for Cache {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Cache, D::Error> {
-        let mut cache = Cache {
-            packed: true,
-            ..Cache::default()
+    /// Writes it to the build cache's file, its texts to `texts` (appended unless they
+    /// are there already).
+    pub(crate) fn write_to(
+        &self,
+        out: &mut impl std::io::Write,
+        texts: &mut Appender,
+    ) -> Result<(), Box<dyn std::error::Error>> {
+        let (html, entry) = texts.put(&self.html, &self.entry, self.kept)?;
+        let record = PackedOut {
+            key: self.key,
+            included: &self.included,
+            links: &self.links,
+            body: &self.body,
+            html,
+            entry,
         };
-        cache.add_packed(Vec::<Packed>::deserialize(d)?);
-        Ok(cache)
+        postcard::to_io(&record, out)?;
+        Ok(())
     }
 }
 
@@ -418,6 +427,7 @@ impl Cache {
                     rest: p.body,
                     html: p.html,
                     entry: p.entry,
+                    kept: p.kept,
                 }),
                 included: p.included,
                 links: p.links,
@@ -1469,6 +1479,7 @@ mod tests {
             rest: bytes::Bytes::from_static(&[9, 1, 2]),
             html: PackedText::of("", false),
             entry: PackedText::of("", false),
+            kept: None,
         };
         assert!(unpack(&unknown).is_none());
     }

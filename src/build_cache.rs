@@ -13,11 +13,13 @@
 //! recorded it is made again.
 //!
 //! The file: a magic line, the identity of the binary and settings it was made with, then
-//! tagged records appended while the build runs (the parsed pages once the content is
-//! read, each body as it is rendered, compressed, so that the build need not hold them to
-//! its end), the rest of the cache (postcard), and a hash of all but the header. It is
-//! written beside the cache in use and replaced by a rename, so that a killed build leaves
-//! the previous cache or the new one.
+//! tagged records appended while the build runs (the texts' file the bodies' texts are
+//! in, the parsed pages once the content is read, each body as it is rendered,
+//! compressed, so that the build need not hold them to its end), the rest of the cache
+//! (postcard), and a checksum of all but the header. It is written beside the cache in
+//! use and replaced by a rename, so that a killed build leaves the previous cache or the
+//! new one. The bodies' texts (their HTML and search entries, most of the bytes) are in a
+//! file of their own that builds append to (see `body_texts`).
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -27,6 +29,7 @@ use std::thread::JoinHandle;
 use rayon::prelude::*;
 
 use crate::bodies::{Packed, PackedIn, Sink};
+use crate::body_texts::{self, Begun, Texts};
 use crate::content::{Pages, PagesSink};
 use crate::hash::fnv1a;
 use crate::incremental::Cache;
@@ -34,14 +37,20 @@ use crate::output::this_binary;
 use crate::swap::sibling;
 
 /// Names the format: a change to what the cache holds changes it.
-const MAGIC: &[u8] = b"equipe build cache 15\n";
+const MAGIC: &[u8] = b"equipe build cache 16\n";
 
 /// Where a build keeps its cache, and what a cache must have been made with to be used.
 pub(crate) struct BuildCache {
     file: PathBuf,
+    /// The bodies' texts' file (see `body_texts`).
+    texts: PathBuf,
     /// The binary and settings: `None` when the binary cannot be identified, and then no
     /// cache is read or written.
     identity: Option<u64>,
+    /// What the cache read said of its texts' file, for this build's to append to it.
+    texts_read: Mutex<Option<body_texts::InUse>>,
+    /// This build's texts are in a new file, at this path until its cache is kept.
+    new_texts: Mutex<Option<PathBuf>>,
 }
 
 impl BuildCache {
@@ -55,7 +64,10 @@ impl BuildCache {
         });
         BuildCache {
             file: sibling(output, "equipe-cache"),
+            texts: sibling(output, "equipe-texts"),
             identity,
+            texts_read: Mutex::new(None),
+            new_texts: Mutex::new(None),
         }
     }
 
@@ -65,20 +77,34 @@ impl BuildCache {
         let Some(identity) = self.identity else {
             return Cache::default();
         };
-        read(&self.file, identity).unwrap_or_default()
+        let Some((cache, texts)) = read(&self.file, &self.texts, identity) else {
+            return Cache::default();
+        };
+        *lock(&self.texts_read) = texts;
+        cache
     }
 
     /// Begins the cache of this build beside the one in use: the bodies go to it as they
     /// are rendered (see [`Partial::sink`]). `None` when no cache can be written.
     pub(crate) fn begin(&self) -> Option<Arc<Partial>> {
         let identity = self.identity?;
-        let begun = || -> std::io::Result<std::fs::File> {
+        let read = lock(&self.texts_read).take();
+        let texts_partial = self.texts.with_extension("equipe-texts-partial");
+        let mut texts = body_texts::begin(&self.texts, texts_partial, identity, read)?;
+        if let Begun::New(_, partial) = &texts {
+            *lock(&self.new_texts) = Some(partial.clone());
+        }
+        let generation = texts.appender().generation();
+        let begun = || -> std::io::Result<Checksummed> {
             let mut file = std::fs::File::create(self.partial())?;
             file.write_all(MAGIC)?;
             file.write_all(&identity.to_le_bytes())?;
+            let mut file = Checksummed::new(file);
+            file.write_all(&[TEXTS])?;
+            file.write_all(&generation.to_le_bytes())?;
             Ok(file)
         };
-        match begun().and_then(|file| Partial::new(Checksummed::new(file))) {
+        match begun().and_then(|file| Partial::new(file, texts)) {
             Ok(partial) => Some(Arc::new(partial)),
             Err(_) => {
                 self.discard();
@@ -93,12 +119,14 @@ impl BuildCache {
     /// without it, the next build is a full one.
     pub(crate) fn write(&self, partial: &Partial, cache: &Cache) -> bool {
         let out = partial.finish();
-        let write = |mut out: Checksummed| -> Result<(), Box<dyn std::error::Error>> {
-            out.write_all(&[END_OF_RECORDS])?;
-            let mut out = postcard::to_io(cache, out)?;
-            let checksum = out.flush_chunk()?;
-            Ok(out.file.write_all(&checksum.to_le_bytes())?)
-        };
+        let write =
+            |(mut out, mut texts): (Checksummed, Begun)| -> Result<(), Box<dyn std::error::Error>> {
+                out.write_all(&[END_OF_RECORDS])?;
+                let mut out = postcard::to_io(cache, out)?;
+                let checksum = out.flush_chunk()?;
+                out.file.write_all(&checksum.to_le_bytes())?;
+                Ok(texts.appender().flush()?)
+            };
         // `None`: a body could not be written.
         let written = out.is_some_and(|out| write(out).is_ok());
         if !written {
@@ -111,12 +139,25 @@ impl BuildCache {
     /// describes the output, which it left as it was.
     pub(crate) fn discard(&self) {
         let _ = std::fs::remove_file(self.partial());
+        if let Some(texts) = lock(&self.new_texts).take() {
+            let _ = std::fs::remove_file(texts);
+        }
     }
 
     /// Puts the cache [`BuildCache::write`] wrote in place of the one in use (`keep`: the
     /// new output is in place), or drops it.
     pub(crate) fn keep(&self, written: bool, keep: bool) {
-        let kept = written && keep && std::fs::rename(self.partial(), &self.file).is_ok();
+        // A new texts' file first: the cache in use does not name it (a build killed
+        // between the two renames leaves a cache whose texts' file is not its own, which
+        // is not used).
+        let texts_in_place = || match lock(&self.new_texts).take() {
+            Some(texts) => std::fs::rename(texts, &self.texts).is_ok(),
+            None => true,
+        };
+        let kept = written
+            && keep
+            && texts_in_place()
+            && std::fs::rename(self.partial(), &self.file).is_ok();
         if written && !kept {
             self.discard();
         }
@@ -136,9 +177,18 @@ impl BuildCache {
     }
 }
 
-/// The cache in `file`, if it is one of this binary and settings, whole. The header is
-/// read first: a cache of another binary is not read through.
-fn read(file: &Path, identity: u64) -> Option<Cache> {
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// The cache in `file`, if it is one of this binary and settings, whole, its bodies'
+/// texts in `texts`; with what it said of that file. The header is read first: a cache
+/// of another binary is not read through.
+fn read(
+    file: &Path,
+    texts_file: &Path,
+    identity: u64,
+) -> Option<(Cache, Option<body_texts::InUse>)> {
     use std::io::Read;
     let mut file = std::fs::File::open(file).ok()?;
     let mut header = [0; MAGIC.len() + 8];
@@ -154,13 +204,20 @@ fn read(file: &Path, identity: u64) -> Option<Cache> {
     }
     let mut bodies = Vec::new();
     let mut pages = None;
+    let mut texts = None;
     let mut payload = payload;
     loop {
         let (&tag, after) = payload.split_first()?;
         match tag {
+            TEXTS => {
+                let (generation, after) = after.split_first_chunk::<8>()?;
+                let generation = u64::from_le_bytes(*generation);
+                texts = Some(Texts::open(texts_file, identity, generation)?);
+                payload = after;
+            }
             A_BODY => {
                 let (body, after) = postcard::take_from_bytes::<PackedIn>(after).ok()?;
-                bodies.push(body.within(&rest));
+                bodies.push(body.within(&rest, texts.as_ref()?)?);
                 payload = after;
             }
             PAGES => {
@@ -176,10 +233,15 @@ fn read(file: &Path, identity: u64) -> Option<Cache> {
         }
     }
     let mut cache: Cache = postcard::from_bytes(payload).ok()?;
+    let named: Vec<_> = bodies.iter().filter_map(Packed::kept).collect();
+    let texts = match texts {
+        Some(texts) if !texts.sound(&named) => return None,
+        texts => texts.map(|t| t.in_use(&named)),
+    };
     cache.bodies.add_packed(bodies);
     // A cache without its pages is not whole.
     cache.content.pages = pages?;
-    Some(cache)
+    Some((cache, texts))
 }
 
 /// Before each body of the file.
@@ -188,6 +250,9 @@ const A_BODY: u8 = 1;
 const PAGES: u8 = 2;
 /// After the last body and the pages, before the rest of the cache.
 const END_OF_RECORDS: u8 = 0;
+/// The generation of the texts' file the bodies' texts are in (see `body_texts`): before
+/// the bodies.
+const TEXTS: u8 = 3;
 
 /// A build's cache file while the build runs: the bodies are appended as they come
 /// ([`Partial::sink`]), the rest by [`BuildCache::write`].
@@ -199,21 +264,21 @@ const END_OF_RECORDS: u8 = 0;
 pub(crate) struct Partial {
     /// To the writing thread; `None` once [`Partial::finish`] closed it.
     queue: Mutex<Option<mpsc::Sender<Record>>>,
-    /// The writing thread, which gives the file back (`None` if a write failed: the file
+    /// The writing thread, which gives the files back (`None` if a write failed: the file
     /// is then not a cache).
-    writer: Mutex<Option<JoinHandle<Option<Checksummed>>>>,
+    writer: Mutex<Option<JoinHandle<Option<Files>>>>,
 }
 
 impl Partial {
-    fn new(file: Checksummed) -> std::io::Result<Partial> {
+    fn new(file: Checksummed, texts: Begun) -> std::io::Result<Partial> {
         let (queue, records) = mpsc::channel::<Record>();
         let writer = std::thread::Builder::new()
             .name("equipe-cache".into())
             .spawn(move || {
-                let mut out = Some(file);
+                let mut out = Some((file, texts));
                 for record in records {
-                    if let Some(file) = &mut out
-                        && record.write(file).is_err()
+                    if let Some((file, texts)) = &mut out
+                        && record.write(file, texts).is_err()
                     {
                         out = None;
                     }
@@ -245,9 +310,9 @@ impl Partial {
         }
     }
 
-    /// The file, once every body sent is written (`None` if one could not be, or if the
-    /// file was already taken).
-    fn finish(&self) -> Option<Checksummed> {
+    /// The file and the texts' file, once every body sent is written (`None` if one could
+    /// not be, or if the files were already taken).
+    fn finish(&self) -> Option<Files> {
         drop(
             self.queue
                 .lock()
@@ -263,6 +328,9 @@ impl Partial {
     }
 }
 
+/// The cache's file and the texts' file a [`Partial`] writes.
+type Files = (Checksummed, Begun);
+
 /// What the writing thread appends to the file, tagged.
 enum Record {
     Body(Packed),
@@ -270,11 +338,15 @@ enum Record {
 }
 
 impl Record {
-    fn write(&self, file: &mut Checksummed) -> Result<(), Box<dyn std::error::Error>> {
+    fn write(
+        &self,
+        file: &mut Checksummed,
+        texts: &mut Begun,
+    ) -> Result<(), Box<dyn std::error::Error>> {
         match self {
             Record::Body(body) => {
                 file.write_all(&[A_BODY])?;
-                postcard::to_io(body, file)?;
+                body.write_to(file, texts.appender())?;
             }
             Record::Pages(pages) => {
                 file.write_all(&[PAGES])?;

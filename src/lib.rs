@@ -43,6 +43,7 @@ mod assets;
 mod bodies;
 mod body_edit;
 mod body_ids;
+mod body_texts;
 mod build_cache;
 mod checklist;
 mod checklist_ids;

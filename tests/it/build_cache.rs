@@ -74,10 +74,11 @@ enum TextEdits {
 fn after_any_edit_a_build_with_compressed_bodies_equals_a_first_build() {
     let compressed = TestSite::example().with_env("EQUIPE_TEST_COMPRESSED_FROM_PAGES", "0");
     let plain = TestSite::example();
+    // The texts are in a file of their own beside the cache.
     let cache_size = |site: &TestSite| {
         site.build().ok();
-        std::fs::metadata(site.path(".public.equipe-cache"))
-            .expect("a build cache")
+        std::fs::metadata(site.path(TEXTS))
+            .expect("the bodies' texts")
             .len()
     };
     let (small, large) = (cache_size(&compressed), cache_size(&plain));
@@ -151,6 +152,9 @@ fn edits_pile_up(site: &TestSite, text_edits: TextEdits) {
 
 /// A way to spoil a cache file's bytes.
 type Spoil = fn(&mut Vec<u8>);
+
+/// The file of the bodies' texts beside the cache (see `body_texts`).
+const TEXTS: &str = ".public.equipe-texts";
 
 /// A cache that is cut short, altered, made by another equipe or for other settings is
 /// ignored: the build is a first one, and right.
@@ -312,6 +316,104 @@ fn a_guide_built_with_its_cache_equals_a_first_build() {
         assert!(cached.contains("no-such-step"), "{cached}");
         assert_same(&files(&site.output("")), &files(&output), &what);
     }
+}
+
+/// The same for the file of the bodies' texts: cut short, a text altered, made by
+/// another equipe, another file than the one the cache names, gone.
+#[test]
+fn a_texts_file_that_cannot_be_trusted_is_ignored() {
+    // Edits of a page's text built the cache's way, which reads the texts.
+    let site = TestSite::example().with_env("EQUIPE_TEST_NO_TEXT_EDITS", "1");
+    let texts = site.path(TEXTS);
+    // After the magic line, the identity of the binary and settings, then the number
+    // the cache names the file by.
+    let header = "equipe texts 1\n".len();
+    let spoil: [(&str, Spoil); 5] = [
+        ("cut short", |b| b.truncate(b.len() - 10)),
+        ("a text altered", |b| {
+            let middle = b.len() / 2;
+            b[middle] ^= 0x20;
+        }),
+        ("of another equipe", |b| b["equipe texts 1\n".len()] ^= 1),
+        ("of another generation", |b| {
+            b["equipe texts 1\n".len() + 8] ^= 1;
+        }),
+        ("gone", |b| b.clear()),
+    ];
+    for (i, (how, spoil)) in spoil.iter().enumerate() {
+        site.build().ok();
+        let mut bytes = std::fs::read(&texts).expect("a build leaves its texts");
+        assert!(bytes.len() > header + 16 + 1000, "{how}: texts");
+        spoil(&mut bytes);
+        if bytes.is_empty() {
+            std::fs::remove_file(&texts).expect("remove");
+        } else {
+            std::fs::write(&texts, bytes).expect("write");
+        }
+        tick();
+        let page = site.path("content/roles/tester.en.md");
+        let text = std::fs::read_to_string(&page).expect("read");
+        std::fs::write(&page, format!("{text}\nEdit {i}.\n")).expect("write");
+        let run = site.build().ok();
+        let stderr = run.stderr();
+        assert_eq!(reused(&stderr), 0, "{how}: {stderr}");
+        assert_eq!(bodies_reused(&stderr), 0, "{how}: {stderr}");
+        assert_same(
+            &files(&site.output("")),
+            &first_build(&site),
+            &format!("texts {how}"),
+        );
+    }
+}
+
+/// A build after an edit appends the texts it made to the last build's file, which
+/// keeps the others where they are; once the file is more than twice the texts the
+/// cache names (every body made again, twice), it is written anew with those alone.
+/// Every build gives the files a first build gives.
+#[test]
+fn the_texts_file_is_appended_to_and_written_anew_once_mostly_stale() {
+    let site = TestSite::example().with_env("EQUIPE_TEST_NO_TEXT_EDITS", "1");
+    site.build().ok();
+    let texts = || std::fs::read(site.path(TEXTS)).expect("the bodies' texts");
+    let first = texts();
+    tick();
+    let page = site.path("content/roles/tester.en.md");
+    let text = std::fs::read_to_string(&page).expect("read");
+    std::fs::write(&page, format!("{text}\nAppended.\n")).expect("write");
+    let run = site.build().ok();
+    assert_eq!(bodies_reused(&run.stderr()), built(&run.stderr()) - 1);
+    let appended = texts();
+    assert!(
+        appended.len() > first.len() && appended.len() < first.len() + first.len() / 4,
+        "one page's texts appended: {} then {} bytes",
+        first.len(),
+        appended.len()
+    );
+    assert_eq!(
+        appended[..first.len()],
+        first[..],
+        "the file is appended to"
+    );
+    assert_same(&files(&site.output("")), &first_build(&site), "appended");
+    // The site's title, which every body's page shows: every body is made again.
+    let config = std::fs::read_to_string(site.path("site.yaml")).expect("site.yaml");
+    let mut sizes = Vec::new();
+    for title in ["Retitled", "Retitled again", "Retitled once more"] {
+        tick();
+        let retitled = config.replace("E-commerce project team", title);
+        std::fs::write(site.path("site.yaml"), retitled).expect("write");
+        site.build().ok();
+        sizes.push(texts().len());
+        assert_same(&files(&site.output("")), &first_build(&site), title);
+    }
+    // Appended (twice the texts named), then written anew (about the first size), then
+    // appended again.
+    assert!(sizes[0] > appended.len() + first.len() / 2, "{sizes:?}");
+    assert!(
+        sizes[1] < sizes[0] && sizes[1] < first.len() + first.len() / 4,
+        "{sizes:?}"
+    );
+    assert!(sizes[2] > sizes[1] + first.len() / 2, "{sizes:?}");
 }
 
 /// The cache lists what the last build put in the output, and a build with it updates
