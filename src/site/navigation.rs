@@ -14,6 +14,8 @@ use std::collections::BTreeMap;
 use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
+use rayon::prelude::*;
+
 use crate::content::Page;
 use crate::diagnostics::Diagnostic;
 use crate::hash::hash_of;
@@ -767,13 +769,17 @@ fn add_folder_guides(site: &Site, nav: &mut Navigation) {
                 .push(PageId::at(i));
         }
     }
-    for ((lang, top), members) in trees {
+    // Each tree on a core of its own (a language's 10,000 roles are one).
+    let menus: Vec<Vec<MenuItem>> = trees
+        .par_iter()
+        .map(|((_, top), members)| folder_menu(site, members, top))
+        .collect();
+    for (((lang, top), members), menu) in trees.into_iter().zip(menus) {
         let index = site.find(&index_key(&top), &lang);
         let guide = nav.guides.len();
         for &i in &members {
             nav.of_page[i.index()] = Some(guide);
         }
-        let menu = folder_menu(site, &members, &top);
         nav.guides.push(Guide {
             title: index.map_or_else(|| folder_label(&top), |i| site.pages[i].page.title.clone()),
             description: index.and_then(|i| site.pages[i].page.description.clone()),
