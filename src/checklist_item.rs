@@ -6,7 +6,9 @@ use crate::hash::fnv1a;
 /// A thing to do or to tell, with an id that survives edits.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct ChecklistItem {
+    #[serde(deserialize_with = "crate::cached_strings::string")]
     pub id: String,
+    #[serde(deserialize_with = "crate::cached_strings::string")]
     pub text: String,
     pub done: bool,
 }

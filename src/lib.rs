@@ -45,6 +45,7 @@ mod body_edit;
 mod body_ids;
 mod body_texts;
 mod build_cache;
+mod cached_strings;
 mod checklist;
 mod checklist_ids;
 mod checklist_item;

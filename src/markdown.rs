@@ -61,7 +61,9 @@ pub(crate) trait LinkResolver {
 #[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct Heading {
     pub level: u8,
+    #[serde(deserialize_with = "crate::cached_strings::string")]
     pub id: String,
+    #[serde(deserialize_with = "crate::cached_strings::string")]
     pub text: String,
 }
 

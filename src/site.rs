@@ -100,9 +100,11 @@ pub struct Body {
     /// The `# Title` the body opened with, when its words are not the page's title: the
     /// page's heading (`page.heading` in templates; the front matter's `title` stays the
     /// browser's, the menus' and search's).
+    #[serde(deserialize_with = "crate::cached_strings::option")]
     pub heading: Option<String>,
     /// The ids of the `# Title` the body opened with, which the page shows as its heading
     /// (see [`crate::anchors`]).
+    #[serde(deserialize_with = "crate::cached_strings::strings")]
     pub title_ids: Vec<String>,
     /// Whether the body opens with the words of the page's description: the page then
     /// shows them once, in its text (see [`crate::bodies::repeats_description`]).

@@ -35,27 +35,40 @@ pub struct Page {
     /// The whole file text (LF line endings), until a build lets it go.
     #[serde(skip)]
     pub(crate) text: Text,
+    #[serde(deserialize_with = "crate::cached_strings::string")]
     pub lang: String,
     /// Translation key: shared by the translations of one page.
+    #[serde(deserialize_with = "crate::cached_strings::string")]
     pub key: String,
     pub kind: Kind,
     /// First folder of the key (`roles`), if any.
+    #[serde(deserialize_with = "crate::cached_strings::option")]
     pub section: Option<String>,
+    #[serde(deserialize_with = "crate::cached_strings::string")]
     pub title: String,
+    #[serde(deserialize_with = "crate::cached_strings::option")]
     pub description: Option<String>,
     /// What Adobe's front matter says of how the page shows (see [`Adobe`]).
     pub adobe: Adobe,
     /// Last URL segment.
+    #[serde(deserialize_with = "crate::cached_strings::string")]
     pub slug: String,
     /// Output path, relative to the site root: `fr/roles/chef-de-projet/index.html`.
+    #[serde(deserialize_with = "crate::cached_strings::string")]
     pub output: String,
     pub weight: i64,
     pub draft: bool,
+    #[serde(deserialize_with = "crate::cached_strings::strings")]
     pub responsibilities: Vec<String>,
+    #[serde(deserialize_with = "crate::cached_strings::strings")]
     pub skills: Vec<String>,
+    #[serde(deserialize_with = "crate::cached_strings::strings")]
     pub works_with: Vec<String>,
+    #[serde(deserialize_with = "crate::cached_strings::strings")]
     pub depends_on: Vec<String>,
+    #[serde(deserialize_with = "crate::cached_strings::strings")]
     pub risks: Vec<String>,
+    #[serde(deserialize_with = "crate::cached_strings::option")]
     pub contact: Option<String>,
     /// `onboarding` of a role or `checklist` of a team, from the front matter.
     pub checklist: Vec<ChecklistItem>,
@@ -88,7 +101,9 @@ pub struct Adobe {
 /// See [`Adobe::seo`].
 #[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct Seo {
+    #[serde(deserialize_with = "crate::cached_strings::option")]
     pub title: Option<String>,
+    #[serde(deserialize_with = "crate::cached_strings::option")]
     pub description: Option<String>,
 }
 

@@ -20,11 +20,15 @@ use crate::hash::FastMap;
 #[derive(Clone, Debug, Eq, serde::Serialize, serde::Deserialize)]
 pub struct SourceFile {
     /// Absolute (or as given) path on disk.
+    #[serde(deserialize_with = "crate::cached_strings::path")]
     pub path: PathBuf,
     /// Path relative to the site root, with `/`, for messages: `content/roles/a.fr.md`.
+    #[serde(deserialize_with = "crate::cached_strings::path")]
     pub display: PathBuf,
+    #[serde(deserialize_with = "crate::cached_strings::string")]
     pub lang: String,
     /// Translation key: `roles/project-manager`, `_index`, `roles/_index`.
+    #[serde(deserialize_with = "crate::cached_strings::string")]
     pub key: String,
 }
 

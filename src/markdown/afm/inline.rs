@@ -251,11 +251,15 @@ pub(crate) fn badge_open(attrs: &Attrs, href: Option<&str>) -> String {
 /// or on-premises feature.
 #[derive(Clone, Debug, Hash, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct FrontBadge {
+    #[serde(deserialize_with = "crate::cached_strings::string")]
     pub label: String,
     /// Its `type` in lowercase, a class (`badge-positive`); none unless a plain word.
+    #[serde(deserialize_with = "crate::cached_strings::option")]
     pub kind: Option<String>,
     /// Where it leads (`http(s)` or relative; a URL that could run script is dropped).
+    #[serde(deserialize_with = "crate::cached_strings::option")]
     pub url: Option<String>,
+    #[serde(deserialize_with = "crate::cached_strings::option")]
     pub tooltip: Option<String>,
     /// Opened in a new tab: Adobe's guides write `newtab=true` inside the URL's quotes
     /// (`url="https://…/intro.html newtab=true"`, in Target, Platform and Real-Time CDP
