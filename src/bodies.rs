@@ -18,7 +18,7 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use crate::body_texts::{Appender, Kept, StoredText, Texts};
+use crate::cache_store::{Appender, Kept, Place, Store};
 use crate::checklist::Progress;
 use crate::checklist_item::Checklist;
 use crate::config::Config;
@@ -196,9 +196,8 @@ struct PackedBody {
     html: PackedText,
     /// The search entry, on its own too (see [`Body::search_entry`]).
     entry: PackedText,
-    /// Where the two texts are in the texts' file of the cache it came from (see
-    /// `body_texts`).
-    kept: Option<Kept>,
+    /// Where it is in the store of the cache it came from (see `cache_store`).
+    kept: Option<KeptBody>,
 }
 
 impl Stored {
@@ -300,8 +299,8 @@ fn unpack(packed: &PackedBody) -> Option<Body> {
 /// compressed, each body on its own in parallel (its HTML and search entry are most of
 /// the cache's bytes and compress to about a fifth). The HTML's text is kept apart: after
 /// one edit, most pages are not rendered again, and their HTML is not unpacked (at
-/// 20,000 pages, that was 116 MB to unpack). The two texts go to a file of their own (see
-/// `body_texts`), the rest to the cache's.
+/// 20,000 pages, that was 116 MB to unpack). Its three parts go to the cache's store (see
+/// `cache_store`), which the cache's file names them in.
 pub(crate) struct Packed {
     key: u64,
     included: Arc<[IncludedFile]>,
@@ -312,75 +311,121 @@ pub(crate) struct Packed {
     html: PackedText,
     /// The search entry's text.
     entry: PackedText,
-    /// Where the texts are in the texts' file they were read from, if they were.
-    kept: Option<Kept>,
+    /// Where the three are in the store they were read from, if they were.
+    kept: Option<KeptBody>,
 }
 
-/// A [`Packed`] as the build cache's file holds it: its texts named where they are in
-/// the texts' file.
+/// Where a body's three parts are in a store (see [`Packed`]).
+#[derive(Clone, Copy)]
+struct KeptBody {
+    generation: u64,
+    rest: Place,
+    html: Place,
+    entry: Place,
+}
+
+/// A text as the build cache's file names it: compressed or not, and where it is.
+#[derive(Clone, Copy, serde::Serialize, serde::Deserialize)]
+struct StoredText {
+    lz4: bool,
+    place: Place,
+}
+
+/// A [`Packed`] as the build cache's file names it: its parts where they are in the
+/// store.
 #[derive(serde::Serialize)]
 struct PackedOut<'a> {
     key: u64,
     included: &'a [IncludedFile],
     links: &'a LinkDeps,
-    /// Written as bytes (`Bytes`'s own), read back as [`PackedIn::body`].
-    body: &'a bytes::Bytes,
+    rest: Place,
     html: StoredText,
     entry: StoredText,
 }
 
-/// A [`Packed`] as the build cache's file holds it (see [`PackedOut`]), its body still a
-/// slice of the file's bytes.
+/// A [`Packed`] as the build cache's file names it (see [`PackedOut`]).
 #[derive(serde::Deserialize)]
-pub(crate) struct PackedIn<'a> {
+pub(crate) struct PackedIn {
     key: u64,
     included: Arc<[IncludedFile]>,
     links: Arc<LinkDeps>,
-    #[serde(borrow)]
-    body: &'a [u8],
+    rest: Place,
     html: StoredText,
     entry: StoredText,
 }
 
-impl PackedIn<'_> {
-    /// The body shares `file`'s bytes, which hold it, and its texts those of `texts`,
-    /// rather than copy them: 82 MB at 20,000 pages, let go once the bodies have gone to
-    /// the next cache. `None` if `texts` does not hold them.
-    pub(crate) fn within(self, file: &bytes::Bytes, texts: &Texts) -> Option<Packed> {
-        let (html, entry, kept) = texts.get(self.html, self.entry)?;
+impl PackedIn {
+    /// The body, its parts sharing the bytes of `store`, which holds them, rather than
+    /// copies (82 MB at 20,000 pages, let go once the bodies have gone to the next
+    /// cache); `None` if the store does not hold them. Their CRCs are checked by
+    /// [`Packed::sound`].
+    pub(crate) fn within(self, store: &Store) -> Option<Packed> {
+        let text = |t: StoredText| {
+            let bytes = store.get_unchecked(t.place)?;
+            Some(PackedText::from_parts(t.lz4, bytes))
+        };
         Some(Packed {
             key: self.key,
             included: self.included,
             links: self.links,
-            body: file.slice_ref(self.body),
-            html,
-            entry,
-            kept: Some(kept),
+            body: store.get_unchecked(self.rest)?,
+            html: text(self.html)?,
+            entry: text(self.entry)?,
+            kept: Some(KeptBody {
+                generation: store.generation(),
+                rest: self.rest,
+                html: self.html.place,
+                entry: self.entry.place,
+            }),
         })
     }
 }
 
 impl Packed {
-    /// Where its texts are in the texts' file the cache was read from, if they were read.
-    pub(crate) fn kept(&self) -> Option<Kept> {
-        self.kept
+    /// Whether its parts read from a store have their CRCs.
+    pub(crate) fn sound(&self) -> bool {
+        self.kept.is_none_or(|k| {
+            k.rest.sound(&self.body)
+                && k.html.sound(self.html.bytes())
+                && k.entry.sound(self.entry.bytes())
+        })
     }
 
-    /// Writes it to the build cache's file, its texts to `texts` (appended unless they
+    /// How many bytes of its store it names.
+    pub(crate) fn kept_len(&self) -> u64 {
+        self.kept
+            .map_or(0, |k| k.rest.len() + k.html.len() + k.entry.len())
+    }
+
+    /// Writes it to the build cache's file, its parts to `store` (appended unless they
     /// are there already).
     pub(crate) fn write_to(
         &self,
         out: &mut impl std::io::Write,
-        texts: &mut Appender,
+        store: &mut Appender,
     ) -> Result<(), Box<dyn std::error::Error>> {
-        let (html, entry) = texts.put(&self.html, &self.entry, self.kept)?;
+        let kept = |part: fn(&KeptBody) -> Place| {
+            self.kept.as_ref().map(|k| Kept {
+                generation: k.generation,
+                place: part(k),
+            })
+        };
+        let rest = store.put(&self.body, kept(|k| k.rest))?;
+        let html = store.put(self.html.bytes(), kept(|k| k.html))?;
+        let entry = store.put(self.entry.bytes(), kept(|k| k.entry))?;
         let record = PackedOut {
             key: self.key,
             included: &self.included,
             links: &self.links,
-            body: &self.body,
-            html,
-            entry,
+            rest,
+            html: StoredText {
+                lz4: self.html.is_lz4(),
+                place: html,
+            },
+            entry: StoredText {
+                lz4: self.entry.is_lz4(),
+                place: entry,
+            },
         };
         postcard::to_io(&record, out)?;
         Ok(())

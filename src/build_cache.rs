@@ -13,13 +13,13 @@
 //! recorded it is made again.
 //!
 //! The file: a magic line, the identity of the binary and settings it was made with, then
-//! tagged records appended while the build runs (the texts' file the bodies' texts are
-//! in, the parsed pages once the content is read, each body as it is rendered,
-//! compressed, so that the build need not hold them to its end), the rest of the cache
-//! (postcard), and a checksum of all but the header. It is written beside the cache in
-//! use and replaced by a rename, so that a killed build leaves the previous cache or the
-//! new one. The bodies' texts (their HTML and search entries, most of the bytes) are in a
-//! file of their own that builds append to (see `body_texts`).
+//! tagged records appended while the build runs (the store that holds their bytes, the
+//! parsed pages once the content is read, each body as it is rendered, compressed, so
+//! that the build need not hold them to its end), the rest of the cache (postcard), and a
+//! checksum of all but the header. It is written beside the cache in use and replaced by
+//! a rename, so that a killed build leaves the previous cache or the new one. The pages'
+//! and bodies' bytes (nearly all of them) are in a file of their own that builds append
+//! to, and the cache names them there (see `cache_store`).
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -29,7 +29,7 @@ use std::thread::JoinHandle;
 use rayon::prelude::*;
 
 use crate::bodies::{Packed, PackedIn, Sink};
-use crate::body_texts::{self, Begun, Texts};
+use crate::cache_store::{self, Begun, Store};
 use crate::content::{Pages, PagesSink};
 use crate::hash::fnv1a;
 use crate::incremental::Cache;
@@ -42,15 +42,15 @@ const MAGIC: &[u8] = b"equipe build cache 16\n";
 /// Where a build keeps its cache, and what a cache must have been made with to be used.
 pub(crate) struct BuildCache {
     file: PathBuf,
-    /// The bodies' texts' file (see `body_texts`).
-    texts: PathBuf,
+    /// The store of its pages and bodies (see `cache_store`).
+    store: PathBuf,
     /// The binary and settings: `None` when the binary cannot be identified, and then no
     /// cache is read or written.
     identity: Option<u64>,
-    /// What the cache read said of its texts' file, for this build's to append to it.
-    texts_read: Mutex<Option<body_texts::InUse>>,
-    /// This build's texts are in a new file, at this path until its cache is kept.
-    new_texts: Mutex<Option<PathBuf>>,
+    /// What the cache read said of its store, for this build's to append to it.
+    store_in_use: Mutex<Option<cache_store::InUse>>,
+    /// This build's store is a new file, at this path until its cache is kept.
+    new_store: Mutex<Option<PathBuf>>,
 }
 
 impl BuildCache {
@@ -64,10 +64,10 @@ impl BuildCache {
         });
         BuildCache {
             file: sibling(output, "equipe-cache"),
-            texts: sibling(output, "equipe-texts"),
+            store: sibling(output, "equipe-store"),
             identity,
-            texts_read: Mutex::new(None),
-            new_texts: Mutex::new(None),
+            store_in_use: Mutex::new(None),
+            new_store: Mutex::new(None),
         }
     }
 
@@ -77,10 +77,10 @@ impl BuildCache {
         let Some(identity) = self.identity else {
             return Cache::default();
         };
-        let Some((cache, texts)) = read(&self.file, &self.texts, identity) else {
+        let Some((cache, store)) = read(&self.file, &self.store, identity) else {
             return Cache::default();
         };
-        *lock(&self.texts_read) = texts;
+        *lock(&self.store_in_use) = store;
         cache
     }
 
@@ -88,23 +88,23 @@ impl BuildCache {
     /// are rendered (see [`Partial::sink`]). `None` when no cache can be written.
     pub(crate) fn begin(&self) -> Option<Arc<Partial>> {
         let identity = self.identity?;
-        let read = lock(&self.texts_read).take();
-        let texts_partial = self.texts.with_extension("equipe-texts-partial");
-        let mut texts = body_texts::begin(&self.texts, texts_partial, identity, read)?;
-        if let Begun::New(_, partial) = &texts {
-            *lock(&self.new_texts) = Some(partial.clone());
+        let in_use = lock(&self.store_in_use).take();
+        let partial = self.store.with_extension("equipe-store-partial");
+        let mut store = cache_store::begin(&self.store, partial, identity, in_use)?;
+        if let Begun::New(_, partial) = &store {
+            *lock(&self.new_store) = Some(partial.clone());
         }
-        let generation = texts.appender().generation();
+        let generation = store.appender().generation();
         let begun = || -> std::io::Result<Checksummed> {
             let mut file = std::fs::File::create(self.partial())?;
             file.write_all(MAGIC)?;
             file.write_all(&identity.to_le_bytes())?;
             let mut file = Checksummed::new(file);
-            file.write_all(&[TEXTS])?;
+            file.write_all(&[STORE])?;
             file.write_all(&generation.to_le_bytes())?;
             Ok(file)
         };
-        match begun().and_then(|file| Partial::new(file, texts)) {
+        match begun().and_then(|file| Partial::new(file, store)) {
             Ok(partial) => Some(Arc::new(partial)),
             Err(_) => {
                 self.discard();
@@ -119,14 +119,13 @@ impl BuildCache {
     /// without it, the next build is a full one.
     pub(crate) fn write(&self, partial: &Partial, cache: &Cache) -> bool {
         let out = partial.finish();
-        let write =
-            |(mut out, mut texts): (Checksummed, Begun)| -> Result<(), Box<dyn std::error::Error>> {
-                out.write_all(&[END_OF_RECORDS])?;
-                let mut out = postcard::to_io(cache, out)?;
-                let checksum = out.flush_chunk()?;
-                out.file.write_all(&checksum.to_le_bytes())?;
-                Ok(texts.appender().flush()?)
-            };
+        let write = |(mut out, mut store): Files| -> Result<(), Box<dyn std::error::Error>> {
+            out.write_all(&[END_OF_RECORDS])?;
+            let mut out = postcard::to_io(cache, out)?;
+            let checksum = out.flush_chunk()?;
+            out.file.write_all(&checksum.to_le_bytes())?;
+            Ok(store.appender().flush()?)
+        };
         // `None`: a body could not be written.
         let written = out.is_some_and(|out| write(out).is_ok());
         if !written {
@@ -139,24 +138,23 @@ impl BuildCache {
     /// describes the output, which it left as it was.
     pub(crate) fn discard(&self) {
         let _ = std::fs::remove_file(self.partial());
-        if let Some(texts) = lock(&self.new_texts).take() {
-            let _ = std::fs::remove_file(texts);
+        if let Some(store) = lock(&self.new_store).take() {
+            let _ = std::fs::remove_file(store);
         }
     }
 
     /// Puts the cache [`BuildCache::write`] wrote in place of the one in use (`keep`: the
     /// new output is in place), or drops it.
     pub(crate) fn keep(&self, written: bool, keep: bool) {
-        // A new texts' file first: the cache in use does not name it (a build killed
-        // between the two renames leaves a cache whose texts' file is not its own, which
-        // is not used).
-        let texts_in_place = || match lock(&self.new_texts).take() {
-            Some(texts) => std::fs::rename(texts, &self.texts).is_ok(),
+        // A new store first: the cache in use does not name it (a build killed between
+        // the two renames leaves a cache whose store is not its own, which is not used).
+        let store_in_place = || match lock(&self.new_store).take() {
+            Some(store) => std::fs::rename(store, &self.store).is_ok(),
             None => true,
         };
         let kept = written
             && keep
-            && texts_in_place()
+            && store_in_place()
             && std::fs::rename(self.partial(), &self.file).is_ok();
         if written && !kept {
             self.discard();
@@ -181,14 +179,14 @@ fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
-/// The cache in `file`, if it is one of this binary and settings, whole, its bodies'
-/// texts in `texts`; with what it said of that file. The header is read first: a cache
-/// of another binary is not read through.
+/// The cache in `file`, if it is one of this binary and settings, whole, its pages and
+/// bodies in the store at `store_file`; with what it said of that store. The header is
+/// read first: a cache of another binary is not read through.
 fn read(
     file: &Path,
-    texts_file: &Path,
+    store_file: &Path,
     identity: u64,
-) -> Option<(Cache, Option<body_texts::InUse>)> {
+) -> Option<(Cache, Option<cache_store::InUse>)> {
     use std::io::Read;
     let mut file = std::fs::File::open(file).ok()?;
     let mut header = [0; MAGIC.len() + 8];
@@ -204,25 +202,25 @@ fn read(
     }
     let mut bodies = Vec::new();
     let mut pages = None;
-    let mut texts = None;
+    let mut store = None;
     let mut payload = payload;
     loop {
         let (&tag, after) = payload.split_first()?;
         match tag {
-            TEXTS => {
+            STORE => {
                 let (generation, after) = after.split_first_chunk::<8>()?;
                 let generation = u64::from_le_bytes(*generation);
-                texts = Some(Texts::open(texts_file, identity, generation)?);
+                store = Some(Store::open(store_file, identity, generation)?);
                 payload = after;
             }
             A_BODY => {
                 let (body, after) = postcard::take_from_bytes::<PackedIn>(after).ok()?;
-                bodies.push(body.within(&rest, texts.as_ref()?)?);
+                bodies.push(body.within(store.as_ref()?)?);
                 payload = after;
             }
             PAGES => {
-                let (read, after) = Pages::read(&rest, after)?;
-                pages = Some(read);
+                let (read, live, after) = Pages::read(store.as_ref()?, after)?;
+                pages = Some((read, live));
                 payload = after;
             }
             END_OF_RECORDS => {
@@ -233,15 +231,16 @@ fn read(
         }
     }
     let mut cache: Cache = postcard::from_bytes(payload).ok()?;
-    let named: Vec<_> = bodies.iter().filter_map(Packed::kept).collect();
-    let texts = match texts {
-        Some(texts) if !texts.sound(&named) => return None,
-        texts => texts.map(|t| t.in_use(&named)),
-    };
-    cache.bodies.add_packed(bodies);
     // A cache without its pages is not whole.
-    cache.content.pages = pages?;
-    Some((cache, texts))
+    let (pages, pages_live) = pages?;
+    if !bodies.par_iter().all(Packed::sound) {
+        return None;
+    }
+    let live = pages_live + bodies.iter().map(Packed::kept_len).sum::<u64>();
+    let in_use = store.map(|s| s.in_use(live));
+    cache.bodies.add_packed(bodies);
+    cache.content.pages = pages;
+    Some((cache, in_use))
 }
 
 /// Before each body of the file.
@@ -250,9 +249,9 @@ const A_BODY: u8 = 1;
 const PAGES: u8 = 2;
 /// After the last body and the pages, before the rest of the cache.
 const END_OF_RECORDS: u8 = 0;
-/// The generation of the texts' file the bodies' texts are in (see `body_texts`): before
-/// the bodies.
-const TEXTS: u8 = 3;
+/// The generation of the store the pages and bodies are in (see `cache_store`): before
+/// them.
+const STORE: u8 = 3;
 
 /// A build's cache file while the build runs: the bodies are appended as they come
 /// ([`Partial::sink`]), the rest by [`BuildCache::write`].
@@ -270,15 +269,15 @@ pub(crate) struct Partial {
 }
 
 impl Partial {
-    fn new(file: Checksummed, texts: Begun) -> std::io::Result<Partial> {
+    fn new(file: Checksummed, store: Begun) -> std::io::Result<Partial> {
         let (queue, records) = mpsc::channel::<Record>();
         let writer = std::thread::Builder::new()
             .name("equipe-cache".into())
             .spawn(move || {
-                let mut out = Some((file, texts));
+                let mut out = Some((file, store));
                 for record in records {
-                    if let Some((file, texts)) = &mut out
-                        && record.write(file, texts).is_err()
+                    if let Some((file, store)) = &mut out
+                        && record.write(file, store).is_err()
                     {
                         out = None;
                     }
@@ -310,7 +309,7 @@ impl Partial {
         }
     }
 
-    /// The file and the texts' file, once every body sent is written (`None` if one could
+    /// The file and the store, once every body sent is written (`None` if one could
     /// not be, or if the files were already taken).
     fn finish(&self) -> Option<Files> {
         drop(
@@ -328,7 +327,7 @@ impl Partial {
     }
 }
 
-/// The cache's file and the texts' file a [`Partial`] writes.
+/// The cache's file and the store a [`Partial`] writes.
 type Files = (Checksummed, Begun);
 
 /// What the writing thread appends to the file, tagged.
@@ -341,16 +340,16 @@ impl Record {
     fn write(
         &self,
         file: &mut Checksummed,
-        texts: &mut Begun,
+        store: &mut Begun,
     ) -> Result<(), Box<dyn std::error::Error>> {
         match self {
             Record::Body(body) => {
                 file.write_all(&[A_BODY])?;
-                body.write_to(file, texts.appender())?;
+                body.write_to(file, store.appender())?;
             }
             Record::Pages(pages) => {
                 file.write_all(&[PAGES])?;
-                pages.write_to(file)?;
+                pages.write_to(file, store.appender())?;
             }
         }
         Ok(())

@@ -20,6 +20,7 @@ pub(crate) use front_matter::{ChecklistEntry, Kind, near_miss};
 pub(crate) use source::{Discovered, SourceFile, discover, discover_cached, display_path};
 pub(crate) use suggest::closest;
 
+use crate::cache_store::{Appender, Kept, Place, Store};
 use crate::checklist_item::ChecklistItem;
 use crate::config::Config;
 use crate::diagnostics::Diagnostic;
@@ -367,32 +368,49 @@ pub(crate) struct Cache {
 pub(crate) struct Pages(FastMap<PathBuf, CachedPage>);
 
 impl Pages {
-    /// Writes them as [`Pages::read`] reads them back (see [`crate::chunked`]): a page
-    /// read from the last build's cache as the bytes it was read from (serializing the
-    /// 20,000 pages again was 6% of a build after one edit), the others serialized.
-    pub(crate) fn write_to(&self, out: &mut impl std::io::Write) -> postcard::Result<()> {
-        let entries: Vec<(&PathBuf, &CachedPage)> = self.0.iter().collect();
-        crate::chunked::write_items(&entries, out, |entry, mut bytes| match &entry.1.raw {
-            Some(raw) => {
-                bytes.extend_from_slice(raw);
-                Ok(bytes)
-            }
-            None => postcard::to_extend(entry, bytes),
-        })
+    /// Writes them as [`Pages::read`] reads them back: each page's bytes (its path and
+    /// the rest, serialized) in `store`, and where they are there to `out`. A page read
+    /// from the last build's cache is named where it is in the store if this build
+    /// appends to that store, else written as the bytes it was read from (serializing
+    /// the 20,000 pages again was 6% of a build after one edit); the others serialized.
+    pub(crate) fn write_to(
+        &self,
+        out: &mut impl std::io::Write,
+        store: &mut Appender,
+    ) -> Result<(), Box<dyn std::error::Error>> {
+        let mut places = Vec::with_capacity(self.0.len());
+        for entry in &self.0 {
+            let place = match &entry.1.raw {
+                Some(raw) => store.put(raw, entry.1.kept)?,
+                None => store.put(&postcard::to_stdvec(&entry)?, None)?,
+            };
+            places.push(place);
+        }
+        postcard::to_io(&places, out)?;
+        Ok(())
     }
 
-    /// The pages [`Pages::write_to`] wrote at the start of `at`, a part of `file`, each
-    /// keeping its bytes in `file`; and the bytes after them.
-    pub(crate) fn read<'b>(file: &bytes::Bytes, at: &'b [u8]) -> Option<(Pages, &'b [u8])> {
-        let (items, after) = crate::chunked::read_items::<PathBuf, CachedPage>(at)?;
-        let pages = items
-            .into_iter()
-            .map(|((path, mut cached), raw)| {
-                cached.raw = Some(file.slice_ref(raw));
-                (path, cached)
+    /// The pages [`Pages::write_to`] named at the start of `at`, each keeping its bytes in
+    /// `store` (checked on every core), with the size of those bytes; and the bytes after
+    /// them. `None` if one is not in the store or does not read back.
+    pub(crate) fn read<'b>(store: &Store, at: &'b [u8]) -> Option<(Pages, u64, &'b [u8])> {
+        let (places, after) = postcard::take_from_bytes::<Vec<Place>>(at).ok()?;
+        let pages = places
+            .par_iter()
+            .map(|&place| {
+                let (bytes, kept) = store.get(place)?;
+                let (path, mut cached) =
+                    postcard::from_bytes::<(PathBuf, CachedPage)>(&bytes).ok()?;
+                cached.raw = Some(bytes);
+                cached.kept = Some(kept);
+                Some((path, cached))
             })
-            .collect();
-        Some((Pages(pages), after))
+            .collect::<Option<Vec<_>>>()?;
+        let live = pages
+            .iter()
+            .map(|(_, c)| c.kept.map_or(0, |k| k.place.len()))
+            .sum();
+        Some((Pages(pages.into_iter().collect()), live, after))
     }
 }
 
@@ -404,10 +422,13 @@ struct CachedPage {
     len: u64,
     modified: SystemTime,
     page: Arc<Page>,
-    /// The bytes of this entry (its path and the rest) in the build cache it was read
-    /// from: what the next cache writes for it, unchanged.
+    /// The bytes of this entry (its path and the rest) in the store of the build cache it
+    /// was read from (see `cache_store`): what the next cache writes for it, unchanged.
     #[serde(skip)]
     raw: Option<bytes::Bytes>,
+    /// Where those bytes are in that store.
+    #[serde(skip)]
+    kept: Option<Kept>,
 }
 
 impl Cache {
@@ -527,6 +548,7 @@ fn read_with_cache(
                         modified,
                         page,
                         raw: None,
+                        kept: None,
                     },
                 );
             }

@@ -74,11 +74,11 @@ enum TextEdits {
 fn after_any_edit_a_build_with_compressed_bodies_equals_a_first_build() {
     let compressed = TestSite::example().with_env("EQUIPE_TEST_COMPRESSED_FROM_PAGES", "0");
     let plain = TestSite::example();
-    // The texts are in a file of their own beside the cache.
+    // The bodies are in the cache's store beside it.
     let cache_size = |site: &TestSite| {
         site.build().ok();
-        std::fs::metadata(site.path(TEXTS))
-            .expect("the bodies' texts")
+        std::fs::metadata(site.path(STORE))
+            .expect("the cache's store")
             .len()
     };
     let (small, large) = (cache_size(&compressed), cache_size(&plain));
@@ -153,8 +153,8 @@ fn edits_pile_up(site: &TestSite, text_edits: TextEdits) {
 /// A way to spoil a cache file's bytes.
 type Spoil = fn(&mut Vec<u8>);
 
-/// The file of the bodies' texts beside the cache (see `body_texts`).
-const TEXTS: &str = ".public.equipe-texts";
+/// The cache's store beside it, which holds its pages and bodies (see `cache_store`).
+const STORE: &str = ".public.equipe-store";
 
 /// A cache that is cut short, altered, made by another equipe or for other settings is
 /// ignored: the build is a first one, and right.
@@ -318,37 +318,37 @@ fn a_guide_built_with_its_cache_equals_a_first_build() {
     }
 }
 
-/// The same for the file of the bodies' texts: cut short, a text altered, made by
-/// another equipe, another file than the one the cache names, gone.
+/// The same for the cache's store: cut short, a byte altered, made by another equipe,
+/// another file than the one the cache names, gone.
 #[test]
-fn a_texts_file_that_cannot_be_trusted_is_ignored() {
-    // Edits of a page's text built the cache's way, which reads the texts.
+fn a_store_that_cannot_be_trusted_is_ignored() {
+    // Edits of a page's text built the cache's way, which reads the store.
     let site = TestSite::example().with_env("EQUIPE_TEST_NO_TEXT_EDITS", "1");
-    let texts = site.path(TEXTS);
+    let store = site.path(STORE);
     // After the magic line, the identity of the binary and settings, then the number
     // the cache names the file by.
-    let header = "equipe texts 1\n".len();
+    let header = "equipe store 1\n".len();
     let spoil: [(&str, Spoil); 5] = [
         ("cut short", |b| b.truncate(b.len() - 10)),
-        ("a text altered", |b| {
+        ("a byte altered", |b| {
             let middle = b.len() / 2;
             b[middle] ^= 0x20;
         }),
-        ("of another equipe", |b| b["equipe texts 1\n".len()] ^= 1),
+        ("of another equipe", |b| b["equipe store 1\n".len()] ^= 1),
         ("of another generation", |b| {
-            b["equipe texts 1\n".len() + 8] ^= 1;
+            b["equipe store 1\n".len() + 8] ^= 1;
         }),
         ("gone", |b| b.clear()),
     ];
     for (i, (how, spoil)) in spoil.iter().enumerate() {
         site.build().ok();
-        let mut bytes = std::fs::read(&texts).expect("a build leaves its texts");
-        assert!(bytes.len() > header + 16 + 1000, "{how}: texts");
+        let mut bytes = std::fs::read(&store).expect("a build leaves its store");
+        assert!(bytes.len() > header + 16 + 1000, "{how}: store");
         spoil(&mut bytes);
         if bytes.is_empty() {
-            std::fs::remove_file(&texts).expect("remove");
+            std::fs::remove_file(&store).expect("remove");
         } else {
-            std::fs::write(&texts, bytes).expect("write");
+            std::fs::write(&store, bytes).expect("write");
         }
         tick();
         let page = site.path("content/roles/tester.en.md");
@@ -361,31 +361,31 @@ fn a_texts_file_that_cannot_be_trusted_is_ignored() {
         assert_same(
             &files(&site.output("")),
             &first_build(&site),
-            &format!("texts {how}"),
+            &format!("store {how}"),
         );
     }
 }
 
-/// A build after an edit appends the texts it made to the last build's file, which
-/// keeps the others where they are; once the file is more than twice the texts the
+/// A build after an edit appends the pages and bodies it made to the last build's store,
+/// which keeps the others where they are; once the file is more than twice what the
 /// cache names (every body made again, twice), it is written anew with those alone.
 /// Every build gives the files a first build gives.
 #[test]
-fn the_texts_file_is_appended_to_and_written_anew_once_mostly_stale() {
+fn the_store_is_appended_to_and_written_anew_once_mostly_stale() {
     let site = TestSite::example().with_env("EQUIPE_TEST_NO_TEXT_EDITS", "1");
     site.build().ok();
-    let texts = || std::fs::read(site.path(TEXTS)).expect("the bodies' texts");
-    let first = texts();
+    let store = || std::fs::read(site.path(STORE)).expect("the cache's store");
+    let first = store();
     tick();
     let page = site.path("content/roles/tester.en.md");
     let text = std::fs::read_to_string(&page).expect("read");
     std::fs::write(&page, format!("{text}\nAppended.\n")).expect("write");
     let run = site.build().ok();
     assert_eq!(bodies_reused(&run.stderr()), built(&run.stderr()) - 1);
-    let appended = texts();
+    let appended = store();
     assert!(
         appended.len() > first.len() && appended.len() < first.len() + first.len() / 4,
-        "one page's texts appended: {} then {} bytes",
+        "one page appended: {} then {} bytes",
         first.len(),
         appended.len()
     );
@@ -403,10 +403,10 @@ fn the_texts_file_is_appended_to_and_written_anew_once_mostly_stale() {
         let retitled = config.replace("E-commerce project team", title);
         std::fs::write(site.path("site.yaml"), retitled).expect("write");
         site.build().ok();
-        sizes.push(texts().len());
+        sizes.push(store().len());
         assert_same(&files(&site.output("")), &first_build(&site), title);
     }
-    // Appended (twice the texts named), then written anew (about the first size), then
+    // Appended (twice what is named), then written anew (about the first size), then
     // appended again.
     assert!(sizes[0] > appended.len() + first.len() / 2, "{sizes:?}");
     assert!(

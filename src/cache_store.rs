@@ -1,0 +1,230 @@
+//! The build cache's store: the bytes of what the cache keeps of each page (its parsed
+//! front matter, its body, its body's HTML and search entry), in a file of their own beside
+//! the cache (`.public.equipe-store`) that builds append to.
+//!
+//! They are nearly all of the cache's bytes (105 of 110 MB at 20,000 pages), and a build
+//! after one edit keeps nearly all of them: written with the rest of the cache, they were
+//! copied whole into each new cache file. The cache now names each one by where it is in
+//! this file, with its CRC-32, checked when the cache is read (as the cache's own checksum
+//! checks the rest of it); a build appends what it made and names the rest where it
+//! already is. The file is written anew, with what the build keeps alone, when it has
+//! grown past twice the size of what the last cache named (pages and bodies since made
+//! again, builds that failed), or when there is none to append to.
+//!
+//! Trust: the file starts with the identity of the binary and settings that made it and
+//! a number drawn when it was begun (its generation), which the cache names; a cache
+//! whose store is missing, of another generation, shorter than what it names or whose
+//! bytes do not have their CRC is not used (the build is a full one). The file is only
+//! ever appended to past what a cache names, or replaced by a rename, so a build killed
+//! midway leaves the cache in use whole.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// Names the format of the store.
+const MAGIC: &[u8] = b"equipe store 1\n";
+
+/// The magic line, then the identity of the binary and settings, and the generation.
+const HEADER: u64 = MAGIC.len() as u64 + 16;
+
+/// Where bytes are in the store (from the end of its header), and their CRC-32.
+#[derive(Clone, Copy, Debug, serde::Serialize, serde::Deserialize)]
+pub(crate) struct Place {
+    at: u64,
+    len: u32,
+    crc: u32,
+}
+
+impl Place {
+    /// Whether `bytes` (got with [`Store::get_unchecked`]) have its CRC.
+    pub(crate) fn sound(&self, bytes: &[u8]) -> bool {
+        crc32fast::hash(bytes) == self.crc
+    }
+
+    /// How many bytes it names.
+    pub(crate) fn len(&self) -> u64 {
+        u64::from(self.len)
+    }
+}
+
+/// Bytes as they are in one store (see [`Store::generation`]): a build that appends to
+/// that store names them where they are rather than write them again.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Kept {
+    pub(crate) generation: u64,
+    pub(crate) place: Place,
+}
+
+/// A store, read (mapped) for the cache that names it.
+pub(crate) struct Store {
+    bytes: bytes::Bytes,
+    generation: u64,
+}
+
+/// What the cache in use says of its store: for this build's to be appended to it or not.
+#[derive(Clone, Copy)]
+pub(crate) struct InUse {
+    generation: u64,
+    /// The size of what the store holds.
+    len: u64,
+    /// The size of what the cache names in it.
+    live: u64,
+}
+
+impl Store {
+    /// The store at `file`, if it was made by `identity` and is of `generation`.
+    pub(crate) fn open(file: &Path, identity: u64, generation: u64) -> Option<Store> {
+        use std::io::Read;
+        let mut file = std::fs::File::open(file).ok()?;
+        let mut header = [0; HEADER as usize];
+        file.read_exact(&mut header).ok()?;
+        let ids = header.strip_prefix(MAGIC)?;
+        if ids[..8] != identity.to_le_bytes() || ids[8..] != generation.to_le_bytes() {
+            return None;
+        }
+        let bytes = crate::mapped::contents(&mut file, header.len())?;
+        Some(Store { bytes, generation })
+    }
+
+    /// The bytes at `place`, sharing the store's (`None` if the store does not hold them,
+    /// or they do not have their CRC).
+    pub(crate) fn get(&self, place: Place) -> Option<(bytes::Bytes, Kept)> {
+        let bytes = self.get_unchecked(place)?;
+        (crc32fast::hash(&bytes) == place.crc).then_some((bytes, self.kept(place)))
+    }
+
+    /// The bytes at `place`, their CRC not checked yet: see [`Kept::sound`].
+    pub(crate) fn get_unchecked(&self, place: Place) -> Option<bytes::Bytes> {
+        let end = place.at.checked_add(place.len())?;
+        let range = usize::try_from(place.at).ok()?..usize::try_from(end).ok()?;
+        (range.end <= self.bytes.len()).then(|| self.bytes.slice(range))
+    }
+
+    pub(crate) fn kept(&self, place: Place) -> Kept {
+        Kept {
+            generation: self.generation,
+            place,
+        }
+    }
+
+    pub(crate) fn generation(&self) -> u64 {
+        self.generation
+    }
+
+    /// What a build appending to this store needs to know of it; `live`: the size of
+    /// what the cache names in it.
+    pub(crate) fn in_use(&self, live: u64) -> InUse {
+        InUse {
+            generation: self.generation,
+            len: self.bytes.len() as u64,
+            live,
+        }
+    }
+}
+
+/// Where a build writes its store: the end of the last build's, or a new file put in its
+/// place when the build's cache is.
+pub(crate) struct Appender {
+    out: std::io::BufWriter<std::fs::File>,
+    /// Where the next bytes go.
+    end: u64,
+    generation: u64,
+}
+
+/// How a build writes its store: appended to the file at `file`, or to a new one beside
+/// it (`partial`), renamed over it once the build's cache is in place.
+pub(crate) enum Begun {
+    Appended(Appender),
+    New(Appender, PathBuf),
+}
+
+/// Begins this build's store beside the store at `file`: appended to it if the cache in
+/// use names it (`in_use`) and it is no more than twice the size of what the cache names,
+/// else in a new file (`partial`). `None` if neither can be written.
+pub(crate) fn begin(
+    file: &Path,
+    partial: PathBuf,
+    identity: u64,
+    in_use: Option<InUse>,
+) -> Option<Begun> {
+    let appends = in_use.filter(|r| r.live > 0 && r.len <= 2 * r.live);
+    if let Some(last) = appends
+        && let Ok(appended) = std::fs::OpenOptions::new().append(true).open(file)
+        && let Ok(len) = appended.metadata().map(|m| m.len())
+        && len >= HEADER + last.len
+    {
+        return Some(Begun::Appended(Appender {
+            out: std::io::BufWriter::with_capacity(1 << 20, appended),
+            end: len - HEADER,
+            generation: last.generation,
+        }));
+    }
+    let generation = new_generation(identity);
+    let created = std::fs::File::create(&partial).and_then(|created| {
+        let mut out = std::io::BufWriter::with_capacity(1 << 20, created);
+        out.write_all(MAGIC)?;
+        out.write_all(&identity.to_le_bytes())?;
+        out.write_all(&generation.to_le_bytes())?;
+        Ok(out)
+    });
+    match created {
+        Ok(out) => Some(Begun::New(
+            Appender {
+                out,
+                end: 0,
+                generation,
+            },
+            partial,
+        )),
+        Err(_) => {
+            let _ = std::fs::remove_file(&partial);
+            None
+        }
+    }
+}
+
+/// A number no other store beside this output is likely to have had.
+fn new_generation(identity: u64) -> u64 {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos());
+    crate::hash::hash_of(&(identity, now, std::process::id()))
+}
+
+impl Begun {
+    pub(crate) fn appender(&mut self) -> &mut Appender {
+        match self {
+            Begun::Appended(appender) | Begun::New(appender, _) => appender,
+        }
+    }
+}
+
+impl Appender {
+    pub(crate) fn generation(&self) -> u64 {
+        self.generation
+    }
+
+    /// Names `bytes` in this store: where `kept` says they are if it is this store, else
+    /// appended.
+    pub(crate) fn put(&mut self, bytes: &[u8], kept: Option<Kept>) -> std::io::Result<Place> {
+        match kept {
+            Some(kept) if kept.generation == self.generation => Ok(kept.place),
+            _ => {
+                let len = u32::try_from(bytes.len()).map_err(std::io::Error::other)?;
+                self.out.write_all(bytes)?;
+                let place = Place {
+                    at: self.end,
+                    len,
+                    crc: crc32fast::hash(bytes),
+                };
+                self.end += place.len();
+                Ok(place)
+            }
+        }
+    }
+
+    /// Writes what is buffered: the bytes are on file before the cache naming them is.
+    pub(crate) fn flush(&mut self) -> std::io::Result<()> {
+        self.out.flush()
+    }
+}
