@@ -149,7 +149,13 @@ impl BuildCache {
         // A new store first: the cache in use does not name it (a build killed between
         // the two renames leaves a cache whose store is not its own, which is not used).
         let store_in_place = || match lock(&self.new_store).take() {
-            Some(store) => std::fs::rename(store, &self.store).is_ok(),
+            Some(store) => {
+                let renamed = std::fs::rename(&store, &self.store).is_ok();
+                if !renamed {
+                    let _ = std::fs::remove_file(store);
+                }
+                renamed
+            }
             None => true,
         };
         let kept = written
