@@ -368,6 +368,44 @@ fn a_store_that_cannot_be_trusted_is_ignored() {
     each_spoiled_file_is_ignored(&site, &store, "a store", &spoil);
 }
 
+/// A build killed after appending to the store, or one that failed, leaves bytes past what
+/// the cache in use names: that cache is still used, and the next build appends after
+/// them.
+#[test]
+fn bytes_past_what_the_cache_names_leave_it_in_use() {
+    let site = TestSite::example().with_env("EQUIPE_TEST_NO_TEXT_EDITS", "1");
+    site.build().ok();
+    let store = site.path(STORE);
+    let mut bytes = std::fs::read(&store).expect("a build leaves its store");
+    bytes.extend_from_slice(&b"a killed build's bodies".repeat(100));
+    std::fs::write(&store, &bytes).expect("write");
+    tick();
+    let page = site.path("content/roles/tester.en.md");
+    let text = std::fs::read_to_string(&page).expect("read");
+    std::fs::write(&page, format!("{text}\nAfter the killed build.\n")).expect("write");
+    let run = site.build().ok();
+    let stderr = run.stderr();
+    assert_eq!(bodies_reused(&stderr), built(&stderr) - 1, "{stderr}");
+    let after = std::fs::read(&store).expect("the store");
+    assert_eq!(after[..bytes.len()], bytes[..], "appended after them");
+    assert_same(
+        &files(&site.output("")),
+        &first_build(&site),
+        "after a killed build",
+    );
+    // What that build appended is where its cache says.
+    tick();
+    std::fs::write(&page, format!("{text}\nOnce more.\n")).expect("write");
+    let run = site.build().ok();
+    let stderr = run.stderr();
+    assert_eq!(bodies_reused(&stderr), built(&stderr) - 1, "{stderr}");
+    assert_same(
+        &files(&site.output("")),
+        &first_build(&site),
+        "the build after",
+    );
+}
+
 /// A build after an edit appends the pages and bodies it made to the last build's store,
 /// which keeps the others where they are; once the file is more than twice what the
 /// cache names (every body made again, twice), it is written anew with those alone.
