@@ -300,6 +300,13 @@ fn a_guide_built_with_its_cache_equals_a_first_build() {
     }
 }
 
+/// Adds a paragraph to the text of the example's tester role page.
+fn add_to_tester(site: &TestSite, paragraph: &str) {
+    let page = site.path("content/roles/tester.en.md");
+    let text = std::fs::read_to_string(&page).expect("read");
+    std::fs::write(&page, format!("{text}\n{paragraph}\n")).expect("write");
+}
+
 /// Builds `site`, spoils `file` each way of `spoil` (emptied, it is removed), edits a page
 /// and builds again: that build reuses nothing and gives the files of a first build.
 fn each_spoiled_file_is_ignored(
@@ -318,9 +325,7 @@ fn each_spoiled_file_is_ignored(
             std::fs::write(file, bytes).expect("write");
         }
         tick();
-        let page = site.path("content/roles/tester.en.md");
-        let text = std::fs::read_to_string(&page).expect("read");
-        std::fs::write(&page, format!("{text}\nEdit {i}.\n")).expect("write");
+        add_to_tester(site, &format!("Edit {i}."));
         let run = site.build().ok();
         let stderr = run.stderr();
         assert_eq!(reused(&stderr), 0, "{what} {how}: {stderr}");
@@ -380,9 +385,7 @@ fn bytes_past_what_the_cache_names_leave_it_in_use() {
     bytes.extend_from_slice(&b"a killed build's bodies".repeat(100));
     std::fs::write(&store, &bytes).expect("write");
     tick();
-    let page = site.path("content/roles/tester.en.md");
-    let text = std::fs::read_to_string(&page).expect("read");
-    std::fs::write(&page, format!("{text}\nAfter the killed build.\n")).expect("write");
+    add_to_tester(&site, "After the killed build.");
     let run = site.build().ok();
     let stderr = run.stderr();
     assert_eq!(bodies_reused(&stderr), built(&stderr) - 1, "{stderr}");
@@ -395,7 +398,7 @@ fn bytes_past_what_the_cache_names_leave_it_in_use() {
     );
     // What that build appended is where its cache says.
     tick();
-    std::fs::write(&page, format!("{text}\nOnce more.\n")).expect("write");
+    add_to_tester(&site, "Once more.");
     let run = site.build().ok();
     let stderr = run.stderr();
     assert_eq!(bodies_reused(&stderr), built(&stderr) - 1, "{stderr}");
@@ -417,9 +420,7 @@ fn the_store_is_appended_to_and_written_anew_once_mostly_stale() {
     let store = || std::fs::read(site.path(STORE)).expect("the cache's store");
     let first = store();
     tick();
-    let page = site.path("content/roles/tester.en.md");
-    let text = std::fs::read_to_string(&page).expect("read");
-    std::fs::write(&page, format!("{text}\nAppended.\n")).expect("write");
+    add_to_tester(&site, "Appended.");
     let run = site.build().ok();
     assert_eq!(bodies_reused(&run.stderr()), built(&run.stderr()) - 1);
     let appended = store();
