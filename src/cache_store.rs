@@ -90,10 +90,10 @@ impl Store {
     /// or they do not have their CRC).
     pub(crate) fn get(&self, place: Place) -> Option<(bytes::Bytes, Kept)> {
         let bytes = self.get_unchecked(place)?;
-        (crc32fast::hash(&bytes) == place.crc).then_some((bytes, self.kept(place)))
+        place.sound(&bytes).then(|| (bytes, self.kept(place)))
     }
 
-    /// The bytes at `place`, their CRC not checked yet: see [`Kept::sound`].
+    /// The bytes at `place`, their CRC not checked yet: see [`Place::sound`].
     pub(crate) fn get_unchecked(&self, place: Place) -> Option<bytes::Bytes> {
         let end = place.at.checked_add(place.len())?;
         let range = usize::try_from(place.at).ok()?..usize::try_from(end).ok()?;
