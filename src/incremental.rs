@@ -204,9 +204,11 @@ impl Cache {
     }
 }
 
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Stats {
     pub files_read: usize,
     pub bodies_rendered: usize,
     pub pages_rendered: usize,
+    /// The output files rendered again (their keys changed), pages or not, by path.
+    pub files_rendered: Vec<String>,
 }

@@ -39,6 +39,7 @@ pub(super) fn rebuild(
     let mut errors = Vec::new();
     let mut fresh: Vec<(String, u64)> = Vec::new();
     let mut pages_rendered = 0;
+    let mut files_rendered = Vec::new();
     for (job, result) in jobs.iter().zip(results) {
         match result {
             Ok((path, Rebuilt::Same)) => {
@@ -54,6 +55,7 @@ pub(super) fn rebuild(
             Ok((path, Rebuilt::New(file, key))) => {
                 anchors.observe(&file.path, &file.bytes);
                 pages_rendered += usize::from(matches!(job, render::Job::Page(_)));
+                files_rendered.push(path.clone());
                 fresh.push((path, key));
                 files.push(file);
             }
@@ -84,6 +86,7 @@ pub(super) fn rebuild(
         files_read: cache.content.files_read,
         bodies_rendered: cache.bodies.rendered,
         pages_rendered,
+        files_rendered,
     };
     (files, errors)
 }

@@ -567,7 +567,7 @@ impl Renderer<'_> {
         JobContext::Special(SpecialContext {
             language: self.language_context(lang, root.to_string(), false),
             homes,
-            every_language: self.prepared.key,
+            all_strings: self.prepared.strings_key,
         })
     }
 

@@ -17,7 +17,7 @@ use super::views::{GuideLink, GuideSection, Nav, SiteInfo, Summaries, Summary};
 use crate::checklist;
 use crate::content::Kind;
 use crate::diagnostics::Diagnostic;
-use crate::hash::hash_of;
+use crate::hash::{hash_all, hash_of};
 use crate::site::navigation::{MenuItem, Target};
 use crate::site::{PageId, STANDARD_SECTIONS, Site, root_prefix};
 use crate::teammap::{self, MapNode, MapText, NodeKind, TeamMap};
@@ -41,6 +41,9 @@ pub(crate) struct Prepared {
     lists_beyond_home: bool,
     /// Whether role pages get `told` (see [`shows_told`]).
     pub(super) told: bool,
+    /// The hash of every language's UI strings, typeset (what the language choice and
+    /// the 404 page show of every language, beside their own language's context).
+    pub(super) strings_key: u64,
     /// The compiled templates, with the site-wide global context.
     pub(super) tera: Tera,
     /// Per language: navigation (made when a page of the language is first rendered, see
@@ -295,6 +298,7 @@ impl Prepared {
                 .collect(),
             lists_beyond_home: lists_beyond_home(views.templates),
             told: shows_told(views.templates),
+            strings_key: hash_all(views.languages.iter().map(|l| (l.code, &l.strings))),
             tera,
             nav: BTreeMap::new(),
             strings: BTreeMap::new(),

@@ -276,9 +276,10 @@ impl Serialize for GroupView<'_> {
 pub(super) struct SpecialContext<'a> {
     pub language: LanguageContext<'a>,
     pub homes: Vec<Translation<'a>>,
-    /// The key of everything prepared ([`Prepared::key`]): these pages show every
-    /// language's strings.
-    pub every_language: u64,
+    /// The key of every language's UI strings ([`Prepared::strings_key`]): these pages
+    /// show them all (`all_strings`). Not the key of everything prepared: a title edited
+    /// in one language made them again, and made the default language's lists for them.
+    pub all_strings: u64,
 }
 
 /// What a page template shows of its page.

@@ -338,6 +338,53 @@ fn a_page_that_stops_reading_stands_in_as_it_last_was() {
     }
 }
 
+/// A title edited in one language renders again pages of that language alone: not the
+/// language choice nor the 404 page, which show every language's UI strings and the
+/// default language's menu, not the other languages' lists (they were made again at each
+/// title edit, and made the default language's lists of thousands for it). An edit of a
+/// string they show of another language renders them again (see `EDITS` too).
+#[test]
+fn a_title_edited_renders_no_page_of_another_language() {
+    use equipe::render_site;
+
+    let (site, options, mut cache) = served_example();
+    let role = site.path(ROLE);
+    let text = std::fs::read_to_string(&role).expect("the tester role");
+    tick();
+    std::fs::write(
+        &role,
+        text.replacen("title: Tester", "title: Zanzibar tester", 1),
+    )
+    .expect("write");
+    cache.only_changed([PathBuf::from(ROLE)]);
+    let edited = files_of(render_site(&options, Some(&mut cache)));
+    assert_eq!(edited, files_of(render_site(&options, None)));
+    let rendered = &cache.stats.files_rendered;
+    assert!(
+        rendered.iter().any(|p| p == "en/roles/tester/index.html"),
+        "the page itself: {rendered:?}"
+    );
+    assert!(
+        rendered
+            .iter()
+            .all(|p| p.starts_with("en/") || p.ends_with(".json")),
+        "English pages and the checklists' data alone: {rendered:?}"
+    );
+
+    tick();
+    site.write("i18n/en.yaml", "enter_site: Come in, in English\n");
+    cache.only_changed([PathBuf::from("i18n/en.yaml")]);
+    let edited = files_of(render_site(&options, Some(&mut cache)));
+    assert_eq!(edited, files_of(render_site(&options, None)));
+    let rendered = &cache.stats.files_rendered;
+    assert!(
+        rendered.iter().any(|p| p == "index.html"),
+        "the language choice shows the English string: {rendered:?}"
+    );
+    let choice = String::from_utf8_lossy(&edited["index.html"]).into_owned();
+    assert!(choice.contains("Come in, in English"), "{choice}");
+}
+
 /// Every file of a rebuild in memory, by path.
 fn files_of(outcome: equipe::Outcome) -> BTreeMap<String, Vec<u8>> {
     assert!(
@@ -594,6 +641,8 @@ pub(crate) const EDITS: &[Edit] = &[
     edit("static/assets/style.css", "navy", "teal"),
     edit("i18n/en.yaml", WRITE, "roles: People\n"),
     edit("i18n/en.yaml", "People", "Jobs"),
+    // Shown by the language choice alone, whose language is French.
+    edit("i18n/en.yaml", "Jobs\n", "Jobs\nenter_site: Come in\n"),
     // The progress bars' text is made from this string, in Rust (see `ProgressView`).
     edit(
         "i18n/fr.yaml",

@@ -142,7 +142,7 @@ impl Shared {
         let start = std::time::Instant::now();
         let mut cache = self.cache.lock().unwrap_or_else(PoisonError::into_inner);
         let outcome = equipe::render_site(options, Some(&mut cache));
-        let stats = cache.stats;
+        let stats = cache.stats.clone();
         drop(cache);
         let left_out = self
             .repeats
