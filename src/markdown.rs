@@ -261,11 +261,19 @@ pub(crate) fn render(
         EVENTS.set(recycle(events));
     } else {
         // Attribute lists rewrite images and links with what is around them, anchors
-        // included: they see the events whole.
-        let mut events: Vec<Spanned> = with_inserts(events.into_iter(), anchors).collect();
-        crate::markdown::afm::apply_attrs(&mut events, &afm.attrs);
-        out.plain = searchable_text(&events, PLAIN_TEXT_MAX);
-        pulldown_cmark::html::push_html(&mut out.html, events.into_iter().map(|(e, _)| e));
+        // included: they see the events whole. Both vectors' room is kept, as above
+        // (without it, the next body of the thread grew a new one by doubling: most pages
+        // of Adobe's guides have an attribute list).
+        let mut whole: Vec<Spanned> = Vec::with_capacity(events.len() + anchors.len());
+        whole.extend(with_inserts(events.drain(..), anchors));
+        crate::markdown::afm::apply_attrs(&mut whole, &afm.attrs);
+        out.plain = searchable_text(&whole, PLAIN_TEXT_MAX);
+        pulldown_cmark::html::push_html(&mut out.html, whole.drain(..).map(|(e, _)| e));
+        let larger = match whole.capacity() > events.capacity() {
+            true => whole,
+            false => events,
+        };
+        EVENTS.set(recycle(larger));
     }
     if has_raw_html {
         out.html = match sanitize::plain(&out.html) {
@@ -298,22 +306,38 @@ fn drop_empty_head(events: &mut [Spanned], i: usize) {
 /// Each run of text events as one: entities and smart punctuation split text into many
 /// pieces, which typography must see whole (joining them one run at a time, in place,
 /// moved every later event each time). Joined in the vector it is given, each event moved
-/// at most once.
+/// at most once, each run's text made at its length at once (grown piece by piece, it was
+/// copied again as it grew: a thousand times a long page of Adobe's guides).
 fn join_texts(mut events: Vec<Spanned>) -> Vec<Spanned> {
+    let is_text = |e: &Spanned| matches!(e.0, Event::Text(_));
     let mut kept: usize = 0;
-    for i in 0..events.len() {
-        let (event, range) = std::mem::replace(&mut events[i], (Event::SoftBreak, 0..0));
-        if let (Event::Text(next), Some((Event::Text(text), span))) =
-            (&event, kept.checked_sub(1).map(|last| &mut events[last]))
-        {
-            let mut both = std::mem::replace(text, CowStr::Borrowed("")).into_string();
-            both.push_str(next.as_ref());
-            *text = CowStr::from(both);
-            span.end = range.end;
+    let mut i = 0;
+    while i < events.len() {
+        let run = events[i..].iter().take_while(|e| is_text(e)).count();
+        if run < 2 {
+            events.swap(kept, i);
+            kept += 1;
+            i += 1;
             continue;
         }
-        events[kept] = (event, range);
+        let pieces = &mut events[i..i + run];
+        let len = pieces
+            .iter()
+            .map(|(e, _)| match e {
+                Event::Text(t) => t.len(),
+                _ => 0,
+            })
+            .sum();
+        let mut joined = String::with_capacity(len);
+        for (event, _) in pieces.iter() {
+            if let Event::Text(t) = event {
+                joined.push_str(t);
+            }
+        }
+        let span = pieces[0].1.start..pieces[run - 1].1.end;
+        events[kept] = (Event::Text(CowStr::from(joined)), span);
         kept += 1;
+        i += run;
     }
     events.truncate(kept);
     events
