@@ -330,10 +330,11 @@ impl Prepared {
             .insert(code.clone(), Value::from_serializable(&views.strings));
         self.checklist_titles
             .insert(code.clone(), ui(strings, "checklists").to_string());
-        // A map of hundreds of boxes helps nobody and weighs megabytes: past that, none;
-        // and none of no box (a documentation site has no roles and no teams).
+        // A map of hundreds of boxes helps nobody and weighs megabytes: past that, none
+        // (and none is made, see `team_map`); and none of no box (a documentation site
+        // has no roles and no teams).
         let map = &views.team_map;
-        if map.nodes.is_empty() || map.nodes.len() > teammap::MAX_NODES {
+        if map.nodes.is_empty() {
             self.team_maps.insert(code, String::new());
             return;
         }
@@ -378,6 +379,12 @@ impl Prepared {
 
 /// A language's roles and outside teams as a graph, links relative to its home page.
 fn team_map(site: &Site, lang: &str) -> TeamMap {
+    // One too large to draw is not made (nor its 10,000 boxes' labels and links, at
+    // 20,000 pages, at every build): none is drawn either way (see `add_language`).
+    let boxes = site.of_kind(Kind::Role, lang).len() + site.of_kind(Kind::Team, lang).len();
+    if boxes > teammap::MAX_NODES {
+        return TeamMap::default();
+    }
     let home = site.home(lang).map_or("", |h| site.pages[h].path.as_str());
     let root = root_prefix(home);
     let mut index: BTreeMap<PageId, usize> = BTreeMap::new();
