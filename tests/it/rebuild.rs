@@ -345,20 +345,10 @@ fn a_page_that_stops_reading_stands_in_as_it_last_was() {
 /// string they show of another language renders them again (see `EDITS` too).
 #[test]
 fn a_title_edited_renders_no_page_of_another_language() {
-    use equipe::render_site;
-
     let (site, options, mut cache) = served_example();
-    let role = site.path(ROLE);
-    let text = std::fs::read_to_string(&role).expect("the tester role");
-    tick();
-    std::fs::write(
-        &role,
-        text.replacen("title: Tester", "title: Zanzibar tester", 1),
-    )
-    .expect("write");
-    cache.only_changed([PathBuf::from(ROLE)]);
-    let edited = files_of(render_site(&options, Some(&mut cache)));
-    assert_eq!(edited, files_of(render_site(&options, None)));
+    let text = std::fs::read_to_string(site.path(ROLE)).expect("the tester role");
+    let retitled = text.replacen("title: Tester", "title: Zanzibar tester", 1);
+    saved(&site, &options, &mut cache, ROLE, &retitled);
     let rendered = &cache.stats.files_rendered;
     assert!(
         rendered.iter().any(|p| p == "en/roles/tester/index.html"),
@@ -371,11 +361,8 @@ fn a_title_edited_renders_no_page_of_another_language() {
         "English pages and the checklists' data alone: {rendered:?}"
     );
 
-    tick();
-    site.write("i18n/en.yaml", "enter_site: Come in, in English\n");
-    cache.only_changed([PathBuf::from("i18n/en.yaml")]);
-    let edited = files_of(render_site(&options, Some(&mut cache)));
-    assert_eq!(edited, files_of(render_site(&options, None)));
+    let strings = "enter_site: Come in, in English\n";
+    let edited = saved(&site, &options, &mut cache, "i18n/en.yaml", strings);
     let rendered = &cache.stats.files_rendered;
     assert!(
         rendered.iter().any(|p| p == "index.html"),
@@ -383,6 +370,23 @@ fn a_title_edited_renders_no_page_of_another_language() {
     );
     let choice = String::from_utf8_lossy(&edited["index.html"]).into_owned();
     assert!(choice.contains("Come in, in English"), "{choice}");
+}
+
+/// Saves `text` as the site's file `file` and rebuilds in memory as `serve` does when its
+/// watcher names that file; returns the files, checked to be a full build's.
+fn saved(
+    site: &TestSite,
+    options: &equipe::BuildOptions,
+    cache: &mut equipe::Cache,
+    file: &str,
+    text: &str,
+) -> BTreeMap<String, Vec<u8>> {
+    tick();
+    site.write(file, text);
+    cache.only_changed([PathBuf::from(file)]);
+    let files = files_of(equipe::render_site(options, Some(cache)));
+    assert_eq!(files, files_of(equipe::render_site(options, None)));
+    files
 }
 
 /// Every file of a rebuild in memory, by path.
