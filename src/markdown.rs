@@ -320,7 +320,7 @@ fn join_texts(mut events: Vec<Spanned>) -> Vec<Spanned> {
             i += 1;
             continue;
         }
-        let pieces = &mut events[i..i + run];
+        let pieces = &events[i..i + run];
         let len = pieces
             .iter()
             .map(|(e, _)| match e {
