@@ -329,7 +329,7 @@ fn join_texts(mut events: Vec<Spanned>) -> Vec<Spanned> {
             })
             .sum();
         let mut joined = String::with_capacity(len);
-        for (event, _) in pieces.iter() {
+        for (event, _) in pieces {
             if let Event::Text(t) = event {
                 joined.push_str(t);
             }
