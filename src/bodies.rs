@@ -357,18 +357,15 @@ pub(crate) struct PackedIn {
 impl PackedIn {
     /// The body, its parts sharing the bytes of `store`, which holds them, rather than
     /// copies (82 MB at 20,000 pages, let go once the bodies have gone to the next
-    /// cache); `None` if the store does not hold them. Their CRCs are checked by
-    /// [`Packed::sound`].
+    /// cache); `None` if the store does not hold them, or they lack their CRCs.
     pub(crate) fn within(self, store: &Store) -> Option<Packed> {
-        let text = |t: StoredText| {
-            let bytes = store.get_unchecked(t.place)?;
-            Some(PackedText::from_parts(t.lz4, bytes))
-        };
+        let bytes = |place| store.get(place).map(|(bytes, _)| bytes);
+        let text = |t: StoredText| Some(PackedText::from_parts(t.lz4, bytes(t.place)?));
         Some(Packed {
             key: self.key,
             included: self.included,
             links: self.links,
-            body: store.get_unchecked(self.rest)?,
+            body: bytes(self.rest)?,
             html: text(self.html)?,
             entry: text(self.entry)?,
             kept: Some(KeptBody {
@@ -382,15 +379,6 @@ impl PackedIn {
 }
 
 impl Packed {
-    /// Whether its parts read from a store have their CRCs.
-    pub(crate) fn sound(&self) -> bool {
-        self.kept.is_none_or(|k| {
-            k.rest.sound(&self.body)
-                && k.html.sound(self.html.bytes())
-                && k.entry.sound(self.entry.bytes())
-        })
-    }
-
     /// How many bytes of its store it names.
     pub(crate) fn kept_len(&self) -> u64 {
         self.kept

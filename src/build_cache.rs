@@ -247,7 +247,7 @@ fn read(
             .par_iter()
             .map(|record| {
                 let body: PackedIn = postcard::from_bytes(record).ok()?;
-                body.within(store).filter(Packed::sound)
+                body.within(store)
             })
             .collect::<Option<_>>()?,
         None if bodies.is_empty() => Vec::new(),

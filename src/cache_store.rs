@@ -36,8 +36,8 @@ pub(crate) struct Place {
 }
 
 impl Place {
-    /// Whether `bytes` (got with [`Store::get_unchecked`]) have its CRC.
-    pub(crate) fn sound(&self, bytes: &[u8]) -> bool {
+    /// Whether `bytes` have its CRC.
+    fn sound(&self, bytes: &[u8]) -> bool {
         crc32fast::hash(bytes) == self.crc
     }
 
@@ -93,14 +93,14 @@ impl Store {
         place.sound(&bytes).then(|| (bytes, self.kept(place)))
     }
 
-    /// The bytes at `place`, their CRC not checked yet: see [`Place::sound`].
-    pub(crate) fn get_unchecked(&self, place: Place) -> Option<bytes::Bytes> {
+    /// The bytes at `place`, their CRC not checked yet.
+    fn get_unchecked(&self, place: Place) -> Option<bytes::Bytes> {
         let end = place.at.checked_add(place.len())?;
         let range = usize::try_from(place.at).ok()?..usize::try_from(end).ok()?;
         (range.end <= self.bytes.len()).then(|| self.bytes.slice(range))
     }
 
-    pub(crate) fn kept(&self, place: Place) -> Kept {
+    fn kept(&self, place: Place) -> Kept {
         Kept {
             generation: self.generation,
             place,
