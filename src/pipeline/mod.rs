@@ -8,6 +8,7 @@
 //! bodies    Markdown (+ Adobe Flavored Markdown) -> HTML, headings, checklists, search entries;
 //!           then `anchors` resolves links to `#fragment`s
 //! render    Site + templates (tera) -> output files (collisions checked first)
+//! statics   theme's, `static/`'s and content's files copied, beside `site` to `render`
 //! output    lock, stage, swap atomically (or recover), stamp, build cache, bodies' records
 //! ```
 //!
@@ -257,7 +258,8 @@ fn stages(
     if let Some(cache) = cache.as_deref_mut() {
         cache.forget_if_changed(&config);
     }
-    let (config, theme, content) = load_sources(config, options, cache.as_deref_mut(), diagnostics);
+    let (config, theme, mut content) =
+        load_sources(config, options, cache.as_deref_mut(), diagnostics);
     stand_ins.files = content
         .stand_ins
         .iter()
@@ -272,7 +274,52 @@ fn stages(
     {
         cache.bodies.edits = None;
     }
-    let (statics, linkable) = statics(theme.as_ref(), content.files);
+    let (statics, linkable) = statics(theme.as_ref(), std::mem::take(&mut content.files));
+    let sources = Sources {
+        config,
+        theme,
+        content,
+        statics: statics.clone(),
+        linkable,
+    };
+    // The static files are copied beside every later stage, which leave a core idle at
+    // times (a guide's 48 MB of images took 20-26 ms at its end, both cores copying).
+    // Pages never take a static file's path (see `collisions`): the copies are the output's.
+    let (copied, rendered) = rayon::join(
+        || destination.write_statics(&statics),
+        || from_site(options, diagnostics, destination, cache, sources),
+    );
+    diagnostics.extend(copied);
+    rendered
+}
+
+/// What the stages from `site` on are made from.
+struct Sources {
+    config: Config,
+    theme: Option<theme::Theme>,
+    content: content::Content,
+    /// One per output path, the content's and the theme's (see [`statics`]).
+    statics: Vec<StaticFile>,
+    /// Their paths, which pages may link.
+    linkable: BTreeSet<String>,
+}
+
+/// The stages from `site` on (see [`stages`]). The static files are copied beside them;
+/// the fingerprinted copies of assets, made here, are written at the end.
+fn from_site(
+    options: &BuildOptions,
+    diagnostics: &mut Diagnostics,
+    destination: Destination,
+    mut cache: Option<&mut Cache>,
+    sources: Sources,
+) -> Option<Rendered> {
+    let Sources {
+        config,
+        theme,
+        content,
+        statics,
+        linkable,
+    } = sources;
     let titles = SectionTitles(theme.as_ref().map(|t| &t.strings));
     let (mut site, site_diagnostics) = site::build(
         config,
@@ -296,6 +343,7 @@ fn stages(
     let mut jobs = render::jobs(&site);
     let mut collisions = collisions::check(&site, &jobs, &statics, options.fingerprint);
     diagnostics.extend(std::mem::take(&mut collisions.diagnostics));
+    let copied = statics.len();
     theme.static_files = statics;
     // A build that reused bodies from its cache writes the indexes it makes again beside
     // the pages it renders (one index took one core while the other waited: 20 ms of a
@@ -348,7 +396,7 @@ fn stages(
     // 20,000 pages.
     std::thread::scope(|scope| {
         scope.spawn(move || drop(renderer));
-        diagnostics.extend(destination.write_statics(&theme.static_files));
+        diagnostics.extend(destination.write_statics(&theme.static_files[copied..]));
         diagnostics.extend(anchors.findings(&site));
     });
     // A body is rendered or reused, one for each page.
