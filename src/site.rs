@@ -415,10 +415,13 @@ impl KeyIndex {
     }
 
     fn insert(&mut self, key: &str, lang: &str, i: PageId) {
-        self.0
-            .entry(lang.to_string())
-            .or_default()
-            .insert(key.to_string(), i);
+        // A language's map is found before one is made: its name was copied for each
+        // page (20,000 at 20,000 pages, on one core, at each build).
+        let keys = match self.0.get_mut(lang) {
+            Some(keys) => keys,
+            None => self.0.entry(lang.to_string()).or_default(),
+        };
+        keys.insert(key.to_string(), i);
     }
 }
 
@@ -612,7 +615,8 @@ fn orders(pages: &[SitePage]) -> (Vec<u32>, KindLists) {
 /// Indexes the pages by translation key and language, leaving out (with an error) a page
 /// on the same output path or with the same key and language as an earlier one.
 fn index_pages(site_pages: &mut Vec<SitePage>, diagnostics: &mut Vec<Diagnostic>) -> KeyIndex {
-    let mut by_path: FastMap<&str, usize> = FastMap::default();
+    let mut by_path: FastMap<&str, usize> =
+        FastMap::with_capacity_and_hasher(site_pages.len(), Default::default());
     let mut by_key = KeyIndex::default();
     let mut dropped = vec![false; site_pages.len()];
     for (i, p) in site_pages.iter().enumerate() {
@@ -817,7 +821,8 @@ fn link_pages(site: &mut Site, links: Vec<Links>, diagnostics: &mut Vec<Diagnost
     }
     missing_translations(site, diagnostics);
     for i in 0..n {
-        for j in site.pages[i].depends_on.clone() {
+        for k in 0..site.pages[i].depends_on.len() {
+            let j = site.pages[i].depends_on[k];
             if site.pages[j].lang() == site.pages[i].lang() {
                 site.pages[j].depended_by.push(PageId::at(i));
             }
@@ -952,37 +957,49 @@ fn name_help(site: &Site, field: &str, name: &str, key: &str, section: &str) -> 
 /// missing language, on the file of the default language (or the first one found).
 /// A language whose file exists but failed to parse is not missing: its error says enough.
 fn missing_translations(site: &Site, diagnostics: &mut Vec<Diagnostic>) {
-    for key in site.translation_keys() {
-        let present: Vec<&SitePage> = site
-            .config
-            .languages
-            .iter()
-            .filter_map(|l| site.find(key, &l.code))
-            .map(|i| &site.pages[i])
-            .filter(|p| !p.generated)
-            .collect();
-        let Some(source) = present.first() else {
-            continue;
-        };
-        let failed = site.unreadable.get(key);
-        for lang in &site.config.languages {
-            if !present.iter().any(|p| p.lang() == lang.code)
+    // On every core: two lookups a key, 10,000 keys at 20,000 pages, at each build.
+    let keys = site.translation_keys();
+    let found: Vec<Diagnostic> = keys
+        .par_iter()
+        .flat_map_iter(|key| missing_translations_of(site, key))
+        .collect();
+    diagnostics.extend(found);
+}
+
+/// A warning for each language in which translation key `key` has no page (see
+/// [`missing_translations`]).
+fn missing_translations_of(site: &Site, key: &str) -> Vec<Diagnostic> {
+    let present: Vec<&SitePage> = site
+        .config
+        .languages
+        .iter()
+        .filter_map(|l| site.find(key, &l.code))
+        .map(|i| &site.pages[i])
+        .filter(|p| !p.generated)
+        .collect();
+    let Some(source) = present.first() else {
+        return Vec::new();
+    };
+    let failed = site.unreadable.get(key);
+    site.config
+        .languages
+        .iter()
+        .filter(|lang| {
+            !present.iter().any(|p| p.lang() == lang.code)
                 && !failed.is_some_and(|langs| langs.contains(&lang.code))
-            {
-                diagnostics.push(
-                    Diagnostic::warning(format!(
-                        "`{key}` has no translation in `{}` ({})",
-                        lang.code, lang.name
-                    ))
-                    .in_file(&source.page.file.display)
-                    .with_help(format!(
-                        "add the {} file, or run `equipe new` for a new key",
-                        lang.name
-                    )),
-                );
-            }
-        }
-    }
+        })
+        .map(|lang| {
+            Diagnostic::warning(format!(
+                "`{key}` has no translation in `{}` ({})",
+                lang.code, lang.name
+            ))
+            .in_file(&source.page.file.display)
+            .with_help(format!(
+                "add the {} file, or run `equipe new` for a new key",
+                lang.name
+            ))
+        })
+        .collect()
 }
 
 /// Whether a link's path leaves the site: a scheme (`https:`, `mailto:`) or `//host`.
