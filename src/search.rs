@@ -164,9 +164,7 @@ fn distinct_words<'a>(texts: impl Iterator<Item = &'a str> + Clone) -> String {
                 break;
             }
             let start = at;
-            while bytes.get(at).is_some_and(|b| !b.is_ascii_whitespace()) {
-                at += 1;
-            }
+            at = next_space(bytes, at);
             // Split at ASCII bytes: on characters' boundaries.
             let word = &text[start..at];
             let new = match short_word(bytes, start, at) {
@@ -183,6 +181,34 @@ fn distinct_words<'a>(texts: impl Iterator<Item = &'a str> + Clone) -> String {
     }
     out.shrink_to_fit();
     out
+}
+
+/// Where the first ASCII white space byte of `bytes` from `at` is (its length if there is
+/// none), looked for 8 bytes at a time: byte by byte, finding the words of every page's
+/// text was about 5% of a first build's instructions (2,000 pages, callgrind). In a word
+/// read as a number, `(x - 0x21 each) & !x & 0x80 each` sets the high bit of each byte
+/// below 0x21 (and maybe of bytes above such a byte, where the subtraction borrowed): the
+/// lowest one set is the first byte below 0x21, which is white space or another control
+/// byte, checked on its own.
+fn next_space(bytes: &[u8], mut at: usize) -> usize {
+    const EACH: u64 = u64::from_le_bytes([1; 8]);
+    while let Some(eight) = bytes.get(at..at + 8) {
+        let word = u64::from_le_bytes(eight.try_into().unwrap_or_default());
+        let below = word.wrapping_sub(EACH * 0x21) & !word & (EACH * 0x80);
+        if below == 0 {
+            at += 8;
+            continue;
+        }
+        let first = at + (below.trailing_zeros() / 8) as usize;
+        if bytes[first].is_ascii_whitespace() {
+            return first;
+        }
+        at = first + 1;
+    }
+    while bytes.get(at).is_some_and(|b| !b.is_ascii_whitespace()) {
+        at += 1;
+    }
+    at
 }
 
 /// The word at `start..end` of `bytes` as one number, if it has at most 15 bytes: its
@@ -325,6 +351,58 @@ pub(crate) fn write_index(site: &Site, lang: &str, out: &mut dyn Write) -> std::
 #[cfg(test)]
 mod tests {
     use super::distinct_words;
+
+    /// The words as `split_ascii_whitespace` finds them, each once, in order.
+    fn plainly(texts: &[&str]) -> String {
+        let mut seen = std::collections::HashSet::new();
+        let words: Vec<&str> = texts
+            .iter()
+            .flat_map(|t| t.split_ascii_whitespace())
+            .filter(|w| seen.insert(*w))
+            .collect();
+        words.join(" ")
+    }
+
+    #[test]
+    fn words_are_split_at_ascii_white_space_only_wherever_it_falls() {
+        // Every byte below 0x21 (white space or not) and multi-byte characters, at every
+        // place of an 8-byte word, in words longer and shorter than 8 and 16 bytes.
+        let pieces = [
+            "a",
+            "mot",
+            "\t",
+            "\n",
+            "\r",
+            "\x0c",
+            " ",
+            "\x0b",
+            "\x01",
+            "\x1f",
+            "!",
+            "é",
+            "entrepôt",
+            "\u{a0}",
+            "\u{85}",
+            "longerthansixteenbytes",
+            "0123456",
+            "~",
+        ];
+        let mut seed = 7u64;
+        for _ in 0..2000 {
+            let mut text = String::new();
+            for _ in 0..seed % 40 {
+                seed = seed
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                text.push_str(pieces[(seed >> 33) as usize % pieces.len()]);
+            }
+            assert_eq!(
+                distinct_words([text.as_str()].into_iter()),
+                plainly(&[&text]),
+                "{text:?}"
+            );
+        }
+    }
 
     #[test]
     fn distinct_words_keep_every_word_once_in_order() {
