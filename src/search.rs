@@ -365,8 +365,9 @@ mod tests {
 
     #[test]
     fn words_are_split_at_ascii_white_space_only_wherever_it_falls() {
-        // Every byte below 0x21 (white space or not) and multi-byte characters, at every
-        // place of an 8-byte word, in words longer and shorter than 8 and 16 bytes.
+        // Each kind of ASCII white space, other bytes below 0x21, Unicode spaces and
+        // multi-byte characters, at every place of an 8-byte word, in words shorter and
+        // longer than 8 and 16 bytes.
         let pieces = [
             "a",
             "mot",

@@ -350,7 +350,7 @@ pub(crate) struct Cache {
     /// Files to read whatever their size and mtime say, relative to the site's folder:
     /// `serve` put their edit in place without a rebuild, and their pages here are as
     /// they were before it (an edit within one tick of a coarse clock keeps both).
-    read_again: FastSet<PathBuf>,
+    read_again: FastSet<OsString>,
     discovered: Option<Arc<Discovered>>,
     /// This run's own walk of `content/`, made beforehand (see [`Cache::walked_ahead`]),
     /// with the hash of the configuration it was made with.
@@ -464,7 +464,8 @@ impl Cache {
     /// Tells the next run to read these files whatever their size and mtime say (see the
     /// field of that name).
     pub(crate) fn read_again(&mut self, relative: impl IntoIterator<Item = PathBuf>) {
-        self.read_again.extend(relative);
+        self.read_again
+            .extend(relative.into_iter().map(PathBuf::into_os_string));
     }
 }
 
@@ -484,7 +485,7 @@ fn read_with_cache(
         let hint = hint.as_ref()?;
         let c = cache.pages.0.get(file.path.as_os_str())?;
         (!hint.contains(file.display.as_os_str())
-            && !read_again.contains(&file.display)
+            && !read_again.contains(file.display.as_os_str())
             && c.page.file == *file)
             .then(|| Arc::clone(&c.page))
     };
@@ -501,7 +502,7 @@ fn read_with_cache(
                 .0
                 .get(file.path.as_os_str())
                 .filter(|c| c.page.file == *file);
-            if let Some(c) = cached.filter(|_| !read_again.contains(&file.display)) {
+            if let Some(c) = cached.filter(|_| !read_again.contains(file.display.as_os_str())) {
                 let same = std::fs::metadata(&file.path)
                     .is_ok_and(|m| m.len() == c.len && m.modified().is_ok_and(|t| t == c.modified));
                 if same {
