@@ -33,6 +33,7 @@ use serde::Serialize;
 use crate::checklist_item::{Checklist, ChecklistItem};
 use crate::config::Config;
 use crate::content::Kind;
+use crate::json::{self, Out};
 use crate::site::{PageId, Site, SitePage};
 
 /// Translation key of the generated checklist page (also its `page.key` in templates).
@@ -572,8 +573,10 @@ impl<'a> SiteChecklists<'a> {
     }
 }
 
-/// `checklists.json`, and each of its parts: groups of items, each group once.
-#[derive(Hash, Serialize)]
+/// `checklists.json`, and each of its parts: groups of items, each group once. Written by
+/// [`JsonExport::write_to`]; serialized by serde_json in tests, which compare the two.
+#[derive(Hash)]
+#[cfg_attr(test, derive(Serialize))]
 pub(crate) struct JsonExport<'a> {
     /// The site identity used in `localStorage` keys.
     site: String,
@@ -583,7 +586,8 @@ pub(crate) struct JsonExport<'a> {
     parts: Vec<JsonPartLink<'a>>,
 }
 
-#[derive(Hash, Serialize)]
+#[derive(Hash)]
+#[cfg_attr(test, derive(Serialize))]
 struct JsonPartLink<'a> {
     language: &'a str,
     /// Relative to the site root.
@@ -592,10 +596,10 @@ struct JsonPartLink<'a> {
     items: usize,
 }
 
-#[derive(Serialize)]
+#[cfg_attr(test, derive(Serialize))]
 struct JsonGroup<'a> {
     /// Of its page, as [`ChecklistGroup::shown`].
-    #[serde(skip)]
+    #[cfg_attr(test, serde(skip))]
     shown: u64,
     language: &'a str,
     key: &'a str,
@@ -607,7 +611,7 @@ struct JsonGroup<'a> {
     url: Option<String>,
     /// For a role: the keys of the outside teams it keeps informed (their checklists are
     /// their own groups).
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(test, serde(skip_serializing_if = "Vec::is_empty"))]
     depends_on: Vec<&'a str>,
     /// `id`, `text`, and `done`: done by default (`- [x]` in the source), not the
     /// reader's state.
@@ -630,15 +634,6 @@ impl Hash for JsonGroup<'_> {
         } = self;
         (shown, language, url, depends_on).hash(h);
     }
-}
-
-/// `<lang>/checklist/data/ids.js`, as [`Data::write`] writes it.
-#[derive(Serialize)]
-struct IdsScript<'a> {
-    /// The ids of each part's items.
-    parts: Vec<Vec<&'a str>>,
-    /// The ids of the items done by default.
-    done: Vec<&'a str>,
 }
 
 /// What a data file of the checklists holds (see [`SiteChecklists::data`]).
@@ -685,42 +680,125 @@ impl Data<'_> {
         std::io::Write::flush(&mut out)
     }
 
-    fn write_to(&self, out: &mut impl std::io::Write) -> std::io::Result<()> {
+    fn write_to<W: std::io::Write>(&self, out: &mut W) -> std::io::Result<()> {
+        // Compact: indented, the parts of a 20,000-page site were 32 MB, not 21.5, and
+        // writing them 1.5% of a first build's instructions. Written by hand, as
+        // serde_json writes them (see `json`).
+        let out = &mut json::Stream(out);
         match self {
             Data::Json(export) => {
-                // Compact: indented, the parts of a 20,000-page site were 32 MB, not
-                // 21.5, and writing them 1.5% of a first build's instructions.
-                serde_json::to_writer(&mut *out, export)?;
-                out.write_all(b"\n")
+                export.write_to(out)?;
+                out.text("\n")
             }
             Data::Ids(l) => {
-                let ids = IdsScript {
-                    parts: (0..l.parts.len())
-                        .map(|part| l.items(part).map(|i| i.id.as_str()).collect())
-                        .collect(),
-                    done: (0..l.parts.len())
-                        .flat_map(|part| l.items(part).filter(|i| i.done))
-                        .map(|i| i.id.as_str())
-                        .collect(),
-                };
-                out.write_all(b"window.equipeChecklistIds = ")?;
-                serde_json::to_writer(&mut *out, &ids)?;
-                out.write_all(b";\ndocument.dispatchEvent(new Event(\"equipe:checklist-ids\"));\n")
+                // `{"parts": the ids of each part's items, "done": those done by default}`.
+                out.text("window.equipeChecklistIds = {")?;
+                json::key(out, true, "parts")?;
+                out.text("[")?;
+                for part in 0..l.parts.len() {
+                    if part > 0 {
+                        out.text(",")?;
+                    }
+                    json::strings(out, l.items(part).map(|i| i.id.as_str()))?;
+                }
+                out.text("]")?;
+                json::key(out, false, "done")?;
+                let done = (0..l.parts.len()).flat_map(|part| l.items(part).filter(|i| i.done));
+                json::strings(out, done.map(|i| i.id.as_str()))?;
+                out.text("};\ndocument.dispatchEvent(new Event(\"equipe:checklist-ids\"));\n")
             }
             Data::Items { part, language } => {
-                let items: Vec<(&str, &str, bool)> = language
-                    .items(*part)
-                    .map(|i| (i.id.as_str(), i.text.as_str(), i.done))
-                    .collect();
-                write!(
-                    out,
-                    "(window.equipeChecklistItems = window.equipeChecklistItems || {{}})[{}] = ",
+                out.text(&format!(
+                    "(window.equipeChecklistItems = window.equipeChecklistItems || {{}})[{}] = [",
                     part + 1
-                )?;
-                serde_json::to_writer(&mut *out, &items)?;
-                out.write_all(b";\n")
+                ))?;
+                // Each item as `[id, text, done by default]`.
+                for (i, item) in language.items(*part).enumerate() {
+                    out.text(if i > 0 { ",[" } else { "[" })?;
+                    json::string(out, &item.id)?;
+                    out.text(",")?;
+                    json::string(out, &item.text)?;
+                    out.text(if item.done { ",true]" } else { ",false]" })?;
+                }
+                out.text("];\n")
             }
         }
+    }
+}
+
+impl JsonExport<'_> {
+    fn write_to(&self, out: &mut impl json::Out) -> std::io::Result<()> {
+        out.text("{")?;
+        json::key(out, true, "site")?;
+        json::string(out, &self.site)?;
+        json::key(out, false, "base_url")?;
+        optional(out, self.base_url)?;
+        json::key(out, false, "groups")?;
+        out.text("[")?;
+        for (i, g) in self.groups.iter().enumerate() {
+            if i > 0 {
+                out.text(",")?;
+            }
+            g.write_to(out)?;
+        }
+        out.text("]")?;
+        json::key(out, false, "parts")?;
+        out.text("[")?;
+        for (i, p) in self.parts.iter().enumerate() {
+            out.text(if i > 0 { ",{" } else { "{" })?;
+            json::key(out, true, "language")?;
+            json::string(out, p.language)?;
+            json::key(out, false, "path")?;
+            json::string(out, &p.path)?;
+            json::key(out, false, "groups")?;
+            out.text(&p.groups.to_string())?;
+            json::key(out, false, "items")?;
+            out.text(&p.items.to_string())?;
+            out.text("}")?;
+        }
+        out.text("]}")
+    }
+}
+
+impl JsonGroup<'_> {
+    fn write_to(&self, out: &mut impl json::Out) -> std::io::Result<()> {
+        out.text("{")?;
+        for (first, name, value) in [
+            (true, "language", self.language),
+            (false, "key", self.key),
+            (false, "kind", self.kind.name()),
+            (false, "title", self.title),
+            (false, "path", self.path),
+        ] {
+            json::key(out, first, name)?;
+            json::string(out, value)?;
+        }
+        json::key(out, false, "url")?;
+        optional(out, self.url.as_deref())?;
+        if !self.depends_on.is_empty() {
+            json::key(out, false, "depends_on")?;
+            json::strings(out, self.depends_on.iter().copied())?;
+        }
+        json::key(out, false, "items")?;
+        out.text("[")?;
+        for (i, item) in self.items.iter().enumerate() {
+            out.text(if i > 0 { ",{" } else { "{" })?;
+            json::key(out, true, "id")?;
+            json::string(out, &item.id)?;
+            json::key(out, false, "text")?;
+            json::string(out, &item.text)?;
+            json::key(out, false, "done")?;
+            out.text(if item.done { "true}" } else { "false}" })?;
+        }
+        out.text("]}")
+    }
+}
+
+/// A string, or `null`.
+fn optional(out: &mut impl json::Out, value: Option<&str>) -> std::io::Result<()> {
+    match value {
+        Some(value) => json::string(out, value),
+        None => out.text("null"),
     }
 }
 
@@ -730,6 +808,50 @@ mod tests {
 
     fn item(text: &str, done: bool) -> ChecklistItem {
         ChecklistItem::new("teams/x", None, text, done)
+    }
+
+    /// `checklists.json`, written by hand, is what serde_json makes of the same export:
+    /// texts to escape, a missing `url`, groups with and without `depends_on`.
+    #[test]
+    fn the_export_is_written_as_serde_json_writes_it() {
+        let front = [
+            item("Say \"hi\" \\ then\tgo\u{1}", true),
+            item("Écrit, ok", false),
+        ];
+        let tasks = [item("a\nb", false)];
+        let group = |key, depends_on: Vec<&'static str>, url: Option<&str>| JsonGroup {
+            shown: 7,
+            language: "fr",
+            key,
+            kind: Kind::Role,
+            title: "Rôle \"x\"",
+            path: "fr/roles/x/index.html",
+            url: url.map(String::from),
+            depends_on,
+            items: Checklist {
+                front: &front,
+                tasks: &tasks,
+            },
+        };
+        for base_url in [None, Some("https://example.org/a/")] {
+            let export = JsonExport {
+                site: "https://example.org/a/".into(),
+                base_url,
+                groups: vec![
+                    group("roles/x", vec!["teams/a", "teams/b"], base_url),
+                    group("teams/a", vec![], None),
+                ],
+                parts: vec![JsonPartLink {
+                    language: "fr",
+                    path: "checklists/fr-1.json".into(),
+                    groups: 2,
+                    items: 6,
+                }],
+            };
+            let mut written = String::new();
+            export.write_to(&mut written).unwrap();
+            assert_eq!(written, serde_json::to_string(&export).unwrap());
+        }
     }
 
     #[test]

@@ -60,6 +60,7 @@ mod hash;
 mod incremental;
 #[doc(hidden)]
 pub mod internals;
+mod json;
 mod json_text;
 mod mapped;
 mod markdown;

@@ -11,32 +11,18 @@ use std::io::Write;
 use std::sync::Arc;
 
 use bytes::Bytes;
-use serde::Serialize;
 
 use crate::checklist_item::Checklist;
 use crate::content::Kind;
 use crate::files::OutputFile;
 use crate::hash::{FastMap, FastSet, hash_all};
+use crate::json;
 use crate::markdown::Heading;
 use crate::site::{Site, SitePage};
 
 /// Output path of a language's index.
 pub(crate) fn index_path(lang: &str) -> String {
     format!("assets/search-{lang}.js")
-}
-
-#[derive(Serialize)]
-struct Entry<'a> {
-    /// Title.
-    t: &'a str,
-    /// URL, relative to the site root.
-    u: &'a str,
-    /// Description.
-    d: &'a str,
-    /// Headings.
-    h: String,
-    /// Text and checklist items.
-    x: String,
 }
 
 /// Whether a page has an entry: generated section lists only repeat other pages' titles,
@@ -121,18 +107,28 @@ fn entry_of<'a>(
     items: impl Iterator<Item = &'a str> + Clone,
 ) -> String {
     let text = distinct_words(std::iter::once(plain).chain(items));
-    let entry = Entry {
-        t: title,
-        u: url,
-        d: description,
-        h: toc
-            .iter()
-            .map(|h| h.text.as_str())
-            .collect::<Vec<_>>()
-            .join(" · "),
-        x: text,
-    };
-    serde_json::to_string(&entry).unwrap_or_default()
+    let headings = toc
+        .iter()
+        .map(|h| h.text.as_str())
+        .collect::<Vec<_>>()
+        .join(" · ");
+    // `t` title, `u` URL (relative to the site root), `d` description, `h` headings, `x`
+    // text and checklist items, as the browser's script reads them.
+    let mut entry = String::with_capacity(text.len() + headings.len() + 64);
+    let fields = [
+        ("t", title),
+        ("u", url),
+        ("d", description),
+        ("h", &headings),
+        ("x", &text),
+    ];
+    entry.push('{');
+    for (i, (name, value)) in fields.into_iter().enumerate() {
+        // Writing into a `String` does not fail.
+        let _ = json::key(&mut entry, i == 0, name).and_then(|()| json::string(&mut entry, value));
+    }
+    entry.push('}');
+    entry
 }
 
 /// The words of `texts`, each once, in the order they first come, separated by spaces.

@@ -65,6 +65,19 @@ pub enum Kind {
     Page,
 }
 
+impl Kind {
+    /// Its name, as templates and the checklists' data see it (serde's, lowercase).
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Home => "home",
+            Kind::Section => "section",
+            Kind::Role => "role",
+            Kind::Team => "team",
+            Kind::Page => "page",
+        }
+    }
+}
+
 /// A checklist item as written: a string, or a map with an `id`.
 #[derive(Clone, Debug, Deserialize)]
 #[serde(
