@@ -16,7 +16,7 @@ use std::collections::{HashMap, HashSet};
 
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
-use crate::checklist_item::ChecklistItem;
+use crate::checklist_item::{ChecklistItem, ItemIds};
 use crate::markdown::lines::Lines;
 use crate::sanitize::{self, RawHtml};
 pub(crate) use crate::text::escape_attr;
@@ -211,7 +211,7 @@ pub(crate) fn render(
     let lines = Lines::new(body);
     let mut rewrite = Rewrite {
         body: &lines,
-        page_key,
+        item_ids: ItemIds::of(page_key),
         resolver,
         typography,
         sanitized,
@@ -374,7 +374,8 @@ type Spanned<'a> = (Event<'a>, std::ops::Range<usize>);
 /// drops what would run script (when the body is sanitized).
 struct Rewrite<'r> {
     body: &'r Lines<'r>,
-    page_key: &'r str,
+    /// Makes task items' ids from the page's key.
+    item_ids: ItemIds<'r>,
     resolver: &'r dyn LinkResolver,
     typography: Typography,
     sanitized: bool,
@@ -434,7 +435,7 @@ impl Rewrite<'_> {
             Event::TaskListMarker(checked) => {
                 let checked = *checked;
                 let text = plain_text(&events[i + 1..item_text_end(events, i)]);
-                let item = ChecklistItem::new(self.page_key, None, &text, checked);
+                let item = self.item_ids.item(None, &text, checked);
                 events[i].0 = Event::InlineHtml(CowStr::from(checkbox_html(&item)));
                 self.out.tasks.push(item);
             }

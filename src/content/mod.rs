@@ -22,7 +22,7 @@ pub(crate) use source::{Discovered, SourceFile, discover, discover_cached, displ
 pub(crate) use suggest::closest;
 
 use crate::cache_store::{Appender, Kept, Place, Store};
-use crate::checklist_item::ChecklistItem;
+use crate::checklist_item::{ChecklistItem, ItemIds};
 use crate::config::Config;
 use crate::diagnostics::Diagnostic;
 use crate::hash::{FastMap, FastSet, hash_bytes, hash_of};
@@ -942,14 +942,14 @@ fn page_slug(
 
 /// The page's `onboarding:` and `checklist:` items, in that order.
 fn checklist(front: &front_matter::FrontMatter, key: &str) -> Vec<ChecklistItem> {
+    let ids = ItemIds::of(key);
     front
         .onboarding
         .iter()
         .chain(&front.checklist)
         .map(|entry| match entry {
-            ChecklistEntry::Text(t) => ChecklistItem::new(key, None, &decode_entities(&t.0), false),
-            ChecklistEntry::Full { id, text, done } => ChecklistItem::new(
-                key,
+            ChecklistEntry::Text(t) => ids.item(None, &decode_entities(&t.0), false),
+            ChecklistEntry::Full { id, text, done } => ids.item(
                 id.as_ref().map(|i| i.0.as_str()),
                 &decode_entities(&text.0),
                 *done,
