@@ -144,9 +144,12 @@ fn distinct_words<'a>(texts: impl Iterator<Item = &'a str> + Clone) -> String {
     // About one word in eight bytes: room enough that the set seldom grows. A word of up
     // to 15 bytes (most of them) is looked up as one number rather than as text: hashing
     // and comparing each word as text was 4.9% of a first build's instructions at 2,000
-    // pages (callgrind), a million words.
-    let mut seen: std::collections::HashSet<u128, BuildHasherDefault<Folded>> =
+    // pages (callgrind), a million words. One of up to 7 bytes (most of those) as a
+    // 64-bit number: 128-bit ones took twice the instructions to make, hash and compare.
+    let mut short: std::collections::HashSet<u64, BuildHasherDefault<Folded>> =
         std::collections::HashSet::with_capacity_and_hasher(size / 8, Default::default());
+    let mut seen: std::collections::HashSet<u128, BuildHasherDefault<Folded>> =
+        std::collections::HashSet::with_capacity_and_hasher(size / 32, Default::default());
     let mut long: FastSet<&str> = FastSet::default();
     let mut out = String::with_capacity(size);
     for text in texts {
@@ -163,9 +166,12 @@ fn distinct_words<'a>(texts: impl Iterator<Item = &'a str> + Clone) -> String {
             at = next_space(bytes, at);
             // Split at ASCII bytes: on characters' boundaries.
             let word = &text[start..at];
-            let new = match short_word(bytes, start, at) {
-                Some(number) => seen.insert(number),
-                None => long.insert(word),
+            let new = if let Some(number) = short_word(bytes, start, at) {
+                short.insert(number)
+            } else if let Some(number) = mid_word(bytes, start, at) {
+                seen.insert(number)
+            } else {
+                long.insert(word)
             };
             if new {
                 if !out.is_empty() {
@@ -207,13 +213,32 @@ fn next_space(bytes: &[u8], mut at: usize) -> usize {
     at
 }
 
-/// The word at `start..end` of `bytes` as one number, if it has at most 15 bytes: its
-/// bytes, then zeros, and its length in the last byte (so that two words have the same
-/// number only if they are the same). Read as the 16 bytes from its start where the text
-/// has them, the bytes after the word masked off: copying the word into a buffer and
-/// reading it back as a number stalled on every word (the load waits for the copy's
+/// The word at `start..end` of `bytes` (not empty) as one number, if it has at most 7
+/// bytes: its bytes, then zeros, and its length in the last byte (so that two words have
+/// the same number only if they are the same). Read as the 8 bytes from its start where
+/// the text has them, the bytes after the word masked off: copying the word into a buffer
+/// and reading it back as a number stalled on every word (the load waits for the copy's
 /// stores).
-fn short_word(bytes: &[u8], start: usize, end: usize) -> Option<u128> {
+fn short_word(bytes: &[u8], start: usize, end: usize) -> Option<u64> {
+    let len = end - start;
+    if len > 7 {
+        return None;
+    }
+    let mask = u64::MAX >> (64 - 8 * len);
+    let packed = match bytes.get(start..start + 8) {
+        Some(eight) => u64::from_le_bytes(eight.try_into().ok()?) & mask,
+        None => {
+            let mut packed = [0u8; 8];
+            packed[..len].copy_from_slice(&bytes[start..end]);
+            u64::from_le_bytes(packed)
+        }
+    };
+    Some(packed | (len as u64) << 56)
+}
+
+/// The word at `start..end` of `bytes` as one number, if it has 8 to 15 bytes: as
+/// [`short_word`] makes one, in 16 bytes.
+fn mid_word(bytes: &[u8], start: usize, end: usize) -> Option<u128> {
     let len = end - start;
     if len > 15 {
         return None;
@@ -229,18 +254,24 @@ fn short_word(bytes: &[u8], start: usize, end: usize) -> Option<u128> {
     Some(packed | (len as u128) << 120)
 }
 
-/// Hashes a short word's number (see [`short_word`]) by one multiplication of its halves:
-/// a word is text of a page that its author wrote, hashed where aHash's general mixing
-/// was most of the cost of the words' set.
+/// Hashes a word's number (see [`short_word`], [`mid_word`]) by one multiplication (of
+/// its halves, for 16 bytes): a word is text of a page that its author wrote, hashed
+/// where aHash's general mixing was most of the cost of the words' set.
 #[derive(Default)]
 struct Folded(u64);
 
 impl Hasher for Folded {
-    /// What the trait asks for; the set hashes its numbers by [`Hasher::write_u128`].
+    /// What the trait asks for; the sets hash their numbers by [`Hasher::write_u64`] and
+    /// [`Hasher::write_u128`].
     fn write(&mut self, bytes: &[u8]) {
         for &byte in bytes {
             self.write_u128(u128::from(byte));
         }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        let product = u128::from(n ^ 0x243f_6a88_85a3_08d3 ^ self.0) * 0x1319_8a2e_0370_7344;
+        self.0 = (product as u64) ^ ((product >> 64) as u64);
     }
 
     fn write_u128(&mut self, n: u128) {
@@ -417,9 +448,9 @@ mod tests {
         );
     }
 
-    /// Words looked up as numbers (up to 15 bytes) or as text (longer) are kept once
-    /// each, as a set of the words as text keeps them: around the length where one
-    /// becomes the other, with bytes of zero, with characters of several bytes.
+    /// Words looked up as numbers (up to 7 bytes, up to 15) or as text (longer) are kept
+    /// once each, as a set of the words as text keeps them: around the lengths where one
+    /// becomes another, with bytes of zero, with characters of several bytes.
     #[test]
     fn short_and_long_words_alike() {
         let words = [
@@ -434,6 +465,14 @@ mod tests {
             "éééééééé",
             "ééééééé",
             "abcdefghijklmn",
+            "abcdefg",
+            "abcdefgh",
+            "abcdefg\0",
+            "abcdef\0",
+            "\0\0\0\0\0\0\0",
+            "\0\0\0\0\0\0\0\0",
+            "ééé",
+            "éééé",
         ];
         let text: String = words
             .iter()
