@@ -109,6 +109,9 @@ impl<'de> Deserialize<'de> for ChecklistEntry {
             fn visit_str<E>(self, v: &str) -> Result<ChecklistEntry, E> {
                 Ok(ChecklistEntry::Text(Scalar(v.to_string())))
             }
+            fn visit_string<E>(self, v: String) -> Result<ChecklistEntry, E> {
+                Ok(ChecklistEntry::Text(Scalar(v)))
+            }
             fn visit_bool<E>(self, v: bool) -> Result<ChecklistEntry, E> {
                 Ok(ChecklistEntry::Text(Scalar(v.to_string())))
             }
@@ -172,6 +175,9 @@ impl<'de> Deserialize<'de> for Scalar {
             }
             fn visit_str<E>(self, v: &str) -> Result<Scalar, E> {
                 Ok(Scalar(v.to_string()))
+            }
+            fn visit_string<E>(self, v: String) -> Result<Scalar, E> {
+                Ok(Scalar(v))
             }
             fn visit_bool<E>(self, v: bool) -> Result<Scalar, E> {
                 Ok(Scalar(v.to_string()))
@@ -270,7 +276,8 @@ pub(super) fn parse(split: &Split<'_>) -> Result<Parsed, YamlError> {
         .filter(|k| **k != "draft" || draft_read)
         .filter_map(|k| all.remove_entry(*k))
         .collect();
-    let front = match FrontMatter::deserialize(&serde_json::Value::Object(known)) {
+    // Taken by value: its strings are moved into the typed front matter, not copied.
+    let front = match FrontMatter::deserialize(serde_json::Value::Object(known)) {
         Ok(front) => front,
         Err(_) => yaml::from_str(split.yaml, split.yaml_line)?,
     };
