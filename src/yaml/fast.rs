@@ -227,7 +227,15 @@ fn split_key(line: &str) -> Option<(String, &str)> {
     let (key, after) = (&line[..colon], &line[colon + 1..]);
     if !(after.is_empty() || after.starts_with(' '))
         || key.ends_with(' ')
-        || key.bytes().any(|b| b"#,[]{}\"'&*!|>%@`".contains(&b))
+        // A match, not a search through a list of the indicators for each byte of each
+        // key: that was a fifth of the front matter's parse (callgrind).
+        || key.bytes().any(|b| {
+            matches!(
+                b,
+                b'#' | b',' | b'[' | b']' | b'{' | b'}' | b'"' | b'\'' | b'&' | b'*' | b'!' | b'|'
+                    | b'>' | b'%' | b'@' | b'`'
+            )
+        })
     {
         return None;
     }
@@ -269,7 +277,26 @@ fn plain_start(scalar: &str) -> bool {
     match chars.next() {
         None => false,
         Some('-') => chars.next().is_some_and(|c| c != ' '),
-        Some(c) => !"?:,[]{}#&*!|>'\"%@`".contains(c),
+        Some(c) => !matches!(
+            c,
+            '?' | ':'
+                | ','
+                | '['
+                | ']'
+                | '{'
+                | '}'
+                | '#'
+                | '&'
+                | '*'
+                | '!'
+                | '|'
+                | '>'
+                | '\''
+                | '"'
+                | '%'
+                | '@'
+                | '`'
+        ),
     }
 }
 
