@@ -405,12 +405,16 @@ fn plain_scalar(s: &str) -> Option<Value> {
     if matches!(s, "" | "~" | "null" | "Null" | "NULL") {
         return Some(Value::Null);
     }
-    for (spellings, b) in [
-        (["true", "yes", "y", "on"], true),
-        (["false", "no", "n", "off"], false),
-    ] {
-        if spellings.iter().any(|w| s.eq_ignore_ascii_case(w)) {
-            return Some(Value::Bool(b));
+    // The spellings of a boolean have at most 5 letters: longer scalars (most keys and
+    // texts) are not compared with each of them.
+    if s.len() <= 5 {
+        for (spellings, b) in [
+            (["true", "yes", "y", "on"], true),
+            (["false", "no", "n", "off"], false),
+        ] {
+            if spellings.iter().any(|w| s.eq_ignore_ascii_case(w)) {
+                return Some(Value::Bool(b));
+            }
         }
     }
     let negative = s.starts_with('-');
