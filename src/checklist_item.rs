@@ -51,7 +51,18 @@ impl<'k> ItemIds<'k> {
                         slug::slugify(self.page_key)
                     }
                 });
-                format!("{key}-{:08x}", fnv1a(text.trim().as_bytes()) as u32)
+                // `{key}-{hash:08x}`, written without `format!` (0.3% of a first build's
+                // instructions at 2,000 pages).
+                let hash = fnv1a(text.trim().as_bytes()) as u32;
+                let mut id = String::with_capacity(key.len() + 9);
+                id.push_str(key);
+                id.push('-');
+                for shift in (0..8).rev() {
+                    id.push(char::from(
+                        b"0123456789abcdef"[(hash >> (4 * shift)) as usize & 15],
+                    ));
+                }
+                id
             }
         };
         ChecklistItem {
@@ -89,5 +100,27 @@ impl<'a> Checklist<'a> {
 impl serde::Serialize for Checklist<'_> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.collect_seq(self.iter())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// An item's id is its page's key slugified, a dash and the hash of its text in 8
+    /// small hexadecimal digits; an explicit id is slugified.
+    #[test]
+    fn ids_are_the_key_and_the_text_s_hash() {
+        for (key, slug) in [
+            ("roles/chef", "roles-chef"),
+            ("teams/_index", "teams-index"),
+        ] {
+            let ids = ItemIds::of(key);
+            for text in ["Tell them", " Dire à l’équipe ", "", "x"] {
+                let hash = fnv1a(text.trim().as_bytes()) as u32;
+                assert_eq!(ids.item(None, text, false).id, format!("{slug}-{hash:08x}"));
+            }
+            assert_eq!(ids.item(Some(" Launch Date "), "x", true).id, "launch-date");
+        }
     }
 }

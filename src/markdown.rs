@@ -554,13 +554,16 @@ impl Rewrite<'_> {
         }
         // A link to the heading itself, reachable with Tab (it shows on focus) and named
         // by the heading it belongs to; put in after the pass (see `Rewrite::anchors`).
-        self.anchors.push((
-            end,
-            Event::InlineHtml(CowStr::from(format!(
-                " <a class=\"anchor\" href=\"#{0}\" aria-labelledby=\"{0}\">#</a>",
-                escape_attr(&id)
-            ))),
-        ));
+        // Written piece by piece: with `format!`, this and `checkbox_html` were 0.7% of a
+        // first build's instructions at 2,000 pages (callgrind).
+        let mut anchor = String::with_capacity(64 + 2 * id.len());
+        anchor.push_str(" <a class=\"anchor\" href=\"#");
+        escape_into(&mut anchor, &id);
+        anchor.push_str("\" aria-labelledby=\"");
+        escape_into(&mut anchor, &id);
+        anchor.push_str("\">#</a>");
+        self.anchors
+            .push((end, Event::InlineHtml(CowStr::from(anchor))));
         // Typeset as the heading itself will be (its text comes next).
         self.out.toc.push(Heading {
             level: level as u8,
@@ -969,12 +972,13 @@ fn unique_id(base: String, used: &mut UsedIds) -> String {
 }
 
 fn checkbox_html(item: &ChecklistItem) -> String {
-    format!(
-        "<input type=\"checkbox\" class=\"check\" data-check=\"{}\" aria-label=\"{}\"{}> ",
-        escape_attr(&item.id),
-        escape_attr(&item.text),
-        if item.done { " checked" } else { "" }
-    )
+    let mut html = String::with_capacity(80 + item.id.len() + item.text.len());
+    html.push_str("<input type=\"checkbox\" class=\"check\" data-check=\"");
+    escape_into(&mut html, &item.id);
+    html.push_str("\" aria-label=\"");
+    escape_into(&mut html, &item.text);
+    html.push_str(if item.done { "\" checked> " } else { "\"> " });
+    html
 }
 
 #[cfg(test)]
