@@ -22,10 +22,10 @@
 //! stage, nor the pipeline, nor the commands (`src/cmd/`, in the binary). What several
 //! stages share are small value modules below them all: `diagnostics`, `files` (static
 //! and rendered files), `text` (decoding), `hash`, `checklist_item`, `typography`,
-//! `sanitize`, `yaml`. The one import against the stream: `collisions`, run before
-//! `render`, asks `render` which files it will write. A stage that a rebuild can reuse
-//! owns its cache (`content::Cache`, `bodies::Cache`); `incremental` gathers them with
-//! the rendered files for `serve`.
+//! `sanitize`, `yaml`, `json` (strings written as JSON). The one import against the
+//! stream: `collisions`, run before `render`, asks `render` which files it will write.
+//! A stage that a rebuild can reuse owns its cache (`content::Cache`, `bodies::Cache`);
+//! `incremental` gathers them with the rendered files for `serve`.
 //!
 //! This library is that pipeline. Its API is what the `equipe` binary (whose `src/cmd/`
 //! holds the commands) needs: [`build`] and [`render_site`] with their [`BuildOptions`]

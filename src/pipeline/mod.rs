@@ -19,12 +19,12 @@
 //! stage, nor the pipeline, nor the commands (`src/cmd/`, in the binary). What several
 //! stages share are small value modules below them all: `diagnostics`, `files` (static
 //! and rendered files), `text` (decoding), `hash`, `checklist_item`, `typography`,
-//! `sanitize`, `yaml`. The one import against the stream: `collisions`, run before
-//! `render`, asks `render` which files it will write. A stage that a rebuild can reuse
-//! owns its cache (`content::Cache`, `bodies::Cache`, `search::Cache`, `render::Cache`);
-//! `incremental` holds them for `serve` and for `build` (which keeps them on disk between
-//! runs, see `build_cache`), whose rebuilds render a file only if the value it is made
-//! from changed (`rebuild.rs`).
+//! `sanitize`, `yaml`, `json` (strings written as JSON). The one import against the
+//! stream: `collisions`, run before `render`, asks `render` which files it will write.
+//! A stage that a rebuild can reuse owns its cache (`content::Cache`, `bodies::Cache`,
+//! `search::Cache`, `render::Cache`); `incremental` holds them for `serve` and for `build`
+//! (which keeps them on disk between runs, see `build_cache`), whose rebuilds render a
+//! file only if the value it is made from changed (`rebuild.rs`).
 //!
 //! Diagnostics of every stage are gathered, so that one build reports every problem; the
 //! output is swapped in only when there is no error. Where the files go is the one thing
