@@ -164,20 +164,21 @@ fn distinct_words<'a>(texts: impl Iterator<Item = &'a str> + Clone) -> String {
             }
             let start = at;
             at = next_space(bytes, at);
-            // Split at ASCII bytes: on characters' boundaries.
-            let word = &text[start..at];
+            // Split at ASCII bytes: on characters' boundaries. Sliced only where it is
+            // kept (a new word, a long one): most words were seen before.
+            let word = || &text[start..at];
             let new = if let Some(number) = short_word(bytes, start, at) {
                 short.insert(number)
             } else if let Some(number) = mid_word(bytes, start, at) {
                 seen.insert(number)
             } else {
-                long.insert(word)
+                long.insert(word())
             };
             if new {
                 if !out.is_empty() {
                     out.push(' ');
                 }
-                out.push_str(word);
+                out.push_str(word());
             }
         }
     }
