@@ -694,14 +694,9 @@ impl Data<'_> {
                 // `{"parts": the ids of each part's items, "done": those done by default}`.
                 out.text("window.equipeChecklistIds = {")?;
                 json::key(out, true, "parts")?;
-                out.text("[")?;
-                for part in 0..l.parts.len() {
-                    if part > 0 {
-                        out.text(",")?;
-                    }
-                    json::strings(out, l.items(part).map(|i| i.id.as_str()))?;
-                }
-                out.text("]")?;
+                json::list(out, 0..l.parts.len(), |out, part| {
+                    json::strings(out, l.items(part).map(|i| i.id.as_str()))
+                })?;
                 json::key(out, false, "done")?;
                 let done = (0..l.parts.len()).flat_map(|part| l.items(part).filter(|i| i.done));
                 json::strings(out, done.map(|i| i.id.as_str()))?;
@@ -709,18 +704,18 @@ impl Data<'_> {
             }
             Data::Items { part, language } => {
                 out.text(&format!(
-                    "(window.equipeChecklistItems = window.equipeChecklistItems || {{}})[{}] = [",
+                    "(window.equipeChecklistItems = window.equipeChecklistItems || {{}})[{}] = ",
                     part + 1
                 ))?;
                 // Each item as `[id, text, done by default]`.
-                for (i, item) in language.items(*part).enumerate() {
-                    out.text(if i > 0 { ",[" } else { "[" })?;
+                json::list(out, language.items(*part), |out, item| {
+                    out.text("[")?;
                     json::string(out, &item.id)?;
                     out.text(",")?;
                     json::string(out, &item.text)?;
-                    out.text(if item.done { ",true]" } else { ",false]" })?;
-                }
-                out.text("];\n")
+                    out.text(if item.done { ",true]" } else { ",false]" })
+                })?;
+                out.text(";\n")
             }
         }
     }
@@ -734,18 +729,10 @@ impl JsonExport<'_> {
         json::key(out, false, "base_url")?;
         optional(out, self.base_url)?;
         json::key(out, false, "groups")?;
-        out.text("[")?;
-        for (i, g) in self.groups.iter().enumerate() {
-            if i > 0 {
-                out.text(",")?;
-            }
-            g.write_to(out)?;
-        }
-        out.text("]")?;
+        json::list(out, &self.groups, |out, g| g.write_to(out))?;
         json::key(out, false, "parts")?;
-        out.text("[")?;
-        for (i, p) in self.parts.iter().enumerate() {
-            out.text(if i > 0 { ",{" } else { "{" })?;
+        json::list(out, &self.parts, |out, p| {
+            out.text("{")?;
             json::key(out, true, "language")?;
             json::string(out, p.language)?;
             json::key(out, false, "path")?;
@@ -754,9 +741,9 @@ impl JsonExport<'_> {
             out.text(&p.groups.to_string())?;
             json::key(out, false, "items")?;
             out.text(&p.items.to_string())?;
-            out.text("}")?;
-        }
-        out.text("]}")
+            out.text("}")
+        })?;
+        out.text("}")
     }
 }
 
@@ -780,17 +767,16 @@ impl JsonGroup<'_> {
             json::strings(out, self.depends_on.iter().copied())?;
         }
         json::key(out, false, "items")?;
-        out.text("[")?;
-        for (i, item) in self.items.iter().enumerate() {
-            out.text(if i > 0 { ",{" } else { "{" })?;
+        json::list(out, self.items.iter(), |out, item| {
+            out.text("{")?;
             json::key(out, true, "id")?;
             json::string(out, &item.id)?;
             json::key(out, false, "text")?;
             json::string(out, &item.text)?;
             json::key(out, false, "done")?;
-            out.text(if item.done { "true}" } else { "false}" })?;
-        }
-        out.text("]}")
+            out.text(if item.done { "true}" } else { "false}" })
+        })?;
+        out.text("}")
     }
 }
 

@@ -68,19 +68,28 @@ pub(crate) fn key(out: &mut impl Out, first: bool, name: &str) -> io::Result<()>
     out.text(":")
 }
 
-/// Writes a list of strings: `["a","b"]`.
-pub(crate) fn strings<'s>(
-    out: &mut impl Out,
-    items: impl IntoIterator<Item = &'s str>,
+/// Writes a list, each item by `each`: `[a,b]`.
+pub(crate) fn list<O: Out, T>(
+    out: &mut O,
+    items: impl IntoIterator<Item = T>,
+    mut each: impl FnMut(&mut O, T) -> io::Result<()>,
 ) -> io::Result<()> {
     out.text("[")?;
     for (i, item) in items.into_iter().enumerate() {
         if i > 0 {
             out.text(",")?;
         }
-        string(out, item)?;
+        each(out, item)?;
     }
     out.text("]")
+}
+
+/// Writes a list of strings: `["a","b"]`.
+pub(crate) fn strings<'s>(
+    out: &mut impl Out,
+    items: impl IntoIterator<Item = &'s str>,
+) -> io::Result<()> {
+    list(out, items, |out, item| string(out, item))
 }
 
 /// Where the first byte of `bytes` from `at` that a JSON string escapes is (`"`, `\` or
