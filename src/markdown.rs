@@ -204,10 +204,7 @@ pub(crate) fn render(
     let mut events = join_texts(events);
     let sanitized = raw_html == RawHtml::Sanitized;
     // Only a body that has raw HTML is cleaned: the others stay byte for byte as written.
-    let has_raw_html = sanitized
-        && events
-            .iter()
-            .any(|(e, _)| matches!(e, Event::Html(_) | Event::InlineHtml(_)));
+    let has_raw_html = sanitized && !crate::markdown::afm::only_own_inline_html(&events);
     let lines = Lines::new(body);
     let mut rewrite = Rewrite {
         body: &lines,
@@ -1225,6 +1222,48 @@ mod tests {
             &Links,
         );
         assert_eq!(r.plain, "Rôle L'équipe & moi tâche");
+    }
+
+    /// Whether `body`'s events after the AFM filter are taken to need no checking of
+    /// their HTML (see `afm::only_own_inline_html`).
+    fn own_html_only(body: &str) -> bool {
+        let events = Parser::new_ext(body, options()).into_offset_iter();
+        let (events, _) = crate::markdown::afm::filter(events, body, Vec::new(), 0, &Links);
+        crate::markdown::afm::only_own_inline_html(&events)
+    }
+
+    #[test]
+    fn markers_spans_skip_the_check_only_inside_their_element() {
+        for body in [
+            "No HTML at all, *emphasis*.\n",
+            "Click [!UICONTROL Save] in [!DNL Adobe Commerce] [!BADGE Beta].\n",
+            "**[!UICONTROL Save**]\n\n- [!UICONTROL *a*]\n- b\n",
+            "| a | b |\n|---|---|\n| [!UICONTROL x] | [!DNL y] |\n",
+        ] {
+            assert!(own_html_only(body), "{body}");
+            // What checking would have left as it is.
+            let html = render_plain(body, "k", &Links).html;
+            assert!(
+                matches!(sanitize::plain(&html), Some(std::borrow::Cow::Borrowed(_))),
+                "{html}"
+            );
+        }
+        for body in [
+            // A span closed in the emphasis it did not open in.
+            "[!UICONTROL a *b] c*\n",
+            // The same spans written by the author, across two paragraphs.
+            "<span class=\"uicontrol\">a\n\nb</span>\n",
+            // Any other HTML, the author's or the filter's (a box, an embed).
+            "a <b>bold</b>\n",
+            "> [!BEGINSHADEBOX]\n>\n> In a box\n\n> [!ENDSHADEBOX]\n",
+            ">[!VIDEO](https://video.tv.adobe.com/v/1)\n",
+        ] {
+            assert!(!own_html_only(body), "{body}");
+        }
+        // The span across the emphasis is checked, and cleaned into elements that close
+        // where they open.
+        let html = render_plain("[!UICONTROL a *b] c*\n", "k", &Links).html;
+        assert!(sanitize::plain(&html).is_some(), "{html}");
     }
 
     #[test]
