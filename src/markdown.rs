@@ -203,8 +203,9 @@ pub(crate) fn render(
     let title = drop_leading_title(&mut events);
     let mut events = join_texts(events);
     let sanitized = raw_html == RawHtml::Sanitized;
-    // Only a body that has raw HTML is cleaned: the others stay byte for byte as written.
-    let has_raw_html = sanitized && !crate::markdown::afm::only_own_inline_html(&events);
+    // Only a body whose raw HTML does not pass where it is is checked whole, and cleaned if
+    // need be: the others stay byte for byte as written.
+    let check_whole = sanitized && !raw_html_passes(&mut events);
     let lines = Lines::new(body);
     let mut rewrite = Rewrite {
         body: &lines,
@@ -272,7 +273,7 @@ pub(crate) fn render(
         };
         EVENTS.set(recycle(larger));
     }
-    if has_raw_html {
+    if check_whole {
         out.html = match sanitize::plain(&out.html) {
             Some(std::borrow::Cow::Borrowed(_)) => out.html,
             Some(std::borrow::Cow::Owned(html)) => html,
@@ -280,6 +281,74 @@ pub(crate) fn render(
         };
     }
     out
+}
+
+/// Whether the raw HTML among a body's `events` (the author's and AFM's) passes
+/// [`sanitize::Pieces`], where it is: an HTML block whole (a tag may go on over its
+/// lines), an inline tag on its own. If it does, each piece is left as it goes into the
+/// page (without comments and the attributes to drop); if not, the events are as they
+/// were. `[!DNL …]`'s markers are taken out before the HTML is written (see
+/// `Rewrite::event`).
+fn raw_html_passes(events: &mut [Spanned]) -> bool {
+    let is_raw = |e: &Event| match e {
+        Event::Html(html) | Event::InlineHtml(html) => !matches!(
+            html.as_ref(),
+            "" | crate::markdown::afm::DNL_START | crate::markdown::afm::DNL_END
+        ),
+        _ => false,
+    };
+    // Most bodies have none: nothing to follow.
+    if !events.iter().any(|(e, _)| is_raw(e)) {
+        return true;
+    }
+    let mut pieces = sanitize::Pieces::default();
+    // The HTML block being read: where its first line is, and its lines.
+    let mut block: Option<(usize, String)> = None;
+    // Pieces rewritten: their events (a block's lines), and their HTML.
+    let mut rewritten: Vec<(std::ops::Range<usize>, String)> = Vec::new();
+    let mut piece = |pieces: &mut sanitize::Pieces, at: std::ops::Range<usize>, html: &str| {
+        if let std::borrow::Cow::Owned(html) = pieces.html(html)? {
+            rewritten.push((at, html));
+        }
+        Some(())
+    };
+    for (i, (event, _)) in events.iter().enumerate() {
+        let passes = match event {
+            Event::Start(Tag::HtmlBlock) => {
+                block = Some((i + 1, String::new()));
+                Some(())
+            }
+            Event::End(TagEnd::HtmlBlock) => block
+                .take()
+                .and_then(|(at, b)| piece(&mut pieces, at..i, &b)),
+            Event::Html(html) if block.is_some() => block.as_mut().map(|(_, b)| b.push_str(html)),
+            Event::Html(html) | Event::InlineHtml(html) if is_raw(event) => {
+                piece(&mut pieces, i..i + 1, html)
+            }
+            Event::Html(_) | Event::InlineHtml(_) => Some(()),
+            Event::Start(tag) => pieces.start(matches!(tag, Tag::Link { .. })),
+            Event::End(tag) => pieces.end(matches!(tag, TagEnd::Link)),
+            Event::Text(text) => pieces.text(text),
+            Event::SoftBreak => Some(()),
+            _ => pieces.void(),
+        };
+        if passes.is_none() {
+            return false;
+        }
+    }
+    if !pieces.finish() {
+        return false;
+    }
+    for (lines, html) in rewritten {
+        // The first event takes the whole piece; a block's other lines are left empty.
+        let mut html = Some(html);
+        for (event, _) in &mut events[lines] {
+            if let Event::Html(text) | Event::InlineHtml(text) = event {
+                *text = CowStr::from(html.take().unwrap_or_default());
+            }
+        }
+    }
+    true
 }
 
 /// The cells of the table head starting at `i`, if every one is empty: tables exported
@@ -1224,46 +1293,56 @@ mod tests {
         assert_eq!(r.plain, "Rôle L'équipe & moi tâche");
     }
 
-    /// Whether `body`'s events after the AFM filter are taken to need no checking of
-    /// their HTML (see `afm::only_own_inline_html`).
-    fn own_html_only(body: &str) -> bool {
+    /// Whether `body`'s raw HTML passes where it is (see [`raw_html_passes`]).
+    fn passes_in_pieces(body: &str) -> bool {
         let events = Parser::new_ext(body, options()).into_offset_iter();
-        let (events, _) = crate::markdown::afm::filter(events, body, Vec::new(), 0, &Links);
-        crate::markdown::afm::only_own_inline_html(&events)
+        let (mut events, _) = crate::markdown::afm::filter(events, body, Vec::new(), 0, &Links);
+        raw_html_passes(&mut events)
     }
 
     #[test]
-    fn markers_spans_skip_the_check_only_inside_their_element() {
+    fn raw_html_passes_in_pieces_as_the_whole_body_would() {
         for body in [
             "No HTML at all, *emphasis*.\n",
             "Click [!UICONTROL Save] in [!DNL Adobe Commerce] [!BADGE Beta].\n",
             "**[!UICONTROL Save**]\n\n- [!UICONTROL *a*]\n- b\n",
-            "| a | b |\n|---|---|\n| [!UICONTROL x] | [!DNL y] |\n",
+            "| a | b |\n|---|---|\n| [!UICONTROL x] | a<br>b |\n",
+            "a <b>bold</b>, a break<br/>and [a link](https://x.org) <em>x</em>\n",
+            "<div class=\"note\">\n\n*Markdown* in it\n\n</div>\n",
+            "<table>\n<tr>\n<td>a</td>\n<td>b</td>\n</tr>\n</table>\n",
+            "> [!NOTE]\n>\n> A note\n\n> [!BEGINSHADEBOX]\n>\n> In a box\n\n> [!ENDSHADEBOX]\n",
+            ">[!VIDEO](https://video.tv.adobe.com/v/1)\n",
+            // Taken out as checking takes them out: a comment, a table's style.
+            "Text <!-- a note --> more\n\n<!--\nA comment block\n-->\n",
+            "<table style=\"table-layout:auto\">\n<tr><td>a</td></tr>\n</table>\n",
         ] {
-            assert!(own_html_only(body), "{body}");
-            // What checking would have left as it is.
+            assert!(passes_in_pieces(body), "{body}");
+            // As checking the whole body would have written it.
             let html = render_plain(body, "k", &Links).html;
             assert!(
                 matches!(sanitize::plain(&html), Some(std::borrow::Cow::Borrowed(_))),
                 "{html}"
             );
+            assert!(!html.contains("<!--") && !html.contains("style="), "{html}");
         }
         for body in [
             // A span closed in the emphasis it did not open in.
             "[!UICONTROL a *b] c*\n",
-            // The same spans written by the author, across two paragraphs.
+            // Spans across two paragraphs, a link in a link, an element left open, text
+            // between a table's parts.
             "<span class=\"uicontrol\">a\n\nb</span>\n",
-            // Any other HTML, the author's or the filter's (a box, an embed).
-            "a <b>bold</b>\n",
-            "> [!BEGINSHADEBOX]\n>\n> In a box\n\n> [!ENDSHADEBOX]\n",
-            ">[!VIDEO](https://video.tv.adobe.com/v/1)\n",
+            "[a <a href=\"https://x.org\">b</a>](https://y.org)\n",
+            "<div>\n\n- an item\n",
+            "<table>\n<tr><td>a</td></tr>\n\nText in the table\n\n</table>\n",
+            // An element cleaning takes out.
+            "<script>alert(1)</script>\n",
         ] {
-            assert!(!own_html_only(body), "{body}");
+            assert!(!passes_in_pieces(body), "{body}");
+            // Checked whole, and cleaned where need be.
+            let html = render_plain(body, "k", &Links).html;
+            assert!(sanitize::plain(&html).is_some(), "{html}");
+            assert!(!html.contains("<script"), "{html}");
         }
-        // The span across the emphasis is checked, and cleaned into elements that close
-        // where they open.
-        let html = render_plain("[!UICONTROL a *b] c*\n", "k", &Links).html;
-        assert!(sanitize::plain(&html).is_some(), "{html}");
     }
 
     #[test]

@@ -8,6 +8,8 @@
 //! `<details>`, `<kbd>`, `<sup>`, links, `class`) and what equipe itself writes into a
 //! body, because a body that has raw HTML is cleaned whole: cleaning raw fragments one by
 //! one would close a `<details>` opened in one HTML block before the Markdown inside it.
+//! Most bodies are not cleaned: their raw HTML is checked where it is ([`Pieces`]), or
+//! their whole HTML tag by tag ([`plain`]), and kept as written.
 
 use std::borrow::Cow;
 use std::sync::OnceLock;
@@ -141,78 +143,161 @@ fn filter_attribute<'u>(element: &str, attribute: &str, value: &'u str) -> Optio
 /// to [`clean`], as before. (Every page of 27 Experience League guides, Workfront's 4,809
 /// included, reads the same in a browser either way: html5ever, written back.)
 pub(crate) fn plain(html: &str) -> Option<Cow<'_, str>> {
-    let mut open: Vec<&str> = Vec::new();
-    // Set at the first comment or dropped attribute: the body without them.
-    let mut rewritten: Option<String> = None;
-    // Sized for the whole body at once: grown by doubling, it was copied again and again
-    // in a long page.
-    let start = |rest: &str| {
-        let mut out = String::with_capacity(html.len());
-        out.push_str(&html[..html.len() - rest.len()]);
-        out
-    };
-    let mut rest = html;
-    // Text between a table's parts (but spaces) is moved out of it too.
-    let text_out_of_place = |open: &[&str], text: &str| {
-        open.last().is_some_and(|e| between_cells(e))
-            && !text.trim_start_matches(is_space).is_empty()
-    };
-    while let Some(at) = memchr::memchr(b'<', rest.as_bytes()) {
-        if text_out_of_place(&open, &rest[..at]) {
-            return None;
-        }
-        if let Some(comment) = rest[at..].strip_prefix("<!--") {
-            let end = comment_end(comment)?;
-            let out = rewritten.get_or_insert_with(|| start(rest));
-            out.push_str(&rest[..at]);
-            rest = &comment[end..];
-            continue;
-        }
-        let (tag, after, dropped) = Tag::parse(&rest[at..])?;
-        if !dropped.is_empty() && rewritten.is_none() {
-            rewritten = Some(start(rest));
-        }
-        if let Some(out) = &mut rewritten {
-            // The tag's text but for the attributes dropped.
-            let mut from = 0;
-            for span in dropped {
-                out.push_str(&rest[from..at + span.start]);
-                from = at + span.end;
+    let mut structure = Structure::default();
+    let out = structure.scan(html)?;
+    structure.open.is_empty().then_some(out)
+}
+
+/// The elements of a body an HTML parser has open, innermost last, as [`plain`] follows
+/// them tag by tag.
+#[derive(Default)]
+struct Structure {
+    open: Vec<&'static str>,
+}
+
+impl Structure {
+    /// Follows the tags of `html`, a body or a piece of one; returns it without its
+    /// comments and the attributes to drop (see [`plain`]), or `None` where it does not
+    /// pass.
+    fn scan<'h>(&mut self, html: &'h str) -> Option<Cow<'h, str>> {
+        // Set at the first comment or dropped attribute: the HTML without them.
+        let mut rewritten: Option<String> = None;
+        // Sized for the whole body at once: grown by doubling, it was copied again and
+        // again in a long page.
+        let start = |rest: &str| {
+            let mut out = String::with_capacity(html.len());
+            out.push_str(&html[..html.len() - rest.len()]);
+            out
+        };
+        let mut rest = html;
+        while let Some(at) = memchr::memchr(b'<', rest.as_bytes()) {
+            self.text(&rest[..at])?;
+            if let Some(comment) = rest[at..].strip_prefix("<!--") {
+                let end = comment_end(comment)?;
+                let out = rewritten.get_or_insert_with(|| start(rest));
+                out.push_str(&rest[..at]);
+                rest = &comment[end..];
+                continue;
             }
-            out.push_str(&rest[from..rest.len() - after.len()]);
+            let (tag, after, dropped) = Tag::parse(&rest[at..])?;
+            if !dropped.is_empty() && rewritten.is_none() {
+                rewritten = Some(start(rest));
+            }
+            if let Some(out) = &mut rewritten {
+                // The tag's text but for the attributes dropped.
+                let mut from = 0;
+                for span in dropped {
+                    out.push_str(&rest[from..at + span.start]);
+                    from = at + span.end;
+                }
+                out.push_str(&rest[from..rest.len() - after.len()]);
+            }
+            rest = after;
+            self.tag(tag)?;
         }
-        rest = after;
+        // (What follows the last tag of a piece is text among what comes next.)
+        self.text(rest)?;
+        Some(match rewritten {
+            Some(mut out) => {
+                out.push_str(rest);
+                Cow::Owned(out)
+            }
+            None => Cow::Borrowed(html),
+        })
+    }
+
+    /// Text before the next tag: `None` if the parser would move it out of the table
+    /// part it is in (text between a table's parts but spaces).
+    fn text(&self, text: &str) -> Option<()> {
+        let out_of_place = self.open.last().is_some_and(|e| between_cells(e))
+            && !text.trim_start_matches(is_space).is_empty();
+        (!out_of_place).then_some(())
+    }
+
+    /// The next tag: `None` where the parser might not make or close it as written.
+    fn tag(&mut self, tag: Tag) -> Option<()> {
         match tag {
             Tag::Open { name, void } => {
-                close_before(&mut open, name);
+                close_before(&mut self.open, name);
                 // A part of a table where the parser would not make it (a `<td>` out of
                 // any table is dropped, and its end tag would not close what it holds).
-                if !in_place(name, open.last().copied()) {
+                if !in_place(name, self.open.last().copied()) {
                     return None;
                 }
                 // A link in a link: the parser ends the first one there, and moves what
                 // it holds around (the adoption agency); cleaning writes what it made.
-                if name == "a" && open.contains(&"a") {
+                if name == "a" && self.open.contains(&"a") {
                     return None;
                 }
                 if !void {
-                    open.push(name);
+                    self.open.push(name);
                 }
             }
-            Tag::Close(name) => close(&mut open, name)?,
+            Tag::Close(name) => close(&mut self.open, name)?,
             Tag::Ignored => {}
         }
+        Some(())
     }
-    if !open.is_empty() {
-        return None;
+}
+
+/// Raw HTML checked where it is among a body's Markdown, piece by piece (an HTML block,
+/// an inline tag), as [`plain`] checks the whole body once written: most of a body with
+/// raw HTML is the Markdown's own HTML, which needs no checking (raw HTML was 6 to 13% of
+/// the HTML of Adobe's guides' bodies that have some, and checking them whole 7% of a
+/// guide's first build). The Markdown's elements are elements the raw HTML cannot close,
+/// nor leave open across their end (a link is an `<a>`, which a raw link cannot be in);
+/// each piece loses its comments and the attributes to drop, as in [`plain`]. Where a
+/// piece does not pass, the body is checked whole ([`plain`]), as before, and cleaned if
+/// need be. (The Markdown's own HTML is then as in a body without raw HTML, which is not
+/// checked: checking a body whole also cleaned what the Markdown wrote of an odd heading
+/// attribute, `{gérée=1}`, where the body had raw HTML.)
+#[derive(Default)]
+pub(crate) struct Pieces {
+    structure: Structure,
+}
+
+/// A Markdown element among raw HTML's (but a link, an `<a>`): no element's name.
+const MARKDOWN: &str = "#markdown";
+
+impl Pieces {
+    /// A Markdown element starts (`link`: a link).
+    pub(crate) fn start(&mut self, link: bool) -> Option<()> {
+        let name = if link { "a" } else { MARKDOWN };
+        // Where a raw element could be made (not between a raw table's parts; no link
+        // in a raw link).
+        self.structure.tag(Tag::Open { name, void: false })
     }
-    Some(match rewritten {
-        Some(mut out) => {
-            out.push_str(rest);
-            Cow::Owned(out)
-        }
-        None => Cow::Borrowed(html),
-    })
+
+    /// The Markdown element started last ends: it must be the innermost still (what raw
+    /// HTML opened in it closed in it, and nothing of the raw HTML closed it).
+    pub(crate) fn end(&mut self, link: bool) -> Option<()> {
+        let name = if link { "a" } else { MARKDOWN };
+        (self.structure.open.pop()? == name).then_some(())
+    }
+
+    /// A Markdown element without content (a rule, a line break, inline code).
+    pub(crate) fn void(&mut self) -> Option<()> {
+        self.structure.tag(Tag::Open {
+            name: MARKDOWN,
+            void: true,
+        })
+    }
+
+    /// Text of the Markdown.
+    pub(crate) fn text(&self, text: &str) -> Option<()> {
+        self.structure.text(text)
+    }
+
+    /// A piece of raw HTML (whole tags and the text around them), as it goes into the
+    /// page: without comments and the attributes to drop, as [`plain`] writes it.
+    pub(crate) fn html<'h>(&mut self, html: &'h str) -> Option<Cow<'h, str>> {
+        self.structure.scan(html)
+    }
+
+    /// Whether every element is closed.
+    pub(crate) fn finish(&self) -> bool {
+        self.structure.open.is_empty()
+    }
 }
 
 /// Whether the parser makes element `name` inside `parent` (the innermost element of the
@@ -347,14 +432,15 @@ fn comment_end(text: &str) -> Option<usize> {
     (!text[..end + 3].contains("--!>")).then_some(end + 3)
 }
 
-/// A tag that [`plain`] accepts.
-enum Tag<'a> {
+/// A tag that [`plain`] accepts (the element's name as the list writes it).
+#[derive(Clone, Copy)]
+enum Tag {
     /// An element of the list, with allowed attributes; `void` if it has no end tag.
     Open {
-        name: &'a str,
+        name: &'static str,
         void: bool,
     },
-    Close(&'a str),
+    Close(&'static str),
     /// An end tag the HTML parser ignores wherever it is (`</col>`), dropped.
     Ignored,
 }
@@ -362,10 +448,10 @@ enum Tag<'a> {
 /// Where attributes to drop are in a tag's text: from the space before each to its end.
 type Dropped = Vec<std::ops::Range<usize>>;
 
-impl<'a> Tag<'a> {
+impl Tag {
     /// The allowed tag `text` starts with (at its `<`), the text after it, and the
     /// attributes of it that cleaning would drop and that are harmless to drop here.
-    fn parse(text: &'a str) -> Option<(Tag<'a>, &'a str, Dropped)> {
+    fn parse(text: &str) -> Option<(Tag, &str, Dropped)> {
         match Tag::common(text) {
             Some((tag, len)) => Some((tag, &text[len..], Dropped::new())),
             None => Tag::parse_any(text),
@@ -373,7 +459,7 @@ impl<'a> Tag<'a> {
     }
 
     /// [`Tag::parse`] of any tag, name and attributes read one by one.
-    fn parse_any(text: &'a str) -> Option<(Tag<'a>, &'a str, Dropped)> {
+    fn parse_any(text: &str) -> Option<(Tag, &str, Dropped)> {
         let after_lt = &text[1..];
         if let Some(closing) = after_lt.strip_prefix('/') {
             let (name, rest) = tag_name(closing)?;
@@ -431,12 +517,12 @@ fn is_space(c: char) -> bool {
 }
 
 /// A tag name (letters, then letters or digits) and the text after it.
-impl Tag<'_> {
+impl Tag {
     /// A tag Markdown writes most, as it writes it (`<p>`, `</li>`, `</h2>`: lower case,
     /// no attribute), and its length: known at a glance, where reading each tag's name
     /// and looking it up was half of this check's time on a guide's pages. What the
     /// general way makes of it.
-    fn common(text: &str) -> Option<(Tag<'static>, usize)> {
+    fn common(text: &str) -> Option<(Tag, usize)> {
         const COMMON: &[&str] = &[
             "p",
             "li",
@@ -707,7 +793,7 @@ mod tests {
 
     #[test]
     fn a_common_tag_is_what_reading_it_makes() {
-        let said = |t: Option<(Tag<'_>, &str, Dropped)>| {
+        let said = |t: Option<(Tag, &str, Dropped)>| {
             t.map(|(tag, rest, dropped)| {
                 let tag = match tag {
                     Tag::Open { name, void } => format!("open {name} {void}"),

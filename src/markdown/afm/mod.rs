@@ -88,48 +88,6 @@ pub(crate) struct Found {
     pub left_out: Vec<(usize, String)>,
 }
 
-/// Whether the only HTML among `events` (a body's, from [`filter`]) is what this module
-/// writes around the Markdown's own elements: `[!DNL …]`'s markers (which the Markdown
-/// stage takes out), the spans of `[!UICONTROL …]` and of badges without a link or
-/// attribute, each closed in the element it opened in, and empty HTML. Such a body's
-/// HTML is pulldown-cmark's, as balanced and with its URLs checked as any body's without
-/// raw HTML, and needs no checking or cleaning (`crate::sanitize`): most bodies of
-/// Adobe's guides with HTML have such markers and no other (178 of 246 in Merchant
-/// Services), and checking their whole HTML was 3% of that guide's first build. Any
-/// other HTML (the author's, an embed, tabs, a box), or a span closed in another element
-/// than its own, is for checking, as before. The test is by the events alone: a span the
-/// author wrote the same way is the same.
-pub(crate) fn only_own_inline_html(events: &[Spanned<'_>]) -> bool {
-    // The elements open, innermost last: `true` for a marker's span, `false` for the
-    // Markdown's own (whose starts and ends pulldown-cmark pairs).
-    let mut open: Vec<bool> = Vec::new();
-    for (event, _) in events {
-        let fits = match event {
-            Event::Start(_) => {
-                open.push(false);
-                true
-            }
-            Event::End(_) => open.pop() == Some(false),
-            Event::Html(html) | Event::InlineHtml(html) => match html.as_ref() {
-                "" | DNL_START | DNL_END => true,
-                "</span>" => open.pop() == Some(true),
-                html if html == inline::open_html(Marker::UiControl)
-                    || html == inline::open_html(Marker::Badge) =>
-                {
-                    open.push(true);
-                    true
-                }
-                _ => false,
-            },
-            _ => true,
-        };
-        if !fits {
-            return false;
-        }
-    }
-    open.is_empty()
-}
-
 /// The callout kinds that are blockquotes starting with `[!KIND]`, beyond the five that
 /// pulldown-cmark already reads as GFM alerts.
 const CALLOUTS: &[&str] = &[
