@@ -195,15 +195,27 @@ fn unescape(text: &str) -> String {
 /// A heading's id under Experience League's rule, GitHub's: lower case; letters, digits,
 /// `-` and `_` kept; each space a `-`; everything else dropped.
 pub(crate) fn adobe_id(text: &str) -> String {
-    text.trim()
-        .chars()
-        .flat_map(char::to_lowercase)
-        .filter_map(|c| match c {
-            ' ' => Some('-'),
-            c if c.is_alphanumeric() || c == '-' || c == '_' => Some(c),
-            _ => None,
-        })
-        .collect()
+    let text = text.trim();
+    let mut id = String::with_capacity(text.len());
+    for c in text.chars() {
+        // ASCII (most of a heading, in French too) without Unicode's tables.
+        if c.is_ascii() {
+            match c {
+                ' ' => id.push('-'),
+                c if c.is_ascii_alphanumeric() || c == '-' || c == '_' => {
+                    id.push(c.to_ascii_lowercase());
+                }
+                _ => {}
+            }
+            continue;
+        }
+        for c in c.to_lowercase() {
+            if c.is_alphanumeric() {
+                id.push(c);
+            }
+        }
+    }
+    id
 }
 
 #[cfg(test)]
@@ -259,6 +271,27 @@ mod tests {
         );
         assert_eq!(adobe_id("CRON_CONSUMERS_RUNNER"), "cron_consumers_runner");
         assert_eq!(adobe_id("Étape 2 : l'accès"), "étape-2--laccès");
+        // As the rule reads character by character, lower case first: Unicode's letters,
+        // digits and lower cases that are more than one character.
+        let by_the_rule = |text: &str| -> String {
+            text.trim()
+                .chars()
+                .flat_map(char::to_lowercase)
+                .filter_map(|c| match c {
+                    ' ' => Some('-'),
+                    c if c.is_alphanumeric() || c == '-' || c == '_' => Some(c),
+                    _ => None,
+                })
+                .collect()
+        };
+        for text in [
+            " Déjà vu — ÇA_va-bien ? ",
+            "İstanbul ΣΊΣΥΦΟΣ straße ǅ",
+            "a\u{a0}b\tc ½ ² ٣ 中文",
+            "Tab\u{301}le & <code>x</code>",
+        ] {
+            assert_eq!(adobe_id(text), by_the_rule(text), "{text}");
+        }
     }
 
     #[test]
