@@ -526,9 +526,15 @@ fn push_included(
 
 /// Included text, its lines after the first indented like the directive (so that it
 /// stays inside a list item), without its final line break. Returns where in `text` each
-/// line that got the indent starts.
+/// line that got the indent starts (none for an empty indent: no line moved).
 fn push_indented(out: &mut String, text: &str, indent: &str) -> Vec<usize> {
     let text = text.trim_end_matches(['\n', '\r']);
+    if indent.is_empty() {
+        // A directive at the start of its line (most are): the text as it is, rather than
+        // line by line (a reference of 147 kB, 4,000 lines, included in On-Cloud's CLI page).
+        out.push_str(text);
+        return Vec::new();
+    }
     let mut indented = Vec::new();
     let mut start = 0;
     for (i, line) in text.split('\n').enumerate() {
