@@ -62,7 +62,8 @@ pub fn fuzz_content_file(bytes: &[u8]) -> bool {
         &Titles,
     );
     bodies::render(&mut site, None);
-    let renderer = Renderer::new(theme, &site, assets, None).expect("the built-in theme compiles");
+    let renderer =
+        Renderer::new(theme, &site, assets, None, None).expect("the built-in theme compiles");
     let (files, errors) = renderer.render_all(&render::jobs(&site));
     errors.is_empty() && !files.is_empty()
 }
@@ -180,7 +181,7 @@ impl Stages {
 
     /// Renders every output file of a linked site in memory.
     pub fn render(&self, site: &LinkedSite) -> Result<RenderedFiles, String> {
-        let renderer = Renderer::new(&self.theme, &site.0, &self.assets, None)
+        let renderer = Renderer::new(&self.theme, &site.0, &self.assets, None, None)
             .map_err(|d| format!("{d:?}"))?;
         let (files, errors) = renderer.render_all(&render::jobs(&site.0));
         if errors.is_empty() {

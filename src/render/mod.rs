@@ -25,8 +25,8 @@ use crate::theme::{Template, Theme};
 mod prepared;
 mod views;
 
-pub(crate) use prepared::Prepared;
 use prepared::SharedViews;
+pub(crate) use prepared::{Compiled, Prepared};
 use views::{
     ChecklistContext, ChecklistPageView, ChecklistsView, JobContext, LanguageContext, PageContext,
     PageView, Shared, SpecialContext, Summaries, Summary, Translation,
@@ -146,21 +146,22 @@ enum Source<'a> {
 }
 
 impl<'a> Renderer<'a> {
-    /// Compiles the theme and prepares what pages share, or takes `previous` (what an
-    /// earlier build prepared) if it was made of the same. `assets` maps each asset to
-    /// the name pages link it by (see [`crate::assets`]).
+    /// Compiles the theme (unless it comes `compiled`) and prepares what pages share, or
+    /// takes `previous` (what an earlier build prepared) if it was made of the same.
+    /// `assets` maps each asset to the name pages link it by (see [`crate::assets`]).
     pub(crate) fn new(
         theme: &Theme,
         site: &'a Site,
         assets: &BTreeMap<String, String>,
         previous: Option<&Arc<Prepared>>,
+        compiled: Option<Compiled>,
     ) -> Result<Renderer<'a>, Vec<Diagnostic>> {
         let summaries = Summaries::new(site, &theme.strings);
         let views = SharedViews::of(theme, site, assets, &summaries);
         let key = hash_of(&views);
         let prepared = match previous {
             Some(p) if p.key == key => Arc::clone(p),
-            _ => Arc::new(Prepared::make(&views)?),
+            _ => Arc::new(Prepared::make(&views, compiled)?),
         };
         let site_titles = views.site_titles();
         Ok(Renderer {

@@ -269,15 +269,37 @@ fn first_page(item: &MenuItem) -> Option<PageId> {
     }
 }
 
-impl Prepared {
-    /// Compiles the templates and makes what pages share, from `views` alone.
-    pub(super) fn make(views: &SharedViews<'_>) -> Result<Prepared, Vec<Diagnostic>> {
-        let template_files: BTreeMap<String, (PathBuf, Arc<str>)> = views
-            .templates
+/// A theme's templates compiled, by [`Compiled::of`]: a build compiles them beside the
+/// stage before its pages (see `pipeline`), where a core would otherwise wait.
+pub(crate) struct Compiled {
+    tera: Result<Tera, Vec<Diagnostic>>,
+    /// Each template's file and text, by name, for its errors.
+    files: BTreeMap<String, (PathBuf, Arc<str>)>,
+}
+
+impl Compiled {
+    pub(crate) fn of(templates: &[Template]) -> Compiled {
+        let files: BTreeMap<String, (PathBuf, Arc<str>)> = templates
             .iter()
             .map(|t| (t.name.clone(), (t.file.clone(), t.source.clone())))
             .collect();
-        let mut tera = super::compile(views.templates, &template_files)?;
+        Compiled {
+            tera: super::compile(templates, &files),
+            files,
+        }
+    }
+}
+
+impl Prepared {
+    /// Makes what pages share, from `views` alone, with their templates as `compiled`
+    /// (compiled now if `None`).
+    pub(super) fn make(
+        views: &SharedViews<'_>,
+        compiled: Option<Compiled>,
+    ) -> Result<Prepared, Vec<Diagnostic>> {
+        let Compiled { tera, files } = compiled.unwrap_or_else(|| Compiled::of(views.templates));
+        let template_files = files;
+        let mut tera = tera?;
         let global = tera.global_context();
         global.insert("site", &views.site);
         global.insert("assets", views.assets);
