@@ -681,8 +681,10 @@ impl<'i> Included<'i> {
     pub(crate) fn of(included: &'i FastSet<PathBuf>) -> Included<'i> {
         Included {
             names: included.iter().filter_map(|p| p.file_name()).collect(),
+            // On every core: a guide includes a hundred files, each resolved by a system
+            // call per folder of its path (1.2 ms of On-Cloud's build on one core).
             real: included
-                .iter()
+                .par_iter()
                 .filter_map(|p| std::fs::canonicalize(p).ok())
                 .collect(),
         }
