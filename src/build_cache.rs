@@ -23,7 +23,7 @@
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, PoisonError, mpsc};
+use std::sync::{Arc, Mutex, PoisonError, RwLock, mpsc};
 use std::thread::JoinHandle;
 
 use rayon::prelude::*;
@@ -278,8 +278,10 @@ const STORE: u8 = 3;
 /// ms of a build after one edit at 20,000 pages, 186 ms of a first build), when the
 /// stages after the bodies leave a core idle.
 pub(crate) struct Partial {
-    /// To the writing thread; `None` once [`Partial::finish`] closed it.
-    queue: Mutex<Option<mpsc::Sender<Record>>>,
+    /// To the writing thread; `None` once [`Partial::finish`] closed it. Read-locked to
+    /// send (a sender is shared between threads): the threads that render bodies send
+    /// each one, and under a mutex they waited on each other.
+    queue: RwLock<Option<mpsc::Sender<Record>>>,
     /// The writing thread, which gives the files back (`None` if a write failed: the file
     /// is then not a cache).
     writer: Mutex<Option<JoinHandle<Option<Files>>>>,
@@ -302,7 +304,7 @@ impl Partial {
                 out
             })?;
         Ok(Partial {
-            queue: Mutex::new(Some(queue)),
+            queue: RwLock::new(Some(queue)),
             writer: Mutex::new(Some(writer)),
         })
     }
@@ -320,7 +322,7 @@ impl Partial {
     }
 
     fn add(&self, record: Record) {
-        if let Some(queue) = &*self.queue.lock().unwrap_or_else(PoisonError::into_inner) {
+        if let Some(queue) = &*self.queue.read().unwrap_or_else(PoisonError::into_inner) {
             // Refused only once the thread is gone: `finish` then finds the file lacking.
             let _ = queue.send(record);
         }
@@ -331,7 +333,7 @@ impl Partial {
     fn finish(&self) -> Option<Files> {
         drop(
             self.queue
-                .lock()
+                .write()
                 .unwrap_or_else(PoisonError::into_inner)
                 .take(),
         );
