@@ -297,8 +297,10 @@ impl Prepared {
         views: &SharedViews<'_>,
         compiled: Option<Compiled>,
     ) -> Result<Prepared, Vec<Diagnostic>> {
-        let Compiled { tera, files } = compiled.unwrap_or_else(|| Compiled::of(views.templates));
-        let template_files = files;
+        let Compiled {
+            tera,
+            files: template_files,
+        } = compiled.unwrap_or_else(|| Compiled::of(views.templates));
         let mut tera = tera?;
         let global = tera.global_context();
         global.insert("site", &views.site);
