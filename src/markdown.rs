@@ -197,10 +197,13 @@ pub(crate) fn render(
                 ),
             });
     let buffer = EVENTS.take();
-    let (mut events, afm) =
+    let (events, afm) =
         crate::markdown::afm::filter(events, &source, buffer, body.len() / EVENT_BYTES, resolver);
-    let title = drop_leading_title(&mut events);
-    let mut events = join_texts(events);
+    let (title, dropped) = match drop_leading_title(&events) {
+        Some((text, ids, events)) => (Some((text, ids)), events),
+        None => (None, 0..0),
+    };
+    let mut events = join_texts(events, dropped);
     let sanitized = raw_html == RawHtml::Sanitized;
     // Only a body whose raw HTML does not pass where it is is checked whole, and cleaned if
     // need be: the others stay byte for byte as written.
@@ -368,21 +371,24 @@ fn drop_empty_head(events: &mut [Spanned], i: usize) {
     }
 }
 
-/// Each run of text events as one: entities and smart punctuation split text into many
-/// pieces, which typography must see whole (joining them one run at a time, in place,
-/// moved every later event each time). Joined in the vector it is given, each event moved
-/// at most once, each run's text made at its length at once (grown piece by piece, it was
-/// copied again as it grew: a thousand times a long page of Adobe's guides).
-fn join_texts(mut events: Vec<Spanned>) -> Vec<Spanned> {
+/// Each run of text events as one, and the events of `dropped` (a leading title, see
+/// [`drop_leading_title`]) taken out: entities and smart punctuation split text into many
+/// pieces, which typography must see whole. Each run's text is made at its length at once
+/// (grown piece by piece, it was copied again as it grew: a thousand times a long page of
+/// Adobe's guides), then the events are compacted in one pass that moves each kept event
+/// at most once, and none before the first one taken out (the title taken out first, and
+/// the events swapped into place after it, moved most of a page's events two to four
+/// times).
+fn join_texts(mut events: Vec<Spanned>, dropped: std::ops::Range<usize>) -> Vec<Spanned> {
     let is_text = |e: &Spanned| matches!(e.0, Event::Text(_));
-    let mut kept: usize = 0;
+    // Each run's first event, its length, and its text joined. (A run never crosses the
+    // title's ends: they are a heading's start and end.)
+    let mut runs: Vec<(usize, usize, Spanned)> = Vec::new();
     let mut i = 0;
     while i < events.len() {
         let run = events[i..].iter().take_while(|e| is_text(e)).count();
-        if run < 2 {
-            events.swap(kept, i);
-            kept += 1;
-            i += 1;
+        if run < 2 || dropped.contains(&i) {
+            i += run.max(1);
             continue;
         }
         let pieces = &events[i..i + run];
@@ -400,11 +406,28 @@ fn join_texts(mut events: Vec<Spanned>) -> Vec<Spanned> {
             }
         }
         let span = pieces[0].1.start..pieces[run - 1].1.end;
-        events[kept] = (Event::Text(CowStr::from(joined)), span);
-        kept += 1;
+        runs.push((i, run, (Event::Text(CowStr::from(joined)), span)));
         i += run;
     }
-    events.truncate(kept);
+    if runs.is_empty() && dropped.is_empty() {
+        return events;
+    }
+    let mut runs = runs.into_iter().peekable();
+    let mut index = 0;
+    // The end of the run being read: its other pieces are in its first event.
+    let mut run_end = 0;
+    events.retain_mut(|event| {
+        let i = index;
+        index += 1;
+        if dropped.contains(&i) || i < run_end {
+            return false;
+        }
+        if let Some((_, run, joined)) = runs.next_if(|(at, ..)| *at == i) {
+            *event = joined;
+            run_end = i + run;
+        }
+        true
+    });
     events
 }
 
@@ -891,16 +914,17 @@ fn searchable_text(events: &[(Event, std::ops::Range<usize>)], max: usize) -> St
     out
 }
 
-/// Removes a `# Title` that opens the body (the page's template shows it as its `<h1>`:
-/// see [`Rendered::heading`]), and gives its text and the ids a link to it may use: its
-/// own (`# Title {#id}`), equipe's and Experience League's for its text.
+/// Finds a `# Title` that opens the body, to take out (the page's template shows it as its
+/// `<h1>`: see [`Rendered::heading`]): its text, the ids a link to it may use (its own,
+/// `# Title {#id}`, equipe's and Experience League's for its text) and its events, which
+/// [`join_texts`] takes out.
 ///
 /// HTML comments before it do not count (an author's note to the next one, `<!-- UPDATE
 /// THIS TOPIC -->`, as Adobe's Dynamic Media Classic has). A heading that shows an image
 /// (a logo as the title) stays in the body: its words alone would lose it.
 fn drop_leading_title(
-    events: &mut Vec<(Event, std::ops::Range<usize>)>,
-) -> Option<(String, Vec<String>)> {
+    events: &[(Event, std::ops::Range<usize>)],
+) -> Option<(String, Vec<String>, std::ops::Range<usize>)> {
     let mut start = 0;
     while let Some((Event::Start(Tag::HtmlBlock), _)) = events.get(start) {
         let end = find_end(events, start);
@@ -937,14 +961,13 @@ fn drop_leading_title(
         return None;
     }
     let text = plain_text(inside);
-    events.drain(start..=end);
     let mut ids: Vec<String> = explicit
         .into_iter()
         .chain([slug::slugify(&text), crate::body_ids::adobe_id(&text)])
         .filter(|id| !id.is_empty())
         .collect();
     ids.dedup();
-    Some((text, ids))
+    Some((text, ids, start..end + 1))
 }
 
 /// Whether `html` is HTML comments and white space only.
