@@ -46,7 +46,7 @@ pub fn fuzz_content_file(bytes: &[u8]) -> bool {
         lang: "fr".into(),
         key: "roles/x".into(),
     };
-    let Ok(text) = crate::text::decode(bytes) else {
+    let Ok(text) = crate::text::decode(bytes.to_vec()) else {
         return false;
     };
     check_fast_yaml(&text);

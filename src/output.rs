@@ -878,7 +878,7 @@ fn push_hashes(out: &mut String, [text, front]: [u64; 2]) {
 pub(crate) fn read_text(path: &Path) -> Option<String> {
     std::fs::read(path)
         .ok()
-        .and_then(|bytes| crate::text::decode(&bytes).ok())
+        .and_then(|bytes| crate::text::decode(bytes).ok())
 }
 
 /// `list` with the lines of the files `changed` names replaced by theirs (name, then

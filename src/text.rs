@@ -3,9 +3,11 @@
 
 use crate::diagnostics::Diagnostic;
 
-/// Text of a content file: UTF-8 (a BOM is dropped), LF line endings.
-pub(crate) fn decode(bytes: &[u8]) -> Result<String, Diagnostic> {
-    let text = str_of(bytes).map_err(|e| {
+/// Text of a content file: UTF-8 (a BOM is dropped), LF line endings. The bytes become
+/// the text as they are when they need neither (most files): a page's text was copied
+/// here, once more into its page, and once more to be hashed.
+pub(crate) fn decode(bytes: Vec<u8>) -> Result<String, Diagnostic> {
+    let text = str_of(&bytes).map_err(|e| {
         let offset = e.valid_up_to();
         let line = bytes[..offset].iter().filter(|&&b| b == b'\n').count() + 1;
         let column = bytes[..offset]
@@ -21,12 +23,17 @@ pub(crate) fn decode(bytes: &[u8]) -> Result<String, Diagnostic> {
         .at(line, column)
         .with_help("save the file as UTF-8 (most editors have an \"encoding\" menu)")
     })?;
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let bom = text.starts_with('\u{feff}');
     // `memchr`'s search, not `str`'s: this looks through every byte of every page.
-    Ok(if memchr::memchr(b'\r', text.as_bytes()).is_some() {
-        text.replace("\r\n", "\n").replace('\r', "\n")
-    } else {
-        text.to_string()
+    let cr = memchr::memchr(b'\r', text.as_bytes()).is_some();
+    Ok(match (bom, cr) {
+        (_, true) => {
+            let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+            text.replace("\r\n", "\n").replace('\r', "\n")
+        }
+        (true, false) => text['\u{feff}'.len_utf8()..].to_string(),
+        // SAFETY: `str_of` has just checked that the bytes are UTF-8.
+        (false, false) => unsafe { String::from_utf8_unchecked(bytes) },
     })
 }
 
@@ -198,6 +205,28 @@ pub(crate) fn escape_into(out: &mut String, text: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A BOM is dropped and line endings become `\n`, each alone and together; text
+    /// with neither stays as it was read.
+    #[test]
+    fn decodes_boms_and_line_endings() {
+        for (bytes, text) in [
+            ("a\nb\n", "a\nb\n"),
+            ("\u{feff}a\nb", "a\nb"),
+            ("a\r\nb\rc", "a\nb\nc"),
+            ("\u{feff}a\r\nb", "a\nb"),
+            ("é\u{feff}", "é\u{feff}"),
+            ("", ""),
+        ] {
+            assert_eq!(
+                decode(bytes.as_bytes().to_vec()).unwrap(),
+                text,
+                "{bytes:?}"
+            );
+        }
+        let e = decode(b"ab\ncd\xff".to_vec()).unwrap_err();
+        assert_eq!((e.line, e.column), (Some(2), Some(3)));
+    }
 
     #[test]
     fn trims_each_suffix_as_str_does() {

@@ -338,7 +338,7 @@ impl ThemeFile {
             .bytes
             .read()
             .map_err(|e| Diagnostic::error(format!("cannot read: {e}")).in_file(&self.display))?;
-        crate::text::decode(&bytes)
+        crate::text::decode(bytes.into_owned())
             .map(Arc::from)
             .map_err(|d| d.in_file(&self.display))
     }

@@ -217,7 +217,7 @@ impl Page {
         if let Some(text) = self.text.reread.get() {
             return Arc::clone(text);
         }
-        match std::fs::read(&self.file.path).map(|bytes| decode(&bytes)) {
+        match std::fs::read(&self.file.path).map(decode) {
             Ok(Ok(text)) => Arc::clone(self.text.reread.get_or_init(|| Arc::from(text))),
             _ => held,
         }
@@ -768,7 +768,8 @@ pub(crate) fn body_start(text: &str) -> Option<usize> {
 
 /// What a page's [`Page::source_hash`] is: a hash of its file's text, decoded.
 pub(crate) fn text_hash(text: &str) -> u64 {
-    hash_of(text)
+    // Its bytes as they are: `hash_of` would copy the text into its buffer first.
+    hash_bytes(text.as_bytes())
 }
 
 /// What a page's [`Page::front_hash`] is: a hash of its file's text before `body_start`
@@ -800,7 +801,7 @@ pub(crate) fn read_page(file: SourceFile) -> (Option<FileStamp>, Result<Page, Di
             return (None, Err(d.in_file(&file.display)));
         }
     };
-    let page = decode(&bytes)
+    let page = decode(bytes)
         .map_err(|d| d.in_file(&file.display))
         .and_then(|text| parse_page(file, text));
     (stamp, page)
@@ -1057,7 +1058,7 @@ mod tests {
     }
 
     fn parse(key: &str, text: &str) -> Result<Page, Diagnostic> {
-        parse_page(file(key), decode(text.as_bytes())?)
+        parse_page(file(key), decode(text.as_bytes().to_vec())?)
     }
 
     /// The cache holds the pages of this run's files only: a file gone, or one that no
@@ -1213,7 +1214,7 @@ mod tests {
 
     #[test]
     fn invalid_utf8_names_the_offset() {
-        let e = decode(b"---\ntitle: \xff\n").unwrap_err();
+        let e = decode(b"---\ntitle: \xff\n".to_vec()).unwrap_err();
         assert!(e.message.contains("offset 11"), "{}", e.message);
         assert_eq!(e.line, Some(2));
     }
