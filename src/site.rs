@@ -11,6 +11,7 @@
 //! translation.
 
 pub(crate) mod guide_toc;
+mod menu_memo;
 pub(crate) mod navigation;
 
 use std::collections::{BTreeMap, BTreeSet};

@@ -10,6 +10,7 @@
 //! Menus are made here once per build as values; each page's sidebar is rendered as HTML
 //! with its own relative links and its own entry marked `aria-current="page"`.
 
+use std::cell::OnceCell;
 use std::collections::BTreeMap;
 use std::hash::{Hash, Hasher};
 use std::sync::Arc;
@@ -20,6 +21,7 @@ use crate::content::Page;
 use crate::diagnostics::Diagnostic;
 use crate::hash::hash_of;
 use crate::site::guide_toc::{self, TocEntry};
+use crate::site::menu_memo::{MenuMemo, SeenFrom};
 use crate::site::{PageId, Site, is_external};
 use crate::text::escape_into;
 
@@ -36,6 +38,8 @@ pub struct Navigation {
     place: Vec<Option<Box<[u32]>>>,
     /// A key of everything menus show, for `serve`'s cache.
     pub key: u64,
+    /// Entries written once for each folder whose pages show them alike.
+    memo: MenuMemo,
 }
 
 /// One guide in one language.
@@ -167,18 +171,27 @@ impl Navigation {
     /// its own entry marked and the groups that hold it open. `None` outside guides.
     pub fn sidebar(&self, site: &Site, i: PageId) -> Option<String> {
         let mut html = String::with_capacity(4096);
-        self.write_sidebar(&mut html, site, i)?;
+        let seen = std::cell::OnceCell::new();
+        self.write_sidebar(&mut html, site, i, Some(&seen))?;
         Some(html)
     }
 
-    /// Writes page `i`'s sidebar (see [`Navigation::sidebar`]) into `out`; `None` outside
-    /// guides.
-    fn write_sidebar(&self, out: &mut impl MenuOut, site: &Site, i: PageId) -> Option<()> {
+    /// Writes page `i`'s sidebar (see [`Navigation::sidebar`]) into `out`, the entries
+    /// that do not hold it as seen from where `seen` says, once asked (see [`SeenFrom`]);
+    /// `None` outside guides.
+    fn write_sidebar<'s>(
+        &self,
+        out: &mut impl MenuOut,
+        site: &'s Site,
+        i: PageId,
+        seen: Option<&'s OnceCell<SeenFrom<'s>>>,
+    ) -> Option<()> {
         let guide = self.guide_of(i)?;
         let link = Link {
             site,
             from: &site.pages[i].path,
             current: Some(i),
+            seen,
             whole: guide.whole,
             max_listed: if guide.from_toc {
                 MAX_LISTED_TOC
@@ -209,7 +222,7 @@ impl Navigation {
     fn sidebar_key(&self, site: &Site, i: PageId, state: &mut impl Hasher) {
         let page = &site.pages[i];
         (&page.path, page.lang()).hash(state);
-        self.write_sidebar(&mut KeyOut(state), site, i);
+        self.write_sidebar(&mut KeyOut(state), site, i, None);
     }
 }
 
@@ -346,6 +359,9 @@ struct Link<'a> {
     from: &'a str,
     /// The page the menu is on (marked), if any.
     current: Option<PageId>,
+    /// Where entries that do not hold the page are seen from (see [`SeenFrom`]), found
+    /// when first needed (a menu with no groups needs none); `None` for a menu's key.
+    seen: Option<&'a OnceCell<SeenFrom<'a>>>,
     /// The menu is shown whole; else a group that does not hold the page is a link to its
     /// first page (see [`MAX_WHOLE_MENU`]).
     whole: bool,
@@ -488,8 +504,31 @@ impl MenuOut for String {
         self.push('>');
     }
 
-    fn closed(&mut self, _: &Link, _: &MenuItem) -> bool {
-        false
+    /// Copied as the first page of the folder wrote it (see [`MenuMemo`]).
+    fn closed(&mut self, link: &Link, item: &MenuItem) -> bool {
+        // A link alone is written as soon as it would be looked up.
+        let (Some(seen), Some(current)) = (link.seen, link.current) else {
+            return false;
+        };
+        if item.children.is_empty() {
+            return false;
+        }
+        let site = link.site;
+        let seen = seen.get_or_init(|| {
+            SeenFrom::of(
+                &site.navigation.memo,
+                site,
+                link.from,
+                site.pages[current].lang(),
+            )
+        });
+        let html = site.navigation.memo.html(item, seen, || {
+            let mut html = String::new();
+            link.write_item(&mut html, item, None);
+            html
+        });
+        self.push_str(&html);
+        true
     }
 }
 

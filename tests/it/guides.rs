@@ -685,6 +685,63 @@ fn without_a_toc_the_folder_tree_is_the_menu() {
 /// A `TOC.md` group of many entries is shown whole: no page lists it otherwise (Learning
 /// Manager's "Administrator" group, 65 entries, was cut to 17 around the page, and 48 of
 /// its pages could be reached only page by page).
+/// Menu entries are written once for the pages that show them alike (see
+/// `site::menu_memo`): from every page, each link of its menu still leads to the page it
+/// names, whether the page is alone in its folder (its siblings' links are its own), has a
+/// page below it that a group it is not in lists (its link to it is its own), or is one
+/// folder deeper.
+#[test]
+fn every_menu_link_leads_to_its_page_from_every_page() {
+    let site = TestSite::new(SITE);
+    site.write(
+        "content/en/help/g/TOC.md",
+        "---\nuser-guide-title: G\n---\n# G {#g}\n\n- [One](one.md)\n- Group A {#a}\n   - [Section](section.md)\n   - [Two](two.md)\n- Group B {#b}\n   - [Child](section/child.md)\n   - [Three](deep/three.md)\n   - Inner {#inner}\n      - [Four](deep/four.md)\n",
+    );
+    let pages = [
+        ("one", "One"),
+        ("section", "Section"),
+        ("two", "Two"),
+        ("section/child", "Child"),
+        ("deep/three", "Three"),
+        ("deep/four", "Four"),
+    ];
+    for (file, title) in pages {
+        site.write(
+            &format!("content/en/help/g/{file}.md"),
+            &format!("---\ntitle: {title}\n---\nText.\n"),
+        );
+    }
+    site.build().ok();
+    for (file, _) in pages {
+        let page = format!("en/help/g/{file}/index.html");
+        let html = site.html(&page);
+        let links = select(&html, ".guide-nav nav > ul a");
+        assert_eq!(links.len(), pages.len(), "{page}");
+        for a in links {
+            let href = attr(&a, "href");
+            let target = resolve(&page, &href);
+            assert!(site.output(&target).is_file(), "{page}: {target}");
+            // As short as it goes: up to the folders both are in, then down.
+            let (from, to): (Vec<&str>, Vec<&str>) =
+                (page.split('/').collect(), target.split('/').collect());
+            let shared = from
+                .iter()
+                .zip(&to)
+                .take_while(|(a, b)| a == b)
+                .count()
+                .min(from.len() - 1);
+            let shortest = "../".repeat(from.len() - 1 - shared) + &to[shared..].join("/");
+            assert_eq!(href, shortest, "{page}");
+            let shown = site.html(&target);
+            assert_eq!(
+                text(&select(&shown, "main h1")[0]),
+                text(&a),
+                "{page}: {target}"
+            );
+        }
+    }
+}
+
 #[test]
 fn a_toc_group_of_many_entries_is_shown_whole() {
     let site = TestSite::new(SITE);
