@@ -405,7 +405,8 @@ fn directives(text: &str) -> Vec<(Range<usize>, Directive)> {
     {
         Vec::new()
     } else {
-        code_ranges(text)
+        let last = candidates.last().map_or(0, |(range, _)| range.end);
+        code_ranges(&text[..block_end(text, last)])
     };
     let comments = comment_ranges(text);
     let mut code = code.iter().peekable();
@@ -441,6 +442,26 @@ fn comment_ranges(text: &str) -> Vec<Range<usize>> {
         from = end;
     }
     ranges
+}
+
+/// Where the first blank line at or after `at` ends (the text's end if none): whether
+/// text before it is code does not depend on what follows it. A code span or a paragraph
+/// ends at a blank line; a fenced code block or an HTML block that is not closed before
+/// it runs to the end of the text, as it does when it is closed after it. (A guide's
+/// pages with directives below a fence were parsed whole to the last line: a third of
+/// their text, on average, comes after their last directive's paragraph.)
+fn block_end(text: &str, at: usize) -> usize {
+    let bytes = text.as_bytes();
+    let mut line = memchr::memchr(b'\n', &bytes[at..]).map(|i| at + i + 1);
+    while let Some(start) = line {
+        let next = memchr::memchr(b'\n', &bytes[start..]).map(|i| start + i);
+        let end = next.unwrap_or(bytes.len());
+        if bytes[start..end].iter().all(|&b| b == b' ' || b == b'\t') {
+            return end;
+        }
+        line = next.map(|n| n + 1);
+    }
+    bytes.len()
 }
 
 /// Where the code spans and code blocks of a text are.
@@ -664,9 +685,21 @@ mod tests {
             "{{a}}\n\n```\n{{b}}\n```\n",
             "<pre>\n{{a}}\n</pre>\n",
             "  {{a}} and {{a}}\n",
+            // What follows the last directive's paragraph is not parsed (see `block_end`).
+            "```\nx\n```\n\n```\n{{a}}\n\nmore\n```\n\n{{b}}\n",
+            "```\nx\n```\n\n- item\n\n  ```\n  {{a}}\n\n  y\n  ```\n",
+            "```\nx\n```\n\n> ```\n> {{a}}\n>\n> ```\n",
+            "```\nx\n```\n\na `span {{a}}\nstill` b\n\nc\n",
+            "```\nx\n```\n\n<pre>\n{{a}}\n\n</pre>\n",
+            "```\nx\n```\n\n    {{a}}\n\n    more\n",
+            "```\nx\n```\n\n{{a}}\n \t\n```\n",
+            "```\n{{a}}",
         ] {
             assert_eq!(directives(text), parsed(text), "{text:?}");
         }
+        assert_eq!(block_end("{{a}}\nb\n  \nc", 5), 10);
+        assert_eq!(block_end("{{a}} b\n", 5), 8);
+        assert_eq!(block_end("{{a}}", 5), 5);
         assert!(surely_not_code("# T\n\n{{a}}\n", 5, usize::MAX));
         assert!(!surely_not_code("`x\n{{a}}`\n", 3, usize::MAX));
     }
