@@ -171,7 +171,7 @@ impl Navigation {
     /// its own entry marked and the groups that hold it open. `None` outside guides.
     pub fn sidebar(&self, site: &Site, i: PageId) -> Option<String> {
         let mut html = String::with_capacity(4096);
-        let seen = std::cell::OnceCell::new();
+        let seen = OnceCell::new();
         self.write_sidebar(&mut html, site, i, Some(&seen))?;
         Some(html)
     }
