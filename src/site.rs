@@ -194,7 +194,7 @@ impl PackedText {
             PackedText::Lz4(packed) => lz4_flex::decompress_size_prepended(packed).ok()?,
             PackedText::Plain(text) => text.to_vec(),
         };
-        crate::text::string_of(bytes)
+        crate::text::string_of(bytes).ok()
     }
 }
 

@@ -4,37 +4,36 @@
 use crate::diagnostics::Diagnostic;
 
 /// Text of a content file: UTF-8 (a BOM is dropped), LF line endings. The bytes become
-/// the text as they are when they need neither (most files): a page's text was copied
-/// here, once more into its page, and once more to be hashed.
+/// the text as they are (most files need neither change): a page's text was copied here,
+/// once more into its page, and once more to be hashed.
 pub(crate) fn decode(bytes: Vec<u8>) -> Result<String, Diagnostic> {
-    let text = str_of(&bytes).map_err(|e| {
-        let offset = e.valid_up_to();
-        let line = bytes[..offset].iter().filter(|&&b| b == b'\n').count() + 1;
-        let column = bytes[..offset]
-            .iter()
-            .rev()
-            .take_while(|&&b| b != b'\n')
-            .count()
-            + 1;
-        Diagnostic::error(format!(
-            "the file is not valid UTF-8: invalid byte 0x{:02x} at byte offset {offset}",
-            bytes[offset]
-        ))
-        .at(line, column)
-        .with_help("save the file as UTF-8 (most editors have an \"encoding\" menu)")
-    })?;
-    let bom = text.starts_with('\u{feff}');
+    let mut text = string_of(bytes).map_err(|bytes| not_utf8(&bytes))?;
+    if text.starts_with('\u{feff}') {
+        text.drain(..'\u{feff}'.len_utf8());
+    }
     // `memchr`'s search, not `str`'s: this looks through every byte of every page.
-    let cr = memchr::memchr(b'\r', text.as_bytes()).is_some();
-    Ok(match (bom, cr) {
-        (_, true) => {
-            let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-            text.replace("\r\n", "\n").replace('\r', "\n")
-        }
-        (true, false) => text['\u{feff}'.len_utf8()..].to_string(),
-        // SAFETY: `str_of` has just checked that the bytes are UTF-8.
-        (false, false) => unsafe { String::from_utf8_unchecked(bytes) },
-    })
+    if memchr::memchr(b'\r', text.as_bytes()).is_some() {
+        text = text.replace("\r\n", "\n").replace('\r', "\n");
+    }
+    Ok(text)
+}
+
+/// The error for bytes that are not UTF-8, at the first byte that is not.
+fn not_utf8(bytes: &[u8]) -> Diagnostic {
+    let offset = str_of(bytes).err().map_or(0, |e| e.valid_up_to());
+    let line = bytes[..offset].iter().filter(|&&b| b == b'\n').count() + 1;
+    let column = bytes[..offset]
+        .iter()
+        .rev()
+        .take_while(|&&b| b != b'\n')
+        .count()
+        + 1;
+    Diagnostic::error(format!(
+        "the file is not valid UTF-8: invalid byte 0x{:02x} at byte offset {offset}",
+        bytes[offset]
+    ))
+    .at(line, column)
+    .with_help("save the file as UTF-8 (most editors have an \"encoding\" menu)")
 }
 
 /// Decodes HTML character references (`&#39;`, `&#x27;`, `&amp;`, `&trade;`...) in front
@@ -101,12 +100,14 @@ pub(crate) fn str_of(bytes: &[u8]) -> Result<&str, std::str::Utf8Error> {
     simdutf8::basic::from_utf8(bytes).or_else(|_| std::str::from_utf8(bytes))
 }
 
-/// Bytes as a `String`, checked as [`str_of`] does (`None` if they are not UTF-8).
-pub(crate) fn string_of(bytes: Vec<u8>) -> Option<String> {
-    // SAFETY: the bytes were just checked to be UTF-8.
-    simdutf8::basic::from_utf8(&bytes)
-        .is_ok()
-        .then(|| unsafe { String::from_utf8_unchecked(bytes) })
+/// Bytes as a `String` without a copy, checked as [`str_of`] does (the bytes given back
+/// if they are not UTF-8).
+pub(crate) fn string_of(bytes: Vec<u8>) -> Result<String, Vec<u8>> {
+    match simdutf8::basic::from_utf8(&bytes) {
+        // SAFETY: the bytes were just checked to be UTF-8.
+        Ok(_) => Ok(unsafe { String::from_utf8_unchecked(bytes) }),
+        Err(_) => Err(bytes),
+    }
 }
 
 /// Whether `hay` contains `needle`, a few bytes: `str::contains` prepares a searcher at
