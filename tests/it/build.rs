@@ -608,3 +608,53 @@ fn a_missing_image_is_an_error_with_its_line() {
         "{err}"
     );
 }
+
+/// A link written alike in several pages goes to its page from each: from a section's own
+/// page and a page of that section (one folder of `content/`, two depths of the output),
+/// and from another folder, where the same words name another page. (A build resolves
+/// such links once for pages alike. One thread renders them, in two runs of pages: the
+/// pages that link come first, in this order, and the pages after them fill the second.)
+#[test]
+fn a_link_written_alike_in_several_pages_goes_where_it_says_from_each() {
+    let site = TestSite::new("title: Guide\nlanguages: {fr: Français}\n")
+        .with_env("RAYON_NUM_THREADS", "1");
+    let link = "Voir [la suite](b.md) et [la suite encore](b.md#fin).\n";
+    for (file, title) in [
+        ("autre/_index.md", "Autre"),
+        ("autre/b.md", "Autre B"),
+        ("autre/c.md", "Autre C"),
+        ("guide/a.md", "Guide A"),
+        ("guide/b.md", "Guide B"),
+    ] {
+        site.write(
+            &format!("content/{file}"),
+            &format!("---\ntitle: {title}\n---\n{link}\n## Fin\n"),
+        );
+    }
+    for n in 0..8 {
+        site.write(
+            &format!("content/zeta/p{n}.md"),
+            &format!("---\ntitle: P{n}\n---\nText.\n"),
+        );
+    }
+    site.build().ok();
+    for (page, target) in [
+        ("fr/autre/index.html", "Autre B"),
+        ("fr/autre/b/index.html", "Autre B"),
+        ("fr/autre/c/index.html", "Autre B"),
+        ("fr/guide/a/index.html", "Guide B"),
+        ("fr/guide/b/index.html", "Guide B"),
+    ] {
+        let doc = site.html(page);
+        let hrefs: Vec<String> = select(&doc, ".prose a:not(.anchor)")
+            .iter()
+            .map(|a| attr(a, "href"))
+            .collect();
+        assert_eq!(hrefs.len(), 2, "{page}: {hrefs:?}");
+        for href in hrefs {
+            let landed = resolve(page, &href);
+            let h1 = text(&select(&site.html(&landed), "h1")[0]);
+            assert_eq!(h1, target, "{page}: `{href}` leads to {landed}");
+        }
+    }
+}
