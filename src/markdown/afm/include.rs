@@ -15,6 +15,7 @@
 //! one build reads each file, finds each snippet and the directives in each piece once,
 //! and shares them with every page ([`Reads`]).
 
+use std::ffi::OsString;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, PoisonError};
@@ -49,14 +50,17 @@ impl IncludedFile {
 }
 
 /// What the includes of one build read, shared by its pages (each made once; made
-/// again by the next build, so that an edit of an included file shows).
+/// again by the next build, so that an edit of an included file shows). Paths are keys
+/// as the bytes they are written with (each made by joining the same root and names):
+/// a `Path` hashes component by component, several times slower, and most pages of a
+/// guide look their snippets up here.
 #[derive(Default)]
 pub(crate) struct Reads {
     /// Whether each `_includes/snippets.md` looked for is a file.
-    is_file: Mutex<FastMap<PathBuf, bool>>,
+    is_file: Mutex<FastMap<OsString, bool>>,
     /// Each piece (an included file, or one snippet of a snippets file) by its name in a
     /// chain of includes.
-    pieces: Mutex<FastMap<PathBuf, Arc<Piece>>>,
+    pieces: Mutex<FastMap<OsString, Arc<Piece>>>,
 }
 
 /// The text a directive puts in before its own directives are expanded, those
@@ -73,14 +77,14 @@ impl Reads {
             .is_file
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
-            .get(path)
+            .get(path.as_os_str())
             .copied();
         known.unwrap_or_else(|| {
             let is_file = path.is_file();
             self.is_file
                 .lock()
                 .unwrap_or_else(PoisonError::into_inner)
-                .insert(path.to_path_buf(), is_file);
+                .insert(path.as_os_str().to_owned(), is_file);
             is_file
         })
     }
@@ -100,7 +104,7 @@ impl Reads {
             .pieces
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
-            .get(key)
+            .get(key.as_os_str())
             .cloned();
         if let Some(piece) = known {
             read.push(piece.file.clone());
@@ -117,7 +121,7 @@ impl Reads {
         self.pieces
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
-            .insert(key.to_path_buf(), Arc::clone(&piece));
+            .insert(key.as_os_str().to_owned(), Arc::clone(&piece));
         Ok(piece)
     }
 }
