@@ -104,8 +104,15 @@ pub(crate) fn names(code: &str) -> Vec<(&str, Option<&str>)> {
 }
 
 /// Whether a tag gives one of `variables` another value (`set`, `set_global`, a `for`
-/// loop's names).
+/// loop's names). `set x = x` gives none: the default theme sets names again so that
+/// Tera finds them sooner (see its `base.html`).
 pub(crate) fn binds(code: &str, variables: &[&str]) -> bool {
+    if let ["set" | "set_global", name, "=", value] =
+        code.split_whitespace().collect::<Vec<_>>()[..]
+        && name == value
+    {
+        return false;
+    }
     let mut words = words(code);
     let bound: Vec<&str> = match words.next() {
         Some("set" | "set_global") => words.take(1).collect(),
@@ -113,4 +120,30 @@ pub(crate) fn binds(code: &str, variables: &[&str]) -> bool {
         _ => return false,
     };
     bound.iter().any(|w| variables.contains(w))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_name_set_to_itself_is_not_bound_again() {
+        let page = ["page", "t"];
+        for code in ["set page = page", "set  t  =  t", "set_global t = t"] {
+            assert!(!binds(code, &page), "{code}");
+        }
+        for code in [
+            "set page = other",
+            "set t = t | upper",
+            "set t = t.roles",
+            "set page = -page",
+            "set t=t",
+            "for page in pages",
+            "for k, t in x",
+            "set_global page = 1",
+        ] {
+            assert!(binds(code, &page), "{code}");
+        }
+        assert!(!binds("set other = page", &page));
+    }
 }
