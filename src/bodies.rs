@@ -154,7 +154,7 @@ impl LinkMemo {
 
 /// A body's links resolved where a page alike resolved them before on the same thread
 /// (see [`LinkMemo`]), as [`LinkDeps::still`] does: most links of a site name pages that
-/// pages beside them name too (resolving each was 2.6% of a first build's instructions at
+/// pages beside them name too (resolving them was 2.6% of a first build's instructions at
 /// 2,000 pages). A link within the page names the page itself, and a link's words are
 /// the target's title, which the page notes it showed: both are resolved as they come.
 struct Memoized<'m> {

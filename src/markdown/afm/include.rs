@@ -398,7 +398,7 @@ fn directives(text: &str) -> Vec<(Range<usize>, Directive)> {
     if candidates.is_empty() {
         return candidates;
     }
-    // (`memmem`: `str::find` of a three-byte string was a page's slowest scan, 1.3% of
+    // (`memmem`: `str::find` of a three-byte string was a page's slowest scan, 1.5% of
     // the instructions of a guide whose snippets are in most pages.)
     let fence = [b"```", b"~~~"]
         .into_iter()
