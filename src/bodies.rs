@@ -97,21 +97,12 @@ impl LinkDeps {
             expanded: None,
         };
         let alike = LinkMemo::alike(site, i);
+        let memoized = Memoized::new(&resolver, site, i, memo);
         let now_links: Vec<(String, LinkTarget)> = links
             .iter()
-            .map(|d| {
-                let target = match d.starts_with('#') {
-                    // A link within the page names the page itself.
-                    true => resolver.resolve(d, 0),
-                    false => memo
-                        .links
-                        .entry(hash_of(&(alike, d)))
-                        .or_insert_with(|| resolver.resolve(d, 0))
-                        .clone(),
-                };
-                (d.clone(), target)
-            })
+            .map(|d| (d.clone(), memoized.resolve(d, 0)))
             .collect();
+        let memo = memoized.memo.into_inner();
         let now_titles: Vec<(String, Option<String>)> = titles
             .iter()
             .map(|d| {
@@ -153,14 +144,26 @@ impl LinkMemo {
 }
 
 /// A body's links resolved where a page alike resolved them before on the same thread
-/// (see [`LinkMemo`]), as [`LinkDeps::still`] does: most links of a site name pages that
-/// pages beside them name too (resolving them was 2.6% of a first build's instructions at
-/// 2,000 pages). A link within the page names the page itself, and a link's words are
-/// the target's title, which the page notes it showed: both are resolved as they come.
+/// (see [`LinkMemo`]), by a first build and by [`LinkDeps::still`]: most links of a site
+/// name pages that pages beside them name too (resolving them was 2.6% of a first build's
+/// instructions at 2,000 pages). A link within the page names the page itself, and a
+/// link's words are the target's title, which the page notes it showed: both are resolved
+/// as they come.
 struct Memoized<'m> {
     inner: &'m PageLinks<'m>,
     alike: (&'m Path, &'m str, usize),
     memo: std::cell::RefCell<&'m mut LinkMemo>,
+}
+
+impl<'m> Memoized<'m> {
+    /// `inner`'s links from page `i` of `site`, through `memo`.
+    fn new(inner: &'m PageLinks<'m>, site: &'m Site, i: PageId, memo: &'m mut LinkMemo) -> Self {
+        Memoized {
+            inner,
+            alike: LinkMemo::alike(site, i),
+            memo: std::cell::RefCell::new(memo),
+        }
+    }
 }
 
 impl LinkResolver for Memoized<'_> {
@@ -939,11 +942,7 @@ fn markdown_of(
     };
     let note = !p.generated && expanded.is_none() && included.is_empty();
     // Where a link of an included file goes depends on that file's folder: not memoized.
-    let memoized = Memoized {
-        inner: &resolver,
-        alike: LinkMemo::alike(site, i),
-        memo: std::cell::RefCell::new(memo),
-    };
+    let memoized = Memoized::new(&resolver, site, i, memo);
     let plain: &dyn LinkResolver = match expanded {
         None => &memoized,
         Some(_) => &resolver,
