@@ -267,16 +267,17 @@ impl Stored {
     }
 }
 
-/// A body, serialized (postcard), its HTML's text and search entry apart and compressed
-/// (LZ4) if `compress` (see [`compresses_html`]). The rest is kept as serialized: at
-/// 20,000 pages it is 4 MB more in the store than compressed, and a first build took
-/// 1.8% less time without compressing it (benches/README.md, forty-seventh session),
-/// a build after an edit no longer unpacks every body's (2.2% of its instructions).
+/// A body, serialized (postcard), its HTML's text and search entry apart; the HTML
+/// compressed (LZ4) if `compress` (see [`compresses_html`]). The rest and the search
+/// entry are kept as they are: at 20,000 pages, compressing them saved 12 MB of the
+/// store and cost 2-3% of a first build's time, and a build after a title edit unpacked
+/// every body's rest and its language's entries again (4.3% of its instructions; see
+/// benches/README.md, forty-seventh session).
 fn pack(body: &Body, compress: bool) -> Option<PackedBody> {
     Some(PackedBody {
         rest: postcard::to_extend(body, Vec::new()).ok()?.into(),
         html: body.html.packed_text(compress),
-        entry: body.search_entry.packed_text(compress),
+        entry: body.search_entry.packed_text(false),
         kept: None,
     })
 }
@@ -311,8 +312,8 @@ fn unpack(packed: &PackedBody) -> Option<Body> {
 }
 
 /// A cached body as the build cache keeps it: on a large site (see [`compresses_html`])
-/// compressed, each body on its own in parallel (its HTML and search entry are most of
-/// the cache's bytes and compress to about a fifth). The HTML's text is kept apart: after
+/// its HTML compressed, each body on its own in parallel (the HTML is most of the
+/// cache's bytes and compresses to about a fifth). The HTML's text is kept apart: after
 /// one edit, most pages are not rendered again, and their HTML is not unpacked (at
 /// 20,000 pages, that was 116 MB to unpack). Its three parts go to the cache's store (see
 /// `cache_store`), which the cache's file names them in.
@@ -1501,17 +1502,18 @@ fn normalize_parts<'p>(parts: impl Iterator<Item = &'p str>) -> Option<String> {
 mod tests {
     use super::*;
 
-    /// A body packed with its HTML and search entry plain or compressed reads back the
-    /// same, whichever a build of the site's size chose when it wrote the cache; bytes
-    /// that are not a body do not read back.
+    /// A body packed with its HTML plain or compressed reads back the same, whichever a
+    /// build of the site's size chose when it wrote the cache; bytes that are not a body
+    /// do not read back.
     #[test]
     fn a_packed_body_reads_back_plain_or_compressed() {
         let entry = "{\"t\":\"Title\"}".repeat(50);
+        let html = "<p>Text</p>".repeat(50);
         let body = Body {
             key: 7,
             shown: 9,
             listed: 8,
-            html: Html::new("<p>Text</p>".to_string(), 7),
+            html: Html::new(html.clone(), 7),
             toc: vec![crate::markdown::Heading {
                 level: 2,
                 id: "a".repeat(40),
@@ -1525,12 +1527,13 @@ mod tests {
             PackedText::Lz4(b) | PackedText::Plain(b) => b.len(),
         };
         let (plain, compressed) = (pack(&body, false).unwrap(), pack(&body, true).unwrap());
+        assert!(size(&compressed.html) < size(&plain.html));
         assert_eq!(compressed.rest, plain.rest);
-        assert!(size(&compressed.entry) < size(&plain.entry));
+        assert_eq!(size(&compressed.entry), size(&plain.entry));
         for packed in [plain, compressed] {
             let back = unpack(&packed).expect("reads back");
             assert_eq!(bytes(&back), bytes(&body));
-            assert_eq!(back.html.as_str(), "<p>Text</p>");
+            assert_eq!(back.html.as_str(), html);
             // The search entry, kept apart, is unpacked when it is read.
             assert_eq!(back.search_entry.as_str(), entry);
         }
