@@ -60,10 +60,10 @@ pub(crate) struct Staging<'a> {
     /// path again each time was a third of that).
     #[cfg(unix)]
     previous_dir: Option<rustix::fd::OwnedFd>,
-    /// Each file put in the output, with its stamp line (see [`Stamp`]; `None` if its
+    /// Each file put in the output, with its stamp (see [`Stamp`]; `None` if its
     /// metadata could not be read), taken by the writing threads as they go: listing
     /// 20,000 files again at the end took a quarter second.
-    written: Mutex<Vec<(String, Option<String>)>>,
+    written: Mutex<Vec<(String, Option<FileStamp>)>>,
     /// Each file put in the folder, with its size and mtime: what the build cache records
     /// of the output (see [`Staging::reuse`]).
     stamps: Mutex<FastMap<String, FileStamp>>,
@@ -166,15 +166,18 @@ impl<'a> Staging<'a> {
     /// recorded it (and so the bytes that were made from what the cache says). False if
     /// it has not, or cannot be linked: the file must then be made again.
     pub(crate) fn reuse(&self, path: &str, stamp: FileStamp) -> bool {
-        let Ok(target) = self.target(path) else {
+        if !is_safe_relative(path) {
             return false;
-        };
+        }
         let same = self.previous_stamp(path) == Some(stamp);
-        // An update leaves the file where it is.
+        // An update leaves the file where it is: its path in the staging folder is not
+        // made (1% of a build's instructions after a title edit at 20,000 pages).
         let linked = same
             && (self.update.is_some()
-                || self.make_parent(&target).is_ok()
-                    && std::fs::hard_link(self.folder.target.join(path), &target).is_ok());
+                || self.target(path).is_ok_and(|target| {
+                    self.make_parent(&target).is_ok()
+                        && std::fs::hard_link(self.folder.target.join(path), &target).is_ok()
+                }));
         if linked {
             // A link is the same file: same size, same mtime.
             self.note(path, Some(stamp));
@@ -292,7 +295,7 @@ impl<'a> Staging<'a> {
         Ok(self.dir.join(path))
     }
 
-    /// Notes a written file's stamp line (see [`Staging::finish`]).
+    /// Notes a written file's stamp (see [`Staging::finish`]).
     fn record(&self, path: &str, target: &Path) {
         self.note(path, std::fs::metadata(target).ok().map(|m| stamp_of(&m)));
     }
@@ -308,7 +311,7 @@ impl<'a> Staging<'a> {
         self.written
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
-            .push((path.to_string(), stamp.map(|s| line(path, s))));
+            .push((path.to_string(), stamp));
     }
 
     /// Counts a file that could not be written under its cause.
@@ -436,7 +439,15 @@ impl<'a> Staging<'a> {
                 cause(&e)
             ))
         })?;
-        Ok(files.into_iter().map(|(_, line)| line).collect())
+        // The listing's lines made here, in one string, rather than one string a file.
+        Ok(files.iter().try_fold(
+            String::with_capacity(files.len() * 64),
+            |mut listing, (path, stamp)| {
+                listing.push_str(path);
+                push_stamp(&mut listing, (*stamp)?);
+                Some(listing)
+            },
+        ))
     }
 }
 
@@ -591,7 +602,8 @@ impl Stamp {
         inputs.push('\n');
         // A new equipe binary (or another one) may render differently.
         let listed = this_binary().is_some_and(|stamp| {
-            inputs.push_str(&line("equipe", stamp));
+            inputs.push_str("equipe");
+            push_stamp(&mut inputs, stamp);
             true
         }) && std::iter::once(crate::config::CONFIG_FILE)
             .chain(crate::config::SOURCE_FOLDERS)
@@ -1043,7 +1055,8 @@ fn walk(path: &Path, base: &Path, out: &mut String) -> bool {
         };
         if metadata.is_file() {
             let name = entry.path().strip_prefix(base).unwrap_or(entry.path());
-            out.push_str(&line(&name.to_string_lossy(), stamp_of(&metadata)));
+            out.push_str(&name.to_string_lossy());
+            push_stamp(out, stamp_of(&metadata));
         }
     }
     true
@@ -1099,12 +1112,6 @@ fn folder_prefix(folder: &Path, base: &Path) -> String {
         prefix.push('/');
     }
     prefix
-}
-
-fn line(name: &str, stamp: FileStamp) -> String {
-    let mut line = name.to_string();
-    push_stamp(&mut line, stamp);
-    line
 }
 
 /// The rest of a listing's line after the file's name: its size and mtime in decimal
