@@ -118,8 +118,10 @@ pub(crate) fn id_values(html: &[u8]) -> impl Iterator<Item = &[u8]> {
 #[derive(Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub(crate) struct Heading {
     pub level: u8,
+    #[serde(deserialize_with = "crate::cached_strings::string")]
     pub id: String,
     /// Its id under Experience League's rule.
+    #[serde(deserialize_with = "crate::cached_strings::string")]
     pub adobe_id: String,
 }
 

@@ -69,11 +69,13 @@ pub struct Heading {
 /// A link that did not resolve, with its line and column in the body.
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct BrokenLink {
+    #[serde(deserialize_with = "crate::cached_strings::string")]
     pub message: String,
     pub line: usize,
     pub column: usize,
     /// The included file the link is written in (shown from the site's folder), when it is
     /// one's: the position is then its include directive's.
+    #[serde(deserialize_with = "crate::cached_strings::option")]
     pub included: Option<String>,
 }
 
@@ -114,13 +116,17 @@ pub(crate) struct Rendered {
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct AnchorLink {
     /// Output path of the target page.
+    #[serde(deserialize_with = "crate::cached_strings::string")]
     pub target: String,
+    #[serde(deserialize_with = "crate::cached_strings::string")]
     pub fragment: String,
     /// The `href` as written in the HTML (escaped), for [`crate::anchors`] to rewrite.
+    #[serde(deserialize_with = "crate::cached_strings::string")]
     pub href: String,
     pub line: usize,
     pub column: usize,
     /// As [`BrokenLink::included`].
+    #[serde(deserialize_with = "crate::cached_strings::option")]
     pub included: Option<String>,
 }
 
