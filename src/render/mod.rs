@@ -19,7 +19,7 @@ use crate::diagnostics::Diagnostic;
 use crate::files::OutputFile;
 use crate::hash::{FastMap, hash_of};
 use crate::site::{PageId, Site, root_prefix};
-use crate::text::escape_attr;
+use crate::text::{escape_attr, escape_into};
 use crate::theme::{Template, Theme};
 
 mod prepared;
@@ -683,24 +683,30 @@ impl Renderer<'_> {
         }));
         entries.sort_by(|a, b| a.0.cmp(b.0));
         let default = site.config.default_language();
+        // Each entry made in one buffer and written whole: through `write!`, the
+        // sitemap was 2% of a build's instructions after a page was added at 20,000 pages.
+        let mut entry = String::new();
+        let link = |entry: &mut String, lang: &str, path: &str| {
+            entry.push_str("    <xhtml:link rel=\"alternate\" hreflang=\"");
+            entry.push_str(lang);
+            entry.push_str("\" href=\"");
+            escape_into(entry, &url(path));
+            entry.push_str("\"/>\n");
+        };
         for (path, mut all) in entries {
-            write!(out, "  <url>\n    <loc>{}</loc>\n", escape_attr(&url(path)))?;
+            entry.clear();
+            entry.push_str("  <url>\n    <loc>");
+            escape_into(&mut entry, &url(path));
+            entry.push_str("</loc>\n");
             all.sort();
             for (lang, path) in &all {
-                writeln!(
-                    out,
-                    "    <xhtml:link rel=\"alternate\" hreflang=\"{lang}\" href=\"{}\"/>",
-                    escape_attr(&url(path))
-                )?;
+                link(&mut entry, lang, path);
             }
             if let Some((_, d)) = all.iter().find(|(lang, _)| *lang == default) {
-                writeln!(
-                    out,
-                    "    <xhtml:link rel=\"alternate\" hreflang=\"x-default\" href=\"{}\"/>",
-                    escape_attr(&url(d))
-                )?;
+                link(&mut entry, "x-default", d);
             }
-            out.write_all(b"  </url>\n")?;
+            entry.push_str("  </url>\n");
+            out.write_all(entry.as_bytes())?;
         }
         out.write_all(b"</urlset>\n")
     }
