@@ -156,11 +156,13 @@ struct LinkMemo {
 }
 
 impl LinkMemo {
-    /// What makes page `i`'s links go where they go, but their own text.
-    fn alike(site: &Site, i: PageId) -> (&Path, &str, usize) {
+    /// What makes page `i`'s links go where they go, but their own text, as one number:
+    /// hashed once a page rather than with each link (a folder's path is hashed part by
+    /// part).
+    fn alike(site: &Site, i: PageId) -> u64 {
         let from = &site.pages[i];
         let folder = from.page.file.display.parent().unwrap_or(Path::new(""));
-        (folder, from.lang(), crate::site::depth(&from.path))
+        hash_of(&(folder, from.lang(), crate::site::depth(&from.path)))
     }
 }
 
@@ -172,7 +174,7 @@ impl LinkMemo {
 /// as they come.
 struct Memoized<'m> {
     inner: &'m PageLinks<'m>,
-    alike: (&'m Path, &'m str, usize),
+    alike: u64,
     memo: std::cell::RefCell<&'m mut LinkMemo>,
 }
 
