@@ -9,8 +9,9 @@
 //!
 //! `serve` keeps the bodies between rebuilds ([`Cache`]), and a build in its build cache. A
 //! body is reused while its page's file is the same, its links go where they went (see
-//! [`LinkDeps`]: a page added or removed renders again the bodies whose links it changes)
-//! and each file its includes read (or looked for) holds what it held: an edit of
+//! [`LinkDeps`]: a page added or removed renders again the bodies whose links it changes,
+//! found by resolving again only the links that may name it, see `pages_seen`) and each
+//! file its includes read (or looked for) holds what it held: an edit of
 //! `_includes/x.md` alone renders again the pages that include it.
 
 use std::path::{Path, PathBuf};
@@ -29,30 +30,40 @@ use crate::hash::{FastMap, FastSet, hash_all, hash_bytes, hash_of};
 use crate::markdown::afm::include::IncludedFile;
 use crate::markdown::lines::Lines;
 use crate::markdown::{self, LinkResolver, LinkTarget, afm};
+use crate::pages_seen::{Changed, PagesSeen};
 use crate::search;
 use crate::site::{Body, Html, LazyText, PackedText, PageId, Site, href, is_external};
 
 /// The bodies a rebuild may reuse, by the key of their page's file and the site's URLs,
-/// each with the files its includes read.
-#[derive(Default)]
+/// each with the files its includes read. The build cache keeps its bodies apart (see
+/// [`Cache::sink`]): only what the last run saw of the pages is serialized with it.
+#[derive(Default, serde::Serialize, serde::Deserialize)]
 pub(crate) struct Cache {
+    #[serde(skip)]
     bodies: FastMap<u64, Stored>,
     /// Keep bodies compressed (a build, which writes them to disk): the site's bodies are
     /// then its own, and let go of what they no longer need (search entries once their
     /// index is written). `serve` keeps them whole, shared with the site it serves.
+    #[serde(skip)]
     pub packed: bool,
     /// How many bodies the last run rendered (the others were reused).
+    #[serde(skip)]
     pub rendered: usize,
     /// Where a build sends its bodies, compressed, as soon as they are rendered (the
     /// build cache's file, see `build_cache`), instead of keeping them to the end: 72 MB
     /// at 20,000 pages that the build no longer holds.
+    #[serde(skip)]
     pub sink: Option<Sink>,
     /// Where a build records what each body was made with, for a build after an edit of
     /// pages' text alone (see `body_edit`).
+    #[serde(skip)]
     pub edits: Option<Recorder>,
     /// The files the last run's bodies included (or looked for): a build after an edit
     /// of files copied as they are leaves those out (see `static_edit`).
+    #[serde(skip)]
     pub included: FastSet<PathBuf>,
+    /// The pages the last run's links were resolved against (kept in the build cache).
+    pub seen: PagesSeen,
 }
 
 /// Takes a compressed body for the build cache's file (which notes its own write errors).
@@ -64,7 +75,7 @@ pub(crate) type Sink = Arc<dyn Fn(Packed) + Send + Sync>;
 /// time, and 510 MiB).
 #[derive(serde::Serialize, serde::Deserialize)]
 pub(crate) struct LinkDeps {
-    /// The key of every page's URL (see [`pages_key`]) when the body was made, or when
+    /// The key of every page's URL (see [`PagesSeen`]) when the body was made, or when
     /// its links were last found to go where they went.
     pages: u64,
     /// What its links and its links without words named, and where they went as one
@@ -85,6 +96,10 @@ struct Resolved {
     #[serde(deserialize_with = "crate::cached_strings::strings")]
     titles: Vec<String>,
     hash: u64,
+    /// Whether each link went to a page, a file or outside: none was broken or left as
+    /// written with a warning, whose messages name pages other than the one it names
+    /// (a "did you mean", a folder's first page).
+    settled: bool,
 }
 
 impl LinkDeps {
@@ -97,6 +112,7 @@ impl LinkDeps {
                     links,
                     titles,
                     hash: l.hash(),
+                    settled: l.settled(),
                 }
             }),
         }
@@ -110,6 +126,7 @@ impl LinkDeps {
             links,
             titles,
             hash,
+            ..
         } = self.resolved.as_ref()?;
         let resolver = PageLinks {
             site,
@@ -135,10 +152,27 @@ impl LinkDeps {
                 (d.clone(), title)
             })
             .collect();
-        (links_hash(&now_links, &now_titles) == *hash).then(|| LinkDeps {
+        (links_hash(&now_links, &now_titles) == *hash).then(|| self.now_of(pages))
+    }
+
+    /// The same for a site whose pages' key is `pages`, if the pages that came, went or
+    /// changed since the body's (`changed`) cannot be any its links name (see
+    /// `pages_seen`): then they go where they went, without being resolved again.
+    fn untouched(&self, pages: u64, changed: &Changed) -> Option<LinkDeps> {
+        let resolved = self.resolved.as_ref()?;
+        let untouched = self.pages == changed.since
+            && resolved.settled
+            && !(resolved.links.iter())
+                .chain(&resolved.titles)
+                .any(|dest| changed.could_name(dest));
+        untouched.then(|| self.now_of(pages))
+    }
+
+    fn now_of(&self, pages: u64) -> LinkDeps {
+        LinkDeps {
             pages,
             resolved: self.resolved.clone(),
-        })
+        }
     }
 }
 
@@ -216,15 +250,6 @@ fn files_key(site: &Site) -> u64 {
         hash_all(languages.map(|l| (&l.code, l.typography))),
         site.config.raw_html,
     ))
-}
-
-/// The key of every page's URL: what a body's links may come to.
-fn pages_key(site: &Site) -> u64 {
-    hash_all(
-        site.pages
-            .iter()
-            .map(|p| (&p.page.key, &p.page.lang, &p.path)),
-    )
 }
 
 /// A body of the cache, with the files its includes read.
@@ -522,19 +547,24 @@ impl Cache {
     }
 
     /// The body of page `i` of `site` cached under `key`, if its includes' files and its
-    /// links (the site's pages have the key `pages`) are as they were.
+    /// links (the site's pages have the key `pages`, and `changed` since the last run)
+    /// are as they were.
     fn reuse(
         &self,
         key: u64,
         now: &FastMap<&Path, Option<u64>>,
-        (site, i, pages): (&Site, usize, u64),
+        (site, i, pages, changed): (&Site, usize, u64, Option<&Changed>),
         memo: &mut LinkMemo,
     ) -> Option<Cached> {
         let cached = self.get(key, now)?;
         if cached.links.pages == pages {
             return Some(cached);
         }
-        let links = cached.links.still(site, PageId::at(i), pages, memo)?;
+        let untouched = changed.and_then(|c| cached.links.untouched(pages, c));
+        let links = match untouched {
+            Some(links) => links,
+            None => cached.links.still(site, PageId::at(i), pages, memo)?,
+        };
         Some(Cached {
             links: Arc::new(links),
             ..cached
@@ -566,7 +596,9 @@ pub(crate) fn render(site: &mut Site, mut cache: Option<&mut Cache>) -> Vec<Diag
     let mut diagnostics = Vec::new();
     // A body renders the same while its text and every URL it links are the same (the
     // pages' URLs are checked apart, see `LinkDeps`).
-    let pages = pages_key(site);
+    let seen = PagesSeen::of(site);
+    let pages = seen.key;
+    let changed = cache.as_ref().and_then(|c| c.seen.changed(&seen));
     let files = files_key(site);
     // A build lets each text go once its body is rendered (`serve` keeps its pages whole
     // for its next rebuild).
@@ -599,7 +631,7 @@ pub(crate) fn render(site: &mut Site, mut cache: Option<&mut Cache>) -> Vec<Diag
             let key = body_key(PageId::at(i));
             match cache
                 .as_ref()
-                .and_then(|c| c.reuse(key, &now, (linked, i, pages), memo))
+                .and_then(|c| c.reuse(key, &now, (linked, i, pages, changed.as_ref()), memo))
             {
                 Some(cached) => {
                     if let Some(recorder) = recorder {
@@ -641,37 +673,43 @@ pub(crate) fn render(site: &mut Site, mut cache: Option<&mut Cache>) -> Vec<Diag
         cache.edits =
             taken.map(|r| r.bodies_made(&included_pages(linked, &Included::of(&included))));
         cache.included = included;
+        cache.seen = seen;
     }
     for (p, (_, _, Cached { body, .. })) in site.pages.iter_mut().zip(bodies) {
-        for broken in &body.broken_links {
-            let (message, help) = split_help(&broken.message);
-            let mut d = Diagnostic::error(message)
-                .in_file(&p.page.file.display)
-                .with_source(p.page.source())
-                .at(broken.line, broken.column)
-                .with_link_label(broken.included.as_deref());
-            if let Some(help) = help {
-                d = d.with_help(help);
-            }
-            diagnostics.push(d);
-        }
-        for dropped in &body.dropped {
-            let (message, help) = split_help(&dropped.message);
-            let mut d = Diagnostic::warning(message)
-                .in_file(&p.page.file.display)
-                .with_source(p.page.source())
-                .at(dropped.line, dropped.column)
-                .with_help(help.unwrap_or("set `markdown: { raw_html: trusted }` in site.yaml only if every author of the content is trusted"));
-            // Written in an included file: at its include directive, naming that file.
-            if let Some(file) = &dropped.included {
-                d = d.with_label(format!("in `{file}`, included here"));
-            }
-            diagnostics.push(d);
-        }
+        report(&p.page, &body, &mut diagnostics);
         p.body = body;
     }
     diagnostics.extend(broken_badges(site));
     diagnostics
+}
+
+/// The errors of a page's broken links and the warnings of what its body left out.
+fn report(page: &Page, body: &Body, diagnostics: &mut Vec<Diagnostic>) {
+    for broken in &body.broken_links {
+        let (message, help) = split_help(&broken.message);
+        let mut d = Diagnostic::error(message)
+            .in_file(&page.file.display)
+            .with_source(page.source())
+            .at(broken.line, broken.column)
+            .with_link_label(broken.included.as_deref());
+        if let Some(help) = help {
+            d = d.with_help(help);
+        }
+        diagnostics.push(d);
+    }
+    for dropped in &body.dropped {
+        let (message, help) = split_help(&dropped.message);
+        let mut d = Diagnostic::warning(message)
+            .in_file(&page.file.display)
+            .with_source(page.source())
+            .at(dropped.line, dropped.column)
+            .with_help(help.unwrap_or("set `markdown: { raw_html: trusted }` in site.yaml only if every author of the content is trusted"));
+        // Written in an included file: at its include directive, naming that file.
+        if let Some(file) = &dropped.included {
+            d = d.with_label(format!("in `{file}`, included here"));
+        }
+        diagnostics.push(d);
+    }
 }
 
 /// A warning for each badge of a page's front matter that names a page that is missing

@@ -37,7 +37,7 @@ use crate::output::this_binary;
 use crate::swap::sibling;
 
 /// Names the format: a change to what the cache holds changes it.
-const MAGIC: &[u8] = b"equipe build cache 18\n";
+const MAGIC: &[u8] = b"equipe build cache 19\n";
 
 /// Where a build keeps its cache, and what a cache must have been made with to be used.
 pub(crate) struct BuildCache {

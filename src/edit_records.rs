@@ -148,6 +148,12 @@ impl Links {
         links_hash(&self.links, &self.titles)
     }
 
+    /// Whether each link went to a page, a file or outside (see `bodies::LinkDeps`).
+    pub(crate) fn settled(&self) -> bool {
+        (self.links.iter())
+            .all(|(_, target)| !matches!(target, LinkTarget::Broken(_) | LinkTarget::Warned(_)))
+    }
+
     /// What the links and the links without words named, each once.
     pub(crate) fn dests(&self) -> (Vec<String>, Vec<String>) {
         (

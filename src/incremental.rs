@@ -46,8 +46,8 @@ pub struct Cache {
     /// Its pages go to the build cache's file on their own (see `content::Cache::sink`).
     #[serde(skip)]
     pub(crate) content: content::Cache,
-    /// Its bodies go to the build cache's file on their own too (see `bodies::Cache::sink`).
-    #[serde(skip)]
+    /// Its bodies go to the build cache's file on their own too (see `bodies::Cache::sink`):
+    /// it keeps only what their links were resolved against.
     pub(crate) bodies: bodies::Cache,
     /// The files of the output folder the last build made, by path (builds only).
     #[serde(with = "crate::chunked")]

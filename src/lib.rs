@@ -66,6 +66,7 @@ mod mapped;
 mod markdown;
 mod output;
 mod output_folder;
+mod pages_seen;
 mod pipeline;
 mod render;
 mod sanitize;

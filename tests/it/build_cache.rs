@@ -888,3 +888,84 @@ fn a_page_added_or_removed_renders_again_only_the_bodies_it_changes() {
         "a page removed",
     );
 }
+
+#[test]
+fn a_page_added_that_a_link_names_without_its_name_renders_that_body_again() {
+    // A folder link goes to the folder's `_index` page: the link's text does not hold
+    // the new page's name, and its body is still made again.
+    let site = TestSite::example();
+    site.write(
+        "content/handbook/setup.en.md",
+        "---\ntitle: Setup\n---\nBack to [the handbook](./) or [up](../handbook/).\n",
+    );
+    let first = site.build().ok().stderr();
+    assert!(first.contains("has no page of its own"), "{first}");
+    let setup = || site.read_output("en/handbook/setup/index.html");
+    assert!(!setup().contains("href=\"../index.html\""));
+    tick();
+    site.write(
+        "content/handbook/_index.en.md",
+        "---\ntitle: Handbook\n---\nHow we work.\n",
+    );
+    let added = site.build().ok().stderr();
+    assert!(!added.contains("has no page of its own"), "{added}");
+    assert!(
+        setup().contains("href=\"../index.html\""),
+        "the folder's new page linked: {}",
+        setup()
+    );
+    assert_same(
+        &files(&site.output("")),
+        &first_build(&site),
+        "a folder's page added",
+    );
+    tick();
+    std::fs::remove_file(site.path("content/handbook/_index.en.md")).expect("remove");
+    let removed = site.build().ok().stderr();
+    assert!(removed.contains("has no page of its own"), "{removed}");
+    assert_same(
+        &files(&site.output("")),
+        &first_build(&site),
+        "a folder's page removed",
+    );
+}
+
+#[test]
+fn a_page_removed_that_a_link_names_without_its_name_renders_that_body_again() {
+    // `index.md` names its folder's page (`handbook.en.md` for `handbook/`): the link's
+    // text does not hold that page's name. Removed, the link goes to its translation.
+    let site = TestSite::example();
+    site.write(
+        "content/handbook.en.md",
+        "---\ntitle: Handbook\n---\nHow we work.\n",
+    );
+    site.write(
+        "content/handbook.fr.md",
+        "---\ntitle: Manuel\n---\nComment nous travaillons.\n",
+    );
+    site.write(
+        "content/handbook/setup.en.md",
+        "---\ntitle: Setup\n---\nBack to [the handbook](index.md).\n",
+    );
+    site.build().ok();
+    let setup = || site.read_output("en/handbook/setup/index.html");
+    assert!(
+        setup().contains("<a href=\"../../../en/handbook/index.html\">the handbook"),
+        "{}",
+        setup()
+    );
+    tick();
+    std::fs::remove_file(site.path("content/handbook.en.md")).expect("remove");
+    site.build().ok();
+    assert!(
+        setup()
+            .contains("<a href=\"../../../fr/handbook/index.html\" hreflang=\"fr\">the handbook"),
+        "the link goes to the translation: {}",
+        setup()
+    );
+    assert_same(
+        &files(&site.output("")),
+        &first_build(&site),
+        "a page removed",
+    );
+}

@@ -753,3 +753,39 @@ fn the_same_folders_written_another_way_are_the_same_build() {
         "{said}"
     );
 }
+
+/// A broken link's message names the page nearest its name ("did you mean"): when a page
+/// comes that is nearer, the next rebuild says so, as a full build does, though the
+/// link's text does not hold the new page's name.
+#[test]
+fn a_broken_link_s_suggestion_follows_the_pages_that_come() {
+    use equipe::render_site;
+
+    let (site, options, mut cache) = served_example();
+    let role = site.path(ROLE);
+    let text = std::fs::read_to_string(&role).expect("the tester role");
+    tick();
+    std::fs::write(&role, format!("{text}\nAsk the [auditor](audtor.md).\n")).expect("write");
+    cache.only_changed([PathBuf::from(ROLE)]);
+    let helps = |outcome: equipe::Outcome| -> Vec<Option<String>> {
+        let said = outcome.diagnostics.iter();
+        said.filter(|d| d.message.contains("audtor"))
+            .map(|d| d.help.clone())
+            .collect()
+    };
+    let before = helps(render_site(&options, Some(&mut cache)));
+    assert_eq!(before.len(), 1, "{before:?}");
+    assert!(!before[0].as_deref().unwrap_or("").contains("auditor.md"));
+    tick();
+    let added = "content/roles/auditor.en.md";
+    site.write(added, "---\ntitle: Auditor\n---\nChecks.\n");
+    cache.only_changed([PathBuf::from(added)]);
+    let after = helps(render_site(&options, Some(&mut cache)));
+    assert_eq!(after, helps(render_site(&options, None)));
+    assert!(
+        after[0]
+            .as_deref()
+            .is_some_and(|h| h.contains("auditor.md")),
+        "{after:?}"
+    );
+}
