@@ -64,6 +64,7 @@ mod json;
 mod json_text;
 mod mapped;
 mod markdown;
+mod name_order;
 mod output;
 mod output_folder;
 mod pages_seen;

@@ -1086,7 +1086,7 @@ fn list_folder(folder: &Path, prefix: &str) -> Option<String> {
     // string: most of a build that finds nothing changed), and a line's name made of
     // the folder's and the file's as text, rather than each file's path made and then
     // cut from the base folder's.
-    entries.sort_unstable_by(|(a, _), (b, _)| a.cmp(b));
+    crate::name_order::sort_by_name(&mut entries);
     let lines: Vec<String> = entries
         .par_iter()
         .map(|(name, entry)| {

@@ -210,7 +210,7 @@ impl Walk<'_> {
             }
             Err(e) => entries.push(cannot(e, dir)),
         }
-        children.sort_unstable_by(|(a, _), (b, _)| a.cmp(b));
+        crate::name_order::sort_by_name(&mut children);
         for (name, child) in children {
             let path = child.path();
             let kind = match child.file_type() {
