@@ -101,6 +101,8 @@ pub(crate) struct Renderer<'a> {
     site_titles: BTreeMap<String, String>,
     /// `told.html` rendered, by [`Renderer::told`]'s key.
     told: Mutex<FastMap<u64, Arc<str>>>,
+    /// The fragments of each language, depth and home (see [`Renderer::fragments`]).
+    fragments: Mutex<FastMap<u64, tera::Value>>,
 }
 
 /// What `serve` keeps of rendering from one rebuild to the next.
@@ -172,6 +174,7 @@ impl<'a> Renderer<'a> {
             checklists: std::sync::OnceLock::new(),
             site_titles,
             told: Mutex::default(),
+            fragments: Mutex::default(),
         })
     }
 
@@ -287,6 +290,7 @@ impl Renderer<'_> {
         match source {
             Source::Template(template, view) => {
                 let mut context = self.tera_context(template, view)?;
+                self.fragments(view.language(), &mut context)?;
                 if let JobContext::Page(page) = &**view {
                     self.told(page, &mut context)?;
                 }
@@ -360,6 +364,49 @@ impl Renderer<'_> {
         }
         context.insert_value("told", tera::Value::safe_string(&told));
         Ok(())
+    }
+
+    /// Gives `context` the theme's fragments (`fragments.head`): each template under
+    /// `fragments/` rendered with the language's values (`lang`, `root`, `t`, `nav`,
+    /// `site_title`, and `site` and `assets` as every template), not a page's, once per
+    /// language, page depth and home, and shared by their pages, without the line break
+    /// that ends its file. What it is made from is in each page's key.
+    fn fragments(
+        &self,
+        language: &LanguageContext<'_>,
+        context: &mut Context,
+    ) -> Result<(), Diagnostic> {
+        if self.prepared.fragments.is_empty() {
+            return Ok(());
+        }
+        let key = hash_of(&(language.lang, &language.root, language.shared.home));
+        let known = self.fragments_cache().get(&key).cloned();
+        let fragments = match known {
+            Some(fragments) => fragments,
+            None => {
+                let mut values = Context::new();
+                language.insert_into(&mut values);
+                let mut rendered = BTreeMap::new();
+                for (name, template) in &self.prepared.fragments {
+                    let mut bytes = Vec::new();
+                    self.render_template_to(template, &values, &mut bytes)?;
+                    let html = String::from_utf8_lossy(&bytes);
+                    let html = html.strip_suffix('\n').unwrap_or(&html);
+                    rendered.insert(name.clone(), tera::Value::safe_string(html));
+                }
+                let fragments = tera::Value::from(rendered);
+                self.fragments_cache().insert(key, fragments.clone());
+                fragments
+            }
+        };
+        context.insert_value("fragments", fragments);
+        Ok(())
+    }
+
+    fn fragments_cache(&self) -> std::sync::MutexGuard<'_, FastMap<u64, tera::Value>> {
+        self.fragments
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
     }
 
     fn told_cache(&self) -> std::sync::MutexGuard<'_, FastMap<u64, Arc<str>>> {

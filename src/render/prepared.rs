@@ -41,6 +41,9 @@ pub(crate) struct Prepared {
     lists_beyond_home: bool,
     /// Whether role pages get `told` (see [`shows_told`]).
     pub(super) told: bool,
+    /// Each template under `fragments/`, by the name templates see it by (see
+    /// [`fragments`]).
+    pub(super) fragments: Vec<(String, String)>,
     /// The hash of every language's UI strings, typeset (what the language choice and
     /// the 404 page show of every language, beside their own language's context).
     pub(super) strings_key: u64,
@@ -183,6 +186,21 @@ fn names_any<'t>(
     })
 }
 
+/// The templates under `fragments/` (`fragments/head.html`), each with the name templates
+/// see it by (`fragments.head`): what is the same on every page of a language at one
+/// depth (the style sheet and scripts, the search form, the footer), rendered once for
+/// them (see `Renderer::fragments`). In every page, the default theme's took 3% of a
+/// first build's instructions at 2,000 pages.
+fn fragments(templates: &[Template]) -> Vec<(String, String)> {
+    templates
+        .iter()
+        .filter_map(|t| {
+            let name = t.name.strip_prefix("fragments/")?.strip_suffix(".html")?;
+            Some((name.to_string(), t.name.clone()))
+        })
+        .collect()
+}
+
 /// Whether the theme has `told.html` and a template shows `told`, what a role must tell
 /// each team it depends on rendered from it (see `Renderer::told`): a theme of its own
 /// whose `role.html` loops over `page.depends_on` itself gets nothing rendered for it.
@@ -322,6 +340,7 @@ impl Prepared {
                 .collect(),
             lists_beyond_home: lists_beyond_home(views.templates),
             told: shows_told(views.templates),
+            fragments: fragments(views.templates),
             strings_key: hash_all(views.languages.iter().map(|l| (l.code, &l.strings))),
             tera,
             nav: BTreeMap::new(),

@@ -37,6 +37,15 @@ pub(super) enum JobContext<'a> {
 }
 
 impl JobContext<'_> {
+    /// The values of the job's language.
+    pub(super) fn language(&self) -> &LanguageContext<'_> {
+        match self {
+            JobContext::Page(page) => &page.language,
+            JobContext::Checklist(checklist) => &checklist.language,
+            JobContext::Special(special) => &special.language,
+        }
+    }
+
     /// The Tera context: the view's fields, the shared values of its language, and the
     /// HTML the view holds, marked safe.
     pub(super) fn context(&self) -> Result<Context, tera::Error> {
@@ -132,7 +141,7 @@ fn put<T: Serialize + ?Sized>(
 
 impl LanguageContext<'_> {
     /// Its values, and what was prepared for its pages.
-    fn insert_into(&self, context: &mut Context) {
+    pub(super) fn insert_into(&self, context: &mut Context) {
         context.insert_value("lang", Value::from(self.lang));
         context.insert_value("dir", Value::from(self.dir));
         context.insert_value("root", Value::from(self.root.as_str()));

@@ -731,12 +731,12 @@ fn a_title_edit_renders_again_the_pages_that_show_it() {
         std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default/templates/base.html"),
     )
     .expect("the default base template");
-    assert!(base.contains("<footer"));
+    assert!(base.contains("</body>"));
     let roles =
         "<ul class=\"all-roles\">{% for r in nav.roles %}<li>{{ r.title }}</li>{% endfor %}</ul>";
     listed.write(
         "templates/base.html",
-        &base.replacen("<footer", &format!("{roles}<footer"), 1),
+        &base.replacen("</body>", &format!("{roles}</body>"), 1),
     );
     edit(&listed);
     let page = listed.read_output("en/teams/warehouse/index.html");

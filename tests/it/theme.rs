@@ -200,6 +200,48 @@ fn what_roles_tell_a_team_is_shown_in_each_from_its_depth() {
     assert!(select(&html, ".team-checklist").is_empty());
 }
 
+/// A template under `fragments/` is rendered once per language and depth, with the
+/// language's values and not a page's, and every page of them shows it as
+/// `fragments.<name>`, without its file's last line break; an error in one names its file.
+#[test]
+fn fragments_are_rendered_for_each_language_and_depth() {
+    let site = site();
+    site.write(
+        "content/roles/deep/ops.fr.md",
+        "---\ntitle: Exploitation\nslug: ops\n---\n",
+    );
+    site.write(
+        "templates/fragments/note.html",
+        "<p class=\"note\">{{ lang }} {{ root }} {{ t.depends_on }} {{ site.default_language }}</p>\n",
+    );
+    site.write(
+        "templates/role.html",
+        "{% extends \"base.html\" %}{% block content %}{{ fragments.note }}|{% endblock content %}",
+    );
+    site.build().ok();
+    for (role, root) in [
+        ("fr/roles/chef/index.html", "../../../"),
+        ("fr/roles/deep/ops/index.html", "../../../../"),
+    ] {
+        let html = site.html(role);
+        let note = select(&html, ".note");
+        assert_eq!(note.len(), 1, "{role}");
+        assert_eq!(
+            text(&note[0]),
+            format!("fr {root} Équipes externes à tenir informées fr"),
+            "{role}"
+        );
+        assert!(site.read_output(role).contains("</p>|"), "{role}");
+        // The default theme's fragments are there too.
+        assert_eq!(select(&html, "form.search").len(), 1, "{role}");
+        assert_eq!(select(&html, "footer.site-footer").len(), 1, "{role}");
+    }
+
+    site.write("templates/fragments/bad.html", "{{ page.title }}");
+    let said = site.build().fails();
+    assert!(said.contains("fragments/bad.html"), "{said}");
+}
+
 #[test]
 fn not_found_page_links_from_the_site_root() {
     let site = site();
