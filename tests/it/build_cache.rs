@@ -20,6 +20,11 @@ pub(crate) fn first_build(site: &TestSite) -> BTreeMap<String, Vec<u8>> {
     files(&output)
 }
 
+/// That the site's output holds what a first build of it gives, after `what`.
+fn assert_first_build(site: &TestSite, what: &str) {
+    assert_same(&files(&site.output("")), &first_build(site), what);
+}
+
 /// How many rendered files a build said it took from the previous output.
 fn reused(stderr: &str) -> usize {
     count_before(stderr, " rendered files and ")
@@ -178,11 +183,7 @@ fn a_cache_that_cannot_be_trusted_is_ignored() {
         .ok();
     let run = site.build().ok();
     assert_eq!(reused(&run.stderr()), 0, "{}", run.stderr());
-    assert_same(
-        &files(&site.output("")),
-        &first_build(&site),
-        "other settings",
-    );
+    assert_first_build(&site, "other settings");
 }
 
 /// An output file changed by hand after a build is not what the cache says it was made
@@ -391,22 +392,14 @@ fn bytes_past_what_the_cache_names_leave_it_in_use() {
     assert_eq!(bodies_reused(&stderr), built(&stderr) - 1, "{stderr}");
     let after = std::fs::read(&store).expect("the store");
     assert_eq!(after[..bytes.len()], bytes[..], "appended after them");
-    assert_same(
-        &files(&site.output("")),
-        &first_build(&site),
-        "after a killed build",
-    );
+    assert_first_build(&site, "after a killed build");
     // What that build appended is where its cache says.
     tick();
     add_to_tester(&site, "Once more.");
     let run = site.build().ok();
     let stderr = run.stderr();
     assert_eq!(bodies_reused(&stderr), built(&stderr) - 1, "{stderr}");
-    assert_same(
-        &files(&site.output("")),
-        &first_build(&site),
-        "the build after",
-    );
+    assert_first_build(&site, "the build after");
 }
 
 /// A build after an edit appends the pages and bodies it made to the last build's store,
@@ -470,11 +463,7 @@ fn a_folder_without_the_marker_is_replaced_whole_despite_the_cache() {
     site.write("public/en/roles/tester/index.html", "old");
     let run = site.build().ok();
     assert_eq!(reused(&run.stderr()), 0, "{}", run.stderr());
-    assert_same(
-        &files(&site.output("")),
-        &first_build(&site),
-        "replaced whole",
-    );
+    assert_first_build(&site, "replaced whole");
 }
 
 /// A build that fails leaves the cache in use as it was, and no half-written cache beside
@@ -564,11 +553,7 @@ fn an_item_s_text_edited_renders_again_only_what_shows_the_items() {
     tick();
     site.write(page, &text.replace(item, "Read the zanzibar glossary"));
     let text_edited = reused(&site.build().ok().stderr());
-    assert_same(
-        &files(&site.output("")),
-        &first_build(&site),
-        "an item's text",
-    );
+    assert_first_build(&site, "an item's text");
     let edited = mtimes(&site.output(""));
     assert_eq!(
         changed(&before, &edited),
@@ -600,11 +585,7 @@ fn an_item_s_text_edited_renders_again_only_what_shows_the_items() {
         ),
     );
     let ticked = reused(&site.build().ok().stderr());
-    assert_same(
-        &files(&site.output("")),
-        &first_build(&site),
-        "an item done",
-    );
+    assert_first_build(&site, "an item done");
     // Made again, if written the same (the default theme's lists do not show it): the
     // pages whose lists name the role, and its language's home.
     assert!(
@@ -690,11 +671,7 @@ fn a_link_without_words_shows_its_page_s_new_title() {
             .contains(">UX designer</a>."),
         "the link shows the new title"
     );
-    assert_same(
-        &files(&site.output("")),
-        &first_build(&site),
-        "a title shown by a link",
-    );
+    assert_first_build(&site, "a title shown by a link");
 }
 
 /// A role's title shows on the pages that list it and on its language's home (its list
@@ -871,22 +848,14 @@ fn a_page_added_or_removed_renders_again_only_the_bodies_it_changes() {
         tester_html().contains("href=\"../auditor/index.html\""),
         "the new page linked"
     );
-    assert_same(
-        &files(&site.output("")),
-        &first_build(&site),
-        "a page added",
-    );
+    assert_first_build(&site, "a page added");
     // Removed again: the English link goes back to the French page.
     tick();
     std::fs::remove_file(site.path("content/roles/auditor.en.md")).expect("remove");
     let removed = site.build().ok().stderr();
     assert_eq!(bodies_reused(&removed), pages - 1, "{removed}");
     assert!(tester_html().contains("href=\"../../../fr/roles/auditor/index.html\""));
-    assert_same(
-        &files(&site.output("")),
-        &first_build(&site),
-        "a page removed",
-    );
+    assert_first_build(&site, "a page removed");
 }
 
 #[test]
@@ -914,20 +883,12 @@ fn a_page_added_that_a_link_names_without_its_name_renders_that_body_again() {
         "the folder's new page linked: {}",
         setup()
     );
-    assert_same(
-        &files(&site.output("")),
-        &first_build(&site),
-        "a folder's page added",
-    );
+    assert_first_build(&site, "a folder's page added");
     tick();
     std::fs::remove_file(site.path("content/handbook/_index.en.md")).expect("remove");
     let removed = site.build().ok().stderr();
     assert!(removed.contains("has no page of its own"), "{removed}");
-    assert_same(
-        &files(&site.output("")),
-        &first_build(&site),
-        "a folder's page removed",
-    );
+    assert_first_build(&site, "a folder's page removed");
 }
 
 #[test]
@@ -963,9 +924,5 @@ fn a_page_removed_that_a_link_names_without_its_name_renders_that_body_again() {
         "the link goes to the translation: {}",
         setup()
     );
-    assert_same(
-        &files(&site.output("")),
-        &first_build(&site),
-        "a page removed",
-    );
+    assert_first_build(&site, "a page removed");
 }
