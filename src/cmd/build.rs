@@ -29,14 +29,14 @@ pub(super) fn run(options: &BuildOptions) -> ExitCode {
 /// Prints what a build said (notes on its output folder, diagnostics: those `repeats`
 /// does not leave out) and what it did; returns whether it succeeded.
 pub(super) fn report(options: &BuildOptions, outcome: &Outcome, repeats: &mut Repeats) -> bool {
-    let mut err = std::io::stderr().lock();
+    let mut err = lines_to_stderr();
     for note in &outcome.notes {
         let _ = writeln!(err, "{note}");
     }
     drop(err);
     let left_out = repeats.print(&outcome.diagnostics);
     let shown = outcome.diagnostics.warning_count() - left_out;
-    let mut err = std::io::stderr().lock();
+    let mut err = lines_to_stderr();
     // What a build that did not run says of the warnings it says again.
     let again = || {
         let last = match shown {
@@ -94,6 +94,12 @@ pub(super) fn report(options: &BuildOptions, outcome: &Outcome, repeats: &mut Re
             false
         }
     }
+}
+
+/// Stderr, a line a write: it is not buffered, and `writeln!` with arguments wrote each
+/// part of a line apart (a dozen system calls for the line that ends a build).
+fn lines_to_stderr() -> std::io::LineWriter<std::io::StderrLock<'static>> {
+    std::io::LineWriter::new(std::io::stderr().lock())
 }
 
 /// What a build that succeeded without running every stage did: it made pages whose text
