@@ -685,13 +685,16 @@ pub(crate) fn render(site: &mut Site, mut cache: Option<&mut Cache>) -> Vec<Diag
 
 /// The errors of a page's broken links and the warnings of what its body left out.
 fn report(page: &Page, body: &Body, diagnostics: &mut Vec<Diagnostic>) {
+    // Where in the page's file, with its text for the snippet.
+    let at = |d: Diagnostic, link: &markdown::BrokenLink| {
+        d.in_file(&page.file.display)
+            .with_source(page.source())
+            .at(link.line, link.column)
+    };
     for broken in &body.broken_links {
         let (message, help) = split_help(&broken.message);
-        let mut d = Diagnostic::error(message)
-            .in_file(&page.file.display)
-            .with_source(page.source())
-            .at(broken.line, broken.column)
-            .with_link_label(broken.included.as_deref());
+        let mut d =
+            at(Diagnostic::error(message), broken).with_link_label(broken.included.as_deref());
         if let Some(help) = help {
             d = d.with_help(help);
         }
@@ -699,11 +702,7 @@ fn report(page: &Page, body: &Body, diagnostics: &mut Vec<Diagnostic>) {
     }
     for dropped in &body.dropped {
         let (message, help) = split_help(&dropped.message);
-        let mut d = Diagnostic::warning(message)
-            .in_file(&page.file.display)
-            .with_source(page.source())
-            .at(dropped.line, dropped.column)
-            .with_help(help.unwrap_or("set `markdown: { raw_html: trusted }` in site.yaml only if every author of the content is trusted"));
+        let mut d = at(Diagnostic::warning(message), dropped).with_help(help.unwrap_or("set `markdown: { raw_html: trusted }` in site.yaml only if every author of the content is trusted"));
         // Written in an included file: at its include directive, naming that file.
         if let Some(file) = &dropped.included {
             d = d.with_label(format!("in `{file}`, included here"));
