@@ -635,7 +635,8 @@ pub(crate) fn render(site: &mut Site, mut cache: Option<&mut Cache>) -> Vec<Diag
             {
                 Some(cached) => {
                     if let Some(recorder) = recorder {
-                        let name = linked.pages[i].page.file.display.to_string_lossy();
+                        let name =
+                            crate::text::lossy(linked.pages[i].page.file.display.as_os_str());
                         recorder.reused(&name, key);
                     }
                     (false, key, cached)
@@ -741,7 +742,7 @@ fn included_pages(site: &Site, included: &Included<'_>) -> Vec<String> {
     site.pages
         .iter()
         .filter(|p| included.holds(&p.page.file.path))
-        .map(|p| p.page.file.display.to_string_lossy().into_owned())
+        .map(|p| crate::text::lossy(p.page.file.display.as_os_str()).into_owned())
         .collect()
 }
 

@@ -220,7 +220,7 @@ impl Walk<'_> {
                     continue;
                 }
             };
-            if is_hidden(&name.to_string_lossy(), kind.is_dir()) {
+            if is_hidden(&crate::text::lossy(&name), kind.is_dir()) {
                 continue;
             }
             let is_page = path.extension().and_then(|e| e.to_str()) == Some("md");

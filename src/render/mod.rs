@@ -29,7 +29,7 @@ use prepared::SharedViews;
 pub(crate) use prepared::{Compiled, Prepared};
 use views::{
     ChecklistContext, ChecklistPageView, ChecklistsView, JobContext, LanguageContext, PageContext,
-    PageView, Shared, SpecialContext, Summaries, Summary, Translation,
+    PageView, Permalink, Shared, SpecialContext, Summaries, Summary, Translation,
 };
 
 /// One output file to make.
@@ -450,7 +450,7 @@ impl Renderer<'_> {
             kind: p.page.kind,
             key: &p.page.key,
             url: &p.path,
-            permalink: self.permalink(&p.path),
+            permalink: Permalink::of(self.base_url(), &p.path),
             section: p.page.section.as_deref(),
             toc: &p.body.toc,
             responsibilities: &p.page.responsibilities,
@@ -475,7 +475,7 @@ impl Renderer<'_> {
                     lang: site.pages[j].lang(),
                     name: self.language_name(site.pages[j].lang()),
                     url: Cow::Borrowed(&site.pages[j].path),
-                    permalink: self.permalink(&site.pages[j].path),
+                    base: self.base_url(),
                 })
                 .collect(),
         };
@@ -497,7 +497,7 @@ impl Renderer<'_> {
                     lang: &l.code,
                     name: &l.name,
                     url: Cow::Borrowed(url),
-                    permalink: self.permalink(url),
+                    base: self.base_url(),
                 }
             })
             .collect();
@@ -544,8 +544,8 @@ impl Renderer<'_> {
                 Translation {
                     lang: &l.code,
                     name: &l.name,
-                    permalink: self.permalink(&url),
                     url: Cow::Owned(url),
+                    base: self.base_url(),
                 }
             })
             .collect();
@@ -608,7 +608,7 @@ impl Renderer<'_> {
                     lang: &l.code,
                     name: &l.name,
                     url: Cow::Borrowed(url),
-                    permalink: self.permalink(url),
+                    base: self.base_url(),
                 }
             })
             .collect();
@@ -637,8 +637,12 @@ impl Renderer<'_> {
     /// it as `page.permalink` and `permalink` of each translation (Zola's and Hugo's
     /// name), rather than put it together with a filter on every page.
     fn permalink(&self, url: &str) -> Option<String> {
-        let base = self.site.config.base_url.as_deref()?;
+        let base = self.base_url()?;
         Some(crate::site::web_address(base, url))
+    }
+
+    fn base_url(&self) -> Option<&str> {
+        self.site.config.base_url.as_deref()
     }
 
     fn language_name<'s>(&'s self, code: &'s str) -> &'s str {

@@ -449,9 +449,9 @@ fn incremental_rebuilds_equal_full_rebuilds_file_for_file() {
         // A new title: every page's navigation shows it.
         text.replacen("title:", "title: Zanzibar", 1),
     ];
-    let same_as_full = |cache: &mut Cache, after: &str| {
-        let incremental = files_of(render_site(&options, Some(cache)));
-        let full = files_of(render_site(&options, None));
+    let same_as_full = |options: &BuildOptions, cache: &mut Cache, after: &str| {
+        let incremental = files_of(render_site(options, Some(cache)));
+        let full = files_of(render_site(options, None));
         assert_eq!(
             incremental.keys().collect::<Vec<_>>(),
             full.keys().collect::<Vec<_>>(),
@@ -469,7 +469,7 @@ fn incremental_rebuilds_equal_full_rebuilds_file_for_file() {
         std::fs::write(&role, &edit).expect("write");
         // As `serve` does: the watcher names the file that changed.
         cache.only_changed([PathBuf::from("content/roles/tester.en.md")]);
-        same_as_full(&mut cache, &format!("the edit:\n{edit}"));
+        same_as_full(&options, &mut cache, &format!("the edit:\n{edit}"));
         assert!(cache.stats.files_read == 1, "one file read again");
         if i == 0 {
             assert_eq!(
@@ -482,14 +482,25 @@ fn incremental_rebuilds_equal_full_rebuilds_file_for_file() {
     let new_role = site.path("content/roles/zanzibar.en.md");
     std::fs::write(&new_role, "---\ntitle: Zanzibar lead\n---\nLeads.\n").expect("write");
     cache.only_changed([PathBuf::from("content/roles/zanzibar.en.md")]);
-    same_as_full(&mut cache, "a new page");
+    same_as_full(&options, &mut cache, "a new page");
     std::fs::remove_file(&new_role).expect("remove");
     cache.only_changed([PathBuf::from("content/roles/zanzibar.en.md")]);
-    same_as_full(&mut cache, "a page removed");
+    same_as_full(&options, &mut cache, "a page removed");
     // Without a word from the watcher, every file's size and mtime is checked.
     tick();
     std::fs::write(&role, format!("{text}\nUnannounced.\n")).expect("write");
-    same_as_full(&mut cache, "an edit no watcher reported");
+    same_as_full(&options, &mut cache, "an edit no watcher reported");
+    // Another base URL: each page's permalink and its translations' (`hreflang`) change.
+    options.base_url = Some("https://example.com/moved/".into());
+    same_as_full(&options, &mut cache, "a new base_url");
+    let tester = files_of(render_site(&options, None))
+        .remove("fr/roles/testeur/index.html")
+        .expect("the French tester page");
+    let tester = String::from_utf8_lossy(&tester);
+    assert!(
+        tester.contains(r#"hreflang="en" href="https://example.com/moved/en/roles/tester/""#),
+        "{tester}"
+    );
 }
 
 /// An edit of one file: replace `from` by `to` (the first time it occurs), or insert `to`
