@@ -33,7 +33,7 @@ pub(crate) fn path<'de, D: Deserializer<'de>>(d: D) -> Result<PathBuf, D::Error>
     string(d).map(PathBuf::from)
 }
 
-/// The text of `bytes`, if they are UTF-8 (checked with SIMD from 64 bytes, see
+/// The text of `bytes`, if they are UTF-8 (checked with SIMD, see
 /// [`crate::text::str_of`]).
 fn text_of(bytes: &[u8]) -> Option<String> {
     if bytes.is_ascii() {
