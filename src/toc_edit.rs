@@ -133,17 +133,18 @@ impl TocTemplate<'_> {
             .filter_map(|i| {
                 let p = &site.pages[i];
                 let answers = crate::render::tested(site, i, &self.tested)?;
-                let kind = serde_json::to_value(p.page.kind).ok()?;
                 Some((
-                    p.page.file.display.to_string_lossy().into_owned(),
+                    crate::text::lossy(p.page.file.display.as_os_str()),
                     p.lang(),
-                    kind.as_str()?.to_string(),
+                    p.page.kind.name(),
                     answers,
                     named.fragments.get(&i).unwrap_or(&none),
                 ))
             })
             .collect();
-        pages.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        // In the order they are looked up in (see `Facts::page`): the pages come in the
+        // site's, by key and language.
+        pages.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
         postcard::to_allocvec(&(self.source, &self.tested, &self.strings, languages, pages))
             .unwrap_or_default()
     }
