@@ -415,8 +415,6 @@ pub struct Site {
     unreadable: BTreeMap<String, BTreeSet<String>>,
     /// Each page's place in the order lists show pages in (see [`Site::sort`]).
     rank: Vec<u32>,
-    /// The pages in that order: the page at each place.
-    order: Vec<PageId>,
     /// The pages of each language and kind, in that order (see [`Site::of_kind`]).
     kinds: KindLists,
 }
@@ -465,24 +463,7 @@ impl Site {
     }
 
     pub(crate) fn sort(&self, ids: &mut [PageId]) {
-        // A list of a good part of the site (a section's pages: a language's 10,000 roles)
-        // is put in order by counting its pages at their places, then reading the places
-        // in turn, in time linear in the site's pages: sorting it compared ranks about
-        // 140,000 times (0.9% of a build's instructions after a title edit at 20,000
-        // pages).
-        if ids.len() < self.order.len() / 16 {
-            ids.sort_unstable_by_key(|&i| self.rank[i.index()]);
-            return;
-        }
-        let mut count = vec![0u32; self.order.len()];
-        for &i in ids.iter() {
-            count[self.rank[i.index()] as usize] += 1;
-        }
-        let places = count.iter().zip(&self.order);
-        let sorted = places.flat_map(|(&n, &i)| std::iter::repeat_n(i, n as usize));
-        for (slot, i) in ids.iter_mut().zip(sorted) {
-            *slot = i;
-        }
+        ids.sort_unstable_by_key(|&i| self.rank[i.index()]);
     }
 
     /// Every translation key of the content files (not of generated pages), sorted.
@@ -594,11 +575,10 @@ pub(crate) fn build(
             .or_default()
             .insert(file.lang.clone());
     }
-    let (rank, order, kinds) = orders(&site_pages);
+    let (rank, kinds) = orders(&site_pages);
     let mut site = Site {
         config,
         rank,
-        order,
         kinds,
         pages: site_pages,
         files,
@@ -629,7 +609,7 @@ pub(crate) fn build(
 /// the pages' fields, and lists of a kind are made once: the menus and the checklists of a
 /// language each went over every page of the site and sorted the 10,000 roles of a
 /// language at 20,000 pages, 1.5% of a build after one edit.
-fn orders(pages: &[SitePage]) -> (Vec<u32>, Vec<PageId>, KindLists) {
+fn orders(pages: &[SitePage]) -> (Vec<u32>, KindLists) {
     let mut order: Vec<usize> = (0..pages.len()).collect();
     order.par_sort_by(|&a, &b| {
         let (a, b) = (&pages[a].page, &pages[b].page);
@@ -637,7 +617,7 @@ fn orders(pages: &[SitePage]) -> (Vec<u32>, Vec<PageId>, KindLists) {
     });
     let mut rank = vec![0; pages.len()];
     let mut kinds = KindLists::default();
-    for (place, &i) in (0..).zip(&order) {
+    for (place, i) in (0..).zip(order) {
         rank[i] = place;
         let page = &pages[i].page;
         kinds
@@ -647,7 +627,7 @@ fn orders(pages: &[SitePage]) -> (Vec<u32>, Vec<PageId>, KindLists) {
             .or_default()
             .push(PageId::at(i));
     }
-    (rank, order.into_iter().map(PageId::at).collect(), kinds)
+    (rank, kinds)
 }
 
 /// Indexes the pages by translation key and language, leaving out (with an error) a page
