@@ -434,22 +434,49 @@ fn rewrite_hrefs(html: &str, hrefs: &[(String, String)]) -> String {
 
 /// The heading of `to` at the place of heading `k` of `from`, if certain: their levels
 /// are aligned (longest common subsequence), and the earliest and the latest of the best
-/// alignments must pair `k` with the same heading.
+/// alignments must pair `k` with the same heading. When levels alone leave it uncertain,
+/// the headings are aligned again by their levels and the numbers they hold (years,
+/// versions, steps: machine translation keeps them), with the same rule: a translation
+/// that lacks its source's newest section then still pairs the headings its numbers tell
+/// apart (Mix Modeler's French release notes lack `## August 2026` above three months of
+/// 2026, and pair the `## Release strategy` below them, which holds none).
 fn partner(from: &[Heading], to: &[Heading], k: usize) -> Option<usize> {
-    let a: Vec<u8> = from.iter().map(|h| h.level).collect();
-    let b: Vec<u8> = to.iter().map(|h| h.level).collect();
+    let levels = |headings: &[Heading]| -> Vec<u8> { headings.iter().map(|h| h.level).collect() };
+    let (a, b) = (levels(from), levels(to));
     if a == b {
         return Some(k);
     }
-    let earliest = align(&a, &b)[k];
-    let reversed = |v: &[u8]| v.iter().rev().copied().collect::<Vec<u8>>();
-    let latest = align(&reversed(&a), &reversed(&b))[a.len() - 1 - k].map(|l| b.len() - 1 - l);
+    certain(&a, &b, k).or_else(|| {
+        let keyed = |headings: &[Heading]| -> Vec<(u8, u64)> {
+            headings
+                .iter()
+                .map(|h| (h.level, numbers_in(&h.adobe_id)))
+                .collect()
+        };
+        certain(&keyed(from), &keyed(to), k)
+    })
+}
+
+/// The partner of `a[k]` in `b` if the earliest and the latest of the longest common
+/// subsequences of `a` and `b` agree on it.
+fn certain<T: PartialEq>(a: &[T], b: &[T], k: usize) -> Option<usize> {
+    let earliest = align(a, b)[k];
+    let (ra, rb): (Vec<&T>, Vec<&T>) = (a.iter().rev().collect(), b.iter().rev().collect());
+    let latest = align(&ra, &rb)[a.len() - 1 - k].map(|l| b.len() - 1 - l);
     earliest.filter(|_| earliest == latest)
+}
+
+/// A key of the runs of digits of a heading's id, in order (`0` for none).
+fn numbers_in(id: &str) -> u64 {
+    let digits = id
+        .split(|c: char| !c.is_ascii_digit())
+        .filter(|run| !run.is_empty());
+    crate::hash::hash_of(&digits.collect::<Vec<_>>())
 }
 
 /// For each item of `a`, its partner in `b` in the longest common subsequence that pairs
 /// items as early as it can.
-fn align(a: &[u8], b: &[u8]) -> Vec<Option<usize>> {
+fn align<T: PartialEq>(a: &[T], b: &[T]) -> Vec<Option<usize>> {
     let (n, m) = (a.len(), b.len());
     // `rest[i][j]`: the length of the longest common subsequence of `a[i..]` and `b[j..]`.
     let mut rest = vec![vec![0u32; m + 1]; n + 1];
@@ -582,5 +609,50 @@ mod tests {
         // Which h3 is missing is not certain.
         assert_eq!(partner(&en, &fr, 1), None);
         assert_eq!(partner(&en, &levels(&[]), 0), None);
+    }
+
+    fn titled(headings: &[(u8, &str)]) -> Vec<Heading> {
+        headings
+            .iter()
+            .map(|&(level, id)| Heading {
+                level,
+                id: id.to_string(),
+                adobe_id: id.to_string(),
+            })
+            .collect()
+    }
+
+    /// The translation lacks the source's newest section: by levels alone, which one is
+    /// missing is not certain; the numbers in the headings tell, where they differ.
+    #[test]
+    fn the_numbers_in_headings_pair_what_levels_leave_uncertain() {
+        let en = titled(&[
+            (2, "august-2026"),
+            (2, "march-2026"),
+            (2, "february-2026"),
+            (2, "release-strategy"),
+        ]);
+        let fr = titled(&[
+            (2, "mars-2026"),
+            (2, "fevrier-2026"),
+            (2, "strategie-de-publication"),
+        ]);
+        assert_eq!(partner(&en, &fr, 3), Some(2));
+        // Which month is missing is still not certain: each heading holds 2026.
+        assert_eq!(partner(&en, &fr, 1), None);
+        let en = titled(&[
+            (2, "version-3-0"),
+            (2, "version-2-1"),
+            (2, "version-2-0"),
+            (2, "notes"),
+        ]);
+        let fr = titled(&[(2, "version-2-1"), (2, "version-2-0"), (2, "remarques")]);
+        assert_eq!(partner(&en, &fr, 1), Some(0));
+        assert_eq!(partner(&en, &fr, 2), Some(1));
+        assert_eq!(partner(&en, &fr, 0), None);
+        // Levels that pair it for certain are not second-guessed by numbers.
+        let en = titled(&[(2, "step-1"), (3, "a"), (2, "step-2")]);
+        let fr = titled(&[(2, "etape-un"), (2, "etape-2")]);
+        assert_eq!(partner(&en, &fr, 0), Some(0));
     }
 }
