@@ -466,7 +466,8 @@ fn certain<T: PartialEq>(a: &[T], b: &[T], k: usize) -> Option<usize> {
     earliest.filter(|_| earliest == latest)
 }
 
-/// A key of the runs of digits of a heading's id, in order (`0` for none).
+/// A key of the runs of digits of a heading's id, in order (one key for all the headings
+/// that hold none).
 fn numbers_in(id: &str) -> u64 {
     let digits = id
         .split(|c: char| !c.is_ascii_digit())
