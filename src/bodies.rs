@@ -635,8 +635,7 @@ pub(crate) fn render(site: &mut Site, mut cache: Option<&mut Cache>) -> Vec<Diag
             {
                 Some(cached) => {
                     if let Some(recorder) = recorder {
-                        let name =
-                            crate::text::lossy(linked.pages[i].page.file.display.as_os_str());
+                        let name = linked.pages[i].page.file.display_text();
                         recorder.reused(&name, key);
                     }
                     (false, key, cached)
@@ -742,7 +741,7 @@ fn included_pages(site: &Site, included: &Included<'_>) -> Vec<String> {
     site.pages
         .iter()
         .filter(|p| included.holds(&p.page.file.path))
-        .map(|p| crate::text::lossy(p.page.file.display.as_os_str()).into_owned())
+        .map(|p| p.page.file.display_text().into_owned())
         .collect()
 }
 

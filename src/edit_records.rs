@@ -752,7 +752,7 @@ impl Recorder {
 
     /// Records a body made from `key`, if its page may be edited alone.
     pub(crate) fn record(&self, key: u64, made: Made<'_>) {
-        let name = crate::text::lossy(made.site.pages[made.page].page.file.display.as_os_str());
+        let name = made.site.pages[made.page].page.file.display_text();
         let record = Editable::of(made).and_then(|record| postcard::to_allocvec(&record).ok());
         match record {
             Some(bytes) => {
@@ -868,7 +868,7 @@ impl Recorder {
                     let names: FastSet<String> = site
                         .pages
                         .iter()
-                        .map(|p| crate::text::lossy(p.page.file.display.as_os_str()).into_owned())
+                        .map(|p| p.page.file.display_text().into_owned())
                         .collect();
                     records.pages.retain(|name, _| names.contains(name));
                 }
@@ -890,7 +890,7 @@ impl Recorder {
             .pages
             .iter()
             .filter(|p| !p.generated && p.body.html.key() != p.body.key)
-            .map(|p| crate::text::lossy(p.page.file.display.as_os_str()).into_owned())
+            .map(|p| p.page.file.display_text().into_owned())
             .collect();
         excluded.extend(
             diagnostics

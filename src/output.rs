@@ -1078,7 +1078,7 @@ fn walk(path: &Path, base: &Path, out: &mut String) -> bool {
         };
         if metadata.is_file() {
             let name = entry.path().strip_prefix(base).unwrap_or(entry.path());
-            out.push_str(&crate::text::lossy(name.as_os_str()));
+            out.push_str(&crate::text::lossy(name));
             push_stamp(out, stamp_of(&metadata));
         }
     }

@@ -137,7 +137,8 @@ pub(crate) fn string_of(bytes: Vec<u8>) -> Result<String, Vec<u8>> {
 /// name through std's UTF-8 chunker, a byte at a time, where `to_str`'s check takes most
 /// names a word at a time (the names of 20,000 pages, three times each, were 1% of a
 /// build's instructions after a title edit). Only a name that is not UTF-8 is made anew.
-pub(crate) fn lossy(name: &std::ffi::OsStr) -> std::borrow::Cow<'_, str> {
+pub(crate) fn lossy<N: AsRef<std::ffi::OsStr> + ?Sized>(name: &N) -> std::borrow::Cow<'_, str> {
+    let name = name.as_ref();
     name.to_str()
         .map_or_else(|| name.to_string_lossy(), std::borrow::Cow::Borrowed)
 }

@@ -134,7 +134,7 @@ impl TocTemplate<'_> {
                 let p = &site.pages[i];
                 let answers = crate::render::tested(site, i, &self.tested)?;
                 Some((
-                    crate::text::lossy(p.page.file.display.as_os_str()),
+                    p.page.file.display_text(),
                     p.lang(),
                     p.page.kind.name(),
                     answers,

@@ -61,6 +61,12 @@ impl SourceFile {
     pub fn is_index(&self) -> bool {
         self.stem() == "_index"
     }
+
+    /// [`SourceFile::display`] as text, as the stamp and the bodies' records name the file
+    /// (see [`crate::text::lossy`]).
+    pub(crate) fn display_text(&self) -> std::borrow::Cow<'_, str> {
+        crate::text::lossy(&self.display)
+    }
 }
 
 /// What `content/` holds: Markdown pages, and other files (images, PDFs) that pages link

@@ -802,7 +802,7 @@ fn texts_of(rendered: &Rendered) -> String {
     for p in rendered.site.pages.iter().filter(|p| !p.generated) {
         output::text_line(
             &mut texts,
-            &crate::text::lossy(p.page.file.display.as_os_str()),
+            &p.page.file.display_text(),
             [p.page.source_hash, p.page.front_hash],
         );
     }

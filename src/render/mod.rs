@@ -346,20 +346,13 @@ impl Renderer<'_> {
         let mut told = String::new();
         for team in teams {
             let key = hash_of(&(team, &language.root, language.lang));
-            let known = self.told_cache().get(&key).cloned();
-            let html = match known {
-                Some(html) => html,
-                None => {
-                    let team_context = views::told_context(language, team).map_err(|e| {
-                        template_error(&e, "told.html", &self.prepared.template_files)
-                    })?;
-                    let mut bytes = Vec::new();
-                    self.render_template_to("told.html", &team_context, &mut bytes)?;
-                    let html: Arc<str> = String::from_utf8_lossy(&bytes).into();
-                    self.told_cache().insert(key, Arc::clone(&html));
-                    html
-                }
-            };
+            let html = cached(&self.told, key, || {
+                let team_context = views::told_context(language, team)
+                    .map_err(|e| template_error(&e, "told.html", &self.prepared.template_files))?;
+                let mut bytes = Vec::new();
+                self.render_template_to("told.html", &team_context, &mut bytes)?;
+                Ok(Arc::from(String::from_utf8_lossy(&bytes)))
+            })?;
             told.push_str(&html);
         }
         context.insert_value("told", tera::Value::safe_string(&told));
@@ -380,37 +373,21 @@ impl Renderer<'_> {
             return Ok(());
         }
         let key = hash_of(&(language.lang, &language.root, language.shared.home));
-        let known = self.fragments_cache().get(&key).cloned();
-        let fragments = match known {
-            Some(fragments) => fragments,
-            None => {
-                let mut values = Context::new();
-                language.insert_into(&mut values);
-                let mut rendered = BTreeMap::new();
-                for (name, template) in &self.prepared.fragments {
-                    let mut bytes = Vec::new();
-                    self.render_template_to(template, &values, &mut bytes)?;
-                    let html = String::from_utf8_lossy(&bytes);
-                    let html = html.strip_suffix('\n').unwrap_or(&html);
-                    rendered.insert(name.clone(), tera::Value::safe_string(html));
-                }
-                let fragments = tera::Value::from(rendered);
-                self.fragments_cache().insert(key, fragments.clone());
-                fragments
+        let fragments = cached(&self.fragments, key, || {
+            let mut values = Context::new();
+            language.insert_into(&mut values);
+            let mut rendered = BTreeMap::new();
+            for (name, template) in &self.prepared.fragments {
+                let mut bytes = Vec::new();
+                self.render_template_to(template, &values, &mut bytes)?;
+                let html = String::from_utf8_lossy(&bytes);
+                let html = html.strip_suffix('\n').unwrap_or(&html);
+                rendered.insert(name.clone(), tera::Value::safe_string(html));
             }
-        };
+            Ok(tera::Value::from(rendered))
+        })?;
         context.insert_value("fragments", fragments);
         Ok(())
-    }
-
-    fn fragments_cache(&self) -> std::sync::MutexGuard<'_, FastMap<u64, tera::Value>> {
-        self.fragments
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-    }
-
-    fn told_cache(&self) -> std::sync::MutexGuard<'_, FastMap<u64, Arc<str>>> {
-        self.told.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
     fn tera_context(
@@ -959,6 +936,22 @@ pub(crate) fn tested(site: &Site, i: PageId, fields: &[String]) -> Option<u64> {
         answers |= u64::from(answer) << n;
     }
     Some(answers)
+}
+
+/// The value kept in `cache` under `key`, or the one `make` makes, kept there for the
+/// other pages that show it (`told.html` per team, the fragments per language and depth).
+fn cached<V: Clone>(
+    cache: &Mutex<FastMap<u64, V>>,
+    key: u64,
+    make: impl FnOnce() -> Result<V, Diagnostic>,
+) -> Result<V, Diagnostic> {
+    let lock = || cache.lock().unwrap_or_else(PoisonError::into_inner);
+    if let Some(value) = lock().get(&key) {
+        return Ok(value.clone());
+    }
+    let value = make()?;
+    lock().insert(key, value.clone());
+    Ok(value)
 }
 
 /// A page's lead: its description, unless its body opens with those words (see
