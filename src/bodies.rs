@@ -783,7 +783,8 @@ fn keep(cache: &mut Cache, site: &Site, bodies: &[(bool, u64, Cached)], compress
     let packed = cache.packed;
     // A compressed body keeps the ids of its HTML if links of the site name its
     // `#anchors`: the next build checks them without unpacking its HTML. The anchors
-    // stage, next, reads those same ids (read once).
+    // stage, next, reads those same ids (read once). (A body compressed in this build
+    // has them already, read before its HTML was compressed: see `Html::packed`.)
     let targets: FastSet<&str> = if packed {
         bodies
             .par_iter()
