@@ -41,7 +41,7 @@ use crate::site::{Body, Html, LazyText, PackedText, PageId, Site, href, is_exter
 pub(crate) struct Cache {
     #[serde(skip)]
     bodies: FastMap<u64, Stored>,
-    /// Keep bodies compressed (a build, which writes them to disk): the site's bodies are
+    /// Keep bodies packed (a build, which writes them to disk): the site's bodies are
     /// then its own, and let go of what they no longer need (search entries once their
     /// index is written). `serve` keeps them whole, shared with the site it serves.
     #[serde(skip)]
@@ -49,9 +49,10 @@ pub(crate) struct Cache {
     /// How many bodies the last run rendered (the others were reused).
     #[serde(skip)]
     pub rendered: usize,
-    /// Where a build sends its bodies, compressed, as soon as they are rendered (the
-    /// build cache's file, see `build_cache`), instead of keeping them to the end: 72 MB
-    /// at 20,000 pages that the build no longer holds.
+    /// Where a build sends its bodies, packed (the build cache's file, see
+    /// `build_cache`), instead of keeping them to the end: 72 MB at 20,000 pages that the
+    /// build no longer holds. On a large site, each goes there as soon as it is rendered
+    /// (see [`places_html`]); otherwise, once all are.
     #[serde(skip)]
     pub sink: Option<Sink>,
     /// Where a build records what each body was made with, for a build after an edit of
@@ -66,7 +67,7 @@ pub(crate) struct Cache {
     pub seen: PagesSeen,
 }
 
-/// Takes a compressed body for the build cache's file (which notes its own write errors).
+/// Takes a packed body for the build cache's file (which notes its own write errors).
 pub(crate) type Sink = Arc<dyn Fn(Packed) + Send + Sync>;
 
 /// What a body's links came to: a body is reused when pages come or go (or change their
@@ -259,8 +260,8 @@ struct Stored {
     links: Arc<LinkDeps>,
 }
 
-/// How the cache holds a body: whole (`serve`, shared with its site) or compressed (a
-/// build, see [`Packed`]).
+/// How the cache holds a body: whole (`serve`, shared with its site) or packed (a build,
+/// see [`Packed`]).
 enum Held {
     Whole(Arc<Body>),
     Packed(PackedBody),
@@ -281,12 +282,12 @@ struct PackedBody {
 }
 
 impl Stored {
-    /// As the build cache's file holds it (`None` if it cannot be compressed: the next
+    /// As the build cache's file holds it (`None` if it cannot be serialized: the next
     /// build renders it again).
     fn packed(&self, key: u64) -> Option<Packed> {
         let body = match &self.body {
             Held::Packed(packed) => packed.clone(),
-            Held::Whole(body) => pack(body, true)?,
+            Held::Whole(body) => pack(body)?,
         };
         Some(Packed {
             key,
@@ -299,8 +300,8 @@ impl Stored {
         })
     }
 
-    /// The body, whole; `None` if a compressed one does not read back (it is then
-    /// rendered again).
+    /// The body, whole; `None` if a packed one does not read back (it is then rendered
+    /// again).
     fn cached(&self) -> Option<Cached> {
         let (body, packed) = match &self.body {
             Held::Whole(body) => (Arc::clone(body), None),
@@ -315,40 +316,40 @@ impl Stored {
     }
 }
 
-/// A body, serialized (postcard), its HTML's text and search entry apart; the HTML
-/// compressed (LZ4) if `compress` (see [`compresses_html`]). The rest and the search
-/// entry are kept as they are: at 20,000 pages, compressing them saved 12 MB of the
-/// store and cost 2-3% of a first build's time, and a build after a title edit unpacked
-/// every body's rest and its language's entries again (4.3% of its instructions; see
-/// benches/README.md, forty-seventh session).
-fn pack(body: &Body, compress: bool) -> Option<PackedBody> {
+/// A body, serialized (postcard), its HTML's text and search entry apart, as they are
+/// (the HTML placed in the store already, on a large site: see [`Html::placed`]). Neither
+/// is compressed: compressing the HTML (LZ4) was 9% of a first build's instructions at
+/// 20,000 pages (fiftieth session), and compressing the rest and the entries saved 12 MB
+/// of the store and cost 2-3% of a first build's time, and a build after a title edit
+/// unpacked every body's rest and its language's entries again (4.3% of its
+/// instructions; see benches/README.md, forty-seventh session).
+fn pack(body: &Body) -> Option<PackedBody> {
     Some(PackedBody {
         rest: postcard::to_extend(body, Vec::new()).ok()?.into(),
-        html: body.html.packed_text(compress),
-        entry: body.search_entry.packed_text(false),
+        html: body.html.packed_text(),
+        entry: body.search_entry.packed_text(),
         kept: None,
     })
 }
 
-/// From how many pages a build keeps its bodies' HTML compressed, in memory and in its
-/// cache. Below, the HTML whole is at most tens of MB, and compressing and unpacking it
-/// cost about 5% of a first build's CPU (Adobe's guides, generated sites of 2,000 pages);
-/// above, the HTML whole would be a third of a build's memory (180 of 280 MiB at 20,000
-/// pages).
-const COMPRESSED_FROM_PAGES: usize = 5_000;
+/// From how many pages a build hands each body's HTML to its store as soon as it is
+/// rendered, and reads it back when its page renders (see [`Html::placed`]). Below, the
+/// HTML whole is at most tens of MB, held until the pages render; above, it would be a
+/// third of a build's memory (180 of 280 MiB at 20,000 pages).
+const PLACED_FROM_PAGES: usize = 5_000;
 
-/// Whether a build of `site` keeps its bodies' HTML compressed (see
-/// [`COMPRESSED_FROM_PAGES`]).
-fn compresses_html(site: &Site) -> bool {
+/// Whether a build of `site` places its bodies' HTML in its store (see
+/// [`PLACED_FROM_PAGES`]).
+fn places_html(site: &Site) -> bool {
     // Test hook, in debug builds only: the tests' sites are small.
     #[cfg(debug_assertions)]
-    if let Some(from) = std::env::var("EQUIPE_TEST_COMPRESSED_FROM_PAGES")
+    if let Some(from) = std::env::var("EQUIPE_TEST_PLACED_FROM_PAGES")
         .ok()
         .and_then(|n| n.parse::<usize>().ok())
     {
         return site.pages.len() >= from;
     }
-    site.pages.len() >= COMPRESSED_FROM_PAGES
+    site.pages.len() >= PLACED_FROM_PAGES
 }
 
 /// The body but for its HTML's text, which stays as the cache held it until it is read.
@@ -359,9 +360,8 @@ fn unpack(packed: &PackedBody) -> Option<Body> {
     Some(body)
 }
 
-/// A cached body as the build cache keeps it: on a large site (see [`compresses_html`])
-/// its HTML compressed, each body on its own in parallel (the HTML is most of the
-/// cache's bytes and compresses to about a fifth). The HTML's text is kept apart: after
+/// A cached body as the build cache keeps it, each body on its own (read back in
+/// parallel). The HTML's text is kept apart: after
 /// one edit, most pages are not rendered again, and their HTML is not unpacked (at
 /// 20,000 pages, that was 116 MB to unpack). Its three parts go to the cache's store (see
 /// `cache_store`), which the cache's file names them in.
@@ -388,13 +388,6 @@ struct KeptBody {
     entry: Place,
 }
 
-/// A text as the build cache's file names it: compressed or not, and where it is.
-#[derive(Clone, Copy, serde::Serialize, serde::Deserialize)]
-struct StoredText {
-    lz4: bool,
-    place: Place,
-}
-
 /// A [`Packed`] as the build cache's file names it: its parts where they are in the
 /// store.
 #[derive(serde::Serialize)]
@@ -403,8 +396,8 @@ struct PackedOut<'a> {
     included: &'a [IncludedFile],
     links: &'a LinkDeps,
     rest: Place,
-    html: StoredText,
-    entry: StoredText,
+    html: Place,
+    entry: Place,
 }
 
 /// A [`Packed`] as the build cache's file names it (see [`PackedOut`]).
@@ -414,8 +407,8 @@ pub(crate) struct PackedIn {
     included: Arc<[IncludedFile]>,
     links: Arc<LinkDeps>,
     rest: Place,
-    html: StoredText,
-    entry: StoredText,
+    html: Place,
+    entry: Place,
 }
 
 impl PackedIn {
@@ -424,7 +417,7 @@ impl PackedIn {
     /// cache); `None` if the store does not hold them, or they lack their CRCs.
     pub(crate) fn within(self, store: &Store) -> Option<Packed> {
         let bytes = |place| store.get(place).map(|(bytes, _)| bytes);
-        let text = |t: StoredText| Some(PackedText::from_parts(t.lz4, bytes(t.place)?));
+        let text = |place| Some(PackedText::Plain(bytes(place)?));
         Some(Packed {
             key: self.key,
             included: self.included,
@@ -435,8 +428,8 @@ impl PackedIn {
             kept: Some(KeptBody {
                 generation: store.generation(),
                 rest: self.rest,
-                html: self.html.place,
-                entry: self.entry.place,
+                html: self.html,
+                entry: self.entry,
             }),
         })
     }
@@ -462,22 +455,20 @@ impl Packed {
                 place: part(k),
             })
         };
+        let mut put = |text: &PackedText, kept: Option<Kept>| match text {
+            PackedText::Plain(bytes) => store.put(bytes, kept),
+            PackedText::Placed(placed) => store.put_placed(placed),
+        };
+        let html = put(&self.html, kept(|k| k.html))?;
+        let entry = put(&self.entry, kept(|k| k.entry))?;
         let rest = store.put(&self.body, kept(|k| k.rest))?;
-        let html = store.put(self.html.bytes(), kept(|k| k.html))?;
-        let entry = store.put(self.entry.bytes(), kept(|k| k.entry))?;
         let record = PackedOut {
             key: self.key,
             included: &self.included,
             links: &self.links,
             rest,
-            html: StoredText {
-                lz4: self.html.is_lz4(),
-                place: html,
-            },
-            entry: StoredText {
-                lz4: self.entry.is_lz4(),
-                place: entry,
-            },
+            html,
+            entry,
         };
         postcard::to_io(&record, out)?;
         Ok(())
@@ -489,18 +480,17 @@ struct Cached {
     body: Arc<Body>,
     included: Arc<[IncludedFile]>,
     links: Arc<LinkDeps>,
-    /// The body compressed, if it came so from the cache: kept as it was.
+    /// The body packed, if it came so from the cache: kept as it was.
     packed: Option<PackedBody>,
 }
 
 impl Cached {
-    /// What the cache keeps of it (see [`Cache::packed`]; its HTML compressed if
-    /// `compress`).
-    fn stored(&self, packed: bool, compress: bool) -> Option<Stored> {
+    /// What the cache keeps of it (see [`Cache::packed`]).
+    fn stored(&self, packed: bool) -> Option<Stored> {
         let body = match (packed, &self.packed) {
             (false, _) => Held::Whole(Arc::clone(&self.body)),
             (true, Some(packed)) => Held::Packed(packed.clone()),
-            (true, None) => Held::Packed(pack(&self.body, compress)?),
+            (true, None) => Held::Packed(pack(&self.body)?),
         };
         Some(Stored {
             body,
@@ -516,7 +506,7 @@ impl Cache {
         self.bodies.is_empty()
     }
 
-    /// Adds bodies read back compressed (those a build sent to its [`Sink`]).
+    /// Adds bodies read back packed (those a build sent to its [`Sink`]).
     pub(crate) fn add_packed(&mut self, packed: Vec<Packed>) {
         self.bodies.extend(packed.into_iter().map(|p| {
             let stored = Stored {
@@ -603,10 +593,14 @@ pub(crate) fn render(site: &mut Site, mut cache: Option<&mut Cache>) -> Vec<Diag
     // A build lets each text go once its body is rendered (`serve` keeps its pages whole
     // for its next rebuild).
     let release = cache.as_ref().is_none_or(|c| c.packed);
-    // A build of a large site keeps each body's HTML compressed from the start, as its
-    // cache does.
-    let compress = compresses_html(site);
-    let pack = cache.as_ref().is_some_and(|c| c.packed) && compress;
+    // A build of a large site hands each body to its cache's store as soon as it is
+    // rendered, and holds no body's HTML but those the store's writer has yet to write
+    // (see `Html::placed`).
+    let sink = cache
+        .as_ref()
+        .filter(|c| c.packed && places_html(site))
+        .and_then(|c| c.sink.clone());
+    let pack = sink.is_some();
     let texts: Vec<Option<Arc<str>>> = site
         .pages
         .iter()
@@ -651,6 +645,11 @@ pub(crate) fn render(site: &mut Site, mut cache: Option<&mut Cache>) -> Vec<Diag
                         pack,
                         recorder,
                     );
+                    if let Some(sink) = &sink
+                        && let Some(packed) = rendered.stored(true).and_then(|s| s.packed(key))
+                    {
+                        sink(packed);
+                    }
                     // A page with something to report keeps its text for the snippets,
                     // rather than be read again for each of them.
                     if let Some(text) = text
@@ -669,7 +668,7 @@ pub(crate) fn render(site: &mut Site, mut cache: Option<&mut Cache>) -> Vec<Diag
             .iter()
             .flat_map(|(_, _, c)| c.included.iter().map(|f| f.path.clone()))
             .collect();
-        keep(cache, linked, &bodies, compress);
+        keep(cache, linked, &bodies, pack);
         cache.edits =
             taken.map(|r| r.bodies_made(&included_pages(linked, &Included::of(&included))));
         cache.included = included;
@@ -775,16 +774,16 @@ impl<'i> Included<'i> {
 }
 
 /// Leaves this run's bodies in `cache`: in the sink's file (a build), or in memory.
-/// `compress`: whether the bodies' HTML goes to the cache compressed (see
-/// [`compresses_html`]).
-fn keep(cache: &mut Cache, site: &Site, bodies: &[(bool, u64, Cached)], compress: bool) {
+/// `sent`: whether the bodies rendered in this run went to the sink as they came (see
+/// [`places_html`]).
+fn keep(cache: &mut Cache, site: &Site, bodies: &[(bool, u64, Cached)], sent: bool) {
     cache.rendered = bodies.iter().filter(|(fresh, ..)| *fresh).count();
     // Keep the bodies of this site only: in the sink's file, or here.
     let packed = cache.packed;
-    // A compressed body keeps the ids of its HTML if links of the site name its
+    // A packed body keeps the ids of its HTML if links of the site name its
     // `#anchors`: the next build checks them without unpacking its HTML. The anchors
-    // stage, next, reads those same ids (read once). (A body compressed in this build
-    // has them already, read before its HTML was compressed: see `Html::packed`.)
+    // stage, next, reads those same ids (read once). (A body placed in the store in this
+    // build has them already, read before its HTML went there: see `Html::placed`.)
     let targets: FastSet<&str> = if packed {
         bodies
             .par_iter()
@@ -802,11 +801,12 @@ fn keep(cache: &mut Cache, site: &Site, bodies: &[(bool, u64, Cached)], compress
     let stored = bodies
         .par_iter()
         .zip(&site.pages)
+        .filter(|((fresh, ..), _)| !(sent && *fresh))
         .filter_map(|((_, key, cached), p)| {
             if targets.contains(p.path.as_str()) {
                 cached.body.html.ids();
             }
-            Some((*key, cached.stored(packed, compress)?))
+            Some((*key, cached.stored(packed)?))
         });
     cache.bodies = match (packed, &cache.sink) {
         (true, Some(sink)) => {
@@ -908,7 +908,7 @@ fn render_body(
         shown,
         listed,
         html: if pack {
-            Html::packed(&r.html, key)
+            Html::placed(r.html, key)
         } else {
             let mut html = r.html;
             html.shrink_to_fit();
@@ -1563,18 +1563,17 @@ fn normalize_parts<'p>(parts: impl Iterator<Item = &'p str>) -> Option<String> {
 mod tests {
     use super::*;
 
-    /// A body packed with its HTML plain or compressed reads back the same, whichever a
-    /// build of the site's size chose when it wrote the cache; bytes that are not a body
-    /// do not read back.
+    /// A body packed with its HTML as it is or placed in the store (as a build of a large
+    /// site does) reads back the same; bytes that are not a body do not read back.
     #[test]
-    fn a_packed_body_reads_back_plain_or_compressed() {
+    fn a_packed_body_reads_back_whole_or_placed() {
         let entry = "{\"t\":\"Title\"}".repeat(50);
-        let html = "<p>Text</p>".repeat(50);
-        let body = Body {
+        let html = "<p id=\"x\">Text</p>".repeat(50);
+        let body = |html: Html| Body {
             key: 7,
             shown: 9,
             listed: 8,
-            html: Html::new(html.clone(), 7),
+            html,
             toc: vec![crate::markdown::Heading {
                 level: 2,
                 id: "a".repeat(40),
@@ -1584,24 +1583,22 @@ mod tests {
             ..Body::default()
         };
         let bytes = |b: &Body| postcard::to_stdvec(b).unwrap();
-        let size = |t: &PackedText| match t {
-            PackedText::Lz4(b) | PackedText::Plain(b) => b.len(),
-        };
-        let (plain, compressed) = (pack(&body, false).unwrap(), pack(&body, true).unwrap());
-        assert!(size(&compressed.html) < size(&plain.html));
-        assert_eq!(compressed.rest, plain.rest);
-        assert_eq!(size(&compressed.entry), size(&plain.entry));
-        for packed in [plain, compressed] {
+        let whole = body(Html::new(html.clone(), 7));
+        // A placed body's ids are read as it is made: they go with it.
+        whole.html.ids();
+        let placed = body(Html::placed(html.clone(), 7));
+        assert!(matches!(pack(&placed).unwrap().html, PackedText::Placed(_)));
+        for packed in [pack(&whole).unwrap(), pack(&placed).unwrap()] {
             let back = unpack(&packed).expect("reads back");
-            assert_eq!(bytes(&back), bytes(&body));
+            assert_eq!(bytes(&back), bytes(&whole));
             assert_eq!(back.html.as_str(), html);
             // The search entry, kept apart, is unpacked when it is read.
             assert_eq!(back.search_entry.as_str(), entry);
         }
         let unknown = PackedBody {
             rest: bytes::Bytes::from_static(&[1, 2]),
-            html: PackedText::of("", false),
-            entry: PackedText::of("", false),
+            html: PackedText::Plain(bytes::Bytes::new()),
+            entry: PackedText::Plain(bytes::Bytes::new()),
             kept: None,
         };
         assert!(unpack(&unknown).is_none());

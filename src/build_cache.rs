@@ -14,8 +14,8 @@
 //!
 //! The file: a magic line, the identity of the binary and settings it was made with, then
 //! tagged records appended while the build runs (the store that holds their bytes, the
-//! parsed pages once the content is read, each body as it is rendered, compressed, so
-//! that the build need not hold them to its end), the rest of the cache (postcard), and a
+//! parsed pages once the content is read, the bodies, so that the build need not hold
+//! them to its end), the rest of the cache (postcard), and a
 //! checksum of all but the header. It is written beside the cache in use and replaced by
 //! a rename, so that a killed build leaves the previous cache or the new one. The pages'
 //! and bodies' bytes (nearly all of them) are in a file of their own that builds append

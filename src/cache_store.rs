@@ -18,8 +18,10 @@
 //! ever appended to past what a cache names, or replaced by a rename, so a build killed
 //! midway leaves the cache in use whole.
 
+use std::collections::VecDeque;
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, PoisonError};
 
 /// Names the format of the store.
 const MAGIC: &[u8] = b"equipe store 1\n";
@@ -129,6 +131,97 @@ pub(crate) struct Appender {
     /// Where the next bytes go.
     end: u64,
     generation: u64,
+    /// The same file, to read back the texts placed in it (`None` if it could not be
+    /// opened: they are then held until the build ends).
+    reader: Option<Arc<Reader>>,
+    /// Texts placed in the file that are still in the writer's buffer, in the order they
+    /// were written: each is let go once its bytes are on file.
+    buffered: VecDeque<(Arc<Placed>, Place)>,
+}
+
+/// The store a build writes, read back (see [`Placed`]).
+#[derive(Debug)]
+pub(crate) struct Reader {
+    file: std::fs::File,
+}
+
+impl Reader {
+    fn open(file: &Path) -> Option<Arc<Reader>> {
+        let file = std::fs::File::open(file).ok()?;
+        Some(Arc::new(Reader { file }))
+    }
+
+    /// The bytes at `place` (`None` if they cannot be read or do not have their CRC).
+    /// Read at their offset, the file's cursor untouched: the threads that render pages
+    /// read at once (behind a lock, they waited on each other's system calls).
+    fn read(&self, place: Place) -> Option<Vec<u8>> {
+        let mut bytes = vec![0; usize::try_from(place.len).ok()?];
+        read_at(&self.file, &mut bytes, HEADER + place.at).ok()?;
+        place.sound(&bytes).then_some(bytes)
+    }
+}
+
+#[cfg(unix)]
+fn read_at(file: &std::fs::File, bytes: &mut [u8], at: u64) -> std::io::Result<()> {
+    std::os::unix::fs::FileExt::read_exact_at(file, bytes, at)
+}
+
+#[cfg(windows)]
+fn read_at(file: &std::fs::File, mut bytes: &mut [u8], mut at: u64) -> std::io::Result<()> {
+    while !bytes.is_empty() {
+        match std::os::windows::fs::FileExt::seek_read(file, bytes, at)? {
+            0 => return Err(std::io::ErrorKind::UnexpectedEof.into()),
+            n => {
+                bytes = &mut bytes[n..];
+                at += n as u64;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// A text a build hands to its store as soon as it is made, and reads back from it when
+/// it needs it: a body's HTML on a large site, which the build holds from the bodies
+/// stage until its page renders. Held whole, the bodies were a third of a first build's
+/// memory at 20,000 pages; compressed (LZ4), compressing and unpacking them was 9% of its
+/// instructions (benches/README.md, fiftieth session). The store's writer lets the text go
+/// once its bytes are on file ([`Appender::put_placed`]); until then it is read from
+/// memory.
+#[derive(Debug)]
+pub(crate) struct Placed {
+    state: Mutex<Placement>,
+}
+
+#[derive(Debug)]
+enum Placement {
+    Held(bytes::Bytes),
+    Stored(Place, Arc<Reader>),
+}
+
+impl Placed {
+    pub(crate) fn new(text: bytes::Bytes) -> Arc<Placed> {
+        Arc::new(Placed {
+            state: Mutex::new(Placement::Held(text)),
+        })
+    }
+
+    fn state(&self) -> std::sync::MutexGuard<'_, Placement> {
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// The bytes: from memory, or read back from the store (`None` if they cannot be).
+    pub(crate) fn bytes(&self) -> Option<Vec<u8>> {
+        let (place, reader) = match &*self.state() {
+            Placement::Held(bytes) => return Some(bytes.to_vec()),
+            Placement::Stored(place, reader) => (*place, Arc::clone(reader)),
+        };
+        reader.read(place)
+    }
+
+    /// The text was written at `place` of the file `reader` reads: it is let go.
+    fn stored(&self, place: Place, reader: Arc<Reader>) {
+        *self.state() = Placement::Stored(place, reader);
+    }
 }
 
 /// How a build writes its store: appended to the file at `file`, or to a new one beside
@@ -157,6 +250,8 @@ pub(crate) fn begin(
             out: std::io::BufWriter::with_capacity(1 << 20, appended),
             end: len - HEADER,
             generation: last.generation,
+            reader: Reader::open(file),
+            buffered: VecDeque::new(),
         }));
     }
     let generation = new_generation(identity);
@@ -173,6 +268,8 @@ pub(crate) fn begin(
                 out,
                 end: 0,
                 generation,
+                reader: Reader::open(&partial),
+                buffered: VecDeque::new(),
             },
             partial,
         )),
@@ -223,8 +320,73 @@ impl Appender {
         }
     }
 
+    /// Names a placed text in this store (see [`Placed`]): appended, and let go once its
+    /// bytes are on file. A text already let go is in this store, where it was put.
+    pub(crate) fn put_placed(&mut self, placed: &Arc<Placed>) -> std::io::Result<Place> {
+        let held = match &*placed.state() {
+            Placement::Held(bytes) => bytes.clone(),
+            Placement::Stored(place, _) => return Ok(*place),
+        };
+        let place = self.put(&held, None)?;
+        self.buffered.push_back((Arc::clone(placed), place));
+        self.let_go();
+        Ok(place)
+    }
+
+    /// Lets go of the placed texts whose bytes the writer's buffer has written to file.
+    fn let_go(&mut self) {
+        let Some(reader) = &self.reader else {
+            return;
+        };
+        // The file holds the header and `end` bytes once the buffer is written (a new
+        // store's header goes through the buffer too).
+        let Some(on_file) = (HEADER + self.end).checked_sub(self.out.buffer().len() as u64) else {
+            return;
+        };
+        while let Some((placed, place)) = self.buffered.front() {
+            if HEADER + place.at + place.len() > on_file {
+                break;
+            }
+            placed.stored(*place, Arc::clone(reader));
+            self.buffered.pop_front();
+        }
+    }
+
     /// Writes what is buffered: the bytes are on file before the cache naming them is.
     pub(crate) fn flush(&mut self) -> std::io::Result<()> {
-        self.out.flush()
+        self.out.flush()?;
+        self.let_go();
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A placed text is read from memory until the writer's buffer has put its bytes on
+    /// file, then from the file, checked against its CRC.
+    #[test]
+    fn a_placed_text_is_read_back_from_the_file_once_written() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let partial = dir.path().join("partial");
+        let mut begun =
+            begin(&dir.path().join("store"), partial.clone(), 1, None).expect("a new store");
+        let appender = begun.appender();
+        let text = "<p>é</p>".repeat(100);
+        let placed = Placed::new(bytes::Bytes::from(text.clone()));
+        let place = appender.put_placed(&placed).expect("written");
+        assert!(matches!(&*placed.state(), Placement::Held(_)));
+        assert_eq!(placed.bytes().expect("held"), text.as_bytes());
+        appender.flush().expect("flushed");
+        assert!(matches!(&*placed.state(), Placement::Stored(..)));
+        assert_eq!(placed.bytes().expect("read back"), text.as_bytes());
+        // Put again, it is named where it is.
+        assert_eq!(appender.put_placed(&placed).expect("named").at, place.at);
+        // Bytes that no longer have their CRC do not read back.
+        let mut bytes = std::fs::read(&partial).expect("the store");
+        *bytes.last_mut().expect("not empty") ^= 1;
+        std::fs::write(&partial, bytes).expect("written");
+        assert!(placed.bytes().is_none());
     }
 }

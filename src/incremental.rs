@@ -116,7 +116,7 @@ impl Cache {
         }
     }
 
-    /// Keeps the bodies compressed, as a build writes them to disk (pages go there without
+    /// Keeps the bodies packed, as a build writes them to disk (pages go there without
     /// their text, which the build lets go of as it renders each body).
     pub(crate) fn kept_on_disk(&mut self) {
         self.bodies.packed = true;

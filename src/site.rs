@@ -20,6 +20,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use crate::body_ids::BodyIds;
+use crate::cache_store::Placed;
 use crate::checklist::Progress;
 use crate::checklist_item::{Checklist, ChecklistItem};
 use crate::config::Config;
@@ -136,9 +137,10 @@ pub struct Body {
 
 /// A rendered body's HTML, with a key of what it was made from (its body's key, and the
 /// links the anchors stage rewrote in it): pages are keyed by it (see `render::views`)
-/// without hashing the text. In a build, the text is kept compressed, as the build cache
-/// holds it, and unpacked for the moment something reads it ([`Html::text`]): after one
-/// edit, only the pages rendered again unpack theirs.
+/// without hashing the text. In a build, the text is kept as the build cache holds it
+/// (placed in its store, on a large site: see [`Html::placed`]), and unpacked for the
+/// moment something reads it ([`Html::text`]): after one edit, only the pages rendered
+/// again unpack theirs.
 /// Its ids go with it into the cache: links to `#anchors` are checked against them.
 #[derive(Clone, Debug, Default)]
 pub struct Html {
@@ -148,51 +150,21 @@ pub struct Html {
     ids: std::sync::OnceLock<Arc<BodyIds>>,
 }
 
-/// An HTML text as the build cache holds it: compressed (LZ4, its size first) on a large
-/// site, whose bodies would otherwise be a third of a build's memory (see
-/// [`Html::packed`]); as it is on a smaller one, where compressing and unpacking every
-/// body was about 5% of a first build's CPU and saved memory no one missed.
+/// An HTML text as the build cache holds it: as it is, or, on a large site, placed in the
+/// store the build writes as soon as it is made, and read back from it when needed (see
+/// [`Placed`] and [`Html::placed`]).
 #[derive(Clone, Debug)]
 pub(crate) enum PackedText {
-    Lz4(bytes::Bytes),
     Plain(bytes::Bytes),
+    Placed(Arc<Placed>),
 }
 
 impl PackedText {
-    /// Its bytes as they are kept, compressed (`lz4`) or not.
-    pub(crate) fn from_parts(lz4: bool, bytes: bytes::Bytes) -> PackedText {
-        if lz4 {
-            PackedText::Lz4(bytes)
-        } else {
-            PackedText::Plain(bytes)
-        }
-    }
-
-    pub(crate) fn is_lz4(&self) -> bool {
-        matches!(self, PackedText::Lz4(_))
-    }
-
-    /// Its bytes as they are kept.
-    pub(crate) fn bytes(&self) -> &[u8] {
-        match self {
-            PackedText::Lz4(bytes) | PackedText::Plain(bytes) => bytes,
-        }
-    }
-
-    /// `text`, compressed or not.
-    pub(crate) fn of(text: &str, compress: bool) -> PackedText {
-        if compress {
-            PackedText::Lz4(lz4_flex::compress_prepend_size(text.as_bytes()).into())
-        } else {
-            PackedText::Plain(bytes::Bytes::copy_from_slice(text.as_bytes()))
-        }
-    }
-
-    /// The text; `None` if its bytes do not unpack or are not UTF-8.
+    /// The text; `None` if its bytes cannot be read back or are not UTF-8.
     fn unpacked(&self) -> Option<String> {
         let bytes = match self {
-            PackedText::Lz4(packed) => lz4_flex::decompress_size_prepended(packed).ok()?,
             PackedText::Plain(text) => text.to_vec(),
+            PackedText::Placed(placed) => placed.bytes()?,
         };
         crate::text::string_of(bytes).ok()
     }
@@ -202,8 +174,7 @@ impl PackedText {
 /// the first time it is read.
 #[derive(Clone, Debug, Default)]
 pub struct LazyText {
-    /// Shared with the bytes the build cache writes of it when they are not compressed
-    /// (see [`LazyText::packed_text`]).
+    /// Shared with the bytes the build cache writes of it (see [`LazyText::packed_text`]).
     text: std::sync::OnceLock<Arc<String>>,
     packed: Option<PackedText>,
 }
@@ -233,18 +204,17 @@ impl LazyText {
         }
     }
 
-    /// The text as the build cache keeps it: as it came, or made now (compressed if
-    /// `compress`). Not compressed, the bytes are the text's own, shared: copying every
-    /// body's HTML and search entry for the cache was 0.7% of a first build's
-    /// instructions at 2,000 pages, and as much memory again until the cache's thread had
-    /// written them.
-    pub(crate) fn packed_text(&self, compress: bool) -> PackedText {
-        match (&self.packed, self.text.get()) {
-            (Some(packed), _) => packed.clone(),
-            (None, Some(text)) if !compress => {
+    /// The text as the build cache keeps it: as it came. The bytes are the text's own,
+    /// shared: copying every body's HTML and search entry for the cache was 0.7% of a
+    /// first build's instructions at 2,000 pages, and as much memory again until the
+    /// cache's thread had written them.
+    pub(crate) fn packed_text(&self) -> PackedText {
+        match &self.packed {
+            Some(packed) => packed.clone(),
+            None => {
+                let text = self.text.get_or_init(Arc::default);
                 PackedText::Plain(bytes::Bytes::from_owner(SharedText(Arc::clone(text))))
             }
-            (None, _) => PackedText::of(self.as_str(), compress),
         }
     }
 
@@ -262,8 +232,9 @@ impl LazyText {
     }
 
     /// The packed text unpacked. The build cache's files are checked (checksums) before
-    /// any of them is used, so a text that does not unpack can only be a fault of this
-    /// program: it reads as empty rather than stop the build.
+    /// any of them is used, and a text placed in the store is checked as it is read back
+    /// (its CRC), so a text that does not unpack can only be a fault of this program or
+    /// of the disk under the build: it reads as empty rather than stop the build.
     fn unpacked(&self) -> String {
         self.packed
             .as_ref()
@@ -315,20 +286,20 @@ impl Html {
         }
     }
 
-    /// Like [`Html::new`], but the text is kept compressed only, and unpacked for the
-    /// moment it is read (see [`Html::text`]): a build of a large site holds every body
-    /// from the bodies stage to the pages', and the bodies' HTML whole was a third of its
-    /// memory at 20,000 pages (180 MB, against 45 MB compressed, which the build cache
-    /// keeps).
+    /// Like [`Html::new`], but the text is handed to the store the build writes, and read
+    /// back from it when something reads it (see [`Placed`]): a build of a large site
+    /// holds every body from the bodies stage to the pages', and the bodies' HTML whole
+    /// was a third of its memory at 20,000 pages (180 MB).
     ///
     /// Its ids are read now, from the text whole: the anchors stage and the build cache
     /// read them for every page a link names with an `#anchor`, and reading them later
-    /// unpacked the text again (2.6% of a first build's instructions at 20,000 pages).
-    pub(crate) fn packed(text: &str, key: u64) -> Html {
+    /// read the text back.
+    pub(crate) fn placed(text: String, key: u64) -> Html {
+        let ids = BodyIds::of(&text);
         Html {
             key,
-            text: LazyText::packed(PackedText::of(text, true)),
-            ids: std::sync::OnceLock::from(Arc::new(BodyIds::of(text))),
+            text: LazyText::packed(PackedText::Placed(Placed::new(bytes::Bytes::from(text)))),
+            ids: std::sync::OnceLock::from(Arc::new(ids)),
         }
     }
 
@@ -341,10 +312,9 @@ impl Html {
         }
     }
 
-    /// The text as the build cache keeps it: as it came, or made now (compressed if
-    /// `compress`).
-    pub(crate) fn packed_text(&self, compress: bool) -> PackedText {
-        self.text.packed_text(compress)
+    /// The text as the build cache keeps it.
+    pub(crate) fn packed_text(&self) -> PackedText {
+        self.text.packed_text()
     }
 
     pub fn key(&self) -> u64 {
@@ -356,8 +326,8 @@ impl Html {
         self.text.as_str()
     }
 
-    /// The text, unpacked for the moment if it is kept compressed only: what a build reads
-    /// of a body it holds compressed (see [`Html::packed`]).
+    /// The text, unpacked for the moment if it is kept packed only: what a build reads of
+    /// a body it placed in its store (see [`Html::placed`]).
     pub fn text(&self) -> std::borrow::Cow<'_, str> {
         self.text.text()
     }
@@ -1101,15 +1071,13 @@ mod tests {
         assert!(back.ids.get().is_some());
         assert!(back.ids().has("x") && back.ids().has("étape"));
         assert_eq!(back.ids().headings, html.ids().headings);
-        // Without its text, it reads as empty; with it, compressed or not, as it was.
+        // Without its text, it reads as empty; with it, as it was.
         assert_eq!(back.clone().as_str(), "");
-        for compress in [true, false] {
-            let packed = html.packed_text(compress);
-            assert_eq!(packed.is_lz4(), compress);
-            let packed = PackedText::from_parts(compress, packed.bytes().to_vec().into());
-            let back = back.clone().with_packed_text(packed);
-            assert_eq!(back.as_str(), text);
-            assert_eq!(&*back, text);
-        }
+        let PackedText::Plain(bytes) = html.packed_text() else {
+            panic!("a text made whole is kept as it is");
+        };
+        let back = back.with_packed_text(PackedText::Plain(bytes.to_vec().into()));
+        assert_eq!(back.as_str(), text);
+        assert_eq!(&*back, text);
     }
 }

@@ -137,9 +137,10 @@ fn after_random_edits_a_build_equals_a_first_build() {
     random_edits(&TestSite::example(), 0x5eed_0001, 40);
 }
 
-/// The same, with the bodies' HTML compressed, as a build of a large site keeps it.
+/// The same, with the bodies' HTML placed in the cache's store, as a build of a large site
+/// does.
 #[test]
-fn after_random_edits_a_build_with_compressed_bodies_equals_a_first_build() {
-    let site = TestSite::example().with_env("EQUIPE_TEST_COMPRESSED_FROM_PAGES", "0");
+fn after_random_edits_a_build_with_placed_bodies_equals_a_first_build() {
+    let site = TestSite::example().with_env("EQUIPE_TEST_PLACED_FROM_PAGES", "0");
     random_edits(&site, 0x5eed_0002, 40);
 }
