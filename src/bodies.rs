@@ -417,14 +417,15 @@ impl PackedIn {
     /// cache); `None` if the store does not hold them, or they lack their CRCs.
     pub(crate) fn within(self, store: &Store) -> Option<Packed> {
         let bytes = |place| store.get(place).map(|(bytes, _)| bytes);
-        let text = |place| Some(PackedText::Plain(bytes(place)?));
+        // The HTML is checked when it is read: few bodies are rendered again.
+        let html = PackedText::Unchecked(Box::new(store.get_later(self.html)?.0));
         Some(Packed {
             key: self.key,
             included: self.included,
             links: self.links,
             body: bytes(self.rest)?,
-            html: text(self.html)?,
-            entry: text(self.entry)?,
+            html,
+            entry: PackedText::Plain(bytes(self.entry)?),
             kept: Some(KeptBody {
                 generation: store.generation(),
                 rest: self.rest,
@@ -458,6 +459,17 @@ impl Packed {
         let mut put = |text: &PackedText, kept: Option<Kept>| match text {
             PackedText::Plain(bytes) => store.put(bytes, kept),
             PackedText::Placed(placed) => store.put_placed(placed),
+            // Named where it is, or copied into a new store once it is checked: bytes
+            // that are not as they were written do not go into a cache again.
+            PackedText::Unchecked(unchecked) => match kept {
+                Some(kept) if kept.generation == store.generation() => Ok(kept.place),
+                _ => {
+                    let bytes = unchecked.checked().ok_or_else(|| {
+                        std::io::Error::other("a body's HTML is not as it was written")
+                    })?;
+                    store.put(bytes, None)
+                }
+            },
         };
         let html = put(&self.html, kept(|k| k.html))?;
         let entry = put(&self.entry, kept(|k| k.entry))?;

@@ -51,6 +51,9 @@ pub(crate) struct BuildCache {
     store_in_use: Mutex<Option<cache_store::InUse>>,
     /// This build's store is a new file, at this path until its cache is kept.
     new_store: Mutex<Option<PathBuf>>,
+    /// Set if bytes of the store in use, or of this build's, did not read back as they
+    /// were written (see [`BuildCache::found_damaged`]).
+    damaged: cache_store::Damage,
 }
 
 impl BuildCache {
@@ -68,6 +71,7 @@ impl BuildCache {
             identity,
             store_in_use: Mutex::new(None),
             new_store: Mutex::new(None),
+            damaged: cache_store::Damage::default(),
         }
     }
 
@@ -77,7 +81,7 @@ impl BuildCache {
         let Some(identity) = self.identity else {
             return Cache::default();
         };
-        let Some((cache, store)) = read(&self.file, &self.store, identity) else {
+        let Some((cache, store)) = read(&self.file, &self.store, identity, &self.damaged) else {
             return Cache::default();
         };
         *lock(&self.store_in_use) = store;
@@ -90,7 +94,7 @@ impl BuildCache {
         let identity = self.identity?;
         let in_use = lock(&self.store_in_use).take();
         let partial = self.store.with_extension("equipe-store-partial");
-        let mut store = cache_store::begin(&self.store, partial, identity, in_use)?;
+        let mut store = cache_store::begin(&self.store, partial, identity, in_use, &self.damaged)?;
         if let Begun::New(_, partial) = &store {
             *lock(&self.new_store) = Some(partial.clone());
         }
@@ -179,6 +183,22 @@ impl BuildCache {
     pub(crate) fn forget(&self) {
         let _ = std::fs::remove_file(&self.file);
     }
+
+    /// Whether the build read bytes of a store, after it began, that were not as they were
+    /// written (a body's HTML, checked as it is read): what it made from them is not to
+    /// be put out, nor this cache used again.
+    pub(crate) fn found_damaged(&self) -> bool {
+        self.damaged.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// Lets the cache in use go if damaged bytes were found in it, as the build read them
+    /// or as it wrote its own cache (a body reused unread, copied into a new store, which
+    /// made no output): it is not used again.
+    pub(crate) fn forget_if_damaged(&self) {
+        if self.found_damaged() {
+            self.forget();
+        }
+    }
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -192,6 +212,7 @@ fn read(
     file: &Path,
     store_file: &Path,
     identity: u64,
+    damaged: &cache_store::Damage,
 ) -> Option<(Cache, Option<cache_store::InUse>)> {
     use std::io::Read;
     let mut file = std::fs::File::open(file).ok()?;
@@ -216,7 +237,12 @@ fn read(
             STORE => {
                 let (generation, after) = after.split_first_chunk::<8>()?;
                 let generation = u64::from_le_bytes(*generation);
-                store = Some(Store::open(store_file, identity, generation)?);
+                store = Some(Store::open(
+                    store_file,
+                    identity,
+                    generation,
+                    Arc::clone(damaged),
+                )?);
                 payload = after;
             }
             A_BODY => {

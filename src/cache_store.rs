@@ -21,6 +21,7 @@
 use std::collections::VecDeque;
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 
 /// Names the format of the store.
@@ -61,6 +62,35 @@ pub(crate) struct Kept {
 pub(crate) struct Store {
     bytes: bytes::Bytes,
     generation: u64,
+    /// Set when bytes read later (see [`Store::get_later`]) are found without their CRC.
+    damaged: Damage,
+}
+
+/// Set when bytes of a store that a build read after it began (see [`Unchecked`],
+/// [`Placed`]) are found damaged: the build must then not put out what it made (see
+/// `pipeline::build`), as a text that does not read back reads as empty.
+pub(crate) type Damage = Arc<AtomicBool>;
+
+/// Bytes of a store, checked against their CRC when they are read rather than when the
+/// cache is (see [`Store::get_later`]).
+#[derive(Clone, Debug)]
+pub(crate) struct Unchecked {
+    bytes: bytes::Bytes,
+    place: Place,
+    damaged: Damage,
+}
+
+impl Unchecked {
+    /// The bytes, if they have their CRC; if not, `None`, and the store they are in is
+    /// marked damaged (see [`Store::damage`]).
+    pub(crate) fn checked(&self) -> Option<&[u8]> {
+        if self.place.sound(&self.bytes) {
+            Some(&self.bytes)
+        } else {
+            self.damaged.store(true, Ordering::Relaxed);
+            None
+        }
+    }
 }
 
 /// What the cache in use says of its store: for this build's to be appended to it or not.
@@ -74,8 +104,14 @@ pub(crate) struct InUse {
 }
 
 impl Store {
-    /// The store at `file`, if it was made by `identity` and is of `generation`.
-    pub(crate) fn open(file: &Path, identity: u64, generation: u64) -> Option<Store> {
+    /// The store at `file`, if it was made by `identity` and is of `generation`; what is
+    /// found damaged in it later is told to `damaged`.
+    pub(crate) fn open(
+        file: &Path,
+        identity: u64,
+        generation: u64,
+        damaged: Damage,
+    ) -> Option<Store> {
         use std::io::Read;
         let mut file = std::fs::File::open(file).ok()?;
         let mut header = [0; HEADER as usize];
@@ -85,7 +121,25 @@ impl Store {
             return None;
         }
         let bytes = crate::mapped::contents(&mut file, header.len())?;
-        Some(Store { bytes, generation })
+        Some(Store {
+            bytes,
+            generation,
+            damaged,
+        })
+    }
+
+    /// The bytes at `place`, sharing the store's, their CRC checked when they are read:
+    /// a build after one edit at 20,000 pages renders few bodies again, and checking the
+    /// HTML of all of them (108 MB) when the cache was read was most of its CRCs (+30 M
+    /// instructions, fiftieth session). `None` if the store does not hold them.
+    pub(crate) fn get_later(&self, place: Place) -> Option<(Unchecked, Kept)> {
+        let bytes = self.get_unchecked(place)?;
+        let unchecked = Unchecked {
+            bytes,
+            place,
+            damaged: Arc::clone(&self.damaged),
+        };
+        Some((unchecked, self.kept(place)))
     }
 
     /// The bytes at `place`, sharing the store's (`None` if the store does not hold them,
@@ -143,21 +197,31 @@ pub(crate) struct Appender {
 #[derive(Debug)]
 pub(crate) struct Reader {
     file: std::fs::File,
+    damaged: Damage,
 }
 
 impl Reader {
-    fn open(file: &Path) -> Option<Arc<Reader>> {
+    fn open(file: &Path, damaged: &Damage) -> Option<Arc<Reader>> {
         let file = std::fs::File::open(file).ok()?;
-        Some(Arc::new(Reader { file }))
+        Some(Arc::new(Reader {
+            file,
+            damaged: Arc::clone(damaged),
+        }))
     }
 
-    /// The bytes at `place` (`None` if they cannot be read or do not have their CRC).
-    /// Read at their offset, the file's cursor untouched: the threads that render pages
-    /// read at once (behind a lock, they waited on each other's system calls).
+    /// The bytes at `place` (`None` if they cannot be read or do not have their CRC: the
+    /// store is then marked damaged). Read at their offset, the file's cursor untouched:
+    /// the threads that render pages read at once (behind a lock, they waited on each
+    /// other's system calls).
     fn read(&self, place: Place) -> Option<Vec<u8>> {
         let mut bytes = vec![0; usize::try_from(place.len).ok()?];
-        read_at(&self.file, &mut bytes, HEADER + place.at).ok()?;
-        place.sound(&bytes).then_some(bytes)
+        let read = read_at(&self.file, &mut bytes, HEADER + place.at).is_ok();
+        if read && place.sound(&bytes) {
+            Some(bytes)
+        } else {
+            self.damaged.store(true, Ordering::Relaxed);
+            None
+        }
     }
 }
 
@@ -239,6 +303,7 @@ pub(crate) fn begin(
     partial: PathBuf,
     identity: u64,
     in_use: Option<InUse>,
+    damaged: &Damage,
 ) -> Option<Begun> {
     let appends = in_use.filter(|r| r.live > 0 && r.len <= 2 * r.live);
     if let Some(last) = appends
@@ -250,7 +315,7 @@ pub(crate) fn begin(
             out: std::io::BufWriter::with_capacity(1 << 20, appended),
             end: len - HEADER,
             generation: last.generation,
-            reader: Reader::open(file),
+            reader: Reader::open(file, damaged),
             buffered: VecDeque::new(),
         }));
     }
@@ -268,7 +333,7 @@ pub(crate) fn begin(
                 out,
                 end: 0,
                 generation,
-                reader: Reader::open(&partial),
+                reader: Reader::open(&partial, damaged),
                 buffered: VecDeque::new(),
             },
             partial,
@@ -370,8 +435,15 @@ mod tests {
     fn a_placed_text_is_read_back_from_the_file_once_written() {
         let dir = tempfile::tempdir().expect("temp dir");
         let partial = dir.path().join("partial");
-        let mut begun =
-            begin(&dir.path().join("store"), partial.clone(), 1, None).expect("a new store");
+        let damaged = Damage::default();
+        let mut begun = begin(
+            &dir.path().join("store"),
+            partial.clone(),
+            1,
+            None,
+            &damaged,
+        )
+        .expect("a new store");
         let appender = begun.appender();
         let text = "<p>é</p>".repeat(100);
         let placed = Placed::new(bytes::Bytes::from(text.clone()));
@@ -387,6 +459,11 @@ mod tests {
         let mut bytes = std::fs::read(&partial).expect("the store");
         *bytes.last_mut().expect("not empty") ^= 1;
         std::fs::write(&partial, bytes).expect("written");
+        assert!(!damaged.load(Ordering::Relaxed));
         assert!(placed.bytes().is_none());
+        assert!(
+            damaged.load(Ordering::Relaxed),
+            "the store is marked damaged"
+        );
     }
 }

@@ -20,7 +20,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use crate::body_ids::BodyIds;
-use crate::cache_store::Placed;
+use crate::cache_store::{Placed, Unchecked};
 use crate::checklist::Progress;
 use crate::checklist_item::{Checklist, ChecklistItem};
 use crate::config::Config;
@@ -150,21 +150,26 @@ pub struct Html {
     ids: std::sync::OnceLock<Arc<BodyIds>>,
 }
 
-/// An HTML text as the build cache holds it: as it is, or, on a large site, placed in the
+/// An HTML text as the build cache holds it: as it is; on a large site, placed in the
 /// store the build writes as soon as it is made, and read back from it when needed (see
-/// [`Placed`] and [`Html::placed`]).
+/// [`Placed`] and [`Html::placed`]); or as the last build's store has it, checked when it
+/// is read (see [`Unchecked`]).
 #[derive(Clone, Debug)]
 pub(crate) enum PackedText {
     Plain(bytes::Bytes),
     Placed(Arc<Placed>),
+    /// Boxed: a body packed for the cache holds two texts.
+    Unchecked(Box<Unchecked>),
 }
 
 impl PackedText {
-    /// The text; `None` if its bytes cannot be read back or are not UTF-8.
+    /// The text; `None` if its bytes cannot be read back, do not have their CRC or are
+    /// not UTF-8.
     fn unpacked(&self) -> Option<String> {
         let bytes = match self {
             PackedText::Plain(text) => text.to_vec(),
             PackedText::Placed(placed) => placed.bytes()?,
+            PackedText::Unchecked(unchecked) => unchecked.checked()?.to_vec(),
         };
         crate::text::string_of(bytes).ok()
     }
@@ -232,9 +237,10 @@ impl LazyText {
     }
 
     /// The packed text unpacked. The build cache's files are checked (checksums) before
-    /// any of them is used, and a text placed in the store is checked as it is read back
-    /// (its CRC), so a text that does not unpack can only be a fault of this program or
-    /// of the disk under the build: it reads as empty rather than stop the build.
+    /// any of them is used, but for the bodies' HTML, which is checked (its CRC) as it is
+    /// read, as is a text placed in the store: one that does not read back reads as empty
+    /// rather than stop the build, and marks its store damaged, which keeps the build from
+    /// putting out what it made (see `pipeline::build`).
     fn unpacked(&self) -> String {
         self.packed
             .as_ref()

@@ -125,6 +125,9 @@ pub struct Outcome {
     /// What the user should know about the output folder (see
     /// [`OutputFolder::notes`]), to print whatever the outcome.
     pub notes: Vec<String>,
+    /// `build` read bytes of its cache midway that were not as they were written, and put
+    /// nothing out (see [`build`]).
+    cache_damaged: bool,
 }
 
 /// What a build after an edit of pages' text alone did (see [`Outcome::edited`]).
@@ -211,6 +214,7 @@ fn outcome(start: Instant, mut diagnostics: Diagnostics, rendered: Option<Render
         edited: None,
         copied: None,
         notes: Vec::new(),
+        cache_damaged: false,
     }
 }
 
@@ -542,6 +546,30 @@ fn statics(
 /// to be the same as the last build's is reused (see `build_cache`), and the cache is
 /// written again for the next build once the new output is in place.
 pub fn build(options: &BuildOptions) -> Outcome {
+    let outcome = build_once(options);
+    if !outcome.cache_damaged {
+        return outcome;
+    }
+    // Bytes of the build cache read midway (a body's HTML, checked as it is read) were not
+    // as they were written: nothing was put out, and the cache was let go. The build runs
+    // again without it, as a build that finds a damaged cache at its start does.
+    let mut outcome = build_once(options);
+    outcome.notes.push(
+        "the build cache beside the output was damaged: the site was built again without it"
+            .to_string(),
+    );
+    if outcome.cache_damaged {
+        outcome.diagnostics.push(Diagnostic::error(
+            "what this build wrote beside the output did not read back as it was written \
+             (a failing disk?): the output was left as it was",
+        ));
+        outcome.rendered = None;
+    }
+    outcome
+}
+
+/// A build (see [`build`]).
+fn build_once(options: &BuildOptions) -> Outcome {
     let start = Instant::now();
     let mut diagnostics = Diagnostics::default();
     let folder = match OutputFolder::claim(&options.source, &options.output, options.force) {
@@ -587,17 +615,21 @@ pub fn build(options: &BuildOptions) -> Outcome {
             return outcome(start, diagnostics, None);
         }
     };
-    let partial = build_cache.begin();
-    cache.bodies.edits = edits;
-    cache.bodies.sink = partial.as_ref().map(Partial::sink);
-    cache.content.sink = partial.as_ref().map(Partial::pages_sink);
-    let destination = Destination::Disk(&staging);
-    let mut rendered = run(options, &mut diagnostics, destination, Some(&mut cache));
+    let partial = begin_cache(&build_cache, &mut cache, edits);
+    let mut rendered = run(
+        options,
+        &mut diagnostics,
+        Destination::Disk(&staging),
+        Some(&mut cache),
+    );
     diagnostics.extend(staging.failures());
     if options.strict {
         diagnostics = as_errors(diagnostics);
     }
-    if rendered.is_some() && !diagnostics.has_errors() {
+    // A body's HTML read from the cache that was not as it was written read as empty:
+    // nothing of this build is put out (see `build`).
+    let damaged = build_cache.found_damaged();
+    if rendered.is_some() && !diagnostics.has_errors() && !damaged {
         let stamps = staging.stamps();
         if updates {
             // An update killed midway leaves a mix that this cache does not describe: the
@@ -639,12 +671,28 @@ pub fn build(options: &BuildOptions) -> Outcome {
     } else {
         build_cache.discard();
     }
+    build_cache.forget_if_damaged();
     // Freeing the cache's values one by one (at 20,000 pages, tens of thousands) need not
     // hold up the outcome: a command's process ends with it.
     std::thread::spawn(move || drop(cache));
-    let mut outcome = outcome(start, diagnostics, rendered);
+    let mut outcome = outcome(start, diagnostics, rendered.filter(|_| !damaged));
     outcome.notes = notes;
+    outcome.cache_damaged = damaged;
     outcome
+}
+
+/// This build's cache, begun beside the one in use: the pages and bodies go to it as they
+/// are made (`None` if none can be written).
+fn begin_cache(
+    build_cache: &BuildCache,
+    cache: &mut Cache,
+    edits: Option<edit_records::Recorder>,
+) -> Option<std::sync::Arc<Partial>> {
+    let partial = build_cache.begin();
+    cache.bodies.edits = edits;
+    cache.bodies.sink = partial.as_ref().map(Partial::sink);
+    cache.content.sink = partial.as_ref().map(Partial::pages_sink);
+    partial
 }
 
 /// The build cache (see `build_cache`) with what changed since it was written, and the

@@ -371,6 +371,56 @@ fn a_store_that_cannot_be_trusted_is_ignored() {
     each_spoiled_file_is_ignored(&site, &store, "a store", &spoil);
 }
 
+/// A body's HTML in the store is checked (its CRC) when a build reads it, not when the
+/// cache is read: a build that finds it damaged midway puts nothing of what it made out,
+/// lets the cache go and builds again without it, saying so; the output is a first
+/// build's, and the next build has a sound cache again.
+#[test]
+fn a_body_found_damaged_midway_makes_the_build_start_again_without_the_cache() {
+    let site = TestSite::example().with_env("EQUIPE_TEST_NO_TEXT_EDITS", "1");
+    site.build().ok();
+    let store = site.path(STORE);
+    // Every paragraph's end in every body's HTML, which nothing else in the store has.
+    let mut bytes = std::fs::read(&store).expect("a build leaves its store");
+    let ends: Vec<usize> = bytes
+        .windows(4)
+        .enumerate()
+        .filter(|(_, w)| *w == b"</p>")
+        .map(|(at, _)| at + 2)
+        .collect();
+    assert!(ends.len() > 10, "the bodies' HTML is in the store");
+    for at in ends {
+        bytes[at] = b'q';
+    }
+    std::fs::write(&store, bytes).expect("write");
+    tick();
+    // A title other pages show: they are rendered again with their bodies from the cache.
+    let page = "content/roles/tester.en.md";
+    let text = std::fs::read_to_string(site.path(page)).expect("page");
+    site.write(
+        page,
+        &text.replacen("title: Tester", "title: Quality tester", 1),
+    );
+    let said = site.build().ok().stderr();
+    assert!(
+        said.contains("the build cache beside the output was damaged"),
+        "{said}"
+    );
+    assert_eq!(bodies_reused(&said), 0, "{said}");
+    assert_same(
+        &files(&site.output("")),
+        &first_build(&site),
+        "a damaged body",
+    );
+    assert!(!site.read_output("en/index.html").contains("</q>"));
+    tick();
+    add_to_tester(&site, "After the damaged cache.");
+    let said = site.build().ok().stderr();
+    assert!(bodies_reused(&said) > 0, "the new cache is used: {said}");
+    assert!(!said.contains("damaged"), "{said}");
+    assert_same(&files(&site.output("")), &first_build(&site), "after it");
+}
+
 /// A build killed after appending to the store, or one that failed, leaves bytes past what
 /// the cache in use names: that cache is still used, and the next build appends after
 /// them.
