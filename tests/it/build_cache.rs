@@ -299,6 +299,16 @@ fn a_guide_built_with_its_cache_equals_a_first_build() {
 }
 
 /// Adds a paragraph to the text of the example's tester role page.
+/// Renames the English tester role, a title other pages show.
+fn retitle_tester(site: &TestSite) {
+    let page = "content/roles/tester.en.md";
+    let text = std::fs::read_to_string(site.path(page)).expect("page");
+    site.write(
+        page,
+        &text.replacen("title: Tester", "title: Quality tester", 1),
+    );
+}
+
 fn add_to_tester(site: &TestSite, paragraph: &str) {
     let page = site.path("content/roles/tester.en.md");
     let text = std::fs::read_to_string(&page).expect("read");
@@ -395,12 +405,7 @@ fn a_body_found_damaged_midway_makes_the_build_start_again_without_the_cache() {
     std::fs::write(&store, bytes).expect("write");
     tick();
     // A title other pages show: they are rendered again with their bodies from the cache.
-    let page = "content/roles/tester.en.md";
-    let text = std::fs::read_to_string(site.path(page)).expect("page");
-    site.write(
-        page,
-        &text.replacen("title: Tester", "title: Quality tester", 1),
-    );
+    retitle_tester(&site);
     let said = site.build().ok().stderr();
     assert!(
         said.contains("the build cache beside the output was damaged"),
@@ -732,12 +737,7 @@ fn a_title_edit_renders_again_the_pages_that_show_it() {
         site.build().ok();
         let before = files(&site.output(""));
         tick();
-        let page = "content/roles/tester.en.md";
-        let text = std::fs::read_to_string(site.path(page)).expect("page");
-        site.write(
-            page,
-            &text.replacen("title: Tester", "title: Quality tester", 1),
-        );
+        retitle_tester(site);
         let said = site.build().ok().stderr();
         let after = files(&site.output(""));
         assert_same(&after, &first_build(site), "a title");
