@@ -418,7 +418,7 @@ impl PackedIn {
     pub(crate) fn within(self, store: &Store) -> Option<Packed> {
         let bytes = |place| store.get(place).map(|(bytes, _)| bytes);
         // The HTML is checked when it is read: few bodies are rendered again.
-        let html = PackedText::Unchecked(Box::new(store.get_later(self.html)?.0));
+        let html = PackedText::Unchecked(Box::new(store.get_later(self.html)?));
         Some(Packed {
             key: self.key,
             included: self.included,
@@ -459,17 +459,7 @@ impl Packed {
         let mut put = |text: &PackedText, kept: Option<Kept>| match text {
             PackedText::Plain(bytes) => store.put(bytes, kept),
             PackedText::Placed(placed) => store.put_placed(placed),
-            // Named where it is, or copied into a new store once it is checked: bytes
-            // that are not as they were written do not go into a cache again.
-            PackedText::Unchecked(unchecked) => match kept {
-                Some(kept) if kept.generation == store.generation() => Ok(kept.place),
-                _ => {
-                    let bytes = unchecked.checked().ok_or_else(|| {
-                        std::io::Error::other("a body's HTML is not as it was written")
-                    })?;
-                    store.put(bytes, None)
-                }
-            },
+            PackedText::Unchecked(unchecked) => store.put_unchecked(unchecked, kept),
         };
         let html = put(&self.html, kept(|k| k.html))?;
         let entry = put(&self.entry, kept(|k| k.entry))?;

@@ -44,6 +44,16 @@ impl Place {
         crc32fast::hash(bytes) == self.crc
     }
 
+    /// Whether `bytes` have its CRC; if not, the store they were read from is marked
+    /// `damaged`.
+    fn sound_or_damaged(&self, bytes: &[u8], damaged: &Damage) -> bool {
+        let sound = self.sound(bytes);
+        if !sound {
+            damaged.store(true, Ordering::Relaxed);
+        }
+        sound
+    }
+
     /// How many bytes it names.
     pub(crate) fn len(&self) -> u64 {
         u64::from(self.len)
@@ -82,14 +92,11 @@ pub(crate) struct Unchecked {
 
 impl Unchecked {
     /// The bytes, if they have their CRC; if not, `None`, and the store they are in is
-    /// marked damaged (see [`Store::damage`]).
+    /// marked damaged (see [`Damage`]).
     pub(crate) fn checked(&self) -> Option<&[u8]> {
-        if self.place.sound(&self.bytes) {
-            Some(&self.bytes)
-        } else {
-            self.damaged.store(true, Ordering::Relaxed);
-            None
-        }
+        self.place
+            .sound_or_damaged(&self.bytes, &self.damaged)
+            .then_some(&self.bytes[..])
     }
 }
 
@@ -132,14 +139,12 @@ impl Store {
     /// a build after one edit at 20,000 pages renders few bodies again, and checking the
     /// HTML of all of them (108 MB) when the cache was read was most of its CRCs (+30 M
     /// instructions, fiftieth session). `None` if the store does not hold them.
-    pub(crate) fn get_later(&self, place: Place) -> Option<(Unchecked, Kept)> {
-        let bytes = self.get_unchecked(place)?;
-        let unchecked = Unchecked {
-            bytes,
+    pub(crate) fn get_later(&self, place: Place) -> Option<Unchecked> {
+        Some(Unchecked {
+            bytes: self.get_unchecked(place)?,
             place,
             damaged: Arc::clone(&self.damaged),
-        };
-        Some((unchecked, self.kept(place)))
+        })
     }
 
     /// The bytes at `place`, sharing the store's (`None` if the store does not hold them,
@@ -215,13 +220,13 @@ impl Reader {
     /// other's system calls).
     fn read(&self, place: Place) -> Option<Vec<u8>> {
         let mut bytes = vec![0; usize::try_from(place.len).ok()?];
-        let read = read_at(&self.file, &mut bytes, HEADER + place.at).is_ok();
-        if read && place.sound(&bytes) {
-            Some(bytes)
-        } else {
+        if read_at(&self.file, &mut bytes, HEADER + place.at).is_err() {
             self.damaged.store(true, Ordering::Relaxed);
-            None
+            return None;
         }
+        place
+            .sound_or_damaged(&bytes, &self.damaged)
+            .then_some(bytes)
     }
 }
 
@@ -396,6 +401,25 @@ impl Appender {
         self.buffered.push_back((Arc::clone(placed), place));
         self.let_go();
         Ok(place)
+    }
+
+    /// Names bytes of the last build's store in this store (see [`Unchecked`]): where they
+    /// are if this store is that one, else checked and copied (bytes that are not as they
+    /// were written do not go into a cache again).
+    pub(crate) fn put_unchecked(
+        &mut self,
+        unchecked: &Unchecked,
+        kept: Option<Kept>,
+    ) -> std::io::Result<Place> {
+        match kept {
+            Some(kept) if kept.generation == self.generation => Ok(kept.place),
+            _ => {
+                let bytes = unchecked.checked().ok_or_else(|| {
+                    std::io::Error::other("bytes of the store are not as they were written")
+                })?;
+                self.put(bytes, None)
+            }
+        }
     }
 
     /// Lets go of the placed texts whose bytes the writer's buffer has written to file.
