@@ -418,7 +418,7 @@ impl PackedIn {
     pub(crate) fn within(self, store: &Store) -> Option<Packed> {
         let bytes = |place| store.get(place).map(|(bytes, _)| bytes);
         // The HTML is checked when it is read: few bodies are rendered again.
-        let html = PackedText::Unchecked(Box::new(store.get_later(self.html)?));
+        let html = PackedText::Unchecked(store.text(self.html)?);
         Some(Packed {
             key: self.key,
             included: self.included,
@@ -456,13 +456,22 @@ impl Packed {
                 place: part(k),
             })
         };
-        let mut put = |text: &PackedText, kept: Option<Kept>| match text {
-            PackedText::Plain(bytes) => store.put(bytes, kept),
+        // The HTML to the store's texts file, which a build after one edit reads only for
+        // the pages it renders again (see `cache_store`); the search entry to the store.
+        let html = match &self.html {
+            PackedText::Plain(bytes) => store.put_text(bytes, kept(|k| k.html)),
             PackedText::Placed(placed) => store.put_placed(placed),
-            PackedText::Unchecked(unchecked) => store.put_unchecked(unchecked, kept),
+            PackedText::Unchecked(unchecked) => store.put_unchecked(unchecked, kept(|k| k.html)),
+        }?;
+        let entry = match &self.entry {
+            PackedText::Plain(bytes) => store.put(bytes, kept(|k| k.entry))?,
+            other => {
+                let text = other
+                    .unpacked()
+                    .ok_or("a search entry that does not read back")?;
+                store.put(text.as_bytes(), None)?
+            }
         };
-        let html = put(&self.html, kept(|k| k.html))?;
-        let entry = put(&self.entry, kept(|k| k.entry))?;
         let rest = store.put(&self.body, kept(|k| k.rest))?;
         let record = PackedOut {
             key: self.key,

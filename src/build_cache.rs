@@ -29,7 +29,7 @@ use std::thread::JoinHandle;
 use rayon::prelude::*;
 
 use crate::bodies::{Packed, PackedIn, Sink};
-use crate::cache_store::{self, Begun, Store};
+use crate::cache_store::{self, Begun, Store, StoreFiles};
 use crate::content::{Pages, PagesSink};
 use crate::hash::fnv1a;
 use crate::incremental::Cache;
@@ -42,15 +42,15 @@ const MAGIC: &[u8] = b"equipe build cache 19\n";
 /// Where a build keeps its cache, and what a cache must have been made with to be used.
 pub(crate) struct BuildCache {
     file: PathBuf,
-    /// The store of its pages and bodies (see `cache_store`).
-    store: PathBuf,
+    /// The store of its pages and bodies, and of their HTML (see `cache_store`).
+    store: StoreFiles,
     /// The binary and settings: `None` when the binary cannot be identified, and then no
     /// cache is read or written.
     identity: Option<u64>,
     /// What the cache read said of its store, for this build's to append to it.
     store_in_use: Mutex<Option<cache_store::InUse>>,
-    /// This build's store is a new file, at this path until its cache is kept.
-    new_store: Mutex<Option<PathBuf>>,
+    /// This build's store is new files, at these paths until its cache is kept.
+    new_store: Mutex<Option<StoreFiles>>,
     /// Set if bytes of the store in use, or of this build's, did not read back as they
     /// were written (see [`BuildCache::found_damaged`]).
     damaged: cache_store::Damage,
@@ -67,7 +67,10 @@ impl BuildCache {
         });
         BuildCache {
             file: sibling(output, "equipe-cache"),
-            store: sibling(output, "equipe-store"),
+            store: StoreFiles {
+                store: sibling(output, "equipe-store"),
+                texts: sibling(output, "equipe-texts"),
+            },
             identity,
             store_in_use: Mutex::new(None),
             new_store: Mutex::new(None),
@@ -93,7 +96,7 @@ impl BuildCache {
     pub(crate) fn begin(&self) -> Option<Arc<Partial>> {
         let identity = self.identity?;
         let in_use = lock(&self.store_in_use).take();
-        let partial = self.store.with_extension("equipe-store-partial");
+        let partial = self.store.partial();
         let mut store = cache_store::begin(&self.store, partial, identity, in_use, &self.damaged)?;
         if let Begun::New(_, partial) = &store {
             *lock(&self.new_store) = Some(partial.clone());
@@ -143,7 +146,7 @@ impl BuildCache {
     pub(crate) fn discard(&self) {
         let _ = std::fs::remove_file(self.partial());
         if let Some(store) = lock(&self.new_store).take() {
-            let _ = std::fs::remove_file(store);
+            store.remove();
         }
     }
 
@@ -153,13 +156,7 @@ impl BuildCache {
         // A new store first: the cache in use does not name it (a build killed between
         // the two renames leaves a cache whose store is not its own, which is not used).
         let store_in_place = || match lock(&self.new_store).take() {
-            Some(store) => {
-                let renamed = std::fs::rename(&store, &self.store).is_ok();
-                if !renamed {
-                    let _ = std::fs::remove_file(store);
-                }
-                renamed
-            }
+            Some(store) => store.rename_to(&self.store),
             None => true,
         };
         let kept = written
@@ -206,11 +203,11 @@ fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 }
 
 /// The cache in `file`, if it is one of this binary and settings, whole, its pages and
-/// bodies in the store at `store_file`; with what it said of that store. The header is
+/// bodies in the store at `store_files`; with what it said of that store. The header is
 /// read first: a cache of another binary is not read through.
 fn read(
     file: &Path,
-    store_file: &Path,
+    store_files: &StoreFiles,
     identity: u64,
     damaged: &cache_store::Damage,
 ) -> Option<(Cache, Option<cache_store::InUse>)> {
@@ -237,12 +234,7 @@ fn read(
             STORE => {
                 let (generation, after) = after.split_first_chunk::<8>()?;
                 let generation = u64::from_le_bytes(*generation);
-                store = Some(Store::open(
-                    store_file,
-                    identity,
-                    generation,
-                    Arc::clone(damaged),
-                )?);
+                store = Some(Store::open(store_files, identity, generation, damaged)?);
                 payload = after;
             }
             A_BODY => {

@@ -11,6 +11,12 @@
 //! grown past twice the size of what the last cache named (pages and bodies since made
 //! again, builds that failed), or when there is none to append to.
 //!
+//! Bodies' HTML, most of those bytes (108 of 182 MB at 20,000 pages), is in a second file
+//! beside it (`.public.equipe-texts`), read at its offset when a page renders, never
+//! mapped: a build after one edit renders few pages again, and the store it maps whole (and
+//! so holds in memory) was twice as large with the HTML in it (a title edit's build at
+//! 20,000 pages peaked at 425 MiB, 218 of them the mapped files).
+//!
 //! Trust: the file starts with the identity of the binary and settings that made it and
 //! a number drawn when it was begun (its generation), which the cache names; a cache
 //! whose store is missing, of another generation, shorter than what it names or whose
@@ -25,7 +31,10 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 
 /// Names the format of the store.
-const MAGIC: &[u8] = b"equipe store 1\n";
+const MAGIC: &[u8] = b"equipe store 2\n";
+
+/// Names the format of its texts file, the same length.
+const TEXTS_MAGIC: &[u8; MAGIC.len()] = b"equipe texts 1\n";
 
 /// The magic line, then the identity of the binary and settings, and the generation.
 const HEADER: u64 = MAGIC.len() as u64 + 16;
@@ -68,12 +77,14 @@ pub(crate) struct Kept {
     pub(crate) place: Place,
 }
 
-/// A store, read (mapped) for the cache that names it.
+/// A store, read (mapped) for the cache that names it, and its texts file, read at an
+/// offset when a text is asked for.
 pub(crate) struct Store {
     bytes: bytes::Bytes,
     generation: u64,
-    /// Set when bytes read later (see [`Store::get_later`]) are found without their CRC.
-    damaged: Damage,
+    texts: Arc<Reader>,
+    /// The size of what the texts file holds.
+    texts_len: u64,
 }
 
 /// Set when bytes of a store that a build read after it began (see [`Unchecked`],
@@ -81,22 +92,19 @@ pub(crate) struct Store {
 /// `pipeline::build`), as a text that does not read back reads as empty.
 pub(crate) type Damage = Arc<AtomicBool>;
 
-/// Bytes of a store, checked against their CRC when they are read rather than when the
-/// cache is (see [`Store::get_later`]).
+/// A text of a store's texts file, read and checked against its CRC when it is asked for
+/// rather than when the cache is (see [`Store::text`]).
 #[derive(Clone, Debug)]
 pub(crate) struct Unchecked {
-    bytes: bytes::Bytes,
+    texts: Arc<Reader>,
     place: Place,
-    damaged: Damage,
 }
 
 impl Unchecked {
-    /// The bytes, if they have their CRC; if not, `None`, and the store they are in is
-    /// marked damaged (see [`Damage`]).
-    pub(crate) fn checked(&self) -> Option<&[u8]> {
-        self.place
-            .sound_or_damaged(&self.bytes, &self.damaged)
-            .then_some(&self.bytes[..])
+    /// The bytes, if they read back with their CRC; if not, `None`, and the store they
+    /// are in is marked damaged (see [`Damage`]).
+    pub(crate) fn checked(&self) -> Option<Vec<u8>> {
+        self.texts.read(self.place)
     }
 }
 
@@ -106,44 +114,58 @@ pub(crate) struct InUse {
     generation: u64,
     /// The size of what the store holds.
     len: u64,
-    /// The size of what the cache names in it.
+    /// The size of what its texts file holds.
+    texts_len: u64,
+    /// The size of what the cache names in them.
     live: u64,
 }
 
 impl Store {
-    /// The store at `file`, if it was made by `identity` and is of `generation`; what is
-    /// found damaged in it later is told to `damaged`.
+    /// The store at `files`, with its texts file, if both were made by `identity` and are
+    /// of `generation`; what is found damaged in them later is told to `damaged`.
     pub(crate) fn open(
-        file: &Path,
+        files: &StoreFiles,
         identity: u64,
         generation: u64,
-        damaged: Damage,
+        damaged: &Damage,
     ) -> Option<Store> {
         use std::io::Read;
-        let mut file = std::fs::File::open(file).ok()?;
+        let expected = |magic: &[u8]| {
+            let mut header = Vec::with_capacity(HEADER as usize);
+            header.extend_from_slice(magic);
+            header.extend_from_slice(&identity.to_le_bytes());
+            header.extend_from_slice(&generation.to_le_bytes());
+            header
+        };
+        let mut file = std::fs::File::open(&files.store).ok()?;
         let mut header = [0; HEADER as usize];
         file.read_exact(&mut header).ok()?;
-        let ids = header.strip_prefix(MAGIC)?;
-        if ids[..8] != identity.to_le_bytes() || ids[8..] != generation.to_le_bytes() {
+        if header[..] != expected(MAGIC)[..] {
             return None;
         }
-        let bytes = crate::mapped::contents(&mut file, header.len())?;
+        let texts = Reader::open(&files.texts, damaged)?;
+        let texts_len = texts.file.metadata().ok()?.len().checked_sub(HEADER)?;
+        read_at(&texts.file, &mut header, 0).ok()?;
+        if header[..] != expected(TEXTS_MAGIC)[..] {
+            return None;
+        }
+        let bytes = crate::mapped::contents(&mut file, HEADER as usize)?;
         Some(Store {
             bytes,
             generation,
-            damaged,
+            texts,
+            texts_len,
         })
     }
 
-    /// The bytes at `place`, sharing the store's, their CRC checked when they are read:
-    /// a build after one edit at 20,000 pages renders few bodies again, and checking the
-    /// HTML of all of them (108 MB) when the cache was read was most of its CRCs (+30 M
-    /// instructions, fiftieth session). `None` if the store does not hold them.
-    pub(crate) fn get_later(&self, place: Place) -> Option<Unchecked> {
-        Some(Unchecked {
-            bytes: self.get_unchecked(place)?,
+    /// The text at `place` of the texts file, read and checked against its CRC when it is
+    /// asked for: a build after one edit at 20,000 pages renders few bodies again, and
+    /// checking the HTML of all of them (108 MB) when the cache was read was most of its
+    /// CRCs (+30 M instructions, fiftieth session). `None` if the file does not hold it.
+    pub(crate) fn text(&self, place: Place) -> Option<Unchecked> {
+        (place.at.checked_add(place.len())? <= self.texts_len).then(|| Unchecked {
+            texts: Arc::clone(&self.texts),
             place,
-            damaged: Arc::clone(&self.damaged),
         })
     }
 
@@ -173,23 +195,72 @@ impl Store {
     }
 
     /// What a build appending to this store needs to know of it; `live`: the size of
-    /// what the cache names in it.
+    /// what the cache names in it and its texts file.
     pub(crate) fn in_use(&self, live: u64) -> InUse {
         InUse {
             generation: self.generation,
             len: self.bytes.len() as u64,
+            texts_len: self.texts_len,
             live,
         }
     }
 }
 
-/// Where a build writes its store: the end of the last build's, or a new file put in its
-/// place when the build's cache is.
+/// Where a store and its texts file are.
+#[derive(Clone, Debug)]
+pub(crate) struct StoreFiles {
+    pub(crate) store: PathBuf,
+    pub(crate) texts: PathBuf,
+}
+
+impl StoreFiles {
+    /// Where a new store's files are until its cache is kept: beside these, `-partial`
+    /// after their names.
+    pub(crate) fn partial(&self) -> StoreFiles {
+        let with = |path: &Path| {
+            let mut name = path.as_os_str().to_owned();
+            name.push("-partial");
+            PathBuf::from(name)
+        };
+        StoreFiles {
+            store: with(&self.store),
+            texts: with(&self.texts),
+        }
+    }
+
+    /// Puts the files at `self` in place of those at `target`, the texts first (a build
+    /// killed between the two renames leaves a store and a texts file of two generations,
+    /// which no cache uses). False, and both files removed, if either cannot be.
+    pub(crate) fn rename_to(&self, target: &StoreFiles) -> bool {
+        let renamed = std::fs::rename(&self.texts, &target.texts).is_ok()
+            && std::fs::rename(&self.store, &target.store).is_ok();
+        if !renamed {
+            self.remove();
+        }
+        renamed
+    }
+
+    pub(crate) fn remove(&self) {
+        let _ = std::fs::remove_file(&self.store);
+        let _ = std::fs::remove_file(&self.texts);
+    }
+}
+
+/// Where a build writes its store and its texts: the ends of the last build's files, or
+/// new files put in their place when the build's cache is.
 pub(crate) struct Appender {
+    /// The pages and bodies but for their HTML.
+    store: Sink,
+    /// The bodies' HTML.
+    texts: Sink,
+    generation: u64,
+}
+
+/// One of the files an [`Appender`] writes.
+struct Sink {
     out: std::io::BufWriter<std::fs::File>,
     /// Where the next bytes go.
     end: u64,
-    generation: u64,
     /// The same file, to read back the texts placed in it (`None` if it could not be
     /// opened: they are then held until the build ends).
     reader: Option<Arc<Reader>>,
@@ -293,60 +364,128 @@ impl Placed {
     }
 }
 
-/// How a build writes its store: appended to the file at `file`, or to a new one beside
-/// it (`partial`), renamed over it once the build's cache is in place.
+/// How a build writes its store: appended to the files at `files`, or to new ones beside
+/// them (`partial`), renamed over them once the build's cache is in place.
 pub(crate) enum Begun {
     Appended(Appender),
-    New(Appender, PathBuf),
+    New(Appender, StoreFiles),
 }
 
-/// Begins this build's store beside the store at `file`: appended to it if the cache in
-/// use names it (`in_use`) and it is no more than twice the size of what the cache names,
-/// else in a new file (`partial`). `None` if neither can be written.
+/// Begins this build's store beside the store at `files`: appended to it if the cache in
+/// use names it (`in_use`) and its files hold no more than twice what the cache names,
+/// else in new files (`partial`). `None` if neither can be written.
 pub(crate) fn begin(
-    file: &Path,
-    partial: PathBuf,
+    files: &StoreFiles,
+    partial: StoreFiles,
     identity: u64,
     in_use: Option<InUse>,
     damaged: &Damage,
 ) -> Option<Begun> {
-    let appends = in_use.filter(|r| r.live > 0 && r.len <= 2 * r.live);
+    let appends = in_use.filter(|r| r.live > 0 && r.len + r.texts_len <= 2 * r.live);
     if let Some(last) = appends
-        && let Ok(appended) = std::fs::OpenOptions::new().append(true).open(file)
-        && let Ok(len) = appended.metadata().map(|m| m.len())
-        && len >= HEADER + last.len
+        && let Some(store) = Sink::append(&files.store, last.len, damaged)
+        && let Some(texts) = Sink::append(&files.texts, last.texts_len, damaged)
     {
         return Some(Begun::Appended(Appender {
-            out: std::io::BufWriter::with_capacity(1 << 20, appended),
-            end: len - HEADER,
+            store,
+            texts,
             generation: last.generation,
-            reader: Reader::open(file, damaged),
-            buffered: VecDeque::new(),
         }));
     }
     let generation = new_generation(identity);
-    let created = std::fs::File::create(&partial).and_then(|created| {
-        let mut out = std::io::BufWriter::with_capacity(1 << 20, created);
-        out.write_all(MAGIC)?;
-        out.write_all(&identity.to_le_bytes())?;
-        out.write_all(&generation.to_le_bytes())?;
-        Ok(out)
+    let header = |magic: &[u8]| {
+        let mut header = magic.to_vec();
+        header.extend_from_slice(&identity.to_le_bytes());
+        header.extend_from_slice(&generation.to_le_bytes());
+        header
+    };
+    let created = Sink::create(&partial.store, &header(MAGIC), damaged).and_then(|store| {
+        let texts = Sink::create(&partial.texts, &header(TEXTS_MAGIC), damaged)?;
+        Ok(Appender {
+            store,
+            texts,
+            generation,
+        })
     });
     match created {
-        Ok(out) => Some(Begun::New(
-            Appender {
-                out,
-                end: 0,
-                generation,
-                reader: Reader::open(&partial, damaged),
-                buffered: VecDeque::new(),
-            },
-            partial,
-        )),
+        Ok(appender) => Some(Begun::New(appender, partial)),
         Err(_) => {
-            let _ = std::fs::remove_file(&partial);
+            partial.remove();
             None
         }
+    }
+}
+
+impl Sink {
+    /// The file at `file`, to append to, if it holds at least the `len` bytes the cache
+    /// in use names (past its header).
+    fn append(file: &Path, len: u64, damaged: &Damage) -> Option<Sink> {
+        let appended = std::fs::OpenOptions::new().append(true).open(file).ok()?;
+        let on_file = appended.metadata().ok()?.len();
+        (on_file >= HEADER + len).then(|| Sink {
+            out: std::io::BufWriter::with_capacity(1 << 20, appended),
+            end: on_file - HEADER,
+            reader: Reader::open(file, damaged),
+            buffered: VecDeque::new(),
+        })
+    }
+
+    /// A new file at `file`, beginning with `header`.
+    fn create(file: &Path, header: &[u8], damaged: &Damage) -> std::io::Result<Sink> {
+        let mut out = std::io::BufWriter::with_capacity(1 << 20, std::fs::File::create(file)?);
+        out.write_all(header)?;
+        Ok(Sink {
+            out,
+            end: 0,
+            reader: Reader::open(file, damaged),
+            buffered: VecDeque::new(),
+        })
+    }
+
+    /// Appends `bytes`.
+    fn put(&mut self, bytes: &[u8]) -> std::io::Result<Place> {
+        let len = u32::try_from(bytes.len()).map_err(std::io::Error::other)?;
+        self.out.write_all(bytes)?;
+        let place = Place {
+            at: self.end,
+            len,
+            crc: crc32fast::hash(bytes),
+        };
+        self.end += place.len();
+        Ok(place)
+    }
+
+    /// Appends a placed text, let go once its bytes are on file.
+    fn put_placed(&mut self, placed: &Arc<Placed>, held: &[u8]) -> std::io::Result<Place> {
+        let place = self.put(held)?;
+        self.buffered.push_back((Arc::clone(placed), place));
+        self.let_go();
+        Ok(place)
+    }
+
+    /// Lets go of the placed texts whose bytes the writer's buffer has written to file.
+    fn let_go(&mut self) {
+        let Some(reader) = &self.reader else {
+            return;
+        };
+        // The file holds the header and `end` bytes once the buffer is written (a new
+        // file's header goes through the buffer too).
+        let Some(on_file) = (HEADER + self.end).checked_sub(self.out.buffer().len() as u64) else {
+            return;
+        };
+        while let Some((placed, place)) = self.buffered.front() {
+            if HEADER + place.at + place.len() > on_file {
+                break;
+            }
+            placed.stored(*place, Arc::clone(reader));
+            self.buffered.pop_front();
+        }
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.out.flush()?;
+        self.let_go();
+        Ok(())
     }
 }
 
@@ -376,36 +515,31 @@ impl Appender {
     pub(crate) fn put(&mut self, bytes: &[u8], kept: Option<Kept>) -> std::io::Result<Place> {
         match kept {
             Some(kept) if kept.generation == self.generation => Ok(kept.place),
-            _ => {
-                let len = u32::try_from(bytes.len()).map_err(std::io::Error::other)?;
-                self.out.write_all(bytes)?;
-                let place = Place {
-                    at: self.end,
-                    len,
-                    crc: crc32fast::hash(bytes),
-                };
-                self.end += place.len();
-                Ok(place)
-            }
+            _ => self.store.put(bytes),
         }
     }
 
-    /// Names a placed text in this store (see [`Placed`]): appended, and let go once its
-    /// bytes are on file. A text already let go is in this store, where it was put.
+    /// Names a text in this store's texts file, as [`Appender::put`] does in the store.
+    pub(crate) fn put_text(&mut self, bytes: &[u8], kept: Option<Kept>) -> std::io::Result<Place> {
+        match kept {
+            Some(kept) if kept.generation == self.generation => Ok(kept.place),
+            _ => self.texts.put(bytes),
+        }
+    }
+
+    /// Names a placed text in the texts file (see [`Placed`]): appended, and let go once
+    /// its bytes are on file. A text already let go is in this store, where it was put.
     pub(crate) fn put_placed(&mut self, placed: &Arc<Placed>) -> std::io::Result<Place> {
         let held = match &*placed.state() {
             Placement::Held(bytes) => bytes.clone(),
             Placement::Stored(place, _) => return Ok(*place),
         };
-        let place = self.put(&held, None)?;
-        self.buffered.push_back((Arc::clone(placed), place));
-        self.let_go();
-        Ok(place)
+        self.texts.put_placed(placed, &held)
     }
 
-    /// Names bytes of the last build's store in this store (see [`Unchecked`]): where they
-    /// are if this store is that one, else checked and copied (bytes that are not as they
-    /// were written do not go into a cache again).
+    /// Names a text of the last build's texts file in this one (see [`Unchecked`]): where
+    /// it is if this store is that one, else read, checked and copied (bytes that are not
+    /// as they were written do not go into a cache again).
     pub(crate) fn put_unchecked(
         &mut self,
         unchecked: &Unchecked,
@@ -417,35 +551,15 @@ impl Appender {
                 let bytes = unchecked.checked().ok_or_else(|| {
                     std::io::Error::other("bytes of the store are not as they were written")
                 })?;
-                self.put(bytes, None)
+                self.texts.put(&bytes)
             }
-        }
-    }
-
-    /// Lets go of the placed texts whose bytes the writer's buffer has written to file.
-    fn let_go(&mut self) {
-        let Some(reader) = &self.reader else {
-            return;
-        };
-        // The file holds the header and `end` bytes once the buffer is written (a new
-        // store's header goes through the buffer too).
-        let Some(on_file) = (HEADER + self.end).checked_sub(self.out.buffer().len() as u64) else {
-            return;
-        };
-        while let Some((placed, place)) = self.buffered.front() {
-            if HEADER + place.at + place.len() > on_file {
-                break;
-            }
-            placed.stored(*place, Arc::clone(reader));
-            self.buffered.pop_front();
         }
     }
 
     /// Writes what is buffered: the bytes are on file before the cache naming them is.
     pub(crate) fn flush(&mut self) -> std::io::Result<()> {
-        self.out.flush()?;
-        self.let_go();
-        Ok(())
+        self.texts.flush()?;
+        self.store.flush()
     }
 }
 
@@ -458,16 +572,13 @@ mod tests {
     #[test]
     fn a_placed_text_is_read_back_from_the_file_once_written() {
         let dir = tempfile::tempdir().expect("temp dir");
-        let partial = dir.path().join("partial");
+        let files = StoreFiles {
+            store: dir.path().join("store"),
+            texts: dir.path().join("texts"),
+        };
+        let partial = files.partial();
         let damaged = Damage::default();
-        let mut begun = begin(
-            &dir.path().join("store"),
-            partial.clone(),
-            1,
-            None,
-            &damaged,
-        )
-        .expect("a new store");
+        let mut begun = begin(&files, partial.clone(), 1, None, &damaged).expect("a new store");
         let appender = begun.appender();
         let text = "<p>é</p>".repeat(100);
         let placed = Placed::new(bytes::Bytes::from(text.clone()));
@@ -479,10 +590,17 @@ mod tests {
         assert_eq!(placed.bytes().expect("read back"), text.as_bytes());
         // Put again, it is named where it is.
         assert_eq!(appender.put_placed(&placed).expect("named").at, place.at);
+        // In the texts file, not in the store.
+        let texts = std::fs::read(&partial.texts).expect("the texts file");
+        assert!(texts.ends_with(text.as_bytes()));
+        assert_eq!(
+            std::fs::read(&partial.store).expect("the store").len() as u64,
+            HEADER
+        );
         // Bytes that no longer have their CRC do not read back.
-        let mut bytes = std::fs::read(&partial).expect("the store");
+        let mut bytes = texts;
         *bytes.last_mut().expect("not empty") ^= 1;
-        std::fs::write(&partial, bytes).expect("written");
+        std::fs::write(&partial.texts, bytes).expect("written");
         assert!(!damaged.load(Ordering::Relaxed));
         assert!(placed.bytes().is_none());
         assert!(

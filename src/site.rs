@@ -158,18 +158,17 @@ pub struct Html {
 pub(crate) enum PackedText {
     Plain(bytes::Bytes),
     Placed(Arc<Placed>),
-    /// Boxed: a body packed for the cache holds two texts.
-    Unchecked(Box<Unchecked>),
+    Unchecked(Unchecked),
 }
 
 impl PackedText {
     /// The text; `None` if its bytes cannot be read back, do not have their CRC or are
     /// not UTF-8.
-    fn unpacked(&self) -> Option<String> {
+    pub(crate) fn unpacked(&self) -> Option<String> {
         let bytes = match self {
             PackedText::Plain(text) => text.to_vec(),
             PackedText::Placed(placed) => placed.bytes()?,
-            PackedText::Unchecked(unchecked) => unchecked.checked()?.to_vec(),
+            PackedText::Unchecked(unchecked) => unchecked.checked()?,
         };
         crate::text::string_of(bytes).ok()
     }

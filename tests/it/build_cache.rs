@@ -158,6 +158,9 @@ type Spoil = fn(&mut Vec<u8>);
 /// The cache's store beside it, which holds its pages and bodies (see `cache_store`).
 const STORE: &str = ".public.equipe-store";
 
+/// The store's texts file, which holds the bodies' HTML.
+const TEXTS: &str = ".public.equipe-texts";
+
 /// A cache that is cut short, altered, made by another equipe or for other settings is
 /// ignored: the build is a first one, and right.
 #[test]
@@ -352,33 +355,36 @@ fn each_spoiled_file_is_ignored(
 }
 
 /// The same for the cache's store: cut short, a byte altered, made by another equipe,
-/// another file than the one the cache names, gone.
+/// another file than the one the cache names, gone; and for its texts file, but a byte
+/// altered, which is found when the text is read (see the next test).
 #[test]
 fn a_store_that_cannot_be_trusted_is_ignored() {
     // Edits of a page's text built the cache's way, which reads the store.
     let site = TestSite::example().with_env("EQUIPE_TEST_NO_TEXT_EDITS", "1");
-    let store = site.path(STORE);
     // After the magic line, the identity of the binary and settings, then the number
     // the cache names the file by.
-    let header = "equipe store 1\n".len();
+    let header = "equipe store 2\n".len();
     let spoil: [(&str, Spoil); 5] = [
         ("cut short", |b| b.truncate(b.len() - 10)),
+        ("of another equipe", |b| b["equipe store 2\n".len()] ^= 1),
+        ("of another generation", |b| {
+            b["equipe store 2\n".len() + 8] ^= 1;
+        }),
+        ("gone", |b| b.clear()),
         ("a byte altered", |b| {
             let middle = b.len() / 2;
             b[middle] ^= 0x20;
         }),
-        ("of another equipe", |b| b["equipe store 1\n".len()] ^= 1),
-        ("of another generation", |b| {
-            b["equipe store 1\n".len() + 8] ^= 1;
-        }),
-        ("gone", |b| b.clear()),
     ];
     site.build().ok();
-    let len = std::fs::metadata(&store)
-        .expect("a build leaves its store")
-        .len();
-    assert!(len as usize > header + 16 + 1000, "a store of {len} bytes");
-    each_spoiled_file_is_ignored(&site, &store, "a store", &spoil);
+    for (file, spoil) in [(STORE, &spoil[..]), (TEXTS, &spoil[..4])] {
+        let path = site.path(file);
+        let len = std::fs::metadata(&path)
+            .expect("a build leaves its store")
+            .len();
+        assert!(len as usize > header + 16 + 1000, "{file}: {len} bytes");
+        each_spoiled_file_is_ignored(&site, &path, file, spoil);
+    }
 }
 
 /// A body's HTML in the store is checked (its CRC) when a build reads it, not when the
@@ -389,16 +395,21 @@ fn a_store_that_cannot_be_trusted_is_ignored() {
 fn a_body_found_damaged_midway_makes_the_build_start_again_without_the_cache() {
     let site = TestSite::example().with_env("EQUIPE_TEST_NO_TEXT_EDITS", "1");
     site.build().ok();
-    let store = site.path(STORE);
-    // Every paragraph's end in every body's HTML, which nothing else in the store has.
-    let mut bytes = std::fs::read(&store).expect("a build leaves its store");
+    assert!(
+        !String::from_utf8_lossy(&std::fs::read(site.path(STORE)).expect("the store"))
+            .contains("</p>"),
+        "the bodies' HTML is in the texts file alone"
+    );
+    let store = site.path(TEXTS);
+    // Every paragraph's end in every body's HTML.
+    let mut bytes = std::fs::read(&store).expect("a build leaves its texts");
     let ends: Vec<usize> = bytes
         .windows(4)
         .enumerate()
         .filter(|(_, w)| *w == b"</p>")
         .map(|(at, _)| at + 2)
         .collect();
-    assert!(ends.len() > 10, "the bodies' HTML is in the store");
+    assert!(ends.len() > 10, "the bodies' HTML is in the texts file");
     for at in ends {
         bytes[at] = b'q';
     }
@@ -433,17 +444,27 @@ fn a_body_found_damaged_midway_makes_the_build_start_again_without_the_cache() {
 fn bytes_past_what_the_cache_names_leave_it_in_use() {
     let site = TestSite::example().with_env("EQUIPE_TEST_NO_TEXT_EDITS", "1");
     site.build().ok();
-    let store = site.path(STORE);
-    let mut bytes = std::fs::read(&store).expect("a build leaves its store");
-    bytes.extend_from_slice(&b"a killed build's bodies".repeat(100));
-    std::fs::write(&store, &bytes).expect("write");
+    let mut killed = Vec::new();
+    for file in [STORE, TEXTS] {
+        let mut bytes = std::fs::read(site.path(file)).expect("a build leaves its store");
+        bytes.extend_from_slice(&b"a killed build's bodies".repeat(100));
+        std::fs::write(site.path(file), &bytes).expect("write");
+        killed.push((file, bytes));
+    }
     tick();
     add_to_tester(&site, "After the killed build.");
     let run = site.build().ok();
     let stderr = run.stderr();
     assert_eq!(bodies_reused(&stderr), built(&stderr) - 1, "{stderr}");
-    let after = std::fs::read(&store).expect("the store");
-    assert_eq!(after[..bytes.len()], bytes[..], "appended after them");
+    for (file, bytes) in killed {
+        let after = std::fs::read(site.path(file)).expect("the store");
+        assert!(after.len() > bytes.len(), "{file}: appended to");
+        assert_eq!(
+            after[..bytes.len()],
+            bytes[..],
+            "{file}: appended after them"
+        );
+    }
     assert_first_build(&site, "after a killed build");
     // What that build appended is where its cache says.
     tick();
@@ -462,7 +483,10 @@ fn bytes_past_what_the_cache_names_leave_it_in_use() {
 fn the_store_is_appended_to_and_written_anew_once_mostly_stale() {
     let site = TestSite::example().with_env("EQUIPE_TEST_NO_TEXT_EDITS", "1");
     site.build().ok();
-    let store = || std::fs::read(site.path(STORE)).expect("the cache's store");
+    // The store's files, one after the other.
+    let store =
+        || [STORE, TEXTS].map(|file| std::fs::read(site.path(file)).expect("the cache's store"));
+    let size = |files: &[Vec<u8>; 2]| files[0].len() + files[1].len();
     let first = store();
     tick();
     add_to_tester(&site, "Appended.");
@@ -470,16 +494,15 @@ fn the_store_is_appended_to_and_written_anew_once_mostly_stale() {
     assert_eq!(bodies_reused(&run.stderr()), built(&run.stderr()) - 1);
     let appended = store();
     assert!(
-        appended.len() > first.len() && appended.len() < first.len() + first.len() / 4,
+        size(&appended) > size(&first) && size(&appended) < size(&first) + size(&first) / 4,
         "one page appended: {} then {} bytes",
-        first.len(),
-        appended.len()
+        size(&first),
+        size(&appended)
     );
-    assert_eq!(
-        appended[..first.len()],
-        first[..],
-        "the file is appended to"
-    );
+    for (before, after) in first.iter().zip(&appended) {
+        assert!(after.len() > before.len(), "both files are appended to");
+        assert_eq!(after[..before.len()], before[..], "the file is appended to");
+    }
     assert_same(&files(&site.output("")), &first_build(&site), "appended");
     // The site's title, which every body's page shows: every body is made again.
     let config = std::fs::read_to_string(site.path("site.yaml")).expect("site.yaml");
@@ -489,17 +512,18 @@ fn the_store_is_appended_to_and_written_anew_once_mostly_stale() {
         let retitled = config.replace("E-commerce project team", title);
         std::fs::write(site.path("site.yaml"), retitled).expect("write");
         site.build().ok();
-        sizes.push(store().len());
+        sizes.push(size(&store()));
         assert_same(&files(&site.output("")), &first_build(&site), title);
     }
     // Appended (twice what is named), then written anew (about the first size), then
     // appended again.
-    assert!(sizes[0] > appended.len() + first.len() / 2, "{sizes:?}");
+    let (first, appended) = (size(&first), size(&appended));
+    assert!(sizes[0] > appended + first / 2, "{sizes:?}");
     assert!(
-        sizes[1] < sizes[0] && sizes[1] < first.len() + first.len() / 4,
+        sizes[1] < sizes[0] && sizes[1] < first + first / 4,
         "{sizes:?}"
     );
-    assert!(sizes[2] > sizes[1] + first.len() / 2, "{sizes:?}");
+    assert!(sizes[2] > sizes[1] + first / 2, "{sizes:?}");
 }
 
 /// The cache lists what the last build put in the output, and a build with it updates
