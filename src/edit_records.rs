@@ -411,7 +411,10 @@ impl Kept {
                 )
             })
             .collect();
-        Some((records, tocs.map(|t| self.bytes.slice_ref(t))))
+        // The facts copied (1 MB at 20,000 pages), not shared: sharing them kept the whole
+        // mapped file (37 MiB) in the build's memory to its end, past the bodies stage
+        // that lets the records go.
+        Some((records, tocs.map(bytes::Bytes::copy_from_slice)))
     }
 
     fn read(path: &Path) -> Option<Kept> {
