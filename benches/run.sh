@@ -59,7 +59,7 @@ peak_mib() {
 # 10 MiB with how the two threads' work interleaves.
 first_build_peak() {
   for _ in 1 2 3; do
-    rm -rf "$out/equipe" "$out/.equipe.equipe-cache" "$out/.equipe.equipe-store"
+    rm -rf "$out/equipe" "$out"/.equipe.equipe-*
     peak_mib $equipe
     echo
   done | sort -n | sed -n 2p
@@ -103,7 +103,7 @@ for pages in "${sizes[@]}"; do
   mkdir -p "$(dirname "$picture")"
   awk 'BEGIN { for (i = 0; i < 2500; i++) print "diagram" }' >"$picture"
   commands=(--prepare "rm -rf $out/floor" -n floor "$floor"
-    --prepare "rm -rf $out/equipe $out/.equipe.equipe-cache $out/.equipe.equipe-store" -n "equipe (first build)" "$equipe"
+    --prepare "sh -c 'rm -rf $out/equipe $out/.equipe.equipe-*'" -n "equipe (first build)" "$equipe"
     --prepare "true" -n "equipe (nothing changed)" "$equipe"
     --prepare "touch $site/equipe/content/roles/role-00000.en.md" -n "equipe (one file touched)" "$equipe"
     --prepare "sh -c 'echo Edited. >>$edited'" -n "equipe (one page edited)" "$equipe"
@@ -116,7 +116,7 @@ for pages in "${sizes[@]}"; do
   hyperfine --style basic --warmup 1 --min-runs 3 --max-runs 10 \
     --export-csv "$work/hyperfine-$pages.csv" "${commands[@]}"
 
-  rm -rf "$out/floor" "$out/equipe" "$out/.equipe.equipe-cache" "$out/.equipe.equipe-store" "$out/hugo" "$out/zola"
+  rm -rf "$out/floor" "$out/equipe" "$out"/.equipe.equipe-* "$out/hugo" "$out/zola"
   row "$role_pages" floor "$work/hyperfine-$pages.csv" 0 "$(peak_mib $floor)"
   row "$role_pages" "equipe (first build)" "$work/hyperfine-$pages.csv" 1 "$(first_build_peak)"
   row "$role_pages" "equipe (nothing changed)" "$work/hyperfine-$pages.csv" 2 "$(peak_mib $equipe)"
