@@ -151,9 +151,9 @@ pub struct Html {
 }
 
 /// An HTML text as the build cache holds it: as it is; on a large site, placed in the
-/// store the build writes as soon as it is made, and read back from it when needed (see
-/// [`Placed`] and [`Html::placed`]); or as the last build's store has it, checked when it
-/// is read (see [`Unchecked`]).
+/// texts file of the store the build writes as soon as it is made, and read back from it
+/// when needed (see [`Placed`] and [`Html::placed`]); or as the last build's texts file
+/// has it, read and checked when it is needed (see [`Unchecked`]).
 #[derive(Clone, Debug)]
 pub(crate) enum PackedText {
     Plain(bytes::Bytes),
