@@ -130,23 +130,17 @@ impl Store {
         damaged: &Damage,
     ) -> Option<Store> {
         use std::io::Read;
-        let expected = |magic: &[u8]| {
-            let mut header = Vec::with_capacity(HEADER as usize);
-            header.extend_from_slice(magic);
-            header.extend_from_slice(&identity.to_le_bytes());
-            header.extend_from_slice(&generation.to_le_bytes());
-            header
-        };
+        let expected = |magic| header(magic, identity, generation);
         let mut file = std::fs::File::open(&files.store).ok()?;
         let mut header = [0; HEADER as usize];
         file.read_exact(&mut header).ok()?;
-        if header[..] != expected(MAGIC)[..] {
+        if header[..] != expected(MAGIC) {
             return None;
         }
         let texts = Reader::open(&files.texts, damaged)?;
         let texts_len = texts.file.metadata().ok()?.len().checked_sub(HEADER)?;
         read_at(&texts.file, &mut header, 0).ok()?;
-        if header[..] != expected(TEXTS_MAGIC)[..] {
+        if header[..] != expected(TEXTS_MAGIC) {
             return None;
         }
         let bytes = crate::mapped::contents(&mut file, HEADER as usize)?;
@@ -206,6 +200,16 @@ impl Store {
     }
 }
 
+/// A store's or texts file's first bytes: `magic`, then the identity of the binary and
+/// settings, and the generation.
+fn header(magic: &[u8], identity: u64, generation: u64) -> Vec<u8> {
+    let mut header = Vec::with_capacity(HEADER as usize);
+    header.extend_from_slice(magic);
+    header.extend_from_slice(&identity.to_le_bytes());
+    header.extend_from_slice(&generation.to_le_bytes());
+    header
+}
+
 /// Where a store and its texts file are.
 #[derive(Clone, Debug)]
 pub(crate) struct StoreFiles {
@@ -261,8 +265,9 @@ struct Sink {
     out: std::io::BufWriter<std::fs::File>,
     /// Where the next bytes go.
     end: u64,
-    /// The same file, to read back the texts placed in it (`None` if it could not be
-    /// opened: they are then held until the build ends).
+    /// The same file, to read back the texts placed in it (the texts file's; `None` for
+    /// the store, which takes none, or if it could not be opened: they are then held
+    /// until the build ends).
     reader: Option<Arc<Reader>>,
     /// Texts placed in the file that are still in the writer's buffer, in the order they
     /// were written: each is let go once its bytes are on file.
@@ -383,30 +388,25 @@ pub(crate) fn begin(
 ) -> Option<Begun> {
     let appends = in_use.filter(|r| r.live > 0 && r.len + r.texts_len <= 2 * r.live);
     if let Some(last) = appends
-        && let Some(store) = Sink::append(&files.store, last.len, damaged)
-        && let Some(texts) = Sink::append(&files.texts, last.texts_len, damaged)
+        && let Some(store) = Sink::append(&files.store, last.len)
+        && let Some(texts) = Sink::append(&files.texts, last.texts_len)
     {
         return Some(Begun::Appended(Appender {
             store,
-            texts,
+            texts: texts.reading_back(&files.texts, damaged),
             generation: last.generation,
         }));
     }
     let generation = new_generation(identity);
-    let header = |magic: &[u8]| {
-        let mut header = magic.to_vec();
-        header.extend_from_slice(&identity.to_le_bytes());
-        header.extend_from_slice(&generation.to_le_bytes());
-        header
-    };
-    let created = Sink::create(&partial.store, &header(MAGIC), damaged).and_then(|store| {
-        let texts = Sink::create(&partial.texts, &header(TEXTS_MAGIC), damaged)?;
-        Ok(Appender {
-            store,
-            texts,
-            generation,
-        })
-    });
+    let created =
+        Sink::create(&partial.store, &header(MAGIC, identity, generation)).and_then(|store| {
+            let texts = Sink::create(&partial.texts, &header(TEXTS_MAGIC, identity, generation))?;
+            Ok(Appender {
+                store,
+                texts: texts.reading_back(&partial.texts, damaged),
+                generation,
+            })
+        });
     match created {
         Ok(appender) => Some(Begun::New(appender, partial)),
         Err(_) => {
@@ -419,27 +419,35 @@ pub(crate) fn begin(
 impl Sink {
     /// The file at `file`, to append to, if it holds at least the `len` bytes the cache
     /// in use names (past its header).
-    fn append(file: &Path, len: u64, damaged: &Damage) -> Option<Sink> {
+    fn append(file: &Path, len: u64) -> Option<Sink> {
         let appended = std::fs::OpenOptions::new().append(true).open(file).ok()?;
         let on_file = appended.metadata().ok()?.len();
         (on_file >= HEADER + len).then(|| Sink {
             out: std::io::BufWriter::with_capacity(1 << 20, appended),
             end: on_file - HEADER,
-            reader: Reader::open(file, damaged),
+            reader: None,
             buffered: VecDeque::new(),
         })
     }
 
     /// A new file at `file`, beginning with `header`.
-    fn create(file: &Path, header: &[u8], damaged: &Damage) -> std::io::Result<Sink> {
+    fn create(file: &Path, header: &[u8]) -> std::io::Result<Sink> {
         let mut out = std::io::BufWriter::with_capacity(1 << 20, std::fs::File::create(file)?);
         out.write_all(header)?;
         Ok(Sink {
             out,
             end: 0,
-            reader: Reader::open(file, damaged),
+            reader: None,
             buffered: VecDeque::new(),
         })
+    }
+
+    /// The sink, reading back from `file` (its own) the texts placed in it.
+    fn reading_back(self, file: &Path, damaged: &Damage) -> Sink {
+        Sink {
+            reader: Reader::open(file, damaged),
+            ..self
+        }
     }
 
     /// Appends `bytes`.
@@ -513,18 +521,24 @@ impl Appender {
     /// Names `bytes` in this store: where `kept` says they are if it is this store, else
     /// appended.
     pub(crate) fn put(&mut self, bytes: &[u8], kept: Option<Kept>) -> std::io::Result<Place> {
-        match kept {
-            Some(kept) if kept.generation == self.generation => Ok(kept.place),
-            _ => self.store.put(bytes),
+        match self.here(kept) {
+            Some(place) => Ok(place),
+            None => self.store.put(bytes),
         }
     }
 
     /// Names a text in this store's texts file, as [`Appender::put`] does in the store.
     pub(crate) fn put_text(&mut self, bytes: &[u8], kept: Option<Kept>) -> std::io::Result<Place> {
-        match kept {
-            Some(kept) if kept.generation == self.generation => Ok(kept.place),
-            _ => self.texts.put(bytes),
+        match self.here(kept) {
+            Some(place) => Ok(place),
+            None => self.texts.put(bytes),
         }
+    }
+
+    /// Where `kept` says bytes are, if that is in this store.
+    fn here(&self, kept: Option<Kept>) -> Option<Place> {
+        kept.filter(|k| k.generation == self.generation)
+            .map(|k| k.place)
     }
 
     /// Names a placed text in the texts file (see [`Placed`]): appended, and let go once
@@ -545,15 +559,13 @@ impl Appender {
         unchecked: &Unchecked,
         kept: Option<Kept>,
     ) -> std::io::Result<Place> {
-        match kept {
-            Some(kept) if kept.generation == self.generation => Ok(kept.place),
-            _ => {
-                let bytes = unchecked.checked().ok_or_else(|| {
-                    std::io::Error::other("bytes of the store are not as they were written")
-                })?;
-                self.texts.put(&bytes)
-            }
+        if let Some(place) = self.here(kept) {
+            return Ok(place);
         }
+        let bytes = unchecked.checked().ok_or_else(|| {
+            std::io::Error::other("bytes of the store are not as they were written")
+        })?;
+        self.texts.put(&bytes)
     }
 
     /// Writes what is buffered: the bytes are on file before the cache naming them is.
