@@ -499,6 +499,21 @@ fn print_all<'a>(diagnostics: impl Iterator<Item = &'a Diagnostic>) {
     let _ = std::io::stderr().lock().write_all(all.as_bytes());
 }
 
+/// What went wrong with a file, without its path (the message names it) or the OS's error
+/// number: "no space left on device", "no such file or directory".
+pub fn io_cause(error: &std::io::Error) -> String {
+    let text = error.to_string();
+    let text = match text.rfind(" (os error") {
+        Some(at) => &text[..at],
+        None => &text,
+    };
+    let mut chars = text.chars();
+    chars
+        .next()
+        .map(|c| c.to_lowercase().chain(chars).collect())
+        .unwrap_or_default()
+}
+
 impl IntoIterator for Diagnostics {
     type Item = Diagnostic;
     type IntoIter = std::vec::IntoIter<Diagnostic>;

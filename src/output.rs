@@ -341,7 +341,7 @@ impl<'a> Staging<'a> {
     fn fail(&self, path: &str, error: &std::io::Error) {
         let mut failed = self.failed.lock().unwrap_or_else(PoisonError::into_inner);
         let (count, _) = failed
-            .entry(cause(error))
+            .entry(crate::diagnostics::io_cause(error))
             .or_insert_with(|| (0, path.to_string()));
         *count += 1;
     }
@@ -459,7 +459,7 @@ impl<'a> Staging<'a> {
             Diagnostic::error(format!(
                 "cannot put the new site in place of `{}`: {}; {previous}",
                 folder.shown,
-                cause(&e)
+                crate::diagnostics::io_cause(&e)
             ))
         })?;
         // The listing's lines made here, in one string, rather than one string a file.
@@ -549,21 +549,6 @@ pub(crate) fn write_file(path: &Path, bytes: &[u8]) -> std::io::Result<FileStamp
     let mut file = std::fs::File::create(path)?;
     file.write_all(bytes)?;
     Ok(stamp_of(&file.metadata()?))
-}
-
-/// What went wrong, without the path (the message names the output) or the OS's error
-/// number: "no space left on device".
-fn cause(error: &std::io::Error) -> String {
-    let text = error.to_string();
-    let text = match text.rfind(" (os error") {
-        Some(at) => &text[..at],
-        None => &text,
-    };
-    let mut chars = text.chars();
-    chars
-        .next()
-        .map(|c| c.to_lowercase().chain(chars).collect())
-        .unwrap_or_default()
 }
 
 /// A writer that remembers its first error, so that a failed write is told apart from an
@@ -1639,7 +1624,10 @@ mod tests {
             .map_err(|_| "template `page.html` failed");
         let _ = out.write_all(b"</html>");
         let error = out.error.expect("the write error");
-        assert_eq!(cause(&error), "no space left on device");
+        assert_eq!(
+            crate::diagnostics::io_cause(&error),
+            "no space left on device"
+        );
     }
 
     #[test]

@@ -1143,7 +1143,9 @@ fn serve_renders_a_page_again_when_only_its_include_changes() {
 
 #[test]
 fn unknown_includes_snippets_and_cycles_are_errors_at_the_directive() {
-    let site = guide("Text\n\nSee {{nope}}.\n\n{{$include /help/_includes/a.md}}\n");
+    let site = guide(
+        "Text\n\nSee {{nope}}.\n\n{{$include /help/_includes/a.md}}\n\n{{$include ../gone.md}}\n",
+    );
     site.write(
         "content/en/help/_includes/snippets.md",
         "## One {#one}\n\nx\n",
@@ -1157,6 +1159,12 @@ fn unknown_includes_snippets_and_cycles_are_errors_at_the_directive() {
     assert!(err.contains("content/en/help/page.md:10:1"), "{err}");
     assert!(
         err.contains("/help/_includes/a.md -> /help/_includes/b.md -> /help/_includes/a.md"),
+        "{err}"
+    );
+    // A missing file: the OS's words without its error number, and the file looked for.
+    assert!(err.contains("content/en/help/page.md:12:1"), "{err}");
+    assert!(
+        err.contains("include `../gone.md`: no such file or directory (/gone.md)"),
         "{err}"
     );
 }

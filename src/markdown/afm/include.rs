@@ -259,7 +259,7 @@ impl Includes<'_> {
                     &file,
                     read,
                     |text| Ok(strip_front_matter(text).to_string()),
-                    |e| format!("include `{path}`: {e}"),
+                    |e| self.unreadable(path, &file, &e),
                 )?;
                 (file.clone(), file, piece)
             }
@@ -279,7 +279,7 @@ impl Includes<'_> {
                             )
                         })
                     },
-                    |e| format!("snippet `{name}`: {e}"),
+                    |e| format!("snippet `{name}`: {}", crate::diagnostics::io_cause(&e)),
                 )?;
                 (key, file, piece)
             }
@@ -375,6 +375,19 @@ impl Includes<'_> {
                 return None;
             }
             dir = dir.parent().filter(|d| d.starts_with(self.root))?;
+        }
+    }
+
+    /// Why an included file cannot be read, and which file that is when the directive
+    /// named it otherwise (a relative path): "include `../x.md`: no such file or
+    /// directory (/help/x.md)".
+    fn unreadable(&self, path: &str, file: &Path, error: &std::io::Error) -> String {
+        let cause = crate::diagnostics::io_cause(error);
+        let shown = self.shown(file);
+        if shown == path {
+            format!("include `{path}`: {cause}")
+        } else {
+            format!("include `{path}`: {cause} ({shown})")
         }
     }
 
