@@ -68,6 +68,7 @@ mod name_order;
 mod output;
 mod output_folder;
 mod pages_seen;
+mod parallel;
 mod pipeline;
 mod render;
 mod sanitize;

@@ -491,9 +491,8 @@ fn read_with_cache(
     };
     let looked: Vec<Looked> = files
         .par_iter()
-        // In jobs of at most 64 files, so that the last of them do not go on one core
-        // (see `bodies::render`).
-        .with_max_len(64)
+        // So that the last of them do not go on one core.
+        .with_max_len(crate::parallel::job_len(files.len()))
         .map(|file| {
             if let Some(page) = unchanged(file) {
                 return Looked::kept(page);
