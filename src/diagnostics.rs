@@ -501,7 +501,7 @@ fn print_all<'a>(diagnostics: impl Iterator<Item = &'a Diagnostic>) {
 
 /// What went wrong with a file, without its path (the message names it) or the OS's error
 /// number: "no space left on device", "no such file or directory".
-pub fn io_cause(error: &std::io::Error) -> String {
+pub(crate) fn io_cause(error: &std::io::Error) -> String {
     let text = error.to_string();
     let text = match text.rfind(" (os error") {
         Some(at) => &text[..at],
