@@ -231,20 +231,29 @@ impl Walk<'_> {
             }
             let is_page = path.extension().and_then(|e| e.to_str()) == Some("md");
             if kind.is_symlink() {
-                // A link may point anywhere: accept it only if its target is inside the site.
-                match std::fs::canonicalize(&path) {
-                    Ok(target) if target.starts_with(&self.site_root) && target.is_file() => {
+                // A link may point anywhere: accept it only if its target is a file inside
+                // the site. A folder is not followed (a link to a folder above it would
+                // loop); the warning says which of these it is.
+                let skipped = match std::fs::canonicalize(&path) {
+                    Ok(target) if !target.starts_with(&self.site_root) => {
+                        "it points outside the site"
+                    }
+                    Ok(target) if target.is_file() => {
                         entries.push(Found::Link);
+                        ""
                     }
-                    _ => {
-                        entries.push(Found::Problem(
-                            Diagnostic::warning(
-                                "symbolic link skipped: it points outside the site or to nothing",
-                            )
+                    Ok(target) if target.is_dir() => {
+                        "it points to a folder, and only links to files are followed"
+                    }
+                    Ok(_) => "it points to neither a file nor a folder",
+                    Err(_) => "it points to nothing (or to itself)",
+                };
+                if !skipped.is_empty() {
+                    entries.push(Found::Problem(
+                        Diagnostic::warning(format!("symbolic link skipped: {skipped}"))
                             .in_file(display_path(config, &path)),
-                        ));
-                        continue;
-                    }
+                    ));
+                    continue;
                 }
             } else if kind.is_dir() {
                 entries.push(Found::Folder(path));

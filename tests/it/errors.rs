@@ -326,12 +326,33 @@ fn symlinks_out_of_the_site_and_loops_are_not_followed() {
     .expect("link");
     std::os::unix::fs::symlink(outside.path(), site.path("content/elsewhere")).expect("link");
     std::os::unix::fs::symlink(site.path("content"), site.path("content/loop")).expect("link");
+    std::os::unix::fs::symlink(
+        site.path("content/gone.fr.md"),
+        site.path("content/dangling"),
+    )
+    .expect("link");
     let run = site.build().ok();
-    assert!(
-        run.stderr().contains("content/secret.fr.md"),
-        "{}",
-        run.stderr()
-    );
+    // Each skipped link says why.
+    for (link, why) in [
+        ("secret.fr.md", "it points outside the site"),
+        ("elsewhere", "it points outside the site"),
+        (
+            "loop",
+            "it points to a folder, and only links to files are followed",
+        ),
+        ("dangling", "it points to nothing"),
+    ] {
+        let line = run
+            .stderr()
+            .lines()
+            .find(|l| l.contains(&format!("content/{link}")))
+            .map(str::to_string);
+        assert!(
+            line.as_deref().is_some_and(|l| l.contains(why)),
+            "{link}: {line:?}\n{}",
+            run.stderr()
+        );
+    }
     assert!(!site.output("fr/secret/index.html").exists());
     assert!(!site.output("fr/elsewhere").exists());
 }
