@@ -282,13 +282,32 @@ pub(crate) fn render(
         EVENTS.set(recycle(larger));
     }
     if check_whole {
-        out.html = match sanitize::plain(&out.html) {
-            Some(std::borrow::Cow::Borrowed(_)) => out.html,
-            Some(std::borrow::Cow::Owned(html)) => html,
-            None => sanitize::clean(&out.html),
-        };
+        check_whole_body(&mut out, &lines);
     }
     out
+}
+
+/// A body whose raw HTML could not be checked where it is: checked whole, and cleaned if
+/// it does not pass (see [`sanitize::plain`]); one nested past what a browser builds is
+/// an error instead (see [`sanitize::nests_too_deep`]).
+fn check_whole_body(out: &mut Rendered, lines: &Lines) {
+    out.html = match sanitize::plain(&out.html) {
+        Some(std::borrow::Cow::Borrowed(_)) => std::mem::take(&mut out.html),
+        Some(std::borrow::Cow::Owned(html)) => html,
+        None if sanitize::nests_too_deep(&out.html) => {
+            out.broken_links.push(BrokenLink::at(
+                lines,
+                0,
+                format!(
+                    "this page nests its quotes, lists or HTML elements more than {} deep: \
+                     a browser would not show it as written\nnest them less deeply",
+                    sanitize::MAX_DEPTH
+                ),
+            ));
+            String::new()
+        }
+        None => sanitize::clean(&out.html),
+    };
 }
 
 /// Whether the raw HTML among a body's `events` (the author's and AFM's) passes

@@ -43,6 +43,54 @@ pub(crate) fn clean(html: &str) -> String {
     cleaner().clean(html).to_string()
 }
 
+/// How deep a body's elements may nest for [`clean`]: the deepest a browser builds a page
+/// (Chromium's HTML parser stops nesting at 512), and what keeps cleaning fast. The HTML
+/// parser cleaning uses looks through every open element at each tag, so that a body of
+/// 100,000 nested quotes (`>>>>…`) and a few raw `<div>`s took 40 s to clean, and a
+/// million would take an hour: such a body is an error instead (see [`nests_too_deep`]).
+pub(crate) const MAX_DEPTH: usize = 512;
+
+/// Whether `html` nests more than [`MAX_DEPTH`] elements inside each other, as the HTML
+/// parser would open them: each start tag opens an element and its end tag closes it,
+/// but for the elements that have no end tag (`<br>`, `<img>`...) or whose end tag may be
+/// left out (`<p>`, `<li>`, `<td>`...: a parser closes them at the next of their kind, so
+/// they never pile up). Tags in comments count too: more than it should, never less.
+pub(crate) fn nests_too_deep(html: &str) -> bool {
+    const UNCOUNTED: &[&str] = &[
+        "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param",
+        "source", "track", "wbr", "p", "li", "dt", "dd", "tr", "td", "th", "thead", "tbody",
+        "tfoot", "option", "optgroup", "rt", "rp", "colgroup", "caption", "html", "head", "body",
+    ];
+    let bytes = html.as_bytes();
+    let mut depth = 0usize;
+    for at in memchr::memchr_iter(b'<', bytes) {
+        let rest = &bytes[at + 1..];
+        let closing = rest.first() == Some(&b'/');
+        let name = &rest[usize::from(closing)..];
+        let len = name
+            .iter()
+            .position(|b| !b.is_ascii_alphanumeric())
+            .unwrap_or(name.len());
+        let name = &name[..len];
+        if !name.first().is_some_and(u8::is_ascii_alphabetic)
+            || UNCOUNTED
+                .iter()
+                .any(|u| u.as_bytes().eq_ignore_ascii_case(name))
+        {
+            continue;
+        }
+        if closing {
+            depth = depth.saturating_sub(1);
+        } else {
+            depth += 1;
+            if depth > MAX_DEPTH {
+                return true;
+            }
+        }
+    }
+    false
+}
+
 /// Each start tag in an author's raw HTML of an element that cleaning takes out (see
 /// [`clean`]), with its byte offset: a `<script>` or an embedded video that went
 /// without a word left its author looking for it. Comments are passed over.
@@ -790,6 +838,30 @@ pub(crate) fn is_unsafe_url(url: &str, image: bool) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Elements whose end tag may be left out, and those that have none, never pile up;
+    /// others count until closed.
+    #[test]
+    fn nesting_counts_the_elements_a_parser_keeps_open() {
+        let deep = |open: &str, n: usize| open.repeat(n);
+        assert!(!nests_too_deep(&deep("<div>", MAX_DEPTH)));
+        assert!(nests_too_deep(&deep("<div>", MAX_DEPTH + 1)));
+        assert!(nests_too_deep(&deep("<BlockQuote class=x>", MAX_DEPTH + 1)));
+        assert!(!nests_too_deep(&deep("<div></div>", 10 * MAX_DEPTH)));
+        for open in [
+            "<p>",
+            "<li>",
+            "<br>",
+            "<img src=x>",
+            "<td>",
+            "<!-- x -->",
+            "a < b ",
+        ] {
+            assert!(!nests_too_deep(&deep(open, 10 * MAX_DEPTH)), "{open}");
+        }
+        let lists = deep("<ul><li>", MAX_DEPTH + 1);
+        assert!(nests_too_deep(&lists));
+    }
 
     #[test]
     fn a_common_tag_is_what_reading_it_makes() {

@@ -167,6 +167,52 @@ fn raw_html_taken_out_is_said() {
     assert!(select(&site.html("fr/embed/index.html"), ".prose iframe").is_empty());
 }
 
+/// A body nested deeper than a browser nests a page (100,000 quotes, then raw HTML that
+/// must be cleaned) is an error at the page, not a build that cleans it for minutes: the
+/// HTML parser that cleaning uses looks through every open element at each tag. The same
+/// nesting in HTML that needs no cleaning builds; the output is left as it was.
+#[test]
+fn html_nested_past_what_a_browser_builds_is_an_error() {
+    let site = TestSite::new(TWO_LANGUAGES);
+    site.write("content/a.fr.md", "---\ntitle: A\n---\nTexte.\n");
+    site.build().ok();
+    let before = std::fs::read(site.output("fr/a/index.html")).expect("built");
+    let quotes = ">".repeat(100_000);
+    site.write(
+        "content/deep.fr.md",
+        &format!("---\ntitle: Profond\n---\n{quotes} x\n\n<div><script>x</script></div>\n"),
+    );
+    site.write(
+        "content/divs.fr.md",
+        &format!("---\ntitle: Divs\n---\n{}\n", "<div>".repeat(200_000)),
+    );
+    let stderr = site.build().fails();
+    for page in ["deep", "divs"] {
+        assert!(
+            stderr.contains(&format!("content/{page}.fr.md:4:1"))
+                && stderr.contains("nests its quotes, lists or HTML elements more than 512 deep"),
+            "{page}: {stderr}"
+        );
+    }
+    assert_eq!(
+        std::fs::read(site.output("fr/a/index.html")).expect("kept"),
+        before
+    );
+    // Nested as deep as a page may be, it builds, cleaned.
+    site.write(
+        "content/deep.fr.md",
+        &format!(
+            "---\ntitle: Profond\n---\n{} x\n\n<div><script>x</script></div>\n",
+            ">".repeat(500)
+        ),
+    );
+    std::fs::remove_file(site.path("content/divs.fr.md")).expect("rm");
+    site.build().ok();
+    let html = site.html("fr/deep/index.html");
+    assert_eq!(select(&html, ".prose blockquote").len(), 500);
+    assert!(select(&html, ".prose script").is_empty());
+}
+
 #[test]
 fn trusted_raw_html_passes_through() {
     let yaml = format!("{TWO_LANGUAGES}markdown:\n  raw_html: trusted\n");
