@@ -148,23 +148,26 @@ impl Diagnostic {
             return Some(kept.clone());
         }
         let source = self.source.as_deref()?;
-        let offset = self.offset()?;
+        let (line_start, line_text) = self.line_text()?;
+        let (_, column) = self.caret_in(line_text);
         let caret_line = self.line? - 1;
-        let line_start = source[..offset].rfind('\n').map_or(0, |i| i + 1);
-        let column = source[line_start..offset].chars().count();
         let first_line = caret_line.saturating_sub(1);
         let first_start = if first_line == caret_line {
             line_start
         } else {
-            source[..line_start - 1].rfind('\n').map_or(0, |i| i + 1)
+            memchr::memrchr(b'\n', &source.as_bytes()[..line_start - 1]).map_or(0, |i| i + 1)
         };
         let mut text = String::new();
         let mut caret = 0;
-        for (i, line) in source[first_start..]
-            .split('\n')
-            .enumerate()
-            .take(caret_line + 2 - first_line)
-        {
+        // Lines found with `memchr`: `split('\n')` went through a long line byte by byte.
+        let mut rest = &source[first_start..];
+        let lines = std::iter::from_fn(|| {
+            let end = memchr::memchr(b'\n', rest.as_bytes());
+            let line = &rest[..end.unwrap_or(rest.len())];
+            rest = end.map_or("", |end| &rest[end + 1..]);
+            Some(line)
+        });
+        for (i, line) in lines.enumerate().take(caret_line + 2 - first_line) {
             if i > 0 {
                 text.push('\n');
             }
@@ -182,11 +185,10 @@ impl Diagnostic {
         })
     }
 
-    /// Byte offset of the line and column in the source, for the snippet.
-    fn offset(&self) -> Option<usize> {
+    /// Where the diagnostic's line starts in its source, and its text.
+    fn line_text(&self) -> Option<(usize, &str)> {
         let source = self.source.as_deref()?;
         let line = self.line?;
-        let column = self.column.unwrap_or(1);
         // Line ends found with `memchr`: a warning deep in a page went through its lines
         // one search each (2.4% of a guide's build with 317 warnings).
         let line_start = if line == 1 {
@@ -194,45 +196,91 @@ impl Diagnostic {
         } else {
             memchr::memchr_iter(b'\n', source.as_bytes()).nth(line - 2)? + 1
         };
-        let line_text = source[line_start..].split('\n').next().unwrap_or("");
-        // Columns count characters; convert to bytes within the line.
-        let in_line = line_text
-            .char_indices()
-            .nth(column - 1)
-            .map_or(line_text.len(), |(i, _)| i);
-        Some(line_start + in_line)
+        let rest = &source[line_start..];
+        Some((
+            line_start,
+            &rest[..memchr::memchr(b'\n', rest.as_bytes()).unwrap_or(rest.len())],
+        ))
+    }
+
+    /// The caret's byte offset in its line's text and its 0-based column in characters:
+    /// the diagnostic's column, or the line's end if it is past it.
+    fn caret_in(&self, line_text: &str) -> (usize, usize) {
+        let column = self.column.unwrap_or(1) - 1;
+        match byte_of(line_text, column) {
+            end if end == line_text.len() => (end, char_count(line_text)),
+            at => (at, column),
+        }
     }
 }
 
 /// How many characters of a line a snippet shows at most.
 pub const SNIPPET_WIDTH: usize = 200;
 
-/// At most [`SNIPPET_WIDTH`] characters of `line` around the character `column`, with
-/// `…` where it was cut, and the byte offset of that column in the result.
+/// At most [`SNIPPET_WIDTH`] characters of `line` around the character `column` (at most
+/// the line's length), with `…` where it was cut, and the byte offset of that column in
+/// the result. Each call reads the line up to the window's end, and that quickly if it is
+/// ASCII, rather than counting all of it: a page of one long line with 50,000 links to
+/// missing `#anchors` took 28 s to draw its warnings, each counting the whole line.
 fn window(line: &str, column: usize) -> (String, usize) {
-    let len = line.chars().count();
-    let byte_of = |text: &str, chars: usize| {
-        text.char_indices()
-            .nth(chars)
-            .map_or(text.len(), |(b, _)| b)
-    };
-    if len <= SNIPPET_WIDTH {
-        return (line.to_string(), byte_of(line, column));
+    let caret = byte_of(line, column);
+    // The characters after the caret, counted up to one more than a window holds: the
+    // line's length where it matters (its end is in view), and "more" otherwise.
+    let after = line[caret..].chars().take(SNIPPET_WIDTH + 1).count();
+    if column + after <= SNIPPET_WIDTH {
+        return (line.to_string(), caret);
     }
-    let start = column
-        .saturating_sub(SNIPPET_WIDTH / 2)
-        .min(len - SNIPPET_WIDTH);
-    let (from, to) = (byte_of(line, start), byte_of(line, start + SNIPPET_WIDTH));
-    let mut out = String::with_capacity(SNIPPET_WIDTH * 4 + 6);
+    // Half a window before the caret, or as many as fill the window when the line ends
+    // within half a window after it.
+    let start = if after < SNIPPET_WIDTH / 2 {
+        column + after - SNIPPET_WIDTH
+    } else {
+        column.saturating_sub(SNIPPET_WIDTH / 2)
+    };
+    let back = column - start;
+    let from = if back == 0 {
+        caret
+    } else {
+        line[..caret]
+            .char_indices()
+            .nth_back(back - 1)
+            .map_or(0, |(b, _)| b)
+    };
+    let to = line[from..]
+        .char_indices()
+        .nth(SNIPPET_WIDTH)
+        .map_or(line.len(), |(b, _)| from + b);
+    let mut out = String::with_capacity(to - from + 6);
     if start > 0 {
         out.push('…');
     }
-    let caret = out.len() + byte_of(&line[from..to], column - start);
+    let at = out.len() + (caret - from);
     out.push_str(&line[from..to]);
     if to < line.len() {
         out.push('…');
     }
-    (out, caret)
+    (out, at)
+}
+
+/// The byte offset of character `chars` of `text` (its length past its end): the same
+/// number where the characters before it are ASCII, found without going through them one
+/// by one.
+fn byte_of(text: &str, chars: usize) -> usize {
+    if text.as_bytes().get(..chars).is_some_and(<[u8]>::is_ascii) {
+        return chars;
+    }
+    text.char_indices()
+        .nth(chars)
+        .map_or(text.len(), |(b, _)| b)
+}
+
+/// How many characters `text` has (its length if it is ASCII).
+fn char_count(text: &str) -> usize {
+    if text.is_ascii() {
+        text.len()
+    } else {
+        text.chars().count()
+    }
 }
 
 impl fmt::Display for Diagnostic {
@@ -565,11 +613,90 @@ mod tests {
     }
 
     #[test]
-    fn offset_counts_characters_not_bytes() {
+    fn the_caret_counts_characters_not_bytes() {
         let d = Diagnostic::error("x")
-            .at(1, 3)
-            .with_source(Arc::from("éé!"));
-        assert_eq!(d.offset(), Some(4));
+            .at(2, 3)
+            .with_source(Arc::from("line\néé!\n"));
+        assert_eq!(d.line_text(), Some((5, "éé!")));
+        assert_eq!(d.caret_in("éé!"), (4, 2));
+        // Past the line's end: at its end.
+        let d = d.at(2, 9);
+        assert_eq!(d.caret_in("éé!"), ("éé!".len(), 3));
+    }
+
+    /// The window as it was made before it read only what it shows (each line counted
+    /// whole): the same text and caret for every line and column.
+    fn window_counting_all(line: &str, column: usize) -> (String, usize) {
+        let len = line.chars().count();
+        let byte_of = |text: &str, chars: usize| {
+            text.char_indices()
+                .nth(chars)
+                .map_or(text.len(), |(b, _)| b)
+        };
+        if len <= SNIPPET_WIDTH {
+            return (line.to_string(), byte_of(line, column));
+        }
+        let start = column
+            .saturating_sub(SNIPPET_WIDTH / 2)
+            .min(len - SNIPPET_WIDTH);
+        let (from, to) = (byte_of(line, start), byte_of(line, start + SNIPPET_WIDTH));
+        let mut out = String::new();
+        if start > 0 {
+            out.push('…');
+        }
+        let caret = out.len() + byte_of(&line[from..to], column - start);
+        out.push_str(&line[from..to]);
+        if to < line.len() {
+            out.push('…');
+        }
+        (out, caret)
+    }
+
+    #[test]
+    fn a_window_reads_only_what_it_shows_and_shows_the_same() {
+        let pieces = ["a", "é", "’", "😀", " ", "x"];
+        let mut seed = 7u64;
+        let mut next = || {
+            seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+            (seed >> 33) as usize
+        };
+        for _ in 0..400 {
+            let len = next() % 700;
+            let ascii = next() % 3 == 0;
+            let line: String = (0..len)
+                .map(|_| {
+                    if ascii {
+                        "a"
+                    } else {
+                        pieces[next() % pieces.len()]
+                    }
+                })
+                .collect();
+            let chars = line.chars().count();
+            for column in [
+                0,
+                1,
+                chars / 2,
+                chars.saturating_sub(1),
+                chars,
+                next() % (chars + 1),
+            ] {
+                let column = column.min(chars);
+                assert_eq!(
+                    window(&line, column),
+                    window_counting_all(&line, column),
+                    "{chars} characters, column {column}"
+                );
+            }
+        }
+        for (text, chars) in [("abc", 2), ("abc", 9), ("é!", 1), ("aé!", 2), ("", 0)] {
+            assert_eq!(
+                byte_of(text, chars),
+                text.char_indices()
+                    .nth(chars)
+                    .map_or(text.len(), |(b, _)| b)
+            );
+        }
     }
 
     #[test]
@@ -634,7 +761,7 @@ mod tests {
         let d = Diagnostic::error("x")
             .at(40, 1)
             .with_source(Arc::from("a\nb"));
-        assert_eq!(d.offset(), None);
+        assert_eq!(d.line_text(), None);
         assert!(d.render(false).contains('x'));
     }
 }
