@@ -829,7 +829,17 @@ pub(crate) fn parse_page(file: SourceFile, text: String) -> Result<Page, Diagnos
     let body_start = text.len() - split.body.len();
     let body_line = split.body_line;
     let front = parsed.front;
-    let title = page_title(front.title.as_deref(), &split).map_err(here)?;
+    // A guide's `TOC.md` is its menu, not a page: its `user-guide-title` names it when it
+    // has no `# Heading` (it is the menu's title, see `site::navigation`).
+    let guide_title = (file.stem() == "TOC")
+        .then(|| {
+            parsed
+                .extra
+                .get("user-guide-title")
+                .and_then(|v| v.as_str())
+        })
+        .flatten();
+    let title = page_title(front.title.as_deref().or(guide_title), &split).map_err(here)?;
     let section = file.dirs().first().map(std::string::ToString::to_string);
     let kind = front
         .kind

@@ -1161,6 +1161,24 @@ fn unknown_includes_snippets_and_cycles_are_errors_at_the_directive() {
         err.contains("/help/_includes/a.md -> /help/_includes/b.md -> /help/_includes/a.md"),
         "{err}"
     );
+    // Nested too deep: an error, not a thread's stack overflowed by a chain of files.
+    let deep = guide("Text\n\n{{$include /help/_includes/i0.md}}\n");
+    for i in 0..5000 {
+        deep.write(
+            &format!("content/en/help/_includes/i{i}.md"),
+            &format!("{i} {{{{$include i{}.md}}}}\n", i + 1),
+        );
+    }
+    let deep_err = deep.build().fails();
+    assert!(
+        deep_err.contains("content/en/help/page.md:8:1")
+            && deep_err.contains("includes nested more than 16 deep")
+            && deep_err.contains("/help/_includes/i15.md"),
+        "{deep_err}"
+    );
+    // 16 deep is fine.
+    deep.write("content/en/help/_includes/i15.md", "end\n");
+    deep.build().ok();
     // A missing file: the OS's words without its error number, and the file looked for.
     assert!(err.contains("content/en/help/page.md:12:1"), "{err}");
     assert!(

@@ -215,6 +215,28 @@ fn the_sidebar_follows_the_toc() {
     );
 }
 
+/// A `TOC.md` written by hand may have no `# Heading`: its `user-guide-title` names the
+/// guide, and it is no page without a title (that was an error at `TOC.md:1:1`).
+#[test]
+fn a_toc_without_a_heading_is_named_by_its_front_matter() {
+    let site = guide_site();
+    let without_heading: String = TOC_FR
+        .lines()
+        .filter(|l| !l.starts_with("# "))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    site.write("content/fr/help/demo/TOC.md", &without_heading);
+    site.build().ok();
+    let html = site.html("fr/help/demo/install/index.html");
+    assert_eq!(text(&select(&html, ".guide-title")[0]), "Guide Demo");
+    assert_eq!(
+        entries(&select(&html, ".guide-nav nav > ul")[0]),
+        ["Démarrer", "Installation"]
+    );
+    let current = select(&html, ".guide-nav a[aria-current=page]");
+    assert_eq!(text(&current[0]), "Installer");
+}
+
 #[test]
 fn toc_md_is_not_a_page_and_a_page_outside_it_keeps_the_guide_menu() {
     let site = guide_site();

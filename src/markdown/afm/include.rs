@@ -288,6 +288,12 @@ impl Includes<'_> {
             let names: Vec<String> = chain.iter().chain([&path]).map(|p| self.shown(p)).collect();
             return Err(format!("include cycle: {}", names.join(" -> ")));
         }
+        // The page is the chain's first; each file it includes, inside another or not, one
+        // more. (Each level is a call of this function: a chain of 5,000 files overflowed
+        // the thread's stack, and the build aborted.)
+        if chain.len() > MAX_DEPTH {
+            return Err(format!("includes nested more than {MAX_DEPTH} deep"));
+        }
         let text = piece.text.as_str();
         chain.push(path);
         let mut out = String::with_capacity(text.len());
@@ -396,6 +402,10 @@ impl Includes<'_> {
         format!("/{}", shown.to_string_lossy().replace('\\', "/"))
     }
 }
+
+/// How many files deep includes may nest in a page (Adobe's guides nest two or three):
+/// past it, an error at the page's directive that names the chain.
+const MAX_DEPTH: usize = 16;
 
 #[derive(Debug, PartialEq)]
 enum Directive {
