@@ -67,8 +67,14 @@ pub(crate) fn parse(body: &str, body_line: usize) -> Vec<TocEntry> {
         push_entries(&mut items, content, (indent, text), at);
     }
     let mut pos = 0;
-    nest(&mut items, &mut pos, 0)
+    nest(&mut items, &mut pos, 0, 0)
 }
+
+/// How many levels deep a menu nests: items indented deeper are the deepest level's
+/// (each level is a call of [`nest`], and of what walks the menu after it: a `TOC.md` of
+/// 20,000 levels overflowed the thread's stack and aborted the build). Adobe's guides
+/// nest five or six.
+const MAX_LEVELS: usize = 32;
 
 /// The entries of an item's `content` (one, or several run on: see [`run_on`]), its
 /// marker at `indent` and its text at `text`, written at `(line, column)`.
@@ -146,13 +152,15 @@ struct Item {
 /// indented less than its list's first item but as far as its parent's text is still in
 /// that list (Analytics Learn's `TOC.md` indents a group's first items four spaces and
 /// the next ones two).
-fn nest(items: &mut [Item], pos: &mut usize, indent: usize) -> Vec<TocEntry> {
+fn nest(items: &mut [Item], pos: &mut usize, indent: usize, level: usize) -> Vec<TocEntry> {
     let mut out = Vec::new();
     while *pos < items.len() && items[*pos].indent >= indent {
         let text = items[*pos].text;
         let mut entry = std::mem::take(&mut items[*pos].entry);
         *pos += 1;
-        entry.children = nest(items, pos, text);
+        if level + 1 < MAX_LEVELS {
+            entry.children = nest(items, pos, text, level + 1);
+        }
         out.push(entry);
     }
     out
@@ -268,6 +276,26 @@ mod tests {
 
     /// Items of one list need not be indented alike: each belongs to the innermost item
     /// whose text it is indented as far as (CommonMark).
+    /// A menu deeper than [`MAX_LEVELS`] keeps every entry, the deeper ones at the
+    /// deepest level, in order.
+    #[test]
+    fn a_menu_nests_at_most_max_levels() {
+        let body: String = (0..2_000)
+            .map(|i| format!("{}+ [P{i}](p{i}.md)\n", "  ".repeat(i)))
+            .collect();
+        let toc = parse(&body, 1);
+        let mut level = &toc;
+        let mut depth = 1;
+        while let Some(first) = level.first().filter(|e| !e.children.is_empty()) {
+            level = &first.children;
+            depth += 1;
+        }
+        assert_eq!(depth, MAX_LEVELS);
+        assert_eq!(level.len(), 2_000 - (MAX_LEVELS - 1));
+        assert_eq!(level[0].label, format!("P{}", MAX_LEVELS - 1));
+        assert_eq!(level.last().map(|e| e.label.as_str()), Some("P1999"));
+    }
+
     #[test]
     fn items_nest_as_commonmark_nests_them() {
         let toc = parse(
