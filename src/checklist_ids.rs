@@ -9,6 +9,7 @@ use std::collections::hash_map::Entry;
 use rayon::prelude::*;
 
 use crate::checklist_item::ChecklistItem;
+use crate::content::ChecklistPlaces;
 use crate::diagnostics::Diagnostic;
 use crate::hash::FastMap;
 use crate::site::{PageId, Site};
@@ -33,12 +34,18 @@ fn shared_in(site: &Site, language: &str) -> Vec<Diagnostic> {
     let mut first: FastMap<&str, PageId> = FastMap::default();
     first.reserve(items);
     for i in pages() {
+        // Where the page's items are written, found once for all its warnings.
+        let mut places = None;
         for (n, item) in site.pages[i].checklist().iter().enumerate() {
             match first.entry(item.id.as_str()) {
                 Entry::Vacant(e) => {
                     e.insert(i);
                 }
-                Entry::Occupied(e) => found.push(warning(site, i, (n, item), *e.get())),
+                Entry::Occupied(e) => {
+                    let places =
+                        places.get_or_insert_with(|| site.pages[i].page.checklist_places());
+                    found.push(warning(site, i, (n, item), *e.get(), places));
+                }
             }
         }
     }
@@ -52,6 +59,7 @@ fn warning(
     i: PageId,
     (n, item): (usize, &ChecklistItem),
     earlier: PageId,
+    places: &ChecklistPlaces<'_>,
 ) -> Diagnostic {
     let p = &site.pages[i];
     let checklist = p.checklist();
@@ -71,8 +79,8 @@ fn warning(
     };
     let d = Diagnostic::warning(message);
     if n < checklist.front.len() {
-        p.page
-            .diagnostic_at_checklist_item(d, n)
+        places
+            .at_front_item(d, n)
             .with_help("give this item an `id:` of its own")
     } else {
         // A task's id comes from its page's key and its text.
@@ -80,8 +88,8 @@ fn warning(
             .iter()
             .filter(|t| t.text == item.text)
             .count();
-        p.page
-            .diagnostic_at_task(d, &item.text, same_before)
+        places
+            .at_task(d, &item.text, same_before)
             .with_help("a task's id comes from its text: word the two tasks apart")
     }
 }

@@ -258,33 +258,44 @@ impl Page {
         }
     }
 
-    /// A diagnostic about item `index` of the page's front matter checklist: its
-    /// `onboarding:` items, then its `checklist:` ones.
-    pub fn diagnostic_at_checklist_item(&self, d: Diagnostic, index: usize) -> Diagnostic {
-        self.diagnostic_at_items(d, &["onboarding", "checklist"], index)
-    }
-
-    /// A diagnostic about the task list item of the body whose text is `text`, the one
-    /// after `before` others with that text: at the first line that has it after a task's
-    /// box (`[ ]`, `[x]`), else at the file.
-    pub fn diagnostic_at_task(&self, d: Diagnostic, text: &str, before: usize) -> Diagnostic {
+    /// Where the page's checklist items are written, found once for all the messages
+    /// about them (see [`ChecklistPlaces`]).
+    pub fn checklist_places(&self) -> ChecklistPlaces<'_> {
         let source = self.source();
+        let keys = ["onboarding", "checklist"];
+        let (front, key_line) = match front_matter::split(&source) {
+            Ok(split) => (
+                keys.iter()
+                    .flat_map(|key| front_matter::list_item_positions(&split, key))
+                    .collect(),
+                keys.iter()
+                    .find_map(|key| front_matter::key_line(&split, key)),
+            ),
+            Err(_) => (Vec::new(), None),
+        };
         let body = source.get(self.body_start..).unwrap_or_default();
-        let line = body
-            .lines()
+        // The body's lines as `str::lines` cuts them, each with its offset in the source.
+        let mut at = self.body_start;
+        let tasks = body
+            .split_inclusive('\n')
             .enumerate()
-            .filter(|(_, l)| {
-                ["[ ]", "[x]", "[X]"]
-                    .iter()
-                    .find_map(|b| l.split_once(b))
-                    .is_some_and(|(_, after)| after.contains(text))
+            .filter_map(|(n, whole)| {
+                let start = at;
+                at += whole.len();
+                let l = whole.strip_suffix('\n').unwrap_or(whole);
+                let l = l.strip_suffix('\r').unwrap_or(l);
+                let (_, after) = ["[ ]", "[x]", "[X]"].iter().find_map(|b| l.split_once(b))?;
+                let column = l.len() - l.trim_start().len() + 1;
+                let from = start + l.len() - after.len();
+                Some((self.body_line + n, column, from..start + l.len()))
             })
-            .nth(before)
-            .map(|(n, l)| (self.body_line + n, l.len() - l.trim_start().len() + 1));
-        let d = d.in_file(&self.file.display);
-        match line {
-            Some((line, column)) => d.with_source(source).at(line, column),
-            None => d,
+            .collect();
+        ChecklistPlaces {
+            page: self,
+            source,
+            front,
+            key_line,
+            tasks,
         }
     }
 
@@ -314,6 +325,57 @@ impl Page {
                 .map(|line| (line, 1))
         }) {
             Some((line, column)) => d.at(line, column),
+            None => d,
+        }
+    }
+}
+
+/// Where a page's checklist items are written, for messages about them: a page with
+/// thousands of items with the same id had each message find them all again (front matter
+/// split, lists read, body gone through), 73 s for 50,000 items.
+pub struct ChecklistPlaces<'p> {
+    page: &'p Page,
+    source: Arc<str>,
+    /// Each item of the front matter's `onboarding:` list, then of its `checklist:` one.
+    front: Vec<(usize, usize)>,
+    /// The line of the first of those keys the front matter has.
+    key_line: Option<usize>,
+    /// Each body line with a task's box: its line, its column and where what follows the
+    /// box is in the source.
+    tasks: Vec<(usize, usize, std::ops::Range<usize>)>,
+}
+
+impl ChecklistPlaces<'_> {
+    /// A diagnostic about item `index` of the page's front matter checklist: its
+    /// `onboarding:` items, then its `checklist:` ones; at the item (flow or block
+    /// style), else at the key's line.
+    pub fn at_front_item(&self, d: Diagnostic, index: usize) -> Diagnostic {
+        let d = d
+            .in_file(&self.page.file.display)
+            .with_source(Arc::clone(&self.source));
+        match self
+            .front
+            .get(index)
+            .copied()
+            .or_else(|| self.key_line.map(|line| (line, 1)))
+        {
+            Some((line, column)) => d.at(line, column),
+            None => d,
+        }
+    }
+
+    /// A diagnostic about the task list item of the body whose text is `text`, the one
+    /// after `before` others with that text: at the first line that has it after a task's
+    /// box (`[ ]`, `[x]`), else at the file.
+    pub fn at_task(&self, d: Diagnostic, text: &str, before: usize) -> Diagnostic {
+        let line = self
+            .tasks
+            .iter()
+            .filter(|(_, _, after)| self.source[after.clone()].contains(text))
+            .nth(before);
+        let d = d.in_file(&self.page.file.display);
+        match line {
+            Some((line, column, _)) => d.with_source(Arc::clone(&self.source)).at(*line, *column),
             None => d,
         }
     }

@@ -664,4 +664,40 @@ fn items_that_share_an_id_are_a_warning_at_the_item() {
         .collect();
     assert_eq!(ids.iter().filter(|id| *id == "wh-date").count(), 2);
     assert_eq!(ids.iter().filter(|id| *id == "ship-a").count(), 2);
+
+    // Many at once, each at its own item and task (found once for the page, not once a
+    // warning: 50,000 such items took 73 s).
+    let items: String = (0..200)
+        .map(|i| format!("  - Item {}\n", i % 100))
+        .collect();
+    let tasks: String = (0..200)
+        .map(|i| format!("- [ ] Task {}\n", i % 100))
+        .collect();
+    site.write(
+        "content/teams/many.en.md",
+        &format!("---\ntitle: Many\nchecklist:\n{items}---\n{tasks}"),
+    );
+    let stderr = site.build().ok().stderr();
+    for n in [100, 150, 199] {
+        // Item `n` is on line 4 + n; task `n` on line 4 + 200 + 1 + n.
+        assert!(
+            stderr.contains(&format!(
+                "content/teams/many.en.md:{}:5: checklist item id",
+                4 + n
+            )),
+            "item {n}: {stderr}"
+        );
+        assert!(
+            stderr.contains(&format!(
+                "content/teams/many.en.md:{}:1: checklist item id",
+                205 + n
+            )),
+            "task {n}: {stderr}"
+        );
+    }
+    let warned = stderr
+        .lines()
+        .filter(|l| l.contains("content/teams/many.en.md:") && l.contains("checklist item id"))
+        .count();
+    assert_eq!(warned, 200, "{stderr}");
 }
