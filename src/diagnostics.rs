@@ -149,7 +149,7 @@ impl Diagnostic {
         }
         let source = self.source.as_deref()?;
         let (line_start, line_text) = self.line_text()?;
-        let (_, column) = self.caret_in(line_text);
+        let (caret_byte, column) = self.caret_in(line_text);
         let caret_line = self.line? - 1;
         let first_line = caret_line.saturating_sub(1);
         let first_start = if first_line == caret_line {
@@ -172,7 +172,11 @@ impl Diagnostic {
                 text.push('\n');
             }
             let at_caret = first_line + i == caret_line;
-            let (cut, at) = window(line, if at_caret { column } else { 0 });
+            let (cut, at) = if at_caret {
+                window(line, column, caret_byte)
+            } else {
+                window(line, 0, 0)
+            };
             if at_caret {
                 caret = text.len() + at;
             }
@@ -218,12 +222,11 @@ impl Diagnostic {
 pub const SNIPPET_WIDTH: usize = 200;
 
 /// At most [`SNIPPET_WIDTH`] characters of `line` around the character `column` (at most
-/// the line's length), with `…` where it was cut, and the byte offset of that column in
+/// the line's length; `caret` is its byte offset), with `…` where it was cut, and the byte offset of that column in
 /// the result. Each call reads the line up to the window's end, and that quickly if it is
 /// ASCII, rather than counting all of it: a page of one long line with 50,000 links to
 /// missing `#anchors` took 28 s to draw its warnings, each counting the whole line.
-fn window(line: &str, column: usize) -> (String, usize) {
-    let caret = byte_of(line, column);
+fn window(line: &str, column: usize, caret: usize) -> (String, usize) {
     // The characters after the caret, counted up to one more than a window holds: the
     // line's length where it matters (its end is in view), and "more" otherwise.
     let after = line[caret..].chars().take(SNIPPET_WIDTH + 1).count();
@@ -683,7 +686,7 @@ mod tests {
             ] {
                 let column = column.min(chars);
                 assert_eq!(
-                    window(&line, column),
+                    window(&line, column, byte_of(&line, column)),
                     window_counting_all(&line, column),
                     "{chars} characters, column {column}"
                 );
@@ -713,7 +716,7 @@ mod tests {
             "{text}"
         );
         assert!(text.contains('…'), "{text}");
-        let (cut, at) = window("abcdef", 3);
+        let (cut, at) = window("abcdef", 3, 3);
         assert_eq!((cut.as_str(), at), ("abcdef", 3));
     }
 

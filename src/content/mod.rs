@@ -262,17 +262,7 @@ impl Page {
     /// about them (see [`ChecklistPlaces`]).
     pub fn checklist_places(&self) -> ChecklistPlaces<'_> {
         let source = self.source();
-        let keys = ["onboarding", "checklist"];
-        let (front, key_line) = match front_matter::split(&source) {
-            Ok(split) => (
-                keys.iter()
-                    .flat_map(|key| front_matter::list_item_positions(&split, key))
-                    .collect(),
-                keys.iter()
-                    .find_map(|key| front_matter::key_line(&split, key)),
-            ),
-            Err(_) => (Vec::new(), None),
-        };
+        let front = ListPlaces::of(&source, &["onboarding", "checklist"]);
         let body = source.get(self.body_start..).unwrap_or_default();
         // The body's lines as `str::lines` cuts them, each with its offset in the source.
         let mut at = self.body_start;
@@ -294,7 +284,6 @@ impl Page {
             page: self,
             source,
             front,
-            key_line,
             tasks,
         }
     }
@@ -302,28 +291,47 @@ impl Page {
     /// A diagnostic about item `index` of the front matter list `key`, with its caret on
     /// the item itself (flow or block style), else on the key's line.
     pub fn diagnostic_at_item(&self, d: Diagnostic, key: &str, index: usize) -> Diagnostic {
-        self.diagnostic_at_items(d, &[key], index)
+        let source = self.source();
+        let places = ListPlaces::of(&source, &[key]);
+        places.at(d.in_file(&self.file.display).with_source(source), index)
+    }
+}
+
+/// Where the items of front matter lists are written, read one list after the other.
+struct ListPlaces {
+    /// Each item's line and column.
+    items: Vec<(usize, usize)>,
+    /// The line of the first of the lists' keys the front matter has.
+    key_line: Option<usize>,
+}
+
+impl ListPlaces {
+    fn of(source: &str, keys: &[&str]) -> ListPlaces {
+        let Ok(split) = front_matter::split(source) else {
+            return ListPlaces {
+                items: Vec::new(),
+                key_line: None,
+            };
+        };
+        ListPlaces {
+            items: keys
+                .iter()
+                .flat_map(|key| front_matter::list_item_positions(&split, key))
+                .collect(),
+            key_line: keys
+                .iter()
+                .find_map(|key| front_matter::key_line(&split, key)),
+        }
     }
 
-    /// The same for item `index` of the lists `keys` read one after the other, its caret
-    /// else on the line of the first of them the front matter has.
-    fn diagnostic_at_items(&self, d: Diagnostic, keys: &[&str], index: usize) -> Diagnostic {
-        let source = self.source();
-        let d = d
-            .in_file(&self.file.display)
-            .with_source(Arc::clone(&source));
-        let Ok(split) = front_matter::split(&source) else {
-            return d;
-        };
-        let item = keys
-            .iter()
-            .flat_map(|key| front_matter::list_item_positions(&split, key))
-            .nth(index);
-        match item.or_else(|| {
-            keys.iter()
-                .find_map(|key| front_matter::key_line(&split, key))
-                .map(|line| (line, 1))
-        }) {
+    /// `d` with its caret on item `index`, else on the key's line.
+    fn at(&self, d: Diagnostic, index: usize) -> Diagnostic {
+        match self
+            .items
+            .get(index)
+            .copied()
+            .or_else(|| self.key_line.map(|line| (line, 1)))
+        {
             Some((line, column)) => d.at(line, column),
             None => d,
         }
@@ -337,9 +345,7 @@ pub struct ChecklistPlaces<'p> {
     page: &'p Page,
     source: Arc<str>,
     /// Each item of the front matter's `onboarding:` list, then of its `checklist:` one.
-    front: Vec<(usize, usize)>,
-    /// The line of the first of those keys the front matter has.
-    key_line: Option<usize>,
+    front: ListPlaces,
     /// Each body line with a task's box: its line, its column and where what follows the
     /// box is in the source.
     tasks: Vec<(usize, usize, std::ops::Range<usize>)>,
@@ -353,15 +359,7 @@ impl ChecklistPlaces<'_> {
         let d = d
             .in_file(&self.page.file.display)
             .with_source(Arc::clone(&self.source));
-        match self
-            .front
-            .get(index)
-            .copied()
-            .or_else(|| self.key_line.map(|line| (line, 1)))
-        {
-            Some((line, column)) => d.at(line, column),
-            None => d,
-        }
+        self.front.at(d, index)
     }
 
     /// A diagnostic about the task list item of the body whose text is `text`, the one

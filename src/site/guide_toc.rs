@@ -274,8 +274,6 @@ mod tests {
         assert_eq!(toc[1].line, 6, "lines stay where they were");
     }
 
-    /// Items of one list need not be indented alike: each belongs to the innermost item
-    /// whose text it is indented as far as (CommonMark).
     /// A menu deeper than [`MAX_LEVELS`] keeps every entry, the deeper ones at the
     /// deepest level, in order.
     #[test]
@@ -296,6 +294,8 @@ mod tests {
         assert_eq!(level.last().map(|e| e.label.as_str()), Some("P1999"));
     }
 
+    /// Items of one list need not be indented alike: each belongs to the innermost item
+    /// whose text it is indented as far as (CommonMark).
     #[test]
     fn items_nest_as_commonmark_nests_them() {
         let toc = parse(
