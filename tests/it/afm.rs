@@ -1179,6 +1179,36 @@ fn unknown_includes_snippets_and_cycles_are_errors_at_the_directive() {
     // 16 deep is fine.
     deep.write("content/en/help/_includes/i15.md", "end\n");
     deep.build().ok();
+    // Six includes a file, twelve files deep: two billion copies, a build that never
+    // ended. One error at the directive, after 10,000 pieces, and the next directive is
+    // not tried again.
+    let wide =
+        guide("Text\n\n{{$include /help/_includes/f0.md}}\n\n{{$include /help/_includes/f0.md}}\n");
+    for i in 0..12 {
+        let inner = match i {
+            11 => String::new(),
+            _ => format!("{{{{$include f{}.md}}}}\n\n", i + 1).repeat(6),
+        };
+        wide.write(
+            &format!("content/en/help/_includes/f{i}.md"),
+            &format!("Level {i}\n\n{inner}"),
+        );
+    }
+    let wide_err = wide.build().fails();
+    assert!(
+        wide_err.contains("content/en/help/page.md:8:1")
+            && wide_err.contains("includes put more than 10000 files or snippets")
+            && !wide_err.contains("page.md:10:1")
+            && wide_err.contains("1 error(s)"),
+        "{wide_err}"
+    );
+    // Four levels of six (1,555 pieces a directive, 3,110 for the page) still build, each
+    // piece in its place.
+    wide.write("content/en/help/_includes/f4.md", "Leaf\n");
+    wide.build().ok();
+    let html = wide.read_output(PAGE);
+    let main = html.split_once("<main").map_or("", |(_, m)| m);
+    assert_eq!(main.matches("Leaf").count(), 2 * 6usize.pow(4));
     // A missing file: the OS's words without its error number, and the file looked for.
     assert!(err.contains("content/en/help/page.md:12:1"), "{err}");
     assert!(

@@ -202,13 +202,14 @@ impl Includes<'_> {
             origins: Vec::new(),
         };
         let mut chain = vec![self.file.to_path_buf()];
+        let mut budget = Budget::default();
         let mut last = 0;
         let mut changed = false;
         for (range, directive) in directives(body) {
             if self.is_text(&directive, self.file, read) {
                 continue;
             }
-            let text = self.resolve(&directive, &mut chain, read);
+            let text = self.resolve(&directive, &mut chain, read, &mut budget);
             let (text, origins) = match text {
                 Ok(t) => t,
                 Err(message) => {
@@ -216,6 +217,10 @@ impl Includes<'_> {
                         offset: range.start,
                         message,
                     });
+                    // Once spent, every directive after it would say so again.
+                    if budget.is_spent() {
+                        break;
+                    }
                     continue;
                 }
             };
@@ -247,6 +252,7 @@ impl Includes<'_> {
         directive: &Directive,
         chain: &mut Vec<PathBuf>,
         read: &mut Vec<IncludedFile>,
+        budget: &mut Budget,
     ) -> Result<(String, Vec<Origin>), String> {
         let from = chain.last().cloned().unwrap_or_default();
         let (path, file, piece) = match directive {
@@ -294,6 +300,7 @@ impl Includes<'_> {
         if chain.len() > MAX_DEPTH {
             return Err(format!("includes nested more than {MAX_DEPTH} deep"));
         }
+        budget.spend(piece.text.len())?;
         let text = piece.text.as_str();
         chain.push(path);
         let mut out = String::with_capacity(text.len());
@@ -304,7 +311,7 @@ impl Includes<'_> {
             if self.is_text(inner, chain.last().unwrap_or(&from), read) {
                 continue;
             }
-            match self.resolve(inner, chain, read) {
+            match self.resolve(inner, chain, read, budget) {
                 Ok((t, inner)) => {
                     out.push_str(&text[last..range.start]);
                     push_included(
@@ -406,6 +413,41 @@ impl Includes<'_> {
 /// How many files deep includes may nest in a page (Adobe's guides nest two or three):
 /// past it, an error at the page's directive that names the chain.
 const MAX_DEPTH: usize = 16;
+
+/// How many pieces (files and snippets) one page's includes may put in, and how many bytes
+/// of text: a file included a few times by a file that is itself included a few times
+/// grows as a power of the depth (six a level, twelve levels deep: two billion copies, a
+/// build that never ended). Adobe's guides put in a few dozen pieces a page.
+const MAX_PIECES: usize = 10_000;
+const MAX_BYTES: usize = 16 << 20;
+
+/// What a page's includes have put in so far (see [`MAX_PIECES`]).
+#[derive(Default)]
+struct Budget {
+    pieces: usize,
+    bytes: usize,
+}
+
+impl Budget {
+    /// Counts a piece of `len` bytes; an error once the page is past either limit.
+    fn spend(&mut self, len: usize) -> Result<(), String> {
+        self.pieces += 1;
+        self.bytes += len;
+        if self.is_spent() {
+            return Err(format!(
+                "includes put more than {MAX_PIECES} files or snippets, or {} MB of text, \
+                 into this page: a file included several times by files that are themselves \
+                 included several times?",
+                MAX_BYTES >> 20
+            ));
+        }
+        Ok(())
+    }
+
+    fn is_spent(&self) -> bool {
+        self.pieces > MAX_PIECES || self.bytes > MAX_BYTES
+    }
+}
 
 #[derive(Debug, PartialEq)]
 enum Directive {
