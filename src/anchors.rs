@@ -169,6 +169,14 @@ fn named_sections(site: &Site, by_path: &FastMap<&str, PageId>, default: &str) -
         .par_iter()
         .flat_map_iter(|p| {
             let mut notes = Vec::new();
+            // Each page linked, its headings looked up by id (see [`Sections`]).
+            let mut sections: FastMap<PageId, Sections> = FastMap::default();
+            let mut may_name = |page: PageId, fragment: &str| {
+                sections
+                    .entry(page)
+                    .or_insert_with(|| Sections::of(&site.pages[page].body.html.ids().headings))
+                    .may_name(fragment)
+            };
             for a in &p.body.anchors {
                 let Some(&t) = by_path.get(a.target.as_str()) else {
                     continue;
@@ -179,7 +187,7 @@ fn named_sections(site: &Site, by_path: &FastMap<&str, PageId>, default: &str) -
                     notes.push((t, Named::Fragment(fragment, true)));
                     continue;
                 }
-                if may_name(ids, fragment) {
+                if may_name(t, fragment) {
                     notes.push((t, Named::Fixed));
                     continue;
                 }
@@ -189,7 +197,7 @@ fn named_sections(site: &Site, by_path: &FastMap<&str, PageId>, default: &str) -
                     .find(&target.page.key, default)
                     .filter(|&s| s != t && target.lang() != default)
                 {
-                    if may_name(site.pages[s].body.html.ids(), fragment) {
+                    if site.pages[s].body.html.ids().has(fragment) || may_name(s, fragment) {
                         notes.extend([(s, Named::Fixed), (t, Named::Fixed)]);
                     } else {
                         notes.push((s, Named::Fragment(fragment, false)));
@@ -236,6 +244,8 @@ fn fixes_of(
     p: &SitePage,
 ) -> Vec<(usize, Fix)> {
     let mut page_fixes = Vec::new();
+    // Each page linked, looked up once for all the links to it.
+    let mut linked: FastMap<PageId, Linked> = FastMap::default();
     for (j, a) in p.body.anchors.iter().enumerate() {
         let Some(&t) = by_path.get(a.target.as_str()) else {
             continue;
@@ -245,17 +255,17 @@ fn fixes_of(
         if found.has(&a.fragment) || templates.has(target.page.kind, &a.fragment) {
             continue;
         }
-        if let Some(h) = found.headings.iter().find(|h| h.adobe_id == a.fragment) {
-            page_fixes.push((j, Fix::To(h.id.clone())));
-            continue;
-        }
-        if let Some(k) = only_alike(&found.headings, &a.fragment) {
+        let linked = linked
+            .entry(t)
+            .or_insert_with(|| Linked::of(site, t, default));
+        if let Some(k) = linked.target.adobe(&a.fragment) {
             page_fixes.push((j, Fix::To(found.headings[k].id.clone())));
             continue;
         }
-        let source = site
-            .find(&target.page.key, default)
-            .filter(|&s| s != t && target.lang() != default);
+        if let Some(k) = linked.target.only_alike(&a.fragment) {
+            page_fixes.push((j, Fix::To(found.headings[k].id.clone())));
+            continue;
+        }
         // The page's title by one of its ids, but for `_` and `-` too: Adobe's Dynamic
         // Media Classic links `#uploading_files` to the page titled `{#uploading-files}`
         // (254 links), which lands on its top there as here.
@@ -266,23 +276,22 @@ fn fixes_of(
                 .chain(&page.body.title_ids)
                 .any(|id| bare(id).eq(bare(&a.fragment)))
         };
-        if titled(target) || source.is_some_and(|s| titled(&site.pages[s])) {
+        if titled(target) || linked.source.is_some_and(|s| titled(&site.pages[s])) {
             page_fixes.push((j, Fix::Top));
             continue;
         }
-        let Some(s) = source else {
+        let Some(s) = linked.source else {
             continue;
         };
-        let (source, translated) = (&site.pages[s].body.html.ids().headings, &found.headings);
+        let (source, partners) = linked.aligned(site, s, t);
         let Some(k) = source
-            .iter()
-            .position(|h| h.id == a.fragment || h.adobe_id == a.fragment)
-            .or_else(|| only_alike(source, &a.fragment))
+            .named(&a.fragment)
+            .or_else(|| source.only_alike(&a.fragment))
         else {
             continue;
         };
-        let fix = match partner(source, translated, k) {
-            Some(l) => Fix::To(translated[l].id.clone()),
+        let fix = match partners[k] {
+            Some(l) => Fix::To(found.headings[l].id.clone()),
             None => Fix::Unmapped {
                 source: site.pages[s].path.clone(),
             },
@@ -292,46 +301,115 @@ fn fixes_of(
     page_fixes
 }
 
-/// The one heading whose id is `fragment` but for `_` and `-`, which an older rule
-/// dropped alike (`#consumerswaitformessages` for `consumers_wait_for_messages`).
-fn only_alike(headings: &[Heading], fragment: &str) -> Option<usize> {
-    // The fragment made bare once: a page of a command-line reference has hundreds of
-    // headings, and each link to one of them that an older rule named came here (On-Cloud:
-    // 1.4% of a first build's instructions when both were made bare as they went).
-    let wanted: Vec<u8> = bare(fragment).collect();
-    let mut alike = headings
-        .iter()
-        .enumerate()
-        .filter(|(_, h)| is_bare(&h.id, &wanted));
-    match (alike.next(), alike.next()) {
-        (Some((k, _)), None) => Some(k),
-        _ => None,
+/// A page whose sections links name: its headings by id, and for a translation, its
+/// default-language page and (once a link needs them) that page's headings with the
+/// place of each in the translation's (each link aligned the two pages again: a page of
+/// 3,000 links to a translation of 3,000 headings, one more than its source's, never
+/// finished building).
+struct Linked<'s> {
+    target: Sections<'s>,
+    source: Option<PageId>,
+    aligned: Option<(Sections<'s>, Vec<Option<usize>>)>,
+}
+
+impl<'s> Linked<'s> {
+    fn of(site: &'s Site, t: PageId, default: &str) -> Linked<'s> {
+        let target = &site.pages[t];
+        Linked {
+            target: Sections::of(&target.body.html.ids().headings),
+            source: site
+                .find(&target.page.key, default)
+                .filter(|&s| s != t && target.lang() != default),
+            aligned: None,
+        }
+    }
+
+    /// The source `s`'s headings, and the partner of each in the translation `t` (see
+    /// [`partners`]).
+    fn aligned(
+        &mut self,
+        site: &'s Site,
+        s: PageId,
+        t: PageId,
+    ) -> &(Sections<'s>, Vec<Option<usize>>) {
+        self.aligned.get_or_insert_with(|| {
+            let source = &site.pages[s].body.html.ids().headings;
+            let translated = &site.pages[t].body.html.ids().headings;
+            (Sections::of(source), partners(source, translated))
+        })
+    }
+}
+
+/// A page's headings by id, as the rules above look them up: each link to a missing
+/// section went through all the headings of its page and of its source, several times
+/// (20,000 links to the sections of a page of 20,000 headings took 5 s).
+struct Sections<'h> {
+    /// The first heading of each id.
+    by_id: FastMap<&'h str, usize>,
+    /// The first heading of each id under Experience League's rule.
+    by_adobe: FastMap<&'h str, usize>,
+    /// Each id made [`bare`]: its heading, or `None` where several are alike.
+    by_bare: FastMap<Vec<u8>, Option<usize>>,
+}
+
+impl<'h> Sections<'h> {
+    fn of(headings: &'h [Heading]) -> Sections<'h> {
+        let mut sections = Sections {
+            by_id: FastMap::default(),
+            by_adobe: FastMap::default(),
+            by_bare: FastMap::default(),
+        };
+        for (k, h) in headings.iter().enumerate() {
+            sections.by_id.entry(&h.id).or_insert(k);
+            sections.by_adobe.entry(&h.adobe_id).or_insert(k);
+            sections
+                .by_bare
+                .entry(bare(&h.id).collect())
+                .and_modify(|one| *one = None)
+                .or_insert(Some(k));
+        }
+        sections
+    }
+
+    /// The first heading whose id under Experience League's rule is `fragment`.
+    fn adobe(&self, fragment: &str) -> Option<usize> {
+        self.by_adobe.get(fragment).copied()
+    }
+
+    /// The first heading whose id, or id under Experience League's rule, is `fragment`.
+    fn named(&self, fragment: &str) -> Option<usize> {
+        match (self.by_id.get(fragment).copied(), self.adobe(fragment)) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
+    }
+
+    /// The one heading whose id is `fragment` but for `_` and `-`, which an older rule
+    /// dropped alike (`#consumerswaitformessages` for `consumers_wait_for_messages`).
+    fn only_alike(&self, fragment: &str) -> Option<usize> {
+        let wanted: Vec<u8> = bare(fragment).collect();
+        self.by_bare.get(&wanted).copied().flatten()
+    }
+
+    /// Whether `fragment` comes to one of the headings by the rules above (see
+    /// [`may_name`]).
+    fn may_name(&self, fragment: &str) -> bool {
+        self.by_id.contains_key(fragment)
+            || self.by_adobe.contains_key(fragment)
+            || self
+                .by_bare
+                .contains_key(&bare(fragment).collect::<Vec<u8>>())
     }
 }
 
 /// An id without its `_` and `-`, in lower case (Commerce Business Intelligence links
 /// `#Submitting-a-Support-Ticket` 18 times, a heading Experience League ids in lower case
-/// as equipe does). Compared as they go, not copied: every link to a section a template
-/// makes (a role's `#onboarding`) comes to [`only_alike`], at every build and every
-/// rebuild of `serve`.
+/// as equipe does). A page's headings are looked up by it (see [`Sections`]); a title is
+/// compared as it goes.
 fn bare(id: &str) -> impl Iterator<Item = u8> + '_ {
     id.bytes()
         .filter(|b| !matches!(b, b'-' | b'_'))
         .map(|b| b.to_ascii_lowercase())
-}
-
-/// Whether `id` made [`bare`] is `wanted`.
-fn is_bare(id: &str, wanted: &[u8]) -> bool {
-    let mut wanted = wanted.iter();
-    for b in id.bytes() {
-        if matches!(b, b'-' | b'_') {
-            continue;
-        }
-        if wanted.next() != Some(&b.to_ascii_lowercase()) {
-            return false;
-        }
-    }
-    wanted.next().is_none()
 }
 
 /// Rewrites each page's links by its fixes; a warning for each link left unmapped.
@@ -382,10 +460,13 @@ fn apply(site: &mut Site, fixes: Vec<(usize, Vec<(usize, Fix)>)>) -> Vec<Diagnos
             // Kept whole: few pages have links rewritten.
             body.html = Html::new(rewrite_hrefs(&body.html.text(), &hrefs), key);
         }
+        // Both in the order of the links (a search each: a page of 20,000 unmapped links
+        // went through all of them for each link).
         let mut index = 0;
         body.anchors.retain(|_| {
             index += 1;
-            !unmapped.contains(&(index - 1)) && !to_top.contains(&(index - 1))
+            unmapped.binary_search(&(index - 1)).is_err()
+                && to_top.binary_search(&(index - 1)).is_err()
         });
         // `serve` reuses a page's output while its key is the same: the key now says
         // which fragments were rewritten.
@@ -432,38 +513,58 @@ fn rewrite_hrefs(html: &str, hrefs: &[(String, String)]) -> String {
     out
 }
 
-/// The heading of `to` at the place of heading `k` of `from`, if certain: their levels
+/// For each heading of `from`, the heading of `to` at its place, if certain: their levels
 /// are aligned (longest common subsequence), and the earliest and the latest of the best
-/// alignments must pair `k` with the same heading. When levels alone leave it uncertain,
+/// alignments must pair it with the same heading. When levels alone leave it uncertain,
 /// the headings are aligned again by their levels and the numbers they hold (years,
 /// versions, steps: machine translation keeps them), with the same rule: a translation
 /// that lacks its source's newest section then still pairs the headings its numbers tell
 /// apart (Mix Modeler's French release notes lack `## August 2026` above three months of
 /// 2026, and pair the `## Release strategy` below them, which holds none).
-fn partner(from: &[Heading], to: &[Heading], k: usize) -> Option<usize> {
+fn partners(from: &[Heading], to: &[Heading]) -> Vec<Option<usize>> {
     let levels = |headings: &[Heading]| -> Vec<u8> { headings.iter().map(|h| h.level).collect() };
     let (a, b) = (levels(from), levels(to));
     if a == b {
-        return Some(k);
+        return (0..a.len()).map(Some).collect();
     }
-    certain(&a, &b, k).or_else(|| {
+    let mut pairs = certain(&a, &b);
+    if pairs.iter().any(Option::is_none) {
         let keyed = |headings: &[Heading]| -> Vec<(u8, u64)> {
             headings
                 .iter()
                 .map(|h| (h.level, numbers_in(&h.adobe_id)))
                 .collect()
         };
-        certain(&keyed(from), &keyed(to), k)
-    })
+        let by_numbers = certain(&keyed(from), &keyed(to));
+        for (pair, other) in pairs.iter_mut().zip(by_numbers) {
+            *pair = pair.or(other);
+        }
+    }
+    pairs
 }
 
-/// The partner of `a[k]` in `b` if the earliest and the latest of the longest common
-/// subsequences of `a` and `b` agree on it.
-fn certain<T: PartialEq>(a: &[T], b: &[T], k: usize) -> Option<usize> {
-    let earliest = align(a, b)[k];
+/// The most pairs of headings two pages are aligned over: [`align`] makes a table of as
+/// many numbers, twice (2,000 headings a page, 16 MB). Past it no heading is paired for
+/// certain, and links to the translation are reported as not mapped: two pages of 20,000
+/// headings would have taken 1.6 GB.
+const MAX_ALIGNED: usize = 4_000_000;
+
+/// For each item of `a`, its partner in `b` if the earliest and the latest of the longest
+/// common subsequences of `a` and `b` agree on it.
+fn certain<T: PartialEq>(a: &[T], b: &[T]) -> Vec<Option<usize>> {
+    let (n, m) = (a.len(), b.len());
+    if n.saturating_mul(m) > MAX_ALIGNED {
+        return vec![None; n];
+    }
+    let earliest = align(a, b);
     let (ra, rb): (Vec<&T>, Vec<&T>) = (a.iter().rev().collect(), b.iter().rev().collect());
-    let latest = align(&ra, &rb)[a.len() - 1 - k].map(|l| b.len() - 1 - l);
-    earliest.filter(|_| earliest == latest)
+    let latest = align(&ra, &rb);
+    (0..n)
+        .map(|k| {
+            let late = latest[n - 1 - k].map(|l| m - 1 - l);
+            earliest[k].filter(|_| earliest[k] == late)
+        })
+        .collect()
 }
 
 /// A key of the runs of digits of a heading's id, in order (one key for all the headings
@@ -511,7 +612,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn an_id_made_bare_once_compares_as_both_made_bare() {
+    fn headings_are_alike_to_a_fragment_as_both_made_bare() {
         let ids = [
             "",
             "-",
@@ -532,9 +633,16 @@ mod tests {
             "xyz-",
         ];
         for a in ids {
+            let heading = [Heading {
+                level: 2,
+                id: a.to_string(),
+                adobe_id: String::new(),
+            }];
+            let sections = Sections::of(&heading);
             for b in ids {
-                let wanted: Vec<u8> = bare(b).collect();
-                assert_eq!(is_bare(a, &wanted), bare(a).eq(bare(b)), "{a} / {b}");
+                let alike = bare(a).eq(bare(b));
+                assert_eq!(sections.only_alike(b).is_some(), alike, "{a} / {b}");
+                assert_eq!(sections.may_name(b), alike || b.is_empty(), "{a} / {b}");
             }
         }
     }
@@ -596,6 +704,10 @@ mod tests {
                 adobe_id: String::new(),
             })
             .collect()
+    }
+
+    fn partner(from: &[Heading], to: &[Heading], k: usize) -> Option<usize> {
+        partners(from, to)[k]
     }
 
     #[test]
