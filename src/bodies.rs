@@ -1183,7 +1183,7 @@ impl LinkResolver for PageLinks<'_> {
         let message = format!("link to `{dest}`: no such page in content/");
         let suggestion = keys.iter().find_map(|key| {
             let (folder, name) = key.rsplit_once('/').unwrap_or(("", key));
-            let near = closest(name, self.site.names_in(folder))
+            let near = closest(name, self.site.names_in(folder).iter().map(String::as_str))
                 .or_else(|| self.site.name_of_slug(folder, name))?;
             let at = dest.rfind(name)?;
             Some(format!("{}{near}{}", &dest[..at], &dest[at + name.len()..]))
@@ -1238,7 +1238,7 @@ impl PageLinks<'_> {
         let folder = path.trim_end_matches('/');
         let Some(first) = self.keys_of(folder, at).find_map(|key| {
             let names = self.site.names_in(&key);
-            let first = names.iter().find(|n| **n == "overview").or(names.first())?;
+            let first = names.iter().find(|n| *n == "overview").or(names.first())?;
             Some(first.to_string())
         }) else {
             return LinkTarget::External;

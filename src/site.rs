@@ -396,6 +396,9 @@ pub struct Site {
     rank: Vec<u32>,
     /// The pages of each language and kind, in that order (see [`Site::of_kind`]).
     kinds: KindLists,
+    /// The names of each folder's content files (see [`Site::names_in`]), made when a
+    /// misspelt name first needs them.
+    names: std::sync::OnceLock<FastMap<String, Vec<String>>>,
 }
 
 /// The pages of each language (by code) and kind.
@@ -470,21 +473,26 @@ impl Site {
 
     /// The names of the content files in `folder` (`roles`), without language or `.md`,
     /// in every language: what a misspelt name is compared with.
-    pub(crate) fn names_in(&self, folder: &str) -> Vec<&str> {
-        let mut names: Vec<&str> = self
-            .pages
-            .iter()
-            .filter(|p| !p.generated)
-            .filter_map(|p| match p.page.key.rsplit_once('/') {
-                Some((f, name)) if f == folder => Some(name),
-                None if folder.is_empty() => Some(p.page.key.as_str()),
-                _ => None,
-            })
-            .filter(|name| *name != "_index")
-            .collect();
-        names.sort_unstable();
-        names.dedup();
-        names
+    /// Sorted, made once for every folder (each broken link went through every page).
+    pub(crate) fn names_in(&self, folder: &str) -> &[String] {
+        let names = self.names.get_or_init(|| {
+            let mut names: FastMap<String, Vec<String>> = FastMap::default();
+            for p in self.pages.iter().filter(|p| !p.generated) {
+                let (f, name) = p.page.key.rsplit_once('/').unwrap_or(("", &p.page.key));
+                if name != "_index" {
+                    names
+                        .entry(f.to_string())
+                        .or_default()
+                        .push(name.to_string());
+                }
+            }
+            for list in names.values_mut() {
+                list.sort_unstable();
+                list.dedup();
+            }
+            names
+        });
+        names.get(folder).map_or(&[], Vec::as_slice)
     }
 
     /// The file name in `folder` of a page whose slug is `slug`: links name files, and
@@ -564,6 +572,7 @@ pub(crate) fn build(
         navigation: Navigation::default(),
         by_key,
         unreadable: unreadable_keys,
+        names: std::sync::OnceLock::new(),
     };
 
     // The menus read no page's links: they are made while the links are resolved (on one
@@ -927,7 +936,7 @@ fn links_of(site: &Site, i: PageId, default: &str, codes: &[String]) -> Links {
 /// existing name, or that it names a page of the other list, or what the names are.
 fn name_help(site: &Site, field: &str, name: &str, key: &str, section: &str) -> String {
     let (folder, stem) = key.rsplit_once('/').unwrap_or(("", key));
-    if let Some(near) = closest(stem, site.names_in(folder)) {
+    if let Some(near) = closest(stem, site.names_in(folder).iter().map(String::as_str)) {
         let near = if name.contains('/') {
             format!("{folder}/{near}")
         } else {
@@ -940,7 +949,12 @@ fn name_help(site: &Site, field: &str, name: &str, key: &str, section: &str) -> 
     } else {
         ("roles", "works_with", "a role")
     };
-    if !name.contains('/') && site.names_in(other_section).contains(&stem) {
+    if !name.contains('/')
+        && site
+            .names_in(other_section)
+            .binary_search_by(|n| n.as_str().cmp(stem))
+            .is_ok()
+    {
         return format!(
             "`{name}` is {what} (content/{other_section}/): name it in `{other_field}`"
         );
