@@ -1239,7 +1239,7 @@ impl PageLinks<'_> {
         let Some(first) = self.keys_of(folder, at).find_map(|key| {
             let names = self.site.names_in(&key);
             let first = names.iter().find(|n| *n == "overview").or(names.first())?;
-            Some(first.to_string())
+            Some(first.clone())
         }) else {
             return LinkTarget::External;
         };
