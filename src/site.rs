@@ -530,7 +530,7 @@ pub(crate) fn build(
     // cache, not read since, and a cache miss each.)
     let (tocs, mut pages): (Vec<_>, Vec<_>) =
         pages.into_par_iter().partition(|p| navigation::is_toc(p));
-    pair_by_exl_id(&config, &mut pages);
+    diagnostics.extend(pair_by_exl_id(&config, &mut pages));
     pages.par_sort_by(|a, b| {
         (&a.key, &a.lang, &a.file.display).cmp(&(&b.key, &b.lang, &b.file.display))
     });
@@ -682,8 +682,10 @@ fn index_pages(site_pages: &mut Vec<SitePage>, diagnostics: &mut Vec<Diagnostic>
 /// Experience League pages carry an `exl-id` that their translations share: files whose
 /// paths differ (a French file renamed) are translations when their `exl-id`s are equal.
 /// Each takes the translation key of the default language's file (else of the first
-/// by key), unless its language has two files with that `exl-id`.
-fn pair_by_exl_id(config: &Config, pages: &mut [Arc<Page>]) {
+/// by key), unless its language has two files with that `exl-id`: a warning at each
+/// file of a language after its first (a copied page that kept its `exl-id` left its
+/// translations paired by path, without a word).
+fn pair_by_exl_id(config: &Config, pages: &mut [Arc<Page>]) -> Vec<Diagnostic> {
     let mut groups: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
     for (i, p) in pages.iter().enumerate() {
         if let Some(id) = p.extra.exl_id() {
@@ -692,8 +694,9 @@ fn pair_by_exl_id(config: &Config, pages: &mut [Arc<Page>]) {
     }
     // Most sites have no `exl-id`: no set of every page's key to make.
     if groups.is_empty() {
-        return;
+        return Vec::new();
     }
+    let mut warnings = Vec::new();
     let default = config.default_language();
     let taken: BTreeSet<(&str, &str)> = pages
         .iter()
@@ -702,7 +705,11 @@ fn pair_by_exl_id(config: &Config, pages: &mut [Arc<Page>]) {
     let mut renames: Vec<(usize, String)> = Vec::new();
     for members in groups.values() {
         let langs: BTreeSet<&str> = members.iter().map(|&i| pages[i].lang.as_str()).collect();
-        if langs.len() != members.len() || members.len() < 2 {
+        if langs.len() != members.len() {
+            warnings.extend(shared_exl_ids(pages, members));
+            continue;
+        }
+        if members.len() < 2 {
             continue;
         }
         let key = members
@@ -723,6 +730,31 @@ fn pair_by_exl_id(config: &Config, pages: &mut [Arc<Page>]) {
     for (i, key) in renames {
         Arc::make_mut(&mut pages[i]).key = key;
     }
+    warnings
+}
+
+/// A warning at each file of `members` (pages sharing an `exl-id`) that another file of
+/// its language has it too: at each but the first by file name, which it names.
+fn shared_exl_ids(pages: &[Arc<Page>], members: &[usize]) -> Vec<Diagnostic> {
+    let mut members: Vec<&Page> = members.iter().map(|&i| &*pages[i]).collect();
+    members.sort_by(|a, b| (&a.lang, &a.file.display).cmp(&(&b.lang, &b.file.display)));
+    members
+        .chunk_by(|a, b| a.lang == b.lang)
+        .flat_map(|same| {
+            let first = same[0];
+            same[1..].iter().map(move |page| {
+                let d = Diagnostic::warning(format!(
+                    "`exl-id` `{}` is also that of {}: files of one language that share an \
+                     `exl-id` are not paired with their translations by it",
+                    page.extra.exl_id().unwrap_or_default(),
+                    first.file.display.display()
+                ));
+                page.diagnostic_at_key(d, "exl-id").with_help(
+                    "an `exl-id` names one page and its translations: give this one its own, or none",
+                )
+            })
+        })
+        .collect()
 }
 
 /// Homes, and standard sections that have pages but no `_index` file, in a language.

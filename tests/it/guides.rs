@@ -334,6 +334,26 @@ fn exl_id_pairs_renamed_translations() {
         "{}",
         run.stderr()
     );
+    assert!(!run.stderr().contains("exl-id"), "{}", run.stderr());
+    // A French page copied with its `exl-id`: neither French file is paired by it any
+    // more, and the copy says so, at its `exl-id`, naming the first.
+    site.write(
+        "content/fr/help/demo/zcopie.md",
+        "---\ntitle: Copie\nexl-id: id-start\n---\nCopie.\n",
+    );
+    let run = site.build().ok();
+    let err = run.stderr();
+    assert!(
+        err.contains("content/fr/help/demo/zcopie.md:3:1: `exl-id` `id-start` is also that of content/fr/help/demo/demarrer.md"),
+        "{err}"
+    );
+    assert_eq!(err.matches("is also that of").count(), 1, "{err}");
+    let html = site.html("en/help/demo/start/index.html");
+    let switch = select(&html, ".language-switcher a[hreflang=fr]");
+    assert_ne!(
+        resolve("en/help/demo/start/index.html", &attr(&switch[0], "href")),
+        "fr/help/demo/demarrer/index.html"
+    );
 }
 
 #[test]
