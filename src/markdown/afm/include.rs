@@ -560,10 +560,24 @@ fn surely_not_code(text: &str, at: usize, fence: usize) -> bool {
 
 /// Every `{{…}}` of a line that reads as a directive, code or not, in order.
 fn candidates(text: &str) -> Vec<(Range<usize>, Directive)> {
+    let bytes = text.as_bytes();
     let mut found = Vec::new();
-    for start in memchr::memmem::find_iter(text.as_bytes(), b"{{") {
-        let line_end = text[start..].find('\n').map_or(text.len(), |l| start + l);
-        let Some(len) = text[start..line_end].find("}}") else {
+    // The first `}}` and line end after an opening, found again only once the openings
+    // are past them (each opening searched the rest of its line: a line of 100,000 `{{`
+    // took 5 s).
+    // (`close`: not looked for yet, or where the next `}}` is, if there is one.)
+    let mut close: Option<Option<usize>> = None;
+    let mut line_end: Option<usize> = None;
+    for start in memchr::memmem::find_iter(bytes, b"{{") {
+        if close.is_none_or(|c| c.is_some_and(|c| c < start + 2)) {
+            close = Some(memchr::memmem::find(&bytes[start + 2..], b"}}").map(|c| start + 2 + c));
+        }
+        let end = match line_end {
+            Some(l) if l >= start => l,
+            _ => memchr::memchr(b'\n', &bytes[start..]).map_or(text.len(), |l| start + l),
+        };
+        line_end = Some(end);
+        let Some(len) = close.flatten().filter(|&c| c + 2 <= end).map(|c| c - start) else {
             continue;
         };
         let inner = text[start + 2..start + len].trim();
@@ -585,10 +599,17 @@ fn candidates(text: &str) -> Vec<(Range<usize>, Directive)> {
 
 /// The whitespace that starts the directive's line, if only whitespace precedes it.
 fn indent_of(text: &str, at: usize) -> &str {
-    let line_start = text[..at].rfind('\n').map_or(0, |l| l + 1);
-    let before = &text[line_start..at];
-    if before.bytes().all(|b| b == b' ' || b == b'\t') {
-        before
+    // Read back from the directive, not from the line's start: a long line of directives
+    // went through itself for each.
+    let before = &text.as_bytes()[..at];
+    let blanks = before
+        .iter()
+        .rev()
+        .take_while(|&&b| b == b' ' || b == b'\t')
+        .count();
+    let start = at - blanks;
+    if start == 0 || before[start - 1] == b'\n' {
+        &text[start..at]
     } else {
         ""
     }
@@ -774,6 +795,76 @@ mod tests {
         assert_eq!(block_end("{{a}}", 5), 5);
         assert!(surely_not_code("# T\n\n{{a}}\n", 5, usize::MAX));
         assert!(!surely_not_code("`x\n{{a}}`\n", 3, usize::MAX));
+    }
+
+    /// The first way of finding candidates and indents (each opening searched the rest of
+    /// its line): the reference.
+    fn searched_candidates(text: &str) -> Vec<(Range<usize>, Directive)> {
+        let mut found = Vec::new();
+        for start in memchr::memmem::find_iter(text.as_bytes(), b"{{") {
+            let line_end = text[start..].find('\n').map_or(text.len(), |l| start + l);
+            let Some(len) = text[start..line_end].find("}}") else {
+                continue;
+            };
+            let inner = text[start + 2..start + len].trim();
+            let directive = match inner.strip_prefix("$include") {
+                Some(path) => Directive::Include(path.trim().to_string()),
+                None if !inner.is_empty()
+                    && inner
+                        .bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') =>
+                {
+                    Directive::Snippet(inner.to_string())
+                }
+                None => continue,
+            };
+            found.push((start..start + len + 2, directive));
+        }
+        found
+    }
+
+    fn searched_indent(text: &str, at: usize) -> &str {
+        let line_start = text[..at].rfind('\n').map_or(0, |l| l + 1);
+        let before = &text[line_start..at];
+        if before.bytes().all(|b| b == b' ' || b == b'\t') {
+            before
+        } else {
+            ""
+        }
+    }
+
+    #[test]
+    fn candidates_and_indents_are_those_searched_line_by_line() {
+        let pieces = [
+            "{{",
+            "}}",
+            "{",
+            "}",
+            "\n",
+            " ",
+            "\t",
+            "a",
+            "$include x",
+            "-",
+        ];
+        let mut state = 11_u64;
+        for _ in 0..3000 {
+            let mut text = String::new();
+            for _ in 0..(state >> 59) + 4 {
+                state = state
+                    .wrapping_mul(6_364_136_223_846_793_005)
+                    .wrapping_add(1_442_695_040_888_963_407);
+                text.push_str(pieces[(state >> 33) as usize % pieces.len()]);
+            }
+            assert_eq!(candidates(&text), searched_candidates(&text), "{text:?}");
+            for at in (0..=text.len()).filter(|&at| text.is_char_boundary(at)) {
+                assert_eq!(
+                    indent_of(&text, at),
+                    searched_indent(&text, at),
+                    "{text:?} {at}"
+                );
+            }
+        }
     }
 
     #[test]
