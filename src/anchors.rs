@@ -290,7 +290,7 @@ fn fixes_of(
         else {
             continue;
         };
-        let fix = match partners[k] {
+        let fix = match partners.get(k) {
             Some(l) => Fix::To(found.headings[l].id.clone()),
             None => Fix::Unmapped {
                 source: site.pages[s].path.clone(),
@@ -309,7 +309,7 @@ fn fixes_of(
 struct Linked<'s> {
     target: Sections<'s>,
     source: Option<PageId>,
-    aligned: Option<(Sections<'s>, Vec<Option<usize>>)>,
+    aligned: Option<(Sections<'s>, Partners<'s>)>,
 }
 
 impl<'s> Linked<'s> {
@@ -325,25 +325,31 @@ impl<'s> Linked<'s> {
     }
 
     /// The source `s`'s headings, and the partner of each in the translation `t` (see
-    /// [`partners`]).
-    fn aligned(
-        &mut self,
-        site: &'s Site,
-        s: PageId,
-        t: PageId,
-    ) -> &(Sections<'s>, Vec<Option<usize>>) {
+    /// [`Partners`]).
+    fn aligned(&mut self, site: &'s Site, s: PageId, t: PageId) -> &(Sections<'s>, Partners<'s>) {
         self.aligned.get_or_insert_with(|| {
             let source = &site.pages[s].body.html.ids().headings;
             let translated = &site.pages[t].body.html.ids().headings;
-            (Sections::of(source), partners(source, translated))
+            (Sections::of(source), Partners::of(source, translated))
         })
     }
 }
 
-/// A page's headings by id, as the rules above look them up: each link to a missing
-/// section went through all the headings of its page and of its source, several times
-/// (20,000 links to the sections of a page of 20,000 headings took 5 s).
+/// A page's headings as the rules above look them up: a page of many headings by id (each
+/// link to a missing section went through all the headings of its page and of its
+/// source, several times: 20,000 links to the sections of a page of 20,000 headings took
+/// 5 s), the others one by one (an index of a few headings cost more to make than the
+/// one or two links to it that use it: 2.8% more instructions for a guide).
 struct Sections<'h> {
+    headings: &'h [Heading],
+    /// For more than [`FEW_HEADINGS`].
+    index: Option<HeadingIndex<'h>>,
+}
+
+/// As many headings as are looked through one by one (see [`Sections`]).
+const FEW_HEADINGS: usize = 32;
+
+struct HeadingIndex<'h> {
     /// The first heading of each id.
     by_id: FastMap<&'h str, usize>,
     /// The first heading of each id under Experience League's rule.
@@ -354,51 +360,82 @@ struct Sections<'h> {
 
 impl<'h> Sections<'h> {
     fn of(headings: &'h [Heading]) -> Sections<'h> {
-        let mut sections = Sections {
-            by_id: FastMap::default(),
-            by_adobe: FastMap::default(),
-            by_bare: FastMap::default(),
-        };
-        for (k, h) in headings.iter().enumerate() {
-            sections.by_id.entry(&h.id).or_insert(k);
-            sections.by_adobe.entry(&h.adobe_id).or_insert(k);
-            sections
-                .by_bare
-                .entry(bare(&h.id).collect())
-                .and_modify(|one| *one = None)
-                .or_insert(Some(k));
-        }
-        sections
+        let index = (headings.len() > FEW_HEADINGS).then(|| {
+            let mut index = HeadingIndex {
+                by_id: FastMap::default(),
+                by_adobe: FastMap::default(),
+                by_bare: FastMap::default(),
+            };
+            for (k, h) in headings.iter().enumerate() {
+                index.by_id.entry(&h.id).or_insert(k);
+                index.by_adobe.entry(&h.adobe_id).or_insert(k);
+                index
+                    .by_bare
+                    .entry(bare(&h.id).collect())
+                    .and_modify(|one| *one = None)
+                    .or_insert(Some(k));
+            }
+            index
+        });
+        Sections { headings, index }
     }
 
     /// The first heading whose id under Experience League's rule is `fragment`.
     fn adobe(&self, fragment: &str) -> Option<usize> {
-        self.by_adobe.get(fragment).copied()
+        match &self.index {
+            Some(index) => index.by_adobe.get(fragment).copied(),
+            None => self.headings.iter().position(|h| h.adobe_id == fragment),
+        }
     }
 
     /// The first heading whose id, or id under Experience League's rule, is `fragment`.
     fn named(&self, fragment: &str) -> Option<usize> {
-        match (self.by_id.get(fragment).copied(), self.adobe(fragment)) {
-            (Some(a), Some(b)) => Some(a.min(b)),
-            (a, b) => a.or(b),
+        match &self.index {
+            Some(index) => match (index.by_id.get(fragment).copied(), self.adobe(fragment)) {
+                (Some(a), Some(b)) => Some(a.min(b)),
+                (a, b) => a.or(b),
+            },
+            None => self
+                .headings
+                .iter()
+                .position(|h| h.id == fragment || h.adobe_id == fragment),
         }
     }
 
     /// The one heading whose id is `fragment` but for `_` and `-`, which an older rule
     /// dropped alike (`#consumerswaitformessages` for `consumers_wait_for_messages`).
     fn only_alike(&self, fragment: &str) -> Option<usize> {
+        // The fragment made bare once: a page of a command-line reference has hundreds of
+        // headings, and each link to one of them that an older rule named came here
+        // (On-Cloud: 1.4% of a first build's instructions when both were made bare as
+        // they went).
         let wanted: Vec<u8> = bare(fragment).collect();
-        self.by_bare.get(&wanted).copied().flatten()
+        if let Some(index) = &self.index {
+            return index.by_bare.get(&wanted).copied().flatten();
+        }
+        let mut alike =
+            (0..self.headings.len()).filter(|&k| is_bare(&self.headings[k].id, &wanted));
+        match (alike.next(), alike.next()) {
+            (Some(k), None) => Some(k),
+            _ => None,
+        }
     }
 
     /// Whether `fragment` comes to one of the headings by the rules above (see
     /// [`may_name`]).
     fn may_name(&self, fragment: &str) -> bool {
-        self.by_id.contains_key(fragment)
-            || self.by_adobe.contains_key(fragment)
-            || self
-                .by_bare
-                .contains_key(&bare(fragment).collect::<Vec<u8>>())
+        match &self.index {
+            Some(index) => {
+                index.by_id.contains_key(fragment)
+                    || index.by_adobe.contains_key(fragment)
+                    || index
+                        .by_bare
+                        .contains_key(&bare(fragment).collect::<Vec<u8>>())
+            }
+            None => self.headings.iter().any(|h| {
+                h.id == fragment || h.adobe_id == fragment || bare(&h.id).eq(bare(fragment))
+            }),
+        }
     }
 }
 
@@ -410,6 +447,20 @@ fn bare(id: &str) -> impl Iterator<Item = u8> + '_ {
     id.bytes()
         .filter(|b| !matches!(b, b'-' | b'_'))
         .map(|b| b.to_ascii_lowercase())
+}
+
+/// Whether `id` made [`bare`] is `wanted`.
+fn is_bare(id: &str, wanted: &[u8]) -> bool {
+    let mut wanted = wanted.iter();
+    for b in id.bytes() {
+        if matches!(b, b'-' | b'_') {
+            continue;
+        }
+        if wanted.next() != Some(&b.to_ascii_lowercase()) {
+            return false;
+        }
+    }
+    wanted.next().is_none()
 }
 
 /// Rewrites each page's links by its fixes; a warning for each link left unmapped.
@@ -520,27 +571,45 @@ fn rewrite_hrefs(html: &str, hrefs: &[(String, String)]) -> String {
 /// versions, steps: machine translation keeps them), with the same rule: a translation
 /// that lacks its source's newest section then still pairs the headings its numbers tell
 /// apart (Mix Modeler's French release notes lack `## August 2026` above three months of
-/// 2026, and pair the `## Release strategy` below them, which holds none).
-fn partners(from: &[Heading], to: &[Heading]) -> Vec<Option<usize>> {
-    let levels = |headings: &[Heading]| -> Vec<u8> { headings.iter().map(|h| h.level).collect() };
-    let (a, b) = (levels(from), levels(to));
-    if a == b {
-        return (0..a.len()).map(Some).collect();
-    }
-    let mut pairs = certain(&a, &b);
-    if pairs.iter().any(Option::is_none) {
-        let keyed = |headings: &[Heading]| -> Vec<(u8, u64)> {
-            headings
-                .iter()
-                .map(|h| (h.level, numbers_in(&h.adobe_id)))
-                .collect()
+/// 2026, and pair the `## Release strategy` below them, which holds none). Each alignment
+/// is made once, the second only if a link needs it.
+struct Partners<'h> {
+    from: &'h [Heading],
+    to: &'h [Heading],
+    by_levels: Vec<Option<usize>>,
+    by_numbers: std::sync::OnceLock<Vec<Option<usize>>>,
+}
+
+impl<'h> Partners<'h> {
+    fn of(from: &'h [Heading], to: &'h [Heading]) -> Partners<'h> {
+        let levels =
+            |headings: &[Heading]| -> Vec<u8> { headings.iter().map(|h| h.level).collect() };
+        let (a, b) = (levels(from), levels(to));
+        let by_levels = match a == b {
+            true => (0..a.len()).map(Some).collect(),
+            false => certain(&a, &b),
         };
-        let by_numbers = certain(&keyed(from), &keyed(to));
-        for (pair, other) in pairs.iter_mut().zip(by_numbers) {
-            *pair = pair.or(other);
+        Partners {
+            from,
+            to,
+            by_levels,
+            by_numbers: std::sync::OnceLock::new(),
         }
     }
-    pairs
+
+    /// The partner of heading `k` of `from`.
+    fn get(&self, k: usize) -> Option<usize> {
+        self.by_levels[k].or_else(|| {
+            let keyed = |headings: &[Heading]| -> Vec<(u8, u64)> {
+                headings
+                    .iter()
+                    .map(|h| (h.level, numbers_in(&h.adobe_id)))
+                    .collect()
+            };
+            self.by_numbers
+                .get_or_init(|| certain(&keyed(self.from), &keyed(self.to)))[k]
+        })
+    }
 }
 
 /// The most pairs of headings two pages are aligned over: [`align`] makes a table of as
@@ -645,6 +714,43 @@ mod tests {
                 assert_eq!(sections.may_name(b), alike || b.is_empty(), "{a} / {b}");
             }
         }
+        // Many headings, some alike, some twice: looked up by id as looked through.
+        let mut state = 3_u64;
+        let mut found = [0; 2];
+        for _ in 0..300 {
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            let headings: Vec<Heading> = (0..FEW_HEADINGS + 1 + (state >> 59) as usize)
+                .map(|k| {
+                    // Mostly headings of their own, a few of the ids above.
+                    let pick = |shift: u64| match (state >> ((k as u64 + shift) % 60)) & 15 {
+                        0 => ids[((state >> shift) as usize + k * 7) % ids.len()].to_string(),
+                        _ => format!("own-{k}-{shift}"),
+                    };
+                    Heading {
+                        level: 2,
+                        id: pick(20),
+                        adobe_id: pick(40),
+                    }
+                })
+                .collect();
+            let indexed = Sections::of(&headings);
+            assert!(indexed.index.is_some());
+            let scanned = Sections {
+                headings: &headings,
+                index: None,
+            };
+            for b in ids {
+                assert_eq!(indexed.adobe(b), scanned.adobe(b), "{b}");
+                assert_eq!(indexed.named(b), scanned.named(b), "{b}");
+                assert_eq!(indexed.only_alike(b), scanned.only_alike(b), "{b}");
+                assert_eq!(indexed.may_name(b), scanned.may_name(b), "{b}");
+                found[usize::from(scanned.only_alike(b).is_some())] += 1;
+            }
+        }
+        // Fragments with one heading alike, and with none or several.
+        assert!(found.iter().all(|&n| n > 300), "{found:?}");
     }
 
     #[test]
@@ -707,7 +813,7 @@ mod tests {
     }
 
     fn partner(from: &[Heading], to: &[Heading], k: usize) -> Option<usize> {
-        partners(from, to)[k]
+        Partners::of(from, to).get(k)
     }
 
     #[test]
