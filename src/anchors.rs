@@ -208,15 +208,21 @@ fn named_sections(site: &Site, by_path: &FastMap<&str, PageId>, default: &str) -
         })
         .collect();
     let mut named = NamedSections::default();
+    // Each page's fragments once, in the order links name them (looked for among the
+    // page's, a page of 20,000 links to sections compared each with all the others).
+    let mut seen: crate::hash::FastSet<(PageId, &str)> = crate::hash::FastSet::default();
     for (page, note) in notes {
         match note {
             Named::Fixed => {
                 named.fixed.insert(page);
             }
             Named::Fragment(f, id) => {
-                let fragments = named.fragments.entry(page).or_default();
-                if !fragments.iter().any(|(g, _)| g == f) {
-                    fragments.push((f.to_string(), id));
+                if seen.insert((page, f)) {
+                    named
+                        .fragments
+                        .entry(page)
+                        .or_default()
+                        .push((f.to_string(), id));
                 }
             }
         }
@@ -335,19 +341,22 @@ impl<'s> Linked<'s> {
     }
 }
 
-/// A page's headings as the rules above look them up: a page of many headings by id (each
-/// link to a missing section went through all the headings of its page and of its
-/// source, several times: 20,000 links to the sections of a page of 20,000 headings took
-/// 5 s), the others one by one (an index of a few headings cost more to make than the
-/// one or two links to it that use it: 2.8% more instructions for a guide).
+/// A page's headings as the rules above look them up: one by one, and by id once a page
+/// of many headings has been looked up a few times (each link to a missing section went
+/// through all the headings of its page and of its source, several times: 20,000 links to
+/// the sections of a page of 20,000 headings took 5 s; an index made at once for a page
+/// linked once or twice cost a guide 2.8% more instructions).
 struct Sections<'h> {
     headings: &'h [Heading],
-    /// For more than [`FEW_HEADINGS`].
-    index: Option<HeadingIndex<'h>>,
+    /// How many times the headings were looked through.
+    looked: std::cell::Cell<usize>,
+    index: std::cell::OnceCell<HeadingIndex<'h>>,
 }
 
-/// As many headings as are looked through one by one (see [`Sections`]).
+/// As many headings as are always looked through one by one, and as many look-ups of
+/// more as are made before they are indexed (see [`Sections`]).
 const FEW_HEADINGS: usize = 32;
+const FEW_LOOKUPS: usize = 8;
 
 struct HeadingIndex<'h> {
     /// The first heading of each id.
@@ -360,13 +369,29 @@ struct HeadingIndex<'h> {
 
 impl<'h> Sections<'h> {
     fn of(headings: &'h [Heading]) -> Sections<'h> {
-        let index = (headings.len() > FEW_HEADINGS).then(|| {
+        Sections {
+            headings,
+            looked: std::cell::Cell::new(0),
+            index: std::cell::OnceCell::new(),
+        }
+    }
+
+    /// The index, once the headings are many and were looked through enough.
+    fn index(&self) -> Option<&HeadingIndex<'h>> {
+        if self.headings.len() <= FEW_HEADINGS {
+            return None;
+        }
+        if self.index.get().is_none() && self.looked.get() < FEW_LOOKUPS {
+            self.looked.set(self.looked.get() + 1);
+            return None;
+        }
+        Some(self.index.get_or_init(|| {
             let mut index = HeadingIndex {
                 by_id: FastMap::default(),
                 by_adobe: FastMap::default(),
                 by_bare: FastMap::default(),
             };
-            for (k, h) in headings.iter().enumerate() {
+            for (k, h) in self.headings.iter().enumerate() {
                 index.by_id.entry(&h.id).or_insert(k);
                 index.by_adobe.entry(&h.adobe_id).or_insert(k);
                 index
@@ -376,13 +401,12 @@ impl<'h> Sections<'h> {
                     .or_insert(Some(k));
             }
             index
-        });
-        Sections { headings, index }
+        }))
     }
 
     /// The first heading whose id under Experience League's rule is `fragment`.
     fn adobe(&self, fragment: &str) -> Option<usize> {
-        match &self.index {
+        match self.index() {
             Some(index) => index.by_adobe.get(fragment).copied(),
             None => self.headings.iter().position(|h| h.adobe_id == fragment),
         }
@@ -390,8 +414,11 @@ impl<'h> Sections<'h> {
 
     /// The first heading whose id, or id under Experience League's rule, is `fragment`.
     fn named(&self, fragment: &str) -> Option<usize> {
-        match &self.index {
-            Some(index) => match (index.by_id.get(fragment).copied(), self.adobe(fragment)) {
+        match self.index() {
+            Some(index) => match (
+                index.by_id.get(fragment).copied(),
+                index.by_adobe.get(fragment).copied(),
+            ) {
                 (Some(a), Some(b)) => Some(a.min(b)),
                 (a, b) => a.or(b),
             },
@@ -410,7 +437,7 @@ impl<'h> Sections<'h> {
         // (On-Cloud: 1.4% of a first build's instructions when both were made bare as
         // they went).
         let wanted: Vec<u8> = bare(fragment).collect();
-        if let Some(index) = &self.index {
+        if let Some(index) = self.index() {
             return index.by_bare.get(&wanted).copied().flatten();
         }
         let mut alike =
@@ -424,7 +451,7 @@ impl<'h> Sections<'h> {
     /// Whether `fragment` comes to one of the headings by the rules above (see
     /// [`may_name`]).
     fn may_name(&self, fragment: &str) -> bool {
-        match &self.index {
+        match self.index() {
             Some(index) => {
                 index.by_id.contains_key(fragment)
                     || index.by_adobe.contains_key(fragment)
@@ -736,18 +763,25 @@ mod tests {
                 })
                 .collect();
             let indexed = Sections::of(&headings);
-            assert!(indexed.index.is_some());
-            let scanned = Sections {
-                headings: &headings,
-                index: None,
-            };
+            indexed.looked.set(FEW_LOOKUPS);
+            assert!(indexed.index().is_some());
+            // A first look-up is a look through.
+            let scanned = || Sections::of(&headings);
             for b in ids {
-                assert_eq!(indexed.adobe(b), scanned.adobe(b), "{b}");
-                assert_eq!(indexed.named(b), scanned.named(b), "{b}");
-                assert_eq!(indexed.only_alike(b), scanned.only_alike(b), "{b}");
-                assert_eq!(indexed.may_name(b), scanned.may_name(b), "{b}");
-                found[usize::from(scanned.only_alike(b).is_some())] += 1;
+                assert_eq!(indexed.adobe(b), scanned().adobe(b), "{b}");
+                assert_eq!(indexed.named(b), scanned().named(b), "{b}");
+                assert_eq!(indexed.only_alike(b), scanned().only_alike(b), "{b}");
+                assert_eq!(indexed.may_name(b), scanned().may_name(b), "{b}");
+                found[usize::from(scanned().only_alike(b).is_some())] += 1;
             }
+            // Indexed at the look-up after the few.
+            let adaptive = scanned();
+            for _ in 0..FEW_LOOKUPS {
+                adaptive.adobe("a");
+            }
+            assert!(adaptive.index.get().is_none());
+            adaptive.adobe("a");
+            assert!(adaptive.index.get().is_some());
         }
         // Fragments with one heading alike, and with none or several.
         assert!(found.iter().all(|&n| n > 300), "{found:?}");
