@@ -631,21 +631,27 @@ fn candidates(text: &str) -> Vec<(Range<usize>, Directive)> {
         let Some(len) = close.flatten().filter(|&c| c + 2 <= end).map(|c| c - start) else {
             continue;
         };
-        let inner = text[start + 2..start + len].trim();
-        let directive = match inner.strip_prefix("$include") {
-            Some(path) => Directive::Include(path.trim().to_string()),
-            None if !inner.is_empty()
-                && inner
-                    .bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') =>
-            {
-                Directive::Snippet(inner.to_string())
-            }
-            None => continue,
-        };
-        found.push((start..start + len + 2, directive));
+        if let Some(directive) = directive_in(&text[start + 2..start + len]) {
+            found.push((start..start + len + 2, directive));
+        }
     }
     found
+}
+
+/// What the text between `{{` and `}}` asks for, if it reads as a directive.
+fn directive_in(inner: &str) -> Option<Directive> {
+    let inner = inner.trim();
+    match inner.strip_prefix("$include") {
+        Some(path) => Some(Directive::Include(path.trim().to_string())),
+        None if !inner.is_empty()
+            && inner
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') =>
+        {
+            Some(Directive::Snippet(inner.to_string()))
+        }
+        None => None,
+    }
 }
 
 /// The whitespace that starts the directive's line, if only whitespace precedes it.
@@ -747,14 +753,10 @@ fn snippets(text: &str) -> FastMap<String, String> {
     for line in text.split_inclusive('\n') {
         let start = at;
         at += line.len();
-        let trimmed = line.trim_start();
-        if let Some(f) = fence {
-            if trimmed.starts_with(f) {
-                fence = None;
-            }
-        } else if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
-            fence = Some(&trimmed[..3]);
-        } else if let Some(level) = heading_level(line) {
+        if in_fence(&mut fence, line) {
+            continue;
+        }
+        if let Some(level) = heading_level(line) {
             close_sections(text, &mut open, &mut found, level, start);
             let name = anchor_name(line)
                 .filter(|name| !found.contains_key(*name) && !open.iter().any(|o| o.0 == *name));
@@ -765,6 +767,23 @@ fn snippets(text: &str) -> FastMap<String, String> {
     }
     close_sections(text, &mut open, &mut found, 0, text.len());
     found
+}
+
+/// Whether `line` is fenced code or a fence, `fence` being the fence open before it (and
+/// after it, on return): headings there are not headings.
+fn in_fence<'t>(fence: &mut Option<&'t str>, line: &'t str) -> bool {
+    let trimmed = line.trim_start();
+    if let Some(f) = *fence {
+        if trimmed.starts_with(f) {
+            *fence = None;
+        }
+        true
+    } else if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
+        *fence = Some(&trimmed[..3]);
+        true
+    } else {
+        false
+    }
 }
 
 /// Ends at `at` the open sections that a heading of `level` ends (see [`snippets`]).
@@ -882,19 +901,9 @@ mod tests {
             let Some(len) = text[start..line_end].find("}}") else {
                 continue;
             };
-            let inner = text[start + 2..start + len].trim();
-            let directive = match inner.strip_prefix("$include") {
-                Some(path) => Directive::Include(path.trim().to_string()),
-                None if !inner.is_empty()
-                    && inner
-                        .bytes()
-                        .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') =>
-                {
-                    Directive::Snippet(inner.to_string())
-                }
-                None => continue,
-            };
-            found.push((start..start + len + 2, directive));
+            if let Some(directive) = directive_in(&text[start + 2..start + len]) {
+                found.push((start..start + len + 2, directive));
+            }
         }
         found
     }
@@ -907,6 +916,23 @@ mod tests {
         } else {
             ""
         }
+    }
+
+    /// `count` texts of 4 to 35 of `pieces` each, picked from `seed` on.
+    fn texts_of(pieces: &[&str], seed: u64, count: usize) -> Vec<String> {
+        let mut state = seed;
+        (0..count)
+            .map(|_| {
+                let mut text = String::new();
+                for _ in 0..(state >> 59) + 4 {
+                    state = state
+                        .wrapping_mul(6_364_136_223_846_793_005)
+                        .wrapping_add(1_442_695_040_888_963_407);
+                    text.push_str(pieces[(state >> 33) as usize % pieces.len()]);
+                }
+                text
+            })
+            .collect()
     }
 
     #[test]
@@ -923,15 +949,7 @@ mod tests {
             "$include x",
             "-",
         ];
-        let mut state = 11_u64;
-        for _ in 0..3000 {
-            let mut text = String::new();
-            for _ in 0..(state >> 59) + 4 {
-                state = state
-                    .wrapping_mul(6_364_136_223_846_793_005)
-                    .wrapping_add(1_442_695_040_888_963_407);
-                text.push_str(pieces[(state >> 33) as usize % pieces.len()]);
-            }
+        for text in texts_of(&pieces, 11, 3000) {
             assert_eq!(candidates(&text), searched_candidates(&text), "{text:?}");
             for at in (0..=text.len()).filter(|&at| text.is_char_boundary(at)) {
                 assert_eq!(
@@ -951,14 +969,9 @@ mod tests {
         let mut fence: Option<&str> = None;
         let mut out = String::new();
         for line in text.split_inclusive('\n') {
-            let trimmed = line.trim_start();
-            if let Some(f) = fence {
-                if trimmed.starts_with(f) {
-                    fence = None;
-                }
-            } else if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
-                fence = Some(&trimmed[..3]);
-            } else if let Some(l) = heading_level(line) {
+            if !in_fence(&mut fence, line)
+                && let Some(l) = heading_level(line)
+            {
                 match level {
                     Some(open) if l <= open => break,
                     None if line.trim_end().ends_with(&anchor) => {
@@ -998,15 +1011,7 @@ mod tests {
             "### {#x}{#y}\n",
             "## Last {#t}   \n",
         ];
-        let mut state = 5_u64;
-        for _ in 0..2000 {
-            let mut text = String::new();
-            for _ in 0..(state >> 60) + 3 {
-                state = state
-                    .wrapping_mul(6_364_136_223_846_793_005)
-                    .wrapping_add(1_442_695_040_888_963_407);
-                text.push_str(lines[(state >> 33) as usize % lines.len()]);
-            }
+        for text in texts_of(&lines, 5, 2000) {
             let all = snippets(&text);
             for name in [
                 "t", "one", "sub", "two", "deep", "code", "ind", "ns", "x", "y", "none",
