@@ -887,6 +887,8 @@ fn links_of(site: &Site, i: PageId, default: &str, codes: &[String]) -> Links {
     let mut key = String::new();
     let mut resolve = |field: &str, names: &[String], section: &str| {
         let mut out = Vec::with_capacity(names.len());
+        // Where the list's items are written, when a first message needs it.
+        let mut places = None;
         for (index, name) in names.iter().enumerate() {
             key.clear();
             if !name.contains('/') {
@@ -898,20 +900,19 @@ fn links_of(site: &Site, i: PageId, default: &str, codes: &[String]) -> Links {
                 Some(j) if j != i => out.push(j),
                 // Left out: most likely a file copied from the page it named.
                 Some(_) => diagnostics.push(
-                    p.page.diagnostic_at_item(
+                    places.get_or_insert_with(|| p.page.item_places(field)).at(
                         Diagnostic::warning(format!("`{field}` names this page itself"))
                             .with_label("this page")
                             .with_help(format!(
                                 "remove `{name}` from `{field}`, or name the page you meant"
                             )),
-                        field,
                         index,
                     ),
                 ),
                 // Its file is an error of its own.
                 None if site.is_unreadable(&key) => {}
                 None => diagnostics.push(
-                    p.page.diagnostic_at_item(
+                    places.get_or_insert_with(|| p.page.item_places(field)).at(
                         Diagnostic::error(format!(
                             "`{field}` names `{name}`, but there is no page `{key}`"
                         ))
@@ -921,7 +922,6 @@ fn links_of(site: &Site, i: PageId, default: &str, codes: &[String]) -> Links {
                             "no such team"
                         })
                         .with_help(name_help(site, field, name, &key, section)),
-                        field,
                         index,
                     ),
                 ),

@@ -288,12 +288,34 @@ impl Page {
         }
     }
 
-    /// A diagnostic about item `index` of the front matter list `key`, with its caret on
-    /// the item itself (flow or block style), else on the key's line.
-    pub fn diagnostic_at_item(&self, d: Diagnostic, key: &str, index: usize) -> Diagnostic {
+    /// Where the items of the front matter list `key` are written, found once for all the
+    /// messages about them (each message found them all again: 20,000 unknown names in a
+    /// `works_with` took 25 s).
+    pub fn item_places(&self, key: &str) -> ItemPlaces<'_> {
         let source = self.source();
-        let places = ListPlaces::of(&source, &[key]);
-        places.at(d.in_file(&self.file.display).with_source(source), index)
+        ItemPlaces {
+            page: self,
+            places: ListPlaces::of(&source, &[key]),
+            source,
+        }
+    }
+}
+
+/// Where a page's front matter list items are written (see [`Page::item_places`]).
+pub struct ItemPlaces<'p> {
+    page: &'p Page,
+    source: Arc<str>,
+    places: ListPlaces,
+}
+
+impl ItemPlaces<'_> {
+    /// A diagnostic about item `index`, with its caret on the item itself (flow or block
+    /// style), else on the key's line.
+    pub fn at(&self, d: Diagnostic, index: usize) -> Diagnostic {
+        let d = d
+            .in_file(&self.page.file.display)
+            .with_source(Arc::clone(&self.source));
+        self.places.at(d, index)
     }
 }
 

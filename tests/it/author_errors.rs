@@ -102,6 +102,27 @@ fn misspelt_works_with_in_flow_style_points_at_the_name_and_suggests() {
         .expect("caret");
     let name = lines[code].find("lead-developper").expect("name");
     assert_eq!(caret, lines[code][..name].chars().count(), "{err}");
+
+    // 300 unknown names, in block style: each message at its own item (the list's items
+    // found once for all of them; each message found them all again, 25 s for 20,000).
+    let names: String = (0..300).map(|i| format!("  - nobody-{i}\n")).collect();
+    site.write(
+        "content/roles/project-manager.fr.md",
+        &format!("---\ntitle: PM\nworks_with:\n{names}depends_on: [warehouse]\n---\n"),
+    );
+    let (_, findings) = check(&site, &[]);
+    let unknown: Vec<&Finding> = findings
+        .iter()
+        .filter(|f| f.message.contains("`nobody-"))
+        .collect();
+    assert_eq!(unknown.len(), 300, "{findings:#?}");
+    for (i, f) in unknown.iter().enumerate() {
+        assert!(f.message.contains(&format!("`nobody-{i}`")), "{f:?}");
+        assert_eq!(
+            at(f),
+            ("content/roles/project-manager.fr.md", 4 + i as u64, 5)
+        );
+    }
 }
 
 /// A role's file copied from the one it named keeps that name: the page would work with
