@@ -230,12 +230,7 @@ fn line_start(source: &Arc<str>, line: usize) -> Option<usize> {
     LINE_STARTS.with(|starts| {
         let mut starts = starts.borrow_mut();
         if !starts.as_ref().is_some_and(|(s, _)| Arc::ptr_eq(s, source)) {
-            // Line ends found with `memchr`: a warning deep in a page went through its
-            // lines one search each (2.4% of a guide's build with 317 warnings).
-            let lines = std::iter::once(0)
-                .chain(memchr::memchr_iter(b'\n', source.as_bytes()).map(|at| at + 1))
-                .collect();
-            *starts = Some((Arc::clone(source), lines));
+            *starts = Some((Arc::clone(source), crate::text::line_starts(source)));
         }
         starts.as_ref()?.1.get(line - 1).copied()
     })

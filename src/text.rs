@@ -175,6 +175,14 @@ pub(crate) fn trim_end_all<'t>(text: &'t str, suffix: &str) -> &'t str {
     text
 }
 
+/// Where each line of `text` starts (the first at 0; after a last `\n`, an empty line at
+/// the end), its line ends found with `memchr`.
+pub(crate) fn line_starts(text: &str) -> Vec<usize> {
+    std::iter::once(0)
+        .chain(memchr::memchr_iter(b'\n', text.as_bytes()).map(|at| at + 1))
+        .collect()
+}
+
 /// The lines of `text`, each with its `\n` if it has one, as `str::split_inclusive('\n')`
 /// gives them. Each line end found with `memchr`: `str`'s searcher, set up again for each
 /// line, was 1% of a first build's instructions at 2,000 pages (each front matter read

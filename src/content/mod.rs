@@ -261,9 +261,8 @@ impl Page {
     /// Where the page's checklist items are written, found once for all the messages
     /// about them (see [`ChecklistPlaces`]).
     pub fn checklist_places(&self) -> ChecklistPlaces<'_> {
-        let source = self.source();
-        let front = ListPlaces::of(&source, &["onboarding", "checklist"]);
-        let body = source.get(self.body_start..).unwrap_or_default();
+        let front = self.places_of(&["onboarding", "checklist"]);
+        let body = front.source.get(self.body_start..).unwrap_or_default();
         // The body's lines as `str::lines` cuts them, each with its offset in the source.
         let mut at = self.body_start;
         let tasks = body
@@ -280,22 +279,23 @@ impl Page {
                 Some((self.body_line + n, column, from..start + l.len()))
             })
             .collect();
-        ChecklistPlaces {
-            page: self,
-            source,
-            front,
-            tasks,
-        }
+        ChecklistPlaces { front, tasks }
     }
 
     /// Where the items of the front matter list `key` are written, found once for all the
     /// messages about them (each message found them all again: 20,000 unknown names in a
     /// `works_with` took 25 s).
     pub fn item_places(&self, key: &str) -> ItemPlaces<'_> {
+        self.places_of(&[key])
+    }
+
+    /// Where the items of the front matter lists `keys` are written, one list after the
+    /// other.
+    fn places_of(&self, keys: &[&str]) -> ItemPlaces<'_> {
         let source = self.source();
         ItemPlaces {
             page: self,
-            places: ListPlaces::of(&source, &[key]),
+            places: ListPlaces::of(&source, keys),
             source,
         }
     }
@@ -364,10 +364,8 @@ impl ListPlaces {
 /// thousands of items with the same id had each message find them all again (front matter
 /// split, lists read, body gone through), 73 s for 50,000 items.
 pub struct ChecklistPlaces<'p> {
-    page: &'p Page,
-    source: Arc<str>,
     /// Each item of the front matter's `onboarding:` list, then of its `checklist:` one.
-    front: ListPlaces,
+    front: ItemPlaces<'p>,
     /// Each body line with a task's box: its line, its column and where what follows the
     /// box is in the source.
     tasks: Vec<(usize, usize, std::ops::Range<usize>)>,
@@ -378,9 +376,6 @@ impl ChecklistPlaces<'_> {
     /// `onboarding:` items, then its `checklist:` ones; at the item (flow or block
     /// style), else at the key's line.
     pub fn at_front_item(&self, d: Diagnostic, index: usize) -> Diagnostic {
-        let d = d
-            .in_file(&self.page.file.display)
-            .with_source(Arc::clone(&self.source));
         self.front.at(d, index)
     }
 
@@ -388,14 +383,15 @@ impl ChecklistPlaces<'_> {
     /// after `before` others with that text: at the first line that has it after a task's
     /// box (`[ ]`, `[x]`), else at the file.
     pub fn at_task(&self, d: Diagnostic, text: &str, before: usize) -> Diagnostic {
+        let ItemPlaces { page, source, .. } = &self.front;
         let line = self
             .tasks
             .iter()
-            .filter(|(_, _, after)| self.source[after.clone()].contains(text))
+            .filter(|(_, _, after)| source[after.clone()].contains(text))
             .nth(before);
-        let d = d.in_file(&self.page.file.display);
+        let d = d.in_file(&page.file.display);
         match line {
-            Some((line, column, _)) => d.with_source(Arc::clone(&self.source)).at(*line, *column),
+            Some((line, column, _)) => d.with_source(Arc::clone(source)).at(*line, *column),
             None => d,
         }
     }

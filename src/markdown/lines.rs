@@ -25,11 +25,8 @@ impl<'a> Lines<'a> {
     }
 
     fn starts(&self) -> &[usize] {
-        self.starts.get_or_init(|| {
-            std::iter::once(0)
-                .chain(memchr::memchr_iter(b'\n', self.text.as_bytes()).map(|at| at + 1))
-                .collect()
-        })
+        self.starts
+            .get_or_init(|| crate::text::line_starts(self.text))
     }
 
     /// The line and column (from 1, the column in characters) of a byte offset; past the
